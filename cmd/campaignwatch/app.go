@@ -1,0 +1,103 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/campaignwatch/campaignwatch/internal/config"
+	"github.com/campaignwatch/campaignwatch/internal/database"
+	"github.com/campaignwatch/campaignwatch/internal/mail"
+	"github.com/campaignwatch/campaignwatch/internal/metrics"
+	"github.com/campaignwatch/campaignwatch/internal/staff"
+	"github.com/campaignwatch/campaignwatch/jobs"
+)
+
+// app is the wired service: configuration, logger, database and the
+// domain services built on them. Commands open the parts they need.
+type app struct {
+	cfg     *config.Config
+	log     *slog.Logger
+	pool    *pgxpool.Pool
+	metrics *metrics.Metrics
+	staff   *staff.Service
+	mailer  mail.Sender
+
+	closeDB func(context.Context) error
+}
+
+// openApp loads the configuration and connects to the database, starting
+// the private development cluster when DATABASE_URL is unset.
+func openApp(ctx context.Context, e *env) (*app, error) {
+	cfg, err := config.Load(e.getenv)
+	if err != nil {
+		return nil, err
+	}
+	a := &app{cfg: cfg, log: newLogger(e, cfg), metrics: metrics.New()}
+	if cfg.DevMode() {
+		if err := cfg.EnsureSessionSecret(); err != nil {
+			return nil, err
+		}
+	}
+	db, err := database.Connect(ctx, cfg, a.log)
+	if err != nil {
+		return nil, err
+	}
+	a.pool, a.closeDB = db.Pool, db.Close
+	a.staff = staff.NewService(a.pool, staff.Settings{})
+	sender, err := mail.New(cfg.SMTPURL, cfg.OutboxDir())
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
+	a.mailer = mail.Counting(sender, a.metrics.MailMessages)
+	return a, nil
+}
+
+// Close releases the database, stopping the private cluster if this
+// process started it.
+func (a *app) Close() {
+	if a.closeDB != nil {
+		if err := a.closeDB(context.Background()); err != nil {
+			a.log.Warn("closing the database", "err", err)
+		}
+	}
+}
+
+func newLogger(e *env, cfg *config.Config) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	var h slog.Handler
+	if cfg.LogFormat == "json" {
+		h = slog.NewJSONHandler(e.stderr, opts)
+	} else {
+		h = slog.NewTextHandler(e.stderr, opts)
+	}
+	return slog.New(h)
+}
+
+// registry collects every feature's jobs. Later features add theirs here.
+func (a *app) registry() *jobs.Registry {
+	reg := jobs.NewRegistry()
+	staff.RegisterJobs(reg, a.staff)
+	return reg
+}
+
+// ensureMigrated refuses to run on a database with pending migrations,
+// unless migrate is set, in which case it applies them.
+func (a *app) ensureMigrated(ctx context.Context, migrate bool) error {
+	if migrate {
+		_, err := database.Migrate(ctx, a.pool, a.log)
+		return err
+	}
+	st, err := database.GetStatus(ctx, a.pool)
+	if err != nil {
+		return err
+	}
+	if !st.Current() {
+		return fmt.Errorf("the database has %d pending migration(s) (River schema %d of %d); run 'campaignwatch migrate up' or pass --migrate",
+			len(st.Pending), st.RiverApplied, st.RiverLatest)
+	}
+	return nil
+}

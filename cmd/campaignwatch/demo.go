@@ -1,0 +1,57 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/campaignwatch/campaignwatch/internal/demo"
+)
+
+func cmdDemo(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "demo", "demo [--migrate]")
+	migrate := fs.Bool("migrate", false, "apply pending migrations first")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	a, err := openApp(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if err := a.ensureMigrated(ctx, *migrate); err != nil {
+		return err
+	}
+	res, err := demo.Load(cliActor(ctx), a.pool, a.staff)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "Demo data: %d parties, %d new contacts.\n", res.Parties, res.Contacts)
+
+	// In development mode the generated password is also kept in VAR_DIR
+	// (readable by its owner only) so `make run` can show it on every
+	// start; with a real database it is shown once and never stored.
+	keep := filepath.Join(a.cfg.VarDir, "demo-admin-password")
+	switch {
+	case res.AdminPassword != "":
+		fmt.Fprintf(e.stdout, "Admin login: %s / %s\n", demo.AdminEmail, res.AdminPassword)
+		if a.cfg.DevMode() {
+			if err := os.WriteFile(keep, []byte(res.AdminPassword+"\n"), 0o600); err != nil {
+				return err
+			}
+		} else {
+			fmt.Fprintln(e.stdout, "(The password is shown only now; it is stored hashed.)")
+		}
+	case a.cfg.DevMode():
+		if b, err := os.ReadFile(keep); err == nil {
+			fmt.Fprintf(e.stdout, "Admin login: %s / %s\n", demo.AdminEmail, strings.TrimSpace(string(b)))
+		} else {
+			fmt.Fprintf(e.stdout, "Admin login: %s (password shown when it was created)\n", demo.AdminEmail)
+		}
+	default:
+		fmt.Fprintf(e.stdout, "Admin account %s already exists.\n", demo.AdminEmail)
+	}
+	return nil
+}

@@ -1,0 +1,164 @@
+// Command campaignwatch runs the regulator's political campaigning service:
+// the web interface and API, the job workers, migrations, demo data and the
+// staff command-line tools.
+//
+// Exit codes: 0 success, 1 failure, 2 usage error. Every failure prints one
+// sentence to standard error.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/campaignwatch/campaignwatch/internal/apperr"
+)
+
+// Version is set at build time with -ldflags "-X main.Version=...".
+var Version = "dev"
+
+// command is one subcommand of the CLI.
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, e *env, args []string) error
+}
+
+// env is what a command can use: its streams and environment lookup.
+// Tests run commands in-process with their own env.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	getenv         func(string) string
+}
+
+func commands() []command {
+	return []command{
+		{"serve", "run the web interface, API and job workers", cmdServe},
+		{"worker", "run job workers only (to scale out)", cmdWorker},
+		{"migrate", "apply or list database migrations (up, status)", cmdMigrate},
+		{"demo", "load demo parties, contacts and an admin account (idempotent)", cmdDemo},
+		{"user", "manage staff accounts (add)", cmdUser},
+		{"token", "manage staff API tokens (create, revoke)", cmdToken},
+		{"db", "manage the private development database (start, stop, url)", cmdDB},
+		{"version", "print the version", cmdVersion},
+	}
+}
+
+// usageError marks a mistake in how the command was called (exit 2).
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	e := &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}
+	os.Exit(run(ctx, e, os.Args[1:]))
+}
+
+// run dispatches args to a command and turns its error into an exit code
+// and one sentence on stderr.
+func run(ctx context.Context, e *env, args []string) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		printUsage(e.stdout)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	for _, c := range commands() {
+		if c.name != args[0] {
+			continue
+		}
+		err := c.run(ctx, e, args[1:])
+		return report(e, c.name, err)
+	}
+	fmt.Fprintf(e.stderr, "campaignwatch: unknown command %q; run 'campaignwatch --help' for the list.\n", args[0])
+	return 2
+}
+
+func report(e *env, name string, err error) int {
+	var ue *usageError
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, &ue):
+		fmt.Fprintf(e.stderr, "campaignwatch %s: %s\n", name, ue.msg)
+		return 2
+	default:
+		fmt.Fprintf(e.stderr, "campaignwatch %s: %s\n", name, sentence(err))
+		return 1
+	}
+}
+
+// sentence is the error as one line for a person: application errors give
+// their public message, others their text.
+func sentence(err error) string {
+	var ae *apperr.Error
+	msg := err.Error()
+	if errors.As(err, &ae) && ae.Code != apperr.Internal {
+		msg = ae.Message
+		for _, f := range ae.Fields {
+			msg += "; " + f.Field + ": " + f.Message
+		}
+	}
+	msg = strings.ReplaceAll(strings.TrimSpace(msg), "\n", " ")
+	if !strings.HasSuffix(msg, ".") {
+		msg += "."
+	}
+	return msg
+}
+
+func printUsage(w io.Writer) {
+	fmt.Fprintln(w, "Usage: campaignwatch <command> [flags]")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Commands:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Run 'campaignwatch <command> --help' for a command's flags.")
+	fmt.Fprintln(w, "Configuration comes from environment variables; see README.md.")
+}
+
+// newFlags returns a flag set that prints its usage to stderr and reports
+// parse errors as usage errors.
+func newFlags(e *env, name, usage string) *flag.FlagSet {
+	fs := flag.NewFlagSet("campaignwatch "+name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(e.stderr, "Usage: campaignwatch %s\n", usage)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parse parses args and maps flag errors to exit codes: --help is success,
+// anything else a usage error.
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usagef("%v", err)
+	}
+	return nil
+}
+
+func cmdVersion(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "version", "version")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stdout, "campaignwatch", Version)
+	return nil
+}

@@ -1,0 +1,142 @@
+// Package audit writes and reads the append-only audit log.
+//
+// Every staff action that changes data calls Record inside the transaction
+// that makes the change, so the change and its audit entry commit together
+// or not at all. Summaries name what changed (ids, states, roles, counts),
+// never a complainant's personal data: the audit log is kept longer than
+// complaints are, and must not become a second copy of them.
+package audit
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Actor is who performed an action: a signed-in staff user, or a named
+// system actor such as "cli" or "system" for jobs.
+type Actor struct {
+	UserID    *int64
+	Label     string
+	RequestID string
+}
+
+type actorKey struct{}
+
+// WithActor returns a context that carries the actor for Record.
+func WithActor(ctx context.Context, a Actor) context.Context {
+	return context.WithValue(ctx, actorKey{}, a)
+}
+
+// ActorFrom returns the actor carried by ctx, or the "system" actor.
+func ActorFrom(ctx context.Context) Actor {
+	if a, ok := ctx.Value(actorKey{}).(Actor); ok {
+		return a
+	}
+	return Actor{Label: "system"}
+}
+
+// Change is the before/after summary of an action. Either side may be nil.
+type Change struct {
+	Before any `json:"before,omitempty"`
+	After  any `json:"after,omitempty"`
+}
+
+const insertEntry = `
+INSERT INTO audit_log (actor_user_id, actor, action, object_type, object_id, summary, request_id)
+VALUES ($1, $2, $3, $4, $5, $6, $7)`
+
+// Record appends an entry in tx for the actor carried by ctx.
+func Record(ctx context.Context, tx pgx.Tx, action, objectType, objectID string, change Change) error {
+	a := ActorFrom(ctx)
+	summary, err := json.Marshal(change)
+	if err != nil {
+		return fmt.Errorf("audit summary: %w", err)
+	}
+	if _, err := tx.Exec(ctx, insertEntry, a.UserID, a.Label, action, objectType, objectID, summary, a.RequestID); err != nil {
+		return fmt.Errorf("write audit log: %w", err)
+	}
+	return nil
+}
+
+// Entry is one row of the audit log.
+type Entry struct {
+	ID         int64
+	At         time.Time
+	Actor      string
+	Action     string
+	ObjectType string
+	ObjectID   string
+	Summary    json.RawMessage
+	RequestID  string
+}
+
+// Filter narrows List. Zero fields match everything.
+type Filter struct {
+	Actor      string
+	Action     string // prefix match, so "user." lists every user action
+	ObjectType string
+	ObjectID   string
+	From, To   time.Time
+	BeforeID   int64 // keyset pagination: entries older than this id
+	Limit      int
+}
+
+// Querier is satisfied by *pgxpool.Pool, *pgx.Conn and pgx.Tx.
+type Querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}
+
+// List returns entries matching f, newest first.
+func List(ctx context.Context, q Querier, f Filter) ([]Entry, error) {
+	var where []string
+	var args []any
+	add := func(cond string, v any) {
+		args = append(args, v)
+		where = append(where, fmt.Sprintf(cond, len(args)))
+	}
+	if f.Actor != "" {
+		add("actor = $%d", f.Actor)
+	}
+	if f.Action != "" {
+		add("starts_with(action, $%d)", f.Action)
+	}
+	if f.ObjectType != "" {
+		add("object_type = $%d", f.ObjectType)
+	}
+	if f.ObjectID != "" {
+		add("object_id = $%d", f.ObjectID)
+	}
+	if !f.From.IsZero() {
+		add("at >= $%d", f.From)
+	}
+	if !f.To.IsZero() {
+		add("at < $%d", f.To)
+	}
+	if f.BeforeID > 0 {
+		add("id < $%d", f.BeforeID)
+	}
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 100
+	}
+	sql := `SELECT id, at, actor, action, object_type, object_id, summary, request_id FROM audit_log`
+	if len(where) > 0 {
+		sql += " WHERE " + strings.Join(where, " AND ")
+	}
+	args = append(args, f.Limit)
+	sql += fmt.Sprintf(" ORDER BY id DESC LIMIT $%d", len(args))
+
+	rows, err := q.Query(ctx, sql, args...)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Entry, error) {
+		var e Entry
+		err := r.Scan(&e.ID, &e.At, &e.Actor, &e.Action, &e.ObjectType, &e.ObjectID, &e.Summary, &e.RequestID)
+		return e, err
+	})
+}

@@ -1,0 +1,251 @@
+// Package config reads campaignwatch's configuration from the environment.
+//
+// Every setting has a documented default so that a new machine needs no
+// configuration at all: without DATABASE_URL the service runs a private
+// PostgreSQL cluster under VAR_DIR, and without SMTP_URL mail is written to a
+// file outbox there. An invalid value stops start-up with an error that names
+// the variable, because a service that half-understands its settings is worse
+// than one that refuses to start.
+package config
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/mail"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the whole runtime configuration. Fields are documented with the
+// environment variable that sets them and its default.
+type Config struct {
+	// DatabaseURL (DATABASE_URL) is the PostgreSQL connection URL. The special
+	// value "" means development mode: a private cluster under VarDir/pg.
+	DatabaseURL string
+
+	// SMTPURL (SMTP_URL) is the SMTP server, e.g.
+	// smtp://user:pass@host:587?tls=starttls. The special value "" writes
+	// every message to the file outbox under VarDir/outbox instead.
+	SMTPURL string
+
+	// HTTPAddr (HTTP_ADDR) is the listen address. Default 127.0.0.1:8080.
+	HTTPAddr string
+
+	// BaseURL (BASE_URL) is the public URL of the service, used in links in
+	// emails and to decide whether cookies are marked Secure. Default
+	// http:// followed by HTTPAddr.
+	BaseURL *url.URL
+
+	// SessionSecret (SESSION_SECRET) keys CSRF tokens and other MACs. At least
+	// 32 characters. In development mode an unset secret is generated once
+	// and kept in VarDir/session_secret so sessions survive restarts.
+	SessionSecret []byte
+
+	// MailFrom (MAIL_FROM) is the From address of every message the service
+	// sends. Default "Campaignwatch <campaignwatch@localhost>".
+	MailFrom string
+
+	// LogLevel (LOG_LEVEL) is debug, info, warn or error. Default info.
+	LogLevel slog.Level
+
+	// LogFormat (LOG_FORMAT) is text or json. Default text.
+	LogFormat string
+
+	// VarDir (VAR_DIR) holds runtime state in development mode: the private
+	// database cluster, the outbox and the generated session secret.
+	// Default ./var.
+	VarDir string
+
+	// ShutdownTimeout (SHUTDOWN_TIMEOUT) is how long running jobs and
+	// requests may take to finish after SIGINT/SIGTERM before they are
+	// cancelled. Default 30s.
+	ShutdownTimeout time.Duration
+
+	// JobTimeout (JOB_TIMEOUT) is the default time limit of one job attempt.
+	// Default 1m.
+	JobTimeout time.Duration
+
+	// Workers holds the maximum number of concurrent workers per queue,
+	// set by WORKERS_DEFAULT (default 10), WORKERS_MAIL (default 4) and
+	// WORKERS_REPORTS (default 2).
+	Workers map[string]int
+}
+
+// DevMode reports whether the service runs without an external database,
+// which is what enables the conveniences meant only for a developer's machine.
+func (c *Config) DevMode() bool { return c.DatabaseURL == "" }
+
+// SecureCookies reports whether cookies must carry the Secure attribute.
+func (c *Config) SecureCookies() bool { return c.BaseURL.Scheme == "https" }
+
+// OutboxDir is where the file outbox keeps messages when SMTP_URL is unset.
+func (c *Config) OutboxDir() string { return filepath.Join(c.VarDir, "outbox") }
+
+// Error is a configuration error; its message always names the variable.
+type Error struct {
+	Var    string
+	Reason string
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("invalid %s: %s", e.Var, e.Reason) }
+
+// Load reads the configuration from getenv (os.Getenv in production; tests
+// pass a map lookup). It returns the first invalid setting as an *Error.
+func Load(getenv func(string) string) (*Config, error) {
+	c := &Config{
+		DatabaseURL: strings.TrimSpace(getenv("DATABASE_URL")),
+		SMTPURL:     strings.TrimSpace(getenv("SMTP_URL")),
+		HTTPAddr:    orDefault(getenv("HTTP_ADDR"), "127.0.0.1:8080"),
+		MailFrom:    orDefault(getenv("MAIL_FROM"), "Campaignwatch <campaignwatch@localhost>"),
+		LogFormat:   orDefault(getenv("LOG_FORMAT"), "text"),
+		VarDir:      orDefault(getenv("VAR_DIR"), "var"),
+	}
+
+	if c.DatabaseURL != "" {
+		u, err := url.Parse(c.DatabaseURL)
+		if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+			return nil, &Error{"DATABASE_URL", "want a postgres:// or postgresql:// URL"}
+		}
+	}
+	if c.SMTPURL != "" {
+		u, err := url.Parse(c.SMTPURL)
+		if err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" {
+			return nil, &Error{"SMTP_URL", "want smtp://[user:pass@]host[:port][?tls=starttls|tls|none] or smtps://..."}
+		}
+	}
+	if _, port, err := net.SplitHostPort(c.HTTPAddr); err != nil || port == "" {
+		return nil, &Error{"HTTP_ADDR", fmt.Sprintf("%q is not host:port", c.HTTPAddr)}
+	}
+
+	base := strings.TrimRight(strings.TrimSpace(getenv("BASE_URL")), "/")
+	if base == "" {
+		host := c.HTTPAddr
+		if strings.HasPrefix(host, ":") {
+			host = "localhost" + host
+		}
+		base = "http://" + host
+	}
+	u, err := url.Parse(base)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, &Error{"BASE_URL", fmt.Sprintf("%q is not an absolute http(s) URL", base)}
+	}
+	c.BaseURL = u
+
+	if _, err := mail.ParseAddress(c.MailFrom); err != nil {
+		return nil, &Error{"MAIL_FROM", fmt.Sprintf("%q is not an email address", c.MailFrom)}
+	}
+
+	switch strings.ToLower(orDefault(getenv("LOG_LEVEL"), "info")) {
+	case "debug":
+		c.LogLevel = slog.LevelDebug
+	case "info":
+		c.LogLevel = slog.LevelInfo
+	case "warn", "warning":
+		c.LogLevel = slog.LevelWarn
+	case "error":
+		c.LogLevel = slog.LevelError
+	default:
+		return nil, &Error{"LOG_LEVEL", "want debug, info, warn or error"}
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return nil, &Error{"LOG_FORMAT", "want text or json"}
+	}
+
+	if c.ShutdownTimeout, err = duration(getenv, "SHUTDOWN_TIMEOUT", 30*time.Second); err != nil {
+		return nil, err
+	}
+	if c.JobTimeout, err = duration(getenv, "JOB_TIMEOUT", time.Minute); err != nil {
+		return nil, err
+	}
+	c.Workers = map[string]int{}
+	for queue, def := range map[string]int{"default": 10, "mail": 4, "reports": 2} {
+		name := "WORKERS_" + strings.ToUpper(queue)
+		n, err := positiveInt(getenv, name, def)
+		if err != nil {
+			return nil, err
+		}
+		c.Workers[queue] = n
+	}
+
+	if s := getenv("SESSION_SECRET"); s != "" {
+		if len(s) < 32 {
+			return nil, &Error{"SESSION_SECRET", "must be at least 32 characters"}
+		}
+		c.SessionSecret = []byte(s)
+	} else if !c.DevMode() {
+		return nil, &Error{"SESSION_SECRET", "must be set when DATABASE_URL is set (production mode)"}
+	}
+	return c, nil
+}
+
+// EnsureSessionSecret fills SessionSecret in development mode from
+// VarDir/session_secret, creating that file on first use. Keeping it on disk
+// means a restart does not log every developer out.
+func (c *Config) EnsureSessionSecret() error {
+	if len(c.SessionSecret) > 0 {
+		return nil
+	}
+	path := filepath.Join(c.VarDir, "session_secret")
+	if b, err := os.ReadFile(path); err == nil && len(strings.TrimSpace(string(b))) >= 32 {
+		c.SessionSecret = []byte(strings.TrimSpace(string(b)))
+		return nil
+	}
+	if err := os.MkdirAll(c.VarDir, 0o755); err != nil {
+		return fmt.Errorf("create %s: %w", c.VarDir, err)
+	}
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		return err
+	}
+	secret := hex.EncodeToString(raw)
+	if err := os.WriteFile(path, []byte(secret+"\n"), 0o600); err != nil {
+		return fmt.Errorf("store generated session secret: %w", err)
+	}
+	c.SessionSecret = []byte(secret)
+	return nil
+}
+
+func orDefault(v, def string) string {
+	if v = strings.TrimSpace(v); v == "" {
+		return def
+	}
+	return v
+}
+
+func duration(getenv func(string) string, name string, def time.Duration) (time.Duration, error) {
+	v := strings.TrimSpace(getenv(name))
+	if v == "" {
+		return def, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return 0, &Error{name, fmt.Sprintf("%q is not a positive duration such as 30s or 2m", v)}
+	}
+	return d, nil
+}
+
+func positiveInt(getenv func(string) string, name string, def int) (int, error) {
+	v := strings.TrimSpace(getenv(name))
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return 0, &Error{name, fmt.Sprintf("%q is not a positive whole number", v)}
+	}
+	return n, nil
+}
+
+// IsConfigError reports whether err is a configuration error.
+func IsConfigError(err error) bool {
+	var ce *Error
+	return errors.As(err, &ce)
+}

@@ -1,0 +1,273 @@
+package database
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"regexp"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/rivermigrate"
+
+	"github.com/campaignwatch/campaignwatch/migrations"
+)
+
+// migrationLockKey is the advisory lock every migrating process takes. The
+// value is arbitrary but fixed: it must be the same in every release.
+const migrationLockKey int64 = 0x63776D6967 // "cwmig"
+
+const createMigrationsTable = `
+CREATE TABLE IF NOT EXISTS schema_migrations (
+    version    integer     PRIMARY KEY,
+    name       text        NOT NULL,
+    checksum   text        NOT NULL,
+    applied_at timestamptz NOT NULL DEFAULT now()
+)`
+
+const selectAppliedMigrations = `SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version`
+
+const insertAppliedMigration = `INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)`
+
+// Migration is one numbered migration file and, once applied, when.
+type Migration struct {
+	Version   int
+	Name      string
+	Checksum  string
+	SQL       string
+	AppliedAt *time.Time
+}
+
+// Status is the state of a database's schema.
+type Status struct {
+	Applied []Migration
+	Pending []Migration
+	// Modified lists applied migrations whose file has changed since; a
+	// released migration must never change, so this is reported loudly.
+	Modified []Migration
+	// RiverApplied and RiverLatest are River's schema versions.
+	RiverApplied int
+	RiverLatest  int
+}
+
+// Current reports whether nothing is pending, ours or River's.
+func (s *Status) Current() bool {
+	return len(s.Pending) == 0 && s.RiverApplied >= s.RiverLatest
+}
+
+var migrationName = regexp.MustCompile(`^(\d{3,})_([a-z0-9_]+)\.up\.sql$`)
+
+// Embedded returns the embedded migrations in version order.
+func Embedded() ([]Migration, error) { return load(migrations.FS) }
+
+func load(fsys fs.FS) ([]Migration, error) {
+	entries, err := fs.ReadDir(fsys, ".")
+	if err != nil {
+		return nil, err
+	}
+	var out []Migration
+	seen := map[int]string{}
+	for _, e := range entries {
+		if e.IsDir() || e.Name() == "embed.go" {
+			continue
+		}
+		m := migrationName.FindStringSubmatch(e.Name())
+		if m == nil {
+			continue
+		}
+		v, _ := strconv.Atoi(m[1])
+		if prev, dup := seen[v]; dup {
+			return nil, fmt.Errorf("migrations %s and %s share version %d", prev, e.Name(), v)
+		}
+		seen[v] = e.Name()
+		body, err := fs.ReadFile(fsys, e.Name())
+		if err != nil {
+			return nil, err
+		}
+		sum := sha256.Sum256(body)
+		out = append(out, Migration{Version: v, Name: m[2], Checksum: hex.EncodeToString(sum[:]), SQL: string(body)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })
+	return out, nil
+}
+
+// Fingerprint identifies the embedded migrations as a whole; the test
+// harness names its template database after it so a changed migration
+// builds a fresh template.
+func Fingerprint() string {
+	ms, err := Embedded()
+	if err != nil {
+		return "invalid"
+	}
+	h := sha256.New()
+	for _, m := range ms {
+		fmt.Fprintf(h, "%d:%s\n", m.Version, m.Checksum)
+	}
+	fmt.Fprintf(h, "river:%d\n", riverLatest())
+	return hex.EncodeToString(h.Sum(nil))[:12]
+}
+
+func riverLatest() int {
+	mig, err := rivermigrate.New(riverpgxv5.New(nil), nil)
+	if err != nil {
+		return 0
+	}
+	all := mig.AllVersions()
+	if len(all) == 0 {
+		return 0
+	}
+	return all[len(all)-1].Version
+}
+
+// Migrate applies River's pending migrations and then ours, holding the
+// migration advisory lock for the whole run. It returns the versions of our
+// migrations it applied.
+func Migrate(ctx context.Context, pool *pgxpool.Pool, logger *slog.Logger) ([]int, error) {
+	conn, err := pool.Acquire(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("connect for migration: %w", err)
+	}
+	defer conn.Release()
+
+	// A session-level lock held on this one connection: a second process
+	// blocks here until the first has finished, then sees no pending work.
+	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, migrationLockKey); err != nil {
+		return nil, fmt.Errorf("take migration lock: %w", err)
+	}
+	defer func() {
+		_, _ = conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, migrationLockKey)
+	}()
+
+	if err := migrateRiver(ctx, pool, logger); err != nil {
+		return nil, err
+	}
+	if _, err := conn.Exec(ctx, createMigrationsTable); err != nil {
+		return nil, fmt.Errorf("create schema_migrations: %w", err)
+	}
+	all, err := Embedded()
+	if err != nil {
+		return nil, err
+	}
+	applied, err := appliedMigrations(ctx, conn.Conn())
+	if err != nil {
+		return nil, err
+	}
+	var done []int
+	for _, m := range all {
+		if prev, ok := applied[m.Version]; ok {
+			if prev.Checksum != m.Checksum {
+				logger.Warn("applied migration has changed since it was applied", "version", m.Version, "name", m.Name)
+			}
+			continue
+		}
+		err := pgx.BeginFunc(ctx, conn.Conn(), func(tx pgx.Tx) error {
+			if _, err := tx.Exec(ctx, m.SQL); err != nil {
+				return err
+			}
+			_, err := tx.Exec(ctx, insertAppliedMigration, m.Version, m.Name, m.Checksum)
+			return err
+		})
+		if err != nil {
+			return done, fmt.Errorf("migration %03d_%s failed: %w", m.Version, m.Name, err)
+		}
+		logger.Info("migration applied", "version", m.Version, "name", m.Name)
+		done = append(done, m.Version)
+	}
+	return done, nil
+}
+
+// migrateRiver applies River's migrations, each in its own transaction
+// (some of River's versions add enum values that cannot be used in the
+// transaction that adds them). The caller holds the advisory lock.
+func migrateRiver(ctx context.Context, pool *pgxpool.Pool, logger *slog.Logger) error {
+	migrator, err := rivermigrate.New(riverpgxv5.New(pool), &rivermigrate.Config{Logger: logger})
+	if err != nil {
+		return err
+	}
+	res, err := migrator.Migrate(ctx, rivermigrate.DirectionUp, nil)
+	if err != nil {
+		return fmt.Errorf("river migrations failed: %w", err)
+	}
+	for _, v := range res.Versions {
+		logger.Info("river migration applied", "version", v.Version)
+	}
+	return nil
+}
+
+func appliedMigrations(ctx context.Context, q interface {
+	Query(context.Context, string, ...any) (pgx.Rows, error)
+}) (map[int]Migration, error) {
+	rows, err := q.Query(ctx, selectAppliedMigrations)
+	if err != nil {
+		return nil, fmt.Errorf("read schema_migrations: %w", err)
+	}
+	out := map[int]Migration{}
+	for rows.Next() {
+		var m Migration
+		var at time.Time
+		if err := rows.Scan(&m.Version, &m.Name, &m.Checksum, &at); err != nil {
+			return nil, err
+		}
+		m.AppliedAt = &at
+		out[m.Version] = m
+	}
+	return out, rows.Err()
+}
+
+// GetStatus reports which migrations are applied and which are pending,
+// without changing anything.
+func GetStatus(ctx context.Context, pool *pgxpool.Pool) (*Status, error) {
+	all, err := Embedded()
+	if err != nil {
+		return nil, err
+	}
+	st := &Status{RiverLatest: riverLatest()}
+
+	var exists bool
+	if err := pool.QueryRow(ctx, `SELECT to_regclass('schema_migrations') IS NOT NULL`).Scan(&exists); err != nil {
+		return nil, fmt.Errorf("read schema state: %w", err)
+	}
+	applied := map[int]Migration{}
+	if exists {
+		if applied, err = appliedMigrations(ctx, pool); err != nil {
+			return nil, err
+		}
+	}
+	for _, m := range all {
+		prev, ok := applied[m.Version]
+		if !ok {
+			st.Pending = append(st.Pending, m)
+			continue
+		}
+		m.AppliedAt = prev.AppliedAt
+		st.Applied = append(st.Applied, m)
+		if prev.Checksum != m.Checksum {
+			st.Modified = append(st.Modified, m)
+		}
+	}
+
+	migrator, err := rivermigrate.New(riverpgxv5.New(pool), nil)
+	if err != nil {
+		return nil, err
+	}
+	existing, err := migrator.ExistingVersions(ctx)
+	if err != nil && !errors.Is(err, context.Canceled) {
+		// A database River has never touched has no river_migration table;
+		// that simply means nothing of River's is applied yet.
+		existing = nil
+	}
+	for _, v := range existing {
+		if v.Version > st.RiverApplied {
+			st.RiverApplied = v.Version
+		}
+	}
+	return st, nil
+}

@@ -1,0 +1,11 @@
+// Package mail is the one mail transport every feature sends through.
+//
+// Two senders implement Sender: SMTP (through go-mail) when SMTP_URL is
+// set, and a file outbox (one .eml file per message under VAR_DIR/outbox)
+// otherwise, which staff pages list and render. Both build the same MIME
+// message.
+//
+// Privacy rule enforced here, below every feature: a message has exactly
+// one To recipient and no Cc or Bcc, so the service can never expose one
+// party's or complainant's address to another.
+package mail

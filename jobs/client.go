@@ -1,0 +1,148 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/rivertype"
+
+	"github.com/campaignwatch/campaignwatch/internal/metrics"
+)
+
+// The queue names. Job args choose theirs through InsertOpts.
+const (
+	QueueDefault = river.QueueDefault
+	QueueMail    = "mail"
+	QueueReports = "reports"
+)
+
+// Client is the River client type used throughout the service.
+type Client = river.Client[pgx.Tx]
+
+// Registry collects the workers and periodic jobs of every feature before
+// the client is built.
+type Registry struct {
+	workers  *river.Workers
+	periodic []*river.PeriodicJob
+}
+
+// NewRegistry returns a registry holding the service's built-in jobs.
+func NewRegistry() *Registry {
+	r := &Registry{workers: river.NewWorkers()}
+	river.AddWorker(r.workers, &NoopWorker{})
+	return r
+}
+
+// Workers is where feature packages add their workers with river.AddWorker.
+func (r *Registry) Workers() *river.Workers { return r.workers }
+
+// AddPeriodic registers a periodic job. River runs periodic jobs on the
+// elected leader only, so one instance enqueues each occurrence.
+func (r *Registry) AddPeriodic(schedule river.PeriodicSchedule, construct func() (river.JobArgs, *river.InsertOpts), runOnStart bool) {
+	r.periodic = append(r.periodic, river.NewPeriodicJob(schedule, construct, &river.PeriodicJobOpts{RunOnStart: runOnStart}))
+}
+
+// Options tunes the client.
+type Options struct {
+	// Workers is the maximum number of concurrent workers per queue. A nil
+	// map makes an insert-only client, as the CLI commands use.
+	Workers map[string]int
+	// JobTimeout bounds one attempt of a job that sets no timeout of its own.
+	JobTimeout time.Duration
+	// MaxAttempts is how many times a failing job is tried before it is
+	// discarded. Default 10.
+	MaxAttempts int
+	Logger      *slog.Logger
+	Metrics     *metrics.Metrics
+}
+
+// NewClient builds the River client. With opts.Workers nil it can insert
+// jobs but works none.
+func NewClient(pool *pgxpool.Pool, reg *Registry, opts Options) (*Client, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.MaxAttempts == 0 {
+		opts.MaxAttempts = 10
+	}
+	cfg := &river.Config{
+		Logger:      opts.Logger,
+		MaxAttempts: opts.MaxAttempts,
+		JobTimeout:  opts.JobTimeout,
+		RetryPolicy: &RetryPolicy{Base: 5 * time.Second, Max: time.Hour},
+		// Completed jobs are kept a week so staff can see in River UI what
+		// ran during an election; discarded ones a month for diagnosis.
+		CompletedJobRetentionPeriod: 7 * 24 * time.Hour,
+		DiscardedJobRetentionPeriod: 30 * 24 * time.Hour,
+	}
+	if opts.Workers != nil {
+		cfg.Workers = reg.workers
+		cfg.PeriodicJobs = reg.periodic
+		cfg.Queues = map[string]river.QueueConfig{}
+		for _, q := range []string{QueueDefault, QueueMail, QueueReports} {
+			n := opts.Workers[q]
+			if n < 1 {
+				n = 1
+			}
+			cfg.Queues[q] = river.QueueConfig{MaxWorkers: n}
+		}
+		if opts.Metrics != nil {
+			cfg.Middleware = []rivertype.Middleware{&metricsMiddleware{m: opts.Metrics}}
+		}
+	}
+	return river.NewClient(riverpgxv5.New(pool), cfg)
+}
+
+// RetryPolicy retries with capped exponential backoff and full jitter: the
+// n-th retry waits a random time up to Base·2^(n-1), never more than Max.
+// Jitter spreads retries of a batch that failed together (an SMTP server
+// that was down) so they do not return as one burst.
+type RetryPolicy struct {
+	Base time.Duration
+	Max  time.Duration
+}
+
+// NextRetry implements river.ClientRetryPolicy.
+func (p *RetryPolicy) NextRetry(job *rivertype.JobRow) time.Time {
+	attempt := max(len(job.Errors), 1)
+	ceiling := float64(p.Base) * math.Pow(2, float64(attempt-1))
+	if ceiling > float64(p.Max) || math.IsInf(ceiling, 0) {
+		ceiling = float64(p.Max)
+	}
+	// Half fixed, half random, so a retry never comes back at once.
+	wait := time.Duration(ceiling/2 + rand.Float64()*ceiling/2)
+	return time.Now().Add(wait)
+}
+
+type metricsMiddleware struct {
+	river.MiddlewareDefaults
+	m *metrics.Metrics
+}
+
+func (mw *metricsMiddleware) Work(ctx context.Context, job *rivertype.JobRow, doInner func(context.Context) error) error {
+	start := time.Now()
+	err := doInner(ctx)
+	outcome := "ok"
+	var snooze *rivertype.JobSnoozeError
+	var cancel *rivertype.JobCancelError
+	switch {
+	case err == nil:
+	case errors.As(err, &snooze):
+		outcome = "snoozed"
+	case errors.As(err, &cancel):
+		outcome = "cancelled"
+	default:
+		outcome = "error"
+	}
+	mw.m.JobsWorked.WithLabelValues(job.Kind, job.Queue, outcome).Inc()
+	mw.m.JobDuration.WithLabelValues(job.Kind).Observe(time.Since(start).Seconds())
+	return err
+}

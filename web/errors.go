@@ -1,0 +1,68 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/campaignwatch/campaignwatch/internal/apperr"
+)
+
+var statusOf = map[apperr.Code]int{
+	apperr.Invalid:      http.StatusUnprocessableEntity,
+	apperr.BadRequest:   http.StatusBadRequest,
+	apperr.Unauthorized: http.StatusUnauthorized,
+	apperr.Forbidden:    http.StatusForbidden,
+	apperr.NotFound:     http.StatusNotFound,
+	apperr.Conflict:     http.StatusConflict,
+	apperr.TooLarge:     http.StatusRequestEntityTooLarge,
+	apperr.RateLimited:  http.StatusTooManyRequests,
+	apperr.Unavailable:  http.StatusServiceUnavailable,
+	apperr.Internal:     http.StatusInternalServerError,
+}
+
+var titleOf = map[apperr.Code]string{
+	apperr.Invalid:      "Some answers need fixing",
+	apperr.BadRequest:   "The request could not be understood",
+	apperr.Unauthorized: "You need to sign in",
+	apperr.Forbidden:    "You do not have access to this page",
+	apperr.NotFound:     "Page not found",
+	apperr.Conflict:     "This cannot be done now",
+	apperr.TooLarge:     "What you sent is too large",
+	apperr.RateLimited:  "Too many requests",
+	apperr.Unavailable:  "Sorry, the service is unavailable",
+	apperr.Internal:     "Sorry, there is a problem with the service",
+}
+
+// errorBody is the JSON shape of every API error.
+type errorBody struct {
+	Error     string              `json:"error"`
+	Code      apperr.Code         `json:"code"`
+	Errors    []apperr.FieldError `json:"errors,omitempty"`
+	RequestID string              `json:"request_id,omitempty"`
+}
+
+// Error is the one place an error becomes a response: a JSON body for API
+// clients, an HTML page for people. Internal errors are logged with the
+// request ID and shown only as a generic sentence with that ID.
+func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
+	code := apperr.CodeOf(err)
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		code = apperr.TooLarge
+		err = apperr.New(apperr.TooLarge, "The request body is larger than the %d bytes allowed.", mbe.Limit)
+	}
+	status := statusOf[code]
+	reqID := requestIDFrom(r.Context())
+	if code == apperr.Internal {
+		s.log.Error("request failed", "err", err, "request_id", reqID, "route", routeName(r))
+	}
+	if code == apperr.Unavailable {
+		w.Header().Set("Retry-After", "30")
+	}
+	msg := apperr.MessageOf(err)
+	if wantsJSON(r) {
+		writeJSON(w, status, errorBody{Error: msg, Code: code, Errors: apperr.FieldsOf(err), RequestID: reqID})
+		return
+	}
+	s.render(w, r, status, "error", page{Data: map[string]any{"Title": titleOf[code], "Message": msg}})
+}

@@ -1,0 +1,152 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/gorilla/mux"
+
+	"github.com/campaignwatch/campaignwatch/internal/apperr"
+	"github.com/campaignwatch/campaignwatch/internal/audit"
+	"github.com/campaignwatch/campaignwatch/internal/mail"
+)
+
+func (s *Server) handleNotFound(w http.ResponseWriter, r *http.Request) {
+	s.Error(w, r, apperr.New(apperr.NotFound, "If you typed the web address, check it is correct. If you pasted it, check you copied the whole address."))
+}
+
+func (s *Server) handleMethodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	w.WriteHeader(http.StatusMethodNotAllowed)
+	if wantsJSON(r) {
+		writeJSON(w, http.StatusMethodNotAllowed, errorBody{Error: "This method is not allowed here.", Code: "method_not_allowed"})
+	}
+}
+
+func (s *Server) handleStart(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, "start", page{})
+}
+
+func (s *Server) handlePrivacy(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, "privacy", page{})
+}
+
+func (s *Server) handleAccessibility(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, "accessibility", page{})
+}
+
+func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, "home", page{})
+}
+
+func (s *Server) handleUsers(w http.ResponseWriter, r *http.Request) {
+	users, err := s.staff.ListUsers(r.Context())
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "users", page{Data: map[string]any{"Users": users}})
+}
+
+func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f := audit.Filter{
+		Actor: q.Get("actor"), Action: q.Get("action"),
+		ObjectType: q.Get("object_type"), ObjectID: q.Get("object_id"), Limit: 100,
+	}
+	var fields []apperr.FieldError
+	parseDay := func(field string) time.Time {
+		v := q.Get(field)
+		if v == "" {
+			return time.Time{}
+		}
+		t, err := time.ParseInLocation("2006-01-02", v, london)
+		if err != nil {
+			fields = append(fields, apperr.FieldError{Field: field, Message: "Enter the date as YYYY-MM-DD, for example 2024-07-04"})
+		}
+		return t
+	}
+	f.From = parseDay("from")
+	if to := parseDay("to"); !to.IsZero() {
+		f.To = to.AddDate(0, 0, 1) // the whole "to" day is included
+	}
+	if v := q.Get("before"); v != "" {
+		f.BeforeID, _ = strconv.ParseInt(v, 10, 64)
+	}
+	data := map[string]any{"Filter": f, "From": q.Get("from"), "To": q.Get("to")}
+	if len(fields) > 0 {
+		s.render(w, r, http.StatusUnprocessableEntity, "audit", page{Errors: fields, Data: data})
+		return
+	}
+	entries, err := audit.List(r.Context(), s.pool, f)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	data["Entries"] = entries
+	if len(entries) == f.Limit {
+		next := url.Values{}
+		for k, v := range q {
+			next[k] = v
+		}
+		next.Set("before", strconv.FormatInt(entries[len(entries)-1].ID, 10))
+		data["Next"] = "/staff/admin/audit?" + next.Encode()
+	}
+	s.render(w, r, http.StatusOK, "audit", page{Data: data})
+}
+
+// The outbox pages exist only in development mode (no SMTP_URL).
+func (s *Server) outboxEnabled() bool { return s.cfg.SMTPURL == "" }
+
+func (s *Server) handleOutbox(w http.ResponseWriter, r *http.Request) {
+	data := map[string]any{"Enabled": s.outboxEnabled()}
+	if s.outboxEnabled() {
+		entries, err := mail.ListOutbox(s.cfg.OutboxDir(), 200)
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		data["Entries"] = entries
+	}
+	s.render(w, r, http.StatusOK, "outbox", page{Data: data})
+}
+
+func (s *Server) readOutbox(w http.ResponseWriter, r *http.Request) (*mail.ParsedMessage, string, bool) {
+	name := mux.Vars(r)["name"]
+	if !s.outboxEnabled() {
+		s.Error(w, r, apperr.New(apperr.NotFound, "There is no file outbox: mail goes to the SMTP server."))
+		return nil, "", false
+	}
+	msg, err := mail.ReadOutbox(s.cfg.OutboxDir(), name)
+	if err != nil {
+		s.Error(w, r, apperr.Wrap(apperr.NotFound, err, "No message %q in the outbox.", name))
+		return nil, "", false
+	}
+	return msg, name, true
+}
+
+func (s *Server) handleOutboxMessage(w http.ResponseWriter, r *http.Request) {
+	msg, name, ok := s.readOutbox(w, r)
+	if !ok {
+		return
+	}
+	s.render(w, r, http.StatusOK, "outbox_message", page{Data: map[string]any{"Message": msg, "Name": name}})
+}
+
+// handleOutboxHTML serves a message's HTML body for the sandboxed frame on
+// the message page. The sandbox CSP stops anything in it from running or
+// loading remote content, whatever the message contains.
+func (s *Server) handleOutboxHTML(w http.ResponseWriter, r *http.Request) {
+	msg, _, ok := s.readOutbox(w, r)
+	if !ok {
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Security-Policy", "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'; frame-ancestors 'self'")
+	h.Del("X-Frame-Options")
+	h.Set("X-Frame-Options", "SAMEORIGIN")
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	_, _ = w.Write([]byte(msg.HTML))
+}

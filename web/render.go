@@ -1,0 +1,193 @@
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"mime"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/campaignwatch/campaignwatch/internal/apperr"
+	"github.com/campaignwatch/campaignwatch/internal/staff"
+	"github.com/campaignwatch/campaignwatch/templates"
+)
+
+var pagesFS fs.FS = templates.Pages
+
+// page is the data every template receives. Handlers put their own data in
+// Data.
+type page struct {
+	Lang      string
+	User      *staff.User
+	CSRF      string
+	RequestID string
+	Flash     string
+	Errors    []apperr.FieldError
+	Data      any
+}
+
+var roleNames = map[staff.Role]string{
+	staff.RoleAdmin:         "administrator",
+	staff.RolePoliticalTeam: "political team",
+	staff.RoleTriageOfficer: "triage officer",
+	staff.RoleAnalyst:       "analyst",
+}
+
+var london = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}()
+
+func (s *Server) funcs() template.FuncMap {
+	return template.FuncMap{
+		"asset":    func(name string) string { return s.assets.url(name) },
+		"roleName": func(r staff.Role) string { return roleNames[r] },
+		"date":     func(t time.Time) string { return t.In(london).Format("2 January 2006") },
+		"datetime": func(t time.Time) string { return t.In(london).Format("2 Jan 2006 15:04:05") },
+	}
+}
+
+// render writes page name with status. The page is rendered into a buffer
+// first so a template error becomes a clean 500, not half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
+	t, ok := s.pages[name]
+	if !ok {
+		s.Error(w, r, fmt.Errorf("no page template %q", name))
+		return
+	}
+	if p.Lang == "" {
+		p.Lang = "en"
+	}
+	p.User = userFrom(r.Context())
+	p.CSRF = s.csrfToken(r)
+	p.RequestID = requestIDFrom(r.Context())
+	if p.Flash == "" {
+		p.Flash = s.takeFlash(w, r)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+		s.log.Error("render page", "page", name, "err", err, "request_id", p.RequestID)
+		http.Error(w, "Internal Server Error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// writeJSON writes v as JSON with status.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(true)
+	_ = enc.Encode(v)
+}
+
+// wantsJSON decides the error format: the API always speaks JSON, and
+// elsewhere a client that asks for JSON first gets it.
+func wantsJSON(r *http.Request) bool {
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		return true
+	}
+	accept := r.Header.Get("Accept")
+	for _, part := range strings.Split(accept, ",") {
+		mt, _, _ := mime.ParseMediaType(strings.TrimSpace(part))
+		switch mt {
+		case "application/json":
+			return true
+		case "text/html", "application/xhtml+xml":
+			return false
+		}
+	}
+	return false
+}
+
+// flash messages survive one redirect in a short-lived cookie; they carry
+// only fixed sentences chosen by handlers, never user input.
+const flashCookie = "cw_flash"
+
+func (s *Server) setFlash(w http.ResponseWriter, msg string) {
+	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: encodeFlash(msg), Path: "/", MaxAge: 60,
+		HttpOnly: true, Secure: s.cfg.SecureCookies(), SameSite: http.SameSiteLaxMode})
+}
+
+func (s *Server) takeFlash(w http.ResponseWriter, r *http.Request) string {
+	c, err := r.Cookie(flashCookie)
+	if err != nil {
+		return ""
+	}
+	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1,
+		HttpOnly: true, Secure: s.cfg.SecureCookies(), SameSite: http.SameSiteLaxMode})
+	return decodeFlash(c.Value)
+}
+
+func encodeFlash(s string) string { return hex.EncodeToString([]byte(s)) }
+
+func decodeFlash(s string) string {
+	b, err := hex.DecodeString(s)
+	if err != nil || len(b) > 300 {
+		return ""
+	}
+	return string(b)
+}
+
+// assetSet serves the embedded static files with a content hash in their
+// URL, so they can be cached for a year and still change on release.
+type assetSet struct {
+	files  fs.FS
+	hashes map[string]string
+}
+
+func newAssetSet() (*assetSet, error) {
+	sub, err := fs.Sub(staticFS, "static")
+	if err != nil {
+		return nil, err
+	}
+	a := &assetSet{files: sub, hashes: map[string]string{}}
+	err = fs.WalkDir(sub, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(sub, p)
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		a.hashes[p] = hex.EncodeToString(sum[:])[:10]
+		return nil
+	})
+	return a, err
+}
+
+func (a *assetSet) url(name string) string {
+	return "/static/" + name + "?v=" + a.hashes[name]
+}
+
+func (a *assetSet) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	name := strings.TrimPrefix(path.Clean(r.URL.Path), "/static/")
+	hash, ok := a.hashes[name]
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	if r.URL.Query().Get("v") == hash {
+		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	} else {
+		w.Header().Set("Cache-Control", "public, max-age=300")
+	}
+	w.Header().Set("ETag", `"`+hash+`"`)
+	http.ServeFileFS(w, r, a.files, name)
+}

@@ -1,0 +1,64 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/gorilla/mux"
+)
+
+// Body size limits. Uploads get their own, larger, subrouter when a
+// feature needs one.
+const defaultBodyLimit = 1 << 20
+
+// routes is the table of contents of the HTTP interface.
+func (s *Server) routes() *mux.Router {
+	r := mux.NewRouter()
+	r.Use(captureRoute)
+	r.NotFoundHandler = http.HandlerFunc(s.handleNotFound)
+	r.MethodNotAllowedHandler = http.HandlerFunc(s.handleMethodNotAllowed)
+
+	// Operations: liveness, readiness, metrics, static assets.
+	r.HandleFunc("/healthz", s.handleHealthz).Methods(http.MethodGet, http.MethodHead)
+	r.HandleFunc("/readyz", s.handleReadyz).Methods(http.MethodGet, http.MethodHead)
+	r.Handle("/metrics", s.metrics.Handler()).Methods(http.MethodGet)
+	r.PathPrefix("/static/").Handler(s.assets).Methods(http.MethodGet, http.MethodHead)
+
+	// River UI, for administrators only.
+	if s.riverUI != nil {
+		r.PathPrefix("/admin/jobs").Handler(s.allow(adminOnly, riverUIGuard(s.riverUI)))
+	}
+
+	// JSON API.
+	api := r.PathPrefix("/api/v1").Subrouter()
+	api.Use(limitBody(defaultBodyLimit), s.apiCSRF)
+	api.Handle("/me", s.allowFunc(anyStaff, s.handleMe)).Methods(http.MethodGet)
+
+	// Staff pages.
+	r.Handle("/staff", http.RedirectHandler("/staff/", http.StatusMovedPermanently))
+	st := r.PathPrefix("/staff").Subrouter()
+	st.Use(limitBody(defaultBodyLimit), s.csrfProtect)
+	st.HandleFunc("/login", s.handleLoginForm).Methods(http.MethodGet)
+	st.HandleFunc("/login", s.handleLogin).Methods(http.MethodPost)
+	st.Handle("/logout", s.allowFunc(anyStaff, s.handleLogout)).Methods(http.MethodPost)
+	st.Handle("/", s.allowFunc(anyStaff, s.handleHome)).Methods(http.MethodGet)
+	st.Handle("/admin/users", s.allowFunc(adminOnly, s.handleUsers)).Methods(http.MethodGet)
+	st.Handle("/admin/audit", s.allowFunc(adminOnly, s.handleAudit)).Methods(http.MethodGet)
+	st.Handle("/outbox", s.allowFunc(adminAndPolTeam, s.handleOutbox)).Methods(http.MethodGet)
+	st.Handle("/outbox/{name}", s.allowFunc(adminAndPolTeam, s.handleOutboxMessage)).Methods(http.MethodGet)
+	st.Handle("/outbox/{name}/html", s.allowFunc(adminAndPolTeam, s.handleOutboxHTML)).Methods(http.MethodGet)
+
+	// Public pages.
+	pub := r.NewRoute().Subrouter()
+	pub.Use(limitBody(defaultBodyLimit), s.csrfProtect)
+	pub.HandleFunc("/", s.handleStart).Methods(http.MethodGet)
+	pub.HandleFunc("/privacy", s.handlePrivacy).Methods(http.MethodGet)
+	pub.HandleFunc("/accessibility", s.handleAccessibility).Methods(http.MethodGet)
+
+	return r
+}
+
+// Handler returns the router wrapped in the middleware every request
+// passes through, outermost first.
+func (s *Server) wrap(h http.Handler) http.Handler {
+	return requestID(s.accessLog(s.recoverPanics(s.securityHeaders(s.authenticate(h)))))
+}

@@ -1,0 +1,128 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gorilla/mux"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/campaignwatch/campaignwatch/internal/config"
+	"github.com/campaignwatch/campaignwatch/internal/metrics"
+	"github.com/campaignwatch/campaignwatch/internal/staff"
+	"github.com/campaignwatch/campaignwatch/jobs"
+)
+
+// Deps are what the web layer needs from the rest of the service.
+type Deps struct {
+	Config  *config.Config
+	Pool    *pgxpool.Pool
+	Staff   *staff.Service
+	Jobs    *jobs.Client // nil disables River UI (e.g. in tests that need none)
+	Metrics *metrics.Metrics
+	Logger  *slog.Logger
+}
+
+// Server holds the router and everything handlers share.
+type Server struct {
+	cfg     *config.Config
+	pool    *pgxpool.Pool
+	staff   *staff.Service
+	jobs    *jobs.Client
+	metrics *metrics.Metrics
+	log     *slog.Logger
+
+	pages  map[string]*template.Template
+	assets *assetSet
+	router *mux.Router
+	// riverUI is started with the server and stopped with its context.
+	riverUI interface {
+		http.Handler
+		Start(context.Context) error
+	}
+}
+
+// New builds the server and its routes. It parses every template up front,
+// so a broken template stops start-up instead of failing a request.
+func New(d Deps) (*Server, error) {
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
+	if d.Metrics == nil {
+		d.Metrics = metrics.New()
+	}
+	s := &Server{cfg: d.Config, pool: d.Pool, staff: d.Staff, jobs: d.Jobs, metrics: d.Metrics, log: d.Logger}
+	var err error
+	if s.assets, err = newAssetSet(); err != nil {
+		return nil, err
+	}
+	if s.pages, err = parsePages(s.funcs()); err != nil {
+		return nil, err
+	}
+	if d.Jobs != nil {
+		if s.riverUI, err = newRiverUI(d.Jobs, d.Logger); err != nil {
+			return nil, fmt.Errorf("river UI: %w", err)
+		}
+	}
+	s.router = s.routes()
+	return s, nil
+}
+
+// Handler returns the root handler with the outer middleware applied.
+func (s *Server) Handler() http.Handler { return s.wrap(s.router) }
+
+// Start starts background parts of the web layer (River UI's caches);
+// they stop when ctx is done.
+func (s *Server) Start(ctx context.Context) error {
+	if s.riverUI != nil {
+		return s.riverUI.Start(ctx)
+	}
+	return nil
+}
+
+// HTTPServer returns an http.Server for addr with timeouts set so slow or
+// idle clients cannot hold connections open indefinitely.
+func (s *Server) HTTPServer(addr string) *http.Server {
+	return &http.Server{
+		Addr:              addr,
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+}
+
+func parsePages(funcs template.FuncMap) (map[string]*template.Template, error) {
+	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(pagesFS, "pages/layout.html")
+	if err != nil {
+		return nil, err
+	}
+	names, err := fs.Glob(pagesFS, "pages/*.html")
+	if err != nil {
+		return nil, err
+	}
+	pages := map[string]*template.Template{}
+	for _, n := range names {
+		if n == "pages/layout.html" {
+			continue
+		}
+		t, err := template.Must(layout.Clone()).ParseFS(pagesFS, n)
+		if err != nil {
+			return nil, err
+		}
+		pages[n[len("pages/"):len(n)-len(".html")]] = t
+	}
+	if len(pages) == 0 {
+		return nil, errors.New("no page templates found")
+	}
+	return pages, nil
+}
