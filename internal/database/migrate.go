@@ -129,7 +129,9 @@ func riverLatest() int {
 
 // Migrate applies River's pending migrations and then ours, holding the
 // migration advisory lock for the whole run. It returns the versions of our
-// migrations it applied.
+// migrations it applied. It needs two connections from pool at once (the
+// lock holder and River's migrator), so it is meant to be called once per
+// process; separate processes may call it together.
 func Migrate(ctx context.Context, pool *pgxpool.Pool, logger *slog.Logger) ([]int, error) {
 	conn, err := pool.Acquire(ctx)
 	if err != nil {

@@ -17,7 +17,8 @@ import (
 func TestMigrateConcurrentlyAppliesOnce(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	pool, err := pgxpool.New(ctx, testdb.NewEmptyURL(t))
+	url := testdb.NewEmptyURL(t)
+	pool, err := pgxpool.New(ctx, url)
 	require.NoError(t, err)
 	defer pool.Close()
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -34,7 +35,11 @@ func TestMigrateConcurrentlyAppliesOnce(t *testing.T) {
 	errs := make([]error, 4)
 	for i := range 4 {
 		wg.Add(1)
-		go func() { defer wg.Done(); applied[i], errs[i] = database.Migrate(ctx, pool, logger) }()
+		// One pool each, as separate processes starting together would have.
+		p, err := pgxpool.New(ctx, url)
+		require.NoError(t, err)
+		defer p.Close()
+		go func() { defer wg.Done(); applied[i], errs[i] = database.Migrate(ctx, p, logger) }()
 	}
 	wg.Wait()
 	total := 0
