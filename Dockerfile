@@ -18,6 +18,5 @@ USER campaignwatch
 WORKDIR /app
 ENV HTTP_ADDR=0.0.0.0:8080 LOG_FORMAT=json
 EXPOSE 8080
-HEALTHCHECK --interval=10s --timeout=3s CMD ["campaignwatch", "version"]
 ENTRYPOINT ["campaignwatch"]
 CMD ["serve", "--migrate"]
