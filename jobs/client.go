@@ -1,6 +1,7 @@
 package jobs
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"log/slog"
@@ -60,8 +61,18 @@ type Options struct {
 	// MaxAttempts is how many times a failing job is tried before it is
 	// discarded. Default 10.
 	MaxAttempts int
-	Logger      *slog.Logger
-	Metrics     *metrics.Metrics
+	// FetchCooldown is the shortest time between two fetches of new jobs
+	// by one queue; zero keeps River's default (100ms). A queue fetches at
+	// most its free workers' worth of jobs each time, so its throughput is
+	// capped at Workers/FetchCooldown jobs a second (16 workers: 160/s);
+	// throughput-bound workloads (bulk letters, benchmarks) lower it.
+	FetchCooldown time.Duration
+	// FetchPollInterval is how often an idle queue polls for jobs when no
+	// insert notification arrives; zero keeps River's default (1s). It is
+	// raised to FetchCooldown if below it.
+	FetchPollInterval time.Duration
+	Logger            *slog.Logger
+	Metrics           *metrics.Metrics
 }
 
 // NewClient builds the River client. With opts.Workers nil it can insert
@@ -82,6 +93,13 @@ func NewClient(pool *pgxpool.Pool, reg *Registry, opts Options) (*Client, error)
 		// ran during an election; discarded ones a month for diagnosis.
 		CompletedJobRetentionPeriod: 7 * 24 * time.Hour,
 		DiscardedJobRetentionPeriod: 30 * 24 * time.Hour,
+		FetchCooldown:               opts.FetchCooldown,
+		FetchPollInterval:           opts.FetchPollInterval,
+	}
+	// River refuses a poll interval shorter than the cooldown.
+	cooldown := cmp.Or(cfg.FetchCooldown, river.FetchCooldownDefault)
+	if poll := cmp.Or(cfg.FetchPollInterval, river.FetchPollIntervalDefault); poll < cooldown {
+		cfg.FetchPollInterval = cooldown
 	}
 	if opts.Workers != nil {
 		cfg.Workers = reg.workers

@@ -36,8 +36,9 @@ func (s *Server) handleAccessibility(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "accessibility", page{})
 }
 
+// handleHome is the staff home, which is the dashboard (web/dashboard.go).
 func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "home", page{})
+	s.handleDashboard(w, r)
 }
 
 func (s *Server) handleUsers(w http.ResponseWriter, r *http.Request) {

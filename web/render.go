@@ -31,6 +31,9 @@ type page struct {
 	Flash     string
 	Errors    []apperr.FieldError
 	Data      any
+	// Alt links to the same public page in the other language (nil on
+	// staff pages).
+	Alt *langSwitch
 }
 
 var roleNames = map[staff.Role]string{
@@ -51,6 +54,7 @@ var london = func() *time.Location {
 func (s *Server) funcs() template.FuncMap {
 	return template.FuncMap{
 		"asset":    func(name string) string { return s.assets.url(name) },
+		"t":        translate,
 		"roleName": func(r staff.Role) string { return roleNames[r] },
 		"date":     func(t time.Time) string { return t.In(london).Format("2 January 2006") },
 		"datetime": func(t time.Time) string { return t.In(london).Format("2 Jan 2006 15:04:05") },
@@ -66,8 +70,9 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		return
 	}
 	if p.Lang == "" {
-		p.Lang = "en"
+		p.Lang = s.requestLang(w, r)
 	}
+	p.Alt = langSwitchFor(r, p.Lang)
 	p.User = userFrom(r.Context())
 	p.CSRF = s.csrfToken(r)
 	p.RequestID = requestIDFrom(r.Context())

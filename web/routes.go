@@ -28,6 +28,10 @@ func (s *Server) routes() *mux.Router {
 		r.PathPrefix("/admin/jobs").Handler(s.allow(adminOnly, riverUIGuard(s.riverUI)))
 	}
 
+	// Party registry: pages and API, mounted ahead of /staff and /api/v1
+	// so its own body limits (uploads) apply.
+	s.registerPartyRoutes(r)
+
 	// JSON API.
 	api := r.PathPrefix("/api/v1").Subrouter()
 	api.Use(limitBody(defaultBodyLimit), s.apiCSRF)
@@ -46,6 +50,15 @@ func (s *Server) routes() *mux.Router {
 	st.Handle("/outbox", s.allowFunc(adminAndPolTeam, s.handleOutbox)).Methods(http.MethodGet)
 	st.Handle("/outbox/{name}", s.allowFunc(adminAndPolTeam, s.handleOutboxMessage)).Methods(http.MethodGet)
 	st.Handle("/outbox/{name}/html", s.allowFunc(adminAndPolTeam, s.handleOutboxHTML)).Methods(http.MethodGet)
+	s.mountComplaints(r, api, st)
+	s.mountReports(api, st)
+	s.mountOutreach(api, st)
+	s.mountLetterTemplates(st)
+	s.registerTriageRoutes(st)
+	s.registerRulebookRoutes(st)
+
+	// The public complaint form.
+	s.mountComplaintForm(r)
 
 	// Public pages.
 	pub := r.NewRoute().Subrouter()

@@ -13,10 +13,16 @@ import (
 	"github.com/gorilla/mux"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/campaignwatch/campaignwatch/complaints"
+	"github.com/campaignwatch/campaignwatch/complaints/review"
+	"github.com/campaignwatch/campaignwatch/complaints/triage"
 	"github.com/campaignwatch/campaignwatch/internal/config"
 	"github.com/campaignwatch/campaignwatch/internal/metrics"
 	"github.com/campaignwatch/campaignwatch/internal/staff"
 	"github.com/campaignwatch/campaignwatch/jobs"
+	"github.com/campaignwatch/campaignwatch/outreach"
+	"github.com/campaignwatch/campaignwatch/outreach/parties"
+	"github.com/campaignwatch/campaignwatch/reports"
 )
 
 // Deps are what the web layer needs from the rest of the service.
@@ -27,6 +33,16 @@ type Deps struct {
 	Jobs    *jobs.Client // nil disables River UI (e.g. in tests that need none)
 	Metrics *metrics.Metrics
 	Logger  *slog.Logger
+	// Complaints receives complaints from the public form and the API;
+	// nil leaves the complaint routes unmounted.
+	Complaints *complaints.Service
+	// Reports serves trend reports and exports; nil leaves them unmounted.
+	Reports *reports.Service
+	// Outreach is elections and letters; nil builds one from Config.
+	Outreach *outreach.Service
+	// Rulebook is the triage rulebook in force, shown to staff; nil
+	// shows the embedded default.
+	Rulebook *triage.Rulebook
 }
 
 // Server holds the router and everything handlers share.
@@ -37,6 +53,22 @@ type Server struct {
 	jobs    *jobs.Client
 	metrics *metrics.Metrics
 	log     *slog.Logger
+
+	complaints *complaints.Service
+	reports    *reports.Service
+	outreach   *outreach.Service
+	// complaintRate limits complaint submissions per IP address; the form
+	// and the API share it (see complaintLimiter).
+	complaintRate *ipLimiter
+	// parties is the party registry (set up by registerPartyRoutes).
+	parties *parties.Store
+	// triage is the triage queue and panel (set up by registerTriageRoutes).
+	triage *review.Service
+	// rulebook is the triage rulebook in force (see triage_rulebook.go).
+	rulebook *triage.Rulebook
+	// letterPreviews holds the letter-template editor's previews (see
+	// letter_templates.go).
+	letterPreviews *previewStore
 
 	pages  map[string]*template.Template
 	assets *assetSet
@@ -57,7 +89,11 @@ func New(d Deps) (*Server, error) {
 	if d.Metrics == nil {
 		d.Metrics = metrics.New()
 	}
-	s := &Server{cfg: d.Config, pool: d.Pool, staff: d.Staff, jobs: d.Jobs, metrics: d.Metrics, log: d.Logger}
+	s := &Server{cfg: d.Config, pool: d.Pool, staff: d.Staff, jobs: d.Jobs, metrics: d.Metrics, log: d.Logger,
+		complaints: d.Complaints, reports: d.Reports}
+	s.outreach = d.Outreach
+	s.rulebook = d.Rulebook
+	s.complaintRate = newIPLimiter(d.Config.ComplaintRate, d.Config.ComplaintBurst)
 	var err error
 	if s.assets, err = newAssetSet(); err != nil {
 		return nil, err

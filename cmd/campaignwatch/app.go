@@ -7,12 +7,19 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/campaignwatch/campaignwatch/complaints"
+	"github.com/campaignwatch/campaignwatch/complaints/monitor"
+	"github.com/campaignwatch/campaignwatch/complaints/review"
+	"github.com/campaignwatch/campaignwatch/complaints/triage"
 	"github.com/campaignwatch/campaignwatch/internal/config"
 	"github.com/campaignwatch/campaignwatch/internal/database"
 	"github.com/campaignwatch/campaignwatch/internal/mail"
 	"github.com/campaignwatch/campaignwatch/internal/metrics"
 	"github.com/campaignwatch/campaignwatch/internal/staff"
 	"github.com/campaignwatch/campaignwatch/jobs"
+	"github.com/campaignwatch/campaignwatch/outreach"
+	"github.com/campaignwatch/campaignwatch/reports"
+	"github.com/campaignwatch/campaignwatch/web"
 )
 
 // app is the wired service: configuration, logger, database and the
@@ -24,6 +31,16 @@ type app struct {
 	metrics *metrics.Metrics
 	staff   *staff.Service
 	mailer  mail.Sender
+	// rulebook is the triage policy in force (RULEBOOK or the default),
+	// validated before anything else starts.
+	rulebook *triage.Rulebook
+	engine   *triage.Engine
+	// Feature settings are read with the rest of the configuration so a
+	// bad value stops every command at start-up, naming the variable.
+	outreachSet outreach.Settings
+	reportsSet  reports.Settings
+	monitorSet  monitor.Settings
+	outreach    *outreach.Service
 
 	closeDB func(context.Context) error
 }
@@ -36,6 +53,22 @@ func openApp(ctx context.Context, e *env) (*app, error) {
 		return nil, err
 	}
 	a := &app{cfg: cfg, log: newLogger(e, cfg), metrics: metrics.New()}
+	if a.rulebook, err = triage.LoadRulebookEnv(e.getenv); err != nil {
+		return nil, err
+	}
+	if a.engine, err = triage.NewEngine(a.rulebook); err != nil {
+		return nil, err
+	}
+	if a.outreachSet, err = outreach.SettingsFromEnv(e.getenv, cfg); err != nil {
+		return nil, err
+	}
+	if a.reportsSet, err = reports.SettingsFromEnv(e.getenv); err != nil {
+		return nil, err
+	}
+	if a.monitorSet, err = monitor.SettingsFromEnv(e.getenv); err != nil {
+		return nil, err
+	}
+	a.monitorSet.MailFrom, a.monitorSet.BaseURL = cfg.MailFrom, cfg.BaseURL.String()
 	if cfg.DevMode() {
 		if err := cfg.EnsureSessionSecret(); err != nil {
 			return nil, err
@@ -53,6 +86,10 @@ func openApp(ctx context.Context, e *env) (*app, error) {
 		return nil, err
 	}
 	a.mailer = mail.Counting(sender, a.metrics.MailMessages)
+	if a.outreach, err = outreach.NewService(a.pool, a.outreachSet, a.letterMailer()); err != nil {
+		a.Close()
+		return nil, err
+	}
 	return a, nil
 }
 
@@ -81,6 +118,13 @@ func newLogger(e *env, cfg *config.Config) *slog.Logger {
 func (a *app) registry() *jobs.Registry {
 	reg := jobs.NewRegistry()
 	staff.RegisterJobs(reg, a.staff)
+	outreach.RegisterJobs(reg, a.outreach, a.letterMailer())
+	complaints.Register(reg, complaints.NewService(a.pool, nil), a.mailer, complaints.JobSettings{MailFrom: a.cfg.MailFrom, BaseURL: a.cfg.BaseURL.String(), RetentionDays: a.cfg.RetentionDays})
+	review.Register(reg, review.NewPipeline(a.pool, a.engine))
+	monitor.Register(reg, monitor.New(a.pool, a.monitorSet), a.mailer)
+	web.RegisterComplaintDraftJobs(reg, a.pool)
+	reports.Register(reg, reports.NewService(a.pool, nil, a.reportsSet))
+	reports.RegisterFollowUps(reg, reports.NewFollowUps(reports.NewStore(a.pool), a.outreach), a.log)
 	return reg
 }
 

@@ -11,8 +11,9 @@ import (
 )
 
 func cmdDemo(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "demo", "demo [--migrate]")
+	fs := newFlags(e, "demo", "demo [--migrate] [--complaints N]")
 	migrate := fs.Bool("migrate", false, "apply pending migrations first")
+	nComplaints := fs.Int("complaints", 0, "also generate N demo complaints in a demo general election")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -29,6 +30,12 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "Demo data: %d parties, %d new contacts.\n", res.Parties, res.Contacts)
+	if err := seedLetterTemplates(ctx, e, a); err != nil {
+		return err
+	}
+	if err := demoComplaints(ctx, e, a, *nComplaints); err != nil {
+		return err
+	}
 
 	// In development mode the generated password is also kept in VAR_DIR
 	// (readable by its owner only) so `make run` can show it on every

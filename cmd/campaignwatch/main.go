@@ -43,10 +43,17 @@ func commands() []command {
 		{"serve", "run the web interface, API and job workers", cmdServe},
 		{"worker", "run job workers only (to scale out)", cmdWorker},
 		{"migrate", "apply or list database migrations (up, status)", cmdMigrate},
+		{"election", "call an election and write to the parties (call, list)", cmdElection},
+		{"letters", "show the letters of an election (status)", cmdLetters},
 		{"demo", "load demo parties, contacts and an admin account (idempotent)", cmdDemo},
 		{"user", "manage staff accounts (add)", cmdUser},
 		{"token", "manage staff API tokens (create, revoke)", cmdToken},
 		{"db", "manage the private development database (start, stop, url)", cmdDB},
+		{"party", "manage the party registry (import, export, list)", cmdParty},
+		{"complaints", "import complaints from a CSV or XLSX file (import)", cmdComplaints},
+		{"triage", "triage complaints read as JSON lines on stdin (stores nothing)", cmdTriage},
+		{"export", "export complaint trends as xlsx or csv (trends)", cmdExport},
+		{"report", "write an election's follow-up report as a PDF (follow-up)", cmdReport},
 		{"version", "print the version", cmdVersion},
 	}
 }

@@ -28,6 +28,9 @@ func cmdMigrate(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "Applied %d migration(s); the database is current.\n", len(applied))
+		if err := seedLetterTemplates(ctx, e, a); err != nil {
+			return err
+		}
 		return nil
 	}
 	st, err := database.GetStatus(ctx, a.pool)

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/campaignwatch/campaignwatch/complaints"
 	"github.com/campaignwatch/campaignwatch/jobs"
 	"github.com/campaignwatch/campaignwatch/web"
 )
@@ -60,7 +61,12 @@ func serve(ctx context.Context, e *env, migrate, withHTTP bool) error {
 	var srv *http.Server
 	serveErr := make(chan error, 1)
 	if withHTTP {
-		w, err := web.New(web.Deps{Config: a.cfg, Pool: a.pool, Staff: a.staff, Jobs: client, Metrics: a.metrics, Logger: a.log})
+		rs, err := a.reportsService(e, client)
+		if err != nil {
+			return err
+		}
+		w, err := web.New(web.Deps{Config: a.cfg, Pool: a.pool, Staff: a.staff, Jobs: client, Metrics: a.metrics, Logger: a.log,
+			Complaints: complaints.NewService(a.pool, client), Reports: rs, Rulebook: a.rulebook})
 		if err != nil {
 			return err
 		}

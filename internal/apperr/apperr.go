@@ -32,6 +32,10 @@ const (
 type FieldError struct {
 	Field   string `json:"field"`
 	Message string `json:"message"`
+	// Code is a stable machine name for the problem ("required",
+	// "too_long", "invalid", "future"), so a page can show its own
+	// translated wording; it is not part of the JSON error body.
+	Code string `json:"-"`
 }
 
 // Error is an application error. Message is safe to show to the user; Err is

@@ -77,6 +77,16 @@ type Config struct {
 	// set by WORKERS_DEFAULT (default 10), WORKERS_MAIL (default 4) and
 	// WORKERS_REPORTS (default 2).
 	Workers map[string]int
+
+	// ComplaintRate (COMPLAINT_RATE) is how many complaints one IP address
+	// may send per minute through the form and API, and ComplaintBurst
+	// (COMPLAINT_BURST) how many it may send at once. Defaults 10 and 5.
+	ComplaintRate  int
+	ComplaintBurst int
+
+	// RetentionDays (RETENTION_DAYS) is how long complainants' details and
+	// evidence are kept after a complaint is closed or received. Default 730.
+	RetentionDays int
 }
 
 // DevMode reports whether the service runs without an external database,
@@ -173,6 +183,16 @@ func Load(getenv func(string) string) (*Config, error) {
 			return nil, err
 		}
 		c.Workers[queue] = n
+	}
+
+	if c.ComplaintRate, err = positiveInt(getenv, "COMPLAINT_RATE", 10); err != nil {
+		return nil, err
+	}
+	if c.ComplaintBurst, err = positiveInt(getenv, "COMPLAINT_BURST", 5); err != nil {
+		return nil, err
+	}
+	if c.RetentionDays, err = positiveInt(getenv, "RETENTION_DAYS", 730); err != nil {
+		return nil, err
 	}
 
 	if s := getenv("SESSION_SECRET"); s != "" {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
+	gosmtp "github.com/wneessen/go-mail/smtp"
 )
 
 // Sender delivers messages. Send returns one error per message (nil for
@@ -55,20 +56,37 @@ func IsPermanent(err error) bool {
 	return errors.Is(err, ErrRecipients)
 }
 
-// SMTP sends through an SMTP server, one connection per batch.
+// SMTP sends through an SMTP server, one connection per batch (or, with
+// WithKeepAlive, one connection kept open across batches).
 type SMTP struct {
 	mu     sync.Mutex
 	client *gomail.Client
+
+	keepAlive time.Duration
+	conn      *gosmtp.Client // the kept connection, if any
+	lastUsed  time.Time
 }
 
 // SMTPOption adjusts the SMTP client.
 type SMTPOption func(*smtpOptions)
 
-type smtpOptions struct{ tls *tls.Config }
+type smtpOptions struct {
+	tls       *tls.Config
+	keepAlive time.Duration
+}
 
 // WithTLSConfig sets the TLS configuration (tests use it to trust a
 // self-signed server certificate).
 func WithTLSConfig(c *tls.Config) SMTPOption { return func(o *smtpOptions) { o.tls = c } }
+
+// WithKeepAlive keeps the connection open between Sends that come within
+// idle of each other, so a worker sending messages one at a time does not
+// pay for a new connection (TCP, greeting, EHLO, STARTTLS, AUTH) each time.
+// A kept connection is checked with NOOP before use; one found dead, before
+// anything was sent on it, is replaced once. Any failure closes it.
+func WithKeepAlive(idle time.Duration) SMTPOption {
+	return func(o *smtpOptions) { o.keepAlive = idle }
+}
 
 // NewSMTP parses SMTP_URL: smtp://user:pass@host:port?tls=starttls|tls|none&timeout=10s,
 // or smtps://host:465 for implicit TLS.
@@ -130,7 +148,7 @@ func NewSMTP(rawURL string, opts ...SMTPOption) (*SMTP, error) {
 	if err != nil {
 		return nil, fmt.Errorf("invalid SMTP_URL: %w", err)
 	}
-	return &SMTP{client: c}, nil
+	return &SMTP{client: c, keepAlive: o.keepAlive}, nil
 }
 
 // Transport implements Sender.
@@ -156,6 +174,9 @@ func (s *SMTP) Send(ctx context.Context, msgs ...*Message) []error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.keepAlive > 0 {
+		return s.sendKept(ctx, built, index, errs)
+	}
 	if err := s.client.DialWithContext(ctx); err != nil {
 		se := classify(err)
 		for _, i := range index {
@@ -173,6 +194,58 @@ func (s *SMTP) Send(ctx context.Context, msgs ...*Message) []error {
 	return errs
 }
 
+// sendKept sends over the kept connection, dialling when there is none.
+func (s *SMTP) sendKept(ctx context.Context, built []*gomail.Msg, index []int, errs []error) []error {
+	failAll := func(err error) []error {
+		se := classify(err)
+		for _, i := range index {
+			errs[i] = se
+		}
+		return errs
+	}
+	if s.conn != nil && time.Since(s.lastUsed) > s.keepAlive {
+		s.closeConn()
+	}
+	for attempt := 0; ; attempt++ {
+		fresh := false
+		if s.conn == nil {
+			c, err := s.client.DialToSMTPClientWithContext(ctx)
+			if err != nil {
+				return failAll(err)
+			}
+			s.conn, fresh = c, true
+		}
+		err := s.client.SendWithSMTPClient(s.conn, built...)
+		s.lastUsed = time.Now()
+		var ge *gomail.SendError
+		if errors.As(err, &ge) && ge.Reason == gomail.ErrConnCheck {
+			// The connection failed its check, so nothing was sent on it.
+			s.closeConn()
+			if !fresh && attempt == 0 {
+				continue
+			}
+			return failAll(err)
+		}
+		for j, g := range built {
+			if e := g.SendError(); e != nil {
+				errs[index[j]] = classify(e)
+			}
+		}
+		if err != nil {
+			// After a failure the session's state is unknown: start afresh.
+			s.closeConn()
+		}
+		return errs
+	}
+}
+
+func (s *SMTP) closeConn() {
+	if s.conn != nil {
+		_ = s.client.CloseWithSMTPClient(s.conn)
+		s.conn = nil
+	}
+}
+
 // classify maps a go-mail error to a SendError: a 5xx reply is permanent,
 // anything else (4xx, network, timeout) temporary.
 func classify(err error) *SendError {
@@ -186,5 +259,10 @@ func classify(err error) *SendError {
 	return se
 }
 
-// Close implements Sender.
-func (s *SMTP) Close() error { return nil }
+// Close implements Sender: it closes a kept connection.
+func (s *SMTP) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closeConn()
+	return nil
+}

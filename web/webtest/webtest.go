@@ -22,12 +22,14 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/campaignwatch/campaignwatch/complaints"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
 	"github.com/campaignwatch/campaignwatch/internal/config"
 	"github.com/campaignwatch/campaignwatch/internal/metrics"
 	"github.com/campaignwatch/campaignwatch/internal/staff"
 	"github.com/campaignwatch/campaignwatch/internal/testdb"
 	"github.com/campaignwatch/campaignwatch/jobs"
+	"github.com/campaignwatch/campaignwatch/reports"
 	"github.com/campaignwatch/campaignwatch/web"
 )
 
@@ -40,6 +42,8 @@ type Env struct {
 	Jobs    *jobs.Client
 	Metrics *metrics.Metrics
 	Web     *web.Server
+	// Reports is the reports service the server uses.
+	Reports *reports.Service
 	Server  *httptest.Server
 
 	users atomic.Int64
@@ -96,7 +100,14 @@ func New(t testing.TB, opts Options) *Env {
 		}
 		t.Cleanup(func() { cancel(); _ = e.Jobs.Stop(context.Background()) })
 	}
-	deps := web.Deps{Config: cfg, Pool: pool, Staff: e.Staff, Metrics: e.Metrics, Logger: logger}
+	deps := web.Deps{Config: cfg, Pool: pool, Staff: e.Staff, Metrics: e.Metrics, Logger: logger,
+		Complaints: complaints.NewService(pool, e.Jobs)}
+	reportSet, err := reports.SettingsFromEnv(func(k string) string { return vars[k] })
+	if err != nil {
+		t.Fatalf("report settings: %v", err)
+	}
+	e.Reports = reports.NewService(pool, e.Jobs, reportSet)
+	deps.Reports = e.Reports
 	if opts.WithRiverUI {
 		deps.Jobs = e.Jobs
 	}

@@ -40,6 +40,8 @@ type Server struct {
 	failMsg     string
 	connections int
 	arrived     chan struct{}
+	delay       time.Duration
+	open        []*smtp.Conn
 }
 
 // NewServer starts a server on 127.0.0.1, stopped when the test ends.
@@ -71,6 +73,27 @@ func (s *Server) FailNext(n, code int, msg string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.failNext, s.failCode, s.failMsg = n, code, msg
+}
+
+// SetDelay makes the server wait d after receiving each message's data
+// before it replies, as a slow relay would (0, the default, replies at
+// once). A message is recorded only when the reply is sent.
+func (s *Server) SetDelay(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.delay = d
+}
+
+// DropConnections closes every open SMTP session from the server's side,
+// as a relay restarting or timing out idle clients would.
+func (s *Server) DropConnections() {
+	s.mu.Lock()
+	conns := s.open
+	s.open = nil
+	s.mu.Unlock()
+	for _, c := range conns {
+		_ = c.Close()
+	}
 }
 
 // Messages returns the accepted messages so far.
@@ -105,9 +128,10 @@ func (s *Server) WaitFor(t testing.TB, n int, timeout time.Duration) []Received 
 
 type backend struct{ s *Server }
 
-func (b *backend) NewSession(*smtp.Conn) (smtp.Session, error) {
+func (b *backend) NewSession(c *smtp.Conn) (smtp.Session, error) {
 	b.s.mu.Lock()
 	b.s.connections++
+	b.s.open = append(b.s.open, c)
 	b.s.mu.Unlock()
 	return &session{s: b.s}, nil
 }
@@ -137,6 +161,11 @@ func (ss *session) Data(r io.Reader) error {
 	}
 	s := ss.s
 	s.mu.Lock()
+	if d := s.delay; d > 0 {
+		s.mu.Unlock()
+		time.Sleep(d)
+		s.mu.Lock()
+	}
 	if s.failNext > 0 {
 		s.failNext--
 		code, msg := s.failCode, s.failMsg

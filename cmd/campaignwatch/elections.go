@@ -1,0 +1,234 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/campaignwatch/campaignwatch/internal/mail"
+	"github.com/campaignwatch/campaignwatch/jobs"
+	"github.com/campaignwatch/campaignwatch/outreach"
+)
+
+// letterMailer builds one sender per mail worker, so WORKERS_MAIL workers
+// really send in parallel, each counted in the mail metrics.
+func (a *app) letterMailer() mail.Sender {
+	return outreach.NewSenderPool(a.cfg.Workers[jobs.QueueMail], func() (mail.Sender, error) {
+		var s mail.Sender
+		var err error
+		if a.cfg.SMTPURL != "" {
+			// Each mail worker keeps its connection open between letters.
+			s, err = mail.NewSMTP(a.cfg.SMTPURL, mail.WithKeepAlive(letterKeepAlive))
+		} else {
+			s, err = mail.NewOutbox(a.cfg.OutboxDir())
+		}
+		if err != nil {
+			return nil, err
+		}
+		return mail.Counting(s, a.metrics.MailMessages), nil
+	})
+}
+
+// letterKeepAlive is how long a mail worker's idle SMTP connection stays
+// open: long enough to carry a batch, short enough not to hold a relay's
+// connection slot between elections.
+const letterKeepAlive = 30 * time.Second
+
+// outreachService is the outreach service built at start-up.
+func (a *app) outreachService(*env) *outreach.Service { return a.outreach }
+
+// seedLetterTemplates stores the shipped letter templates not yet in the
+// database.
+func seedLetterTemplates(ctx context.Context, e *env, a *app) error {
+	svc := a.outreachService(e)
+	if svc == nil {
+		return fmt.Errorf("outreach is not configured")
+	}
+	n, err := svc.Seed(cliActor(ctx))
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		fmt.Fprintf(e.stdout, "Letter templates: %d added.\n", n)
+	}
+	return nil
+}
+
+type listFlag []string
+
+func (l *listFlag) String() string { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error {
+	for _, p := range strings.Split(v, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			*l = append(*l, p)
+		}
+	}
+	return nil
+}
+
+func cmdElection(ctx context.Context, e *env, args []string) error {
+	if len(args) == 0 || (args[0] != "call" && args[0] != "list") {
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+			fmt.Fprintln(e.stderr, "Usage: campaignwatch election call --name N --type T --polling-day D [--announced D] [--nations ...] [--template NAME] [--field K=V ...] [--send-at TIME | --hold] [--json]\n       campaignwatch election list")
+			return nil
+		}
+		return usagef("say 'election call ...' or 'election list'")
+	}
+	if args[0] == "list" {
+		return electionList(ctx, e, args[1:])
+	}
+	fs := newFlags(e, "election call", "election call --name N --type T --polling-day YYYY-MM-DD [--announced YYYY-MM-DD] [--nations england,wales] [--template NAME] [--field K=V] [--send-at RFC3339 | --hold]")
+	name := fs.String("name", "", "the election's name")
+	typ := fs.String("type", "", "general, local, scottish_parliament, senedd, ni_assembly, mayoral, police_and_crime_commissioner, by_election or referendum")
+	polling := fs.String("polling-day", "", "polling day, YYYY-MM-DD")
+	announced := fs.String("announced", "", "the day it was announced, YYYY-MM-DD (default today)")
+	regulated := fs.String("regulated-from", "", "start of the regulated period, YYYY-MM-DD")
+	followUp := fs.Int("follow-up-days", 14, "days after polling day in the follow-up window")
+	var nations, fields listFlag
+	fs.Var(&nations, "nations", "nations covered, comma-separated (default: those the type covers)")
+	fs.Var(&fields, "field", "a template field as Name=value (repeatable)")
+	tmpl := fs.String("template", outreach.DefaultTemplate, "letter template name")
+	sendAt := fs.String("send-at", "", "send the letters at this time (RFC 3339, e.g. 2024-05-31T09:00:00+01:00)")
+	hold := fs.Bool("hold", false, "hold the letters until a staff user releases the batch")
+	asJSON := fs.Bool("json", false, "print the result as JSON")
+	if err := parse(fs, args[1:]); err != nil {
+		return err
+	}
+	in := outreach.CallInput{ElectionInput: outreach.ElectionInput{Name: *name, Type: *typ, Nations: nations, FollowUpDays: followUp},
+		Template: *tmpl, Hold: *hold, Fields: map[string]string{}}
+	for _, d := range []struct {
+		v   string
+		dst **time.Time
+		f   string
+	}{{*polling, &in.PollingDay, "--polling-day"}, {*announced, &in.AnnouncedOn, "--announced"}, {*regulated, &in.RegulatedFrom, "--regulated-from"}} {
+		if d.v == "" {
+			continue
+		}
+		t, err := outreach.ParseDate(d.v)
+		if err != nil {
+			return usagef("%s: %v", d.f, err)
+		}
+		*d.dst = &t
+	}
+	if *sendAt != "" {
+		t, err := time.Parse(time.RFC3339, *sendAt)
+		if err != nil {
+			return usagef("--send-at: %q is not a time like 2024-05-31T09:00:00+01:00", *sendAt)
+		}
+		in.SendAt = &t
+	}
+	for _, f := range fields {
+		k, v, ok := strings.Cut(f, "=")
+		if !ok {
+			return usagef("--field %q: write Name=value", f)
+		}
+		in.Fields[k] = v
+	}
+	a, err := openApp(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if err := a.ensureMigrated(ctx, false); err != nil {
+		return err
+	}
+	svc := a.outreachService(e)
+	if _, err := svc.Seed(cliActor(ctx)); err != nil {
+		return err
+	}
+	res, err := svc.Call(cliActor(ctx), in)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(res)
+	}
+	fmt.Fprintf(e.stdout, "Election %d called: %d letters in batch %d (%s), template %s version %d.\n",
+		res.ElectionID, res.Letters, res.BatchID, res.BatchState, res.Template, res.Version)
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "PARTY\tLETTERS")
+	for _, p := range res.Parties {
+		fmt.Fprintf(tw, "%s\t%d\n", p.Party, p.Letters)
+	}
+	tw.Flush()
+	for _, p := range res.NoContact {
+		fmt.Fprintf(e.stdout, "No letter for %s: it has no active contact.\n", p)
+	}
+	return nil
+}
+
+func electionList(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "election list", "election list")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	a, err := openApp(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	els, err := a.outreachService(e).Elections(ctx)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tNAME\tTYPE\tPOLLING DAY\tPHASE\tLETTERS")
+	for _, el := range els {
+		n := 0
+		for _, c := range el.Letters {
+			n += c
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d\n", el.ID, el.Name, el.Type, el.PollingDay.Format(time.DateOnly), el.Phase(), n)
+	}
+	return tw.Flush()
+}
+
+func cmdLetters(ctx context.Context, e *env, args []string) error {
+	if len(args) == 0 || args[0] != "status" {
+		return usagef("say 'letters status --election ID'")
+	}
+	fs := newFlags(e, "letters status", "letters status --election ID")
+	id := fs.String("election", "", "the election's id")
+	if err := parse(fs, args[1:]); err != nil {
+		return err
+	}
+	eid, err := strconv.ParseInt(*id, 10, 64)
+	if err != nil {
+		return usagef("--election: give the election's id (see 'campaignwatch election list')")
+	}
+	a, err := openApp(ctx, e)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	st, err := a.outreachService(e).Status(ctx, eid)
+	if err != nil {
+		return err
+	}
+	el := st.Election
+	fmt.Fprintf(e.stdout, "%s (%s), polling day %s, phase %s. %d letters:", el.Name, el.TypeName(), el.PollingDay.Format("2 January 2006"), outreach.PhaseNames[st.Phase], st.Total)
+	for _, s := range outreach.States {
+		if st.Counts[s] > 0 {
+			fmt.Fprintf(e.stdout, " %s %d", s, st.Counts[s])
+		}
+	}
+	fmt.Fprintln(e.stdout, ".")
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "PARTY\tREFERENCE\tRECIPIENT\tSTATE\tATTEMPTS\tSENT AT\tLAST ERROR")
+	for _, p := range st.Parties {
+		for _, l := range p.Letters {
+			sent := ""
+			if l.SentAt != nil {
+				sent = l.SentAt.Format(time.DateTime)
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s <%s>\t%s\t%d\t%s\t%s\n", p.Party, l.Reference, l.RecipientName, l.RecipientEmail, l.State, l.Attempts, sent, l.LastError)
+		}
+	}
+	return tw.Flush()
+}

@@ -1,0 +1,401 @@
+package complaints_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/campaignwatch/campaignwatch/complaints"
+	"github.com/campaignwatch/campaignwatch/complaints/review"
+	"github.com/campaignwatch/campaignwatch/complaints/triage"
+	"github.com/campaignwatch/campaignwatch/internal/apperr"
+	"github.com/campaignwatch/campaignwatch/internal/mail"
+	"github.com/campaignwatch/campaignwatch/internal/mail/mailtest"
+	"github.com/campaignwatch/campaignwatch/internal/testdb"
+	"github.com/campaignwatch/campaignwatch/jobs"
+)
+
+type env struct {
+	pool *pgxpool.Pool
+	svc  *complaints.Service
+	smtp *mailtest.Server
+}
+
+// newEnv gives a service whose River client works jobs when work is set.
+func newEnv(t *testing.T, work bool) *env {
+	t.Helper()
+	pool := testdb.New(t)
+	smtp := mailtest.NewServer(t)
+	sender, err := mail.NewSMTP(smtp.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg := jobs.NewRegistry()
+	complaints.Register(reg, complaints.NewService(pool, nil), sender, complaints.JobSettings{MailFrom: "cw@example.org", BaseURL: "http://cw.test"})
+	rb, err := triage.DefaultRulebook()
+	if err != nil {
+		t.Fatal(err)
+	}
+	engine, err := triage.NewEngine(rb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	review.Register(reg, review.NewPipeline(pool, engine))
+	opts := jobs.Options{}
+	if work {
+		opts.Workers = map[string]int{"default": 2, "mail": 2}
+	}
+	client, err := jobs.NewClient(pool, reg, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if work {
+		ctx, cancel := context.WithCancel(context.Background())
+		if err := client.Start(ctx); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { cancel(); _ = client.Stop(context.Background()) })
+	}
+	return &env{pool: pool, svc: complaints.NewService(pool, client), smtp: smtp}
+}
+
+func (e *env) count(t *testing.T, sql string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := e.pool.QueryRow(context.Background(), sql, args...).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", sql, err)
+	}
+	return n
+}
+
+func bp(b bool) *bool { return &b }
+
+func sample() complaints.Submission {
+	return complaints.Submission{
+		Channel: "sms", PartyText: "Example Party", ReceivedAt: time.Now().Add(-2 * time.Hour), ReceivedAtHasTime: true,
+		Sender: "07700 900123", Message: "Vote for us on Thursday!", Description: "I never gave them my number.",
+		Consent: "no", OptedOut: bp(true), Source: "web", Lang: "en",
+		Complainant: &complaints.Complainant{Name: "Ann Example", Email: "ann@example.org", MayContact: true},
+		Evidence:    []complaints.Evidence{{Filename: "screenshot.txt", Data: []byte("Vote for us on Thursday!\n")}},
+	}
+}
+
+func TestSubmitStoresComplaintEvidenceAndJobsTogether(t *testing.T) {
+	e := newEnv(t, false)
+	ctx := context.Background()
+	rc, err := e.svc.Submit(ctx, sample(), complaints.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if complaints.NormalizeReference(rc.Reference) != rc.Reference || rc.DuplicateOf != "" {
+		t.Fatalf("receipt %+v", rc)
+	}
+	if n := e.count(t, `SELECT count(*) FROM complaints WHERE reference = $1 AND status = 'new' AND channel = 'sms'`, rc.Reference); n != 1 {
+		t.Fatalf("complaints = %d", n)
+	}
+	if n := e.count(t, `SELECT count(*) FROM complaint_evidence WHERE complaint_id = $1 AND content_type = 'text/plain'`, rc.ComplaintID); n != 1 {
+		t.Fatalf("evidence = %d", n)
+	}
+	if n := e.count(t, `SELECT count(*) FROM complainants WHERE complaint_id = $1 AND email = 'ann@example.org'`, rc.ComplaintID); n != 1 {
+		t.Fatalf("complainants = %d", n)
+	}
+	if n := e.count(t, `SELECT count(*) FROM river_job WHERE kind = 'complaint_triage' AND queue = 'default' AND (args->>'complaint_id')::bigint = $1`, rc.ComplaintID); n != 1 {
+		t.Fatalf("triage jobs = %d", n)
+	}
+	if n := e.count(t, `SELECT count(*) FROM river_job WHERE kind = 'complaint_acknowledge' AND queue = 'mail'`); n != 1 {
+		t.Fatalf("ack jobs = %d", n)
+	}
+
+	// A failure part-way (an invalid party id) leaves nothing behind.
+	bad := sample()
+	bad.Sender = "another sender"
+	id := int64(999999)
+	bad.PartyID = &id
+	if _, err := e.svc.Submit(ctx, bad, complaints.Meta{}); apperr.CodeOf(err) != apperr.Invalid {
+		t.Fatalf("bad party: %v", err)
+	}
+	if n := e.count(t, `SELECT count(*) FROM complaints`); n != 1 {
+		t.Fatalf("complaints after failure = %d", n)
+	}
+	if n := e.count(t, `SELECT count(*) FROM river_job WHERE kind LIKE 'complaint_%'`); n != 2 {
+		t.Fatalf("jobs after failure = %d", n)
+	}
+}
+
+func TestSubmitLinksDuplicates(t *testing.T) {
+	e := newEnv(t, false)
+	ctx := context.Background()
+	first, err := e.svc.Submit(ctx, sample(), complaints.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Same sender (written differently), message and complainant: linked.
+	again := sample()
+	again.Sender = "+44 7700 900123"
+	again.Message = "  vote for us   on Thursday! "
+	second, err := e.svc.Submit(ctx, again, complaints.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second.DuplicateOf != first.Reference || second.Reference == first.Reference {
+		t.Fatalf("second = %+v, first = %s", second, first.Reference)
+	}
+	// Another complainant is not a duplicate.
+	other := sample()
+	other.Complainant.Email = "bob@example.org"
+	third, err := e.svc.Submit(ctx, other, complaints.Meta{})
+	if err != nil || third.DuplicateOf != "" {
+		t.Fatalf("third = %+v, %v", third, err)
+	}
+	// A double click with the same idempotency key returns the first.
+	k1, err := e.svc.Submit(ctx, other, complaints.Meta{IdempotencyKey: "click-1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	k2, err := e.svc.Submit(ctx, other, complaints.Meta{IdempotencyKey: "click-1"})
+	if err != nil || k2.Reference != k1.Reference || k2.DuplicateOf != k1.Reference {
+		t.Fatalf("k1 %+v k2 %+v %v", k1, k2, err)
+	}
+	if n := e.count(t, `SELECT count(*) FROM complaints`); n != 4 {
+		t.Fatalf("complaints = %d, want 4", n)
+	}
+	// A day later it is a new complaint.
+	if _, err := e.pool.Exec(ctx, `UPDATE complaints SET created_at = created_at - interval '25 hours'`); err != nil {
+		t.Fatal(err)
+	}
+	late, err := e.svc.Submit(ctx, sample(), complaints.Meta{})
+	if err != nil || late.DuplicateOf != "" {
+		t.Fatalf("late = %+v %v", late, err)
+	}
+}
+
+func TestSubmitMatchesPartyAndElection(t *testing.T) {
+	e := newEnv(t, false)
+	ctx := context.Background()
+	var partyID, electionID int64
+	if err := e.pool.QueryRow(ctx, `INSERT INTO parties (name, short_name, aliases, nations) VALUES ('Example Party', 'EP', '{"The Examples"}', '{wales}') RETURNING id`).Scan(&partyID); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.pool.QueryRow(ctx, `INSERT INTO elections (name, type, nations, announced_on, polling_day) VALUES ('Senedd', 'senedd', '{wales}', current_date - 30, current_date + 10) RETURNING id`).Scan(&electionID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.pool.Exec(ctx, `INSERT INTO elections (name, type, nations, announced_on, polling_day) VALUES ('Holyrood', 'scottish_parliament', '{scotland}', current_date - 5, current_date + 10)`); err != nil {
+		t.Fatal(err)
+	}
+	sub := sample()
+	sub.PartyText = "the examples"
+	rc, err := e.svc.Submit(ctx, sub, complaints.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var gotParty, gotElection *int64
+	if err := e.pool.QueryRow(ctx, `SELECT party_id, election_id FROM complaints WHERE id = $1`, rc.ComplaintID).Scan(&gotParty, &gotElection); err != nil {
+		t.Fatal(err)
+	}
+	if gotParty == nil || *gotParty != partyID || gotElection == nil || *gotElection != electionID {
+		t.Fatalf("party %v election %v, want %d %d", gotParty, gotElection, partyID, electionID)
+	}
+	unknown := sample()
+	unknown.PartyText = "Nobody We Know"
+	unknown.Sender = "x"
+	rc, err = e.svc.Submit(ctx, unknown, complaints.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text string
+	if err := e.pool.QueryRow(ctx, `SELECT party_text FROM complaints WHERE id = $1 AND party_id IS NULL`, rc.ComplaintID).Scan(&text); err != nil || text != "Nobody We Know" {
+		t.Fatalf("party text %q %v", text, err)
+	}
+}
+
+func TestNormalizeAndValidate(t *testing.T) {
+	now := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
+	s := complaints.Submission{
+		Channel: " SMS ", Sender: "Caf\u0065\u0301\x00 \u202Eevil", Message: "line1\r\nline2\x07\tend",
+		ReceivedAt: now.Add(-time.Hour), ReceivedAtHasTime: true, Source: "web",
+		Complainant: &complaints.Complainant{Postcode: "sw1a1aa", Email: "a@example.org"},
+	}
+	s.Normalize()
+	if s.Channel != "sms" || s.Sender != "Café evil" || s.Message != "line1\nline2\tend" || s.Consent != "unsure" || s.Complainant.Postcode != "SW1A 1AA" {
+		t.Fatalf("normalised: %q %q %q %q %q", s.Channel, s.Sender, s.Message, s.Consent, s.Complainant.Postcode)
+	}
+	if err := s.Validate(now); err != nil {
+		t.Fatalf("valid submission: %v", err)
+	}
+	tomorrow := s
+	tomorrow.ReceivedAt, tomorrow.ReceivedAtHasTime = now.AddDate(0, 0, 1), false
+	fe := apperr.FieldsOf(tomorrow.Validate(now))
+	if len(fe) != 1 || fe[0].Field != "received_at" || fe[0].Code != "future" {
+		t.Fatalf("future: %+v", fe)
+	}
+}
+
+func TestSniffEvidence(t *testing.T) {
+	png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+	cases := []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"a.png", png, "image/png"},
+		{"a.txt", png, "image/png"}, // the content decides, not the name
+		{"a.pdf", []byte("%PDF-1.7\n"), "application/pdf"},
+		{"mail.eml", []byte("From: a@example.org\nSubject: Vote\n\nHello"), "message/rfc822"},
+		{"notes.txt", []byte("just some text"), "text/plain"},
+		{"page.html", []byte("<html><script>alert(1)</script>"), ""},
+		{"mail.eml", []byte("not an email at all"), ""},
+		{"x.exe", []byte("MZ\x90\x00\x03\x00\x00\x00"), ""},
+	}
+	for _, c := range cases {
+		got, err := complaints.SniffEvidence(c.name, c.data)
+		if got != c.want || (c.want == "") != (err != nil) {
+			t.Errorf("%s: got %q, %v; want %q", c.name, got, err, c.want)
+		}
+	}
+}
+
+func TestAcknowledgementEmailInEnglishAndWelsh(t *testing.T) {
+	e := newEnv(t, true)
+	ctx := context.Background()
+	en := sample()
+	cy := sample()
+	cy.Lang, cy.Sender = "cy", "other sender"
+	cy.Complainant = &complaints.Complainant{Email: "cymro@example.org"}
+	rcEN, err := e.svc.Submit(ctx, en, complaints.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rcCY, err := e.svc.Submit(ctx, cy, complaints.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs := e.smtp.WaitFor(t, 2, 20*time.Second)
+	byTo := map[string]string{}
+	for _, m := range msgs {
+		byTo[m.To[0]] = m.Parsed.Subject + "\n" + m.Parsed.MessageID + "\n" + m.Parsed.Text
+	}
+	if s := byTo["ann@example.org"]; !strings.Contains(s, rcEN.Reference) || !strings.Contains(s, "We have received your complaint") ||
+		!strings.Contains(s, "complaint-ack-") {
+		t.Fatalf("English email:\n%s", s)
+	}
+	if s := byTo["cymro@example.org"]; !strings.Contains(s, rcCY.Reference) || !strings.Contains(s, "Diolch") {
+		t.Fatalf("Welsh email:\n%s", s)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for e.count(t, `SELECT count(*) FROM complaints WHERE acknowledged_at IS NOT NULL AND triage_requested_at IS NOT NULL`) != 2 {
+		if time.Now().After(deadline) {
+			t.Fatal("acknowledged_at not set")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	// Running the job again sends nothing more.
+	if _, err := e.pool.Exec(ctx, `UPDATE river_job SET state = 'available', scheduled_at = now(), finalized_at = NULL WHERE kind = 'complaint_acknowledge'`); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(2 * time.Second)
+	if n := len(e.smtp.Messages()); n != 2 {
+		t.Fatalf("messages after rerun = %d", n)
+	}
+}
+
+func TestRetentionErasesPersonalData(t *testing.T) {
+	e := newEnv(t, false)
+	ctx := context.Background()
+	old, err := e.svc.Submit(ctx, sample(), complaints.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh := sample()
+	fresh.Sender = "fresh"
+	recent, err := e.svc.Submit(ctx, fresh, complaints.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.pool.Exec(ctx, `UPDATE complaints SET created_at = now() - interval '800 days' WHERE id = $1`, old.ComplaintID); err != nil {
+		t.Fatal(err)
+	}
+	n, err := e.svc.ApplyRetention(ctx, 730)
+	if err != nil || n != 1 {
+		t.Fatalf("anonymised %d, %v", n, err)
+	}
+	if c := e.count(t, `SELECT count(*) FROM complainants WHERE complaint_id = $1`, old.ComplaintID); c != 0 {
+		t.Fatal("complainant kept")
+	}
+	if c := e.count(t, `SELECT count(*) FROM complaint_evidence WHERE complaint_id = $1`, old.ComplaintID); c != 0 {
+		t.Fatal("evidence kept")
+	}
+	if c := e.count(t, `SELECT count(*) FROM complaints WHERE id = $1 AND anonymised_at IS NOT NULL AND description = '' AND message <> ''`, old.ComplaintID); c != 1 {
+		t.Fatal("complaint not kept anonymised")
+	}
+	if c := e.count(t, `SELECT count(*) FROM complainants WHERE complaint_id = $1`, recent.ComplaintID); c != 1 {
+		t.Fatal("recent complainant erased")
+	}
+	if c := e.count(t, `SELECT count(*) FROM audit_log WHERE action = 'complaint.retention' AND actor = 'system'`); c != 1 {
+		t.Fatalf("retention audit entries = %d", c)
+	}
+	if n, err := e.svc.ApplyRetention(ctx, 730); err != nil || n != 0 {
+		t.Fatalf("second run anonymised %d, %v", n, err)
+	}
+}
+
+func TestImport(t *testing.T) {
+	e := newEnv(t, false)
+	ctx := context.Background()
+	good := "source_id,channel,received_at,sender,message,opted_out,complainant_email\n" +
+		"A1,sms,2024-03-27,07700 900001,Vote now,yes,a@example.org\n" +
+		"A2,live_call,27/03/2024,01632 960001,Hello,no,\n"
+	header, rows, err := complaints.ReadImportFile("in.csv", []byte(good))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := e.svc.Import(ctx, header, rows, complaints.ImportOptions{Source: "phone-line"})
+	if err != nil || !rep.Stored || rep.Created != 2 || len(rep.Errors) != 0 {
+		t.Fatalf("import: %+v %v", rep, err)
+	}
+	if n := e.count(t, `SELECT count(*) FROM river_job WHERE kind = 'complaint_triage'`); n != 2 {
+		t.Fatalf("triage jobs = %d", n)
+	}
+	if n := e.count(t, `SELECT count(*) FROM river_job WHERE kind = 'complaint_acknowledge'`); n != 0 {
+		t.Fatalf("imports must not email: %d", n)
+	}
+	// Idempotent by source id.
+	rep, err = e.svc.Import(ctx, header, rows, complaints.ImportOptions{Source: "phone-line"})
+	if err != nil || rep.Created != 0 || rep.Existing != 2 {
+		t.Fatalf("re-import: %+v %v", rep, err)
+	}
+	bad := "source_id,channel,received_at,opted_out,recipients_visible,complainant_email,sender\n" +
+		"B1,sms,2024-03-27,,,,07700 900002\n" +
+		"B2,fax,not a date,maybe,lots,nope,x\n" +
+		"B3,email,2024-03-28,,,,news@example.org\n"
+	header, rows, _ = complaints.ReadImportFile("bad.csv", []byte(bad))
+	rep, err = e.svc.Import(ctx, header, rows, complaints.ImportOptions{Source: "spam"})
+	if err != nil || rep.Stored || rep.Invalid != 1 {
+		t.Fatalf("bad import: %+v %v", rep, err)
+	}
+	cols := map[string]bool{}
+	for _, re := range rep.Errors {
+		if re.Row != 3 {
+			t.Errorf("error on row %d: %+v", re.Row, re)
+		}
+		cols[re.Column] = true
+	}
+	for _, c := range []string{"channel", "received_at", "opted_out", "recipients_visible", "complainant_email"} {
+		if !cols[c] {
+			t.Errorf("no error for column %s: %+v", c, rep.Errors)
+		}
+	}
+	if n := e.count(t, `SELECT count(*) FROM complaints WHERE source = 'spam'`); n != 0 {
+		t.Fatalf("stored %d rows from an invalid file", n)
+	}
+	rep, err = e.svc.Import(ctx, header, rows, complaints.ImportOptions{Source: "spam", SkipInvalid: true})
+	if err != nil || !rep.Stored || rep.Created != 2 || rep.Invalid != 1 {
+		t.Fatalf("skip-invalid: %+v %v", rep, err)
+	}
+	rep, err = e.svc.Import(ctx, header, rows, complaints.ImportOptions{Source: "other", SkipInvalid: true, DryRun: true})
+	if err != nil || rep.Stored || e.count(t, `SELECT count(*) FROM complaints WHERE source = 'other'`) != 0 {
+		t.Fatalf("dry run: %+v %v", rep, err)
+	}
+}

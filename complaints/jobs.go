@@ -1,0 +1,194 @@
+package complaints
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+
+	"github.com/campaignwatch/campaignwatch/internal/audit"
+	"github.com/campaignwatch/campaignwatch/internal/mail"
+	"github.com/campaignwatch/campaignwatch/jobs"
+)
+
+// TriageArgs asks for a complaint to be triaged. It is queued with the
+// complaint, in the same transaction.
+type TriageArgs struct {
+	ComplaintID int64 `json:"complaint_id"`
+}
+
+// Kind implements river.JobArgs.
+func (TriageArgs) Kind() string { return "complaint_triage" }
+
+// InsertOpts keeps one triage job per complaint.
+func (TriageArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: jobs.QueueDefault, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}
+
+// AcknowledgeArgs sends the complainant the "we have your complaint" email.
+type AcknowledgeArgs struct {
+	ComplaintID int64 `json:"complaint_id"`
+}
+
+// Kind implements river.JobArgs.
+func (AcknowledgeArgs) Kind() string { return "complaint_acknowledge" }
+
+// InsertOpts puts the email on the mail queue, once per complaint.
+func (AcknowledgeArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: jobs.QueueMail, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}
+
+// RetentionArgs is the daily job that erases personal data from old complaints.
+type RetentionArgs struct{}
+
+// Kind implements river.JobArgs.
+func (RetentionArgs) Kind() string { return "complaint_retention" }
+
+// InsertOpts makes the job unique per day, however many instances schedule it.
+func (RetentionArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByPeriod: 24 * time.Hour}}
+}
+
+// JobSettings are what the jobs need beyond the service.
+type JobSettings struct {
+	MailFrom      string
+	BaseURL       string
+	RetentionDays int // default 730
+}
+
+// Register adds the acknowledgement worker and the daily retention job to
+// reg. The worker for TriageArgs is complaints/review's pipeline, which
+// registers itself (River takes one worker per kind).
+func Register(reg *jobs.Registry, svc *Service, mailer mail.Sender, set JobSettings) {
+	if set.RetentionDays <= 0 {
+		set.RetentionDays = 730
+	}
+	river.AddWorker(reg.Workers(), &ackWorker{svc: svc, mailer: mailer, set: set})
+	river.AddWorker(reg.Workers(), &retentionWorker{svc: svc, days: set.RetentionDays})
+	reg.AddPeriodic(river.PeriodicInterval(24*time.Hour), func() (river.JobArgs, *river.InsertOpts) {
+		return RetentionArgs{}, nil
+	}, true)
+}
+
+type ackWorker struct {
+	river.WorkerDefaults[AcknowledgeArgs]
+	svc    *Service
+	mailer mail.Sender
+	set    JobSettings
+}
+
+// Work sends the email once: the row is locked, the send happens, and
+// acknowledged_at is set in the same transaction; a job that finds it set
+// does nothing. The Message-ID is fixed per complaint, so if a commit is
+// lost after a send, the repeat is recognisable as the same message.
+func (w *ackWorker) Work(ctx context.Context, job *river.Job[AcknowledgeArgs]) error {
+	tx, err := w.svc.pool.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
+	var ref, lang, email string
+	var acked *time.Time
+	err = tx.QueryRow(ctx, `
+SELECT c.reference, c.lang, c.acknowledged_at, coalesce(p.email, '')
+FROM complaints c LEFT JOIN complainants p ON p.complaint_id = c.id
+WHERE c.id = $1 FOR UPDATE OF c`, job.Args.ComplaintID).Scan(&ref, &lang, &acked, &email)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if acked != nil || email == "" {
+		return nil
+	}
+	msg := AcknowledgementEmail(lang, ref, w.set.BaseURL)
+	msg.From = w.set.MailFrom
+	msg.To = []string{email}
+	msg.MessageID = fmt.Sprintf("complaint-ack-%d@campaignwatch", job.Args.ComplaintID)
+	if errs := w.mailer.Send(ctx, msg); len(errs) > 0 && errs[0] != nil {
+		if mail.IsPermanent(errs[0]) {
+			return river.JobCancel(fmt.Errorf("acknowledgement for %s: %w", ref, errs[0]))
+		}
+		return errs[0]
+	}
+	if _, err := tx.Exec(ctx, `UPDATE complaints SET acknowledged_at = now(), updated_at = now() WHERE id = $1`, job.Args.ComplaintID); err != nil {
+		return err
+	}
+	if err := audit.Record(ctx, tx, "complaint.acknowledge", "complaint", ref, audit.Change{After: map[string]any{"lang": lang}}); err != nil {
+		return err
+	}
+	return tx.Commit(ctx)
+}
+
+// AcknowledgementEmail is the short "we have your complaint" message in
+// English or Welsh.
+func AcknowledgementEmail(lang, ref, baseURL string) *mail.Message {
+	privacy := strings.TrimRight(baseURL, "/") + "/privacy"
+	if lang == "cy" {
+		return &mail.Message{
+			Subject: "Rydym wedi cael eich cwyn " + ref,
+			Text: "Diolch am roi gwybod i ni.\n\n" +
+				"Cyfeirnod eich cwyn yw " + ref + ". Defnyddiwch y cyfeirnod hwn os byddwch yn cysylltu â ni amdani.\n\n" +
+				"Byddwn yn darllen eich cwyn ac yn ei defnyddio wrth edrych ar sut mae pleidiau gwleidyddol yn defnyddio data pobl. " +
+				"Efallai na fyddwn yn gallu ateb pob cwyn yn unigol.\n\n" +
+				"Sut rydym yn defnyddio eich gwybodaeth: " + privacy + "\n",
+		}
+	}
+	return &mail.Message{
+		Subject: "We have received your complaint " + ref,
+		Text: "Thank you for telling us about this.\n\n" +
+			"Your complaint reference is " + ref + ". Please quote it if you contact us about this complaint.\n\n" +
+			"We will read your complaint and use it when we look at how political parties use people's data. " +
+			"We may not be able to reply to each complaint individually.\n\n" +
+			"How we use your information: " + privacy + "\n",
+	}
+}
+
+type retentionWorker struct {
+	river.WorkerDefaults[RetentionArgs]
+	svc  *Service
+	days int
+}
+
+func (w *retentionWorker) Work(ctx context.Context, job *river.Job[RetentionArgs]) error {
+	_, err := w.svc.ApplyRetention(audit.WithActor(ctx, audit.Actor{Label: "system"}), w.days)
+	return err
+}
+
+// ApplyRetention erases the complainant's details, the evidence and the
+// complainant's own account from complaints closed (or, if never closed,
+// received) more than days ago, keeping the anonymised complaint. It
+// returns how many complaints it anonymised.
+func (s *Service) ApplyRetention(ctx context.Context, days int) (int, error) {
+	var n int
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `
+UPDATE complaints SET anonymised_at = now(), updated_at = now(), description = '', targeting_reason = ''
+WHERE anonymised_at IS NULL AND coalesce(closed_at, created_at) < now() - make_interval(days => $1)
+RETURNING id`, days)
+		if err != nil {
+			return err
+		}
+		ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		if err != nil {
+			return err
+		}
+		n = len(ids)
+		if n == 0 {
+			return nil
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM complainants WHERE complaint_id = ANY($1)`, ids); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM complaint_evidence WHERE complaint_id = ANY($1)`, ids); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, "complaint.retention", "complaint", "", audit.Change{After: map[string]any{"anonymised": n, "retention_days": days}})
+	})
+	return n, err
+}

@@ -1,0 +1,341 @@
+package complaints
+
+import (
+	"fmt"
+	"net/http"
+	"net/mail"
+	"path"
+	"regexp"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/nyaruka/phonenumbers"
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/campaignwatch/campaignwatch/internal/apperr"
+)
+
+// London is the time zone dates without a time are read in.
+var London = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}()
+
+// MaxTargetingReason bounds the advert targeting answer.
+const MaxTargetingReason = 2000
+
+// Normalize trims, applies Unicode NFC, strips control characters (keeping \n and \t in long text).
+func (s *Submission) Normalize() {
+	s.Channel = strings.ToLower(cleanLine(s.Channel))
+	if s.Channel == "" {
+		s.Channel = ChannelOther
+	}
+	s.PartyText = cleanLine(s.PartyText)
+	s.Sender = cleanLine(s.Sender)
+	s.Message = cleanText(s.Message)
+	s.Description = cleanText(s.Description)
+	s.TargetingReason = cleanText(s.TargetingReason)
+	s.Consent = strings.ToLower(cleanLine(s.Consent))
+	if s.Consent == "" {
+		s.Consent = ConsentUnsure
+	}
+	s.Lang = strings.ToLower(cleanLine(s.Lang))
+	if s.Lang != "cy" {
+		s.Lang = "en"
+	}
+	s.Source = cleanLine(s.Source)
+	s.SourceID = cleanLine(s.SourceID)
+	if c := s.Complainant; c != nil {
+		c.Name = cleanLine(c.Name)
+		c.Email = cleanLine(c.Email)
+		c.Phone = cleanLine(c.Phone)
+		c.Postcode = normalizePostcode(cleanLine(c.Postcode))
+		if c.Name == "" && c.Email == "" && c.Phone == "" && c.Postcode == "" && !c.MayContact {
+			s.Complainant = nil
+		}
+	}
+	for i := range s.Evidence {
+		s.Evidence[i].Filename = cleanFilename(s.Evidence[i].Filename)
+	}
+}
+
+// cleanLine is for one-line answers: every control character goes,
+// newlines included, and runs of spaces become one.
+func cleanLine(v string) string {
+	v = clean(v, false)
+	return strings.Join(strings.Fields(v), " ")
+}
+
+// cleanText is for long answers, where line breaks and tabs carry meaning.
+func cleanText(v string) string {
+	v = strings.ReplaceAll(v, "\r\n", "\n")
+	v = strings.ReplaceAll(v, "\r", "\n")
+	return strings.TrimSpace(clean(v, true))
+}
+
+func clean(v string, keepLines bool) string {
+	if !utf8.ValidString(v) {
+		v = strings.ToValidUTF8(v, "\uFFFD")
+	}
+	v = norm.NFC.String(v)
+	return strings.Map(func(r rune) rune {
+		switch {
+		case keepLines && (r == '\n' || r == '\t'):
+			return r
+		case !keepLines && (r == '\n' || r == '\t'):
+			return ' '
+		case unicode.IsControl(r), isBidiControl(r), r == '\uFEFF':
+			return -1
+		}
+		return r
+	}, strings.TrimSpace(v))
+}
+
+// isBidiControl reports the direction overrides that can make text show
+// differently from what it is (e.g. a reversed file extension).
+func isBidiControl(r rune) bool {
+	return (r >= '\u202A' && r <= '\u202E') || (r >= '\u2066' && r <= '\u2069') || r == '\u200E' || r == '\u200F'
+}
+
+func cleanFilename(name string) string {
+	name = strings.ReplaceAll(cleanLine(name), "\\", "/")
+	name = path.Base(name)
+	if name == "." || name == "/" || name == "" {
+		name = "evidence"
+	}
+	if utf8.RuneCountInString(name) > 200 {
+		name = string([]rune(name)[:200])
+	}
+	return name
+}
+
+var postcodeRE = regexp.MustCompile(`^(GIR 0AA|[A-Z]{1,2}[0-9][0-9A-Z]? [0-9][A-Z]{2})$`)
+
+func normalizePostcode(p string) string {
+	p = strings.ToUpper(strings.ReplaceAll(p, " ", ""))
+	if len(p) >= 5 && len(p) <= 7 {
+		return p[:len(p)-3] + " " + p[len(p)-3:]
+	}
+	return p
+}
+
+func fieldErr(field, code, format string, args ...any) apperr.FieldError {
+	return apperr.FieldError{Field: field, Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+func validChannel(c string) bool {
+	for _, v := range Channels {
+		if v == c {
+			return true
+		}
+	}
+	return false
+}
+
+// Validate returns apperr Invalid with one FieldError per bad field; field
+// names are the JSON names. It expects a normalised submission.
+func (s *Submission) Validate(now time.Time) error {
+	var errs []apperr.FieldError
+	add := func(fe apperr.FieldError) { errs = append(errs, fe) }
+	runes := utf8.RuneCountInString
+
+	if !validChannel(s.Channel) {
+		add(fieldErr("channel", "invalid", "Select how the message reached you: sms, email, automated_call, live_call, bcc_breach, social_media_ad or other"))
+	}
+	if runes(s.PartyText) > MaxShortText {
+		add(fieldErr("party", "too_long", "Party or candidate must be %d characters or fewer", MaxShortText))
+	}
+	switch {
+	case s.ReceivedAt.IsZero():
+		add(fieldErr("received_at", "required", "Enter the date the message arrived, for example 27 3 2024"))
+	case s.ReceivedAt.Year() < 2000:
+		add(fieldErr("received_at", "too_old", "The date the message arrived must be in the year 2000 or later"))
+	case s.isFuture(now):
+		add(fieldErr("received_at", "future", "The date the message arrived must be today or in the past"))
+	}
+	if runes(s.Sender) > MaxShortText {
+		add(fieldErr("sender", "too_long", "Who sent it must be %d characters or fewer", MaxShortText))
+	}
+	if runes(s.Message) > MaxLongText {
+		add(fieldErr("message", "too_long", "The message must be %d characters or fewer; attach the rest as a file", MaxLongText))
+	}
+	switch {
+	case runes(s.Description) > MaxLongText:
+		add(fieldErr("description", "too_long", "What happened must be %d characters or fewer", MaxLongText))
+	case s.Description == "" && s.Message == "" && s.Sender == "":
+		add(fieldErr("description", "required", "Tell us what happened, or paste the message you received"))
+	}
+	if runes(s.TargetingReason) > MaxTargetingReason {
+		add(fieldErr("targeting_reason", "too_long", "Why you think you were targeted must be %d characters or fewer", MaxTargetingReason))
+	}
+	switch s.Consent {
+	case ConsentYes, ConsentNo, ConsentUnsure:
+	default:
+		add(fieldErr("consent", "invalid", "Say whether you had given them permission: yes, no or unsure"))
+	}
+	if v := s.RecipientsVisible; v != nil && (*v < 0 || *v > 1_000_000) {
+		add(fieldErr("recipients_visible", "invalid", "Enter how many other addresses you could see, as a whole number from 0 to 1,000,000"))
+	}
+	if c := s.Complainant; c != nil {
+		if runes(c.Name) > MaxShortText {
+			add(fieldErr("complainant.name", "too_long", "Your name must be %d characters or fewer", MaxShortText))
+		}
+		if c.Email != "" && !validEmail(c.Email) {
+			add(fieldErr("complainant.email", "invalid", "Enter an email address in the correct format, like name@example.com"))
+		}
+		if c.Phone != "" && !validPhone(c.Phone) {
+			add(fieldErr("complainant.phone", "invalid", "Enter a phone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192"))
+		}
+		if c.Postcode != "" && !postcodeRE.MatchString(c.Postcode) {
+			add(fieldErr("complainant.postcode", "invalid", "Enter a real UK postcode, like SW1A 1AA"))
+		}
+		if c.MayContact && c.Email == "" && c.Phone == "" {
+			add(fieldErr("complainant.email", "required", "Enter an email address or phone number so we can contact you"))
+		}
+	}
+	if len(s.Evidence) > MaxEvidenceFiles {
+		add(fieldErr("evidence", "too_many", "Attach %d files or fewer", MaxEvidenceFiles))
+	} else {
+		for i, e := range s.Evidence {
+			switch {
+			case len(e.Data) == 0:
+				add(fieldErr("evidence", "empty", "The file %s is empty; choose another", e.Filename))
+			case len(e.Data) > MaxEvidenceBytes:
+				add(fieldErr("evidence", "too_large", "The file %s must be smaller than 10 MB", e.Filename))
+			default:
+				ct, err := SniffEvidence(e.Filename, e.Data)
+				if err != nil {
+					add(fieldErr("evidence", "type", "The file %s must be a picture (PNG, JPEG, GIF, WebP), a PDF, a saved email (.eml) or a text file", e.Filename))
+					continue
+				}
+				s.Evidence[i].ContentType = ct
+			}
+		}
+	}
+	if s.Source == "" {
+		add(fieldErr("source", "required", "Say where the complaint came from"))
+	}
+	if runes(s.SourceID) > MaxShortText {
+		add(fieldErr("source_id", "too_long", "The source's id must be %d characters or fewer", MaxShortText))
+	}
+	if len(errs) > 0 {
+		return apperr.Fields(errs...)
+	}
+	return nil
+}
+
+// isFuture allows a few minutes of clock difference for times, and the
+// whole of today (in London) for dates.
+func (s *Submission) isFuture(now time.Time) bool {
+	if s.ReceivedAtHasTime {
+		return s.ReceivedAt.After(now.Add(5 * time.Minute))
+	}
+	y, m, d := s.ReceivedAt.In(London).Date()
+	ny, nm, nd := now.In(London).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC).After(time.Date(ny, nm, nd, 0, 0, 0, 0, time.UTC))
+}
+
+func validEmail(v string) bool {
+	if len(v) > 254 {
+		return false
+	}
+	a, err := mail.ParseAddress(v)
+	if err != nil || a.Address != v || a.Name != "" {
+		return false
+	}
+	at := strings.LastIndexByte(v, '@')
+	return at > 0 && strings.Contains(v[at+1:], ".") && !strings.HasSuffix(v, ".")
+}
+
+func validPhone(v string) bool {
+	if len(v) > 30 {
+		return false
+	}
+	n, err := phonenumbers.Parse(v, "GB")
+	// "Possible" rather than "valid": the drama and test ranges people use
+	// in examples are not assigned, yet are real-looking numbers.
+	return err == nil && phonenumbers.IsPossibleNumber(n)
+}
+
+// ParseReceivedAt reads an RFC 3339 time or a YYYY-MM-DD date (in London),
+// reporting whether a time of day was given.
+func ParseReceivedAt(v string) (t time.Time, hasTime bool, ok bool) {
+	v = strings.TrimSpace(v)
+	if d, err := time.ParseInLocation("2006-01-02", v, London); err == nil {
+		return d, false, true
+	}
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		return t, true, true
+	}
+	return time.Time{}, false, false
+}
+
+var allowedSniffed = map[string]bool{
+	"image/png": true, "image/jpeg": true, "image/gif": true, "image/webp": true, "application/pdf": true,
+}
+
+// SniffEvidence works out a file's type from its content, never from the
+// name or what the browser claimed, and refuses any type not on the list.
+// The name only tells a saved email (.eml) from other text.
+func SniffEvidence(name string, data []byte) (string, error) {
+	if len(data) == 0 {
+		return "", fmt.Errorf("empty file")
+	}
+	ct := http.DetectContentType(data)
+	base, _, _ := strings.Cut(ct, ";")
+	if allowedSniffed[base] {
+		return base, nil
+	}
+	if base != "text/plain" || !utf8.Valid(data) || strings.ContainsRune(string(data), 0) {
+		return "", fmt.Errorf("file type %s is not accepted", base)
+	}
+	if strings.HasSuffix(strings.ToLower(name), ".eml") {
+		if looksLikeEmail(data) {
+			return "message/rfc822", nil
+		}
+		return "", fmt.Errorf("not a saved email")
+	}
+	return "text/plain", nil
+}
+
+var headerLine = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]*:`)
+
+// looksLikeEmail checks the file starts with header lines and has at
+// least one of the headers every delivered message carries.
+func looksLikeEmail(data []byte) bool {
+	head := string(data)
+	if i := strings.Index(head, "\n\n"); i >= 0 {
+		head = head[:i]
+	} else if i := strings.Index(head, "\r\n\r\n"); i >= 0 {
+		head = head[:i]
+	}
+	found := false
+	for _, line := range strings.Split(strings.ReplaceAll(head, "\r\n", "\n"), "\n") {
+		if line == "" || line[0] == ' ' || line[0] == '\t' {
+			continue
+		}
+		if !headerLine.MatchString(line) {
+			return false
+		}
+		k := strings.ToLower(line[:strings.IndexByte(line, ':')])
+		if k == "from" || k == "date" || k == "received" || k == "subject" || k == "message-id" {
+			found = true
+		}
+	}
+	return found
+}
+
+// parseLooseDate accepts the UK day-first dates spreadsheets produce.
+func parseLooseDate(v string) (time.Time, bool, bool) {
+	for _, layout := range []string{"2/1/2006", "02/01/2006", "2/1/2006 15:04", "02/01/2006 15:04", "2006-01-02 15:04:05", "2006-01-02 15:04"} {
+		if t, err := time.ParseInLocation(layout, v, London); err == nil {
+			return t, strings.Contains(layout, "15"), true
+		}
+	}
+	return time.Time{}, false, false
+}

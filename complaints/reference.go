@@ -1,0 +1,87 @@
+package complaints
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"strings"
+)
+
+// referenceAlphabet leaves out characters people confuse when reading a
+// reference aloud or copying it: 0/O, 1/I/L, and U (V).
+const referenceAlphabet = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+// NewReference returns a fresh reference such as CW-7K4M-Q2XD. Eight
+// characters from 30 give about 6.5e11 values, so references cannot be
+// guessed, and a collision (caught by the unique index) is retried.
+func NewReference() string {
+	b := make([]byte, 8)
+	out := []byte("CW-XXXX-XXXX")
+	_, _ = rand.Read(b)
+	pos := []int{3, 4, 5, 6, 8, 9, 10, 11}
+	for i, p := range pos {
+		// 256 is not a multiple of 30; rejection keeps the draw uniform.
+		for b[i] >= 240 {
+			var one [1]byte
+			_, _ = rand.Read(one[:])
+			b[i] = one[0]
+		}
+		out[p] = referenceAlphabet[int(b[i])%len(referenceAlphabet)]
+	}
+	return string(out)
+}
+
+// NormalizeReference accepts what a person typed (lower case, spaces, a
+// missing prefix) and returns the canonical form.
+func NormalizeReference(v string) string {
+	v = strings.ToUpper(strings.Join(strings.Fields(v), ""))
+	v = strings.ReplaceAll(v, "-", "")
+	v = strings.TrimPrefix(v, "CW")
+	if len(v) != 8 {
+		return ""
+	}
+	for _, r := range v {
+		if !strings.ContainsRune(referenceAlphabet, r) {
+			return ""
+		}
+	}
+	return "CW-" + v[:4] + "-" + v[4:]
+}
+
+// NormalizeSender is the form of a sender used to spot repeats: lower case,
+// without spaces, dashes, dots and brackets, and UK numbers with +44 as 0.
+func NormalizeSender(v string) string {
+	v = strings.ToLower(cleanLine(v))
+	v = strings.Map(func(r rune) rune {
+		switch r {
+		case ' ', '-', '(', ')', '.':
+			if r == '.' {
+				return r
+			}
+			return -1
+		}
+		return r
+	}, v)
+	if strings.HasPrefix(v, "+44") {
+		v = "0" + strings.TrimPrefix(strings.TrimPrefix(v, "+44"), "0")
+	}
+	return v
+}
+
+// dedupeHash identifies "the same complaint again": the same sender and
+// message from the same complainant (or from an anonymous one).
+func (s *Submission) dedupeHash() []byte {
+	h := sha256.New()
+	msg := strings.ToLower(strings.Join(strings.Fields(s.Message+" "+s.Description), " "))
+	h.Write([]byte(NormalizeSender(s.Sender)))
+	h.Write([]byte{0})
+	h.Write([]byte(msg))
+	h.Write([]byte{0})
+	if c := s.Complainant; c != nil {
+		h.Write([]byte(strings.ToLower(c.Email)))
+		h.Write([]byte{0})
+		h.Write([]byte(strings.ToLower(c.Phone)))
+		h.Write([]byte{0})
+		h.Write([]byte(strings.ToLower(c.Name)))
+	}
+	return h.Sum(nil)
+}

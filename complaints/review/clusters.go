@@ -1,0 +1,281 @@
+package review
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Cluster kinds.
+const (
+	ClusterSender = "sender"
+	ClusterText   = "text"
+)
+
+// TextWindow is how far apart in time two complaints may be received and
+// still be compared for near-identical text.
+const TextWindow = 30 * 24 * time.Hour
+
+// textClusterLock serialises text clustering, so two near-identical
+// complaints triaged at the same moment cannot each start a cluster of
+// their own. The work under it is a few indexed reads.
+const textClusterLock int64 = 0x6377747874 // "cwtxt"
+
+// placeholderSenders are what people type when there was no sender to
+// see; grouping on them would make one meaningless giant cluster.
+var placeholderSenders = map[string]bool{
+	"withheld": true, "unknown": true, "private": true, "privatenumber": true, "private number": true,
+	"no caller id": true, "nocallerid": true, "anonymous": true, "n/a": true, "na": true, "none": true,
+	"not known": true, "dont know": true, "don't know": true, "unsure": true, "-": true,
+}
+
+// clusterInput is what clustering needs to know about one complaint.
+type clusterInput struct {
+	ID         int64
+	SenderKey  string // normalised by the triage engine; "" when none
+	ReceivedAt time.Time
+	Message    string
+}
+
+// clusterOutcome is the clusters a complaint belongs to after clustering.
+type clusterOutcome struct {
+	SenderClusterID *int64
+	TextClusterID   *int64
+	// SameSender7d counts other complaints about the same sender received
+	// in the seven days before this one.
+	SameSender7d int
+	// Size is the size of the larger of the complaint's clusters (0 if none).
+	Size int
+}
+
+// clusterTx indexes the complaint's sender and text and puts it into (or
+// forms) its sender and text clusters, in tx. It is idempotent: running it
+// again for the same complaint changes nothing.
+func clusterTx(ctx context.Context, tx pgx.Tx, in clusterInput) (clusterOutcome, error) {
+	var out clusterOutcome
+	if in.SenderKey != "" && !placeholderSenders[in.SenderKey] {
+		if err := senderClusterTx(ctx, tx, in, &out); err != nil {
+			return out, fmt.Errorf("sender cluster: %w", err)
+		}
+	}
+	if err := textClusterTx(ctx, tx, in, &out); err != nil {
+		return out, fmt.Errorf("text cluster: %w", err)
+	}
+	return out, nil
+}
+
+const sameSenderCount = `
+SELECT count(*) FROM complaint_senders
+WHERE sender_key = $1 AND complaint_id <> $2
+  AND received_at >= $3::timestamptz - interval '7 days' AND received_at < $3`
+
+func senderClusterTx(ctx context.Context, tx pgx.Tx, in clusterInput, out *clusterOutcome) error {
+	// Serialise complaints about one sender so the first two always see
+	// each other and form the cluster together.
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('sender:' || $1, 0))`, in.SenderKey); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `
+INSERT INTO complaint_senders (complaint_id, sender_key, received_at) VALUES ($1, $2, $3)
+ON CONFLICT (complaint_id) DO UPDATE SET sender_key = excluded.sender_key, received_at = excluded.received_at`,
+		in.ID, in.SenderKey, in.ReceivedAt); err != nil {
+		return err
+	}
+	if err := tx.QueryRow(ctx, sameSenderCount, in.SenderKey, in.ID, in.ReceivedAt).Scan(&out.SameSender7d); err != nil {
+		return err
+	}
+	var others bool
+	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM complaint_senders WHERE sender_key = $1 AND complaint_id <> $2)`,
+		in.SenderKey, in.ID).Scan(&others); err != nil {
+		return err
+	}
+	if !others {
+		return nil
+	}
+	// A complaint that moved to another sender (a re-run with a changed
+	// normaliser) leaves its old sender cluster.
+	if err := leaveClusterTx(ctx, tx, in.ID, ClusterSender, in.SenderKey); err != nil {
+		return err
+	}
+	var id int64
+	var created bool
+	if err := tx.QueryRow(ctx, `
+INSERT INTO complaint_clusters (kind, key, label, first_seen, last_seen) VALUES ('sender', $1, $1, $2, $2)
+ON CONFLICT (kind, key) DO UPDATE SET updated_at = now()
+RETURNING id, xmax = 0`, in.SenderKey, in.ReceivedAt).Scan(&id, &created); err != nil {
+		return err
+	}
+	if created {
+		if _, err := tx.Exec(ctx, `
+INSERT INTO complaint_cluster_members (cluster_id, complaint_id, kind)
+SELECT $1, complaint_id, 'sender' FROM complaint_senders WHERE sender_key = $2
+ON CONFLICT DO NOTHING`, id, in.SenderKey); err != nil {
+			return err
+		}
+	} else if _, err := tx.Exec(ctx, `
+INSERT INTO complaint_cluster_members (cluster_id, complaint_id, kind) VALUES ($1, $2, 'sender')
+ON CONFLICT DO NOTHING`, id, in.ID); err != nil {
+		return err
+	}
+	size, err := refreshClusterTx(ctx, tx, id)
+	if err != nil {
+		return err
+	}
+	out.SenderClusterID = &id
+	out.Size = max(out.Size, size)
+	return nil
+}
+
+// leaveClusterTx removes the complaint from a cluster of kind whose key is
+// not key, keeping the old cluster's figures right.
+func leaveClusterTx(ctx context.Context, tx pgx.Tx, complaintID int64, kind, key string) error {
+	var old int64
+	err := tx.QueryRow(ctx, `
+DELETE FROM complaint_cluster_members m USING complaint_clusters c
+WHERE m.cluster_id = c.id AND m.complaint_id = $1 AND m.kind = $2 AND c.key <> $3
+RETURNING m.cluster_id`, complaintID, kind, key).Scan(&old)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	_, err = refreshClusterTx(ctx, tx, old)
+	return err
+}
+
+// refreshClusterTx recomputes a cluster's size and first and last seen
+// from its members, and returns the size.
+func refreshClusterTx(ctx context.Context, tx pgx.Tx, id int64) (int, error) {
+	var size int
+	err := tx.QueryRow(ctx, `
+UPDATE complaint_clusters k SET size = s.n, first_seen = coalesce(s.first, k.first_seen),
+    last_seen = coalesce(s.last, k.last_seen), updated_at = now()
+FROM (SELECT count(*) AS n, min(c.received_at) AS first, max(c.received_at) AS last
+      FROM complaint_cluster_members m JOIN complaints c ON c.id = m.complaint_id
+      WHERE m.cluster_id = $1) s
+WHERE k.id = $1
+RETURNING k.size`, id).Scan(&size)
+	return size, err
+}
+
+const textCandidates = `
+SELECT DISTINCT ON (b.complaint_id) b.complaint_id, c.message, m.cluster_id
+FROM complaint_text_bands b
+JOIN complaints c ON c.id = b.complaint_id
+LEFT JOIN complaint_cluster_members m ON m.complaint_id = b.complaint_id AND m.kind = 'text'
+WHERE b.band = ANY($1) AND b.complaint_id <> $2
+  AND b.received_at BETWEEN $3::timestamptz - $4::interval AND $3::timestamptz + $4::interval
+ORDER BY b.complaint_id
+LIMIT 500`
+
+func textClusterTx(ctx context.Context, tx pgx.Tx, in clusterInput, out *clusterOutcome) error {
+	set := Shingles(in.Message)
+	if len(set) == 0 {
+		return nil
+	}
+	var existing *int64
+	err := tx.QueryRow(ctx, `SELECT cluster_id FROM complaint_cluster_members WHERE complaint_id = $1 AND kind = 'text'`, in.ID).Scan(&existing)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return err
+	}
+	if existing != nil {
+		// Message text never changes, so neither does its text cluster.
+		var size int
+		if err := tx.QueryRow(ctx, `SELECT size FROM complaint_clusters WHERE id = $1`, *existing).Scan(&size); err != nil {
+			return err
+		}
+		out.TextClusterID, out.Size = existing, max(out.Size, size)
+		return nil
+	}
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, textClusterLock); err != nil {
+		return err
+	}
+	bandHashes := Bands(set)
+	rows, err := tx.Query(ctx, textCandidates, bandHashes, in.ID, in.ReceivedAt, TextWindow.String())
+	if err != nil {
+		return err
+	}
+	type candidate struct {
+		id      int64
+		message string
+		cluster *int64
+	}
+	cands, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (candidate, error) {
+		var c candidate
+		err := r.Scan(&c.id, &c.message, &c.cluster)
+		return c, err
+	})
+	if err != nil {
+		return err
+	}
+	var best *candidate
+	bestSim := 0.0
+	for i := range cands {
+		sim := Jaccard(set, Shingles(cands[i].message))
+		if sim < SimilarityThreshold {
+			continue
+		}
+		// Prefer joining an existing cluster over starting one, then
+		// the closest match.
+		better := best == nil ||
+			(cands[i].cluster != nil && best.cluster == nil) ||
+			((cands[i].cluster != nil) == (best.cluster != nil) && sim > bestSim)
+		if better {
+			best, bestSim = &cands[i], sim
+		}
+	}
+	if _, err := tx.Exec(ctx, `
+INSERT INTO complaint_text_bands (band, complaint_id, received_at)
+SELECT unnest($1::bigint[]), $2, $3 ON CONFLICT DO NOTHING`, bandHashes, in.ID, in.ReceivedAt); err != nil {
+		return err
+	}
+	if best == nil {
+		return nil
+	}
+	id := int64(0)
+	if best.cluster != nil {
+		id = *best.cluster
+	} else {
+		label := firstWords(best.message, 12)
+		if err := tx.QueryRow(ctx, `
+INSERT INTO complaint_clusters (kind, key, label, first_seen, last_seen) VALUES ('text', $1, $2, $3, $3)
+RETURNING id`, fmt.Sprintf("text:%d", best.id), label, in.ReceivedAt).Scan(&id); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `
+INSERT INTO complaint_cluster_members (cluster_id, complaint_id, kind, similarity) VALUES ($1, $2, 'text', 1)`, id, best.id); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.Exec(ctx, `
+INSERT INTO complaint_cluster_members (cluster_id, complaint_id, kind, similarity) VALUES ($1, $2, 'text', $3)
+ON CONFLICT DO NOTHING`, id, in.ID, bestSim); err != nil {
+		return err
+	}
+	size, err := refreshClusterTx(ctx, tx, id)
+	if err != nil {
+		return err
+	}
+	out.TextClusterID, out.Size = &id, max(out.Size, size)
+	return nil
+}
+
+// firstWords is a short label for a text cluster: the start of the message.
+func firstWords(text string, n int) string {
+	w := words(text)
+	if len(w) > n {
+		w = append(w[:n:n], "…")
+	}
+	s := ""
+	for i, x := range w {
+		if i > 0 {
+			s += " "
+		}
+		s += x
+	}
+	return s
+}

@@ -1,0 +1,20 @@
+// Package review is where triage meets the service: the pipeline that
+// triages each new complaint with the rulebook engine (complaints/triage)
+// and keeps every result, the clusters of complaints about the same
+// sender or with near-identical text, and the staff side of triage — the
+// queue, the triage panel, officers' decisions, assignment and closing.
+//
+// The pipeline runs as the River job complaints.TriageArgs. One run locks
+// the complaint, indexes its sender and text, forms or joins its clusters,
+// builds the engine's Context from the database (registered elections,
+// the party registry, how many complaints about the same sender or in the
+// same cluster arrived in the seven days before), runs the engine and
+// stores the result — all in one transaction. A result is keyed by the
+// rulebook's version and content hash, so a re-run with the same rulebook
+// adds nothing, and a re-run after a rulebook change adds a new current
+// result while keeping the old ones as history.
+//
+// Officers' decisions never change a stored result: an acceptance or an
+// override (with its reason) is a row of its own beside the result it
+// judged, and the complaint carries the effective priority.
+package review

@@ -1,0 +1,101 @@
+// Package complaints receives complaints from the public (the web form and
+// the JSON API) and from staff imports, checks and normalises them, and keeps
+// them in PostgreSQL together with their evidence and their triage job.
+package complaints
+
+import (
+	"context"
+	"time"
+)
+
+// The channels a complaint can arrive by, as stored and as named in the API.
+const (
+	ChannelSMS           = "sms"
+	ChannelEmail         = "email"
+	ChannelAutomatedCall = "automated_call"
+	ChannelLiveCall      = "live_call"
+	ChannelBCCBreach     = "bcc_breach"
+	ChannelSocialMediaAd = "social_media_ad"
+	ChannelOther         = "other"
+)
+
+// Channels lists every channel in the order the form offers them.
+var Channels = []string{ChannelSMS, ChannelEmail, ChannelAutomatedCall, ChannelLiveCall, ChannelBCCBreach, ChannelSocialMediaAd, ChannelOther}
+
+// The answers to "had you given them permission".
+const (
+	ConsentYes    = "yes"
+	ConsentNo     = "no"
+	ConsentUnsure = "unsure"
+)
+
+// Submission is one complaint as the public (form or API) gave it.
+type Submission struct {
+	Channel           string // sms,email,automated_call,live_call,bcc_breach,social_media_ad,other
+	PartyID           *int64 // chosen from the registry, or nil
+	PartyText         string // "not sure / other" free text (or the API's party when it matches no registry entry)
+	ReceivedAt        time.Time
+	ReceivedAtHasTime bool
+	Sender            string
+	Message           string
+	Description       string
+	Consent           string // yes,no,unsure
+	OptedOut          *bool
+	TPSRegistered     *bool
+	SenderIdentified  *bool
+	OptOutOffered     *bool
+	RecipientsVisible *int
+	SpecialCategory   *bool
+	TargetingReason   string // adverts: why they think they were targeted
+	Complainant       *Complainant
+	Evidence          []Evidence
+	Lang              string // "en" or "cy": acknowledgement email language
+	Source            string // "web", "api", or an import source name
+	// SourceID is the importing source's own id for the row; empty for
+	// the form and the API.
+	SourceID string
+}
+
+// Complainant is the optional "about you" part of a complaint. It is stored
+// apart from the complaint so it can be erased after the retention period.
+type Complainant struct {
+	Name, Email, Phone, Postcode string
+	MayContact                   bool
+}
+
+// Evidence is one uploaded file.
+type Evidence struct {
+	Filename    string
+	ContentType string
+	Data        []byte
+}
+
+// Meta is about the request, not the complaint; never stored beyond what is needed.
+type Meta struct {
+	IP             string
+	UserAgent      string
+	IdempotencyKey string
+}
+
+// Receipt is what the submitter is told once the complaint is committed.
+type Receipt struct {
+	Reference   string
+	ComplaintID int64
+	// DuplicateOf is the reference of the first complaint when this one was
+	// linked to it as a duplicate.
+	DuplicateOf string
+}
+
+// Evidence limits shared by the form and the API.
+const (
+	MaxEvidenceFiles = 5
+	MaxEvidenceBytes = 10 << 20
+)
+
+// Text length limits, in characters.
+const (
+	MaxShortText = 200
+	MaxLongText  = 10000
+)
+
+var _ = context.Background

@@ -1,0 +1,964 @@
+package triage
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Election is a registered election as triage needs it.
+type Election struct {
+	Name        string
+	AnnouncedOn time.Time // a calendar day
+	PollingDay  time.Time // a calendar day
+	Nations     []string
+}
+
+// SenderCounter gives the number of other complaints about the same
+// normalised sender in the 7 days before a moment.
+type SenderCounter interface {
+	RecentComplaints(senderKey string, before time.Time) int
+}
+
+// SenderCounts is a fixed SenderCounter (sender key → count), for tests
+// and for callers that computed the counts up front.
+type SenderCounts map[string]int
+
+// RecentComplaints returns the stored count, whatever the moment.
+func (c SenderCounts) RecentComplaints(key string, _ time.Time) int { return c[key] }
+
+// Context is what the engine knows besides the complaint. Build it with
+// NewContext (or as a literal) and do not change it while it is in use;
+// one Context serves any number of concurrent Triage calls.
+type Context struct {
+	Elections  []Election
+	Parties    []Party
+	SameSender SenderCounter
+
+	once  sync.Once
+	index *partyIndex
+	days  [][2]int // announced, polling as yyyymmdd
+}
+
+// NewContext builds a ready Context.
+func NewContext(elections []Election, parties []Party, counter SenderCounter) *Context {
+	c := &Context{Elections: elections, Parties: parties, SameSender: counter}
+	c.prepare()
+	return c
+}
+
+func (c *Context) prepare() {
+	c.once.Do(func() {
+		c.index = newPartyIndex(c.Parties)
+		for _, e := range c.Elections {
+			c.days = append(c.days, [2]int{civilDay(e.AnnouncedOn), civilDay(e.PollingDay)})
+		}
+	})
+}
+
+// civilDay is the calendar day of a date value as yyyymmdd. Dates from the
+// database arrive as midnight UTC, so the day is taken as written.
+func civilDay(t time.Time) int {
+	y, m, d := t.Date()
+	return y*10000 + int(m)*100 + d
+}
+
+// Result is a triage decision. JSON keys match the command line output.
+type Result struct {
+	ID         []byte   `json:"-"`
+	Channel    string   `json:"channel"`
+	Channels   []string `json:"channels"`
+	Provisions []string `json:"provisions"`
+	Guidance   []string `json:"guidance"`
+	Score      int      `json:"score"`
+	Priority   string   `json:"priority"`
+	Actions    []string `json:"actions"`
+	// Rationale has one line per conclusion naming the fact and the rule.
+	Rationale []string `json:"rationale"`
+	// Rules are the ids of the rules that fired.
+	Rules []string `json:"rules"`
+	// Party is the registered party matched, if any.
+	Party string `json:"party,omitempty"`
+	// SenderKey is the normalised sender complaints are counted by.
+	SenderKey       string `json:"sender_key,omitempty"`
+	RulebookVersion string `json:"rulebook_version"`
+	RulebookHash    string `json:"rulebook_hash"`
+}
+
+type ckind uint8
+
+const (
+	cAll ckind = iota
+	cAny
+	cNot
+	cChannel
+	cField
+	cCue
+	cProvision
+	cPolitical
+	cWithheld
+	cInElection
+	cAlways
+)
+
+type fieldID uint8
+
+const (
+	fConsent fieldID = iota
+	fOptedOut
+	fTPS
+	fSenderIdentified
+	fOptOutOffered
+	fSpecialCategory
+	fRecipients
+)
+
+var fieldIDs = map[string]fieldID{
+	"consent": fConsent, "opted_out": fOptedOut, "tps_registered": fTPS, "sender_identified": fSenderIdentified,
+	"opt_out_offered": fOptOutOffered, "special_category": fSpecialCategory, "recipients_visible": fRecipients,
+}
+
+var fieldNames = [...]string{"consent", "opted_out", "tps_registered", "sender_identified", "opt_out_offered", "special_category", "recipients_visible"}
+
+// cond is a compiled condition.
+type cond struct {
+	kind     ckind
+	kids     []*cond
+	chmask   uint8
+	field    fieldID
+	is       bool
+	consent  uint8 // bit set of accepted consent values
+	gte      int
+	cue      int
+	elseCue  int
+	provmask uint64
+	truth    bool // for political/in_election/always
+}
+
+const (
+	consentYes uint8 = 1 << iota
+	consentNo
+	consentUnsure
+)
+
+type compiledRule struct {
+	id, title, note string
+	when            *cond
+	provmask        uint64
+	guidmask        uint32
+	actions         []string
+}
+
+type compiledBase struct {
+	id, label string
+	points    int
+	when      *cond
+}
+
+type compiledAdder struct {
+	id, label  string
+	points     int
+	when       *cond
+	unlessBase uint64
+	value      string
+	tiers      []Tier
+}
+
+// Engine triages complaints with one rulebook. It is safe for concurrent
+// use.
+type Engine struct {
+	rb         *Rulebook
+	m          *matcher
+	chGroup    [6]int // cue group of each channel, -1 when none
+	suppress   [6]uint8
+	marketing  uint8
+	political  int // political_actor cue group or -1
+	rules      []compiledRule
+	bases      []compiledBase
+	adders     []compiledAdder
+	provIDs    []string
+	guidIDs    []string
+	bandActs   [][]string
+	pool       sync.Pool
+	cueGroupID map[string]int
+}
+
+// Rulebook returns the rulebook the engine was built from.
+func (e *Engine) Rulebook() *Rulebook { return e.rb }
+
+// NewEngine compiles a validated rulebook.
+func NewEngine(rb *Rulebook) (*Engine, error) {
+	e := &Engine{rb: rb, political: -1, cueGroupID: map[string]int{}}
+	m := newMatcher(rb.Text.Negation.Window, rb.Text.Gap)
+	e.m = m
+	// Negation and boundary words are registered first so phrases that
+	// contain them share their ids.
+	for _, w := range rb.Text.Negation.Words {
+		m.negation[m.word(splitWords(w)[0])] = true
+	}
+	for _, w := range rb.Text.Negation.Boundaries {
+		m.boundary[m.word(splitWords(w)[0])] = true
+	}
+	for i := range e.chGroup {
+		e.chGroup[i] = -1
+	}
+	for _, c := range rb.Channels {
+		ci := channelIndex(c.ID)
+		g := m.addGroup(cueGroupInfo{id: c.ID, channel: ci, negatable: true, sources: srcMessage | srcDescription})
+		e.chGroup[ci] = g
+		for _, ph := range c.Strong {
+			m.addPhrase(g, ph, true)
+		}
+		for _, ph := range c.Weak {
+			m.addPhrase(g, ph, false)
+		}
+	}
+	for _, cg := range rb.Cues {
+		src := srcMessage | srcDescription
+		switch cg.Source {
+		case "message":
+			src = srcMessage
+		case "description":
+			src = srcDescription
+		}
+		g := m.addGroup(cueGroupInfo{id: cg.ID, channel: -1, negatable: cg.Negatable, sources: src})
+		e.cueGroupID[cg.ID] = g
+		for _, ph := range cg.Phrases {
+			m.addPhrase(g, ph, true)
+		}
+	}
+	if g, ok := e.cueGroupID["political_actor"]; ok {
+		e.political = g
+	}
+	for _, s := range rb.Suppress {
+		ci := channelIndex(s.Channel)
+		for _, b := range s.By {
+			e.suppress[ci] |= 1 << channelIndex(b)
+		}
+	}
+	for _, c := range rb.MarketingChannels {
+		e.marketing |= 1 << channelIndex(c)
+	}
+	provIndex := map[string]int{}
+	for i, pr := range rb.Provisions {
+		provIndex[pr.ID] = i
+		e.provIDs = append(e.provIDs, pr.ID)
+	}
+	guidIndex := map[string]int{}
+	for i, g := range rb.Guidance {
+		guidIndex[g.ID] = i
+		e.guidIDs = append(e.guidIDs, g.ID)
+	}
+	comp := &condCompiler{e: e, prov: provIndex}
+	for _, r := range rb.Rules {
+		cr := compiledRule{id: r.ID, title: r.Title, note: r.Note, when: comp.compile(r.When), actions: r.Actions}
+		for _, pr := range r.Provisions {
+			cr.provmask |= 1 << provIndex[pr]
+		}
+		for _, g := range r.Guidance {
+			cr.guidmask |= 1 << guidIndex[g]
+		}
+		e.rules = append(e.rules, cr)
+	}
+	baseIndex := map[string]int{}
+	for i, b := range rb.Score.Bases {
+		baseIndex[b.ID] = i
+		e.bases = append(e.bases, compiledBase{id: b.ID, label: b.Label, points: b.Points, when: comp.compile(b.When)})
+	}
+	for _, a := range rb.Score.Adders {
+		ca := compiledAdder{id: a.ID, label: a.Label, points: a.Points, value: a.Value, tiers: a.Tiers}
+		if a.When != nil {
+			ca.when = comp.compile(a.When)
+		}
+		for _, ub := range a.UnlessBase {
+			ca.unlessBase |= 1 << baseIndex[ub]
+		}
+		e.adders = append(e.adders, ca)
+	}
+	for _, b := range rb.Bands {
+		e.bandActs = append(e.bandActs, rb.Actions[b.Priority])
+	}
+	if comp.err != nil {
+		return nil, comp.err
+	}
+	e.pool.New = func() any { return &state{} }
+	return e, nil
+}
+
+type condCompiler struct {
+	e    *Engine
+	prov map[string]int
+	err  error
+}
+
+func (cc *condCompiler) compile(c *Cond) *cond {
+	out := &cond{cue: -1, elseCue: -1}
+	switch {
+	case len(c.All) > 0 || len(c.Any) > 0:
+		out.kind = cAll
+		kids := c.All
+		if len(c.Any) > 0 {
+			out.kind, kids = cAny, c.Any
+		}
+		for i := range kids {
+			out.kids = append(out.kids, cc.compile(&kids[i]))
+		}
+	case c.Not != nil:
+		out.kind = cNot
+		out.kids = []*cond{cc.compile(c.Not)}
+	case len(c.Channel) > 0:
+		out.kind = cChannel
+		if len(c.Channel) == 1 && c.Channel[0] == "marketing" {
+			out.chmask = cc.e.marketing
+		}
+		for _, ch := range c.Channel {
+			if i := channelIndex(ch); i >= 0 {
+				out.chmask |= 1 << i
+			}
+		}
+	case c.Field != "":
+		out.kind = cField
+		out.field = fieldIDs[c.Field]
+		if c.Is != nil {
+			out.is = *c.Is
+		}
+		if c.Gte != nil {
+			out.gte = *c.Gte
+		}
+		vals, accept := c.In, true
+		if len(c.NotIn) > 0 {
+			vals, accept = c.NotIn, false
+		}
+		var set uint8
+		for _, v := range vals {
+			set |= consentBit(v)
+		}
+		if accept {
+			out.consent = set
+		} else {
+			out.consent = (consentYes | consentNo | consentUnsure) &^ set
+		}
+		if c.ElseCue != "" {
+			out.elseCue = cc.e.cueGroupID[c.ElseCue]
+		}
+	case c.Cue != "":
+		out.kind = cCue
+		out.cue = cc.e.cueGroupID[c.Cue]
+	case len(c.Provision) > 0:
+		out.kind = cProvision
+		for _, pr := range c.Provision {
+			out.provmask |= 1 << cc.prov[pr]
+		}
+	case c.Political != nil:
+		out.kind, out.truth = cPolitical, *c.Political
+	case c.Sender != "":
+		out.kind = cWithheld
+	case c.InElection != nil:
+		out.kind, out.truth = cInElection, *c.InElection
+	case c.Always != nil:
+		out.kind, out.truth = cAlways, *c.Always
+	default:
+		cc.err = fmt.Errorf("rulebook: empty condition")
+	}
+	return out
+}
+
+func consentBit(v string) uint8 {
+	switch v {
+	case "yes":
+		return consentYes
+	case "no":
+		return consentNo
+	default:
+		return consentUnsure
+	}
+}
+
+// fact is a leaf condition that held, kept to explain the conclusion.
+type fact struct {
+	c      *cond
+	viaCue bool
+}
+
+// state is the per-call scratch, pooled to keep Triage allocation-light.
+type state struct {
+	toks  []token
+	buf   []byte
+	hits  []hit
+	facts []fact
+
+	c          *Complaint
+	ctx        *Context
+	consent    uint8
+	channels   uint8
+	inferred   uint8
+	withheld   bool
+	political  bool
+	partyIdx   int
+	election   int
+	provmask   uint64
+	senderKey  string
+	senderKind SenderKind
+}
+
+// Triage judges one complaint. ctx may be nil (no elections, parties or
+// counts known).
+func (e *Engine) Triage(c *Complaint, ctx *Context) Result {
+	st := e.pool.Get().(*state)
+	defer e.pool.Put(st)
+	if ctx == nil {
+		ctx = emptyContext
+	}
+	ctx.prepare()
+	st.reset(e, c, ctx)
+
+	res := Result{ID: c.ID, RulebookVersion: e.rb.Version, RulebookHash: e.rb.Hash, SenderKey: st.senderKey}
+	res.Rationale = make([]string, 0, 8)
+
+	// Channels.
+	stated := statedChannel(c.Channel)
+	e.inferChannels(st, stated, &res)
+
+	// Rules.
+	var guid uint32
+	var ruleActs []string
+	for i := range e.rules {
+		r := &e.rules[i]
+		st.facts = st.facts[:0]
+		if !e.eval(r.when, st) {
+			continue
+		}
+		res.Rules = append(res.Rules, r.id)
+		st.provmask |= r.provmask
+		guid |= r.guidmask
+		ruleActs = append(ruleActs, r.actions...)
+		res.Rationale = append(res.Rationale, e.ruleLine(r, st))
+	}
+	for i, id := range e.provIDs {
+		if st.provmask&(1<<i) != 0 {
+			res.Provisions = append(res.Provisions, id)
+		}
+	}
+	for i, id := range e.guidIDs {
+		if guid&(1<<i) != 0 {
+			res.Guidance = append(res.Guidance, id)
+		}
+	}
+	if res.Provisions == nil {
+		res.Provisions = []string{}
+	}
+	if res.Guidance == nil {
+		res.Guidance = []string{}
+	}
+	if len(res.Rules) == 0 {
+		res.Rules = []string{}
+		res.Rationale = append(res.Rationale, "No rule applies to the facts given.")
+	}
+	if st.partyIdx >= 0 {
+		res.Party = ctx.Parties[st.partyIdx].Name
+	}
+
+	// Score, band and actions.
+	band := e.score(st, &res)
+	res.Actions = make([]string, 0, len(e.bandActs[band])+len(ruleActs))
+	res.Actions = append(res.Actions, e.bandActs[band]...)
+	for _, a := range ruleActs {
+		if !contains(res.Actions, a) {
+			res.Actions = append(res.Actions, a)
+		}
+	}
+	st.c, st.ctx = nil, nil
+	return res
+}
+
+var emptyContext = &Context{}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (st *state) reset(e *Engine, c *Complaint, ctx *Context) {
+	st.c, st.ctx = c, ctx
+	st.toks, st.buf = st.toks[:0], st.buf[:0]
+	st.toks, st.buf = e.m.tokenize(st.toks, c.Message, srcMessage, st.buf)
+	st.toks, st.buf = e.m.tokenize(st.toks, c.Description, srcDescription, st.buf)
+	n := len(e.m.groups)
+	if cap(st.hits) < n {
+		st.hits = make([]hit, n)
+	}
+	st.hits = st.hits[:n]
+	clear(st.hits)
+	e.m.match(st.toks, st.hits)
+	st.facts = st.facts[:0]
+	st.consent = consentBit(normConsent(c.Consent))
+	st.channels, st.inferred, st.provmask = 0, 0, 0
+	st.senderKind, st.senderKey = NormaliseSender(c.Sender)
+	st.withheld = st.senderKind == SenderWithheld
+	st.partyIdx = -1
+	if i, ok := ctx.index.match(c.Party); ok {
+		st.partyIdx = i
+	}
+	st.political = strings.TrimSpace(c.Party) != "" || st.partyIdx >= 0 ||
+		(e.political >= 0 && st.hits[e.political].matched)
+	st.election = -1
+	if day := c.ReceivedAt.Day(); day > 0 {
+		for i, d := range ctx.days {
+			if day >= d[0] && day <= d[1] {
+				st.election = i
+				break
+			}
+		}
+	}
+}
+
+// inferChannels applies the policy: with channel other or missing, the
+// channels with strong cues (or, failing any, weak cues) are inferred; with
+// a stated channel, channels with strong cues are added to it. Suppressed
+// channels (a live call when there are recorded-call cues, an email when
+// there are exposure cues) are not inferred.
+func (e *Engine) inferChannels(st *state, stated int, res *Result) {
+	var strong, weak, evidence uint8
+	for ci, g := range e.chGroup {
+		if g < 0 {
+			continue
+		}
+		h := &st.hits[g]
+		if h.matched {
+			evidence |= 1 << ci
+			weak |= 1 << ci
+		}
+		if h.strong {
+			strong |= 1 << ci
+		}
+	}
+	if stated >= 0 {
+		evidence |= 1 << stated
+	}
+	for ci, by := range e.suppress {
+		if evidence&by != 0 {
+			strong &^= 1 << ci
+			weak &^= 1 << ci
+		}
+	}
+	var inferred uint8
+	if stated < 0 {
+		inferred = strong
+		if inferred == 0 {
+			inferred = weak
+		}
+	} else {
+		inferred = strong &^ (1 << stated)
+	}
+	st.inferred = inferred
+	st.channels = inferred
+	if stated >= 0 {
+		st.channels |= 1 << stated
+		res.Channel = Channels[stated]
+		res.Channels = append(res.Channels, Channels[stated])
+		res.Rationale = append(res.Rationale, "Channel "+Channels[stated]+": stated by the complainant.")
+	}
+	for ci, ch := range Channels {
+		if inferred&(1<<ci) == 0 {
+			continue
+		}
+		if res.Channel == "" {
+			res.Channel = ch
+		}
+		res.Channels = append(res.Channels, ch)
+		h := &st.hits[e.chGroup[ci]]
+		from, to := h.from, h.to
+		if h.strong {
+			from, to = h.strongFrom, h.strTo
+		}
+		how := "inferred"
+		if stated >= 0 {
+			how = "added: strong text evidence"
+		}
+		res.Rationale = append(res.Rationale, "Channel "+ch+": "+how+" from the text "+st.quote(from, to)+".")
+	}
+	for ci, g := range e.chGroup {
+		if g < 0 || st.hits[g].matched || !st.hits[g].negated || st.channels&(1<<ci) != 0 {
+			continue
+		}
+		h := &st.hits[g]
+		res.Rationale = append(res.Rationale, "Not "+Channels[ci]+": the cue "+st.quote(h.negFrom, h.negTo)+
+			" is negated (a negation word within "+strconv.Itoa(e.m.window)+" words before it).")
+	}
+	if res.Channel == "" {
+		res.Channel = "other"
+		res.Rationale = append(res.Rationale, "Channel other: none stated and no channel cue in the text.")
+	}
+	if res.Channels == nil {
+		res.Channels = []string{}
+	}
+}
+
+// quote returns the original text of tokens [from, to) in quotes.
+func (st *state) quote(from, to int32) string {
+	if from >= to || int(to) > len(st.toks) {
+		return `""`
+	}
+	a, b := st.toks[from], st.toks[to-1]
+	src := st.c.Message
+	if a.src == srcDescription {
+		src = st.c.Description
+	}
+	if a.src != b.src || a.start < 0 || int(b.end) > len(src) || a.start > b.end {
+		return `""`
+	}
+	return strconv.Quote(src[a.start:b.end])
+}
+
+func (e *Engine) eval(c *cond, st *state) bool {
+	switch c.kind {
+	case cAll:
+		mark := len(st.facts)
+		for _, k := range c.kids {
+			if !e.eval(k, st) {
+				st.facts = st.facts[:mark]
+				return false
+			}
+		}
+		return true
+	case cAny:
+		for _, k := range c.kids {
+			mark := len(st.facts)
+			if e.eval(k, st) {
+				return true
+			}
+			st.facts = st.facts[:mark]
+		}
+		return false
+	case cNot:
+		mark := len(st.facts)
+		ok := !e.eval(c.kids[0], st)
+		st.facts = st.facts[:mark]
+		if ok {
+			st.facts = append(st.facts, fact{c: c})
+		}
+		return ok
+	case cChannel:
+		if st.channels&c.chmask != 0 {
+			st.facts = append(st.facts, fact{c: c})
+			return true
+		}
+		return false
+	case cField:
+		known, ok := e.field(c, st)
+		if !known && c.elseCue >= 0 {
+			if st.hits[c.elseCue].matched {
+				st.facts = append(st.facts, fact{c: c, viaCue: true})
+				return true
+			}
+			return false
+		}
+		if ok {
+			st.facts = append(st.facts, fact{c: c})
+		}
+		return ok
+	case cCue:
+		if st.hits[c.cue].matched {
+			st.facts = append(st.facts, fact{c: c})
+			return true
+		}
+		return false
+	case cProvision:
+		if st.provmask&c.provmask != 0 {
+			st.facts = append(st.facts, fact{c: c})
+			return true
+		}
+		return false
+	case cPolitical:
+		return e.leaf(c, st, st.political == c.truth)
+	case cWithheld:
+		return e.leaf(c, st, st.withheld)
+	case cInElection:
+		return e.leaf(c, st, (st.election >= 0) == c.truth)
+	case cAlways:
+		return c.truth
+	}
+	return false
+}
+
+func (e *Engine) leaf(c *cond, st *state, ok bool) bool {
+	if ok {
+		st.facts = append(st.facts, fact{c: c})
+	}
+	return ok
+}
+
+// field returns whether the field is known and, if so, whether the
+// condition holds.
+func (e *Engine) field(c *cond, st *state) (known, ok bool) {
+	var b OptBool
+	switch c.field {
+	case fConsent:
+		return true, st.consent&c.consent != 0
+	case fRecipients:
+		n := st.c.RecipientsVisible
+		return n.Set, n.Set && n.Value >= c.gte
+	case fOptedOut:
+		b = st.c.OptedOut
+	case fTPS:
+		b = st.c.TPSRegistered
+	case fSenderIdentified:
+		b = st.c.SenderIdentified
+	case fOptOutOffered:
+		b = st.c.OptOutOffered
+	case fSpecialCategory:
+		b = st.c.SpecialCategory
+	}
+	return b.Set, b.Set && b.Value == c.is
+}
+
+// ruleLine explains a fired rule: the facts, the rule and what it engaged.
+func (e *Engine) ruleLine(r *compiledRule, st *state) string {
+	var b strings.Builder
+	b.WriteString(r.id)
+	b.WriteString(" (")
+	b.WriteString(r.title)
+	b.WriteString("): ")
+	for i, f := range st.facts {
+		if i > 0 {
+			b.WriteString(" and ")
+		}
+		e.describe(&b, f, st)
+	}
+	b.WriteString(" → ")
+	n := 0
+	for i, id := range e.provIDs {
+		if r.provmask&(1<<i) != 0 {
+			if n > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(id)
+			n++
+		}
+	}
+	if n == 0 {
+		b.WriteString("the channel's rule applies")
+	}
+	b.WriteString("; guidance ")
+	n = 0
+	for i, id := range e.guidIDs {
+		if r.guidmask&(1<<i) != 0 {
+			if n > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(id)
+			n++
+		}
+	}
+	if r.note != "" {
+		b.WriteString(" — ")
+		b.WriteString(r.note)
+	}
+	b.WriteString(".")
+	return b.String()
+}
+
+func (e *Engine) describe(b *strings.Builder, f fact, st *state) {
+	c := f.c
+	switch c.kind {
+	case cChannel:
+		first := true
+		for ci, ch := range Channels {
+			if c.chmask&st.channels&(1<<ci) == 0 {
+				continue
+			}
+			if !first {
+				b.WriteString(", ")
+			}
+			first = false
+			b.WriteString("channel ")
+			b.WriteString(ch)
+			if st.inferred&(1<<ci) != 0 {
+				b.WriteString(" (from the text)")
+			}
+		}
+	case cNot:
+		if k := c.kids[0]; k.kind == cChannel {
+			b.WriteString("not channel")
+			for ci, ch := range Channels {
+				if k.chmask&(1<<ci) != 0 {
+					b.WriteString(" ")
+					b.WriteString(ch)
+				}
+			}
+		} else {
+			b.WriteString("a condition does not hold")
+		}
+	case cField:
+		name := fieldNames[c.field]
+		if f.viaCue {
+			h := &st.hits[c.elseCue]
+			b.WriteString(name)
+			b.WriteString(" not given, but the text says ")
+			b.WriteString(st.quote(h.from, h.to))
+			return
+		}
+		b.WriteString(name)
+		b.WriteString(" = ")
+		switch c.field {
+		case fConsent:
+			b.WriteString(normConsent(st.c.Consent))
+		case fRecipients:
+			b.WriteString(strconv.Itoa(st.c.RecipientsVisible.Value))
+		default:
+			b.WriteString(strconv.FormatBool(c.is))
+		}
+	case cCue:
+		h := &st.hits[c.cue]
+		b.WriteString("the text says ")
+		b.WriteString(st.quote(h.from, h.to))
+	case cProvision:
+		first := true
+		for i, id := range e.provIDs {
+			if c.provmask&st.provmask&(1<<i) != 0 {
+				if !first {
+					b.WriteString(", ")
+				}
+				first = false
+				b.WriteString(id)
+			}
+		}
+		b.WriteString(" engaged")
+	case cPolitical:
+		switch {
+		case st.partyIdx >= 0:
+			b.WriteString("party ")
+			b.WriteString(strconv.Quote(st.ctx.Parties[st.partyIdx].Name))
+		case strings.TrimSpace(st.c.Party) != "":
+			b.WriteString("party given as ")
+			b.WriteString(strconv.Quote(strings.TrimSpace(st.c.Party)))
+		default:
+			h := &st.hits[e.political]
+			b.WriteString("a political sender (the text says ")
+			b.WriteString(st.quote(h.from, h.to))
+			b.WriteString(")")
+		}
+	case cWithheld:
+		b.WriteString("the sender is a withheld number")
+	case cInElection:
+		if st.election >= 0 {
+			el := st.ctx.Elections[st.election]
+			d := st.ctx.days[st.election]
+			b.WriteString("received ")
+			b.WriteString(dayString(st.c.ReceivedAt.Day()))
+			b.WriteString(", between the announcement and polling day of ")
+			b.WriteString(el.Name)
+			b.WriteString(" (")
+			b.WriteString(dayString(d[0]))
+			b.WriteString(" to ")
+			b.WriteString(dayString(d[1]))
+			b.WriteString(")")
+		} else {
+			b.WriteString("not received during a registered election")
+		}
+	}
+}
+
+// score adds up the points, appends the explanation and returns the band
+// index.
+func (e *Engine) score(st *state, res *Result) int {
+	var b strings.Builder
+	best := -1
+	for i := range e.bases {
+		st.facts = st.facts[:0]
+		if e.eval(e.bases[i].when, st) && (best < 0 || e.bases[i].points > e.bases[best].points) {
+			best = i
+		}
+	}
+	total := 0
+	if best >= 0 {
+		total = e.bases[best].points
+		b.WriteString("Score: base ")
+		b.WriteString(strconv.Itoa(total))
+		b.WriteString(" (")
+		b.WriteString(e.bases[best].label)
+		b.WriteString(")")
+	}
+	for i := range e.adders {
+		a := &e.adders[i]
+		if best >= 0 && a.unlessBase&(1<<best) != 0 {
+			continue
+		}
+		pts := 0
+		var why string
+		if a.when != nil {
+			st.facts = st.facts[:0]
+			if e.eval(a.when, st) {
+				pts = a.points
+				var fb strings.Builder
+				for j, f := range st.facts {
+					if j > 0 {
+						fb.WriteString(" and ")
+					}
+					e.describe(&fb, f, st)
+				}
+				why = fb.String()
+			}
+		} else {
+			v, known := 0, false
+			switch a.value {
+			case "recipients_visible":
+				v, known = st.c.RecipientsVisible.Value, st.c.RecipientsVisible.Set
+			case "same_sender_count":
+				if st.senderKey != "" && st.ctx.SameSender != nil {
+					v, known = st.ctx.SameSender.RecentComplaints(st.senderKey, st.c.ReceivedAt.Time), true
+				}
+			}
+			for _, t := range a.tiers {
+				if known && v >= t.Gte {
+					pts = t.Points
+					why = a.value + " = " + strconv.Itoa(v) + " (at least " + strconv.Itoa(t.Gte) + ")"
+				}
+			}
+		}
+		if pts == 0 {
+			continue
+		}
+		total += pts
+		b.WriteString(" + ")
+		b.WriteString(strconv.Itoa(pts))
+		b.WriteString(" (")
+		b.WriteString(a.label)
+		if why != "" && why != a.label {
+			b.WriteString(": ")
+			b.WriteString(why)
+		}
+		b.WriteString(")")
+	}
+	if total > e.rb.Score.Cap {
+		total = e.rb.Score.Cap
+		b.WriteString(", capped at ")
+		b.WriteString(strconv.Itoa(total))
+	}
+	band := 0
+	for i, bd := range e.rb.Bands {
+		if total >= bd.Min && total <= bd.Max {
+			band = i
+		}
+	}
+	bd := e.rb.Bands[band]
+	res.Score = total
+	res.Priority = bd.Priority
+	b.WriteString(" = ")
+	b.WriteString(strconv.Itoa(total))
+	b.WriteString(" → ")
+	b.WriteString(bd.Priority)
+	b.WriteString(" (")
+	b.WriteString(strconv.Itoa(bd.Min))
+	b.WriteString("–")
+	b.WriteString(strconv.Itoa(bd.Max))
+	b.WriteString(").")
+	res.Rationale = append(res.Rationale, b.String())
+	return band
+}

@@ -1,0 +1,163 @@
+package triage
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// mutate replaces old (which must occur once) in the default rulebook and
+// returns the new file and the 1-based line where the replacement starts.
+func mutate(t *testing.T, old, repl string) ([]byte, int) {
+	t.Helper()
+	src := string(defaultRulebook)
+	if strings.Count(src, old) != 1 {
+		t.Fatalf("%q occurs %d times in the default rulebook", old, strings.Count(src, old))
+	}
+	i := strings.Index(src, old)
+	line := strings.Count(src[:i], "\n") + 1 + strings.Count(old[:len(old)-len(strings.TrimLeft(old, "\n"))], "\n")
+	return []byte(strings.Replace(src, old, repl, 1)), line
+}
+
+func TestDefaultRulebookIsValid(t *testing.T) {
+	rb, err := DefaultRulebook()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rb.Version == "" || len(rb.Hash) != 16 || rb.Source != "embedded" {
+		t.Fatalf("version %q hash %q source %q", rb.Version, rb.Hash, rb.Source)
+	}
+	// The provisions are exactly those of the legal reference, in order.
+	want := "PECR-6 PECR-19 PECR-21 PECR-22 PECR-23 PECR-24 UKGDPR-5-1-a UKGDPR-5-1-f UKGDPR-6 UKGDPR-9 UKGDPR-13 UKGDPR-14 UKGDPR-21 UKGDPR-22 UKGDPR-26 UKGDPR-32 UKGDPR-33 UKGDPR-34 UKGDPR-35"
+	var got []string
+	for _, p := range rb.Provisions {
+		got = append(got, p.ID)
+	}
+	if strings.Join(got, " ") != want {
+		t.Fatalf("provisions %v", got)
+	}
+	var rules []string
+	for _, r := range rb.Rules {
+		rules = append(rules, r.ID)
+	}
+	if strings.Join(rules, " ") != "R1 R2 R3 R4 R5 R6 R7 R8 R9 R10 R11 R12 R13 R14 R15 R16" {
+		t.Fatalf("rules %v", rules)
+	}
+}
+
+func TestRulebookErrorsNameTheLine(t *testing.T) {
+	for _, tc := range []struct {
+		name, old, repl, msg string
+	}{
+		{"unknown provision", "    provisions: [PECR-22]\n", "    provisions: [PECR-99]\n", `unknown provision id "PECR-99"`},
+		{"unknown guidance", "    provisions: [PECR-23]\n    guidance: [G1]\n", "    provisions: [PECR-23]\n    guidance: [G9]\n", `unknown guidance id "G9"`},
+		{"unknown key", "    title: Tracking by cookies or pixels\n", "    title: Tracking by cookies or pixels\n    colour: red\n", "field colour not found"},
+		{"duplicate rule id", "  - id: R2\n", "  - id: R1\n", `duplicate rule id "R1"`},
+		{"overlapping bands", "  - {priority: medium, min: 35, max: 54}\n", "  - {priority: medium, min: 30, max: 54}\n", "overlaps band low"},
+		{"gap between bands", "  - {priority: high, min: 55, max: 74}\n", "  - {priority: high, min: 57, max: 74}\n", "scores 55–56 have no band"},
+		{"band below cap", "  - {priority: urgent, min: 75, max: 100}\n", "  - {priority: urgent, min: 75, max: 90}\n", "below the score cap"},
+		{"bad cue gap", `      - "press 1"` + "\n", `      - "... press 1"` + "\n", `"..." must stand between two words`},
+		{"bad cue punctuation only", `      - "press 1"` + "\n", `      - "press ?!"` + "\n", "has no letters or digits"},
+		{"empty cue", `      - "press 1"` + "\n", `      - ""` + "\n", "the cue is empty"},
+		{"unknown cue group", "      cue: tracking\n", "      cue: trackers\n", `unknown cue group "trackers"`},
+		{"unknown channel", "  - id: sms\n    strong:\n", "  - id: billboard\n    strong:\n", `unknown channel "billboard"`},
+		{"duplicate cue phrase", `      - "pixel"` + "\n", `      - "pixel"` + "\n" + `      - "Pixel"` + "\n", "listed twice"},
+		{"two kinds in a condition", "      cue: tracking\n", "      cue: tracking\n      always: true\n", "exactly one of"},
+		{"unknown base in adder", "      unless_base: [minor_provisions]\n", "      unless_base: [minor]\n", `unknown base "minor"`},
+		{"bad field test", "        - field: opted_out\n          is: true\n          else_cue: objected\n    provisions: [PECR-21]\n",
+			"        - field: opted_out\n          gte: 3\n          else_cue: objected\n    provisions: [PECR-21]\n", "needs is: true or is: false"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b, line := mutate(t, tc.old, tc.repl)
+			_, err := ParseRulebook(b, "test.yaml")
+			var le *LoadError
+			if !errors.As(err, &le) {
+				t.Fatalf("want a LoadError, got %v", err)
+			}
+			if !strings.Contains(err.Error(), tc.msg) {
+				t.Fatalf("error %q does not say %q", err, tc.msg)
+			}
+			// The error names the changed line, or for a condition the line
+			// where the condition starts, never a line far away.
+			if le.Line < line-3 || le.Line > line+3 {
+				t.Fatalf("error names line %d, the change is on line %d: %v", le.Line, line, err)
+			}
+			if !strings.Contains(err.Error(), "line "+strconv.Itoa(le.Line)) || !strings.Contains(err.Error(), "test.yaml") {
+				t.Fatalf("message %q does not name the file and line", err)
+			}
+		})
+	}
+}
+
+func TestRulebookSyntaxErrorNamesLine(t *testing.T) {
+	b, line := mutate(t, "version: \"2024.06-1\"\n", "version: \"2024.06-1\"\nrules: [unclosed\n")
+	_, err := ParseRulebook(b, "broken.yaml")
+	var le *LoadError
+	if !errors.As(err, &le) || le.Line < line {
+		t.Fatalf("got %v, want an error at or after line %d", err, line)
+	}
+}
+
+func TestRulebookFromEnv(t *testing.T) {
+	dir := t.TempDir()
+	b, _ := mutate(t, "version: \"2024.06-1\"\n", "version: \"local-test-7\"\n")
+	path := filepath.Join(dir, "rb.yaml")
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	rb, err := LoadRulebookEnv(func(k string) string { return map[string]string{"RULEBOOK": path}[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	def, _ := DefaultRulebook()
+	if rb.Version != "local-test-7" || rb.Source != path || rb.Hash == def.Hash {
+		t.Fatalf("version %q source %q hash %q", rb.Version, rb.Source, rb.Hash)
+	}
+	e, err := NewEngine(rb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := e.Triage(&Complaint{Channel: "sms", Consent: "no"}, nil)
+	if r.RulebookVersion != "local-test-7" || r.RulebookHash != rb.Hash {
+		t.Fatalf("result records %q %q", r.RulebookVersion, r.RulebookHash)
+	}
+	_, err = LoadRulebookEnv(func(string) string { return filepath.Join(dir, "missing.yaml") })
+	if err == nil || !strings.Contains(err.Error(), "RULEBOOK") {
+		t.Fatalf("missing file: %v", err)
+	}
+	empty := filepath.Join(dir, "empty.yaml")
+	_ = os.WriteFile(empty, nil, 0o600)
+	if _, err := LoadRulebookEnv(func(string) string { return empty }); err == nil {
+		t.Fatal("an empty rulebook loaded")
+	}
+}
+
+// TestBandEdgesExact pins every band edge with rulebooks whose
+// "nothing else applies" base is set to the edge score.
+func TestBandEdgesExact(t *testing.T) {
+	for _, tc := range []struct {
+		points   int
+		priority string
+	}{{0, "low"}, {34, "low"}, {35, "medium"}, {54, "medium"}, {55, "high"}, {74, "high"}, {75, "urgent"}, {100, "urgent"}, {140, "urgent"}} {
+		b, _ := mutate(t, "      points: 10\n      when:\n        always: true\n", "      points: "+strconv.Itoa(tc.points)+"\n      when:\n        always: true\n")
+		rb, err := ParseRulebook(b, "edge.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		e, err := NewEngine(rb)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := e.Triage(&Complaint{Channel: "email", Consent: "yes", SenderIdentified: Yes, OptOutOffered: Yes}, nil)
+		want := tc.points
+		if want > 100 {
+			want = 100
+		}
+		if r.Score != want || r.Priority != tc.priority {
+			t.Errorf("base %d: score %d %s, want %d %s", tc.points, r.Score, r.Priority, want, tc.priority)
+		}
+	}
+}

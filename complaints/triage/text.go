@@ -1,0 +1,352 @@
+package triage
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Text cues are matched over words, not regular expressions: the text is
+// split into lower-cased words once, each word is looked up in a vocabulary
+// of every form a cue can take, and phrases are matched on word ids. This
+// keeps matching linear in the text and free of allocations.
+//
+// Negation: a cue in a negatable group does not count when a negation word
+// ("not", "never", "wasn't", ...) appears among the Window words before it
+// (3 in the default rulebook) without a clause boundary in between. Clause
+// boundaries are . ! ? ; : , ( ) line breaks and the rulebook's boundary
+// words ("but", "however", ...). So "it wasn't a recording" and "not a
+// robot" are negated, while "I never agreed to be called" still counts the
+// call (the "never" is four words back), as does "no, they called me".
+// Phrases may contain negations themselves ("no one was on the line" is an
+// automated-call cue): only words before the phrase can negate it.
+
+const (
+	tokUnknown  int32 = 0
+	tokBoundary int32 = -1
+)
+
+// Sources of text a token came from.
+const (
+	srcMessage     uint8 = 1
+	srcDescription uint8 = 2
+)
+
+type token struct {
+	id         int32
+	src        uint8
+	start, end int32 // byte offsets in the source text
+}
+
+// element is one position of a phrase: a set of word ids, or a gap.
+type element struct {
+	gap bool
+	ids []int32
+}
+
+type phrase struct {
+	elems  []element
+	group  int
+	strong bool
+	text   string
+}
+
+type cueGroupInfo struct {
+	id        string
+	channel   int // index in Channels, or -1 for rule cue groups
+	negatable bool
+	sources   uint8
+}
+
+// matcher holds the compiled vocabulary and phrases.
+type matcher struct {
+	ids      map[string]int32
+	negation []bool // by word id
+	boundary []bool
+	byFirst  [][]int32 // word id -> phrases starting with it
+	phrases  []phrase
+	groups   []cueGroupInfo
+	window   int
+	gap      int
+}
+
+func newMatcher(window, gap int) *matcher {
+	return &matcher{ids: map[string]int32{}, negation: []bool{false}, boundary: []bool{false}, byFirst: [][]int32{nil}, window: window, gap: gap}
+}
+
+func (m *matcher) word(w string) int32 {
+	if id, ok := m.ids[w]; ok {
+		return id
+	}
+	id := int32(len(m.negation))
+	m.ids[w] = id
+	m.negation = append(m.negation, false)
+	m.boundary = append(m.boundary, false)
+	m.byFirst = append(m.byFirst, nil)
+	return id
+}
+
+func (m *matcher) addGroup(g cueGroupInfo) int {
+	m.groups = append(m.groups, g)
+	return len(m.groups) - 1
+}
+
+// addPhrase compiles a cue phrase (already checked by checkPhrase).
+func (m *matcher) addPhrase(group int, text string, strong bool) {
+	ph := phrase{group: group, strong: strong, text: text}
+	for _, part := range strings.Fields(text) {
+		if part == "..." {
+			ph.elems = append(ph.elems, element{gap: true})
+			continue
+		}
+		exact := strings.HasPrefix(part, "=")
+		words := splitWords(strings.TrimPrefix(part, "="))
+		for _, w := range words {
+			forms := []string{w}
+			if !exact {
+				forms = inflections(w)
+			}
+			var el element
+			for _, f := range forms {
+				el.ids = append(el.ids, m.word(f))
+			}
+			ph.elems = append(ph.elems, el)
+		}
+	}
+	idx := int32(len(m.phrases))
+	m.phrases = append(m.phrases, ph)
+	for _, id := range ph.elems[0].ids {
+		m.byFirst[id] = append(m.byFirst[id], idx)
+	}
+}
+
+// inflections returns simple inflected forms of a base word: call → calls,
+// called, calling; phone → phoned, phoning; reply → replied, replies;
+// stop → stopped, stopping. Forms that are not English words do no harm:
+// they never occur in text.
+func inflections(w string) []string {
+	forms := []string{w, w + "s", w + "es", w + "ed", w + "ing"}
+	n := len(w)
+	if n == 0 {
+		return forms
+	}
+	last := w[n-1]
+	if last == 'e' {
+		forms = append(forms, w+"d", w[:n-1]+"ing")
+	}
+	if last == 'y' && n > 1 && !isVowel(w[n-2]) {
+		forms = append(forms, w[:n-1]+"ies", w[:n-1]+"ied")
+	}
+	// Double a final consonant after a single short vowel (stop → stopped),
+	// only for words of three letters or more so "ad" never gives "added".
+	if n >= 3 && !isVowel(last) && last != 'w' && last != 'x' && last != 'y' &&
+		isVowel(w[n-2]) && !isVowel(w[n-3]) && isLetter(last) {
+		forms = append(forms, w+string(last)+"ed", w+string(last)+"ing")
+	}
+	return forms
+}
+
+func isVowel(b byte) bool  { return strings.IndexByte("aeiou", b) >= 0 }
+func isLetter(b byte) bool { return b >= 'a' && b <= 'z' }
+
+// splitWords lower-cases s and splits it into words the way the tokenizer
+// does (apostrophes dropped inside words, everything else separates).
+func splitWords(s string) []string {
+	var out []string
+	var buf []byte
+	flush := func() {
+		if len(buf) > 0 {
+			out = append(out, string(buf))
+			buf = buf[:0]
+		}
+	}
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		switch {
+		case r < utf8.RuneSelf && (r >= 'a' && r <= 'z' || r >= '0' && r <= '9'):
+			buf = append(buf, byte(r))
+		case r >= 'A' && r <= 'Z':
+			buf = append(buf, byte(r+'a'-'A'))
+		case r == '\'' || r == '’' || r == '‘':
+			// dropped inside a word
+		case r >= utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			buf = utf8.AppendRune(buf, unicode.ToLower(r))
+		default:
+			flush()
+		}
+	}
+	flush()
+	return out
+}
+
+// isClauseEnd reports punctuation that ends a clause for negation and gaps.
+func isClauseEnd(b byte) bool {
+	switch b {
+	case '.', '!', '?', ';', ':', ',', '(', ')', '\n', '\r':
+		return true
+	}
+	return false
+}
+
+// tokenize appends the tokens of s to dst. buf is scratch for lower-casing.
+func (m *matcher) tokenize(dst []token, s string, src uint8, buf []byte) ([]token, []byte) {
+	start := -1
+	buf = buf[:0]
+	emit := func(end int) {
+		if len(buf) == 0 {
+			return
+		}
+		id := m.ids[string(buf)]
+		if id > 0 && m.boundary[id] {
+			if len(dst) > 0 && dst[len(dst)-1].id != tokBoundary {
+				dst = append(dst, token{id: tokBoundary, src: src})
+			}
+		} else {
+			dst = append(dst, token{id: id, src: src, start: int32(start), end: int32(end)})
+		}
+		buf = buf[:0]
+		start = -1
+	}
+	boundary := func() {
+		if len(dst) > 0 && dst[len(dst)-1].id != tokBoundary {
+			dst = append(dst, token{id: tokBoundary, src: src})
+		}
+	}
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c >= 'a' && c <= 'z' || c >= '0' && c <= '9':
+				if start < 0 {
+					start = i
+				}
+				buf = append(buf, c)
+			case c >= 'A' && c <= 'Z':
+				if start < 0 {
+					start = i
+				}
+				buf = append(buf, c+'a'-'A')
+			case c == '\'' && len(buf) > 0:
+				// "wasn't" is the word "wasnt"
+			default:
+				emit(i)
+				if isClauseEnd(c) {
+					boundary()
+				}
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case (r == '’' || r == '‘') && len(buf) > 0:
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if start < 0 {
+				start = i
+			}
+			buf = utf8.AppendRune(buf, unicode.ToLower(r))
+		default:
+			emit(i)
+			if r == '…' || r == '\u2028' || r == '\u2029' {
+				boundary()
+			}
+		}
+		i += size
+	}
+	emit(len(s))
+	boundary()
+	return dst, buf
+}
+
+// hit is the best match of one cue group in a text.
+type hit struct {
+	matched, strong bool
+	// first non-negated match (token indexes, end exclusive)
+	from, to int32
+	// first negated match, for the rationale
+	negated           bool
+	negFrom, negTo    int32
+	strongFrom, strTo int32
+}
+
+// match finds every cue group's matches in toks; hits must have one entry
+// per group and be zeroed.
+func (m *matcher) match(toks []token, hits []hit) {
+	for i := range toks {
+		id := toks[i].id
+		if id <= 0 {
+			continue
+		}
+		for _, pi := range m.byFirst[id] {
+			ph := &m.phrases[pi]
+			g := &m.groups[ph.group]
+			if g.sources&toks[i].src == 0 {
+				continue
+			}
+			end := m.matchFrom(ph.elems[1:], toks, i+1)
+			if end < 0 {
+				continue
+			}
+			h := &hits[ph.group]
+			if g.negatable && m.negatedAt(toks, i) {
+				if !h.negated {
+					h.negated, h.negFrom, h.negTo = true, int32(i), int32(end)
+				}
+				continue
+			}
+			if !h.matched {
+				h.matched, h.from, h.to = true, int32(i), int32(end)
+			}
+			if ph.strong && !h.strong {
+				h.strong, h.strongFrom, h.strTo = true, int32(i), int32(end)
+			}
+		}
+	}
+}
+
+// matchFrom matches the remaining elements from token j and returns the
+// end (exclusive) or -1.
+func (m *matcher) matchFrom(elems []element, toks []token, j int) int {
+	if len(elems) == 0 {
+		return j
+	}
+	el := elems[0]
+	if el.gap {
+		for k := 0; k <= m.gap && j+k < len(toks); k++ {
+			if k > 0 && toks[j+k-1].id == tokBoundary {
+				break
+			}
+			if end := m.matchFrom(elems[1:], toks, j+k); end >= 0 {
+				return end
+			}
+		}
+		return -1
+	}
+	if j >= len(toks) {
+		return -1
+	}
+	id := toks[j].id
+	if id <= 0 {
+		return -1
+	}
+	for _, want := range el.ids {
+		if want == id {
+			return m.matchFrom(elems[1:], toks, j+1)
+		}
+	}
+	return -1
+}
+
+func (m *matcher) negatedAt(toks []token, i int) bool {
+	for k := 1; k <= m.window && i-k >= 0; k++ {
+		id := toks[i-k].id
+		if id == tokBoundary {
+			return false
+		}
+		if id > 0 && m.negation[id] {
+			return true
+		}
+	}
+	return false
+}

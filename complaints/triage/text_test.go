@@ -1,0 +1,106 @@
+package triage
+
+import (
+	"reflect"
+	"testing"
+)
+
+func TestInflections(t *testing.T) {
+	for base, forms := range map[string][]string{
+		"call":  {"call", "calls", "called", "calling"},
+		"text":  {"text", "texts", "texted", "texting"},
+		"phone": {"phoned", "phoning", "phones"},
+		"reply": {"replied", "replies"},
+		"stop":  {"stopped", "stopping"},
+	} {
+		got := map[string]bool{}
+		for _, f := range inflections(base) {
+			got[f] = true
+		}
+		for _, f := range forms {
+			if !got[f] {
+				t.Errorf("%s: no form %s", base, f)
+			}
+		}
+	}
+	for _, f := range inflections("ad") {
+		if f == "added" {
+			t.Error(`"ad" must not inflect to "added"`)
+		}
+	}
+}
+
+func TestNegationWindow(t *testing.T) {
+	m := newMatcher(3, 4)
+	for _, w := range []string{"not", "wasnt", "never", "no"} {
+		m.negation[m.word(w)] = true
+	}
+	m.boundary[m.word("but")] = true
+	g := m.addGroup(cueGroupInfo{id: "auto", channel: -1, negatable: true, sources: srcMessage | srcDescription})
+	m.addPhrase(g, "=recording", true)
+	m.addPhrase(g, "robot", true)
+	m.addPhrase(g, "no one ... on the line", true)
+	for text, want := range map[string]bool{
+		"it wasn't a recording":                    false,
+		"It wasn’t a recording":                    false, // curly apostrophe
+		"not a robot":                              false,
+		"it was a recording":                       true,
+		"not sure, but it was a recording":         true, // boundary word
+		"Not really. A recording":                  true, // full stop
+		"I never thought a shop would use a robot": true, // negation 5 words back
+		"no one was on the line":                   true, // negation inside the phrase
+		"there was not anyone, no one on the line": true,
+		"they had robots calling":                  true,
+	} {
+		toks, _ := m.tokenize(nil, text, srcDescription, nil)
+		hits := make([]hit, 1)
+		m.match(toks, hits)
+		if hits[0].matched != want {
+			t.Errorf("%q: matched %v, want %v", text, hits[0].matched, want)
+		}
+	}
+}
+
+func TestNormaliseSender(t *testing.T) {
+	for in, want := range map[string][2]string{
+		"07700 900123":           {"phone", "+447700900123"},
+		"+44 7700 900123":        {"phone", "+447700900123"},
+		"+44 (0) 7700-900-123":   {"phone", "+447700900123"},
+		"0044 7700 900123":       {"phone", "+447700900123"},
+		"028 9018 0000":          {"phone", "+442890180000"},
+		"+1 202 555 0147":        {"phone", "+12025550147"},
+		"7726":                   {"name", "7726"},
+		"60777":                  {"phone", "60777"},
+		" Jo@Example.ORG ":       {"email", "jo@example.org"},
+		"mailto:JO@example.org":  {"email", "jo@example.org"},
+		"Jo <Jo@Example.org>":    {"email", "jo@example.org"},
+		"Sinn Féin – Official!":  {"name", "sinn fein official"},
+		"  Lib-Dems   Newsroom ": {"name", "lib dems newsroom"},
+		"Withheld":               {"withheld", ""},
+		"Private number":         {"withheld", ""},
+		"":                       {"", ""},
+	} {
+		k, key := NormaliseSender(in)
+		if got := [2]string{string(k), key}; !reflect.DeepEqual(got, want) {
+			t.Errorf("%q: got %v, want %v", in, got, want)
+		}
+	}
+}
+
+func TestParseDate(t *testing.T) {
+	for in, day := range map[string]int{
+		"2024-07-04":                  20240704,
+		"2024-07-04T23:30:00Z":        20240705, // UK summer time
+		"2024-01-10T23:30:00Z":        20240110,
+		"2024-07-04T10:00:00.5+01:00": 20240704,
+		"2024-07-04T10:00:00":         20240704,
+	} {
+		d, err := ParseDate(in)
+		if err != nil || d.Day() != day {
+			t.Errorf("%q: day %d err %v, want %d", in, d.Day(), err, day)
+		}
+	}
+	if _, err := ParseDate("4 July"); err == nil {
+		t.Error("4 July parsed")
+	}
+}

@@ -1,0 +1,188 @@
+package outreach
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/mail"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/campaignwatch/campaignwatch/internal/apperr"
+	"github.com/campaignwatch/campaignwatch/internal/audit"
+	"github.com/campaignwatch/campaignwatch/outreach/render"
+)
+
+// FollowUpTemplate is the letter sent to each party after an election
+// about the complaints we received.
+const FollowUpTemplate = "complaints-follow-up"
+
+// Attachment is a file sent with a letter besides the letter's own PDF.
+type Attachment struct {
+	Filename string
+	Data     []byte
+}
+
+// FollowUp is what one party's follow-up letter needs beyond what every
+// letter has: the template's own fields (ComplaintCount, ComplaintSummary,
+// Requests, Report) and the report to attach.
+type FollowUp struct {
+	Fields     map[string]string
+	Attachment Attachment
+}
+
+// ErrFollowUpExists is returned (as a Conflict) when the election already
+// has a follow-up batch that is not cancelled.
+var ErrFollowUpExists = errors.New("follow-up batch exists")
+
+// FollowUpBatch returns the election's live (not cancelled) follow-up
+// batch id, or 0. With any=true a cancelled batch counts too, which is
+// how the scheduled job knows it has already done its work once.
+func (s *Service) FollowUpBatch(ctx context.Context, electionID int64, any bool) (int64, error) {
+	var id int64
+	err := s.pool.QueryRow(ctx, `SELECT coalesce(max(id), 0) FROM letter_batches
+WHERE election_id = $1 AND kind = 'follow_up' AND ($2 OR state <> 'cancelled')`, electionID, any).Scan(&id)
+	return id, err
+}
+
+// DraftFollowUps creates the election's follow-up batch, held for review:
+// one complaints-follow-up letter to each active contact of each party in
+// parties, with that party's report attached. It all happens in one
+// transaction; an election has at most one live follow-up batch, so a
+// second call returns a Conflict error and creates nothing.
+func (s *Service) DraftFollowUps(ctx context.Context, electionID int64, parties map[int64]FollowUp) (*CallResult, error) {
+	if len(parties) == 0 {
+		return nil, apperr.New(apperr.Invalid, "No party has complaints in this election, so there is no follow-up letter to write.")
+	}
+	tv, err := s.Template(ctx, FollowUpTemplate, 0)
+	if err != nil {
+		return nil, err
+	}
+	tpl, err := render.Parse(tv.Source)
+	if err != nil {
+		return nil, apperr.New(apperr.Invalid, "Version %d of the template %q has a problem: %v", tv.Version, tv.Name, err)
+	}
+	ids := make([]int64, 0, len(parties))
+	for id, fu := range parties {
+		ids = append(ids, id)
+		for _, f := range tpl.Extra {
+			if strings.TrimSpace(fu.Fields[f]) == "" {
+				return nil, apperr.New(apperr.Invalid, "The follow-up letter to party %d has no value for %s.", id, f)
+			}
+		}
+		if tpl.Attachment != "" && len(fu.Attachment.Data) == 0 {
+			return nil, apperr.New(apperr.Invalid, "The follow-up letter to party %d has no report to attach.", id)
+		}
+	}
+	slices.Sort(ids)
+	now := time.Now()
+	actor := audit.ActorFrom(ctx)
+	res := &CallResult{ElectionID: electionID, BatchState: "held", Template: tv.Name, Version: tv.Version}
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		// The election's row lock serialises concurrent drafts (the job
+		// on two nodes, or a person and the job).
+		var e Election
+		err := tx.QueryRow(ctx, `SELECT id, name, announced_on, polling_day FROM elections WHERE id = $1 FOR UPDATE`, electionID).
+			Scan(&e.ID, &e.Name, &e.AnnouncedOn, &e.PollingDay)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return apperr.New(apperr.NotFound, "There is no election %d.", electionID)
+		}
+		if err != nil {
+			return err
+		}
+		var existing int64
+		if err := tx.QueryRow(ctx, `SELECT coalesce(max(id), 0) FROM letter_batches WHERE election_id = $1 AND kind = 'follow_up' AND state <> 'cancelled'`,
+			electionID).Scan(&existing); err != nil {
+			return err
+		}
+		if existing != 0 {
+			return apperr.Wrap(apperr.Conflict, ErrFollowUpExists, "The %s already has follow-up batch %d; cancel it before drafting another.", e.Name, existing)
+		}
+		rows, err := tx.Query(ctx, `SELECT p.id, p.name, c.id, c.name, c.position, c.email
+FROM parties p JOIN party_contacts c ON c.party_id = p.id AND c.active
+WHERE p.id = ANY($1) ORDER BY p.name, c.id`, ids)
+		if err != nil {
+			return err
+		}
+		recips, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (recipient, error) {
+			var rc recipient
+			err := r.Scan(&rc.partyID, &rc.party, &rc.contactID, &rc.name, &rc.position, &rc.email)
+			return rc, err
+		})
+		if err != nil {
+			return err
+		}
+		byParty := map[int64][]recipient{}
+		for _, rc := range recips {
+			if a, err := mail.ParseAddress(rc.email); err != nil || !strings.EqualFold(a.Address, rc.email) {
+				res.NoContact = append(res.NoContact, rc.party)
+				continue
+			}
+			byParty[rc.partyID] = append(byParty[rc.partyID], rc)
+		}
+		rows, err = tx.Query(ctx, `SELECT name FROM parties p WHERE p.id = ANY($1)
+AND NOT EXISTS (SELECT 1 FROM party_contacts c WHERE c.party_id = p.id AND c.active) ORDER BY name`, ids)
+		if err != nil {
+			return err
+		}
+		none, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			return err
+		}
+		res.NoContact = append(res.NoContact, none...)
+		if len(byParty) == 0 {
+			return apperr.New(apperr.Invalid, "None of the parties with complaints has an active contact with a valid email address; add contacts first.")
+		}
+		if err := tx.QueryRow(ctx, `INSERT INTO letter_batches (election_id, template_id, state, kind, created_by)
+VALUES ($1, $2, 'held', 'follow_up', $3) RETURNING id`, electionID, tv.ID, actor.UserID).Scan(&res.BatchID); err != nil {
+			return err
+		}
+		common := map[string]string{
+			"ElectionName":     e.Name,
+			"PollingDay":       e.PollingDay.Format("Monday 2 January 2006"),
+			"AnnouncementDate": e.AnnouncedOn.Format("2 January 2006"),
+			"Date":             now.In(london).Format("2 January 2006"),
+			"SignatoryName":    s.settings.SignatoryName,
+			"SignatoryTitle":   s.settings.SignatoryTitle,
+			"ContactMailbox":   s.settings.ContactMailbox,
+		}
+		for _, id := range ids {
+			rs := byParty[id]
+			if len(rs) == 0 {
+				continue
+			}
+			fu := parties[id]
+			values := make(map[string]string, len(common)+len(fu.Fields))
+			for k, v := range common {
+				values[k] = v
+			}
+			for _, f := range tpl.Extra {
+				values[f] = fu.Fields[f]
+			}
+			if err := s.createLetters(ctx, tx, res, tpl, tv.ID, values, rs, "held", now); err != nil {
+				return err
+			}
+			if len(fu.Attachment.Data) > 0 {
+				if _, err := tx.Exec(ctx, `UPDATE letters SET attachment_name = $3, attachment = $4 WHERE batch_id = $1 AND party_id = $2`,
+					res.BatchID, id, fu.Attachment.Filename, fu.Attachment.Data); err != nil {
+					return fmt.Errorf("attach report: %w", err)
+				}
+			}
+			res.Parties = append(res.Parties, PartyCount{PartyID: id, Party: rs[0].party, Letters: len(rs)})
+			res.Letters += len(rs)
+		}
+		sort.Slice(res.Parties, func(i, j int) bool { return res.Parties[i].Party < res.Parties[j].Party })
+		return audit.Record(ctx, tx, "election.follow_up.draft", "letter_batch", fmt.Sprint(res.BatchID), audit.Change{After: map[string]any{
+			"election_id": electionID, "letters": res.Letters, "parties": len(res.Parties), "template": tv.Name,
+			"template_version": tv.Version, "parties_without_contact": res.NoContact,
+		}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}

@@ -1,0 +1,101 @@
+package render
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+func load(t *testing.T, name string) *Template {
+	t.Helper()
+	b, err := os.ReadFile("../../templates/letters/" + name + ".md")
+	require.NoError(t, err)
+	tpl, err := Parse(string(b))
+	require.NoError(t, err, name)
+	return tpl
+}
+
+func TestShippedTemplatesRenderAllThreeForms(t *testing.T) {
+	for _, name := range []string{"election-reminder", "election-reminder-briefing", "audit-follow-up", "complaints-follow-up"} {
+		tpl := load(t, name)
+		v := tpl.Sample()
+		v["PartyName"] = "Sinn Féin_*x*"
+		l, err := tpl.Render(v, RenderOptions{})
+		require.NoError(t, err, name)
+		require.Contains(t, l.Subject, v["Reference"])
+		require.Contains(t, l.Text, "Sinn Féin_*x*", name)
+		require.Contains(t, l.HTML, "Sinn Féin_*x*", name)
+		require.NotContains(t, l.HTML, "<em>", name)
+		require.Contains(t, l.HTML, `style="`)
+		require.True(t, bytes.HasPrefix(l.PDF, []byte("%PDF-")), name)
+		again, err := tpl.Render(v, RenderOptions{})
+		require.NoError(t, err)
+		require.Equal(t, l.HTML+l.Text, again.HTML+again.Text, "rendering is deterministic")
+		if name == "election-reminder" {
+			require.Equal(t, 5, strings.Count(l.Text, "☐"))
+		}
+	}
+}
+
+func TestFieldValuesCannotInjectHTML(t *testing.T) {
+	tpl := load(t, "election-reminder")
+	v := tpl.Sample()
+	v["RecipientName"] = `<script>alert(1)</script> [x](javascript:alert(1))`
+	l, err := tpl.Render(v, RenderOptions{SkipPDF: true})
+	require.NoError(t, err)
+	require.NotContains(t, l.HTML, "<script>")
+	require.NotContains(t, l.HTML, `href="javascript`)
+}
+
+func TestParseErrorsNameTheLine(t *testing.T) {
+	cases := map[string]struct {
+		src  string
+		line int
+		msg  string
+	}{
+		"unknown field": {"---\nsubject: Hi {{.PartyName}}\n---\nDear {{.RecipientName}},\n\nThe {{.Colour}} one.\n", 6, `unknown field "Colour"`},
+		"parse error":   {"---\nsubject: Hi\n---\nDear\n\nThe {{if}} x\nmore\n", 6, "missing value for if"},
+		"subject field": {"---\nsubject: Hi {{.Nope}}\n---\nbody\n", 2, `unknown field "Nope"`},
+		"bad header":    {"---\nsubject: x\ncolour: red\n---\nbody\n", 3, "unknown header"},
+		"no header":     {"Dear all\n", 1, "header"},
+		"unclosed":      {"---\nsubject: x\n", 3, "closing"},
+	}
+	for name, c := range cases {
+		_, err := Parse(c.src)
+		var le *LineError
+		require.True(t, errors.As(err, &le), "%s: %v", name, err)
+		require.Equal(t, c.line, le.Line, "%s: %v", name, err)
+		require.Contains(t, le.Message, c.msg, name)
+	}
+}
+
+func TestDeclaredFieldsAreAccepted(t *testing.T) {
+	tpl, err := Parse("---\nsubject: {{.Topic}}\nfields: Topic\n---\nAbout {{.Topic}}.\n")
+	require.NoError(t, err)
+	l, err := tpl.Render(map[string]string{"Topic": "cookies"}, RenderOptions{SkipPDF: true})
+	require.NoError(t, err)
+	require.Equal(t, "cookies", l.Subject)
+	_, err = tpl.Render(map[string]string{}, RenderOptions{SkipPDF: true})
+	require.Error(t, err, "a missing value is an error, not an empty gap")
+}
+
+func BenchmarkRenderLetter(b *testing.B) {
+	src, _ := os.ReadFile("../../templates/letters/election-reminder.md")
+	tpl, err := Parse(string(src))
+	if err != nil {
+		b.Fatal(err)
+	}
+	v := tpl.Sample()
+	start := time.Now()
+	for i := 0; i < b.N; i++ {
+		if _, err := tpl.Render(v, RenderOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "letters/s")
+}

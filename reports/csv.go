@@ -1,0 +1,69 @@
+package reports
+
+import (
+	"bufio"
+	"encoding/csv"
+	"io"
+	"strings"
+	"time"
+)
+
+// WriteCSV writes the Complaints rows as CSV (RFC 4180, UTF-8 with a byte
+// order mark so spreadsheet programs read accents correctly), every field
+// neutralised. Times are ISO 8601 in UK time.
+func WriteCSV(out io.Writer, rows RowSource, includeText bool, progress func(int), every int) error {
+	bw := bufio.NewWriterSize(out, 64<<10)
+	if _, err := bw.WriteString("\ufeff"); err != nil {
+		return err
+	}
+	w := csv.NewWriter(bw)
+	w.UseCRLF = true
+	header := ComplaintHeader(includeText)
+	if err := w.Write(header); err != nil {
+		return err
+	}
+	if every <= 0 {
+		every = 10000
+	}
+	rec := make([]string, len(header))
+	n := 0
+	err := rows(func(r Row) error {
+		n++
+		rec[0] = Neutralize(r.Reference)
+		rec[1] = csvTime(r.ReceivedAt)
+		rec[2] = csvTime(r.SubmittedAt)
+		rec[3] = Neutralize(r.Channel)
+		rec[4] = Neutralize(r.Party)
+		rec[5] = Neutralize(r.Sender)
+		rec[6] = Neutralize(strings.Join(r.Provisions, ", "))
+		rec[7] = Neutralize(strings.Join(r.Guidance, ", "))
+		rec[8] = Neutralize(r.Priority)
+		rec[9] = Neutralize(r.Status)
+		rec[10] = Neutralize(r.Outcome)
+		if includeText {
+			rec[11] = Neutralize(r.Text)
+		}
+		if progress != nil && n%every == 0 {
+			progress(n)
+		}
+		return w.Write(rec)
+	})
+	if err != nil {
+		return err
+	}
+	if progress != nil {
+		progress(n)
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+func csvTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(London).Format("2006-01-02T15:04:05-07:00")
+}

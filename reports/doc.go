@@ -1,0 +1,17 @@
+// Package reports turns complaints into what the political team and
+// analysts read: trend workbooks (xlsx) and CSV exports, large exports run
+// as jobs, and redaction of complainants' free text.
+//
+// Reports never carry complainant personal data. The complaint rows hold
+// the normalised sender (who sent the message, not who complained), and
+// free text appears only when asked for, after Redact has replaced phone
+// numbers, email addresses, postcodes and the complainant's name.
+//
+// Every text cell written to a spreadsheet or CSV goes through Neutralize,
+// so that a complaint whose message is a formula is shown as text by any
+// spreadsheet program that opens the file.
+//
+// Every figure in a workbook is read inside one repeatable-read
+// transaction, so the Summary, the aggregate sheets and the Complaints
+// rows describe the same snapshot and add up.
+package reports

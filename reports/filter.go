@@ -1,0 +1,128 @@
+package reports
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/campaignwatch/campaignwatch/internal/apperr"
+)
+
+// Channels are the complaint channels in the order reports show them.
+var Channels = []string{"sms", "email", "automated_call", "live_call", "bcc_breach", "social_media_ad", "other"}
+
+// ChannelNames are the channels as people read them.
+var ChannelNames = map[string]string{
+	"sms": "Text message", "email": "Email", "automated_call": "Automated call", "live_call": "Live call",
+	"bcc_breach": "Email addresses exposed", "social_media_ad": "Social media advert", "other": "Other",
+}
+
+// Priorities are the triage priority bands, most pressing first.
+var Priorities = []string{"urgent", "high", "medium", "low"}
+
+// London is the time zone dates in reports are counted in.
+var London = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}()
+
+// Filter chooses the complaints a report covers: those linked to an
+// election, or received in a date range, optionally only about some
+// parties and through some channels.
+type Filter struct {
+	// ElectionID selects the complaints linked to one election. Zero means
+	// use From and To instead.
+	ElectionID int64 `json:"election_id,omitempty"`
+	// From and To are days (Europe/London), both included.
+	From time.Time `json:"from,omitzero"`
+	To   time.Time `json:"to,omitzero"`
+	// PartyIDs and Channels narrow the selection; empty means all.
+	PartyIDs []int64  `json:"party_ids,omitempty"`
+	Channels []string `json:"channels,omitempty"`
+	// IncludeText adds the message and description, redacted, to each
+	// complaint row.
+	IncludeText bool `json:"include_text,omitempty"`
+}
+
+// ParseDay reads a YYYY-MM-DD day in Europe/London.
+func ParseDay(v string) (time.Time, error) {
+	return time.ParseInLocation("2006-01-02", strings.TrimSpace(v), London)
+}
+
+// ParseIDs reads a comma-separated list of ids.
+func ParseIDs(v string) ([]int64, error) {
+	var ids []int64
+	for _, p := range strings.Split(v, ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		id, err := strconv.ParseInt(p, 10, 64)
+		if err != nil || id <= 0 {
+			return nil, fmt.Errorf("%q is not an id", p)
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}
+
+// SplitList splits a comma-separated list, dropping empty items.
+func SplitList(v string) []string {
+	var out []string
+	for _, p := range strings.Split(v, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Validate checks the filter is complete and consistent.
+func (f *Filter) Validate() error {
+	var fe []apperr.FieldError
+	switch {
+	case f.ElectionID == 0 && (f.From.IsZero() || f.To.IsZero()):
+		fe = append(fe, apperr.FieldError{Field: "election", Message: "Choose an election, or enter both a start and an end date"})
+	case f.ElectionID != 0 && (!f.From.IsZero() || !f.To.IsZero()):
+		fe = append(fe, apperr.FieldError{Field: "from", Message: "Choose an election or a date range, not both"})
+	case f.ElectionID == 0 && f.To.Before(f.From):
+		fe = append(fe, apperr.FieldError{Field: "to", Message: "The end date must be the same as or after the start date"})
+	}
+	for _, c := range f.Channels {
+		if !slices.Contains(Channels, c) {
+			fe = append(fe, apperr.FieldError{Field: "channel", Message: fmt.Sprintf("%q is not a channel; use one of %s", c, strings.Join(Channels, ", "))})
+		}
+	}
+	if len(fe) > 0 {
+		return apperr.Fields(fe...)
+	}
+	return nil
+}
+
+// where returns the SQL condition on complaints aliased c selecting the
+// filter's complaints, and its arguments numbered from $1.
+func (f *Filter) where() (string, []any) {
+	var conds []string
+	var args []any
+	add := func(cond string, v any) {
+		args = append(args, v)
+		conds = append(conds, fmt.Sprintf(cond, len(args)))
+	}
+	if f.ElectionID != 0 {
+		add("c.election_id = $%d", f.ElectionID)
+	} else {
+		add("c.received_at >= $%d", f.From)
+		add("c.received_at < $%d", f.To.AddDate(0, 0, 1))
+	}
+	if len(f.PartyIDs) > 0 {
+		add("c.party_id = ANY($%d)", f.PartyIDs)
+	}
+	if len(f.Channels) > 0 {
+		add("c.channel = ANY($%d)", f.Channels)
+	}
+	return strings.Join(conds, " AND "), args
+}

@@ -1,0 +1,183 @@
+package reports
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/riverqueue/river"
+
+	"github.com/campaignwatch/campaignwatch/internal/apperr"
+	"github.com/campaignwatch/campaignwatch/internal/audit"
+	"github.com/campaignwatch/campaignwatch/jobs"
+	"github.com/campaignwatch/campaignwatch/outreach"
+)
+
+// FollowUpCatchUpDays is how long after an election's follow-up day the
+// daily job still drafts its letters, should the service have been down
+// on the day itself.
+const FollowUpCatchUpDays = 7
+
+// FollowUps drafts follow-up letters to parties, each with the party's
+// report attached, as a held batch in the outreach pipeline.
+type FollowUps struct {
+	store    *Store
+	outreach *outreach.Service
+}
+
+// NewFollowUps returns a drafter reading reports from store and writing
+// letters through svc.
+func NewFollowUps(store *Store, svc *outreach.Service) *FollowUps {
+	return &FollowUps{store: store, outreach: svc}
+}
+
+// PartiesWithComplaints lists the registered parties with at least one
+// complaint linked to the election.
+func (s *Store) PartiesWithComplaints(ctx context.Context, electionID int64) ([]int64, error) {
+	rows, err := s.pool.Query(ctx, `SELECT DISTINCT party_id FROM complaints WHERE election_id = $1 AND party_id IS NOT NULL ORDER BY 1`, electionID)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[int64])
+}
+
+// LetterFields are the follow-up template's own fields for a report, in
+// our words, each one paragraph (the template joins lines).
+func (r *PartyReport) LetterFields() map[string]string {
+	var parts []string
+	for _, c := range r.ByChannel[:min(3, len(r.ByChannel))] {
+		parts = append(parts, fmt.Sprintf("%s (%d)", strings.ToLower(c.Label), c.Count))
+	}
+	summary := fmt.Sprintf("The complaints came mainly through these channels: %s.", strings.Join(parts, ", "))
+	if len(r.Provisions) > 0 {
+		var ps []string
+		for _, p := range r.Provisions[:min(3, len(r.Provisions))] {
+			t := p.Code
+			if p.Title != "" {
+				t += " (" + strings.ToLower(p.Title[:1]) + p.Title[1:] + ")"
+			}
+			ps = append(ps, fmt.Sprintf("%s in %d", t, p.Count))
+		}
+		summary += " Our assessment found that they most often concerned " + strings.Join(ps, "; ") + "."
+	}
+	var urgent int
+	for _, c := range r.ByPriority {
+		if c.Label == PriorityNames["urgent"] || c.Label == PriorityNames["high"] {
+			urgent += c.Count
+		}
+	}
+	if urgent > 0 {
+		summary += fmt.Sprintf(" We gave %d of them high or urgent priority.", urgent)
+	}
+	var asks []string
+	for i, a := range r.Asks {
+		asks = append(asks, fmt.Sprintf("(%d) %s", i+1, a))
+	}
+	return map[string]string{
+		"ComplaintCount":   fmt.Sprint(r.Total),
+		"ComplaintSummary": summary,
+		"Requests":         "We ask you to: " + strings.Join(asks, " "),
+		"Report":           r.Title(),
+	}
+}
+
+// Draft writes the election's follow-up batch (held) for every party with
+// a complaint, or for the one party given. It fails with a Conflict error
+// when the election already has a live follow-up batch.
+func (f *FollowUps) Draft(ctx context.Context, electionID int64) (*outreach.CallResult, error) {
+	ids, err := f.store.PartiesWithComplaints(ctx, electionID)
+	if err != nil {
+		return nil, err
+	}
+	in := map[int64]outreach.FollowUp{}
+	for _, id := range ids {
+		rep, err := f.store.PartyReport(ctx, electionID, id)
+		if err != nil {
+			return nil, err
+		}
+		pdf, err := rep.PDF()
+		if err != nil {
+			return nil, fmt.Errorf("report PDF for party %d: %w", id, err)
+		}
+		in[id] = outreach.FollowUp{Fields: rep.LetterFields(), Attachment: outreach.Attachment{Filename: rep.PDFFilename(), Data: pdf}}
+	}
+	return f.outreach.DraftFollowUps(ctx, electionID, in)
+}
+
+// DueElections lists elections whose follow-up day has come (within the
+// catch-up window) and that have never had a follow-up batch.
+func (s *Store) DueElections(ctx context.Context, today time.Time) ([]int64, error) {
+	rows, err := s.pool.Query(ctx, `SELECT e.id FROM elections e
+		WHERE e.polling_day + e.follow_up_days BETWEEN $1::date - $2::int AND $1::date
+		  AND NOT EXISTS (SELECT 1 FROM letter_batches b WHERE b.election_id = e.id AND b.kind = 'follow_up')
+		ORDER BY e.id`, today, FollowUpCatchUpDays)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[int64])
+}
+
+// FollowUpArgs is the daily job that drafts due follow-up letters.
+type FollowUpArgs struct{}
+
+// Kind implements river.JobArgs.
+func (FollowUpArgs) Kind() string { return "report_follow_up" }
+
+// InsertOpts puts the job on the reports queue, at most once an hour.
+func (FollowUpArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: jobs.QueueReports, MaxAttempts: 5, UniqueOpts: river.UniqueOpts{ByPeriod: time.Hour}}
+}
+
+// FollowUpWorker drafts the follow-up batches that are due.
+type FollowUpWorker struct {
+	river.WorkerDefaults[FollowUpArgs]
+	f   *FollowUps
+	log *slog.Logger
+	// Today returns the day (Europe/London) the job counts from; tests
+	// move it.
+	Today func() time.Time
+}
+
+// RegisterFollowUps adds the follow-up worker and its daily schedule (run
+// by the leader, and at start-up so a restart on the due day is enough).
+func RegisterFollowUps(reg *jobs.Registry, f *FollowUps, log *slog.Logger) *FollowUpWorker {
+	w := &FollowUpWorker{f: f, log: log, Today: func() time.Time { return time.Now().In(London) }}
+	if w.log == nil {
+		w.log = slog.Default()
+	}
+	river.AddWorker(reg.Workers(), w)
+	reg.AddPeriodic(river.PeriodicInterval(24*time.Hour), func() (river.JobArgs, *river.InsertOpts) { return FollowUpArgs{}, nil }, true)
+	return w
+}
+
+// Work drafts each due election's batch. It is idempotent: an election
+// with any follow-up batch (even a cancelled one, which a person chose to
+// cancel) is never drafted again by the job.
+func (w *FollowUpWorker) Work(ctx context.Context, job *river.Job[FollowUpArgs]) error {
+	t := w.Today()
+	due, err := w.f.store.DueElections(ctx, time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		return err
+	}
+	ctx = audit.WithActor(ctx, audit.Actor{Label: "job:report_follow_up"})
+	var failed []error
+	for _, id := range due {
+		res, err := w.f.Draft(ctx, id)
+		switch {
+		case err == nil:
+			w.log.Info("follow-up letters drafted", "election_id", id, "batch_id", res.BatchID, "letters", res.Letters)
+		case errors.Is(err, outreach.ErrFollowUpExists):
+		case apperr.CodeOf(err) == apperr.Invalid:
+			// No party with complaints or contacts: nothing to send, and
+			// nothing a retry would change.
+			w.log.Warn("no follow-up letters drafted", "election_id", id, "reason", apperr.MessageOf(err))
+		default:
+			failed = append(failed, fmt.Errorf("election %d: %w", id, err))
+		}
+	}
+	return errors.Join(failed...)
+}

@@ -1,0 +1,124 @@
+package reports_test
+
+import (
+	"bytes"
+	"compress/zlib"
+	"io"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/campaignwatch/campaignwatch/reports"
+)
+
+// PDFText returns the text a PDF's content streams show, decompressed,
+// with the string escapes undone: enough to search for words.
+func PDFText(t *testing.T, pdf []byte) string {
+	t.Helper()
+	require.True(t, bytes.HasPrefix(pdf, []byte("%PDF-")))
+	var out strings.Builder
+	streams := regexp.MustCompile(`(?s)stream\r?\n(.*?)\r?\nendstream`).FindAllSubmatch(pdf, -1)
+	require.NotEmpty(t, streams)
+	shown := regexp.MustCompile(`\(((?:\\.|[^\\)])*)\)\s*Tj`)
+	for _, s := range streams {
+		data := s[1]
+		if r, err := zlib.NewReader(bytes.NewReader(data)); err == nil {
+			if d, err := io.ReadAll(r); err == nil {
+				data = d
+			}
+		}
+		for _, m := range shown.FindAllSubmatch(data, -1) {
+			out.WriteString(strings.NewReplacer(`\(`, "(", `\)`, ")", `\\`, `\`).Replace(string(m[1])))
+			out.WriteString("\n")
+		}
+	}
+	return out.String()
+}
+
+func TestPartyReportMatchesDatabase(t *testing.T) {
+	t.Parallel()
+	b := setup(t, 600)
+	var partyID int64
+	var partyName string
+	require.NoError(t, b.pool.QueryRow(b.ctx, `SELECT p.id, p.name FROM complaints c JOIN parties p ON p.id = c.party_id
+		WHERE c.election_id = $1 GROUP BY 1, 2 ORDER BY count(*) DESC LIMIT 1`, b.election).Scan(&partyID, &partyName))
+	// A complaint whose message quotes the complainant's own details.
+	var id int64
+	require.NoError(t, b.pool.QueryRow(b.ctx, `INSERT INTO complaints (reference, source, channel, party_id, election_id, received_at,
+		sender, sender_normalized, message, dedupe_hash, status, priority)
+		VALUES ('CW-4444-5555', 'test', 'sms', $1, $2, now() - interval '2 hours', '+447700900001', '+447700900001',
+			'Hi Ophelia Brightwater, reply to ob@example.net or call 07700 900123, we will visit SW1A 1AA', '\x01', 'triaged', 'urgent')
+		RETURNING id`, partyID, b.election).Scan(&id))
+	_, err := b.pool.Exec(b.ctx, `INSERT INTO complainants (complaint_id, name, email, phone, postcode) VALUES ($1, 'Ophelia Brightwater', 'ob@example.net', '07700 900123', 'SW1A 1AA')`, id)
+	require.NoError(t, err)
+
+	rep, err := b.store.PartyReport(b.ctx, b.election, partyID)
+	require.NoError(t, err)
+	where := `c.election_id = $1 AND c.party_id = $2`
+	require.Equal(t, sqlCount(t, b, where, b.election, partyID), rep.Total)
+	require.Positive(t, rep.Total)
+	sum := func(cs []reports.Count) int {
+		n := 0
+		for _, c := range cs {
+			n += c.Count
+		}
+		return n
+	}
+	require.Equal(t, rep.Total, sum(rep.ByChannel))
+	require.Equal(t, rep.Total, sum(rep.ByWeek))
+	require.Equal(t, rep.Total, sum(rep.ByPriority))
+	require.Equal(t, rep.Total, sum(rep.Outcomes))
+	for _, ch := range reports.Channels {
+		n := sqlCount(t, b, where+` AND c.channel = $3`, b.election, partyID, ch)
+		got := 0
+		for _, c := range rep.ByChannel {
+			if c.Label == reports.ChannelNames[ch] {
+				got = c.Count
+			}
+		}
+		require.Equal(t, n, got, ch)
+	}
+	require.Equal(t, sqlCount(t, b, where+` AND c.priority = 'urgent'`, b.election, partyID), rep.ByPriority[0].Count)
+	require.NotEmpty(t, rep.Provisions)
+	for _, p := range rep.Provisions {
+		n := sqlCount(t, b, where+` AND EXISTS (SELECT 1 FROM triage_results t WHERE t.complaint_id = c.id AND t.is_current AND $3 = ANY(t.provisions))`, b.election, partyID, p.Code)
+		require.Equal(t, n, p.Count, p.Code)
+		require.NotEmpty(t, p.Title, p.Code)
+	}
+	require.NotEmpty(t, rep.Asks)
+	require.LessOrEqual(t, len(rep.Examples), reports.ExamplesShown)
+	require.Equal(t, "CW-4444-5555", rep.Examples[0].Reference, "the urgent one comes first")
+	require.NotContains(t, rep.Examples[0].Text, "Ophelia")
+	require.NotContains(t, rep.Examples[0].Text, "ob@example.net")
+	require.NotContains(t, rep.Examples[0].Text, "900123")
+	require.NotContains(t, rep.Examples[0].Text, "SW1A 1AA")
+
+	pdf, err := rep.PDF()
+	require.NoError(t, err)
+	text := PDFText(t, pdf)
+	require.Contains(t, text, "Complaints about ")
+	require.Contains(t, text, "What we ask you to do")
+	require.Contains(t, text, "CW-4444-5555")
+	requireNoPersonalData(t, b, text)
+	require.NotContains(t, text, "Brightwater")
+
+	// The overview has the party with the same total, and every party.
+	over, err := b.store.ElectionReport(b.ctx, b.election)
+	require.NoError(t, err)
+	require.Equal(t, sqlCount(t, b, `c.election_id = $1`, b.election), over.Total)
+	found := false
+	total := 0
+	for _, r := range over.Rows {
+		total += r.Total
+		if r.PartyID == partyID {
+			found = true
+			require.Equal(t, rep.Total, r.Total)
+			require.Equal(t, sqlCount(t, b, where+` AND c.priority = 'urgent'`, b.election, partyID), r.Urgent)
+			require.Equal(t, sqlCount(t, b, where+` AND c.status = 'closed'`, b.election, partyID), r.Closed)
+		}
+	}
+	require.True(t, found)
+	require.Equal(t, over.Total, total)
+}

@@ -1,0 +1,314 @@
+package reports_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/stretchr/testify/require"
+	"github.com/xuri/excelize/v2"
+
+	"github.com/campaignwatch/campaignwatch/internal/audit"
+	"github.com/campaignwatch/campaignwatch/internal/demo"
+	"github.com/campaignwatch/campaignwatch/internal/staff"
+	"github.com/campaignwatch/campaignwatch/internal/testdb"
+	"github.com/campaignwatch/campaignwatch/reports"
+)
+
+const hyperlink = `=HYPERLINK("http://x","y")`
+
+type bundle struct {
+	ctx      context.Context
+	pool     *pgxpool.Pool
+	store    *reports.Store
+	election int64
+}
+
+// setup loads the demo registry, generates n complaints and adds one whose
+// message is a formula.
+func setup(t *testing.T, n int) *bundle {
+	t.Helper()
+	ctx := audit.WithActor(context.Background(), audit.Actor{Label: "test"})
+	pool := testdb.New(t)
+	_, err := demo.Load(ctx, pool, staff.NewService(pool, staff.Settings{}))
+	require.NoError(t, err)
+	res, err := reports.GenerateComplaints(ctx, pool, n, 42)
+	require.NoError(t, err)
+	require.True(t, res.Created)
+	var partyID int64
+	require.NoError(t, pool.QueryRow(ctx, `SELECT id FROM parties ORDER BY id LIMIT 1`).Scan(&partyID))
+	var id int64
+	require.NoError(t, pool.QueryRow(ctx, `INSERT INTO complaints (reference, source, channel, party_id, election_id, received_at,
+		sender, sender_normalized, message, description, dedupe_hash, status)
+		VALUES ('CW-2222-3333', 'test', 'email', $1, $2, now() - interval '1 hour', '@attacker', '@attacker', $3, '+SUM(1,2)', '\x00', 'new')
+		RETURNING id`, partyID, res.ElectionID, hyperlink).Scan(&id))
+	_, err = pool.Exec(ctx, `INSERT INTO complainants (complaint_id, name, email, phone, postcode) VALUES ($1, 'Zebedee Quartermain', 'zq@example.org', '07700 900999', 'CF10 1EP')`, id)
+	require.NoError(t, err)
+	return &bundle{ctx: ctx, pool: pool, store: reports.NewStore(pool), election: res.ElectionID}
+}
+
+func sqlCount(t *testing.T, b *bundle, where string, args ...any) int {
+	t.Helper()
+	var n int
+	require.NoError(t, b.pool.QueryRow(b.ctx, `SELECT count(*) FROM complaints c LEFT JOIN parties p ON p.id = c.party_id WHERE `+where, args...).Scan(&n))
+	return n
+}
+
+// personalData is every complainant name, email and phone in the database.
+func personalData(t *testing.T, b *bundle) []string {
+	t.Helper()
+	rows, err := b.pool.Query(b.ctx, `SELECT name, email, phone FROM complainants`)
+	require.NoError(t, err)
+	var out []string
+	for rows.Next() {
+		var n, e, p string
+		require.NoError(t, rows.Scan(&n, &e, &p))
+		out = append(out, n, e, p, strings.ReplaceAll(p, " ", ""))
+	}
+	require.NoError(t, rows.Err())
+	require.NotEmpty(t, out)
+	return out
+}
+
+func TestWorkbookMatchesDatabase(t *testing.T) {
+	t.Parallel()
+	b := setup(t, 800)
+	f := reports.Filter{ElectionID: b.election, IncludeText: true}
+	var buf bytes.Buffer
+	var lastDone, lastTotal int
+	require.NoError(t, b.store.Write(b.ctx, f, reports.FormatXLSX, &buf, func(d, tot int) { lastDone, lastTotal = d, tot }))
+	total := sqlCount(t, b, `c.election_id = $1`, b.election)
+	require.Equal(t, 801, total)
+	require.Equal(t, total, lastDone)
+	require.Equal(t, total, lastTotal)
+
+	x, err := excelize.OpenReader(bytes.NewReader(buf.Bytes()))
+	require.NoError(t, err)
+	defer x.Close()
+	require.Equal(t, []string{"Summary", "Daily", "Parties", "Provisions", "Clusters", "Complaints"}, x.GetSheetList())
+
+	// Summary headline counts.
+	summary := sheetMap(t, x, "Summary")
+	require.Equal(t, strconv.Itoa(total), summary["Complaints"])
+	for _, ch := range reports.Channels {
+		require.Equal(t, strconv.Itoa(sqlCount(t, b, `c.election_id = $1 AND c.channel = $2`, b.election, ch)), summary["Channel: "+reports.ChannelNames[ch]], ch)
+	}
+	for _, p := range reports.Priorities {
+		require.Equal(t, strconv.Itoa(sqlCount(t, b, `c.election_id = $1 AND c.priority = $2`, b.election, p)), summary["Priority: "+p], p)
+	}
+	require.Equal(t, strconv.Itoa(sqlCount(t, b, `c.election_id = $1 AND c.priority IS NULL`, b.election)), summary["Not yet triaged"])
+
+	// Daily: each day × channel equals SQL, and the dates are real dates.
+	daily, err := x.GetRows("Daily", excelize.Options{RawCellValue: true})
+	require.NoError(t, err)
+	sum := 0
+	for _, r := range daily[1:] {
+		serial, err := strconv.ParseFloat(r[0], 64)
+		require.NoError(t, err, "date cells hold serial numbers")
+		day := time.Unix(int64((serial-25569)*86400), 0).UTC().Format("2006-01-02")
+		for j, ch := range reports.Channels {
+			got, _ := strconv.Atoi(r[j+1])
+			want := sqlCount(t, b, `c.election_id = $1 AND c.channel = $2 AND (c.received_at AT TIME ZONE 'Europe/London')::date = $3::date`, b.election, ch, day)
+			require.Equal(t, want, got, "%s %s", day, ch)
+			sum += got
+		}
+	}
+	require.Equal(t, total, sum)
+
+	// Parties: each party's total equals SQL.
+	parties, err := x.GetRows("Parties")
+	require.NoError(t, err)
+	require.Greater(t, len(parties), 5)
+	for _, r := range parties[1:] {
+		want := 0
+		if r[0] == reports.NoParty {
+			want = sqlCount(t, b, `c.election_id = $1 AND c.party_id IS NULL`, b.election)
+		} else {
+			want = sqlCount(t, b, `c.election_id = $1 AND p.name = $2`, b.election, r[0])
+		}
+		require.Equal(t, strconv.Itoa(want), r[len(r)-1], r[0])
+	}
+
+	// Provisions: each code's total equals SQL over the current triage results.
+	provs, err := x.GetRows("Provisions")
+	require.NoError(t, err)
+	require.Greater(t, len(provs), 3, "demo complaints are triaged by the engine")
+	for _, r := range provs[1:] {
+		var want int
+		require.NoError(t, b.pool.QueryRow(b.ctx, `SELECT count(*) FROM complaints c JOIN triage_results t ON t.complaint_id = c.id AND t.is_current
+			WHERE c.election_id = $1 AND $2 = ANY(CASE WHEN $3 = 'provision' THEN t.provisions ELSE t.guidance END)`, b.election, r[1], r[0]).Scan(&want))
+		require.Equal(t, strconv.Itoa(want), r[2], "%s %s", r[0], r[1])
+	}
+
+	// Complaints: one row per complaint, the formula as text.
+	rows, err := x.GetRows("Complaints")
+	require.NoError(t, err)
+	require.Len(t, rows, total+1)
+	require.Equal(t, reports.ComplaintHeader(true), rows[0])
+	found := false
+	for i, r := range rows[1:] {
+		if r[0] != "CW-2222-3333" {
+			continue
+		}
+		found = true
+		require.Equal(t, "'@attacker", r[5])
+		require.True(t, strings.HasPrefix(r[11], "'"+hyperlink), r[11])
+		cell, _ := excelize.CoordinatesToCellName(12, i+2)
+		formula, err := x.GetCellFormula("Complaints", cell)
+		require.NoError(t, err)
+		require.Empty(t, formula)
+	}
+	require.True(t, found)
+	for _, sheet := range x.GetSheetList() {
+		all, err := x.GetRows(sheet)
+		require.NoError(t, err)
+		for _, r := range all {
+			for _, c := range r {
+				require.False(t, len(c) > 0 && strings.ContainsRune("=+-@\t\r", rune(c[0])), "unneutralised cell %q in %s", c, sheet)
+			}
+		}
+	}
+
+	// The package as a whole: charts, frozen panes, autofilters, and no
+	// complainant personal data in any part.
+	zr, err := zip.NewReader(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	require.NoError(t, err)
+	var charts int
+	var everything strings.Builder
+	for _, zf := range zr.File {
+		if strings.HasPrefix(zf.Name, "xl/charts/chart") {
+			charts++
+		}
+		rc, err := zf.Open()
+		require.NoError(t, err)
+		data, err := io.ReadAll(rc)
+		require.NoError(t, err)
+		rc.Close()
+		everything.Write(data)
+		if strings.HasPrefix(zf.Name, "xl/worksheets/sheet") {
+			require.Contains(t, string(data), `state="frozen"`, zf.Name)
+			if zf.Name != "xl/worksheets/sheet1.xml" {
+				require.Contains(t, string(data), `<autoFilter`, zf.Name)
+			}
+		}
+	}
+	require.Equal(t, 2, charts)
+	requireNoPersonalData(t, b, everything.String())
+}
+
+func requireNoPersonalData(t *testing.T, b *bundle, text string) {
+	t.Helper()
+	for _, pd := range personalData(t, b) {
+		if i := strings.Index(text, pd); i >= 0 {
+			t.Fatalf("complainant data %q found: …%s…", pd, text[max(i-80, 0):min(i+80, len(text))])
+		}
+	}
+}
+
+func sheetMap(t *testing.T, x *excelize.File, sheet string) map[string]string {
+	rows, err := x.GetRows(sheet)
+	require.NoError(t, err)
+	m := map[string]string{}
+	for _, r := range rows {
+		if len(r) >= 2 {
+			m[r[0]] = r[1]
+		}
+	}
+	return m
+}
+
+func TestWorkbookFilteredByPartyAndChannel(t *testing.T) {
+	t.Parallel()
+	b := setup(t, 400)
+	var partyID int64
+	require.NoError(t, b.pool.QueryRow(b.ctx, `SELECT party_id FROM complaints WHERE party_id IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`).Scan(&partyID))
+	from, to := time.Now().AddDate(0, 0, -60), time.Now()
+	f := reports.Filter{From: day(from), To: day(to), PartyIDs: []int64{partyID}, Channels: []string{"sms", "email"}}
+	var buf bytes.Buffer
+	require.NoError(t, b.store.Write(b.ctx, f, reports.FormatXLSX, &buf, nil))
+	x, err := excelize.OpenReader(&buf)
+	require.NoError(t, err)
+	want := sqlCount(t, b, `c.party_id = $1 AND c.channel IN ('sms', 'email') AND c.received_at >= $2 AND c.received_at < $3`,
+		partyID, day(from), day(to).AddDate(0, 0, 1))
+	require.Positive(t, want)
+	require.Equal(t, strconv.Itoa(want), sheetMap(t, x, "Summary")["Complaints"])
+	rows, err := x.GetRows("Complaints")
+	require.NoError(t, err)
+	require.Len(t, rows, want+1)
+	require.Len(t, rows[0], 11, "no free-text column unless asked for")
+}
+
+func day(t time.Time) time.Time {
+	l := t.In(reports.London)
+	return time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, reports.London)
+}
+
+func TestCSVExport(t *testing.T) {
+	t.Parallel()
+	b := setup(t, 300)
+	var buf bytes.Buffer
+	require.NoError(t, b.store.Write(b.ctx, reports.Filter{ElectionID: b.election, IncludeText: true}, reports.FormatCSV, &buf, nil))
+	body := strings.TrimPrefix(buf.String(), "\ufeff")
+	recs, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+	require.NoError(t, err)
+	require.Len(t, recs, sqlCount(t, b, `c.election_id = $1`, b.election)+1)
+	found := false
+	for _, r := range recs[1:] {
+		for _, c := range r {
+			require.False(t, len(c) > 0 && strings.ContainsRune("=+-@\t\r", rune(c[0])), "unneutralised field %q", c)
+		}
+		if r[0] == "CW-2222-3333" {
+			found = true
+			require.True(t, strings.HasPrefix(r[11], "'"+hyperlink), r[11])
+		}
+	}
+	require.True(t, found)
+	requireNoPersonalData(t, b, body)
+}
+
+func TestFilterValidate(t *testing.T) {
+	t.Parallel()
+	d := time.Date(2024, 7, 4, 0, 0, 0, 0, reports.London)
+	for _, tc := range []struct {
+		name string
+		f    reports.Filter
+		ok   bool
+	}{
+		{"election", reports.Filter{ElectionID: 1}, true},
+		{"range", reports.Filter{From: d, To: d}, true},
+		{"nothing", reports.Filter{}, false},
+		{"half a range", reports.Filter{From: d}, false},
+		{"both", reports.Filter{ElectionID: 1, From: d, To: d}, false},
+		{"backwards", reports.Filter{From: d, To: d.AddDate(0, 0, -1)}, false},
+		{"bad channel", reports.Filter{ElectionID: 1, Channels: []string{"pigeon"}}, false},
+	} {
+		err := tc.f.Validate()
+		require.Equal(t, tc.ok, err == nil, "%s: %v", tc.name, err)
+	}
+}
+
+func TestNeutralize(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"":           "",
+		"=1+2":       "'=1+2",
+		"+447700":    "'+447700",
+		"-3":         "'-3",
+		"@SUM(A1)":   "'@SUM(A1)",
+		"\tx":        "'\tx",
+		"\rx":        "'\rx",
+		"plain":      "plain",
+		" =x":        " =x",
+		"CW-2222-33": "CW-2222-33",
+	} {
+		require.Equal(t, want, reports.Neutralize(in), fmt.Sprintf("%q", in))
+	}
+}

@@ -1,0 +1,453 @@
+package reports
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/campaignwatch/campaignwatch/internal/apperr"
+)
+
+// NoParty labels complaints whose party could not be matched to the
+// registry.
+const NoParty = "Party not identified"
+
+// Store reads report data from PostgreSQL.
+type Store struct {
+	pool *pgxpool.Pool
+	now  func() time.Time
+}
+
+// NewStore returns a store reading from pool.
+func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: pool, now: time.Now} }
+
+// Pool is the database the store reads.
+func (s *Store) Pool() *pgxpool.Pool { return s.pool }
+
+// Snapshot runs fn in a read-only repeatable-read transaction, so every
+// query fn makes sees the same data.
+func (s *Store) Snapshot(ctx context.Context, fn func(tx pgx.Tx) error) error {
+	return pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, fn)
+}
+
+// Election is what reports need to know about an election.
+type Election struct {
+	ID           int64
+	Name         string
+	Type         string
+	Nations      []string
+	AnnouncedOn  time.Time
+	PollingDay   time.Time
+	FollowUpDays int
+}
+
+// FollowUpOn is the day follow-up letters are due.
+func (e Election) FollowUpOn() time.Time { return e.PollingDay.AddDate(0, 0, e.FollowUpDays) }
+
+// Election reads one election.
+func (s *Store) Election(ctx context.Context, q pgx.Tx, id int64) (*Election, error) {
+	var e Election
+	err := q.QueryRow(ctx, `SELECT id, name, type, nations, announced_on, polling_day, follow_up_days FROM elections WHERE id = $1`, id).
+		Scan(&e.ID, &e.Name, &e.Type, &e.Nations, &e.AnnouncedOn, &e.PollingDay, &e.FollowUpDays)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, apperr.New(apperr.NotFound, "There is no election %d.", id)
+	}
+	return &e, err
+}
+
+// schema says which optional tables and columns, owned by other parts of
+// the service, exist in this database. Reports read triage results when
+// the triage pipeline has stored them, and leave those columns empty
+// when it has not.
+type schema struct {
+	triage        bool // triage_results(complaint_id, provisions, guidance)
+	triageVersion bool // triage_results.rulebook_version
+	triageOrder   string
+	triageCurrent bool // triage_results.is_current
+	outcome       bool // complaint_reviews.outcome
+}
+
+func probeSchema(ctx context.Context, q pgx.Tx) (schema, error) {
+	rows, err := q.Query(ctx, `
+		SELECT table_name, column_name FROM information_schema.columns
+		WHERE table_schema = current_schema() AND table_name IN ('triage_results', 'complaint_reviews')`)
+	if err != nil {
+		return schema{}, err
+	}
+	cols := map[string]bool{}
+	for rows.Next() {
+		var t, c string
+		if err := rows.Scan(&t, &c); err != nil {
+			return schema{}, err
+		}
+		cols[t+"."+c] = true
+	}
+	if err := rows.Err(); err != nil {
+		return schema{}, err
+	}
+	sc := schema{
+		triage:        cols["triage_results.complaint_id"] && cols["triage_results.provisions"] && cols["triage_results.guidance"],
+		triageVersion: cols["triage_results.rulebook_version"],
+		outcome:       cols["complaint_reviews.complaint_id"] && cols["complaint_reviews.outcome"],
+		triageCurrent: cols["triage_results.is_current"],
+		triageOrder:   "1",
+	}
+	// The newest result per complaint wins.
+	for _, c := range []string{"created_at", "id"} {
+		if cols["triage_results."+c] {
+			sc.triageOrder = "t." + c + " DESC"
+			break
+		}
+	}
+	return sc, nil
+}
+
+// triageJoin is the lateral join giving each complaint c its latest
+// triage result as tr(provisions, guidance, rulebook_version).
+func (sc schema) triageJoin() string {
+	if !sc.triage {
+		return `LEFT JOIN LATERAL (SELECT NULL::text[] AS provisions, NULL::text[] AS guidance, NULL::text AS rulebook_version) tr ON true`
+	}
+	version := "NULL::text"
+	if sc.triageVersion {
+		version = "t.rulebook_version::text"
+	}
+	current := ""
+	if sc.triageCurrent {
+		current = "AND t.is_current"
+	}
+	return fmt.Sprintf(`LEFT JOIN LATERAL (SELECT t.provisions::text[] AS provisions, t.guidance::text[] AS guidance, %s AS rulebook_version
+		FROM triage_results t WHERE t.complaint_id = c.id %s ORDER BY %s LIMIT 1) tr ON true`, version, current, sc.triageOrder)
+}
+
+func (sc schema) outcomeExpr() string {
+	if sc.outcome {
+		return "coalesce((SELECT cr.outcome FROM complaint_reviews cr WHERE cr.complaint_id = c.id), '')"
+	}
+	return "CASE WHEN c.closed_at IS NOT NULL THEN 'closed' ELSE '' END"
+}
+
+// Count is a label with a number.
+type Count struct {
+	Label string `json:"label"`
+	Count int    `json:"count"`
+}
+
+// DayCounts are one day's complaints by channel.
+type DayCounts struct {
+	Date      time.Time      `json:"date"`
+	ByChannel map[string]int `json:"by_channel"`
+	Total     int            `json:"total"`
+}
+
+// PartyCounts are one party's complaints by channel.
+type PartyCounts struct {
+	PartyID   int64          `json:"party_id,omitempty"`
+	Party     string         `json:"party"`
+	ByChannel map[string]int `json:"by_channel"`
+	Total     int            `json:"total"`
+}
+
+// CodeCounts are how often a provision or guidance point was engaged, by
+// party.
+type CodeCounts struct {
+	Kind    string         `json:"kind"` // "provision" or "guidance"
+	Code    string         `json:"code"`
+	ByParty map[string]int `json:"by_party"`
+	Total   int            `json:"total"`
+}
+
+// Cluster is a normalised sender many complaints name.
+type Cluster struct {
+	Sender   string    `json:"sender"`
+	Count    int       `json:"count"`
+	Parties  []string  `json:"parties"`
+	Channels []string  `json:"channels"`
+	First    time.Time `json:"first"`
+	Last     time.Time `json:"last"`
+}
+
+// Trends are the aggregate figures of a report.
+type Trends struct {
+	Filter          Filter         `json:"filter"`
+	Election        *Election      `json:"election,omitempty"`
+	From, To        time.Time      `json:"-"`
+	PartyNames      []string       `json:"party_names,omitempty"`
+	GeneratedAt     time.Time      `json:"generated_at"`
+	RulebookVersion string         `json:"rulebook_version"`
+	Total           int            `json:"total"`
+	Duplicates      int            `json:"duplicates"`
+	Untriaged       int            `json:"untriaged"`
+	ByChannel       map[string]int `json:"by_channel"`
+	ByPriority      map[string]int `json:"by_priority"`
+	ByStatus        []Count        `json:"by_status"`
+	Daily           []DayCounts    `json:"daily"`
+	Parties         []PartyCounts  `json:"parties"`
+	Codes           []CodeCounts   `json:"codes"`
+	Clusters        []Cluster      `json:"clusters"`
+}
+
+// ClusterMin is the number of complaints naming one sender that makes a
+// cluster.
+const ClusterMin = 2
+
+// Trends computes the aggregate figures for f inside tx.
+func (s *Store) Trends(ctx context.Context, tx pgx.Tx, f Filter) (*Trends, error) {
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
+	sc, err := probeSchema(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	t := &Trends{Filter: f, GeneratedAt: s.now(), ByChannel: map[string]int{}, ByPriority: map[string]int{}, From: f.From, To: f.To}
+	if f.ElectionID != 0 {
+		if t.Election, err = s.Election(ctx, tx, f.ElectionID); err != nil {
+			return nil, err
+		}
+		t.From, t.To = t.Election.AnnouncedOn, t.Election.FollowUpOn()
+	}
+	if len(f.PartyIDs) > 0 {
+		if err := tx.QueryRow(ctx, `SELECT coalesce(array_agg(name ORDER BY name), '{}') FROM parties WHERE id = ANY($1)`, f.PartyIDs).Scan(&t.PartyNames); err != nil {
+			return nil, err
+		}
+	}
+	where, args := f.where()
+
+	err = eachRow(ctx, tx, `SELECT c.channel, coalesce(c.priority, ''), count(*), count(*) FILTER (WHERE c.duplicate_of_id IS NOT NULL)
+		FROM complaints c WHERE `+where+` GROUP BY 1, 2`, args, func(r pgx.Rows) error {
+		var ch, pr string
+		var n, dup int
+		if err := r.Scan(&ch, &pr, &n, &dup); err != nil {
+			return err
+		}
+		t.Total += n
+		t.Duplicates += dup
+		t.ByChannel[ch] += n
+		if pr == "" {
+			t.Untriaged += n
+		} else {
+			t.ByPriority[pr] += n
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	err = eachRow(ctx, tx, `SELECT c.status, count(*) FROM complaints c WHERE `+where+` GROUP BY 1 ORDER BY 2 DESC, 1`, args, func(r pgx.Rows) error {
+		var c Count
+		t.ByStatus = append(t.ByStatus, c)
+		return r.Scan(&t.ByStatus[len(t.ByStatus)-1].Label, &t.ByStatus[len(t.ByStatus)-1].Count)
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	err = eachRow(ctx, tx, `SELECT (c.received_at AT TIME ZONE 'Europe/London')::date, c.channel, count(*)
+		FROM complaints c WHERE `+where+` GROUP BY 1, 2 ORDER BY 1`, args, func(r pgx.Rows) error {
+		var d time.Time
+		var ch string
+		var n int
+		if err := r.Scan(&d, &ch, &n); err != nil {
+			return err
+		}
+		if len(t.Daily) == 0 || !t.Daily[len(t.Daily)-1].Date.Equal(d) {
+			t.Daily = append(t.Daily, DayCounts{Date: d, ByChannel: map[string]int{}})
+		}
+		day := &t.Daily[len(t.Daily)-1]
+		day.ByChannel[ch] += n
+		day.Total += n
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	err = eachRow(ctx, tx, `SELECT coalesce(c.party_id, 0), coalesce(p.name, $`+fmt.Sprint(len(args)+1)+`), c.channel, count(*)
+		FROM complaints c LEFT JOIN parties p ON p.id = c.party_id WHERE `+where+` GROUP BY 1, 2, 3`, append(slices.Clone(args), NoParty), func(r pgx.Rows) error {
+		var id int64
+		var name, ch string
+		var n int
+		if err := r.Scan(&id, &name, &ch, &n); err != nil {
+			return err
+		}
+		i := slices.IndexFunc(t.Parties, func(p PartyCounts) bool { return p.PartyID == id })
+		if i < 0 {
+			t.Parties = append(t.Parties, PartyCounts{PartyID: id, Party: name, ByChannel: map[string]int{}})
+			i = len(t.Parties) - 1
+		}
+		t.Parties[i].ByChannel[ch] += n
+		t.Parties[i].Total += n
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(t.Parties, func(a, b PartyCounts) int {
+		if a.Total != b.Total {
+			return b.Total - a.Total
+		}
+		return strings.Compare(a.Party, b.Party)
+	})
+
+	codeSQL := `SELECT k.kind, k.code, coalesce(p.name, $` + fmt.Sprint(len(args)+1) + `), count(*)
+		FROM complaints c LEFT JOIN parties p ON p.id = c.party_id ` + sc.triageJoin() + `
+		CROSS JOIN LATERAL (
+			SELECT 'provision' AS kind, u AS code FROM unnest(tr.provisions) u
+			UNION ALL SELECT 'guidance', u FROM unnest(tr.guidance) u) k
+		WHERE ` + where + ` GROUP BY 1, 2, 3 ORDER BY 1 DESC, 2`
+	err = eachRow(ctx, tx, codeSQL, append(slices.Clone(args), NoParty), func(r pgx.Rows) error {
+		var kind, code, party string
+		var n int
+		if err := r.Scan(&kind, &code, &party, &n); err != nil {
+			return err
+		}
+		if len(t.Codes) == 0 || t.Codes[len(t.Codes)-1].Code != code || t.Codes[len(t.Codes)-1].Kind != kind {
+			t.Codes = append(t.Codes, CodeCounts{Kind: kind, Code: code, ByParty: map[string]int{}})
+		}
+		cc := &t.Codes[len(t.Codes)-1]
+		cc.ByParty[party] += n
+		cc.Total += n
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	if sc.triage && sc.triageVersion {
+		var versions []string
+		err := tx.QueryRow(ctx, `SELECT coalesce(array_agg(DISTINCT tr.rulebook_version ORDER BY tr.rulebook_version) FILTER (WHERE tr.rulebook_version IS NOT NULL), '{}')
+			FROM complaints c `+sc.triageJoin()+` WHERE `+where, args...).Scan(&versions)
+		if err != nil {
+			return nil, err
+		}
+		t.RulebookVersion = strings.Join(versions, ", ")
+	}
+	if t.RulebookVersion == "" {
+		t.RulebookVersion = "none (no triage results)"
+	}
+
+	err = eachRow(ctx, tx, `SELECT c.sender_normalized, count(*),
+			array_agg(DISTINCT coalesce(p.name, $`+fmt.Sprint(len(args)+1)+`)), array_agg(DISTINCT c.channel),
+			min(c.received_at), max(c.received_at)
+		FROM complaints c LEFT JOIN parties p ON p.id = c.party_id
+		WHERE `+where+` AND c.sender_normalized <> ''
+		GROUP BY 1 HAVING count(*) >= `+fmt.Sprint(ClusterMin)+` ORDER BY 2 DESC, 1 LIMIT 500`, append(slices.Clone(args), NoParty), func(r pgx.Rows) error {
+		var c Cluster
+		if err := r.Scan(&c.Sender, &c.Count, &c.Parties, &c.Channels, &c.First, &c.Last); err != nil {
+			return err
+		}
+		t.Clusters = append(t.Clusters, c)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// Row is one complaint in an export. It holds no complainant personal
+// data; Text is set only when the filter asks for it, and is redacted.
+type Row struct {
+	Reference   string
+	ReceivedAt  time.Time
+	SubmittedAt time.Time
+	Channel     string
+	Party       string
+	Sender      string
+	Provisions  []string
+	Guidance    []string
+	Priority    string
+	Status      string
+	Outcome     string
+	Text        string
+}
+
+// CountRows counts the complaints f selects.
+func (s *Store) CountRows(ctx context.Context, q pgx.Tx, f Filter) (int, error) {
+	if err := f.Validate(); err != nil {
+		return 0, err
+	}
+	where, args := f.where()
+	var n int
+	err := q.QueryRow(ctx, `SELECT count(*) FROM complaints c WHERE `+where, args...).Scan(&n)
+	return n, err
+}
+
+// Rows calls fn for each complaint f selects, oldest first, reading them
+// from the database as fn consumes them.
+func (s *Store) Rows(ctx context.Context, tx pgx.Tx, f Filter, fn func(Row) error) error {
+	if err := f.Validate(); err != nil {
+		return err
+	}
+	sc, err := probeSchema(ctx, tx)
+	if err != nil {
+		return err
+	}
+	where, args := f.where()
+	text := `'', '', '', '', '', ''`
+	join := ""
+	if f.IncludeText {
+		text = `c.message, c.description, coalesce(cp.name, ''), coalesce(cp.email, ''), coalesce(cp.phone, ''), coalesce(cp.postcode, '')`
+		join = `LEFT JOIN complainants cp ON cp.complaint_id = c.id`
+	}
+	q := `SELECT c.reference, c.received_at, c.created_at, c.channel, coalesce(p.name, $` + fmt.Sprint(len(args)+1) + `),
+			c.sender_normalized, coalesce(tr.provisions, '{}'), coalesce(tr.guidance, '{}'),
+			coalesce(c.priority, ''), c.status, ` + sc.outcomeExpr() + `, ` + text + `
+		FROM complaints c LEFT JOIN parties p ON p.id = c.party_id ` + join + ` ` + sc.triageJoin() + `
+		WHERE ` + where + ` ORDER BY c.received_at, c.id`
+	rows, err := tx.Query(ctx, q, append(args, NoParty)...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var r Row
+	var msg, desc string
+	var who Complainant
+	for rows.Next() {
+		if err := rows.Scan(&r.Reference, &r.ReceivedAt, &r.SubmittedAt, &r.Channel, &r.Party, &r.Sender,
+			&r.Provisions, &r.Guidance, &r.Priority, &r.Status, &r.Outcome,
+			&msg, &desc, &who.Name, &who.Email, &who.Phone, &who.Postcode); err != nil {
+			return err
+		}
+		r.Text = ""
+		if f.IncludeText {
+			r.Text = joinText(Redact(msg, who), Redact(desc, who))
+		}
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+func joinText(msg, desc string) string {
+	switch {
+	case msg == "":
+		return desc
+	case desc == "":
+		return msg
+	}
+	return msg + "\n\n" + desc
+}
+
+func eachRow(ctx context.Context, tx pgx.Tx, sql string, args []any, fn func(pgx.Rows) error) error {
+	rows, err := tx.Query(ctx, sql, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}

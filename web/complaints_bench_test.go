@@ -1,0 +1,193 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/campaignwatch/campaignwatch/complaints"
+	"github.com/campaignwatch/campaignwatch/internal/pgcluster"
+	"github.com/campaignwatch/campaignwatch/internal/testdb"
+	"github.com/campaignwatch/campaignwatch/jobs"
+	"github.com/campaignwatch/campaignwatch/web"
+	"github.com/campaignwatch/campaignwatch/web/webtest"
+)
+
+// BenchmarkCreateComplaintAPI measures sustained POST /api/v1/complaints
+// on loopback: 32 clients, each request committing a complaint and its
+// triage job. With -benchtime 1x (as `make bench` runs it) it runs for a
+// fixed 30 s (CW_BENCH_SECONDS overrides), then runs pgbench with a
+// one-row insert transaction on the same database for as long, with as
+// many clients, and reports both and their ratio.
+func BenchmarkCreateComplaintAPI(b *testing.B) {
+	const clients = 32
+	env := webtest.New(b, webtest.Options{Env: map[string]string{"COMPLAINT_RATE": "100000000", "COMPLAINT_BURST": "100000000"}})
+	// Serve from a pool sized as in production (database.Open: at least
+	// 20 connections); the test harness's default pool is smaller.
+	srvURL := productionLikeServer(b, env)
+	dur := 30 * time.Second
+	if v, err := strconv.Atoi(os.Getenv("CW_BENCH_SECONDS")); err == nil && v > 0 {
+		dur = time.Duration(v) * time.Second
+	}
+	tr := &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}
+	hc := &http.Client{Transport: tr, Timeout: 10 * time.Second}
+	defer tr.CloseIdleConnections()
+	day := time.Now().Format("2006-01-02")
+
+	var seq, failures atomic.Int64
+	lat := make([][]time.Duration, clients)
+	var wg sync.WaitGroup
+	b.ResetTimer()
+	start := time.Now()
+	deadline := start.Add(dur)
+	for c := 0; c < clients; c++ {
+		wg.Add(1)
+		go func(c int) {
+			defer wg.Done()
+			for {
+				n := seq.Add(1)
+				if b.N > 1 && n > int64(b.N) || b.N == 1 && time.Now().After(deadline) {
+					return
+				}
+				body := fmt.Sprintf(`{"channel":"sms","received_at":%q,"sender":"07700 9%05d","message":"Bench message %d","consent":"no","opted_out":true}`, day, n%100000, n)
+				t0 := time.Now()
+				res, err := hc.Post(srvURL+"/api/v1/complaints", "application/json", strings.NewReader(body))
+				if err != nil {
+					failures.Add(1)
+					continue
+				}
+				_, _ = io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+				if res.StatusCode != http.StatusCreated {
+					failures.Add(1)
+					continue
+				}
+				lat[c] = append(lat[c], time.Since(t0))
+			}
+		}(c)
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	b.StopTimer()
+	var all []time.Duration
+	for _, l := range lat {
+		all = append(all, l...)
+	}
+	if len(all) == 0 {
+		b.Fatalf("no request succeeded (%d failures)", failures.Load())
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i] < all[j] })
+	rps := float64(len(all)) / elapsed.Seconds()
+	pct := func(p float64) float64 { return float64(all[int(p*float64(len(all)-1))].Microseconds()) / 1000 }
+	b.ReportMetric(rps, "req/s")
+	b.ReportMetric(pct(0.50), "p50_ms")
+	b.ReportMetric(pct(0.99), "p99_ms")
+	b.ReportMetric(float64(failures.Load()), "failures")
+	var stored, jobs int
+	ctx := context.Background()
+	_ = env.Pool.QueryRow(ctx, `SELECT count(*) FROM complaints`).Scan(&stored)
+	_ = env.Pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE kind = 'complaint_triage'`).Scan(&jobs)
+	if stored != len(all) || jobs != len(all) {
+		b.Fatalf("%d answered 201 but %d complaints and %d triage jobs stored", len(all), stored, jobs)
+	}
+	b.Logf("API: %d complaints in %s: %.0f req/s, p50 %.1f ms, p99 %.1f ms, %d failures",
+		len(all), elapsed.Round(time.Millisecond), rps, pct(0.5), pct(0.99), failures.Load())
+
+	tps, err := runPgbench(b, env, clients, elapsed)
+	if err != nil {
+		b.Fatalf("pgbench: %v", err)
+	}
+	b.ReportMetric(tps, "pgbench_tps")
+	b.ReportMetric(100*rps/tps, "pct_of_pgbench")
+	b.Logf("pgbench one-row insert: %.0f tps; the API reaches %.0f%% of it", tps, 100*rps/tps)
+}
+
+func productionLikeServer(b *testing.B, env *webtest.Env) string {
+	ctx := context.Background()
+	cfg := env.Pool.Config().Copy()
+	cfg.MaxConns = 20
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(pool.Close)
+	client, err := jobs.NewClient(pool, jobs.NewRegistry(), jobs.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	w, err := web.New(web.Deps{Config: env.Config, Pool: pool, Staff: env.Staff, Metrics: env.Metrics,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Complaints: complaints.NewService(pool, client)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewServer(w.Handler())
+	b.Cleanup(srv.Close)
+	return srv.URL
+}
+
+var tpsLine = regexp.MustCompile(`tps = ([0-9.]+) \(without initial connection time\)`)
+
+// runPgbench runs a one-row insert transaction, like the complaint's own,
+// against the benchmark's database with the same clients and duration.
+func runPgbench(b *testing.B, env *webtest.Env, clients int, dur time.Duration) (float64, error) {
+	ctx := context.Background()
+	bin, err := pgcluster.FindBinaries()
+	if err != nil {
+		return 0, err
+	}
+	if _, err := env.Pool.Exec(ctx, `CREATE TABLE pgbench_complaints (
+		id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, reference text NOT NULL UNIQUE,
+		channel text NOT NULL, sender text NOT NULL, message text NOT NULL,
+		received_at timestamptz NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`); err != nil {
+		return 0, err
+	}
+	script := filepath.Join(b.TempDir(), "insert.sql")
+	if err := os.WriteFile(script, []byte(`BEGIN;
+INSERT INTO pgbench_complaints (reference, channel, sender, message, received_at)
+VALUES (md5(random()::text || clock_timestamp()::text), 'sms', '07700 900123', 'Bench message', now());
+COMMIT;
+`), 0o644); err != nil {
+		return 0, err
+	}
+	var db string
+	if err := env.Pool.QueryRow(ctx, `SELECT current_database()`).Scan(&db); err != nil {
+		return 0, err
+	}
+	u, err := url.Parse(testdb.ServerURL(b))
+	if err != nil {
+		return 0, err
+	}
+	u.Path = "/" + db
+	secs := int(dur.Round(time.Second).Seconds())
+	if secs < 1 {
+		secs = 1
+	}
+	cmd := exec.Command(filepath.Join(bin, "pgbench"), "-n", "-f", script, "-c", strconv.Itoa(clients), "-j", "2",
+		"-T", strconv.Itoa(secs), u.String())
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return 0, fmt.Errorf("%v: %s", err, out)
+	}
+	m := tpsLine.FindSubmatch(out)
+	if m == nil {
+		return 0, fmt.Errorf("no tps in pgbench output: %s", out)
+	}
+	return strconv.ParseFloat(string(m[1]), 64)
+}

@@ -1,0 +1,99 @@
+package web
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestCataloguesHaveTheSameKeys(t *testing.T) {
+	en, cy := catalogueKeys(langEnglish), catalogueKeys(langWelsh)
+	require.NotEmpty(t, en)
+	require.Equal(t, en, cy, "en.json and cy.json must have the same keys")
+	for _, k := range cy {
+		require.NotEmpty(t, strings.TrimSpace(catalogues[langWelsh][k]), "cy.json %s is empty", k)
+		require.Equal(t, strings.Count(catalogues[langEnglish][k], "%"), strings.Count(catalogues[langWelsh][k], "%"),
+			"%s: the translations must take the same arguments", k)
+	}
+}
+
+// Every literal key a template asks for ({{t .Lang "key"}}) and every key
+// the Go code builds from fixed parts exists in the catalogues.
+func TestEveryUsedMessageKeyExists(t *testing.T) {
+	literal := regexp.MustCompile(`\{\{\s*t\s+\$?[.\w]*\s+"([^"]+)"`)
+	found := 0
+	err := fs.WalkDir(pagesFS, "pages", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(pagesFS, p)
+		if err != nil {
+			return err
+		}
+		for _, m := range literal.FindAllStringSubmatch(string(b), -1) {
+			found++
+			require.True(t, hasMessage(m[1]), "%s uses missing key %q", p, m[1])
+		}
+		return nil
+	})
+	require.NoError(t, err)
+	require.Greater(t, found, 20)
+
+	// Keys passed to translate as string literals in the form's Go code.
+	goKey := regexp.MustCompile(`translate\(lang, "([a-z_.]+)"`)
+	for _, f := range []string{"complaints_form.go", "complaints_form_view.go"} {
+		b, err := os.ReadFile(filepath.Join(".", f))
+		require.NoError(t, err)
+		for _, m := range goKey.FindAllStringSubmatch(string(b), -1) {
+			if strings.HasSuffix(m[1], ".") {
+				continue // built with a suffix; checked below
+			}
+			require.True(t, hasMessage(m[1]), "%s uses missing key %q", f, m[1])
+		}
+	}
+	// Keys built from the channel and its kind.
+	for _, c := range channelOrder {
+		kind := channelKind(c)
+		d := &complaintDraft{Channel: c}
+		keys := []string{"channel." + c, "sender.heading." + kind, "sender.label." + kind, "sender.hint." + kind,
+			"sender.date_label." + kind, "message.heading." + kind, "message.label." + c, "message.hint." + kind}
+		if d.asks("consent") {
+			keys = append(keys, "permission.consent_label."+kind, "permission.opted_out_label."+kind)
+		}
+		if d.asks("sender_identified") {
+			keys = append(keys, "permission.identified_label."+kind)
+		}
+		if d.asks("opt_out_offered") {
+			keys = append(keys, "permission.opt_out_offered_label."+kind)
+		}
+		for _, k := range keys {
+			require.True(t, hasMessage(k), "missing key %q", k)
+		}
+	}
+	for i := 1; i <= 12; i++ {
+		require.True(t, hasMessage(fmt.Sprintf("month.%d", i)), "month.%d", i)
+	}
+	// Every error the form itself raises has its own wording.
+	for _, k := range []string{"channel.required", "received_at.required", "received_at.invalid", "received_at.future",
+		"received_time.invalid", "consent.required", "party.required", "evidence.type", "evidence.too_large",
+		"evidence.too_many", "evidence.empty", "evidence.required", "email.invalid", "phone.invalid", "postcode.invalid"} {
+		require.True(t, hasMessage("err."+k), "missing err.%s", k)
+	}
+}
+
+func itoa(i int) string {
+	return strings.TrimLeft(string([]byte{byte('0' + i/10), byte('0' + i%10)}), "0")
+}
+
+func TestFieldMessageFallsBackToCatalogue(t *testing.T) {
+	require.Equal(t, "Dewiswch beth ddigwyddodd", fieldMessage(langWelsh, "channel", "required", "Select"))
+	require.Equal(t, "Atebwch y cwestiwn hwn", fieldMessage(langWelsh, "sender", "required", "English words"))
+	require.Equal(t, "The validator's own words", fieldMessage(langEnglish, "sender", "odd_code", "The validator's own words"))
+	require.Equal(t, "Gwiriwch yr ateb hwn", fieldMessage(langWelsh, "sender", "odd_code", "English words"))
+}

@@ -1,0 +1,402 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/campaignwatch/campaignwatch/web/webtest"
+)
+
+// formWalker drives the complaint form over plain HTTP, as a browser
+// without JavaScript would.
+type formWalker struct {
+	t    *testing.T
+	env  *webtest.Env
+	c    *webtest.Client
+	csrf string
+}
+
+func newFormWalker(t *testing.T, env *webtest.Env) *formWalker {
+	c := env.Anonymous()
+	res := c.Get("/complaints/new")
+	body := webtest.ReadBody(res)
+	require.Equal(t, http.StatusOK, res.StatusCode, body)
+	m := regexp.MustCompile(`name="csrf_token" value="([^"]+)"`).FindStringSubmatch(body)
+	require.NotNil(t, m, "the form carries a CSRF token")
+	return &formWalker{t: t, env: env, c: c, csrf: m[1]}
+}
+
+// post submits values to path and returns status, Location and body.
+func (w *formWalker) post(path string, values url.Values) (int, string, string) {
+	w.t.Helper()
+	values.Set("csrf_token", w.csrf)
+	res := w.c.PostFormRaw(path, values)
+	body := webtest.ReadBody(res)
+	return res.StatusCode, res.Header.Get("Location"), body
+}
+
+// step posts values and requires a redirect to next.
+func (w *formWalker) step(path string, values url.Values, next string) {
+	w.t.Helper()
+	status, loc, body := w.post(path, values)
+	require.Equal(w.t, http.StatusSeeOther, status, "POST %s: %s", path, body)
+	require.Equal(w.t, next, loc, "after POST %s", path)
+}
+
+func (w *formWalker) get(path string) (int, string) {
+	w.t.Helper()
+	res := w.c.Get(path)
+	return res.StatusCode, webtest.ReadBody(res)
+}
+
+func (w *formWalker) upload(name string, data []byte, action string) (int, string, string) {
+	w.t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	_ = mw.WriteField("csrf_token", w.csrf)
+	_ = mw.WriteField("action", action)
+	if data != nil {
+		fw, err := mw.CreateFormFile("evidence", name)
+		require.NoError(w.t, err)
+		_, _ = fw.Write(data)
+	}
+	require.NoError(w.t, mw.Close())
+	req, err := http.NewRequest(http.MethodPost, w.c.URL("/complaints/new/evidence"), &buf)
+	require.NoError(w.t, err)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	res := w.c.Do(req, "")
+	body := webtest.ReadBody(res)
+	return res.StatusCode, res.Header.Get("Location"), body
+}
+
+func pngBytes(t testing.TB) []byte {
+	img := image.NewRGBA(image.Rect(0, 0, 4, 4))
+	img.Set(1, 1, color.RGBA{R: 200, A: 255})
+	var b bytes.Buffer
+	require.NoError(t, png.Encode(&b, img))
+	return b.Bytes()
+}
+
+func addParty(t testing.TB, env *webtest.Env, name string) int64 {
+	var id int64
+	require.NoError(t, env.Pool.QueryRow(context.Background(),
+		`INSERT INTO parties (name, nations) VALUES ($1, ARRAY['england','wales']) RETURNING id`, name).Scan(&id))
+	return id
+}
+
+var referenceRE = regexp.MustCompile(`CW-[2-9A-HJKMNP-TV-Z]{4}-[2-9A-HJKMNP-TV-Z]{4}`)
+
+// walkToCheck answers every page for an SMS complaint and returns at check
+// answers.
+func (w *formWalker) walkToCheck(partyID int64, message string) {
+	w.t.Helper()
+	yesterday := time.Now().AddDate(0, 0, -1)
+	w.step("/complaints/new", url.Values{"channel": {"sms"}}, "/complaints/new/sender")
+	w.step("/complaints/new/sender", url.Values{"sender": {"07700 900982"},
+		"received_day": {fmt.Sprint(yesterday.Day())}, "received_month": {fmt.Sprint(int(yesterday.Month()))},
+		"received_year": {fmt.Sprint(yesterday.Year())}, "received_time": {"14:30"}}, "/complaints/new/message")
+	w.step("/complaints/new/message", url.Values{"message": {message}, "description": {"I never gave them my number."}}, "/complaints/new/permission")
+	w.step("/complaints/new/permission", url.Values{"consent": {"no"}, "opted_out": {"yes"},
+		"sender_identified": {"no"}, "opt_out_offered": {"no"}}, "/complaints/new/party")
+	w.step("/complaints/new/party", url.Values{"party": {fmt.Sprint(partyID)}}, "/complaints/new/evidence")
+	status, loc, body := w.upload("shot.png", pngBytes(w.t), "continue")
+	require.Equal(w.t, http.StatusSeeOther, status, body)
+	require.Equal(w.t, "/complaints/new/about-you", loc)
+	w.step("/complaints/new/about-you", url.Values{"name": {"Ann Example"}, "email": {"ann@example.org"}, "may_contact": {"yes"}}, "/complaints/new/check")
+}
+
+func TestComplaintFormWalkStoresComplaintEvidenceAndTriageJob(t *testing.T) {
+	t.Parallel()
+	env := webtest.New(t, webtest.Options{})
+	partyID := addParty(t, env, "Example Party")
+	w := newFormWalker(t, env)
+	ctx := context.Background()
+
+	// An empty answer comes back with the error summary and an inline
+	// error tied to the radios by aria-describedby.
+	status, _, body := w.post("/complaints/new", url.Values{})
+	require.Equal(t, http.StatusUnprocessableEntity, status)
+	require.Contains(t, body, `class="error-summary"`)
+	require.Contains(t, body, `<a href="#channel">Select what happened</a>`)
+	require.Contains(t, body, `aria-describedby="channel-hint channel-error"`)
+	require.Contains(t, body, "<title>Error: What happened?")
+
+	// A bad date is caught on its page, with the answers kept.
+	w.step("/complaints/new", url.Values{"channel": {"sms"}}, "/complaints/new/sender")
+	status, _, body = w.post("/complaints/new/sender", url.Values{"sender": {"07700 900982"},
+		"received_day": {"31"}, "received_month": {"2"}, "received_year": {"2024"}})
+	require.Equal(t, http.StatusUnprocessableEntity, status)
+	require.Contains(t, body, "The date must be a real date")
+	require.Contains(t, body, `value="07700 900982"`)
+
+	script := `<script>alert("x")</script> Vote for us!`
+	w.walkToCheck(partyID, script)
+	status, body = w.get("/complaints/new/check")
+	require.Equal(t, http.StatusOK, status)
+	require.Contains(t, body, "Example Party")
+	require.Contains(t, body, "shot.png")
+	require.Contains(t, body, "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;", "what the public typed is escaped")
+	require.NotContains(t, body, `<script>alert`)
+	require.Contains(t, body, `href="/complaints/new/sender?change=1"`)
+
+	// A Change link returns to check answers once saved.
+	w.step("/complaints/new/about-you", url.Values{"change": {"1"}, "name": {"Ann Example"}, "email": {"ann@example.org"},
+		"postcode": {"cf10 1aa"}, "may_contact": {"yes"}}, "/complaints/new/check")
+
+	status, loc, body := w.post("/complaints/new/check", url.Values{})
+	require.Equal(t, http.StatusSeeOther, status, body)
+	require.Equal(t, "/complaints/new/confirmation", loc)
+	status, body = w.get("/complaints/new/confirmation")
+	require.Equal(t, http.StatusOK, status)
+	ref := referenceRE.FindString(body)
+	require.NotEmpty(t, ref, body)
+
+	var id int64
+	var channel, lang, postcode string
+	require.NoError(t, env.Pool.QueryRow(ctx, `SELECT c.id, c.channel, c.lang, p.postcode FROM complaints c
+		JOIN complainants p ON p.complaint_id = c.id WHERE c.reference = $1`, ref).Scan(&id, &channel, &lang, &postcode))
+	require.Equal(t, "sms", channel)
+	require.Equal(t, "en", lang)
+	require.Equal(t, "CF10 1AA", postcode)
+	var files, jobs, drafts int
+	require.NoError(t, env.Pool.QueryRow(ctx, `SELECT count(*) FROM complaint_evidence WHERE complaint_id = $1 AND content_type = 'image/png'`, id).Scan(&files))
+	require.Equal(t, 1, files)
+	require.NoError(t, env.Pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE kind = 'complaint_triage' AND (args->>'complaint_id')::bigint = $1`, id).Scan(&jobs))
+	require.Equal(t, 1, jobs)
+	require.NoError(t, env.Pool.QueryRow(ctx, `SELECT count(*) FROM complaint_drafts`).Scan(&drafts))
+	require.Zero(t, drafts, "the draft's files are deleted once the complaint is stored")
+
+	// The draft is gone: the form starts again empty.
+	status, body = w.get("/complaints/new")
+	require.Equal(t, http.StatusOK, status)
+	require.NotContains(t, body, "checked")
+}
+
+func TestComplaintFormHoneypotStoresNothing(t *testing.T) {
+	t.Parallel()
+	env := webtest.New(t, webtest.Options{})
+	partyID := addParty(t, env, "Example Party")
+	w := newFormWalker(t, env)
+	w.walkToCheck(partyID, "Vote for us")
+	// A bot fills every field, including the one labelled "leave blank".
+	status, loc, _ := w.post("/complaints/new/check", url.Values{"website": {"http://spam.example"}})
+	require.Equal(t, http.StatusSeeOther, status)
+	require.Equal(t, "/complaints/new/confirmation", loc)
+	status, body := w.get("/complaints/new/confirmation")
+	require.Equal(t, http.StatusOK, status)
+	require.Regexp(t, referenceRE, body, "the bot sees an ordinary confirmation")
+	var n int
+	require.NoError(t, env.Pool.QueryRow(context.Background(), `SELECT count(*) FROM complaints`).Scan(&n))
+	require.Zero(t, n, "nothing is stored for a filled honeypot")
+}
+
+func TestComplaintFormNeedsCSRFToken(t *testing.T) {
+	t.Parallel()
+	env := webtest.New(t, webtest.Options{})
+	c := env.Anonymous()
+	for _, p := range []string{"/complaints/new", "/complaints/new/sender", "/complaints/new/check", "/complaints/new/evidence/remove"} {
+		res := c.PostFormRaw(p, url.Values{"channel": {"sms"}})
+		res.Body.Close()
+		require.Equal(t, http.StatusForbidden, res.StatusCode, p)
+	}
+}
+
+func TestComplaintFormEvidenceRules(t *testing.T) {
+	t.Parallel()
+	env := webtest.New(t, webtest.Options{})
+	w := newFormWalker(t, env)
+	w.step("/complaints/new", url.Values{"channel": {"email"}}, "/complaints/new/sender")
+
+	// A program disguised by its name is refused by its content.
+	status, _, body := w.upload("photo.png", []byte("MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff"), "upload")
+	require.Equal(t, http.StatusUnprocessableEntity, status)
+	require.Contains(t, body, "The file must be a picture")
+	// Pressing "Add this file" with no file says so.
+	status, _, body = w.upload("", nil, "upload")
+	require.Equal(t, http.StatusUnprocessableEntity, status)
+	require.Contains(t, body, "Choose a file to add")
+
+	for i := 0; i < 5; i++ {
+		status, loc, body := w.upload(fmt.Sprintf("note%d.txt", i), []byte("They texted me at 9pm."), "upload")
+		require.Equal(t, http.StatusSeeOther, status, body)
+		require.Equal(t, "/complaints/new/evidence", loc)
+	}
+	status, _, body = w.upload("sixth.txt", []byte("one too many"), "upload")
+	require.Equal(t, http.StatusUnprocessableEntity, status)
+	require.Contains(t, body, "You can add 5 files at most")
+
+	// Remove one: its own small form, with the CSRF token.
+	status, body = w.get("/complaints/new/evidence")
+	require.Equal(t, http.StatusOK, status)
+	m := regexp.MustCompile(`name="file" value="(\d+)"`).FindStringSubmatch(body)
+	require.NotNil(t, m)
+	w.step("/complaints/new/evidence/remove", url.Values{"file": {m[1]}}, "/complaints/new/evidence")
+	var n int
+	require.NoError(t, env.Pool.QueryRow(context.Background(), `SELECT count(*) FROM complaint_drafts`).Scan(&n))
+	require.Equal(t, 4, n)
+
+	// Another person's draft cannot see or remove these files.
+	other := newFormWalker(t, env)
+	other.step("/complaints/new", url.Values{"channel": {"email"}}, "/complaints/new/sender")
+	status, body = other.get("/complaints/new/evidence")
+	require.Equal(t, http.StatusOK, status)
+	require.NotContains(t, body, "note1.txt")
+	other.step("/complaints/new/evidence/remove", url.Values{"file": {m[1]}}, "/complaints/new/evidence")
+	require.NoError(t, env.Pool.QueryRow(context.Background(), `SELECT count(*) FROM complaint_drafts`).Scan(&n))
+	require.Equal(t, 4, n)
+}
+
+func TestComplaintFormRequestSizeLimits(t *testing.T) {
+	t.Parallel()
+	env := webtest.New(t, webtest.Options{})
+	w := newFormWalker(t, env)
+	status, _, _ := w.post("/complaints/new/sender", url.Values{"sender": {strings.Repeat("x", 70<<10)}})
+	require.Equal(t, http.StatusRequestEntityTooLarge, status, "answers are capped at 64 KB")
+
+	w.step("/complaints/new", url.Values{"channel": {"sms"}}, "/complaints/new/sender")
+	big := bytes.Repeat([]byte("a"), 12<<20)
+	status, _, body := w.upload("big.txt", big, "upload")
+	require.Equal(t, http.StatusRequestEntityTooLarge, status)
+	require.Contains(t, body, "The file must be smaller than 10 MB")
+}
+
+func TestComplaintFormRateLimit(t *testing.T) {
+	t.Parallel()
+	env := webtest.New(t, webtest.Options{Env: map[string]string{"COMPLAINT_RATE": "1", "COMPLAINT_BURST": "1"}})
+	partyID := addParty(t, env, "Example Party")
+	w := newFormWalker(t, env)
+	w.walkToCheck(partyID, "first")
+	status, _, body := w.post("/complaints/new/check", url.Values{})
+	require.Equal(t, http.StatusSeeOther, status, body)
+	w.walkToCheck(partyID, "second")
+	status, _, body = w.post("/complaints/new/check", url.Values{})
+	require.Equal(t, http.StatusTooManyRequests, status)
+	require.Contains(t, body, "You have sent too many requests")
+	require.Contains(t, body, "We have kept your answers")
+	status, body = w.get("/complaints/new/check")
+	require.Equal(t, http.StatusOK, status)
+	require.Contains(t, body, "second", "the answers survive the 429")
+	require.Equal(t, 1, countComplaints(t, env))
+}
+
+func TestComplaintFormControlCharactersStripped(t *testing.T) {
+	t.Parallel()
+	env := webtest.New(t, webtest.Options{})
+	w := newFormWalker(t, env)
+	w.step("/complaints/new", url.Values{"channel": {"sms"}}, "/complaints/new/sender")
+	w.step("/complaints/new/sender", url.Values{"sender": {"Bad\x00\x07 Sender\u200b"}, "received_day": {"1"},
+		"received_month": {"3"}, "received_year": {"2024"}}, "/complaints/new/message")
+	status, body := w.get("/complaints/new/sender")
+	require.Equal(t, http.StatusOK, status)
+	require.Contains(t, body, `value="Bad Sender`)
+	require.NotContains(t, body, "\x00")
+	require.NotContains(t, body, "\x07")
+}
+
+func TestComplaintFormChangeChannelAsksChannelQuestionsAgain(t *testing.T) {
+	t.Parallel()
+	env := webtest.New(t, webtest.Options{})
+	partyID := addParty(t, env, "Example Party")
+	w := newFormWalker(t, env)
+	w.walkToCheck(partyID, "hello")
+	// From check answers, change the channel to an advert: the pages that
+	// depend on it are asked again (no permission page for adverts), then
+	// check answers.
+	w.step("/complaints/new", url.Values{"channel": {"social_media_ad"}, "change": {"1"}}, "/complaints/new/sender?change=1")
+	w.step("/complaints/new/sender", url.Values{"change": {"1"}, "sender": {"Example Party page"}, "received_day": {"1"},
+		"received_month": {"3"}, "received_year": {"2024"}}, "/complaints/new/message?change=1")
+	w.step("/complaints/new/message", url.Values{"change": {"1"}, "message": {"Vote for us"},
+		"targeting_reason": {"It named my street"}, "special_category": {"no"}}, "/complaints/new/check")
+	status, body := w.get("/complaints/new/check")
+	require.Equal(t, http.StatusOK, status)
+	require.Contains(t, body, "It named my street")
+	require.NotContains(t, body, "Had you given them permission")
+}
+
+func countComplaints(t testing.TB, env *webtest.Env) int {
+	var n int
+	require.NoError(t, env.Pool.QueryRow(context.Background(), `SELECT count(*) FROM complaints`).Scan(&n))
+	return n
+}
+
+func TestComplaintFormInWelsh(t *testing.T) {
+	t.Parallel()
+	env := webtest.New(t, webtest.Options{})
+	partyID := addParty(t, env, "Plaid Enghreifftiol")
+	w := newFormWalker(t, env)
+	status, body := w.get("/complaints/new?lang=cy")
+	require.Equal(t, http.StatusOK, status)
+	require.Contains(t, body, `<html lang="cy">`)
+	require.Contains(t, body, "Beth ddigwyddodd?")
+	require.Contains(t, body, `href="/complaints/new?lang=en"`, "a switch back to English")
+	require.Contains(t, body, "Neidio i&#39;r prif gynnwys", "the layout is translated too")
+
+	// The language is remembered on the next pages, errors included.
+	status, _, body = w.post("/complaints/new", url.Values{})
+	require.Equal(t, http.StatusUnprocessableEntity, status)
+	require.Contains(t, body, "Mae problem wedi codi")
+	require.Contains(t, body, "Dewiswch beth ddigwyddodd")
+
+	w.walkToCheck(partyID, "Pleidleisiwch drosom")
+	status, body = w.get("/complaints/new/check")
+	require.Equal(t, http.StatusOK, status)
+	require.Contains(t, body, "Gwiriwch eich atebion")
+	status, loc, _ := w.post("/complaints/new/check", url.Values{})
+	require.Equal(t, http.StatusSeeOther, status)
+	require.Equal(t, "/complaints/new/confirmation", loc)
+	status, body = w.get("/complaints/new/confirmation")
+	require.Equal(t, http.StatusOK, status)
+	require.Contains(t, body, "Adroddiad wedi")
+	ref := referenceRE.FindString(body)
+	var lang string
+	require.NoError(t, env.Pool.QueryRow(context.Background(), `SELECT lang FROM complaints WHERE reference = $1`, ref).Scan(&lang))
+	require.Equal(t, "cy", lang, "the acknowledgement email follows the page language")
+
+	// Public pages outside the form are translated as well.
+	for _, p := range []string{"/", "/privacy", "/accessibility"} {
+		status, body = w.get(p)
+		require.Equal(t, http.StatusOK, status, p)
+		require.Contains(t, body, `<html lang="cy">`, p)
+	}
+	require.Contains(t, body, "Datganiad hygyrchedd")
+}
+
+func TestDraftCookieIsSealed(t *testing.T) {
+	t.Parallel()
+	env := webtest.New(t, webtest.Options{})
+	w := newFormWalker(t, env)
+	w.step("/complaints/new", url.Values{"channel": {"sms"}}, "/complaints/new/sender")
+	w.step("/complaints/new/sender", url.Values{"sender": {"07700 900982"}, "received_day": {"1"},
+		"received_month": {"3"}, "received_year": {"2024"}}, "/complaints/new/message")
+	u, _ := url.Parse(w.c.URL("/complaints/new"))
+	var draft *http.Cookie
+	for _, c := range w.c.Jar.Cookies(u) {
+		if strings.HasPrefix(c.Name, "cw_cdraft") {
+			draft = c
+		}
+	}
+	require.NotNil(t, draft)
+	require.NotContains(t, draft.Value, "07700", "the answers are encrypted")
+
+	// A tampered cookie is ignored: the form starts again.
+	tampered := *draft
+	tampered.Value = "A" + draft.Value[1:]
+	w.c.Jar.SetCookies(u, []*http.Cookie{{Name: tampered.Name, Value: tampered.Value, Path: "/complaints"}})
+	res := w.c.Get("/complaints/new/sender")
+	res.Body.Close()
+	require.Equal(t, http.StatusSeeOther, res.StatusCode)
+	require.Equal(t, "/complaints/new", res.Header.Get("Location"))
+}

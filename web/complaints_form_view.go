@@ -1,0 +1,248 @@
+package web
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/campaignwatch/campaignwatch/complaints"
+	"github.com/campaignwatch/campaignwatch/internal/apperr"
+)
+
+// channelKind groups channels that share wording: texts, calls, emails
+// and adverts are asked about in their own words.
+func channelKind(c string) string {
+	switch c {
+	case complaints.ChannelSMS:
+		return "sms"
+	case complaints.ChannelAutomatedCall, complaints.ChannelLiveCall:
+		return "call"
+	case complaints.ChannelEmail, complaints.ChannelBCCBreach:
+		return "email"
+	case complaints.ChannelSocialMediaAd:
+		return "ad"
+	}
+	return "other"
+}
+
+// channelOrder is the order the form offers the channels in.
+var channelOrder = []string{
+	complaints.ChannelSMS, complaints.ChannelAutomatedCall, complaints.ChannelLiveCall, complaints.ChannelEmail,
+	complaints.ChannelBCCBreach, complaints.ChannelSocialMediaAd, complaints.ChannelOther,
+}
+
+func yesNoUnsure(lang string) []fieldOption {
+	return []fieldOption{
+		{Value: "yes", Label: translate(lang, "answer.yes")},
+		{Value: "no", Label: translate(lang, "answer.no")},
+		{Value: "unsure", Label: translate(lang, "answer.unsure")},
+	}
+}
+
+// buildStepView lays out one question page in lang with the draft's
+// answers and the errors found.
+func buildStepView(lang, step string, d *complaintDraft, errs []apperr.FieldError, parties []partyChoice) *complaintView {
+	errFor := map[string]string{}
+	for _, e := range errs {
+		errFor[e.Field] = e.Message
+	}
+	kind := channelKind(d.Channel)
+	v := &complaintView{Step: step, Button: translate(lang, "form.continue")}
+	add := func(f *formField) {
+		if f.Error == "" {
+			f.Error = errFor[f.ID]
+		}
+		v.Fields = append(v.Fields, f.finish(lang))
+	}
+	radios := func(id, labelKey, hintKey, value string) *formField {
+		f := &formField{Kind: "radios", ID: id, Name: id, Label: translate(lang, labelKey), Value: value,
+			Options: yesNoUnsure(lang), Inline: true}
+		if hintKey != "" {
+			f.Hint = translate(lang, hintKey)
+		}
+		return f
+	}
+	switch step {
+	case stepChannel:
+		v.Heading = translate(lang, "channel.heading")
+		f := &formField{Kind: "radios", ID: "channel", Name: "channel", Label: v.Heading, Heading: true,
+			Hint: translate(lang, "channel.hint"), Value: d.Channel}
+		for _, c := range channelOrder {
+			o := fieldOption{Value: c, Label: translate(lang, "channel."+c)}
+			if c == complaints.ChannelOther {
+				o.Divider = translate(lang, "form.or")
+			}
+			f.Options = append(f.Options, o)
+		}
+		add(f)
+	case stepSender:
+		v.Heading = translate(lang, "sender.heading."+kind)
+		add(&formField{Kind: "input", ID: "sender", Name: "sender", Label: translate(lang, "sender.label."+kind),
+			Hint: translate(lang, "sender.hint."+kind), Value: d.Sender, SpellcheckOff: true})
+		dateErr := errFor["received_at"]
+		add(&formField{Kind: "date", ID: "received_at", Label: translate(lang, "sender.date_label."+kind),
+			Hint: translate(lang, "sender.date_hint"), Error: dateErr, Day: d.Day, Month: d.Month, Year: d.Year,
+			DayL: translate(lang, "date.day"), MonthL: translate(lang, "date.month"), YearL: translate(lang, "date.year")})
+		add(&formField{Kind: "input", ID: "received_time", Name: "received_time", Label: translate(lang, "sender.time_label"),
+			Hint: translate(lang, "sender.time_hint"), Value: d.Time, Width: "input-width-5"})
+	case stepMessage:
+		v.Heading = translate(lang, "message.heading."+kind)
+		add(&formField{Kind: "textarea", ID: "message", Name: "message", Label: translate(lang, "message.label."+d.Channel),
+			Hint: translate(lang, "message.hint."+kind), Value: d.Message, Rows: 6})
+		add(&formField{Kind: "textarea", ID: "description", Name: "description", Label: translate(lang, "message.description_label"),
+			Hint: translate(lang, "message.description_hint"), Value: d.Description, Rows: 5})
+		if d.asks("recipients_visible") {
+			add(&formField{Kind: "input", ID: "recipients_visible", Name: "recipients_visible",
+				Label: translate(lang, "message.recipients_label"), Hint: translate(lang, "message.recipients_hint"),
+				Value: d.RecipientsVisible, Width: "input-width-5", InputMode: "numeric", SpellcheckOff: true})
+		}
+		if d.asks("targeting_reason") {
+			add(&formField{Kind: "textarea", ID: "targeting_reason", Name: "targeting_reason",
+				Label: translate(lang, "message.targeting_label"), Hint: translate(lang, "message.targeting_hint"),
+				Value: d.TargetingReason, Rows: 4})
+		}
+		if d.asks("special_category") {
+			add(radios("special_category", "message.special_label", "message.special_hint", d.SpecialCategory))
+		}
+	case stepPermission:
+		v.Heading = translate(lang, "permission.heading")
+		add(radios("consent", "permission.consent_label."+kind, "permission.consent_hint", d.Consent))
+		add(radios("opted_out", "permission.opted_out_label."+kind, "", d.OptedOut))
+		if d.asks("tps_registered") {
+			add(radios("tps_registered", "permission.tps_label", "permission.tps_hint", d.TPSRegistered))
+		}
+		if d.asks("sender_identified") {
+			add(radios("sender_identified", "permission.identified_label."+kind, "", d.SenderIdentified))
+		}
+		if d.asks("opt_out_offered") {
+			add(radios("opt_out_offered", "permission.opt_out_offered_label."+kind, "permission.opt_out_offered_hint", d.OptOutOffered))
+		}
+	case stepParty:
+		v.Heading = translate(lang, "party.heading")
+		f := &formField{Kind: "radios", ID: "party", Name: "party", Label: v.Heading, Heading: true,
+			Hint: translate(lang, "party.hint"), Value: d.Party}
+		for _, p := range parties {
+			f.Options = append(f.Options, fieldOption{Value: strconv.FormatInt(p.ID, 10), Label: p.Name})
+		}
+		f.Options = append(f.Options, fieldOption{Value: partyOther, Label: translate(lang, "party.not_sure"), Divider: translate(lang, "form.or")})
+		f.Other = &formField{Kind: "input", ID: "party_text", Name: "party_text", Label: translate(lang, "party.other_label"),
+			Hint: translate(lang, "party.other_hint"), Value: d.PartyText, Error: errFor["party_text"]}
+		add(f)
+	case stepAbout:
+		v.Heading = translate(lang, "about.heading")
+		v.Intro = []string{translate(lang, "about.intro")}
+		add(&formField{Kind: "input", ID: "name", Name: "name", Label: translate(lang, "about.name"), Value: d.Name, Autocomplete: "name", SpellcheckOff: true})
+		add(&formField{Kind: "input", ID: "email", Name: "email", Label: translate(lang, "about.email"), Hint: translate(lang, "about.email_hint"),
+			Value: d.Email, Type: "email", Autocomplete: "email", SpellcheckOff: true})
+		add(&formField{Kind: "input", ID: "phone", Name: "phone", Label: translate(lang, "about.phone"), Value: d.Phone,
+			Type: "tel", Autocomplete: "tel", Width: "input-width-20"})
+		add(&formField{Kind: "input", ID: "postcode", Name: "postcode", Label: translate(lang, "about.postcode"), Value: d.Postcode,
+			Autocomplete: "postal-code", Width: "input-width-10", SpellcheckOff: true})
+		add(&formField{Kind: "radios", ID: "may_contact", Name: "may_contact", Label: translate(lang, "about.may_contact"),
+			Hint: translate(lang, "about.may_contact_hint"), Value: d.MayContact, Inline: true,
+			Options: []fieldOption{{Value: "yes", Label: translate(lang, "answer.yes")}, {Value: "no", Label: translate(lang, "answer.no")}}})
+	}
+	return v
+}
+
+// checkView lays out check answers: every answer with a Change link back
+// to its page, which returns here once saved.
+func (s *Server) checkView(ctx context.Context, lang string, d *complaintDraft) (*complaintView, error) {
+	files, err := listDraftFiles(ctx, s.pool, d, false)
+	if err != nil {
+		return nil, err
+	}
+	party, err := s.partyName(ctx, lang, d.Party, d.PartyText)
+	if err != nil {
+		return nil, err
+	}
+	kind := channelKind(d.Channel)
+	notGiven := translate(lang, "check.not_given")
+	or := func(v string) string {
+		if strings.TrimSpace(v) == "" {
+			return notGiven
+		}
+		return v
+	}
+	answer := func(v string) string {
+		if v == "" {
+			return notGiven
+		}
+		return translate(lang, "answer."+v)
+	}
+	row := func(key, value, step, hidden string) checkRow {
+		r := checkRow{Key: key, Value: value, ChangeHidden: hidden}
+		if step != "" {
+			r.Change = stepPath(step) + "?change=1"
+		}
+		return r
+	}
+	when := notGiven
+	if t, hasTime, code := d.receivedAt(); code == "" {
+		when = formatDate(lang, t)
+		if hasTime {
+			when += ", " + t.Format("15:04")
+		}
+	}
+	var what []checkRow
+	what = append(what,
+		row(translate(lang, "check.channel"), translate(lang, "channel."+d.Channel), stepChannel, translate(lang, "check.channel")),
+		row(translate(lang, "sender.label."+kind), or(d.Sender), stepSender, translate(lang, "sender.label."+kind)),
+		row(translate(lang, "check.when"), when, stepSender, translate(lang, "check.when")),
+		row(translate(lang, "message.label."+d.Channel), or(d.Message), stepMessage, translate(lang, "message.label."+d.Channel)),
+		row(translate(lang, "message.description_label"), or(d.Description), stepMessage, translate(lang, "message.description_label")),
+	)
+	if d.asks("recipients_visible") {
+		what = append(what, row(translate(lang, "message.recipients_label"), or(d.RecipientsVisible), stepMessage, translate(lang, "message.recipients_label")))
+	}
+	if d.asks("targeting_reason") {
+		what = append(what, row(translate(lang, "message.targeting_label"), or(d.TargetingReason), stepMessage, translate(lang, "message.targeting_label")))
+	}
+	if d.asks("special_category") {
+		what = append(what, row(translate(lang, "message.special_label"), answer(d.SpecialCategory), stepMessage, translate(lang, "message.special_label")))
+	}
+	if d.asks("consent") {
+		what = append(what, row(translate(lang, "permission.consent_label."+kind), answer(d.Consent), stepPermission, translate(lang, "permission.consent_label."+kind)),
+			row(translate(lang, "permission.opted_out_label."+kind), answer(d.OptedOut), stepPermission, translate(lang, "permission.opted_out_label."+kind)))
+	}
+	if d.asks("tps_registered") {
+		what = append(what, row(translate(lang, "permission.tps_label"), answer(d.TPSRegistered), stepPermission, translate(lang, "permission.tps_label")))
+	}
+	if d.asks("sender_identified") {
+		what = append(what, row(translate(lang, "permission.identified_label."+kind), answer(d.SenderIdentified), stepPermission, translate(lang, "permission.identified_label."+kind)))
+	}
+	if d.asks("opt_out_offered") {
+		what = append(what, row(translate(lang, "permission.opt_out_offered_label."+kind), answer(d.OptOutOffered), stepPermission, translate(lang, "permission.opt_out_offered_label."+kind)))
+	}
+	evidence := row(translate(lang, "check.files"), translate(lang, "check.no_files"), stepEvidence, translate(lang, "check.files"))
+	if len(files) > 0 {
+		evidence.Value = ""
+		for _, f := range files {
+			evidence.Lines = append(evidence.Lines, f.Filename+" ("+fmtSize(f.Size)+")")
+		}
+	}
+	about := []checkRow{
+		row(translate(lang, "about.name"), or(d.Name), stepAbout, translate(lang, "about.name")),
+		row(translate(lang, "about.email"), or(d.Email), stepAbout, translate(lang, "about.email")),
+		row(translate(lang, "about.phone"), or(d.Phone), stepAbout, translate(lang, "about.phone")),
+		row(translate(lang, "about.postcode"), or(d.Postcode), stepAbout, translate(lang, "about.postcode")),
+		row(translate(lang, "about.may_contact"), answer(d.MayContact), stepAbout, translate(lang, "about.may_contact")),
+	}
+	return &complaintView{
+		Step: stepCheck, Action: stepPath(stepCheck), Back: stepPath(stepAbout),
+		Heading: translate(lang, "check.heading"), Button: translate(lang, "check.send"),
+		Sections: []checkSection{
+			{Title: translate(lang, "check.section_what"), Rows: what},
+			{Title: translate(lang, "check.section_party"), Rows: []checkRow{row(translate(lang, "check.party"), or(party), stepParty, translate(lang, "check.party"))}},
+			{Title: translate(lang, "check.section_evidence"), Rows: []checkRow{evidence}},
+			{Title: translate(lang, "check.section_about"), Rows: about},
+		},
+	}, nil
+}
+
+// formatDate writes a date the way each language does: "4 July 2024",
+// "4 Gorffennaf 2024".
+func formatDate(lang string, t time.Time) string {
+	return strconv.Itoa(t.Day()) + " " + translate(lang, "month."+strconv.Itoa(int(t.Month()))) + " " + strconv.Itoa(t.Year())
+}

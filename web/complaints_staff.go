@@ -1,0 +1,180 @@
+package web
+
+import (
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/gorilla/mux"
+
+	"github.com/campaignwatch/campaignwatch/complaints"
+	"github.com/campaignwatch/campaignwatch/internal/apperr"
+)
+
+// complaintImportBodyLimit bounds an uploaded import file.
+const complaintImportBodyLimit = 25 << 20
+
+type complaintsListData struct {
+	Page      complaints.Page
+	Query     url.Values
+	NextURL   string
+	Parties   []complaints.PartyOption
+	Elections []complaints.PartyOption
+	Channels  []string
+}
+
+func (s *Server) handleComplaintsList(w http.ResponseWriter, r *http.Request) {
+	f, ferr := complaintFilter(r)
+	data := complaintsListData{Query: r.URL.Query(), Channels: complaints.Channels}
+	var err error
+	if data.Parties, err = s.complaints.Parties(r.Context()); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if data.Elections, err = s.complaints.Elections(r.Context()); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if ferr != nil {
+		s.render(w, r, http.StatusUnprocessableEntity, "complaints_staff_list", page{Errors: apperr.FieldsOf(ferr), Data: data})
+		return
+	}
+	f.Limit = 50
+	data.Page, err = s.complaints.List(r.Context(), f)
+	if err != nil {
+		if fe := apperr.FieldsOf(err); fe != nil {
+			s.render(w, r, http.StatusUnprocessableEntity, "complaints_staff_list", page{Errors: fe, Data: data})
+			return
+		}
+		s.Error(w, r, err)
+		return
+	}
+	if data.Page.NextCursor != "" {
+		q := r.URL.Query()
+		q.Set("cursor", data.Page.NextCursor)
+		data.NextURL = "/staff/complaints?" + q.Encode()
+	}
+	s.render(w, r, http.StatusOK, "complaints_staff_list", page{Data: data})
+}
+
+type complaintPageData struct {
+	C              *complaints.Detail
+	History        any
+	CanSeeDetails  bool
+	ShowingDetails bool
+}
+
+func (s *Server) handleComplaintPage(w http.ResponseWriter, r *http.Request) {
+	u := userFrom(r.Context())
+	ref := mux.Vars(r)["reference"]
+	can := u.Can(complaintDetailRoles...)
+	show := can && r.URL.Query().Get("complainant") == "show"
+	d, err := s.complaints.Get(r.Context(), ref, show)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	hist, err := s.complaints.History(r.Context(), d.Reference)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "complaints_staff_detail", page{Data: complaintPageData{C: d, History: hist, CanSeeDetails: can, ShowingDetails: show}})
+}
+
+// handleComplaintEvidence sends an evidence file as a download only: the
+// public chose its bytes, so it is never rendered by the browser here.
+func (s *Server) handleComplaintEvidence(w http.ResponseWriter, r *http.Request) {
+	v := mux.Vars(r)
+	id, _ := strconv.ParseInt(v["id"], 10, 64)
+	e, err := s.complaints.EvidenceFile(r.Context(), v["reference"], id)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/octet-stream")
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": e.Filename}))
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Length", strconv.Itoa(len(e.Data)))
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(e.Data)
+}
+
+type complaintImportData struct {
+	Source      string
+	SkipInvalid bool
+	DryRun      bool
+	Report      *complaints.ImportReport
+	Columns     []string
+}
+
+func (s *Server) handleComplaintImportForm(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, "complaints_staff_import", page{Data: complaintImportData{Columns: complaints.ImportColumns}})
+}
+
+func (s *Server) handleComplaintImport(w http.ResponseWriter, r *http.Request) {
+	data := complaintImportData{
+		Source: r.PostFormValue("source"), SkipInvalid: r.PostFormValue("skip_invalid") == "yes",
+		DryRun: r.PostFormValue("dry_run") == "yes", Columns: complaints.ImportColumns,
+	}
+	fail := func(field, msg string) {
+		s.render(w, r, http.StatusUnprocessableEntity, "complaints_staff_import", page{
+			Errors: []apperr.FieldError{{Field: field, Message: msg}}, Data: data})
+	}
+	file, hdr, err := r.FormFile("file")
+	if err != nil {
+		fail("file", "Choose a CSV or XLSX file to import")
+		return
+	}
+	defer file.Close()
+	raw, err := io.ReadAll(file)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	header, rows, err := complaints.ReadImportFile(hdr.Filename, raw)
+	if err != nil {
+		fail("file", apperr.MessageOf(err))
+		return
+	}
+	rep, err := s.complaints.Import(r.Context(), header, rows, complaints.ImportOptions{Source: data.Source, SkipInvalid: data.SkipInvalid, DryRun: data.DryRun})
+	if err != nil {
+		if fe := apperr.FieldsOf(err); fe != nil {
+			s.render(w, r, http.StatusUnprocessableEntity, "complaints_staff_import", page{Errors: fe, Data: data})
+			return
+		}
+		s.Error(w, r, err)
+		return
+	}
+	data.Report = &rep
+	status := http.StatusOK
+	if len(rep.Errors) > 0 && !rep.Stored {
+		status = http.StatusUnprocessableEntity
+	}
+	s.render(w, r, status, "complaints_staff_import", page{Data: data})
+}
+
+// YesNo shows an optional yes/no answer.
+func (complaintPageData) YesNo(b *bool) string {
+	switch {
+	case b == nil:
+		return "Not answered"
+	case *b:
+		return "Yes"
+	}
+	return "No"
+}
+
+// Number shows an optional number.
+func (complaintPageData) Number(n *int) string {
+	if n == nil {
+		return "Not answered"
+	}
+	return fmt.Sprint(*n)
+}

@@ -1,0 +1,72 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/campaignwatch/campaignwatch/internal/audit"
+	"github.com/campaignwatch/campaignwatch/internal/demo"
+	"github.com/campaignwatch/campaignwatch/internal/staff"
+	"github.com/campaignwatch/campaignwatch/outreach"
+	"github.com/campaignwatch/campaignwatch/web/webtest"
+)
+
+func TestElectionAPIAndPages(t *testing.T) {
+	e := webtest.New(t, webtest.Options{})
+	ctx := audit.WithActor(context.Background(), audit.Actor{Label: "test"})
+	_, err := demo.Load(ctx, e.Pool, e.Staff)
+	require.NoError(t, err)
+	svc, err := outreach.NewService(e.Pool, outreach.Settings{}, nil)
+	require.NoError(t, err)
+	_, err = svc.Seed(ctx)
+	require.NoError(t, err)
+	tok, _ := e.Token(staff.RolePoliticalTeam)
+	c := e.Anonymous()
+	post := func(path, body string) (int, string) {
+		req, _ := http.NewRequest(http.MethodPost, c.URL(path), strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		res := c.Do(req, tok)
+		return res.StatusCode, webtest.ReadBody(res)
+	}
+	code, body := post("/api/v1/elections", `{"name":"X","type":"general","announced_on":"2024-06-01","polling_day":"2024-05-01"}`)
+	require.Equal(t, 422, code, body)
+	require.Contains(t, body, `"field":"polling_day"`)
+	code, body = post("/api/v1/elections", `{"name":"X","type":"local","nations":["atlantis"],"polling_day":"2099-05-01"}`)
+	require.Equal(t, 422, code, body)
+	require.Contains(t, body, "atlantis")
+	code, body = post("/api/v1/elections", `{"name":"NI 2099","type":"ni_assembly","polling_day":"2099-05-01","hold":true}`)
+	require.Equal(t, 201, code, body)
+	require.Contains(t, body, `"batch_state":"held"`)
+	require.Contains(t, body, "Sinn F")
+
+	page := e.SignedIn(staff.RolePoliticalTeam)
+	res := page.Get("/staff/elections")
+	html := webtest.ReadBody(res)
+	require.Equal(t, 200, res.StatusCode, html)
+	require.Contains(t, html, "NI 2099")
+	res = page.Get("/staff/elections/1")
+	html = webtest.ReadBody(res)
+	require.Equal(t, 200, res.StatusCode, html)
+	require.Contains(t, html, "Release batch")
+	require.Contains(t, html, "PGA/")
+	res = page.Get("/staff/letters/1")
+	require.Equal(t, 200, res.StatusCode)
+	res = page.Get("/staff/letters/1/pdf")
+	require.Equal(t, "application/pdf", res.Header.Get("Content-Type"))
+	require.True(t, strings.HasPrefix(webtest.ReadBody(res), "%PDF-"))
+
+	// A held letter cannot bounce; the API says why.
+	var ref string
+	require.NoError(t, e.Pool.QueryRow(ctx, `SELECT reference FROM letters ORDER BY id LIMIT 1`).Scan(&ref))
+	code, body = post("/api/v1/letters/"+ref+"/bounce", `{"reason":"550 unknown"}`)
+	require.Equal(t, 409, code, body)
+	_, err = e.Pool.Exec(ctx, `UPDATE letters SET state = 'sent' WHERE reference = $1`, ref)
+	require.NoError(t, err)
+	code, body = post("/api/v1/letters/"+ref+"/bounce", `{"reason":"550 unknown"}`)
+	require.Equal(t, 200, code, body)
+	require.Contains(t, body, `"state":"bounced"`)
+}

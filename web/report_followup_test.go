@@ -1,0 +1,96 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/campaignwatch/campaignwatch/internal/staff"
+	"github.com/campaignwatch/campaignwatch/outreach"
+	"github.com/campaignwatch/campaignwatch/web/webtest"
+)
+
+func TestElectionAndPartyReportsAndDraftOnDemand(t *testing.T) {
+	t.Parallel()
+	env, election := reportsEnv(t, 300, "5000")
+	ctx := context.Background()
+	svc, err := outreach.NewService(env.Pool, outreach.Settings{}, nil)
+	require.NoError(t, err)
+	_, err = svc.Seed(ctx)
+	require.NoError(t, err)
+	var partyID int64
+	var partyName string
+	var total int
+	require.NoError(t, env.Pool.QueryRow(ctx, `SELECT p.id, p.name, count(*) FROM complaints c JOIN parties p ON p.id = c.party_id
+		WHERE c.election_id = $1 GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 1`, election).Scan(&partyID, &partyName, &total))
+	var secrets []string
+	rows, err := env.Pool.Query(ctx, `SELECT cp.name, cp.email, cp.phone FROM complainants cp JOIN complaints c ON c.id = cp.complaint_id WHERE c.election_id = $1`, election)
+	require.NoError(t, err)
+	for rows.Next() {
+		var n, e, p string
+		require.NoError(t, rows.Scan(&n, &e, &p))
+		secrets = append(secrets, n, e, p, strings.ReplaceAll(p, " ", ""))
+	}
+	require.NoError(t, rows.Err())
+	require.NotEmpty(t, secrets)
+
+	pol := env.SignedIn(staff.RolePoliticalTeam)
+	res := pol.Get(fmt.Sprintf("/staff/reports/elections/%d", election))
+	body := webtest.ReadBody(res)
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	require.Contains(t, body, fmt.Sprintf(`<th scope="row">%s</th><td>%d</td>`, templateEscape(partyName), total))
+	require.Contains(t, body, "Draft follow-up letters now")
+
+	res = pol.Get(fmt.Sprintf("/staff/reports/elections/%d/parties/%d", election, partyID))
+	body = webtest.ReadBody(res)
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	require.Contains(t, body, fmt.Sprintf(`<strong>%d</strong> complaints`, total))
+	require.Contains(t, body, "What we ask the party to do")
+	require.Contains(t, body, `class="report-example"`)
+	for _, s := range secrets {
+		require.NotContains(t, body, templateEscape(s))
+	}
+
+	res = pol.Get(fmt.Sprintf("/staff/reports/elections/%d/parties/%d.pdf", election, partyID))
+	pdf, err := io.ReadAll(res.Body)
+	res.Body.Close()
+	require.NoError(t, err)
+	require.Equal(t, "application/pdf", res.Header.Get("Content-Type"))
+	require.True(t, strings.HasPrefix(string(pdf), "%PDF-"))
+	var audited int
+	require.NoError(t, env.Pool.QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE action = 'report.follow_up.download'`).Scan(&audited))
+	require.Equal(t, 1, audited)
+
+	// Analysts read reports but cannot draft letters; the team can, once.
+	res = env.SignedIn(staff.RoleAnalyst).PostForm(fmt.Sprintf("/staff/reports/elections/%d/follow-up", election), url.Values{})
+	res.Body.Close()
+	require.Equal(t, http.StatusForbidden, res.StatusCode)
+	res = pol.PostForm(fmt.Sprintf("/staff/reports/elections/%d/follow-up", election), url.Values{})
+	res.Body.Close()
+	require.Equal(t, http.StatusSeeOther, res.StatusCode)
+	var batches, letters, parties int
+	require.NoError(t, env.Pool.QueryRow(ctx, `SELECT count(DISTINCT b.id), count(l.id), count(DISTINCT l.party_id) FROM letter_batches b JOIN letters l ON l.batch_id = b.id
+		WHERE b.election_id = $1 AND b.kind = 'follow_up' AND b.state = 'held' AND l.attachment IS NOT NULL`, election).Scan(&batches, &letters, &parties))
+	require.Equal(t, 1, batches)
+	require.Positive(t, letters)
+	var withComplaints int
+	require.NoError(t, env.Pool.QueryRow(ctx, `SELECT count(DISTINCT c.party_id) FROM complaints c WHERE c.election_id = $1
+		AND EXISTS (SELECT 1 FROM party_contacts pc WHERE pc.party_id = c.party_id AND pc.active)`, election).Scan(&withComplaints))
+	require.Equal(t, withComplaints, parties)
+	require.NoError(t, env.Pool.QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE action = 'election.follow_up.draft' AND actor = $1`, pol.User.Email).Scan(&audited))
+	require.Equal(t, 1, audited)
+
+	res = pol.Get(fmt.Sprintf("/staff/reports/elections/%d", election))
+	body = webtest.ReadBody(res)
+	require.NotContains(t, body, "Draft follow-up letters now")
+	require.Contains(t, body, "Review, release or cancel them")
+	res = pol.PostForm(fmt.Sprintf("/staff/reports/elections/%d/follow-up", election), url.Values{})
+	res.Body.Close()
+	require.Equal(t, http.StatusConflict, res.StatusCode)
+}

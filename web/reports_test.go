@@ -1,0 +1,162 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"github.com/xuri/excelize/v2"
+
+	"github.com/campaignwatch/campaignwatch/internal/audit"
+	"github.com/campaignwatch/campaignwatch/internal/demo"
+	"github.com/campaignwatch/campaignwatch/internal/staff"
+	"github.com/campaignwatch/campaignwatch/jobs"
+	"github.com/campaignwatch/campaignwatch/reports"
+	"github.com/campaignwatch/campaignwatch/web/webtest"
+)
+
+func reportsEnv(t *testing.T, n int, asyncRows string) (*webtest.Env, int64) {
+	t.Helper()
+	env := webtest.New(t, webtest.Options{Env: map[string]string{"EXPORT_ASYNC_ROWS": asyncRows}})
+	ctx := audit.WithActor(context.Background(), audit.Actor{Label: "test"})
+	_, err := demo.Load(ctx, env.Pool, env.Staff)
+	require.NoError(t, err)
+	res, err := reports.GenerateComplaints(ctx, env.Pool, n, 7)
+	require.NoError(t, err)
+	return env, res.ElectionID
+}
+
+func TestSmallExportStreamsBackAndIsAudited(t *testing.T) {
+	t.Parallel()
+	env, election := reportsEnv(t, 120, "5000")
+	analyst := env.SignedIn(staff.RoleAnalyst)
+	res := analyst.Get("/staff/reports")
+	body := webtest.ReadBody(res)
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	require.Contains(t, body, reports.DemoElectionName)
+
+	res = analyst.PostForm("/staff/reports/exports", url.Values{"election": {fmt.Sprint(election)}, "format": {"xlsx"}})
+	data := webtest.ReadBody(res)
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	require.Equal(t, reports.ContentType("xlsx"), res.Header.Get("Content-Type"))
+	x, err := excelize.OpenReader(strings.NewReader(data))
+	require.NoError(t, err)
+	rows, err := x.GetRows("Complaints")
+	require.NoError(t, err)
+	require.Len(t, rows, 121)
+
+	var audited int
+	require.NoError(t, env.Pool.QueryRow(context.Background(), `SELECT count(*) FROM audit_log WHERE action = 'report.export.download' AND actor = $1`, analyst.User.Email).Scan(&audited))
+	require.Equal(t, 1, audited)
+
+	// Validation: neither election nor dates.
+	res = analyst.PostForm("/staff/reports/exports", url.Values{"format": {"xlsx"}})
+	body = webtest.ReadBody(res)
+	require.Equal(t, http.StatusUnprocessableEntity, res.StatusCode)
+	require.Contains(t, body, "Choose an election, or enter both a start and an end date")
+
+	// Triage officers cannot export; the political team can read but not export.
+	res = env.SignedIn(staff.RoleTriageOfficer).Get("/staff/reports")
+	res.Body.Close()
+	require.Equal(t, http.StatusForbidden, res.StatusCode)
+	pol := env.SignedIn(staff.RolePoliticalTeam)
+	res = pol.Get("/staff/reports")
+	require.Contains(t, webtest.ReadBody(res), "can read reports but not download")
+	res = pol.PostForm("/staff/reports/exports", url.Values{"election": {fmt.Sprint(election)}, "format": {"csv"}})
+	res.Body.Close()
+	require.Equal(t, http.StatusForbidden, res.StatusCode)
+}
+
+func TestLargeExportRunsAsJob(t *testing.T) {
+	t.Parallel()
+	env, election := reportsEnv(t, 300, "100")
+	// A worker for the reports queue, on the same database.
+	reg := jobs.NewRegistry()
+	reports.Register(reg, env.Reports)
+	worker, err := jobs.NewClient(env.Pool, reg, jobs.Options{Workers: map[string]int{"reports": 1}})
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	require.NoError(t, worker.Start(ctx))
+	t.Cleanup(func() { cancel(); _ = worker.Stop(context.Background()) })
+
+	analyst := env.SignedIn(staff.RoleAnalyst)
+	res := analyst.PostForm("/staff/reports/exports", url.Values{"election": {fmt.Sprint(election)}, "format": {"csv"}, "text": {"yes"}})
+	res.Body.Close()
+	require.Equal(t, http.StatusSeeOther, res.StatusCode)
+	page := res.Header.Get("Location")
+	require.Regexp(t, `^/staff/reports/exports/\d+$`, page)
+
+	var body string
+	require.Eventually(t, func() bool {
+		res := analyst.Get(page)
+		body = webtest.ReadBody(res)
+		return strings.Contains(body, "Your file is ready")
+	}, 30*time.Second, 200*time.Millisecond)
+	require.Contains(t, body, "300 complaints")
+
+	// Another analyst cannot see it; an admin can.
+	res = env.SignedIn(staff.RoleAnalyst).Get(page + "/file")
+	res.Body.Close()
+	require.Equal(t, http.StatusNotFound, res.StatusCode)
+
+	res = analyst.Get(page + "/file")
+	csvBody := webtest.ReadBody(res)
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	require.Equal(t, 301, strings.Count(csvBody, "\r\nCW-")+1)
+	res = env.SignedIn(staff.RoleAdmin).Get(page + "/file")
+	require.Equal(t, csvBody, webtest.ReadBody(res))
+
+	var audited int
+	require.NoError(t, env.Pool.QueryRow(context.Background(), `SELECT count(*) FROM audit_log WHERE action = 'report.export.download' AND object_id = $1`, strings.TrimPrefix(page, "/staff/reports/exports/")).Scan(&audited))
+	require.Equal(t, 2, audited)
+
+	// Expired exports are deleted with their files.
+	_, err = env.Pool.Exec(context.Background(), `UPDATE report_exports SET expires_at = now() - interval '1 second'`)
+	require.NoError(t, err)
+	n, err := env.Reports.DeleteExpired(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, 1, n)
+	var chunks int
+	require.NoError(t, env.Pool.QueryRow(context.Background(), `SELECT count(*) FROM report_export_chunks`).Scan(&chunks))
+	require.Zero(t, chunks)
+}
+
+func TestTrendsAPI(t *testing.T) {
+	t.Parallel()
+	env, election := reportsEnv(t, 200, "5000")
+	token, _ := env.Token(staff.RoleAnalyst)
+	req, _ := http.NewRequest(http.MethodGet, env.Server.URL+fmt.Sprintf("/api/v1/trends?election=%d&group=day,channel", election), nil)
+	res := env.Anonymous().Do(req, token)
+	body := webtest.ReadBody(res)
+	require.Equal(t, http.StatusOK, res.StatusCode, body)
+	var out struct {
+		Total int              `json:"total"`
+		Rows  []map[string]any `json:"rows"`
+	}
+	require.NoError(t, json.NewDecoder(bytes.NewReader([]byte(body))).Decode(&out))
+	require.Equal(t, 200, out.Total)
+	sum := 0
+	for _, r := range out.Rows {
+		require.NotEmpty(t, r["day"])
+		require.NotEmpty(t, r["channel"])
+		var want int
+		require.NoError(t, env.Pool.QueryRow(context.Background(), `SELECT count(*) FROM complaints WHERE election_id = $1 AND channel = $2
+			AND (received_at AT TIME ZONE 'Europe/London')::date = $3::date`, election, r["channel"], r["day"]).Scan(&want))
+		require.EqualValues(t, want, r["count"])
+		sum += int(r["count"].(float64))
+	}
+	require.Equal(t, 200, sum)
+
+	req, _ = http.NewRequest(http.MethodGet, env.Server.URL+"/api/v1/trends?group=colour", nil)
+	res = env.Anonymous().Do(req, token)
+	body = webtest.ReadBody(res)
+	require.Equal(t, http.StatusUnprocessableEntity, res.StatusCode)
+	require.Contains(t, body, `"field":"election"`)
+}
