@@ -111,10 +111,13 @@ WHERE c.id = $1 FOR UPDATE OF c`, job.Args.ComplaintID).Scan(&ref, &lang, &acked
 	msg.To = []string{email}
 	msg.MessageID = fmt.Sprintf("complaint-ack-%d@campaignwatch", job.Args.ComplaintID)
 	if errs := w.mailer.Send(ctx, msg); len(errs) > 0 && errs[0] != nil {
+		// Job errors are stored by River and logged, and an SMTP reply often
+		// quotes the recipient: keep the complainant's address out of both.
+		err := errors.New(strings.ReplaceAll(errs[0].Error(), email, "[recipient]"))
 		if mail.IsPermanent(errs[0]) {
-			return river.JobCancel(fmt.Errorf("acknowledgement for %s: %w", ref, errs[0]))
+			return river.JobCancel(fmt.Errorf("acknowledgement for %s: %w", ref, err))
 		}
-		return errs[0]
+		return fmt.Errorf("acknowledgement for %s: %w", ref, err)
 	}
 	if _, err := tx.Exec(ctx, `UPDATE complaints SET acknowledged_at = now(), updated_at = now() WHERE id = $1`, job.Args.ComplaintID); err != nil {
 		return err

@@ -45,11 +45,17 @@ func (s *Service) Submit(ctx context.Context, sub Submission, meta Meta) (Receip
 		return Receipt{}, err
 	}
 	var rc Receipt
-	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		var err error
-		rc, _, err = s.storeTx(ctx, tx, &sub, meta, true)
-		return err
-	})
+	store := func(batchAudit bool) error {
+		return s.inTx(ctx, func(tx pgx.Tx) error {
+			var err error
+			rc, _, err = s.storeTxMode(ctx, tx, &sub, meta, true, batchAudit)
+			return err
+		})
+	}
+	err := store(true)
+	if errors.Is(err, errRetrySlow) {
+		err = store(false)
+	}
 	if err != nil {
 		return Receipt{}, err
 	}
@@ -85,7 +91,7 @@ func unavailable(err error) error {
 		return nil
 	}
 	var ae *apperr.Error
-	if errors.As(err, &ae) {
+	if errors.As(err, &ae) || errors.Is(err, errRetrySlow) {
 		return err
 	}
 	var ce *pgconn.ConnectError
@@ -120,22 +126,23 @@ VALUES ($1, $2, NULLIF($3, ''), $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
 ON CONFLICT DO NOTHING
 RETURNING id`
 
-// matchParty finds a registered party by name, short name or alias.
-const matchParty = `
-SELECT id FROM parties
-WHERE lower(name) = lower($1) OR lower(short_name) = lower($1)
-   OR EXISTS (SELECT 1 FROM unnest(aliases) a WHERE lower(a) = lower($1))
-ORDER BY active DESC, id LIMIT 1`
-
-// electionFor picks the election whose period (announcement to polling day
-// plus follow-up) covers the date, standing in the party's nations.
-const electionFor = `
-SELECT e.id FROM elections e
-LEFT JOIN parties p ON p.id = $2
-WHERE ($1::timestamptz AT TIME ZONE 'Europe/London')::date
-      BETWEEN e.announced_on AND e.polling_day + e.follow_up_days
-  AND (p.id IS NULL OR e.nations && p.nations)
-ORDER BY e.announced_on DESC, e.id DESC LIMIT 1`
+// partyAndElection resolves the party (the chosen id, checked to exist,
+// or a registered name, short name or alias matching the typed text) and
+// the election whose period (announcement to polling day plus follow-up)
+// covers the date, standing in the party's nations, in one statement.
+const partyAndElection = `
+WITH p AS (
+    SELECT id, nations FROM parties
+    WHERE CASE WHEN $1::bigint IS NOT NULL THEN id = $1
+          ELSE $2::text <> '' AND (lower(name) = lower($2) OR lower(short_name) = lower($2)
+               OR EXISTS (SELECT 1 FROM unnest(aliases) a WHERE lower(a) = lower($2))) END
+    ORDER BY active DESC, id LIMIT 1)
+SELECT (SELECT id FROM p),
+    (SELECT e.id FROM elections e
+     WHERE ($3::timestamptz AT TIME ZONE 'Europe/London')::date
+           BETWEEN e.announced_on AND e.polling_day + e.follow_up_days
+       AND (NOT EXISTS (SELECT 1 FROM p) OR e.nations && (SELECT nations FROM p))
+     ORDER BY e.announced_on DESC, e.id DESC LIMIT 1)`
 
 // firstDuplicate finds the earliest complaint with the same content in
 // the window; linked duplicates point at it, never at each other.
@@ -144,74 +151,124 @@ SELECT id, reference FROM complaints
 WHERE dedupe_hash = $1 AND created_at >= now() - $2::interval AND duplicate_of_id IS NULL
 ORDER BY id LIMIT 1`
 
+// errRetrySlow asks Submit to run the transaction again without batching
+// the audit row: the batched insert met a conflict (a reference collision
+// or a concurrent repeat of the idempotency key) after the audit row for
+// it had been queued.
+var errRetrySlow = errors.New("complaint insert conflicted; retry unbatched")
+
+// batchTx hands audit.Record a transaction whose Exec queues the statement
+// on a batch, so the audit row travels in the same round trip as the
+// complaint row. Anything else audit.Record might call goes straight to
+// the real transaction.
+type batchTx struct {
+	pgx.Tx
+	b *pgx.Batch
+}
+
+func (t batchTx) Exec(_ context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
+	t.b.Queue(sql, args...)
+	return pgconn.CommandTag{}, nil
+}
+
 // storeTx writes one complaint in tx. With ack it also queues the
 // acknowledgement when an email address was given. It reports whether a
 // new row was written (false for a repeated idempotency key or source id).
 func (s *Service) storeTx(ctx context.Context, tx pgx.Tx, sub *Submission, meta Meta, ack bool) (Receipt, bool, error) {
-	if meta.IdempotencyKey != "" {
-		var rc Receipt
-		err := tx.QueryRow(ctx, `SELECT id, reference FROM complaints WHERE idempotency_key = $1`, meta.IdempotencyKey).Scan(&rc.ComplaintID, &rc.Reference)
-		if err == nil {
-			rc.DuplicateOf = rc.Reference
-			return rc, false, nil
-		} else if !errors.Is(err, pgx.ErrNoRows) {
-			return Receipt{}, false, err
-		}
-	}
-	if sub.PartyID != nil {
-		var ok bool
-		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM parties WHERE id = $1)`, *sub.PartyID).Scan(&ok); err != nil {
-			return Receipt{}, false, err
-		}
-		if !ok {
-			return Receipt{}, false, apperr.Fields(fieldErr("party", "invalid", "Choose a party from the list, or choose 'not sure or other' and type the name"))
-		}
-	} else if sub.PartyText != "" {
-		var id int64
-		err := tx.QueryRow(ctx, matchParty, sub.PartyText).Scan(&id)
-		if err == nil {
-			sub.PartyID = &id
-		} else if !errors.Is(err, pgx.ErrNoRows) {
-			return Receipt{}, false, err
-		}
-	}
-	var electionID *int64
-	if err := tx.QueryRow(ctx, electionFor, sub.ReceivedAt, sub.PartyID).Scan(&electionID); err != nil && !errors.Is(err, pgx.ErrNoRows) {
-		return Receipt{}, false, err
-	}
+	return s.storeTxMode(ctx, tx, sub, meta, ack, false)
+}
 
+// storeTxMode is storeTx. Round trips are what a submission costs under
+// load, so the independent reads (idempotency key, party and election,
+// the content lock and the duplicate lookup) go to the server as one
+// pipelined batch; with batchAudit the audit row rides with the insert
+// too (the caller must retry without it on errRetrySlow).
+func (s *Service) storeTxMode(ctx context.Context, tx pgx.Tx, sub *Submission, meta Meta, ack, batchAudit bool) (Receipt, bool, error) {
 	hash := sub.dedupeHash()
-	// Serialise submissions with the same content so two simultaneous
-	// clicks cannot both become "the first".
-	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 7))`, fmt.Sprintf("%x", hash)); err != nil {
-		return Receipt{}, false, err
+	var (
+		rc         Receipt
+		repeated   bool
+		partyID    *int64
+		electionID *int64
+		dupID      *int64
+	)
+	b := &pgx.Batch{}
+	if meta.IdempotencyKey != "" {
+		b.Queue(`SELECT id, reference FROM complaints WHERE idempotency_key = $1`, meta.IdempotencyKey).QueryRow(func(row pgx.Row) error {
+			err := row.Scan(&rc.ComplaintID, &rc.Reference)
+			if errors.Is(err, pgx.ErrNoRows) {
+				return nil
+			}
+			repeated = err == nil
+			return err
+		})
 	}
-	var rc Receipt
-	var dupID *int64
-	{
+	b.Queue(partyAndElection, sub.PartyID, sub.PartyText, sub.ReceivedAt).QueryRow(func(row pgx.Row) error {
+		return row.Scan(&partyID, &electionID)
+	})
+	// Serialise submissions with the same content so two simultaneous
+	// clicks cannot both become "the first". The duplicate lookup after it
+	// is a separate statement, so it sees what the lock holder committed.
+	b.Queue(`SELECT pg_advisory_xact_lock(hashtextextended($1, 7))`, fmt.Sprintf("%x", hash))
+	b.Queue(firstDuplicate, hash, DuplicateWindow.String()).QueryRow(func(row pgx.Row) error {
 		var id int64
 		var ref string
-		err := tx.QueryRow(ctx, firstDuplicate, hash, DuplicateWindow.String()).Scan(&id, &ref)
+		err := row.Scan(&id, &ref)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil
+		}
 		if err == nil {
 			dupID, rc.DuplicateOf = &id, ref
-		} else if !errors.Is(err, pgx.ErrNoRows) {
-			return Receipt{}, false, err
 		}
+		return err
+	})
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return Receipt{}, false, err
 	}
+	if repeated {
+		rc.DuplicateOf = rc.Reference
+		return rc, false, nil
+	}
+	if sub.PartyID != nil && partyID == nil {
+		return Receipt{}, false, apperr.Fields(fieldErr("party", "invalid", "Choose a party from the list, or choose 'not sure or other' and type the name"))
+	}
+	sub.PartyID = partyID
 
+	summary := map[string]any{"source": sub.Source, "channel": sub.Channel, "evidence": len(sub.Evidence)}
+	if rc.DuplicateOf != "" {
+		summary["duplicate_of"] = rc.DuplicateOf
+	}
 	var id int64
 	for attempt := 0; ; attempt++ {
 		ref := NewReference()
-		err := tx.QueryRow(ctx, insertComplaint, ref, sub.Source, sub.SourceID, sub.Channel, sub.PartyID, sub.PartyText, electionID,
+		inserted := false
+		b := &pgx.Batch{}
+		b.Queue(insertComplaint, ref, sub.Source, sub.SourceID, sub.Channel, sub.PartyID, sub.PartyText, electionID,
 			sub.ReceivedAt, sub.ReceivedAtHasTime, sub.Sender, NormalizeSender(sub.Sender), sub.Message, sub.Description, sub.Consent,
 			sub.OptedOut, sub.TPSRegistered, sub.SenderIdentified, sub.OptOutOffered, sub.RecipientsVisible,
-			sub.SpecialCategory, sub.TargetingReason, sub.Lang, hash, dupID, meta.IdempotencyKey).Scan(&id)
-		if err == nil {
+			sub.SpecialCategory, sub.TargetingReason, sub.Lang, hash, dupID, meta.IdempotencyKey).QueryRow(func(row pgx.Row) error {
+			err := row.Scan(&id)
+			if errors.Is(err, pgx.ErrNoRows) {
+				return nil
+			}
+			inserted = err == nil
+			return err
+		})
+		if batchAudit {
+			if err := audit.Record(ctx, batchTx{Tx: tx, b: b}, "complaint.receive", "complaint", ref, audit.Change{After: summary}); err != nil {
+				return Receipt{}, false, err
+			}
+		}
+		if err := tx.SendBatch(ctx, b).Close(); err != nil {
+			return Receipt{}, false, err
+		}
+		if inserted {
 			rc.Reference, rc.ComplaintID = ref, id
 			break
 		}
-		if !errors.Is(err, pgx.ErrNoRows) {
-			return Receipt{}, false, err
+		if batchAudit {
+			// The audit row for ref is already written; start again.
+			return Receipt{}, false, errRetrySlow
 		}
 		// A conflict: the source's id or the idempotency key was taken by
 		// a concurrent request, or (very rarely) the reference.
@@ -247,12 +304,10 @@ func (s *Service) storeTx(ctx context.Context, tx pgx.Tx, sub *Submission, meta 
 	if _, err := s.jobs.InsertManyTx(ctx, tx, params); err != nil {
 		return Receipt{}, false, fmt.Errorf("queue complaint jobs: %w", err)
 	}
-	summary := map[string]any{"source": sub.Source, "channel": sub.Channel, "evidence": len(sub.Evidence)}
-	if rc.DuplicateOf != "" {
-		summary["duplicate_of"] = rc.DuplicateOf
-	}
-	if err := audit.Record(ctx, tx, "complaint.receive", "complaint", rc.Reference, audit.Change{After: summary}); err != nil {
-		return Receipt{}, false, err
+	if !batchAudit {
+		if err := audit.Record(ctx, tx, "complaint.receive", "complaint", rc.Reference, audit.Change{After: summary}); err != nil {
+			return Receipt{}, false, err
+		}
 	}
 	return rc, true, nil
 }

@@ -71,8 +71,11 @@ type Options struct {
 	// insert notification arrives; zero keeps River's default (1s). It is
 	// raised to FetchCooldown if below it.
 	FetchPollInterval time.Duration
-	Logger            *slog.Logger
-	Metrics           *metrics.Metrics
+	// RescueStuckJobsAfter is how long a job may run before River assumes
+	// its worker died and retries it; zero keeps River's default (1h).
+	RescueStuckJobsAfter time.Duration
+	Logger               *slog.Logger
+	Metrics              *metrics.Metrics
 }
 
 // NewClient builds the River client. With opts.Workers nil it can insert
@@ -95,6 +98,7 @@ func NewClient(pool *pgxpool.Pool, reg *Registry, opts Options) (*Client, error)
 		DiscardedJobRetentionPeriod: 30 * 24 * time.Hour,
 		FetchCooldown:               opts.FetchCooldown,
 		FetchPollInterval:           opts.FetchPollInterval,
+		RescueStuckJobsAfter:        opts.RescueStuckJobsAfter,
 	}
 	// River refuses a poll interval shorter than the cooldown.
 	cooldown := cmp.Or(cfg.FetchCooldown, river.FetchCooldownDefault)

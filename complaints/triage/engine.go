@@ -214,6 +214,9 @@ func NewEngine(rb *Rulebook) (*Engine, error) {
 		for _, ph := range c.Weak {
 			m.addPhrase(g, ph, false)
 		}
+		for _, ph := range c.Except {
+			m.addException(g, ph)
+		}
 	}
 	for _, cg := range rb.Cues {
 		src := srcMessage | srcDescription
@@ -227,6 +230,9 @@ func NewEngine(rb *Rulebook) (*Engine, error) {
 		e.cueGroupID[cg.ID] = g
 		for _, ph := range cg.Phrases {
 			m.addPhrase(g, ph, true)
+		}
+		for _, ph := range cg.Except {
+			m.addException(g, ph)
 		}
 	}
 	if g, ok := e.cueGroupID["political_actor"]; ok {
@@ -387,6 +393,7 @@ type state struct {
 	toks  []token
 	buf   []byte
 	hits  []hit
+	spans []span
 	facts []fact
 
 	c          *Complaint
@@ -495,7 +502,7 @@ func (st *state) reset(e *Engine, c *Complaint, ctx *Context) {
 	}
 	st.hits = st.hits[:n]
 	clear(st.hits)
-	e.m.match(st.toks, st.hits)
+	st.spans = e.m.match(st.toks, st.hits, st.spans)
 	st.facts = st.facts[:0]
 	st.consent = consentBit(normConsent(c.Consent))
 	st.channels, st.inferred, st.provmask = 0, 0, 0

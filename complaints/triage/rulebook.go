@@ -80,6 +80,9 @@ type ChannelCues struct {
 	ID     string   `yaml:"id"`
 	Strong []string `yaml:"strong"`
 	Weak   []string `yaml:"weak"`
+	// Except lists look-alike wordings that cancel a cue starting inside
+	// them ("I recorded the call" is not a recorded message).
+	Except []string `yaml:"except"`
 }
 
 // Suppression stops Channel being inferred when any of By has evidence.
@@ -97,6 +100,8 @@ type CueGroup struct {
 	// "both".
 	Source  string   `yaml:"source"`
 	Phrases []string `yaml:"phrases"`
+	// Except lists wordings that cancel a cue starting inside them.
+	Except []string `yaml:"except"`
 }
 
 // Rule is one row of the policy's rule table.
@@ -403,6 +408,11 @@ func (rb *Rulebook) validate(v *validator) {
 				v.failf(p("channels", i, "weak", j), "bad cue %q: %v", ph, err)
 			}
 		}
+		for j, ph := range c.Except {
+			if err := checkPhrase(ph); err != nil {
+				v.failf(p("channels", i, "except", j), "bad exception %q: %v", ph, err)
+			}
+		}
 	}
 	for i, s := range rb.Suppress {
 		if channelIndex(s.Channel) < 0 {
@@ -442,6 +452,11 @@ func (rb *Rulebook) validate(v *validator) {
 				v.failf(p("cues", i, "phrases", j), "cue %q is listed twice in %s", ph, g.ID)
 			}
 			seen[strings.ToLower(ph)] = true
+		}
+		for j, ph := range g.Except {
+			if err := checkPhrase(ph); err != nil {
+				v.failf(p("cues", i, "except", j), "bad exception %q: %v", ph, err)
+			}
 		}
 	}
 	refs := condRefs{provs: provs, cues: cues}
@@ -676,6 +691,15 @@ func checkPhrase(ph string) error {
 		}
 		if strings.Contains(part, "...") {
 			return errors.New(`"..." must be a word of its own`)
+		}
+		if strings.Contains(part, "|") {
+			for _, alt := range strings.Split(part, "|") {
+				if n := len(splitWords(strings.TrimPrefix(alt, "="))); n != 1 {
+					return fmt.Errorf("each alternative in %q must be one word, not %q", part, alt)
+				}
+			}
+			words++
+			continue
 		}
 		w := strings.TrimPrefix(part, "=")
 		if len(splitWords(w)) == 0 {

@@ -20,6 +20,12 @@ import (
 // call (the "never" is four words back), as does "no, they called me".
 // Phrases may contain negations themselves ("no one was on the line" is an
 // automated-call cue): only words before the phrase can negate it.
+//
+// A phrase position written "a|b|c" matches any of those words (each with
+// its inflections unless written "=word"). A group's exception phrases
+// ("I recorded the call" for the recorded-call cue "recorded") cancel any
+// of its cues whose first word falls inside a match of the exception, so
+// the complainant's own actions and look-alike wordings do not count.
 
 const (
 	tokUnknown  int32 = 0
@@ -51,6 +57,13 @@ type phrase struct {
 	text   string
 }
 
+// span is a match of an exception phrase: cues of group starting at a
+// token in [from, to) do not count.
+type span struct {
+	from, to int32
+	group    int
+}
+
 type cueGroupInfo struct {
 	id        string
 	channel   int // index in Channels, or -1 for rule cue groups
@@ -65,13 +78,16 @@ type matcher struct {
 	boundary []bool
 	byFirst  [][]int32 // word id -> phrases starting with it
 	phrases  []phrase
+	// Exception phrases, indexed like byFirst/phrases.
+	exFirst   [][]int32
+	exphrases []phrase
 	groups   []cueGroupInfo
 	window   int
 	gap      int
 }
 
 func newMatcher(window, gap int) *matcher {
-	return &matcher{ids: map[string]int32{}, negation: []bool{false}, boundary: []bool{false}, byFirst: [][]int32{nil}, window: window, gap: gap}
+	return &matcher{ids: map[string]int32{}, negation: []bool{false}, boundary: []bool{false}, byFirst: [][]int32{nil}, exFirst: [][]int32{nil}, window: window, gap: gap}
 }
 
 func (m *matcher) word(w string) int32 {
@@ -83,6 +99,7 @@ func (m *matcher) word(w string) int32 {
 	m.negation = append(m.negation, false)
 	m.boundary = append(m.boundary, false)
 	m.byFirst = append(m.byFirst, nil)
+	m.exFirst = append(m.exFirst, nil)
 	return id
 }
 
@@ -93,10 +110,47 @@ func (m *matcher) addGroup(g cueGroupInfo) int {
 
 // addPhrase compiles a cue phrase (already checked by checkPhrase).
 func (m *matcher) addPhrase(group int, text string, strong bool) {
+	ph := m.compilePhrase(group, text, strong)
+	idx := int32(len(m.phrases))
+	m.phrases = append(m.phrases, ph)
+	for _, id := range ph.elems[0].ids {
+		m.byFirst[id] = append(m.byFirst[id], idx)
+	}
+}
+
+// addException compiles an exception phrase of group (checked by
+// checkPhrase).
+func (m *matcher) addException(group int, text string) {
+	ph := m.compilePhrase(group, text, false)
+	idx := int32(len(m.exphrases))
+	m.exphrases = append(m.exphrases, ph)
+	for _, id := range ph.elems[0].ids {
+		m.exFirst[id] = append(m.exFirst[id], idx)
+	}
+}
+
+func (m *matcher) compilePhrase(group int, text string, strong bool) phrase {
 	ph := phrase{group: group, strong: strong, text: text}
 	for _, part := range strings.Fields(text) {
 		if part == "..." {
 			ph.elems = append(ph.elems, element{gap: true})
+			continue
+		}
+		if strings.Contains(part, "|") {
+			// Alternatives are single words (checkPhrase makes sure).
+			var el element
+			for _, alt := range strings.Split(part, "|") {
+				exact := strings.HasPrefix(alt, "=")
+				w := splitWords(strings.TrimPrefix(alt, "="))[0]
+				forms := []string{w}
+				if !exact {
+					forms = inflections(w)
+				}
+				for _, f := range forms {
+					el.ids = appendUnique(el.ids, m.word(f))
+				}
+			}
+			ph.elems = append(ph.elems, el)
 			continue
 		}
 		exact := strings.HasPrefix(part, "=")
@@ -108,16 +162,21 @@ func (m *matcher) addPhrase(group int, text string, strong bool) {
 			}
 			var el element
 			for _, f := range forms {
-				el.ids = append(el.ids, m.word(f))
+				el.ids = appendUnique(el.ids, m.word(f))
 			}
 			ph.elems = append(ph.elems, el)
 		}
 	}
-	idx := int32(len(m.phrases))
-	m.phrases = append(m.phrases, ph)
-	for _, id := range ph.elems[0].ids {
-		m.byFirst[id] = append(m.byFirst[id], idx)
+	return ph
+}
+
+func appendUnique(ids []int32, id int32) []int32 {
+	for _, x := range ids {
+		if x == id {
+			return ids
+		}
 	}
+	return append(ids, id)
 }
 
 // inflections returns simple inflected forms of a base word: call → calls,
@@ -271,8 +330,27 @@ type hit struct {
 }
 
 // match finds every cue group's matches in toks; hits must have one entry
-// per group and be zeroed.
-func (m *matcher) match(toks []token, hits []hit) {
+// per group and be zeroed. spans is scratch for exception matches and is
+// returned for reuse.
+func (m *matcher) match(toks []token, hits []hit, spans []span) []span {
+	spans = spans[:0]
+	if len(m.exphrases) > 0 {
+		for i := range toks {
+			id := toks[i].id
+			if id <= 0 {
+				continue
+			}
+			for _, pi := range m.exFirst[id] {
+				ph := &m.exphrases[pi]
+				if m.groups[ph.group].sources&toks[i].src == 0 {
+					continue
+				}
+				if end := m.matchFrom(ph.elems[1:], toks, i+1); end >= 0 {
+					spans = append(spans, span{from: int32(i), to: int32(end), group: ph.group})
+				}
+			}
+		}
+	}
 	for i := range toks {
 		id := toks[i].id
 		if id <= 0 {
@@ -285,7 +363,7 @@ func (m *matcher) match(toks []token, hits []hit) {
 				continue
 			}
 			end := m.matchFrom(ph.elems[1:], toks, i+1)
-			if end < 0 {
+			if end < 0 || excepted(spans, i, ph.group) {
 				continue
 			}
 			h := &hits[ph.group]
@@ -303,6 +381,18 @@ func (m *matcher) match(toks []token, hits []hit) {
 			}
 		}
 	}
+	return spans
+}
+
+// excepted reports whether a cue of group starting at token i lies inside
+// one of the group's exception matches.
+func excepted(spans []span, i, group int) bool {
+	for _, s := range spans {
+		if s.group == group && int32(i) >= s.from && int32(i) < s.to {
+			return true
+		}
+	}
+	return false
 }
 
 // matchFrom matches the remaining elements from token j and returns the

@@ -54,7 +54,7 @@ func TestNegationWindow(t *testing.T) {
 	} {
 		toks, _ := m.tokenize(nil, text, srcDescription, nil)
 		hits := make([]hit, 1)
-		m.match(toks, hits)
+		m.match(toks, hits, nil)
 		if hits[0].matched != want {
 			t.Errorf("%q: matched %v, want %v", text, hits[0].matched, want)
 		}

@@ -73,6 +73,12 @@ type Config struct {
 	// Default 1m.
 	JobTimeout time.Duration
 
+	// JobRescueAfter (JOB_RESCUE_AFTER) is how long a job may stay
+	// "running" before River treats its worker as dead (killed, crashed)
+	// and retries it elsewhere. At least JOB_TIMEOUT and longer than any
+	// job's own time limit (a letter's is 2m). Default 5m.
+	JobRescueAfter time.Duration
+
 	// Workers holds the maximum number of concurrent workers per queue,
 	// set by WORKERS_DEFAULT (default 10), WORKERS_MAIL (default 4) and
 	// WORKERS_REPORTS (default 2).
@@ -174,6 +180,12 @@ func Load(getenv func(string) string) (*Config, error) {
 	}
 	if c.JobTimeout, err = duration(getenv, "JOB_TIMEOUT", time.Minute); err != nil {
 		return nil, err
+	}
+	if c.JobRescueAfter, err = duration(getenv, "JOB_RESCUE_AFTER", 5*time.Minute); err != nil {
+		return nil, err
+	}
+	if c.JobRescueAfter < c.JobTimeout {
+		return nil, &Error{Var: "JOB_RESCUE_AFTER", Reason: "must be at least JOB_TIMEOUT"}
 	}
 	c.Workers = map[string]int{}
 	for queue, def := range map[string]int{"default": 10, "mail": 4, "reports": 2} {
