@@ -135,7 +135,7 @@ func GenerateComplaints(ctx context.Context, pool *pgxpool.Pool, n int, seed uin
 			if c.person != nil {
 				people = append(people, []any{sourceID, c.person.Name, c.person.Email, c.person.Phone, c.person.Postcode})
 			}
-			return []any{complaints.NewReference(), "demo", sourceID, c.channel, c.partyID, c.partyText, res.ElectionID,
+			return []any{g.reference(), "demo", sourceID, c.channel, c.partyID, c.partyText, res.ElectionID,
 				c.received, c.hasTime, c.sender, complaints.NormalizeSender(c.sender), c.message, c.description, c.consent,
 				c.optedOut, c.tps, c.identified, c.optOutOffered, c.recipients,
 				sum[:], c.status, c.priority, c.closedAt, c.submitted}, nil
@@ -203,6 +203,23 @@ type generator struct {
 	parties     []demoParty
 	totalWeight int
 	senders     map[int64][]string
+	refs        map[string]struct{}
+}
+
+// reference is a new complaint reference, distinct from every other this
+// generator made: among a million random references (30^8 possible) a
+// repeat is more likely than not, and one repeat fails the whole COPY.
+func (g *generator) reference() string {
+	if g.refs == nil {
+		g.refs = map[string]struct{}{}
+	}
+	for {
+		ref := complaints.NewReference()
+		if _, dup := g.refs[ref]; !dup {
+			g.refs[ref] = struct{}{}
+			return ref
+		}
+	}
 }
 
 type demoComplaint struct {

@@ -381,15 +381,17 @@ func (s *Store) CountRows(ctx context.Context, q pgx.Tx, f Filter) (int, error) 
 	return n, err
 }
 
-// Rows calls fn for each complaint f selects, oldest first, reading them
-// from the database as fn consumes them.
-func (s *Store) Rows(ctx context.Context, tx pgx.Tx, f Filter, fn func(Row) error) error {
+// RowsSQL is the query Rows runs for f, with its arguments: the
+// Complaints rows in order, with the complainant's columns empty unless
+// f.IncludeText. The benchmark runs the same query under COPY as the floor
+// the exports are measured against.
+func (s *Store) RowsSQL(ctx context.Context, tx pgx.Tx, f Filter) (string, []any, error) {
 	if err := f.Validate(); err != nil {
-		return err
+		return "", nil, err
 	}
 	sc, err := probeSchema(ctx, tx)
 	if err != nil {
-		return err
+		return "", nil, err
 	}
 	where, args := f.where()
 	text := `'', '', '', '', '', ''`
@@ -403,7 +405,17 @@ func (s *Store) Rows(ctx context.Context, tx pgx.Tx, f Filter, fn func(Row) erro
 			coalesce(c.priority, ''), c.status, ` + sc.outcomeExpr() + `, ` + text + `
 		FROM complaints c LEFT JOIN parties p ON p.id = c.party_id ` + join + ` ` + sc.triageJoin() + `
 		WHERE ` + where + ` ORDER BY c.received_at, c.id`
-	rows, err := tx.Query(ctx, q, append(args, NoParty)...)
+	return q, append(args, NoParty), nil
+}
+
+// Rows calls fn for each complaint f selects, oldest first, reading them
+// from the database as fn consumes them.
+func (s *Store) Rows(ctx context.Context, tx pgx.Tx, f Filter, fn func(Row) error) error {
+	q, args, err := s.RowsSQL(ctx, tx, f)
+	if err != nil {
+		return err
+	}
+	rows, err := tx.Query(ctx, q, args...)
 	if err != nil {
 		return err
 	}

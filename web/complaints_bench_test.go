@@ -41,7 +41,7 @@ func BenchmarkCreateComplaintAPI(b *testing.B) {
 	env := webtest.New(b, webtest.Options{Env: map[string]string{"COMPLAINT_RATE": "100000000", "COMPLAINT_BURST": "100000000"}})
 	// Serve from a pool sized as in production (database.Open: at least
 	// 20 connections); the test harness's default pool is smaller.
-	srvURL, _ := productionLikeServer(b, env, jobs.NewRegistry(), jobs.Options{})
+	srvURL, _ := productionLikeServer(b, env, func(*pgxpool.Pool) *jobs.Registry { return jobs.NewRegistry() }, jobs.Options{})
 	dur := 30 * time.Second
 	if v, err := strconv.Atoi(os.Getenv("CW_BENCH_SECONDS")); err == nil && v > 0 {
 		dur = time.Duration(v) * time.Second
@@ -128,12 +128,18 @@ func postComplaints(b *testing.B, srvURL string, clients int, dur time.Duration)
 }
 
 // productionLikeServer serves the API from a pool sized as in production
-// (database.Open: at least 20 connections) and a River client built from
-// reg and opts; with opts.Workers set the client works jobs too.
-func productionLikeServer(b *testing.B, env *webtest.Env, reg *jobs.Registry, opts jobs.Options) (string, *pgxpool.Pool) {
+// and a River client built from
+// registry(pool) and opts; with opts.Workers set the client works jobs too.
+func productionLikeServer(b *testing.B, env *webtest.Env, registry func(*pgxpool.Pool) *jobs.Registry, opts jobs.Options) (string, *pgxpool.Pool) {
 	ctx := context.Background()
 	cfg := env.Pool.Config().Copy()
-	cfg.MaxConns = 20
+	// As database.Connect sizes it for `campaignwatch serve`: two
+	// connections a configured worker plus ten, and never fewer than 20.
+	workers := 0
+	for _, n := range env.Config.Workers {
+		workers += n
+	}
+	cfg.MaxConns = int32(max(2*workers+10, 20))
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		b.Fatal(err)
@@ -142,7 +148,7 @@ func productionLikeServer(b *testing.B, env *webtest.Env, reg *jobs.Registry, op
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	client, err := jobs.NewClient(pool, reg, opts)
+	client, err := jobs.NewClient(pool, registry(pool), opts)
 	if err != nil {
 		b.Fatal(err)
 	}

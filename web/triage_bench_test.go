@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/campaignwatch/campaignwatch/complaints/review"
 	"github.com/campaignwatch/campaignwatch/complaints/triage"
 	"github.com/campaignwatch/campaignwatch/jobs"
@@ -34,9 +36,13 @@ func BenchmarkIntakeToTriage(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	reg := jobs.NewRegistry()
-	review.Register(reg, review.NewPipeline(env.Pool, engine))
-	srvURL, pool := productionLikeServer(b, env, reg, jobs.Options{Workers: cfg.Workers, JobTimeout: cfg.JobTimeout})
+	// As in `campaignwatch serve`, the pipeline shares the server's pool.
+	registry := func(pool *pgxpool.Pool) *jobs.Registry {
+		reg := jobs.NewRegistry()
+		review.Register(reg, review.NewPipeline(pool, engine))
+		return reg
+	}
+	srvURL, pool := productionLikeServer(b, env, registry, jobs.Options{Workers: cfg.Workers, JobTimeout: cfg.JobTimeout})
 
 	dur := 30 * time.Second
 	if v, err := strconv.Atoi(os.Getenv("CW_BENCH_SECONDS")); err == nil && v > 0 {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -19,10 +20,15 @@ const (
 // still be compared for near-identical text.
 const TextWindow = 30 * 24 * time.Hour
 
-// textClusterLock serialises text clustering, so two near-identical
-// complaints triaged at the same moment cannot each start a cluster of
-// their own. The work under it is a few indexed reads.
-const textClusterLock int64 = 0x6377747874 // "cwtxt"
+// lockBands takes a transaction-scoped advisory lock on each of a
+// complaint's text bands, in ascending order so two transactions never
+// wait on each other in a cycle. Two complaints can only be compared if
+// they share a band (that is how candidates are found), so two
+// near-identical complaints triaged at the same moment queue on their
+// shared band and the second sees the first: they cannot each start a
+// cluster of their own. Unrelated texts no longer wait for each other, as
+// they did under one global lock that capped triage throughput.
+const lockBands = `SELECT pg_advisory_xact_lock(b) FROM unnest($1::bigint[]) AS u(b)`
 
 // placeholderSenders are what people type when there was no sender to
 // see; grouping on them would make one meaningless giant cluster.
@@ -191,10 +197,12 @@ func textClusterTx(ctx context.Context, tx pgx.Tx, in clusterInput, out *cluster
 		out.TextClusterID, out.Size = existing, max(out.Size, size)
 		return nil
 	}
-	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, textClusterLock); err != nil {
+	bandHashes := Bands(set)
+	sorted := slices.Clone(bandHashes)
+	slices.Sort(sorted)
+	if _, err := tx.Exec(ctx, lockBands, slices.Compact(sorted)); err != nil {
 		return err
 	}
-	bandHashes := Bands(set)
 	rows, err := tx.Query(ctx, textCandidates, bandHashes, in.ID, in.ReceivedAt, TextWindow.String())
 	if err != nil {
 		return err
@@ -240,23 +248,40 @@ SELECT unnest($1::bigint[]), $2, $3 ON CONFLICT DO NOTHING`, bandHashes, in.ID, 
 	if best.cluster != nil {
 		id = *best.cluster
 	} else {
+		// Another complaint sharing a band with best but not with this one
+		// may be starting the same cluster now: the conflict makes this
+		// transaction wait for it and then join its cluster.
 		label := firstWords(best.message, 12)
 		if err := tx.QueryRow(ctx, `
 INSERT INTO complaint_clusters (kind, key, label, first_seen, last_seen) VALUES ('text', $1, $2, $3, $3)
+ON CONFLICT (kind, key) DO UPDATE SET updated_at = now()
 RETURNING id`, fmt.Sprintf("text:%d", best.id), label, in.ReceivedAt).Scan(&id); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `
-INSERT INTO complaint_cluster_members (cluster_id, complaint_id, kind, similarity) VALUES ($1, $2, 'text', 1)`, id, best.id); err != nil {
+INSERT INTO complaint_cluster_members (cluster_id, complaint_id, kind, similarity) VALUES ($1, $2, 'text', 1)
+ON CONFLICT DO NOTHING`, id, best.id); err != nil {
 			return err
 		}
 	}
-	if _, err := tx.Exec(ctx, `
+	tag, err := tx.Exec(ctx, `
 INSERT INTO complaint_cluster_members (cluster_id, complaint_id, kind, similarity) VALUES ($1, $2, 'text', $3)
-ON CONFLICT DO NOTHING`, id, in.ID, bestSim); err != nil {
+ON CONFLICT DO NOTHING`, id, in.ID, bestSim)
+	if err != nil {
 		return err
 	}
-	size, err := refreshClusterTx(ctx, tx, id)
+	var size int
+	if best.cluster != nil && tag.RowsAffected() == 1 {
+		// Joining a cluster adds one member: counting all of them again
+		// would cost as much as the cluster is large, for every complaint
+		// of a campaign. The row lock orders concurrent joiners.
+		err = tx.QueryRow(ctx, `
+UPDATE complaint_clusters SET size = size + 1, first_seen = least(first_seen, $2),
+    last_seen = greatest(last_seen, $2), updated_at = now()
+WHERE id = $1 RETURNING size`, id, in.ReceivedAt).Scan(&size)
+	} else {
+		size, err = refreshClusterTx(ctx, tx, id)
+	}
 	if err != nil {
 		return err
 	}

@@ -175,7 +175,7 @@ WHERE complaint_id = $1 AND rulebook_version = $2 AND rulebook_hash = $3`, sc.id
 	if err != nil {
 		return Outcome{}, err
 	}
-	tctx, err := p.context(ctx, key, max(cl.SameSender7d, inCluster))
+	tctx, err := p.context(ctx, tx, key, max(cl.SameSender7d, inCluster))
 	if err != nil {
 		return Outcome{}, err
 	}
@@ -282,13 +282,21 @@ SELECT coalesce(max(cnt), 0) FROM (
 	return n, err
 }
 
+// querier is a pool or a transaction.
+type querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}
+
 // context builds the engine's Context: the registered elections and
 // parties (cached for registryTTL) and the recent count for this sender.
-func (p *Pipeline) context(ctx context.Context, senderKey string, recent int) (*triage.Context, error) {
+// A refresh reads through the caller's transaction: taking a second pool
+// connection while the transaction holds one (and a row lock) could
+// exhaust the pool with every worker waiting on the others.
+func (p *Pipeline) context(ctx context.Context, q querier, senderKey string, recent int) (*triage.Context, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if time.Since(p.loadedAt) > registryTTL {
-		if err := p.loadRegistry(ctx); err != nil {
+		if err := p.loadRegistry(ctx, q); err != nil {
 			return nil, err
 		}
 	}
@@ -306,8 +314,8 @@ func (p *Pipeline) partyID(name string) (int64, bool) {
 	return id, ok
 }
 
-func (p *Pipeline) loadRegistry(ctx context.Context) error {
-	rows, err := p.pool.Query(ctx, `SELECT name, announced_on, polling_day, nations FROM elections ORDER BY announced_on`)
+func (p *Pipeline) loadRegistry(ctx context.Context, q querier) error {
+	rows, err := q.Query(ctx, `SELECT name, announced_on, polling_day, nations FROM elections ORDER BY announced_on`)
 	if err != nil {
 		return err
 	}
@@ -319,7 +327,7 @@ func (p *Pipeline) loadRegistry(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	rows, err = p.pool.Query(ctx, `SELECT id, name, short_name, aliases, nations FROM parties WHERE active ORDER BY id`)
+	rows, err = q.Query(ctx, `SELECT id, name, short_name, aliases, nations FROM parties WHERE active ORDER BY id`)
 	if err != nil {
 		return err
 	}

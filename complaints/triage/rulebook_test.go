@@ -93,7 +93,7 @@ func TestRulebookErrorsNameTheLine(t *testing.T) {
 }
 
 func TestRulebookSyntaxErrorNamesLine(t *testing.T) {
-	b, line := mutate(t, "version: \"2024.06-1\"\n", "version: \"2024.06-1\"\nrules: [unclosed\n")
+	b, line := mutate(t, "version: \"2026.11-2\"\n", "version: \"2026.11-2\"\nrules: [unclosed\n")
 	_, err := ParseRulebook(b, "broken.yaml")
 	var le *LoadError
 	if !errors.As(err, &le) || le.Line < line {
@@ -103,7 +103,7 @@ func TestRulebookSyntaxErrorNamesLine(t *testing.T) {
 
 func TestRulebookFromEnv(t *testing.T) {
 	dir := t.TempDir()
-	b, _ := mutate(t, "version: \"2024.06-1\"\n", "version: \"local-test-7\"\n")
+	b, _ := mutate(t, "version: \"2026.11-2\"\n", "version: \"local-test-7\"\n")
 	path := filepath.Join(dir, "rb.yaml")
 	if err := os.WriteFile(path, b, 0o600); err != nil {
 		t.Fatal(err)

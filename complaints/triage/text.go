@@ -81,9 +81,9 @@ type matcher struct {
 	// Exception phrases, indexed like byFirst/phrases.
 	exFirst   [][]int32
 	exphrases []phrase
-	groups   []cueGroupInfo
-	window   int
-	gap      int
+	groups    []cueGroupInfo
+	window    int
+	gap       int
 }
 
 func newMatcher(window, gap int) *matcher {

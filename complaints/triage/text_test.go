@@ -104,3 +104,37 @@ func TestParseDate(t *testing.T) {
 		t.Error("4 July parsed")
 	}
 }
+
+// TestExceptionsAndAlternatives checks the two phrase features the
+// rulebook relies on for public wording: "a|b" word alternatives, and
+// exception phrases that cancel a cue starting inside them.
+func TestExceptionsAndAlternatives(t *testing.T) {
+	m := newMatcher(3, 4)
+	m.negation[m.word("not")] = true
+	g := m.addGroup(cueGroupInfo{id: "auto", channel: -1, negatable: true, sources: srcMessage | srcDescription})
+	m.addPhrase(g, "=recorded", true)
+	m.addPhrase(g, "robot|computer voice", true)
+	m.addException(g, "i|ive recorded")
+	m.addException(g, "recorded the call|conversation")
+	for text, want := range map[string]bool{
+		"a recorded message":                 true,
+		"I recorded the call on my phone":    false,
+		"ive recorded it":                    false,
+		"they recorded the conversation":     false, // exception starts at the cue
+		"I recorded it. It was recorded":     true,  // a later, unexcepted cue counts
+		"a robot voice":                      true,
+		"a computer voice":                   true,
+		"not a computer voice":               false, // alternatives are negatable too
+		"a computers voice, eerily lifeless": true,  // alternatives inflect
+	} {
+		toks, _ := m.tokenize(nil, text, srcDescription, nil)
+		hits := make([]hit, 1)
+		m.match(toks, hits, nil)
+		if hits[0].matched != want {
+			t.Errorf("%q: matched %v, want %v", text, hits[0].matched, want)
+		}
+	}
+	if err := checkPhrase("no opt-out|stop link"); err == nil {
+		t.Error(`checkPhrase accepted a two-word alternative "opt-out"`)
+	}
+}

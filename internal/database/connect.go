@@ -42,7 +42,14 @@ func Connect(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*DB,
 		}
 		db.URL = c.URL(DevDatabase)
 	}
-	pool, err := Open(ctx, db.URL)
+	// A job may hold a transaction and River needs connections of its own
+	// to fetch and complete jobs, so the pool is sized from the worker
+	// count: two connections a worker, and room for HTTP requests.
+	workers := 0
+	for _, n := range cfg.Workers {
+		workers += n
+	}
+	pool, err := Open(ctx, db.URL, 2*workers+10)
 	if err != nil {
 		db.Close(ctx)
 		return nil, err

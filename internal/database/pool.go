@@ -9,14 +9,16 @@ import (
 )
 
 // Open connects a pool to url and checks the server answers, so a wrong
-// DATABASE_URL fails at start-up rather than on the first request.
-func Open(ctx context.Context, url string) (*pgxpool.Pool, error) {
+// DATABASE_URL fails at start-up rather than on the first request. The pool
+// holds at least minConns connections (and never fewer than 20); a
+// pool_max_conns in the URL may raise it further.
+func Open(ctx context.Context, url string, minConns int) (*pgxpool.Pool, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("DATABASE_URL is not a valid PostgreSQL URL: %w", err)
 	}
-	if cfg.MaxConns < 20 {
-		cfg.MaxConns = 20
+	if cfg.MaxConns < int32(max(minConns, 20)) {
+		cfg.MaxConns = int32(max(minConns, 20))
 	}
 	cfg.MaxConnIdleTime = 5 * time.Minute
 	cfg.ConnConfig.RuntimeParams["application_name"] = "campaignwatch"
