@@ -4,6 +4,8 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"strings"
+
+	"github.com/campaignwatch/campaignwatch/complaints/triage"
 )
 
 // referenceAlphabet leaves out characters people confuse when reading a
@@ -47,24 +49,14 @@ func NormalizeReference(v string) string {
 	return "CW-" + v[:4] + "-" + v[4:]
 }
 
-// NormalizeSender is the form of a sender used to spot repeats: lower case,
-// without spaces, dashes, dots and brackets, and UK numbers with +44 as 0.
+// NormalizeSender is the key complaints about the same sender share: UK
+// numbers in E.164, email addresses lower-cased, advertiser names folded,
+// and "" for a withheld number. It is the triage engine's own
+// normalisation, so intake, duplicate spotting, clustering, counts and
+// reports all agree on who "the same sender" is.
 func NormalizeSender(v string) string {
-	v = strings.ToLower(cleanLine(v))
-	v = strings.Map(func(r rune) rune {
-		switch r {
-		case ' ', '-', '(', ')', '.':
-			if r == '.' {
-				return r
-			}
-			return -1
-		}
-		return r
-	}, v)
-	if strings.HasPrefix(v, "+44") {
-		v = "0" + strings.TrimPrefix(strings.TrimPrefix(v, "+44"), "0")
-	}
-	return v
+	_, key := triage.NormaliseSender(cleanLine(v))
+	return key
 }
 
 // dedupeHash identifies "the same complaint again": the same sender and

@@ -6,6 +6,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/campaignwatch/campaignwatch/internal/spreadsheet"
 )
 
 // WriteCSV writes the Complaints rows as CSV (RFC 4180, UTF-8 with a byte
@@ -29,19 +31,19 @@ func WriteCSV(out io.Writer, rows RowSource, includeText bool, progress func(int
 	n := 0
 	err := rows(func(r Row) error {
 		n++
-		rec[0] = Neutralize(r.Reference)
+		rec[0] = spreadsheet.Neutralize(r.Reference)
 		rec[1] = csvTime(r.ReceivedAt)
 		rec[2] = csvTime(r.SubmittedAt)
-		rec[3] = Neutralize(r.Channel)
-		rec[4] = Neutralize(r.Party)
-		rec[5] = Neutralize(r.Sender)
-		rec[6] = Neutralize(strings.Join(r.Provisions, ", "))
-		rec[7] = Neutralize(strings.Join(r.Guidance, ", "))
-		rec[8] = Neutralize(r.Priority)
-		rec[9] = Neutralize(r.Status)
-		rec[10] = Neutralize(r.Outcome)
+		rec[3] = spreadsheet.Neutralize(r.Channel)
+		rec[4] = spreadsheet.Neutralize(r.Party)
+		rec[5] = spreadsheet.Neutralize(r.Sender)
+		rec[6] = spreadsheet.Neutralize(strings.Join(r.Provisions, ", "))
+		rec[7] = spreadsheet.Neutralize(strings.Join(r.Guidance, ", "))
+		rec[8] = spreadsheet.Neutralize(r.Priority)
+		rec[9] = spreadsheet.Neutralize(r.Status)
+		rec[10] = spreadsheet.Neutralize(r.Outcome)
 		if includeText {
-			rec[11] = Neutralize(r.Text)
+			rec[11] = spreadsheet.Neutralize(r.Text)
 		}
 		if progress != nil && n%every == 0 {
 			progress(n)

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
-	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -292,23 +291,5 @@ func TestFilterValidate(t *testing.T) {
 	} {
 		err := tc.f.Validate()
 		require.Equal(t, tc.ok, err == nil, "%s: %v", tc.name, err)
-	}
-}
-
-func TestNeutralize(t *testing.T) {
-	t.Parallel()
-	for in, want := range map[string]string{
-		"":           "",
-		"=1+2":       "'=1+2",
-		"+447700":    "'+447700",
-		"-3":         "'-3",
-		"@SUM(A1)":   "'@SUM(A1)",
-		"\tx":        "'\tx",
-		"\rx":        "'\rx",
-		"plain":      "plain",
-		" =x":        " =x",
-		"CW-2222-33": "CW-2222-33",
-	} {
-		require.Equal(t, want, reports.Neutralize(in), fmt.Sprintf("%q", in))
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/campaignwatch/campaignwatch/internal/spreadsheet"
 )
 
 // Sheet names of the trend workbook, in order.
@@ -109,7 +111,7 @@ func (w *sheetWriter) set(col, row int, v any, style int) {
 		return
 	}
 	if s, ok := v.(string); ok {
-		v = Neutralize(s)
+		v = spreadsheet.Neutralize(s)
 	}
 	cell := cellName(col, row)
 	if w.err = w.f.SetCellValue(w.sheet, cell, v); w.err == nil && style != 0 {
@@ -400,19 +402,19 @@ func writeComplaints(f *excelize.File, st styles, rows RowSource, opts WorkbookO
 	n := 0
 	err = rows(func(r Row) error {
 		n++
-		cells[0] = Neutralize(r.Reference)
+		cells[0] = spreadsheet.Neutralize(r.Reference)
 		cells[1] = excelize.Cell{StyleID: st.datetime, Value: excelTime(r.ReceivedAt)}
 		cells[2] = excelize.Cell{StyleID: st.datetime, Value: excelTime(r.SubmittedAt)}
-		cells[3] = Neutralize(ChannelNames[r.Channel])
-		cells[4] = Neutralize(r.Party)
-		cells[5] = Neutralize(r.Sender)
-		cells[6] = Neutralize(strings.Join(r.Provisions, ", "))
-		cells[7] = Neutralize(strings.Join(r.Guidance, ", "))
-		cells[8] = Neutralize(r.Priority)
-		cells[9] = Neutralize(r.Status)
-		cells[10] = Neutralize(r.Outcome)
+		cells[3] = spreadsheet.Neutralize(ChannelNames[r.Channel])
+		cells[4] = spreadsheet.Neutralize(r.Party)
+		cells[5] = spreadsheet.Neutralize(r.Sender)
+		cells[6] = spreadsheet.Neutralize(strings.Join(r.Provisions, ", "))
+		cells[7] = spreadsheet.Neutralize(strings.Join(r.Guidance, ", "))
+		cells[8] = spreadsheet.Neutralize(r.Priority)
+		cells[9] = spreadsheet.Neutralize(r.Status)
+		cells[10] = spreadsheet.Neutralize(r.Outcome)
 		if opts.IncludeText {
-			cells[11] = excelize.Cell{StyleID: st.wrap, Value: Neutralize(r.Text)}
+			cells[11] = excelize.Cell{StyleID: st.wrap, Value: spreadsheet.Neutralize(r.Text)}
 		}
 		if err := sw.SetRow(cellName(1, n+1), cells); err != nil {
 			return err

@@ -26,7 +26,11 @@ import (
 // drain count as failures.
 func BenchmarkIntakeToTriage(b *testing.B) {
 	const clients = 32
-	env := webtest.New(b, webtest.Options{Env: map[string]string{"COMPLAINT_RATE": "100000000", "COMPLAINT_BURST": "100000000"}})
+	vars := map[string]string{"COMPLAINT_RATE": "100000000", "COMPLAINT_BURST": "100000000"}
+	if v := os.Getenv("WORKERS_DEFAULT"); v != "" {
+		vars["WORKERS_DEFAULT"] = v // to try other worker counts
+	}
+	env := webtest.New(b, webtest.Options{Env: vars})
 	cfg := env.Config
 	rb, err := triage.DefaultRulebook()
 	if err != nil {
@@ -55,6 +59,11 @@ func BenchmarkIntakeToTriage(b *testing.B) {
 	b.ResetTimer()
 	all, failures, elapsed := postComplaints(b, srvURL, clients, dur)
 	ctx := context.Background()
+	var duringLoad int
+	if err := pool.QueryRow(ctx, `SELECT count(DISTINCT complaint_id) FROM triage_results`).Scan(&duringLoad); err != nil {
+		b.Fatal(err)
+	}
+	drainStart := time.Now()
 	var pending int
 	for end := time.Now().Add(drain); ; time.Sleep(200 * time.Millisecond) {
 		if err := pool.QueryRow(ctx, `SELECT count(*) FROM complaints c
@@ -65,7 +74,10 @@ func BenchmarkIntakeToTriage(b *testing.B) {
 			break
 		}
 	}
+	drained := time.Since(drainStart)
 	b.StopTimer()
+	b.Logf("triaged while the load ran: %d (%.0f/s); the rest (%d) in %s after it",
+		duringLoad, float64(duringLoad)/elapsed.Seconds(), len(all)-duringLoad, drained.Round(time.Millisecond))
 	if len(all) == 0 {
 		b.Fatalf("no request succeeded (%d failures)", failures)
 	}

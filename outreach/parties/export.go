@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/campaignwatch/campaignwatch/internal/spreadsheet"
 )
 
 // exportWidths are the column widths, in characters, in Columns order.
@@ -65,7 +67,7 @@ func WriteXLSX(w io.Writer, ps []Party) error {
 		for i, v := range values {
 			cell, _ := excelize.CoordinatesToCellName(i+1, n)
 			if !raw {
-				v = neutralise(v)
+				v = spreadsheet.Neutralize(v)
 			}
 			if err := f.SetCellStr(sheet, cell, v); err != nil {
 				return err

@@ -11,6 +11,7 @@ import (
 
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
+	"github.com/campaignwatch/campaignwatch/internal/spreadsheet"
 )
 
 // Problem is one thing wrong with an import file. Row is numbered as in a
@@ -213,7 +214,7 @@ func (p *importPlan) parse(sh *sheet) {
 			if !ok || i >= len(r.cells) {
 				return ""
 			}
-			return unneutralise(strings.TrimSpace(r.cells[i]))
+			return spreadsheet.Restore(strings.TrimSpace(r.cells[i]))
 		}
 		party := Party{
 			Name: cell(colPartyName), ShortName: cell(colShortName), Aliases: splitList(cell(colAliases)),

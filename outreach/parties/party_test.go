@@ -103,16 +103,3 @@ func TestContactNormalise(t *testing.T) {
 	require.NoError(t, c.Normalise())
 	require.Equal(t, DefaultRole, c.Role)
 }
-
-func TestNeutralise(t *testing.T) {
-	t.Parallel()
-	for _, s := range []string{"=1+1", "+44 20", "-x", "@SUM(A1)", "\tcmd", "\rcmd"} {
-		n := neutralise(s)
-		require.Equal(t, "'"+s, n)
-		require.Equal(t, s, unneutralise(n), "import undoes export")
-	}
-	for _, s := range []string{"Labour", "", "'quoted", "PP52"} {
-		require.Equal(t, s, neutralise(s))
-		require.Equal(t, s, unneutralise(s))
-	}
-}

@@ -157,29 +157,6 @@ func headerName(s string) string {
 	return strings.NewReplacer(" ", "_", "-", "_").Replace(s)
 }
 
-// formulaStart reports whether a spreadsheet could take s as a formula.
-func formulaStart(s string) bool {
-	return s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0]))
-}
-
-// neutralise makes a text cell safe to open in a spreadsheet: a value a
-// spreadsheet would evaluate as a formula gets a leading single quote.
-func neutralise(s string) string {
-	if formulaStart(s) {
-		return "'" + s
-	}
-	return s
-}
-
-// unneutralise undoes neutralise on import, so an exported file imports
-// unchanged.
-func unneutralise(s string) string {
-	if strings.HasPrefix(s, "'") && formulaStart(s[1:]) {
-		return s[1:]
-	}
-	return s
-}
-
 func formatBool(b bool) string {
 	if b {
 		return "yes"
