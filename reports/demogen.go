@@ -105,65 +105,23 @@ func GenerateComplaints(ctx context.Context, pool *pgxpool.Pool, n int, seed uin
 			"received_at", "received_at_has_time", "sender", "sender_normalized", "message", "description", "consent",
 			"opted_out", "tps_registered", "sender_identified", "opt_out_offered", "recipients_visible",
 			"dedupe_hash", "status", "priority", "closed_at", "created_at"}
-		people := make([][]any, 0, min(n, 100000))
+		// Copied in chunks, each chunk's triage results and complainants
+		// joined in before the next, so memory stays flat however many
+		// complaints are asked for.
+		const chunk = 50_000
+		people := make([][]any, 0, min(n, chunk))
+		results = make([][]any, 0, min(n, chunk))
 		i := 0
-		_, err = tx.CopyFrom(ctx, pgx.Identifier{"complaints"}, cols, pgx.CopyFromFunc(func() ([]any, error) {
-			if i >= n {
-				return nil, nil
+		for i < n {
+			end := min(i+chunk, n)
+			people, results = people[:0], results[:0]
+			if err := g.copyChunk(ctx, tx, &i, end, batch, announced, days, polling, res.ElectionID, engine, cols, &people, &results); err != nil {
+				return err
 			}
-			i++
-			c := g.complaint(announced, days, polling)
-			sourceID := fmt.Sprintf("%s-%d", batch, i)
-			var h [8]byte
-			binary.BigEndian.PutUint64(h[:], uint64(i))
-			sum := sha256.Sum256(append([]byte(sourceID), h[:]...))
-			if c.priority != nil {
-				// Triaged by the real engine; the generator's own guess
-				// only decides which complaints are still untriaged.
-				tc := triage.Complaint{Channel: c.channel, Party: c.partyText, ReceivedAt: triage.Date{Time: c.received},
-					Sender: c.sender, Message: c.message, Description: c.description, Consent: c.consent,
-					OptedOut: optBool(c.optedOut), TPSRegistered: optBool(c.tps), SenderIdentified: optBool(c.identified),
-					OptOutOffered: optBool(c.optOutOffered)}
-				if c.recipients != nil {
-					tc.RecipientsVisible = triage.Int(*c.recipients)
-				}
-				r := engine.Triage(&tc, nil)
-				c.priority = &r.Priority
-				results = append(results, []any{sourceID, r.RulebookVersion, r.RulebookHash, r.Channel, nonNil(r.Channels),
-					nonNil(r.Provisions), nonNil(r.Guidance), r.Score, r.Priority, nonNil(r.Actions), nonNil(r.Rationale)})
-			}
-			if c.person != nil {
-				people = append(people, []any{sourceID, c.person.Name, c.person.Email, c.person.Phone, c.person.Postcode})
-			}
-			return []any{g.reference(), "demo", sourceID, c.channel, c.partyID, c.partyText, res.ElectionID,
-				c.received, c.hasTime, c.sender, complaints.NormalizeSender(c.sender), c.message, c.description, c.consent,
-				c.optedOut, c.tps, c.identified, c.optOutOffered, c.recipients,
-				sum[:], c.status, c.priority, c.closedAt, c.submitted}, nil
-		}))
-		if err != nil {
-			return fmt.Errorf("copy demo complaints: %w", err)
-		}
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"demo_complainants"}, []string{"source_id", "name", "email", "phone", "postcode"}, pgx.CopyFromRows(people)); err != nil {
-			return err
-		}
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"demo_triage"}, []string{"source_id", "rulebook_version", "rulebook_hash",
-			"channel", "channels", "provisions", "guidance", "score", "priority", "actions", "rationale"}, pgx.CopyFromRows(results)); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO triage_results (complaint_id, rulebook_version, rulebook_hash, channel, channels,
-				provisions, guidance, score, priority, actions, rationale)
-			SELECT c.id, d.rulebook_version, d.rulebook_hash, d.channel, d.channels, d.provisions, d.guidance, d.score, d.priority, d.actions, d.rationale
-			FROM demo_triage d JOIN complaints c ON c.source = 'demo' AND c.source_id = d.source_id`); err != nil {
-			return err
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO complaint_reviews (complaint_id, outcome)
 			SELECT id, (ARRAY['no_breach', 'advice_given', 'party_contacted', 'referred_to_investigations'])[1 + id % 4]
 			FROM complaints WHERE source = 'demo' AND status = 'closed' AND starts_with(source_id, $1)`, batch+"-"); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO complainants (complaint_id, name, email, phone, postcode, may_contact)
-			SELECT c.id, d.name, d.email, d.phone, d.postcode, true
-			FROM demo_complainants d JOIN complaints c ON c.source = 'demo' AND c.source_id = d.source_id`); err != nil {
 			return err
 		}
 		res.Complaints = n
@@ -425,4 +383,72 @@ func (g *generator) complaint(announced time.Time, days int, polling time.Time) 
 		}
 	}
 	return c
+}
+
+// copyChunk copies complaints *i+1..end into complaints, with their triage
+// results and complainants, advancing *i.
+func (g *generator) copyChunk(ctx context.Context, tx pgx.Tx, i *int, end int, batch string, announced time.Time, days int,
+	polling time.Time, electionID int64, engine *triage.Engine, cols []string, people, results *[][]any) error {
+	// The chunk's rows get ids above every existing one, so the joins below
+	// read just them through the primary key.
+	var after int64
+	if err := tx.QueryRow(ctx, `SELECT coalesce(max(id), 0) FROM complaints`).Scan(&after); err != nil {
+		return err
+	}
+	_, err := tx.CopyFrom(ctx, pgx.Identifier{"complaints"}, cols, pgx.CopyFromFunc(func() ([]any, error) {
+		if *i >= end {
+			return nil, nil
+		}
+		*i++
+		c := g.complaint(announced, days, polling)
+		sourceID := fmt.Sprintf("%s-%d", batch, *i)
+		var h [8]byte
+		binary.BigEndian.PutUint64(h[:], uint64(*i))
+		sum := sha256.Sum256(append([]byte(sourceID), h[:]...))
+		if c.priority != nil {
+			// Triaged by the real engine; the generator's own guess
+			// only decides which complaints are still untriaged.
+			tc := triage.Complaint{Channel: c.channel, Party: c.partyText, ReceivedAt: triage.Date{Time: c.received},
+				Sender: c.sender, Message: c.message, Description: c.description, Consent: c.consent,
+				OptedOut: optBool(c.optedOut), TPSRegistered: optBool(c.tps), SenderIdentified: optBool(c.identified),
+				OptOutOffered: optBool(c.optOutOffered)}
+			if c.recipients != nil {
+				tc.RecipientsVisible = triage.Int(*c.recipients)
+			}
+			r := engine.Triage(&tc, nil)
+			c.priority = &r.Priority
+			*results = append(*results, []any{sourceID, r.RulebookVersion, r.RulebookHash, r.Channel, nonNil(r.Channels),
+				nonNil(r.Provisions), nonNil(r.Guidance), r.Score, r.Priority, nonNil(r.Actions), nonNil(r.Rationale)})
+		}
+		if c.person != nil {
+			*people = append(*people, []any{sourceID, c.person.Name, c.person.Email, c.person.Phone, c.person.Postcode})
+		}
+		return []any{g.reference(), "demo", sourceID, c.channel, c.partyID, c.partyText, electionID,
+			c.received, c.hasTime, c.sender, complaints.NormalizeSender(c.sender), c.message, c.description, c.consent,
+			c.optedOut, c.tps, c.identified, c.optOutOffered, c.recipients,
+			sum[:], c.status, c.priority, c.closedAt, c.submitted}, nil
+	}))
+	if err != nil {
+		return fmt.Errorf("copy demo complaints: %w", err)
+	}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"demo_complainants"}, []string{"source_id", "name", "email", "phone", "postcode"}, pgx.CopyFromRows(*people)); err != nil {
+		return err
+	}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"demo_triage"}, []string{"source_id", "rulebook_version", "rulebook_hash",
+		"channel", "channels", "provisions", "guidance", "score", "priority", "actions", "rationale"}, pgx.CopyFromRows(*results)); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO triage_results (complaint_id, rulebook_version, rulebook_hash, channel, channels,
+				provisions, guidance, score, priority, actions, rationale)
+			SELECT c.id, d.rulebook_version, d.rulebook_hash, d.channel, d.channels, d.provisions, d.guidance, d.score, d.priority, d.actions, d.rationale
+			FROM demo_triage d JOIN complaints c ON c.id > $1 AND c.source = 'demo' AND c.source_id = d.source_id`, after); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO complainants (complaint_id, name, email, phone, postcode, may_contact)
+			SELECT c.id, d.name, d.email, d.phone, d.postcode, true
+			FROM demo_complainants d JOIN complaints c ON c.id > $1 AND c.source = 'demo' AND c.source_id = d.source_id`, after); err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `TRUNCATE demo_triage, demo_complainants`)
+	return err
 }

@@ -81,21 +81,20 @@ WHERE sender_key = $1 AND complaint_id <> $2
 func senderClusterTx(ctx context.Context, tx pgx.Tx, in clusterInput, out *clusterOutcome) error {
 	// Serialise complaints about one sender so the first two always see
 	// each other and form the cluster together.
-	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('sender:' || $1, 0))`, in.SenderKey); err != nil {
-		return err
-	}
-	if _, err := tx.Exec(ctx, `
+	// The four statements go in one round trip (a pipelined batch, run in
+	// order, each seeing the ones before): a triage job's time is mostly
+	// round trips.
+	var others bool
+	b := &pgx.Batch{}
+	b.Queue(`SELECT pg_advisory_xact_lock(hashtextextended('sender:' || $1, 0))`, in.SenderKey)
+	b.Queue(`
 INSERT INTO complaint_senders (complaint_id, sender_key, received_at) VALUES ($1, $2, $3)
 ON CONFLICT (complaint_id) DO UPDATE SET sender_key = excluded.sender_key, received_at = excluded.received_at`,
-		in.ID, in.SenderKey, in.ReceivedAt); err != nil {
-		return err
-	}
-	if err := tx.QueryRow(ctx, sameSenderCount, in.SenderKey, in.ID, in.ReceivedAt).Scan(&out.SameSender7d); err != nil {
-		return err
-	}
-	var others bool
-	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM complaint_senders WHERE sender_key = $1 AND complaint_id <> $2)`,
-		in.SenderKey, in.ID).Scan(&others); err != nil {
+		in.ID, in.SenderKey, in.ReceivedAt)
+	b.Queue(sameSenderCount, in.SenderKey, in.ID, in.ReceivedAt).QueryRow(func(r pgx.Row) error { return r.Scan(&out.SameSender7d) })
+	b.Queue(`SELECT EXISTS (SELECT 1 FROM complaint_senders WHERE sender_key = $1 AND complaint_id <> $2)`,
+		in.SenderKey, in.ID).QueryRow(func(r pgx.Row) error { return r.Scan(&others) })
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return err
 	}
 	if !others {
@@ -183,42 +182,44 @@ func textClusterTx(ctx context.Context, tx pgx.Tx, in clusterInput, out *cluster
 	if len(set) == 0 {
 		return nil
 	}
-	var existing *int64
-	err := tx.QueryRow(ctx, `SELECT cluster_id FROM complaint_cluster_members WHERE complaint_id = $1 AND kind = 'text'`, in.ID).Scan(&existing)
-	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
-		return err
-	}
-	if existing != nil {
-		// Message text never changes, so neither does its text cluster.
-		var size int
-		if err := tx.QueryRow(ctx, `SELECT size FROM complaint_clusters WHERE id = $1`, *existing).Scan(&size); err != nil {
-			return err
-		}
-		out.TextClusterID, out.Size = existing, max(out.Size, size)
-		return nil
-	}
-	bandHashes := Bands(set)
-	sorted := slices.Clone(bandHashes)
-	slices.Sort(sorted)
-	if _, err := tx.Exec(ctx, lockBands, slices.Compact(sorted)); err != nil {
-		return err
-	}
-	rows, err := tx.Query(ctx, textCandidates, bandHashes, in.ID, in.ReceivedAt, TextWindow.String())
-	if err != nil {
-		return err
-	}
 	type candidate struct {
 		id      int64
 		message string
 		cluster *int64
 	}
-	cands, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (candidate, error) {
-		var c candidate
-		err := r.Scan(&c.id, &c.message, &c.cluster)
-		return c, err
+	// One round trip: the complaint's text cluster if it has one already,
+	// the locks on its bands, then the candidates sharing a band.
+	var existing *int64
+	var existingSize int
+	var cands []candidate
+	bandHashes := Bands(set)
+	sorted := slices.Clone(bandHashes)
+	slices.Sort(sorted)
+	b := &pgx.Batch{}
+	b.Queue(`SELECT m.cluster_id, k.size FROM complaint_cluster_members m JOIN complaint_clusters k ON k.id = m.cluster_id
+WHERE m.complaint_id = $1 AND m.kind = 'text'`, in.ID).QueryRow(func(r pgx.Row) error {
+		if err := r.Scan(&existing, &existingSize); err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			return err
+		}
+		return nil
 	})
-	if err != nil {
+	b.Queue(lockBands, slices.Compact(sorted))
+	b.Queue(textCandidates, bandHashes, in.ID, in.ReceivedAt, TextWindow.String()).Query(func(rows pgx.Rows) error {
+		var err error
+		cands, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (candidate, error) {
+			var c candidate
+			err := r.Scan(&c.id, &c.message, &c.cluster)
+			return c, err
+		})
 		return err
+	})
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return err
+	}
+	if existing != nil {
+		// Message text never changes, so neither does its text cluster.
+		out.TextClusterID, out.Size = existing, max(out.Size, existingSize)
+		return nil
 	}
 	var best *candidate
 	bestSim := 0.0
@@ -236,18 +237,37 @@ func textClusterTx(ctx context.Context, tx pgx.Tx, in clusterInput, out *cluster
 			best, bestSim = &cands[i], sim
 		}
 	}
-	if _, err := tx.Exec(ctx, `
+	const insertBands = `
 INSERT INTO complaint_text_bands (band, complaint_id, received_at)
-SELECT unnest($1::bigint[]), $2, $3 ON CONFLICT DO NOTHING`, bandHashes, in.ID, in.ReceivedAt); err != nil {
+SELECT unnest($1::bigint[]), $2, $3 ON CONFLICT DO NOTHING`
+	if best == nil {
+		_, err := tx.Exec(ctx, insertBands, bandHashes, in.ID, in.ReceivedAt)
 		return err
 	}
-	if best == nil {
-		return nil
-	}
-	id := int64(0)
+	var id int64
+	var size int
 	if best.cluster != nil {
+		// Joining a cluster adds one member: counting all of them again
+		// would cost as much as the cluster is large, for every complaint
+		// of a campaign. The row lock orders concurrent joiners; a repeat
+		// run adds nothing.
 		id = *best.cluster
+		b := &pgx.Batch{}
+		b.Queue(insertBands, bandHashes, in.ID, in.ReceivedAt)
+		b.Queue(`
+WITH m AS (
+    INSERT INTO complaint_cluster_members (cluster_id, complaint_id, kind, similarity) VALUES ($1, $2, 'text', $3)
+    ON CONFLICT DO NOTHING RETURNING 1)
+UPDATE complaint_clusters SET size = size + (SELECT count(*) FROM m), first_seen = least(first_seen, $4),
+    last_seen = greatest(last_seen, $4), updated_at = now()
+WHERE id = $1 RETURNING size`, id, in.ID, bestSim, in.ReceivedAt).QueryRow(func(r pgx.Row) error { return r.Scan(&size) })
+		if err := tx.SendBatch(ctx, b).Close(); err != nil {
+			return err
+		}
 	} else {
+		if _, err := tx.Exec(ctx, insertBands, bandHashes, in.ID, in.ReceivedAt); err != nil {
+			return err
+		}
 		// Another complaint sharing a band with best but not with this one
 		// may be starting the same cluster now: the conflict makes this
 		// transaction wait for it and then join its cluster.
@@ -259,31 +279,14 @@ RETURNING id`, fmt.Sprintf("text:%d", best.id), label, in.ReceivedAt).Scan(&id);
 			return err
 		}
 		if _, err := tx.Exec(ctx, `
-INSERT INTO complaint_cluster_members (cluster_id, complaint_id, kind, similarity) VALUES ($1, $2, 'text', 1)
-ON CONFLICT DO NOTHING`, id, best.id); err != nil {
+INSERT INTO complaint_cluster_members (cluster_id, complaint_id, kind, similarity) VALUES ($1, $2, 'text', 1), ($1, $3, 'text', $4)
+ON CONFLICT DO NOTHING`, id, best.id, in.ID, bestSim); err != nil {
 			return err
 		}
-	}
-	tag, err := tx.Exec(ctx, `
-INSERT INTO complaint_cluster_members (cluster_id, complaint_id, kind, similarity) VALUES ($1, $2, 'text', $3)
-ON CONFLICT DO NOTHING`, id, in.ID, bestSim)
-	if err != nil {
-		return err
-	}
-	var size int
-	if best.cluster != nil && tag.RowsAffected() == 1 {
-		// Joining a cluster adds one member: counting all of them again
-		// would cost as much as the cluster is large, for every complaint
-		// of a campaign. The row lock orders concurrent joiners.
-		err = tx.QueryRow(ctx, `
-UPDATE complaint_clusters SET size = size + 1, first_seen = least(first_seen, $2),
-    last_seen = greatest(last_seen, $2), updated_at = now()
-WHERE id = $1 RETURNING size`, id, in.ReceivedAt).Scan(&size)
-	} else {
-		size, err = refreshClusterTx(ctx, tx, id)
-	}
-	if err != nil {
-		return err
+		var err error
+		if size, err = refreshClusterTx(ctx, tx, id); err != nil {
+			return err
+		}
 	}
 	out.TextClusterID, out.Size = &id, max(out.Size, size)
 	return nil
