@@ -27,13 +27,14 @@ test: build
 	if [ -n "$$started" ]; then ./$(BIN) db stop >/dev/null 2>&1 || true; fi; \
 	exit $$status
 
-## bench: the performance figures the issues ask for, printed.
+## bench: the performance figures the issues ask for, printed. One package at a time
+## (-p 1) so benchmarks never share the machine with each other.
 bench: build
 	@set -e; started=; \
 	if [ -z "$$TEST_DATABASE_URL$$DATABASE_URL" ]; then \
 	  if ! ./$(BIN) db status >/dev/null 2>&1; then ./$(BIN) db start >/dev/null; started=1; fi; \
 	fi; \
-	status=0; $(GO) test -run '^$$' -bench . -benchtime 1x -count 1 -timeout 30m ./... || status=$$?; \
+	status=0; $(GO) test -p 1 -run '^$$' -bench . -benchtime 1x -count 1 -timeout 60m ./... || status=$$?; \
 	if [ -n "$$started" ]; then ./$(BIN) db stop >/dev/null 2>&1 || true; fi; \
 	exit $$status
 

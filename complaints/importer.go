@@ -60,7 +60,9 @@ func ReadImportFile(name string, data []byte) ([]string, [][]string, error) {
 	isXLSX := strings.HasSuffix(lower, ".xlsx") || (!strings.HasSuffix(lower, ".csv") && bytes.HasPrefix(data, []byte("PK\x03\x04")))
 	var all [][]string
 	if isXLSX {
-		f, err := excelize.OpenReader(bytes.NewReader(data))
+		// Limits on the unzipped size keep a small "zip bomb" upload from
+		// taking the server's memory.
+		f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: 256 << 20, UnzipXMLSizeLimit: 64 << 20})
 		if err != nil {
 			return nil, nil, apperr.Wrap(apperr.Invalid, err, "The file is not a readable XLSX workbook.")
 		}

@@ -81,9 +81,11 @@ type ackWorker struct {
 	set    JobSettings
 }
 
-// Work sends the email once: the row is locked, the send happens, and
-// acknowledged_at is set in the same transaction; a job that finds it set
-// does nothing. The Message-ID is fixed per complaint, so if a commit is
+// Work sends the email once: the complainant row is locked, the send
+// happens, and acknowledged_at is set in the same transaction; a job that
+// finds it set does nothing. The lock is on the complainant, not the
+// complaint, so a slow mail server never holds up triage or staff work on
+// the complaint itself. The Message-ID is fixed per complaint, so if a commit is
 // lost after a send, the repeat is recognisable as the same message.
 func (w *ackWorker) Work(ctx context.Context, job *river.Job[AcknowledgeArgs]) error {
 	tx, err := w.svc.pool.Begin(ctx)
@@ -94,9 +96,9 @@ func (w *ackWorker) Work(ctx context.Context, job *river.Job[AcknowledgeArgs]) e
 	var ref, lang, email string
 	var acked *time.Time
 	err = tx.QueryRow(ctx, `
-SELECT c.reference, c.lang, c.acknowledged_at, coalesce(p.email, '')
-FROM complaints c LEFT JOIN complainants p ON p.complaint_id = c.id
-WHERE c.id = $1 FOR UPDATE OF c`, job.Args.ComplaintID).Scan(&ref, &lang, &acked, &email)
+SELECT c.reference, c.lang, c.acknowledged_at, p.email
+FROM complaints c JOIN complainants p ON p.complaint_id = c.id
+WHERE c.id = $1 FOR UPDATE OF p`, job.Args.ComplaintID).Scan(&ref, &lang, &acked, &email)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil
 	}

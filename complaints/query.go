@@ -252,14 +252,23 @@ func (s *Service) Get(ctx context.Context, ref string, complainant bool) (*Detai
 // EvidenceFile returns one evidence file of the complaint ref.
 func (s *Service) EvidenceFile(ctx context.Context, ref string, id int64) (*Evidence, error) {
 	var e Evidence
-	err := s.pool.QueryRow(ctx, `
+	// Evidence often shows the complainant's own number or address, so each
+	// download is audited like a view of their details.
+	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, `
 SELECT v.filename, v.content_type, v.data FROM complaint_evidence v JOIN complaints c ON c.id = v.complaint_id
 WHERE c.reference = $1 AND v.id = $2`, NormalizeReference(ref), id).Scan(&e.Filename, &e.ContentType, &e.Data)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, apperr.New(apperr.NotFound, "There is no such evidence file for this complaint.")
-	}
+		if errors.Is(err, pgx.ErrNoRows) {
+			return apperr.New(apperr.NotFound, "There is no such evidence file for this complaint.")
+		}
+		if err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, "complaint.evidence_download", "complaint", NormalizeReference(ref),
+			audit.Change{After: map[string]any{"evidence_id": id}})
+	})
 	if err != nil {
-		return nil, unavailable(err)
+		return nil, err
 	}
 	return &e, nil
 }

@@ -60,8 +60,10 @@ func NormalizeSender(v string) string {
 }
 
 // dedupeHash identifies "the same complaint again": the same sender and
-// message from the same complainant (or from an anonymous one).
-func (s *Submission) dedupeHash() []byte {
+// message from the same complainant. Without complainant details, "the same
+// person" is the same network address (anon), so strangers reporting one
+// mass text are never merged into a single complaint.
+func (s *Submission) dedupeHash(anon string) []byte {
 	h := sha256.New()
 	msg := strings.ToLower(strings.Join(strings.Fields(s.Message+" "+s.Description), " "))
 	h.Write([]byte(NormalizeSender(s.Sender)))
@@ -74,6 +76,10 @@ func (s *Submission) dedupeHash() []byte {
 		h.Write([]byte(strings.ToLower(c.Phone)))
 		h.Write([]byte{0})
 		h.Write([]byte(strings.ToLower(c.Name)))
+	}
+	if c := s.Complainant; c == nil || c.Email+c.Phone+c.Name == "" {
+		h.Write([]byte{1})
+		h.Write([]byte(anon))
 	}
 	return h.Sum(nil)
 }

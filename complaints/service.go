@@ -184,7 +184,7 @@ func (s *Service) storeTx(ctx context.Context, tx pgx.Tx, sub *Submission, meta 
 // pipelined batch; with batchAudit the audit row rides with the insert
 // too (the caller must retry without it on errRetrySlow).
 func (s *Service) storeTxMode(ctx context.Context, tx pgx.Tx, sub *Submission, meta Meta, ack, batchAudit bool) (Receipt, bool, error) {
-	hash := sub.dedupeHash()
+	hash := sub.dedupeHash(meta.IP)
 	var (
 		rc         Receipt
 		repeated   bool

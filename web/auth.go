@@ -227,10 +227,18 @@ func clientIP(r *http.Request) string {
 	return host
 }
 
-// safeNext keeps post-sign-in redirects on this site.
+// safeNext keeps post-sign-in redirects on this site: a path on this
+// host and nothing else. Browsers drop tabs and newlines and treat "\" as
+// "/", so "/\t/evil.example" would otherwise leave the site.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		return "/staff/"
+	const home = "/staff/"
+	if strings.ContainsFunc(next, func(r rune) bool { return r < 0x20 || r == 0x7f || r == '\\' }) {
+		return home
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil ||
+		!strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
+		return home
 	}
 	return next
 }

@@ -2,7 +2,9 @@ package web
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -47,7 +49,7 @@ func (s *Server) mountComplaints(r, api, st *mux.Router) {
 
 	st.Handle("/complaints", s.allowFunc(anyStaff, s.handleComplaintsList)).Methods(http.MethodGet)
 	st.Handle("/complaints/{reference:CW-[A-Z0-9]{4}-[A-Z0-9]{4}}", s.allowFunc(anyStaff, s.handleComplaintPage)).Methods(http.MethodGet)
-	st.Handle("/complaints/{reference:CW-[A-Z0-9]{4}-[A-Z0-9]{4}}/evidence/{id:[0-9]+}", s.allowFunc(anyStaff, s.handleComplaintEvidence)).Methods(http.MethodGet)
+	st.Handle("/complaints/{reference:CW-[A-Z0-9]{4}-[A-Z0-9]{4}}/evidence/{id:[0-9]+}", s.allowFunc(complaintDetailRoles, s.handleComplaintEvidence)).Methods(http.MethodGet)
 }
 
 // publicAPIWrite marks the one state-changing API call that anybody may
@@ -347,6 +349,9 @@ func (s *Server) handleCreateComplaintAPI(w http.ResponseWriter, r *http.Request
 	if userFrom(ctx) == nil {
 		ctx = audit.WithActor(ctx, audit.Actor{Label: "public", RequestID: requestIDFrom(ctx)})
 	}
+	if key != "" {
+		key = scopedIdempotencyKey(r, key)
+	}
 	rc, err := s.complaints.Submit(ctx, sub, complaints.Meta{IP: clientIP(r), UserAgent: r.UserAgent(), IdempotencyKey: key})
 	if err != nil {
 		s.Error(w, r, err)
@@ -446,4 +451,17 @@ func (s *Server) handleGetComplaintAPI(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, d)
+}
+
+// scopedIdempotencyKey ties a client's Idempotency-Key to that client (the
+// staff user, or else the network address), so one caller reusing another's
+// key can neither suppress a new complaint nor learn someone else's
+// reference. It is stored hashed: the address is not kept.
+func scopedIdempotencyKey(r *http.Request, key string) string {
+	who := "ip:" + clientIP(r)
+	if u := userFrom(r.Context()); u != nil {
+		who = "staff:" + strconv.FormatInt(u.ID, 10)
+	}
+	sum := sha256.Sum256([]byte(who + "\x00" + key))
+	return "api:" + hex.EncodeToString(sum[:])
 }

@@ -354,17 +354,24 @@ func TestStaffComplaintsAPIAndPages(t *testing.T) {
 	require.NoError(t, env.Pool.QueryRow(context.Background(), `SELECT count(*) FROM audit_log WHERE action = 'complaint.view_complainant' AND object_id = $1`, ref).Scan(&views))
 	require.Equal(t, 2, views) // the API view above and this page
 
-	// Evidence downloads are attachments, never rendered.
+	// Evidence downloads are for those who may see the complainant's
+	// details, audited, and attachments, never rendered.
 	var evID int64
 	require.NoError(t, env.Pool.QueryRow(context.Background(), `SELECT v.id FROM complaint_evidence v JOIN complaints c ON c.id = v.complaint_id WHERE c.reference = $1`, ref).Scan(&evID))
 	res = analyst.Get(fmt.Sprintf("/staff/complaints/%s/evidence/%d", ref, evID))
+	res.Body.Close()
+	require.Equal(t, http.StatusForbidden, res.StatusCode)
+	res = triage.Get(fmt.Sprintf("/staff/complaints/%s/evidence/%d", ref, evID))
 	data := webtest.ReadBody(res)
 	require.Equal(t, http.StatusOK, res.StatusCode)
 	require.Equal(t, "plain text evidence", data)
 	require.True(t, strings.HasPrefix(res.Header.Get("Content-Disposition"), "attachment;"), res.Header.Get("Content-Disposition"))
 	require.Equal(t, "nosniff", res.Header.Get("X-Content-Type-Options"))
 	require.Equal(t, "application/octet-stream", res.Header.Get("Content-Type"))
-	res = analyst.Get(fmt.Sprintf("/staff/complaints/%s/evidence/%d", "CW-2222-2222", evID))
+	var downloads int
+	require.NoError(t, env.Pool.QueryRow(context.Background(), `SELECT count(*) FROM audit_log WHERE action = 'complaint.evidence_download' AND object_id = $1`, ref).Scan(&downloads))
+	require.Equal(t, 1, downloads)
+	res = triage.Get(fmt.Sprintf("/staff/complaints/%s/evidence/%d", "CW-2222-2222", evID))
 	res.Body.Close()
 	require.Equal(t, http.StatusNotFound, res.StatusCode)
 }

@@ -968,6 +968,10 @@ func (s *Server) handleEvidenceUpload(w http.ResponseWriter, r *http.Request) {
 		return
 	default:
 		defer file.Close()
+		if ok, wait := s.uploadRate.allow(clientIP(r), time.Now()); !ok {
+			s.complaintTooMany(w, r, lang, wait)
+			return
+		}
 		data, err := io.ReadAll(io.LimitReader(file, complaints.MaxEvidenceBytes+1))
 		if err != nil {
 			fail("unreadable")

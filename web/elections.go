@@ -11,23 +11,16 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
-	"github.com/campaignwatch/campaignwatch/internal/mail"
 	"github.com/campaignwatch/campaignwatch/outreach"
 )
 
 // mountOutreach adds the election and letter pages and API.
 func (s *Server) mountOutreach(api, st *mux.Router) {
-	if s.outreach == nil && s.pool != nil {
-		var sender mail.Sender
-		if m, err := mail.New(s.cfg.SMTPURL, s.cfg.OutboxDir()); err == nil {
-			sender = m
-		}
-		svc, err := outreach.NewService(s.pool, outreach.Settings{MailFrom: s.cfg.MailFrom}, sender)
-		if err != nil {
-			s.log.Error("outreach", "err", err)
-			return
-		}
-		s.outreach = svc
+	// Without the service (a test server for another feature) the pages
+	// are left out rather than run on default settings: a default would
+	// silently drop FOUR_EYES and the letter settings.
+	if s.outreach == nil {
+		return
 	}
 	api.Handle("/elections", s.allowFunc(adminAndPolTeam, s.handleAPICallElection)).Methods(http.MethodPost)
 	api.Handle("/elections", s.allowFunc(anyStaff, s.handleAPIElections)).Methods(http.MethodGet)
@@ -240,6 +233,12 @@ func (s *Server) handleBatchAction(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleResend(w http.ResponseWriter, r *http.Request) {
 	id := pathID(r, "id")
+	// ResendFailed reads 0 as "every election"; a page about one election
+	// must never reach that.
+	if id <= 0 {
+		s.Error(w, r, apperr.New(apperr.NotFound, "There is no such election."))
+		return
+	}
 	letter, _ := strconv.ParseInt(r.PostFormValue("letter_id"), 10, 64)
 	n, err := s.outreach.ResendFailed(r.Context(), id, letter)
 	if err != nil {

@@ -2,7 +2,9 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -69,4 +71,50 @@ func TestElectionAPIAndPages(t *testing.T) {
 	code, body = post("/api/v1/letters/"+ref+"/bounce", `{"reason":"550 unknown"}`)
 	require.Equal(t, 200, code, body)
 	require.Contains(t, body, `"state":"bounced"`)
+}
+
+// TestFourEyesHoldsBatchesUntilAnotherUserReleases runs the real server
+// wiring with FOUR_EYES=true: the web pages must honour the setting, not
+// just the service.
+func TestFourEyesHoldsBatchesUntilAnotherUserReleases(t *testing.T) {
+	t.Parallel()
+	e := webtest.New(t, webtest.Options{Env: map[string]string{"FOUR_EYES": "true", "LETTER_REFERENCE_PATTERN": "FE/{year}/{seq:03}"}})
+	ctx := audit.WithActor(context.Background(), audit.Actor{Label: "test"})
+	_, err := demo.Load(ctx, e.Pool, e.Staff)
+	require.NoError(t, err)
+	svc, err := outreach.NewService(e.Pool, outreach.Settings{}, nil)
+	require.NoError(t, err)
+	_, err = svc.Seed(ctx)
+	require.NoError(t, err)
+
+	caller, other := e.SignedIn(staff.RolePoliticalTeam), e.SignedIn(staff.RolePoliticalTeam)
+	res := caller.PostForm("/staff/elections", url.Values{"name": {"Senedd 2099"}, "type": {"senedd"}, "polling_day": {"2099-05-07"}})
+	require.Equal(t, http.StatusSeeOther, res.StatusCode, webtest.ReadBody(res))
+	res.Body.Close()
+	var electionID, batchID int64
+	var state string
+	require.NoError(t, e.Pool.QueryRow(ctx, `SELECT election_id, id, state FROM letter_batches ORDER BY id DESC LIMIT 1`).Scan(&electionID, &batchID, &state))
+	require.Equal(t, "held", state, "four-eyes holds every new batch")
+	var ref string
+	require.NoError(t, e.Pool.QueryRow(ctx, `SELECT reference FROM letters WHERE batch_id = $1 ORDER BY id LIMIT 1`, batchID).Scan(&ref))
+	require.True(t, strings.HasPrefix(ref, "FE/"), "LETTER_REFERENCE_PATTERN is honoured: %s", ref)
+
+	release := fmt.Sprintf("/staff/elections/%d/batches/%d/release", electionID, batchID)
+	res = caller.PostForm(release, url.Values{})
+	body := webtest.ReadBody(res)
+	require.Equal(t, http.StatusForbidden, res.StatusCode, body)
+	require.Contains(t, body, "someone other than the person who created")
+	require.NoError(t, e.Pool.QueryRow(ctx, `SELECT state FROM letter_batches WHERE id = $1`, batchID).Scan(&state))
+	require.Equal(t, "held", state)
+
+	res = other.PostForm(release, url.Values{})
+	res.Body.Close()
+	require.Equal(t, http.StatusSeeOther, res.StatusCode)
+	require.NoError(t, e.Pool.QueryRow(ctx, `SELECT state FROM letter_batches WHERE id = $1`, batchID).Scan(&state))
+	require.Equal(t, "released", state)
+
+	// Resending "failed letters of election 0" must not mean "of every election".
+	res = other.PostForm("/staff/elections/0/resend", url.Values{})
+	res.Body.Close()
+	require.Equal(t, http.StatusNotFound, res.StatusCode)
 }

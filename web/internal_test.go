@@ -43,3 +43,21 @@ func TestPanicBecomes500WithRequestID(t *testing.T) {
 	require.Contains(t, logs.String(), id)
 	require.NotContains(t, logs.String(), "person@example.org", "query strings are never logged")
 }
+
+func TestSafeNextStaysOnThisSite(t *testing.T) {
+	for next, want := range map[string]string{
+		"/staff/complaints?x=1": "/staff/complaints?x=1",
+		"":                      "/staff/",
+		"//evil.example":        "/staff/",
+		"/\\evil.example":       "/staff/",
+		"/\t/evil.example":      "/staff/",
+		"/\n/evil.example":      "/staff/",
+		"https://evil.example":  "/staff/",
+		"staff":                 "/staff/",
+		"/%09/evil.example":     "/%09/evil.example", // still a path here: the browser does not decode it into a tab
+	} {
+		if got := safeNext(next); got != want {
+			t.Errorf("safeNext(%q) = %q, want %q", next, got, want)
+		}
+	}
+}

@@ -60,6 +60,9 @@ type Server struct {
 	// complaintRate limits complaint submissions per IP address; the form
 	// and the API share it (see complaintLimiter).
 	complaintRate *ipLimiter
+	// uploadRate limits evidence uploads per IP address: room for a full
+	// set of files for every complaint the submission limit allows.
+	uploadRate *ipLimiter
 	// parties is the party registry (set up by registerPartyRoutes).
 	parties *parties.Store
 	// triage is the triage queue and panel (set up by registerTriageRoutes).
@@ -94,6 +97,7 @@ func New(d Deps) (*Server, error) {
 	s.outreach = d.Outreach
 	s.rulebook = d.Rulebook
 	s.complaintRate = newIPLimiter(d.Config.ComplaintRate, d.Config.ComplaintBurst)
+	s.uploadRate = newIPLimiter(d.Config.ComplaintRate*complaints.MaxEvidenceFiles, d.Config.ComplaintBurst*complaints.MaxEvidenceFiles)
 	var err error
 	if s.assets, err = newAssetSet(); err != nil {
 		return nil, err

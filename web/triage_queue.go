@@ -22,8 +22,15 @@ var triageRoles = []staff.Role{staff.RoleAdmin, staff.RoleTriageOfficer}
 // registerTriageRoutes mounts the triage queue, the triage panel, the
 // cluster pages and the alerts page under st (the /staff subrouter).
 func (s *Server) registerTriageRoutes(st *mux.Router) {
+	// Overrides are checked against the rulebook in force (RULEBOOK), not
+	// the embedded default, so officers choose from the provisions the
+	// triage itself uses.
+	rb := s.rulebook
+	if rb == nil {
+		rb, _ = triage.DefaultRulebook()
+	}
 	var known func(string) bool
-	if rb, err := triage.DefaultRulebook(); err == nil {
+	if rb != nil {
 		ids := map[string]bool{}
 		for _, p := range rb.Provisions {
 			ids[p.ID] = true

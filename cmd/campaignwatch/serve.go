@@ -66,7 +66,7 @@ func serve(ctx context.Context, e *env, migrate, withHTTP bool) error {
 			return err
 		}
 		w, err := web.New(web.Deps{Config: a.cfg, Pool: a.pool, Staff: a.staff, Jobs: client, Metrics: a.metrics, Logger: a.log,
-			Complaints: complaints.NewService(a.pool, client), Reports: rs, Rulebook: a.rulebook})
+			Complaints: complaints.NewService(a.pool, client), Reports: rs, Rulebook: a.rulebook, Outreach: a.outreach})
 		if err != nil {
 			return err
 		}

@@ -127,7 +127,7 @@ SELECT coalesce(p.name, 'Party not identified'), coalesce(t.channel, c.channel),
 FROM complaints c
 LEFT JOIN parties p ON p.id = c.party_id
 LEFT JOIN triage_results t ON t.complaint_id = c.id AND t.is_current
-WHERE c.election_id = $1 AND c.created_at > $2::timestamptz - interval '24 hours' AND c.created_at <= $2
+WHERE c.election_id = $1 AND c.duplicate_of_id IS NULL AND c.created_at > $2::timestamptz - interval '24 hours' AND c.created_at <= $2
 GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2`, electionID, now)
 	if err != nil {
 		return "", err
@@ -181,10 +181,10 @@ ORDER BY c.received_at DESC LIMIT 26`, electionID)
 	}
 	for i, u := range urg {
 		if i == 25 {
-			fmt.Fprintf(&b, "… and more: %s/staff/triage?priority=urgent&election=%d\n", set.BaseURL, electionID)
+			fmt.Fprintf(&b, "… and more: %s/staff/complaints?priority=urgent&election=%d\n", set.BaseURL, electionID)
 			break
 		}
-		fmt.Fprintf(&b, "- %s (%s, %s): %s/staff/triage/%s\n", u.ref, u.party, ChannelLabel(u.channel), set.BaseURL, u.ref)
+		fmt.Fprintf(&b, "- %s (%s, %s): %s/staff/complaints/%s\n", u.ref, u.party, ChannelLabel(u.channel), set.BaseURL, u.ref)
 	}
 
 	rows, err = tx.Query(ctx, `
@@ -214,6 +214,6 @@ WHERE a.election_id = $1 AND a.status = 'open' ORDER BY a.created_at DESC`, elec
 		fmt.Fprintf(&b, "- %s, %s: %d complaints in 24 hours (raised %s)\n", a.party, ChannelLabel(a.channel), a.n,
 			a.at.In(london).Format("2 Jan 15:04"))
 	}
-	fmt.Fprintf(&b, "\nTriage queue: %s/staff/triage?election=%d\nAlerts: %s/staff/alerts\n", set.BaseURL, electionID, set.BaseURL)
+	fmt.Fprintf(&b, "\nComplaints: %s/staff/complaints?election=%d\nAlerts: %s/staff/alerts\n", set.BaseURL, electionID, set.BaseURL)
 	return b.String(), nil
 }

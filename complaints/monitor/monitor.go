@@ -66,7 +66,8 @@ type Alert struct {
 // surges finds, for every active election, party and channel, the
 // complaints of the last 24 hours and the daily mean of the seven days
 // before, keeping those over both thresholds. The channel is the triage
-// engine's when the complaint has been triaged, else the one stated.
+// engine's when the complaint has been triaged, else the one stated. A
+// complaint linked as a repeat of another is not counted again.
 const surges = `
 WITH active AS (
     SELECT id FROM elections
@@ -77,7 +78,7 @@ WITH active AS (
         count(*) FILTER (WHERE c.received_at <= $1::timestamptz - interval '24 hours') AS prior
     FROM complaints c
     LEFT JOIN triage_results t ON t.complaint_id = c.id AND t.is_current
-    WHERE c.election_id IN (SELECT id FROM active) AND c.party_id IS NOT NULL
+    WHERE c.election_id IN (SELECT id FROM active) AND c.party_id IS NOT NULL AND c.duplicate_of_id IS NULL
       AND c.received_at > $1::timestamptz - interval '8 days' AND c.received_at <= $1::timestamptz
     GROUP BY 1, 2, 3
 )
@@ -195,7 +196,7 @@ func alertEmail(a Alert, set Settings) (subject, body string) {
 	fmt.Fprintf(&b, "Alert rule: at least %d complaints and at least %g times the daily average.\n\n", set.AlertMin, set.AlertFactor)
 	fmt.Fprintf(&b, "No other alert will be sent for this party and channel for %s.\n\n", humanDuration(set.AlertCooldown))
 	fmt.Fprintf(&b, "See the alert: %s/staff/alerts\n", set.BaseURL)
-	fmt.Fprintf(&b, "See the complaints: %s/staff/triage?party=%d&channel=%s\n", set.BaseURL, a.PartyID, a.Channel)
+	fmt.Fprintf(&b, "See the complaints: %s/staff/complaints?party=%d&channel=%s\n", set.BaseURL, a.PartyID, a.Channel)
 	return subject, b.String()
 }
 

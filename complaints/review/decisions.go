@@ -275,5 +275,9 @@ func checkRefs(refs []string) ([]string, error) {
 	if len(out) > MaxBulk {
 		return nil, apperr.Fields(apperr.FieldError{Field: "refs", Code: "too_many", Message: "Select 500 complaints or fewer at a time"})
 	}
+	// Rows are locked in this order: one order for every caller means two
+	// overlapping bulk actions queue behind each other instead of
+	// deadlocking.
+	slices.Sort(out)
 	return out, nil
 }

@@ -25,10 +25,12 @@ import (
 	"github.com/campaignwatch/campaignwatch/complaints"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
 	"github.com/campaignwatch/campaignwatch/internal/config"
+	"github.com/campaignwatch/campaignwatch/internal/mail"
 	"github.com/campaignwatch/campaignwatch/internal/metrics"
 	"github.com/campaignwatch/campaignwatch/internal/staff"
 	"github.com/campaignwatch/campaignwatch/internal/testdb"
 	"github.com/campaignwatch/campaignwatch/jobs"
+	"github.com/campaignwatch/campaignwatch/outreach"
 	"github.com/campaignwatch/campaignwatch/reports"
 	"github.com/campaignwatch/campaignwatch/web"
 )
@@ -108,6 +110,17 @@ func New(t testing.TB, opts Options) *Env {
 	}
 	e.Reports = reports.NewService(pool, e.Jobs, reportSet)
 	deps.Reports = e.Reports
+	outreachSet, err := outreach.SettingsFromEnv(func(k string) string { return vars[k] }, cfg)
+	if err != nil {
+		t.Fatalf("outreach settings: %v", err)
+	}
+	mailer, err := mail.New(cfg.SMTPURL, cfg.OutboxDir())
+	if err != nil {
+		t.Fatalf("mail: %v", err)
+	}
+	if deps.Outreach, err = outreach.NewService(pool, outreachSet, mailer); err != nil {
+		t.Fatalf("outreach: %v", err)
+	}
 	if opts.WithRiverUI {
 		deps.Jobs = e.Jobs
 	}
