@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"math/big"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -308,6 +309,16 @@ func (s *Server) complaintStep(step string) http.HandlerFunc {
 				errs = []apperr.FieldError{{Field: firstField(step), Message: translate(lang, "err.draft_too_large")}}
 			}
 			status = http.StatusUnprocessableEntity
+		} else if q := r.URL.Query(); q.Get("problem") == "1" {
+			// Sending found a problem with this step's answers: show it
+			// here, in the error summary, as if the step had been posted.
+			errs = validateStep(lang, step, d, time.Now())
+			if f := q.Get("field"); len(errs) == 0 && stepOfField[f] == step {
+				errs = []apperr.FieldError{{Field: f, Code: q.Get("code"), Message: fieldMessage(lang, f, q.Get("code"), translate(lang, "err.invalid"))}}
+			}
+			if len(errs) > 0 {
+				status = http.StatusUnprocessableEntity
+			}
 		}
 		var parties []partyChoice
 		if step == stepParty {
@@ -795,7 +806,7 @@ func (s *Server) handleComplaintSend(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, step := range d.steps() {
 		if errs := validateStep(lang, step, d, time.Now()); len(errs) > 0 {
-			http.Redirect(w, r, stepPath(step)+"?change=1", http.StatusSeeOther)
+			http.Redirect(w, r, stepPath(step)+"?change=1&problem=1", http.StatusSeeOther)
 			return
 		}
 	}
@@ -828,7 +839,8 @@ func (s *Server) handleComplaintSend(w http.ResponseWriter, r *http.Request) {
 		// is answered.
 		for _, fe := range apperr.FieldsOf(err) {
 			if st, ok := stepOfField[elementID(fe.Field)]; ok {
-				http.Redirect(w, r, stepPath(st)+"?change=1", http.StatusSeeOther)
+				q := url.Values{"change": {"1"}, "problem": {"1"}, "field": {elementID(fe.Field)}, "code": {fe.Code}}
+				http.Redirect(w, r, stepPath(st)+"?"+q.Encode(), http.StatusSeeOther)
 				return
 			}
 		}

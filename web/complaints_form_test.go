@@ -400,3 +400,27 @@ func TestDraftCookieIsSealed(t *testing.T) {
 	require.Equal(t, http.StatusSeeOther, res.StatusCode)
 	require.Equal(t, "/complaints/new", res.Header.Get("Location"))
 }
+
+// TestComplaintFormProblemFoundAtSendIsShownOnItsStep covers an answer that
+// was fine when given but not when sent (the party left the registry in
+// between): the person lands on that step with the error summary, not on a
+// silent page.
+func TestComplaintFormProblemFoundAtSendIsShownOnItsStep(t *testing.T) {
+	t.Parallel()
+	env := webtest.New(t, webtest.Options{})
+	partyID := addParty(t, env, "Short-lived Party")
+	w := newFormWalker(t, env)
+	w.walkToCheck(partyID, "Vote for us")
+	_, err := env.Pool.Exec(context.Background(), `DELETE FROM parties WHERE id = $1`, partyID)
+	require.NoError(t, err)
+
+	status, loc, body := w.post("/complaints/new/check", url.Values{})
+	require.Equal(t, http.StatusSeeOther, status, body)
+	require.True(t, strings.HasPrefix(loc, "/complaints/new/party?"), loc)
+	require.Contains(t, loc, "problem=1")
+	status, body = w.get(loc)
+	require.Equal(t, http.StatusUnprocessableEntity, status)
+	require.Contains(t, body, "There is a problem")
+	require.Contains(t, body, `href="#party"`)
+	require.Zero(t, countComplaints(t, env))
+}
