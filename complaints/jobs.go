@@ -25,8 +25,13 @@ type TriageArgs struct {
 func (TriageArgs) Kind() string { return "complaint_triage" }
 
 // InsertOpts keeps one triage job per complaint.
+//
+// Triage jobs run at priority 2: a triage job claims a whole batch of
+// waiting complaints, so under a surge most of them find their work done and
+// the queue can hold many cheap jobs; monitoring and other default-queue
+// jobs (priority 1) must not wait behind them.
 func (TriageArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{Queue: jobs.QueueDefault, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+	return river.InsertOpts{Queue: jobs.QueueDefault, Priority: 2, UniqueOpts: river.UniqueOpts{ByArgs: true}}
 }
 
 // AcknowledgeArgs sends the complainant the "we have your complaint" email.

@@ -86,7 +86,7 @@ func senderClusterTx(ctx context.Context, tx pgx.Tx, in clusterInput, out *clust
 	// round trips.
 	var others bool
 	b := &pgx.Batch{}
-	b.Queue(`SELECT pg_advisory_xact_lock(hashtextextended('sender:' || $1, 0))`, in.SenderKey)
+	b.Queue(`SELECT pg_advisory_xact_lock($1)`, senderLock(in.SenderKey))
 	b.Queue(`
 INSERT INTO complaint_senders (complaint_id, sender_key, received_at) VALUES ($1, $2, $3)
 ON CONFLICT (complaint_id) DO UPDATE SET sender_key = excluded.sender_key, received_at = excluded.received_at`,

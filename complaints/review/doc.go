@@ -5,11 +5,12 @@
 // queue, the triage panel, officers' decisions, assignment and closing.
 //
 // The pipeline runs as the River job complaints.TriageArgs. One run locks
-// the complaint, indexes its sender and text, forms or joins its clusters,
-// builds the engine's Context from the database (registered elections,
-// the party registry, how many complaints about the same sender or in the
-// same cluster arrived in the seven days before), runs the engine and
-// stores the result — all in one transaction. A result is keyed by the
+// its complaint and a batch of others still awaiting triage, indexes their
+// senders and texts, forms or joins their clusters, builds the engine's
+// Context from the database (registered elections, the party registry,
+// how many complaints about the same sender or in the same cluster arrived
+// in the seven days before), runs the engine and stores the results — all
+// in one transaction (see Pipeline for why it batches). A result is keyed by the
 // rulebook's version and content hash, so a re-run with the same rulebook
 // adds nothing, and a re-run after a rulebook change adds a new current
 // result while keeping the old ones as history.
