@@ -277,20 +277,26 @@ func writeDaily(f *excelize.File, st styles, t *Trends) error {
 	if w.err != nil || len(t.Daily) == 0 {
 		return w.err
 	}
+	return addChannelChart(f, SheetDaily, last, excelize.Line, "Complaints per day by channel", 400)
+}
+
+// addChannelChart charts a sheet laid out as one row per item (column A)
+// and one column per channel (B onwards), rows 2 to last, beside the table.
+func addChannelChart(f *excelize.File, sheet string, last int, typ excelize.ChartType, title string, height uint) error {
 	var series []excelize.ChartSeries
 	for j := range Channels {
 		col := colName(j + 2)
 		series = append(series, excelize.ChartSeries{
-			Name:       fmt.Sprintf("'%s'!$%s$1", SheetDaily, col),
-			Categories: fmt.Sprintf("'%s'!$A$2:$A$%d", SheetDaily, last),
-			Values:     fmt.Sprintf("'%s'!$%s$2:$%s$%d", SheetDaily, col, col, last),
+			Name:       fmt.Sprintf("'%s'!$%s$1", sheet, col),
+			Categories: fmt.Sprintf("'%s'!$A$2:$A$%d", sheet, last),
+			Values:     fmt.Sprintf("'%s'!$%s$2:$%s$%d", sheet, col, col, last),
 		})
 	}
-	return f.AddChart(SheetDaily, cellName(len(Channels)+4, 2), &excelize.Chart{
-		Type: excelize.Line, Series: series,
-		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "Complaints per day by channel"}}},
+	return f.AddChart(sheet, cellName(len(Channels)+4, 2), &excelize.Chart{
+		Type: typ, Series: series,
+		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: title}}},
 		Legend:    excelize.ChartLegend{Position: "bottom"},
-		Dimension: excelize.ChartDimension{Width: 880, Height: 400},
+		Dimension: excelize.ChartDimension{Width: 880, Height: height},
 		YAxis:     excelize.ChartAxis{MajorGridLines: true},
 	})
 }
@@ -311,22 +317,7 @@ func writeParties(f *excelize.File, st styles, t *Trends) error {
 	if w.err != nil || len(t.Parties) == 0 {
 		return w.err
 	}
-	var series []excelize.ChartSeries
-	for j := range Channels {
-		col := colName(j + 2)
-		series = append(series, excelize.ChartSeries{
-			Name:       fmt.Sprintf("'%s'!$%s$1", SheetParties, col),
-			Categories: fmt.Sprintf("'%s'!$A$2:$A$%d", SheetParties, last),
-			Values:     fmt.Sprintf("'%s'!$%s$2:$%s$%d", SheetParties, col, col, last),
-		})
-	}
-	return f.AddChart(SheetParties, cellName(len(Channels)+4, 2), &excelize.Chart{
-		Type: excelize.ColStacked, Series: series,
-		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: "Complaints by party and channel"}}},
-		Legend:    excelize.ChartLegend{Position: "bottom"},
-		Dimension: excelize.ChartDimension{Width: 880, Height: 420},
-		YAxis:     excelize.ChartAxis{MajorGridLines: true},
-	})
+	return addChannelChart(f, SheetParties, last, excelize.ColStacked, "Complaints by party and channel", 420)
 }
 
 func writeProvisions(f *excelize.File, st styles, t *Trends) error {

@@ -78,23 +78,19 @@ type partyFields struct {
 }
 
 func (f *partyFields) apply(p *parties.Party) {
-	if f.Name != nil {
-		p.Name = *f.Name
-	}
-	if f.ShortName != nil {
-		p.ShortName = *f.ShortName
-	}
-	if f.Aliases != nil {
-		p.Aliases = *f.Aliases
-	}
-	if f.RegistrationNumber != nil {
-		p.RegistrationNumber = *f.RegistrationNumber
-	}
-	if f.Nations != nil {
-		p.Nations = *f.Nations
-	}
-	if f.Active != nil {
-		p.Active = *f.Active
+	setIf(&p.Name, f.Name)
+	setIf(&p.ShortName, f.ShortName)
+	setIf(&p.Aliases, f.Aliases)
+	setIf(&p.RegistrationNumber, f.RegistrationNumber)
+	setIf(&p.Nations, f.Nations)
+	setIf(&p.Active, f.Active)
+}
+
+// setIf copies *v into *dst when the field was sent (v is not nil): PATCH
+// changes only what it names.
+func setIf[T any](dst *T, v *T) {
+	if v != nil {
+		*dst = *v
 	}
 }
 
@@ -110,27 +106,13 @@ type contactFields struct {
 }
 
 func (f *contactFields) apply(c *parties.Contact) {
-	if f.Name != nil {
-		c.Name = *f.Name
-	}
-	if f.Position != nil {
-		c.Position = *f.Position
-	}
-	if f.Email != nil {
-		c.Email = *f.Email
-	}
-	if f.Role != nil {
-		c.Role = *f.Role
-	}
-	if f.Active != nil {
-		c.Active = *f.Active
-	}
-	if f.NeedsReview != nil {
-		c.NeedsReview = *f.NeedsReview
-	}
-	if f.ReviewReason != nil {
-		c.ReviewReason = *f.ReviewReason
-	}
+	setIf(&c.Name, f.Name)
+	setIf(&c.Position, f.Position)
+	setIf(&c.Email, f.Email)
+	setIf(&c.Role, f.Role)
+	setIf(&c.Active, f.Active)
+	setIf(&c.NeedsReview, f.NeedsReview)
+	setIf(&c.ReviewReason, f.ReviewReason)
 }
 
 func (s *Server) handleAPIPartyList(w http.ResponseWriter, r *http.Request) {
