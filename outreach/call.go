@@ -153,11 +153,7 @@ func (s *Service) Call(ctx context.Context, in CallInput) (*CallResult, error) {
 		if err != nil {
 			return err
 		}
-		recips, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (recipient, error) {
-			var rc recipient
-			err := r.Scan(&rc.partyID, &rc.party, &rc.contactID, &rc.name, &rc.position, &rc.email)
-			return rc, err
-		})
+		recips, err := collectRecipients(rows)
 		if err != nil {
 			return err
 		}
@@ -374,4 +370,15 @@ func sendOpts(sendAt *time.Time) *river.InsertOpts {
 		o.ScheduledAt = *sendAt
 	}
 	return o
+}
+
+// collectRecipients reads rows of (party id, party name, contact id, name,
+// position, email), the shape both the election call and the follow-up
+// drafts select their recipients in.
+func collectRecipients(rows pgx.Rows) ([]recipient, error) {
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (recipient, error) {
+		var rc recipient
+		err := r.Scan(&rc.partyID, &rc.party, &rc.contactID, &rc.name, &rc.position, &rc.email)
+		return rc, err
+	})
 }

@@ -108,11 +108,7 @@ WHERE p.id = ANY($1) ORDER BY p.name, c.id`, ids)
 		if err != nil {
 			return err
 		}
-		recips, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (recipient, error) {
-			var rc recipient
-			err := r.Scan(&rc.partyID, &rc.party, &rc.contactID, &rc.name, &rc.position, &rc.email)
-			return rc, err
-		})
+		recips, err := collectRecipients(rows)
 		if err != nil {
 			return err
 		}
