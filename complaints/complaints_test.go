@@ -12,6 +12,7 @@ import (
 	"github.com/campaignwatch/campaignwatch/complaints/review"
 	"github.com/campaignwatch/campaignwatch/complaints/triage"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
+	"github.com/campaignwatch/campaignwatch/internal/audit"
 	"github.com/campaignwatch/campaignwatch/internal/mail"
 	"github.com/campaignwatch/campaignwatch/internal/mail/mailtest"
 	"github.com/campaignwatch/campaignwatch/internal/testdb"
@@ -122,6 +123,48 @@ func TestSubmitStoresComplaintEvidenceAndJobsTogether(t *testing.T) {
 	}
 	if n := e.count(t, `SELECT count(*) FROM river_job WHERE kind LIKE 'complaint_%'`); n != 2 {
 		t.Fatalf("jobs after failure = %d", n)
+	}
+
+	// The public's complaint is not a staff action: no audit entry, but
+	// its history still shows when and how it came in.
+	if n := e.count(t, `SELECT count(*) FROM audit_log WHERE object_id = $1`, rc.Reference); n != 0 {
+		t.Fatalf("audit entries for a public complaint = %d", n)
+	}
+	hist, err := e.svc.History(ctx, rc.Reference)
+	if err != nil || len(hist) != 1 || hist[0].Action != "complaint.receive" || hist[0].Actor != "public" ||
+		!strings.Contains(string(hist[0].Summary), `"evidence":1`) {
+		t.Fatalf("history %+v, %v", hist, err)
+	}
+
+	// Signed-in staff submitting are audited, and History shows that
+	// entry, not a second one.
+	staffID := int64(0)
+	if err := e.pool.QueryRow(ctx, `INSERT INTO staff_users (email, role, password_hash) VALUES ('o@example.org', 'triage_officer', 'x') RETURNING id`).Scan(&staffID); err != nil {
+		t.Fatal(err)
+	}
+	staffCtx := audit.WithActor(ctx, audit.Actor{UserID: &staffID, Label: "o@example.org"})
+	other := sample()
+	other.Sender = "07700 900999"
+	rc2, err := e.svc.Submit(staffCtx, other, complaints.Meta{IdempotencyKey: "k1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hist, err = e.svc.History(ctx, rc2.Reference)
+	if err != nil || len(hist) != 1 || hist[0].Actor != "o@example.org" {
+		t.Fatalf("staff history %+v, %v", hist, err)
+	}
+
+	// The same Idempotency-Key again answers with the first complaint and
+	// stores nothing more.
+	again, err := e.svc.Submit(staffCtx, other, complaints.Meta{IdempotencyKey: "k1"})
+	if err != nil || again.Reference != rc2.Reference || again.ComplaintID != rc2.ComplaintID {
+		t.Fatalf("repeat %+v, %v", again, err)
+	}
+	if n := e.count(t, `SELECT count(*) FROM complaints`); n != 2 {
+		t.Fatalf("complaints after a repeated key = %d", n)
+	}
+	if n := e.count(t, `SELECT count(*) FROM river_job WHERE kind = 'complaint_triage'`); n != 2 {
+		t.Fatalf("triage jobs after a repeated key = %d", n)
 	}
 }
 

@@ -273,10 +273,50 @@ WHERE c.reference = $1 AND v.id = $2`, NormalizeReference(ref), id).Scan(&e.File
 	return &e, nil
 }
 
-// History returns the audit entries about the complaint, newest first.
+// History returns what has happened to the complaint, newest first: the
+// audit entries about it and, for a complaint from the public (which has
+// no audit entry of its own), its receipt, read from the complaint.
 func (s *Service) History(ctx context.Context, ref string) ([]audit.Entry, error) {
-	return audit.List(ctx, s.pool, audit.Filter{ObjectType: "complaint", ObjectID: NormalizeReference(ref), Limit: 200})
+	ref = NormalizeReference(ref)
+	entries, err := audit.List(ctx, s.pool, audit.Filter{ObjectType: "complaint", ObjectID: ref, Limit: 200})
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range entries {
+		if e.Action == "complaint.receive" {
+			return entries, nil
+		}
+	}
+	var (
+		at              time.Time
+		source, channel string
+		evidence        int
+		dupRef          *string
+	)
+	err = s.pool.QueryRow(ctx, receiptQuery, ref).Scan(&at, &source, &channel, &evidence, &dupRef)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return entries, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	summary := map[string]any{"source": source, "channel": channel, "evidence": evidence}
+	if dupRef != nil {
+		summary["duplicate_of"] = *dupRef
+	}
+	js, err := json.Marshal(audit.Change{After: summary})
+	if err != nil {
+		return nil, err
+	}
+	return append(entries, audit.Entry{At: at, Actor: "public", Action: "complaint.receive", ObjectType: "complaint", ObjectID: ref, Summary: js}), nil
 }
+
+// receiptQuery reads what a receipt entry in History shows.
+const receiptQuery = `
+SELECT c.created_at, c.source, c.channel,
+    (SELECT count(*) FROM complaint_evidence v WHERE v.complaint_id = c.id),
+    (SELECT d.reference FROM complaints d WHERE d.id = c.duplicate_of_id)
+FROM complaints c WHERE c.reference = $1`
 
 // PartyOption is a registered party for filters and pick lists.
 type PartyOption struct {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
+	"github.com/campaignwatch/campaignwatch/internal/database"
 	"github.com/campaignwatch/campaignwatch/jobs"
 )
 
@@ -27,6 +29,7 @@ type Service struct {
 	pool *pgxpool.Pool
 	jobs *jobs.Client
 	now  func() time.Time
+	ids  idBlock
 }
 
 // NewService returns a service using pool for storage and client to enqueue jobs.
@@ -44,22 +47,103 @@ func (s *Service) Submit(ctx context.Context, sub Submission, meta Meta) (Receip
 	if err := sub.Validate(s.now()); err != nil {
 		return Receipt{}, err
 	}
-	var rc Receipt
-	store := func(batchAudit bool) error {
-		return s.inTx(ctx, func(tx pgx.Tx) error {
-			var err error
-			rc, _, err = s.storeTxMode(ctx, tx, &sub, meta, true, batchAudit)
-			return err
-		})
+	for attempt := 1; ; attempt++ {
+		rc, err := s.submitOnce(ctx, &sub, meta)
+		if err == nil {
+			return rc, nil
+		}
+		// A unique violation on the complaint is a reference drawn twice
+		// (very rare) or a concurrent request with the same
+		// Idempotency-Key; nothing of this attempt was kept, and the next
+		// draws a new reference or finds that request's complaint.
+		if isComplaintConflict(err) && attempt < 5 {
+			continue
+		}
+		if ctx.Err() != nil {
+			return Receipt{}, err
+		}
+		return Receipt{}, unavailable(err)
 	}
-	err := store(true)
-	if errors.Is(err, errRetrySlow) {
-		err = store(false)
-	}
+}
+
+// submitOnce stores a public submission in two round trips: BEGIN and the
+// lookups ride with River's insert of the jobs, then the rows and COMMIT.
+// Under load the round trips, not the statements, are most of what a
+// submission costs. The complaint's id, which its jobs carry, is drawn
+// beforehand from a block the service holds.
+func (s *Service) submitOnce(ctx context.Context, sub *Submission, meta Meta) (Receipt, error) {
+	id, err := s.ids.take(ctx, s.pool)
 	if err != nil {
 		return Receipt{}, err
 	}
+	hash := sub.dedupeHash(meta.IP)
+	var l lookups
+	b := &pgx.Batch{}
+	l.queue(b, sub, meta, hash)
+	tx, err := database.BeginDeferred(ctx, s.pool, b)
+	if err != nil {
+		return Receipt{}, err
+	}
+	defer tx.Rollback(ctx)
+	// The jobs go in before the lookups are known. A repeat or a refused
+	// party rolls them back with everything else.
+	if _, err := s.jobs.InsertManyTx(ctx, tx, jobParams(id, sub, true)); err != nil {
+		return Receipt{}, fmt.Errorf("queue complaint jobs: %w", err)
+	}
+	if l.repeated {
+		return Receipt{Reference: l.existing.Reference, ComplaintID: l.existing.ComplaintID, DuplicateOf: l.existing.Reference}, nil
+	}
+	if err := l.resolveParty(sub); err != nil {
+		return Receipt{}, err
+	}
+	rc := Receipt{Reference: NewReference(), ComplaintID: id, DuplicateOf: l.dupRef}
+	w := &pgx.Batch{}
+	w.Queue(insertComplaintWithID, append([]any{id}, complaintArgs(sub, meta, hash, &l, rc.Reference)...)...)
+	queueDetails(w, id, sub)
+	// The audit log records what staff do. A member of the public's
+	// complaint is its own record of receipt (History shows it as one), so
+	// only a submission by signed-in staff gets an audit entry.
+	if audit.ActorFrom(ctx).UserID != nil {
+		if err := audit.Queue(ctx, w, "complaint.receive", "complaint", rc.Reference, audit.Change{After: receiveSummary(sub, rc)}); err != nil {
+			return Receipt{}, err
+		}
+	}
+	if err := tx.CommitBatch(ctx, w); err != nil {
+		return Receipt{}, err
+	}
 	return rc, nil
+}
+
+// idBlock hands out complaint ids drawn from the complaints sequence a
+// block at a time, so that a submission knows its id before its first
+// round trip. Ids left in a block when the process stops are never used;
+// ids are internal (the public sees references), so gaps do not matter.
+type idBlock struct {
+	mu  sync.Mutex
+	ids []int64
+}
+
+// idBlockSize is how many ids one draw takes: one extra statement per
+// this many submissions.
+const idBlockSize = 64
+
+func (b *idBlock) take(ctx context.Context, pool *pgxpool.Pool) (int64, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if len(b.ids) == 0 {
+		if err := pool.QueryRow(ctx, `SELECT array_agg(nextval('complaints_id_seq')) FROM generate_series(1, $1)`, idBlockSize).Scan(&b.ids); err != nil {
+			return 0, err
+		}
+	}
+	id := b.ids[0]
+	b.ids = b.ids[1:]
+	return id, nil
+}
+
+// isComplaintConflict reports a unique violation on the complaints table.
+func isComplaintConflict(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23505" && pe.TableName == "complaints"
 }
 
 // inTx runs fn in a transaction and turns a lost or refused connection
@@ -91,7 +175,7 @@ func unavailable(err error) error {
 		return nil
 	}
 	var ae *apperr.Error
-	if errors.As(err, &ae) || errors.Is(err, errRetrySlow) {
+	if errors.As(err, &ae) {
 		return err
 	}
 	var ce *pgconn.ConnectError
@@ -115,160 +199,190 @@ func unavailable(err error) error {
 	return apperr.Wrap(apperr.Unavailable, err, "The service cannot save complaints just now. Please try again in a few minutes.")
 }
 
-const insertComplaint = `
-INSERT INTO complaints (reference, source, source_id, channel, party_id, party_text, election_id,
+const complaintColumns = `reference, source, source_id, channel, party_id, party_text, election_id,
     received_at, received_at_has_time, sender, sender_normalized, message, description, consent,
     opted_out, tps_registered, sender_identified, opt_out_offered, recipients_visible,
     special_category, targeting_reason, lang, dedupe_hash, duplicate_of_id, idempotency_key,
-    triage_requested_at)
+    triage_requested_at`
+
+// insertComplaint is the import's insert: a row whose source id (or
+// reference) is already taken is skipped, and the caller looks up which.
+const insertComplaint = `
+INSERT INTO complaints (` + complaintColumns + `)
 VALUES ($1, $2, NULLIF($3, ''), $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
     $19, $20, $21, $22, $23, $24, NULLIF($25, ''), now())
 ON CONFLICT DO NOTHING
 RETURNING id`
 
-// partyAndElection resolves the party (the chosen id, checked to exist,
-// or a registered name, short name or alias matching the typed text) and
-// the election whose period (announcement to polling day plus follow-up)
-// covers the date, standing in the party's nations, in one statement.
+// insertComplaintWithID is the public intake's insert, with the id drawn
+// earlier in the transaction for the jobs; a conflict fails the whole
+// transaction and Submit tries again.
+const insertComplaintWithID = `
+INSERT INTO complaints (id, ` + complaintColumns + `) OVERRIDING SYSTEM VALUE
+VALUES ($1, $2, $3, NULLIF($4, ''), $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
+    $20, $21, $22, $23, $24, $25, NULLIF($26, ''), now())`
+
+// partyAndElection resolves the party (by partyFilter, on $2) and the
+// election whose period (announcement to polling day plus follow-up)
+// covers the date ($1), standing in the party's nations, in one
+// statement. It comes in three forms, one per way the party was given,
+// because a single form with CASE on its parameters is planned afresh on
+// every call, and that planning cost more than running it.
 const partyAndElection = `
 WITH p AS (
-    SELECT id, nations FROM parties
-    WHERE CASE WHEN $1::bigint IS NOT NULL THEN id = $1
-          ELSE $2::text <> '' AND (lower(name) = lower($2) OR lower(short_name) = lower($2)
-               OR EXISTS (SELECT 1 FROM unnest(aliases) a WHERE lower(a) = lower($2))) END
+    SELECT id, nations FROM parties WHERE %s
     ORDER BY active DESC, id LIMIT 1)
 SELECT (SELECT id FROM p),
     (SELECT e.id FROM elections e
-     WHERE ($3::timestamptz AT TIME ZONE 'Europe/London')::date
+     WHERE ($1::timestamptz AT TIME ZONE 'Europe/London')::date
            BETWEEN e.announced_on AND e.polling_day + e.follow_up_days
        AND (NOT EXISTS (SELECT 1 FROM p) OR e.nations && (SELECT nations FROM p))
      ORDER BY e.announced_on DESC, e.id DESC LIMIT 1)`
 
+var (
+	partyByIDAndElection   = fmt.Sprintf(partyAndElection, `id = $2`)
+	partyByNameAndElection = fmt.Sprintf(partyAndElection, `lower(name) = lower($2) OR lower(short_name) = lower($2)
+        OR EXISTS (SELECT 1 FROM unnest(aliases) a WHERE lower(a) = lower($2))`)
+	noPartyAndElection = fmt.Sprintf(partyAndElection, `false`)
+)
+
 // firstDuplicate finds the earliest complaint with the same content in
 // the window; linked duplicates point at it, never at each other.
-const firstDuplicate = `
+//
+// The window is part of the text, not a parameter: with it as a parameter
+// PostgreSQL re-planned the statement on most calls.
+var firstDuplicate = fmt.Sprintf(`
 SELECT id, reference FROM complaints
-WHERE dedupe_hash = $1 AND created_at >= now() - $2::interval AND duplicate_of_id IS NULL
-ORDER BY id LIMIT 1`
+WHERE dedupe_hash = $1 AND created_at >= now() - interval '%d seconds' AND duplicate_of_id IS NULL
+ORDER BY id LIMIT 1`, int(DuplicateWindow.Seconds()))
 
-// errRetrySlow asks Submit to run the transaction again without batching
-// the audit row: the batched insert met a conflict (a reference collision
-// or a concurrent repeat of the idempotency key) after the audit row for
-// it had been queued.
-var errRetrySlow = errors.New("complaint insert conflicted; retry unbatched")
-
-// batchTx hands audit.Record a transaction whose Exec queues the statement
-// on a batch, so the audit row travels in the same round trip as the
-// complaint row. Anything else audit.Record might call goes straight to
-// the real transaction.
-type batchTx struct {
-	pgx.Tx
-	b *pgx.Batch
+// lookups are what a submission needs to know before its row is written.
+type lookups struct {
+	repeated   bool    // the Idempotency-Key was used before
+	existing   Receipt // the complaint it created
+	partyID    *int64
+	electionID *int64
+	dupID      *int64
+	dupRef     string
 }
 
-func (t batchTx) Exec(_ context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
-	t.b.Queue(sql, args...)
-	return pgconn.CommandTag{}, nil
-}
-
-// storeTx writes one complaint in tx. With ack it also queues the
-// acknowledgement when an email address was given. It reports whether a
-// new row was written (false for a repeated idempotency key or source id).
-func (s *Service) storeTx(ctx context.Context, tx pgx.Tx, sub *Submission, meta Meta, ack bool) (Receipt, bool, error) {
-	return s.storeTxMode(ctx, tx, sub, meta, ack, false)
-}
-
-// storeTxMode is storeTx. Round trips are what a submission costs under
-// load, so the independent reads (idempotency key, party and election,
-// the content lock and the duplicate lookup) go to the server as one
-// pipelined batch; with batchAudit the audit row rides with the insert
-// too (the caller must retry without it on errRetrySlow).
-func (s *Service) storeTxMode(ctx context.Context, tx pgx.Tx, sub *Submission, meta Meta, ack, batchAudit bool) (Receipt, bool, error) {
-	hash := sub.dedupeHash(meta.IP)
-	var (
-		rc         Receipt
-		repeated   bool
-		partyID    *int64
-		electionID *int64
-		dupID      *int64
-	)
-	b := &pgx.Batch{}
+// queue queues the lookups on b. They are independent reads, so they
+// travel as one pipelined batch.
+func (l *lookups) queue(b *pgx.Batch, sub *Submission, meta Meta, hash []byte) {
 	if meta.IdempotencyKey != "" {
 		b.Queue(`SELECT id, reference FROM complaints WHERE idempotency_key = $1`, meta.IdempotencyKey).QueryRow(func(row pgx.Row) error {
-			err := row.Scan(&rc.ComplaintID, &rc.Reference)
+			err := row.Scan(&l.existing.ComplaintID, &l.existing.Reference)
 			if errors.Is(err, pgx.ErrNoRows) {
 				return nil
 			}
-			repeated = err == nil
+			l.repeated = err == nil
 			return err
 		})
 	}
-	b.Queue(partyAndElection, sub.PartyID, sub.PartyText, sub.ReceivedAt).QueryRow(func(row pgx.Row) error {
-		return row.Scan(&partyID, &electionID)
-	})
+	scan := func(row pgx.Row) error { return row.Scan(&l.partyID, &l.electionID) }
+	switch {
+	case sub.PartyID != nil:
+		b.Queue(partyByIDAndElection, sub.ReceivedAt, *sub.PartyID).QueryRow(scan)
+	case sub.PartyText != "":
+		b.Queue(partyByNameAndElection, sub.ReceivedAt, sub.PartyText).QueryRow(scan)
+	default:
+		b.Queue(noPartyAndElection, sub.ReceivedAt).QueryRow(scan)
+	}
 	// Serialise submissions with the same content so two simultaneous
 	// clicks cannot both become "the first". The duplicate lookup after it
 	// is a separate statement, so it sees what the lock holder committed.
 	b.Queue(`SELECT pg_advisory_xact_lock(hashtextextended($1, 7))`, fmt.Sprintf("%x", hash))
-	b.Queue(firstDuplicate, hash, DuplicateWindow.String()).QueryRow(func(row pgx.Row) error {
+	b.Queue(firstDuplicate, hash).QueryRow(func(row pgx.Row) error {
 		var id int64
-		var ref string
-		err := row.Scan(&id, &ref)
+		err := row.Scan(&id, &l.dupRef)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil
 		}
 		if err == nil {
-			dupID, rc.DuplicateOf = &id, ref
+			l.dupID = &id
 		}
 		return err
 	})
-	if err := tx.SendBatch(ctx, b).Close(); err != nil {
-		return Receipt{}, false, err
-	}
-	if repeated {
-		rc.DuplicateOf = rc.Reference
-		return rc, false, nil
-	}
-	if sub.PartyID != nil && partyID == nil {
-		return Receipt{}, false, apperr.Fields(fieldErr("party", "invalid", "Choose a party from the list, or choose 'not sure or other' and type the name"))
-	}
-	sub.PartyID = partyID
+}
 
+// resolveParty replaces the chosen party with the one found, and refuses
+// a chosen party that does not exist.
+func (l *lookups) resolveParty(sub *Submission) error {
+	if sub.PartyID != nil && l.partyID == nil {
+		return apperr.Fields(fieldErr("party", "invalid", "Choose a party from the list, or choose 'not sure or other' and type the name"))
+	}
+	sub.PartyID = l.partyID
+	return nil
+}
+
+// complaintArgs are the values of complaintColumns, in order.
+func complaintArgs(sub *Submission, meta Meta, hash []byte, l *lookups, ref string) []any {
+	return []any{ref, sub.Source, sub.SourceID, sub.Channel, sub.PartyID, sub.PartyText, l.electionID,
+		sub.ReceivedAt, sub.ReceivedAtHasTime, sub.Sender, NormalizeSender(sub.Sender), sub.Message, sub.Description, sub.Consent,
+		sub.OptedOut, sub.TPSRegistered, sub.SenderIdentified, sub.OptOutOffered, sub.RecipientsVisible,
+		sub.SpecialCategory, sub.TargetingReason, sub.Lang, hash, l.dupID, meta.IdempotencyKey}
+}
+
+// queueDetails queues the complainant's details and the evidence.
+func queueDetails(b *pgx.Batch, id int64, sub *Submission) {
+	if c := sub.Complainant; c != nil {
+		b.Queue(`INSERT INTO complainants (complaint_id, name, email, phone, postcode, may_contact) VALUES ($1, $2, $3, $4, $5, $6)`,
+			id, c.Name, c.Email, c.Phone, c.Postcode, c.MayContact)
+	}
+	for _, e := range sub.Evidence {
+		sum := sha256.Sum256(e.Data)
+		b.Queue(`INSERT INTO complaint_evidence (complaint_id, filename, content_type, size, sha256, data) VALUES ($1, $2, $3, $4, $5, $6)`,
+			id, e.Filename, e.ContentType, len(e.Data), sum[:], e.Data)
+	}
+}
+
+// jobParams are the complaint's jobs: triage, and with ack the
+// acknowledgement when an email address was given.
+func jobParams(id int64, sub *Submission, ack bool) []river.InsertManyParams {
+	params := []river.InsertManyParams{{Args: TriageArgs{ComplaintID: id}}}
+	if ack && sub.Complainant != nil && sub.Complainant.Email != "" {
+		params = append(params, river.InsertManyParams{Args: AcknowledgeArgs{ComplaintID: id}})
+	}
+	return params
+}
+
+// receiveSummary is the audit summary of a received complaint: how it
+// came and what it holds, never who sent it.
+func receiveSummary(sub *Submission, rc Receipt) map[string]any {
 	summary := map[string]any{"source": sub.Source, "channel": sub.Channel, "evidence": len(sub.Evidence)}
 	if rc.DuplicateOf != "" {
 		summary["duplicate_of"] = rc.DuplicateOf
 	}
-	var id int64
+	return summary
+}
+
+// storeTx writes one complaint in tx, for the importer. With ack it also
+// queues the acknowledgement when an email address was given. It reports
+// whether a new row was written (false for a source id already imported).
+func (s *Service) storeTx(ctx context.Context, tx pgx.Tx, sub *Submission, meta Meta, ack bool) (Receipt, bool, error) {
+	hash := sub.dedupeHash(meta.IP)
+	var l lookups
+	b := &pgx.Batch{}
+	l.queue(b, sub, meta, hash)
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return Receipt{}, false, err
+	}
+	if l.repeated {
+		return Receipt{Reference: l.existing.Reference, ComplaintID: l.existing.ComplaintID, DuplicateOf: l.existing.Reference}, false, nil
+	}
+	if err := l.resolveParty(sub); err != nil {
+		return Receipt{}, false, err
+	}
+	rc := Receipt{DuplicateOf: l.dupRef}
 	for attempt := 0; ; attempt++ {
 		ref := NewReference()
-		inserted := false
-		b := &pgx.Batch{}
-		b.Queue(insertComplaint, ref, sub.Source, sub.SourceID, sub.Channel, sub.PartyID, sub.PartyText, electionID,
-			sub.ReceivedAt, sub.ReceivedAtHasTime, sub.Sender, NormalizeSender(sub.Sender), sub.Message, sub.Description, sub.Consent,
-			sub.OptedOut, sub.TPSRegistered, sub.SenderIdentified, sub.OptOutOffered, sub.RecipientsVisible,
-			sub.SpecialCategory, sub.TargetingReason, sub.Lang, hash, dupID, meta.IdempotencyKey).QueryRow(func(row pgx.Row) error {
-			err := row.Scan(&id)
-			if errors.Is(err, pgx.ErrNoRows) {
-				return nil
-			}
-			inserted = err == nil
-			return err
-		})
-		if batchAudit {
-			if err := audit.Record(ctx, batchTx{Tx: tx, b: b}, "complaint.receive", "complaint", ref, audit.Change{After: summary}); err != nil {
-				return Receipt{}, false, err
-			}
-		}
-		if err := tx.SendBatch(ctx, b).Close(); err != nil {
-			return Receipt{}, false, err
-		}
-		if inserted {
-			rc.Reference, rc.ComplaintID = ref, id
+		err := tx.QueryRow(ctx, insertComplaint, complaintArgs(sub, meta, hash, &l, ref)...).Scan(&rc.ComplaintID)
+		if err == nil {
+			rc.Reference = ref
 			break
 		}
-		if batchAudit {
-			// The audit row for ref is already written; start again.
-			return Receipt{}, false, errRetrySlow
+		if !errors.Is(err, pgx.ErrNoRows) {
+			return Receipt{}, false, err
 		}
 		// A conflict: the source's id or the idempotency key was taken by
 		// a concurrent request, or (very rarely) the reference.
@@ -283,31 +397,16 @@ func (s *Service) storeTxMode(ctx context.Context, tx pgx.Tx, sub *Submission, m
 			return Receipt{}, false, errors.New("could not find a free complaint reference")
 		}
 	}
-
-	if c := sub.Complainant; c != nil {
-		if _, err := tx.Exec(ctx, `INSERT INTO complainants (complaint_id, name, email, phone, postcode, may_contact) VALUES ($1, $2, $3, $4, $5, $6)`,
-			id, c.Name, c.Email, c.Phone, c.Postcode, c.MayContact); err != nil {
-			return Receipt{}, false, err
-		}
+	w := &pgx.Batch{}
+	queueDetails(w, rc.ComplaintID, sub)
+	if err := audit.Queue(ctx, w, "complaint.receive", "complaint", rc.Reference, audit.Change{After: receiveSummary(sub, rc)}); err != nil {
+		return Receipt{}, false, err
 	}
-	for _, e := range sub.Evidence {
-		sum := sha256.Sum256(e.Data)
-		if _, err := tx.Exec(ctx, `INSERT INTO complaint_evidence (complaint_id, filename, content_type, size, sha256, data) VALUES ($1, $2, $3, $4, $5, $6)`,
-			id, e.Filename, e.ContentType, len(e.Data), sum[:], e.Data); err != nil {
-			return Receipt{}, false, err
-		}
+	if err := tx.SendBatch(ctx, w).Close(); err != nil {
+		return Receipt{}, false, err
 	}
-	params := []river.InsertManyParams{{Args: TriageArgs{ComplaintID: id}}}
-	if ack && sub.Complainant != nil && sub.Complainant.Email != "" {
-		params = append(params, river.InsertManyParams{Args: AcknowledgeArgs{ComplaintID: id}})
-	}
-	if _, err := s.jobs.InsertManyTx(ctx, tx, params); err != nil {
+	if _, err := s.jobs.InsertManyTx(ctx, tx, jobParams(rc.ComplaintID, sub, ack)); err != nil {
 		return Receipt{}, false, fmt.Errorf("queue complaint jobs: %w", err)
-	}
-	if !batchAudit {
-		if err := audit.Record(ctx, tx, "complaint.receive", "complaint", rc.Reference, audit.Change{After: summary}); err != nil {
-			return Receipt{}, false, err
-		}
 	}
 	return rc, true, nil
 }

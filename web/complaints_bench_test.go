@@ -46,6 +46,10 @@ func BenchmarkCreateComplaintAPI(b *testing.B) {
 	if v, err := strconv.Atoi(os.Getenv("CW_BENCH_SECONDS")); err == nil && v > 0 {
 		dur = time.Duration(v) * time.Second
 	}
+	// Warm up first, as pgbench's figure leaves out its connection time:
+	// the pool's connections are opened and their statements prepared
+	// before the clock starts.
+	warm, _, _ := postComplaints(b, srvURL, clients, benchWarmUp)
 	b.ResetTimer()
 	all, failures, elapsed := postComplaints(b, srvURL, clients, dur)
 	b.StopTimer()
@@ -62,8 +66,8 @@ func BenchmarkCreateComplaintAPI(b *testing.B) {
 	ctx := context.Background()
 	_ = env.Pool.QueryRow(ctx, `SELECT count(*) FROM complaints`).Scan(&stored)
 	_ = env.Pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE kind = 'complaint_triage'`).Scan(&jobs)
-	if stored != len(all) || jobs != len(all) {
-		b.Fatalf("%d answered 201 but %d complaints and %d triage jobs stored", len(all), stored, jobs)
+	if stored != len(warm)+len(all) || jobs != stored {
+		b.Fatalf("%d answered 201 but %d complaints and %d triage jobs stored", len(warm)+len(all), stored, jobs)
 	}
 	b.Logf("API: %d complaints in %s: %.0f req/s, p50 %.1f ms, p99 %.1f ms, %d failures",
 		len(all), elapsed.Round(time.Millisecond), rps, pct(0.5), pct(0.99), failures)
@@ -76,6 +80,10 @@ func BenchmarkCreateComplaintAPI(b *testing.B) {
 	b.ReportMetric(100*rps/tps, "pct_of_pgbench")
 	b.Logf("pgbench one-row insert: %.0f tps; the API reaches %.0f%% of it", tps, 100*rps/tps)
 }
+
+// benchMessages numbers the benchmark's complaints across runs in one
+// process, so a run after a warm-up sends new complaints, not repeats.
+var benchMessages atomic.Int64
 
 // postComplaints keeps clients concurrent clients POSTing complaints to
 // srvURL for dur (or b.N requests in all when b.N > 1), and returns the
@@ -100,7 +108,8 @@ func postComplaints(b *testing.B, srvURL string, clients int, dur time.Duration)
 				if b.N > 1 && n > int64(b.N) || b.N == 1 && time.Now().After(deadline) {
 					return
 				}
-				body := fmt.Sprintf(`{"channel":"sms","received_at":%q,"sender":"07700 9%05d","message":"Bench message %d","consent":"no","opted_out":true}`, day, n%100000, n)
+				m := benchMessages.Add(1)
+				body := fmt.Sprintf(`{"channel":"sms","received_at":%q,"sender":"07700 9%05d","message":"Bench message %d","consent":"no","opted_out":true}`, day, m%100000, m)
 				t0 := time.Now()
 				res, err := hc.Post(srvURL+"/api/v1/complaints", "application/json", strings.NewReader(body))
 				if err != nil {
@@ -172,6 +181,10 @@ func productionLikeServer(b *testing.B, env *webtest.Env, registry func(*pgxpool
 	return srv.URL, pool
 }
 
+// benchWarmUp is how long the API and pgbench each run before they are
+// measured.
+const benchWarmUp = 3 * time.Second
+
 var tpsLine = regexp.MustCompile(`tps = ([0-9.]+) \(without initial connection time\)`)
 
 // runPgbench runs a one-row insert transaction, like the complaint's own,
@@ -182,24 +195,26 @@ func runPgbench(b *testing.B, env *webtest.Env, clients int, dur time.Duration) 
 	if err != nil {
 		return 0, err
 	}
-	// The row has the complaint's width (the same columns and values as a
-	// benchmark request stores) with its unique reference, and the
-	// transaction is BEGIN, one INSERT, COMMIT.
-	if _, err := env.Pool.Exec(ctx, `CREATE TABLE pgbench_complaints (
-		id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, reference text NOT NULL UNIQUE,
-		source text NOT NULL, channel text NOT NULL, party_text text NOT NULL, received_at timestamptz NOT NULL,
-		received_at_has_time boolean NOT NULL, sender text NOT NULL, sender_normalized text NOT NULL,
-		message text NOT NULL, description text NOT NULL, consent text NOT NULL, opted_out boolean,
-		targeting_reason text NOT NULL, lang text NOT NULL, dedupe_hash bytea NOT NULL, status text NOT NULL DEFAULT 'new',
-		triage_requested_at timestamptz, created_at timestamptz NOT NULL DEFAULT now(), updated_at timestamptz NOT NULL DEFAULT now())`); err != nil {
+	// A comparable transaction: BEGIN, one INSERT of the row a benchmark
+	// request stores (same values) into a table made LIKE complaints
+	// (same columns, defaults, checks and indexes; foreign keys are not
+	// copied, and the benchmark's rows have no party or election to
+	// check), COMMIT. Reference collisions are skipped as the service's
+	// insert skips them.
+	if _, err := env.Pool.Exec(ctx, `CREATE TABLE pgbench_complaints (LIKE complaints INCLUDING ALL)`); err != nil {
 		return 0, err
 	}
 	script := filepath.Join(b.TempDir(), "insert.sql")
-	if err := os.WriteFile(script, []byte(`BEGIN;
+	if err := os.WriteFile(script, []byte(`\set n random(1, 99999)
+BEGIN;
 INSERT INTO pgbench_complaints (reference, source, channel, party_text, received_at, received_at_has_time, sender,
-    sender_normalized, message, description, consent, opted_out, targeting_reason, lang, dedupe_hash, triage_requested_at)
-VALUES (md5(random()::text || clock_timestamp()::text), 'api', 'sms', '', now(), false, '07700 912345',
-    '07700912345', 'Bench message 123456', '', 'no', true, '', 'en', sha256(random()::text::bytea), now());
+    sender_normalized, message, description, consent, opted_out, special_category, targeting_reason, lang,
+    dedupe_hash, triage_requested_at)
+SELECT 'CW-' || upper(translate(substr(h, 1, 4), '01', '23')) || '-' || upper(translate(substr(h, 5, 4), '01', '23')),
+    'api', 'sms', '', current_date, false, '07700 9' || lpad(:n::text, 5, '0'), '+4477009' || lpad(:n::text, 5, '0'),
+    'Bench message ' || :n, '', 'no', true, NULL, '', 'en', sha256(h::bytea), now()
+FROM md5(random()::text) h
+ON CONFLICT DO NOTHING;
 COMMIT;
 `), 0o644); err != nil {
 		return 0, err
@@ -213,15 +228,22 @@ COMMIT;
 		return 0, err
 	}
 	u.Path = "/" + db
-	secs := int(dur.Round(time.Second).Seconds())
-	if secs < 1 {
-		secs = 1
+	run := func(d time.Duration) ([]byte, error) {
+		secs := max(int(d.Round(time.Second).Seconds()), 1)
+		cmd := exec.Command(filepath.Join(bin, "pgbench"), "-n", "-M", "prepared", "-f", script, "-c", strconv.Itoa(clients), "-j", "2",
+			"-T", strconv.Itoa(secs), u.String())
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			return nil, fmt.Errorf("%v: %s", err, out)
+		}
+		return out, nil
 	}
-	cmd := exec.Command(filepath.Join(bin, "pgbench"), "-n", "-f", script, "-c", strconv.Itoa(clients), "-j", "2",
-		"-T", strconv.Itoa(secs), u.String())
-	out, err := cmd.CombinedOutput()
+	if _, err := run(benchWarmUp); err != nil {
+		return 0, err
+	}
+	out, err := run(dur)
 	if err != nil {
-		return 0, fmt.Errorf("%v: %s", err, out)
+		return 0, err
 	}
 	m := tpsLine.FindSubmatch(out)
 	if m == nil {

@@ -147,6 +147,19 @@ type Item struct {
 	Change   Change
 }
 
+// Queue queues on b the entry Record would write, for the actor carried
+// by ctx, so it reaches the server in the same round trip as the change it
+// records; the caller sends b in that change's transaction.
+func Queue(ctx context.Context, b *pgx.Batch, action, objectType, objectID string, change Change) error {
+	a := ActorFrom(ctx)
+	summary, err := json.Marshal(change)
+	if err != nil {
+		return fmt.Errorf("audit summary: %w", err)
+	}
+	b.Queue(insertEntry, a.UserID, a.Label, action, objectType, objectID, summary, a.RequestID)
+	return nil
+}
+
 const insertEntries = `
 INSERT INTO audit_log (actor_user_id, actor, action, object_type, object_id, summary, request_id)
 SELECT $1, $2, $3, $4, u.object_id, u.summary, $7

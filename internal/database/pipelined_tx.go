@@ -1,0 +1,281 @@
+package database
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// PipelinedTx is a transaction whose BEGIN travels to the server with its
+// first statements and whose COMMIT travels with its last ones. pgx's
+// Begin and Commit each cost a round trip of their own; on the public
+// intake path, where a request is a handful of short statements, those two
+// round trips are a large share of what the database spends per request.
+//
+// BeginDeferred goes further: BEGIN and its statements wait and travel
+// with the transaction's next statement, whoever sends it, so a caller can
+// put its reads in the same round trip as, say, River's job insert.
+//
+// It implements pgx.Tx, so River can insert jobs in it, but it does not
+// nest (Begin fails) and has no large-object support.
+type PipelinedTx struct {
+	conn    *pgxpool.Conn
+	pending *pgx.Batch // BEGIN and statements not yet sent
+}
+
+var _ pgx.Tx = (*PipelinedTx)(nil)
+
+// errNested is returned by Begin: nothing in the service needs a
+// savepoint inside a pipelined transaction.
+var errNested = errors.New("database: a pipelined transaction cannot be nested")
+
+// BeginBatch takes a connection from pool, and sends BEGIN followed by the
+// statements queued on b in one round trip. b's callbacks have run when it
+// returns. On any error the transaction is rolled back and the connection
+// returned to the pool.
+func BeginBatch(ctx context.Context, pool *pgxpool.Pool, b *pgx.Batch) (*PipelinedTx, error) {
+	conn, err := pool.Acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	tx := &PipelinedTx{conn: conn}
+	first := &pgx.Batch{QueuedQueries: make([]*pgx.QueuedQuery, 0, len(b.QueuedQueries)+1)}
+	first.Queue("BEGIN")
+	first.QueuedQueries = append(first.QueuedQueries, b.QueuedQueries...)
+	if err := conn.SendBatch(ctx, first).Close(); err != nil {
+		tx.release(ctx)
+		return nil, err
+	}
+	return tx, nil
+}
+
+// BeginDeferred takes a connection from pool and holds BEGIN and the
+// statements queued on b until the transaction's next statement, which
+// they travel with; their callbacks run before that statement's result is
+// read, and an error in one of them is that statement's error.
+func BeginDeferred(ctx context.Context, pool *pgxpool.Pool, b *pgx.Batch) (*PipelinedTx, error) {
+	conn, err := pool.Acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	first := &pgx.Batch{QueuedQueries: make([]*pgx.QueuedQuery, 0, len(b.QueuedQueries)+2)}
+	first.Queue("BEGIN")
+	first.QueuedQueries = append(first.QueuedQueries, b.QueuedQueries...)
+	return &PipelinedTx{conn: conn, pending: first}, nil
+}
+
+// withPending returns b with the held statements in front of its own.
+func (tx *PipelinedTx) withPending(b *pgx.Batch) *pgx.Batch {
+	if tx.pending == nil {
+		return b
+	}
+	p := tx.pending
+	tx.pending = nil
+	if b != nil {
+		p.QueuedQueries = append(p.QueuedQueries, b.QueuedQueries...)
+	}
+	return p
+}
+
+// CommitBatch sends the statements queued on b followed by COMMIT in one
+// round trip. If any of them fails, nothing of the transaction is kept.
+// Either way the connection goes back to the pool.
+func (tx *PipelinedTx) CommitBatch(ctx context.Context, b *pgx.Batch) error {
+	if tx.conn == nil {
+		return pgx.ErrTxClosed
+	}
+	if b == nil {
+		b = &pgx.Batch{}
+	}
+	b = tx.withPending(b)
+	b.Queue("COMMIT").Exec(func(ct pgconn.CommandTag) error {
+		// COMMIT in a transaction that an earlier statement aborted
+		// answers ROLLBACK rather than an error.
+		if ct.String() != "COMMIT" {
+			return fmt.Errorf("database: the transaction was rolled back (%s)", ct)
+		}
+		return nil
+	})
+	err := tx.conn.SendBatch(ctx, b).Close()
+	tx.release(ctx)
+	return err
+}
+
+// Commit commits the transaction.
+func (tx *PipelinedTx) Commit(ctx context.Context) error { return tx.CommitBatch(ctx, nil) }
+
+// Rollback rolls the transaction back and returns the connection; after a
+// commit it does nothing, so it is safe to defer.
+func (tx *PipelinedTx) Rollback(ctx context.Context) error {
+	if tx.conn == nil {
+		return nil
+	}
+	tx.release(ctx)
+	return nil
+}
+
+// release ends whatever is left of the transaction and returns the
+// connection. The pool closes a connection that is still inside a
+// transaction, so a failed ROLLBACK costs a reconnect, never a leaked
+// transaction.
+func (tx *PipelinedTx) release(ctx context.Context) {
+	c := tx.conn
+	tx.conn, tx.pending = nil, nil
+	if !c.Conn().IsClosed() && c.Conn().PgConn().TxStatus() != 'I' {
+		_, _ = c.Exec(context.WithoutCancel(ctx), "ROLLBACK")
+	}
+	c.Release()
+}
+
+// Begin is not supported: see errNested.
+func (tx *PipelinedTx) Begin(context.Context) (pgx.Tx, error) { return nil, errNested }
+
+// flush sends the held statements on their own, for the calls that
+// cannot carry them (COPY, Prepare).
+func (tx *PipelinedTx) flush(ctx context.Context) error {
+	if tx.pending == nil {
+		return nil
+	}
+	return tx.conn.SendBatch(ctx, tx.withPending(nil)).Close()
+}
+
+// CopyFrom runs COPY FROM in the transaction.
+func (tx *PipelinedTx) CopyFrom(ctx context.Context, table pgx.Identifier, columns []string, src pgx.CopyFromSource) (int64, error) {
+	if tx.conn == nil {
+		return 0, pgx.ErrTxClosed
+	}
+	if err := tx.flush(ctx); err != nil {
+		return 0, err
+	}
+	return tx.conn.CopyFrom(ctx, table, columns, src)
+}
+
+// SendBatch sends b in the transaction, after the held statements.
+func (tx *PipelinedTx) SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults {
+	return tx.conn.SendBatch(ctx, tx.withPending(b))
+}
+
+// LargeObjects is not supported; the zero value it returns cannot be used.
+func (tx *PipelinedTx) LargeObjects() pgx.LargeObjects { return pgx.LargeObjects{} }
+
+// Prepare prepares a statement on the transaction's connection.
+func (tx *PipelinedTx) Prepare(ctx context.Context, name, sql string) (*pgconn.StatementDescription, error) {
+	if tx.conn == nil {
+		return nil, pgx.ErrTxClosed
+	}
+	if err := tx.flush(ctx); err != nil {
+		return nil, err
+	}
+	return tx.conn.Conn().Prepare(ctx, name, sql)
+}
+
+// Exec runs sql in the transaction.
+func (tx *PipelinedTx) Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
+	if tx.conn == nil {
+		return pgconn.CommandTag{}, pgx.ErrTxClosed
+	}
+	if tx.pending == nil {
+		return tx.conn.Exec(ctx, sql, args...)
+	}
+	var tag pgconn.CommandTag
+	b := &pgx.Batch{}
+	b.Queue(sql, args...).Exec(func(ct pgconn.CommandTag) error { tag = ct; return nil })
+	err := tx.conn.SendBatch(ctx, tx.withPending(b)).Close()
+	return tag, err
+}
+
+// Query runs sql in the transaction. With statements held, they go first
+// in the same round trip, and their callbacks run before the rows are
+// returned.
+func (tx *PipelinedTx) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
+	if tx.conn == nil {
+		return nil, pgx.ErrTxClosed
+	}
+	if tx.pending == nil {
+		return tx.conn.Query(ctx, sql, args...)
+	}
+	b := tx.withPending(nil)
+	held := b.QueuedQueries
+	b.Queue(sql, args...)
+	br := tx.conn.SendBatch(ctx, b)
+	for _, q := range held {
+		var err error
+		if q.Fn != nil {
+			err = q.Fn(br)
+		} else {
+			_, err = br.Exec()
+		}
+		if err != nil {
+			_ = br.Close()
+			return nil, err
+		}
+	}
+	rows, err := br.Query()
+	if err != nil {
+		_ = br.Close()
+		return nil, err
+	}
+	return &batchRows{Rows: rows, br: br}, nil
+}
+
+// batchRows are the rows of a batch's last statement; closing them
+// finishes the batch, so the connection is ready for the next one.
+type batchRows struct {
+	pgx.Rows
+	br       pgx.BatchResults
+	closed   bool
+	closeErr error
+}
+
+func (r *batchRows) Close() {
+	if r.closed {
+		return
+	}
+	r.closed = true
+	r.Rows.Close()
+	r.closeErr = r.br.Close()
+}
+
+func (r *batchRows) Err() error {
+	if err := r.Rows.Err(); err != nil {
+		return err
+	}
+	return r.closeErr
+}
+
+// QueryRow runs sql in the transaction.
+func (tx *PipelinedTx) QueryRow(ctx context.Context, sql string, args ...any) pgx.Row {
+	rows, err := tx.Query(ctx, sql, args...)
+	return rowOf{rows: rows, err: err}
+}
+
+// rowOf is QueryRow's answer, read from Query's rows as pgx does.
+type rowOf struct {
+	rows pgx.Rows
+	err  error
+}
+
+func (r rowOf) Scan(dest ...any) error {
+	if r.err != nil {
+		return r.err
+	}
+	defer r.rows.Close()
+	if !r.rows.Next() {
+		if err := r.rows.Err(); err != nil {
+			return err
+		}
+		return pgx.ErrNoRows
+	}
+	if err := r.rows.Scan(dest...); err != nil {
+		return err
+	}
+	r.rows.Close()
+	return r.rows.Err()
+}
+
+// Conn is the connection the transaction runs on.
+func (tx *PipelinedTx) Conn() *pgx.Conn { return tx.conn.Conn() }

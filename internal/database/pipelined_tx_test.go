@@ -1,0 +1,126 @@
+package database_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/stretchr/testify/require"
+
+	"github.com/campaignwatch/campaignwatch/internal/database"
+	"github.com/campaignwatch/campaignwatch/internal/testdb"
+)
+
+// pipelinedPool is a one-connection pool on an empty database with a
+// table t, so every test sees what its transactions left on that one
+// connection.
+func pipelinedPool(t *testing.T) *pgxpool.Pool {
+	t.Helper()
+	ctx := context.Background()
+	cfg, err := pgxpool.ParseConfig(testdb.NewEmptyURL(t))
+	require.NoError(t, err)
+	cfg.MaxConns = 1
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	require.NoError(t, err)
+	t.Cleanup(pool.Close)
+	_, err = pool.Exec(ctx, `CREATE TABLE t (id int PRIMARY KEY, v text NOT NULL)`)
+	require.NoError(t, err)
+	return pool
+}
+
+func count(t *testing.T, pool *pgxpool.Pool) int {
+	t.Helper()
+	var n int
+	require.NoError(t, pool.QueryRow(context.Background(), `SELECT count(*) FROM t`).Scan(&n))
+	return n
+}
+
+func TestPipelinedTxDeferredStatementsTravelWithTheNextQuery(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := pipelinedPool(t)
+
+	var backend int
+	b := &pgx.Batch{}
+	b.Queue(`SELECT pg_backend_pid()`).QueryRow(func(r pgx.Row) error { return r.Scan(&backend) })
+	b.Queue(`INSERT INTO t VALUES (1, 'held')`)
+	tx, err := database.BeginDeferred(ctx, pool, b)
+	require.NoError(t, err)
+	require.Zero(t, backend, "nothing is sent before the transaction's next statement")
+
+	// The next statement carries BEGIN and the held ones; their callbacks
+	// have run by the time its rows are read, and the transaction is still
+	// open afterwards.
+	rows, err := tx.Query(ctx, `SELECT v, pg_backend_pid() FROM t`)
+	require.NoError(t, err)
+	vals, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (string, error) {
+		var v string
+		var pid int
+		err := r.Scan(&v, &pid)
+		require.Equal(t, backend, pid)
+		return v, err
+	})
+	require.NoError(t, err)
+	require.Equal(t, []string{"held"}, vals)
+	require.NotZero(t, backend)
+	require.Equal(t, byte('T'), tx.Conn().PgConn().TxStatus())
+	var one int
+	require.NoError(t, tx.QueryRow(ctx, `SELECT 1`).Scan(&one))
+
+	w := &pgx.Batch{}
+	w.Queue(`INSERT INTO t VALUES (2, 'last')`)
+	require.NoError(t, tx.CommitBatch(ctx, w))
+	require.NoError(t, tx.Rollback(ctx), "rollback after commit does nothing")
+	require.Equal(t, 2, count(t, pool))
+}
+
+func TestPipelinedTxFailureKeepsNothing(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := pipelinedPool(t)
+	_, err := pool.Exec(ctx, `INSERT INTO t VALUES (1, 'first')`)
+	require.NoError(t, err)
+
+	// A held statement that fails is the next statement's error.
+	b := &pgx.Batch{}
+	b.Queue(`INSERT INTO t VALUES (1, 'again')`)
+	tx, err := database.BeginDeferred(ctx, pool, b)
+	require.NoError(t, err)
+	_, err = tx.Exec(ctx, `INSERT INTO t VALUES (5, 'after')`)
+	var pe *pgconn.PgError
+	require.True(t, errors.As(err, &pe), "%v", err)
+	require.Equal(t, "23505", pe.Code)
+	require.NoError(t, tx.Rollback(ctx))
+
+	// A failure in the committing batch keeps nothing of the transaction.
+	tx, err = database.BeginBatch(ctx, pool, &pgx.Batch{QueuedQueries: []*pgx.QueuedQuery{{SQL: `INSERT INTO t VALUES (2, 'ok')`}}})
+	require.NoError(t, err)
+	w := &pgx.Batch{}
+	w.Queue(`INSERT INTO t VALUES (3, 'ok')`)
+	w.Queue(`INSERT INTO t VALUES (1, 'clash')`)
+	require.Error(t, tx.CommitBatch(ctx, w))
+	require.Equal(t, 1, count(t, pool))
+
+	// A transaction aborted by a statement whose error was ignored is not
+	// reported as committed.
+	tx, err = database.BeginBatch(ctx, pool, &pgx.Batch{})
+	require.NoError(t, err)
+	_, _ = tx.Exec(ctx, `INSERT INTO t VALUES (1, 'clash')`)
+	err = tx.CommitBatch(ctx, nil)
+	require.Error(t, err)
+	require.Equal(t, 1, count(t, pool))
+
+	// Rolled back explicitly, a transaction leaves nothing, and the pool's
+	// only connection is clean for the next one.
+	tx, err = database.BeginBatch(ctx, pool, &pgx.Batch{QueuedQueries: []*pgx.QueuedQuery{{SQL: `INSERT INTO t VALUES (4, 'ok')`}}})
+	require.NoError(t, err)
+	require.NoError(t, tx.Rollback(ctx))
+	require.Equal(t, 1, count(t, pool))
+	_, err = tx.Exec(ctx, `SELECT 1`)
+	require.ErrorIs(t, err, pgx.ErrTxClosed)
+	_, err = tx.Begin(ctx)
+	require.Error(t, err)
+}
