@@ -166,6 +166,36 @@ func TestSubmitStoresComplaintEvidenceAndJobsTogether(t *testing.T) {
 	if n := e.count(t, `SELECT count(*) FROM river_job WHERE kind = 'complaint_triage'`); n != 2 {
 		t.Fatalf("triage jobs after a repeated key = %d", n)
 	}
+
+	// A staff receipt pushed out of the history's page by later entries
+	// is not replaced by a made-up public one.
+	if _, err := e.pool.Exec(ctx, `INSERT INTO audit_log (actor, action, object_type, object_id, summary)
+SELECT 'o@example.org', 'complaint.note', 'complaint', $1, '{}' FROM generate_series(1, 210)`, rc2.Reference); err != nil {
+		t.Fatal(err)
+	}
+	hist, err = e.svc.History(ctx, rc2.Reference)
+	if err != nil || len(hist) != 200 {
+		t.Fatalf("long history: %d entries, %v", len(hist), err)
+	}
+	for _, h := range hist {
+		if h.Actor == "public" {
+			t.Fatalf("long staff history shows a public receipt: %+v", h)
+		}
+	}
+
+	// Once retention has erased the evidence, the receipt no longer
+	// claims a count it cannot know.
+	if _, err := e.pool.Exec(ctx, `UPDATE complaints SET anonymised_at = now() WHERE id = $1`, rc.ComplaintID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.pool.Exec(ctx, `DELETE FROM complaint_evidence WHERE complaint_id = $1`, rc.ComplaintID); err != nil {
+		t.Fatal(err)
+	}
+	hist, err = e.svc.History(ctx, rc.Reference)
+	if err != nil || len(hist) != 1 || strings.Contains(string(hist[0].Summary), "evidence") ||
+		!strings.Contains(string(hist[0].Summary), `"channel"`) {
+		t.Fatalf("history after retention %+v, %v", hist, err)
+	}
 }
 
 func TestSubmitLinksDuplicates(t *testing.T) {

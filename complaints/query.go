@@ -275,22 +275,19 @@ WHERE c.reference = $1 AND v.id = $2`, NormalizeReference(ref), id).Scan(&e.File
 
 // History returns what has happened to the complaint, newest first: the
 // audit entries about it and, for a complaint from the public (which has
-// no audit entry of its own), its receipt, read from the complaint.
+// no audit entry of its own), its receipt, read from the complaint. The
+// receipt's evidence count is left out once retention has erased the
+// evidence, since the count now would say none was sent.
 func (s *Service) History(ctx context.Context, ref string) ([]audit.Entry, error) {
 	ref = NormalizeReference(ref)
 	entries, err := audit.List(ctx, s.pool, audit.Filter{ObjectType: "complaint", ObjectID: ref, Limit: 200})
 	if err != nil {
 		return nil, err
 	}
-	for _, e := range entries {
-		if e.Action == "complaint.receive" {
-			return entries, nil
-		}
-	}
 	var (
 		at              time.Time
 		source, channel string
-		evidence        int
+		evidence        *int
 		dupRef          *string
 	)
 	err = s.pool.QueryRow(ctx, receiptQuery, ref).Scan(&at, &source, &channel, &evidence, &dupRef)
@@ -300,7 +297,10 @@ func (s *Service) History(ctx context.Context, ref string) ([]audit.Entry, error
 	if err != nil {
 		return nil, err
 	}
-	summary := map[string]any{"source": source, "channel": channel, "evidence": evidence}
+	summary := map[string]any{"source": source, "channel": channel}
+	if evidence != nil {
+		summary["evidence"] = *evidence
+	}
 	if dupRef != nil {
 		summary["duplicate_of"] = *dupRef
 	}
@@ -311,12 +311,18 @@ func (s *Service) History(ctx context.Context, ref string) ([]audit.Entry, error
 	return append(entries, audit.Entry{At: at, Actor: "public", Action: "complaint.receive", ObjectType: "complaint", ObjectID: ref, Summary: js}), nil
 }
 
-// receiptQuery reads what a receipt entry in History shows.
+// receiptQuery reads what a receipt entry in History shows, for a
+// complaint with no receipt in the audit log (one received from the
+// public); it finds no row for any other.
 const receiptQuery = `
 SELECT c.created_at, c.source, c.channel,
-    (SELECT count(*) FROM complaint_evidence v WHERE v.complaint_id = c.id),
+    CASE WHEN c.anonymised_at IS NULL THEN
+        (SELECT count(*)::int FROM complaint_evidence v WHERE v.complaint_id = c.id) END,
     (SELECT d.reference FROM complaints d WHERE d.id = c.duplicate_of_id)
-FROM complaints c WHERE c.reference = $1`
+FROM complaints c
+WHERE c.reference = $1
+  AND NOT EXISTS (SELECT 1 FROM audit_log a
+                  WHERE a.object_type = 'complaint' AND a.object_id = c.reference AND a.action = 'complaint.receive')`
 
 // PartyOption is a registered party for filters and pick lists.
 type PartyOption struct {

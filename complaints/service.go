@@ -90,6 +90,12 @@ func (s *Service) submitOnce(ctx context.Context, sub *Submission, meta Meta) (R
 	if _, err := s.jobs.InsertManyTx(ctx, tx, jobParams(id, sub, true)); err != nil {
 		return Receipt{}, fmt.Errorf("queue complaint jobs: %w", err)
 	}
+	// River's insert carried the lookups; should a River version ever
+	// insert without a statement, this sends them, so l is never read
+	// unfilled.
+	if err := tx.Flush(ctx); err != nil {
+		return Receipt{}, err
+	}
 	if l.repeated {
 		return Receipt{Reference: l.existing.Reference, ComplaintID: l.existing.ComplaintID, DuplicateOf: l.existing.Reference}, nil
 	}
@@ -127,17 +133,33 @@ type idBlock struct {
 // this many submissions.
 const idBlockSize = 64
 
+// take returns an unused id, drawing a new block when none is left. The
+// draw happens outside the lock, so a slow or failing database holds up
+// only the requests that found the block empty, each until its own
+// context ends; when several draw at once, the spare blocks are kept.
 func (b *idBlock) take(ctx context.Context, pool *pgxpool.Pool) (int64, error) {
+	if id, ok := b.next(); ok {
+		return id, nil
+	}
+	var ids []int64
+	if err := pool.QueryRow(ctx, `SELECT array_agg(nextval('complaints_id_seq')) FROM generate_series(1, $1)`, idBlockSize).Scan(&ids); err != nil {
+		return 0, err
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.ids = append(b.ids, ids[1:]...)
+	return ids[0], nil
+}
+
+func (b *idBlock) next() (int64, bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if len(b.ids) == 0 {
-		if err := pool.QueryRow(ctx, `SELECT array_agg(nextval('complaints_id_seq')) FROM generate_series(1, $1)`, idBlockSize).Scan(&b.ids); err != nil {
-			return 0, err
-		}
+		return 0, false
 	}
 	id := b.ids[0]
 	b.ids = b.ids[1:]
-	return id, nil
+	return id, true
 }
 
 // isComplaintConflict reports a unique violation on the complaints table.

@@ -22,6 +22,11 @@ import (
 //
 // It implements pgx.Tx, so River can insert jobs in it, but it does not
 // nest (Begin fails) and has no large-object support.
+//
+// The batch that commits may not carry callbacks (CommitBatch refuses
+// one): the server has run COMMIT before a callback could object, so a
+// callback's error would report a failure for a transaction that in fact
+// committed.
 type PipelinedTx struct {
 	conn    *pgxpool.Conn
 	pending *pgx.Batch // BEGIN and statements not yet sent
@@ -32,6 +37,10 @@ var _ pgx.Tx = (*PipelinedTx)(nil)
 // errNested is returned by Begin: nothing in the service needs a
 // savepoint inside a pipelined transaction.
 var errNested = errors.New("database: a pipelined transaction cannot be nested")
+
+// ErrCommitCallback is returned by CommitBatch for a batch with a
+// callback on one of its statements; see PipelinedTx.
+var ErrCommitCallback = errors.New("database: the committing batch of a pipelined transaction cannot carry callbacks, which would run after COMMIT")
 
 // BeginBatch takes a connection from pool, and sends BEGIN followed by the
 // statements queued on b in one round trip. b's callbacks have run when it
@@ -81,9 +90,29 @@ func (tx *PipelinedTx) withPending(b *pgx.Batch) *pgx.Batch {
 	return p
 }
 
+// Pending reports whether statements are held, waiting to travel with
+// the transaction's next one.
+func (tx *PipelinedTx) Pending() bool { return tx.pending != nil }
+
+// Flush sends the held statements, if any, on their own and runs their
+// callbacks. A caller that relies on them having run (because it reads
+// what their callbacks set) flushes first: when the statements it sent
+// already carried them, Flush costs nothing.
+func (tx *PipelinedTx) Flush(ctx context.Context) error {
+	if tx.conn == nil {
+		return pgx.ErrTxClosed
+	}
+	if tx.pending == nil {
+		return nil
+	}
+	return tx.conn.SendBatch(ctx, tx.withPending(nil)).Close()
+}
+
 // CommitBatch sends the statements queued on b followed by COMMIT in one
 // round trip. If any of them fails, nothing of the transaction is kept.
-// Either way the connection goes back to the pool.
+// Either way the connection goes back to the pool. Statements with
+// callbacks, in b or still held, are refused with ErrCommitCallback and
+// the transaction is rolled back.
 func (tx *PipelinedTx) CommitBatch(ctx context.Context, b *pgx.Batch) error {
 	if tx.conn == nil {
 		return pgx.ErrTxClosed
@@ -92,6 +121,12 @@ func (tx *PipelinedTx) CommitBatch(ctx context.Context, b *pgx.Batch) error {
 		b = &pgx.Batch{}
 	}
 	b = tx.withPending(b)
+	for _, q := range b.QueuedQueries {
+		if q.Fn != nil {
+			tx.release(ctx)
+			return ErrCommitCallback
+		}
+	}
 	b.Queue("COMMIT").Exec(func(ct pgconn.CommandTag) error {
 		// COMMIT in a transaction that an earlier statement aborted
 		// answers ROLLBACK rather than an error.
@@ -134,40 +169,81 @@ func (tx *PipelinedTx) release(ctx context.Context) {
 // Begin is not supported: see errNested.
 func (tx *PipelinedTx) Begin(context.Context) (pgx.Tx, error) { return nil, errNested }
 
-// flush sends the held statements on their own, for the calls that
-// cannot carry them (COPY, Prepare).
-func (tx *PipelinedTx) flush(ctx context.Context) error {
-	if tx.pending == nil {
-		return nil
-	}
-	return tx.conn.SendBatch(ctx, tx.withPending(nil)).Close()
-}
-
 // CopyFrom runs COPY FROM in the transaction.
 func (tx *PipelinedTx) CopyFrom(ctx context.Context, table pgx.Identifier, columns []string, src pgx.CopyFromSource) (int64, error) {
 	if tx.conn == nil {
 		return 0, pgx.ErrTxClosed
 	}
-	if err := tx.flush(ctx); err != nil {
+	// COPY and Prepare cannot carry the held statements.
+	if err := tx.Flush(ctx); err != nil {
 		return 0, err
 	}
 	return tx.conn.CopyFrom(ctx, table, columns, src)
 }
 
-// SendBatch sends b in the transaction, after the held statements.
+// SendBatch sends b in the transaction. Held statements travel in front
+// of b's in the same round trip; their results are read (and their
+// callbacks run) before SendBatch returns, so the results the caller reads
+// are b's own, in b's order.
 func (tx *PipelinedTx) SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults {
-	return tx.conn.SendBatch(ctx, tx.withPending(b))
+	if tx.conn == nil {
+		return failedBatch{pgx.ErrTxClosed}
+	}
+	if tx.pending == nil {
+		return tx.conn.SendBatch(ctx, b)
+	}
+	all := tx.withPending(b)
+	held := all.QueuedQueries[:len(all.QueuedQueries)-len(b.QueuedQueries)]
+	br := tx.conn.SendBatch(ctx, all)
+	if err := readHeld(br, held); err != nil {
+		return failedBatch{err}
+	}
+	return br
 }
 
-// LargeObjects is not supported; the zero value it returns cannot be used.
-func (tx *PipelinedTx) LargeObjects() pgx.LargeObjects { return pgx.LargeObjects{} }
+// readHeld reads the results of the held statements at the head of br,
+// running their callbacks. On an error it closes br, so the connection is
+// ready for the transaction's end.
+func readHeld(br pgx.BatchResults, held []*pgx.QueuedQuery) error {
+	for _, q := range held {
+		var err error
+		if q.Fn != nil {
+			err = q.Fn(br)
+		} else {
+			_, err = br.Exec()
+		}
+		if err != nil {
+			_ = br.Close()
+			return err
+		}
+	}
+	return nil
+}
+
+// failedBatch is the BatchResults of a batch that could not be sent or
+// whose held statements failed: every read reports that error.
+type failedBatch struct{ err error }
+
+func (f failedBatch) Exec() (pgconn.CommandTag, error) { return pgconn.CommandTag{}, f.err }
+func (f failedBatch) Query() (pgx.Rows, error)         { return nil, f.err }
+func (f failedBatch) QueryRow() pgx.Row                { return rowOf{err: f.err} }
+func (f failedBatch) Close() error                     { return f.err }
+func (f failedBatch) Tx() pgx.Tx                       { return nil }
+
+// LargeObjects panics: the service never uses large objects, and a panic
+// naming the cause is clearer than the nil dereference the zero
+// pgx.LargeObjects would give at its first use.
+func (tx *PipelinedTx) LargeObjects() pgx.LargeObjects {
+	panic("database: a pipelined transaction has no large-object support")
+}
 
 // Prepare prepares a statement on the transaction's connection.
 func (tx *PipelinedTx) Prepare(ctx context.Context, name, sql string) (*pgconn.StatementDescription, error) {
 	if tx.conn == nil {
 		return nil, pgx.ErrTxClosed
 	}
-	if err := tx.flush(ctx); err != nil {
+	// COPY and Prepare cannot carry the held statements.
+	if err := tx.Flush(ctx); err != nil {
 		return nil, err
 	}
 	return tx.conn.Conn().Prepare(ctx, name, sql)
@@ -202,17 +278,8 @@ func (tx *PipelinedTx) Query(ctx context.Context, sql string, args ...any) (pgx.
 	held := b.QueuedQueries
 	b.Queue(sql, args...)
 	br := tx.conn.SendBatch(ctx, b)
-	for _, q := range held {
-		var err error
-		if q.Fn != nil {
-			err = q.Fn(br)
-		} else {
-			_, err = br.Exec()
-		}
-		if err != nil {
-			_ = br.Close()
-			return nil, err
-		}
+	if err := readHeld(br, held); err != nil {
+		return nil, err
 	}
 	rows, err := br.Query()
 	if err != nil {
@@ -229,6 +296,20 @@ type batchRows struct {
 	br       pgx.BatchResults
 	closed   bool
 	closeErr error
+}
+
+// Next closes the rows (and so the batch) when they run out, as pgx's own
+// rows do, so that a caller that reads to the end without calling Close
+// can send its next statement, and Err reports how the batch ended.
+func (r *batchRows) Next() bool {
+	if r.closed {
+		return false
+	}
+	if r.Rows.Next() {
+		return true
+	}
+	r.Close()
+	return false
 }
 
 func (r *batchRows) Close() {
@@ -277,5 +358,11 @@ func (r rowOf) Scan(dest ...any) error {
 	return r.rows.Err()
 }
 
-// Conn is the connection the transaction runs on.
-func (tx *PipelinedTx) Conn() *pgx.Conn { return tx.conn.Conn() }
+// Conn is the connection the transaction runs on, or nil once the
+// transaction has ended and the connection gone back to the pool.
+func (tx *PipelinedTx) Conn() *pgx.Conn {
+	if tx.conn == nil {
+		return nil
+	}
+	return tx.conn.Conn()
+}

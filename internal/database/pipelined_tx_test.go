@@ -124,3 +124,115 @@ func TestPipelinedTxFailureKeepsNothing(t *testing.T) {
 	_, err = tx.Begin(ctx)
 	require.Error(t, err)
 }
+
+func TestPipelinedTxRowsReadToTheEndFreeTheConnection(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := pipelinedPool(t)
+
+	// Rows read to the end without Close must leave the connection ready
+	// for the next statement, as pgx's own rows do.
+	tx, err := database.BeginDeferred(ctx, pool, &pgx.Batch{QueuedQueries: []*pgx.QueuedQuery{{SQL: `INSERT INTO t VALUES (1, 'a')`}}})
+	require.NoError(t, err)
+	// On a failure, give the connection back so closing the pool does not
+	// wait for it.
+	t.Cleanup(func() { _ = tx.Rollback(context.Background()) })
+	rows, err := tx.Query(ctx, `SELECT v FROM t`)
+	require.NoError(t, err)
+	n := 0
+	for rows.Next() {
+		n++
+	}
+	require.NoError(t, rows.Err())
+	require.Equal(t, 1, n)
+	_, err = tx.Exec(ctx, `INSERT INTO t VALUES (2, 'b')`)
+	require.NoError(t, err, "the connection is free after Next returned false")
+
+	// QueryRow with no row, the statements held: ErrNoRows, and the
+	// connection free.
+	b := &pgx.Batch{}
+	b.Queue(`INSERT INTO t VALUES (3, 'c')`)
+	require.NoError(t, tx.CommitBatch(ctx, nil))
+	tx, err = database.BeginDeferred(ctx, pool, b)
+	require.NoError(t, err)
+	var v string
+	require.ErrorIs(t, tx.QueryRow(ctx, `SELECT v FROM t WHERE id = 99`).Scan(&v), pgx.ErrNoRows)
+	require.NoError(t, tx.Commit(ctx))
+	require.Equal(t, 3, count(t, pool))
+}
+
+func TestPipelinedTxSendBatchAnswersTheCallersStatements(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := pipelinedPool(t)
+
+	held := 0
+	b := &pgx.Batch{}
+	b.Queue(`SELECT 41`).QueryRow(func(r pgx.Row) error { return r.Scan(&held) })
+	tx, err := database.BeginDeferred(ctx, pool, b)
+	require.NoError(t, err)
+	require.True(t, tx.Pending())
+
+	// The held statement's result is read for it; the caller reads its
+	// own results, in its own order.
+	mine := &pgx.Batch{}
+	mine.Queue(`SELECT 'first'`)
+	mine.Queue(`SELECT 'second'`)
+	br := tx.SendBatch(ctx, mine)
+	require.Equal(t, 41, held)
+	require.False(t, tx.Pending())
+	var first, second string
+	require.NoError(t, br.QueryRow().Scan(&first))
+	require.NoError(t, br.QueryRow().Scan(&second))
+	require.NoError(t, br.Close())
+	require.Equal(t, []string{"first", "second"}, []string{first, second})
+
+	// A held statement's failure is every read's error.
+	require.NoError(t, tx.Rollback(ctx))
+	tx, err = database.BeginDeferred(ctx, pool, &pgx.Batch{QueuedQueries: []*pgx.QueuedQuery{{SQL: `SELECT 1/0`}}})
+	require.NoError(t, err)
+	br = tx.SendBatch(ctx, mine)
+	_, err = br.Exec()
+	var pe *pgconn.PgError
+	require.True(t, errors.As(err, &pe), "%v", err)
+	require.Equal(t, "22012", pe.Code)
+	require.Error(t, br.Close())
+	require.NoError(t, tx.Rollback(ctx))
+
+	// Once ended, the transaction answers with ErrTxClosed, not a panic.
+	require.ErrorIs(t, tx.SendBatch(ctx, mine).Close(), pgx.ErrTxClosed)
+	require.Nil(t, tx.Conn())
+	require.ErrorIs(t, tx.Flush(ctx), pgx.ErrTxClosed)
+	require.Panics(t, func() { tx.LargeObjects() })
+}
+
+func TestPipelinedTxFlushAndCommitCallbacks(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := pipelinedPool(t)
+
+	// Flush sends what is held and runs its callbacks; with nothing held
+	// it does nothing.
+	got := 0
+	b := &pgx.Batch{}
+	b.Queue(`INSERT INTO t VALUES (1, 'a') RETURNING id`).QueryRow(func(r pgx.Row) error { return r.Scan(&got) })
+	tx, err := database.BeginDeferred(ctx, pool, b)
+	require.NoError(t, err)
+	require.NoError(t, tx.Flush(ctx))
+	require.Equal(t, 1, got)
+	require.False(t, tx.Pending())
+	require.NoError(t, tx.Flush(ctx))
+
+	// A callback in the committing batch would run after COMMIT, so
+	// CommitBatch refuses it and keeps nothing.
+	w := &pgx.Batch{}
+	w.Queue(`INSERT INTO t VALUES (2, 'b')`).Exec(func(pgconn.CommandTag) error { return nil })
+	require.ErrorIs(t, tx.CommitBatch(ctx, w), database.ErrCommitCallback)
+	require.Equal(t, 0, count(t, pool))
+
+	// So are held statements with callbacks that nothing has sent.
+	tx, err = database.BeginDeferred(ctx, pool, b)
+	require.NoError(t, err)
+	require.ErrorIs(t, tx.Commit(ctx), database.ErrCommitCallback)
+	require.Equal(t, 0, count(t, pool))
+}
