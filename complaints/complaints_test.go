@@ -2,7 +2,9 @@ package complaints_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -470,5 +472,44 @@ func TestImport(t *testing.T) {
 	rep, err = e.svc.Import(ctx, header, rows, complaints.ImportOptions{Source: "other", SkipInvalid: true, DryRun: true})
 	if err != nil || rep.Stored || e.count(t, `SELECT count(*) FROM complaints WHERE source = 'other'`) != 0 {
 		t.Fatalf("dry run: %+v %v", rep, err)
+	}
+}
+
+// Triage claims new complaints in id order, so concurrent submissions must
+// get ids from one block at a time, in order: no gaps among the ids of
+// complaints submitted together.
+func TestConcurrentSubmissionsGetConsecutiveIDs(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, false)
+	ctx := context.Background()
+	const workers, each = 48, 4
+	errs := make(chan error, workers*each)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := 0; i < each; i++ {
+				sub := sample()
+				sub.Complainant, sub.Evidence = nil, nil
+				sub.Message = fmt.Sprintf("Message %d from worker %d", i, w)
+				_, err := e.svc.Submit(ctx, sub, complaints.Meta{})
+				errs <- err
+			}
+		}(w)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	var lo, hi, n int64
+	if err := e.pool.QueryRow(ctx, `SELECT min(id), max(id), count(*) FROM complaints`).Scan(&lo, &hi, &n); err != nil {
+		t.Fatal(err)
+	}
+	if n != workers*each || hi-lo+1 != n {
+		t.Fatalf("%d complaints with ids %d to %d: ids were drawn in more than one block at once", n, lo, hi)
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -34,7 +33,7 @@ type Service struct {
 
 // NewService returns a service using pool for storage and client to enqueue jobs.
 func NewService(pool *pgxpool.Pool, client *jobs.Client) *Service {
-	return &Service{pool: pool, jobs: client, now: time.Now}
+	return &Service{pool: pool, jobs: client, now: time.Now, ids: newIDBlock()}
 }
 
 // Pool is the database the service works on (used by its workers).
@@ -124,42 +123,42 @@ func (s *Service) submitOnce(ctx context.Context, sub *Submission, meta Meta) (R
 // block at a time, so that a submission knows its id before its first
 // round trip. Ids left in a block when the process stops are never used;
 // ids are internal (the public sees references), so gaps do not matter.
+//
+// Order does matter: triage claims new complaints by ascending id
+// (review.TriageBatch), so ids must reach submissions in about the order
+// they commit. One block is drawn at a time and used up before the next:
+// were every request that found the block empty to draw its own, ids
+// would be scattered over many blocks at once, and triage would pass
+// over most complaints and leave each to its own job.
 type idBlock struct {
-	mu  sync.Mutex
-	ids []int64
+	turn chan struct{} // held while handing out or drawing ids
+	ids  []int64
 }
+
+func newIDBlock() idBlock { return idBlock{turn: make(chan struct{}, 1)} }
 
 // idBlockSize is how many ids one draw takes: one extra statement per
 // this many submissions.
 const idBlockSize = 64
 
-// take returns an unused id, drawing a new block when none is left. The
-// draw happens outside the lock, so a slow or failing database holds up
-// only the requests that found the block empty, each until its own
-// context ends; when several draw at once, the spare blocks are kept.
+// take returns the next id, drawing a new block when none is left.
+// Waiting for the turn ends with ctx, so a slow or stopped database holds
+// a request no longer than its own deadline.
 func (b *idBlock) take(ctx context.Context, pool *pgxpool.Pool) (int64, error) {
-	if id, ok := b.next(); ok {
-		return id, nil
+	select {
+	case b.turn <- struct{}{}:
+	case <-ctx.Done():
+		return 0, ctx.Err()
 	}
-	var ids []int64
-	if err := pool.QueryRow(ctx, `SELECT array_agg(nextval('complaints_id_seq')) FROM generate_series(1, $1)`, idBlockSize).Scan(&ids); err != nil {
-		return 0, err
-	}
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.ids = append(b.ids, ids[1:]...)
-	return ids[0], nil
-}
-
-func (b *idBlock) next() (int64, bool) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
+	defer func() { <-b.turn }()
 	if len(b.ids) == 0 {
-		return 0, false
+		if err := pool.QueryRow(ctx, `SELECT array_agg(nextval('complaints_id_seq') ORDER BY n) FROM generate_series(1, $1) n`, idBlockSize).Scan(&b.ids); err != nil {
+			return 0, err
+		}
 	}
 	id := b.ids[0]
 	b.ids = b.ids[1:]
-	return id, true
+	return id, nil
 }
 
 // isComplaintConflict reports a unique violation on the complaints table.
