@@ -477,7 +477,7 @@ func TestImport(t *testing.T) {
 
 // Triage claims new complaints in id order, so concurrent submissions must
 // get ids from one block at a time, in order: no gaps among the ids of
-// complaints submitted together.
+// complaints submitted together, and each client's ids going up.
 func TestConcurrentSubmissionsGetConsecutiveIDs(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, false)
@@ -489,11 +489,16 @@ func TestConcurrentSubmissionsGetConsecutiveIDs(t *testing.T) {
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
+			last := int64(0)
 			for i := 0; i < each; i++ {
 				sub := sample()
 				sub.Complainant, sub.Evidence = nil, nil
 				sub.Message = fmt.Sprintf("Message %d from worker %d", i, w)
-				_, err := e.svc.Submit(ctx, sub, complaints.Meta{})
+				rc, err := e.svc.Submit(ctx, sub, complaints.Meta{})
+				if err == nil && rc.ComplaintID <= last {
+					err = fmt.Errorf("worker %d got id %d after %d", w, rc.ComplaintID, last)
+				}
+				last = rc.ComplaintID
 				errs <- err
 			}
 		}(w)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -33,7 +34,7 @@ type Service struct {
 
 // NewService returns a service using pool for storage and client to enqueue jobs.
 func NewService(pool *pgxpool.Pool, client *jobs.Client) *Service {
-	return &Service{pool: pool, jobs: client, now: time.Now, ids: newIDBlock()}
+	return &Service{pool: pool, jobs: client, now: time.Now}
 }
 
 // Pool is the database the service works on (used by its workers).
@@ -125,17 +126,17 @@ func (s *Service) submitOnce(ctx context.Context, sub *Submission, meta Meta) (R
 // ids are internal (the public sees references), so gaps do not matter.
 //
 // Order does matter: triage claims new complaints by ascending id
-// (review.TriageBatch), so ids must reach submissions in about the order
-// they commit. One block is drawn at a time and used up before the next:
+// (review.TriageBatch), so within a process ids must reach submissions in
+// about the order they commit. (Two instances interleave block by block;
+// triage's periodic look-back and each complaint's own job cover that.) One block is drawn at a time and used up before the next:
 // were every request that found the block empty to draw its own, ids
 // would be scattered over many blocks at once, and triage would pass
 // over most complaints and leave each to its own job.
 type idBlock struct {
+	once sync.Once
 	turn chan struct{} // held while handing out or drawing ids
 	ids  []int64
 }
-
-func newIDBlock() idBlock { return idBlock{turn: make(chan struct{}, 1)} }
 
 // idBlockSize is how many ids one draw takes: one extra statement per
 // this many submissions.
@@ -145,6 +146,7 @@ const idBlockSize = 64
 // Waiting for the turn ends with ctx, so a slow or stopped database holds
 // a request no longer than its own deadline.
 func (b *idBlock) take(ctx context.Context, pool *pgxpool.Pool) (int64, error) {
+	b.once.Do(func() { b.turn = make(chan struct{}, 1) })
 	select {
 	case b.turn <- struct{}{}:
 	case <-ctx.Done():

@@ -7,6 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -225,7 +226,7 @@ func readHeld(br pgx.BatchResults, held []*pgx.QueuedQuery) error {
 type failedBatch struct{ err error }
 
 func (f failedBatch) Exec() (pgconn.CommandTag, error) { return pgconn.CommandTag{}, f.err }
-func (f failedBatch) Query() (pgx.Rows, error)         { return nil, f.err }
+func (f failedBatch) Query() (pgx.Rows, error)         { return errRows{f.err}, f.err }
 func (f failedBatch) QueryRow() pgx.Row                { return rowOf{err: f.err} }
 func (f failedBatch) Close() error                     { return f.err }
 func (f failedBatch) Tx() pgx.Tx                       { return nil }
@@ -269,7 +270,7 @@ func (tx *PipelinedTx) Exec(ctx context.Context, sql string, args ...any) (pgcon
 // returned.
 func (tx *PipelinedTx) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
 	if tx.conn == nil {
-		return nil, pgx.ErrTxClosed
+		return errRows{pgx.ErrTxClosed}, pgx.ErrTxClosed
 	}
 	if tx.pending == nil {
 		return tx.conn.Query(ctx, sql, args...)
@@ -279,15 +280,31 @@ func (tx *PipelinedTx) Query(ctx context.Context, sql string, args ...any) (pgx.
 	b.Queue(sql, args...)
 	br := tx.conn.SendBatch(ctx, b)
 	if err := readHeld(br, held); err != nil {
-		return nil, err
+		return errRows{err}, err
 	}
 	rows, err := br.Query()
 	if err != nil {
 		_ = br.Close()
-		return nil, err
+		return errRows{err}, err
 	}
 	return &batchRows{Rows: rows, br: br}, nil
 }
+
+// errRows are the rows returned with an error. pgx promises rows that
+// are safe to use even then (code may write `rows, _ := tx.Query(...)` and
+// find the error in rows.Err), so they are never nil.
+type errRows struct{ err error }
+
+func (r errRows) Close()                                       {}
+func (r errRows) Err() error                                   { return r.err }
+func (r errRows) CommandTag() pgconn.CommandTag                { return pgconn.CommandTag{} }
+func (r errRows) FieldDescriptions() []pgconn.FieldDescription { return nil }
+func (r errRows) Next() bool                                   { return false }
+func (r errRows) Scan(...any) error                            { return r.err }
+func (r errRows) Values() ([]any, error)                       { return nil, r.err }
+func (r errRows) RawValues() [][]byte                          { return nil }
+func (r errRows) Conn() *pgx.Conn                              { return nil }
+func (r errRows) TypeMap() *pgtype.Map                         { return nil }
 
 // batchRows are the rows of a batch's last statement; closing them
 // finishes the batch, so the connection is ready for the next one.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -33,8 +34,12 @@ func pipelinedPool(t *testing.T) *pgxpool.Pool {
 
 func count(t *testing.T, pool *pgxpool.Pool) int {
 	t.Helper()
+	// A connection the code under test failed to return would make this
+	// wait for ever: the deadline turns that into a failure.
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
 	var n int
-	require.NoError(t, pool.QueryRow(context.Background(), `SELECT count(*) FROM t`).Scan(&n))
+	require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM t`).Scan(&n))
 	return n
 }
 
@@ -123,6 +128,23 @@ func TestPipelinedTxFailureKeepsNothing(t *testing.T) {
 	require.ErrorIs(t, err, pgx.ErrTxClosed)
 	_, err = tx.Begin(ctx)
 	require.Error(t, err)
+
+	// Rows returned with an error are safe to use, as pgx promises, so
+	// `rows, _ := tx.Query(...)` finds the error in rows.Err.
+	rows, err := tx.Query(ctx, `SELECT 1`)
+	require.ErrorIs(t, err, pgx.ErrTxClosed)
+	require.False(t, rows.Next())
+	require.ErrorIs(t, rows.Err(), pgx.ErrTxClosed)
+	rows.Close()
+	tx, err = database.BeginDeferred(ctx, pool, &pgx.Batch{QueuedQueries: []*pgx.QueuedQuery{{SQL: `SELECT 1/0`}}})
+	require.NoError(t, err)
+	rows, _ = tx.Query(ctx, `SELECT 1`)
+	require.False(t, rows.Next())
+	var pe2 *pgconn.PgError
+	require.True(t, errors.As(rows.Err(), &pe2), "%v", rows.Err())
+	rows.Close()
+	require.NoError(t, tx.Rollback(ctx))
+	require.Equal(t, 1, count(t, pool))
 }
 
 func TestPipelinedTxRowsReadToTheEndFreeTheConnection(t *testing.T) {
@@ -171,6 +193,7 @@ func TestPipelinedTxSendBatchAnswersTheCallersStatements(t *testing.T) {
 	b.Queue(`SELECT 41`).QueryRow(func(r pgx.Row) error { return r.Scan(&held) })
 	tx, err := database.BeginDeferred(ctx, pool, b)
 	require.NoError(t, err)
+	t.Cleanup(func() { _ = tx.Rollback(context.Background()) })
 	require.True(t, tx.Pending())
 
 	// The held statement's result is read for it; the caller reads its
@@ -218,6 +241,7 @@ func TestPipelinedTxFlushAndCommitCallbacks(t *testing.T) {
 	b.Queue(`INSERT INTO t VALUES (1, 'a') RETURNING id`).QueryRow(func(r pgx.Row) error { return r.Scan(&got) })
 	tx, err := database.BeginDeferred(ctx, pool, b)
 	require.NoError(t, err)
+	t.Cleanup(func() { _ = tx.Rollback(context.Background()) })
 	require.NoError(t, tx.Flush(ctx))
 	require.Equal(t, 1, got)
 	require.False(t, tx.Pending())
