@@ -147,6 +147,17 @@ func TestPipelinedTxFailureKeepsNothing(t *testing.T) {
 	require.Equal(t, 1, count(t, pool))
 }
 
+// beginDeferred begins a deferred transaction that the test's cleanup
+// rolls back, so a failed assertion with the transaction open cannot
+// leave closing the one-connection pool waiting for ever.
+func beginDeferred(t *testing.T, pool *pgxpool.Pool, b *pgx.Batch) *database.PipelinedTx {
+	t.Helper()
+	tx, err := database.BeginDeferred(context.Background(), pool, b)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = tx.Rollback(context.Background()) })
+	return tx
+}
+
 func TestPipelinedTxRowsReadToTheEndFreeTheConnection(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -154,11 +165,7 @@ func TestPipelinedTxRowsReadToTheEndFreeTheConnection(t *testing.T) {
 
 	// Rows read to the end without Close must leave the connection ready
 	// for the next statement, as pgx's own rows do.
-	tx, err := database.BeginDeferred(ctx, pool, &pgx.Batch{QueuedQueries: []*pgx.QueuedQuery{{SQL: `INSERT INTO t VALUES (1, 'a')`}}})
-	require.NoError(t, err)
-	// On a failure, give the connection back so closing the pool does not
-	// wait for it.
-	t.Cleanup(func() { _ = tx.Rollback(context.Background()) })
+	tx := beginDeferred(t, pool, &pgx.Batch{QueuedQueries: []*pgx.QueuedQuery{{SQL: `INSERT INTO t VALUES (1, 'a')`}}})
 	rows, err := tx.Query(ctx, `SELECT v FROM t`)
 	require.NoError(t, err)
 	n := 0
@@ -175,8 +182,7 @@ func TestPipelinedTxRowsReadToTheEndFreeTheConnection(t *testing.T) {
 	b := &pgx.Batch{}
 	b.Queue(`INSERT INTO t VALUES (3, 'c')`)
 	require.NoError(t, tx.CommitBatch(ctx, nil))
-	tx, err = database.BeginDeferred(ctx, pool, b)
-	require.NoError(t, err)
+	tx = beginDeferred(t, pool, b)
 	var v string
 	require.ErrorIs(t, tx.QueryRow(ctx, `SELECT v FROM t WHERE id = 99`).Scan(&v), pgx.ErrNoRows)
 	require.NoError(t, tx.Commit(ctx))
@@ -191,9 +197,7 @@ func TestPipelinedTxSendBatchAnswersTheCallersStatements(t *testing.T) {
 	held := 0
 	b := &pgx.Batch{}
 	b.Queue(`SELECT 41`).QueryRow(func(r pgx.Row) error { return r.Scan(&held) })
-	tx, err := database.BeginDeferred(ctx, pool, b)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = tx.Rollback(context.Background()) })
+	tx := beginDeferred(t, pool, b)
 	require.True(t, tx.Pending())
 
 	// The held statement's result is read for it; the caller reads its
@@ -212,10 +216,9 @@ func TestPipelinedTxSendBatchAnswersTheCallersStatements(t *testing.T) {
 
 	// A held statement's failure is every read's error.
 	require.NoError(t, tx.Rollback(ctx))
-	tx, err = database.BeginDeferred(ctx, pool, &pgx.Batch{QueuedQueries: []*pgx.QueuedQuery{{SQL: `SELECT 1/0`}}})
-	require.NoError(t, err)
+	tx = beginDeferred(t, pool, &pgx.Batch{QueuedQueries: []*pgx.QueuedQuery{{SQL: `SELECT 1/0`}}})
 	br = tx.SendBatch(ctx, mine)
-	_, err = br.Exec()
+	_, err := br.Exec()
 	var pe *pgconn.PgError
 	require.True(t, errors.As(err, &pe), "%v", err)
 	require.Equal(t, "22012", pe.Code)
@@ -239,9 +242,7 @@ func TestPipelinedTxFlushAndCommitCallbacks(t *testing.T) {
 	got := 0
 	b := &pgx.Batch{}
 	b.Queue(`INSERT INTO t VALUES (1, 'a') RETURNING id`).QueryRow(func(r pgx.Row) error { return r.Scan(&got) })
-	tx, err := database.BeginDeferred(ctx, pool, b)
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = tx.Rollback(context.Background()) })
+	tx := beginDeferred(t, pool, b)
 	require.NoError(t, tx.Flush(ctx))
 	require.Equal(t, 1, got)
 	require.False(t, tx.Pending())
@@ -255,8 +256,7 @@ func TestPipelinedTxFlushAndCommitCallbacks(t *testing.T) {
 	require.Equal(t, 0, count(t, pool))
 
 	// So are held statements with callbacks that nothing has sent.
-	tx, err = database.BeginDeferred(ctx, pool, b)
-	require.NoError(t, err)
+	tx = beginDeferred(t, pool, b)
 	require.ErrorIs(t, tx.Commit(ctx), database.ErrCommitCallback)
 	require.Equal(t, 0, count(t, pool))
 }
