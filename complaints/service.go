@@ -127,11 +127,12 @@ func (s *Service) submitOnce(ctx context.Context, sub *Submission, meta Meta) (R
 //
 // Order does matter: triage claims new complaints by ascending id
 // (review.TriageBatch), so within a process ids must reach submissions in
-// about the order they commit. (Two instances interleave block by block;
-// triage's periodic look-back and each complaint's own job cover that.) One block is drawn at a time and used up before the next:
-// were every request that found the block empty to draw its own, ids
-// would be scattered over many blocks at once, and triage would pass
-// over most complaints and leave each to its own job.
+// about the order they commit. One block is drawn at a time and used up
+// before the next: were every request that found the block empty to draw
+// its own, ids would be scattered over many blocks at once, and triage
+// would pass over most complaints and leave each to its own job. (Two
+// instances interleave block by block; triage's periodic look-back and
+// each complaint's own job cover that.)
 type idBlock struct {
 	once sync.Once
 	turn chan struct{} // held while handing out or drawing ids

@@ -91,10 +91,6 @@ func (tx *PipelinedTx) withPending(b *pgx.Batch) *pgx.Batch {
 	return p
 }
 
-// Pending reports whether statements are held, waiting to travel with
-// the transaction's next one.
-func (tx *PipelinedTx) Pending() bool { return tx.pending != nil }
-
 // Flush sends the held statements, if any, on their own and runs their
 // callbacks. A caller that relies on them having run (because it reads
 // what their callbacks set) flushes first: when the statements it sent
@@ -175,7 +171,7 @@ func (tx *PipelinedTx) CopyFrom(ctx context.Context, table pgx.Identifier, colum
 	if tx.conn == nil {
 		return 0, pgx.ErrTxClosed
 	}
-	// COPY and Prepare cannot carry the held statements.
+	// COPY cannot carry the held statements.
 	if err := tx.Flush(ctx); err != nil {
 		return 0, err
 	}
@@ -243,7 +239,7 @@ func (tx *PipelinedTx) Prepare(ctx context.Context, name, sql string) (*pgconn.S
 	if tx.conn == nil {
 		return nil, pgx.ErrTxClosed
 	}
-	// COPY and Prepare cannot carry the held statements.
+	// Preparing cannot carry the held statements.
 	if err := tx.Flush(ctx); err != nil {
 		return nil, err
 	}
