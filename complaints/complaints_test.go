@@ -308,27 +308,64 @@ func TestNormalizeAndValidate(t *testing.T) {
 	}
 }
 
-func TestSniffEvidence(t *testing.T) {
+func TestCheckEvidence(t *testing.T) {
 	png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
 	cases := []struct {
-		name string
-		data []byte
-		want string
+		name, data     string
+		wantName, want string
+		code           string
 	}{
-		{"a.png", png, "image/png"},
-		{"a.txt", png, "image/png"}, // the content decides, not the name
-		{"a.pdf", []byte("%PDF-1.7\n"), "application/pdf"},
-		{"mail.eml", []byte("From: a@example.org\nSubject: Vote\n\nHello"), "message/rfc822"},
-		{"notes.txt", []byte("just some text"), "text/plain"},
-		{"page.html", []byte("<html><script>alert(1)</script>"), ""},
-		{"mail.eml", []byte("not an email at all"), ""},
-		{"x.exe", []byte("MZ\x90\x00\x03\x00\x00\x00"), ""},
+		{"a.png", string(png), "a.png", "image/png", ""},
+		{"a.txt", string(png), "a.png", "image/png", ""}, // the content decides, not the name
+		{"IMG_1.JPEG", "\xff\xd8\xff\xe0\x00\x10JFIF", "IMG_1.JPEG", "image/jpeg", ""},
+		{"a.pdf", "%PDF-1.7\n", "a.pdf", "application/pdf", ""},
+		{"mail.eml", "From: a@example.org\nSubject: Vote\n\nHello", "mail.eml", "message/rfc822", ""},
+		{"notes.txt", "just some text", "notes.txt", "text/plain", ""},
+		{"notes 12.03.2024", "just some text", "notes 12.03.2024.txt", "text/plain", ""},
+		{"page.html", "<html><script>alert(1)</script>", "", "", "type"},
+		{"mail.eml", "not an email at all", "", "", "type"},
+		{"x.exe", "MZ\x90\x00\x03\x00\x00\x00", "", "", "type"},
+		{"bad.txt", "caf\xe9 au lait", "", "", "type"},
+		{"empty.txt", "", "", "", "empty"},
+		// A PNG under a program's name keeps its name but says what it is.
+		{"photo.jpg.exe", string(png), "photo.jpg.png", "image/png", ""},
+		// SVG can carry script, and the sniffer calls it text.
+		{"script.svg", `<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`, "", "", "markup"},
+		{"drawing.png", "\ufeff  <!-- x --><svg onload=alert(1)>", "", "", "markup"},
+		// Text under a drawing's name is stored as the text it is.
+		{"script.svg", "I was sent this text", "script.txt", "text/plain", ""},
+		// A polyglot: a GIF whose bytes are also a script page is kept as
+		// a GIF, never under its .html name.
+		{"evil.html", "GIF89a/*\x01\x00\x01\x00*/=1;<script>alert(1)</script>", "evil.gif", "image/gif", ""},
+		{"..\\..\\.hidden", "text", "hidden.txt", "text/plain", ""},
+		{`a"b;c.pdf`, "%PDF-1.4\n", "a_b_c.pdf", "application/pdf", ""},
 	}
 	for _, c := range cases {
-		got, err := complaints.SniffEvidence(c.name, c.data)
-		if got != c.want || (c.want == "") != (err != nil) {
-			t.Errorf("%s: got %q, %v; want %q", c.name, got, err, c.want)
+		name, ct, err := complaints.CheckEvidence(c.name, strings.NewReader(c.data))
+		var code string
+		if fe := apperr.FieldsOf(err); len(fe) == 1 && fe[0].Field == "evidence" {
+			code = fe[0].Code
+		} else if err != nil {
+			t.Errorf("%q: unexpected error %v", c.name, err)
+			continue
 		}
+		if name != c.wantName || ct != c.want || code != c.code {
+			t.Errorf("%q: got %q, %q, code %q; want %q, %q, code %q", c.name, name, ct, code, c.wantName, c.want, c.code)
+		}
+	}
+}
+
+// A large text file is checked to its end in pieces: a character cut by
+// a piece's end is still valid, a bad byte far in is still found.
+func TestCheckEvidenceReadsLongTextInPieces(t *testing.T) {
+	long := strings.Repeat("Pleidleisiwch dros y Blaid – ŵ ŷ ✓ ", 40000)
+	_, ct, err := complaints.CheckEvidence("long.txt", strings.NewReader(long))
+	if err != nil || ct != "text/plain" {
+		t.Fatalf("long valid text: %q, %v", ct, err)
+	}
+	_, _, err = complaints.CheckEvidence("long.txt", strings.NewReader(long+"\x00"))
+	if fe := apperr.FieldsOf(err); len(fe) != 1 || fe[0].Code != "type" {
+		t.Fatalf("NUL at the end of long text: %v", err)
 	}
 }
 

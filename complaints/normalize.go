@@ -1,10 +1,9 @@
 package complaints
 
 import (
+	"bytes"
 	"fmt"
-	"net/http"
 	"net/mail"
-	"path"
 	"regexp"
 	"strings"
 	"time"
@@ -102,18 +101,6 @@ func isBidiControl(r rune) bool {
 	return (r >= '\u202A' && r <= '\u202E') || (r >= '\u2066' && r <= '\u2069') || r == '\u200E' || r == '\u200F'
 }
 
-func cleanFilename(name string) string {
-	name = strings.ReplaceAll(cleanLine(name), "\\", "/")
-	name = path.Base(name)
-	if name == "." || name == "/" || name == "" {
-		name = "evidence"
-	}
-	if utf8.RuneCountInString(name) > 200 {
-		name = string([]rune(name)[:200])
-	}
-	return name
-}
-
 var postcodeRE = regexp.MustCompile(`^(GIR 0AA|[A-Z]{1,2}[0-9][0-9A-Z]? [0-9][A-Z]{2})$`)
 
 func normalizePostcode(p string) string {
@@ -208,12 +195,12 @@ func (s *Submission) Validate(now time.Time) error {
 			case len(e.Data) > MaxEvidenceBytes:
 				add(fieldErr("evidence", "too_large", "The file %s must be smaller than 10 MB", e.Filename))
 			default:
-				ct, err := SniffEvidence(e.Filename, e.Data)
+				name, ct, err := CheckEvidence(e.Filename, bytes.NewReader(e.Data))
 				if err != nil {
-					add(fieldErr("evidence", "type", "The file %s must be a picture (PNG, JPEG, GIF, WebP), a PDF, a saved email (.eml) or a text file", e.Filename))
+					errs = append(errs, apperr.FieldsOf(err)...)
 					continue
 				}
-				s.Evidence[i].ContentType = ct
+				s.Evidence[i].Filename, s.Evidence[i].ContentType = name, ct
 			}
 		}
 	}
@@ -273,61 +260,6 @@ func ParseReceivedAt(v string) (t time.Time, hasTime bool, ok bool) {
 		return t, true, true
 	}
 	return time.Time{}, false, false
-}
-
-var allowedSniffed = map[string]bool{
-	"image/png": true, "image/jpeg": true, "image/gif": true, "image/webp": true, "application/pdf": true,
-}
-
-// SniffEvidence works out a file's type from its content, never from the
-// name or what the browser claimed, and refuses any type not on the list.
-// The name only tells a saved email (.eml) from other text.
-func SniffEvidence(name string, data []byte) (string, error) {
-	if len(data) == 0 {
-		return "", fmt.Errorf("empty file")
-	}
-	ct := http.DetectContentType(data)
-	base, _, _ := strings.Cut(ct, ";")
-	if allowedSniffed[base] {
-		return base, nil
-	}
-	if base != "text/plain" || !utf8.Valid(data) || strings.ContainsRune(string(data), 0) {
-		return "", fmt.Errorf("file type %s is not accepted", base)
-	}
-	if strings.HasSuffix(strings.ToLower(name), ".eml") {
-		if looksLikeEmail(data) {
-			return "message/rfc822", nil
-		}
-		return "", fmt.Errorf("not a saved email")
-	}
-	return "text/plain", nil
-}
-
-var headerLine = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]*:`)
-
-// looksLikeEmail checks the file starts with header lines and has at
-// least one of the headers every delivered message carries.
-func looksLikeEmail(data []byte) bool {
-	head := string(data)
-	if i := strings.Index(head, "\n\n"); i >= 0 {
-		head = head[:i]
-	} else if i := strings.Index(head, "\r\n\r\n"); i >= 0 {
-		head = head[:i]
-	}
-	found := false
-	for _, line := range strings.Split(strings.ReplaceAll(head, "\r\n", "\n"), "\n") {
-		if line == "" || line[0] == ' ' || line[0] == '\t' {
-			continue
-		}
-		if !headerLine.MatchString(line) {
-			return false
-		}
-		k := strings.ToLower(line[:strings.IndexByte(line, ':')])
-		if k == "from" || k == "date" || k == "received" || k == "subject" || k == "message-id" {
-			found = true
-		}
-	}
-	return found
 }
 
 // parseLooseDate accepts the UK day-first dates spreadsheets produce.

@@ -358,6 +358,7 @@ func queueDetails(b *pgx.Batch, id int64, sub *Submission) {
 		b.Queue(`INSERT INTO complaint_evidence (complaint_id, filename, content_type, size, sha256, data) VALUES ($1, $2, $3, $4, $5, $6)`,
 			id, e.Filename, e.ContentType, len(e.Data), sum[:], e.Data)
 	}
+	queueDraftEvidence(b, id, sub)
 }
 
 // jobParams are the complaint's jobs: triage, and with ack the

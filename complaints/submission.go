@@ -54,6 +54,10 @@ type Submission struct {
 	// SourceID is the importing source's own id for the row; empty for
 	// the form and the API.
 	SourceID string
+	// EvidenceDraft is the key of a public form draft whose files, checked
+	// when uploaded and waiting in the database, become the complaint's
+	// evidence (see drafts.go); nil for none.
+	EvidenceDraft []byte
 }
 
 // Complainant is the optional "about you" part of a complaint. It is stored

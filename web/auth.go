@@ -176,10 +176,17 @@ func (s *Server) apiCSRF(next http.Handler) http.Handler {
 
 // parseForm parses a urlencoded or multipart body, so that a body over the
 // size limit is answered with 413 rather than mistaken for a missing token.
+// multipartMemory is how much of a multipart form's files is kept in
+// memory; the rest of a file goes to a temporary file.
+const multipartMemory = 64 << 10
+
 func parseForm(r *http.Request) error {
 	var err error
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-		err = r.ParseMultipartForm(8 << 20)
+		// A small memory limit: files larger than this spool to temporary
+		// files (removed when the request ends), so uploads cost disk,
+		// not memory.
+		err = r.ParseMultipartForm(multipartMemory)
 	} else {
 		err = r.ParseForm()
 	}

@@ -3,10 +3,8 @@ package web
 import (
 	"context"
 	"crypto/rand"
-	"errors"
 	"fmt"
 	"html/template"
-	"io"
 	"io/fs"
 	"math/big"
 	"net/http"
@@ -241,7 +239,7 @@ type complaintView struct {
 	Multipart bool
 
 	// Evidence page.
-	Files     []draftFile
+	Files     []complaints.DraftFile
 	CanAdd    bool
 	FileField *formField
 	// Check answers.
@@ -251,6 +249,9 @@ type complaintView struct {
 	Status    int
 	Retry     int
 	RetryURL  string
+	// Problem names which 503 page this is when it is not an outage:
+	// problemUploadsBusy or problemStoreFull.
+	Problem string
 }
 
 type checkSection struct {
@@ -814,15 +815,10 @@ func (s *Server) handleComplaintSend(w http.ResponseWriter, r *http.Request) {
 		s.complaintTooMany(w, r, lang, wait)
 		return
 	}
-	files, err := listDraftFiles(r.Context(), s.pool, d, true)
-	if err != nil {
-		s.complaintProblem(w, r, lang, d, err)
-		return
-	}
 	sub := d.submission(lang)
-	for _, f := range files {
-		sub.Evidence = append(sub.Evidence, complaints.Evidence{Filename: f.Filename, ContentType: f.ContentType, Data: f.Data})
-	}
+	// The draft's files become the complaint's evidence inside the
+	// database; they never pass through this process again.
+	sub.EvidenceDraft = d.fileKey()
 	receipt, err := s.complaints.Submit(r.Context(), sub, complaints.Meta{
 		IP: clientIP(r), UserAgent: r.UserAgent(), IdempotencyKey: "web:" + d.ID,
 	})
@@ -849,7 +845,7 @@ func (s *Server) handleComplaintSend(w http.ResponseWriter, r *http.Request) {
 	}
 	// Committed. The draft's files are now copies; deleting them is
 	// tidying, and the cleanup job removes them anyway if this fails.
-	if _, err := s.pool.Exec(r.Context(), sqlDraftRemoveAll, d.fileKey()); err != nil {
+	if err := complaints.RemoveDraft(r.Context(), s.pool, d.fileKey()); err != nil {
 		s.log.Warn("complaint form: draft files not deleted", "err", err, "request_id", requestIDFrom(r.Context()))
 	}
 	s.clearDraft(w, r)
@@ -896,21 +892,6 @@ func (s *Server) handleCheckAnswers(w http.ResponseWriter, r *http.Request) {
 	s.complaintPage(w, r, http.StatusOK, "complaint_check", lang, nil, v)
 }
 
-// uploadGuard answers an upload that is plainly too large (by its declared
-// length) with the evidence page and a message, instead of reading it.
-func (s *Server) uploadGuard(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ContentLength > uploadBodyLimit {
-			w.Header().Set("Connection", "close")
-			lang := s.requestLang(w, r)
-			s.evidencePage(w, r, lang, s.loadDraft(r), http.StatusRequestEntityTooLarge,
-				[]apperr.FieldError{{Field: "evidence", Code: "too_large", Message: fieldMessage(lang, "evidence", "too_large", "")}})
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
 func (s *Server) handleEvidencePage(w http.ResponseWriter, r *http.Request) {
 	lang := s.requestLang(w, r)
 	d := s.loadDraft(r)
@@ -922,7 +903,7 @@ func (s *Server) handleEvidencePage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) evidencePage(w http.ResponseWriter, r *http.Request, lang string, d *complaintDraft, status int, errs []apperr.FieldError) {
-	files, err := listDraftFiles(r.Context(), s.pool, d, false)
+	files, err := complaints.DraftFiles(r.Context(), s.pool, d.fileKey())
 	if err != nil {
 		s.complaintProblem(w, r, lang, d, err)
 		return
@@ -948,123 +929,6 @@ func (s *Server) evidencePage(w http.ResponseWriter, r *http.Request, lang strin
 	}
 	v.FileField = f.finish(lang)
 	s.complaintPage(w, r, status, "complaint_evidence", lang, errs, v)
-}
-
-// handleEvidenceUpload stores a chosen file (checked by content) and, when
-// the person pressed "Continue", moves on.
-func (s *Server) handleEvidenceUpload(w http.ResponseWriter, r *http.Request) {
-	lang := s.requestLang(w, r)
-	d := s.loadDraft(r)
-	if d.Channel == "" {
-		http.Redirect(w, r, stepPath(stepChannel), http.StatusSeeOther)
-		return
-	}
-	if strings.TrimSpace(r.PostFormValue(honeypotField)) != "" {
-		d.Bot = true
-	}
-	change := r.PostFormValue("change") == "1"
-	fail := func(code string) {
-		s.evidencePage(w, r, lang, d, http.StatusUnprocessableEntity,
-			[]apperr.FieldError{{Field: "evidence", Code: code, Message: fieldMessage(lang, "evidence", code, "")}})
-	}
-	file, hdr, err := r.FormFile("evidence")
-	switch {
-	case errors.Is(err, http.ErrMissingFile):
-		// Nothing chosen: fine on "Continue", a mistake on "Upload".
-		if r.PostFormValue("action") == "upload" {
-			fail("required")
-			return
-		}
-	case err != nil:
-		fail("unreadable")
-		return
-	default:
-		defer file.Close()
-		if ok, wait := s.uploadRate.allow(clientIP(r), time.Now()); !ok {
-			s.complaintTooMany(w, r, lang, wait)
-			return
-		}
-		data, err := io.ReadAll(io.LimitReader(file, complaints.MaxEvidenceBytes+1))
-		if err != nil {
-			fail("unreadable")
-			return
-		}
-		if len(data) == 0 {
-			fail("empty")
-			return
-		}
-		if len(data) > complaints.MaxEvidenceBytes {
-			fail("too_large")
-			return
-		}
-		name := cleanUploadName(hdr.Filename)
-		ct, err := complaints.SniffEvidence(name, data)
-		if err != nil {
-			fail("type")
-			return
-		}
-		added, err := addDraftFile(r.Context(), s.pool, d, draftFile{Filename: name, ContentType: ct, Data: data}, complaints.MaxEvidenceFiles)
-		if err != nil {
-			s.complaintProblem(w, r, lang, d, err)
-			return
-		}
-		if !added {
-			fail("too_many")
-			return
-		}
-	}
-	if r.PostFormValue("action") == "upload" {
-		if err := s.saveDraft(w, r, d); err != nil {
-			s.Error(w, r, err)
-			return
-		}
-		http.Redirect(w, r, stepPath(stepEvidence)+changeQuery(change), http.StatusSeeOther)
-		return
-	}
-	d.markDone(stepEvidence)
-	if err := s.saveDraft(w, r, d); err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	next := d.next(stepEvidence)
-	if change {
-		next = d.firstMissing()
-	}
-	http.Redirect(w, r, stepPath(next)+changeQuery(change && next != stepCheck), http.StatusSeeOther)
-}
-
-// cleanUploadName keeps the last path element of the browser's file name,
-// without control characters.
-func cleanUploadName(n string) string {
-	n = strings.ReplaceAll(n, "\\", "/")
-	if i := strings.LastIndexByte(n, '/'); i >= 0 {
-		n = n[i+1:]
-	}
-	n = strings.Map(func(c rune) rune {
-		if c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) {
-			return -1
-		}
-		return c
-	}, n)
-	n = strings.TrimSpace(n)
-	if utf8.RuneCountInString(n) > 200 {
-		n = string([]rune(n)[:200])
-	}
-	if n == "" || n == "." || n == ".." {
-		n = "evidence"
-	}
-	return n
-}
-
-func (s *Server) handleEvidenceRemove(w http.ResponseWriter, r *http.Request) {
-	lang := s.requestLang(w, r)
-	d := s.loadDraft(r)
-	id, _ := strconv.ParseInt(r.PostFormValue("file"), 10, 64)
-	if _, err := s.pool.Exec(r.Context(), sqlDraftRemove, d.fileKey(), id); err != nil {
-		s.complaintProblem(w, r, lang, d, err)
-		return
-	}
-	http.Redirect(w, r, stepPath(stepEvidence)+changeQuery(r.PostFormValue("change") == "1"), http.StatusSeeOther)
 }
 
 func fmtSize(n int) string {

@@ -21,6 +21,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 
+	"github.com/campaignwatch/campaignwatch/complaints"
 	"github.com/campaignwatch/campaignwatch/jobs"
 )
 
@@ -247,79 +248,14 @@ func (s *Server) setFormCookie(w http.ResponseWriter, name, value string, maxAge
 		HttpOnly: true, Secure: s.cfg.SecureCookies(), SameSite: http.SameSiteLaxMode})
 }
 
-// draftFile is one evidence file waiting in complaint_drafts.
-type draftFile struct {
-	ID          int64
-	Filename    string
-	ContentType string
-	Size        int
-	Data        []byte
-}
-
-const (
-	sqlDraftFiles = `SELECT id, filename, content_type, size_bytes FROM complaint_drafts
-		WHERE draft_key = $1 AND expires_at > now() ORDER BY id`
-	sqlDraftFilesWithData = `SELECT id, filename, content_type, size_bytes, data FROM complaint_drafts
-		WHERE draft_key = $1 AND expires_at > now() ORDER BY id`
-	// The advisory lock serialises uploads to one draft so two at once
-	// cannot both pass the count check.
-	sqlDraftLock      = `SELECT pg_advisory_xact_lock(hashtextextended(encode($1::bytea, 'hex'), 0))`
-	sqlDraftCount     = `SELECT count(*) FROM complaint_drafts WHERE draft_key = $1 AND expires_at > now()`
-	sqlDraftAddFile   = `INSERT INTO complaint_drafts (draft_key, filename, content_type, size_bytes, data, expires_at) VALUES ($1, $2, $3, $4, $5, $6)`
-	sqlDraftRemove    = `DELETE FROM complaint_drafts WHERE draft_key = $1 AND id = $2`
-	sqlDraftRemoveAll = `DELETE FROM complaint_drafts WHERE draft_key = $1`
-	sqlDraftExpire    = `DELETE FROM complaint_drafts WHERE expires_at <= now()`
-)
-
-func listDraftFiles(ctx context.Context, pool *pgxpool.Pool, d *complaintDraft, withData bool) ([]draftFile, error) {
-	q := sqlDraftFiles
-	if withData {
-		q = sqlDraftFilesWithData
-	}
-	rows, err := pool.Query(ctx, q, d.fileKey())
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []draftFile
-	for rows.Next() {
-		var f draftFile
-		dest := []any{&f.ID, &f.Filename, &f.ContentType, &f.Size}
-		if withData {
-			dest = append(dest, &f.Data)
-		}
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		out = append(out, f)
-	}
-	return out, rows.Err()
-}
-
-// addDraftFile stores one file unless the draft already has max files; it
-// reports whether the file was added.
-func addDraftFile(ctx context.Context, pool *pgxpool.Pool, d *complaintDraft, f draftFile, max int) (bool, error) {
-	tx, err := pool.Begin(ctx)
-	if err != nil {
-		return false, err
-	}
-	defer tx.Rollback(ctx)
-	key := d.fileKey()
-	if _, err := tx.Exec(ctx, sqlDraftLock, key); err != nil {
-		return false, err
-	}
-	var n int
-	if err := tx.QueryRow(ctx, sqlDraftCount, key).Scan(&n); err != nil {
-		return false, err
-	}
-	if n >= max {
-		return false, nil
-	}
-	expires := time.Unix(d.Created, 0).Add(draftLifetime)
-	if _, err := tx.Exec(ctx, sqlDraftAddFile, key, f.Filename, f.ContentType, len(f.Data), f.Data, expires); err != nil {
-		return false, err
-	}
-	return true, tx.Commit(ctx)
+// clientKey is what the evidence a client uploads is counted under for
+// its quota: a keyed hash of its address, so the draft table holds no
+// network addresses.
+func (s *Server) clientKey(r *http.Request) []byte {
+	m := hmac.New(sha256.New, s.cfg.SessionSecret)
+	m.Write([]byte("complaint-draft:client:"))
+	m.Write([]byte(clientIP(r)))
+	return m.Sum(nil)
 }
 
 // DraftCleanupArgs is the periodic job that deletes evidence of complaint
@@ -341,7 +277,7 @@ type draftCleanupWorker struct {
 }
 
 func (w *draftCleanupWorker) Work(ctx context.Context, _ *river.Job[DraftCleanupArgs]) error {
-	_, err := w.pool.Exec(ctx, sqlDraftExpire)
+	_, err := complaints.ExpireDrafts(ctx, w.pool)
 	return err
 }
 
@@ -357,6 +293,5 @@ func RegisterComplaintDraftJobs(reg *jobs.Registry, pool *pgxpool.Pool) {
 // CleanupComplaintDrafts deletes expired draft files now (for tests and the
 // CLI); the periodic job does the same.
 func CleanupComplaintDrafts(ctx context.Context, pool *pgxpool.Pool) (int64, error) {
-	tag, err := pool.Exec(ctx, sqlDraftExpire)
-	return tag.RowsAffected(), err
+	return complaints.ExpireDrafts(ctx, pool)
 }

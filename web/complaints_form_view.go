@@ -149,7 +149,7 @@ func buildStepView(lang, step string, d *complaintDraft, errs []apperr.FieldErro
 // checkView lays out check answers: every answer with a Change link back
 // to its page, which returns here once saved.
 func (s *Server) checkView(ctx context.Context, lang string, d *complaintDraft) (*complaintView, error) {
-	files, err := listDraftFiles(ctx, s.pool, d, false)
+	files, err := complaints.DraftFiles(ctx, s.pool, d.fileKey())
 	if err != nil {
 		return nil, err
 	}

@@ -63,6 +63,9 @@ type Server struct {
 	// uploadRate limits evidence uploads per IP address: room for a full
 	// set of files for every complaint the submission limit allows.
 	uploadRate *ipLimiter
+	// uploads counts the bytes of evidence uploads being received, against
+	// UPLOAD_INFLIGHT_MB (see uploadGuard).
+	uploads *byteBudget
 	// parties is the party registry (set up by registerPartyRoutes).
 	parties *parties.Store
 	// triage is the triage queue and panel (set up by registerTriageRoutes).
@@ -97,6 +100,7 @@ func New(d Deps) (*Server, error) {
 	s.outreach = d.Outreach
 	s.rulebook = d.Rulebook
 	s.complaintRate = newIPLimiter(d.Config.ComplaintRate, d.Config.ComplaintBurst)
+	s.uploads = &byteBudget{max: d.Config.UploadInflightBytes}
 	s.uploadRate = newIPLimiter(d.Config.ComplaintRate*complaints.MaxEvidenceFiles, d.Config.ComplaintBurst*complaints.MaxEvidenceFiles)
 	var err error
 	if s.assets, err = newAssetSet(); err != nil {

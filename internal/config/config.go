@@ -93,6 +93,20 @@ type Config struct {
 	// RetentionDays (RETENTION_DAYS) is how long complainants' details and
 	// evidence are kept after a complaint is closed or received. Default 730.
 	RetentionDays int
+
+	// Evidence waiting in unsent public form drafts is limited per draft
+	// (EVIDENCE_DRAFT_MB, default 50: five files of 10 MB), per client
+	// network address (EVIDENCE_CLIENT_MB, default 150) and for all drafts
+	// together (EVIDENCE_TOTAL_MB, default 2048), because anyone can start
+	// a draft and its files are kept for 24 hours. Held in bytes.
+	EvidenceDraftBytes  int64
+	EvidenceClientBytes int64
+	EvidenceTotalBytes  int64
+
+	// UploadInflightBytes (UPLOAD_INFLIGHT_MB, default 200) caps the bytes
+	// of evidence uploads being received at once; an upload that would
+	// pass it is answered 503 with Retry-After. Held in bytes.
+	UploadInflightBytes int64
 }
 
 // DevMode reports whether the service runs without an external database,
@@ -205,6 +219,22 @@ func Load(getenv func(string) string) (*Config, error) {
 	}
 	if c.RetentionDays, err = positiveInt(getenv, "RETENTION_DAYS", 730); err != nil {
 		return nil, err
+	}
+	for _, mb := range []struct {
+		name string
+		def  int
+		dst  *int64
+	}{
+		{"EVIDENCE_DRAFT_MB", 50, &c.EvidenceDraftBytes},
+		{"EVIDENCE_CLIENT_MB", 150, &c.EvidenceClientBytes},
+		{"EVIDENCE_TOTAL_MB", 2048, &c.EvidenceTotalBytes},
+		{"UPLOAD_INFLIGHT_MB", 200, &c.UploadInflightBytes},
+	} {
+		n, err := positiveInt(getenv, mb.name, mb.def)
+		if err != nil {
+			return nil, err
+		}
+		*mb.dst = int64(n) << 20
 	}
 
 	if s := getenv("SESSION_SECRET"); s != "" {

@@ -1,0 +1,234 @@
+package complaints
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/campaignwatch/campaignwatch/internal/apperr"
+)
+
+// Evidence uploaded to the public form waits in complaint_drafts, under
+// the key of the draft it belongs to, until the complaint is sent (then
+// Submit copies it into complaint_evidence inside the database), removed,
+// or 24 hours have passed. Anyone can start drafts, so what they hold is
+// limited per draft, per client and in all (DraftQuota; the counts are
+// kept by migration 052), and a file is streamed into PostgreSQL with
+// COPY rather than held whole in memory.
+
+// ErrDraftStoreFull means the evidence held for all unsent drafts has
+// reached DraftQuota.TotalBytes: nobody can add a file until drafts are
+// sent or expire. It is an Unavailable error (503).
+var ErrDraftStoreFull = errors.New("the store for evidence of unsent complaints is full")
+
+// DraftQuota limits the evidence held for unsent drafts, in bytes.
+type DraftQuota struct {
+	DraftBytes  int64 // one draft
+	ClientBytes int64 // all drafts uploaded from one client (network address)
+	TotalBytes  int64 // all drafts
+}
+
+// DraftUpload is one evidence file to keep with a draft.
+type DraftUpload struct {
+	DraftKey  []byte // 32 bytes: the hash of the draft's random id
+	ClientKey []byte // a keyed hash of the uploader's network address
+	// Filename and ContentType are what CheckEvidence returned.
+	Filename    string
+	ContentType string
+	// Content holds exactly Size bytes.
+	Content io.Reader
+	Size    int64
+	Expires time.Time
+}
+
+// DraftFile describes one file waiting with a draft.
+type DraftFile struct {
+	ID       int64
+	Filename string
+	Size     int
+}
+
+const (
+	sqlDraftFiles = `SELECT id, filename, size_bytes FROM complaint_drafts
+		WHERE draft_key = $1 AND expires_at > now() ORDER BY id`
+	sqlDraftCopy = `COPY complaint_drafts (draft_key, client_key, filename, content_type, size_bytes, data, expires_at) FROM STDIN BINARY`
+	// sqlDraftReserve adds the file to its draft's, its client's and the
+	// overall counts, each only if it stays within its limit, and returns
+	// the scopes it was added to. A count's row is locked from this
+	// statement to the end of the transaction, so a concurrent upload
+	// waits and then sees this one's bytes; a refused scope is missing
+	// from the result and the caller rolls back.
+	sqlDraftReserve = `INSERT INTO complaint_draft_usage AS u (scope, key, bytes, files)
+SELECT v.scope, v.key, $3::bigint, 1
+  FROM (VALUES ('draft', $1::bytea, $4::bigint), ('client', $2::bytea, $5::bigint), ('all', '\x'::bytea, $6::bigint)) AS v (scope, key, max_bytes)
+ WHERE $3 <= v.max_bytes
+ON CONFLICT (scope, key) DO UPDATE SET bytes = u.bytes + excluded.bytes, files = u.files + excluded.files
+ WHERE u.bytes + excluded.bytes <= CASE u.scope WHEN 'draft' THEN $4 WHEN 'client' THEN $5 ELSE $6 END
+   AND (u.scope <> 'draft' OR u.files < $7)
+RETURNING u.scope`
+	sqlDraftUsage = `SELECT scope, bytes, files FROM complaint_draft_usage
+		WHERE (scope = 'draft' AND key = $1) OR (scope = 'client' AND key = $2) OR scope = 'all'`
+	sqlDraftRemove    = `DELETE FROM complaint_drafts WHERE draft_key = $1 AND id = $2`
+	sqlDraftRemoveAll = `DELETE FROM complaint_drafts WHERE draft_key = $1`
+	sqlDraftExpire    = `DELETE FROM complaint_drafts WHERE expires_at <= now()`
+)
+
+// DraftFiles lists the files waiting with the draft key.
+func DraftFiles(ctx context.Context, pool *pgxpool.Pool, key []byte) ([]DraftFile, error) {
+	rows, err := pool.Query(ctx, sqlDraftFiles, key)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[DraftFile])
+}
+
+// AddDraftFile streams up into complaint_drafts if it fits the draft's
+// MaxEvidenceFiles and q. A refusal is an Invalid field error on
+// "evidence" (code too_many, draft_quota or client_quota) or, when all
+// drafts together are full, an Unavailable error wrapping
+// ErrDraftStoreFull.
+//
+// The file goes in first and is counted after, in the same transaction:
+// the counts' rows stay locked only from the count to the commit, not
+// while the file travels, so uploads from different drafts and clients
+// do not queue behind each other's bytes. A check without locks before
+// the copy spares the database a file that would be refused anyway.
+func AddDraftFile(ctx context.Context, pool *pgxpool.Pool, up DraftUpload, q DraftQuota) error {
+	if err := checkDraftUsage(ctx, pool, up, q); err != nil {
+		return err
+	}
+	tx, err := pool.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback(ctx)
+	if _, err := tx.Conn().PgConn().CopyFrom(ctx, draftCopyStream(up), sqlDraftCopy); err != nil {
+		return fmt.Errorf("store draft evidence: %w", err)
+	}
+	rows, err := tx.Query(ctx, sqlDraftReserve, up.DraftKey, up.ClientKey, up.Size,
+		q.DraftBytes, q.ClientBytes, q.TotalBytes, MaxEvidenceFiles)
+	if err != nil {
+		return err
+	}
+	scopes, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return err
+	}
+	if len(scopes) < 3 {
+		_ = tx.Rollback(ctx)
+		// Another upload got there first; say which limit it was.
+		if err := checkDraftUsage(ctx, pool, up, q); err != nil {
+			return err
+		}
+		return draftRefusal(missingScope(scopes))
+	}
+	return tx.Commit(ctx)
+}
+
+// checkDraftUsage refuses up when a count is already too high for it.
+func checkDraftUsage(ctx context.Context, pool *pgxpool.Pool, up DraftUpload, q DraftQuota) error {
+	rows, err := pool.Query(ctx, sqlDraftUsage, up.DraftKey, up.ClientKey)
+	if err != nil {
+		return err
+	}
+	used := map[string][2]int64{}
+	var scope string
+	var b, f int64
+	if _, err := pgx.ForEachRow(rows, []any{&scope, &b, &f}, func() error {
+		used[scope] = [2]int64{b, f}
+		return nil
+	}); err != nil {
+		return err
+	}
+	switch {
+	case used["draft"][1] >= MaxEvidenceFiles:
+		return draftRefusal("files")
+	case used["draft"][0]+up.Size > q.DraftBytes:
+		return draftRefusal("draft")
+	case used["client"][0]+up.Size > q.ClientBytes:
+		return draftRefusal("client")
+	case used["all"][0]+up.Size > q.TotalBytes:
+		return draftRefusal("all")
+	}
+	return nil
+}
+
+func missingScope(got []string) string {
+	for _, s := range []string{"draft", "client", "all"} {
+		found := false
+		for _, g := range got {
+			found = found || g == s
+		}
+		if !found {
+			return s
+		}
+	}
+	return "all"
+}
+
+func draftRefusal(scope string) error {
+	switch scope {
+	case "files":
+		return apperr.Fields(fieldErr("evidence", "too_many", "You can add %d files at most; remove one to add another", MaxEvidenceFiles))
+	case "draft":
+		return apperr.Fields(fieldErr("evidence", "draft_quota", "The files you have added are as large as one report can take; remove one to add another"))
+	case "client":
+		return apperr.Fields(fieldErr("evidence", "client_quota", "Too many large files are waiting to be sent from your connection; send or remove some before adding more"))
+	}
+	return apperr.Wrap(apperr.Unavailable, ErrDraftStoreFull, "We cannot take more files just now. Try again later, or send your report without them.")
+}
+
+// RemoveDraftFile deletes one file of the draft key (a file of another
+// draft is left alone).
+func RemoveDraftFile(ctx context.Context, pool *pgxpool.Pool, key []byte, id int64) error {
+	_, err := pool.Exec(ctx, sqlDraftRemove, key, id)
+	return err
+}
+
+// RemoveDraft deletes every file of the draft key.
+func RemoveDraft(ctx context.Context, pool *pgxpool.Pool, key []byte) error {
+	_, err := pool.Exec(ctx, sqlDraftRemoveAll, key)
+	return err
+}
+
+// ExpireDrafts deletes the files of drafts past their 24 hours and
+// reports how many went. Their bytes leave the quota counts with them.
+func ExpireDrafts(ctx context.Context, pool *pgxpool.Pool) (int64, error) {
+	tag, err := pool.Exec(ctx, sqlDraftExpire)
+	return tag.RowsAffected(), err
+}
+
+// draftCopyStream is up as one row of COPY's binary format, with the
+// file's bytes read from up.Content as COPY sends them: no more than a
+// buffer of the file is ever in memory.
+func draftCopyStream(up DraftUpload) io.Reader {
+	var pre bytes.Buffer
+	pre.WriteString("PGCOPY\n\xff\r\n\x00")
+	_ = binary.Write(&pre, binary.BigEndian, int32(0)) // flags
+	_ = binary.Write(&pre, binary.BigEndian, int32(0)) // header extension
+	_ = binary.Write(&pre, binary.BigEndian, int16(7)) // fields in the row
+	field := func(b []byte) {
+		_ = binary.Write(&pre, binary.BigEndian, int32(len(b)))
+		pre.Write(b)
+	}
+	field(up.DraftKey)
+	field(up.ClientKey)
+	field([]byte(up.Filename))
+	field([]byte(up.ContentType))
+	field(binary.BigEndian.AppendUint32(nil, uint32(up.Size)))
+	_ = binary.Write(&pre, binary.BigEndian, int32(up.Size)) // data follows
+	var post bytes.Buffer
+	// timestamptz: microseconds since 2000-01-01 00:00 UTC.
+	micros := up.Expires.Sub(time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)).Microseconds()
+	_ = binary.Write(&post, binary.BigEndian, int32(8))
+	_ = binary.Write(&post, binary.BigEndian, micros)
+	_ = binary.Write(&post, binary.BigEndian, int16(-1)) // end of data
+	return io.MultiReader(&pre, io.LimitReader(up.Content, up.Size), &post)
+}
