@@ -23,13 +23,13 @@ import (
 // formWalker drives the complaint form over plain HTTP, as a browser
 // without JavaScript would.
 type formWalker struct {
-	t    *testing.T
+	t    testing.TB
 	env  *webtest.Env
 	c    *webtest.Client
 	csrf string
 }
 
-func newFormWalker(t *testing.T, env *webtest.Env) *formWalker {
+func newFormWalker(t testing.TB, env *webtest.Env) *formWalker {
 	c := env.Anonymous()
 	res := c.Get("/complaints/new")
 	body := webtest.ReadBody(res)
