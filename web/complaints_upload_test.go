@@ -22,6 +22,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/campaignwatch/campaignwatch/internal/staff"
+	"github.com/campaignwatch/campaignwatch/web"
 	"github.com/campaignwatch/campaignwatch/web/webtest"
 )
 
@@ -419,4 +420,35 @@ func TestEvidenceUploadsInFlightCapped(t *testing.T) {
 	res = second.c.Do(second.streamedUpload("second.png", 600<<10), "")
 	body = webtest.ReadBody(res)
 	require.Equal(t, http.StatusSeeOther, res.StatusCode, body)
+}
+
+// Files of drafts that expire give their bytes back: the counts follow
+// the rows, so an address that hit its quota can upload again once its
+// old drafts are gone, and nothing is left counted.
+func TestEvidenceQuotaFreedWhenDraftsExpire(t *testing.T) {
+	t.Parallel()
+	env := webtest.New(t, webtest.Options{Env: map[string]string{"EVIDENCE_CLIENT_MB": "1"}})
+	ctx := context.Background()
+	first := newFormWalker(t, env)
+	first.step("/complaints/new", url.Values{"channel": {"sms"}}, "/complaints/new/sender")
+	status, _, body := first.upload("one.png", pngOf(600<<10), "upload")
+	require.Equal(t, http.StatusSeeOther, status, body)
+	second := newFormWalker(t, env)
+	second.step("/complaints/new", url.Values{"channel": {"sms"}}, "/complaints/new/sender")
+	status, _, _ = second.upload("two.png", pngOf(600<<10), "upload")
+	require.Equal(t, http.StatusUnprocessableEntity, status)
+
+	_, err := env.Pool.Exec(ctx, `UPDATE complaint_drafts SET expires_at = now() - interval '1 second'`)
+	require.NoError(t, err)
+	n, err := web.CleanupComplaintDrafts(ctx, env.Pool)
+	require.NoError(t, err)
+	require.Equal(t, int64(1), n)
+	var rows, usedBytes, usedFiles int64
+	require.NoError(t, env.Pool.QueryRow(ctx, `SELECT count(*) FILTER (WHERE scope <> 'all'),
+		coalesce(sum(bytes) FILTER (WHERE scope = 'all'), 0), coalesce(sum(files) FILTER (WHERE scope = 'all'), 0)
+		FROM complaint_draft_usage`).Scan(&rows, &usedBytes, &usedFiles))
+	require.Equal(t, [3]int64{0, 0, 0}, [3]int64{rows, usedBytes, usedFiles}, "no bytes stay counted for files that are gone")
+
+	status, _, body = second.upload("two.png", pngOf(600<<10), "upload")
+	require.Equal(t, http.StatusSeeOther, status, body)
 }
