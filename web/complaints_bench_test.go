@@ -385,17 +385,24 @@ func triageSurge(b *testing.B, greeting func(int) string) {
 	var lat []time.Duration
 	var lastResult time.Time
 	ok := 0
-	for _, s := range subs {
+	// The worst latency in each sixth of the intake, in order, shows
+	// whether triage kept pace (flat) or fell behind (rising).
+	worst := make([]time.Duration, 6)
+	for i, s := range subs {
 		if s.ref == "" {
 			continue
 		}
 		ok++
 		if t, found := stored[s.ref]; found {
 			lat = append(lat, t.Sub(s.at))
+			worst[i*6/total] = max(worst[i*6/total], t.Sub(s.at))
 			if t.After(lastResult) {
 				lastResult = t
 			}
 		}
+	}
+	for i := range worst {
+		worst[i] = worst[i].Round(10 * time.Millisecond)
 	}
 	if len(lat) == 0 {
 		b.Fatalf("no complaint was triaged (%d accepted, %d failures)", ok, failures.Load())
@@ -414,9 +421,9 @@ func triageSurge(b *testing.B, greeting func(int) string) {
 	b.ReportMetric(float64(lat[len(lat)-1].Milliseconds()), "triage_max_ms")
 	b.ReportMetric(float64(pending), "untriaged")
 	b.Logf("surge: %d complaints accepted in %s (%.0f/s asked, %.0f/s achieved, %d failures); last result %s after the last submission; "+
-		"submission to result p50 %.0f ms, p99 %.0f ms, max %.0f ms; %d untriaged; %d text cluster(s), largest %d; workers %v",
+		"submission to result p50 %.0f ms, p99 %.0f ms, max %.0f ms; %d untriaged; %d text cluster(s), largest %d; worst by sixth of the intake %v; workers %v",
 		ok, intake.Round(time.Millisecond), float64(rate), achieved, failures.Load(), drained.Round(time.Millisecond),
-		pct(0.5), pct(0.99), float64(lat[len(lat)-1].Milliseconds()), pending, textClusters, largest, workers)
+		pct(0.5), pct(0.99), float64(lat[len(lat)-1].Milliseconds()), pending, textClusters, largest, worst, workers)
 	if failures.Load() > 0 || pending > 0 {
 		b.Errorf("%d submissions failed and %d complaints were still untriaged %s after the last submission", failures.Load(), pending, drain)
 	}

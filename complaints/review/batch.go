@@ -483,6 +483,29 @@ UPDATE complaint_clusters k SET size = k.size - g.n, updated_at = now()
 FROM (SELECT cluster_id, count(*) AS n FROM gone GROUP BY cluster_id) g
 WHERE k.id = g.cluster_id`
 
+// addSenderMembers fills the sender clusters of $1: a cluster started now
+// takes in every complaint about its sender, an existing one the batch's
+// ($2 to $4). Each cluster's size and first and last seen move by the
+// members actually added, so a batch's cost does not grow with its
+// clusters.
+const addSenderMembers = `
+WITH ins AS (
+    INSERT INTO complaint_cluster_members (cluster_id, complaint_id, kind, received_at)
+    SELECT k.id, s.complaint_id, 'sender', s.received_at
+    FROM complaint_clusters k JOIN complaint_senders s ON s.sender_key = k.key
+    WHERE k.kind = 'sender' AND k.key = ANY($1) AND k.created_at = now()
+    UNION ALL
+    SELECT k.id, u.id, 'sender', u.r
+    FROM unnest($2::bigint[], $3::text[], $4::timestamptz[]) AS u(id, key, r)
+    JOIN complaint_clusters k ON k.kind = 'sender' AND k.key = u.key
+    WHERE u.key = ANY($1)
+    ON CONFLICT DO NOTHING
+    RETURNING cluster_id, received_at)
+UPDATE complaint_clusters k SET size = k.size + a.n, first_seen = least(k.first_seen, a.first),
+    last_seen = greatest(k.last_seen, a.last), updated_at = now()
+FROM (SELECT cluster_id, count(*) AS n, min(received_at) AS first, max(received_at) AS last FROM ins GROUP BY cluster_id) a
+WHERE k.id = a.cluster_id`
+
 // senderClustersTx indexes the senders of the complaints (already holding
 // their sender locks) and forms or joins their sender clusters, in two
 // round trips for the whole set; a complaint indexed before under another
@@ -548,29 +571,15 @@ FROM unnest($1::bigint[], $2::text[], $3::timestamptz[]) AS u(id, k, r)`, ids, k
 	}
 	// A cluster created now takes in every complaint about its sender; an
 	// existing one already has the earlier ones and gains this batch's.
-	// Then the clusters' figures are recounted from their members.
 	clusters := map[string][2]int64{} // key → id, size
 	b = &pgx.Batch{}
 	b.Queue(`
 INSERT INTO complaint_clusters (kind, key, label, first_seen, last_seen)
 SELECT 'sender', k, k, r, r FROM unnest($1::text[], $2::timestamptz[]) AS u(k, r)
 ON CONFLICT (kind, key) DO UPDATE SET updated_at = now()`, ckeys, seen)
+	b.Queue(addSenderMembers, ckeys, ids, keys, received)
 	b.Queue(`
-INSERT INTO complaint_cluster_members (cluster_id, complaint_id, kind, received_at)
-SELECT k.id, s.complaint_id, 'sender', s.received_at
-FROM complaint_clusters k JOIN complaint_senders s ON s.sender_key = k.key
-WHERE k.kind = 'sender' AND k.key = ANY($1) AND (k.created_at = now() OR s.complaint_id = ANY($2))
-ON CONFLICT DO NOTHING`, ckeys, ids)
-	b.Queue(`
-UPDATE complaint_clusters k SET size = s.n, first_seen = coalesce(s.first, k.first_seen),
-    last_seen = coalesce(s.last, k.last_seen), updated_at = now()
-FROM (SELECT m.cluster_id, count(*) AS n, min(m.received_at) AS first, max(m.received_at) AS last
-      FROM complaint_clusters kk
-      JOIN complaint_cluster_members m ON m.cluster_id = kk.id
-      WHERE kk.kind = 'sender' AND kk.key = ANY($1)
-      GROUP BY m.cluster_id) s
-WHERE k.id = s.cluster_id
-RETURNING k.key, k.id, k.size`, ckeys).Query(func(rows pgx.Rows) error {
+SELECT key, id, size FROM complaint_clusters WHERE kind = 'sender' AND key = ANY($1)`, ckeys).Query(func(rows pgx.Rows) error {
 		var key string
 		var id, size int64
 		_, err := pgx.ForEachRow(rows, []any{&key, &id, &size}, func() error {

@@ -66,8 +66,9 @@ const snapshotNow = `SELECT pg_current_snapshot()::text`
 // complaints indexed under it ($5 at most) received within the batch's
 // window ($2 to $3), other than the batch's own ($4), with their message
 // and text cluster. One statement for the whole batch; each band is one
-// short range of the primary key, so its cost does not grow with the
-// number of complaints sharing the band. The predicate %s narrows the
+// short range of the primary key, and each complaint found one index
+// lookup, so its cost does not grow with the number of complaints sharing
+// the band. The predicate %s narrows the
 // rows read (textDelta).
 const candidatesFrom = `
 WITH q AS (SELECT DISTINCT band FROM unnest($1::bigint[]) AS u(band)),
@@ -75,12 +76,12 @@ hit AS (
     SELECT x.band, x.complaint_id, x.received_at FROM q CROSS JOIN LATERAL (
         SELECT b.band, b.complaint_id, b.received_at FROM complaint_text_bands b
         WHERE b.band = q.band AND b.received_at BETWEEN $2 AND $3 AND b.complaint_id <> ALL($4) %s
-        ORDER BY b.complaint_id LIMIT $5) x)
-SELECT h.complaint_id, min(h.received_at), array_agg(h.band), c.message, m.cluster_id
-FROM hit h JOIN complaints c ON c.id = h.complaint_id
-LEFT JOIN complaint_cluster_members m ON m.complaint_id = h.complaint_id AND m.kind = 'text'
-GROUP BY h.complaint_id, c.id, m.cluster_id
-ORDER BY h.complaint_id`
+        ORDER BY b.complaint_id LIMIT $5) x),
+found AS (SELECT complaint_id, min(received_at) AS received_at, array_agg(band) AS bands FROM hit GROUP BY complaint_id)
+SELECT f.complaint_id, f.received_at, f.bands, c.message,
+    (SELECT m.cluster_id FROM complaint_cluster_members m WHERE m.complaint_id = f.complaint_id AND m.kind = 'text')
+FROM found f JOIN complaints c ON c.id = f.complaint_id
+ORDER BY f.complaint_id`
 
 // textCandidates is the batch's candidate read, run before any advisory
 // lock is taken.
@@ -499,7 +500,9 @@ FROM (SELECT cluster_id, count(*) AS n, min(received_at) AS first, max(received_
 WHERE k.id = a.cluster_id`
 
 const textClusterSizes = `
-SELECT id, key, size FROM complaint_clusters WHERE id = ANY($1) OR (kind = 'text' AND key = ANY($2))`
+SELECT id, key, size FROM complaint_clusters WHERE id = ANY($1)
+UNION ALL
+SELECT id, key, size FROM complaint_clusters WHERE kind = 'text' AND key = ANY($2)`
 
 // firstWords is a short label for a text cluster: the start of the message.
 func firstWords(text string, n int) string {
