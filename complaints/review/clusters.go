@@ -124,13 +124,7 @@ type textNode struct {
 	message  string
 	set      map[uint64]struct{} // shingles, computed when first compared
 	cluster  clusterRef
-}
-
-func (n *textNode) shingles() map[uint64]struct{} {
-	if n.set == nil {
-		n.set = Shingles(n.message)
-	}
-	return n.set
+	seenBy   int // the last item (1-based) whose candidates took it in
 }
 
 // textMember is one membership a batch adds.
@@ -167,15 +161,43 @@ func planTexts(items []textItem, candidates []*textCandidate) textPlan {
 			byBand[b] = append(byBand[b], c.node)
 		}
 	}
-	for _, it := range items {
+	// Under a surge most messages are copies of a few texts: each distinct
+	// pair of texts is compared once per batch.
+	sims := map[[2]string]float64{}
+	shingles := map[string]map[uint64]struct{}{}
+	similarity := func(a, b *textNode) float64 {
+		if a.message == b.message {
+			return 1
+		}
+		key := [2]string{a.message, b.message}
+		if a.message > b.message {
+			key = [2]string{b.message, a.message}
+		}
+		if s, ok := sims[key]; ok {
+			return s
+		}
+		set := func(n *textNode) map[uint64]struct{} {
+			if n.set == nil {
+				if n.set = shingles[n.message]; n.set == nil {
+					n.set = Shingles(n.message)
+					shingles[n.message] = n.set
+				}
+			}
+			return n.set
+		}
+		s := Jaccard(set(a), set(b))
+		sims[key] = s
+		return s
+	}
+	var pool []*textNode
+	for i, it := range items {
 		me := it.node
-		set := me.shingles()
-		seen := map[int64]bool{me.id: true}
-		var pool []*textNode
+		me.seenBy = i + 1
+		pool = pool[:0]
 		for _, b := range it.bands {
 			for _, n := range byBand[b] {
-				if !seen[n.id] {
-					seen[n.id] = true
+				if n.seenBy != i+1 {
+					n.seenBy = i + 1
 					pool = append(pool, n)
 				}
 			}
@@ -187,10 +209,7 @@ func planTexts(items []textItem, candidates []*textCandidate) textPlan {
 			if d := n.received.Sub(me.received); d > TextWindow || d < -TextWindow {
 				continue
 			}
-			sim := 1.0
-			if n.message != me.message {
-				sim = Jaccard(set, n.shingles())
-			}
+			sim := similarity(me, n)
 			if sim < SimilarityThreshold {
 				continue
 			}
@@ -268,8 +287,9 @@ func scanCandidates(into map[int64]*textCandidate) func(pgx.Rows) error {
 // cluster's size in its outcome. It is idempotent: a complaint already in
 // a text cluster stays there, and indexing is ON CONFLICT DO NOTHING.
 //
-// Locks: the candidates are read first, holding no advisory lock (the
-// batch holds only its own claimed complaints' rows). Then the band locks
+// Locks: the candidates are read, and the batch's own bands indexed,
+// holding no advisory lock (the batch holds only its own claimed
+// complaints' rows). Then the band locks
 // (with the senders', all in ascending order) are taken, and what
 // committed meanwhile under the same bands (the transactions the locks
 // waited for) is read with textDelta, which finds only those rows. So two
@@ -278,7 +298,8 @@ func scanCandidates(into map[int64]*textCandidate) func(pgx.Rows) error {
 // senderLocks are the sender locks to take in the same statement.
 func textClustersTx(ctx context.Context, tx pgx.Tx, scs []*storedComplaint, senderLocks []int64) error {
 	var items []textItem
-	var ids, allBands []int64
+	var ids, allBands, bandIDs, bandVals []int64
+	var bandAt []time.Time
 	var lo, hi time.Time
 	for _, sc := range scs {
 		ids = append(ids, sc.id)
@@ -289,6 +310,9 @@ func textClustersTx(ctx context.Context, tx pgx.Tx, scs []*storedComplaint, send
 		bands := Bands(set)
 		items = append(items, textItem{node: &textNode{id: sc.id, received: sc.received, message: sc.message, set: set}, bands: bands})
 		allBands = append(allBands, bands...)
+		for _, band := range bands {
+			bandIDs, bandVals, bandAt = append(bandIDs, sc.id), append(bandVals, band), append(bandAt, sc.received)
+		}
 		if lo.IsZero() || sc.received.Before(lo) {
 			lo = sc.received
 		}
@@ -318,6 +342,11 @@ func textClustersTx(ctx context.Context, tx pgx.Tx, scs []*storedComplaint, send
 	})
 	b.Queue(snapshotNow).QueryRow(func(r pgx.Row) error { return r.Scan(&snapshot) })
 	b.Queue(textCandidates, allBands, lo, hi, ids, candidatesPerBand).Query(scanCandidates(cands))
+	// The batch's own bands are indexed now too, holding no lock: no other
+	// transaction sees them before this one commits, and the reads leave
+	// the batch's own complaints out. A complaint indexed before keeps its
+	// rows.
+	b.Queue(insertTextBands, bandVals, bandIDs, bandAt)
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return fmt.Errorf("text candidates: %w", err)
 	}
@@ -367,7 +396,7 @@ func textClustersTx(ctx context.Context, tx pgx.Tx, scs []*storedComplaint, send
 		}
 	}
 	plan := planTexts(todo, candList)
-	sizes, err := writeTextPlanTx(ctx, tx, todo, items, plan)
+	sizes, err := writeTextPlanTx(ctx, tx, items, plan)
 	if err != nil {
 		return err
 	}
@@ -392,18 +421,10 @@ func textClustersTx(ctx context.Context, tx pgx.Tx, scs []*storedComplaint, send
 	return nil
 }
 
-// writeTextPlanTx indexes the bands of todo, starts the plan's new
-// clusters, adds its members and updates the clusters' figures, in one
-// round trip, and returns the id and size of every cluster the batch's
-// items belong to.
-func writeTextPlanTx(ctx context.Context, tx pgx.Tx, todo, items []textItem, plan textPlan) (map[clusterRef][2]int64, error) {
-	var bandIDs, bandVals []int64
-	var bandAt []time.Time
-	for _, it := range todo {
-		for _, band := range it.bands {
-			bandIDs, bandVals, bandAt = append(bandIDs, it.node.id), append(bandVals, band), append(bandAt, it.node.received)
-		}
-	}
+// writeTextPlanTx starts the plan's new clusters, adds its members and
+// updates the clusters' figures, in one round trip, and returns the id and
+// size of every cluster the batch's items belong to.
+func writeTextPlanTx(ctx context.Context, tx pgx.Tx, items []textItem, plan textPlan) (map[clusterRef][2]int64, error) {
 	var joinIDs []int64 // existing clusters joined, locked in id order
 	for _, m := range plan.members {
 		if m.cluster.id != 0 {
@@ -434,9 +455,6 @@ func writeTextPlanTx(ctx context.Context, tx pgx.Tx, todo, items []textItem, pla
 	}
 
 	b := &pgx.Batch{}
-	if len(bandIDs) > 0 {
-		b.Queue(insertTextBands, bandVals, bandIDs, bandAt)
-	}
 	if len(joinIDs) > 0 {
 		b.Queue(lockTextClusters, joinIDs)
 	}
