@@ -430,6 +430,12 @@ func triageSurge(b *testing.B, message func(int) string) {
 	drained := max(lastResult.Sub(lastSubmission), 0)
 	var textClusters, largest int
 	_ = pool.QueryRow(ctx, `SELECT count(*), coalesce(max(size), 0) FROM complaint_clusters WHERE kind = 'text'`).Scan(&textClusters, &largest)
+	// A triage run that failed (and is retried) leaves its batch to later
+	// claims or the complaints' own jobs: count them and show one reason.
+	var failedRuns int
+	var lastErr string
+	_ = pool.QueryRow(ctx, `SELECT count(*), coalesce(max(errors[array_length(errors, 1)]->>'error'), '') FROM river_job
+		WHERE kind = 'complaint_triage' AND errors IS NOT NULL`).Scan(&failedRuns, &lastErr)
 
 	achieved := float64(ok) / intake.Seconds()
 	b.ReportMetric(achieved, "req/s")
@@ -439,9 +445,9 @@ func triageSurge(b *testing.B, message func(int) string) {
 	b.ReportMetric(float64(lat[len(lat)-1].Milliseconds()), "triage_max_ms")
 	b.ReportMetric(float64(pending), "untriaged")
 	b.Logf("surge: %d complaints accepted in %s (%.0f/s asked, %.0f/s achieved, %d failures); last result %s after the last submission; "+
-		"submission to result p50 %.0f ms, p99 %.0f ms, max %.0f ms; %d untriaged; %d text cluster(s), largest %d; worst by sixth of the intake %v; workers %v",
+		"submission to result p50 %.0f ms, p99 %.0f ms, max %.0f ms; %d untriaged; %d text cluster(s), largest %d; worst by sixth of the intake %v; %d triage jobs with errors %q; workers %v",
 		ok, intake.Round(time.Millisecond), float64(rate), achieved, failures.Load(), drained.Round(time.Millisecond),
-		pct(0.5), pct(0.99), float64(lat[len(lat)-1].Milliseconds()), pending, textClusters, largest, worst, workers)
+		pct(0.5), pct(0.99), float64(lat[len(lat)-1].Milliseconds()), pending, textClusters, largest, worst, failedRuns, lastErr, workers)
 	if failures.Load() > 0 || pending > 0 {
 		b.Errorf("%d submissions failed and %d complaints were still untriaged %s after the last submission", failures.Load(), pending, drain)
 	}

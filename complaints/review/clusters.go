@@ -1,6 +1,7 @@
 package review
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -95,16 +96,12 @@ var textCandidates = fmt.Sprintf(candidatesFrom, "")
 var textDelta = fmt.Sprintf(candidatesFrom,
 	`AND b.inserted_by >= pg_snapshot_xmin($6::pg_snapshot) AND NOT pg_visible_in_snapshot(b.inserted_by, $6::pg_snapshot)`)
 
-// textClustersNow re-reads the text clusters of candidates that the first
-// read found in none: while this transaction waited for the band locks,
-// another may have started a cluster from one of them.
-const textClustersNow = `
-SELECT complaint_id, cluster_id FROM complaint_cluster_members WHERE complaint_id = ANY($1) AND kind = 'text'`
-
-// existingTextClusters reads the text clusters the batch's complaints
-// already belong to (re-runs): message text never changes, so neither
-// does its text cluster.
-const existingTextClusters = `
+// textClustersOf reads the text clusters complaints belong to: the batch's
+// own (a complaint re-run stays in its text cluster, as its message never
+// changes), and, once the band locks are held, the candidates the first
+// read found in none (while this transaction waited for the locks,
+// another may have started a cluster from one of them).
+const textClustersOf = `
 SELECT complaint_id, cluster_id FROM complaint_cluster_members WHERE complaint_id = ANY($1) AND kind = 'text'`
 
 // clusterRef names a text cluster: an existing one by id, or one this
@@ -202,7 +199,7 @@ func planTexts(items []textItem, candidates []*textCandidate) textPlan {
 				}
 			}
 		}
-		slices.SortFunc(pool, func(a, b *textNode) int { return cmpInt64(a.id, b.id) })
+		slices.SortFunc(pool, func(a, b *textNode) int { return cmp.Compare(a.id, b.id) })
 		var best *textNode
 		bestSim := 0.0
 		for _, n := range pool {
@@ -242,16 +239,6 @@ func planTexts(items []textItem, candidates []*textCandidate) textPlan {
 	return plan
 }
 
-func cmpInt64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
 // textCandidate is a candidate read from the database and the bands under
 // which it was found.
 type textCandidate struct {
@@ -289,13 +276,12 @@ func scanCandidates(into map[int64]*textCandidate) func(pgx.Rows) error {
 //
 // Locks: the candidates are read, and the batch's own bands indexed,
 // holding no advisory lock (the batch holds only its own claimed
-// complaints' rows). Then the band locks
-// (with the senders', all in ascending order) are taken, and what
-// committed meanwhile under the same bands (the transactions the locks
-// waited for) is read with textDelta, which finds only those rows. So two
-// near-identical complaints in concurrent batches still see each other,
-// and a lock is never held across a read that grows with the surge.
-// senderLocks are the sender locks to take in the same statement.
+// complaints' rows). Then the band locks, with senderLocks, are taken in
+// one statement in ascending order, and what committed meanwhile under the
+// same bands (the transactions the locks waited for) is read with
+// textDelta, which finds only those rows. So two near-identical
+// complaints in concurrent batches still see each other, and no lock is
+// held across the candidate read.
 func textClustersTx(ctx context.Context, tx pgx.Tx, scs []*storedComplaint, senderLocks []int64) error {
 	var items []textItem
 	var ids, allBands, bandIDs, bandVals []int64
@@ -328,14 +314,14 @@ func textClustersTx(ctx context.Context, tx pgx.Tx, scs []*storedComplaint, send
 		return nil
 	}
 	lo, hi = lo.Add(-TextWindow), hi.Add(TextWindow)
-	slices.SortFunc(items, func(a, b textItem) int { return cmpInt64(a.node.id, b.node.id) })
+	slices.SortFunc(items, func(a, b textItem) int { return cmp.Compare(a.node.id, b.node.id) })
 
 	// Read without locks: existing memberships, the snapshot, candidates.
 	existing := map[int64]int64{}
 	cands := map[int64]*textCandidate{}
 	var snapshot string
 	b := &pgx.Batch{}
-	b.Queue(existingTextClusters, ids).Query(func(rows pgx.Rows) error {
+	b.Queue(textClustersOf, ids).Query(func(rows pgx.Rows) error {
 		var id, cid int64
 		_, err := pgx.ForEachRow(rows, []any{&id, &cid}, func() error { existing[id] = cid; return nil })
 		return err
@@ -365,7 +351,7 @@ func textClustersTx(ctx context.Context, tx pgx.Tx, scs []*storedComplaint, send
 	b.Queue(lockBands, locks)
 	b.Queue(textDelta, allBands, lo, hi, ids, candidatesPerBand, snapshot).Query(scanCandidates(cands))
 	if len(loose) > 0 {
-		b.Queue(textClustersNow, loose).Query(func(rows pgx.Rows) error {
+		b.Queue(textClustersOf, loose).Query(func(rows pgx.Rows) error {
 			var id, cid int64
 			_, err := pgx.ForEachRow(rows, []any{&id, &cid}, func() error {
 				cands[id].node.cluster = clusterRef{id: cid}
