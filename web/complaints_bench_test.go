@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -20,9 +21,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/campaignwatch/campaignwatch/complaints"
+	"github.com/campaignwatch/campaignwatch/complaints/review"
+	"github.com/campaignwatch/campaignwatch/complaints/triage"
 	"github.com/campaignwatch/campaignwatch/internal/pgcluster"
 	"github.com/campaignwatch/campaignwatch/internal/testdb"
 	"github.com/campaignwatch/campaignwatch/jobs"
@@ -251,4 +255,226 @@ COMMIT;
 		return 0, fmt.Errorf("no tps in pgbench output: %s", out)
 	}
 	return strconv.ParseFloat(string(m[1]), 64)
+}
+
+// surgeText is the campaign text of BenchmarkTriageSurge: a bulk text of
+// the kind thousands of people report in the same hours of an election.
+const surgeText = "Hi%s, polling day is Thursday 4 July. Example Party needs your vote to win here. " +
+	"Find your polling station at example.org/vote. Reply STOP to opt out"
+
+// BenchmarkTriageSurge measures triage under an election surge: 12,000
+// complaints (CW_SURGE_COMPLAINTS) about one campaign text, POSTed to
+// /api/v1/complaints at 200 a second (CW_SURGE_RATE) by 12,000 different
+// complainants, with the real triage pipeline on real River workers as
+// `campaignwatch serve` runs them (as in BenchmarkIntakeToTriage). Two
+// cases: every copy of the text identical, and each personalised with the
+// recipient's name (near-identical, so clustered by similarity rather than
+// by equal text); and, as the control on the same machine, as many
+// unrelated texts. It reports the rate achieved, how long after the last
+// submission the last result was stored, the latency from submission to
+// stored result (p50, p99, max) and what was still untriaged after
+// CW_BENCH_DRAIN_SECONDS (default 60). The target is every complaint
+// triaged within 30 s of the last submission and a p99 of at most 10 s.
+func BenchmarkTriageSurge(b *testing.B) {
+	for _, tc := range []struct {
+		name    string
+		message func(i int) string
+	}{
+		{"identical", func(int) string { return fmt.Sprintf(surgeText, "") }},
+		{"personalised", func(i int) string { return fmt.Sprintf(surgeText, " "+surgeNames[i%len(surgeNames)]) }},
+		{"varied", variedText},
+	} {
+		b.Run(tc.name, func(b *testing.B) { triageSurge(b, tc.message) })
+	}
+}
+
+// variedText is the i-th of a series of unrelated messages: twenty words
+// drawn from the campaign vocabulary, so no two are near-identical.
+func variedText(i int) string {
+	words := strings.Fields(surgeText + " Dear voter our candidate local council housing schools roads " +
+		"hospital vote election leaflet survey call canvass policy tax bus rail police park library")
+	out := make([]string, 20)
+	x := uint64(i)*0x9e3779b97f4a7c15 + 1
+	for j := range out {
+		x ^= x << 13
+		x ^= x >> 7
+		x ^= x << 17
+		out[j] = words[x%uint64(len(words))]
+	}
+	return strings.Join(out, " ")
+}
+
+var surgeNames = []string{"Ann", "Bob", "Cat", "Dev", "Eve", "Fatima", "Gareth", "Hannah", "Iwan", "Jas", "Kofi", "Lowri",
+	"Mohammed", "Niamh", "Olu", "Priya", "Rhys", "Siân", "Tom", "Uma", "Wyn", "Yusuf", "Zara"}
+
+func triageSurge(b *testing.B, message func(int) string) {
+	total, rate := 12000, 200
+	if v, err := strconv.Atoi(os.Getenv("CW_SURGE_COMPLAINTS")); err == nil && v > 0 {
+		total = v
+	}
+	if v, err := strconv.Atoi(os.Getenv("CW_SURGE_RATE")); err == nil && v > 0 {
+		rate = v
+	}
+	drain := 60 * time.Second
+	if v, err := strconv.Atoi(os.Getenv("CW_BENCH_DRAIN_SECONDS")); err == nil && v > 0 {
+		drain = time.Duration(v) * time.Second
+	}
+	srvURL, pool, workers := triagingServer(b)
+	ctx := context.Background()
+
+	// Everyone received the text within the same quarter of an hour, an
+	// hour ago; it came from one of a few dozen numbers, as bulk texts do.
+	sent := time.Now().Add(-time.Hour).Truncate(time.Minute)
+	const clients = 32
+	tr := &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}
+	hc := &http.Client{Transport: tr, Timeout: 30 * time.Second}
+	defer tr.CloseIdleConnections()
+	type submission struct {
+		ref string
+		at  time.Time
+	}
+	subs := make([]submission, total)
+	var failures atomic.Int64
+	next := make(chan int)
+	var wg sync.WaitGroup
+	refPattern := regexp.MustCompile(`"reference":"([A-Z0-9-]+)"`)
+	for range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				body := fmt.Sprintf(`{"channel":"sms","received_at":%q,"sender":"07700 9000%02d","message":%q,`+
+					`"consent":"no","opted_out":true,"complainant":{"name":"Person %d","phone":"07800 %06d","postcode":"CF10 1AA","may_contact":false}}`,
+					sent.Add(time.Duration(i%900)*time.Second).Format(time.RFC3339), i%40, message(i), i, i)
+				t0 := time.Now()
+				res, err := hc.Post(srvURL+"/api/v1/complaints", "application/json", strings.NewReader(body))
+				if err != nil {
+					failures.Add(1)
+					continue
+				}
+				out, _ := io.ReadAll(res.Body)
+				res.Body.Close()
+				m := refPattern.FindSubmatch(out)
+				if res.StatusCode != http.StatusCreated || m == nil || strings.Contains(string(out), "duplicate_of") {
+					failures.Add(1)
+					continue
+				}
+				subs[i] = submission{ref: string(m[1]), at: t0}
+			}
+		}()
+	}
+	// Open loop: complaint i is due at start + i/rate whatever the answers
+	// to earlier ones, as the public does not wait for each other.
+	b.ResetTimer()
+	start := time.Now()
+	for i := range total {
+		if d := time.Until(start.Add(time.Duration(i) * time.Second / time.Duration(rate))); d > 0 {
+			time.Sleep(d)
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	lastSubmission := time.Now()
+	intake := lastSubmission.Sub(start)
+
+	var pending int
+	for end := lastSubmission.Add(drain); ; time.Sleep(100 * time.Millisecond) {
+		if err := pool.QueryRow(ctx, `SELECT count(*) FROM complaints c
+			WHERE NOT EXISTS (SELECT 1 FROM triage_results t WHERE t.complaint_id = c.id)`).Scan(&pending); err != nil {
+			b.Fatal(err)
+		}
+		if pending == 0 || time.Now().After(end) {
+			break
+		}
+	}
+	b.StopTimer()
+
+	stored := map[string]time.Time{}
+	rows, err := pool.Query(ctx, `SELECT c.reference, min(t.created_at) FROM complaints c JOIN triage_results t ON t.complaint_id = c.id GROUP BY c.reference`)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var ref string
+	var at time.Time
+	if _, err := pgx.ForEachRow(rows, []any{&ref, &at}, func() error { stored[ref] = at; return nil }); err != nil {
+		b.Fatal(err)
+	}
+	var lat []time.Duration
+	var lastResult time.Time
+	ok := 0
+	// The worst latency in each sixth of the intake, in order, shows
+	// whether triage kept pace (flat) or fell behind (rising).
+	worst := make([]time.Duration, 6)
+	for i, s := range subs {
+		if s.ref == "" {
+			continue
+		}
+		ok++
+		if t, found := stored[s.ref]; found {
+			lat = append(lat, t.Sub(s.at))
+			worst[i*6/total] = max(worst[i*6/total], t.Sub(s.at))
+			if t.After(lastResult) {
+				lastResult = t
+			}
+		}
+	}
+	for i := range worst {
+		worst[i] = worst[i].Round(10 * time.Millisecond)
+	}
+	if len(lat) == 0 {
+		b.Fatalf("no complaint was triaged (%d accepted, %d failures)", ok, failures.Load())
+	}
+	slices.Sort(lat)
+	pct := func(p float64) float64 { return float64(lat[int(p*float64(len(lat)-1))].Milliseconds()) }
+	drained := max(lastResult.Sub(lastSubmission), 0)
+	var textClusters, largest int
+	_ = pool.QueryRow(ctx, `SELECT count(*), coalesce(max(size), 0) FROM complaint_clusters WHERE kind = 'text'`).Scan(&textClusters, &largest)
+	// A triage run that failed (and is retried) leaves its batch to later
+	// claims or the complaints' own jobs: count them and show one reason.
+	var failedRuns int
+	var lastErr string
+	_ = pool.QueryRow(ctx, `SELECT count(*), coalesce(max(errors[array_length(errors, 1)]->>'error'), '') FROM river_job
+		WHERE kind = 'complaint_triage' AND errors IS NOT NULL`).Scan(&failedRuns, &lastErr)
+
+	achieved := float64(ok) / intake.Seconds()
+	b.ReportMetric(achieved, "req/s")
+	b.ReportMetric(drained.Seconds(), "drain_s")
+	b.ReportMetric(pct(0.50), "triage_p50_ms")
+	b.ReportMetric(pct(0.99), "triage_p99_ms")
+	b.ReportMetric(float64(lat[len(lat)-1].Milliseconds()), "triage_max_ms")
+	b.ReportMetric(float64(pending), "untriaged")
+	b.Logf("surge: %d complaints accepted in %s (%.0f/s asked, %.0f/s achieved, %d failures); last result %s after the last submission; "+
+		"submission to result p50 %.0f ms, p99 %.0f ms, max %.0f ms; %d untriaged; %d text cluster(s), largest %d; worst by sixth of the intake %v; %d triage jobs with errors %q; workers %v",
+		ok, intake.Round(time.Millisecond), float64(rate), achieved, failures.Load(), drained.Round(time.Millisecond),
+		pct(0.5), pct(0.99), float64(lat[len(lat)-1].Milliseconds()), pending, textClusters, largest, worst, failedRuns, lastErr, workers)
+	if failures.Load() > 0 || pending > 0 {
+		b.Errorf("%d submissions failed and %d complaints were still untriaged %s after the last submission", failures.Load(), pending, drain)
+	}
+}
+
+// triagingServer is the server of the triage benchmarks: the API, and the
+// real triage pipeline on River workers with the production worker counts
+// (WORKERS_DEFAULT applies), sharing one pool as in `campaignwatch serve`.
+func triagingServer(b *testing.B) (string, *pgxpool.Pool, map[string]int) {
+	vars := map[string]string{"COMPLAINT_RATE": "100000000", "COMPLAINT_BURST": "100000000"}
+	if v := os.Getenv("WORKERS_DEFAULT"); v != "" {
+		vars["WORKERS_DEFAULT"] = v
+	}
+	env := webtest.New(b, webtest.Options{Env: vars})
+	rb, err := triage.DefaultRulebook()
+	if err != nil {
+		b.Fatal(err)
+	}
+	engine, err := triage.NewEngine(rb)
+	if err != nil {
+		b.Fatal(err)
+	}
+	registry := func(pool *pgxpool.Pool) *jobs.Registry {
+		reg := jobs.NewRegistry()
+		review.Register(reg, review.NewPipeline(pool, engine))
+		return reg
+	}
+	srvURL, pool := productionLikeServer(b, env, registry, jobs.Options{Workers: env.Config.Workers, JobTimeout: env.Config.JobTimeout})
+	return srvURL, pool, env.Config.Workers
 }

@@ -36,14 +36,12 @@ type storedComplaint struct {
 
 	senderKey string // normalised; "" when none
 	clusters  bool   // sender key eligible for a sender cluster
-	shingled  bool   // message long enough to compare for near-identical text
 
 	// From the state read after the lock.
 	existing        int64 // this rulebook's result, 0 when none
 	existingCurrent bool
 	existingPrio    string
 	overridden      bool // the latest officer decision is an override
-	indexed         bool // clustered before (a re-run): the per-complaint path
 
 	cl       clusterOutcome
 	recent   int // other members of its clusters in the week before
@@ -86,14 +84,10 @@ FOR NO KEY UPDATE OF c SKIP LOCKED`
 
 // complaintState reads, after the lock (so with a snapshot that sees any
 // triage that committed while this one waited), each complaint's result
-// from this rulebook, whether an officer's override stands, and whether
-// it was clustered before.
+// from this rulebook and whether an officer's override stands.
 const complaintState = `
 SELECT u.id, coalesce(r.id, 0), coalesce(r.is_current, false), coalesce(r.priority, ''),
-    coalesce((SELECT d.kind = 'override' FROM triage_decisions d WHERE d.complaint_id = u.id ORDER BY d.id DESC LIMIT 1), false),
-    EXISTS (SELECT 1 FROM complaint_senders s WHERE s.complaint_id = u.id)
-        OR EXISTS (SELECT 1 FROM complaint_cluster_members m WHERE m.complaint_id = u.id)
-        OR EXISTS (SELECT 1 FROM complaint_text_bands b WHERE b.complaint_id = u.id)
+    coalesce((SELECT d.kind = 'override' FROM triage_decisions d WHERE d.complaint_id = u.id ORDER BY d.id DESC LIMIT 1), false)
 FROM unnest($1::bigint[]) AS u(id)
 LEFT JOIN triage_results r ON r.complaint_id = u.id AND r.rulebook_version = $2 AND r.rulebook_hash = $3`
 
@@ -330,42 +324,18 @@ func (p *Pipeline) triageTx(ctx context.Context, tx pgx.Tx, scs []*storedComplai
 	rb := p.engine.Rulebook()
 	ids := make([]int64, len(scs))
 	byID := make(map[int64]*storedComplaint, len(scs))
-	var locks []int64
 	for i, sc := range scs {
 		ids[i], byID[sc.id] = sc.id, sc
-		if sc.clusters {
-			locks = append(locks, senderLock(sc.senderKey))
-		}
-		if set := Shingles(sc.message); len(set) > 0 {
-			sc.shingled = true
-			locks = append(locks, Bands(set)...)
-		}
 	}
-	// Every advisory lock the batch's clustering needs, in one statement and
-	// ascending order: two batches sharing a sender or a text band then
-	// queue on it without ever waiting on each other in a cycle, and the
-	// per-complaint steps below re-take locks already held (they nest).
-	slices.Sort(locks)
-	locks = slices.Compact(locks)
-	b := &pgx.Batch{}
-	b.Queue(complaintState, ids, rb.Version, rb.Hash).Query(func(rows pgx.Rows) error {
-		for rows.Next() {
-			var id int64
-			var existing int64
-			var current, overridden, indexed bool
-			var prio string
-			if err := rows.Scan(&id, &existing, &current, &prio, &overridden, &indexed); err != nil {
-				return err
-			}
-			sc := byID[id]
-			sc.existing, sc.existingCurrent, sc.existingPrio, sc.overridden, sc.indexed = existing, current, prio, overridden, indexed
-		}
-		return rows.Err()
-	})
-	if len(locks) > 0 {
-		b.Queue(lockBands, locks)
-	}
-	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+	rows, _ := tx.Query(ctx, complaintState, ids, rb.Version, rb.Hash)
+	var id, existing int64
+	var current, overridden bool
+	var prio string
+	if _, err := pgx.ForEachRow(rows, []any{&id, &existing, &current, &prio, &overridden}, func() error {
+		sc := byID[id]
+		sc.existing, sc.existingCurrent, sc.existingPrio, sc.overridden = existing, current, prio, overridden
+		return nil
+	}); err != nil {
 		return fmt.Errorf("read triage state: %w", err)
 	}
 
@@ -396,85 +366,153 @@ func (p *Pipeline) triageTx(ctx context.Context, tx pgx.Tx, scs []*storedComplai
 	return p.storeTx(ctx, tx, scs, todo)
 }
 
-// clusterBatchTx indexes and clusters the complaints (already holding
-// their advisory locks) and counts their recent cluster members. Sender
-// clusters are formed set-based; near-identical text is compared one
-// complaint at a time, in id order, so each sees the ones before it.
+// clusterBatchTx indexes and clusters the complaints, set-based, and
+// counts their recent cluster members. The text candidates are read
+// holding no advisory lock; then every lock the batch's clustering needs
+// (its senders and text bands) is taken in one statement, in ascending
+// order, so batches sharing a sender or a band serialise without
+// deadlocking (textClustersTx). Texts are compared in id order, so each
+// sees the ones before it; counts are taken once the whole batch is
+// indexed, so a complaint counts every other complaint received in the
+// week before it, whatever order they were triaged in.
 func clusterBatchTx(ctx context.Context, tx pgx.Tx, scs []*storedComplaint) error {
-	var fresh []*storedComplaint
-	for _, sc := range scs {
-		if sc.indexed {
-			// Clustered before (a re-run): the per-complaint path, which
-			// also moves it out of a cluster its sender no longer matches.
-			cl, err := clusterTx(ctx, tx, clusterInput{ID: sc.id, SenderKey: sc.senderKey, ReceivedAt: sc.received, Message: sc.message})
-			if err != nil {
-				return err
-			}
-			sc.cl = cl
-			continue
-		}
-		fresh = append(fresh, sc)
+	if len(scs) == 0 {
+		return nil
 	}
-	if err := senderClustersTx(ctx, tx, fresh); err != nil {
+	var senderLocks []int64
+	for _, sc := range scs {
+		if sc.clusters {
+			senderLocks = append(senderLocks, senderLock(sc.senderKey))
+		}
+	}
+	if err := textClustersTx(ctx, tx, scs, senderLocks); err != nil {
+		return err
+	}
+	if err := senderClustersTx(ctx, tx, scs); err != nil {
 		return fmt.Errorf("sender clusters: %w", err)
 	}
-	for _, sc := range fresh {
-		if !sc.shingled {
-			continue
-		}
-		if err := textClusterTx(ctx, tx, clusterInput{ID: sc.id, SenderKey: sc.senderKey, ReceivedAt: sc.received, Message: sc.message}, &sc.cl); err != nil {
-			return fmt.Errorf("text cluster: %w", err)
-		}
-	}
-	// Counted for the whole batch once any of it is in a cluster: a
-	// complaint met early in the batch may have been drawn into a cluster
-	// by one met later.
-	var ids []int64
-	var received []time.Time
-	var clustered bool
-	for _, sc := range scs {
-		ids, received = append(ids, sc.id), append(received, sc.received)
-		clustered = clustered || sc.cl.SenderClusterID != nil || sc.cl.TextClusterID != nil
-	}
-	if !clustered {
-		return nil
-	}
-	rows, _ := tx.Query(ctx, clusterRecent, ids, received)
-	byID := map[int64]*storedComplaint{}
-	for _, sc := range scs {
-		byID[sc.id] = sc
-	}
-	var id int64
-	var n int
-	_, err := pgx.ForEachRow(rows, []any{&id, &n}, func() error {
-		byID[id].recent = n
-		return nil
-	})
-	return err
+	return clusterRecentTx(ctx, tx, scs)
 }
 
-// clusterRecent counts, for each complaint, the other members of its
-// clusters received in the seven days before it (the larger of its two
-// clusters): a campaign sending one text from many numbers is as much
-// "the same sender" as one number sending many.
+// clusterRecent reads, for the batch's clusters, how many members were
+// received at each time within the batch's counting window: one range of
+// the (cluster, received_at) index per cluster, however large it is. Each
+// complaint's count is then summed from it (clusterRecentTx).
 const clusterRecent = `
-SELECT u.id, coalesce((
-    SELECT max(cnt) FROM (
-        SELECT count(c.id) AS cnt
-        FROM complaint_cluster_members mine
-        JOIN complaint_cluster_members o ON o.cluster_id = mine.cluster_id AND o.complaint_id <> mine.complaint_id
-        JOIN complaints c ON c.id = o.complaint_id
-        WHERE mine.complaint_id = u.id
-          AND c.received_at >= u.r - interval '7 days' AND c.received_at < u.r
-        GROUP BY mine.cluster_id) s), 0)
-FROM unnest($1::bigint[], $2::timestamptz[]) AS u(id, r)`
+SELECT cluster_id, received_at, count(*) FROM complaint_cluster_members
+WHERE cluster_id = ANY($1) AND received_at >= $2::timestamptz - interval '7 days' AND received_at < $3
+GROUP BY cluster_id, received_at
+ORDER BY cluster_id, received_at`
 
-// senderClustersTx indexes the senders of complaints never clustered
-// before and forms or joins their sender clusters, in two round trips
-// for the whole set. The counts see every other complaint about the
-// sender already indexed, this batch's included, so a complaint's count is
-// the complaints received in the week before it whatever order they were
-// triaged in.
+// clusterRecentTx sets each complaint's recent count: the other members
+// of its clusters received in the seven days before it (the larger of its
+// two clusters). A campaign sending one text from many numbers is as much
+// "the same sender" as one number sending many.
+func clusterRecentTx(ctx context.Context, tx pgx.Tx, scs []*storedComplaint) error {
+	var clusterIDs []int64
+	var lo, hi time.Time
+	for _, sc := range scs {
+		for _, c := range []*int64{sc.cl.SenderClusterID, sc.cl.TextClusterID} {
+			if c == nil {
+				continue
+			}
+			clusterIDs = append(clusterIDs, *c)
+			if lo.IsZero() || sc.received.Before(lo) {
+				lo = sc.received
+			}
+			if sc.received.After(hi) {
+				hi = sc.received
+			}
+		}
+	}
+	if len(clusterIDs) == 0 {
+		return nil
+	}
+	slices.Sort(clusterIDs)
+	clusterIDs = slices.Compact(clusterIDs)
+	type mark struct {
+		at  time.Time
+		sum int // members received at or before at
+	}
+	marks := map[int64][]mark{}
+	rows, _ := tx.Query(ctx, clusterRecent, clusterIDs, lo, hi)
+	var cid int64
+	var at time.Time
+	var n int
+	if _, err := pgx.ForEachRow(rows, []any{&cid, &at, &n}, func() error {
+		ms := marks[cid]
+		sum := n
+		if len(ms) > 0 {
+			sum += ms[len(ms)-1].sum
+		}
+		marks[cid] = append(ms, mark{at, sum})
+		return nil
+	}); err != nil {
+		return fmt.Errorf("recent cluster members: %w", err)
+	}
+	// before counts the cluster's members received before t.
+	before := func(ms []mark, t time.Time) int {
+		i, _ := slices.BinarySearchFunc(ms, t, func(m mark, t time.Time) int { return m.at.Compare(t) })
+		if i == 0 {
+			return 0
+		}
+		return ms[i-1].sum
+	}
+	for _, sc := range scs {
+		for _, c := range []*int64{sc.cl.SenderClusterID, sc.cl.TextClusterID} {
+			if c == nil {
+				continue
+			}
+			ms := marks[*c]
+			// The complaint itself was received at r, not before it.
+			sc.recent = max(sc.recent, before(ms, sc.received)-before(ms, sc.received.Add(-7*24*time.Hour)))
+		}
+	}
+	return nil
+}
+
+// leaveSenderClusters takes complaints out of a sender cluster whose key
+// is no longer their sender's (a re-run after the normaliser changed),
+// keeping the old cluster's size right.
+const leaveSenderClusters = `
+WITH gone AS (
+    DELETE FROM complaint_cluster_members m USING complaint_clusters k, unnest($1::bigint[], $2::text[]) AS u(id, key)
+    WHERE m.complaint_id = u.id AND m.kind = 'sender' AND k.id = m.cluster_id AND k.key <> u.key
+    RETURNING m.cluster_id)
+UPDATE complaint_clusters k SET size = k.size - g.n, updated_at = now()
+FROM (SELECT cluster_id, count(*) AS n FROM gone GROUP BY cluster_id) g
+WHERE k.id = g.cluster_id`
+
+// addSenderMembers fills the sender clusters of $1: a cluster started now
+// takes in every complaint about its sender, an existing one the batch's
+// ($2 to $4). Each cluster's size and first and last seen move by the
+// members actually added, so a batch's cost does not grow with its
+// clusters.
+const addSenderMembers = `
+WITH ins AS (
+    INSERT INTO complaint_cluster_members (cluster_id, complaint_id, kind, received_at)
+    SELECT k.id, s.complaint_id, 'sender', s.received_at
+    FROM complaint_clusters k JOIN complaint_senders s ON s.sender_key = k.key
+    WHERE k.kind = 'sender' AND k.key = ANY($1) AND k.created_at = now()
+    UNION ALL
+    SELECT k.id, u.id, 'sender', u.r
+    FROM unnest($2::bigint[], $3::text[], $4::timestamptz[]) AS u(id, key, r)
+    JOIN complaint_clusters k ON k.kind = 'sender' AND k.key = u.key
+    WHERE u.key = ANY($1)
+    ON CONFLICT DO NOTHING
+    RETURNING cluster_id, received_at)
+UPDATE complaint_clusters k SET size = k.size + a.n, first_seen = least(k.first_seen, a.first),
+    last_seen = greatest(k.last_seen, a.last), updated_at = now()
+FROM (SELECT cluster_id, count(*) AS n, min(received_at) AS first, max(received_at) AS last FROM ins GROUP BY cluster_id) a
+WHERE k.id = a.cluster_id`
+
+// senderClustersTx indexes the senders of the complaints (already holding
+// their sender locks) and forms or joins their sender clusters, in two
+// round trips for the whole set; a complaint indexed before under another
+// sender leaves that sender's cluster. The counts see every other
+// complaint about the sender already indexed, this batch's included, so a
+// complaint's count is the complaints received in the week before it
+// whatever order they were triaged in.
 func senderClustersTx(ctx context.Context, tx pgx.Tx, scs []*storedComplaint) error {
 	var ids []int64
 	var keys []string
@@ -491,6 +529,7 @@ func senderClustersTx(ctx context.Context, tx pgx.Tx, scs []*storedComplaint) er
 	}
 	others := map[string]time.Time{} // sender key → a received time, for senders with others
 	b := &pgx.Batch{}
+	b.Queue(leaveSenderClusters, ids, keys)
 	b.Queue(`
 INSERT INTO complaint_senders (complaint_id, sender_key, received_at)
 SELECT * FROM unnest($1::bigint[], $2::text[], $3::timestamptz[])
@@ -532,30 +571,15 @@ FROM unnest($1::bigint[], $2::text[], $3::timestamptz[]) AS u(id, k, r)`, ids, k
 	}
 	// A cluster created now takes in every complaint about its sender; an
 	// existing one already has the earlier ones and gains this batch's.
-	// Then the clusters' figures are recounted from their members.
 	clusters := map[string][2]int64{} // key → id, size
 	b = &pgx.Batch{}
 	b.Queue(`
 INSERT INTO complaint_clusters (kind, key, label, first_seen, last_seen)
 SELECT 'sender', k, k, r, r FROM unnest($1::text[], $2::timestamptz[]) AS u(k, r)
 ON CONFLICT (kind, key) DO UPDATE SET updated_at = now()`, ckeys, seen)
+	b.Queue(addSenderMembers, ckeys, ids, keys, received)
 	b.Queue(`
-INSERT INTO complaint_cluster_members (cluster_id, complaint_id, kind)
-SELECT k.id, s.complaint_id, 'sender'
-FROM complaint_clusters k JOIN complaint_senders s ON s.sender_key = k.key
-WHERE k.kind = 'sender' AND k.key = ANY($1) AND (k.created_at = now() OR s.complaint_id = ANY($2))
-ON CONFLICT DO NOTHING`, ckeys, ids)
-	b.Queue(`
-UPDATE complaint_clusters k SET size = s.n, first_seen = coalesce(s.first, k.first_seen),
-    last_seen = coalesce(s.last, k.last_seen), updated_at = now()
-FROM (SELECT m.cluster_id, count(*) AS n, min(c.received_at) AS first, max(c.received_at) AS last
-      FROM complaint_clusters kk
-      JOIN complaint_cluster_members m ON m.cluster_id = kk.id
-      JOIN complaints c ON c.id = m.complaint_id
-      WHERE kk.kind = 'sender' AND kk.key = ANY($1)
-      GROUP BY m.cluster_id) s
-WHERE k.id = s.cluster_id
-RETURNING k.key, k.id, k.size`, ckeys).Query(func(rows pgx.Rows) error {
+SELECT key, id, size FROM complaint_clusters WHERE kind = 'sender' AND key = ANY($1)`, ckeys).Query(func(rows pgx.Rows) error {
 		var key string
 		var id, size int64
 		_, err := pgx.ForEachRow(rows, []any{&key, &id, &size}, func() error {

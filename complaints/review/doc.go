@@ -6,7 +6,8 @@
 //
 // The pipeline runs as the River job complaints.TriageArgs. One run locks
 // its complaint and a batch of others still awaiting triage, indexes their
-// senders and texts, forms or joins their clusters, builds the engine's
+// senders and texts, forms or joins their clusters (set-based, for the
+// whole batch at once), builds the engine's
 // Context from the database (registered elections, the party registry,
 // how many complaints about the same sender or in the same cluster arrived
 // in the seven days before), runs the engine and stores the results — all

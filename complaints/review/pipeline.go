@@ -61,16 +61,20 @@ const registryTTL = 30 * time.Second
 //
 // # Clusters in a batch
 //
-// Every advisory lock the batch's clustering needs (its senders and text
-// bands) is taken first, in ascending order, so batches sharing a sender
-// or a band serialise without deadlocking. Sender clusters are formed
-// set-based; texts are compared one complaint at a time in id order, so
-// each sees the ones before it. Same-sender and in-cluster counts are
-// taken once the whole batch is indexed, so a complaint counts every other
-// complaint received in the week before it, whatever order they were
-// triaged in. Complaints clustered before (re-runs) take the original
-// per-complaint path, which also moves them out of a cluster their sender
-// no longer matches.
+// A batch's texts are clustered set-based: one candidate read for the
+// whole batch (at most candidatesPerBand complaints per text band, the
+// earliest, so its cost does not grow with a surge of one text), made
+// before any advisory lock is taken. Then every lock the batch's
+// clustering needs (its senders and text bands) is taken in one
+// statement, in ascending order, so batches sharing a sender or a band
+// serialise without deadlocking, and only what committed under the same
+// bands since the read is read again. Texts are compared in memory, in id
+// order, so each sees the ones before it; the new clusters, members and
+// sizes are written in one round trip. Sender clusters are formed
+// set-based too, and a complaint re-run under a changed sender leaves its
+// old sender cluster. Same-sender and in-cluster counts are taken once
+// the whole batch is indexed, so a complaint counts every other complaint
+// received in the week before it, whatever order they were triaged in.
 type Pipeline struct {
 	pool   *pgxpool.Pool
 	engine *triage.Engine
