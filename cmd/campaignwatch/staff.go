@@ -48,7 +48,7 @@ func cmdUser(ctx context.Context, e *env, args []string) error {
 		}
 		password = strings.TrimRight(line, "\r\n")
 	} else {
-		password = staff.GeneratePassword()
+		password = staff.GeneratePasswordFor(*email)
 	}
 
 	a, err := openApp(ctx, e)

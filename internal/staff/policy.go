@@ -58,19 +58,32 @@ func CheckNewPassword(password, email string) error {
 	if _, ok := commonPasswords()[squashed]; ok {
 		return errCommonPassword
 	}
+	// Compared on letters and digits only, so "Jane.Doe" is found in
+	// "janedoe2026" too.
+	plain := lettersAndDigits(lower)
 	email = strings.ToLower(strings.TrimSpace(email))
 	local, _, _ := strings.Cut(email, "@")
 	for _, part := range []string{email, local} {
+		part = lettersAndDigits(part)
 		// A name part of one or two letters would forbid too much to mean
 		// anything.
-		if len(part) >= 3 && (strings.Contains(lower, part) || strings.Contains(squashed, part)) {
+		if len(part) >= 3 && strings.Contains(plain, part) {
 			return apperr.New(apperr.Invalid, "the password must not contain the account's email address or the part before the @")
 		}
 	}
-	if strings.Contains(squashed, "campaignwatch") {
+	if strings.Contains(plain, "campaignwatch") {
 		return apperr.New(apperr.Invalid, "the password must not contain the name of this service")
 	}
 	return nil
 }
 
 var errCommonPassword = apperr.New(apperr.Invalid, "that password is on a list of commonly used passwords, which attackers try first: choose another")
+
+func lettersAndDigits(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return r
+		}
+		return -1
+	}, s)
+}

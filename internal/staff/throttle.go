@@ -27,7 +27,8 @@ func (e *ThrottledError) Error() string { return e.err.Error() }
 func (e *ThrottledError) Unwrap() error { return e.err }
 
 func newThrottled(wait time.Duration) *ThrottledError {
-	wait = max(wait.Round(time.Second), time.Second)
+	// Whole seconds, rounded up, as Retry-After counts them.
+	wait = max(time.Duration(math.Ceil(wait.Seconds()))*time.Second, time.Second)
 	return &ThrottledError{
 		err:  apperr.New(apperr.RateLimited, "Too many sign-in attempts. Wait %s, then try again.", humanWait(wait)),
 		Wait: wait,
