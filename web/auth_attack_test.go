@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -290,4 +291,52 @@ func TestAdminDisablesAndEnablesAnAccount(t *testing.T) {
 	}
 	require.NoError(t, rows.Err())
 	require.Equal(t, []string{"user.create", "user.disable", "user.enable"}, actions)
+}
+
+// TestKnownDeviceSignsInWhileTheAccountIsUnderAttack sets the account-wide
+// budget as spread guessing leaves it (delayed for a quarter of an hour)
+// and checks that only a browser that signed in before still gets in.
+func TestKnownDeviceSignsInWhileTheAccountIsUnderAttack(t *testing.T) {
+	t.Parallel()
+	env := webtest.New(t, webtest.Options{})
+	owner := env.SignedIn(staff.RoleAdmin)
+	base, _ := url.Parse(env.Server.URL)
+	var device *http.Cookie
+	for _, ck := range owner.Jar.Cookies(base) {
+		if ck.Name == "cw_device" {
+			device = ck
+		}
+	}
+	require.NotNil(t, device, "signing in marks the browser as a known device")
+	res := owner.PostForm("/staff/logout", url.Values{})
+	res.Body.Close()
+
+	_, err := env.Pool.Exec(context.Background(), `
+		INSERT INTO login_throttle (key, failures, next_at) VALUES ($1, 100, now() + interval '15 minutes')
+		ON CONFLICT (key) DO UPDATE SET failures = 100, last_failure = now(), next_at = now() + interval '15 minutes'`,
+		"account:"+owner.User.Email)
+	require.NoError(t, err)
+
+	stranger := env.Anonymous()
+	res = stranger.PostForm("/staff/login", url.Values{"email": {owner.User.Email}, "password": {webtest.Password}})
+	res.Body.Close()
+	require.Equal(t, http.StatusTooManyRequests, res.StatusCode)
+	wait, err := strconv.Atoi(res.Header.Get("Retry-After"))
+	require.NoError(t, err)
+	require.True(t, wait > 800 && wait <= 900, "Retry-After %d: what is left of the quarter hour", wait)
+
+	// A device cookie made for another account proves nothing here.
+	other := env.SignedIn(staff.RoleAnalyst)
+	for _, ck := range other.Jar.Cookies(base) {
+		if ck.Name == "cw_device" {
+			stranger.Jar.SetCookies(base, []*http.Cookie{{Name: "cw_device", Value: ck.Value, Path: "/"}})
+		}
+	}
+	res = stranger.PostForm("/staff/login", url.Values{"email": {owner.User.Email}, "password": {webtest.Password}})
+	res.Body.Close()
+	require.Equal(t, http.StatusTooManyRequests, res.StatusCode)
+
+	res = owner.PostForm("/staff/login", url.Values{"email": {owner.User.Email}, "password": {webtest.Password}})
+	res.Body.Close()
+	require.Equal(t, http.StatusSeeOther, res.StatusCode, "the owner's own browser is shut out")
 }

@@ -222,11 +222,13 @@ func (s *Service) ListUsers(ctx context.Context) ([]User, error) {
 // a failure never reveals whether an account exists.
 var ErrBadCredentials = apperr.New(apperr.Unauthorized, "The email address or password is not right.")
 
-// Authenticate checks an email and password from clientIP.
+// Authenticate checks an email and password from clientIP; knownDevice
+// says the browser holds proof of an earlier sign-in to this account.
 //
 // Every attempt first spends one unit of three budgets (the account from
-// this client, the account from anywhere, this client on any account),
-// atomically, before the password is checked; a success gives it back. Past
+// this client, the account from anywhere unless knownDevice, this client
+// on any account), atomically, before the password is checked; a success
+// gives it back. Past
 // a budget's free attempts each further one waits a doubling delay, and an
 // attempt made during the delay is refused with a *ThrottledError without
 // being checked, so parallel guesses get no more checks than the budget.
@@ -234,9 +236,9 @@ var ErrBadCredentials = apperr.New(apperr.Unauthorized, "The email address or pa
 // address slows that address only: the account's owner can still sign in
 // from elsewhere. Spending a budget's last free attempt is audited and
 // alerts the administrators.
-func (s *Service) Authenticate(ctx context.Context, email, password, clientIP string) (*User, error) {
+func (s *Service) Authenticate(ctx context.Context, email, password, clientIP string, knownDevice bool) (*User, error) {
 	account := strings.ToLower(strings.TrimSpace(email))
-	res, err := s.reserve(ctx, account, clientIP)
+	res, err := s.reserve(ctx, account, clientIP, knownDevice)
 	if err != nil {
 		return nil, err
 	}

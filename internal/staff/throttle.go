@@ -59,13 +59,15 @@ type throttleKey struct {
 
 // keysFor lists the budgets of one attempt, always in the same order
 // (pair, account, client) so that two transactions never wait on each
-// other's rows in opposite orders.
-func (s *Service) keysFor(account, clientIP string) []throttleKey {
-	return []throttleKey{
-		{key: "pair:" + account + "|" + clientIP, scope: "pair", limit: s.settings.AccountFailures},
-		{key: "account:" + account, scope: "account", limit: s.settings.AccountCeiling},
-		{key: "client:" + clientIP, scope: "client", limit: s.settings.IPFailures},
+// other's rows in opposite orders. A known device (one that has signed in
+// to the account before) does not spend from the account-wide budget, so
+// guessing spread over many addresses cannot shut the owner out.
+func (s *Service) keysFor(account, clientIP string, knownDevice bool) []throttleKey {
+	keys := []throttleKey{{key: "pair:" + account + "|" + clientIP, scope: "pair", limit: s.settings.AccountFailures}}
+	if !knownDevice {
+		keys = append(keys, throttleKey{key: "account:" + account, scope: "account", limit: s.settings.AccountCeiling})
 	}
+	return append(keys, throttleKey{key: "client:" + clientIP, scope: "client", limit: s.settings.IPFailures})
 }
 
 // reserveAttempt counts one failure against a key and returns the count,
@@ -118,8 +120,8 @@ type reservation struct {
 // reserve counts an attempt as a failure on every budget before its
 // password is checked, in one transaction, or refuses it if any budget is
 // waiting out its delay (and then counts nothing).
-func (s *Service) reserve(ctx context.Context, account, clientIP string) (*reservation, error) {
-	res := &reservation{keys: s.keysFor(account, clientIP)}
+func (s *Service) reserve(ctx context.Context, account, clientIP string, knownDevice bool) (*reservation, error) {
+	res := &reservation{keys: s.keysFor(account, clientIP, knownDevice)}
 	window := s.settings.ThrottleWindow.String()
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		for _, k := range res.keys {
