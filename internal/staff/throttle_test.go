@@ -12,8 +12,11 @@ import (
 
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
+	"github.com/campaignwatch/campaignwatch/internal/mail"
+	"github.com/campaignwatch/campaignwatch/internal/mail/mailtest"
 	"github.com/campaignwatch/campaignwatch/internal/staff"
 	"github.com/campaignwatch/campaignwatch/internal/testdb"
+	"github.com/campaignwatch/campaignwatch/jobs"
 )
 
 const rightPassword = "correct horse battery staple"
@@ -121,33 +124,53 @@ func TestDelayGrowsAfterTheBudget(t *testing.T) {
 func mustFail(_ *staff.User, err error) error { return err }
 
 // TestSpentBudgetIsAuditedAndAlertsAdmins checks that the failure that
-// spends a budget writes one audit entry and queues one message per active
-// administrator, once, without the client address.
+// spends a budget writes one audit entry and emails each active
+// administrator once, without the client address.
 func TestSpentBudgetIsAuditedAndAlertsAdmins(t *testing.T) {
 	t.Parallel()
 	svc, pool := newService(t, staff.Settings{AccountFailures: 2})
 	target := createUser(t, svc, "analyst@example.org", staff.RoleAnalyst)
-	createUser(t, svc, "admin1@example.org", staff.RoleAdmin)
+	admin1 := createUser(t, svc, "admin1@example.org", staff.RoleAdmin)
 	createUser(t, svc, "admin2@example.org", staff.RoleAdmin)
+	gone := createUser(t, svc, "admin3@example.org", staff.RoleAdmin)
 	ctx := context.Background()
-	const client = "203.0.113.77"
+	require.NoError(t, svc.SetDisabled(ctx, admin1.ID, gone.ID, true))
+
+	smtp := mailtest.NewServer(t)
+	sender, err := mail.NewSMTP(smtp.URL())
+	require.NoError(t, err)
+	reg := jobs.NewRegistry()
+	staff.RegisterJobs(reg, svc, sender, "cw@example.org")
+	client, err := jobs.NewClient(pool, reg, jobs.Options{Workers: map[string]int{"default": 1, "mail": 1}})
+	require.NoError(t, err)
+	runCtx, cancel := context.WithCancel(ctx)
+	require.NoError(t, client.Start(runCtx))
+	t.Cleanup(func() { cancel(); _ = client.Stop(context.Background()) })
+
+	const address = "203.0.113.77"
 	for range 6 {
-		_, _ = svc.Authenticate(ctx, target.Email, "a wrong password", client, false)
+		_, _ = svc.Authenticate(ctx, target.Email, "a wrong password", address, false)
 	}
 	var entries int
 	var summary string
 	require.NoError(t, pool.QueryRow(ctx,
-		`SELECT count(*), max(summary::text) FROM audit_log WHERE action = 'login.throttled'`).Scan(&entries, &summary))
+		`SELECT count(*), coalesce(max(summary::text), '') FROM audit_log WHERE action = 'login.throttled'`).Scan(&entries, &summary))
 	require.Equal(t, 1, entries)
 	require.Contains(t, summary, target.Email)
-	require.NotContains(t, summary, client)
+	require.NotContains(t, summary, address)
 
-	var jobs int
-	var args string
-	require.NoError(t, pool.QueryRow(ctx,
-		`SELECT count(*), max(args::text) FROM river_job WHERE kind = 'staff_sign_in_alert'`).Scan(&jobs, &args))
-	require.Equal(t, 2, jobs, "one message per administrator")
-	require.NotContains(t, args, client)
+	msgs := smtp.WaitFor(t, 2, 30*time.Second)
+	var to []string
+	for _, m := range msgs {
+		to = append(to, m.To...)
+		require.Contains(t, m.Parsed.Subject, "Sign-in attempts slowed for "+target.Email)
+		require.Contains(t, m.Parsed.Text, "2 failed sign-in attempts from one address")
+		require.NotContains(t, string(m.Raw), address)
+	}
+	require.ElementsMatch(t, []string{"admin1@example.org", "admin2@example.org"}, to, "each active administrator once")
+	var queued int
+	require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE kind = 'staff_sign_in_alert'`).Scan(&queued))
+	require.Equal(t, 2, queued, "one alert per spent budget, not per failure")
 }
 
 // TestGuessingFromManyAddressesSlowsNewDevicesOnly checks the account-wide
