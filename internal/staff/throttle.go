@@ -114,7 +114,6 @@ type reservation struct {
 	keys []throttleKey
 	// crossed lists the keys whose free budget this attempt spent last.
 	crossed []throttleKey
-	counts  []int
 }
 
 // reserve counts an attempt as a failure on every budget before its
@@ -145,7 +144,6 @@ func (s *Service) reserve(ctx context.Context, account, clientIP string, knownDe
 			if n == k.limit {
 				res.crossed = append(res.crossed, k)
 			}
-			res.counts = append(res.counts, n)
 		}
 		return nil
 	})
