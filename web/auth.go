@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
@@ -21,9 +22,31 @@ import (
 const (
 	sessionCookie = "cw_session"
 	csrfCookie    = "cw_csrf"
-	csrfField     = "csrf_token"
-	csrfHeader    = "X-CSRF-Token"
+	// deviceCookie marks a browser that has signed in to an account, so
+	// guessing from elsewhere never slows its owner down there.
+	deviceCookie = "cw_device"
+	csrfField    = "csrf_token"
+	csrfHeader   = "X-CSRF-Token"
 )
+
+// cookieName is the name of one of our cookies. Over https it carries the
+// __Host- prefix, which browsers accept only from this exact host, Secure,
+// with Path=/ and no Domain: a sibling subdomain or a plain-http page
+// cannot plant or overwrite it. Plain http (development, tests) cannot
+// use the prefix and keeps the bare name.
+func (s *Server) cookieName(base string) string {
+	if s.cfg.SecureCookies() {
+		return "__Host-" + base
+	}
+	return base
+}
+
+// setCookie sets one of our cookies with the attributes every one of them
+// shares; maxAge < 0 deletes it.
+func (s *Server) setCookie(w http.ResponseWriter, base, value string, maxAge int) {
+	http.SetCookie(w, &http.Cookie{Name: s.cookieName(base), Value: value, Path: "/", MaxAge: maxAge,
+		HttpOnly: true, Secure: s.cfg.SecureCookies(), SameSite: http.SameSiteLaxMode})
+}
 
 // authInfo is who made a request and how they proved it.
 type authInfo struct {
@@ -31,6 +54,9 @@ type authInfo struct {
 	// viaSession is true for cookie sessions, which need CSRF protection;
 	// bearer tokens are not sent by browsers on their own, so they do not.
 	viaSession bool
+	// session is the session token when viaSession, which CSRF tokens
+	// are bound to.
+	session string
 }
 
 func userFrom(ctx context.Context) *staff.User {
@@ -71,13 +97,15 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 				return
 			}
 			info.user = u
-		} else if c, err := r.Cookie(sessionCookie); err == nil {
+		} else if c, err := r.Cookie(s.cookieName(sessionCookie)); err == nil {
 			u, err := s.staff.SessionUser(ctx, c.Value)
 			if err != nil {
 				s.Error(w, r, err)
 				return
 			}
-			info.user, info.viaSession = u, u != nil
+			if u != nil {
+				info.user, info.viaSession, info.session = u, true, c.Value
+			}
 		}
 		ctx = context.WithValue(ctx, userKey, info)
 		if info.user != nil {
@@ -127,19 +155,18 @@ func (s *Server) allowFunc(roles []staff.Role, h http.HandlerFunc) http.Handler 
 	return s.allow(roles, h)
 }
 
-// csrfProtect guards every form. The browser holds a random value in an
-// HttpOnly cookie; forms carry an HMAC of it under the session secret. A
-// cross-site page can make the browser send the cookie but cannot read it
-// or compute the MAC, so it cannot forge the form field.
+// csrfProtect guards every form. A form token is an HMAC, under the
+// session secret, of what identifies the browser to us: the session token
+// when signed in, otherwise a random pre-session id kept in an HttpOnly
+// cookie. A cross-site page can make the browser send its cookies but can
+// neither read them nor compute the MAC. Binding to the session means a
+// token obtained anonymously (say by an attacker who then plants the
+// pre-session cookie in a victim's browser) is worthless once the victim
+// signs in, and every token changes at sign-in, when the session does.
 func (s *Server) csrfProtect(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		seed := ""
-		if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) >= 32 && len(c.Value) <= 64 {
-			seed = c.Value
-		} else {
-			seed = s.newCSRFSeed(w)
-		}
-		r = r.WithContext(context.WithValue(r.Context(), csrfKey, seed))
+		binding := s.csrfBinding(w, r)
+		r = r.WithContext(context.WithValue(r.Context(), csrfKey, binding))
 		if !safeMethod(r.Method) {
 			sent := r.Header.Get(csrfHeader)
 			if sent == "" {
@@ -149,7 +176,7 @@ func (s *Server) csrfProtect(next http.Handler) http.Handler {
 				}
 				sent = r.PostFormValue(csrfField)
 			}
-			if !hmac.Equal([]byte(sent), []byte(s.csrfFor(seed))) {
+			if !hmac.Equal([]byte(sent), []byte(s.csrfFor(binding))) {
 				s.Error(w, r, apperr.New(apperr.Forbidden, "This form has expired or did not come from this site. Go back, reload the page and try again."))
 				return
 			}
@@ -158,14 +185,25 @@ func (s *Server) csrfProtect(next http.Handler) http.Handler {
 	})
 }
 
+// csrfBinding is what the request's CSRF token must be bound to: its
+// session, or else its pre-session id, which is issued here if missing.
+func (s *Server) csrfBinding(w http.ResponseWriter, r *http.Request) string {
+	if a := authFrom(r.Context()); a != nil && a.viaSession {
+		return "session:" + a.session
+	}
+	if c, err := r.Cookie(s.cookieName(csrfCookie)); err == nil && len(c.Value) >= 32 && len(c.Value) <= 64 {
+		return "anonymous:" + c.Value
+	}
+	return "anonymous:" + s.newCSRFSeed(w)
+}
+
 // apiCSRF requires the CSRF header on state-changing API calls made with a
 // session cookie (from our own pages); token and anonymous calls carry no
 // ambient credentials and need none.
 func (s *Server) apiCSRF(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if a := authFrom(r.Context()); a != nil && a.viaSession && !safeMethod(r.Method) && !publicAPIWrite(r) {
-			c, err := r.Cookie(csrfCookie)
-			if err != nil || !hmac.Equal([]byte(r.Header.Get(csrfHeader)), []byte(s.csrfFor(c.Value))) {
+			if !hmac.Equal([]byte(r.Header.Get(csrfHeader)), []byte(s.csrfFor("session:"+a.session))) {
 				s.Error(w, r, apperr.New(apperr.Forbidden, "Send the X-CSRF-Token header with session-authenticated API calls, or use an API token."))
 				return
 			}
@@ -201,29 +239,29 @@ func safeMethod(m string) bool {
 	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
 }
 
+// newCSRFSeed issues a new pre-session id.
 func (s *Server) newCSRFSeed(w http.ResponseWriter) string {
 	b := make([]byte, 32)
 	_, _ = rand.Read(b)
 	seed := base64.RawURLEncoding.EncodeToString(b)
-	http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: seed, Path: "/", HttpOnly: true,
-		Secure: s.cfg.SecureCookies(), SameSite: http.SameSiteLaxMode})
+	s.setCookie(w, csrfCookie, seed, 0)
 	return seed
 }
 
-func (s *Server) csrfFor(seed string) string {
+func (s *Server) csrfFor(binding string) string {
 	m := hmac.New(sha256.New, s.cfg.SessionSecret)
-	fmt.Fprintf(m, "csrf:%s", seed)
+	fmt.Fprintf(m, "csrf:%s", binding)
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
 
 // csrfToken is the form token for the current request ("" outside the
 // CSRF-protected areas).
 func (s *Server) csrfToken(r *http.Request) string {
-	seed, _ := r.Context().Value(csrfKey).(string)
-	if seed == "" {
+	binding, _ := r.Context().Value(csrfKey).(string)
+	if binding == "" {
 		return ""
 	}
-	return s.csrfFor(seed)
+	return s.csrfFor(binding)
 }
 
 func clientIP(r *http.Request) string {
@@ -277,7 +315,8 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		fail(http.StatusUnprocessableEntity, "Enter your email address and password")
 		return
 	}
-	u, err := s.staff.Authenticate(r.Context(), email, password, clientIP(r))
+	u, err := s.staff.Authenticate(r.Context(), email, password, clientIP(r), s.knownDevice(r, email))
+	var throttled *staff.ThrottledError
 	switch apperr.CodeOf(err) {
 	case apperr.Internal:
 		if err != nil {
@@ -285,7 +324,9 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	case apperr.RateLimited:
-		w.Header().Set("Retry-After", "900")
+		if errors.As(err, &throttled) {
+			w.Header().Set("Retry-After", strconv.Itoa(int(throttled.Wait.Seconds())))
+		}
 		fail(http.StatusTooManyRequests, apperr.MessageOf(err))
 		return
 	default:
@@ -295,7 +336,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 
 	// A fresh session token and a fresh CSRF seed at sign-in: nothing an
 	// attacker planted before sign-in survives it.
-	if c, err := r.Cookie(sessionCookie); err == nil {
+	if c, err := r.Cookie(s.cookieName(sessionCookie)); err == nil {
 		_ = s.staff.DeleteSession(r.Context(), c.Value)
 	}
 	token, err := s.staff.CreateSession(r.Context(), u.ID)
@@ -303,9 +344,9 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true,
-		Secure: s.cfg.SecureCookies(), SameSite: http.SameSiteLaxMode})
+	s.setCookie(w, sessionCookie, token, 0)
 	s.newCSRFSeed(w)
+	s.setCookie(w, deviceCookie, s.deviceProof(u.Email), 365*24*3600)
 	id := u.ID
 	ctx := audit.WithActor(r.Context(), audit.Actor{UserID: &id, Label: u.Email, RequestID: requestIDFrom(r.Context())})
 	if err := s.recordSimple(ctx, "session.login", "staff_user", fmt.Sprint(u.ID)); err != nil {
@@ -316,7 +357,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
-	if c, err := r.Cookie(sessionCookie); err == nil {
+	if c, err := r.Cookie(s.cookieName(sessionCookie)); err == nil {
 		if err := s.staff.DeleteSession(r.Context(), c.Value); err != nil {
 			s.Error(w, r, err)
 			return
@@ -328,10 +369,37 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
-		Secure: s.cfg.SecureCookies(), SameSite: http.SameSiteLaxMode})
+	s.setCookie(w, sessionCookie, "", -1)
 	s.setFlash(w, "You have signed out.")
 	http.Redirect(w, r, "/staff/login", http.StatusSeeOther)
+}
+
+// deviceProof is the device cookie for account: a random nonce and its
+// MAC with the account, which only this server can make. It proves an
+// earlier sign-in without identifying the device or holding a secret of
+// the user's.
+func (s *Server) deviceProof(account string) string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	nonce := base64.RawURLEncoding.EncodeToString(b)
+	return nonce + "." + s.deviceMAC(account, nonce)
+}
+
+func (s *Server) deviceMAC(account, nonce string) string {
+	m := hmac.New(sha256.New, s.cfg.SessionSecret)
+	fmt.Fprintf(m, "device:%s:%s", strings.ToLower(strings.TrimSpace(account)), nonce)
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+// knownDevice reports whether the request carries a device cookie for
+// account.
+func (s *Server) knownDevice(r *http.Request, account string) bool {
+	c, err := r.Cookie(s.cookieName(deviceCookie))
+	if err != nil {
+		return false
+	}
+	nonce, mac, ok := strings.Cut(c.Value, ".")
+	return ok && nonce != "" && hmac.Equal([]byte(mac), []byte(s.deviceMAC(account, nonce)))
 }
 
 // recordSimple writes an audit entry in a transaction of its own, for

@@ -41,15 +41,6 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) {
 	s.handleDashboard(w, r)
 }
 
-func (s *Server) handleUsers(w http.ResponseWriter, r *http.Request) {
-	users, err := s.staff.ListUsers(r.Context())
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, "users", page{Data: map[string]any{"Users": users}})
-}
-
 func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	f := audit.Filter{

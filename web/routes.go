@@ -46,6 +46,8 @@ func (s *Server) routes() *mux.Router {
 	st.Handle("/logout", s.allowFunc(anyStaff, s.handleLogout)).Methods(http.MethodPost)
 	st.Handle("/", s.allowFunc(anyStaff, s.handleHome)).Methods(http.MethodGet)
 	st.Handle("/admin/users", s.allowFunc(adminOnly, s.handleUsers)).Methods(http.MethodGet)
+	st.Handle("/admin/users/{id:[0-9]+}/disable", s.allowFunc(adminOnly, s.handleUserDisable)).Methods(http.MethodPost)
+	st.Handle("/admin/users/{id:[0-9]+}/enable", s.allowFunc(adminOnly, s.handleUserEnable)).Methods(http.MethodPost)
 	st.Handle("/admin/audit", s.allowFunc(adminOnly, s.handleAudit)).Methods(http.MethodGet)
 	st.Handle("/outbox", s.allowFunc(adminAndPolTeam, s.handleOutbox)).Methods(http.MethodGet)
 	st.Handle("/outbox/{name}", s.allowFunc(adminAndPolTeam, s.handleOutboxMessage)).Methods(http.MethodGet)

@@ -117,7 +117,7 @@ func newLogger(e *env, cfg *config.Config) *slog.Logger {
 // registry collects every feature's jobs. Later features add theirs here.
 func (a *app) registry() *jobs.Registry {
 	reg := jobs.NewRegistry()
-	staff.RegisterJobs(reg, a.staff)
+	staff.RegisterJobs(reg, a.staff, a.mailer, a.cfg.MailFrom)
 	outreach.RegisterJobs(reg, a.outreach, a.letterMailer())
 	complaints.Register(reg, complaints.NewService(a.pool, nil), a.mailer, complaints.JobSettings{MailFrom: a.cfg.MailFrom, BaseURL: a.cfg.BaseURL.String(), RetentionDays: a.cfg.RetentionDays})
 	review.Register(reg, review.NewPipeline(a.pool, a.engine))

@@ -47,7 +47,7 @@ func commands() []command {
 		{"letters", "show the letters of an election (status)", cmdLetters},
 		{"demo", "load demo parties, contacts and an admin account (idempotent)", cmdDemo},
 		{"user", "manage staff accounts (add)", cmdUser},
-		{"token", "manage staff API tokens (create, revoke)", cmdToken},
+		{"token", "manage staff API tokens (create, list, revoke)", cmdToken},
 		{"db", "manage the private development database (start, stop, url)", cmdDB},
 		{"party", "manage the party registry (import, export, list)", cmdParty},
 		{"complaints", "import complaints from a CSV or XLSX file (import)", cmdComplaints},

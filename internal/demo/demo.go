@@ -143,7 +143,7 @@ func Load(ctx context.Context, pool *pgxpool.Pool, svc *staff.Service) (*Result,
 	} else if apperr.CodeOf(err) != apperr.NotFound {
 		return nil, err
 	}
-	password := staff.GeneratePassword()
+	password := staff.GeneratePasswordFor(AdminEmail)
 	if _, err := svc.CreateUser(ctx, AdminEmail, staff.RoleAdmin, password); err != nil {
 		return nil, err
 	}

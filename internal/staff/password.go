@@ -90,3 +90,14 @@ func randomString(alphabet string, n int) string {
 	}
 	return string(b)
 }
+
+// GeneratePasswordFor returns a generated password that CheckNewPassword
+// accepts for email. A random password is almost never refused, but one
+// that happened to contain a short name part of the address would be.
+func GeneratePasswordFor(email string) string {
+	for {
+		if p := GeneratePassword(); CheckNewPassword(p, email) == nil {
+			return p
+		}
+	}
+}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
+	"github.com/campaignwatch/campaignwatch/jobs"
 )
 
 // Role is what a staff user may do. Routes state the roles they allow.
@@ -62,14 +63,27 @@ type Settings struct {
 	// SessionAbsolute ends every session this long after sign-in, however
 	// active. Default 12 hours.
 	SessionAbsolute time.Duration
-	// AccountFailures failed sign-ins for one account within
-	// ThrottleWindow block further attempts on it. Default 5.
+	// AccountFailures is the free budget of failed sign-ins on one account
+	// from one client address; past it that client's attempts on that
+	// account are slowed down (see ThrottleDelay), and other clients are
+	// not affected. Default 5.
 	AccountFailures int
-	// IPFailures failed sign-ins from one client address within
-	// ThrottleWindow block further attempts from it. Default 30.
+	// IPFailures is the free budget of failed sign-ins from one client
+	// address across all accounts. Default 30.
 	IPFailures int
-	// ThrottleWindow is the sliding window of both limits. Default 15m.
+	// AccountCeiling is the free budget of failed sign-ins on one account
+	// from all addresses together, against guessing spread over many
+	// addresses. Default 100, the most NIST SP 800-63B allows.
+	AccountCeiling int
+	// ThrottleDelay is the wait after a budget's last free failure; it
+	// doubles with each further failure, up to ThrottleWindow. Default 30s.
+	ThrottleDelay time.Duration
+	// ThrottleWindow is how long a budget must stay quiet to start again
+	// from zero, and the longest delay. Default 15m.
 	ThrottleWindow time.Duration
+	// TokenLifetime is how long a new API token lasts unless its creator
+	// says otherwise. Default 90 days.
+	TokenLifetime time.Duration
 }
 
 func (s *Settings) defaults() {
@@ -85,6 +99,15 @@ func (s *Settings) defaults() {
 	if s.IPFailures == 0 {
 		s.IPFailures = 30
 	}
+	if s.AccountCeiling == 0 {
+		s.AccountCeiling = 100
+	}
+	if s.ThrottleDelay == 0 {
+		s.ThrottleDelay = 30 * time.Second
+	}
+	if s.TokenLifetime == 0 {
+		s.TokenLifetime = 90 * 24 * time.Hour
+	}
 	if s.ThrottleWindow == 0 {
 		s.ThrottleWindow = 15 * time.Minute
 	}
@@ -94,6 +117,8 @@ func (s *Settings) defaults() {
 type Service struct {
 	pool     *pgxpool.Pool
 	settings Settings
+	// jobs inserts sign-in alerts in the transaction that records them.
+	jobs *jobs.Client
 	// dummyHash is checked against when an email is unknown, so a failed
 	// sign-in takes as long whether or not the account exists.
 	dummyHash string
@@ -103,7 +128,13 @@ type Service struct {
 func NewService(pool *pgxpool.Pool, settings Settings) *Service {
 	settings.defaults()
 	h, _ := HashPassword("not-a-real-password")
-	return &Service{pool: pool, settings: settings, dummyHash: h}
+	client, err := jobs.NewClient(pool, jobs.NewRegistry(), jobs.Options{})
+	if err != nil {
+		// An insert-only client has nothing to misconfigure; failing here
+		// is a programming error.
+		panic(fmt.Sprintf("staff: job client: %v", err))
+	}
+	return &Service{pool: pool, settings: settings, dummyHash: h, jobs: client}
 }
 
 // Settings returns the limits in force.
@@ -132,8 +163,8 @@ func (s *Service) CreateUser(ctx context.Context, email string, role Role, passw
 	if _, err := ParseRole(string(role)); err != nil {
 		return nil, err
 	}
-	if len([]rune(password)) < MinPasswordLength {
-		return nil, apperr.New(apperr.Invalid, "the password must be at least %d characters", MinPasswordLength)
+	if err := CheckNewPassword(password, email); err != nil {
+		return nil, err
 	}
 	hash, err := HashPassword(password)
 	if err != nil {
@@ -187,40 +218,34 @@ func (s *Service) ListUsers(ctx context.Context) ([]User, error) {
 	})
 }
 
-// ErrThrottled is returned by Authenticate while an account or address is
-// blocked after too many failures.
-var ErrThrottled = apperr.New(apperr.RateLimited, "Too many sign-in attempts. Wait 15 minutes, then try again.")
-
 // ErrBadCredentials is the one message for every other sign-in failure, so
 // a failure never reveals whether an account exists.
 var ErrBadCredentials = apperr.New(apperr.Unauthorized, "The email address or password is not right.")
 
-const countFailures = `
-SELECT
-    count(*) FILTER (WHERE account = $1),
-    count(*) FILTER (WHERE client_ip = $2)
-FROM login_failures
-WHERE failed_at > now() - $3::interval AND (account = $1 OR client_ip = $2)`
-
-const insertFailure = `INSERT INTO login_failures (account, client_ip) VALUES ($1, $2)`
-
-// Authenticate checks an email and password from clientIP. Failures are
-// counted per account and per address; past either limit every attempt is
-// refused with ErrThrottled, even with the right password, so guessing
-// cannot continue.
-func (s *Service) Authenticate(ctx context.Context, email, password, clientIP string) (*User, error) {
+// Authenticate checks an email and password from clientIP; knownDevice
+// says the browser holds proof of an earlier sign-in to this account.
+//
+// Every attempt first spends one unit of three budgets (the account from
+// this client, the account from anywhere unless knownDevice, this client
+// on any account), atomically, before the password is checked; a success
+// gives it back. Past
+// a budget's free attempts each further one waits a doubling delay, and an
+// attempt made during the delay is refused with a *ThrottledError without
+// being checked, so parallel guesses get no more checks than the budget.
+// Because the tightest budget is per account and client, a flood from one
+// address slows that address only: the account's owner can still sign in
+// from elsewhere. Spending a budget's last free attempt is audited and
+// alerts the administrators.
+func (s *Service) Authenticate(ctx context.Context, email, password, clientIP string, knownDevice bool) (*User, error) {
 	account := strings.ToLower(strings.TrimSpace(email))
-	var perAccount, perIP int
-	if err := s.pool.QueryRow(ctx, countFailures, account, clientIP, s.settings.ThrottleWindow.String()).Scan(&perAccount, &perIP); err != nil {
+	res, err := s.reserve(ctx, account, clientIP, knownDevice)
+	if err != nil {
 		return nil, err
-	}
-	if perAccount >= s.settings.AccountFailures || perIP >= s.settings.IPFailures {
-		return nil, ErrThrottled
 	}
 
 	var u User
 	var hash string
-	err := s.pool.QueryRow(ctx, selectUserByEmail, account).Scan(&u.ID, &u.Email, &u.Role, &u.CreatedAt, &u.DisabledAt, &hash)
+	err = s.pool.QueryRow(ctx, selectUserByEmail, account).Scan(&u.ID, &u.Email, &u.Role, &u.CreatedAt, &u.DisabledAt, &hash)
 	if errors.Is(err, pgx.ErrNoRows) {
 		hash = s.dummyHash
 	} else if err != nil {
@@ -228,19 +253,15 @@ func (s *Service) Authenticate(ctx context.Context, email, password, clientIP st
 	}
 	ok, _ := CheckPassword(hash, password)
 	if !ok || u.ID == 0 || u.DisabledAt != nil {
-		if _, err := s.pool.Exec(ctx, insertFailure, account, clientIP); err != nil {
+		if err := s.settleFailure(ctx, account, res); err != nil {
 			return nil, err
 		}
 		return nil, ErrBadCredentials
 	}
+	if err := s.settleSuccess(ctx, res); err != nil {
+		return nil, err
+	}
 	return &u, nil
-}
-
-// PurgeLoginFailures deletes failure records older than a day; they exist
-// only to throttle, and a client address is personal data.
-func (s *Service) PurgeLoginFailures(ctx context.Context) (int64, error) {
-	tag, err := s.pool.Exec(ctx, `DELETE FROM login_failures WHERE failed_at < now() - interval '1 day'`)
-	return tag.RowsAffected(), err
 }
 
 // newToken returns a random token with a readable prefix and its digest.
@@ -256,4 +277,70 @@ func newToken(prefix string) (token string, digest []byte) {
 func digestOf(token string) []byte {
 	d := sha256.Sum256([]byte(token))
 	return d[:]
+}
+
+// ErrDisableSelf refuses an administrator's attempt to disable their own
+// account, which would also be the way to leave no administrator at all.
+var ErrDisableSelf = apperr.New(apperr.Invalid, "You cannot disable your own account. Ask another administrator to do it.")
+
+const (
+	disableUser = `
+UPDATE staff_users SET disabled_at = now(), updated_at = now()
+WHERE id = $1 AND disabled_at IS NULL RETURNING email`
+	enableUser = `
+UPDATE staff_users SET disabled_at = NULL, updated_at = now()
+WHERE id = $1 AND disabled_at IS NOT NULL RETURNING email`
+	// A disabled user's sessions are deleted and tokens revoked, not just
+	// refused: nothing of them should come back if the account is enabled
+	// again.
+	deleteUserSessions = `DELETE FROM staff_sessions WHERE user_id = $1`
+	revokeUserTokens   = `UPDATE api_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`
+	selectUserExists   = `SELECT true FROM staff_users WHERE id = $1`
+)
+
+// SetDisabled disables (or enables again) the account id, as actorID, in
+// one audited transaction. Disabling deletes the user's sessions and
+// revokes their API tokens, so both stop working at once (every check
+// also requires an enabled user). Doing what is already done is a
+// Conflict, so a double click says so rather than writing a second audit
+// entry.
+func (s *Service) SetDisabled(ctx context.Context, actorID, id int64, disabled bool) error {
+	if disabled && actorID == id {
+		return ErrDisableSelf
+	}
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		q, action := enableUser, "user.enable"
+		if disabled {
+			q, action = disableUser, "user.disable"
+		}
+		var email string
+		err := tx.QueryRow(ctx, q, id).Scan(&email)
+		if errors.Is(err, pgx.ErrNoRows) {
+			var exists bool
+			if err := tx.QueryRow(ctx, selectUserExists, id).Scan(&exists); errors.Is(err, pgx.ErrNoRows) {
+				return apperr.New(apperr.NotFound, "There is no staff account %d.", id)
+			} else if err != nil {
+				return err
+			}
+			if disabled {
+				return apperr.New(apperr.Conflict, "That account is already disabled.")
+			}
+			return apperr.New(apperr.Conflict, "That account is already active.")
+		}
+		if err != nil {
+			return err
+		}
+		after := map[string]any{"email": email, "disabled": disabled}
+		if disabled {
+			if _, err := tx.Exec(ctx, deleteUserSessions, id); err != nil {
+				return err
+			}
+			tag, err := tx.Exec(ctx, revokeUserTokens, id)
+			if err != nil {
+				return err
+			}
+			after["tokens_revoked"] = tag.RowsAffected()
+		}
+		return audit.Record(ctx, tx, action, "staff_user", fmt.Sprint(id), audit.Change{After: after})
+	})
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -17,14 +18,41 @@ const TokenPrefix = "cwt_"
 
 // Token describes an API token without its secret.
 type Token struct {
-	ID     int64
-	UserID int64
-	Prefix string
+	ID         int64
+	UserID     int64
+	Owner      string
+	Prefix     string
+	CreatedAt  time.Time
+	ExpiresAt  time.Time
+	LastUsedAt *time.Time
+	RevokedAt  *time.Time
 }
 
-// CreateToken issues an API token for the user with email and returns it;
-// the token itself is shown this once and only its digest is stored.
-func (s *Service) CreateToken(ctx context.Context, email string) (*Token, string, error) {
+// State is "live", "expired" or "revoked" at now.
+func (t Token) State(now time.Time) string {
+	switch {
+	case t.RevokedAt != nil:
+		return "revoked"
+	case !now.Before(t.ExpiresAt):
+		return "expired"
+	}
+	return "live"
+}
+
+// MaxTokenLifetime is the longest lifetime a token may be given: a token
+// that outlives the staff member's role is a risk nobody remembers.
+const MaxTokenLifetime = 366 * 24 * time.Hour
+
+// CreateToken issues an API token for the user with email, valid for
+// lifetime (zero: Settings.TokenLifetime), and returns it; the token itself
+// is shown this once and only its digest is stored.
+func (s *Service) CreateToken(ctx context.Context, email string, lifetime time.Duration) (*Token, string, error) {
+	if lifetime == 0 {
+		lifetime = s.settings.TokenLifetime
+	}
+	if lifetime < time.Hour || lifetime > MaxTokenLifetime {
+		return nil, "", apperr.New(apperr.Invalid, "a token must last between 1 hour and 366 days, not %s", lifetime)
+	}
 	u, err := s.UserByEmail(ctx, email)
 	if err != nil {
 		return nil, "", err
@@ -33,20 +61,44 @@ func (s *Service) CreateToken(ctx context.Context, email string) (*Token, string
 		return nil, "", apperr.New(apperr.Conflict, "the account %s is disabled", u.Email)
 	}
 	token, digest := newToken(TokenPrefix)
-	t := &Token{UserID: u.ID, Prefix: token[:len(TokenPrefix)+6]}
+	t := &Token{UserID: u.ID, Owner: u.Email, Prefix: token[:len(TokenPrefix)+6]}
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if err := tx.QueryRow(ctx,
-			`INSERT INTO api_tokens (user_id, token_hash, prefix) VALUES ($1, $2, $3) RETURNING id`,
-			u.ID, digest, t.Prefix).Scan(&t.ID); err != nil {
+		if err := tx.QueryRow(ctx, insertToken, u.ID, digest, t.Prefix, lifetime.String()).
+			Scan(&t.ID, &t.CreatedAt, &t.ExpiresAt); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, "token.create", "api_token", fmt.Sprint(t.ID),
-			audit.Change{After: map[string]any{"user_id": u.ID, "prefix": t.Prefix}})
+			audit.Change{After: map[string]any{"user_id": u.ID, "prefix": t.Prefix, "expires_at": t.ExpiresAt}})
 	})
 	if err != nil {
 		return nil, "", err
 	}
 	return t, token, nil
+}
+
+const insertToken = `
+INSERT INTO api_tokens (user_id, token_hash, prefix, expires_at) VALUES ($1, $2, $3, now() + $4::interval)
+RETURNING id, created_at, expires_at`
+
+const selectTokens = `
+SELECT t.id, t.user_id, u.email, t.prefix, t.created_at, t.expires_at, t.last_used_at, t.revoked_at
+FROM api_tokens t JOIN staff_users u ON u.id = t.user_id
+WHERE ($1 = '' OR u.email = $1) AND ($2 OR (t.revoked_at IS NULL AND t.expires_at > now()))
+ORDER BY u.email, t.id`
+
+// ListTokens returns the tokens of the user with email (every user when
+// email is empty), live ones only unless all is set. Secrets are never
+// stored, so none can be listed.
+func (s *Service) ListTokens(ctx context.Context, email string, all bool) ([]Token, error) {
+	rows, err := s.pool.Query(ctx, selectTokens, strings.ToLower(strings.TrimSpace(email)), all)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Token, error) {
+		var t Token
+		err := r.Scan(&t.ID, &t.UserID, &t.Owner, &t.Prefix, &t.CreatedAt, &t.ExpiresAt, &t.LastUsedAt, &t.RevokedAt)
+		return t, err
+	})
 }
 
 // RevokeTokens revokes one token by id (id > 0) or every live token of the
@@ -90,23 +142,33 @@ func (s *Service) RevokeTokens(ctx context.Context, id int64, email string) (int
 }
 
 const selectTokenUser = `
-SELECT u.id, u.email, u.role, u.created_at, u.disabled_at, t.id
+SELECT u.id, u.email, u.role, u.created_at, u.disabled_at, t.id, t.expires_at, t.expires_at <= now()
 FROM api_tokens t JOIN staff_users u ON u.id = t.user_id
 WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.disabled_at IS NULL`
 
-// TokenUser returns the user of a live API token, or nil.
+// TokenUser returns the user of a live API token, or nil when the token is
+// unknown, revoked or its user disabled. An expired token gets an
+// Unauthorized error that says so, since its holder can do something about
+// it (ask for a new one).
 func (s *Service) TokenUser(ctx context.Context, token string) (*User, error) {
 	if !strings.HasPrefix(token, TokenPrefix) {
 		return nil, nil
 	}
 	var u User
 	var id int64
-	err := s.pool.QueryRow(ctx, selectTokenUser, digestOf(token)).Scan(&u.ID, &u.Email, &u.Role, &u.CreatedAt, &u.DisabledAt, &id)
+	var expiresAt time.Time
+	var expired bool
+	err := s.pool.QueryRow(ctx, selectTokenUser, digestOf(token)).
+		Scan(&u.ID, &u.Email, &u.Role, &u.CreatedAt, &u.DisabledAt, &id, &expiresAt, &expired)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
+	}
+	if expired {
+		return nil, apperr.New(apperr.Unauthorized, "The API token expired on %s. Ask an administrator for a new one.",
+			expiresAt.UTC().Format("2 January 2006 at 15:04 UTC"))
 	}
 	_, _ = s.pool.Exec(ctx, `UPDATE api_tokens SET last_used_at = now() WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`, id)
 	return &u, nil

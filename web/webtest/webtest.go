@@ -194,7 +194,7 @@ func (e *Env) SignedIn(role staff.Role) *Client {
 func (e *Env) Token(role staff.Role) (string, *staff.User) {
 	e.T.Helper()
 	u := e.CreateUser(role)
-	_, tok, err := e.Staff.CreateToken(audit.WithActor(context.Background(), audit.Actor{Label: "test"}), u.Email)
+	_, tok, err := e.Staff.CreateToken(audit.WithActor(context.Background(), audit.Actor{Label: "test"}), u.Email, 0)
 	if err != nil {
 		e.T.Fatalf("token: %v", err)
 	}

@@ -1,0 +1,203 @@
+package staff
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/campaignwatch/campaignwatch/internal/apperr"
+	"github.com/campaignwatch/campaignwatch/internal/audit"
+)
+
+// ThrottledError refuses a sign-in attempt without checking its password,
+// because one of its budgets is spent. Wait is how long until an attempt
+// from the same client may be checked again.
+type ThrottledError struct {
+	Wait time.Duration
+	err  *apperr.Error
+}
+
+func (e *ThrottledError) Error() string { return e.err.Error() }
+
+// Unwrap exposes the RateLimited application error and its message.
+func (e *ThrottledError) Unwrap() error { return e.err }
+
+func newThrottled(wait time.Duration) *ThrottledError {
+	// Whole seconds, rounded up, as Retry-After counts them.
+	wait = max(time.Duration(math.Ceil(wait.Seconds()))*time.Second, time.Second)
+	return &ThrottledError{
+		err:  apperr.New(apperr.RateLimited, "Too many sign-in attempts. Wait %s, then try again.", humanWait(wait)),
+		Wait: wait,
+	}
+}
+
+func humanWait(d time.Duration) string {
+	if d < time.Minute {
+		s := int(math.Ceil(d.Seconds()))
+		if s == 1 {
+			return "1 second"
+		}
+		return fmt.Sprintf("%d seconds", s)
+	}
+	m := int(math.Ceil(d.Minutes()))
+	if m == 1 {
+		return "1 minute"
+	}
+	return fmt.Sprintf("%d minutes", m)
+}
+
+// throttleKey is one budget an attempt spends from.
+type throttleKey struct {
+	key   string
+	scope string // "pair", "account" or "client", for the audit entry
+	limit int
+}
+
+// keysFor lists the budgets of one attempt, always in the same order
+// (pair, account, client) so that two transactions never wait on each
+// other's rows in opposite orders. A known device (one that has signed in
+// to the account before) does not spend from the account-wide budget, so
+// guessing spread over many addresses cannot shut the owner out.
+func (s *Service) keysFor(account, clientIP string, knownDevice bool) []throttleKey {
+	keys := []throttleKey{{key: "pair:" + account + "|" + clientIP, scope: "pair", limit: s.settings.AccountFailures}}
+	if !knownDevice {
+		keys = append(keys, throttleKey{key: "account:" + account, scope: "account", limit: s.settings.AccountCeiling})
+	}
+	return append(keys, throttleKey{key: "client:" + clientIP, scope: "client", limit: s.settings.IPFailures})
+}
+
+// reserveAttempt counts one failure against a key and returns the count,
+// or reports false when the key is waiting out its delay. ON CONFLICT DO
+// UPDATE locks the row and evaluates WHERE on its latest version, so the
+// check and the count are one atomic step however many attempts run at
+// once. A key quiet for a whole window starts again from one.
+const reserveAttempt = `
+INSERT INTO login_throttle AS t (key, failures) VALUES ($1, 1)
+ON CONFLICT (key) DO UPDATE SET
+    failures = CASE WHEN t.last_failure < now() - $2::interval THEN 1 ELSE t.failures + 1 END,
+    last_failure = now()
+WHERE t.next_at <= now() OR t.last_failure < now() - $2::interval
+RETURNING failures`
+
+// delayAttempts holds off the next check on a key whose free budget is
+// spent; the row is still locked by the reserving transaction.
+const delayAttempts = `UPDATE login_throttle SET next_at = now() + $2::interval WHERE key = $1`
+
+const selectThrottleWait = `SELECT greatest(extract(epoch FROM next_at - now()), 0)::float8 FROM login_throttle WHERE key = $1`
+
+// clearPairThrottle and refundThrottle give back the reservation of an attempt that
+// succeeded. The pair's own history is cleared: whoever holds the password
+// from that client has nothing left to guess.
+const (
+	clearPairThrottle = `DELETE FROM login_throttle WHERE key = $1`
+	refundThrottle    = `UPDATE login_throttle SET failures = greatest(failures - 1, 0) WHERE key = $1`
+)
+
+// delayAfter is the wait imposed after the failures-th failure on a key
+// whose free budget is limit: none within the budget, then Settings'
+// ThrottleDelay doubling with each further failure, never more than the
+// window.
+func (s *Service) delayAfter(failures, limit int) time.Duration {
+	if failures < limit {
+		return 0
+	}
+	d := s.settings.ThrottleDelay << min(failures-limit, 20)
+	return min(d, s.settings.ThrottleWindow)
+}
+
+// reservation is what reserve counted, for settle.
+type reservation struct {
+	keys []throttleKey
+	// crossed lists the keys whose free budget this attempt spent last.
+	crossed []throttleKey
+}
+
+// reserve counts an attempt as a failure on every budget before its
+// password is checked, in one transaction, or refuses it if any budget is
+// waiting out its delay (and then counts nothing).
+func (s *Service) reserve(ctx context.Context, account, clientIP string, knownDevice bool) (*reservation, error) {
+	res := &reservation{keys: s.keysFor(account, clientIP, knownDevice)}
+	window := s.settings.ThrottleWindow.String()
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		for _, k := range res.keys {
+			var n int
+			err := tx.QueryRow(ctx, reserveAttempt, k.key, window).Scan(&n)
+			if errors.Is(err, pgx.ErrNoRows) {
+				var seconds float64
+				if err := tx.QueryRow(ctx, selectThrottleWait, k.key).Scan(&seconds); err != nil {
+					return err
+				}
+				return newThrottled(time.Duration(seconds * float64(time.Second)))
+			}
+			if err != nil {
+				return err
+			}
+			if d := s.delayAfter(n, k.limit); d > 0 {
+				if _, err := tx.Exec(ctx, delayAttempts, k.key, d.String()); err != nil {
+					return err
+				}
+			}
+			if n == k.limit {
+				res.crossed = append(res.crossed, k)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// settleSuccess refunds a successful attempt's reservation.
+func (s *Service) settleSuccess(ctx context.Context, res *reservation) error {
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		for _, k := range res.keys {
+			q := refundThrottle
+			if k.scope == "pair" {
+				q = clearPairThrottle
+			}
+			if _, err := tx.Exec(ctx, q, k.key); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// settleFailure alerts when this failure spent the last free attempt of a
+// budget: once per budget and window, since a budget's count only starts
+// again after a quiet window. The audit entry names the account and the
+// scope, never the client address.
+func (s *Service) settleFailure(ctx context.Context, account string, res *reservation) error {
+	if len(res.crossed) == 0 {
+		return nil
+	}
+	ctx = audit.WithActor(ctx, audit.Actor{Label: "sign-in", RequestID: audit.ActorFrom(ctx).RequestID})
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		for _, k := range res.crossed {
+			after := map[string]any{"scope": k.scope, "failures": k.limit, "window": s.settings.ThrottleWindow.String()}
+			if k.scope != "client" {
+				after["account"] = account
+			}
+			if err := audit.Record(ctx, tx, "login.throttled", "sign_in", k.scope, audit.Change{After: after}); err != nil {
+				return err
+			}
+			if err := s.alertAdminsTx(ctx, tx, account, k); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// PurgeLoginThrottle deletes throttle rows quiet for a day; they exist only
+// to throttle, and a client address is personal data.
+func (s *Service) PurgeLoginThrottle(ctx context.Context) (int64, error) {
+	tag, err := s.pool.Exec(ctx, `DELETE FROM login_throttle WHERE last_failure < now() - interval '1 day' AND next_at < now()`)
+	return tag.RowsAffected(), err
+}

@@ -1,0 +1,7 @@
+package web
+
+import "github.com/gorilla/mux"
+
+// Router exposes the router to the external tests, which walk it to check
+// that every route has a role decision.
+func (s *Server) Router() *mux.Router { return s.router }
