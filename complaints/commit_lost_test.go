@@ -48,6 +48,12 @@ func (c *cutter) take(p []byte) bool {
 	return true
 }
 
+func (c *cutter) hasFired() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.fired
+}
+
 type cutConn struct {
 	net.Conn
 	c        *cutter
@@ -118,7 +124,7 @@ func TestSubmitConnectionLostDuringCommit(t *testing.T) {
 			sub := sample()
 			sub.Message = "marker-" + name
 			rc, err := svc.Submit(ctx, sub, complaints.Meta{})
-			if !cut.fired {
+			if !cut.hasFired() {
 				t.Fatal("the connection was never cut: the marker did not travel with COMMIT")
 			}
 

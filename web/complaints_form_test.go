@@ -303,6 +303,7 @@ func TestComplaintFormControlCharactersRefused(t *testing.T) {
 		"received_month": {"3"}, "received_year": {"2024"}})
 	require.Equal(t, http.StatusUnprocessableEntity, status, body)
 	require.Contains(t, body, "sender")
+	require.Contains(t, body, "contains a character we cannot accept")
 	status, body = w.get("/complaints/new/sender")
 	require.Equal(t, http.StatusOK, status)
 	require.NotContains(t, body, "Bad")

@@ -197,7 +197,7 @@ func (s *Server) limitBody(n int64) mux.MiddlewareFunc {
 				err = checkJSON(r)
 			}
 			if err != nil {
-				s.Error(w, r, err)
+				s.Error(w, r, s.forVisitor(w, r, err))
 				return
 			}
 			next.ServeHTTP(w, r)

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -58,6 +59,19 @@ func invalidTextError(field string) error {
 	}
 }
 
+// forVisitor words an invalid-text error from a public page in the
+// visitor's language (staff pages and the API are in English).
+func (s *Server) forVisitor(w http.ResponseWriter, r *http.Request, err error) error {
+	var ae *apperr.Error
+	if isStaffPath(r.URL.Path) || !errors.As(err, &ae) || len(ae.Fields) != 1 || ae.Fields[0].Code != "invalid_text" {
+		return err
+	}
+	lang := s.requestLang(w, r)
+	field := ae.Fields[0].Field
+	return &apperr.Error{Code: apperr.Invalid, Message: translate(lang, "err.invalid_text_page", field),
+		Fields: []apperr.FieldError{{Field: field, Code: "invalid_text", Message: translate(lang, "err.invalid_text")}}}
+}
+
 // checkValues finds the first field of v whose name or value is not
 // acceptable text.
 func checkValues(v url.Values, multiline bool) error {
@@ -84,7 +98,7 @@ func (s *Server) refuseInvalidQuery(next http.Handler) http.Handler {
 		}
 		if r.URL.RawQuery != "" {
 			if err := checkValues(r.URL.Query(), false); err != nil {
-				s.Error(w, r, err)
+				s.Error(w, r, s.forVisitor(w, r, err))
 				return
 			}
 		}
