@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
+	"github.com/campaignwatch/campaignwatch/internal/plaintext"
 )
 
 // Every piece of text a request carries is checked here, once, before any
@@ -25,28 +26,10 @@ import (
 // passed them on would answer 500 for what is the sender's mistake. The
 // answer is 422 naming the field instead.
 
-// invalidText reports whether s is not valid UTF-8 or holds a control
-// character (C0, which includes NUL). Tab, CR and LF are allowed where
-// text may run over several lines (form fields and JSON strings), never
-// in a query parameter.
-func invalidText(s string, multiline bool) bool {
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c < 0x20 && !(multiline && (c == '\t' || c == '\r' || c == '\n')) {
-				return true
-			}
-			i++
-			continue
-		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && n == 1 {
-			return true
-		}
-		i += n
-	}
-	return false
-}
+// invalidText is the one rule (see plaintext): tab, CR and LF are
+// allowed where text may run over several lines (form fields and JSON
+// strings), never in a query parameter or a path.
+func invalidText(s string, multiline bool) bool { return plaintext.Invalid(s, multiline) }
 
 // invalidTextError names the field whose text was refused.
 func invalidTextError(field string) error {
