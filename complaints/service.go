@@ -143,7 +143,7 @@ func (s *Service) resolveCommit(ctx context.Context, rc Receipt, hash []byte, co
 	switch {
 	case err != nil:
 		return Receipt{}, apperr.Wrap(apperr.Unavailable, errors.Join(commitErr, err),
-			"The service lost its connection while saving your complaint and cannot yet tell whether it was saved. Please try again in a few minutes; the API: send the same Idempotency-Key again.")
+			"The service lost its connection while saving your complaint and cannot yet tell whether it was saved. Please try again in a few minutes, sending the same Idempotency-Key if you gave one, so that it is not saved twice.")
 	case !stored:
 		return Receipt{}, apperr.Wrap(apperr.Unavailable, commitErr, "The service cannot save complaints just now. Please try again in a few minutes.")
 	}
