@@ -2,9 +2,11 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -209,4 +211,34 @@ func TestJSONAPIRequiresJSON(t *testing.T) {
 	res, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	require.Equal(t, http.StatusUnsupportedMediaType, res.StatusCode, webtest.ReadBody(res))
+}
+
+// TestLoginThrottlePerClientBehindProxy: sign-in failures are counted per
+// client, as the proxy reports it, and for IPv6 per /64: one client's
+// failures neither lock out everyone behind the proxy nor escape the
+// limit by moving within their /64.
+func TestLoginThrottlePerClientBehindProxy(t *testing.T) {
+	t.Parallel()
+	env := webtest.New(t, webtest.Options{Env: map[string]string{"TRUSTED_PROXIES": "127.0.0.1"}})
+	user := env.CreateUser(staff.RoleAnalyst)
+	c := env.Anonymous()
+	csrf := c.CSRFToken("/staff/login")
+	login := func(email, password, client string) int {
+		t.Helper()
+		form := url.Values{"email": {email}, "password": {password}, "csrf_token": {csrf}}
+		req, _ := http.NewRequest(http.MethodPost, env.Server.URL+"/staff/login", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Forwarded-For", client)
+		res := c.Do(req, "")
+		res.Body.Close()
+		return res.StatusCode
+	}
+	const guesser = "2001:db8:1:2::1"
+	status := 0
+	for i := 0; status != http.StatusTooManyRequests; i++ {
+		require.Less(t, i, 100, "the guesser was never throttled")
+		status = login(fmt.Sprintf("nobody%d@example.org", i), "wrong", guesser)
+	}
+	require.Equal(t, http.StatusTooManyRequests, login(user.Email, webtest.Password, "2001:db8:1:2::99"), "same /64")
+	require.Equal(t, http.StatusSeeOther, login(user.Email, webtest.Password, "198.51.100.20"), "another client behind the proxy")
 }
