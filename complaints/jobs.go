@@ -100,17 +100,22 @@ func (w *ackWorker) Work(ctx context.Context, job *river.Job[AcknowledgeArgs]) e
 	defer tx.Rollback(context.WithoutCancel(ctx))
 	var ref, lang, email string
 	var acked *time.Time
+	var duplicate bool
 	err = tx.QueryRow(ctx, `
-SELECT c.reference, c.lang, c.acknowledged_at, p.email
+SELECT c.reference, c.lang, c.acknowledged_at, p.email, c.duplicate_of_id IS NOT NULL
 FROM complaints c JOIN complainants p ON p.complaint_id = c.id
-WHERE c.id = $1 FOR UPDATE OF p`, job.Args.ComplaintID).Scan(&ref, &lang, &acked, &email)
+WHERE c.id = $1 FOR UPDATE OF p`, job.Args.ComplaintID).Scan(&ref, &lang, &acked, &email, &duplicate)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	if acked != nil || email == "" {
+	// A complaint linked as a duplicate has the same sender, message and
+	// complainant as one already acknowledged. Only the first is
+	// acknowledged: anyone who knows those details could otherwise have
+	// the first complainant sent email after email.
+	if acked != nil || email == "" || duplicate {
 		return nil
 	}
 	msg := AcknowledgementEmail(lang, ref, w.set.BaseURL)

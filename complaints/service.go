@@ -1,6 +1,7 @@
 package complaints
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"errors"
@@ -97,7 +98,7 @@ func (s *Service) submitOnce(ctx context.Context, sub *Submission, meta Meta) (R
 		return Receipt{}, err
 	}
 	if l.repeated {
-		return Receipt{Reference: l.existing.Reference, ComplaintID: l.existing.ComplaintID, DuplicateOf: l.existing.Reference}, nil
+		return l.replay(meta)
 	}
 	if err := l.resolveParty(sub); err != nil {
 		return Receipt{}, err
@@ -115,10 +116,49 @@ func (s *Service) submitOnce(ctx context.Context, sub *Submission, meta Meta) (R
 		}
 	}
 	if err := tx.CommitBatch(ctx, w); err != nil {
+		if errors.Is(err, database.ErrCommitUnknown) {
+			return s.resolveCommit(ctx, rc, hash, err)
+		}
 		return Receipt{}, err
 	}
 	return rc, nil
 }
+
+// resolveCommit finds out, on another connection, whether a submission
+// whose connection failed during COMMIT was stored: answering "try again"
+// for a stored complaint would have the person send it twice. Taking the
+// submission's duplicate lock first waits for the old transaction to end,
+// should its backend still be running, so the answer is final.
+func (s *Service) resolveCommit(ctx context.Context, rc Receipt, hash []byte, commitErr error) (Receipt, error) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), commitResolveTimeout)
+	defer cancel()
+	var stored bool
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		b := &pgx.Batch{}
+		b.Queue(setResolveLockTimeout)
+		b.Queue(lockDuplicates, dedupeLockKey(hash))
+		b.Queue(complaintStored, rc.ComplaintID).QueryRow(func(row pgx.Row) error { return row.Scan(&stored) })
+		return tx.SendBatch(ctx, b).Close()
+	})
+	switch {
+	case err != nil:
+		return Receipt{}, apperr.Wrap(apperr.Unavailable, errors.Join(commitErr, err),
+			"The service lost its connection while saving your complaint and cannot yet tell whether it was saved. Please try again in a few minutes, sending the same Idempotency-Key if you gave one, so that it is not saved twice.")
+	case !stored:
+		return Receipt{}, apperr.Wrap(apperr.Unavailable, commitErr, "The service cannot save complaints just now. Please try again in a few minutes.")
+	}
+	return rc, nil
+}
+
+// commitResolveTimeout bounds resolveCommit, which holds up the answer.
+const commitResolveTimeout = 10 * time.Second
+
+// setResolveLockTimeout stops resolveCommit waiting long on a transaction
+// whose backend has not yet noticed that its client is gone.
+const setResolveLockTimeout = `SET LOCAL lock_timeout = '5s'`
+
+// complaintStored tells whether a complaint id was committed.
+const complaintStored = `SELECT EXISTS (SELECT 1 FROM complaints WHERE id = $1)`
 
 // idBlock hands out complaint ids drawn from the complaints sequence a
 // block at a time, so that a submission knows its id before its first
@@ -227,14 +267,14 @@ const complaintColumns = `reference, source, source_id, channel, party_id, party
     received_at, received_at_has_time, sender, sender_normalized, message, description, consent,
     opted_out, tps_registered, sender_identified, opt_out_offered, recipients_visible,
     special_category, targeting_reason, lang, dedupe_hash, duplicate_of_id, idempotency_key,
-    triage_requested_at`
+    idempotency_body_sha256, triage_requested_at`
 
 // insertComplaint is the import's insert: a row whose source id (or
 // reference) is already taken is skipped, and the caller looks up which.
 const insertComplaint = `
 INSERT INTO complaints (` + complaintColumns + `)
 VALUES ($1, $2, NULLIF($3, ''), $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-    $19, $20, $21, $22, $23, $24, NULLIF($25, ''), now())
+    $19, $20, $21, $22, $23, $24, NULLIF($25, ''), $26, now())
 ON CONFLICT DO NOTHING
 RETURNING id`
 
@@ -244,7 +284,7 @@ RETURNING id`
 const insertComplaintWithID = `
 INSERT INTO complaints (id, ` + complaintColumns + `) OVERRIDING SYSTEM VALUE
 VALUES ($1, $2, $3, NULLIF($4, ''), $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
-    $20, $21, $22, $23, $24, $25, NULLIF($26, ''), now())`
+    $20, $21, $22, $23, $24, $25, NULLIF($26, ''), $27, now())`
 
 // partyAndElection resolves the party (by partyFilter, on $2) and the
 // election whose period (announcement to polling day plus follow-up)
@@ -280,10 +320,22 @@ SELECT id, reference FROM complaints
 WHERE dedupe_hash = $1 AND created_at >= now() - interval '%d seconds' AND duplicate_of_id IS NULL
 ORDER BY id LIMIT 1`, int(DuplicateWindow.Seconds()))
 
+// selectByIdempotencyKey finds the complaint a key created, and the hash
+// of the request that created it.
+const selectByIdempotencyKey = `SELECT id, reference, idempotency_body_sha256 FROM complaints WHERE idempotency_key = $1`
+
+// lockDuplicates serialises submissions with the same content hash, for
+// the rest of the transaction.
+const lockDuplicates = `SELECT pg_advisory_xact_lock(hashtextextended($1, 7))`
+
+// dedupeLockKey is lockDuplicates' argument for a content hash.
+func dedupeLockKey(hash []byte) string { return fmt.Sprintf("%x", hash) }
+
 // lookups are what a submission needs to know before its row is written.
 type lookups struct {
 	repeated   bool    // the Idempotency-Key was used before
 	existing   Receipt // the complaint it created
+	keyHash    []byte  // the hash of the request that first used the key
 	partyID    *int64
 	electionID *int64
 	dupID      *int64
@@ -294,8 +346,8 @@ type lookups struct {
 // travel as one pipelined batch.
 func (l *lookups) queue(b *pgx.Batch, sub *Submission, meta Meta, hash []byte) {
 	if meta.IdempotencyKey != "" {
-		b.Queue(`SELECT id, reference FROM complaints WHERE idempotency_key = $1`, meta.IdempotencyKey).QueryRow(func(row pgx.Row) error {
-			err := row.Scan(&l.existing.ComplaintID, &l.existing.Reference)
+		b.Queue(selectByIdempotencyKey, meta.IdempotencyKey).QueryRow(func(row pgx.Row) error {
+			err := row.Scan(&l.existing.ComplaintID, &l.existing.Reference, &l.keyHash)
 			if errors.Is(err, pgx.ErrNoRows) {
 				return nil
 			}
@@ -315,7 +367,7 @@ func (l *lookups) queue(b *pgx.Batch, sub *Submission, meta Meta, hash []byte) {
 	// Serialise submissions with the same content so two simultaneous
 	// clicks cannot both become "the first". The duplicate lookup after it
 	// is a separate statement, so it sees what the lock holder committed.
-	b.Queue(`SELECT pg_advisory_xact_lock(hashtextextended($1, 7))`, fmt.Sprintf("%x", hash))
+	b.Queue(lockDuplicates, dedupeLockKey(hash))
 	b.Queue(firstDuplicate, hash).QueryRow(func(row pgx.Row) error {
 		var id int64
 		err := row.Scan(&id, &l.dupRef)
@@ -327,6 +379,16 @@ func (l *lookups) queue(b *pgx.Batch, sub *Submission, meta Meta, hash []byte) {
 		}
 		return err
 	})
+}
+
+// replay is the answer to a repeated Idempotency-Key: the complaint the
+// key created, or a conflict when the key came then with a different
+// request (a client's bug, or two people who chose the same key).
+func (l *lookups) replay(meta Meta) (Receipt, error) {
+	if l.keyHash != nil && meta.RequestHash != nil && !bytes.Equal(l.keyHash, meta.RequestHash) {
+		return Receipt{}, apperr.New(apperr.Conflict, "This Idempotency-Key was already used for a different complaint. Send each new complaint with a new key.")
+	}
+	return Receipt{Reference: l.existing.Reference, ComplaintID: l.existing.ComplaintID, DuplicateOf: l.existing.Reference}, nil
 }
 
 // resolveParty replaces the chosen party with the one found, and refuses
@@ -344,7 +406,7 @@ func complaintArgs(sub *Submission, meta Meta, hash []byte, l *lookups, ref stri
 	return []any{ref, sub.Source, sub.SourceID, sub.Channel, sub.PartyID, sub.PartyText, l.electionID,
 		sub.ReceivedAt, sub.ReceivedAtHasTime, sub.Sender, NormalizeSender(sub.Sender), sub.Message, sub.Description, sub.Consent,
 		sub.OptedOut, sub.TPSRegistered, sub.SenderIdentified, sub.OptOutOffered, sub.RecipientsVisible,
-		sub.SpecialCategory, sub.TargetingReason, sub.Lang, hash, l.dupID, meta.IdempotencyKey}
+		sub.SpecialCategory, sub.TargetingReason, sub.Lang, hash, l.dupID, meta.IdempotencyKey, meta.RequestHash}
 }
 
 // queueDetails queues the complainant's details and the evidence.
@@ -393,7 +455,8 @@ func (s *Service) storeTx(ctx context.Context, tx pgx.Tx, sub *Submission, meta 
 		return Receipt{}, false, err
 	}
 	if l.repeated {
-		return Receipt{Reference: l.existing.Reference, ComplaintID: l.existing.ComplaintID, DuplicateOf: l.existing.Reference}, false, nil
+		rc, err := l.replay(meta)
+		return rc, false, err
 	}
 	if err := l.resolveParty(sub); err != nil {
 		return Receipt{}, false, err

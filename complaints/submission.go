@@ -79,6 +79,11 @@ type Meta struct {
 	IP             string
 	UserAgent      string
 	IdempotencyKey string
+	// RequestHash identifies the request that carried IdempotencyKey (the
+	// API uses the SHA-256 of the body): the key repeated with another
+	// request is refused rather than answered with the first one's
+	// complaint. Nil when the key alone identifies the request.
+	RequestHash []byte
 }
 
 // Receipt is what the submitter is told once the complaint is committed.

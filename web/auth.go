@@ -8,7 +8,6 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -264,12 +263,14 @@ func (s *Server) csrfToken(r *http.Request) string {
 	return s.csrfFor(binding)
 }
 
+// clientIP is the key every per-client control counts by: the client's
+// address (through trusted proxies only) or, for IPv6, its /64. See
+// clientaddr.go.
 func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
+	if b, ok := r.Context().Value(clientKey{}).(string); ok {
+		return b
 	}
-	return host
+	return clientBucket(clientAddr(r, nil))
 }
 
 // safeNext keeps post-sign-in redirects on this site: a path on this

@@ -43,7 +43,7 @@ func (s *Server) mountComplaints(r, api, st *mux.Router) {
 
 	// The upload has a larger body limit than the other staff pages.
 	imp := r.PathPrefix("/staff/complaints/import").Subrouter()
-	imp.Use(limitBody(complaintImportBodyLimit), s.csrfProtect)
+	imp.Use(s.limitBody(complaintImportBodyLimit), s.csrfProtect)
 	imp.Handle("", s.allowFunc(complaintImportRoles, s.handleComplaintImportForm)).Methods(http.MethodGet)
 	imp.Handle("", s.allowFunc(complaintImportRoles, s.handleComplaintImport)).Methods(http.MethodPost)
 
@@ -346,26 +346,29 @@ func (s *Server) handleCreateComplaintAPI(w http.ResponseWriter, r *http.Request
 		return
 	}
 	ctx := r.Context()
-	if userFrom(ctx) == nil {
+	u := userFrom(ctx)
+	if u == nil {
 		ctx = audit.WithActor(ctx, audit.Actor{Label: "public", RequestID: requestIDFrom(ctx)})
 	}
+	meta := complaints.Meta{IP: clientIP(r), UserAgent: r.UserAgent()}
 	if key != "" {
-		key = scopedIdempotencyKey(r, key)
+		sum := sha256.Sum256(raw)
+		meta.IdempotencyKey, meta.RequestHash = scopedIdempotencyKey(r, key), sum[:]
 	}
-	rc, err := s.complaints.Submit(ctx, sub, complaints.Meta{IP: clientIP(r), UserAgent: r.UserAgent(), IdempotencyKey: key})
+	rc, err := s.complaints.Submit(ctx, sub, meta)
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
+	// Which earlier complaint this one repeats is told only to staff who
+	// may see complainants: anyone else could learn another person's
+	// reference by sending their sender, message and name. A repeated
+	// Idempotency-Key gets the answer the first request got.
 	body := map[string]string{"reference": rc.Reference}
-	if rc.DuplicateOf != "" {
+	if rc.DuplicateOf != "" && rc.DuplicateOf != rc.Reference && u.Can(complaintDetailRoles...) {
 		body["duplicate_of"] = rc.DuplicateOf
 	}
-	status := http.StatusCreated
-	if rc.DuplicateOf == rc.Reference {
-		status = http.StatusOK // a repeated Idempotency-Key: nothing new was created
-	}
-	writeJSON(w, status, body)
+	writeJSON(w, http.StatusCreated, body)
 }
 
 // complaintFilter reads the list filters shared by the API and the page.

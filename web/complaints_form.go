@@ -129,7 +129,7 @@ func (s *Server) mountComplaintForm(r *mux.Router) {
 		panic(err) // templates are embedded: a broken one is a build error
 	}
 	wrap := func(limit int64, h http.HandlerFunc) http.Handler {
-		return limitBody(limit)(s.csrfProtect(h))
+		return s.limitBody(limit)(s.csrfProtect(h))
 	}
 	get, post := http.MethodGet, http.MethodPost
 	r.Handle("/complaints", http.RedirectHandler("/complaints/new", http.StatusSeeOther)).Methods(get)

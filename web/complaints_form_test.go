@@ -292,18 +292,21 @@ func TestComplaintFormRateLimit(t *testing.T) {
 	require.Equal(t, 1, countComplaints(t, env))
 }
 
-func TestComplaintFormControlCharactersStripped(t *testing.T) {
+// TestComplaintFormControlCharactersRefused: a control character is
+// answered with 422 naming the field, and the answer is not kept.
+func TestComplaintFormControlCharactersRefused(t *testing.T) {
 	t.Parallel()
 	env := webtest.New(t, webtest.Options{})
 	w := newFormWalker(t, env)
 	w.step("/complaints/new", url.Values{"channel": {"sms"}}, "/complaints/new/sender")
-	w.step("/complaints/new/sender", url.Values{"sender": {"Bad\x00\x07 Sender\u200b"}, "received_day": {"1"},
-		"received_month": {"3"}, "received_year": {"2024"}}, "/complaints/new/message")
-	status, body := w.get("/complaints/new/sender")
+	status, _, body := w.post("/complaints/new/sender", url.Values{"sender": {"Bad\x00\x07 Sender\u200b"}, "received_day": {"1"},
+		"received_month": {"3"}, "received_year": {"2024"}})
+	require.Equal(t, http.StatusUnprocessableEntity, status, body)
+	require.Contains(t, body, "sender")
+	require.Contains(t, body, "contains a character we cannot accept")
+	status, body = w.get("/complaints/new/sender")
 	require.Equal(t, http.StatusOK, status)
-	require.Contains(t, body, `value="Bad Sender`)
-	require.NotContains(t, body, "\x00")
-	require.NotContains(t, body, "\x07")
+	require.NotContains(t, body, "Bad")
 }
 
 func TestComplaintFormChangeChannelAsksChannelQuestionsAgain(t *testing.T) {

@@ -8,35 +8,40 @@ import (
 )
 
 var statusOf = map[apperr.Code]int{
-	apperr.Invalid:      http.StatusUnprocessableEntity,
-	apperr.BadRequest:   http.StatusBadRequest,
-	apperr.Unauthorized: http.StatusUnauthorized,
-	apperr.Forbidden:    http.StatusForbidden,
-	apperr.NotFound:     http.StatusNotFound,
-	apperr.Conflict:     http.StatusConflict,
-	apperr.TooLarge:     http.StatusRequestEntityTooLarge,
-	apperr.RateLimited:  http.StatusTooManyRequests,
-	apperr.Unavailable:  http.StatusServiceUnavailable,
-	apperr.Internal:     http.StatusInternalServerError,
+	apperr.Invalid:         http.StatusUnprocessableEntity,
+	apperr.BadRequest:      http.StatusBadRequest,
+	apperr.Unauthorized:    http.StatusUnauthorized,
+	apperr.Forbidden:       http.StatusForbidden,
+	apperr.NotFound:        http.StatusNotFound,
+	apperr.Conflict:        http.StatusConflict,
+	apperr.TooLarge:        http.StatusRequestEntityTooLarge,
+	apperr.UnsupportedType: http.StatusUnsupportedMediaType,
+	apperr.RateLimited:     http.StatusTooManyRequests,
+	apperr.Unavailable:     http.StatusServiceUnavailable,
+	apperr.Internal:        http.StatusInternalServerError,
 }
 
 var titleOf = map[apperr.Code]string{
-	apperr.Invalid:      "Some answers need fixing",
-	apperr.BadRequest:   "The request could not be understood",
-	apperr.Unauthorized: "You need to sign in",
-	apperr.Forbidden:    "You do not have access to this page",
-	apperr.NotFound:     "Page not found",
-	apperr.Conflict:     "This cannot be done now",
-	apperr.TooLarge:     "What you sent is too large",
-	apperr.RateLimited:  "Too many requests",
-	apperr.Unavailable:  "Sorry, the service is unavailable",
-	apperr.Internal:     "Sorry, there is a problem with the service",
+	apperr.Invalid:         "Some answers need fixing",
+	apperr.BadRequest:      "The request could not be understood",
+	apperr.Unauthorized:    "You need to sign in",
+	apperr.Forbidden:       "You do not have access to this page",
+	apperr.NotFound:        "Page not found",
+	apperr.Conflict:        "This cannot be done now",
+	apperr.TooLarge:        "What you sent is too large",
+	apperr.UnsupportedType: "What you sent is not in a form we accept",
+	apperr.RateLimited:     "Too many requests",
+	apperr.Unavailable:     "Sorry, the service is unavailable",
+	apperr.Internal:        "Sorry, there is a problem with the service",
 }
 
 // errorBody is the JSON shape of every API error.
 type errorBody struct {
-	Error     string              `json:"error"`
-	Code      apperr.Code         `json:"code"`
+	Error string      `json:"error"`
+	Code  apperr.Code `json:"code"`
+	// Field names the one field at fault when there is exactly one, so a
+	// client need not search Errors for it.
+	Field     string              `json:"field,omitempty"`
 	Errors    []apperr.FieldError `json:"errors,omitempty"`
 	RequestID string              `json:"request_id,omitempty"`
 }
@@ -61,7 +66,11 @@ func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	msg := apperr.MessageOf(err)
 	if wantsJSON(r) {
-		writeJSON(w, status, errorBody{Error: msg, Code: code, Errors: apperr.FieldsOf(err), RequestID: reqID})
+		body := errorBody{Error: msg, Code: code, Errors: apperr.FieldsOf(err), RequestID: reqID}
+		if len(body.Errors) == 1 {
+			body.Field = body.Errors[0].Field
+		}
+		writeJSON(w, status, body)
 		return
 	}
 	s.render(w, r, status, "error", page{Data: map[string]any{"Title": titleOf[code], "Message": msg}})

@@ -181,14 +181,25 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 }
 
 // limitBody caps request bodies; a handler reading past the cap gets an
-// *http.MaxBytesError, which Error turns into 413.
-func limitBody(n int64) mux.MiddlewareFunc {
+// *http.MaxBytesError, which Error turns into 413. It is also where a form
+// or JSON body is read, within that cap, and its fields checked for text
+// that cannot be accepted (see textinput.go), since every route that
+// takes a body passes through it.
+func (s *Server) limitBody(n int64) mux.MiddlewareFunc {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.ContentLength > n {
 				w.Header().Set("Connection", "close")
 			}
 			r.Body = http.MaxBytesReader(w, r.Body, n)
+			err := checkForm(r)
+			if err == nil {
+				err = checkJSON(r)
+			}
+			if err != nil {
+				s.Error(w, r, s.forVisitor(w, r, err))
+				return
+			}
 			next.ServeHTTP(w, r)
 		})
 	}

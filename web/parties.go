@@ -24,12 +24,12 @@ func (s *Server) registerPartyRoutes(r *mux.Router) {
 
 	// Uploads first: a larger body limit than every other form.
 	up := r.Path("/staff/parties/import").Subrouter()
-	up.Use(limitBody(partyImportBodyLimit), s.csrfProtect)
+	up.Use(s.limitBody(partyImportBodyLimit), s.csrfProtect)
 	up.Handle("", s.allowFunc(adminAndPolTeam, s.handlePartyImportForm)).Methods(http.MethodGet)
 	up.Handle("", s.allowFunc(adminAndPolTeam, s.handlePartyImport)).Methods(http.MethodPost)
 
 	st := r.PathPrefix("/staff/parties").Subrouter()
-	st.Use(limitBody(defaultBodyLimit), s.csrfProtect)
+	st.Use(s.limitBody(defaultBodyLimit), s.csrfProtect)
 	st.Handle("", s.allowFunc(anyStaff, s.handlePartyList)).Methods(http.MethodGet)
 	st.Handle("", s.allowFunc(adminAndPolTeam, s.handlePartyCreate)).Methods(http.MethodPost)
 	st.Handle("/new", s.allowFunc(adminAndPolTeam, s.handlePartyNew)).Methods(http.MethodGet)

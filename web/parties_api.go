@@ -18,11 +18,11 @@ import (
 // role; changing needs admin or political_team.
 func (s *Server) registerPartyAPI(r *mux.Router) {
 	up := r.Path("/api/v1/parties/import").Subrouter()
-	up.Use(limitBody(partyImportBodyLimit), s.apiCSRF)
+	up.Use(s.limitBody(partyImportBodyLimit), s.apiCSRF)
 	up.Handle("", s.allowFunc(adminAndPolTeam, s.handleAPIPartyImport)).Methods(http.MethodPost)
 
 	api := r.PathPrefix("/api/v1/parties").Subrouter()
-	api.Use(limitBody(defaultBodyLimit), s.apiCSRF)
+	api.Use(s.requireJSON, s.limitBody(defaultBodyLimit), s.apiCSRF)
 	api.Handle("", s.allowFunc(anyStaff, s.handleAPIPartyList)).Methods(http.MethodGet)
 	api.Handle("", s.allowFunc(adminAndPolTeam, s.handleAPIPartyCreate)).Methods(http.MethodPost)
 	api.Handle("/{id:[0-9]+}", s.allowFunc(anyStaff, s.handleAPIPartyGet)).Methods(http.MethodGet)

@@ -34,13 +34,13 @@ func (s *Server) routes() *mux.Router {
 
 	// JSON API.
 	api := r.PathPrefix("/api/v1").Subrouter()
-	api.Use(limitBody(defaultBodyLimit), s.apiCSRF)
+	api.Use(s.requireJSON, s.limitBody(defaultBodyLimit), s.apiCSRF)
 	api.Handle("/me", s.allowFunc(anyStaff, s.handleMe)).Methods(http.MethodGet)
 
 	// Staff pages.
 	r.Handle("/staff", http.RedirectHandler("/staff/", http.StatusMovedPermanently))
 	st := r.PathPrefix("/staff").Subrouter()
-	st.Use(limitBody(defaultBodyLimit), s.csrfProtect)
+	st.Use(s.limitBody(defaultBodyLimit), s.csrfProtect)
 	st.HandleFunc("/login", s.handleLoginForm).Methods(http.MethodGet)
 	st.HandleFunc("/login", s.handleLogin).Methods(http.MethodPost)
 	st.Handle("/logout", s.allowFunc(anyStaff, s.handleLogout)).Methods(http.MethodPost)
@@ -64,7 +64,7 @@ func (s *Server) routes() *mux.Router {
 
 	// Public pages.
 	pub := r.NewRoute().Subrouter()
-	pub.Use(limitBody(defaultBodyLimit), s.csrfProtect)
+	pub.Use(s.limitBody(defaultBodyLimit), s.csrfProtect)
 	pub.HandleFunc("/", s.handleStart).Methods(http.MethodGet)
 	pub.HandleFunc("/privacy", s.handlePrivacy).Methods(http.MethodGet)
 	pub.HandleFunc("/accessibility", s.handleAccessibility).Methods(http.MethodGet)
@@ -75,5 +75,5 @@ func (s *Server) routes() *mux.Router {
 // Handler returns the router wrapped in the middleware every request
 // passes through, outermost first.
 func (s *Server) wrap(h http.Handler) http.Handler {
-	return requestID(s.accessLog(s.recoverPanics(s.securityHeaders(s.authenticate(h)))))
+	return requestID(s.accessLog(s.recoverPanics(s.securityHeaders(s.identifyClient(s.refuseInvalidQuery(s.authenticate(h)))))))
 }

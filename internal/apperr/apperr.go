@@ -23,9 +23,11 @@ const (
 	NotFound     Code = "not_found"    // no such object (404)
 	Conflict     Code = "conflict"     // the object's state forbids this now (409)
 	TooLarge     Code = "too_large"    // the request body is over the limit (413)
-	RateLimited  Code = "rate_limited" // slow down (429)
-	Unavailable  Code = "unavailable"  // a dependency is down; try again (503)
-	Internal     Code = "internal"     // a bug or unexpected failure (500)
+	// UnsupportedType is a body of a type the endpoint does not take (415).
+	UnsupportedType Code = "unsupported_media_type"
+	RateLimited     Code = "rate_limited" // slow down (429)
+	Unavailable     Code = "unavailable"  // a dependency is down; try again (503)
+	Internal        Code = "internal"     // a bug or unexpected failure (500)
 )
 
 // FieldError names one invalid input field and how to fix it.

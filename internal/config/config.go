@@ -16,6 +16,7 @@ import (
 	"log/slog"
 	"net"
 	"net/mail"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -89,6 +90,13 @@ type Config struct {
 	// (COMPLAINT_BURST) how many it may send at once. Defaults 10 and 5.
 	ComplaintRate  int
 	ComplaintBurst int
+
+	// TrustedProxies (TRUSTED_PROXIES) are the reverse proxies, as
+	// comma-separated CIDRs or addresses, whose X-Forwarded-For is believed
+	// when working out who a client is (rate limits, sign-in throttling,
+	// idempotency keys). Default none: the socket's peer is the client, and
+	// an X-Forwarded-For header is ignored, since anybody can send one.
+	TrustedProxies []netip.Prefix
 
 	// RetentionDays (RETENTION_DAYS) is how long complainants' details and
 	// evidence are kept after a complaint is closed or received. Default 730.
@@ -236,6 +244,9 @@ func Load(getenv func(string) string) (*Config, error) {
 		}
 		*mb.dst = int64(n) << 20
 	}
+	if c.TrustedProxies, err = prefixes(getenv, "TRUSTED_PROXIES"); err != nil {
+		return nil, err
+	}
 
 	if s := getenv("SESSION_SECRET"); s != "" {
 		if len(s) < 32 {
@@ -304,6 +315,29 @@ func positiveInt(getenv func(string) string, name string, def int) (int, error) 
 		return 0, &Error{name, fmt.Sprintf("%q is not a positive whole number", v)}
 	}
 	return n, nil
+}
+
+// prefixes reads a comma-separated list of CIDRs; a bare address stands
+// for itself alone (/32 or /128).
+func prefixes(getenv func(string) string, name string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(getenv(name), ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(f); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(f)
+		if err != nil || a.Zone() != "" {
+			return nil, &Error{name, fmt.Sprintf("%q is not an address or a CIDR range such as 10.0.0.0/8 or 2001:db8::/32", f)}
+		}
+		a = a.Unmap()
+		out = append(out, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return out, nil
 }
 
 // IsConfigError reports whether err is a configuration error.

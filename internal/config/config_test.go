@@ -35,6 +35,7 @@ func TestInvalidValuesNameTheVariable(t *testing.T) {
 		"SESSION_SECRET":   {"SESSION_SECRET": "short"},
 		"SHUTDOWN_TIMEOUT": {"SHUTDOWN_TIMEOUT": "soon"},
 		"WORKERS_MAIL":     {"WORKERS_MAIL": "0"},
+		"TRUSTED_PROXIES":  {"TRUSTED_PROXIES": "10.0.0.0/8, proxy.internal"},
 	}
 	for name, env := range cases {
 		_, err := Load(lookup(env))
@@ -67,4 +68,14 @@ func TestDevSessionSecretPersisted(t *testing.T) {
 	c2, _ := Load(lookup(map[string]string{"VAR_DIR": dir}))
 	require.NoError(t, c2.EnsureSessionSecret())
 	require.Equal(t, first, string(c2.SessionSecret), "the same secret after a restart")
+}
+
+func TestTrustedProxies(t *testing.T) {
+	c, err := Load(lookup(map[string]string{"TRUSTED_PROXIES": " 10.1.2.3/8, 192.0.2.7 ,2001:db8::/32,"}))
+	require.NoError(t, err)
+	var got []string
+	for _, p := range c.TrustedProxies {
+		got = append(got, p.String())
+	}
+	require.Equal(t, []string{"10.0.0.0/8", "192.0.2.7/32", "2001:db8::/32"}, got)
 }

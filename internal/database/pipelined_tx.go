@@ -43,6 +43,16 @@ var errNested = errors.New("database: a pipelined transaction cannot be nested")
 // callback on one of its statements; see PipelinedTx.
 var ErrCommitCallback = errors.New("database: the committing batch of a pipelined transaction cannot carry callbacks, which would run after COMMIT")
 
+// ErrCommitUnknown is wrapped into CommitBatch's error when the
+// connection failed after COMMIT may have reached the server: the
+// transaction may have committed or not, and only a look on another
+// connection can tell.
+var ErrCommitUnknown = errors.New("database: the connection failed during COMMIT, so whether the transaction committed is unknown")
+
+// errRolledBack is COMMIT's answer in a transaction an earlier statement
+// aborted.
+var errRolledBack = errors.New("database: the transaction was rolled back")
+
 // BeginBatch takes a connection from pool, and sends BEGIN followed by the
 // statements queued on b in one round trip. b's callbacks have run when it
 // returns. On any error the transaction is rolled back and the connection
@@ -124,17 +134,52 @@ func (tx *PipelinedTx) CommitBatch(ctx context.Context, b *pgx.Batch) error {
 			return ErrCommitCallback
 		}
 	}
+	committed := false
 	b.Queue("COMMIT").Exec(func(ct pgconn.CommandTag) error {
 		// COMMIT in a transaction that an earlier statement aborted
 		// answers ROLLBACK rather than an error.
 		if ct.String() != "COMMIT" {
-			return fmt.Errorf("database: the transaction was rolled back (%s)", ct)
+			return fmt.Errorf("%w (%s)", errRolledBack, ct)
 		}
+		committed = true
 		return nil
 	})
 	err := tx.conn.SendBatch(ctx, b).Close()
 	tx.release(ctx)
-	return err
+	switch {
+	case err == nil:
+		return nil
+	case committed:
+		// The server answered COMMIT; what failed came after it (the
+		// connection dropping before the batch's last message).
+		return nil
+	case commitOutcomeKnown(err):
+		return err
+	default:
+		return fmt.Errorf("%w: %w", ErrCommitUnknown, err)
+	}
+}
+
+// commitOutcomeKnown reports whether a failed committing batch certainly
+// did not commit: a statement in it failed (the server then answers
+// COMMIT with ROLLBACK), or nothing of it was sent. Anything else (the
+// connection lost, the backend terminated, the context cancelled while
+// waiting for the answer) may have struck after the server committed.
+func commitOutcomeKnown(err error) bool {
+	if errors.Is(err, errRolledBack) || errors.Is(err, ErrCommitCallback) {
+		return true
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		// An ERROR is a statement failing inside the transaction; FATAL
+		// and PANIC end the backend, possibly after its COMMIT.
+		sev := pe.SeverityUnlocalized
+		if sev == "" {
+			sev = pe.Severity
+		}
+		return sev == "ERROR"
+	}
+	return pgconn.SafeToRetry(err)
 }
 
 // Commit commits the transaction.

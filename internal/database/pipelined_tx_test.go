@@ -260,3 +260,38 @@ func TestPipelinedTxFlushAndCommitCallbacks(t *testing.T) {
 	require.ErrorIs(t, tx.Commit(ctx), database.ErrCommitCallback)
 	require.Equal(t, 0, count(t, pool))
 }
+
+// TestPipelinedTxCommitOutcome: a statement failing in the committing
+// batch is a known rollback; the backend dying while it commits (here by
+// its own hand, from a trigger that runs at COMMIT) leaves the outcome
+// unknown to the client, and CommitBatch says so.
+func TestPipelinedTxCommitOutcome(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := pipelinedPool(t)
+	_, err := pool.Exec(ctx, `
+CREATE FUNCTION die() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.v = 'die at commit' THEN PERFORM pg_terminate_backend(pg_backend_pid()); PERFORM pg_sleep(5); END IF;
+    RETURN NULL;
+END $$;
+CREATE CONSTRAINT TRIGGER die_at_commit AFTER INSERT ON t DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION die();`)
+	require.NoError(t, err)
+
+	tx, err := database.BeginBatch(ctx, pool, &pgx.Batch{})
+	require.NoError(t, err)
+	w := &pgx.Batch{}
+	w.Queue(`INSERT INTO t VALUES (1, 'ok')`)
+	w.Queue(`INSERT INTO t VALUES (1, 'clash')`)
+	err = tx.CommitBatch(ctx, w)
+	require.Error(t, err)
+	require.NotErrorIs(t, err, database.ErrCommitUnknown, "a failed statement is a known rollback")
+
+	tx, err = database.BeginBatch(ctx, pool, &pgx.Batch{})
+	require.NoError(t, err)
+	w = &pgx.Batch{}
+	w.Queue(`INSERT INTO t VALUES (2, 'die at commit')`)
+	err = tx.CommitBatch(ctx, w)
+	require.ErrorIs(t, err, database.ErrCommitUnknown)
+	require.Equal(t, 0, count(t, pool), "the backend died before its commit was done")
+}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
+	"github.com/campaignwatch/campaignwatch/internal/plaintext"
 	"github.com/campaignwatch/campaignwatch/internal/spreadsheet"
 )
 
@@ -203,6 +204,25 @@ func (p *importPlan) parse(sh *sheet) {
 	if len(sh.rows) == 0 {
 		p.problem(2, "", "The file has a header but no rows")
 		p.fatal = true
+		return
+	}
+
+	// A cell with text no field may hold (NUL, which PostgreSQL cannot
+	// store, another control character, or bytes that are not UTF-8, which
+	// an XLSX file can carry) is refused where it is, not at the insert.
+	for _, r := range sh.rows {
+		for i, c := range r.cells {
+			if plaintext.Invalid(c, true) {
+				col := fmt.Sprintf("column %d", i+1)
+				if i < len(sh.header) && !plaintext.Invalid(sh.header[i], false) {
+					col = sh.header[i]
+				}
+				p.problem(r.num, col, "Remove the control character (such as NUL) or the unreadable text from this cell")
+				p.fatal = true
+			}
+		}
+	}
+	if p.fatal {
 		return
 	}
 

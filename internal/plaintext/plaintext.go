@@ -1,0 +1,31 @@
+// Package plaintext is the rule for which text the service accepts from
+// outside (requests, import files): valid UTF-8 without control
+// characters. PostgreSQL cannot store NUL in text and refuses invalid
+// UTF-8, so text breaking the rule would otherwise fail deep inside a
+// statement, as a server error, instead of being refused where it came in
+// with a message naming where it was.
+package plaintext
+
+import "unicode/utf8"
+
+// Invalid reports whether s is not valid UTF-8 or holds a C0 control
+// character (which includes NUL). Tab, CR and LF are allowed when
+// multiline is true, for text that may run over several lines.
+func Invalid(s string, multiline bool) bool {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 && !(multiline && (c == '\t' || c == '\r' || c == '\n')) {
+				return true
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 {
+			return true
+		}
+		i += n
+	}
+	return false
+}

@@ -1,0 +1,27 @@
+package plaintext
+
+import "testing"
+
+func TestInvalid(t *testing.T) {
+	for _, c := range []struct {
+		s         string
+		multiline bool
+		want      bool
+	}{
+		{"Plaid Cymru – Ŵ 🌍", false, false},
+		{"", false, false},
+		{"a\x00b", true, true},
+		{"a\x07b", true, true},
+		{"a\x1fb", true, true},
+		{"a\xffb", true, true},
+		{"\xe2\x82", true, true}, // a cut-off character
+		{"line\nline\ttab\r", true, false},
+		{"line\nline", false, true},
+		{"a\tb", false, true},
+		{"\x7f", false, false}, // DEL is not C0; PostgreSQL stores it
+	} {
+		if got := Invalid(c.s, c.multiline); got != c.want {
+			t.Errorf("Invalid(%q, %v) = %v, want %v", c.s, c.multiline, got, c.want)
+		}
+	}
+}
