@@ -92,8 +92,9 @@ func (w *SendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 	if l.extra != nil {
 		msg.Attachments = append(msg.Attachments, imail.Attachment{Filename: l.extraName, ContentType: "application/pdf", Data: l.extra})
 	}
-	if err := w.mailer.Send(ctx, msg)[0]; err != nil {
-		return w.svc.sendFailed(ctx, job, err, imail.IsPermanent(err))
+	res := w.mailer.Send(ctx, msg)[0]
+	if res.Err != nil {
+		return w.svc.sendFailed(ctx, job, res.Err, imail.IsPermanent(res.Err))
 	}
 	// The window: the server has the message; until this commits, a kill
 	// would leave the letter "sending" and River would send it again. The
@@ -101,10 +102,14 @@ func (w *SendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 	// graceful shutdown), so only a real kill can leave that gap open.
 	dbctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	_, err = w.svc.pool.Exec(dbctx, `UPDATE letters SET state = 'sent', sent_at = now(), smtp_reply = '250 accepted', last_error = '', updated_at = now()
-WHERE id = $1 AND state = 'sending'`, job.Args.LetterID)
+	_, err = w.svc.pool.Exec(dbctx, markLetterSent, job.Args.LetterID, res.Reply)
 	return err
 }
+
+// markLetterSent records a letter the server accepted, with the server's
+// reply.
+const markLetterSent = `UPDATE letters SET state = 'sent', sent_at = now(), smtp_reply = $2, last_error = '', updated_at = now()
+WHERE id = $1 AND state = 'sending'`
 
 // pdfName is the attachment's file name, from the reference.
 func pdfName(ref string) string {

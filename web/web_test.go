@@ -304,7 +304,7 @@ func TestOutboxPages(t *testing.T) {
 	require.NoError(t, err)
 	m := &mail.Message{From: "cw@example.org", To: []string{"dpo@party.example.org"}, Subject: "Test <letter>",
 		Text: "Hello", HTML: `<p>Hello</p><script>alert(1)</script>`}
-	require.NoError(t, o.Send(context.Background(), m)[0])
+	require.NoError(t, o.Send(context.Background(), m)[0].Err)
 
 	pol := env.SignedIn(staff.RolePoliticalTeam)
 	res := pol.Get("/staff/outbox")
