@@ -306,7 +306,7 @@ func TestOutboxPages(t *testing.T) {
 		Text: "Hello", HTML: `<p>Hello</p><script>alert(1)</script>`}
 	require.NoError(t, o.Send(context.Background(), m)[0].Err)
 
-	pol := env.SignedIn(staff.RolePoliticalTeam)
+	pol := env.SignedIn(staff.RoleAdmin)
 	res := pol.Get("/staff/outbox")
 	body := webtest.ReadBody(res)
 	require.Equal(t, http.StatusOK, res.StatusCode)
