@@ -66,12 +66,16 @@ type Server struct {
 	refuseReset, dropAccepted bool
 	faults                    Faults
 	faulted                   chan struct{}
+	gate                      chan struct{} // non-nil while Hold is on
+	held                      chan struct{}
+	closed                    chan struct{}
 }
 
 // NewServer starts a server on 127.0.0.1, stopped when the test ends.
 func NewServer(t testing.TB) *Server {
 	t.Helper()
-	s := &Server{arrived: make(chan struct{}, 1<<16), faulted: make(chan struct{}, 1<<16)}
+	s := &Server{arrived: make(chan struct{}, 1<<16), faulted: make(chan struct{}, 1<<16),
+		held: make(chan struct{}, 1<<16), closed: make(chan struct{})}
 	s.srv = smtp.NewServer(&backend{s})
 	s.srv.Domain = "mailtest.local"
 	s.srv.AllowInsecureAuth = true
@@ -84,8 +88,43 @@ func NewServer(t testing.TB) *Server {
 	}
 	s.ln, s.addr = ln, ln.Addr().String()
 	go func() { _ = s.srv.Serve(ln) }()
-	t.Cleanup(func() { _ = s.srv.Close() })
+	t.Cleanup(func() {
+		close(s.closed)
+		_ = s.srv.Close()
+	})
 	return s
+}
+
+// Hold makes the server keep every message's data without replying, as a
+// relay that hangs does, until release is called (or the test ends); the
+// held messages are then accepted or refused as usual. WaitHeld tells when
+// a message is being held.
+func (s *Server) Hold() (release func()) {
+	gate := make(chan struct{})
+	s.mu.Lock()
+	s.gate = gate
+	s.mu.Unlock()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			s.mu.Lock()
+			if s.gate == gate {
+				s.gate = nil
+			}
+			s.mu.Unlock()
+			close(gate)
+		})
+	}
+}
+
+// WaitHeld waits until a message's data is being held by Hold.
+func (s *Server) WaitHeld(t testing.TB, timeout time.Duration) {
+	t.Helper()
+	select {
+	case <-s.held:
+	case <-time.After(timeout):
+		t.Fatalf("mailtest: no message was held in %s", timeout)
+	}
 }
 
 // URL is an SMTP_URL for this server (plain SMTP, no auth).
@@ -254,6 +293,16 @@ func (ss *session) Data(r io.Reader) error {
 	}
 	s := ss.s
 	s.mu.Lock()
+	if gate := s.gate; gate != nil {
+		s.mu.Unlock()
+		s.held <- struct{}{}
+		select {
+		case <-gate:
+		case <-s.closed:
+			return errors.New("mailtest: server closed")
+		}
+		s.mu.Lock()
+	}
 	if d := s.delay; d > 0 {
 		s.mu.Unlock()
 		time.Sleep(d)
