@@ -75,7 +75,7 @@ type SMTP struct {
 	client *gomail.Client
 
 	keepAlive time.Duration
-	conn      *gosmtp.Client // the kept connection, if any
+	conn      *gosmtp.Client // the open connection: kept between Sends with WithKeepAlive, else open during one
 	lastUsed  time.Time
 }
 
