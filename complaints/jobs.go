@@ -122,11 +122,11 @@ WHERE c.id = $1 FOR UPDATE OF p`, job.Args.ComplaintID).Scan(&ref, &lang, &acked
 	msg.From = w.set.MailFrom
 	msg.To = []string{email}
 	msg.MessageID = fmt.Sprintf("complaint-ack-%d@campaignwatch", job.Args.ComplaintID)
-	if errs := w.mailer.Send(ctx, msg); len(errs) > 0 && errs[0] != nil {
+	if res := w.mailer.Send(ctx, msg)[0]; res.Err != nil {
 		// Job errors are stored by River and logged, and an SMTP reply often
 		// quotes the recipient: keep the complainant's address out of both.
-		err := errors.New(strings.ReplaceAll(errs[0].Error(), email, "[recipient]"))
-		if mail.IsPermanent(errs[0]) {
+		err := errors.New(strings.ReplaceAll(res.Err.Error(), email, "[recipient]"))
+		if mail.IsPermanent(res.Err) {
 			return river.JobCancel(fmt.Errorf("acknowledgement for %s: %w", ref, err))
 		}
 		return fmt.Errorf("acknowledgement for %s: %w", ref, err)
@@ -141,12 +141,14 @@ WHERE c.id = $1 FOR UPDATE OF p`, job.Args.ComplaintID).Scan(&ref, &lang, &acked
 }
 
 // AcknowledgementEmail is the short "we have your complaint" message in
-// English or Welsh.
+// English or Welsh. It is marked as complainant mail: the address and the
+// reference identify the complainant.
 func AcknowledgementEmail(lang, ref, baseURL string) *mail.Message {
 	privacy := strings.TrimRight(baseURL, "/") + "/privacy"
 	if lang == "cy" {
 		return &mail.Message{
-			Subject: "Rydym wedi cael eich cwyn " + ref,
+			Complainant: true,
+			Subject:     "Rydym wedi cael eich cwyn " + ref,
 			Text: "Diolch am roi gwybod i ni.\n\n" +
 				"Cyfeirnod eich cwyn yw " + ref + ". Defnyddiwch y cyfeirnod hwn os byddwch yn cysylltu â ni amdani.\n\n" +
 				"Byddwn yn darllen eich cwyn ac yn ei defnyddio wrth edrych ar sut mae pleidiau gwleidyddol yn defnyddio data pobl. " +
@@ -155,7 +157,8 @@ func AcknowledgementEmail(lang, ref, baseURL string) *mail.Message {
 		}
 	}
 	return &mail.Message{
-		Subject: "We have received your complaint " + ref,
+		Complainant: true,
+		Subject:     "We have received your complaint " + ref,
 		Text: "Thank you for telling us about this.\n\n" +
 			"Your complaint reference is " + ref + ". Please quote it if you contact us about this complaint.\n\n" +
 			"We will read your complaint and use it when we look at how political parties use people's data. " +

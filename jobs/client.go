@@ -99,7 +99,7 @@ func NewClient(pool *pgxpool.Pool, reg *Registry, opts Options) (*Client, error)
 		Logger:      opts.Logger,
 		MaxAttempts: opts.MaxAttempts,
 		JobTimeout:  opts.JobTimeout,
-		RetryPolicy: &RetryPolicy{Base: 5 * time.Second, Max: time.Hour},
+		RetryPolicy: &retries,
 		// Completed jobs are kept a week so staff can see in River UI what
 		// ran during an election; discarded ones a month for diagnosis.
 		CompletedJobRetentionPeriod: 7 * 24 * time.Hour,

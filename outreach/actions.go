@@ -163,7 +163,7 @@ func (s *Service) SendTestCopy(ctx context.Context, letterID int64, to string) e
 		HTML: l.HTML, MessageID: fmt.Sprintf("letter-%d.test-%s@%s", l.ID, hex.EncodeToString(nonce), s.mailDomain()),
 		Attachments: []imail.Attachment{{Filename: pdfName(l.Reference), ContentType: "application/pdf", Data: pdf}},
 	}
-	if err := s.mailer.Send(ctx, msg)[0]; err != nil {
+	if err := s.mailer.Send(ctx, msg)[0].Err; err != nil {
 		return apperr.Wrap(apperr.Unavailable, err, "The test copy could not be sent: %s", err.Error())
 	}
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {

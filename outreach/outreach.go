@@ -24,6 +24,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -53,6 +54,10 @@ type Settings struct {
 	SignatoryName  string
 	SignatoryTitle string
 	ContactMailbox string
+	// RescueAfter is JOB_RESCUE_AFTER: how long a send attempt may run
+	// before River assumes its worker died and retries it. Zero means
+	// River's default.
+	RescueAfter time.Duration
 }
 
 // SettingsFromEnv reads Settings; an invalid value is a *config.Error
@@ -67,6 +72,7 @@ func SettingsFromEnv(getenv func(string) string, cfg *config.Config) (Settings, 
 	}
 	if cfg != nil {
 		s.MailFrom = cfg.MailFrom
+		s.RescueAfter = cfg.JobRescueAfter
 	}
 	if _, _, err := splitPattern(s.ReferencePattern); err != nil {
 		return s, &config.Error{Var: "LETTER_REFERENCE_PATTERN", Reason: err.Error()}

@@ -54,7 +54,54 @@ func RegisterJobs(reg *jobs.Registry, svc *Service, mailer imail.Sender) {
 
 // Timeout bounds one attempt: waiting for the rate limiter plus one SMTP
 // conversation.
-func (w *SendWorker) Timeout(*river.Job[SendArgs]) time.Duration { return 2 * time.Minute }
+func (w *SendWorker) Timeout(*river.Job[SendArgs]) time.Duration { return sendTimeout }
+
+const sendTimeout = 2 * time.Minute
+
+// SendingAttempt is where a letter in "sending" stands: since when, and
+// the latest time by which River will have tried it again if the worker
+// sending it stopped (a killed process leaves it so).
+type SendingAttempt struct {
+	Since   time.Time
+	RetryBy time.Time
+	// Waiting is true when no attempt is running: the last one stopped
+	// and River has the next one scheduled.
+	Waiting bool
+}
+
+// letterSendJob finds the newest unfinished send job of a letter. The
+// containment test on args uses River's index on them.
+const letterSendJob = `SELECT state, attempted_at, scheduled_at, coalesce(array_length(errors, 1), 0)
+FROM river_job
+WHERE kind = $1 AND args @> jsonb_build_object('letter_id', $2::bigint)
+  AND state IN ('running', 'retryable', 'available', 'scheduled')
+ORDER BY id DESC LIMIT 1`
+
+// SendingAttempt returns where letter stands if it is "sending" and its
+// send job is unfinished, else nil.
+func (s *Service) SendingAttempt(ctx context.Context, l *Letter) (*SendingAttempt, error) {
+	if l.State != "sending" || l.SendingAt == nil {
+		return nil, nil
+	}
+	var state string
+	var attemptedAt *time.Time
+	var scheduledAt time.Time
+	var failures int
+	err := s.pool.QueryRow(ctx, letterSendJob, SendArgs{}.Kind(), l.ID).Scan(&state, &attemptedAt, &scheduledAt, &failures)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	a := &SendingAttempt{Since: *l.SendingAt}
+	if state == "running" && attemptedAt != nil {
+		a.RetryBy = jobs.RescuedBy(*attemptedAt, s.settings.RescueAfter, sendTimeout, failures)
+	} else {
+		a.Waiting, a.RetryBy = true, jobs.RetriedBy(scheduledAt)
+	}
+	return a, nil
+}
 
 // outgoing is what the worker loads to send a letter.
 type outgoing struct {
@@ -92,8 +139,9 @@ func (w *SendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 	if l.extra != nil {
 		msg.Attachments = append(msg.Attachments, imail.Attachment{Filename: l.extraName, ContentType: "application/pdf", Data: l.extra})
 	}
-	if err := w.mailer.Send(ctx, msg)[0]; err != nil {
-		return w.svc.sendFailed(ctx, job, err, imail.IsPermanent(err))
+	res := w.mailer.Send(ctx, msg)[0]
+	if res.Err != nil {
+		return w.svc.sendFailed(ctx, job, res.Err, imail.IsPermanent(res.Err))
 	}
 	// The window: the server has the message; until this commits, a kill
 	// would leave the letter "sending" and River would send it again. The
@@ -101,10 +149,14 @@ func (w *SendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 	// graceful shutdown), so only a real kill can leave that gap open.
 	dbctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	_, err = w.svc.pool.Exec(dbctx, `UPDATE letters SET state = 'sent', sent_at = now(), smtp_reply = '250 accepted', last_error = '', updated_at = now()
-WHERE id = $1 AND state = 'sending'`, job.Args.LetterID)
+	_, err = w.svc.pool.Exec(dbctx, markLetterSent, job.Args.LetterID, res.Reply)
 	return err
 }
+
+// markLetterSent records a letter the server accepted, with the server's
+// reply.
+const markLetterSent = `UPDATE letters SET state = 'sent', sent_at = now(), smtp_reply = $2, last_error = '', updated_at = now()
+WHERE id = $1 AND state = 'sending'`
 
 // pdfName is the attachment's file name, from the reference.
 func pdfName(ref string) string {

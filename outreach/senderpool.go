@@ -39,23 +39,23 @@ func NewSenderPool(n int, make func() (imail.Sender, error)) *SenderPool {
 func make0(n int) chan imail.Sender { return make(chan imail.Sender, max(1, n)) }
 
 // Send implements mail.Sender with whichever sender is free.
-func (p *SenderPool) Send(ctx context.Context, msgs ...*imail.Message) []error {
-	errs := make([]error, len(msgs))
+func (p *SenderPool) Send(ctx context.Context, msgs ...*imail.Message) []imail.Result {
+	res := make([]imail.Result, len(msgs))
 	if len(p.all) == 0 {
-		for i := range errs {
-			errs[i] = p.err
+		for i := range res {
+			res[i].Err = p.err
 		}
-		return errs
+		return res
 	}
 	select {
 	case s := <-p.free:
 		defer func() { p.free <- s }()
 		return s.Send(ctx, msgs...)
 	case <-ctx.Done():
-		for i := range errs {
-			errs[i] = &imail.SendError{Err: ctx.Err()}
+		for i := range res {
+			res[i].Err = &imail.SendError{Err: ctx.Err()}
 		}
-		return errs
+		return res
 	}
 }
 

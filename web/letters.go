@@ -4,8 +4,11 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/gorilla/mux"
+
+	"github.com/campaignwatch/campaignwatch/outreach"
 )
 
 func (s *Server) mountLetters(st *mux.Router) {
@@ -22,7 +25,42 @@ func (s *Server) handleLetter(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "letters_view", page{Data: map[string]any{"L": l}})
+	a, err := s.outreach.SendingAttempt(r.Context(), l)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "letters_view", page{Data: map[string]any{"L": l, "Sending": sendingNote(a, time.Now())}})
+}
+
+// sendingNote tells staff, in plain words, what happens to a letter left
+// "sending": a worker killed mid-send leaves it so until River retries it,
+// which without this looks like a letter stuck for good.
+func sendingNote(a *outreach.SendingAttempt, now time.Time) string {
+	if a == nil {
+		return ""
+	}
+	since := "Sending since " + clock(a.Since, now) + "."
+	// Round up: "by about" must not promise a minute too early.
+	by := clock(a.RetryBy.Add(time.Minute-time.Nanosecond).Truncate(time.Minute), now)
+	switch {
+	case now.After(a.RetryBy):
+		return since + " It should have been retried automatically by " + by +
+			". If it is still sending, ask an administrator to check the job queue."
+	case a.Waiting:
+		return since + " The last attempt stopped; it will be retried automatically by about " + by + "."
+	default:
+		return since + " If the sender stopped, it will be retried automatically by about " + by + "."
+	}
+}
+
+// clock is t as UK time of day, with the date when it is not today.
+func clock(t, now time.Time) string {
+	t, now = t.In(london), now.In(london)
+	if t.YearDay() == now.YearDay() && t.Year() == now.Year() {
+		return t.Format("15:04")
+	}
+	return t.Format("15:04 on 2 January")
 }
 
 // handleLetterHTML serves the letter's HTML body for the sandboxed frame,

@@ -6,11 +6,8 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/gorilla/mux"
-
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
-	"github.com/campaignwatch/campaignwatch/internal/mail"
 )
 
 func (s *Server) handleNotFound(w http.ResponseWriter, r *http.Request) {
@@ -86,59 +83,4 @@ func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) {
 		data["Next"] = "/staff/admin/audit?" + next.Encode()
 	}
 	s.render(w, r, http.StatusOK, "audit", page{Data: data})
-}
-
-// The outbox pages exist only in development mode (no SMTP_URL).
-func (s *Server) outboxEnabled() bool { return s.cfg.SMTPURL == "" }
-
-func (s *Server) handleOutbox(w http.ResponseWriter, r *http.Request) {
-	data := map[string]any{"Enabled": s.outboxEnabled()}
-	if s.outboxEnabled() {
-		entries, err := mail.ListOutbox(s.cfg.OutboxDir(), 200)
-		if err != nil {
-			s.Error(w, r, err)
-			return
-		}
-		data["Entries"] = entries
-	}
-	s.render(w, r, http.StatusOK, "outbox", page{Data: data})
-}
-
-func (s *Server) readOutbox(w http.ResponseWriter, r *http.Request) (*mail.ParsedMessage, string, bool) {
-	name := mux.Vars(r)["name"]
-	if !s.outboxEnabled() {
-		s.Error(w, r, apperr.New(apperr.NotFound, "There is no file outbox: mail goes to the SMTP server."))
-		return nil, "", false
-	}
-	msg, err := mail.ReadOutbox(s.cfg.OutboxDir(), name)
-	if err != nil {
-		s.Error(w, r, apperr.Wrap(apperr.NotFound, err, "No message %q in the outbox.", name))
-		return nil, "", false
-	}
-	return msg, name, true
-}
-
-func (s *Server) handleOutboxMessage(w http.ResponseWriter, r *http.Request) {
-	msg, name, ok := s.readOutbox(w, r)
-	if !ok {
-		return
-	}
-	s.render(w, r, http.StatusOK, "outbox_message", page{Data: map[string]any{"Message": msg, "Name": name}})
-}
-
-// handleOutboxHTML serves a message's HTML body for the sandboxed frame on
-// the message page. The sandbox CSP stops anything in it from running or
-// loading remote content, whatever the message contains.
-func (s *Server) handleOutboxHTML(w http.ResponseWriter, r *http.Request) {
-	msg, _, ok := s.readOutbox(w, r)
-	if !ok {
-		return
-	}
-	h := w.Header()
-	h.Set("Content-Security-Policy", "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'; frame-ancestors 'self'")
-	h.Del("X-Frame-Options")
-	h.Set("X-Frame-Options", "SAMEORIGIN")
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
-	_, _ = w.Write([]byte(msg.HTML))
 }

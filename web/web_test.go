@@ -304,9 +304,9 @@ func TestOutboxPages(t *testing.T) {
 	require.NoError(t, err)
 	m := &mail.Message{From: "cw@example.org", To: []string{"dpo@party.example.org"}, Subject: "Test <letter>",
 		Text: "Hello", HTML: `<p>Hello</p><script>alert(1)</script>`}
-	require.NoError(t, o.Send(context.Background(), m)[0])
+	require.NoError(t, o.Send(context.Background(), m)[0].Err)
 
-	pol := env.SignedIn(staff.RolePoliticalTeam)
+	pol := env.SignedIn(staff.RoleAdmin)
 	res := pol.Get("/staff/outbox")
 	body := webtest.ReadBody(res)
 	require.Equal(t, http.StatusOK, res.StatusCode)

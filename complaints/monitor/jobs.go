@@ -118,11 +118,11 @@ SELECT kind, email, subject, body, sent_at FROM team_notifications WHERE id = $1
 		From: w.m.set.MailFrom, To: []string{email}, Subject: subject, Text: body,
 		MessageID: fmt.Sprintf("team-%s-%d@campaignwatch", kind, job.Args.NotificationID),
 	}
-	if errs := w.mailer.Send(ctx, msg); len(errs) > 0 && errs[0] != nil {
-		if mail.IsPermanent(errs[0]) {
-			return river.JobCancel(fmt.Errorf("team %s message %d: %w", kind, job.Args.NotificationID, errs[0]))
+	if res := w.mailer.Send(ctx, msg)[0]; res.Err != nil {
+		if mail.IsPermanent(res.Err) {
+			return river.JobCancel(fmt.Errorf("team %s message %d: %w", kind, job.Args.NotificationID, res.Err))
 		}
-		return errs[0]
+		return res.Err
 	}
 	if _, err := tx.Exec(ctx, `UPDATE team_notifications SET sent_at = now() WHERE id = $1`, job.Args.NotificationID); err != nil {
 		return err

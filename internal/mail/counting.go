@@ -15,20 +15,20 @@ type counting struct {
 	c *prometheus.CounterVec
 }
 
-func (cs *counting) Send(ctx context.Context, msgs ...*Message) []error {
-	errs := cs.Sender.Send(ctx, msgs...)
-	for _, err := range errs {
+func (cs *counting) Send(ctx context.Context, msgs ...*Message) []Result {
+	res := cs.Sender.Send(ctx, msgs...)
+	for _, r := range res {
 		outcome := "sent"
 		switch {
-		case err == nil:
-		case IsPermanent(err):
+		case r.Err == nil:
+		case IsPermanent(r.Err):
 			outcome = "permanent"
 		default:
 			outcome = "temporary"
 		}
 		cs.c.WithLabelValues(cs.Transport(), outcome).Inc()
 	}
-	return errs
+	return res
 }
 
 // New returns the configured transport: SMTP when smtpURL is set, else the

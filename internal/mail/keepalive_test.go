@@ -19,7 +19,7 @@ func TestKeepAliveReusesOneConnectionAndRecoversFromADroppedOne(t *testing.T) {
 	defer s.Close()
 	ctx := context.Background()
 	for i := 0; i < 3; i++ {
-		require.NoError(t, s.Send(ctx, msg("a@example.org"))[0])
+		require.NoError(t, s.Send(ctx, msg("a@example.org"))[0].Err)
 	}
 	require.Len(t, srv.Messages(), 3)
 	require.Equal(t, 1, srv.Connections(), "three sends, one connection")
@@ -27,16 +27,16 @@ func TestKeepAliveReusesOneConnectionAndRecoversFromADroppedOne(t *testing.T) {
 	// The server drops the kept connection: the next send notices before
 	// sending anything, dials again and delivers exactly once.
 	srv.DropConnections()
-	require.NoError(t, s.Send(ctx, msg("a@example.org"))[0])
+	require.NoError(t, s.Send(ctx, msg("a@example.org"))[0].Err)
 	require.Len(t, srv.Messages(), 4)
 	require.Equal(t, 2, srv.Connections())
 
 	// A refusal closes the connection; the next send opens a new one.
 	srv.FailNext(1, 451, "try later")
-	err = s.Send(ctx, msg("a@example.org"))[0]
+	err = s.Send(ctx, msg("a@example.org"))[0].Err
 	require.Error(t, err)
 	require.False(t, mail.IsPermanent(err))
-	require.NoError(t, s.Send(ctx, msg("a@example.org"))[0])
+	require.NoError(t, s.Send(ctx, msg("a@example.org"))[0].Err)
 	require.Len(t, srv.Messages(), 5)
 	require.Equal(t, 3, srv.Connections())
 }
@@ -47,9 +47,9 @@ func TestKeepAliveClosesIdleConnections(t *testing.T) {
 	s, err := mail.NewSMTP(srv.URL(), mail.WithKeepAlive(20*time.Millisecond))
 	require.NoError(t, err)
 	defer s.Close()
-	require.NoError(t, s.Send(context.Background(), msg("a@example.org"))[0])
+	require.NoError(t, s.Send(context.Background(), msg("a@example.org"))[0].Err)
 	time.Sleep(50 * time.Millisecond)
-	require.NoError(t, s.Send(context.Background(), msg("a@example.org"))[0])
+	require.NoError(t, s.Send(context.Background(), msg("a@example.org"))[0].Err)
 	require.Equal(t, 2, srv.Connections())
 }
 
@@ -60,7 +60,7 @@ func TestMailtestDelayHoldsTheReply(t *testing.T) {
 	s, err := mail.NewSMTP(srv.URL())
 	require.NoError(t, err)
 	start := time.Now()
-	require.NoError(t, s.Send(context.Background(), msg("a@example.org"))[0])
+	require.NoError(t, s.Send(context.Background(), msg("a@example.org"))[0].Err)
 	require.GreaterOrEqual(t, time.Since(start), 150*time.Millisecond)
 	require.Len(t, srv.Messages(), 1)
 }

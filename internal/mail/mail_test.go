@@ -33,19 +33,19 @@ func TestMoreThanOneRecipientIsRefusedBeforeSending(t *testing.T) {
 	cc.Cc = []string{"c@example.org"}
 	bcc := msg("a@example.org")
 	bcc.Bcc = []string{"d@example.org"}
-	errs := s.Send(context.Background(), two, cc, bcc)
-	for _, err := range errs {
-		require.ErrorIs(t, err, mail.ErrRecipients)
-		require.True(t, mail.IsPermanent(err))
+	res := s.Send(context.Background(), two, cc, bcc)
+	for _, r := range res {
+		require.ErrorIs(t, r.Err, mail.ErrRecipients)
+		require.True(t, mail.IsPermanent(r.Err))
 	}
-	require.Contains(t, errs[0].Error(), "exactly one To recipient")
-	require.Contains(t, errs[0].Error(), "2 To")
+	require.Contains(t, res[0].Err.Error(), "exactly one To recipient")
+	require.Contains(t, res[0].Err.Error(), "2 To")
 	require.Zero(t, srv.Connections(), "nothing was sent")
 	require.Empty(t, srv.Messages())
 
 	o, err := mail.NewOutbox(t.TempDir())
 	require.NoError(t, err)
-	require.ErrorIs(t, o.Send(context.Background(), two)[0], mail.ErrRecipients)
+	require.ErrorIs(t, o.Send(context.Background(), two)[0].Err, mail.ErrRecipients)
 }
 
 func TestBatchOverOneConnection(t *testing.T) {
@@ -59,8 +59,9 @@ func TestBatchOverOneConnection(t *testing.T) {
 		m.MessageID = "letter-" + strings.Repeat("1", i+1) + "@campaignwatch"
 		batch = append(batch, m)
 	}
-	for _, err := range s.Send(context.Background(), batch...) {
-		require.NoError(t, err)
+	for _, r := range s.Send(context.Background(), batch...) {
+		require.NoError(t, r.Err)
+		require.True(t, strings.HasPrefix(r.Reply, "250 "), r.Reply)
 	}
 	got := srv.WaitFor(t, 5, 5*time.Second)
 	require.Equal(t, 1, srv.Connections())
@@ -83,25 +84,25 @@ func TestTemporaryAndPermanentFailures(t *testing.T) {
 	require.NoError(t, err)
 
 	srv.FailNext(1, 451, "try again later")
-	err = s.Send(context.Background(), msg("a@example.org"))[0]
+	err = s.Send(context.Background(), msg("a@example.org"))[0].Err
 	var se *mail.SendError
 	require.True(t, errors.As(err, &se), "%v", err)
 	require.False(t, se.Permanent)
 	require.Equal(t, 451, se.Code)
 
 	srv.FailNext(1, 550, "mailbox unavailable")
-	err = s.Send(context.Background(), msg("a@example.org"))[0]
+	err = s.Send(context.Background(), msg("a@example.org"))[0].Err
 	require.True(t, errors.As(err, &se))
 	require.True(t, se.Permanent)
 	require.Equal(t, 550, se.Code)
 	require.Contains(t, se.Reply, "mailbox unavailable")
 
-	require.NoError(t, s.Send(context.Background(), msg("a@example.org"))[0])
+	require.NoError(t, s.Send(context.Background(), msg("a@example.org"))[0].Err)
 	srv.WaitFor(t, 1, 5*time.Second)
 
 	down, err := mail.NewSMTP("smtp://127.0.0.1:1?tls=none&timeout=2s")
 	require.NoError(t, err)
-	err = down.Send(context.Background(), msg("a@example.org"))[0]
+	err = down.Send(context.Background(), msg("a@example.org"))[0].Err
 	require.Error(t, err)
 	require.False(t, mail.IsPermanent(err), "a server that is down is a temporary failure")
 }
@@ -119,7 +120,7 @@ func TestOutboxRoundTrip(t *testing.T) {
 	dir := t.TempDir()
 	o, err := mail.NewOutbox(dir)
 	require.NoError(t, err)
-	require.NoError(t, o.Send(context.Background(), msg("a@example.org"))[0])
+	require.NoError(t, o.Send(context.Background(), msg("a@example.org"))[0].Err)
 	entries, err := mail.ListOutbox(dir, 10)
 	require.NoError(t, err)
 	require.Len(t, entries, 1)

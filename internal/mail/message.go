@@ -27,6 +27,10 @@ type Message struct {
 	Headers     map[string]string
 	Attachments []Attachment
 	Date        time.Time
+	// Complainant marks a message to a member of the public about their
+	// complaint: its address and content identify them, so the outbox pages
+	// show it only to staff who may see complainants.
+	Complainant bool
 }
 
 // Attachment is a file attached to a message.

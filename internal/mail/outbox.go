@@ -37,27 +37,44 @@ func (o *Outbox) Close() error { return nil }
 
 // Send writes each message atomically (temporary file, then rename) so the
 // outbox pages never show half a message.
-func (o *Outbox) Send(ctx context.Context, msgs ...*Message) []error {
-	errs := make([]error, len(msgs))
+func (o *Outbox) Send(ctx context.Context, msgs ...*Message) []Result {
+	res := make([]Result, len(msgs))
 	for i, m := range msgs {
 		b, err := m.Bytes()
 		if err != nil {
-			errs[i] = err
+			res[i].Err = err
 			continue
+		}
+		if m.Complainant {
+			b = append([]byte(complainantHeader+": yes\r\n"), b...)
 		}
 		rnd := make([]byte, 4)
 		_, _ = rand.Read(rnd)
 		name := time.Now().UTC().Format("20060102T150405.000000Z") + "-" + hex.EncodeToString(rnd) + ".eml"
 		tmp := filepath.Join(o.dir, "."+name+".tmp")
 		if err := os.WriteFile(tmp, b, 0o640); err != nil {
-			errs[i] = &SendError{Err: err}
+			res[i].Err = &SendError{Err: err}
 			continue
 		}
 		if err := os.Rename(tmp, filepath.Join(o.dir, name)); err != nil {
-			errs[i] = &SendError{Err: err}
+			res[i].Err = &SendError{Err: err}
+			continue
 		}
+		res[i].Reply = "written to the outbox as " + name
 	}
-	return errs
+	return res
+}
+
+// complainantHeader marks, in outbox files only, a message whose address
+// and content identify a complainant, so the outbox pages can hide it from
+// staff who may not see complainants. It is not sent over SMTP.
+const complainantHeader = "X-Campaignwatch-Outbox-Complainant"
+
+// isComplainantMail reports whether an outbox message identifies a
+// complainant: marked so when written, or, for files written before the
+// mark existed, an acknowledgement by its Message-ID.
+func isComplainantMail(h mail.Header) bool {
+	return h.Get(complainantHeader) != "" || strings.HasPrefix(strings.Trim(h.Get("Message-Id"), "<>"), "complaint-ack-")
 }
 
 // OutboxEntry describes one message in the outbox.
@@ -67,6 +84,9 @@ type OutboxEntry struct {
 	To      string
 	Subject string
 	Size    int64
+	// Complainant is true when the address and content identify a
+	// complainant (an acknowledgement of a complaint).
+	Complainant bool
 }
 
 // ListOutbox lists up to limit messages, newest first.
@@ -102,7 +122,7 @@ func ListOutbox(dir string, limit int) ([]OutboxEntry, error) {
 		}
 		date, _ := msg.Header.Date()
 		out = append(out, OutboxEntry{Name: n, Date: date, To: msg.Header.Get("To"),
-			Subject: decodeHeader(msg.Header.Get("Subject")), Size: fi.Size()})
+			Subject: decodeHeader(msg.Header.Get("Subject")), Size: fi.Size(), Complainant: isComplainantMail(msg.Header)})
 	}
 	return out, nil
 }
@@ -113,6 +133,9 @@ type ParsedMessage struct {
 	From, To, Subject, Date, MessageID string
 	Text, HTML                         string
 	Attachments                        []ParsedAttachment
+	// Complainant is true for outbox messages whose address and content
+	// identify a complainant.
+	Complainant bool
 }
 
 // ParsedAttachment describes an attachment of a parsed message.
@@ -143,7 +166,7 @@ func Parse(r io.Reader) (*ParsedMessage, error) {
 	}
 	h := msg.Header
 	p := &ParsedMessage{From: h.Get("From"), To: h.Get("To"), Subject: decodeHeader(h.Get("Subject")),
-		Date: h.Get("Date"), MessageID: h.Get("Message-Id")}
+		Date: h.Get("Date"), MessageID: h.Get("Message-Id"), Complainant: isComplainantMail(h)}
 	err = walkPart(p, h.Get("Content-Type"), h.Get("Content-Transfer-Encoding"), "", msg.Body)
 	return p, err
 }

@@ -15,13 +15,25 @@ import (
 	gosmtp "github.com/wneessen/go-mail/smtp"
 )
 
-// Sender delivers messages. Send returns one error per message (nil for
-// success) so a batch can partly succeed.
+// Sender delivers messages. Send returns one Result per message, in order,
+// so a batch can partly succeed.
 type Sender interface {
-	Send(ctx context.Context, msgs ...*Message) []error
+	Send(ctx context.Context, msgs ...*Message) []Result
 	// Transport names the sender for metrics: "smtp" or "outbox".
 	Transport() string
 	Close() error
+}
+
+// Result is the outcome of sending one message. A message the server
+// accepted has a nil Err and the server's reply in Reply; it must never be
+// sent again, whatever happened on the connection after that reply.
+type Result struct {
+	// Reply is the server's reply accepting the message, for example
+	// "250 2.0.0 OK: queued as 1A2B", or where the outbox wrote it.
+	Reply string
+	// Err is nil when the message was accepted, else a *SendError or
+	// ErrRecipients.
+	Err error
 }
 
 // SendError is a delivery failure, temporary or permanent.
@@ -63,7 +75,7 @@ type SMTP struct {
 	client *gomail.Client
 
 	keepAlive time.Duration
-	conn      *gosmtp.Client // the kept connection, if any
+	conn      *gosmtp.Client // the open connection: kept between Sends with WithKeepAlive, else open during one
 	lastUsed  time.Time
 }
 
@@ -154,54 +166,43 @@ func NewSMTP(rawURL string, opts ...SMTPOption) (*SMTP, error) {
 // Transport implements Sender.
 func (s *SMTP) Transport() string { return "smtp" }
 
-// Send delivers msgs over one connection. Messages that break the
-// recipient rule fail without anything being sent for them.
-func (s *SMTP) Send(ctx context.Context, msgs ...*Message) []error {
-	errs := make([]error, len(msgs))
+// Send delivers msgs over one connection: the kept one with WithKeepAlive,
+// else one opened for this call and closed after it. Messages that break
+// the recipient rule fail without anything being sent for them.
+//
+// A message counts as sent once the server has answered 250 to the end of
+// its data. go-mail then sends RSET, and a relay that is restarting may
+// answer that with 421 or drop the connection; go-mail reports this as an
+// error on the message, but the server already has it, so it is reported
+// here as sent, with the server's reply, and never retried. Only a message
+// whose data was not accepted fails.
+func (s *SMTP) Send(ctx context.Context, msgs ...*Message) []Result {
+	res := make([]Result, len(msgs))
 	built := make([]*gomail.Msg, 0, len(msgs))
 	index := make([]int, 0, len(msgs))
 	for i, m := range msgs {
 		g, err := m.build()
 		if err != nil {
-			errs[i] = err
+			res[i].Err = err
 			continue
 		}
 		built = append(built, g)
 		index = append(index, i)
 	}
 	if len(built) == 0 {
-		return errs
+		return res
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.keepAlive > 0 {
-		return s.sendKept(ctx, built, index, errs)
+	if s.keepAlive <= 0 {
+		defer s.closeConn()
 	}
-	if err := s.client.DialWithContext(ctx); err != nil {
+	failAll := func(err error) []Result {
 		se := classify(err)
 		for _, i := range index {
-			errs[i] = se
+			res[i].Err = se
 		}
-		return errs
-	}
-	defer s.client.Close()
-	_ = s.client.Send(built...)
-	for j, g := range built {
-		if err := g.SendError(); err != nil {
-			errs[index[j]] = classify(err)
-		}
-	}
-	return errs
-}
-
-// sendKept sends over the kept connection, dialling when there is none.
-func (s *SMTP) sendKept(ctx context.Context, built []*gomail.Msg, index []int, errs []error) []error {
-	failAll := func(err error) []error {
-		se := classify(err)
-		for _, i := range index {
-			errs[i] = se
-		}
-		return errs
+		return res
 	}
 	if s.conn != nil && time.Since(s.lastUsed) > s.keepAlive {
 		s.closeConn()
@@ -227,16 +228,40 @@ func (s *SMTP) sendKept(ctx context.Context, built []*gomail.Msg, index []int, e
 			return failAll(err)
 		}
 		for j, g := range built {
-			if e := g.SendError(); e != nil {
-				errs[index[j]] = classify(e)
-			}
+			res[index[j]] = outcome(g, err)
 		}
 		if err != nil {
 			// After a failure the session's state is unknown: start afresh.
 			s.closeConn()
 		}
-		return errs
+		return res
 	}
+}
+
+// outcome is what became of one message of a batch whose send returned
+// batchErr. The data-accepted check comes first: see Send.
+func outcome(g *gomail.Msg, batchErr error) Result {
+	switch {
+	case g.IsDelivered():
+		return Result{Reply: acceptedReply(g.ServerResponse())}
+	case g.SendError() != nil:
+		return Result{Err: classify(g.SendError())}
+	case batchErr != nil:
+		return Result{Err: classify(batchErr)}
+	default:
+		// go-mail neither sent it nor said why; retrying is safe.
+		return Result{Err: &SendError{Err: errors.New("the message was not sent")}}
+	}
+}
+
+// acceptedReply turns the text of the server's reply to a message's data
+// (textproto strips the code) back into the reply as the server sent it.
+func acceptedReply(text string) string {
+	text = strings.Join(strings.Fields(text), " ")
+	if text == "" {
+		return "250"
+	}
+	return "250 " + text
 }
 
 func (s *SMTP) closeConn() {

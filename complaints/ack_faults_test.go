@@ -1,0 +1,115 @@
+package complaints_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/campaignwatch/campaignwatch/complaints"
+	"github.com/campaignwatch/campaignwatch/complaints/review"
+	"github.com/campaignwatch/campaignwatch/complaints/triage"
+	"github.com/campaignwatch/campaignwatch/internal/mail"
+	"github.com/campaignwatch/campaignwatch/internal/mail/mailtest"
+	"github.com/campaignwatch/campaignwatch/internal/testdb"
+	"github.com/campaignwatch/campaignwatch/jobs"
+)
+
+// Acknowledgements go through the same mail layer as letters: one the
+// relay accepted is recorded and never sent again, even when the relay
+// answers the RSET after it with 421 or closes the connection.
+func TestAcknowledgementAcceptedBeforeTheRelayMisbehavesIsSentOnce(t *testing.T) {
+	for name, fault := range map[string]struct {
+		on    func(*mailtest.Server, bool)
+		shown func(mailtest.Faults) int
+	}{
+		"421 to RSET":                 {func(s *mailtest.Server, on bool) { s.RefuseReset(on) }, func(f mailtest.Faults) int { return f.ResetsRefused }},
+		"connection closed after 250": {func(s *mailtest.Server, on bool) { s.DropAfterAccept(on) }, func(f mailtest.Faults) int { return f.DroppedAfterAccept }},
+	} {
+		t.Run(name, func(t *testing.T) {
+			const n = 5
+			pool := testdb.New(t)
+			smtp := mailtest.NewServer(t)
+			fault.on(smtp, true)
+			sender, err := mail.NewSMTP(smtp.URL(), mail.WithKeepAlive(time.Minute))
+			if err != nil {
+				t.Fatal(err)
+			}
+			reg := jobs.NewRegistry()
+			complaints.Register(reg, complaints.NewService(pool, nil), sender, complaints.JobSettings{MailFrom: "cw@example.org", BaseURL: "http://cw.test"})
+			rb, err := triage.DefaultRulebook()
+			if err != nil {
+				t.Fatal(err)
+			}
+			engine, err := triage.NewEngine(rb)
+			if err != nil {
+				t.Fatal(err)
+			}
+			review.Register(reg, review.NewPipeline(pool, engine))
+			client, err := jobs.NewClient(pool, reg, jobs.Options{Workers: map[string]int{"default": 2, "mail": 2}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+			if err != nil {
+				t.Fatal(err)
+			}
+			events, cancelSub := client.Subscribe(river.EventKindJobCompleted, river.EventKindJobFailed, river.EventKindJobCancelled)
+			defer cancelSub()
+			svc := complaints.NewService(pool, client)
+			for i := range n {
+				s := sample()
+				s.Sender = fmt.Sprintf("07700 90012%d", i)
+				s.Complainant = &complaints.Complainant{Name: "Ann Example", Email: fmt.Sprintf("ann%d@example.org", i)}
+				if _, err := svc.Submit(context.Background(), s, complaints.Meta{}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			if err := client.Start(ctx); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { cancel(); _ = client.StopAndCancel(context.Background()); _ = sender.Close() })
+
+			smtp.WaitForFaults(t, 30*time.Second, func(f mailtest.Faults) bool { return fault.shown(f) >= n })
+			fault.on(smtp, false)
+			deadline := time.After(60 * time.Second)
+			retried := 0
+			for done := 0; done < n; {
+				select {
+				case ev := <-events:
+					if ev.Job.Kind != (complaints.AcknowledgeArgs{}).Kind() {
+						continue
+					}
+					if ev.Kind == river.EventKindJobCompleted {
+						done++
+					} else {
+						retried++
+					}
+				case <-deadline:
+					t.Fatalf("%d acknowledgements did not finish in time", n)
+				}
+			}
+			if retried != 0 {
+				t.Errorf("%d acknowledgement attempts failed and were retried", retried)
+			}
+			byID := map[string]int{}
+			for _, m := range smtp.Messages() {
+				byID[strings.Trim(m.Parsed.MessageID, "<>")]++
+			}
+			if len(byID) != n {
+				t.Fatalf("%d different acknowledgements delivered, want %d", len(byID), n)
+			}
+			for id, c := range byID {
+				if c != 1 {
+					t.Errorf("%s delivered %d times", id, c)
+				}
+			}
+			var acked int
+			if err := pool.QueryRow(context.Background(), `SELECT count(*) FROM complaints WHERE acknowledged_at IS NOT NULL`).Scan(&acked); err != nil || acked != n {
+				t.Fatalf("acknowledged %d of %d: %v", acked, n, err)
+			}
+		})
+	}
+}
