@@ -79,7 +79,7 @@ var routeRoles = map[string][]staff.Role{
 	"POST /staff/admin/users/{id:[0-9]+}/disable": admin, "POST /staff/admin/users/{id:[0-9]+}/enable": admin,
 
 	// Administrators and the political team.
-	"GET /staff/outbox": adminPol, "GET /staff/outbox/{name}": adminPol, "GET /staff/outbox/{name}/html": adminPol,
+	"GET /staff/outbox": admin, "GET /staff/outbox/{name}": admin, "GET /staff/outbox/{name}/html": admin,
 	"POST /staff/alerts/{id:[0-9]+}/close": adminPol,
 	"POST /api/v1/elections":               adminPol, "POST /staff/elections": adminPol,
 	"POST /api/v1/letters/{reference:.+}/bounce":                                       adminPol,

@@ -98,11 +98,11 @@ func (w *signInAlertWorker) Work(ctx context.Context, job *river.Job[SignInAlert
 	subject, body := signInAlertText(job.Args)
 	msg := &mail.Message{From: w.from, To: []string{email}, Subject: subject, Text: body,
 		MessageID: fmt.Sprintf("sign-in-alert-%d@campaignwatch", job.ID)}
-	if errs := w.mailer.Send(ctx, msg); len(errs) > 0 && errs[0] != nil {
-		if mail.IsPermanent(errs[0]) {
-			return river.JobCancel(errs[0])
+	if res := w.mailer.Send(ctx, msg)[0]; res.Err != nil {
+		if mail.IsPermanent(res.Err) {
+			return river.JobCancel(res.Err)
 		}
-		return errs[0]
+		return res.Err
 	}
 	return nil
 }
