@@ -22,7 +22,7 @@ func TestHostileTemplateStopsAtTheTextLimit(t *testing.T) {
 
 func TestNestedLoopsThatWriteNothingStopAtTheStepLimit(t *testing.T) {
 	for name, src := range map[string]string{
-		"nested ranges": "---\nsubject: x\n---\nHello {{range 100000}}{{range 100000}}{{range 100000}}{{end}}{{end}}{{end}}\n",
+		"nested ranges":    "---\nsubject: x\n---\nHello {{range 100000}}{{range 100000}}{{range 100000}}{{end}}{{end}}{{end}}\n",
 		"range in subject": "---\nsubject: x{{range 1000000000}}{{end}}\n---\nHello\n",
 		"recursion":        "---\nsubject: x\n---\n{{define \"a\"}}{{template \"a\" .}}{{template \"a\" .}}{{end}}Hi {{template \"a\" .}}\n",
 		"loop in else":     "---\nsubject: x\n---\n{{range 0}}{{else}}{{range 100000000}}{{end}}{{end}}Hi\n",
