@@ -34,3 +34,14 @@ func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 }
+
+// publicMetrics is /metrics on the public listener (HTTP_ADDR): behind
+// METRICS_TOKEN when one is set, open in development mode, and otherwise
+// not there at all (404, like any unknown path), because it is served on
+// METRICS_ADDR or not meant to be reachable from outside.
+func (s *Server) publicMetrics() http.Handler {
+	if !s.cfg.MetricsOnPublicListener() {
+		return http.HandlerFunc(s.handleNotFound)
+	}
+	return s.metrics.Guarded(s.cfg.MetricsToken)
+}

@@ -93,11 +93,47 @@ type Config struct {
 	// RetentionDays (RETENTION_DAYS) is how long complainants' details and
 	// evidence are kept after a complaint is closed or received. Default 730.
 	RetentionDays int
+
+	// MetricsAddr (METRICS_ADDR) is a separate listen address for /metrics,
+	// e.g. 127.0.0.1:9090 or an address only the monitoring network reaches.
+	// When set, /metrics is served there and not on HTTP_ADDR. Default
+	// unset.
+	MetricsAddr string
+
+	// MetricsToken (METRICS_TOKEN) is a bearer token /metrics requires (on
+	// either listener), at least 32 characters. Without METRICS_ADDR and
+	// METRICS_TOKEN, /metrics on HTTP_ADDR answers 404 in production mode
+	// and is open only in development mode. Default unset.
+	MetricsToken string
+
+	// DBStatementTimeout (DB_STATEMENT_TIMEOUT) is PostgreSQL's
+	// statement_timeout on every pooled connection, and the deadline of the
+	// database work of one HTTP request, so a hung database yields a 503
+	// rather than a request held for as long as the client waits.
+	// Migrations, exports and jobs set their own. Default 10s.
+	DBStatementTimeout time.Duration
+
+	// DBLockTimeout (DB_LOCK_TIMEOUT) is PostgreSQL's lock_timeout on
+	// pooled connections: how long a statement waits for a row or table
+	// lock. Default 5s.
+	DBLockTimeout time.Duration
+
+	// DBIdleInTxTimeout (DB_IDLE_IN_TX_TIMEOUT) is PostgreSQL's
+	// idle_in_transaction_session_timeout: a transaction left open and idle
+	// this long is ended by the server, releasing its locks. Default 1m.
+	DBIdleInTxTimeout time.Duration
 }
 
 // DevMode reports whether the service runs without an external database,
 // which is what enables the conveniences meant only for a developer's machine.
 func (c *Config) DevMode() bool { return c.DatabaseURL == "" }
+
+// MetricsOnPublicListener reports whether HTTP_ADDR serves /metrics: not
+// when it has a listener of its own, and in production mode only behind
+// METRICS_TOKEN, so the service's figures are never open to the internet.
+func (c *Config) MetricsOnPublicListener() bool {
+	return c.MetricsAddr == "" && (c.MetricsToken != "" || c.DevMode())
+}
 
 // SecureCookies reports whether cookies must carry the Secure attribute.
 func (c *Config) SecureCookies() bool { return c.BaseURL.Scheme == "https" }
@@ -204,6 +240,28 @@ func Load(getenv func(string) string) (*Config, error) {
 		return nil, err
 	}
 	if c.RetentionDays, err = positiveInt(getenv, "RETENTION_DAYS", 730); err != nil {
+		return nil, err
+	}
+
+	c.MetricsAddr = strings.TrimSpace(getenv("METRICS_ADDR"))
+	if c.MetricsAddr != "" {
+		if _, port, err := net.SplitHostPort(c.MetricsAddr); err != nil || port == "" {
+			return nil, &Error{"METRICS_ADDR", fmt.Sprintf("%q is not host:port", c.MetricsAddr)}
+		}
+		if c.MetricsAddr == c.HTTPAddr {
+			return nil, &Error{"METRICS_ADDR", "must differ from HTTP_ADDR"}
+		}
+	}
+	if c.MetricsToken = strings.TrimSpace(getenv("METRICS_TOKEN")); c.MetricsToken != "" && len(c.MetricsToken) < 32 {
+		return nil, &Error{"METRICS_TOKEN", "must be at least 32 characters"}
+	}
+	if c.DBStatementTimeout, err = duration(getenv, "DB_STATEMENT_TIMEOUT", 10*time.Second); err != nil {
+		return nil, err
+	}
+	if c.DBLockTimeout, err = duration(getenv, "DB_LOCK_TIMEOUT", 5*time.Second); err != nil {
+		return nil, err
+	}
+	if c.DBIdleInTxTimeout, err = duration(getenv, "DB_IDLE_IN_TX_TIMEOUT", time.Minute); err != nil {
 		return nil, err
 	}
 

@@ -25,16 +25,21 @@ func TestDefaults(t *testing.T) {
 
 func TestInvalidValuesNameTheVariable(t *testing.T) {
 	cases := map[string]map[string]string{
-		"DATABASE_URL":     {"DATABASE_URL": "mysql://x"},
-		"SMTP_URL":         {"SMTP_URL": "http://x"},
-		"HTTP_ADDR":        {"HTTP_ADDR": "8080"},
-		"BASE_URL":         {"BASE_URL": "ftp://x"},
-		"MAIL_FROM":        {"MAIL_FROM": "not an address"},
-		"LOG_LEVEL":        {"LOG_LEVEL": "loud"},
-		"LOG_FORMAT":       {"LOG_FORMAT": "xml"},
-		"SESSION_SECRET":   {"SESSION_SECRET": "short"},
-		"SHUTDOWN_TIMEOUT": {"SHUTDOWN_TIMEOUT": "soon"},
-		"WORKERS_MAIL":     {"WORKERS_MAIL": "0"},
+		"DATABASE_URL":          {"DATABASE_URL": "mysql://x"},
+		"SMTP_URL":              {"SMTP_URL": "http://x"},
+		"HTTP_ADDR":             {"HTTP_ADDR": "8080"},
+		"BASE_URL":              {"BASE_URL": "ftp://x"},
+		"MAIL_FROM":             {"MAIL_FROM": "not an address"},
+		"LOG_LEVEL":             {"LOG_LEVEL": "loud"},
+		"LOG_FORMAT":            {"LOG_FORMAT": "xml"},
+		"SESSION_SECRET":        {"SESSION_SECRET": "short"},
+		"SHUTDOWN_TIMEOUT":      {"SHUTDOWN_TIMEOUT": "soon"},
+		"WORKERS_MAIL":          {"WORKERS_MAIL": "0"},
+		"METRICS_ADDR":          {"METRICS_ADDR": "9090"},
+		"METRICS_TOKEN":         {"METRICS_TOKEN": "short"},
+		"DB_STATEMENT_TIMEOUT":  {"DB_STATEMENT_TIMEOUT": "0s"},
+		"DB_LOCK_TIMEOUT":       {"DB_LOCK_TIMEOUT": "a while"},
+		"DB_IDLE_IN_TX_TIMEOUT": {"DB_IDLE_IN_TX_TIMEOUT": "-1s"},
 	}
 	for name, env := range cases {
 		_, err := Load(lookup(env))
