@@ -10,16 +10,17 @@ import (
 const largeBody = defaultBodyLimit
 
 // withDeadline gives every request's context a deadline of
-// DB_STATEMENT_TIMEOUT, which every database call made for the request
-// (session lookup included) honours: when the database hangs or the pool
-// has no free connection, the request ends with a 503 "try again" within
-// the deadline instead of waiting as long as the client does. A request
-// with a large or unknown-length body gets the server's read timeout on
-// top, as the body is read on the same clock. Exports too large for a
-// request run as jobs, which have their own time limit.
+// REQUEST_TIMEOUT, which every database call made for the request (session
+// lookup included) honours: when the database hangs or the pool has no
+// free connection, the request ends with a 503 "try again" within the
+// deadline instead of waiting as long as the client does. (A single
+// statement is bounded sooner by the server's statement_timeout.) A
+// request with a large or unknown-length body gets the server's read
+// timeout on top, as the body is read on the same clock. Exports too large
+// for a request run as jobs, which have their own time limit.
 func (s *Server) withDeadline(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		d := s.cfg.DBStatementTimeout
+		d := s.cfg.RequestTimeout
 		if r.ContentLength > largeBody || (r.ContentLength < 0 && r.Body != nil && r.Body != http.NoBody) {
 			d += readTimeout
 		}

@@ -31,11 +31,13 @@ func holdLock(t *testing.T, e *webtest.Env, sql string) {
 
 func TestRequestOnAHungDatabaseAnswers503WithinTheDeadline(t *testing.T) {
 	t.Parallel()
-	e := webtest.New(t, webtest.Options{Env: map[string]string{"DB_STATEMENT_TIMEOUT": "1s"}})
+	e := webtest.New(t, webtest.Options{Env: map[string]string{"DB_STATEMENT_TIMEOUT": "1s", "REQUEST_TIMEOUT": "5s"}})
 	token, _ := e.Token(staff.RolePoliticalTeam)
 	c := e.Anonymous()
+	pc := e.SignedIn(staff.RolePoliticalTeam)
 	// Without a deadline the request waits for the lock for ever; the
-	// client gives up long before that and the test fails.
+	// client gives up long before that and the test fails. (The test
+	// pool has no server-side timeouts, so the request deadline acts.)
 	c.Client.Timeout = 30 * time.Second
 	holdLock(t, e, `LOCK TABLE parties IN ACCESS EXCLUSIVE MODE`)
 
@@ -52,7 +54,6 @@ func TestRequestOnAHungDatabaseAnswers503WithinTheDeadline(t *testing.T) {
 	require.Contains(t, got.Error, "Please try again")
 
 	// A page answers the same way, as a page.
-	pc := e.SignedIn(staff.RolePoliticalTeam)
 	pc.Client.Timeout = 30 * time.Second
 	res = pc.Get("/staff/parties")
 	body = webtest.ReadBody(res)

@@ -107,11 +107,18 @@ type Config struct {
 	MetricsToken string
 
 	// DBStatementTimeout (DB_STATEMENT_TIMEOUT) is PostgreSQL's
-	// statement_timeout on every pooled connection, and the deadline of the
-	// database work of one HTTP request, so a hung database yields a 503
-	// rather than a request held for as long as the client waits.
-	// Migrations, exports and jobs set their own. Default 10s.
+	// statement_timeout on every pooled connection: a statement running
+	// longer is ended by the server, and a request answers 503. Migrations
+	// and exports lift it for their own work. Default 10s.
 	DBStatementTimeout time.Duration
+
+	// RequestTimeout (REQUEST_TIMEOUT) is the deadline of one HTTP
+	// request's work, database calls included (waiting for a free pooled
+	// connection too), so a hung database yields a 503 rather than a
+	// request held for as long as the client waits. Requests with a large
+	// body get the 60s allowed to read it on top. At least
+	// DB_STATEMENT_TIMEOUT. Default 30s.
+	RequestTimeout time.Duration
 
 	// DBLockTimeout (DB_LOCK_TIMEOUT) is PostgreSQL's lock_timeout on
 	// pooled connections: how long a statement waits for a row or table
@@ -257,6 +264,12 @@ func Load(getenv func(string) string) (*Config, error) {
 	}
 	if c.DBStatementTimeout, err = duration(getenv, "DB_STATEMENT_TIMEOUT", 10*time.Second); err != nil {
 		return nil, err
+	}
+	if c.RequestTimeout, err = duration(getenv, "REQUEST_TIMEOUT", 30*time.Second); err != nil {
+		return nil, err
+	}
+	if c.RequestTimeout < c.DBStatementTimeout {
+		return nil, &Error{Var: "REQUEST_TIMEOUT", Reason: "must be at least DB_STATEMENT_TIMEOUT"}
 	}
 	if c.DBLockTimeout, err = duration(getenv, "DB_LOCK_TIMEOUT", 5*time.Second); err != nil {
 		return nil, err

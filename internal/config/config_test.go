@@ -40,6 +40,7 @@ func TestInvalidValuesNameTheVariable(t *testing.T) {
 		"DB_STATEMENT_TIMEOUT":  {"DB_STATEMENT_TIMEOUT": "0s"},
 		"DB_LOCK_TIMEOUT":       {"DB_LOCK_TIMEOUT": "a while"},
 		"DB_IDLE_IN_TX_TIMEOUT": {"DB_IDLE_IN_TX_TIMEOUT": "-1s"},
+		"REQUEST_TIMEOUT":       {"REQUEST_TIMEOUT": "5s", "DB_STATEMENT_TIMEOUT": "10s"},
 	}
 	for name, env := range cases {
 		_, err := Load(lookup(env))
