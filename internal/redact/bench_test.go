@@ -22,3 +22,17 @@ func BenchmarkText(b *testing.B) {
 		redact.Text(msg, who)
 	}
 }
+
+// BenchmarkTextPlain redacts a complaint with no personal data in it, the
+// common case, where the cheap checks skip most patterns.
+func BenchmarkTextPlain(b *testing.B) {
+	msg := "I got a text from the Labour Party on Thursday asking me to vote for them at the election. " +
+		"I never gave them consent to text me and there was no way to opt out of more messages. " +
+		"It came from a short code and said it was paid for by the local campaign team."
+	who := redact.Person{Name: "Jo Bloggs", Email: "jo.bloggs@example.org", Phone: "07700 900123", Postcode: "LS1 4DY"}
+	b.SetBytes(int64(len(msg)))
+	b.ReportAllocs()
+	for b.Loop() {
+		redact.Text(msg, who)
+	}
+}

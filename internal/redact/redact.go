@@ -64,11 +64,12 @@ func Text(text string, who Person) string {
 	if strings.Contains(text, "@") {
 		text = emailRE.ReplaceAllString(text, Email)
 	}
-	if containsAny(lower, " at ", "(at)", "[at]") {
+	if containsAny(lower, "(at)", "[at]", " dot ", "(dot)", "[dot]") ||
+		(strings.Contains(lower, " at ") && containsAny(lower, ".com", ".org", ".net", ".uk", ".wales", ".cymru", ".scot", ".ie", ".info", ".io")) {
 		text = spelledEmailRE.ReplaceAllString(text, Email)
 	}
-	if nd > 0 && containsAny(lower, "born", "dob", "d.o.b", "d o b", "birth", "ganwyd", "geni", "blwydd") {
-		text = birthRE.ReplaceAllString(text, "${1}"+Birth)
+	if k := firstOf(text, lower, "born", "date of", "dyddiad", "dob", "d.o.b", "d o b", "birth", "ganwyd", "geni", "blwydd"); nd > 0 && k >= 0 {
+		text = text[:k] + birthRE.ReplaceAllString(text[k:], "${1}"+Birth)
 	}
 	if nd >= 5 {
 		text = oldDateRE.ReplaceAllString(text, Birth)
@@ -86,9 +87,13 @@ func Text(text string, who Person) string {
 	if containsAny(lower, "live at", "living at", "address", "byw yn", "cyfeiriad") {
 		text = liveAtRE.ReplaceAllString(text, "${1}"+Address)
 	}
-	if nd > 0 {
-		text = streetRE.ReplaceAllString(text, Address)
-		text = welshStreetRE.ReplaceAllString(text, Address)
+	if k := streetStart(text); k >= 0 {
+		// From a little before the first house number, so "Flat 3, "
+		// before it is included.
+		k = wordStart(text, max(k-12, 0))
+		text = text[:k] + welshStreetRE.ReplaceAllString(streetRE.ReplaceAllString(text[k:], Address), Address)
+	}
+	if letterThenDigit(text) {
 		text = postcodeRE.ReplaceAllString(text, Postcode)
 		text = adjacentAddress.ReplaceAllString(text, Address)
 	}
@@ -276,6 +281,73 @@ func countDigits(s string) int {
 		}
 	}
 	return n
+}
+
+// streetStart returns where text first has a number followed by a space
+// and a capital letter ("12 Acacia", "4, Mill"), as every street address
+// does, or -1.
+func streetStart(text string) int {
+	for i := 0; i+2 < len(text); i++ {
+		if text[i] < '0' || text[i] > '9' {
+			continue
+		}
+		j := i + 1
+		for j < len(text) && (text[j] == ',' || (text[j] >= 'a' && text[j] <= 'z') || (text[j] >= 'A' && text[j] <= 'Z')) && j-i < 3 {
+			j++
+		}
+		if j < len(text) && text[j] == ' ' {
+			for j < len(text) && text[j] == ' ' {
+				j++
+			}
+			if r, _ := utf8.DecodeRuneInString(text[j:]); unicode.IsUpper(r) {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// wordStart moves i back to the start of the word it is in.
+func wordStart(text string, i int) int {
+	for i > 0 {
+		r, size := utf8.DecodeLastRuneInString(text[:i])
+		if !isWordRune(r) {
+			break
+		}
+		i -= size
+	}
+	return i
+}
+
+// firstOf returns the start of the word holding the first of cues in
+// lower (text in lower case), or -1. When lower case changed the length
+// of text, offsets differ and the answer is 0: search everything.
+func firstOf(text, lower string, cues ...string) int {
+	k := -1
+	for _, c := range cues {
+		if i := strings.Index(lower, c); i >= 0 && (k < 0 || i < k) {
+			k = i
+		}
+	}
+	if k < 0 {
+		return -1
+	}
+	if len(lower) != len(text) {
+		return 0
+	}
+	return wordStart(text, k)
+}
+
+// letterThenDigit reports whether a letter is directly followed by a digit
+// somewhere in text, as in every postcode ("M1", "SW1A").
+func letterThenDigit(text string) bool {
+	for i := 1; i < len(text); i++ {
+		c, p := text[i], text[i-1]
+		if c >= '0' && c <= '9' && ((p >= 'a' && p <= 'z') || (p >= 'A' && p <= 'Z')) {
+			return true
+		}
+	}
+	return false
 }
 
 func containsAny(s string, subs ...string) bool {
