@@ -2,6 +2,7 @@ package main
 
 import (
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -14,10 +15,23 @@ import (
 func TestServeMetricsOnTheirOwnListener(t *testing.T) {
 	t.Parallel()
 	vars := baseVars(t, testdb.NewURL(t))
-	vars["HTTP_ADDR"], vars["METRICS_ADDR"] = freeAddr(t), freeAddr(t)
+	// Both ports held at once, so they cannot be the same one.
+	a, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	b, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	vars["HTTP_ADDR"], vars["METRICS_ADDR"] = a.Addr().String(), b.Addr().String()
+	a.Close()
+	b.Close()
 	token := strings.Repeat("k", 40)
 	vars["METRICS_TOKEN"] = token
-	startServe(t, vars)
+	vars["LOG_LEVEL"] = "info"
+	_, out := startServe(t, vars)
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("serve output:\n%s", out.String())
+		}
+	})
 	waitReady(t, vars["HTTP_ADDR"])
 
 	get := func(url, auth string) (int, string) {
