@@ -127,7 +127,9 @@ type Config struct {
 
 	// DBIdleInTxTimeout (DB_IDLE_IN_TX_TIMEOUT) is PostgreSQL's
 	// idle_in_transaction_session_timeout: a transaction left open and idle
-	// this long is ended by the server, releasing its locks. Default 1m.
+	// this long is ended by the server, releasing its locks. Some jobs hold
+	// a row lock while they talk to the mail server, so it is at least
+	// JOB_TIMEOUT. Default 5m.
 	DBIdleInTxTimeout time.Duration
 }
 
@@ -274,8 +276,11 @@ func Load(getenv func(string) string) (*Config, error) {
 	if c.DBLockTimeout, err = duration(getenv, "DB_LOCK_TIMEOUT", 5*time.Second); err != nil {
 		return nil, err
 	}
-	if c.DBIdleInTxTimeout, err = duration(getenv, "DB_IDLE_IN_TX_TIMEOUT", time.Minute); err != nil {
+	if c.DBIdleInTxTimeout, err = duration(getenv, "DB_IDLE_IN_TX_TIMEOUT", 5*time.Minute); err != nil {
 		return nil, err
+	}
+	if c.DBIdleInTxTimeout < c.JobTimeout {
+		return nil, &Error{Var: "DB_IDLE_IN_TX_TIMEOUT", Reason: "must be at least JOB_TIMEOUT"}
 	}
 
 	if s := getenv("SESSION_SECRET"); s != "" {

@@ -48,7 +48,9 @@ func TestInvalidValuesNameTheVariable(t *testing.T) {
 		require.Contains(t, err.Error(), "invalid "+name)
 		require.True(t, IsConfigError(err))
 	}
-	_, err := Load(lookup(map[string]string{"DATABASE_URL": "postgres://db/x"}))
+	_, err := Load(lookup(map[string]string{"DB_IDLE_IN_TX_TIMEOUT": "30s", "JOB_TIMEOUT": "1m"}))
+	require.ErrorContains(t, err, "invalid DB_IDLE_IN_TX_TIMEOUT: must be at least JOB_TIMEOUT")
+	_, err = Load(lookup(map[string]string{"DATABASE_URL": "postgres://db/x"}))
 	require.ErrorContains(t, err, "invalid SESSION_SECRET", "production mode needs a secret")
 }
 
