@@ -99,6 +99,14 @@ i i'm i've i'd you he she they we it this that these those and or but
 	return m
 }()
 
+var isTitle = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range titles {
+		m[w] = true
+	}
+	return m
+}()
+
 // thirdPartyNames replaces the names that follow a cue with Name. It
 // visits each capitalised word and looks up the words before it, which is
 // far quicker than a pattern with every cue in it.
@@ -187,9 +195,19 @@ func previousWords(s string, n int) []string {
 		}
 		out = append(out, w)
 	}
-	// A cue ends at the word just before the name: nothing may stand
-	// between them but spaces and a comma.
-	if t := strings.TrimRight(s, " \t,"); len(t) > 0 && strings.ContainsAny(t[len(t)-1:], ".!?;:\"") && !strings.HasSuffix(strings.ToLower(t), "dr.") && !strings.HasSuffix(strings.ToLower(t), "mr.") && !strings.HasSuffix(strings.ToLower(t), "mrs.") && !strings.HasSuffix(strings.ToLower(t), "ms.") {
+	// A cue ends at the word just before the name, with nothing between
+	// them but spaces and a comma: "my neighbour. John said" is two
+	// sentences. A title's own full stop ("Dr.") is no sentence end.
+	t := strings.TrimRight(s, " \t,")
+	if t == "" {
+		return out
+	}
+	switch t[len(t)-1] {
+	case '.':
+		if len(out) == 0 || !isTitle[out[len(out)-1]] {
+			return nil
+		}
+	case '!', '?', ';', ':', '"':
 		return nil
 	}
 	return out

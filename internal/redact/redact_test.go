@@ -81,6 +81,8 @@ func TestText(t *testing.T) {
 		{"next door neighbour comma", "our next-door neighbour, Priya Patel, was called too", "our next-door neighbour, [name], was called too"},
 		{"title", "Mrs Smith from the party knocked", "Mrs [name] from the party knocked"},
 		{"title initial", "signed by Dr J. Evans", "signed by Dr [name]"},
+		{"title with full stop", "Dr. Jones left a voicemail", "Dr. [name] left a voicemail"},
+		{"cue ends with the sentence", "I told my neighbour. Labour texted her too", "I told my neighbour. Labour texted her too"},
 		{"councillor", "Cllr Bob Jones rang me", "Cllr [name] rang me"},
 		{"called pair", "a man called Gareth Lewis rang", "a man called [name] rang"},
 		{"named pair", "a volunteer named Sarah Brown", "a volunteer named [name]"},
