@@ -133,7 +133,13 @@ WHERE t.name = $1 AND ($2 = 0 OR t.version = $2) ORDER BY t.version DESC LIMIT 1
 // values. A problem is an Invalid error on the field "source" whose message
 // names the line.
 func CheckTemplate(source string) (*render.Template, *render.Letter, error) {
+	// A template past a render limit gets the limit's own message, which
+	// names the limit; it is not a problem on one line.
+	var limit *render.LimitError
 	t, err := render.Parse(source)
+	if errors.As(err, &limit) {
+		return nil, nil, apperr.Fields(apperr.FieldError{Field: "source", Message: limit.Error()})
+	}
 	if err != nil {
 		var le *render.LineError
 		if errors.As(err, &le) {
@@ -142,6 +148,9 @@ func CheckTemplate(source string) (*render.Template, *render.Letter, error) {
 		return nil, nil, apperr.Fields(apperr.FieldError{Field: "source", Message: "The template has a problem: " + err.Error()})
 	}
 	l, err := t.Render(t.Sample(), render.RenderOptions{})
+	if errors.As(err, &limit) {
+		return nil, nil, apperr.Fields(apperr.FieldError{Field: "source", Message: limit.Error()})
+	}
 	if err != nil {
 		return nil, nil, apperr.Fields(apperr.FieldError{Field: "source", Message: "The template cannot be rendered: " + err.Error()})
 	}

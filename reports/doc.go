@@ -1,11 +1,12 @@
 // Package reports turns complaints into what the political team and
 // analysts read: trend workbooks (xlsx) and CSV exports, large exports run
-// as jobs, and redaction of complainants' free text.
+// as jobs.
 //
 // Reports never carry complainant personal data. The complaint rows hold
 // the normalised sender (who sent the message, not who complained), and
-// free text appears only when asked for, after Redact has replaced phone
-// numbers, email addresses, postcodes and the complainant's name.
+// free text appears only when asked for, after internal/redact has replaced
+// phone numbers, email addresses, NI numbers, dates of birth, addresses,
+// postcodes, the complainant's name and other people's names.
 //
 // Every text cell written to a spreadsheet or CSV goes through Neutralize,
 // so that a complaint whose message is a formula is shown as text by any

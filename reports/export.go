@@ -7,6 +7,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
+	"github.com/campaignwatch/campaignwatch/internal/database"
 )
 
 // Formats an export can be written in.
@@ -39,6 +40,12 @@ func (s *Store) Write(ctx context.Context, f Filter, format string, out io.Write
 		return err
 	}
 	return s.Snapshot(ctx, func(tx pgx.Tx) error {
+		// Streaming every complaint of an election into a workbook takes
+		// longer than the pool's statement timeout allows a request; the
+		// export job's time limit (or the request's deadline) bounds it.
+		if err := database.LongWork(ctx, tx); err != nil {
+			return err
+		}
 		total, err := s.CountRows(ctx, tx, f)
 		if err != nil {
 			return err

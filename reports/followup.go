@@ -12,6 +12,7 @@ import (
 
 	"github.com/campaignwatch/campaignwatch/complaints/triage"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
+	"github.com/campaignwatch/campaignwatch/internal/redact"
 )
 
 // Party is a party a report is about.
@@ -246,7 +247,7 @@ func (s *Store) partyReport(ctx context.Context, tx pgx.Tx, electionID, partyID 
 		if err := r.Scan(&ex.Reference, &ex.Channel, &ex.ReceivedAt, &ex.Priority, &msg, &who.Name, &who.Email, &who.Phone, &who.Postcode); err != nil {
 			return err
 		}
-		ex.Text = Redact(truncateRunes(msg, 600), who)
+		ex.Text = redact.Text(truncateRunes(msg, 600), who)
 		rep.Examples = append(rep.Examples, ex)
 		return nil
 	}); err != nil {

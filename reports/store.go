@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
+	"github.com/campaignwatch/campaignwatch/internal/redact"
 )
 
 // NoParty labels complaints whose party could not be matched to the
@@ -431,7 +432,7 @@ func (s *Store) Rows(ctx context.Context, tx pgx.Tx, f Filter, fn func(Row) erro
 		}
 		r.Text = ""
 		if f.IncludeText {
-			r.Text = joinText(Redact(msg, who), Redact(desc, who))
+			r.Text = joinText(redact.Text(msg, who), redact.Text(desc, who))
 		}
 		if err := fn(r); err != nil {
 			return err

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
+	"github.com/campaignwatch/campaignwatch/internal/database"
 )
 
 var statusOf = map[apperr.Code]int{
@@ -55,6 +56,14 @@ func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.As(err, &mbe) {
 		code = apperr.TooLarge
 		err = apperr.New(apperr.TooLarge, "The request body is larger than the %d bytes allowed.", mbe.Limit)
+	}
+	if code == apperr.Internal && database.Unavailable(err) {
+		// A hung, full, read-only or overloaded database: the request
+		// was right and can be tried again, so 503 rather than 500. The
+		// driver's error says which and carries no personal data.
+		s.log.Warn("database unavailable", "err", err, "request_id", requestIDFrom(r.Context()), "route", routeName(r))
+		code = apperr.Unavailable
+		err = apperr.Wrap(apperr.Unavailable, err, "The service is busy or its database is not answering. Please try again in a minute.")
 	}
 	status := statusOf[code]
 	reqID := requestIDFrom(r.Context())

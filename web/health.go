@@ -2,8 +2,13 @@ package web
 
 import (
 	"context"
+	"errors"
 	"net/http"
+	"os"
 	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/campaignwatch/campaignwatch/internal/database"
 )
@@ -13,24 +18,79 @@ func (s *Server) handleHealthz(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
+// readyTimeout bounds the whole readiness check: a load balancer probes
+// often and must hear "not ready" quickly from a hung database.
+const readyTimeout = 3 * time.Second
+
+// beatHeartbeat is the write /readyz makes. It commits, so a full disk
+// (the WAL flush at commit fails) shows as well as a read-only server.
+const beatHeartbeat = `UPDATE readiness_heartbeat SET beat_at = now(), beat_by = $1 WHERE id = 1`
+
 // handleReadyz says whether this instance can do useful work: the database
-// answers and its schema is current. Load balancers send traffic only to
-// ready instances.
+// answers, its schema is current and it can commit a write. Load balancers
+// send traffic only to ready instances.
 func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+	ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
 	defer cancel()
+	unready := func(reason string) {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "reason": reason})
+	}
 	if err := s.pool.Ping(ctx); err != nil {
-		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "reason": "database unreachable"})
+		unready("database unreachable")
 		return
 	}
 	st, err := database.GetStatus(ctx, s.pool)
 	if err != nil {
-		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "reason": "cannot read migration state"})
+		unready("cannot read migration state")
 		return
 	}
 	if !st.Current() {
 		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"status": "unavailable", "reason": "migrations pending", "pending": len(st.Pending)})
 		return
 	}
+	if err := s.writeHeartbeat(ctx); err != nil {
+		s.log.Warn("readiness: the database cannot take a write", "err", err)
+		unready(writeFailure(err))
+		return
+	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+}
+
+func (s *Server) writeHeartbeat(ctx context.Context) error {
+	host, _ := os.Hostname()
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, beatHeartbeat, host)
+		if err == nil && tag.RowsAffected() != 1 {
+			err = errors.New("the readiness heartbeat row is missing")
+		}
+		return err
+	})
+}
+
+// writeFailure names why a write failed, for the operator reading the
+// probe's answer.
+func writeFailure(err error) string {
+	var pe *pgconn.PgError
+	switch {
+	case errors.As(err, &pe) && pe.Code == "25006":
+		return "database is read-only"
+	case errors.As(err, &pe) && pe.Code == "53100":
+		return "database disk is full"
+	case errors.As(err, &pe) && pe.Code[:2] == "53":
+		return "database is short of resources"
+	case errors.Is(err, context.DeadlineExceeded) || pgconn.Timeout(err) || (errors.As(err, &pe) && (pe.Code == "57014" || pe.Code == "55P03")):
+		return "database write timed out"
+	}
+	return "database write failed"
+}
+
+// publicMetrics is /metrics on the public listener (HTTP_ADDR): behind
+// METRICS_TOKEN when one is set, open in development mode, and otherwise
+// not there at all (404, like any unknown path), because it is served on
+// METRICS_ADDR or not meant to be reachable from outside.
+func (s *Server) publicMetrics() http.Handler {
+	if !s.cfg.MetricsOnPublicListener() {
+		return http.HandlerFunc(s.handleNotFound)
+	}
+	return s.metrics.Guarded(s.cfg.MetricsToken)
 }

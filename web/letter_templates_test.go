@@ -189,3 +189,20 @@ func TestLetterTemplateEditorIsForAdminAndPoliticalTeam(t *testing.T) {
 	res = e.Anonymous().Get("/staff/letter-templates")
 	require.Equal(t, http.StatusSeeOther, res.StatusCode)
 }
+
+func TestLetterTemplatePreviewRefusesATemplateThatProducesTooMuch(t *testing.T) {
+	e := webtest.New(t, webtest.Options{})
+	seedLetterTemplates(t, e)
+	c := e.SignedIn(staff.RolePoliticalTeam)
+	hostile := "---\nsubject: x\n---\n{{range 2000}}{{range 2000}}Lorem ipsum dolor sit. {{end}}\n\n{{end}}\n"
+	for _, action := range []string{"preview", "save"} {
+		res := c.PostForm("/staff/letter-templates/election-reminder/edit", url.Values{
+			"source": {hostile}, "base_version": {"1"}, "action": {action}})
+		body := webtest.ReadBody(res)
+		require.Equal(t, http.StatusUnprocessableEntity, res.StatusCode, body)
+		require.Contains(t, body, "This template produces more than 100 KB of text.", action)
+	}
+	var n int
+	require.NoError(t, e.Pool.QueryRow(context.Background(), `SELECT count(*) FROM letter_templates WHERE name = 'election-reminder'`).Scan(&n))
+	require.Equal(t, 1, n, "nothing saved")
+}

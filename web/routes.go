@@ -20,7 +20,7 @@ func (s *Server) routes() *mux.Router {
 	// Operations: liveness, readiness, metrics, static assets.
 	r.HandleFunc("/healthz", s.handleHealthz).Methods(http.MethodGet, http.MethodHead)
 	r.HandleFunc("/readyz", s.handleReadyz).Methods(http.MethodGet, http.MethodHead)
-	r.Handle("/metrics", s.metrics.Handler()).Methods(http.MethodGet)
+	r.Handle("/metrics", s.publicMetrics()).Methods(http.MethodGet)
 	r.PathPrefix("/static/").Handler(s.assets).Methods(http.MethodGet, http.MethodHead)
 
 	// River UI, for administrators only.

@@ -119,7 +119,7 @@ func New(d Deps) (*Server, error) {
 }
 
 // Handler returns the root handler with the outer middleware applied.
-func (s *Server) Handler() http.Handler { return s.wrap(s.router) }
+func (s *Server) Handler() http.Handler { return s.withDeadline(s.wrap(s.router)) }
 
 // Start starts background parts of the web layer (River UI's caches);
 // they stop when ctx is done.
@@ -130,6 +130,9 @@ func (s *Server) Start(ctx context.Context) error {
 	return nil
 }
 
+// readTimeout is how long a client may take to send a whole request.
+const readTimeout = 60 * time.Second
+
 // HTTPServer returns an http.Server for addr with timeouts set so slow or
 // idle clients cannot hold connections open indefinitely.
 func (s *Server) HTTPServer(addr string) *http.Server {
@@ -137,7 +140,7 @@ func (s *Server) HTTPServer(addr string) *http.Server {
 		Addr:              addr,
 		Handler:           s.Handler(),
 		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       60 * time.Second,
+		ReadTimeout:       readTimeout,
 		WriteTimeout:      120 * time.Second,
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,

@@ -59,7 +59,19 @@ func serve(ctx context.Context, e *env, migrate, withHTTP bool) error {
 	}
 
 	var srv *http.Server
-	serveErr := make(chan error, 1)
+	serveErr := make(chan error, 2)
+	// The metrics listener runs in worker processes too: their job
+	// figures are worth scraping.
+	var metricsSrv *http.Server
+	if a.cfg.MetricsAddr != "" {
+		ln, err := net.Listen("tcp", a.cfg.MetricsAddr)
+		if err != nil {
+			return fmt.Errorf("listen on METRICS_ADDR %s: %w", a.cfg.MetricsAddr, err)
+		}
+		metricsSrv = a.metrics.Server(a.cfg.MetricsAddr, a.cfg.MetricsToken)
+		go func() { serveErr <- metricsSrv.Serve(ln) }()
+		a.log.Info("serving metrics", "addr", ln.Addr().String(), "token", a.cfg.MetricsToken != "")
+	}
 	if withHTTP {
 		rs, err := a.reportsService(e, client)
 		if err != nil {
@@ -98,9 +110,12 @@ func serve(ctx context.Context, e *env, migrate, withHTTP bool) error {
 
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
 	defer cancel()
-	if srv != nil {
-		if err := srv.Shutdown(shutdownCtx); err != nil {
-			a.log.Warn("HTTP shutdown incomplete", "err", err)
+	for _, s := range []*http.Server{srv, metricsSrv} {
+		if s == nil {
+			continue
+		}
+		if err := s.Shutdown(shutdownCtx); err != nil {
+			a.log.Warn("HTTP shutdown incomplete", "addr", s.Addr, "err", err)
 		}
 	}
 	if err := client.Stop(shutdownCtx); err != nil {

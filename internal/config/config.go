@@ -115,11 +115,56 @@ type Config struct {
 	// of evidence uploads being received at once; an upload that would
 	// pass it is answered 503 with Retry-After. Held in bytes.
 	UploadInflightBytes int64
+
+	// MetricsAddr (METRICS_ADDR) is a separate listen address for /metrics,
+	// e.g. 127.0.0.1:9090 or an address only the monitoring network reaches.
+	// When set, /metrics is served there and not on HTTP_ADDR. Default
+	// unset.
+	MetricsAddr string
+
+	// MetricsToken (METRICS_TOKEN) is a bearer token /metrics requires (on
+	// either listener), at least 32 characters. Without METRICS_ADDR and
+	// METRICS_TOKEN, /metrics on HTTP_ADDR answers 404 in production mode
+	// and is open only in development mode. Default unset.
+	MetricsToken string
+
+	// DBStatementTimeout (DB_STATEMENT_TIMEOUT) is PostgreSQL's
+	// statement_timeout on every pooled connection: a statement running
+	// longer is ended by the server, and a request answers 503. Migrations
+	// and exports lift it for their own work. Default 10s.
+	DBStatementTimeout time.Duration
+
+	// RequestTimeout (REQUEST_TIMEOUT) is the deadline of one HTTP
+	// request's work, database calls included (waiting for a free pooled
+	// connection too), so a hung database yields a 503 rather than a
+	// request held for as long as the client waits. Requests with a large
+	// body get the 60s allowed to read it on top. At least
+	// DB_STATEMENT_TIMEOUT. Default 30s.
+	RequestTimeout time.Duration
+
+	// DBLockTimeout (DB_LOCK_TIMEOUT) is PostgreSQL's lock_timeout on
+	// pooled connections: how long a statement waits for a row or table
+	// lock. Default 5s.
+	DBLockTimeout time.Duration
+
+	// DBIdleInTxTimeout (DB_IDLE_IN_TX_TIMEOUT) is PostgreSQL's
+	// idle_in_transaction_session_timeout: a transaction left open and idle
+	// this long is ended by the server, releasing its locks. Some jobs hold
+	// a row lock while they talk to the mail server, so it is at least
+	// JOB_TIMEOUT. Default 5m.
+	DBIdleInTxTimeout time.Duration
 }
 
 // DevMode reports whether the service runs without an external database,
 // which is what enables the conveniences meant only for a developer's machine.
 func (c *Config) DevMode() bool { return c.DatabaseURL == "" }
+
+// MetricsOnPublicListener reports whether HTTP_ADDR serves /metrics: not
+// when it has a listener of its own, and in production mode only behind
+// METRICS_TOKEN, so the service's figures are never open to the internet.
+func (c *Config) MetricsOnPublicListener() bool {
+	return c.MetricsAddr == "" && (c.MetricsToken != "" || c.DevMode())
+}
 
 // SecureCookies reports whether cookies must carry the Secure attribute.
 func (c *Config) SecureCookies() bool { return c.BaseURL.Scheme == "https" }
@@ -246,6 +291,37 @@ func Load(getenv func(string) string) (*Config, error) {
 	}
 	if c.TrustedProxies, err = prefixes(getenv, "TRUSTED_PROXIES"); err != nil {
 		return nil, err
+	}
+
+	c.MetricsAddr = strings.TrimSpace(getenv("METRICS_ADDR"))
+	if c.MetricsAddr != "" {
+		if _, port, err := net.SplitHostPort(c.MetricsAddr); err != nil || port == "" {
+			return nil, &Error{"METRICS_ADDR", fmt.Sprintf("%q is not host:port", c.MetricsAddr)}
+		}
+		if c.MetricsAddr == c.HTTPAddr {
+			return nil, &Error{"METRICS_ADDR", "must differ from HTTP_ADDR"}
+		}
+	}
+	if c.MetricsToken = strings.TrimSpace(getenv("METRICS_TOKEN")); c.MetricsToken != "" && len(c.MetricsToken) < 32 {
+		return nil, &Error{"METRICS_TOKEN", "must be at least 32 characters"}
+	}
+	if c.DBStatementTimeout, err = duration(getenv, "DB_STATEMENT_TIMEOUT", 10*time.Second); err != nil {
+		return nil, err
+	}
+	if c.RequestTimeout, err = duration(getenv, "REQUEST_TIMEOUT", 30*time.Second); err != nil {
+		return nil, err
+	}
+	if c.RequestTimeout < c.DBStatementTimeout {
+		return nil, &Error{Var: "REQUEST_TIMEOUT", Reason: "must be at least DB_STATEMENT_TIMEOUT"}
+	}
+	if c.DBLockTimeout, err = duration(getenv, "DB_LOCK_TIMEOUT", 5*time.Second); err != nil {
+		return nil, err
+	}
+	if c.DBIdleInTxTimeout, err = duration(getenv, "DB_IDLE_IN_TX_TIMEOUT", 5*time.Minute); err != nil {
+		return nil, err
+	}
+	if c.DBIdleInTxTimeout < c.JobTimeout {
+		return nil, &Error{Var: "DB_IDLE_IN_TX_TIMEOUT", Reason: "must be at least JOB_TIMEOUT"}
 	}
 
 	if s := getenv("SESSION_SECRET"); s != "" {

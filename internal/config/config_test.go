@@ -25,17 +25,23 @@ func TestDefaults(t *testing.T) {
 
 func TestInvalidValuesNameTheVariable(t *testing.T) {
 	cases := map[string]map[string]string{
-		"DATABASE_URL":     {"DATABASE_URL": "mysql://x"},
-		"SMTP_URL":         {"SMTP_URL": "http://x"},
-		"HTTP_ADDR":        {"HTTP_ADDR": "8080"},
-		"BASE_URL":         {"BASE_URL": "ftp://x"},
-		"MAIL_FROM":        {"MAIL_FROM": "not an address"},
-		"LOG_LEVEL":        {"LOG_LEVEL": "loud"},
-		"LOG_FORMAT":       {"LOG_FORMAT": "xml"},
-		"SESSION_SECRET":   {"SESSION_SECRET": "short"},
-		"SHUTDOWN_TIMEOUT": {"SHUTDOWN_TIMEOUT": "soon"},
-		"WORKERS_MAIL":     {"WORKERS_MAIL": "0"},
-		"TRUSTED_PROXIES":  {"TRUSTED_PROXIES": "10.0.0.0/8, proxy.internal"},
+		"DATABASE_URL":          {"DATABASE_URL": "mysql://x"},
+		"SMTP_URL":              {"SMTP_URL": "http://x"},
+		"HTTP_ADDR":             {"HTTP_ADDR": "8080"},
+		"BASE_URL":              {"BASE_URL": "ftp://x"},
+		"MAIL_FROM":             {"MAIL_FROM": "not an address"},
+		"LOG_LEVEL":             {"LOG_LEVEL": "loud"},
+		"LOG_FORMAT":            {"LOG_FORMAT": "xml"},
+		"SESSION_SECRET":        {"SESSION_SECRET": "short"},
+		"SHUTDOWN_TIMEOUT":      {"SHUTDOWN_TIMEOUT": "soon"},
+		"WORKERS_MAIL":          {"WORKERS_MAIL": "0"},
+		"METRICS_ADDR":          {"METRICS_ADDR": "9090"},
+		"METRICS_TOKEN":         {"METRICS_TOKEN": "short"},
+		"DB_STATEMENT_TIMEOUT":  {"DB_STATEMENT_TIMEOUT": "0s"},
+		"DB_LOCK_TIMEOUT":       {"DB_LOCK_TIMEOUT": "a while"},
+		"DB_IDLE_IN_TX_TIMEOUT": {"DB_IDLE_IN_TX_TIMEOUT": "-1s"},
+		"REQUEST_TIMEOUT":       {"REQUEST_TIMEOUT": "5s", "DB_STATEMENT_TIMEOUT": "10s"},
+		"TRUSTED_PROXIES":       {"TRUSTED_PROXIES": "10.0.0.0/8, proxy.internal"},
 	}
 	for name, env := range cases {
 		_, err := Load(lookup(env))
@@ -43,7 +49,9 @@ func TestInvalidValuesNameTheVariable(t *testing.T) {
 		require.Contains(t, err.Error(), "invalid "+name)
 		require.True(t, IsConfigError(err))
 	}
-	_, err := Load(lookup(map[string]string{"DATABASE_URL": "postgres://db/x"}))
+	_, err := Load(lookup(map[string]string{"DB_IDLE_IN_TX_TIMEOUT": "30s", "JOB_TIMEOUT": "1m"}))
+	require.ErrorContains(t, err, "invalid DB_IDLE_IN_TX_TIMEOUT: must be at least JOB_TIMEOUT")
+	_, err = Load(lookup(map[string]string{"DATABASE_URL": "postgres://db/x"}))
 	require.ErrorContains(t, err, "invalid SESSION_SECRET", "production mode needs a secret")
 }
 

@@ -133,6 +133,16 @@ func riverLatest() int {
 // lock holder and River's migrator), so it is meant to be called once per
 // process; separate processes may call it together.
 func Migrate(ctx context.Context, pool *pgxpool.Pool, logger *slog.Logger) ([]int, error) {
+	// Migrations are long by nature (an index on a large table) and wait
+	// for each other's lock, so they run on a small pool of their own
+	// without the request timeouts of the main pool; ctx bounds them.
+	cfg := withoutTimeouts(pool.Config())
+	cfg.MinConns, cfg.MaxConns = 0, 2
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("connect for migration: %w", err)
+	}
+	defer pool.Close()
 	conn, err := pool.Acquire(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("connect for migration: %w", err)

@@ -11,8 +11,9 @@ import (
 // Open connects a pool to url and checks the server answers, so a wrong
 // DATABASE_URL fails at start-up rather than on the first request. The pool
 // holds at least minConns connections (and never fewer than 20); a
-// pool_max_conns in the URL may raise it further.
-func Open(ctx context.Context, url string, minConns int) (*pgxpool.Pool, error) {
+// pool_max_conns in the URL may raise it further. Every connection starts
+// with the server-side timeouts t.
+func Open(ctx context.Context, url string, minConns int, t Timeouts) (*pgxpool.Pool, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("DATABASE_URL is not a valid PostgreSQL URL: %w", err)
@@ -22,6 +23,7 @@ func Open(ctx context.Context, url string, minConns int) (*pgxpool.Pool, error) 
 	}
 	cfg.MaxConnIdleTime = 5 * time.Minute
 	cfg.ConnConfig.RuntimeParams["application_name"] = "campaignwatch"
+	t.apply(cfg)
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, err

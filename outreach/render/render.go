@@ -19,9 +19,9 @@
 package render
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -118,6 +118,9 @@ func Parse(source string) (*Template, error) {
 			if err != nil {
 				return nil, lineError(err, i+1)
 			}
+			if err := addStepCalls(st); err != nil {
+				return nil, err
+			}
 			t.Subject, t.subject, t.subjectLine = val, st, i+1
 		case "fields":
 			for _, f := range strings.Split(val, ",") {
@@ -156,6 +159,9 @@ func Parse(source string) (*Template, error) {
 	bt, err := template.New("body").Funcs(funcs).Option("missingkey=error").Parse(body)
 	if err != nil {
 		return nil, lineError(err, t.bodyLine)
+	}
+	if err := addStepCalls(bt); err != nil {
+		return nil, err
 	}
 	t.body = bt
 	// Rendering against sample values finds unknown fields, which only
@@ -226,21 +232,24 @@ func (t *Template) Render(values map[string]string, opts RenderOptions) (*Letter
 			data[f] = v
 		}
 	}
-	var sb strings.Builder
-	if err := t.subject.Execute(&sb, data); err != nil {
-		return nil, lineError(err, t.subjectLine)
+	sb, err := execute(t.subject, data, maxSubjectBytes, errSubjectTooLong)
+	if err != nil {
+		return nil, limitOrLineError(err, t.subjectLine)
 	}
-	subject := strings.Join(strings.Fields(sb.String()), " ")
+	subject := strings.Join(strings.Fields(string(sb)), " ")
 	if subject == "" {
 		return nil, &LineError{Message: "the subject is empty once filled in"}
 	}
-	var body bytes.Buffer
-	if err := t.body.Execute(&body, escapeAll(data)); err != nil {
-		return nil, lineError(err, t.bodyLine)
+	body, err := execute(t.body, escapeAll(data), MaxTextBytes, errTooLong)
+	if err != nil {
+		return nil, limitOrLineError(err, t.bodyLine)
 	}
-	doc := parseMarkdown(body.Bytes())
+	doc := parseMarkdown(body)
 	l := &Letter{Subject: subject, Text: doc.text(), HTML: doc.html(subject, data)}
 	if !opts.SkipPDF {
+		if err := doc.checkPages(); err != nil {
+			return nil, err
+		}
 		pdf, err := doc.pdf(subject, data, opts.Created)
 		if err != nil {
 			return nil, fmt.Errorf("render PDF: %w", err)
@@ -248,6 +257,20 @@ func (t *Template) Render(values map[string]string, opts RenderOptions) (*Letter
 		l.PDF = pdf
 	}
 	return l, nil
+}
+
+// maxSubjectBytes bounds a subject line once filled in; mail servers
+// fold or refuse longer headers.
+const maxSubjectBytes = 1000
+
+// limitOrLineError keeps a LimitError as it is, with its message for the
+// editor, and ties any other error to its line.
+func limitOrLineError(err error, offset int) error {
+	var le *LimitError
+	if errors.As(err, &le) {
+		return le
+	}
+	return lineError(err, offset)
 }
 
 // escapeAll makes values safe to drop into Markdown: characters that would
