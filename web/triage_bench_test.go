@@ -6,13 +6,6 @@ import (
 	"strconv"
 	"testing"
 	"time"
-
-	"github.com/jackc/pgx/v5/pgxpool"
-
-	"github.com/campaignwatch/campaignwatch/complaints/review"
-	"github.com/campaignwatch/campaignwatch/complaints/triage"
-	"github.com/campaignwatch/campaignwatch/jobs"
-	"github.com/campaignwatch/campaignwatch/web/webtest"
 )
 
 // BenchmarkIntakeToTriage measures the delay from a complaint's intake to
@@ -26,27 +19,7 @@ import (
 // drain count as failures.
 func BenchmarkIntakeToTriage(b *testing.B) {
 	const clients = 32
-	vars := map[string]string{"COMPLAINT_RATE": "100000000", "COMPLAINT_BURST": "100000000"}
-	if v := os.Getenv("WORKERS_DEFAULT"); v != "" {
-		vars["WORKERS_DEFAULT"] = v // to try other worker counts
-	}
-	env := webtest.New(b, webtest.Options{Env: vars})
-	cfg := env.Config
-	rb, err := triage.DefaultRulebook()
-	if err != nil {
-		b.Fatal(err)
-	}
-	engine, err := triage.NewEngine(rb)
-	if err != nil {
-		b.Fatal(err)
-	}
-	// As in `campaignwatch serve`, the pipeline shares the server's pool.
-	registry := func(pool *pgxpool.Pool) *jobs.Registry {
-		reg := jobs.NewRegistry()
-		review.Register(reg, review.NewPipeline(pool, engine))
-		return reg
-	}
-	srvURL, pool := productionLikeServer(b, env, registry, jobs.Options{Workers: cfg.Workers, JobTimeout: cfg.JobTimeout})
+	srvURL, pool, workers := triagingServer(b)
 
 	dur := 30 * time.Second
 	if v, err := strconv.Atoi(os.Getenv("CW_BENCH_SECONDS")); err == nil && v > 0 {
@@ -114,7 +87,7 @@ func BenchmarkIntakeToTriage(b *testing.B) {
 	b.ReportMetric(maxDelay, "triage_max_ms")
 	b.ReportMetric(float64(pending), "untriaged")
 	b.Logf("intake: %d complaints in %s (%.0f req/s, %d failures); triaged %d, p50 %.0f ms, p99 %.0f ms, max %.0f ms; %d untriaged after %s; workers %v",
-		len(all), elapsed.Round(time.Millisecond), rps, failures, triaged, p50, p99, maxDelay, pending, drain, cfg.Workers)
+		len(all), elapsed.Round(time.Millisecond), rps, failures, triaged, p50, p99, maxDelay, pending, drain, workers)
 	if pending > 0 {
 		b.Errorf("%d complaints were still untriaged %s after the load stopped", pending, drain)
 	}
