@@ -19,26 +19,42 @@ import (
 // the key of the draft it belongs to, until the complaint is sent (then
 // Submit copies it into complaint_evidence inside the database), removed,
 // or 24 hours have passed. Anyone can start drafts, so what they hold is
-// limited per draft, per client and in all (DraftQuota; the counts are
-// kept by migration 052), and a file is streamed into PostgreSQL with
-// COPY rather than held whole in memory.
+// limited per draft, per client, per IPv6 /48 and in all (DraftQuota;
+// the counts are kept by migrations 052 and 064), and a file is streamed
+// into PostgreSQL with COPY rather than held whole in memory.
+//
+// Sending a complaint does not give a client's bytes back: the sent
+// draft's rows stay, emptied and marked sent, for 24 hours after sending
+// and count against their client and /48 until the cleanup deletes them.
+// Otherwise permanent storage would be limited only by the complaint
+// rate. The bytes sent each day (UTC) are counted too, and uploads stop
+// for everyone once they reach DraftQuota.DayBytes.
 
 // ErrDraftStoreFull means the evidence held for all unsent drafts has
 // reached DraftQuota.TotalBytes: nobody can add a file until drafts are
 // sent or expire. It is an Unavailable error (503).
 var ErrDraftStoreFull = errors.New("the store for evidence of unsent complaints is full")
 
+// ErrEvidenceDayFull means the evidence sent with public complaints
+// today (UTC) has reached DraftQuota.DayBytes: nobody can add a file
+// until the next day. It is an Unavailable error (503).
+var ErrEvidenceDayFull = errors.New("today's limit on public evidence is reached")
+
 // DraftQuota limits the evidence held for unsent drafts, in bytes.
 type DraftQuota struct {
 	DraftBytes  int64 // one draft
-	ClientBytes int64 // all drafts uploaded from one client (network address)
-	TotalBytes  int64 // all drafts
+	ClientBytes int64 // all drafts uploaded from one client (network address), and sent in the last 24 hours
+	NetBytes    int64 // the same for one IPv6 /48, which holds many clients' /64s
+	TotalBytes  int64 // all unsent drafts
+	DayBytes    int64 // evidence sent with public complaints in one day (UTC)
 }
 
 // DraftUpload is one evidence file to keep with a draft.
 type DraftUpload struct {
 	DraftKey  []byte // 32 bytes: the hash of the draft's random id
 	ClientKey []byte // a keyed hash of the uploader's network address
+	// NetKey is a keyed hash of the uploader's IPv6 /48; nil for IPv4.
+	NetKey []byte
 	// Filename and ContentType are what CheckEvidence returned.
 	Filename    string
 	ContentType string
@@ -57,27 +73,37 @@ type DraftFile struct {
 
 const (
 	sqlDraftFiles = `SELECT id, filename, size_bytes FROM complaint_drafts
-		WHERE draft_key = $1 AND expires_at > now() ORDER BY id`
-	sqlDraftCopy = `COPY complaint_drafts (draft_key, client_key, filename, content_type, size_bytes, data, expires_at) FROM STDIN BINARY`
+		WHERE draft_key = $1 AND expires_at > now() AND sent_at IS NULL ORDER BY id`
+	sqlDraftCopy = `COPY complaint_drafts (draft_key, client_key, net_key, filename, content_type, size_bytes, data, expires_at) FROM STDIN BINARY`
 	// sqlDraftReserve adds the file to its draft's, its client's and the
-	// overall counts, each only if it stays within its limit, and returns
-	// the scopes it was added to. A count's row is locked from this
+	// overall counts (and its /48's, when it has one), each only if it
+	// stays within its limit, and returns the scopes it was added to. A
+	// count's row is locked from this
 	// statement to the end of the transaction, so a concurrent upload
 	// waits and then sees this one's bytes; a refused scope is missing
 	// from the result and the caller rolls back.
 	sqlDraftReserve = `INSERT INTO complaint_draft_usage AS u (scope, key, bytes, files)
 SELECT v.scope, v.key, $3::bigint, 1
-  FROM (VALUES ('draft', $1::bytea, $4::bigint), ('client', $2::bytea, $5::bigint), ('all', '\x'::bytea, $6::bigint)) AS v (scope, key, max_bytes)
- WHERE $3 <= v.max_bytes
+  FROM (VALUES ('draft', $1::bytea, $4::bigint), ('client', $2::bytea, $5::bigint),
+               ('net', $8::bytea, $9::bigint), ('all', '\x'::bytea, $6::bigint)) AS v (scope, key, max_bytes)
+ WHERE $3 <= v.max_bytes AND v.key IS NOT NULL
 ON CONFLICT (scope, key) DO UPDATE SET bytes = u.bytes + excluded.bytes, files = u.files + excluded.files
- WHERE u.bytes + excluded.bytes <= CASE u.scope WHEN 'draft' THEN $4 WHEN 'client' THEN $5 ELSE $6 END
+ WHERE u.bytes + excluded.bytes <= CASE u.scope WHEN 'draft' THEN $4 WHEN 'client' THEN $5 WHEN 'net' THEN $9 ELSE $6 END
    AND (u.scope <> 'draft' OR u.files < $7)
 RETURNING u.scope`
 	sqlDraftUsage = `SELECT scope, bytes, files FROM complaint_draft_usage
-		WHERE (scope = 'draft' AND key = $1) OR (scope = 'client' AND key = $2) OR scope = 'all'`
-	sqlDraftRemove    = `DELETE FROM complaint_drafts WHERE draft_key = $1 AND id = $2`
-	sqlDraftRemoveAll = `DELETE FROM complaint_drafts WHERE draft_key = $1`
+		WHERE (scope = 'draft' AND key = $1) OR (scope = 'client' AND key = $2) OR (scope = 'net' AND key = $3)
+		   OR scope = 'all' OR (scope = 'day' AND key = ` + sqlToday + `)`
+	// A sent file cannot be removed: its bytes count for its client until
+	// the cleanup deletes it, 24 hours after sending.
+	sqlDraftRemove    = `DELETE FROM complaint_drafts WHERE draft_key = $1 AND id = $2 AND sent_at IS NULL`
+	sqlDraftRemoveAll = `DELETE FROM complaint_drafts WHERE draft_key = $1 AND sent_at IS NULL`
 	sqlDraftExpire    = `DELETE FROM complaint_drafts WHERE expires_at <= now()`
+	// sqlDayExpire drops the daily counts of days before yesterday.
+	sqlDayExpire = `DELETE FROM complaint_draft_usage WHERE scope = 'day'
+		AND key < convert_to(to_char((now() AT TIME ZONE 'UTC') - interval '1 day', 'YYYY-MM-DD'), 'UTF8')`
+	// sqlToday is the key of today's (UTC) count of sent evidence.
+	sqlToday = `convert_to(to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD'), 'UTF8')`
 )
 
 // DraftFiles lists the files waiting with the draft key.
@@ -113,7 +139,7 @@ func AddDraftFile(ctx context.Context, pool *pgxpool.Pool, up DraftUpload, q Dra
 		return fmt.Errorf("store draft evidence: %w", err)
 	}
 	rows, err := tx.Query(ctx, sqlDraftReserve, up.DraftKey, up.ClientKey, up.Size,
-		q.DraftBytes, q.ClientBytes, q.TotalBytes, MaxEvidenceFiles)
+		q.DraftBytes, q.ClientBytes, q.TotalBytes, MaxEvidenceFiles, up.NetKey, q.NetBytes)
 	if err != nil {
 		return err
 	}
@@ -121,20 +147,20 @@ func AddDraftFile(ctx context.Context, pool *pgxpool.Pool, up DraftUpload, q Dra
 	if err != nil {
 		return err
 	}
-	if len(scopes) < 3 {
+	if want := draftScopes(up); len(scopes) < len(want) {
 		_ = tx.Rollback(ctx)
 		// Another upload got there first; say which limit it was.
 		if err := checkDraftUsage(ctx, pool, up, q); err != nil {
 			return err
 		}
-		return draftRefusal(missingScope(scopes))
+		return draftRefusal(missingScope(want, scopes))
 	}
 	return tx.Commit(ctx)
 }
 
 // checkDraftUsage refuses up when a count is already too high for it.
 func checkDraftUsage(ctx context.Context, pool *pgxpool.Pool, up DraftUpload, q DraftQuota) error {
-	rows, err := pool.Query(ctx, sqlDraftUsage, up.DraftKey, up.ClientKey)
+	rows, err := pool.Query(ctx, sqlDraftUsage, up.DraftKey, up.ClientKey, up.NetKey)
 	if err != nil {
 		return err
 	}
@@ -154,14 +180,30 @@ func checkDraftUsage(ctx context.Context, pool *pgxpool.Pool, up DraftUpload, q 
 		return draftRefusal("draft")
 	case used["client"][0]+up.Size > q.ClientBytes:
 		return draftRefusal("client")
+	case up.NetKey != nil && used["net"][0]+up.Size > q.NetBytes:
+		return draftRefusal("net")
 	case used["all"][0]+up.Size > q.TotalBytes:
 		return draftRefusal("all")
+	case q.DayBytes > 0 && used["day"][0]+up.Size > q.DayBytes:
+		// Checked here only, without a lock: the day's count grows when
+		// complaints are sent, not when files are added, so at most the
+		// unsent drafts' store (TotalBytes) can pass it.
+		return draftRefusal("day")
 	}
 	return nil
 }
 
-func missingScope(got []string) string {
-	for _, s := range []string{"draft", "client", "all"} {
+// draftScopes are the counts an upload adds to, in the order their rows
+// are locked.
+func draftScopes(up DraftUpload) []string {
+	if up.NetKey != nil {
+		return []string{"draft", "client", "net", "all"}
+	}
+	return []string{"draft", "client", "all"}
+}
+
+func missingScope(want, got []string) string {
+	for _, s := range want {
 		found := false
 		for _, g := range got {
 			found = found || g == s
@@ -179,8 +221,12 @@ func draftRefusal(scope string) error {
 		return apperr.Fields(fieldErr("evidence", "too_many", "You can add %d files at most; remove one to add another", MaxEvidenceFiles))
 	case "draft":
 		return apperr.Fields(fieldErr("evidence", "draft_quota", "The files you have added are as large as one report can take; remove one to add another"))
-	case "client":
-		return apperr.Fields(fieldErr("evidence", "client_quota", "Too many large files are waiting to be sent from your connection; send or remove some before adding more"))
+	case "client", "net":
+		// One message for the address and its /48: to the person both are
+		// "your connection".
+		return apperr.Fields(fieldErr("evidence", "client_quota", "Too many large files have been sent or are waiting to be sent from your connection; try again tomorrow, or send your report without them"))
+	case "day":
+		return apperr.Wrap(apperr.Unavailable, ErrEvidenceDayFull, "We cannot take more files today. Try again tomorrow, or send your report without them.")
 	}
 	return apperr.Wrap(apperr.Unavailable, ErrDraftStoreFull, "We cannot take more files just now. Try again later, or send your report without them.")
 }
@@ -192,17 +238,25 @@ func RemoveDraftFile(ctx context.Context, pool *pgxpool.Pool, key []byte, id int
 	return err
 }
 
-// RemoveDraft deletes every file of the draft key.
+// RemoveDraft deletes every unsent file of the draft key.
 func RemoveDraft(ctx context.Context, pool *pgxpool.Pool, key []byte) error {
 	_, err := pool.Exec(ctx, sqlDraftRemoveAll, key)
 	return err
 }
 
 // ExpireDrafts deletes the files of drafts past their 24 hours and
-// reports how many went. Their bytes leave the quota counts with them.
+// reports how many went (sent drafts' files go 24 hours after sending).
+// Their bytes leave the quota counts with them. Daily counts of sent
+// evidence older than yesterday go too.
 func ExpireDrafts(ctx context.Context, pool *pgxpool.Pool) (int64, error) {
 	tag, err := pool.Exec(ctx, sqlDraftExpire)
-	return tag.RowsAffected(), err
+	if err != nil {
+		return 0, err
+	}
+	if _, err := pool.Exec(ctx, sqlDayExpire); err != nil {
+		return 0, err
+	}
+	return tag.RowsAffected(), nil
 }
 
 // draftCopyStream is up as one row of COPY's binary format, with the
@@ -213,13 +267,18 @@ func draftCopyStream(up DraftUpload) io.Reader {
 	pre.WriteString("PGCOPY\n\xff\r\n\x00")
 	_ = binary.Write(&pre, binary.BigEndian, int32(0)) // flags
 	_ = binary.Write(&pre, binary.BigEndian, int32(0)) // header extension
-	_ = binary.Write(&pre, binary.BigEndian, int16(7)) // fields in the row
+	_ = binary.Write(&pre, binary.BigEndian, int16(8)) // fields in the row
 	field := func(b []byte) {
 		_ = binary.Write(&pre, binary.BigEndian, int32(len(b)))
 		pre.Write(b)
 	}
 	field(up.DraftKey)
 	field(up.ClientKey)
+	if up.NetKey == nil {
+		_ = binary.Write(&pre, binary.BigEndian, int32(-1)) // NULL
+	} else {
+		field(up.NetKey)
+	}
 	field([]byte(up.Filename))
 	field([]byte(up.ContentType))
 	field(binary.BigEndian.AppendUint32(nil, uint32(up.Size)))

@@ -103,6 +103,9 @@ func (s *Service) submitOnce(ctx context.Context, sub *Submission, meta Meta) (R
 	if err := l.resolveParty(sub); err != nil {
 		return Receipt{}, err
 	}
+	if err := checkDraftFiles(sub, l.draftFiles); err != nil {
+		return Receipt{}, err
+	}
 	rc := Receipt{Reference: NewReference(), ComplaintID: id, DuplicateOf: l.dupRef}
 	w := &pgx.Batch{}
 	w.Queue(insertComplaintWithID, append([]any{id}, complaintArgs(sub, meta, hash, &l, rc.Reference)...)...)
@@ -340,6 +343,7 @@ type lookups struct {
 	electionID *int64
 	dupID      *int64
 	dupRef     string
+	draftFiles []int64 // the draft's files to copy, locked
 }
 
 // queue queues the lookups on b. They are independent reads, so they
@@ -353,6 +357,11 @@ func (l *lookups) queue(b *pgx.Batch, sub *Submission, meta Meta, hash []byte) {
 			}
 			l.repeated = err == nil
 			return err
+		})
+	}
+	if len(sub.EvidenceDraft) > 0 {
+		b.Queue(sqlDraftFilesToSend, sub.EvidenceDraft).QueryRow(func(row pgx.Row) error {
+			return row.Scan(&l.draftFiles)
 		})
 	}
 	scan := func(row pgx.Row) error { return row.Scan(&l.partyID, &l.electionID) }

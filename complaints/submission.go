@@ -58,6 +58,10 @@ type Submission struct {
 	// when uploaded and waiting in the database, become the complaint's
 	// evidence (see drafts.go); nil for none.
 	EvidenceDraft []byte
+	// EvidenceDraftFiles are the ids of the draft's files the person saw
+	// when they chose to send. Submit refuses to store the complaint when
+	// the draft's files are not exactly these (one expired in between).
+	EvidenceDraftFiles []int64
 }
 
 // Complainant is the optional "about you" part of a complaint. It is stored

@@ -18,6 +18,10 @@ import (
 
 type clientKey struct{}
 
+// clientNetKey holds the client's IPv6 /48 ("" for IPv4), for the
+// evidence quota that one allocation of many /64s shares.
+type clientNetKey struct{}
+
 // identifyClient records the request's client bucket in its context for
 // clientIP. It is part of the chain every request passes through.
 func (s *Server) identifyClient(next http.Handler) http.Handler {
@@ -26,8 +30,10 @@ func (s *Server) identifyClient(next http.Handler) http.Handler {
 		trusted = s.cfg.TrustedProxies
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		bucket := clientBucket(clientAddr(r, trusted))
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), clientKey{}, bucket)))
+		addr := clientAddr(r, trusted)
+		ctx := context.WithValue(r.Context(), clientKey{}, clientBucket(addr))
+		ctx = context.WithValue(ctx, clientNetKey{}, clientNet48(addr))
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 
@@ -113,4 +119,24 @@ func clientBucket(a netip.Addr) string {
 	default:
 		return a.String()
 	}
+}
+
+// clientNet48 is the /48 an IPv6 address belongs to, the usual size of
+// one site's or one provider customer's allocation; "" for IPv4 and an
+// unknown address.
+func clientNet48(a netip.Addr) string {
+	if !a.IsValid() || !a.Is6() {
+		return ""
+	}
+	p, _ := a.Prefix(48)
+	return p.String()
+}
+
+// clientNet is the request's IPv6 /48 as identifyClient found it, or ""
+// for IPv4.
+func clientNet(r *http.Request) string {
+	if n, ok := r.Context().Value(clientNetKey{}).(string); ok {
+		return n
+	}
+	return clientNet48(clientAddr(r, nil))
 }

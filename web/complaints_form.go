@@ -815,10 +815,18 @@ func (s *Server) handleComplaintSend(w http.ResponseWriter, r *http.Request) {
 		s.complaintTooMany(w, r, lang, wait)
 		return
 	}
+	seen, ok := evidenceFilesSeen(r.PostFormValue("evidence_files"))
+	if !ok {
+		// Not a list the check page wrote: show the page again.
+		http.Redirect(w, r, stepPath(stepCheck), http.StatusSeeOther)
+		return
+	}
 	sub := d.submission(lang)
 	// The draft's files become the complaint's evidence inside the
-	// database; they never pass through this process again.
+	// database; they never pass through this process again. Submit
+	// refuses when they are not the files the check page listed.
 	sub.EvidenceDraft = d.fileKey()
+	sub.EvidenceDraftFiles = seen
 	receipt, err := s.complaints.Submit(r.Context(), sub, complaints.Meta{
 		IP: clientIP(r), UserAgent: r.UserAgent(), IdempotencyKey: "web:" + d.ID,
 	})
@@ -832,8 +840,13 @@ func (s *Server) handleComplaintSend(w http.ResponseWriter, r *http.Request) {
 		return
 	default:
 		// The domain found something the pages did not: show it where it
-		// is answered.
+		// is answered. Files added since the check page was shown are
+		// shown there again before anything is sent.
 		for _, fe := range apperr.FieldsOf(err) {
+			if fe.Field == "evidence" && fe.Code == "changed" {
+				http.Redirect(w, r, stepPath(stepCheck), http.StatusSeeOther)
+				return
+			}
 			if st, ok := stepOfField[elementID(fe.Field)]; ok {
 				q := url.Values{"change": {"1"}, "problem": {"1"}, "field": {elementID(fe.Field)}, "code": {fe.Code}}
 				http.Redirect(w, r, stepPath(st)+"?"+q.Encode(), http.StatusSeeOther)
@@ -843,17 +856,37 @@ func (s *Server) handleComplaintSend(w http.ResponseWriter, r *http.Request) {
 		s.complaintProblem(w, r, lang, d, err)
 		return
 	}
-	// Committed. The draft's files are now copies; deleting them is
-	// tidying, and the cleanup job removes them anyway if this fails.
-	if err := complaints.RemoveDraft(r.Context(), s.pool, d.fileKey()); err != nil {
-		s.log.Warn("complaint form: draft files not deleted", "err", err, "request_id", requestIDFrom(r.Context()))
-	}
+	// Committed. The draft's files were marked sent in the same
+	// transaction; they are not deleted here, because their bytes keep
+	// counting against this client for 24 hours (complaints/drafts.go).
 	s.clearDraft(w, r)
 	ref := receipt.Reference
 	if receipt.DuplicateOf != "" && receipt.Reference == "" {
 		ref = receipt.DuplicateOf
 	}
 	s.finishComplaint(w, r, ref)
+}
+
+// evidenceFilesSeen reads the check page's list of the draft files it
+// showed: ids separated by commas, empty for none. ok is false for
+// anything else.
+func evidenceFilesSeen(v string) ([]int64, bool) {
+	if v == "" {
+		return nil, true
+	}
+	parts := strings.Split(v, ",")
+	if len(parts) > complaints.MaxEvidenceFiles {
+		return nil, false
+	}
+	ids := make([]int64, 0, len(parts))
+	for _, p := range parts {
+		id, err := strconv.ParseInt(p, 10, 64)
+		if err != nil || id <= 0 {
+			return nil, false
+		}
+		ids = append(ids, id)
+	}
+	return ids, true
 }
 
 func (s *Server) finishComplaint(w http.ResponseWriter, r *http.Request, ref string) {
@@ -897,6 +930,13 @@ func (s *Server) handleEvidencePage(w http.ResponseWriter, r *http.Request) {
 	d := s.loadDraft(r)
 	if d.Channel == "" {
 		http.Redirect(w, r, stepPath(stepChannel), http.StatusSeeOther)
+		return
+	}
+	// Sending found a problem with the files (one expired after the check
+	// page): say so here, where it is put right.
+	if q := r.URL.Query(); q.Get("problem") == "1" && q.Get("field") == "evidence" && q.Get("code") == "expired" {
+		s.evidencePage(w, r, lang, d, http.StatusUnprocessableEntity,
+			[]apperr.FieldError{{Field: "evidence", Code: "expired", Message: fieldMessage(lang, "evidence", "expired", "")}})
 		return
 	}
 	s.evidencePage(w, r, lang, d, http.StatusOK, nil)

@@ -258,6 +258,20 @@ func (s *Server) clientKey(r *http.Request) []byte {
 	return m.Sum(nil)
 }
 
+// netKey is what an IPv6 client's evidence is also counted under: a keyed
+// hash of its /48, so one allocation cannot take the whole store by
+// spreading over its /64s. It is nil for IPv4.
+func (s *Server) netKey(r *http.Request) []byte {
+	n := clientNet(r)
+	if n == "" {
+		return nil
+	}
+	m := hmac.New(sha256.New, s.cfg.SessionSecret)
+	m.Write([]byte("complaint-draft:net48:"))
+	m.Write([]byte(n))
+	return m.Sum(nil)
+}
+
 // DraftCleanupArgs is the periodic job that deletes evidence of complaint
 // drafts abandoned for more than 24 hours. Deleting what has expired is
 // idempotent: a second run finds nothing left to delete.

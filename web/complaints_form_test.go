@@ -43,6 +43,10 @@ func newFormWalker(t testing.TB, env *webtest.Env) *formWalker {
 func (w *formWalker) post(path string, values url.Values) (int, string, string) {
 	w.t.Helper()
 	values.Set("csrf_token", w.csrf)
+	if _, ok := values["evidence_files"]; path == "/complaints/new/check" && !ok {
+		// As a browser would: send the list of files the check page shows.
+		values.Set("evidence_files", w.filesSeen())
+	}
 	res := w.c.PostFormRaw(path, values)
 	body := webtest.ReadBody(res)
 	return res.StatusCode, res.Header.Get("Location"), body
@@ -54,6 +58,16 @@ func (w *formWalker) step(path string, values url.Values, next string) {
 	status, loc, body := w.post(path, values)
 	require.Equal(w.t, http.StatusSeeOther, status, "POST %s: %s", path, body)
 	require.Equal(w.t, next, loc, "after POST %s", path)
+}
+
+// filesSeen is the check page's hidden list of the files it shows.
+func (w *formWalker) filesSeen() string {
+	w.t.Helper()
+	_, body := w.get("/complaints/new/check")
+	if m := regexp.MustCompile(`name="evidence_files" value="([0-9,]*)"`).FindStringSubmatch(body); m != nil {
+		return m[1]
+	}
+	return ""
 }
 
 func (w *formWalker) get(path string) (int, string) {
@@ -176,8 +190,10 @@ func TestComplaintFormWalkStoresComplaintEvidenceAndTriageJob(t *testing.T) {
 	require.Equal(t, 1, files)
 	require.NoError(t, env.Pool.QueryRow(ctx, `SELECT count(*) FROM river_job WHERE kind = 'complaint_triage' AND (args->>'complaint_id')::bigint = $1`, id).Scan(&jobs))
 	require.Equal(t, 1, jobs)
-	require.NoError(t, env.Pool.QueryRow(ctx, `SELECT count(*) FROM complaint_drafts`).Scan(&drafts))
-	require.Zero(t, drafts, "the draft's files are deleted once the complaint is stored")
+	// The draft's rows stay, marked sent and empty, so their bytes count
+	// against the client for 24 hours; their content is not kept twice.
+	require.NoError(t, env.Pool.QueryRow(ctx, `SELECT count(*) FROM complaint_drafts WHERE sent_at IS NULL OR length(data) > 0`).Scan(&drafts))
+	require.Zero(t, drafts, "the draft's files are emptied once the complaint is stored")
 
 	// The draft is gone: the form starts again empty.
 	status, body = w.get("/complaints/new")
@@ -426,4 +442,75 @@ func TestComplaintFormProblemFoundAtSendIsShownOnItsStep(t *testing.T) {
 	require.Contains(t, body, "There is a problem")
 	require.Contains(t, body, `href="#party"`)
 	require.Zero(t, countComplaints(t, env))
+}
+
+// A file that expires between the check page and "Send" must not be
+// dropped silently: nothing is stored, and the person is sent to the
+// evidence page, told to add it again, with their answers kept.
+func TestComplaintSendRefusesWhenEvidenceExpired(t *testing.T) {
+	t.Parallel()
+	env := webtest.New(t, webtest.Options{})
+	ctx := context.Background()
+	partyID := addParty(t, env, "Example Party")
+	for _, lang := range []string{"en", "cy"} {
+		w := newFormWalker(t, env)
+		if lang == "cy" {
+			w.get("/complaints/new?lang=cy")
+		}
+		w.walkToCheck(partyID, "Vote for us, "+lang)
+		seen := w.filesSeen()
+		var id int64
+		require.NoError(t, env.Pool.QueryRow(ctx, `SELECT max(id) FROM complaint_drafts`).Scan(&id))
+		_, err := env.Pool.Exec(ctx, `UPDATE complaint_drafts SET expires_at = now() - interval '1 second' WHERE id = $1`, id)
+		require.NoError(t, err)
+
+		before := countComplaints(t, env)
+		status, loc, body := w.post("/complaints/new/check", url.Values{"evidence_files": {fmt.Sprint(id)}})
+		require.Equal(t, http.StatusSeeOther, status, body)
+		require.Equal(t, "/complaints/new/evidence?change=1&code=expired&field=evidence&problem=1", loc)
+		require.Equal(t, before, countComplaints(t, env), "no complaint is stored without its file")
+		require.Equal(t, fmt.Sprint(id), seen, "the check page listed the file")
+
+		status, body = w.get(loc)
+		require.Equal(t, http.StatusUnprocessableEntity, status)
+		want := map[string]string{
+			"en": "A file you added was kept for 24 hours and has expired; add it again, then send your report",
+			"cy": "Cadwyd ffeil a ychwanegoch am 24 awr ac mae wedi dod i ben; ychwanegwch hi eto, yna anfonwch eich adroddiad",
+		}[lang]
+		require.Contains(t, body, want)
+
+		// Added again, it is sent with the answers typed before.
+		status, _, body = w.upload("shot.png", pngBytes(t), "upload")
+		require.Equal(t, http.StatusSeeOther, status, body)
+		status, body = w.get("/complaints/new/check")
+		require.Equal(t, http.StatusOK, status)
+		require.Contains(t, body, "Vote for us, "+lang, "the answers were kept")
+		w.step("/complaints/new/check", url.Values{}, "/complaints/new/confirmation")
+		var message string
+		var files int
+		require.NoError(t, env.Pool.QueryRow(ctx, `SELECT c.message, (SELECT count(*) FROM complaint_evidence e WHERE e.complaint_id = c.id)
+			FROM complaints c ORDER BY c.id DESC LIMIT 1`).Scan(&message, &files))
+		require.Equal(t, "Vote for us, "+lang, message)
+		require.Equal(t, 1, files)
+	}
+}
+
+// A file added (in another tab) after the check page was shown is not
+// sent unseen: the check page is shown again first.
+func TestComplaintSendShowsCheckAgainWhenFilesChanged(t *testing.T) {
+	t.Parallel()
+	env := webtest.New(t, webtest.Options{})
+	partyID := addParty(t, env, "Example Party")
+	w := newFormWalker(t, env)
+	w.walkToCheck(partyID, "Vote for us")
+	seen := w.filesSeen()
+	status, _, body := w.upload("more.png", pngBytes(t), "upload")
+	require.Equal(t, http.StatusSeeOther, status, body)
+	before := countComplaints(t, env)
+	w.step("/complaints/new/check", url.Values{"evidence_files": {seen}}, "/complaints/new/check")
+	require.Equal(t, before, countComplaints(t, env))
+	w.step("/complaints/new/check", url.Values{}, "/complaints/new/confirmation")
+
+	status, _, _ = w.post("/complaints/new/check", url.Values{"evidence_files": {"1,x"}})
+	require.Equal(t, http.StatusSeeOther, status, "a list the check page did not write is not a 500")
 }

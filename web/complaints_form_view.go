@@ -230,7 +230,7 @@ func (s *Server) checkView(ctx context.Context, lang string, d *complaintDraft) 
 		row(translate(lang, "about.may_contact"), answer(d.MayContact), stepAbout, translate(lang, "about.may_contact")),
 	}
 	return &complaintView{
-		Step: stepCheck, Action: stepPath(stepCheck), Back: stepPath(stepAbout),
+		Step: stepCheck, Action: stepPath(stepCheck), Back: stepPath(stepAbout), Files: files,
 		Heading: translate(lang, "check.heading"), Button: translate(lang, "check.send"),
 		Sections: []checkSection{
 			{Title: translate(lang, "check.section_what"), Rows: what},

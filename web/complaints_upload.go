@@ -24,12 +24,15 @@ import (
 //     (UPLOAD_INFLIGHT_MB); past the cap an upload is answered 503 with
 //     Retry-After before its body is read;
 //   - storage: the evidence of unsent drafts is limited per draft, per
-//     client address and in all (EVIDENCE_*_MB, complaints.DraftQuota).
+//     client address (and IPv6 /48), counting what they sent in the last
+//     24 hours, and in all; the evidence sent each day is capped too
+//     (EVIDENCE_*_MB, complaints.DraftQuota).
 
 // The 503 pages that are not an outage.
 const (
 	problemUploadsBusy = "uploads_busy"
 	problemStoreFull   = "store_full"
+	problemDayFull     = "day_full"
 )
 
 const (
@@ -101,8 +104,11 @@ func (s *Server) uploadRefused(w http.ResponseWriter, r *http.Request, lang, pro
 	secs := int(retry.Seconds())
 	w.Header().Set("Retry-After", strconv.Itoa(secs))
 	heading := "busy.heading"
-	if problem == problemStoreFull {
+	switch problem {
+	case problemStoreFull:
 		heading = "storefull.heading"
+	case problemDayFull:
+		heading = "dayfull.heading"
 	}
 	s.complaintPage(w, r, http.StatusServiceUnavailable, "complaint_problem", lang, nil, &complaintView{
 		Heading: translate(lang, heading), Status: http.StatusServiceUnavailable, Problem: problem,
@@ -112,7 +118,15 @@ func (s *Server) uploadRefused(w http.ResponseWriter, r *http.Request, lang, pro
 // draftQuota is the configured limit on evidence of unsent drafts.
 func (s *Server) draftQuota() complaints.DraftQuota {
 	return complaints.DraftQuota{DraftBytes: s.cfg.EvidenceDraftBytes, ClientBytes: s.cfg.EvidenceClientBytes,
-		TotalBytes: s.cfg.EvidenceTotalBytes}
+		NetBytes: s.cfg.EvidenceNet48Bytes, TotalBytes: s.cfg.EvidenceTotalBytes, DayBytes: s.cfg.EvidenceDailyBytes}
+}
+
+// untilTomorrow is how long until the daily cap on sent evidence starts
+// again: the next midnight UTC, at least a minute.
+func untilTomorrow(now time.Time) time.Duration {
+	now = now.UTC()
+	next := time.Date(now.Year(), now.Month(), now.Day()+1, 0, 0, 0, 0, time.UTC)
+	return max(next.Sub(now).Round(time.Second), time.Minute)
 }
 
 // handleEvidenceUpload stores a chosen file (checked by content) and, when
@@ -178,13 +192,16 @@ func (s *Server) handleEvidenceUpload(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		err = complaints.AddDraftFile(r.Context(), s.pool, complaints.DraftUpload{
-			DraftKey: d.fileKey(), ClientKey: s.clientKey(r), Filename: name, ContentType: ct,
+			DraftKey: d.fileKey(), ClientKey: s.clientKey(r), NetKey: s.netKey(r), Filename: name, ContentType: ct,
 			Content: file, Size: hdr.Size, Expires: time.Unix(d.Created, 0).Add(draftLifetime),
 		}, s.draftQuota())
 		switch fe := apperr.FieldsOf(err); {
 		case err == nil:
 		case errors.Is(err, complaints.ErrDraftStoreFull):
 			s.uploadRefused(w, r, lang, problemStoreFull, storeFullRetry)
+			return
+		case errors.Is(err, complaints.ErrEvidenceDayFull):
+			s.uploadRefused(w, r, lang, problemDayFull, untilTomorrow(time.Now()))
 			return
 		case len(fe) > 0:
 			fail(fe[0].Code)

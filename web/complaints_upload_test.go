@@ -21,6 +21,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/campaignwatch/campaignwatch/complaints"
 	"github.com/campaignwatch/campaignwatch/internal/staff"
 	"github.com/campaignwatch/campaignwatch/web"
 	"github.com/campaignwatch/campaignwatch/web/webtest"
@@ -89,14 +90,131 @@ func TestEvidenceQuotaPerClientAcrossNewDrafts(t *testing.T) {
 	require.Contains(t, evidenceError(t, body), "Mae gormod o ffeiliau mawr yn aros i gael eu hanfon")
 	require.Equal(t, int64(600<<10), draftBytes(t, env))
 
-	// Once the first draft's file is sent with its complaint, the
-	// address has room again.
+	// Sending the first draft's file with its complaint does not give the
+	// address its bytes back: otherwise permanent storage would be
+	// limited only by the complaint rate.
 	partyID := addParty(t, env, "Example Party")
 	first.walkToCheck(partyID, "Vote for us")
-	status, _, body = first.post("/complaints/new/check", url.Values{})
+	status, loc, body := first.post("/complaints/new/check", url.Values{})
 	require.Equal(t, http.StatusSeeOther, status, body)
+	require.Equal(t, "/complaints/new/confirmation", loc)
+	ctx := context.Background()
+	var evidence int64
+	require.NoError(t, env.Pool.QueryRow(ctx, `SELECT coalesce(sum(size), 0) FROM complaint_evidence`).Scan(&evidence))
+	require.Equal(t, int64(600<<10)+int64(len(pngBytes(t))), evidence, "the complaint has its files")
+	status, _, body = second.upload("two.png", pngOf(600<<10), "upload")
+	require.Equal(t, http.StatusUnprocessableEntity, status, "sent files still count for their address")
+	require.Contains(t, evidenceError(t, body), "Mae gormod o ffeiliau mawr yn aros i gael eu hanfon")
+	var held int64
+	require.NoError(t, env.Pool.QueryRow(ctx, `SELECT coalesce(sum(length(data)), 0) FROM complaint_drafts`).Scan(&held))
+	require.Zero(t, held, "a sent draft's data is not kept twice")
+
+	// Nor can they be taken back by removing the sent draft's files (with
+	// a replayed draft cookie).
+	var sentID int64
+	var sentKey []byte
+	require.NoError(t, env.Pool.QueryRow(ctx, `SELECT id, draft_key FROM complaint_drafts WHERE sent_at IS NOT NULL ORDER BY id LIMIT 1`).Scan(&sentID, &sentKey))
+	require.NoError(t, complaints.RemoveDraftFile(ctx, env.Pool, sentKey, sentID))
+	require.NoError(t, complaints.RemoveDraft(ctx, env.Pool, sentKey))
+	status, _, _ = second.upload("two.png", pngOf(600<<10), "upload")
+	require.Equal(t, http.StatusUnprocessableEntity, status)
+
+	// 24 hours after sending, the cleanup releases them.
+	_, err := env.Pool.Exec(ctx, `UPDATE complaint_drafts SET expires_at = now() - interval '1 second' WHERE sent_at IS NOT NULL`)
+	require.NoError(t, err)
+	_, err = web.CleanupComplaintDrafts(ctx, env.Pool)
+	require.NoError(t, err)
 	status, _, body = second.upload("two.png", pngOf(600<<10), "upload")
 	require.Equal(t, http.StatusSeeOther, status, body)
+}
+
+// uploadFrom uploads as upload does, from addr behind a trusted proxy.
+func (w *formWalker) uploadFrom(addr, name string, data []byte) (int, string) {
+	w.t.Helper()
+	var buf bytes.Buffer
+	ct := multipartWriter(&buf, map[string]string{"csrf_token": w.csrf, "action": "upload"}, "evidence", name, data)
+	req, err := http.NewRequest(http.MethodPost, w.c.URL("/complaints/new/evidence"), &buf)
+	require.NoError(w.t, err)
+	req.Header.Set("Content-Type", ct)
+	req.Header.Set("X-Forwarded-For", addr)
+	res := w.c.Do(req, "")
+	return res.StatusCode, webtest.ReadBody(res)
+}
+
+// One IPv6 allocation holds thousands of /64s, each a client of its own:
+// the /48 they share has a quota too, so it cannot fill the whole store.
+func TestEvidenceQuotaPerIPv6Net48(t *testing.T) {
+	t.Parallel()
+	env := webtest.New(t, webtest.Options{Env: map[string]string{"TRUSTED_PROXIES": "127.0.0.0/8, ::1",
+		"EVIDENCE_CLIENT_MB": "1", "EVIDENCE_NET48_MB": "2"}})
+	upload := func(addr string) int {
+		w := newFormWalker(t, env)
+		w.step("/complaints/new", url.Values{"channel": {"sms"}}, "/complaints/new/sender")
+		status, body := w.uploadFrom(addr, "one.png", pngOf(700<<10))
+		if status != http.StatusSeeOther {
+			require.Equal(t, http.StatusUnprocessableEntity, status, body)
+			require.Equal(t, "Too many large files have been sent or are waiting to be sent from your internet connection today; try again tomorrow, or send your report without them",
+				evidenceError(t, body))
+		}
+		return status
+	}
+	require.Equal(t, http.StatusSeeOther, upload("2001:db8:1:1::1"))
+	require.Equal(t, http.StatusSeeOther, upload("2001:db8:1:2::1"))
+	require.Equal(t, http.StatusUnprocessableEntity, upload("2001:db8:1:3::1"), "a third /64 of the same /48 passes its 2 MB")
+	require.Equal(t, http.StatusSeeOther, upload("2001:db8:2:1::1"), "another /48 has its own quota")
+	require.Equal(t, http.StatusSeeOther, upload("192.0.2.7"), "IPv4 is counted per address only")
+
+	// Only keyed hashes are stored, never an address or a network.
+	var leaked int
+	require.NoError(t, env.Pool.QueryRow(context.Background(), `SELECT count(*) FROM complaint_drafts
+		WHERE position('2001:db8'::bytea IN client_key) > 0 OR position('2001:db8'::bytea IN coalesce(net_key, '')) > 0`).Scan(&leaked))
+	require.Zero(t, leaked)
+}
+
+// The evidence sent with public complaints in one day is capped: past
+// it, uploads are answered 503 with Retry-After until midnight UTC.
+func TestEvidenceDailyCapAnswers503(t *testing.T) {
+	t.Parallel()
+	env := webtest.New(t, webtest.Options{Env: map[string]string{"EVIDENCE_DAILY_MB": "1"}})
+	partyID := addParty(t, env, "Example Party")
+	first := newFormWalker(t, env)
+	first.step("/complaints/new", url.Values{"channel": {"sms"}}, "/complaints/new/sender")
+	status, _, body := first.upload("one.png", pngOf(900<<10), "upload")
+	require.Equal(t, http.StatusSeeOther, status, body)
+	first.walkToCheck(partyID, "Vote for us")
+	status, loc, body := first.post("/complaints/new/check", url.Values{})
+	require.Equal(t, http.StatusSeeOther, status, body)
+	require.Equal(t, "/complaints/new/confirmation", loc)
+
+	second := newFormWalker(t, env)
+	second.step("/complaints/new", url.Values{"channel": {"sms"}}, "/complaints/new/sender")
+	var buf bytes.Buffer
+	ct := multipartWriter(&buf, map[string]string{"csrf_token": second.csrf, "action": "upload"}, "evidence", "two.png", pngOf(200<<10))
+	req, err := http.NewRequest(http.MethodPost, second.c.URL("/complaints/new/evidence"), &buf)
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", ct)
+	res := second.c.Do(req, "")
+	body = webtest.ReadBody(res)
+	require.Equal(t, http.StatusServiceUnavailable, res.StatusCode, body)
+	now := time.Now().UTC()
+	wait := time.Date(now.Year(), now.Month(), now.Day()+1, 0, 0, 0, 0, time.UTC).Sub(now)
+	retry, err := time.ParseDuration(res.Header.Get("Retry-After") + "s")
+	require.NoError(t, err)
+	require.InDelta(t, max(wait, time.Minute).Seconds(), retry.Seconds(), 60, "Retry-After runs to midnight UTC")
+	require.Contains(t, body, "We cannot take more files today")
+	require.Contains(t, body, "You can go back and send your report without it, or add it tomorrow.")
+
+	second.get("/complaints/new/evidence?lang=cy")
+	status, _, body = second.upload("two.png", pngOf(200<<10), "upload")
+	require.Equal(t, http.StatusServiceUnavailable, status)
+	require.Contains(t, body, "Ni allwn dderbyn rhagor o ffeiliau heddiw")
+
+	// A report can still be sent.
+	second.get("/complaints/new/evidence?lang=en")
+	second.walkToCheck(partyID, "Vote for them")
+	status, loc, body = second.post("/complaints/new/check", url.Values{})
+	require.Equal(t, http.StatusSeeOther, status, body)
+	require.Equal(t, "/complaints/new/confirmation", loc)
 }
 
 func TestEvidenceStoreFullAnswers503(t *testing.T) {

@@ -106,10 +106,18 @@ type Config struct {
 	// (EVIDENCE_DRAFT_MB, default 50: five files of 10 MB), per client
 	// network address (EVIDENCE_CLIENT_MB, default 150) and for all drafts
 	// together (EVIDENCE_TOTAL_MB, default 2048), because anyone can start
-	// a draft and its files are kept for 24 hours. Held in bytes.
+	// a draft and its files are kept for 24 hours. A client's files count
+	// against it for 24 hours after they are sent too, and an IPv6 client's
+	// also count for its /48 (EVIDENCE_NET48_MB, default 600), since one
+	// allocation holds thousands of /64s. The evidence sent with public
+	// complaints in one UTC day is capped by EVIDENCE_DAILY_MB (default
+	// 10240); past it uploads are answered 503 until the next day. Held in
+	// bytes.
 	EvidenceDraftBytes  int64
 	EvidenceClientBytes int64
+	EvidenceNet48Bytes  int64
 	EvidenceTotalBytes  int64
+	EvidenceDailyBytes  int64
 
 	// UploadInflightBytes (UPLOAD_INFLIGHT_MB, default 200) caps the bytes
 	// of evidence uploads being received at once; an upload that would
@@ -280,7 +288,9 @@ func Load(getenv func(string) string) (*Config, error) {
 	}{
 		{"EVIDENCE_DRAFT_MB", 50, &c.EvidenceDraftBytes},
 		{"EVIDENCE_CLIENT_MB", 150, &c.EvidenceClientBytes},
+		{"EVIDENCE_NET48_MB", 600, &c.EvidenceNet48Bytes},
 		{"EVIDENCE_TOTAL_MB", 2048, &c.EvidenceTotalBytes},
+		{"EVIDENCE_DAILY_MB", 10240, &c.EvidenceDailyBytes},
 		{"UPLOAD_INFLIGHT_MB", 200, &c.UploadInflightBytes},
 	} {
 		n, err := positiveInt(getenv, mb.name, mb.def)
