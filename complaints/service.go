@@ -349,6 +349,15 @@ type lookups struct {
 // queue queues the lookups on b. They are independent reads, so they
 // travel as one pipelined batch.
 func (l *lookups) queue(b *pgx.Batch, sub *Submission, meta Meta, hash []byte) {
+	// The draft's files are locked first: a second "Send" of the same
+	// draft waits here for the first to commit, and the key lookup after
+	// it then finds the first's complaint and replays it, instead of
+	// taking the files the first marked sent for expired ones.
+	if len(sub.EvidenceDraft) > 0 {
+		b.Queue(sqlDraftFilesToSend, sub.EvidenceDraft).QueryRow(func(row pgx.Row) error {
+			return row.Scan(&l.draftFiles)
+		})
+	}
 	if meta.IdempotencyKey != "" {
 		b.Queue(selectByIdempotencyKey, meta.IdempotencyKey).QueryRow(func(row pgx.Row) error {
 			err := row.Scan(&l.existing.ComplaintID, &l.existing.Reference, &l.keyHash)
@@ -357,11 +366,6 @@ func (l *lookups) queue(b *pgx.Batch, sub *Submission, meta Meta, hash []byte) {
 			}
 			l.repeated = err == nil
 			return err
-		})
-	}
-	if len(sub.EvidenceDraft) > 0 {
-		b.Queue(sqlDraftFilesToSend, sub.EvidenceDraft).QueryRow(func(row pgx.Row) error {
-			return row.Scan(&l.draftFiles)
 		})
 	}
 	scan := func(row pgx.Row) error { return row.Scan(&l.partyID, &l.electionID) }

@@ -514,3 +514,51 @@ func TestComplaintSendShowsCheckAgainWhenFilesChanged(t *testing.T) {
 	status, _, _ = w.post("/complaints/new/check", url.Values{"evidence_files": {"1,x"}})
 	require.Equal(t, http.StatusSeeOther, status, "a list the check page did not write is not a 500")
 }
+
+// Two "Send"s of one draft at once (a double click) store one complaint
+// with its file, and both are answered with its confirmation: the second
+// must not take the files the first sent for expired ones.
+func TestComplaintSendTwiceAtOnceStoresOneWithItsFiles(t *testing.T) {
+	t.Parallel()
+	env := webtest.New(t, webtest.Options{})
+	ctx := context.Background()
+	partyID := addParty(t, env, "Example Party")
+	w := newFormWalker(t, env)
+	w.walkToCheck(partyID, "Vote for us twice")
+	seen := w.filesSeen()
+	before := countComplaints(t, env)
+
+	// Hold the draft's file so both sends are waiting for it at once.
+	hold, err := env.Pool.Begin(ctx)
+	require.NoError(t, err)
+	_, err = hold.Exec(ctx, `SELECT id FROM complaint_drafts FOR UPDATE`)
+	require.NoError(t, err)
+	type answer struct {
+		status int
+		loc    string
+	}
+	answers := make(chan answer, 2)
+	for i := 0; i < 2; i++ {
+		go func() {
+			status, loc, _ := w.post("/complaints/new/check", url.Values{"evidence_files": {seen}})
+			answers <- answer{status, loc}
+		}()
+	}
+	require.Eventually(t, func() bool {
+		var waiting int
+		require.NoError(t, env.Pool.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity
+			WHERE wait_event_type = 'Lock' AND query LIKE '%FROM complaint_drafts WHERE draft_key%'`).Scan(&waiting))
+		return waiting == 2
+	}, 10*time.Second, 10*time.Millisecond, "both sends wait for the draft's file")
+	require.NoError(t, hold.Rollback(ctx))
+
+	for i := 0; i < 2; i++ {
+		a := <-answers
+		require.Equal(t, answer{http.StatusSeeOther, "/complaints/new/confirmation"}, a)
+	}
+	require.Equal(t, before+1, countComplaints(t, env))
+	var files int
+	require.NoError(t, env.Pool.QueryRow(ctx, `SELECT count(*) FROM complaint_evidence e JOIN complaints c ON c.id = e.complaint_id
+		WHERE c.message = 'Vote for us twice'`).Scan(&files))
+	require.Equal(t, 1, files)
+}
