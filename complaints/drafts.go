@@ -117,9 +117,10 @@ func DraftFiles(ctx context.Context, pool *pgxpool.Pool, key []byte) ([]DraftFil
 
 // AddDraftFile streams up into complaint_drafts if it fits the draft's
 // MaxEvidenceFiles and q. A refusal is an Invalid field error on
-// "evidence" (code too_many, draft_quota or client_quota) or, when all
-// drafts together are full, an Unavailable error wrapping
-// ErrDraftStoreFull.
+// "evidence" (code too_many, draft_quota or client_quota, the last for
+// the client's address or its IPv6 /48) or, when all drafts together are
+// full, an Unavailable error wrapping ErrDraftStoreFull, or, when today's
+// sent evidence has reached q.DayBytes, one wrapping ErrEvidenceDayFull.
 //
 // The file goes in first and is counted after, in the same transaction:
 // the counts' rows stay locked only from the count to the commit, not
