@@ -316,6 +316,8 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		fail(http.StatusUnprocessableEntity, "Enter your email address and password")
 		return
 	}
+	// An address too long or not shaped like one gets the same answer as
+	// a wrong password, from Authenticate, before it reaches a query.
 	u, err := s.staff.Authenticate(r.Context(), email, password, clientIP(r), s.knownDevice(r, email))
 	var throttled *staff.ThrottledError
 	switch apperr.CodeOf(err) {
@@ -392,15 +394,19 @@ func (s *Server) deviceMAC(account, nonce string) string {
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
 
-// knownDevice reports whether the request carries a device cookie for
-// account.
-func (s *Server) knownDevice(r *http.Request, account string) bool {
+// knownDevice returns the id (the nonce) of the request's device cookie
+// if the cookie was issued for account, or "" if there is none or it was
+// not. The sign-in throttle gives that device a budget of its own.
+func (s *Server) knownDevice(r *http.Request, account string) string {
 	c, err := r.Cookie(s.cookieName(deviceCookie))
 	if err != nil {
-		return false
+		return ""
 	}
 	nonce, mac, ok := strings.Cut(c.Value, ".")
-	return ok && nonce != "" && hmac.Equal([]byte(mac), []byte(s.deviceMAC(account, nonce)))
+	if !ok || nonce == "" || !hmac.Equal([]byte(mac), []byte(s.deviceMAC(account, nonce))) {
+		return ""
+	}
+	return nonce
 }
 
 // recordSimple writes an audit entry in a transaction of its own, for

@@ -2,8 +2,11 @@ package web_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -339,4 +342,80 @@ func TestKnownDeviceSignsInWhileTheAccountIsUnderAttack(t *testing.T) {
 	res = owner.PostForm("/staff/login", url.Values{"email": {owner.User.Email}, "password": {webtest.Password}})
 	res.Body.Close()
 	require.Equal(t, http.StatusSeeOther, res.StatusCode, "the owner's own browser is shut out")
+}
+
+// TestKnownDeviceSignsInDuringAFloodFromItsOwnAddress floods the owner's
+// account from the owner's own address (an office NAT, an IPv6 /64: every
+// test client is 127.0.0.1) until that address is slowed down. The
+// owner's browser, which signed in before, still gets in; a made-up device
+// cookie does not.
+func TestKnownDeviceSignsInDuringAFloodFromItsOwnAddress(t *testing.T) {
+	t.Parallel()
+	env := webtest.New(t, webtest.Options{})
+	owner := env.SignedIn(staff.RoleAdmin)
+	res := owner.PostForm("/staff/logout", url.Values{})
+	res.Body.Close()
+
+	attacker := env.Anonymous()
+	for range env.Staff.Settings().AccountFailures + 1 {
+		res = attacker.PostForm("/staff/login", url.Values{"email": {owner.User.Email}, "password": {"a guess from the same office"}})
+		res.Body.Close()
+	}
+	require.Equal(t, http.StatusTooManyRequests, res.StatusCode, "the shared address is slowed down")
+
+	base, _ := url.Parse(env.Server.URL)
+	for _, forged := range []string{"bm9uY2U.bm90LWEtbWFj", "bm9uY2U", ".", "bm9uY2U."} {
+		attacker.Jar.SetCookies(base, []*http.Cookie{{Name: "cw_device", Value: forged, Path: "/"}})
+		res = attacker.PostForm("/staff/login", url.Values{"email": {owner.User.Email}, "password": {webtest.Password}})
+		res.Body.Close()
+		require.Equal(t, http.StatusTooManyRequests, res.StatusCode, "forged device cookie %q", forged)
+	}
+
+	res = owner.PostForm("/staff/login", url.Values{"email": {owner.User.Email}, "password": {webtest.Password}})
+	res.Body.Close()
+	require.Equal(t, http.StatusSeeOther, res.StatusCode, "the owner's own browser is shut out by a flood from its address")
+}
+
+// incompressible returns n letters and digits that PostgreSQL cannot
+// compress below its btree entry limit, as repeated letters would be.
+func incompressible(n int) string {
+	var b strings.Builder
+	seed := sha256.Sum256([]byte("sign-in"))
+	for b.Len() < n {
+		seed = sha256.Sum256(seed[:])
+		b.WriteString(hex.EncodeToString(seed[:]))
+	}
+	return b.String()[:n]
+}
+
+// TestMalformedSignInAddressesGetTheOrdinaryRefusal sends addresses too
+// long for the throttle's index and not shaped like addresses. Each gets
+// the answer a wrong password gets, never a 500.
+func TestMalformedSignInAddressesGetTheOrdinaryRefusal(t *testing.T) {
+	t.Parallel()
+	env := webtest.New(t, webtest.Options{})
+	c := env.Anonymous()
+	refusal := func(email string) (int, string) {
+		t.Helper()
+		res := c.PostForm("/staff/login", url.Values{"email": {email}, "password": {"whatever it is"}})
+		defer res.Body.Close()
+		var b strings.Builder
+		_, err := io.Copy(&b, res.Body)
+		require.NoError(t, err)
+		return res.StatusCode, b.String()
+	}
+	status, body := refusal("nobody@example.org")
+	require.Equal(t, http.StatusUnauthorized, status)
+	require.Contains(t, body, "The email address or password is not right.")
+	for name, email := range map[string]string{
+		"5 KB":           incompressible(5000) + "@example.org",
+		"255 chars":      strings.Repeat("a", 255-len("@example.org")) + "@example.org",
+		"not an address": "<script>alert(1)</script>",
+		"display name":   "Admin <admin@example.org>",
+		"two addresses":  "a@example.org, b@example.org",
+	} {
+		status, body := refusal(email)
+		require.Equal(t, http.StatusUnauthorized, status, name)
+		require.Contains(t, body, "The email address or password is not right.", name)
+	}
 }

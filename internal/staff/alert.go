@@ -18,8 +18,8 @@ type SignInAlertArgs struct {
 	UserID  int64  `json:"user_id"`
 	Account string `json:"account"`
 	// Scope is "pair" (one address guessing one account), "account" (many
-	// addresses guessing one account) or "client" (one address trying many
-	// accounts).
+	// addresses guessing one account), "device" (one known device of the
+	// account failing) or "client" (one address trying many accounts).
 	Scope    string `json:"scope"`
 	Failures int    `json:"failures"`
 	Window   string `json:"window"`
@@ -36,6 +36,8 @@ func (SignInAlertArgs) InsertOpts() river.InsertOpts {
 const selectActiveAdmins = `SELECT id FROM staff_users WHERE role = 'admin' AND disabled_at IS NULL ORDER BY id`
 
 // alertAdminsTx queues a message to every active administrator in tx.
+// account is the existing account the alert is about, or "" for the
+// client scope; it is the only text of the attempt that reaches the mail.
 func (s *Service) alertAdminsTx(ctx context.Context, tx pgx.Tx, account string, k throttleKey) error {
 	rows, err := tx.Query(ctx, selectActiveAdmins)
 	if err != nil {
@@ -47,10 +49,7 @@ func (s *Service) alertAdminsTx(ctx context.Context, tx pgx.Tx, account string, 
 	}
 	params := make([]river.InsertManyParams, len(ids))
 	for i, id := range ids {
-		args := SignInAlertArgs{UserID: id, Scope: k.scope, Failures: k.limit, Window: humanWait(s.settings.ThrottleWindow)}
-		if k.scope != "client" {
-			args.Account = account
-		}
+		args := SignInAlertArgs{UserID: id, Account: account, Scope: k.scope, Failures: k.limit, Window: humanWait(s.settings.ThrottleWindow)}
 		params[i] = river.InsertManyParams{Args: args}
 	}
 	_, err = s.jobs.InsertManyTx(ctx, tx, params)
@@ -70,6 +69,11 @@ func signInAlertText(a SignInAlertArgs) (subject, body string) {
 			fmt.Sprintf("The staff account %s had %d failed sign-in attempts within %s, from many addresses.\n\n"+
 				"Further attempts on it from addresses that have failed before are slowed down. "+
 				"If its owner did not make them, someone may be guessing its password.\n", a.Account, a.Failures, a.Window)
+	case "device":
+		return "Sign-in attempts slowed for " + a.Account,
+			fmt.Sprintf("The staff account %s had %d failed sign-in attempts within %s from a browser that has signed in to it before.\n\n"+
+				"Further attempts from that browser are slowed down. If its owner did not make them, "+
+				"someone may have the use of that browser and be guessing its password.\n", a.Account, a.Failures, a.Window)
 	default:
 		return "Sign-in attempts slowed for " + a.Account,
 			fmt.Sprintf("The staff account %s had %d failed sign-in attempts from one address within %s.\n\n"+

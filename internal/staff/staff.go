@@ -64,9 +64,10 @@ type Settings struct {
 	// active. Default 12 hours.
 	SessionAbsolute time.Duration
 	// AccountFailures is the free budget of failed sign-ins on one account
-	// from one client address; past it that client's attempts on that
-	// account are slowed down (see ThrottleDelay), and other clients are
-	// not affected. Default 5.
+	// from one client address, or from one known device of the account
+	// (which spends from nothing else); past it that client's or device's
+	// attempts on that account are slowed down (see ThrottleDelay), and
+	// others are not affected. Default 5.
 	AccountFailures int
 	// IPFailures is the free budget of failed sign-ins from one client
 	// address across all accounts. Default 30.
@@ -140,9 +141,18 @@ func NewService(pool *pgxpool.Pool, settings Settings) *Service {
 // Settings returns the limits in force.
 func (s *Service) Settings() Settings { return s.settings }
 
+// MaxEmailLength is the longest address SMTP can carry (RFC 5321's path
+// limit less its brackets). Anything longer is refused before it reaches
+// a query: as a sign-in throttle key it would pass PostgreSQL's btree
+// entry limit, and a stored address must be one mail can go to.
+const MaxEmailLength = 254
+
 // NormaliseEmail trims and lower-cases an address and checks its form.
 func NormaliseEmail(email string) (string, error) {
 	e := strings.ToLower(strings.TrimSpace(email))
+	if len(e) > MaxEmailLength {
+		return "", apperr.New(apperr.Invalid, "an email address has at most %d characters", MaxEmailLength)
+	}
 	a, err := mail.ParseAddress(e)
 	if err != nil || a.Address != e {
 		return "", apperr.New(apperr.Invalid, "%q is not an email address", email)
@@ -222,23 +232,33 @@ func (s *Service) ListUsers(ctx context.Context) ([]User, error) {
 // a failure never reveals whether an account exists.
 var ErrBadCredentials = apperr.New(apperr.Unauthorized, "The email address or password is not right.")
 
-// Authenticate checks an email and password from clientIP; knownDevice
-// says the browser holds proof of an earlier sign-in to this account.
+// Authenticate checks an email and password from clientIP; device is the
+// id of a device cookie the caller has verified was issued to this account
+// at an earlier sign-in, or "" when the browser holds none.
 //
-// Every attempt first spends one unit of three budgets (the account from
-// this client, the account from anywhere unless knownDevice, this client
-// on any account), atomically, before the password is checked; a success
-// gives it back. Past
-// a budget's free attempts each further one waits a doubling delay, and an
+// An address that is too long or not shaped like one fails at once with
+// ErrBadCredentials, the same answer as a wrong password, so the check
+// reveals nothing about accounts; it never reaches the throttle, whose
+// keys it would overflow.
+//
+// Every other attempt first spends one unit of its budgets, atomically,
+// before the password is checked; a success gives it back. From a new
+// device these are the account from this client, the account from
+// anywhere, and this client on any account. From a known device it is
+// only that device's own budget on the account: guessing from the same
+// office or /64 as the owner, or spread over many addresses, cannot slow
+// down the owner's own browser, and its cookie cannot be forged. Past a
+// budget's free attempts each further one waits a doubling delay, and an
 // attempt made during the delay is refused with a *ThrottledError without
 // being checked, so parallel guesses get no more checks than the budget.
-// Because the tightest budget is per account and client, a flood from one
-// address slows that address only: the account's owner can still sign in
-// from elsewhere. Spending a budget's last free attempt is audited and
-// alerts the administrators.
-func (s *Service) Authenticate(ctx context.Context, email, password, clientIP string, knownDevice bool) (*User, error) {
-	account := strings.ToLower(strings.TrimSpace(email))
-	res, err := s.reserve(ctx, account, clientIP, knownDevice)
+// Spending a budget's last free attempt is audited and, when the account
+// exists or the budget is the client's, alerts the administrators.
+func (s *Service) Authenticate(ctx context.Context, email, password, clientIP, device string) (*User, error) {
+	account, err := NormaliseEmail(email)
+	if err != nil {
+		return nil, ErrBadCredentials
+	}
+	res, err := s.reserve(ctx, account, clientIP, device)
 	if err != nil {
 		return nil, err
 	}
@@ -253,7 +273,7 @@ func (s *Service) Authenticate(ctx context.Context, email, password, clientIP st
 	}
 	ok, _ := CheckPassword(hash, password)
 	if !ok || u.ID == 0 || u.DisabledAt != nil {
-		if err := s.settleFailure(ctx, account, res); err != nil {
+		if err := s.settleFailure(ctx, account, u.ID != 0, res); err != nil {
 			return nil, err
 		}
 		return nil, ErrBadCredentials

@@ -53,21 +53,29 @@ func humanWait(d time.Duration) string {
 // throttleKey is one budget an attempt spends from.
 type throttleKey struct {
 	key   string
-	scope string // "pair", "account" or "client", for the audit entry
+	scope string // "pair", "account", "client" or "device", for the audit entry
 	limit int
 }
 
-// keysFor lists the budgets of one attempt, always in the same order
-// (pair, account, client) so that two transactions never wait on each
-// other's rows in opposite orders. A known device (one that has signed in
-// to the account before) does not spend from the account-wide budget, so
-// guessing spread over many addresses cannot shut the owner out.
-func (s *Service) keysFor(account, clientIP string, knownDevice bool) []throttleKey {
-	keys := []throttleKey{{key: "pair:" + account + "|" + clientIP, scope: "pair", limit: s.settings.AccountFailures}}
-	if !knownDevice {
-		keys = append(keys, throttleKey{key: "account:" + account, scope: "account", limit: s.settings.AccountCeiling})
+// keysFor lists the budgets of one attempt. From a new device they are, in
+// this order so that two transactions never wait on each other's rows in
+// opposite orders, the account from this client (pair), the account from
+// anywhere, and this client on any account. A known device, one holding a
+// device cookie issued to this account, spends from its own budget on the
+// account instead, the size of the pair's: the address-based budgets are
+// shared with whoever else is behind the same office NAT or IPv6 /64, and
+// the account-wide one with anyone anywhere, so any of them would let an
+// attacker keep the owner out. The device id is only a cookie's nonce, and
+// the caller has checked the cookie's MAC, so it cannot be made up.
+func (s *Service) keysFor(account, clientIP, device string) []throttleKey {
+	if device != "" {
+		return []throttleKey{{key: "device:" + account + "|" + device, scope: "device", limit: s.settings.AccountFailures}}
 	}
-	return append(keys, throttleKey{key: "client:" + clientIP, scope: "client", limit: s.settings.IPFailures})
+	return []throttleKey{
+		{key: "pair:" + account + "|" + clientIP, scope: "pair", limit: s.settings.AccountFailures},
+		{key: "account:" + account, scope: "account", limit: s.settings.AccountCeiling},
+		{key: "client:" + clientIP, scope: "client", limit: s.settings.IPFailures},
+	}
 }
 
 // reserveAttempt counts one failure against a key and returns the count,
@@ -119,8 +127,8 @@ type reservation struct {
 // reserve counts an attempt as a failure on every budget before its
 // password is checked, in one transaction, or refuses it if any budget is
 // waiting out its delay (and then counts nothing).
-func (s *Service) reserve(ctx context.Context, account, clientIP string, knownDevice bool) (*reservation, error) {
-	res := &reservation{keys: s.keysFor(account, clientIP, knownDevice)}
+func (s *Service) reserve(ctx context.Context, account, clientIP, device string) (*reservation, error) {
+	res := &reservation{keys: s.keysFor(account, clientIP, device)}
 	window := s.settings.ThrottleWindow.String()
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		for _, k := range res.keys {
@@ -158,7 +166,7 @@ func (s *Service) settleSuccess(ctx context.Context, res *reservation) error {
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		for _, k := range res.keys {
 			q := refundThrottle
-			if k.scope == "pair" {
+			if k.scope == "pair" || k.scope == "device" {
 				q = clearPairThrottle
 			}
 			if _, err := tx.Exec(ctx, q, k.key); err != nil {
@@ -171,9 +179,14 @@ func (s *Service) settleSuccess(ctx context.Context, res *reservation) error {
 
 // settleFailure alerts when this failure spent the last free attempt of a
 // budget: once per budget and window, since a budget's count only starts
-// again after a quiet window. The audit entry names the account and the
-// scope, never the client address.
-func (s *Service) settleFailure(ctx context.Context, account string, res *reservation) error {
+// again after a quiet window. The audit entry names the scope, and the
+// account only when it exists: whatever else was typed is the attacker's
+// text, not a staff address. Budgets of an account that does not exist
+// are audited but alert no one, so no one can make every administrator
+// receive mail about an "account" of their choosing; the client budget
+// (one address trying many accounts) alerts whatever was typed, without
+// naming it. The client address is never recorded.
+func (s *Service) settleFailure(ctx context.Context, account string, exists bool, res *reservation) error {
 	if len(res.crossed) == 0 {
 		return nil
 	}
@@ -181,13 +194,21 @@ func (s *Service) settleFailure(ctx context.Context, account string, res *reserv
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		for _, k := range res.crossed {
 			after := map[string]any{"scope": k.scope, "failures": k.limit, "window": s.settings.ThrottleWindow.String()}
-			if k.scope != "client" {
+			named := k.scope != "client" && exists
+			if named {
 				after["account"] = account
 			}
 			if err := audit.Record(ctx, tx, "login.throttled", "sign_in", k.scope, audit.Change{After: after}); err != nil {
 				return err
 			}
-			if err := s.alertAdminsTx(ctx, tx, account, k); err != nil {
+			if k.scope != "client" && !exists {
+				continue
+			}
+			alertAccount := ""
+			if named {
+				alertAccount = account
+			}
+			if err := s.alertAdminsTx(ctx, tx, alertAccount, k); err != nil {
 				return err
 			}
 		}

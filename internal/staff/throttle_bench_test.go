@@ -28,7 +28,7 @@ func BenchmarkSignInThrottle(b *testing.B) {
 	for range b.N {
 		start := time.Now()
 		for i := range attempts {
-			res, err := svc.reserve(ctx, fmt.Sprintf("user%d@example.org", i), "192.0.2.1", false)
+			res, err := svc.reserve(ctx, fmt.Sprintf("user%d@example.org", i), "192.0.2.1", "")
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -51,7 +51,7 @@ func BenchmarkSignInThrottle(b *testing.B) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				_, err := svc.Authenticate(ctx, "target@example.org", fmt.Sprintf("guess %d", i), "198.51.100.1", false)
+				_, err := svc.Authenticate(ctx, "target@example.org", fmt.Sprintf("guess %d", i), "198.51.100.1", "")
 				if err == ErrBadCredentials {
 					mu.Lock()
 					checked++

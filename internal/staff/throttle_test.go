@@ -54,7 +54,7 @@ func TestFloodFromOneAddressDoesNotLockTheOwnerOut(t *testing.T) {
 
 	const attacker, owner = "203.0.113.9", "198.51.100.7"
 	for i := range 30 {
-		_, err := svc.Authenticate(ctx, admin.Email, fmt.Sprintf("guess number %d", i), attacker, false)
+		_, err := svc.Authenticate(ctx, admin.Email, fmt.Sprintf("guess number %d", i), attacker, "")
 		if i < limit {
 			require.ErrorIs(t, err, staff.ErrBadCredentials, "attempt %d", i+1)
 		} else {
@@ -62,10 +62,10 @@ func TestFloodFromOneAddressDoesNotLockTheOwnerOut(t *testing.T) {
 		}
 	}
 	// The attacker's address stays refused, even with the right password.
-	_, err := svc.Authenticate(ctx, admin.Email, rightPassword, attacker, false)
+	_, err := svc.Authenticate(ctx, admin.Email, rightPassword, attacker, "")
 	throttled(t, err)
 
-	u, err := svc.Authenticate(ctx, admin.Email, rightPassword, owner, false)
+	u, err := svc.Authenticate(ctx, admin.Email, rightPassword, owner, "")
 	require.NoError(t, err, "the owner is locked out by someone else's guessing")
 	require.Equal(t, admin.ID, u.ID)
 }
@@ -80,7 +80,7 @@ func TestDelayGrowsAfterTheBudget(t *testing.T) {
 	ctx := context.Background()
 	const client = "192.0.2.1"
 	for range 3 {
-		_, err := svc.Authenticate(ctx, u.Email, "not the password at all", client, false)
+		_, err := svc.Authenticate(ctx, u.Email, "not the password at all", client, "")
 		require.ErrorIs(t, err, staff.ErrBadCredentials)
 	}
 	// The delay is fixed when the failure is counted (next_at and
@@ -92,7 +92,7 @@ func TestDelayGrowsAfterTheBudget(t *testing.T) {
 			`SELECT extract(epoch FROM next_at - last_failure) FROM login_throttle WHERE key LIKE 'pair:%'`).Scan(&d))
 		return d
 	}
-	te := throttled(t, mustFail(svc.Authenticate(ctx, u.Email, rightPassword, client, false)))
+	te := throttled(t, mustFail(svc.Authenticate(ctx, u.Email, rightPassword, client, "")))
 	require.Equal(t, 10.0, delay())
 	require.True(t, te.Wait > 0 && te.Wait <= 10*time.Second, "wait %s", te.Wait)
 	require.Regexp(t, `Wait \d+ seconds?, then try again\.`, te.Error())
@@ -104,19 +104,19 @@ func TestDelayGrowsAfterTheBudget(t *testing.T) {
 		require.NoError(t, err)
 	}
 	elapse()
-	_, err := svc.Authenticate(ctx, u.Email, "still not the password", client, false)
+	_, err := svc.Authenticate(ctx, u.Email, "still not the password", client, "")
 	require.ErrorIs(t, err, staff.ErrBadCredentials)
-	te = throttled(t, mustFail(svc.Authenticate(ctx, u.Email, rightPassword, client, false)))
+	te = throttled(t, mustFail(svc.Authenticate(ctx, u.Email, rightPassword, client, "")))
 	require.Equal(t, 20.0, delay(), "the delay doubles")
 	require.True(t, te.Wait > 10*time.Second && te.Wait <= 20*time.Second, "wait %s", te.Wait)
 
 	// After the delay the right password gets in, and the address starts
 	// afresh.
 	elapse()
-	_, err = svc.Authenticate(ctx, u.Email, rightPassword, client, false)
+	_, err = svc.Authenticate(ctx, u.Email, rightPassword, client, "")
 	require.NoError(t, err)
 	for range 3 {
-		_, err := svc.Authenticate(ctx, u.Email, "wrong again", client, false)
+		_, err := svc.Authenticate(ctx, u.Email, "wrong again", client, "")
 		require.ErrorIs(t, err, staff.ErrBadCredentials)
 	}
 }
@@ -149,7 +149,7 @@ func TestSpentBudgetIsAuditedAndAlertsAdmins(t *testing.T) {
 
 	const address = "203.0.113.77"
 	for range 6 {
-		_, _ = svc.Authenticate(ctx, target.Email, "a wrong password", address, false)
+		_, _ = svc.Authenticate(ctx, target.Email, "a wrong password", address, "")
 	}
 	var entries int
 	var summary string
@@ -182,12 +182,77 @@ func TestGuessingFromManyAddressesSlowsNewDevicesOnly(t *testing.T) {
 	u := createUser(t, svc, "head@example.org", staff.RoleAdmin)
 	ctx := context.Background()
 	for i := range 3 {
-		_, err := svc.Authenticate(ctx, u.Email, "guessed from a botnet", fmt.Sprintf("203.0.113.%d", i+1), false)
+		_, err := svc.Authenticate(ctx, u.Email, "guessed from a botnet", fmt.Sprintf("203.0.113.%d", i+1), "")
 		require.ErrorIs(t, err, staff.ErrBadCredentials)
 	}
-	_, err := svc.Authenticate(ctx, u.Email, rightPassword, "198.51.100.7", false)
+	_, err := svc.Authenticate(ctx, u.Email, rightPassword, "198.51.100.7", "")
 	throttled(t, err)
-	got, err := svc.Authenticate(ctx, u.Email, rightPassword, "198.51.100.7", true)
+	got, err := svc.Authenticate(ctx, u.Email, rightPassword, "198.51.100.7", "owner-device")
 	require.NoError(t, err, "the owner's known device is shut out")
 	require.Equal(t, u.ID, got.ID)
+}
+
+// TestGuessingAnAccountThatDoesNotExistAlertsNoOne spends the budgets of
+// an "account" that is the attacker's own text. No administrator is
+// mailed about it, and neither the audit log nor the alert for the
+// client's budget carries the text.
+func TestGuessingAnAccountThatDoesNotExistAlertsNoOne(t *testing.T) {
+	t.Parallel()
+	svc, pool := newService(t, staff.Settings{AccountFailures: 2, AccountCeiling: 2, IPFailures: 4})
+	createUser(t, svc, "admin@example.org", staff.RoleAdmin)
+	ctx := context.Background()
+
+	// Two texts, twice each: both spend their pair and account budgets,
+	// and together the client's.
+	for _, text := range []string{"reset-now-at-evil.example@example.org", "evil.example-says-hi@example.org"} {
+		for range 2 {
+			_, err := svc.Authenticate(ctx, text, "a wrong password", "203.0.113.5", "")
+			require.ErrorIs(t, err, staff.ErrBadCredentials)
+		}
+	}
+	var scopes []string
+	rows, err := pool.Query(ctx, `SELECT args->>'scope' FROM river_job WHERE kind = 'staff_sign_in_alert' ORDER BY id`)
+	require.NoError(t, err)
+	for rows.Next() {
+		var s string
+		require.NoError(t, rows.Scan(&s))
+		scopes = append(scopes, s)
+	}
+	require.NoError(t, rows.Err())
+	require.Equal(t, []string{"client"}, scopes, "only the client's budget alerts for an account that does not exist")
+
+	var leaks int
+	require.NoError(t, pool.QueryRow(ctx, `
+		SELECT (SELECT count(*) FROM river_job WHERE kind = 'staff_sign_in_alert' AND args::text LIKE '%evil%')
+		     + (SELECT count(*) FROM audit_log WHERE action = 'login.throttled' AND summary::text LIKE '%evil%')`).Scan(&leaks))
+	require.Zero(t, leaks, "the typed text reaches an alert or the audit log")
+	var audited int
+	require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE action = 'login.throttled'`).Scan(&audited))
+	require.Equal(t, 5, audited, "each spent budget is still audited")
+}
+
+// TestKnownDeviceHasABudgetOfItsOwn checks that a known device spends from
+// its own budget: a flood from its address does not slow it, its own
+// failures slow only it, and the owner's other device is not affected.
+func TestKnownDeviceHasABudgetOfItsOwn(t *testing.T) {
+	t.Parallel()
+	svc, _ := newService(t, staff.Settings{AccountFailures: 3, AccountCeiling: 3, IPFailures: 3})
+	u := createUser(t, svc, "head@example.org", staff.RoleAdmin)
+	ctx := context.Background()
+	const office = "198.51.100.7"
+	for range 4 {
+		_, _ = svc.Authenticate(ctx, u.Email, "guessed from the same office", office, "")
+	}
+	throttled(t, mustFail(svc.Authenticate(ctx, u.Email, rightPassword, office, "")))
+	got, err := svc.Authenticate(ctx, u.Email, rightPassword, office, "laptop")
+	require.NoError(t, err, "the owner's known device is shut out by a flood from its address")
+	require.Equal(t, u.ID, got.ID)
+
+	for range 3 {
+		_, err := svc.Authenticate(ctx, u.Email, "a stolen laptop guessing", office, "laptop")
+		require.ErrorIs(t, err, staff.ErrBadCredentials)
+	}
+	throttled(t, mustFail(svc.Authenticate(ctx, u.Email, rightPassword, office, "laptop")))
+	_, err = svc.Authenticate(ctx, u.Email, rightPassword, office, "desktop")
+	require.NoError(t, err, "one device's failures slow another")
 }

@@ -12,7 +12,9 @@ import (
 // server, so a short template must not be able to make the server produce
 // megabytes of output or spin for minutes: `{{range 100000}}` nests, and
 // text/template itself puts no bound on either. Three limits apply to every
-// render, preview or real letter alike.
+// render, preview or real letter alike. The byte limit counts every string
+// the template's functions make as well as what it writes (see
+// boundedFuncs).
 const (
 	// MaxTextBytes bounds the filled-in Markdown of one letter. The
 	// shipped letters are 2 to 3 KB; 100 KB is some thirty pages.
@@ -32,23 +34,50 @@ type LimitError struct{ Message string }
 func (e *LimitError) Error() string { return e.Message }
 
 var (
-	errTooLong        = &LimitError{Message: fmt.Sprintf("This template produces more than %d KB of text. A letter must be shorter: check for loops (range) that repeat text.", MaxTextBytes>>10)}
+	errTooLong        = &LimitError{Message: fmt.Sprintf("This template produces more than %d KB of text. A letter must be shorter: check for loops (range) that repeat text and for text built up in variables.", MaxTextBytes>>10)}
 	errSubjectTooLong = &LimitError{Message: fmt.Sprintf("This template's subject is longer than %d characters once filled in. Shorten it.", maxSubjectBytes)}
 	errTooMany        = &LimitError{Message: fmt.Sprintf("This template repeats itself more than %d times. Remove or shorten its loops (range) and template calls.", MaxSteps)}
 	errTooPaged       = &LimitError{Message: fmt.Sprintf("This template produces a PDF of more than %d pages. A letter must be shorter.", MaxPDFPages)}
 )
 
-// limitedBuffer is the writer a template executes into: past max bytes a
-// write fails, and text/template stops at the first failed write.
-type limitedBuffer struct {
-	buf     []byte
+// budget is the bytes one render may produce: what it writes and every
+// string a function makes along the way, counted together. Counting only
+// the output is not enough, as a template can build a string in a variable
+// and never write it: {{$x = printf "%s%s" $x $x}} doubles it each time.
+type budget struct {
+	used    int
 	max     int
 	tooLong error
 }
 
+// charge counts n bytes produced, failing once the total passes max.
+func (b *budget) charge(n int) error {
+	if n > b.max-b.used {
+		return b.tooLong
+	}
+	b.used += n
+	return nil
+}
+
+// fits refuses, before anything is allocated, a function call whose
+// output could be larger than what is left of the budget.
+func (b *budget) fits(upTo int) error {
+	if upTo > b.max-b.used {
+		return b.tooLong
+	}
+	return nil
+}
+
+// limitedBuffer is the writer a template executes into: past its budget a
+// write fails, and text/template stops at the first failed write.
+type limitedBuffer struct {
+	buf []byte
+	*budget
+}
+
 func (b *limitedBuffer) Write(p []byte) (int, error) {
-	if len(b.buf)+len(p) > b.max {
-		return 0, b.tooLong
+	if err := b.charge(len(p)); err != nil {
+		return 0, err
 	}
 	b.buf = append(b.buf, p...)
 	return len(p), nil
@@ -102,8 +131,9 @@ func addStepCallsToRanges(n parse.Node, call parse.Node) {
 	}
 }
 
-// execute runs t into a buffer of at most maxBytes (past it: tooLong) with a fresh step
-// budget. The template is cloned so concurrent renders keep separate
+// execute runs t with a fresh step budget and a fresh byte budget of
+// maxBytes (past it: tooLong), which both its output and the strings its
+// functions make spend from. The template is cloned so concurrent renders keep separate
 // budgets; a clone shares the parsed trees and costs little.
 func execute(t *template.Template, data any, maxBytes int, tooLong error) ([]byte, error) {
 	steps := 0
@@ -111,14 +141,17 @@ func execute(t *template.Template, data any, maxBytes int, tooLong error) ([]byt
 	if err != nil {
 		return nil, err
 	}
-	c.Funcs(template.FuncMap{stepFunc: func() (string, error) {
+	b := &budget{max: maxBytes, tooLong: tooLong}
+	fm := boundedFuncs(b)
+	fm[stepFunc] = func() (string, error) {
 		steps++
 		if steps > MaxSteps {
 			return "", errTooMany
 		}
 		return "", nil
-	}})
-	out := &limitedBuffer{max: maxBytes, tooLong: tooLong}
+	}
+	c.Funcs(fm)
+	out := &limitedBuffer{budget: b}
 	if err := c.Execute(out, data); err != nil {
 		var le *LimitError
 		if errors.As(err, &le) {

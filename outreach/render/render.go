@@ -83,9 +83,10 @@ func lineError(err error, offset int) *LineError {
 	return &LineError{Message: msg}
 }
 
-var funcs = template.FuncMap{
-	"upper": strings.ToUpper,
-}
+// funcs names the functions a template may call, for parsing. They are
+// never run as they are: execute binds fresh ones that spend from the
+// render's own byte budget (see boundedFuncs); these have none at all.
+var funcs = boundedFuncs(&budget{tooLong: errTooLong})
 
 // Parse reads and checks a template file: the header, the Go template
 // syntax of subject and body, and that every field used is known, by
