@@ -49,7 +49,7 @@ func Connect(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*DB,
 	for _, n := range cfg.Workers {
 		workers += n
 	}
-	pool, err := Open(ctx, db.URL, 2*workers+10, Timeouts{Statement: cfg.DBStatementTimeout, Lock: cfg.DBLockTimeout, IdleInTx: cfg.DBIdleInTxTimeout})
+	pool, err := Open(ctx, db.URL, 2*workers+10, TimeoutsOf(cfg))
 	if err != nil {
 		db.Close(ctx)
 		return nil, err
