@@ -161,6 +161,15 @@ func productionLikeServer(b *testing.B, env *webtest.Env, registry func(*pgxpool
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
+	if opts.Workers != nil {
+		// As `serve` does, River's own queries use a pool of their own.
+		riverPool, err := database.OpenJobs(ctx, pool)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(riverPool.Close)
+		opts.RiverPool = riverPool
+	}
 	client, err := jobs.NewClient(pool, registry(pool), opts)
 	if err != nil {
 		b.Fatal(err)
