@@ -555,3 +555,40 @@ func TestConcurrentSubmissionsGetConsecutiveIDs(t *testing.T) {
 		t.Fatalf("%d complaints with ids %d to %d: ids were drawn in more than one block at once", n, lo, hi)
 	}
 }
+
+// TestRetentionInBatches proves retention erases many expired complaints a
+// small transaction at a time, each batch with its own audit entry, and
+// that a rerun finds nothing left to do.
+func TestRetentionInBatches(t *testing.T) {
+	e := newEnv(t, false)
+	ctx := audit.WithActor(context.Background(), audit.Actor{Label: "system"})
+	const expired, batch = 7, 3
+	for i := range expired {
+		c := sample()
+		c.Sender = fmt.Sprintf("sender-%d", i)
+		r, err := e.svc.Submit(ctx, c, complaints.Meta{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.pool.Exec(ctx, `UPDATE complaints SET created_at = now() - interval '800 days' WHERE id = $1`, r.ComplaintID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n, more, err := e.svc.ApplyRetentionBatches(ctx, 730, batch)
+	if err != nil || n != expired || more {
+		t.Fatalf("anonymised %d (more %v), %v; want %d", n, more, err, expired)
+	}
+	if c := e.count(t, `SELECT count(*) FROM complainants`); c != 0 {
+		t.Fatalf("%d complainants kept", c)
+	}
+	// One audit entry a batch, none larger than the batch: 3 + 3 + 1.
+	if c := e.count(t, `SELECT count(*) FROM audit_log WHERE action = 'complaint.retention'`); c != 3 {
+		t.Fatalf("retention audit entries = %d, want 3 (one a batch)", c)
+	}
+	if c := e.count(t, `SELECT count(*) FROM audit_log WHERE action = 'complaint.retention' AND (summary->'after'->>'anonymised')::int > $1`, batch); c != 0 {
+		t.Fatalf("%d batches larger than %d", c, batch)
+	}
+	if n, more, err := e.svc.ApplyRetentionBatches(ctx, 730, batch); err != nil || n != 0 || more {
+		t.Fatalf("rerun anonymised %d (more %v), %v", n, more, err)
+	}
+}

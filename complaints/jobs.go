@@ -11,6 +11,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/campaignwatch/campaignwatch/internal/audit"
+	"github.com/campaignwatch/campaignwatch/internal/database"
 	"github.com/campaignwatch/campaignwatch/internal/mail"
 	"github.com/campaignwatch/campaignwatch/jobs"
 )
@@ -63,6 +64,9 @@ type JobSettings struct {
 	MailFrom      string
 	BaseURL       string
 	RetentionDays int // default 730
+	// RetentionBatch is how many complaints one retention transaction
+	// erases; default RetentionBatch.
+	RetentionBatch int
 }
 
 // Register adds the acknowledgement worker and the daily retention job to
@@ -73,7 +77,7 @@ func Register(reg *jobs.Registry, svc *Service, mailer mail.Sender, set JobSetti
 		set.RetentionDays = 730
 	}
 	river.AddWorker(reg.Workers(), &ackWorker{svc: svc, mailer: mailer, set: set})
-	river.AddWorker(reg.Workers(), &retentionWorker{svc: svc, days: set.RetentionDays})
+	river.AddWorker(reg.Workers(), &retentionWorker{svc: svc, days: set.RetentionDays, batch: set.RetentionBatch})
 	reg.AddPeriodic(river.PeriodicInterval(24*time.Hour), func() (river.JobArgs, *river.InsertOpts) {
 		return RetentionArgs{}, nil
 	}, true)
@@ -169,26 +173,101 @@ func AcknowledgementEmail(lang, ref, baseURL string) *mail.Message {
 
 type retentionWorker struct {
 	river.WorkerDefaults[RetentionArgs]
-	svc  *Service
-	days int
+	svc   *Service
+	days  int
+	batch int
 }
 
+// Work erases batch by batch until nothing is left or the job's time is
+// nearly up; then it snoozes, so the next attempt carries on from the
+// batches already committed instead of failing and backing off.
 func (w *retentionWorker) Work(ctx context.Context, job *river.Job[RetentionArgs]) error {
-	_, err := w.svc.ApplyRetention(audit.WithActor(ctx, audit.Actor{Label: "system"}), w.days)
-	return err
+	_, more, err := w.svc.ApplyRetentionBatches(audit.WithActor(ctx, audit.Actor{Label: "system"}), w.days, w.batch)
+	if err != nil {
+		return err
+	}
+	if more {
+		return river.JobSnooze(time.Second)
+	}
+	return nil
 }
+
+// RetentionBatch is how many complaints one retention transaction erases
+// by default: small enough that a batch stays well inside the statement
+// timeout and holds few row locks, large enough that the nightly run after
+// an election takes minutes, not hours.
+const RetentionBatch = 1000
+
+// Retention takes the oldest expired complaints first, a batch at a time.
+// SKIP LOCKED lets a second run (another instance, or a rescued job) take
+// other rows instead of waiting on this one's.
+const (
+	retentionBatchSQL = `
+UPDATE complaints SET anonymised_at = now(), updated_at = now(), description = '', targeting_reason = ''
+WHERE id IN (
+	SELECT id FROM complaints
+	WHERE anonymised_at IS NULL AND coalesce(closed_at, created_at) < now() - make_interval(days => $1)
+	ORDER BY id
+	LIMIT $2
+	FOR UPDATE SKIP LOCKED)
+RETURNING id`
+	retentionDeleteComplainantsSQL = `DELETE FROM complainants WHERE complaint_id = ANY($1)`
+	retentionDeleteEvidenceSQL     = `DELETE FROM complaint_evidence WHERE complaint_id = ANY($1)`
+)
 
 // ApplyRetention erases the complainant's details, the evidence and the
 // complainant's own account from complaints closed (or, if never closed,
-// received) more than days ago, keeping the anonymised complaint. It
-// returns how many complaints it anonymised.
+// received) more than days ago, keeping the anonymised complaint. It works
+// in batches of RetentionBatch until none is left and returns how many
+// complaints it anonymised.
 func (s *Service) ApplyRetention(ctx context.Context, days int) (int, error) {
+	total := 0
+	for {
+		n, more, err := s.ApplyRetentionBatches(ctx, days, RetentionBatch)
+		total += n
+		if err != nil || !more {
+			return total, err
+		}
+	}
+}
+
+// ApplyRetentionBatches erases expired complaints as ApplyRetention does,
+// batch complaints per transaction (RetentionBatch if batch < 1). Each
+// batch commits its erasure and its audit entry together, so work done is
+// never lost and a rerun only takes what is left. When ctx has a deadline
+// it stops early, with more set, once the time left is under twice the
+// slowest batch so far, so a job can snooze rather than be cut off.
+func (s *Service) ApplyRetentionBatches(ctx context.Context, days, batch int) (n int, more bool, err error) {
+	if batch < 1 {
+		batch = RetentionBatch
+	}
+	var slowest time.Duration
+	for {
+		if dl, ok := ctx.Deadline(); ok && n > 0 && time.Until(dl) < 2*slowest {
+			return n, true, nil
+		}
+		start := time.Now()
+		k, err := s.retentionBatch(ctx, days, batch)
+		n += k
+		if err != nil || k < batch {
+			return n, false, err
+		}
+		slowest = max(slowest, time.Since(start))
+	}
+}
+
+// retentionBatch erases up to batch expired complaints in one transaction
+// and returns how many it erased.
+func (s *Service) retentionBatch(ctx context.Context, days, batch int) (int, error) {
 	var n int
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `
-UPDATE complaints SET anonymised_at = now(), updated_at = now(), description = '', targeting_reason = ''
-WHERE anonymised_at IS NULL AND coalesce(closed_at, created_at) < now() - make_interval(days => $1)
-RETURNING id`, days)
+		// Deleting evidence of a thousand complaints may be slow on a busy
+		// disk; the batch is bounded by the job's deadline instead of the
+		// pool's statement timeout, so it does not fail every night.
+		if err := database.LongWork(ctx, tx); err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, retentionBatchSQL, days, batch)
 		if err != nil {
 			return err
 		}
@@ -200,10 +279,10 @@ RETURNING id`, days)
 		if n == 0 {
 			return nil
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM complainants WHERE complaint_id = ANY($1)`, ids); err != nil {
+		if _, err := tx.Exec(ctx, retentionDeleteComplainantsSQL, ids); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `DELETE FROM complaint_evidence WHERE complaint_id = ANY($1)`, ids); err != nil {
+		if _, err := tx.Exec(ctx, retentionDeleteEvidenceSQL, ids); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, "complaint.retention", "complaint", "", audit.Change{After: map[string]any{"anonymised": n, "retention_days": days}})

@@ -82,8 +82,18 @@ type Options struct {
 	// RescueStuckJobsAfter is how long a job may run before River assumes
 	// its worker died and retries it; zero keeps River's default (1h).
 	RescueStuckJobsAfter time.Duration
-	Logger               *slog.Logger
-	Metrics              *metrics.Metrics
+	// RiverPool is the pool River's own queries use: fetching, completing
+	// and its maintenance (cleaner, rescuer, reindexer). A client that works
+	// jobs should be given database.OpenJobs's pool, which has no statement
+	// timeout; nil uses the pool NewClient is given. Workers and InsertTx
+	// are unaffected: they use the service's pool and the caller's
+	// transaction.
+	RiverPool *pgxpool.Pool
+	// ReindexerSchedule is when River rebuilds its job indexes; nil keeps
+	// River's nightly schedule.
+	ReindexerSchedule river.PeriodicSchedule
+	Logger            *slog.Logger
+	Metrics           *metrics.Metrics
 }
 
 // NewClient builds the River client. With opts.Workers nil it can insert
@@ -107,6 +117,12 @@ func NewClient(pool *pgxpool.Pool, reg *Registry, opts Options) (*Client, error)
 		FetchCooldown:               cmp.Or(opts.FetchCooldown, DefaultFetchCooldown),
 		FetchPollInterval:           opts.FetchPollInterval,
 		RescueStuckJobsAfter:        opts.RescueStuckJobsAfter,
+		ReindexerSchedule:           opts.ReindexerSchedule,
+		// REINDEX INDEX CONCURRENTLY blocks no reads or writes, and
+		// cancelling it leaves an invalid _ccnew index that makes River skip
+		// that index from then on; so it runs to the end (River drops the
+		// leftovers itself when the client stops mid-build).
+		ReindexerTimeout: -1,
 	}
 	// River refuses a poll interval shorter than the cooldown.
 	cooldown := cmp.Or(cfg.FetchCooldown, river.FetchCooldownDefault)
@@ -127,6 +143,9 @@ func NewClient(pool *pgxpool.Pool, reg *Registry, opts Options) (*Client, error)
 		if opts.Metrics != nil {
 			cfg.Middleware = []rivertype.Middleware{&metricsMiddleware{m: opts.Metrics}}
 		}
+	}
+	if opts.RiverPool != nil {
+		pool = opts.RiverPool
 	}
 	return river.NewClient(riverpgxv5.New(pool), cfg)
 }

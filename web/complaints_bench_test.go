@@ -27,6 +27,7 @@ import (
 	"github.com/campaignwatch/campaignwatch/complaints"
 	"github.com/campaignwatch/campaignwatch/complaints/review"
 	"github.com/campaignwatch/campaignwatch/complaints/triage"
+	"github.com/campaignwatch/campaignwatch/internal/database"
 	"github.com/campaignwatch/campaignwatch/internal/pgcluster"
 	"github.com/campaignwatch/campaignwatch/internal/testdb"
 	"github.com/campaignwatch/campaignwatch/jobs"
@@ -140,26 +141,34 @@ func postComplaints(b *testing.B, srvURL string, clients int, dur time.Duration)
 	return all, failures.Load(), elapsed
 }
 
-// productionLikeServer serves the API from a pool sized as in production
-// and a River client built from
+// productionLikeServer serves the API from a pool opened as production
+// opens it (database.Open, sized as database.Connect sizes it and with
+// the configuration's timeouts, as production's) and a River client built from
 // registry(pool) and opts; with opts.Workers set the client works jobs too.
 func productionLikeServer(b *testing.B, env *webtest.Env, registry func(*pgxpool.Pool) *jobs.Registry, opts jobs.Options) (string, *pgxpool.Pool) {
 	ctx := context.Background()
-	cfg := env.Pool.Config().Copy()
 	// As database.Connect sizes it for `campaignwatch serve`: two
 	// connections a configured worker plus ten, and never fewer than 20.
 	workers := 0
 	for _, n := range env.Config.Workers {
 		workers += n
 	}
-	cfg.MaxConns = int32(max(2*workers+10, 20))
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	pool, err := database.Open(ctx, env.Pool.Config().ConnString(), 2*workers+10, database.TimeoutsOf(env.Config))
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(pool.Close)
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if opts.Workers != nil {
+		// As `serve` does, River's own queries use a pool of their own.
+		riverPool, err := database.OpenJobs(ctx, pool)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(riverPool.Close)
+		opts.RiverPool = riverPool
 	}
 	client, err := jobs.NewClient(pool, registry(pool), opts)
 	if err != nil {

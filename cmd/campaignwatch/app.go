@@ -25,12 +25,15 @@ import (
 // app is the wired service: configuration, logger, database and the
 // domain services built on them. Commands open the parts they need.
 type app struct {
-	cfg     *config.Config
-	log     *slog.Logger
-	pool    *pgxpool.Pool
-	metrics *metrics.Metrics
-	staff   *staff.Service
-	mailer  mail.Sender
+	cfg  *config.Config
+	log  *slog.Logger
+	pool *pgxpool.Pool
+	// jobsPool is River's own pool (database.OpenJobs), for the client
+	// that works jobs.
+	jobsPool *pgxpool.Pool
+	metrics  *metrics.Metrics
+	staff    *staff.Service
+	mailer   mail.Sender
 	// rulebook is the triage policy in force (RULEBOOK or the default),
 	// validated before anything else starts.
 	rulebook *triage.Rulebook
@@ -78,7 +81,7 @@ func openApp(ctx context.Context, e *env) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.pool, a.closeDB = db.Pool, db.Close
+	a.pool, a.jobsPool, a.closeDB = db.Pool, db.JobsPool, db.Close
 	a.staff = staff.NewService(a.pool, staff.Settings{})
 	sender, err := mail.New(cfg.SMTPURL, cfg.OutboxDir())
 	if err != nil {

@@ -48,6 +48,7 @@ func serve(ctx context.Context, e *env, migrate, withHTTP bool) error {
 
 	client, err := jobs.NewClient(a.pool, a.registry(), jobs.Options{
 		Workers: a.cfg.Workers, JobTimeout: a.cfg.JobTimeout, RescueStuckJobsAfter: a.cfg.JobRescueAfter, Logger: a.log, Metrics: a.metrics,
+		RiverPool: a.jobsPool,
 	})
 	if err != nil {
 		return err

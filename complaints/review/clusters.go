@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -38,6 +39,33 @@ const candidatesPerBand = 64
 // the second sees the first: they cannot each start a cluster of their
 // own. Unrelated texts do not wait for each other.
 const lockBands = `SELECT pg_advisory_xact_lock(b) FROM unnest($1::bigint[]) AS u(b)`
+
+// Under a surge of one text every batch queues on the same bands, so a
+// batch may wait for several others to commit: far longer than the pool's
+// lock_timeout (DB_LOCK_TIMEOUT, 5s), which is meant for requests. Failing
+// there would send the job into backoff and the batch to the back of the
+// queue, working against the surge. So the band locks alone may wait up to
+// bandLockWait, bounded by the job's own deadline; the statement and lock
+// timeouts are back to the pool's for the rest of the transaction.
+const (
+	liftBandLockWait   = `SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $1, true)`
+	restoreLockTimeout = `SET LOCAL lock_timeout TO DEFAULT`
+	restoreStmtTimeout = `SET LOCAL statement_timeout TO DEFAULT`
+	bandLockWait       = 30 * time.Second
+)
+
+// queueBandLocks queues on b the band locks keys, allowed to wait as
+// explained at bandLockWait, in the same round trip as the rest of b.
+func queueBandLocks(ctx context.Context, b *pgx.Batch, keys []int64) {
+	wait := bandLockWait
+	if dl, ok := ctx.Deadline(); ok {
+		wait = max(min(wait, time.Until(dl)), time.Millisecond)
+	}
+	b.Queue(liftBandLockWait, strconv.FormatInt(wait.Milliseconds(), 10))
+	b.Queue(lockBands, keys)
+	b.Queue(restoreLockTimeout)
+	b.Queue(restoreStmtTimeout)
+}
 
 // placeholderSenders are what people type when there was no sender to
 // see; grouping on them would make one meaningless giant cluster.
@@ -308,8 +336,9 @@ func textClustersTx(ctx context.Context, tx pgx.Tx, scs []*storedComplaint, send
 	}
 	if len(items) == 0 {
 		if len(senderLocks) > 0 {
-			_, err := tx.Exec(ctx, lockBands, senderLocks)
-			return err
+			b := &pgx.Batch{}
+			queueBandLocks(ctx, b, senderLocks)
+			return tx.SendBatch(ctx, b).Close()
 		}
 		return nil
 	}
@@ -348,7 +377,7 @@ func textClustersTx(ctx context.Context, tx pgx.Tx, scs []*storedComplaint, send
 		}
 	}
 	b = &pgx.Batch{}
-	b.Queue(lockBands, locks)
+	queueBandLocks(ctx, b, locks)
 	b.Queue(textDelta, allBands, lo, hi, ids, candidatesPerBand, snapshot).Query(scanCandidates(cands))
 	if len(loose) > 0 {
 		b.Queue(textClustersOf, loose).Query(func(rows pgx.Rows) error {

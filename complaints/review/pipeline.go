@@ -2,11 +2,13 @@ package review
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 
@@ -123,10 +125,25 @@ type TriageWorker struct {
 // Work triages the job's complaint together with a batch of other
 // complaints still awaiting triage (see TriageBatch). Running it again for
 // the same complaint and rulebook stores nothing new.
+//
+// A lock wait that outlasts lock_timeout (another batch holding the job's
+// complaint for long on a surge) is no failure: the job snoozes briefly and
+// tries again, rather than backing off for ever longer as errors do.
 func (w *TriageWorker) Work(ctx context.Context, job *river.Job[complaints.TriageArgs]) error {
 	_, err := w.Pipeline.TriageBatch(ctx, job.Args.ComplaintID)
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == lockNotAvailable {
+		return river.JobSnooze(lockRetryAfter)
+	}
 	return err
 }
+
+// lockNotAvailable is the SQLSTATE of a wait past lock_timeout, and
+// lockRetryAfter how soon a triage job that hit it runs again.
+const (
+	lockNotAvailable = "55P03"
+	lockRetryAfter   = time.Second
+)
 
 // Register adds the triage worker to reg, in place of any other worker for
 // complaints.TriageArgs: add it instead of complaints.Register's

@@ -43,7 +43,12 @@ func engine(t *testing.T, yamlEdit func(string) string) *triage.Engine {
 // tests call the pipeline themselves.
 func setup(t *testing.T, work bool) *bundle {
 	t.Helper()
-	pool := testdb.New(t)
+	return setupOn(t, testdb.New(t), work)
+}
+
+// setupOn is setup on pool, for tests that need other database timeouts.
+func setupOn(t *testing.T, pool *pgxpool.Pool, work bool) *bundle {
+	t.Helper()
 	b := &bundle{pool: pool, pipeline: review.NewPipeline(pool, engine(t, nil))}
 	b.review = review.NewService(pool, nil)
 	reg := jobs.NewRegistry()

@@ -16,10 +16,13 @@ const DevDatabase = "campaignwatch"
 // DB is an open pool and, in development mode, the private cluster it
 // runs on.
 type DB struct {
-	Pool    *pgxpool.Pool
-	URL     string
-	cluster *pgcluster.Cluster
-	started bool
+	Pool *pgxpool.Pool
+	// JobsPool is River's own pool (OpenJobs), for the clients that work
+	// jobs.
+	JobsPool *pgxpool.Pool
+	URL      string
+	cluster  *pgcluster.Cluster
+	started  bool
 }
 
 // Connect opens DATABASE_URL, or in development mode starts (or reuses) the
@@ -49,18 +52,25 @@ func Connect(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*DB,
 	for _, n := range cfg.Workers {
 		workers += n
 	}
-	pool, err := Open(ctx, db.URL, 2*workers+10, Timeouts{Statement: cfg.DBStatementTimeout, Lock: cfg.DBLockTimeout, IdleInTx: cfg.DBIdleInTxTimeout})
+	pool, err := Open(ctx, db.URL, 2*workers+10, TimeoutsOf(cfg))
 	if err != nil {
 		db.Close(ctx)
 		return nil, err
 	}
 	db.Pool = pool
+	if db.JobsPool, err = OpenJobs(ctx, pool); err != nil {
+		db.Close(ctx)
+		return nil, err
+	}
 	return db, nil
 }
 
 // Close closes the pool and stops the private cluster if Connect started
 // it; a cluster another process started is left running for that process.
 func (db *DB) Close(ctx context.Context) error {
+	if db.JobsPool != nil {
+		db.JobsPool.Close()
+	}
 	if db.Pool != nil {
 		db.Pool.Close()
 	}

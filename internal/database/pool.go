@@ -36,3 +36,31 @@ func Open(ctx context.Context, url string, minConns int, t Timeouts) (*pgxpool.P
 	}
 	return pool, nil
 }
+
+// JobsPoolConns is the size of River's own pool (OpenJobs): its notification
+// listener holds one connection, each queue's producer fetches on one, and
+// the completer and the leader's maintenance services (cleaner, rescuer,
+// reindexer, elector) need a handful more. Workers do their jobs' own work
+// on the service's pool.
+const JobsPoolConns = 10
+
+// OpenJobs opens River's own pool beside pool: the same server and
+// connection settings, JobsPoolConns connections, and no statement or lock
+// timeout. River's maintenance is long by nature and bounded by River's own
+// deadlines: the nightly REINDEX INDEX CONCURRENTLY of its job indexes,
+// cancelled by the pool's 10s statement timeout, would leave an invalid
+// _ccnew index behind and River would skip that index for good. The
+// idle-in-transaction timeout is kept, so a stuck River transaction still
+// ends. Jobs inserted inside a caller's transaction (InsertTx) still use
+// that transaction, on the caller's pool.
+func OpenJobs(ctx context.Context, pool *pgxpool.Pool) (*pgxpool.Pool, error) {
+	cfg := withoutTimeouts(pool.Config())
+	cfg.MaxConns = JobsPoolConns
+	cfg.MinConns = 0
+	cfg.ConnConfig.RuntimeParams["application_name"] = "campaignwatch-river"
+	jp, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open the job queue's pool: %w", err)
+	}
+	return jp, nil
+}

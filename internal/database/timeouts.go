@@ -10,6 +10,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/campaignwatch/campaignwatch/internal/config"
 )
 
 // Timeouts are the server-side limits every pooled connection starts with,
@@ -21,6 +23,25 @@ type Timeouts struct {
 	Statement time.Duration // statement_timeout
 	Lock      time.Duration // lock_timeout
 	IdleInTx  time.Duration // idle_in_transaction_session_timeout
+}
+
+// TimeoutsOf returns the timeouts cfg sets: DB_STATEMENT_TIMEOUT,
+// DB_LOCK_TIMEOUT and DB_IDLE_IN_TX_TIMEOUT.
+func TimeoutsOf(cfg *config.Config) Timeouts {
+	return Timeouts{Statement: cfg.DBStatementTimeout, Lock: cfg.DBLockTimeout, IdleInTx: cfg.DBIdleInTxTimeout}
+}
+
+// DefaultTimeouts returns the timeouts production runs with when no
+// DB_*_TIMEOUT variable is set, read from the configuration's own defaults
+// so tests and benchmarks measure with exactly what production enforces.
+func DefaultTimeouts() Timeouts {
+	cfg, err := config.Load(func(string) string { return "" })
+	if err != nil {
+		// The defaults are constants of config.Load; an empty environment
+		// failing to load is a programming error.
+		panic(fmt.Sprintf("default configuration: %v", err))
+	}
+	return TimeoutsOf(cfg)
 }
 
 // apply sets the timeouts as startup parameters of every connection of

@@ -99,3 +99,18 @@ func TestMigrationsAreExemptFromThePoolTimeouts(t *testing.T) {
 	_, err = database.Migrate(ctx, pool, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	require.NoError(t, err)
 }
+
+// TestTestPoolsRunWithProductionTimeouts proves tests measure what
+// production enforces: a test pool's connections start with the same
+// statement, lock and idle-in-transaction timeouts as `serve` has with no
+// DB_*_TIMEOUT set.
+func TestTestPoolsRunWithProductionTimeouts(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := testdb.New(t)
+	want := database.DefaultTimeouts()
+	require.Equal(t, database.Timeouts{Statement: 10 * time.Second, Lock: 5 * time.Second, IdleInTx: 5 * time.Minute}, want)
+	var stmt, lock, idle string
+	require.NoError(t, pool.QueryRow(ctx, `SELECT current_setting('statement_timeout'), current_setting('lock_timeout'), current_setting('idle_in_transaction_session_timeout')`).Scan(&stmt, &lock, &idle))
+	require.Equal(t, []string{"10s", "5s", "5min"}, []string{stmt, lock, idle})
+}

@@ -147,11 +147,21 @@ func create(t testing.TB, tpl string) string {
 }
 
 // New returns a pool on a fresh migrated database, closed and dropped when
-// the test ends.
+// the test ends. The pool is opened as production opens its own
+// (database.Open) with production's default timeouts, so a statement that
+// would hit DB_STATEMENT_TIMEOUT or DB_LOCK_TIMEOUT in production fails in
+// tests too.
 func New(t testing.TB) *pgxpool.Pool {
 	t.Helper()
+	return NewWithTimeouts(t, database.DefaultTimeouts())
+}
+
+// NewWithTimeouts is New with the server-side timeouts tm instead of
+// production's defaults, for tests of what happens when one is reached.
+func NewWithTimeouts(t testing.TB, tm database.Timeouts) *pgxpool.Pool {
+	t.Helper()
 	u := NewURL(t)
-	pool, err := pgxpool.New(context.Background(), u)
+	pool, err := database.Open(context.Background(), u, 0, tm)
 	if err != nil {
 		t.Fatalf("open test database: %v", err)
 	}
