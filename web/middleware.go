@@ -5,10 +5,12 @@ import (
 	"crypto/rand"
 	"encoding/base32"
 	"fmt"
+	"mime/multipart"
 	"net/http"
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -192,6 +194,13 @@ func (s *Server) limitBody(n int64) mux.MiddlewareFunc {
 				w.Header().Set("Connection", "close")
 			}
 			r.Body = http.MaxBytesReader(w, r.Body, n)
+			// net/http removes multipart temporary files only for the
+			// request it created, and every middleware before this one
+			// has made a copy; the forms parsed for this request are
+			// removed here, once the handler is done with them.
+			spooled := &spooledForms{}
+			r = r.WithContext(context.WithValue(r.Context(), spooledFormsKey{}, spooled))
+			defer spooled.removeAll()
 			err := checkForm(r)
 			if err == nil {
 				err = checkJSON(r)
@@ -203,4 +212,40 @@ func (s *Server) limitBody(n int64) mux.MiddlewareFunc {
 			next.ServeHTTP(w, r)
 		})
 	}
+}
+
+type spooledFormsKey struct{}
+
+// spooledForms are the multipart forms parsed for one request, whose
+// files over the memory limit sit in temporary files until removed.
+type spooledForms struct {
+	mu    sync.Mutex
+	forms []*multipart.Form
+}
+
+// rememberSpooled records a request's parsed multipart form, if it has one, for
+// removal when limitBody's handler returns.
+func rememberSpooled(r *http.Request) {
+	held, _ := r.Context().Value(spooledFormsKey{}).(*spooledForms)
+	if held == nil || r.MultipartForm == nil {
+		return
+	}
+	held.mu.Lock()
+	defer held.mu.Unlock()
+	for _, f := range held.forms {
+		if f == r.MultipartForm {
+			return
+		}
+	}
+	held.forms = append(held.forms, r.MultipartForm)
+}
+
+// removeAll deletes the temporary files of every form remembered.
+func (h *spooledForms) removeAll() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, f := range h.forms {
+		_ = f.RemoveAll()
+	}
+	h.forms = nil
 }

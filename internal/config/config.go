@@ -116,6 +116,12 @@ type Config struct {
 	// pass it is answered 503 with Retry-After. Held in bytes.
 	UploadInflightBytes int64
 
+	// ImportInflightBytes (IMPORT_INFLIGHT_MB, default 100) caps the bytes
+	// of staff import uploads (complaints and parties, page and API) being
+	// received at once; an import that would pass it is answered 503 with
+	// Retry-After. Held in bytes.
+	ImportInflightBytes int64
+
 	// MetricsAddr (METRICS_ADDR) is a separate listen address for /metrics,
 	// e.g. 127.0.0.1:9090 or an address only the monitoring network reaches.
 	// When set, /metrics is served there and not on HTTP_ADDR. Default
@@ -282,6 +288,7 @@ func Load(getenv func(string) string) (*Config, error) {
 		{"EVIDENCE_CLIENT_MB", 150, &c.EvidenceClientBytes},
 		{"EVIDENCE_TOTAL_MB", 2048, &c.EvidenceTotalBytes},
 		{"UPLOAD_INFLIGHT_MB", 200, &c.UploadInflightBytes},
+		{"IMPORT_INFLIGHT_MB", 100, &c.ImportInflightBytes},
 	} {
 		n, err := positiveInt(getenv, mb.name, mb.def)
 		if err != nil {
