@@ -69,6 +69,9 @@ type Server struct {
 	// imports counts the bytes of staff import uploads being received,
 	// against IMPORT_INFLIGHT_MB (see importGuard).
 	imports *byteBudget
+	// ready is the last readiness answer, shared by the probes of one
+	// READY_CACHE period (see handleReadyz).
+	ready readyCache
 	// parties is the party registry (set up by registerPartyRoutes).
 	parties *parties.Store
 	// triage is the triage queue and panel (set up by registerTriageRoutes).

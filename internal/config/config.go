@@ -153,6 +153,13 @@ type Config struct {
 	// lock. Default 5s.
 	DBLockTimeout time.Duration
 
+	// ReadyCache (READY_CACHE) is how long one /readyz answer is reused by
+	// this process: probes arriving together share one check, so a flood
+	// of probes makes at most one database write per period. A failure
+	// shows at the latest this long after it begins (plus the check's own
+	// 3s deadline). Default 2s.
+	ReadyCache time.Duration
+
 	// DBIdleInTxTimeout (DB_IDLE_IN_TX_TIMEOUT) is PostgreSQL's
 	// idle_in_transaction_session_timeout: a transaction left open and idle
 	// this long is ended by the server, releasing its locks. Some jobs hold
@@ -322,6 +329,9 @@ func Load(getenv func(string) string) (*Config, error) {
 		return nil, &Error{Var: "REQUEST_TIMEOUT", Reason: "must be at least DB_STATEMENT_TIMEOUT"}
 	}
 	if c.DBLockTimeout, err = duration(getenv, "DB_LOCK_TIMEOUT", 5*time.Second); err != nil {
+		return nil, err
+	}
+	if c.ReadyCache, err = duration(getenv, "READY_CACHE", 2*time.Second); err != nil {
 		return nil, err
 	}
 	if c.DBIdleInTxTimeout, err = duration(getenv, "DB_IDLE_IN_TX_TIMEOUT", 5*time.Minute); err != nil {
