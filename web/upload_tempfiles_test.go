@@ -117,3 +117,23 @@ func TestAnonymousImportRefusedBeforeBodyRead(t *testing.T) {
 	env.Server.Close()
 	require.Zero(t, spooledFiles(t, tmp), "uploads left in the temporary directory")
 }
+
+// TestImportsInFlightCapped sends an import whose declared size would take
+// the imports being received past IMPORT_INFLIGHT_MB: it is answered 503
+// with Retry-After before its body is read (the body never comes).
+func TestImportsInFlightCapped(t *testing.T) {
+	t.Parallel()
+	env := webtest.New(t, webtest.Options{Env: map[string]string{"IMPORT_INFLIGHT_MB": "1"}})
+	token, _ := env.Token(staff.RoleAdmin)
+	c := env.Anonymous()
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	req, _ := http.NewRequest(http.MethodPost, c.URL("/api/v1/parties/import"), pr)
+	req.Header.Set("Content-Type", "text/csv")
+	req.ContentLength = 2 << 20
+	res := c.Do(req, token)
+	body := webtest.ReadBody(res)
+	require.Equal(t, http.StatusServiceUnavailable, res.StatusCode, body)
+	require.NotEmpty(t, res.Header.Get("Retry-After"))
+	require.Contains(t, body, "Other imports are being received")
+}
