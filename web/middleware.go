@@ -182,6 +182,22 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
+// signInBeforeBody answers an anonymous state-changing request to a staff
+// page other than the sign-in form as allow does (redirect to sign in),
+// before limitBody reads its body: every such route needs a signed-in
+// user, so a body nobody anonymous may send is never read, parsed or
+// spooled to disk. The role itself is checked by each route's allow.
+func (s *Server) signInBeforeBody(next http.Handler) http.Handler {
+	needsUser := s.allow(anyStaff, next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if safeMethod(r.Method) || r.URL.Path == "/staff/login" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		needsUser.ServeHTTP(w, r)
+	})
+}
+
 // limitBody caps request bodies; a handler reading past the cap gets an
 // *http.MaxBytesError, which Error turns into 413. It is also where a form
 // or JSON body is read, within that cap, and its fields checked for text

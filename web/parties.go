@@ -29,7 +29,7 @@ func (s *Server) registerPartyRoutes(r *mux.Router) {
 	up.Handle("", s.importRoute(adminAndPolTeam, partyImportBodyLimit, s.csrfProtect, s.handlePartyImport)).Methods(http.MethodPost)
 
 	st := r.PathPrefix("/staff/parties").Subrouter()
-	st.Use(s.limitBody(defaultBodyLimit), s.csrfProtect)
+	st.Use(s.signInBeforeBody, s.limitBody(defaultBodyLimit), s.csrfProtect)
 	st.Handle("", s.allowFunc(anyStaff, s.handlePartyList)).Methods(http.MethodGet)
 	st.Handle("", s.allowFunc(adminAndPolTeam, s.handlePartyCreate)).Methods(http.MethodPost)
 	st.Handle("/new", s.allowFunc(adminAndPolTeam, s.handlePartyNew)).Methods(http.MethodGet)

@@ -65,7 +65,8 @@ func TestUploadTempFilesRemoved(t *testing.T) {
 	require.Zero(t, spooledFiles(t, tmp), "uploads left in the temporary directory")
 }
 
-// TestAnonymousImportRefusedBeforeBodyRead sends the staff import routes a
+// TestAnonymousImportRefusedBeforeBodyRead sends the staff import routes
+// (and other staff forms) a
 // multipart body that stops half-way (past the memory limit, so it would
 // spool) and never ends. An anonymous caller must be answered without the
 // body being read: a server that parsed first would still be waiting.
@@ -78,6 +79,9 @@ func TestAnonymousImportRefusedBeforeBodyRead(t *testing.T) {
 		"/staff/complaints/import": http.StatusSeeOther,
 		"/staff/parties/import":    http.StatusSeeOther,
 		"/api/v1/parties/import":   http.StatusUnauthorized,
+		// Every other staff form is answered before its body is read too.
+		"/staff/admin/users/1/disable": http.StatusSeeOther,
+		"/staff/parties":               http.StatusSeeOther,
 	} {
 		pr, pw := io.Pipe()
 		mw := multipart.NewWriter(pw)
