@@ -14,6 +14,7 @@ import (
 
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
+	"github.com/campaignwatch/campaignwatch/internal/database"
 )
 
 // ImportColumns are the columns an import file may have; source_id and
@@ -192,6 +193,13 @@ func (s *Service) Import(ctx context.Context, header []string, rows [][]string, 
 		return rep, nil
 	}
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
+		// Up to MaxImportRows complaints in one transaction may take
+		// longer than the pool's statement timeout allows a request; the
+		// import's own deadline (the web layer's import deadline) bounds
+		// it instead.
+		if err := database.LongWork(ctx, tx); err != nil {
+			return err
+		}
 		rep.Created, rep.Existing = 0, 0
 		for _, sub := range subs {
 			_, created, err := s.storeTx(ctx, tx, sub, Meta{}, false)

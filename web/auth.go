@@ -221,9 +221,11 @@ func parseForm(r *http.Request) error {
 	var err error
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
 		// A small memory limit: files larger than this spool to temporary
-		// files (removed when the request ends), so uploads cost disk,
-		// not memory.
+		// files, so uploads cost disk, not memory. limitBody removes them
+		// when the request ends (net/http would not: it sees only its own
+		// request, not the copies middleware made).
 		err = r.ParseMultipartForm(multipartMemory)
+		rememberSpooled(r)
 	} else {
 		err = r.ParseForm()
 	}

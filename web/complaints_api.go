@@ -41,11 +41,11 @@ func (s *Server) mountComplaints(r, api, st *mux.Router) {
 	api.Handle("/complaints", s.allowFunc(anyStaff, s.handleListComplaintsAPI)).Methods(http.MethodGet)
 	api.Handle("/complaints/{reference}", s.allowFunc(anyStaff, s.handleGetComplaintAPI)).Methods(http.MethodGet)
 
-	// The upload has a larger body limit than the other staff pages.
+	// The upload has a larger body limit than the other staff pages, and
+	// its role is checked before the body is read (importRoute).
 	imp := r.PathPrefix("/staff/complaints/import").Subrouter()
-	imp.Use(s.limitBody(complaintImportBodyLimit), s.csrfProtect)
-	imp.Handle("", s.allowFunc(complaintImportRoles, s.handleComplaintImportForm)).Methods(http.MethodGet)
-	imp.Handle("", s.allowFunc(complaintImportRoles, s.handleComplaintImport)).Methods(http.MethodPost)
+	imp.Handle("", s.importRoute(complaintImportRoles, complaintImportBodyLimit, s.csrfProtect, s.handleComplaintImportForm)).Methods(http.MethodGet)
+	imp.Handle("", s.importRoute(complaintImportRoles, complaintImportBodyLimit, s.csrfProtect, s.handleComplaintImport)).Methods(http.MethodPost)
 
 	st.Handle("/complaints", s.allowFunc(anyStaff, s.handleComplaintsList)).Methods(http.MethodGet)
 	st.Handle("/complaints/{reference:CW-[A-Z0-9]{4}-[A-Z0-9]{4}}", s.allowFunc(anyStaff, s.handleComplaintPage)).Methods(http.MethodGet)

@@ -902,7 +902,7 @@ func (s *Server) finishComplaint(w http.ResponseWriter, r *http.Request, ref str
 func (s *Server) handleComplaintConfirmation(w http.ResponseWriter, r *http.Request) {
 	lang := s.requestLang(w, r)
 	var st doneState
-	c, err := r.Cookie(doneCookie)
+	c, err := s.formCookie(r, doneCookie)
 	if err != nil || s.openCookie(doneCookie, c.Value, &st) != nil || st.Reference == "" {
 		http.Redirect(w, r, stepPath(stepChannel), http.StatusSeeOther)
 		return

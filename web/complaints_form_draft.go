@@ -36,7 +36,6 @@ const (
 	draftCookiePrefix = "cw_cdraft"
 	draftCookieChunks = 6    // cookies of one draft, at most
 	draftCookieChunk  = 3800 // characters per cookie, under the 4 KB browser limit
-	draftCookiePath   = "/complaints"
 	draftLifetime     = 24 * time.Hour
 	doneCookie        = "cw_cdone"
 )
@@ -194,7 +193,7 @@ func (s *Server) openCookie(name, value string, v any) error {
 func (s *Server) loadDraft(r *http.Request) *complaintDraft {
 	var sb strings.Builder
 	for i := 0; i < draftCookieChunks; i++ {
-		c, err := r.Cookie(fmt.Sprintf("%s%d", draftCookiePrefix, i))
+		c, err := s.formCookie(r, fmt.Sprintf("%s%d", draftCookiePrefix, i))
 		if err != nil {
 			break
 		}
@@ -222,7 +221,7 @@ func (s *Server) saveDraft(w http.ResponseWriter, r *http.Request, d *complaintD
 	for i := 0; i < draftCookieChunks; i++ {
 		name := fmt.Sprintf("%s%d", draftCookiePrefix, i)
 		if v == "" {
-			if _, err := r.Cookie(name); err == nil {
+			if _, err := s.formCookie(r, name); err == nil {
 				s.setFormCookie(w, name, "", -1)
 			}
 			continue
@@ -237,15 +236,26 @@ func (s *Server) saveDraft(w http.ResponseWriter, r *http.Request, d *complaintD
 func (s *Server) clearDraft(w http.ResponseWriter, r *http.Request) {
 	for i := 0; i < draftCookieChunks; i++ {
 		name := fmt.Sprintf("%s%d", draftCookiePrefix, i)
-		if _, err := r.Cookie(name); err == nil {
+		if _, err := s.formCookie(r, name); err == nil {
 			s.setFormCookie(w, name, "", -1)
 		}
 	}
 }
 
+// setFormCookie sets one of the form's cookies (the draft's chunks, the
+// confirmation) the way every cookie of ours is set (setCookie): over
+// https with the __Host- prefix and Path=/, so a sibling subdomain cannot
+// plant a draft of its own in a visitor's browser and have them fill it
+// in. The prefix requires Path=/, so the cookies are no longer limited to
+// /complaints.
 func (s *Server) setFormCookie(w http.ResponseWriter, name, value string, maxAge int) {
-	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: draftCookiePath, MaxAge: maxAge,
-		HttpOnly: true, Secure: s.cfg.SecureCookies(), SameSite: http.SameSiteLaxMode})
+	s.setCookie(w, name, value, maxAge)
+}
+
+// formCookie reads a cookie set by setFormCookie. Over https a cookie with
+// the bare name is ignored: it may have been planted.
+func (s *Server) formCookie(r *http.Request, name string) (*http.Cookie, error) {
+	return r.Cookie(s.cookieName(name))
 }
 
 // clientKey is what the evidence a client uploads is counted under for

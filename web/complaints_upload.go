@@ -9,8 +9,11 @@ import (
 	"sync"
 	"time"
 
+	"github.com/gorilla/mux"
+
 	"github.com/campaignwatch/campaignwatch/complaints"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
+	"github.com/campaignwatch/campaignwatch/internal/staff"
 )
 
 // Evidence uploads on the public form. Anyone can upload without an
@@ -93,6 +96,49 @@ func (s *Server) uploadGuard(next http.Handler) http.Handler {
 			return
 		}
 		defer s.uploads.give(n)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// importsBusyRetry is how long a refused staff import is asked to wait.
+const importsBusyRetry = 30 * time.Second
+
+// importRoute is a staff import route (complaints or parties, page or
+// API). The role check comes first, so an anonymous or unentitled caller
+// is answered before a byte of the body is read or spooled to disk; then
+// importGuard caps the imports being received at once; only then is the
+// body read (limitBody) and the CSRF check made.
+func (s *Server) importRoute(roles []staff.Role, limit int64, csrf mux.MiddlewareFunc, h http.HandlerFunc) http.Handler {
+	return s.allow(roles, s.importGuard(limit, s.limitBody(limit)(csrf(h))))
+}
+
+// importGuard comes before an import's body is read. One plainly too
+// large (by its declared length) is answered 413; one that would take the
+// bytes of imports being received past IMPORT_INFLIGHT_MB is answered 503
+// with Retry-After. The reservation is the declared length, or limit when
+// none is given, and is held until the handler returns.
+func (s *Server) importGuard(limit int64, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if safeMethod(r.Method) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if r.ContentLength > limit {
+			w.Header().Set("Connection", "close")
+			s.Error(w, r, apperr.New(apperr.TooLarge, "The upload must be smaller than %d MB.", limit>>20))
+			return
+		}
+		n := r.ContentLength
+		if n < 0 {
+			n = limit
+		}
+		if !s.imports.take(n) {
+			w.Header().Set("Connection", "close")
+			w.Header().Set("Retry-After", strconv.Itoa(int(importsBusyRetry.Seconds())))
+			s.Error(w, r, apperr.New(apperr.Unavailable, "Other imports are being received. Try again in a little while."))
+			return
+		}
+		defer s.imports.give(n)
 		next.ServeHTTP(w, r)
 	})
 }

@@ -5,9 +5,9 @@ import (
 	"errors"
 	"net/http"
 	"os"
+	"sync"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/campaignwatch/campaignwatch/internal/database"
@@ -26,45 +26,70 @@ const readyTimeout = 3 * time.Second
 // (the WAL flush at commit fails) shows as well as a read-only server.
 const beatHeartbeat = `UPDATE readiness_heartbeat SET beat_at = now(), beat_by = $1 WHERE id = 1`
 
+// readyCache is the last readiness answer and when it was made. Its mutex
+// is held for the whole check, so probes arriving together wait for one
+// check instead of each making their own (single flight).
+type readyCache struct {
+	mu     sync.Mutex
+	at     time.Time
+	status int
+	body   any
+}
+
 // handleReadyz says whether this instance can do useful work: the database
 // answers, its schema is current and it can commit a write. Load balancers
-// send traffic only to ready instances.
+// send traffic only to ready instances. The endpoint is public and
+// unauthenticated, so the answer is reused for READY_CACHE: a flood of
+// probes costs at most one check (and one heartbeat write) per period,
+// and cannot queue on the heartbeat row or take the pool's connections
+// from the work the probes are meant to protect.
 func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
+	c := &s.ready
+	c.mu.Lock()
+	if c.body == nil || time.Since(c.at) >= s.cfg.ReadyCache {
+		c.status, c.body = s.checkReady()
+		c.at = time.Now()
+	}
+	status, body := c.status, c.body
+	c.mu.Unlock()
+	writeJSON(w, status, body)
+}
+
+// checkReady makes the readiness check. It runs on its own deadline, not
+// the calling probe's context: its answer is shared, and one caller
+// hanging up must not turn it into a failure for the others.
+func (s *Server) checkReady() (int, any) {
+	ctx, cancel := context.WithTimeout(context.Background(), readyTimeout)
 	defer cancel()
-	unready := func(reason string) {
-		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "reason": reason})
+	unready := func(reason string) (int, any) {
+		return http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "reason": reason}
 	}
 	if err := s.pool.Ping(ctx); err != nil {
-		unready("database unreachable")
-		return
+		return unready("database unreachable")
 	}
 	st, err := database.GetStatus(ctx, s.pool)
 	if err != nil {
-		unready("cannot read migration state")
-		return
+		return unready("cannot read migration state")
 	}
 	if !st.Current() {
-		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"status": "unavailable", "reason": "migrations pending", "pending": len(st.Pending)})
-		return
+		return http.StatusServiceUnavailable, map[string]any{"status": "unavailable", "reason": "migrations pending", "pending": len(st.Pending)}
 	}
 	if err := s.writeHeartbeat(ctx); err != nil {
 		s.log.Warn("readiness: the database cannot take a write", "err", err)
-		unready(writeFailure(err))
-		return
+		return unready(writeFailure(err))
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	return http.StatusOK, map[string]string{"status": "ready"}
 }
 
+// writeHeartbeat makes the write, as one statement in its own implicit
+// transaction: one round trip, committed (and so flushed) like any other.
 func (s *Server) writeHeartbeat(ctx context.Context) error {
 	host, _ := os.Hostname()
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, beatHeartbeat, host)
-		if err == nil && tag.RowsAffected() != 1 {
-			err = errors.New("the readiness heartbeat row is missing")
-		}
-		return err
-	})
+	tag, err := s.pool.Exec(ctx, beatHeartbeat, host)
+	if err == nil && tag.RowsAffected() != 1 {
+		err = errors.New("the readiness heartbeat row is missing")
+	}
+	return err
 }
 
 // writeFailure names why a write failed, for the operator reading the

@@ -88,13 +88,12 @@ func (s *Server) requestLang(w http.ResponseWriter, r *http.Request) string {
 		return langEnglish
 	}
 	if l := r.URL.Query().Get("lang"); validLang(l) {
-		if c, err := r.Cookie(langCookie); err != nil || c.Value != l {
-			http.SetCookie(w, &http.Cookie{Name: langCookie, Value: l, Path: "/", MaxAge: 365 * 24 * 3600,
-				HttpOnly: true, Secure: s.cfg.SecureCookies(), SameSite: http.SameSiteLaxMode})
+		if c, err := r.Cookie(s.cookieName(langCookie)); err != nil || c.Value != l {
+			s.setCookie(w, langCookie, l, 365*24*3600)
 		}
 		return l
 	}
-	if c, err := r.Cookie(langCookie); err == nil && validLang(c.Value) {
+	if c, err := r.Cookie(s.cookieName(langCookie)); err == nil && validLang(c.Value) {
 		return c.Value
 	}
 	return langEnglish

@@ -5,10 +5,12 @@ import (
 	"crypto/rand"
 	"encoding/base32"
 	"fmt"
+	"mime/multipart"
 	"net/http"
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -180,6 +182,22 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
+// signInBeforeBody answers an anonymous state-changing request to a staff
+// page other than the sign-in form as allow does (redirect to sign in),
+// before limitBody reads its body: every such route needs a signed-in
+// user, so a body nobody anonymous may send is never read, parsed or
+// spooled to disk. The role itself is checked by each route's allow.
+func (s *Server) signInBeforeBody(next http.Handler) http.Handler {
+	needsUser := s.allow(anyStaff, next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if safeMethod(r.Method) || r.URL.Path == "/staff/login" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		needsUser.ServeHTTP(w, r)
+	})
+}
+
 // limitBody caps request bodies; a handler reading past the cap gets an
 // *http.MaxBytesError, which Error turns into 413. It is also where a form
 // or JSON body is read, within that cap, and its fields checked for text
@@ -192,6 +210,13 @@ func (s *Server) limitBody(n int64) mux.MiddlewareFunc {
 				w.Header().Set("Connection", "close")
 			}
 			r.Body = http.MaxBytesReader(w, r.Body, n)
+			// net/http removes multipart temporary files only for the
+			// request it created, and every middleware before this one
+			// has made a copy; the forms parsed for this request are
+			// removed here, once the handler is done with them.
+			spooled := &spooledForms{}
+			r = r.WithContext(context.WithValue(r.Context(), spooledFormsKey{}, spooled))
+			defer spooled.removeAll()
 			err := checkForm(r)
 			if err == nil {
 				err = checkJSON(r)
@@ -203,4 +228,40 @@ func (s *Server) limitBody(n int64) mux.MiddlewareFunc {
 			next.ServeHTTP(w, r)
 		})
 	}
+}
+
+type spooledFormsKey struct{}
+
+// spooledForms are the multipart forms parsed for one request, whose
+// files over the memory limit sit in temporary files until removed.
+type spooledForms struct {
+	mu    sync.Mutex
+	forms []*multipart.Form
+}
+
+// rememberSpooled records a request's parsed multipart form, if it has one, for
+// removal when limitBody's handler returns.
+func rememberSpooled(r *http.Request) {
+	held, _ := r.Context().Value(spooledFormsKey{}).(*spooledForms)
+	if held == nil || r.MultipartForm == nil {
+		return
+	}
+	held.mu.Lock()
+	defer held.mu.Unlock()
+	for _, f := range held.forms {
+		if f == r.MultipartForm {
+			return
+		}
+	}
+	held.forms = append(held.forms, r.MultipartForm)
+}
+
+// removeAll deletes the temporary files of every form remembered.
+func (h *spooledForms) removeAll() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, f := range h.forms {
+		_ = f.RemoveAll()
+	}
+	h.forms = nil
 }

@@ -22,14 +22,14 @@ const partyImportBodyLimit = parties.MaxImportBytes + 64<<10
 func (s *Server) registerPartyRoutes(r *mux.Router) {
 	s.parties = parties.NewStore(s.pool)
 
-	// Uploads first: a larger body limit than every other form.
+	// Uploads first: a larger body limit than every other form, and the
+	// role checked before the body is read (importRoute).
 	up := r.Path("/staff/parties/import").Subrouter()
-	up.Use(s.limitBody(partyImportBodyLimit), s.csrfProtect)
-	up.Handle("", s.allowFunc(adminAndPolTeam, s.handlePartyImportForm)).Methods(http.MethodGet)
-	up.Handle("", s.allowFunc(adminAndPolTeam, s.handlePartyImport)).Methods(http.MethodPost)
+	up.Handle("", s.importRoute(adminAndPolTeam, partyImportBodyLimit, s.csrfProtect, s.handlePartyImportForm)).Methods(http.MethodGet)
+	up.Handle("", s.importRoute(adminAndPolTeam, partyImportBodyLimit, s.csrfProtect, s.handlePartyImport)).Methods(http.MethodPost)
 
 	st := r.PathPrefix("/staff/parties").Subrouter()
-	st.Use(s.limitBody(defaultBodyLimit), s.csrfProtect)
+	st.Use(s.signInBeforeBody, s.limitBody(defaultBodyLimit), s.csrfProtect)
 	st.Handle("", s.allowFunc(anyStaff, s.handlePartyList)).Methods(http.MethodGet)
 	st.Handle("", s.allowFunc(adminAndPolTeam, s.handlePartyCreate)).Methods(http.MethodPost)
 	st.Handle("/new", s.allowFunc(adminAndPolTeam, s.handlePartyNew)).Methods(http.MethodGet)

@@ -18,8 +18,7 @@ import (
 // role; changing needs admin or political_team.
 func (s *Server) registerPartyAPI(r *mux.Router) {
 	up := r.Path("/api/v1/parties/import").Subrouter()
-	up.Use(s.limitBody(partyImportBodyLimit), s.apiCSRF)
-	up.Handle("", s.allowFunc(adminAndPolTeam, s.handleAPIPartyImport)).Methods(http.MethodPost)
+	up.Handle("", s.importRoute(adminAndPolTeam, partyImportBodyLimit, s.apiCSRF, s.handleAPIPartyImport)).Methods(http.MethodPost)
 
 	api := r.PathPrefix("/api/v1/parties").Subrouter()
 	api.Use(s.requireJSON, s.limitBody(defaultBodyLimit), s.apiCSRF)

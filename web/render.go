@@ -125,17 +125,15 @@ func wantsJSON(r *http.Request) bool {
 const flashCookie = "cw_flash"
 
 func (s *Server) setFlash(w http.ResponseWriter, msg string) {
-	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: encodeFlash(msg), Path: "/", MaxAge: 60,
-		HttpOnly: true, Secure: s.cfg.SecureCookies(), SameSite: http.SameSiteLaxMode})
+	s.setCookie(w, flashCookie, encodeFlash(msg), 60)
 }
 
 func (s *Server) takeFlash(w http.ResponseWriter, r *http.Request) string {
-	c, err := r.Cookie(flashCookie)
+	c, err := r.Cookie(s.cookieName(flashCookie))
 	if err != nil {
 		return ""
 	}
-	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1,
-		HttpOnly: true, Secure: s.cfg.SecureCookies(), SameSite: http.SameSiteLaxMode})
+	s.setCookie(w, flashCookie, "", -1)
 	return decodeFlash(c.Value)
 }
 

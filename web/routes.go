@@ -40,7 +40,7 @@ func (s *Server) routes() *mux.Router {
 	// Staff pages.
 	r.Handle("/staff", http.RedirectHandler("/staff/", http.StatusMovedPermanently))
 	st := r.PathPrefix("/staff").Subrouter()
-	st.Use(s.limitBody(defaultBodyLimit), s.csrfProtect)
+	st.Use(s.signInBeforeBody, s.limitBody(defaultBodyLimit), s.csrfProtect)
 	st.HandleFunc("/login", s.handleLoginForm).Methods(http.MethodGet)
 	st.HandleFunc("/login", s.handleLogin).Methods(http.MethodPost)
 	st.Handle("/logout", s.allowFunc(anyStaff, s.handleLogout)).Methods(http.MethodPost)

@@ -66,6 +66,12 @@ type Server struct {
 	// uploads counts the bytes of evidence uploads being received, against
 	// UPLOAD_INFLIGHT_MB (see uploadGuard).
 	uploads *byteBudget
+	// imports counts the bytes of staff import uploads being received,
+	// against IMPORT_INFLIGHT_MB (see importGuard).
+	imports *byteBudget
+	// ready is the last readiness answer, shared by the probes of one
+	// READY_CACHE period (see handleReadyz).
+	ready readyCache
 	// parties is the party registry (set up by registerPartyRoutes).
 	parties *parties.Store
 	// triage is the triage queue and panel (set up by registerTriageRoutes).
@@ -101,6 +107,7 @@ func New(d Deps) (*Server, error) {
 	s.rulebook = d.Rulebook
 	s.complaintRate = newIPLimiter(d.Config.ComplaintRate, d.Config.ComplaintBurst)
 	s.uploads = &byteBudget{max: d.Config.UploadInflightBytes}
+	s.imports = &byteBudget{max: d.Config.ImportInflightBytes}
 	s.uploadRate = newIPLimiter(d.Config.ComplaintRate*complaints.MaxEvidenceFiles, d.Config.ComplaintBurst*complaints.MaxEvidenceFiles)
 	var err error
 	if s.assets, err = newAssetSet(); err != nil {

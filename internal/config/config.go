@@ -124,6 +124,12 @@ type Config struct {
 	// pass it is answered 503 with Retry-After. Held in bytes.
 	UploadInflightBytes int64
 
+	// ImportInflightBytes (IMPORT_INFLIGHT_MB, default 100) caps the bytes
+	// of staff import uploads (complaints and parties, page and API) being
+	// received at once; an import that would pass it is answered 503 with
+	// Retry-After. Held in bytes.
+	ImportInflightBytes int64
+
 	// MetricsAddr (METRICS_ADDR) is a separate listen address for /metrics,
 	// e.g. 127.0.0.1:9090 or an address only the monitoring network reaches.
 	// When set, /metrics is served there and not on HTTP_ADDR. Default
@@ -154,6 +160,13 @@ type Config struct {
 	// pooled connections: how long a statement waits for a row or table
 	// lock. Default 5s.
 	DBLockTimeout time.Duration
+
+	// ReadyCache (READY_CACHE) is how long one /readyz answer is reused by
+	// this process: probes arriving together share one check, so a flood
+	// of probes makes at most one database write per period. A failure
+	// shows at the latest this long after it begins (plus the check's own
+	// 3s deadline). Default 2s.
+	ReadyCache time.Duration
 
 	// DBIdleInTxTimeout (DB_IDLE_IN_TX_TIMEOUT) is PostgreSQL's
 	// idle_in_transaction_session_timeout: a transaction left open and idle
@@ -292,6 +305,7 @@ func Load(getenv func(string) string) (*Config, error) {
 		{"EVIDENCE_TOTAL_MB", 2048, &c.EvidenceTotalBytes},
 		{"EVIDENCE_DAILY_MB", 10240, &c.EvidenceDailyBytes},
 		{"UPLOAD_INFLIGHT_MB", 200, &c.UploadInflightBytes},
+		{"IMPORT_INFLIGHT_MB", 100, &c.ImportInflightBytes},
 	} {
 		n, err := positiveInt(getenv, mb.name, mb.def)
 		if err != nil {
@@ -325,6 +339,9 @@ func Load(getenv func(string) string) (*Config, error) {
 		return nil, &Error{Var: "REQUEST_TIMEOUT", Reason: "must be at least DB_STATEMENT_TIMEOUT"}
 	}
 	if c.DBLockTimeout, err = duration(getenv, "DB_LOCK_TIMEOUT", 5*time.Second); err != nil {
+		return nil, err
+	}
+	if c.ReadyCache, err = duration(getenv, "READY_CACHE", 2*time.Second); err != nil {
 		return nil, err
 	}
 	if c.DBIdleInTxTimeout, err = duration(getenv, "DB_IDLE_IN_TX_TIMEOUT", 5*time.Minute); err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
+	"github.com/campaignwatch/campaignwatch/internal/database"
 	"github.com/campaignwatch/campaignwatch/internal/plaintext"
 	"github.com/campaignwatch/campaignwatch/internal/spreadsheet"
 )
@@ -93,6 +94,12 @@ func (s *Store) Import(ctx context.Context, data []byte, opts ImportOptions) (*I
 		return nil, err
 	}
 	defer tx.Rollback(ctx)
+	// A large file (or a wait for the lock below) may take longer than
+	// the pool's statement timeout allows a request; the import's own
+	// deadline (the web layer's import deadline) bounds it instead.
+	if err := database.LongWork(ctx, tx); err != nil {
+		return nil, err
+	}
 	// Hold off other writers (imports and page edits) so the registry
 	// cannot change between reading it and writing the plan.
 	if _, err := tx.Exec(ctx, `LOCK TABLE parties, party_contacts IN SHARE ROW EXCLUSIVE MODE`); err != nil {
