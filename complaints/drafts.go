@@ -31,6 +31,11 @@ import (
 // Otherwise permanent storage would be limited only by the complaint
 // rate. The bytes sent each day (UTC) are counted too, and uploads stop
 // for everyone once they reach DraftQuota.DayBytes.
+//
+// Evidence sent inline with an anonymous API complaint never waits in a
+// draft, but it is charged to the same client, /48 and daily counts
+// (EvidenceCharge) and kept as sent rows in the same way, so the API is
+// no way around the form's limits.
 
 // ErrDraftStoreFull means the evidence held for all unsent drafts has
 // reached DraftQuota.TotalBytes: nobody can add a file until drafts are
@@ -45,10 +50,10 @@ var ErrEvidenceDayFull = errors.New("today's limit on public evidence is reached
 // DraftQuota limits the evidence held for unsent drafts, in bytes.
 type DraftQuota struct {
 	DraftBytes  int64 // one draft
-	ClientBytes int64 // all drafts uploaded from one client (network address), and sent in the last 24 hours
+	ClientBytes int64 // all drafts uploaded from one client (network address), and sent (or sent by the API) in the last 24 hours
 	NetBytes    int64 // the same for one IPv6 /48, which holds many clients' /64s
 	TotalBytes  int64 // all unsent drafts
-	DayBytes    int64 // evidence sent with public complaints in one day (UTC)
+	DayBytes    int64 // evidence sent with public complaints, by the form or the API, in one day (UTC)
 }
 
 // DraftUpload is one evidence file to keep with a draft.
