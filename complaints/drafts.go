@@ -3,10 +3,12 @@ package complaints
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -29,6 +31,11 @@ import (
 // Otherwise permanent storage would be limited only by the complaint
 // rate. The bytes sent each day (UTC) are counted too, and uploads stop
 // for everyone once they reach DraftQuota.DayBytes.
+//
+// Evidence sent inline with an anonymous API complaint never waits in a
+// draft, but it is charged to the same client, /48 and daily counts
+// (EvidenceCharge) and kept as sent rows in the same way, so the API is
+// no way around the form's limits.
 
 // ErrDraftStoreFull means the evidence held for all unsent drafts has
 // reached DraftQuota.TotalBytes: nobody can add a file until drafts are
@@ -43,10 +50,10 @@ var ErrEvidenceDayFull = errors.New("today's limit on public evidence is reached
 // DraftQuota limits the evidence held for unsent drafts, in bytes.
 type DraftQuota struct {
 	DraftBytes  int64 // one draft
-	ClientBytes int64 // all drafts uploaded from one client (network address), and sent in the last 24 hours
+	ClientBytes int64 // all drafts uploaded from one client (network address), and sent (or sent by the API) in the last 24 hours
 	NetBytes    int64 // the same for one IPv6 /48, which holds many clients' /64s
 	TotalBytes  int64 // all unsent drafts
-	DayBytes    int64 // evidence sent with public complaints in one day (UTC)
+	DayBytes    int64 // evidence sent with public complaints, by the form or the API, in one day (UTC)
 }
 
 // DraftUpload is one evidence file to keep with a draft.
@@ -105,6 +112,92 @@ RETURNING u.scope`
 	// sqlToday is the key of today's (UTC) count of sent evidence.
 	sqlToday = `convert_to(to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD'), 'UTF8')`
 )
+
+// EvidenceCharge is whom evidence sent inline with a public complaint
+// (the JSON API's base64 files) is counted against: the same client, /48
+// and daily counts as the form's uploads, so the API is no way around
+// them. The files are recorded as sent draft rows without data, which
+// count for 24 hours and are then released by the drafts' cleanup, as
+// the form's sent files are.
+type EvidenceCharge struct {
+	ClientKey []byte // as DraftUpload.ClientKey
+	NetKey    []byte // as DraftUpload.NetKey; nil for IPv4
+	// Quota's ClientBytes, NetBytes and DayBytes apply; the per-draft
+	// and unsent-store limits do not, as nothing waits in a draft.
+	Quota DraftQuota
+}
+
+// sqlChargeEvidence adds a submission's inline evidence ($3 bytes in $4
+// files) to its client's, its /48's (when it has one) and today's counts,
+// each only if it stays within its limit, and records the files as sent
+// draft rows (empty, expiring in 24 hours) under a key of their own
+// ($8), so the cleanup's delete gives the client and /48 their bytes
+// back. It returns the scopes it was added to; a refused scope is
+// missing, and the caller rolls the submission back. Checking and adding
+// in one statement under the counts' row locks (taken in the uploads'
+// order, client before net) means concurrent submissions cannot both
+// pass a limit.
+const sqlChargeEvidence = `WITH charged AS (
+INSERT INTO complaint_draft_usage AS u (scope, key, bytes, files)
+SELECT v.scope, v.key, $3::bigint, $4::int
+  FROM (VALUES ('client', $1::bytea, $5::bigint), ('net', $2::bytea, $6::bigint),
+               ('day', ` + sqlToday + `, $7::bigint)) AS v (scope, key, max_bytes)
+ WHERE $3 <= v.max_bytes AND v.key IS NOT NULL
+ON CONFLICT (scope, key) DO UPDATE SET bytes = u.bytes + excluded.bytes, files = u.files + excluded.files
+ WHERE u.bytes + excluded.bytes <= CASE u.scope WHEN 'client' THEN $5 WHEN 'net' THEN $6 ELSE $7 END
+RETURNING u.scope),
+kept AS (
+INSERT INTO complaint_drafts (draft_key, client_key, net_key, filename, content_type, size_bytes, data, expires_at, sent_at)
+SELECT $8, $1, $2, f.name, f.type, f.size, '\x', now() + interval '24 hours', now()
+  FROM unnest($9::text[], $10::text[], $11::int[]) AS f (name, type, size))
+SELECT coalesce(array_agg(scope), '{}') FROM charged`
+
+// queueCharge queues the charge of sub's inline evidence when c says whom
+// to charge and there is evidence; otherwise it queues nothing, so a
+// submission without evidence costs no more than before. id is the
+// complaint's, from which the rows' key is made.
+func (l *lookups) queueCharge(b *pgx.Batch, id int64, sub *Submission, c *EvidenceCharge) {
+	if c == nil || len(sub.Evidence) == 0 {
+		return
+	}
+	var total int64
+	names := make([]string, len(sub.Evidence))
+	types := make([]string, len(sub.Evidence))
+	sizes := make([]int32, len(sub.Evidence))
+	for i, e := range sub.Evidence {
+		total += int64(len(e.Data))
+		names[i], types[i], sizes[i] = e.Filename, e.ContentType, int32(len(e.Data))
+	}
+	day := c.Quota.DayBytes
+	if day <= 0 {
+		day = math.MaxInt64 // no daily cap, as in checkDraftUsage
+	}
+	key := sha256.Sum256([]byte("complaint-api-evidence:" + itoa(id)))
+	l.charge = chargeWant(c)
+	b.Queue(sqlChargeEvidence, c.ClientKey, c.NetKey, total, len(sub.Evidence),
+		c.Quota.ClientBytes, c.Quota.NetBytes, day, key[:], names, types, sizes).QueryRow(func(row pgx.Row) error {
+		return row.Scan(&l.charged)
+	})
+}
+
+// chargeWant are the counts a charge adds to, in the order reported when
+// more than one refuses: the client's own before everyone's day.
+func chargeWant(c *EvidenceCharge) []string {
+	if c.NetKey != nil {
+		return []string{"client", "net", "day"}
+	}
+	return []string{"client", "day"}
+}
+
+// checkCharge refuses the submission when its evidence did not fit a
+// count: an Invalid error on "evidence" (client_quota) for the client or
+// its /48, an Unavailable one wrapping ErrEvidenceDayFull for the day.
+func (l *lookups) checkCharge() error {
+	if len(l.charged) < len(l.charge) {
+		return draftRefusal(missingScope(l.charge, l.charged))
+	}
+	return nil
+}
 
 // DraftFiles lists the files waiting with the draft key.
 func DraftFiles(ctx context.Context, pool *pgxpool.Pool, key []byte) ([]DraftFile, error) {

@@ -81,6 +81,9 @@ func (s *Service) submitOnce(ctx context.Context, sub *Submission, meta Meta) (R
 	var l lookups
 	b := &pgx.Batch{}
 	l.queue(b, sub, meta, hash)
+	// Last, so the counts' rows are locked after the duplicate lock, in
+	// every submission's same order, and for as short a time as can be.
+	l.queueCharge(b, id, sub, meta.Charge)
 	tx, err := database.BeginDeferred(ctx, s.pool, b)
 	if err != nil {
 		return Receipt{}, err
@@ -104,6 +107,11 @@ func (s *Service) submitOnce(ctx context.Context, sub *Submission, meta Meta) (R
 		return Receipt{}, err
 	}
 	if err := checkDraftFiles(sub, l.draftFiles); err != nil {
+		return Receipt{}, err
+	}
+	// A refused charge rolls back with everything else, the counts
+	// already added to included.
+	if err := l.checkCharge(); err != nil {
 		return Receipt{}, err
 	}
 	rc := Receipt{Reference: NewReference(), ComplaintID: id, DuplicateOf: l.dupRef}
@@ -343,7 +351,9 @@ type lookups struct {
 	electionID *int64
 	dupID      *int64
 	dupRef     string
-	draftFiles []int64 // the draft's files to copy, locked
+	draftFiles []int64  // the draft's files to copy, locked
+	charge     []string // the counts inline evidence is charged to (see queueCharge)
+	charged    []string // those of them it fitted
 }
 
 // queue queues the lookups on b. They are independent reads, so they

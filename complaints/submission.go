@@ -88,6 +88,10 @@ type Meta struct {
 	// request is refused rather than answered with the first one's
 	// complaint. Nil when the key alone identifies the request.
 	RequestHash []byte
+	// Charge is whom a public submission's inline evidence (the API's)
+	// is counted against, so it shares the form's quotas; nil for staff
+	// and imports, which are not charged.
+	Charge *EvidenceCharge
 }
 
 // Receipt is what the submitter is told once the complaint is committed.

@@ -355,8 +355,17 @@ func (s *Server) handleCreateComplaintAPI(w http.ResponseWriter, r *http.Request
 		sum := sha256.Sum256(raw)
 		meta.IdempotencyKey, meta.RequestHash = scopedIdempotencyKey(r, key), sum[:]
 	}
+	// Anonymous evidence counts against the same quotas as the form's
+	// uploads, or the API would be the way round them. Staff are trusted
+	// with theirs.
+	if u == nil && len(sub.Evidence) > 0 {
+		meta.Charge = &complaints.EvidenceCharge{ClientKey: s.clientKey(r), NetKey: s.netKey(r), Quota: s.draftQuota()}
+	}
 	rc, err := s.complaints.Submit(ctx, sub, meta)
 	if err != nil {
+		if errors.Is(err, complaints.ErrEvidenceDayFull) {
+			w.Header().Set("Retry-After", strconv.Itoa(int(untilTomorrow(time.Now()).Seconds())))
+		}
 		s.Error(w, r, err)
 		return
 	}

@@ -70,7 +70,9 @@ func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 	if code == apperr.Internal {
 		s.log.Error("request failed", "err", err, "request_id", reqID, "route", routeName(r))
 	}
-	if code == apperr.Unavailable {
+	// A handler that knows when to come back (the daily evidence cap:
+	// tomorrow) has said so already; others get half a minute.
+	if code == apperr.Unavailable && w.Header().Get("Retry-After") == "" {
 		w.Header().Set("Retry-After", "30")
 	}
 	msg := apperr.MessageOf(err)

@@ -111,8 +111,9 @@ type Config struct {
 	// also count for its /48 (EVIDENCE_NET48_MB, default 600), since one
 	// allocation holds thousands of /64s. The evidence sent with public
 	// complaints in one UTC day is capped by EVIDENCE_DAILY_MB (default
-	// 10240); past it uploads are answered 503 until the next day. Held in
-	// bytes.
+	// 10240); past it uploads are answered 503 until the next day. Evidence
+	// sent inline with anonymous API complaints counts against the same
+	// client, /48 and daily limits. Held in bytes.
 	EvidenceDraftBytes  int64
 	EvidenceClientBytes int64
 	EvidenceNet48Bytes  int64

@@ -1,0 +1,36 @@
+package complaints
+
+import (
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// The intake is two round trips; a submission without evidence, or one
+// that is not charged (staff, imports), must not gain a statement.
+func TestQueueChargeOnlyForChargedEvidence(t *testing.T) {
+	c := &EvidenceCharge{ClientKey: []byte("client"), Quota: DraftQuota{ClientBytes: 1 << 20}}
+	withFile := &Submission{Evidence: []Evidence{{Filename: "a.png", ContentType: "image/png", Data: []byte("x")}}}
+	for _, tc := range []struct {
+		name string
+		sub  *Submission
+		c    *EvidenceCharge
+		want int
+	}{
+		{"no evidence", &Submission{}, c, 0},
+		{"not charged", withFile, nil, 0},
+		{"charged evidence", withFile, c, 1},
+	} {
+		var l lookups
+		b := &pgx.Batch{}
+		l.queueCharge(b, 1, tc.sub, tc.c)
+		if b.Len() != tc.want {
+			t.Errorf("%s: queued %d statements, want %d", tc.name, b.Len(), tc.want)
+		}
+		if tc.want == 0 {
+			if err := l.checkCharge(); err != nil {
+				t.Errorf("%s: refused what was not charged: %v", tc.name, err)
+			}
+		}
+	}
+}
