@@ -97,3 +97,20 @@ func TestFieldMessageFallsBackToCatalogue(t *testing.T) {
 	require.Equal(t, "The validator's own words", fieldMessage(langEnglish, "sender", "odd_code", "The validator's own words"))
 	require.Equal(t, "Gwiriwch yr ateb hwn", fieldMessage(langWelsh, "sender", "odd_code", "English words"))
 }
+
+// TestEveryErrorHasAPageInBothLanguages checks that each kind of error a
+// page can show has a title in both catalogues, and, except for answers
+// that need fixing (whose messages are written in the visitor's language),
+// a Welsh body to stand for the English message.
+func TestEveryErrorHasAPageInBothLanguages(t *testing.T) {
+	for code := range statusOf {
+		for _, lang := range []string{langEnglish, langWelsh} {
+			_, ok := catalogues[lang]["error.title."+string(code)]
+			require.True(t, ok, "%s.json has no error.title.%s", lang, code)
+			if code != "invalid" {
+				_, ok = catalogues[lang]["error.body."+string(code)]
+				require.True(t, ok, "%s.json has no error.body.%s", lang, code)
+			}
+		}
+	}
+}

@@ -22,20 +22,6 @@ var statusOf = map[apperr.Code]int{
 	apperr.Internal:        http.StatusInternalServerError,
 }
 
-var titleOf = map[apperr.Code]string{
-	apperr.Invalid:         "Some answers need fixing",
-	apperr.BadRequest:      "The request could not be understood",
-	apperr.Unauthorized:    "You need to sign in",
-	apperr.Forbidden:       "You do not have access to this page",
-	apperr.NotFound:        "Page not found",
-	apperr.Conflict:        "This cannot be done now",
-	apperr.TooLarge:        "What you sent is too large",
-	apperr.UnsupportedType: "What you sent is not in a form we accept",
-	apperr.RateLimited:     "Too many requests",
-	apperr.Unavailable:     "Sorry, the service is unavailable",
-	apperr.Internal:        "Sorry, there is a problem with the service",
-}
-
 // errorBody is the JSON shape of every API error.
 type errorBody struct {
 	Error string      `json:"error"`
@@ -84,5 +70,15 @@ func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
 		writeJSON(w, status, body)
 		return
 	}
-	s.render(w, r, status, "error", page{Data: map[string]any{"Title": titleOf[code], "Message": msg}})
+	// The page's title comes from the catalogue (error.title.<code>).
+	// Messages are written in English where they arise, so a Welsh visitor
+	// gets the catalogue's Welsh wording for the kind of problem instead;
+	// messages about answers (invalid) are already in the visitor's
+	// language, written so by the check that made them.
+	lang := s.requestLang(w, r)
+	title := translate(lang, "error.title."+string(code))
+	if lang != langEnglish && code != apperr.Invalid {
+		msg = translate(lang, "error.body."+string(code))
+	}
+	s.render(w, r, status, "error", page{Lang: lang, Data: map[string]any{"Title": title, "Message": msg}})
 }

@@ -255,6 +255,33 @@ func TestErrorsAnswerInTheFormatAsked(t *testing.T) {
 	require.Contains(t, webtest.ReadBody(res), `"code":"not_found"`)
 }
 
+// TestErrorPagesInWelsh checks that a public error page speaks the
+// visitor's language, whatever language its message arose in, and that
+// staff pages stay in English.
+func TestErrorPagesInWelsh(t *testing.T) {
+	t.Parallel()
+	env := webtest.New(t, webtest.Options{})
+	c := env.Anonymous()
+
+	res := c.Get("/no-such-page?lang=cy")
+	body := webtest.ReadBody(res)
+	require.Equal(t, http.StatusNotFound, res.StatusCode)
+	require.Contains(t, body, `lang="cy"`)
+	require.Contains(t, body, "<h1>Heb ddod o hyd i&#39;r dudalen</h1>")
+	require.Contains(t, body, "gwiriwch eich bod wedi copïo")
+	require.Contains(t, body, "Ewch i&#39;r dudalen gychwyn")
+	require.NotContains(t, body, "Page not found")
+	require.NotContains(t, body, "If you typed the web address")
+
+	// The choice is remembered, as on every public page.
+	res = c.Get("/another-missing-page")
+	require.Contains(t, webtest.ReadBody(res), "<h1>Heb ddod o hyd i&#39;r dudalen</h1>")
+
+	res = c.Get("/staff/no-such-page")
+	body = webtest.ReadBody(res)
+	require.Contains(t, body, "Page not found")
+}
+
 func TestOversizedFormIs413(t *testing.T) {
 	t.Parallel()
 	env := webtest.New(t, webtest.Options{})
