@@ -12,8 +12,6 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/campaignwatch/campaignwatch/complaints"
-	"github.com/campaignwatch/campaignwatch/complaints/review"
-	"github.com/campaignwatch/campaignwatch/complaints/triage"
 	"github.com/campaignwatch/campaignwatch/internal/mail"
 	"github.com/campaignwatch/campaignwatch/internal/mail/mailtest"
 	"github.com/campaignwatch/campaignwatch/internal/testdb"
@@ -24,34 +22,17 @@ import (
 // relay accepted is recorded and never sent again, even when the relay
 // answers the RSET after it with 421 or closes the connection.
 func TestAcknowledgementAcceptedBeforeTheRelayMisbehavesIsSentOnce(t *testing.T) {
-	for name, fault := range map[string]struct {
-		on    func(*mailtest.Server, bool)
-		shown func(mailtest.Faults) int
-	}{
-		"421 to RSET":                 {func(s *mailtest.Server, on bool) { s.RefuseReset(on) }, func(f mailtest.Faults) int { return f.ResetsRefused }},
-		"connection closed after 250": {func(s *mailtest.Server, on bool) { s.DropAfterAccept(on) }, func(f mailtest.Faults) int { return f.DroppedAfterAccept }},
-	} {
-		t.Run(name, func(t *testing.T) {
+	for _, fault := range mailtest.AfterAcceptFaults {
+		t.Run(fault.Name, func(t *testing.T) {
 			const n = 5
 			pool := testdb.New(t)
 			smtp := mailtest.NewServer(t)
-			fault.on(smtp, true)
+			fault.On(smtp, true)
 			sender, err := mail.NewSMTP(smtp.URL(), mail.WithKeepAlive(time.Minute))
 			if err != nil {
 				t.Fatal(err)
 			}
-			reg := jobs.NewRegistry()
-			complaints.Register(reg, complaints.NewService(pool, nil), sender, complaints.JobSettings{MailFrom: "cw@example.org", BaseURL: "http://cw.test"})
-			rb, err := triage.DefaultRulebook()
-			if err != nil {
-				t.Fatal(err)
-			}
-			engine, err := triage.NewEngine(rb)
-			if err != nil {
-				t.Fatal(err)
-			}
-			review.Register(reg, review.NewPipeline(pool, engine))
-			client, err := jobs.NewClient(pool, reg, jobs.Options{Workers: map[string]int{"default": 2, "mail": 2}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+			client, err := jobs.NewClient(pool, newRegistry(t, pool, sender), jobs.Options{Workers: map[string]int{"default": 2, "mail": 2}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -72,8 +53,8 @@ func TestAcknowledgementAcceptedBeforeTheRelayMisbehavesIsSentOnce(t *testing.T)
 			}
 			t.Cleanup(func() { cancel(); _ = client.StopAndCancel(context.Background()); _ = sender.Close() })
 
-			smtp.WaitForFaults(t, 30*time.Second, func(f mailtest.Faults) bool { return fault.shown(f) >= n })
-			fault.on(smtp, false)
+			smtp.WaitForFaults(t, 30*time.Second, func(f mailtest.Faults) bool { return fault.Shown(f) >= n })
+			fault.On(smtp, false)
 			deadline := time.After(60 * time.Second)
 			retried := 0
 			for done := 0; done < n; {

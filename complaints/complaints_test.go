@@ -36,17 +36,7 @@ func newEnv(t *testing.T, work bool) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	reg := jobs.NewRegistry()
-	complaints.Register(reg, complaints.NewService(pool, nil), sender, complaints.JobSettings{MailFrom: "cw@example.org", BaseURL: "http://cw.test"})
-	rb, err := triage.DefaultRulebook()
-	if err != nil {
-		t.Fatal(err)
-	}
-	engine, err := triage.NewEngine(rb)
-	if err != nil {
-		t.Fatal(err)
-	}
-	review.Register(reg, review.NewPipeline(pool, engine))
+	reg := newRegistry(t, pool, sender)
 	opts := jobs.Options{}
 	if work {
 		opts.Workers = map[string]int{"default": 2, "mail": 2}
@@ -63,6 +53,24 @@ func newEnv(t *testing.T, work bool) *env {
 		t.Cleanup(func() { cancel(); _ = client.Stop(context.Background()) })
 	}
 	return &env{pool: pool, svc: complaints.NewService(pool, client), smtp: smtp}
+}
+
+// newRegistry registers the complaint jobs (sending through sender) and
+// the triage pipeline, as `campaignwatch serve` does.
+func newRegistry(t *testing.T, pool *pgxpool.Pool, sender mail.Sender) *jobs.Registry {
+	t.Helper()
+	reg := jobs.NewRegistry()
+	complaints.Register(reg, complaints.NewService(pool, nil), sender, complaints.JobSettings{MailFrom: "cw@example.org", BaseURL: "http://cw.test"})
+	rb, err := triage.DefaultRulebook()
+	if err != nil {
+		t.Fatal(err)
+	}
+	engine, err := triage.NewEngine(rb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	review.Register(reg, review.NewPipeline(pool, engine))
+	return reg
 }
 
 func (e *env) count(t *testing.T, sql string, args ...any) int {

@@ -131,25 +131,19 @@ func requireDeliveredOnceAndRecorded(t *testing.T, e *env, electionID int64, wan
 // it accepted: each is delivered once, recorded as sent at its first
 // attempt, and none is sent again.
 func TestRelayRestartingAfterAcceptingSendsNoLetterTwice(t *testing.T) {
-	for name, fault := range map[string]struct {
-		on    func(*mailtest.Server, bool)
-		shown func(mailtest.Faults) int
-	}{
-		"421 to RSET":                 {func(s *mailtest.Server, on bool) { s.RefuseReset(on) }, func(f mailtest.Faults) int { return f.ResetsRefused }},
-		"connection closed after 250": {func(s *mailtest.Server, on bool) { s.DropAfterAccept(on) }, func(f mailtest.Faults) int { return f.DroppedAfterAccept }},
-	} {
-		t.Run(name, func(t *testing.T) {
+	for _, fault := range mailtest.AfterAcceptFaults {
+		t.Run(fault.Name, func(t *testing.T) {
 			e := newEnv(t, outreach.Settings{})
 			ctx := e.user(staff.RolePoliticalTeam, 1)
 			res, err := e.svc.Call(ctx, outreach.CallInput{ElectionInput: outreach.ElectionInput{
 				Name: "General Election", Type: "general", PollingDay: date("2099-05-07")}})
 			require.NoError(t, err)
-			fault.on(e.smtp, true)
+			fault.On(e.smtp, true)
 			events := e.startSubscribedWorkers()
 
 			// The relay misbehaves for a dozen letters, then is back.
-			e.smtp.WaitForFaults(t, 60*time.Second, func(f mailtest.Faults) bool { return fault.shown(f) >= 12 })
-			fault.on(e.smtp, false)
+			e.smtp.WaitForFaults(t, 60*time.Second, func(f mailtest.Faults) bool { return fault.Shown(f) >= 12 })
+			fault.On(e.smtp, false)
 			retried := waitJobsDone(t, events, res.Letters, 120*time.Second)
 
 			letters := requireDeliveredOnceAndRecorded(t, e, res.ElectionID, res.Letters)

@@ -367,3 +367,21 @@ func (ss *session) Logout() error { return nil }
 
 // String describes the server for failure messages.
 func (s *Server) String() string { return fmt.Sprintf("mailtest server at %s", s.addr) }
+
+// AfterAccept is one way a relay misbehaves after it has accepted a
+// message, as a relay does while it restarts: a message it answered 250
+// to must be neither failed nor sent again.
+type AfterAccept struct {
+	Name string
+	// On switches the misbehaviour on or off.
+	On func(s *Server, on bool)
+	// Shown counts how often the server has misbehaved so far.
+	Shown func(f Faults) int
+}
+
+// AfterAcceptFaults lists the misbehaviours after acceptance that fault
+// tests run each kind of message through.
+var AfterAcceptFaults = []AfterAccept{
+	{"421 to RSET", (*Server).RefuseReset, func(f Faults) int { return f.ResetsRefused }},
+	{"connection closed after 250", (*Server).DropAfterAccept, func(f Faults) int { return f.DroppedAfterAccept }},
+}
