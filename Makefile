@@ -6,7 +6,7 @@ BIN       := bin/campaignwatch
 VERSION   ?= $(shell git describe --always --dirty 2>/dev/null || echo dev)
 TESTFLAGS ?= -race -count=1 -timeout 20m
 
-.PHONY: build run test bench vet fmt db-start db-stop clean
+.PHONY: build run test bench generate vet fmt db-start db-stop clean
 
 build:
 	$(GO) build -ldflags "-X main.Version=$(VERSION)" -o $(BIN) ./cmd/campaignwatch
@@ -37,6 +37,11 @@ bench: build
 	status=0; $(GO) test -p 1 -run '^$$' -bench . -benchtime 1x -count 1 -timeout 60m ./... || status=$$?; \
 	if [ -n "$$started" ]; then ./$(BIN) db stop >/dev/null 2>&1 || true; fi; \
 	exit $$status
+
+## generate: regenerate the typed query code from each package's queries/*.sql (sqlc,
+## pinned in tools/go.mod). `make test` fails when the committed code is stale.
+generate:
+	$(GO) tool -modfile=tools/go.mod sqlc generate
 
 vet:
 	$(GO) vet ./...

@@ -9,12 +9,16 @@ package audit
 
 import (
 	"context"
+	_ "embed"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/campaignwatch/campaignwatch/internal/audit/internal/dbsqlc"
+	"github.com/campaignwatch/campaignwatch/internal/database"
+	"github.com/campaignwatch/campaignwatch/internal/sqlfilter"
 )
 
 // Actor is who performed an action: a signed-in staff user, or a named
@@ -46,10 +50,6 @@ type Change struct {
 	After  any `json:"after,omitempty"`
 }
 
-const insertEntry = `
-INSERT INTO audit_log (actor_user_id, actor, action, object_type, object_id, summary, request_id)
-VALUES ($1, $2, $3, $4, $5, $6, $7)`
-
 // Record appends an entry in tx for the actor carried by ctx.
 func Record(ctx context.Context, tx pgx.Tx, action, objectType, objectID string, change Change) error {
 	a := ActorFrom(ctx)
@@ -57,7 +57,7 @@ func Record(ctx context.Context, tx pgx.Tx, action, objectType, objectID string,
 	if err != nil {
 		return fmt.Errorf("audit summary: %w", err)
 	}
-	if _, err := tx.Exec(ctx, insertEntry, a.UserID, a.Label, action, objectType, objectID, summary, a.RequestID); err != nil {
+	if err := dbsqlc.New(tx).InsertEntry(ctx, entryParams(a, action, objectType, objectID, summary)); err != nil {
 		return fmt.Errorf("write audit log: %w", err)
 	}
 	return nil
@@ -91,46 +91,41 @@ type Querier interface {
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 }
 
+//go:embed list.sql
+var listSQL string
+
+// listQueries is the audit log viewer's query and its conditions.
+var listQueries = sqlfilter.MustParse("list.sql", listSQL)
+
 // List returns entries matching f, newest first.
 func List(ctx context.Context, q Querier, f Filter) ([]Entry, error) {
-	var where []string
-	var args []any
-	add := func(cond string, v any) {
-		args = append(args, v)
-		where = append(where, fmt.Sprintf(cond, len(args)))
-	}
+	b := listQueries.Builder("list")
 	if f.Actor != "" {
-		add("actor = $%d", f.Actor)
+		b.Where("actor", "actor", f.Actor)
 	}
 	if f.Action != "" {
-		add("starts_with(action, $%d)", f.Action)
+		b.Where("action_prefix", "action", f.Action)
 	}
 	if f.ObjectType != "" {
-		add("object_type = $%d", f.ObjectType)
+		b.Where("object_type", "object_type", f.ObjectType)
 	}
 	if f.ObjectID != "" {
-		add("object_id = $%d", f.ObjectID)
+		b.Where("object_id", "object_id", f.ObjectID)
 	}
 	if !f.From.IsZero() {
-		add("at >= $%d", f.From)
+		b.Where("from", "from", f.From)
 	}
 	if !f.To.IsZero() {
-		add("at < $%d", f.To)
+		b.Where("to", "to", f.To)
 	}
 	if f.BeforeID > 0 {
-		add("id < $%d", f.BeforeID)
+		b.Where("before_id", "before_id", f.BeforeID)
 	}
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 100
 	}
-	sql := `SELECT id, at, actor, action, object_type, object_id, summary, request_id FROM audit_log`
-	if len(where) > 0 {
-		sql += " WHERE " + strings.Join(where, " AND ")
-	}
-	args = append(args, f.Limit)
-	sql += fmt.Sprintf(" ORDER BY id DESC LIMIT $%d", len(args))
-
-	rows, err := q.Query(ctx, sql, args...)
+	sql, args := b.Bind("limit", f.Limit).Build()
+	rows, err := q.Query(ctx, sql, args)
 	if err != nil {
 		return nil, err
 	}
@@ -156,15 +151,8 @@ func Queue(ctx context.Context, b *pgx.Batch, action, objectType, objectID strin
 	if err != nil {
 		return fmt.Errorf("audit summary: %w", err)
 	}
-	b.Queue(insertEntry, a.UserID, a.Label, action, objectType, objectID, summary, a.RequestID)
-	return nil
+	return dbsqlc.New(database.Queue{Batch: b}).InsertEntry(ctx, entryParams(a, action, objectType, objectID, summary))
 }
-
-const insertEntries = `
-INSERT INTO audit_log (actor_user_id, actor, action, object_type, object_id, summary, request_id)
-SELECT $1, $2, $3, $4, u.object_id, u.summary, $7
-FROM unnest($5::text[], $6::jsonb[]) WITH ORDINALITY AS u(object_id, summary, n)
-ORDER BY u.n`
 
 // QueueMany queues on b one statement appending an entry per item (in
 // order) for the actor carried by ctx, as Record does for one. The entries
@@ -177,14 +165,23 @@ func QueueMany(ctx context.Context, b *pgx.Batch, action, objectType string, ite
 	}
 	a := ActorFrom(ctx)
 	ids := make([]string, len(items))
-	summaries := make([]string, len(items))
+	summaries := make([][]byte, len(items))
 	for i, it := range items {
 		s, err := json.Marshal(it.Change)
 		if err != nil {
 			return fmt.Errorf("audit summary: %w", err)
 		}
-		ids[i], summaries[i] = it.ObjectID, string(s)
+		ids[i], summaries[i] = it.ObjectID, s
 	}
-	b.Queue(insertEntries, a.UserID, a.Label, action, objectType, ids, summaries, a.RequestID)
-	return nil
+	return dbsqlc.New(database.Queue{Batch: b}).InsertEntries(ctx, dbsqlc.InsertEntriesParams{
+		ActorUserID: a.UserID, Actor: a.Label, Action: action, ObjectType: objectType,
+		RequestID: a.RequestID, ObjectIds: ids, Summaries: summaries,
+	})
+}
+
+func entryParams(a Actor, action, objectType, objectID string, summary []byte) dbsqlc.InsertEntryParams {
+	return dbsqlc.InsertEntryParams{
+		ActorUserID: a.UserID, Actor: a.Label, Action: action, ObjectType: objectType,
+		ObjectID: objectID, Summary: summary, RequestID: a.RequestID,
+	}
 }

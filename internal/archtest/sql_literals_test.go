@@ -1,0 +1,47 @@
+package archtest
+
+import (
+	"go/ast"
+	"go/token"
+	"regexp"
+	"strconv"
+	"testing"
+)
+
+// sqlStatement matches the start of an SQL statement or clause in a string
+// literal. It is deliberately broad: a false alarm costs a rewording, a
+// miss lets SQL drift back into Go.
+var sqlStatement = regexp.MustCompile(`(?is)\b(SELECT\s+[\w*(]|INSERT\s+INTO\b|UPDATE\s+\w+\s+SET\b|DELETE\s+FROM\b|WITH\s+\w+\s+AS\s*\(|ON\s+CONFLICT\b|CREATE\s+(TABLE|INDEX|DATABASE)\b|DROP\s+(TABLE|DATABASE)\b|ALTER\s+(TABLE|DATABASE|SYSTEM)\b|LOCK\s+TABLE\b|pg_advisory\w*\s*\(|\bFROM\s+\w+\s+WHERE\b)`)
+
+// sqlAllowedDirs are the only places Go code may hold SQL text: the filter
+// builder itself (its doc comment and tests show SQL) has none in strings
+// either, so nothing is listed but the builder's package.
+var sqlAllowedDirs = map[string]bool{
+	"internal/sqlfilter": true,
+}
+
+// TestNoSQLInGoStrings keeps SQL in .sql files: static queries in
+// <package>/queries for sqlc, dynamic families in .sql files read by
+// internal/sqlfilter, schema in migrations/. Generated code and tests are
+// not scanned.
+func TestNoSQLInGoStrings(t *testing.T) {
+	for _, f := range sourceFiles(t) {
+		if sqlAllowedDirs[f.dir] {
+			continue
+		}
+		ast.Inspect(f.file, func(n ast.Node) bool {
+			lit, ok := n.(*ast.BasicLit)
+			if !ok || lit.Kind != token.STRING {
+				return true
+			}
+			s, err := strconv.Unquote(lit.Value)
+			if err != nil {
+				s = lit.Value
+			}
+			if m := sqlStatement.FindString(s); m != "" {
+				t.Errorf("%s: SQL in a Go string (%q); move it to a .sql file (sqlc query or sqlfilter block)", f.fset.Position(lit.Pos()), m)
+			}
+			return true
+		})
+	}
+}
