@@ -4,13 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"hash/fnv"
 	"math"
 	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/campaignwatch/campaignwatch/complaints/review/internal/dbsqlc"
 	"github.com/campaignwatch/campaignwatch/complaints/triage"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
 )
@@ -50,47 +50,6 @@ type storedComplaint struct {
 	newParty *int64
 }
 
-const complaintColumns = `
-SELECT c.id, c.reference, c.channel, c.party_id, coalesce(p.name, c.party_text), c.received_at, c.received_at_has_time,
-    c.sender, c.message, c.description, c.consent, c.opted_out, c.tps_registered, c.sender_identified,
-    c.opt_out_offered, c.recipients_visible, c.special_category, c.status, c.priority
-FROM complaints c LEFT JOIN parties p ON p.id = c.party_id`
-
-// lockComplaints locks the given complaints, waiting for any other
-// triage of them to finish. FOR NO KEY UPDATE excludes every other
-// triage and officer action on the row but not the key-share locks of
-// rows that merely reference it (cluster members, decisions).
-const lockComplaints = complaintColumns + `
-WHERE c.id = ANY($1)
-ORDER BY c.id
-FOR NO KEY UPDATE OF c`
-
-// claimComplaints locks the job's own complaint if no one else holds it,
-// and up to $3 complaints still new after $2 that no one else holds:
-// SKIP LOCKED lets concurrent jobs claim disjoint batches instead of
-// queueing behind one another. $2 (the highest id this process has
-// claimed) keeps the index scan at the front of the queue rather than
-// walking the complaints already triaged. The lock in the outer query is
-// one the claim already holds; it makes the columns read those of the
-// latest row version.
-const claimComplaints = `
-WITH more AS (
-    SELECT id FROM complaints WHERE id > $2 AND id <> $1 AND status = 'new'
-    ORDER BY id LIMIT $3
-    FOR NO KEY UPDATE SKIP LOCKED)` + complaintColumns + `
-WHERE c.id = ANY(ARRAY(SELECT id FROM more) || $1::bigint)
-ORDER BY c.id
-FOR NO KEY UPDATE OF c SKIP LOCKED`
-
-// complaintState reads, after the lock (so with a snapshot that sees any
-// triage that committed while this one waited), each complaint's result
-// from this rulebook and whether an officer's override stands.
-const complaintState = `
-SELECT u.id, coalesce(r.id, 0), coalesce(r.is_current, false), coalesce(r.priority, ''),
-    coalesce((SELECT d.kind = 'override' FROM triage_decisions d WHERE d.complaint_id = u.id ORDER BY d.id DESC LIMIT 1), false)
-FROM unnest($1::bigint[]) AS u(id)
-LEFT JOIN triage_results r ON r.complaint_id = u.id AND r.rulebook_version = $2 AND r.rulebook_hash = $3`
-
 func optBool(b *bool) triage.OptBool {
 	if b == nil {
 		return triage.OptBool{}
@@ -98,41 +57,34 @@ func optBool(b *bool) triage.OptBool {
 	return triage.OptBool{Set: true, Value: *b}
 }
 
-func optInt(n *int) triage.OptInt {
+func optInt(n *int32) triage.OptInt {
 	if n == nil {
 		return triage.OptInt{}
 	}
-	return triage.Int(*n)
+	return triage.Int(int(*n))
 }
 
-func scanComplaints(rows pgx.Rows) ([]*storedComplaint, error) {
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (*storedComplaint, error) {
-		s := &storedComplaint{}
-		var optedOut, tps, ident, optOut, special *bool
-		var visible *int
+// complaintRow is a complaint as the lock and the claim read it
+// (dbsqlc.LockComplaintsRow and dbsqlc.ClaimComplaintsRow are the same
+// columns).
+type complaintRow = dbsqlc.LockComplaintsRow
+
+func storedComplaints(rows []complaintRow) []*storedComplaint {
+	out := make([]*storedComplaint, len(rows))
+	for i, r := range rows {
+		s := &storedComplaint{id: r.ID, ref: r.Reference, partyID: r.PartyID, received: r.ReceivedAt, hasTime: r.ReceivedAtHasTime,
+			status: r.Status, priority: r.Priority}
 		c := &s.in
-		if err := r.Scan(&s.id, &s.ref, &c.Channel, &s.partyID, &c.Party, &s.received, &s.hasTime,
-			&c.Sender, &c.Message, &c.Description, &c.Consent, &optedOut, &tps, &ident, &optOut, &visible, &special,
-			&s.status, &s.priority); err != nil {
-			return nil, err
-		}
+		c.Channel, c.Party, c.Sender, c.Message, c.Description, c.Consent = r.Channel, r.Party, r.Sender, r.Message, r.Description, r.Consent
 		c.ReceivedAt = triage.Date{Time: s.received, DayOnly: !s.hasTime}
-		c.OptedOut, c.TPSRegistered, c.SenderIdentified = optBool(optedOut), optBool(tps), optBool(ident)
-		c.OptOutOffered, c.SpecialCategory, c.RecipientsVisible = optBool(optOut), optBool(special), optInt(visible)
+		c.OptedOut, c.TPSRegistered, c.SenderIdentified = optBool(r.OptedOut), optBool(r.TpsRegistered), optBool(r.SenderIdentified)
+		c.OptOutOffered, c.SpecialCategory, c.RecipientsVisible = optBool(r.OptOutOffered), optBool(r.SpecialCategory), optInt(r.RecipientsVisible)
 		s.message = c.Message
 		_, s.senderKey = triage.NormaliseSender(c.Sender)
 		s.clusters = s.senderKey != "" && !placeholderSenders[s.senderKey]
-		return s, nil
-	})
-}
-
-// senderLock is the advisory lock key that serialises the clustering of
-// complaints about one sender, so the first two always see each other.
-func senderLock(key string) int64 {
-	h := fnv.New64a()
-	h.Write([]byte("sender:"))
-	h.Write([]byte(key))
-	return int64(h.Sum64())
+		out[i] = s
+	}
+	return out
 }
 
 // Triage runs the engine over one stored complaint and stores the result,
@@ -145,11 +97,11 @@ func (p *Pipeline) Triage(ctx context.Context, complaintID int64) (Outcome, erro
 		return Outcome{}, err
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
-	rows, _ := tx.Query(ctx, lockComplaints, []int64{complaintID})
-	scs, err := scanComplaints(rows)
+	rows, err := dbsqlc.New(tx).LockComplaints(ctx, []int64{complaintID})
 	if err != nil {
 		return Outcome{}, fmt.Errorf("load complaint %d: %w", complaintID, err)
 	}
+	scs := storedComplaints(rows)
 	if len(scs) == 0 {
 		return Outcome{}, nil // erased since it was queued
 	}
@@ -191,10 +143,12 @@ func (p *Pipeline) TriageBatch(ctx context.Context, complaintID int64) (int, err
 	rb := p.engine.Rulebook()
 	from := p.claimFrom(complaintID, false)
 
-	var done, pending bool
-	if err := p.pool.QueryRow(ctx, triagedAlready, complaintID, rb.Version, rb.Hash, from).Scan(&done, &pending); err != nil {
+	st, err := dbsqlc.New(p.pool).TriagedAlready(ctx, dbsqlc.TriagedAlreadyParams{
+		ID: complaintID, RulebookVersion: rb.Version, RulebookHash: rb.Hash, After: from})
+	if err != nil {
 		return 0, err
 	}
+	done, pending := st.Done, st.Pending
 	if done && !pending {
 		return 0, nil
 	}
@@ -222,18 +176,6 @@ func (p *Pipeline) TriageBatch(ctx context.Context, complaintID int64) (int, err
 	}
 	return stored, err
 }
-
-// triagedAlready says whether the complaint's current result is this
-// rulebook's and the complaint already reflects it, so that triaging it
-// would change nothing, and whether any complaint after $4 is still new.
-const triagedAlready = `
-SELECT EXISTS (
-    SELECT 1 FROM complaints c
-    JOIN triage_results r ON r.complaint_id = c.id AND r.is_current AND r.rulebook_version = $2 AND r.rulebook_hash = $3
-    WHERE c.id = $1 AND c.status <> 'new'
-      AND (c.priority = r.priority
-           OR coalesce((SELECT d.kind = 'override' FROM triage_decisions d WHERE d.complaint_id = c.id ORDER BY d.id DESC LIMIT 1), false))),
-    EXISTS (SELECT 1 FROM complaints WHERE id > $4 AND id <> $1 AND status = 'new')`
 
 // claimFrom returns the id after which a claim for complaintID should
 // look for new complaints: after the highest claimed so far, or, once
@@ -292,11 +234,15 @@ func (p *Pipeline) claimAndTriage(ctx context.Context, complaintID, from int64) 
 		return 0, false, err
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
-	rows, _ := tx.Query(ctx, claimComplaints, complaintID, from, BatchSize-1)
-	scs, err := scanComplaints(rows)
+	rows, err := dbsqlc.New(tx).ClaimComplaints(ctx, dbsqlc.ClaimComplaintsParams{Own: complaintID, After: from, ClaimLimit: BatchSize - 1})
 	if err != nil {
 		return 0, false, fmt.Errorf("claim complaints: %w", err)
 	}
+	claimed := make([]complaintRow, len(rows))
+	for i, r := range rows {
+		claimed[i] = complaintRow(r)
+	}
+	scs := storedComplaints(claimed)
 	if len(scs) == 0 {
 		return 0, false, nil
 	}
@@ -327,16 +273,13 @@ func (p *Pipeline) triageTx(ctx context.Context, tx pgx.Tx, scs []*storedComplai
 	for i, sc := range scs {
 		ids[i], byID[sc.id] = sc.id, sc
 	}
-	rows, _ := tx.Query(ctx, complaintState, ids, rb.Version, rb.Hash)
-	var id, existing int64
-	var current, overridden bool
-	var prio string
-	if _, err := pgx.ForEachRow(rows, []any{&id, &existing, &current, &prio, &overridden}, func() error {
-		sc := byID[id]
-		sc.existing, sc.existingCurrent, sc.existingPrio, sc.overridden = existing, current, prio, overridden
-		return nil
-	}); err != nil {
+	state, err := dbsqlc.New(tx).ComplaintState(ctx, dbsqlc.ComplaintStateParams{Ids: ids, RulebookVersion: rb.Version, RulebookHash: rb.Hash})
+	if err != nil {
 		return fmt.Errorf("read triage state: %w", err)
+	}
+	for _, st := range state {
+		sc := byID[st.ID]
+		sc.existing, sc.existingCurrent, sc.existingPrio, sc.overridden = st.ResultID, st.IsCurrent, st.Priority, st.Overridden
 	}
 
 	var todo []*storedComplaint // complaints without this rulebook's result
@@ -366,246 +309,6 @@ func (p *Pipeline) triageTx(ctx context.Context, tx pgx.Tx, scs []*storedComplai
 	return p.storeTx(ctx, tx, scs, todo)
 }
 
-// clusterBatchTx indexes and clusters the complaints, set-based, and
-// counts their recent cluster members. The text candidates are read
-// holding no advisory lock; then every lock the batch's clustering needs
-// (its senders and text bands) is taken in one statement, in ascending
-// order, so batches sharing a sender or a band serialise without
-// deadlocking (textClustersTx). Texts are compared in id order, so each
-// sees the ones before it; counts are taken once the whole batch is
-// indexed, so a complaint counts every other complaint received in the
-// week before it, whatever order they were triaged in.
-func clusterBatchTx(ctx context.Context, tx pgx.Tx, scs []*storedComplaint) error {
-	if len(scs) == 0 {
-		return nil
-	}
-	var senderLocks []int64
-	for _, sc := range scs {
-		if sc.clusters {
-			senderLocks = append(senderLocks, senderLock(sc.senderKey))
-		}
-	}
-	if err := textClustersTx(ctx, tx, scs, senderLocks); err != nil {
-		return err
-	}
-	if err := senderClustersTx(ctx, tx, scs); err != nil {
-		return fmt.Errorf("sender clusters: %w", err)
-	}
-	return clusterRecentTx(ctx, tx, scs)
-}
-
-// clusterRecent reads, for the batch's clusters, how many members were
-// received at each time within the batch's counting window: one range of
-// the (cluster, received_at) index per cluster, however large it is. Each
-// complaint's count is then summed from it (clusterRecentTx).
-const clusterRecent = `
-SELECT cluster_id, received_at, count(*) FROM complaint_cluster_members
-WHERE cluster_id = ANY($1) AND received_at >= $2::timestamptz - interval '7 days' AND received_at < $3
-GROUP BY cluster_id, received_at
-ORDER BY cluster_id, received_at`
-
-// clusterRecentTx sets each complaint's recent count: the other members
-// of its clusters received in the seven days before it (the larger of its
-// two clusters). A campaign sending one text from many numbers is as much
-// "the same sender" as one number sending many.
-func clusterRecentTx(ctx context.Context, tx pgx.Tx, scs []*storedComplaint) error {
-	var clusterIDs []int64
-	var lo, hi time.Time
-	for _, sc := range scs {
-		for _, c := range []*int64{sc.cl.SenderClusterID, sc.cl.TextClusterID} {
-			if c == nil {
-				continue
-			}
-			clusterIDs = append(clusterIDs, *c)
-			if lo.IsZero() || sc.received.Before(lo) {
-				lo = sc.received
-			}
-			if sc.received.After(hi) {
-				hi = sc.received
-			}
-		}
-	}
-	if len(clusterIDs) == 0 {
-		return nil
-	}
-	slices.Sort(clusterIDs)
-	clusterIDs = slices.Compact(clusterIDs)
-	type mark struct {
-		at  time.Time
-		sum int // members received at or before at
-	}
-	marks := map[int64][]mark{}
-	rows, _ := tx.Query(ctx, clusterRecent, clusterIDs, lo, hi)
-	var cid int64
-	var at time.Time
-	var n int
-	if _, err := pgx.ForEachRow(rows, []any{&cid, &at, &n}, func() error {
-		ms := marks[cid]
-		sum := n
-		if len(ms) > 0 {
-			sum += ms[len(ms)-1].sum
-		}
-		marks[cid] = append(ms, mark{at, sum})
-		return nil
-	}); err != nil {
-		return fmt.Errorf("recent cluster members: %w", err)
-	}
-	// before counts the cluster's members received before t.
-	before := func(ms []mark, t time.Time) int {
-		i, _ := slices.BinarySearchFunc(ms, t, func(m mark, t time.Time) int { return m.at.Compare(t) })
-		if i == 0 {
-			return 0
-		}
-		return ms[i-1].sum
-	}
-	for _, sc := range scs {
-		for _, c := range []*int64{sc.cl.SenderClusterID, sc.cl.TextClusterID} {
-			if c == nil {
-				continue
-			}
-			ms := marks[*c]
-			// The complaint itself was received at r, not before it.
-			sc.recent = max(sc.recent, before(ms, sc.received)-before(ms, sc.received.Add(-7*24*time.Hour)))
-		}
-	}
-	return nil
-}
-
-// leaveSenderClusters takes complaints out of a sender cluster whose key
-// is no longer their sender's (a re-run after the normaliser changed),
-// keeping the old cluster's size right.
-const leaveSenderClusters = `
-WITH gone AS (
-    DELETE FROM complaint_cluster_members m USING complaint_clusters k, unnest($1::bigint[], $2::text[]) AS u(id, key)
-    WHERE m.complaint_id = u.id AND m.kind = 'sender' AND k.id = m.cluster_id AND k.key <> u.key
-    RETURNING m.cluster_id)
-UPDATE complaint_clusters k SET size = k.size - g.n, updated_at = now()
-FROM (SELECT cluster_id, count(*) AS n FROM gone GROUP BY cluster_id) g
-WHERE k.id = g.cluster_id`
-
-// addSenderMembers fills the sender clusters of $1: a cluster started now
-// takes in every complaint about its sender, an existing one the batch's
-// ($2 to $4). Each cluster's size and first and last seen move by the
-// members actually added, so a batch's cost does not grow with its
-// clusters.
-const addSenderMembers = `
-WITH ins AS (
-    INSERT INTO complaint_cluster_members (cluster_id, complaint_id, kind, received_at)
-    SELECT k.id, s.complaint_id, 'sender', s.received_at
-    FROM complaint_clusters k JOIN complaint_senders s ON s.sender_key = k.key
-    WHERE k.kind = 'sender' AND k.key = ANY($1) AND k.created_at = now()
-    UNION ALL
-    SELECT k.id, u.id, 'sender', u.r
-    FROM unnest($2::bigint[], $3::text[], $4::timestamptz[]) AS u(id, key, r)
-    JOIN complaint_clusters k ON k.kind = 'sender' AND k.key = u.key
-    WHERE u.key = ANY($1)
-    ON CONFLICT DO NOTHING
-    RETURNING cluster_id, received_at)
-UPDATE complaint_clusters k SET size = k.size + a.n, first_seen = least(k.first_seen, a.first),
-    last_seen = greatest(k.last_seen, a.last), updated_at = now()
-FROM (SELECT cluster_id, count(*) AS n, min(received_at) AS first, max(received_at) AS last FROM ins GROUP BY cluster_id) a
-WHERE k.id = a.cluster_id`
-
-// senderClustersTx indexes the senders of the complaints (already holding
-// their sender locks) and forms or joins their sender clusters, in two
-// round trips for the whole set; a complaint indexed before under another
-// sender leaves that sender's cluster. The counts see every other
-// complaint about the sender already indexed, this batch's included, so a
-// complaint's count is the complaints received in the week before it
-// whatever order they were triaged in.
-func senderClustersTx(ctx context.Context, tx pgx.Tx, scs []*storedComplaint) error {
-	var ids []int64
-	var keys []string
-	var received []time.Time
-	byID := map[int64]*storedComplaint{}
-	for _, sc := range scs {
-		if sc.clusters {
-			ids, keys, received = append(ids, sc.id), append(keys, sc.senderKey), append(received, sc.received)
-			byID[sc.id] = sc
-		}
-	}
-	if len(ids) == 0 {
-		return nil
-	}
-	others := map[string]time.Time{} // sender key → a received time, for senders with others
-	b := &pgx.Batch{}
-	b.Queue(leaveSenderClusters, ids, keys)
-	b.Queue(`
-INSERT INTO complaint_senders (complaint_id, sender_key, received_at)
-SELECT * FROM unnest($1::bigint[], $2::text[], $3::timestamptz[])
-ON CONFLICT (complaint_id) DO UPDATE SET sender_key = excluded.sender_key, received_at = excluded.received_at`, ids, keys, received)
-	b.Queue(`
-SELECT u.id,
-    (SELECT count(*) FROM complaint_senders s
-     WHERE s.sender_key = u.k AND s.complaint_id <> u.id
-       AND s.received_at >= u.r - interval '7 days' AND s.received_at < u.r),
-    EXISTS (SELECT 1 FROM complaint_senders s WHERE s.sender_key = u.k AND s.complaint_id <> u.id)
-FROM unnest($1::bigint[], $2::text[], $3::timestamptz[]) AS u(id, k, r)`, ids, keys, received).Query(func(rows pgx.Rows) error {
-		var id int64
-		var n int
-		var has bool
-		_, err := pgx.ForEachRow(rows, []any{&id, &n, &has}, func() error {
-			sc := byID[id]
-			sc.cl.SameSender7d = n
-			if has {
-				others[sc.senderKey] = sc.received
-			}
-			return nil
-		})
-		return err
-	})
-	if err := tx.SendBatch(ctx, b).Close(); err != nil {
-		return err
-	}
-	if len(others) == 0 {
-		return nil
-	}
-	ckeys := make([]string, 0, len(others))
-	for k := range others {
-		ckeys = append(ckeys, k)
-	}
-	slices.Sort(ckeys)
-	seen := make([]time.Time, len(ckeys))
-	for i, k := range ckeys {
-		seen[i] = others[k]
-	}
-	// A cluster created now takes in every complaint about its sender; an
-	// existing one already has the earlier ones and gains this batch's.
-	clusters := map[string][2]int64{} // key → id, size
-	b = &pgx.Batch{}
-	b.Queue(`
-INSERT INTO complaint_clusters (kind, key, label, first_seen, last_seen)
-SELECT 'sender', k, k, r, r FROM unnest($1::text[], $2::timestamptz[]) AS u(k, r)
-ON CONFLICT (kind, key) DO UPDATE SET updated_at = now()`, ckeys, seen)
-	b.Queue(addSenderMembers, ckeys, ids, keys, received)
-	b.Queue(`
-SELECT key, id, size FROM complaint_clusters WHERE kind = 'sender' AND key = ANY($1)`, ckeys).Query(func(rows pgx.Rows) error {
-		var key string
-		var id, size int64
-		_, err := pgx.ForEachRow(rows, []any{&key, &id, &size}, func() error {
-			clusters[key] = [2]int64{id, size}
-			return nil
-		})
-		return err
-	})
-	if err := tx.SendBatch(ctx, b).Close(); err != nil {
-		return err
-	}
-	for _, sc := range byID {
-		if _, ok := others[sc.senderKey]; !ok {
-			continue
-		}
-		c, ok := clusters[sc.senderKey]
-		if !ok {
-			return fmt.Errorf("sender cluster for complaint %d not formed", sc.id)
-		}
-		id := c[0]
-		sc.cl.SenderClusterID = &id
-		sc.cl.Size = max(sc.cl.Size, int(c[1]))
-	}
-	return nil
-}
-
 // resultRow is one new triage_results row, as the JSON the insert reads.
 type resultRow struct {
 	ComplaintID int64           `json:"complaint_id"`
@@ -619,18 +322,6 @@ type resultRow struct {
 	Rationale   json.RawMessage `json:"rationale"`
 	Context     json.RawMessage `json:"context"`
 }
-
-// insertResults stores the new results in one statement. The rows travel
-// as one JSON array: text[] and jsonb columns do not go through unnest.
-const insertResults = `
-INSERT INTO triage_results (complaint_id, rulebook_version, rulebook_hash, channel, channels, provisions, guidance,
-    score, priority, actions, rationale, context)
-SELECT x.complaint_id, $2, $3, x.channel, x.channels, x.provisions, x.guidance, x.score, x.priority, x.actions,
-    x.rationale, x.context
-FROM jsonb_to_recordset($1::jsonb) AS x(complaint_id bigint, channel text, channels text[], provisions text[],
-    guidance text[], score integer, priority text, actions text[], rationale jsonb, context jsonb)
-ORDER BY x.complaint_id
-RETURNING complaint_id, id`
 
 // storeTx writes, in one round trip, the new results of todo (the old
 // current ones kept as history), makes an existing result of this
@@ -682,12 +373,16 @@ func (p *Pipeline) storeTx(ctx context.Context, tx pgx.Tx, scs, todo []*storedCo
 			partyIDs, parties = append(partyIDs, sc.id), append(parties, *sc.newParty)
 		}
 	}
+	q := queued(b)
 	if len(staleIDs) > 0 || len(newIDs) > 0 {
-		b.Queue(`UPDATE triage_results SET is_current = false WHERE complaint_id = ANY($1) AND is_current`,
-			append(slices.Clone(staleIDs), newIDs...))
+		if err := q.ClearCurrent(ctx, append(slices.Clone(staleIDs), newIDs...)); err != nil {
+			return err
+		}
 	}
 	if len(staleResults) > 0 {
-		b.Queue(`UPDATE triage_results SET is_current = true WHERE id = ANY($1)`, staleResults)
+		if err := q.MakeCurrent(ctx, staleResults); err != nil {
+			return err
+		}
 	}
 	if len(rows) > 0 {
 		payload, err := json.Marshal(rows)
@@ -698,21 +393,21 @@ func (p *Pipeline) storeTx(ctx context.Context, tx pgx.Tx, scs, todo []*storedCo
 		for _, sc := range todo {
 			byID[sc.id] = sc
 		}
-		b.Queue(insertResults, string(payload), rb.Version, rb.Hash).Query(func(rows pgx.Rows) error {
-			var cid, id int64
-			_, err := pgx.ForEachRow(rows, []any{&cid, &id}, func() error {
-				byID[cid].outcome.ResultID = id
-				return nil
-			})
-			return err
+		queueRows(b, func(q *dbsqlc.Queries) ([]dbsqlc.InsertResultsRow, error) {
+			return q.InsertResults(ctx, dbsqlc.InsertResultsParams{Results: payload, RulebookVersion: rb.Version, RulebookHash: rb.Hash})
+		}, func(stored []dbsqlc.InsertResultsRow) error {
+			for _, r := range stored {
+				byID[r.ComplaintID].outcome.ResultID = r.ID
+			}
+			return nil
 		})
 	}
 	// The engine may recognise a party the intake's exact match missed
 	// ("the Tories"); record it so the complaint counts against the party.
 	if len(partyIDs) > 0 {
-		b.Queue(`
-UPDATE complaints c SET party_id = u.pid FROM unnest($1::bigint[], $2::bigint[]) AS u(id, pid)
-WHERE c.id = u.id AND c.party_id IS NULL`, partyIDs, parties)
+		if err := q.SetRecognisedParties(ctx, dbsqlc.SetRecognisedPartiesParams{Ids: partyIDs, PartyIds: parties}); err != nil {
+			return err
+		}
 	}
 	// A new complaint moves to triaged and takes the result's priority,
 	// unless an officer has overridden the priority: an officer's
@@ -737,10 +432,9 @@ WHERE c.id = u.id AND c.party_id IS NULL`, partyIDs, parties)
 		upIDs, upStatus, upPrio = append(upIDs, sc.id), append(upStatus, status), append(upPrio, priority)
 	}
 	if len(upIDs) > 0 {
-		b.Queue(`
-UPDATE complaints c SET status = u.status, priority = NULLIF(u.priority, ''), updated_at = now()
-FROM unnest($1::bigint[], $2::text[], $3::text[]) AS u(id, status, priority)
-WHERE c.id = u.id`, upIDs, upStatus, upPrio)
+		if err := q.SetTriaged(ctx, dbsqlc.SetTriagedParams{Ids: upIDs, Statuses: upStatus, Priorities: upPrio}); err != nil {
+			return err
+		}
 	}
 	if err := audit.QueueMany(ctx, b, "complaint.triage", "complaint", items); err != nil {
 		return err

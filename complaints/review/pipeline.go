@@ -7,12 +7,12 @@ import (
 	"sync"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 
 	"github.com/campaignwatch/campaignwatch/complaints"
+	"github.com/campaignwatch/campaignwatch/complaints/review/internal/dbsqlc"
 	"github.com/campaignwatch/campaignwatch/complaints/triage"
 	"github.com/campaignwatch/campaignwatch/jobs"
 )
@@ -152,17 +152,12 @@ func Register(reg *jobs.Registry, p *Pipeline) {
 	river.AddWorker(reg.Workers(), &TriageWorker{Pipeline: p})
 }
 
-// querier is a pool or a transaction.
-type querier interface {
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-}
-
 // context builds the engine's Context: the registered elections and
 // parties (cached for registryTTL) and the recent count for this sender.
 // A refresh reads through the caller's transaction: taking a second pool
 // connection while the transaction holds one (and a row lock) could
 // exhaust the pool with every worker waiting on the others.
-func (p *Pipeline) context(ctx context.Context, q querier, senderKey string, recent int) (*triage.Context, error) {
+func (p *Pipeline) context(ctx context.Context, q dbsqlc.DBTX, senderKey string, recent int) (*triage.Context, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if time.Since(p.loadedAt) > registryTTL {
@@ -184,33 +179,25 @@ func (p *Pipeline) partyID(name string) (int64, bool) {
 	return id, ok
 }
 
-func (p *Pipeline) loadRegistry(ctx context.Context, q querier) error {
-	rows, err := q.Query(ctx, `SELECT name, announced_on, polling_day, nations FROM elections ORDER BY announced_on`)
+func (p *Pipeline) loadRegistry(ctx context.Context, db dbsqlc.DBTX) error {
+	q := dbsqlc.New(db)
+	erows, err := q.Elections(ctx)
 	if err != nil {
 		return err
 	}
-	els, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (triage.Election, error) {
-		var e triage.Election
-		err := r.Scan(&e.Name, &e.AnnouncedOn, &e.PollingDay, &e.Nations)
-		return e, err
-	})
-	if err != nil {
-		return err
+	els := make([]triage.Election, len(erows))
+	for i, r := range erows {
+		els[i] = triage.Election{Name: r.Name, AnnouncedOn: r.AnnouncedOn, PollingDay: r.PollingDay, Nations: r.Nations}
 	}
-	rows, err = q.Query(ctx, `SELECT id, name, short_name, aliases, nations FROM parties WHERE active ORDER BY id`)
+	prows, err := q.ActiveParties(ctx)
 	if err != nil {
 		return err
 	}
 	ids := map[string]int64{}
-	parties, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (triage.Party, error) {
-		var pt triage.Party
-		var id int64
-		err := r.Scan(&id, &pt.Name, &pt.ShortName, &pt.Aliases, &pt.Nations)
-		ids[pt.Name] = id
-		return pt, err
-	})
-	if err != nil {
-		return err
+	parties := make([]triage.Party, len(prows))
+	for i, r := range prows {
+		parties[i] = triage.Party{Name: r.Name, ShortName: r.ShortName, Aliases: r.Aliases, Nations: r.Nations}
+		ids[r.Name] = r.ID
 	}
 	p.elections, p.parties, p.partyIDs, p.loadedAt = els, parties, ids, time.Now()
 	return nil
@@ -231,13 +218,7 @@ func (p *Pipeline) Rerun(ctx context.Context, since time.Time) (RerunSummary, er
 	var sum RerunSummary
 	last := int64(0)
 	for {
-		rows, err := p.pool.Query(ctx, `
-SELECT id FROM complaints WHERE id > $1 AND ($2::timestamptz IS NULL OR received_at >= $2)
-ORDER BY id LIMIT 500`, last, nullTime(since))
-		if err != nil {
-			return sum, err
-		}
-		ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		ids, err := dbsqlc.New(p.pool).RerunPage(ctx, dbsqlc.RerunPageParams{After: last, Since: nullTime(since)})
 		if err != nil {
 			return sum, err
 		}
