@@ -7,6 +7,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/campaignwatch/campaignwatch/complaints/review/internal/dbsqlc"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 )
 
@@ -52,68 +53,51 @@ func (s *Service) Clusters(ctx context.Context, minSize, limit int) ([]ClusterSu
 	if limit <= 0 || limit > 500 {
 		limit = 100
 	}
-	rows, err := s.pool.Query(ctx, `
-SELECT id, kind, label, size, first_seen, last_seen FROM complaint_clusters
-WHERE size >= $1 ORDER BY last_seen DESC, id DESC LIMIT $2`, max(minSize, 2), limit)
+	rows, err := dbsqlc.New(s.pool).Clusters(ctx, dbsqlc.ClustersParams{MinSize: int64(max(minSize, 2)), MaxRows: int32(limit)})
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (ClusterSummary, error) {
-		var c ClusterSummary
-		err := r.Scan(&c.ID, &c.Kind, &c.Label, &c.Size, &c.FirstSeen, &c.LastSeen)
-		return c, err
-	})
+	out := make([]ClusterSummary, len(rows))
+	for i, r := range rows {
+		out[i] = ClusterSummary{ID: r.ID, Kind: r.Kind, Label: r.Label, Size: int(r.Size), FirstSeen: r.FirstSeen, LastSeen: r.LastSeen}
+	}
+	return out, nil
 }
 
 // Cluster returns the page of the cluster with id.
 func (s *Service) Cluster(ctx context.Context, id int64) (*ClusterDetail, error) {
-	c := &ClusterDetail{}
-	err := s.pool.QueryRow(ctx, `
-SELECT id, kind, key, label, size, first_seen, last_seen FROM complaint_clusters WHERE id = $1`, id).Scan(
-		&c.ID, &c.Kind, &c.Key, &c.Label, &c.Size, &c.FirstSeen, &c.LastSeen)
+	q := dbsqlc.New(s.pool)
+	r, err := q.Cluster(ctx, id)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, apperr.New(apperr.NotFound, "There is no cluster %d.", id)
 	}
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.pool.Query(ctx, `
-SELECT (c.received_at AT TIME ZONE 'Europe/London')::date, count(*)
-FROM complaint_cluster_members m JOIN complaints c ON c.id = m.complaint_id
-WHERE m.cluster_id = $1 GROUP BY 1 ORDER BY 1`, id)
+	c := &ClusterDetail{ID: r.ID, Kind: r.Kind, Key: r.Key, Label: r.Label, Size: int(r.Size), FirstSeen: r.FirstSeen, LastSeen: r.LastSeen}
+	days, err := q.ClusterPerDay(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	if c.PerDay, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (DayCount, error) {
-		var d DayCount
-		err := r.Scan(&d.Day, &d.Count)
-		return d, err
-	}); err != nil {
+	c.PerDay = make([]DayCount, len(days))
+	for i, d := range days {
+		c.PerDay[i] = DayCount{Day: d.Day, Count: int(d.N)}
+	}
+	parties, err := q.ClusterParties(ctx, id)
+	if err != nil {
 		return nil, err
 	}
-	nameCounts := func(sql string) ([]NameCount, error) {
-		rows, err := s.pool.Query(ctx, sql, id)
-		if err != nil {
-			return nil, err
-		}
-		return pgx.CollectRows(rows, func(r pgx.CollectableRow) (NameCount, error) {
-			var n NameCount
-			err := r.Scan(&n.Name, &n.Count)
-			return n, err
-		})
+	c.Parties = make([]NameCount, len(parties))
+	for i, p := range parties {
+		c.Parties[i] = NameCount{Name: p.Name, Count: int(p.N)}
 	}
-	if c.Parties, err = nameCounts(`
-SELECT coalesce(p.name, nullif(c.party_text, ''), 'Not identified'), count(*)
-FROM complaint_cluster_members m JOIN complaints c ON c.id = m.complaint_id LEFT JOIN parties p ON p.id = c.party_id
-WHERE m.cluster_id = $1 GROUP BY 1 ORDER BY 2 DESC, 1`); err != nil {
+	channels, err := q.ClusterChannels(ctx, id)
+	if err != nil {
 		return nil, err
 	}
-	if c.Channels, err = nameCounts(`
-SELECT coalesce(t.channel, c.channel), count(*)
-FROM complaint_cluster_members m JOIN complaints c ON c.id = m.complaint_id
-LEFT JOIN triage_results t ON t.complaint_id = c.id AND t.is_current
-WHERE m.cluster_id = $1 GROUP BY 1 ORDER BY 2 DESC, 1`); err != nil {
-		return nil, err
+	c.Channels = make([]NameCount, len(channels))
+	for i, ch := range channels {
+		c.Channels[i] = NameCount{Name: ch.Name, Count: int(ch.N)}
 	}
 	return c, nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/campaignwatch/campaignwatch/complaints/review/internal/dbsqlc"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
 )
@@ -38,15 +39,12 @@ type lockedComplaint struct {
 // lockTx locks the complaint (and reads its current triage result), so two
 // officers acting at once are applied one after the other.
 func lockTx(ctx context.Context, tx pgx.Tx, ref string) (*lockedComplaint, error) {
-	c := &lockedComplaint{}
-	err := tx.QueryRow(ctx, `
-SELECT c.id, c.reference, c.status, coalesce(c.priority, ''), t.id, coalesce(t.priority, ''), coalesce(t.provisions, '{}')
-FROM complaints c LEFT JOIN triage_results t ON t.complaint_id = c.id AND t.is_current
-WHERE c.reference = $1 FOR UPDATE OF c`, ref).Scan(&c.id, &c.ref, &c.status, &c.priority, &c.result, &c.resPrio, &c.resProvs)
+	r, err := dbsqlc.New(tx).LockComplaintByRef(ctx, ref)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, apperr.New(apperr.NotFound, "There is no complaint with reference %s.", ref)
 	}
-	return c, err
+	return &lockedComplaint{id: r.ID, ref: r.Reference, status: r.Status, priority: r.Priority, result: r.ResultID,
+		resPrio: r.ResultPriority, resProvs: r.ResultProvisions}, err
 }
 
 func (s *Service) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
@@ -120,19 +118,18 @@ func (s *Service) Override(ctx context.Context, ref string, o Override) error {
 }
 
 func (s *Service) decideTx(ctx context.Context, tx pgx.Tx, c *lockedComplaint, kind, priority string, provs []string, reason string) error {
-	if _, err := tx.Exec(ctx, `
-INSERT INTO triage_decisions (complaint_id, triage_result_id, kind, original_priority, original_provisions,
-    priority, provisions, reason, decided_by)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		c.id, *c.result, kind, c.resPrio, c.resProvs, priority, provs, reason, actorID(ctx)); err != nil {
+	q := dbsqlc.New(tx)
+	if err := q.InsertDecision(ctx, dbsqlc.InsertDecisionParams{
+		ComplaintID: c.id, TriageResultID: *c.result, Kind: kind, OriginalPriority: c.resPrio, OriginalProvisions: c.resProvs,
+		Priority: priority, Provisions: provs, Reason: reason, DecidedBy: actorID(ctx),
+	}); err != nil {
 		return err
 	}
 	status := c.status
 	if status == StatusTriaged || status == StatusNew {
 		status = StatusInReview
 	}
-	if _, err := tx.Exec(ctx, `UPDATE complaints SET priority = $2, status = $3, updated_at = now() WHERE id = $1`,
-		c.id, priority, status); err != nil {
+	if err := q.SetDecidedPriority(ctx, dbsqlc.SetDecidedPriorityParams{ID: c.id, Priority: &priority, Status: status}); err != nil {
 		return err
 	}
 	return audit.Record(ctx, tx, "complaint.triage_"+kind, "complaint", c.ref, audit.Change{
@@ -154,12 +151,11 @@ func (s *Service) StartReview(ctx context.Context, ref string) error {
 		case StatusNew:
 			return apperr.New(apperr.Conflict, "Complaint %s has not been triaged yet. Wait for triage, or close it with an outcome.", ref)
 		}
-		if _, err := tx.Exec(ctx, `UPDATE complaints SET status = 'in_review', closed_at = NULL, updated_at = now() WHERE id = $1`, c.id); err != nil {
+		q := dbsqlc.New(tx)
+		if err := q.StartReview(ctx, c.id); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `
-INSERT INTO complaint_reviews (complaint_id) VALUES ($1)
-ON CONFLICT (complaint_id) DO UPDATE SET outcome = NULL, closed_by = NULL, updated_at = now()`, c.id); err != nil {
+		if err := q.ReopenReview(ctx, c.id); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, "complaint.review_start", "complaint", c.ref, audit.Change{
@@ -186,18 +182,16 @@ func (s *Service) Close(ctx context.Context, refs []string, outcome string) (int
 			if err != nil {
 				return err
 			}
-			var before string
-			_ = tx.QueryRow(ctx, `SELECT coalesce(outcome, '') FROM complaint_reviews WHERE complaint_id = $1`, c.id).Scan(&before)
+			q := dbsqlc.New(tx)
+			// No review row yet is no outcome yet.
+			before, _ := q.ReviewOutcome(ctx, c.id)
 			if c.status == StatusClosed && before == outcome {
 				continue
 			}
-			if _, err := tx.Exec(ctx, `UPDATE complaints SET status = 'closed', closed_at = now(), updated_at = now() WHERE id = $1`, c.id); err != nil {
+			if err := q.CloseComplaint(ctx, c.id); err != nil {
 				return err
 			}
-			if _, err := tx.Exec(ctx, `
-INSERT INTO complaint_reviews (complaint_id, outcome, closed_by) VALUES ($1, $2, $3)
-ON CONFLICT (complaint_id) DO UPDATE SET outcome = excluded.outcome, closed_by = excluded.closed_by, updated_at = now()`,
-				c.id, outcome, actorID(ctx)); err != nil {
+			if err := q.CloseReview(ctx, dbsqlc.CloseReviewParams{ComplaintID: c.id, Outcome: &outcome, ClosedBy: actorID(ctx)}); err != nil {
 				return err
 			}
 			if err := audit.Record(ctx, tx, "complaint.close", "complaint", c.ref, audit.Change{
@@ -222,10 +216,9 @@ func (s *Service) Assign(ctx context.Context, refs []string, officerID *int64) (
 	}
 	n := 0
 	err = s.inTx(ctx, func(tx pgx.Tx) error {
-		var email string
+		q := dbsqlc.New(tx)
 		if officerID != nil {
-			err := tx.QueryRow(ctx, `
-SELECT email FROM staff_users WHERE id = $1 AND disabled_at IS NULL AND role IN ('triage_officer', 'admin')`, *officerID).Scan(&email)
+			_, err := q.ActiveOfficerEmail(ctx, *officerID)
 			if errors.Is(err, pgx.ErrNoRows) {
 				return apperr.Fields(apperr.FieldError{Field: "officer", Code: "invalid", Message: "Choose an active triage officer or administrator"})
 			}
@@ -238,15 +231,12 @@ SELECT email FROM staff_users WHERE id = $1 AND disabled_at IS NULL AND role IN 
 			if err != nil {
 				return err
 			}
-			var before *int64
-			_ = tx.QueryRow(ctx, `SELECT assigned_to FROM complaint_reviews WHERE complaint_id = $1`, c.id).Scan(&before)
+			// No review row yet is nobody assigned.
+			before, _ := q.AssignedTo(ctx, c.id)
 			if (before == nil && officerID == nil) || (before != nil && officerID != nil && *before == *officerID) {
 				continue
 			}
-			if _, err := tx.Exec(ctx, `
-INSERT INTO complaint_reviews (complaint_id, assigned_to, assigned_at) VALUES ($1, $2, CASE WHEN $2::bigint IS NULL THEN NULL ELSE now() END)
-ON CONFLICT (complaint_id) DO UPDATE SET assigned_to = excluded.assigned_to, assigned_at = excluded.assigned_at, updated_at = now()`,
-				c.id, officerID); err != nil {
+			if err := q.Assign(ctx, dbsqlc.AssignParams{ComplaintID: c.id, AssignedTo: officerID}); err != nil {
 				return err
 			}
 			if err := audit.Record(ctx, tx, "complaint.assign", "complaint", c.ref, audit.Change{

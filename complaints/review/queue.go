@@ -2,6 +2,7 @@ package review
 
 import (
 	"context"
+	_ "embed"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,7 +12,9 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/campaignwatch/campaignwatch/complaints/review/internal/dbsqlc"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
+	"github.com/campaignwatch/campaignwatch/internal/sqlfilter"
 )
 
 // The review statuses of a complaint, in the order a complaint moves
@@ -103,25 +106,11 @@ type QueuePage struct {
 	PerPage int
 }
 
-const queueSelect = `
-SELECT c.id, c.reference, c.received_at, c.channel, coalesce(t.channel, ''), coalesce(t.channels, '{}'),
-    coalesce(p.name, c.party_text), c.party_id, coalesce(e.name, ''), c.status, coalesce(c.priority, ''),
-    t.score, coalesce(d.provisions, t.provisions, '{}'), coalesce(u.email, ''), coalesce(r.outcome, ''),
-    sc.cluster_id, tc.cluster_id, greatest(coalesce(sk.size, 0), coalesce(tk.size, 0)),
-    count(*) OVER ()
-FROM complaints c
-LEFT JOIN triage_results t ON t.complaint_id = c.id AND t.is_current
-LEFT JOIN LATERAL (SELECT provisions FROM triage_decisions x WHERE x.complaint_id = c.id ORDER BY x.id DESC LIMIT 1) d ON true
-LEFT JOIN parties p ON p.id = c.party_id
-LEFT JOIN elections e ON e.id = c.election_id
-LEFT JOIN complaint_reviews r ON r.complaint_id = c.id
-LEFT JOIN staff_users u ON u.id = r.assigned_to
-LEFT JOIN complaint_cluster_members sc ON sc.complaint_id = c.id AND sc.kind = 'sender'
-LEFT JOIN complaint_clusters sk ON sk.id = sc.cluster_id
-LEFT JOIN complaint_cluster_members tc ON tc.complaint_id = c.id AND tc.kind = 'text'
-LEFT JOIN complaint_clusters tk ON tk.id = tc.cluster_id`
+//go:embed queue.sql
+var queueSQL string
 
-const priorityRank = `CASE c.priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END`
+// queueQueries is the triage queue's query and its conditions.
+var queueQueries = sqlfilter.MustParse("queue.sql", queueSQL)
 
 // Validate checks the filter's values, naming the field at fault.
 func (f *Filter) Validate() error {
@@ -151,40 +140,35 @@ func (s *Service) Queue(ctx context.Context, f Filter) (QueuePage, error) {
 	if err := f.Validate(); err != nil {
 		return QueuePage{}, err
 	}
-	var where []string
-	var args []any
-	add := func(cond string, v any) {
-		args = append(args, v)
-		where = append(where, strings.ReplaceAll(cond, "$?", fmt.Sprintf("$%d", len(args))))
-	}
+	b := queueQueries.Builder("queue")
 	if f.Priority != "" {
-		add("c.priority = $?", f.Priority)
+		b.Where("priority", "priority", f.Priority)
 	}
 	if f.Status != "" {
-		add("c.status = $?", f.Status)
+		b.Where("status", "status", f.Status)
 	}
 	if f.PartyID != nil {
-		add("c.party_id = $?", *f.PartyID)
+		b.Where("party", "party_id", *f.PartyID)
 	}
 	if f.Channel != "" {
-		add("(c.channel = $? OR t.channel = $? OR $? = ANY(t.channels))", f.Channel)
+		b.Where("channel", "channel", f.Channel)
 	}
 	if f.ElectionID != nil {
-		add("c.election_id = $?", *f.ElectionID)
+		b.Where("election", "election_id", *f.ElectionID)
 	}
 	if f.ClusterID != nil {
-		add("(sc.cluster_id = $? OR tc.cluster_id = $?)", *f.ClusterID)
+		b.Where("cluster", "cluster_id", *f.ClusterID)
 	}
 	if f.Unassigned {
-		where = append(where, "r.assigned_to IS NULL")
+		b.Where("unassigned")
 	} else if f.AssignedTo != nil {
-		add("r.assigned_to = $?", *f.AssignedTo)
+		b.Where("assigned_to", "assigned_to", *f.AssignedTo)
 	}
 	if !f.From.IsZero() {
-		add("c.received_at >= $?", f.From)
+		b.Where("from", "from", f.From)
 	}
 	if !f.To.IsZero() {
-		add("c.received_at < $?", f.To)
+		b.Where("to", "to", f.To)
 	}
 	if f.PerPage <= 0 || f.PerPage > 200 {
 		f.PerPage = 50
@@ -192,23 +176,12 @@ func (s *Service) Queue(ctx context.Context, f Filter) (QueuePage, error) {
 	if f.Page < 1 {
 		f.Page = 1
 	}
-	sql := queueSelect
-	if len(where) > 0 {
-		sql += " WHERE " + strings.Join(where, " AND ")
+	sort := f.Sort
+	if sort == "" {
+		sort = SortPriority
 	}
-	switch f.Sort {
-	case SortReceived:
-		sql += " ORDER BY c.received_at DESC, c.id DESC"
-	case SortReceivedAsc:
-		sql += " ORDER BY c.received_at, c.id"
-	case SortScore:
-		sql += " ORDER BY t.score DESC NULLS LAST, c.received_at DESC, c.id DESC"
-	default:
-		sql += " ORDER BY " + priorityRank + ", c.received_at DESC, c.id DESC"
-	}
-	args = append(args, f.PerPage, (f.Page-1)*f.PerPage)
-	sql += fmt.Sprintf(" LIMIT $%d OFFSET $%d", len(args)-1, len(args))
-	rows, err := s.pool.Query(ctx, sql, args...)
+	sql, args := b.Bind("sort", sort, "priorities", Priorities, "limit", f.PerPage, "offset", (f.Page-1)*f.PerPage).Build()
+	rows, err := s.pool.Query(ctx, sql, args)
 	if err != nil {
 		return QueuePage{}, err
 	}
@@ -325,24 +298,17 @@ type Detail struct {
 
 // Get returns the triage panel of the complaint with reference ref.
 func (s *Service) Get(ctx context.Context, ref string) (*Detail, error) {
-	d := &Detail{}
-	err := s.pool.QueryRow(ctx, `
-SELECT c.id, c.reference, c.channel, coalesce(p.name, c.party_text), coalesce(e.name, ''), c.received_at,
-    c.sender, c.message, c.description, c.consent, c.status, coalesce(c.priority, ''),
-    r.assigned_to, coalesce(u.email, ''), coalesce(r.outcome, '')
-FROM complaints c
-LEFT JOIN parties p ON p.id = c.party_id
-LEFT JOIN elections e ON e.id = c.election_id
-LEFT JOIN complaint_reviews r ON r.complaint_id = c.id
-LEFT JOIN staff_users u ON u.id = r.assigned_to
-WHERE c.reference = $1`, ref).Scan(&d.ID, &d.Reference, &d.Channel, &d.Party, &d.Election, &d.ReceivedAt,
-		&d.Sender, &d.Message, &d.Description, &d.Consent, &d.Status, &d.Priority, &d.AssignedTo, &d.Assignee, &d.Outcome)
+	q := dbsqlc.New(s.pool)
+	r, err := q.ComplaintPanel(ctx, ref)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, apperr.New(apperr.NotFound, "There is no complaint with reference %s.", ref)
 	}
 	if err != nil {
 		return nil, err
 	}
+	d := &Detail{ID: r.ID, Reference: r.Reference, Channel: r.Channel, Party: r.Party, Election: r.Election, ReceivedAt: r.ReceivedAt,
+		Sender: r.Sender, Message: r.Message, Description: r.Description, Consent: r.Consent, Status: r.Status, Priority: r.Priority,
+		AssignedTo: r.AssignedTo, Assignee: r.Assignee, Outcome: r.Outcome}
 	if d.History, err = s.results(ctx, d.ID); err != nil {
 		return nil, err
 	}
@@ -351,54 +317,40 @@ WHERE c.reference = $1`, ref).Scan(&d.ID, &d.Reference, &d.Channel, &d.Party, &d
 			d.Current = &d.History[i]
 		}
 	}
-	rows, err := s.pool.Query(ctx, `
-SELECT x.id, x.triage_result_id, x.kind, x.original_priority, x.original_provisions, x.priority, x.provisions,
-    x.reason, coalesce(u.email, ''), x.created_at
-FROM triage_decisions x LEFT JOIN staff_users u ON u.id = x.decided_by
-WHERE x.complaint_id = $1 ORDER BY x.id DESC`, d.ID)
+	decisions, err := q.ComplaintDecisions(ctx, d.ID)
 	if err != nil {
 		return nil, err
 	}
-	d.Decisions, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (Decision, error) {
-		var x Decision
-		err := r.Scan(&x.ID, &x.ResultID, &x.Kind, &x.OriginalPriority, &x.OriginalProvisions, &x.Priority,
-			&x.Provisions, &x.Reason, &x.DecidedBy, &x.CreatedAt)
-		return x, err
-	})
+	d.Decisions = make([]Decision, len(decisions))
+	for i, x := range decisions {
+		d.Decisions[i] = Decision{ID: x.ID, ResultID: x.TriageResultID, Kind: x.Kind, OriginalPriority: x.OriginalPriority,
+			OriginalProvisions: x.OriginalProvisions, Priority: x.Priority, Provisions: x.Provisions, Reason: x.Reason,
+			DecidedBy: x.DecidedBy, CreatedAt: x.CreatedAt}
+	}
+	clusters, err := q.ComplaintClusters(ctx, d.ID)
 	if err != nil {
 		return nil, err
 	}
-	rows, err = s.pool.Query(ctx, `
-SELECT k.id, k.kind, k.label, k.size FROM complaint_cluster_members m JOIN complaint_clusters k ON k.id = m.cluster_id
-WHERE m.complaint_id = $1 ORDER BY k.kind`, d.ID)
-	if err != nil {
-		return nil, err
+	d.Clusters = make([]ClusterRef, len(clusters))
+	for i, c := range clusters {
+		d.Clusters[i] = ClusterRef{ID: c.ID, Kind: c.Kind, Label: c.Label, Size: int(c.Size)}
 	}
-	d.Clusters, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (ClusterRef, error) {
-		var c ClusterRef
-		err := r.Scan(&c.ID, &c.Kind, &c.Label, &c.Size)
-		return c, err
-	})
-	return d, err
+	return d, nil
 }
 
 // results returns every triage result of a complaint, newest first.
 func (s *Service) results(ctx context.Context, complaintID int64) ([]Result, error) {
-	rows, err := s.pool.Query(ctx, `
-SELECT id, rulebook_version, rulebook_hash, channel, channels, provisions, guidance, score, priority, actions,
-    rationale, context, is_current, created_at
-FROM triage_results WHERE complaint_id = $1 ORDER BY id DESC`, complaintID)
+	rows, err := dbsqlc.New(s.pool).ComplaintResults(ctx, complaintID)
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, scanResult)
-}
-
-func scanResult(r pgx.CollectableRow) (Result, error) {
-	var x Result
-	err := r.Scan(&x.ID, &x.RulebookVersion, &x.RulebookHash, &x.Channel, &x.Channels, &x.Provisions, &x.Guidance,
-		&x.Score, &x.Priority, &x.Actions, &x.Rationale, &x.Context, &x.Current, &x.CreatedAt)
-	return x, err
+	out := make([]Result, len(rows))
+	for i, x := range rows {
+		out[i] = Result{ID: x.ID, RulebookVersion: x.RulebookVersion, RulebookHash: x.RulebookHash, Channel: x.Channel,
+			Channels: x.Channels, Provisions: x.Provisions, Guidance: x.Guidance, Score: int(x.Score), Priority: x.Priority,
+			Actions: x.Actions, Rationale: x.Rationale, Context: x.Context, Current: x.IsCurrent, CreatedAt: x.CreatedAt}
+	}
+	return out, nil
 }
 
 // Officer is a staff user who can be given complaints.
@@ -409,17 +361,15 @@ type Officer struct {
 
 // Officers lists the active triage officers and administrators.
 func (s *Service) Officers(ctx context.Context) ([]Officer, error) {
-	rows, err := s.pool.Query(ctx, `
-SELECT id, email FROM staff_users
-WHERE disabled_at IS NULL AND role IN ('triage_officer', 'admin') ORDER BY email`)
+	rows, err := dbsqlc.New(s.pool).Officers(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Officer, error) {
-		var o Officer
-		err := r.Scan(&o.ID, &o.Email)
-		return o, err
-	})
+	out := make([]Officer, len(rows))
+	for i, r := range rows {
+		out[i] = Officer{ID: r.ID, Email: r.Email}
+	}
+	return out, nil
 }
 
 func contains(list []string, v string) bool {

@@ -36,7 +36,7 @@ WHERE disabled_at IS NULL AND role IN ('triage_officer', 'admin') ORDER BY email
 -- name: Clusters :many
 -- Clusters with at least @min_size members, most recently active first.
 SELECT id, kind, label, size, first_seen, last_seen FROM complaint_clusters
-WHERE size >= @min_size ORDER BY last_seen DESC, id DESC LIMIT @max_rows;
+WHERE size >= @min_size::bigint ORDER BY last_seen DESC, id DESC LIMIT @max_rows;
 
 -- name: Cluster :one
 SELECT id, kind, key, label, size, first_seen, last_seen FROM complaint_clusters WHERE id = @id;

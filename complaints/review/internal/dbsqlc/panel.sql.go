@@ -136,11 +136,11 @@ func (q *Queries) ClusterPerDay(ctx context.Context, clusterID int64) ([]Cluster
 
 const clusters = `-- name: Clusters :many
 SELECT id, kind, label, size, first_seen, last_seen FROM complaint_clusters
-WHERE size >= $1 ORDER BY last_seen DESC, id DESC LIMIT $2
+WHERE size >= $1::bigint ORDER BY last_seen DESC, id DESC LIMIT $2
 `
 
 type ClustersParams struct {
-	MinSize int32
+	MinSize int64
 	MaxRows int32
 }
 

@@ -1,0 +1,63 @@
+-- The triage queue: review.Filter chooses the conditions and the sort.
+
+-- query: queue
+-- @sort is one of the Sort constants; @priorities lists the priorities
+-- most urgent first (review.Priorities), so the priority sort follows
+-- them, with complaints not yet triaged last.
+SELECT c.id, c.reference, c.received_at, c.channel, coalesce(t.channel, ''), coalesce(t.channels, '{}'),
+    coalesce(p.name, c.party_text), c.party_id, coalesce(e.name, ''), c.status, coalesce(c.priority, ''),
+    t.score, coalesce(d.provisions, t.provisions, '{}'), coalesce(u.email, ''), coalesce(r.outcome, ''),
+    sc.cluster_id, tc.cluster_id, greatest(coalesce(sk.size, 0), coalesce(tk.size, 0)),
+    count(*) OVER ()
+FROM complaints c
+LEFT JOIN triage_results t ON t.complaint_id = c.id AND t.is_current
+LEFT JOIN LATERAL (SELECT provisions FROM triage_decisions x WHERE x.complaint_id = c.id ORDER BY x.id DESC LIMIT 1) d ON true
+LEFT JOIN parties p ON p.id = c.party_id
+LEFT JOIN elections e ON e.id = c.election_id
+LEFT JOIN complaint_reviews r ON r.complaint_id = c.id
+LEFT JOIN staff_users u ON u.id = r.assigned_to
+LEFT JOIN complaint_cluster_members sc ON sc.complaint_id = c.id AND sc.kind = 'sender'
+LEFT JOIN complaint_clusters sk ON sk.id = sc.cluster_id
+LEFT JOIN complaint_cluster_members tc ON tc.complaint_id = c.id AND tc.kind = 'text'
+LEFT JOIN complaint_clusters tk ON tk.id = tc.cluster_id
+WHERE /*conditions*/
+ORDER BY
+    CASE WHEN @sort::text = 'priority'
+        THEN coalesce(array_position(@priorities::text[], c.priority), cardinality(@priorities::text[]) + 1) END,
+    CASE WHEN @sort::text = 'score' THEN t.score END DESC NULLS LAST,
+    CASE WHEN @sort::text = 'received_asc' THEN c.received_at END,
+    CASE WHEN @sort::text = 'received_asc' THEN c.id END,
+    c.received_at DESC, c.id DESC
+LIMIT @limit OFFSET @offset
+
+-- condition: priority
+c.priority = @priority
+
+-- condition: status
+c.status = @status
+
+-- condition: party
+c.party_id = @party_id
+
+-- condition: channel
+-- The stated channel, or the one the engine inferred, or any other it
+-- found.
+c.channel = @channel OR t.channel = @channel OR @channel = ANY(t.channels)
+
+-- condition: election
+c.election_id = @election_id
+
+-- condition: cluster
+sc.cluster_id = @cluster_id OR tc.cluster_id = @cluster_id
+
+-- condition: unassigned
+r.assigned_to IS NULL
+
+-- condition: assigned_to
+r.assigned_to = @assigned_to
+
+-- condition: from
+c.received_at >= @from
+
+-- condition: to
+c.received_at < @to
