@@ -1,7 +1,6 @@
 package monitor_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
@@ -15,7 +14,7 @@ import (
 func TestTeamMessageAcceptedBeforeTheRelayRefusesRSETIsSentOnce(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	ctx := context.Background()
+	ctx := b.jobCtx
 	b.smtp.RefuseReset(true)
 	b.robocall(t, 1, time.Now().Add(-time.Hour))
 	london, _ := time.LoadLocation("Europe/London")

@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
+	"github.com/campaignwatch/campaignwatch/complaints/monitor/internal/dbsqlc"
 	"github.com/campaignwatch/campaignwatch/internal/mail"
 	"github.com/campaignwatch/campaignwatch/jobs"
 )
@@ -103,17 +104,15 @@ func (w *notifyWorker) Work(ctx context.Context, job *river.Job[NotifyArgs]) err
 		return err
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
-	var kind, email, subject, body string
-	var sent *time.Time
-	err = tx.QueryRow(ctx, `
-SELECT kind, email, subject, body, sent_at FROM team_notifications WHERE id = $1 FOR UPDATE`,
-		job.Args.NotificationID).Scan(&kind, &email, &subject, &body, &sent)
-	if errors.Is(err, pgx.ErrNoRows) || (err == nil && sent != nil) {
+	q := dbsqlc.New(tx)
+	n, err := q.LockNotification(ctx, job.Args.NotificationID)
+	if errors.Is(err, pgx.ErrNoRows) || (err == nil && n.SentAt != nil) {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
+	kind, email, subject, body := n.Kind, n.Email, n.Subject, n.Body
 	msg := &mail.Message{
 		From: w.m.set.MailFrom, To: []string{email}, Subject: subject, Text: body,
 		MessageID: fmt.Sprintf("team-%s-%d@campaignwatch", kind, job.Args.NotificationID),
@@ -124,7 +123,7 @@ SELECT kind, email, subject, body, sent_at FROM team_notifications WHERE id = $1
 		}
 		return res.Err
 	}
-	if _, err := tx.Exec(ctx, `UPDATE team_notifications SET sent_at = now() WHERE id = $1`, job.Args.NotificationID); err != nil {
+	if err := q.MarkNotificationSent(ctx, job.Args.NotificationID); err != nil {
 		return err
 	}
 	return tx.Commit(ctx)

@@ -3,15 +3,18 @@ package monitor
 import (
 	"context"
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 
+	"github.com/campaignwatch/campaignwatch/complaints/monitor/internal/dbsqlc"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
-	"github.com/campaignwatch/campaignwatch/jobs"
 )
 
 // london is the time zone dates are reckoned in.
@@ -26,16 +29,14 @@ func mustLoad(name string) *time.Location {
 }
 
 // Monitor raises alerts and prepares digests.
+//
+// Check and SendDigests queue the team's messages with the River client
+// of the job they run in (river.ClientFromContext): the periodic jobs in
+// production, rivertest.WorkContext in tests.
 type Monitor struct {
-	pool   *pgxpool.Pool
-	set    Settings
-	client *jobs.Client
+	pool *pgxpool.Pool
+	set  Settings
 }
-
-// UseClient sets the job client Check and SendDigests queue messages with
-// when they are called outside a River job (from a command or a test);
-// inside a job they use the job's own client.
-func (m *Monitor) UseClient(c *jobs.Client) { m.client = c }
 
 // New returns a monitor on pool.
 func New(pool *pgxpool.Pool, set Settings) *Monitor {
@@ -63,55 +64,17 @@ type Alert struct {
 	ClosedAt    *time.Time
 }
 
-// surges finds, for every active election, party and channel, the
-// complaints of the last 24 hours and the daily mean of the seven days
-// before, keeping those over both thresholds. The channel is the triage
-// engine's when the complaint has been triaged, else the one stated. A
-// complaint linked as a repeat of another is not counted again.
-const surges = `
-WITH active AS (
-    SELECT id FROM elections
-    WHERE ($1::timestamptz AT TIME ZONE 'Europe/London')::date BETWEEN announced_on AND polling_day + follow_up_days
-), counts AS (
-    SELECT c.election_id, c.party_id, coalesce(t.channel, c.channel) AS channel,
-        count(*) FILTER (WHERE c.received_at > $1::timestamptz - interval '24 hours') AS recent,
-        count(*) FILTER (WHERE c.received_at <= $1::timestamptz - interval '24 hours') AS prior
-    FROM complaints c
-    LEFT JOIN triage_results t ON t.complaint_id = c.id AND t.is_current
-    WHERE c.election_id IN (SELECT id FROM active) AND c.party_id IS NOT NULL AND c.duplicate_of_id IS NULL
-      AND c.received_at > $1::timestamptz - interval '8 days' AND c.received_at <= $1::timestamptz
-    GROUP BY 1, 2, 3
-)
-SELECT election_id, party_id, channel, recent, prior / 7.0
-FROM counts
-WHERE recent >= $2 AND recent >= $3 * (prior / 7.0)
-ORDER BY election_id, party_id, channel`
-
 // Check raises an alert for each surge at now, except where the same
 // party and channel had one within the cool-down, and queues one email per
 // active member of the political team. It returns the alerts raised.
 func (m *Monitor) Check(ctx context.Context, now time.Time) ([]Alert, error) {
-	rows, err := m.pool.Query(ctx, surges, now, m.set.AlertMin, m.set.AlertFactor)
-	if err != nil {
-		return nil, err
-	}
-	type surge struct {
-		election, party int64
-		channel         string
-		recent          int
-		mean            float64
-	}
-	found, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (surge, error) {
-		var s surge
-		err := r.Scan(&s.election, &s.party, &s.channel, &s.recent, &s.mean)
-		return s, err
-	})
+	found, err := dbsqlc.New(m.pool).Surges(ctx, dbsqlc.SurgesParams{Now: now, MinCount: int64(m.set.AlertMin), Factor: numeric(m.set.AlertFactor)})
 	if err != nil {
 		return nil, err
 	}
 	var raised []Alert
 	for _, s := range found {
-		a, ok, err := m.raise(ctx, now, s.election, s.party, s.channel, s.recent, s.mean)
+		a, ok, err := m.raise(ctx, now, s.ElectionID, s.PartyID, s.Channel, int(s.Recent), s.Mean)
 		if err != nil {
 			return raised, err
 		}
@@ -131,13 +94,12 @@ func (m *Monitor) raise(ctx context.Context, now time.Time, election, party int6
 	defer tx.Rollback(context.WithoutCancel(ctx))
 	// One check at a time per party and channel, so two overlapping runs
 	// cannot both find no recent alert and both raise one.
-	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, fmt.Sprintf("alert:%d:%s", party, channel)); err != nil {
+	q := dbsqlc.New(tx)
+	if err := q.LockAlertKey(ctx, fmt.Sprintf("alert:%d:%s", party, channel)); err != nil {
 		return Alert{}, false, err
 	}
-	var cooling bool
-	if err := tx.QueryRow(ctx, `
-SELECT EXISTS (SELECT 1 FROM alerts WHERE party_id = $1 AND channel = $2 AND created_at > $3::timestamptz - $4::interval)`,
-		party, channel, now, m.set.AlertCooldown.String()).Scan(&cooling); err != nil {
+	cooling, err := q.CoolingDown(ctx, dbsqlc.CoolingDownParams{PartyID: party, Channel: channel, Now: now, Cooldown: m.set.AlertCooldown.String()})
+	if err != nil {
 		return Alert{}, false, err
 	}
 	if cooling {
@@ -145,14 +107,14 @@ SELECT EXISTS (SELECT 1 FROM alerts WHERE party_id = $1 AND channel = $2 AND cre
 	}
 	a := Alert{ElectionID: election, PartyID: party, Channel: channel, WindowStart: now.Add(-24 * time.Hour), WindowEnd: now,
 		Count: count, Mean: mean, Status: "open", CreatedAt: now}
-	if err := tx.QueryRow(ctx, `
-INSERT INTO alerts (election_id, party_id, channel, window_start, window_end, count_24h, mean_7d, min_count, factor, created_at)
-VALUES ($1, $2, $3, $4, $5, $6, round($7::numeric, 2), $8, $9, $10)
-RETURNING id, (SELECT name FROM elections WHERE id = $1), (SELECT name FROM parties WHERE id = $2)`,
-		election, party, channel, a.WindowStart, a.WindowEnd, count, mean, m.set.AlertMin, m.set.AlertFactor, now,
-	).Scan(&a.ID, &a.Election, &a.Party); err != nil {
+	row, err := q.InsertAlert(ctx, dbsqlc.InsertAlertParams{
+		ElectionID: election, PartyID: party, Channel: channel, WindowStart: a.WindowStart, WindowEnd: a.WindowEnd,
+		Count24h: int32(count), Mean7d: numeric(mean), MinCount: int32(m.set.AlertMin), Factor: numeric(m.set.AlertFactor), CreatedAt: now,
+	})
+	if err != nil {
 		return Alert{}, false, err
 	}
+	a.ID, a.Election, a.Party = row.ID, row.Election, row.Party
 	subject, body := alertEmail(a, m.set)
 	if err := m.notifyTeamTx(ctx, tx, "alert", a.ID, subject, body); err != nil {
 		return Alert{}, false, err
@@ -214,15 +176,7 @@ func humanDuration(d time.Duration) string {
 // notifyTeamTx writes one message per active member of the political team
 // and queues a job to send each, in tx.
 func (m *Monitor) notifyTeamTx(ctx context.Context, tx pgx.Tx, kind string, refID int64, subject, body string) error {
-	rows, err := tx.Query(ctx, `
-INSERT INTO team_notifications (kind, ref_id, user_id, email, subject, body)
-SELECT $1, $2, id, email, $3, $4 FROM staff_users WHERE role = 'political_team' AND disabled_at IS NULL
-ON CONFLICT (kind, ref_id, user_id) DO NOTHING
-RETURNING id`, kind, refID, subject, body)
-	if err != nil {
-		return err
-	}
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	ids, err := dbsqlc.New(tx).NotifyTeam(ctx, dbsqlc.NotifyTeamParams{Kind: kind, RefID: refID, Subject: subject, Body: body})
 	if err != nil {
 		return err
 	}
@@ -231,10 +185,7 @@ RETURNING id`, kind, refID, subject, body)
 	}
 	client, err := river.ClientFromContextSafely[pgx.Tx](ctx)
 	if err != nil {
-		if m.client == nil {
-			return fmt.Errorf("queue team messages: %w", err)
-		}
-		client = m.client
+		return fmt.Errorf("queue team messages (run inside a River job): %w", err)
 	}
 	params := make([]river.InsertManyParams, len(ids))
 	for i, id := range ids {
@@ -258,21 +209,17 @@ func listAlerts(ctx context.Context, pool *pgxpool.Pool, openOnly bool, limit in
 	if limit <= 0 || limit > 500 {
 		limit = 100
 	}
-	rows, err := pool.Query(ctx, `
-SELECT a.id, a.election_id, e.name, a.party_id, p.name, a.channel, a.window_start, a.window_end, a.count_24h,
-    a.mean_7d::float8, a.status, a.created_at, a.closed_at
-FROM alerts a JOIN elections e ON e.id = a.election_id JOIN parties p ON p.id = a.party_id
-WHERE NOT $1 OR a.status = 'open'
-ORDER BY a.status = 'open' DESC, a.created_at DESC LIMIT $2`, openOnly, limit)
+	rows, err := dbsqlc.New(pool).ListAlerts(ctx, dbsqlc.ListAlertsParams{OpenOnly: openOnly, MaxRows: int32(limit)})
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Alert, error) {
-		var a Alert
-		err := r.Scan(&a.ID, &a.ElectionID, &a.Election, &a.PartyID, &a.Party, &a.Channel, &a.WindowStart, &a.WindowEnd,
-			&a.Count, &a.Mean, &a.Status, &a.CreatedAt, &a.ClosedAt)
-		return a, err
-	})
+	out := make([]Alert, len(rows))
+	for i, r := range rows {
+		out[i] = Alert{ID: r.ID, ElectionID: r.ElectionID, Election: r.Election, PartyID: r.PartyID, Party: r.Party, Channel: r.Channel,
+			WindowStart: r.WindowStart, WindowEnd: r.WindowEnd, Count: int(r.Count24h), Mean: r.Mean7d, Status: r.Status,
+			CreatedAt: r.CreatedAt, ClosedAt: r.ClosedAt}
+	}
+	return out, nil
 }
 
 // CloseAlert marks an alert dealt with, audited for the actor in ctx.
@@ -282,12 +229,11 @@ func CloseAlert(ctx context.Context, pool *pgxpool.Pool, id int64) error {
 		return err
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
-	tag, err := tx.Exec(ctx, `UPDATE alerts SET status = 'closed', closed_at = now(), closed_by = $2 WHERE id = $1 AND status = 'open'`,
-		id, audit.ActorFrom(ctx).UserID)
+	n, err := dbsqlc.New(tx).CloseAlert(ctx, dbsqlc.CloseAlertParams{ID: id, ClosedBy: audit.ActorFrom(ctx).UserID})
 	if err != nil {
 		return err
 	}
-	if tag.RowsAffected() == 0 {
+	if n == 0 {
 		return nil
 	}
 	if err := audit.Record(ctx, tx, "alert.close", "alert", fmt.Sprint(id), audit.Change{
@@ -296,4 +242,20 @@ func CloseAlert(ctx context.Context, pool *pgxpool.Pool, id int64) error {
 		return err
 	}
 	return tx.Commit(ctx)
+}
+
+// numeric is f as a numeric parameter, in the decimal form pgx sends a
+// float64 in (the shortest that reads back as f).
+func numeric(f float64) pgtype.Numeric {
+	switch {
+	case math.IsNaN(f):
+		return pgtype.Numeric{NaN: true, Valid: true}
+	case math.IsInf(f, 1):
+		return pgtype.Numeric{InfinityModifier: pgtype.Infinity, Valid: true}
+	case math.IsInf(f, -1):
+		return pgtype.Numeric{InfinityModifier: pgtype.NegativeInfinity, Valid: true}
+	}
+	var n pgtype.Numeric
+	_ = n.ScanScientific(strconv.FormatFloat(f, 'f', -1, 64)) // a finite float's decimal form always parses
+	return n
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river/rivertest"
 	"github.com/stretchr/testify/require"
 
 	"github.com/campaignwatch/campaignwatch/complaints"
@@ -28,6 +29,9 @@ type bundle struct {
 	mon     *monitor.Monitor
 	smtp    *mailtest.Server
 	partyID int64
+	// jobCtx is the context of a job of the bundle's River client: Check
+	// and SendDigests queue the team's messages with the job's client.
+	jobCtx context.Context
 }
 
 func setup(t *testing.T) *bundle {
@@ -48,7 +52,7 @@ func setup(t *testing.T) *bundle {
 	monitor.RegisterWorkers(reg, b.mon, sender)
 	client, err := jobs.NewClient(pool, reg, jobs.Options{Workers: map[string]int{"default": 2, "mail": 2}})
 	require.NoError(t, err)
-	b.mon.UseClient(client)
+	b.jobCtx = rivertest.WorkContext(context.Background(), client)
 	ctx, cancel := context.WithCancel(context.Background())
 	require.NoError(t, client.Start(ctx))
 	t.Cleanup(func() { cancel(); _ = client.Stop(context.Background()) })
@@ -95,7 +99,7 @@ func (b *bundle) count(t *testing.T, sql string) int {
 func TestBurstRaisesOneAlertAndOneEmailPerTeamMember(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	ctx := context.Background()
+	ctx := b.jobCtx
 	now := time.Now()
 	// A quiet week: one a day.
 	for d := 1; d <= 7; d++ {
@@ -152,7 +156,7 @@ func TestBurstRaisesOneAlertAndOneEmailPerTeamMember(t *testing.T) {
 func TestDigestSentOncePerDay(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
-	ctx := context.Background()
+	ctx := b.jobCtx
 	b.robocall(t, 1, time.Now().Add(-time.Hour))
 	london, _ := time.LoadLocation("Europe/London")
 	y, m, d := time.Now().In(london).Date()
