@@ -60,7 +60,7 @@ func clusterBatchTx(ctx context.Context, tx pgx.Tx, scs []*storedComplaint) erro
 	return clusterRecentTx(ctx, tx, scs)
 }
 
-// Advisory locks (queries LockBands) on text bands and senders are taken
+// Advisory locks (the query LockBands) on text bands and senders are taken
 // in ascending order so two transactions never wait on each other in a
 // cycle. Two complaints can only be compared if they share a band (that is
 // how candidates are found), so two near-identical complaints triaged at

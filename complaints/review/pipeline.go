@@ -40,10 +40,10 @@ const registryTTL = 30 * time.Second
 // one another. The set is then read, clustered and written with
 // set-based statements, pipelined (triageTx): about seven round trips for
 // the whole batch. The jobs of complaints an earlier batch has triaged
-// settle in one read (triagedAlready), and while few batches are under
-// way they claim whatever arrived since, so new complaints are triaged
-// within a batch's time of arriving even when the River queue lags behind
-// the intake.
+// settle in one read (the query TriagedAlready), and while few batches
+// are under way they claim whatever arrived since, so new complaints are
+// triaged within a batch's time of arriving even when the River queue
+// lags behind the intake.
 //
 // # Why it is still idempotent
 //
