@@ -1,5 +1,6 @@
 -- Clustering a batch of complaints by sender and by near-identical text
--- (see clusters.go for the locking and the reasons behind each step).
+-- (see clusters.go and textclusters.go for the locking and the reasons
+-- behind each step).
 
 -- name: LiftBandLockWait :exec
 -- Lets the band locks that follow wait up to @wait milliseconds, past the

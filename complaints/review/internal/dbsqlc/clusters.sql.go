@@ -206,7 +206,8 @@ SELECT set_config('lock_timeout', $1::text, true), set_config('statement_timeout
 `
 
 // Clustering a batch of complaints by sender and by near-identical text
-// (see clusters.go for the locking and the reasons behind each step).
+// (see clusters.go and textclusters.go for the locking and the reasons
+// behind each step).
 // Lets the band locks that follow wait up to @wait milliseconds, past the
 // pool's lock_timeout (see bandLockWait).
 func (q *Queries) LiftBandLockWait(ctx context.Context, wait string) error {
