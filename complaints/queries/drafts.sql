@@ -1,0 +1,67 @@
+-- name: DraftFiles :many
+SELECT id, filename, size_bytes FROM complaint_drafts
+WHERE draft_key = @draft_key AND expires_at > now() AND sent_at IS NULL ORDER BY id;
+
+-- name: ReserveDraftFile :many
+-- Adds the file to its draft's, its client's and the overall counts (and
+-- its /48's, when it has one), each only if it stays within its limit, and
+-- returns the scopes it was added to. A count's row is locked from this
+-- statement to the end of the transaction, so a concurrent upload waits and
+-- then sees this one's bytes; a refused scope is missing from the result
+-- and the caller rolls back.
+INSERT INTO complaint_draft_usage AS u (scope, key, bytes, files)
+SELECT v.scope, v.key, sqlc.arg(size)::bigint, 1
+  FROM (VALUES ('draft', sqlc.arg(draft_key)::bytea, sqlc.arg(draft_bytes)::bigint), ('client', sqlc.arg(client_key)::bytea, sqlc.arg(client_bytes)::bigint),
+               ('net', sqlc.narg(net_key)::bytea, sqlc.arg(net_bytes)::bigint), ('all', '\x'::bytea, sqlc.arg(total_bytes)::bigint)) AS v (scope, key, max_bytes)
+ WHERE @size <= v.max_bytes AND v.key IS NOT NULL
+ON CONFLICT (scope, key) DO UPDATE SET bytes = u.bytes + excluded.bytes, files = u.files + excluded.files
+ WHERE u.bytes + excluded.bytes <= CASE u.scope WHEN 'draft' THEN @draft_bytes WHEN 'client' THEN @client_bytes WHEN 'net' THEN @net_bytes ELSE @total_bytes END
+   AND (u.scope <> 'draft' OR u.files < sqlc.arg(max_files)::int)
+RETURNING u.scope;
+
+-- name: DraftUsage :many
+-- The counts an upload would add to, and today's count of sent evidence.
+SELECT scope, bytes, files FROM complaint_draft_usage
+WHERE (scope = 'draft' AND key = @draft_key) OR (scope = 'client' AND key = @client_key) OR (scope = 'net' AND key = sqlc.narg(net_key))
+   OR scope = 'all' OR (scope = 'day' AND key = convert_to(to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD'), 'UTF8'));
+
+-- name: RemoveDraftFile :exec
+-- A sent file cannot be removed: its bytes count for its client until the
+-- cleanup deletes it, 24 hours after sending.
+DELETE FROM complaint_drafts WHERE draft_key = @draft_key AND id = @id AND sent_at IS NULL;
+
+-- name: RemoveDraft :exec
+DELETE FROM complaint_drafts WHERE draft_key = @draft_key AND sent_at IS NULL;
+
+-- name: ExpireDraftFiles :execrows
+DELETE FROM complaint_drafts WHERE expires_at <= now();
+
+-- name: ExpireDayCounts :exec
+-- Drops the daily counts of days before yesterday.
+DELETE FROM complaint_draft_usage WHERE scope = 'day'
+    AND key < convert_to(to_char((now() AT TIME ZONE 'UTC') - interval '1 day', 'YYYY-MM-DD'), 'UTF8');
+
+-- name: ChargeEvidence :one
+-- Adds a submission's inline evidence (size bytes in files files) to its
+-- client's, its /48's (when it has one) and today's counts, each only if it
+-- stays within its limit, and records the files as sent draft rows (empty,
+-- expiring in 24 hours) under a key of their own, so the cleanup's delete
+-- gives the client and /48 their bytes back. It returns the scopes it was
+-- added to; a refused scope is missing, and the caller rolls the submission
+-- back. Checking and adding in one statement under the counts' row locks
+-- (taken in the uploads' order, client before net) means concurrent
+-- submissions cannot both pass a limit.
+WITH charged AS (
+INSERT INTO complaint_draft_usage AS u (scope, key, bytes, files)
+SELECT v.scope, v.key, sqlc.arg(size)::bigint, sqlc.arg(files)::int
+  FROM (VALUES ('client', sqlc.arg(client_key)::bytea, sqlc.arg(client_bytes)::bigint), ('net', sqlc.narg(net_key)::bytea, sqlc.arg(net_bytes)::bigint),
+               ('day', convert_to(to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD'), 'UTF8'), sqlc.arg(day_bytes)::bigint)) AS v (scope, key, max_bytes)
+ WHERE @size <= v.max_bytes AND v.key IS NOT NULL
+ON CONFLICT (scope, key) DO UPDATE SET bytes = u.bytes + excluded.bytes, files = u.files + excluded.files
+ WHERE u.bytes + excluded.bytes <= CASE u.scope WHEN 'client' THEN @client_bytes WHEN 'net' THEN @net_bytes ELSE @day_bytes END
+RETURNING u.scope),
+kept AS (
+INSERT INTO complaint_drafts (draft_key, client_key, net_key, filename, content_type, size_bytes, data, expires_at, sent_at)
+SELECT @draft_key, @client_key, sqlc.narg(net_key), f.name, f.type, f.size, '\x', now() + interval '24 hours', now()
+  FROM ROWS FROM (unnest(sqlc.arg(filenames)::text[]), unnest(sqlc.arg(content_types)::text[]), unnest(sqlc.arg(sizes)::int[])) AS f (name, type, size))
+SELECT coalesce(array_agg(scope), '{}')::text[] AS scopes FROM charged;
