@@ -9,6 +9,65 @@ import (
 	"context"
 )
 
+const chargeEvidence = `-- name: ChargeEvidence :one
+WITH charged AS (
+INSERT INTO complaint_draft_usage AS u (scope, key, bytes, files)
+SELECT v.scope, v.key, $1::bigint, $2::int
+  FROM (VALUES ('client', $3::bytea, $4::bigint), ('net', $5::bytea, $6::bigint),
+               ('day', convert_to(to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD'), 'UTF8'), $7::bigint)) AS v (scope, key, max_bytes)
+ WHERE $1 <= v.max_bytes AND v.key IS NOT NULL
+ON CONFLICT (scope, key) DO UPDATE SET bytes = u.bytes + excluded.bytes, files = u.files + excluded.files
+ WHERE u.bytes + excluded.bytes <= CASE u.scope WHEN 'client' THEN $4 WHEN 'net' THEN $6 ELSE $7 END
+RETURNING u.scope),
+kept AS (
+INSERT INTO complaint_drafts (draft_key, client_key, net_key, filename, content_type, size_bytes, data, expires_at, sent_at)
+SELECT $8, $3, $5, f.name, f.type, f.size, '\x', now() + interval '24 hours', now()
+  FROM ROWS FROM (unnest($9::text[]), unnest($10::text[]), unnest($11::int[])) AS f (name, type, size))
+SELECT coalesce(array_agg(scope), '{}')::text[] AS scopes FROM charged
+`
+
+type ChargeEvidenceParams struct {
+	Size         int64
+	Files        int32
+	ClientKey    []byte
+	ClientBytes  int64
+	NetKey       []byte
+	NetBytes     int64
+	DayBytes     int64
+	DraftKey     []byte
+	Filenames    []string
+	ContentTypes []string
+	Sizes        []int32
+}
+
+// Adds a submission's inline evidence (size bytes in files files) to its
+// client's, its /48's (when it has one) and today's counts, each only if it
+// stays within its limit, and records the files as sent draft rows (empty,
+// expiring in 24 hours) under a key of their own, so the cleanup's delete
+// gives the client and /48 their bytes back. It returns the scopes it was
+// added to; a refused scope is missing, and the caller rolls the submission
+// back. Checking and adding in one statement under the counts' row locks
+// (taken in the uploads' order, client before net) means concurrent
+// submissions cannot both pass a limit.
+func (q *Queries) ChargeEvidence(ctx context.Context, arg ChargeEvidenceParams) ([]string, error) {
+	row := q.db.QueryRow(ctx, chargeEvidence,
+		arg.Size,
+		arg.Files,
+		arg.ClientKey,
+		arg.ClientBytes,
+		arg.NetKey,
+		arg.NetBytes,
+		arg.DayBytes,
+		arg.DraftKey,
+		arg.Filenames,
+		arg.ContentTypes,
+		arg.Sizes,
+	)
+	var scopes []string
+	err := row.Scan(&scopes)
+	return scopes, err
+}
+
 const draftFilesToSend = `-- name: DraftFilesToSend :one
 SELECT coalesce(array_agg(id ORDER BY id), '{}')::bigint[] AS ids FROM (
 SELECT id FROM complaint_drafts WHERE draft_key = $1 AND expires_at > now() AND sent_at IS NULL FOR UPDATE) f

@@ -40,28 +40,3 @@ DELETE FROM complaint_drafts WHERE expires_at <= now();
 -- Drops the daily counts of days before yesterday.
 DELETE FROM complaint_draft_usage WHERE scope = 'day'
     AND key < convert_to(to_char((now() AT TIME ZONE 'UTC') - interval '1 day', 'YYYY-MM-DD'), 'UTF8');
-
--- name: ChargeEvidence :one
--- Adds a submission's inline evidence (size bytes in files files) to its
--- client's, its /48's (when it has one) and today's counts, each only if it
--- stays within its limit, and records the files as sent draft rows (empty,
--- expiring in 24 hours) under a key of their own, so the cleanup's delete
--- gives the client and /48 their bytes back. It returns the scopes it was
--- added to; a refused scope is missing, and the caller rolls the submission
--- back. Checking and adding in one statement under the counts' row locks
--- (taken in the uploads' order, client before net) means concurrent
--- submissions cannot both pass a limit.
-WITH charged AS (
-INSERT INTO complaint_draft_usage AS u (scope, key, bytes, files)
-SELECT v.scope, v.key, sqlc.arg(size)::bigint, sqlc.arg(files)::int
-  FROM (VALUES ('client', sqlc.arg(client_key)::bytea, sqlc.arg(client_bytes)::bigint), ('net', sqlc.narg(net_key)::bytea, sqlc.arg(net_bytes)::bigint),
-               ('day', convert_to(to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD'), 'UTF8'), sqlc.arg(day_bytes)::bigint)) AS v (scope, key, max_bytes)
- WHERE @size <= v.max_bytes AND v.key IS NOT NULL
-ON CONFLICT (scope, key) DO UPDATE SET bytes = u.bytes + excluded.bytes, files = u.files + excluded.files
- WHERE u.bytes + excluded.bytes <= CASE u.scope WHEN 'client' THEN @client_bytes WHEN 'net' THEN @net_bytes ELSE @day_bytes END
-RETURNING u.scope),
-kept AS (
-INSERT INTO complaint_drafts (draft_key, client_key, net_key, filename, content_type, size_bytes, data, expires_at, sent_at)
-SELECT @draft_key, @client_key, sqlc.narg(net_key), f.name, f.type, f.size, '\x', now() + interval '24 hours', now()
-  FROM ROWS FROM (unnest(sqlc.arg(filenames)::text[]), unnest(sqlc.arg(content_types)::text[]), unnest(sqlc.arg(sizes)::int[])) AS f (name, type, size))
-SELECT coalesce(array_agg(scope), '{}')::text[] AS scopes FROM charged;
