@@ -32,8 +32,8 @@ type batchRead struct {
 }
 
 // errBatchRead is returned for statements readOnBatch cannot queue: an
-// :exec belongs on database.Queue, and :many rows cannot be read through
-// one callback.
+// :exec belongs on database.Queue, :many rows cannot be read through one
+// callback, and a COPY cannot wait on a batch.
 var errBatchRead = errors.New("complaints: only :one queries are read on a batch")
 
 func (r batchRead) QueryRow(_ context.Context, sql string, args ...any) pgx.Row {
@@ -47,6 +47,12 @@ func (r batchRead) Exec(context.Context, string, ...any) (pgconn.CommandTag, err
 
 func (r batchRead) Query(context.Context, string, ...any) (pgx.Rows, error) {
 	return nil, errBatchRead
+}
+
+// CopyFrom refuses: a COPY streams its rows at once. It is here so that
+// batchRead stays a dbsqlc.DBTX once the package has a :copyfrom query.
+func (r batchRead) CopyFrom(context.Context, pgx.Identifier, []string, pgx.CopyFromSource) (int64, error) {
+	return 0, errBatchRead
 }
 
 // queuedRow is what a queued read returns at once: nothing to scan yet,
