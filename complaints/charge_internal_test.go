@@ -1,6 +1,7 @@
 package complaints
 
 import (
+	"context"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -23,7 +24,7 @@ func TestQueueChargeOnlyForChargedEvidence(t *testing.T) {
 	} {
 		var l lookups
 		b := &pgx.Batch{}
-		l.queueCharge(b, 1, tc.sub, tc.c)
+		l.queueCharge(context.Background(), b, 1, tc.sub, tc.c)
 		if b.Len() != tc.want {
 			t.Errorf("%s: queued %d statements, want %d", tc.name, b.Len(), tc.want)
 		}

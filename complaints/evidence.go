@@ -2,6 +2,7 @@ package complaints
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"net/http"
@@ -10,8 +11,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/jackc/pgx/v5"
-
+	"github.com/campaignwatch/campaignwatch/complaints/internal/dbsqlc"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 )
 
@@ -218,44 +218,14 @@ func cleanFilename(name string) string {
 	return name
 }
 
-// sqlEvidenceFromDraft makes a draft's files the complaint's evidence
-// inside the database, so a submission with five 10 MB files never holds
-// them in this process. Within the submit transaction now() does not
-// move, so it copies exactly the files sqlDraftFilesToSend found and
-// locked.
-const sqlEvidenceFromDraft = `INSERT INTO complaint_evidence (complaint_id, filename, content_type, size, sha256, data)
-SELECT $1, filename, content_type, size_bytes, sha256(data), data FROM complaint_drafts
-WHERE draft_key = $2 AND expires_at > now() AND sent_at IS NULL ORDER BY id`
-
-// sqlDraftFilesToSend lists the ids of a draft's files that would be
-// copied, and locks them so the cleanup cannot delete one before the copy.
-const sqlDraftFilesToSend = `SELECT coalesce(array_agg(id ORDER BY id), '{}') FROM (
-SELECT id FROM complaint_drafts WHERE draft_key = $1 AND expires_at > now() AND sent_at IS NULL FOR UPDATE) f`
-
-// sqlDraftSent marks the copied files sent: their data goes (the
-// complaint has its own copy), but the rows stay for 24 hours so their
-// bytes keep counting against their client and /48 (see drafts.go).
-// They leave the unsent drafts' store ('all') and join today's count of
-// sent evidence ('day').
-const sqlDraftSent = `WITH sent AS (
-  UPDATE complaint_drafts SET sent_at = now(), data = '\x', expires_at = now() + interval '24 hours'
-   WHERE draft_key = $1 AND expires_at > now() AND sent_at IS NULL
-  RETURNING size_bytes),
-total AS (SELECT coalesce(sum(size_bytes), 0) AS bytes, count(*) AS files FROM sent),
-freed AS (
-  UPDATE complaint_draft_usage u SET bytes = u.bytes - t.bytes, files = u.files - t.files
-    FROM total t WHERE u.scope = 'all' AND t.files > 0)
-INSERT INTO complaint_draft_usage AS u (scope, key, bytes, files)
-SELECT 'day', ` + sqlToday + `, bytes, files FROM total WHERE files > 0
-ON CONFLICT (scope, key) DO UPDATE SET bytes = u.bytes + excluded.bytes, files = u.files + excluded.files`
-
 // queueDraftEvidence queues the copy of sub's draft files, if it has a
-// draft, and marks them sent. They were checked by CheckEvidence when
-// they were uploaded.
-func queueDraftEvidence(b *pgx.Batch, id int64, sub *Submission) {
+// draft, and marks them sent; the copy happens inside the database, so a
+// submission with five 10 MB files never holds them in this process. The
+// files were checked by CheckEvidence when they were uploaded.
+func queueDraftEvidence(ctx context.Context, q *dbsqlc.Queries, id int64, sub *Submission) {
 	if len(sub.EvidenceDraft) > 0 {
-		b.Queue(sqlEvidenceFromDraft, id, sub.EvidenceDraft)
-		b.Queue(sqlDraftSent, sub.EvidenceDraft)
+		_ = q.EvidenceFromDraft(ctx, dbsqlc.EvidenceFromDraftParams{ComplaintID: id, DraftKey: sub.EvidenceDraft})
+		_ = q.MarkDraftSent(ctx, sub.EvidenceDraft)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
+	"github.com/campaignwatch/campaignwatch/complaints/internal/dbsqlc"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
 	"github.com/campaignwatch/campaignwatch/internal/database"
 	"github.com/campaignwatch/campaignwatch/internal/mail"
@@ -102,24 +103,20 @@ func (w *ackWorker) Work(ctx context.Context, job *river.Job[AcknowledgeArgs]) e
 		return err
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
-	var ref, lang, email string
-	var acked *time.Time
-	var duplicate bool
-	err = tx.QueryRow(ctx, `
-SELECT c.reference, c.lang, c.acknowledged_at, p.email, c.duplicate_of_id IS NOT NULL
-FROM complaints c JOIN complainants p ON p.complaint_id = c.id
-WHERE c.id = $1 FOR UPDATE OF p`, job.Args.ComplaintID).Scan(&ref, &lang, &acked, &email, &duplicate)
+	q := dbsqlc.New(tx)
+	c, err := q.LockForAcknowledgement(ctx, job.Args.ComplaintID)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
+	ref, lang, email := c.Reference, c.Lang, c.Email
 	// A complaint linked as a duplicate has the same sender, message and
 	// complainant as one already acknowledged. Only the first is
 	// acknowledged: anyone who knows those details could otherwise have
 	// the first complainant sent email after email.
-	if acked != nil || email == "" || duplicate {
+	if c.AcknowledgedAt != nil || email == "" || c.Duplicate {
 		return nil
 	}
 	msg := AcknowledgementEmail(lang, ref, w.set.BaseURL)
@@ -135,7 +132,7 @@ WHERE c.id = $1 FOR UPDATE OF p`, job.Args.ComplaintID).Scan(&ref, &lang, &acked
 		}
 		return fmt.Errorf("acknowledgement for %s: %w", ref, err)
 	}
-	if _, err := tx.Exec(ctx, `UPDATE complaints SET acknowledged_at = now(), updated_at = now() WHERE id = $1`, job.Args.ComplaintID); err != nil {
+	if err := q.MarkAcknowledged(ctx, job.Args.ComplaintID); err != nil {
 		return err
 	}
 	if err := audit.Record(ctx, tx, "complaint.acknowledge", "complaint", ref, audit.Change{After: map[string]any{"lang": lang}}); err != nil {
@@ -198,23 +195,6 @@ func (w *retentionWorker) Work(ctx context.Context, job *river.Job[RetentionArgs
 // an election takes minutes, not hours.
 const RetentionBatch = 1000
 
-// Retention takes the oldest expired complaints first, a batch at a time.
-// SKIP LOCKED lets a second run (another instance, or a rescued job) take
-// other rows instead of waiting on this one's.
-const (
-	retentionBatchSQL = `
-UPDATE complaints SET anonymised_at = now(), updated_at = now(), description = '', targeting_reason = ''
-WHERE id IN (
-	SELECT id FROM complaints
-	WHERE anonymised_at IS NULL AND coalesce(closed_at, created_at) < now() - make_interval(days => $1)
-	ORDER BY id
-	LIMIT $2
-	FOR UPDATE SKIP LOCKED)
-RETURNING id`
-	retentionDeleteComplainantsSQL = `DELETE FROM complainants WHERE complaint_id = ANY($1)`
-	retentionDeleteEvidenceSQL     = `DELETE FROM complaint_evidence WHERE complaint_id = ANY($1)`
-)
-
 // ApplyRetention erases the complainant's details, the evidence and the
 // complainant's own account from complaints closed (or, if never closed,
 // received) more than days ago, keeping the anonymised complaint. It works
@@ -267,11 +247,11 @@ func (s *Service) retentionBatch(ctx context.Context, days, batch int) (int, err
 		if err := database.LongWork(ctx, tx); err != nil {
 			return err
 		}
-		rows, err := tx.Query(ctx, retentionBatchSQL, days, batch)
-		if err != nil {
-			return err
-		}
-		ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		// The oldest expired complaints first; SKIP LOCKED lets a second
+		// run (another instance, or a rescued job) take other rows
+		// instead of waiting on this one's.
+		q := dbsqlc.New(tx)
+		ids, err := q.AnonymiseExpired(ctx, dbsqlc.AnonymiseExpiredParams{Days: int32(days), BatchSize: int32(batch)})
 		if err != nil {
 			return err
 		}
@@ -279,10 +259,10 @@ func (s *Service) retentionBatch(ctx context.Context, days, batch int) (int, err
 		if n == 0 {
 			return nil
 		}
-		if _, err := tx.Exec(ctx, retentionDeleteComplainantsSQL, ids); err != nil {
+		if err := q.DeleteComplainants(ctx, ids); err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, retentionDeleteEvidenceSQL, ids); err != nil {
+		if err := q.DeleteEvidence(ctx, ids); err != nil {
 			return err
 		}
 		return audit.Record(ctx, tx, "complaint.retention", "complaint", "", audit.Change{After: map[string]any{"anonymised": n, "retention_days": days}})

@@ -2,17 +2,18 @@ package complaints
 
 import (
 	"context"
+	_ "embed"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
-	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/campaignwatch/campaignwatch/complaints/internal/dbsqlc"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
+	"github.com/campaignwatch/campaignwatch/internal/sqlfilter"
 )
 
 // Summary is one complaint in a list. It holds no complainant details.
@@ -74,15 +75,13 @@ func decodeCursor(v string) (cursor, error) {
 	return c, nil
 }
 
-const summaryColumns = `c.id, c.reference, c.source, c.channel, c.party_id,
-    coalesce(p.name, c.party_text), c.election_id, coalesce(e.name, ''), c.received_at, c.sender,
-    c.status, c.priority, d.reference, c.created_at`
+//go:embed list.sql
+var listSQL string
 
-const summaryFrom = ` FROM complaints c
-LEFT JOIN parties p ON p.id = c.party_id
-LEFT JOIN elections e ON e.id = c.election_id
-LEFT JOIN complaints d ON d.id = c.duplicate_of_id`
+// listQueries is the staff list's query and its conditions.
+var listQueries = sqlfilter.MustParse("list.sql", listSQL)
 
+// scanSummary reads a row of list.sql's query.
 func scanSummary(r pgx.Row) (Summary, error) {
 	var s Summary
 	err := r.Scan(&s.id, &s.Reference, &s.Source, &s.Channel, &s.PartyID, &s.Party, &s.ElectionID, &s.Election,
@@ -92,51 +91,40 @@ func scanSummary(r pgx.Row) (Summary, error) {
 
 // List returns complaints matching f, newest first, one page at a time.
 func (s *Service) List(ctx context.Context, f Filter) (Page, error) {
-	var where []string
-	var args []any
-	add := func(cond string, v any) {
-		args = append(args, v)
-		where = append(where, fmt.Sprintf(cond, len(args)))
-	}
+	b := listQueries.Builder("list")
 	if f.ElectionID != nil {
-		add("c.election_id = $%d", *f.ElectionID)
+		b.Where("election", "election_id", *f.ElectionID)
 	}
 	if f.PartyID != nil {
-		add("c.party_id = $%d", *f.PartyID)
+		b.Where("party", "party_id", *f.PartyID)
 	}
 	if f.Channel != "" {
-		add("c.channel = $%d", f.Channel)
+		b.Where("channel", "channel", f.Channel)
 	}
 	if f.Priority != "" {
-		add("c.priority = $%d", f.Priority)
+		b.Where("priority", "priority", f.Priority)
 	}
 	if f.Status != "" {
-		add("c.status = $%d", f.Status)
+		b.Where("status", "status", f.Status)
 	}
 	if !f.From.IsZero() {
-		add("c.received_at >= $%d", f.From)
+		b.Where("received_from", "received_from", f.From)
 	}
 	if !f.To.IsZero() {
-		add("c.received_at < $%d", f.To)
+		b.Where("received_to", "received_to", f.To)
 	}
 	if f.Cursor != "" {
 		c, err := decodeCursor(f.Cursor)
 		if err != nil {
 			return Page{}, err
 		}
-		args = append(args, c.CreatedAt, c.ID)
-		where = append(where, fmt.Sprintf("(c.created_at, c.id) < ($%d, $%d)", len(args)-1, len(args)))
+		b.Where("after_cursor", "cursor_created_at", c.CreatedAt, "cursor_id", c.ID)
 	}
 	if f.Limit <= 0 || f.Limit > 200 {
 		f.Limit = 50
 	}
-	sql := "SELECT " + summaryColumns + summaryFrom
-	if len(where) > 0 {
-		sql += " WHERE " + strings.Join(where, " AND ")
-	}
-	args = append(args, f.Limit+1)
-	sql += fmt.Sprintf(" ORDER BY c.created_at DESC, c.id DESC LIMIT $%d", len(args))
-	rows, err := s.pool.Query(ctx, sql, args...)
+	sql, args := b.Bind("limit", f.Limit+1).Build()
+	rows, err := s.pool.Query(ctx, sql, args)
 	if err != nil {
 		return Page{}, unavailable(err)
 	}
@@ -199,46 +187,32 @@ func (s *Service) Get(ctx context.Context, ref string, complainant bool) (*Detai
 	}
 	var d Detail
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		row := tx.QueryRow(ctx, "SELECT "+summaryColumns+`, c.party_text, c.received_at_has_time, c.message, c.description,
-    c.consent, c.opted_out, c.tps_registered, c.sender_identified, c.opt_out_offered, c.recipients_visible,
-    c.special_category, c.targeting_reason, c.lang, c.source_id, c.acknowledged_at, c.triage_requested_at,
-    c.anonymised_at, EXISTS (SELECT 1 FROM complainants WHERE complaint_id = c.id)`+summaryFrom+` WHERE c.reference = $1`, norm)
-		var sm Summary
-		err := row.Scan(&sm.id, &sm.Reference, &sm.Source, &sm.Channel, &sm.PartyID, &sm.Party, &sm.ElectionID, &sm.Election,
-			&sm.ReceivedAt, &sm.Sender, &sm.Status, &sm.Priority, &sm.DuplicateOf, &sm.CreatedAt,
-			&d.PartyText, &d.ReceivedAtHasTime, &d.Message, &d.Description, &d.Consent, &d.OptedOut, &d.TPSRegistered,
-			&d.SenderIdentified, &d.OptOutOffered, &d.RecipientsVisible, &d.SpecialCategory, &d.TargetingReason, &d.Lang,
-			&d.SourceID, &d.AcknowledgedAt, &d.TriageRequestedAt, &d.AnonymisedAt, &d.HasComplainant)
+		q := dbsqlc.New(tx)
+		r, err := q.ComplaintDetail(ctx, norm)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return apperr.New(apperr.NotFound, "There is no complaint with reference %s.", norm)
 		}
 		if err != nil {
 			return err
 		}
-		d.Summary, d.ID = sm, sm.id
-		rows, err := tx.Query(ctx, `SELECT id, filename, content_type, size FROM complaint_evidence WHERE complaint_id = $1 ORDER BY id`, d.ID)
+		d = detailOf(r)
+		evidence, err := q.EvidenceList(ctx, d.ID)
 		if err != nil {
 			return err
 		}
-		d.Evidence, err = pgx.CollectRows(rows, pgx.RowToStructByPos[EvidenceInfo])
-		if err != nil {
-			return err
+		d.Evidence = make([]EvidenceInfo, len(evidence))
+		for i, e := range evidence {
+			d.Evidence[i] = EvidenceInfo{ID: e.ID, Filename: e.Filename, ContentType: e.ContentType, Size: int(e.Size)}
 		}
-		rows, err = tx.Query(ctx, `SELECT reference FROM complaints WHERE duplicate_of_id = $1 ORDER BY id LIMIT 100`, d.ID)
-		if err != nil {
-			return err
-		}
-		d.Duplicates, err = pgx.CollectRows(rows, pgx.RowTo[string])
-		if err != nil {
+		if d.Duplicates, err = q.DuplicateReferences(ctx, d.ID); err != nil {
 			return err
 		}
 		if complainant && d.HasComplainant {
-			var c Complainant
-			if err := tx.QueryRow(ctx, `SELECT name, email, phone, postcode, may_contact FROM complainants WHERE complaint_id = $1`, d.ID).
-				Scan(&c.Name, &c.Email, &c.Phone, &c.Postcode, &c.MayContact); err != nil {
+			c, err := q.ComplainantOf(ctx, d.ID)
+			if err != nil {
 				return err
 			}
-			d.Complainant = &c
+			d.Complainant = &Complainant{Name: c.Name, Email: c.Email, Phone: c.Phone, Postcode: c.Postcode, MayContact: c.MayContact}
 			return audit.Record(ctx, tx, "complaint.view_complainant", "complaint", d.Reference, audit.Change{})
 		}
 		return nil
@@ -255,15 +229,14 @@ func (s *Service) EvidenceFile(ctx context.Context, ref string, id int64) (*Evid
 	// Evidence often shows the complainant's own number or address, so each
 	// download is audited like a view of their details.
 	err := s.inTx(ctx, func(tx pgx.Tx) error {
-		err := tx.QueryRow(ctx, `
-SELECT v.filename, v.content_type, v.data FROM complaint_evidence v JOIN complaints c ON c.id = v.complaint_id
-WHERE c.reference = $1 AND v.id = $2`, NormalizeReference(ref), id).Scan(&e.Filename, &e.ContentType, &e.Data)
+		f, err := dbsqlc.New(tx).EvidenceFile(ctx, dbsqlc.EvidenceFileParams{Reference: NormalizeReference(ref), ID: id})
 		if errors.Is(err, pgx.ErrNoRows) {
 			return apperr.New(apperr.NotFound, "There is no such evidence file for this complaint.")
 		}
 		if err != nil {
 			return err
 		}
+		e = Evidence{Filename: f.Filename, ContentType: f.ContentType, Data: f.Data}
 		return audit.Record(ctx, tx, "complaint.evidence_download", "complaint", NormalizeReference(ref),
 			audit.Change{After: map[string]any{"evidence_id": id}})
 	})
@@ -284,45 +257,28 @@ func (s *Service) History(ctx context.Context, ref string) ([]audit.Entry, error
 	if err != nil {
 		return nil, err
 	}
-	var (
-		at              time.Time
-		source, channel string
-		evidence        *int
-		dupRef          *string
-	)
-	err = s.pool.QueryRow(ctx, receiptQuery, ref).Scan(&at, &source, &channel, &evidence, &dupRef)
+	// Receipt finds no row for a complaint whose receipt is in the audit
+	// log (one received by staff).
+	r, err := dbsqlc.New(s.pool).Receipt(ctx, ref)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return entries, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	summary := map[string]any{"source": source, "channel": channel}
-	if evidence != nil {
-		summary["evidence"] = *evidence
+	summary := map[string]any{"source": r.Source, "channel": r.Channel}
+	if !r.Anonymised {
+		summary["evidence"] = int(r.Evidence)
 	}
-	if dupRef != nil {
-		summary["duplicate_of"] = *dupRef
+	if r.DuplicateOf != nil {
+		summary["duplicate_of"] = *r.DuplicateOf
 	}
 	js, err := json.Marshal(audit.Change{After: summary})
 	if err != nil {
 		return nil, err
 	}
-	return append(entries, audit.Entry{At: at, Actor: "public", Action: "complaint.receive", ObjectType: "complaint", ObjectID: ref, Summary: js}), nil
+	return append(entries, audit.Entry{At: r.CreatedAt, Actor: "public", Action: "complaint.receive", ObjectType: "complaint", ObjectID: ref, Summary: js}), nil
 }
-
-// receiptQuery reads what a receipt entry in History shows, for a
-// complaint with no receipt in the audit log (one received from the
-// public); it finds no row for any other.
-const receiptQuery = `
-SELECT c.created_at, c.source, c.channel,
-    CASE WHEN c.anonymised_at IS NULL THEN
-        (SELECT count(*)::int FROM complaint_evidence v WHERE v.complaint_id = c.id) END,
-    (SELECT d.reference FROM complaints d WHERE d.id = c.duplicate_of_id)
-FROM complaints c
-WHERE c.reference = $1
-  AND NOT EXISTS (SELECT 1 FROM audit_log a
-                  WHERE a.object_type = 'complaint' AND a.object_id = c.reference AND a.action = 'complaint.receive')`
 
 // PartyOption is a registered party for filters and pick lists.
 type PartyOption struct {
@@ -332,18 +288,48 @@ type PartyOption struct {
 
 // Parties lists the registered parties by name.
 func (s *Service) Parties(ctx context.Context) ([]PartyOption, error) {
-	rows, err := s.pool.Query(ctx, `SELECT id, name FROM parties ORDER BY lower(name)`)
+	rows, err := dbsqlc.New(s.pool).PartyOptions(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, pgx.RowToStructByPos[PartyOption])
+	opts := make([]PartyOption, len(rows))
+	for i, r := range rows {
+		opts[i] = PartyOption{ID: r.ID, Name: r.Name}
+	}
+	return opts, nil
 }
 
 // Elections lists the elections, newest first, for filters.
 func (s *Service) Elections(ctx context.Context) ([]PartyOption, error) {
-	rows, err := s.pool.Query(ctx, `SELECT id, name FROM elections ORDER BY polling_day DESC, id DESC`)
+	rows, err := dbsqlc.New(s.pool).ElectionOptions(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, pgx.RowToStructByPos[PartyOption])
+	opts := make([]PartyOption, len(rows))
+	for i, r := range rows {
+		opts[i] = PartyOption{ID: r.ID, Name: r.Name}
+	}
+	return opts, nil
+}
+
+// detailOf is a complaint's detail as ComplaintDetail reads it, without
+// the evidence, duplicates and complainant that are read after it.
+func detailOf(r dbsqlc.ComplaintDetailRow) Detail {
+	var visible *int
+	if r.RecipientsVisible != nil {
+		n := int(*r.RecipientsVisible)
+		visible = &n
+	}
+	return Detail{
+		Summary: Summary{
+			Reference: r.Reference, Source: r.Source, Channel: r.Channel, PartyID: r.PartyID, Party: r.Party,
+			ElectionID: r.ElectionID, Election: r.Election, ReceivedAt: r.ReceivedAt, Sender: r.Sender,
+			Status: r.Status, Priority: r.Priority, DuplicateOf: r.DuplicateOf, CreatedAt: r.CreatedAt, id: r.ID,
+		},
+		PartyText: r.PartyText, ReceivedAtHasTime: r.ReceivedAtHasTime, Message: r.Message, Description: r.Description,
+		Consent: r.Consent, OptedOut: r.OptedOut, TPSRegistered: r.TpsRegistered, SenderIdentified: r.SenderIdentified,
+		OptOutOffered: r.OptOutOffered, RecipientsVisible: visible, SpecialCategory: r.SpecialCategory,
+		TargetingReason: r.TargetingReason, Lang: r.Lang, SourceID: r.SourceID, AcknowledgedAt: r.AcknowledgedAt,
+		TriageRequestedAt: r.TriageRequestedAt, AnonymisedAt: r.AnonymisedAt, HasComplainant: r.HasComplainant, ID: r.ID,
+	}
 }

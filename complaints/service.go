@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 
+	"github.com/campaignwatch/campaignwatch/complaints/internal/dbsqlc"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
 	"github.com/campaignwatch/campaignwatch/internal/database"
@@ -80,10 +81,10 @@ func (s *Service) submitOnce(ctx context.Context, sub *Submission, meta Meta) (R
 	hash := sub.dedupeHash(meta.IP)
 	var l lookups
 	b := &pgx.Batch{}
-	l.queue(b, sub, meta, hash)
+	l.queue(ctx, b, sub, meta, hash)
 	// Last, so the counts' rows are locked after the duplicate lock, in
 	// every submission's same order, and for as short a time as can be.
-	l.queueCharge(b, id, sub, meta.Charge)
+	l.queueCharge(ctx, b, id, sub, meta.Charge)
 	tx, err := database.BeginDeferred(ctx, s.pool, b)
 	if err != nil {
 		return Receipt{}, err
@@ -116,8 +117,9 @@ func (s *Service) submitOnce(ctx context.Context, sub *Submission, meta Meta) (R
 	}
 	rc := Receipt{Reference: NewReference(), ComplaintID: id, DuplicateOf: l.dupRef}
 	w := &pgx.Batch{}
-	w.Queue(insertComplaintWithID, append([]any{id}, complaintArgs(sub, meta, hash, &l, rc.Reference)...)...)
-	queueDetails(w, id, sub)
+	// database.Queue only queues, so its methods never fail.
+	_ = dbsqlc.New(database.Queue{Batch: w}).InsertComplaintWithID(ctx, withID(id, complaintRow(sub, meta, hash, &l, rc.Reference)))
+	queueDetails(ctx, w, id, sub)
 	// The audit log records what staff do. A member of the public's
 	// complaint is its own record of receipt (History shows it as one), so
 	// only a submission by signed-in staff gets an audit entry.
@@ -146,9 +148,12 @@ func (s *Service) resolveCommit(ctx context.Context, rc Receipt, hash []byte, co
 	var stored bool
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		b := &pgx.Batch{}
-		b.Queue(setResolveLockTimeout)
-		b.Queue(lockDuplicates, dedupeLockKey(hash))
-		b.Queue(complaintStored, rc.ComplaintID).QueryRow(func(row pgx.Row) error { return row.Scan(&stored) })
+		q := dbsqlc.New(database.Queue{Batch: b})
+		// A backend that has not yet noticed that its client is gone
+		// may hold the duplicate lock for a while: wait 5s at most.
+		_ = q.SetResolveLockTimeout(ctx)
+		_ = q.LockDuplicates(ctx, dedupeLockKey(hash))
+		readOnBatch(b, func(row pgx.Row) error { return row.Scan(&stored) }).ComplaintStored(ctx, rc.ComplaintID)
 		return tx.SendBatch(ctx, b).Close()
 	})
 	switch {
@@ -163,13 +168,6 @@ func (s *Service) resolveCommit(ctx context.Context, rc Receipt, hash []byte, co
 
 // commitResolveTimeout bounds resolveCommit, which holds up the answer.
 const commitResolveTimeout = 10 * time.Second
-
-// setResolveLockTimeout stops resolveCommit waiting long on a transaction
-// whose backend has not yet noticed that its client is gone.
-const setResolveLockTimeout = `SET LOCAL lock_timeout = '5s'`
-
-// complaintStored tells whether a complaint id was committed.
-const complaintStored = `SELECT EXISTS (SELECT 1 FROM complaints WHERE id = $1)`
 
 // idBlock hands out complaint ids drawn from the complaints sequence a
 // block at a time, so that a submission knows its id before its first
@@ -206,9 +204,11 @@ func (b *idBlock) take(ctx context.Context, pool *pgxpool.Pool) (int64, error) {
 	}
 	defer func() { <-b.turn }()
 	if len(b.ids) == 0 {
-		if err := pool.QueryRow(ctx, `SELECT array_agg(nextval('complaints_id_seq') ORDER BY n) FROM generate_series(1, $1) n`, idBlockSize).Scan(&b.ids); err != nil {
+		ids, err := dbsqlc.New(pool).NextComplaintIDs(ctx, idBlockSize)
+		if err != nil {
 			return 0, err
 		}
+		b.ids = ids
 	}
 	id := b.ids[0]
 	b.ids = b.ids[1:]
@@ -274,72 +274,7 @@ func unavailable(err error) error {
 	return apperr.Wrap(apperr.Unavailable, err, "The service cannot save complaints just now. Please try again in a few minutes.")
 }
 
-const complaintColumns = `reference, source, source_id, channel, party_id, party_text, election_id,
-    received_at, received_at_has_time, sender, sender_normalized, message, description, consent,
-    opted_out, tps_registered, sender_identified, opt_out_offered, recipients_visible,
-    special_category, targeting_reason, lang, dedupe_hash, duplicate_of_id, idempotency_key,
-    idempotency_body_sha256, triage_requested_at`
-
-// insertComplaint is the import's insert: a row whose source id (or
-// reference) is already taken is skipped, and the caller looks up which.
-const insertComplaint = `
-INSERT INTO complaints (` + complaintColumns + `)
-VALUES ($1, $2, NULLIF($3, ''), $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-    $19, $20, $21, $22, $23, $24, NULLIF($25, ''), $26, now())
-ON CONFLICT DO NOTHING
-RETURNING id`
-
-// insertComplaintWithID is the public intake's insert, with the id drawn
-// earlier in the transaction for the jobs; a conflict fails the whole
-// transaction and Submit tries again.
-const insertComplaintWithID = `
-INSERT INTO complaints (id, ` + complaintColumns + `) OVERRIDING SYSTEM VALUE
-VALUES ($1, $2, $3, NULLIF($4, ''), $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
-    $20, $21, $22, $23, $24, $25, NULLIF($26, ''), $27, now())`
-
-// partyAndElection resolves the party (by partyFilter, on $2) and the
-// election whose period (announcement to polling day plus follow-up)
-// covers the date ($1), standing in the party's nations, in one
-// statement. It comes in three forms, one per way the party was given,
-// because a single form with CASE on its parameters is planned afresh on
-// every call, and that planning cost more than running it.
-const partyAndElection = `
-WITH p AS (
-    SELECT id, nations FROM parties WHERE %s
-    ORDER BY active DESC, id LIMIT 1)
-SELECT (SELECT id FROM p),
-    (SELECT e.id FROM elections e
-     WHERE ($1::timestamptz AT TIME ZONE 'Europe/London')::date
-           BETWEEN e.announced_on AND e.polling_day + e.follow_up_days
-       AND (NOT EXISTS (SELECT 1 FROM p) OR e.nations && (SELECT nations FROM p))
-     ORDER BY e.announced_on DESC, e.id DESC LIMIT 1)`
-
-var (
-	partyByIDAndElection   = fmt.Sprintf(partyAndElection, `id = $2`)
-	partyByNameAndElection = fmt.Sprintf(partyAndElection, `lower(name) = lower($2) OR lower(short_name) = lower($2)
-        OR EXISTS (SELECT 1 FROM unnest(aliases) a WHERE lower(a) = lower($2))`)
-	noPartyAndElection = fmt.Sprintf(partyAndElection, `false`)
-)
-
-// firstDuplicate finds the earliest complaint with the same content in
-// the window; linked duplicates point at it, never at each other.
-//
-// The window is part of the text, not a parameter: with it as a parameter
-// PostgreSQL re-planned the statement on most calls.
-var firstDuplicate = fmt.Sprintf(`
-SELECT id, reference FROM complaints
-WHERE dedupe_hash = $1 AND created_at >= now() - interval '%d seconds' AND duplicate_of_id IS NULL
-ORDER BY id LIMIT 1`, int(DuplicateWindow.Seconds()))
-
-// selectByIdempotencyKey finds the complaint a key created, and the hash
-// of the request that created it.
-const selectByIdempotencyKey = `SELECT id, reference, idempotency_body_sha256 FROM complaints WHERE idempotency_key = $1`
-
-// lockDuplicates serialises submissions with the same content hash, for
-// the rest of the transaction.
-const lockDuplicates = `SELECT pg_advisory_xact_lock(hashtextextended($1, 7))`
-
-// dedupeLockKey is lockDuplicates' argument for a content hash.
+// dedupeLockKey is LockDuplicates' argument for a content hash.
 func dedupeLockKey(hash []byte) string { return fmt.Sprintf("%x", hash) }
 
 // lookups are what a submission needs to know before its row is written.
@@ -358,40 +293,41 @@ type lookups struct {
 
 // queue queues the lookups on b. They are independent reads, so they
 // travel as one pipelined batch.
-func (l *lookups) queue(b *pgx.Batch, sub *Submission, meta Meta, hash []byte) {
+func (l *lookups) queue(ctx context.Context, b *pgx.Batch, sub *Submission, meta Meta, hash []byte) {
 	// The draft's files are locked first: a second "Send" of the same
 	// draft waits here for the first to commit, and the key lookup after
 	// it then finds the first's complaint and replays it, instead of
 	// taking the files the first marked sent for expired ones.
 	if len(sub.EvidenceDraft) > 0 {
-		b.Queue(sqlDraftFilesToSend, sub.EvidenceDraft).QueryRow(func(row pgx.Row) error {
+		readOnBatch(b, func(row pgx.Row) error {
 			return row.Scan(&l.draftFiles)
-		})
+		}).DraftFilesToSend(ctx, sub.EvidenceDraft)
 	}
 	if meta.IdempotencyKey != "" {
-		b.Queue(selectByIdempotencyKey, meta.IdempotencyKey).QueryRow(func(row pgx.Row) error {
+		readOnBatch(b, func(row pgx.Row) error {
 			err := row.Scan(&l.existing.ComplaintID, &l.existing.Reference, &l.keyHash)
 			if errors.Is(err, pgx.ErrNoRows) {
 				return nil
 			}
 			l.repeated = err == nil
 			return err
-		})
+		}).SelectByIdempotencyKey(ctx, meta.IdempotencyKey)
 	}
-	scan := func(row pgx.Row) error { return row.Scan(&l.partyID, &l.electionID) }
+	// One query per way the party was given: see PartyByIDAndElection.
+	q := readOnBatch(b, func(row pgx.Row) error { return row.Scan(&l.partyID, &l.electionID) })
 	switch {
 	case sub.PartyID != nil:
-		b.Queue(partyByIDAndElection, sub.ReceivedAt, *sub.PartyID).QueryRow(scan)
+		q.PartyByIDAndElection(ctx, dbsqlc.PartyByIDAndElectionParams{ReceivedAt: sub.ReceivedAt, PartyID: *sub.PartyID})
 	case sub.PartyText != "":
-		b.Queue(partyByNameAndElection, sub.ReceivedAt, sub.PartyText).QueryRow(scan)
+		q.PartyByNameAndElection(ctx, dbsqlc.PartyByNameAndElectionParams{ReceivedAt: sub.ReceivedAt, PartyText: sub.PartyText})
 	default:
-		b.Queue(noPartyAndElection, sub.ReceivedAt).QueryRow(scan)
+		q.NoPartyAndElection(ctx, sub.ReceivedAt)
 	}
 	// Serialise submissions with the same content so two simultaneous
 	// clicks cannot both become "the first". The duplicate lookup after it
 	// is a separate statement, so it sees what the lock holder committed.
-	b.Queue(lockDuplicates, dedupeLockKey(hash))
-	b.Queue(firstDuplicate, hash).QueryRow(func(row pgx.Row) error {
+	_ = dbsqlc.New(database.Queue{Batch: b}).LockDuplicates(ctx, dedupeLockKey(hash))
+	readOnBatch(b, func(row pgx.Row) error {
 		var id int64
 		err := row.Scan(&id, &l.dupRef)
 		if errors.Is(err, pgx.ErrNoRows) {
@@ -401,7 +337,7 @@ func (l *lookups) queue(b *pgx.Batch, sub *Submission, meta Meta, hash []byte) {
 			l.dupID = &id
 		}
 		return err
-	})
+	}).FirstDuplicate(ctx, hash)
 }
 
 // replay is the answer to a repeated Idempotency-Key: the complaint the
@@ -424,26 +360,63 @@ func (l *lookups) resolveParty(sub *Submission) error {
 	return nil
 }
 
-// complaintArgs are the values of complaintColumns, in order.
-func complaintArgs(sub *Submission, meta Meta, hash []byte, l *lookups, ref string) []any {
-	return []any{ref, sub.Source, sub.SourceID, sub.Channel, sub.PartyID, sub.PartyText, l.electionID,
-		sub.ReceivedAt, sub.ReceivedAtHasTime, sub.Sender, NormalizeSender(sub.Sender), sub.Message, sub.Description, sub.Consent,
-		sub.OptedOut, sub.TPSRegistered, sub.SenderIdentified, sub.OptOutOffered, sub.RecipientsVisible,
-		sub.SpecialCategory, sub.TargetingReason, sub.Lang, hash, l.dupID, meta.IdempotencyKey, meta.RequestHash}
+// complaintRow is the complaint's row as the import inserts it; the
+// intake adds the id it drew (withID).
+func complaintRow(sub *Submission, meta Meta, hash []byte, l *lookups, ref string) dbsqlc.InsertComplaintParams {
+	return dbsqlc.InsertComplaintParams{
+		Reference: ref, Source: sub.Source, SourceID: sub.SourceID, Channel: sub.Channel,
+		PartyID: sub.PartyID, PartyText: sub.PartyText, ElectionID: l.electionID,
+		ReceivedAt: sub.ReceivedAt, ReceivedAtHasTime: sub.ReceivedAtHasTime,
+		Sender: sub.Sender, SenderNormalized: NormalizeSender(sub.Sender),
+		Message: sub.Message, Description: sub.Description, Consent: sub.Consent,
+		OptedOut: sub.OptedOut, TpsRegistered: sub.TPSRegistered, SenderIdentified: sub.SenderIdentified,
+		OptOutOffered: sub.OptOutOffered, RecipientsVisible: int32Ptr(sub.RecipientsVisible),
+		SpecialCategory: sub.SpecialCategory, TargetingReason: sub.TargetingReason, Lang: sub.Lang,
+		DedupeHash: hash, DuplicateOfID: l.dupID,
+		IdempotencyKey: meta.IdempotencyKey, IdempotencyBodySha256: meta.RequestHash,
+	}
+}
+
+// withID is r with the complaint id drawn for the intake.
+func withID(id int64, r dbsqlc.InsertComplaintParams) dbsqlc.InsertComplaintWithIDParams {
+	return dbsqlc.InsertComplaintWithIDParams{
+		ID: id, Reference: r.Reference, Source: r.Source, SourceID: r.SourceID, Channel: r.Channel,
+		PartyID: r.PartyID, PartyText: r.PartyText, ElectionID: r.ElectionID,
+		ReceivedAt: r.ReceivedAt, ReceivedAtHasTime: r.ReceivedAtHasTime,
+		Sender: r.Sender, SenderNormalized: r.SenderNormalized,
+		Message: r.Message, Description: r.Description, Consent: r.Consent,
+		OptedOut: r.OptedOut, TpsRegistered: r.TpsRegistered, SenderIdentified: r.SenderIdentified,
+		OptOutOffered: r.OptOutOffered, RecipientsVisible: r.RecipientsVisible,
+		SpecialCategory: r.SpecialCategory, TargetingReason: r.TargetingReason, Lang: r.Lang,
+		DedupeHash: r.DedupeHash, DuplicateOfID: r.DuplicateOfID,
+		IdempotencyKey: r.IdempotencyKey, IdempotencyBodySha256: r.IdempotencyBodySha256,
+	}
+}
+
+// int32Ptr is an optional count as the integer column stores it.
+func int32Ptr(v *int) *int32 {
+	if v == nil {
+		return nil
+	}
+	n := int32(*v)
+	return &n
 }
 
 // queueDetails queues the complainant's details and the evidence.
-func queueDetails(b *pgx.Batch, id int64, sub *Submission) {
+func queueDetails(ctx context.Context, b *pgx.Batch, id int64, sub *Submission) {
+	q := dbsqlc.New(database.Queue{Batch: b})
 	if c := sub.Complainant; c != nil {
-		b.Queue(`INSERT INTO complainants (complaint_id, name, email, phone, postcode, may_contact) VALUES ($1, $2, $3, $4, $5, $6)`,
-			id, c.Name, c.Email, c.Phone, c.Postcode, c.MayContact)
+		_ = q.InsertComplainant(ctx, dbsqlc.InsertComplainantParams{
+			ComplaintID: id, Name: c.Name, Email: c.Email, Phone: c.Phone, Postcode: c.Postcode, MayContact: c.MayContact,
+		})
 	}
 	for _, e := range sub.Evidence {
 		sum := sha256.Sum256(e.Data)
-		b.Queue(`INSERT INTO complaint_evidence (complaint_id, filename, content_type, size, sha256, data) VALUES ($1, $2, $3, $4, $5, $6)`,
-			id, e.Filename, e.ContentType, len(e.Data), sum[:], e.Data)
+		_ = q.InsertEvidence(ctx, dbsqlc.InsertEvidenceParams{
+			ComplaintID: id, Filename: e.Filename, ContentType: e.ContentType, Size: int32(len(e.Data)), Sha256: sum[:], Data: e.Data,
+		})
 	}
-	queueDraftEvidence(b, id, sub)
+	queueDraftEvidence(ctx, q, id, sub)
 }
 
 // jobParams are the complaint's jobs: triage, and with ack the
@@ -473,7 +446,7 @@ func (s *Service) storeTx(ctx context.Context, tx pgx.Tx, sub *Submission, meta 
 	hash := sub.dedupeHash(meta.IP)
 	var l lookups
 	b := &pgx.Batch{}
-	l.queue(b, sub, meta, hash)
+	l.queue(ctx, b, sub, meta, hash)
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return Receipt{}, false, err
 	}
@@ -487,8 +460,9 @@ func (s *Service) storeTx(ctx context.Context, tx pgx.Tx, sub *Submission, meta 
 	rc := Receipt{DuplicateOf: l.dupRef}
 	for attempt := 0; ; attempt++ {
 		ref := NewReference()
-		err := tx.QueryRow(ctx, insertComplaint, complaintArgs(sub, meta, hash, &l, ref)...).Scan(&rc.ComplaintID)
+		id, err := dbsqlc.New(tx).InsertComplaint(ctx, complaintRow(sub, meta, hash, &l, ref))
 		if err == nil {
+			rc.ComplaintID = id
 			rc.Reference = ref
 			break
 		}
@@ -509,7 +483,7 @@ func (s *Service) storeTx(ctx context.Context, tx pgx.Tx, sub *Submission, meta 
 		}
 	}
 	w := &pgx.Batch{}
-	queueDetails(w, rc.ComplaintID, sub)
+	queueDetails(ctx, w, rc.ComplaintID, sub)
 	if err := audit.Queue(ctx, w, "complaint.receive", "complaint", rc.Reference, audit.Change{After: receiveSummary(sub, rc)}); err != nil {
 		return Receipt{}, false, err
 	}
@@ -525,12 +499,16 @@ func (s *Service) storeTx(ctx context.Context, tx pgx.Tx, sub *Submission, meta 
 func (s *Service) existingTx(ctx context.Context, tx pgx.Tx, sub *Submission, meta Meta) (Receipt, bool, error) {
 	var rc Receipt
 	var err error
+	q := dbsqlc.New(tx)
 	switch {
 	case meta.IdempotencyKey != "":
-		err = tx.QueryRow(ctx, `SELECT id, reference FROM complaints WHERE idempotency_key = $1`, meta.IdempotencyKey).Scan(&rc.ComplaintID, &rc.Reference)
-		rc.DuplicateOf = rc.Reference
+		var r dbsqlc.ComplaintByIdempotencyKeyRow
+		r, err = q.ComplaintByIdempotencyKey(ctx, meta.IdempotencyKey)
+		rc.ComplaintID, rc.Reference, rc.DuplicateOf = r.ID, r.Reference, r.Reference
 	case sub.SourceID != "":
-		err = tx.QueryRow(ctx, `SELECT id, reference FROM complaints WHERE source = $1 AND source_id = $2`, sub.Source, sub.SourceID).Scan(&rc.ComplaintID, &rc.Reference)
+		var r dbsqlc.ComplaintBySourceIDRow
+		r, err = q.ComplaintBySourceID(ctx, dbsqlc.ComplaintBySourceIDParams{Source: sub.Source, SourceID: sub.SourceID})
+		rc.ComplaintID, rc.Reference = r.ID, r.Reference
 	default:
 		return rc, false, nil
 	}

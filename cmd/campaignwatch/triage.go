@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/campaignwatch/campaignwatch/complaints"
 	"github.com/campaignwatch/campaignwatch/complaints/review"
 
 	"github.com/campaignwatch/campaignwatch/complaints/triage"
@@ -47,7 +48,7 @@ func cmdTriage(ctx context.Context, e *env, args []string) error {
 		a, err := openApp(ctx, e)
 		if err == nil {
 			defer a.Close()
-			tctx, err = triage.PostgresSource{Pool: a.pool}.Context(ctx)
+			tctx, err = complaints.TriageSource{Pool: a.pool}.Context(ctx)
 		}
 		if err != nil {
 			fmt.Fprintf(e.stderr, "campaignwatch triage: continuing without elections, parties or counts: %s\n", sentence(err))

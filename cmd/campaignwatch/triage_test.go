@@ -98,7 +98,7 @@ func TestTriageCommandSameSenderCounts(t *testing.T) {
 		`SELECT CASE WHEN to_regclass('public.complaint_senders') IS NOT NULL THEN 'complaint_senders'
 		             WHEN to_regclass('public.complaints') IS NOT NULL THEN 'complaints' ELSE '' END`).Scan(&table))
 	require.NotEmpty(t, table, "the complaints migrations are applied")
-	src := triage.PostgresSource{Pool: pool}
+	src := complaints.TriageSource{Pool: pool}
 	tctx, err := src.Context(context.Background())
 	require.NoError(t, err)
 	require.NotNil(t, tctx.SameSender, "counts are read from %s", table)

@@ -7,6 +7,7 @@
 // from it is pure: Triage takes a Complaint and a Context (registered
 // elections, the party registry, counts of recent complaints about the same
 // sender) and returns a Result without any I/O, so the same engine serves
-// the intake pipeline, the command line and the benchmarks. The only I/O in
-// the package is PostgresSource, which builds a Context from the database.
+// the intake pipeline, the command line and the benchmarks. The package
+// does no I/O: a Context from the database comes from a ContextSource
+// (complaints.TriageSource).
 package triage
