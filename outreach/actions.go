@@ -176,7 +176,8 @@ func (s *Service) Bounce(ctx context.Context, reference, reason string) (*Letter
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		q := dbsqlc.New(tx)
 		l, err := q.LockLetterByReference(ctx, reference)
-		id, state, contactID := l.ID, l.State, l.ContactID
+		id = l.ID
+		state, contactID := l.State, l.ContactID
 		if errors.Is(err, pgx.ErrNoRows) {
 			return apperr.New(apperr.NotFound, "There is no letter with reference %q.", reference)
 		}
