@@ -28,13 +28,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/rivertype"
 
 	"github.com/campaignwatch/campaignwatch/internal/config"
 	imail "github.com/campaignwatch/campaignwatch/internal/mail"
+	"github.com/campaignwatch/campaignwatch/jobs"
 	"github.com/campaignwatch/campaignwatch/outreach/internal/dbsqlc"
 )
 
@@ -136,10 +135,11 @@ func splitPattern(p string) (string, int, error) {
 // caller's transaction, and finding a letter's unfinished send job. It
 // need not work jobs itself.
 type JobClient interface {
-	InsertTx(ctx context.Context, tx pgx.Tx, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error)
-	InsertManyTx(ctx context.Context, tx pgx.Tx, params []river.InsertManyParams) ([]*rivertype.JobInsertResult, error)
+	jobs.Inserter
 	JobList(ctx context.Context, params *river.JobListParams) (*river.JobListResult, error)
 }
+
+var _ JobClient = (*jobs.Client)(nil)
 
 // Service is the outreach domain: elections, templates, letters.
 type Service struct {

@@ -38,6 +38,9 @@ func (SignInAlertArgs) InsertOpts() river.InsertOpts {
 // account is the existing account the alert is about, or "" for the
 // client scope; it is the only text of the attempt that reaches the mail.
 func (s *Service) alertAdminsTx(ctx context.Context, tx pgx.Tx, account string, k throttleKey) error {
+	if s.jobs == nil {
+		return errors.New("staff: no job client to enqueue sign-in alerts with; the composition root passes one to NewService")
+	}
 	ids, err := dbsqlc.New(tx).ActiveAdmins(ctx)
 	if err != nil || len(ids) == 0 {
 		return err
