@@ -195,3 +195,15 @@ func (mw *metricsMiddleware) Work(ctx context.Context, job *rivertype.JobRow, do
 	mw.m.JobDuration.WithLabelValues(job.Kind).Observe(time.Since(start).Seconds())
 	return err
 }
+
+// Inserter is the part of the River client a service enqueues jobs with,
+// in the transaction of the change that asks for them. *Client satisfies
+// it; the composition root passes its client to each service that
+// enqueues jobs on a person's action, and workers that enqueue follow-up
+// jobs take the client from their context (river.ClientFromContext).
+type Inserter interface {
+	InsertTx(ctx context.Context, tx pgx.Tx, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error)
+	InsertManyTx(ctx context.Context, tx pgx.Tx, params []river.InsertManyParams) ([]*rivertype.JobInsertResult, error)
+}
+
+var _ Inserter = (*Client)(nil)

@@ -13,6 +13,8 @@ import (
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
 	imail "github.com/campaignwatch/campaignwatch/internal/mail"
+	"github.com/campaignwatch/campaignwatch/outreach/internal/dbsqlc"
+	"github.com/campaignwatch/campaignwatch/outreach/parties"
 )
 
 // Batch is a set of letters created together.
@@ -25,14 +27,12 @@ type Batch struct {
 }
 
 func lockBatch(ctx context.Context, tx pgx.Tx, id int64) (*Batch, *timeOrNil, error) {
-	b := &Batch{ID: id}
-	var sendAt timeOrNil
-	err := tx.QueryRow(ctx, `SELECT election_id, state, created_by, send_at FROM letter_batches WHERE id = $1 FOR UPDATE`, id).
-		Scan(&b.ElectionID, &b.State, &b.CreatedBy, &sendAt.t)
+	r, err := dbsqlc.New(tx).LockBatch(ctx, id)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil, apperr.New(apperr.NotFound, "There is no letter batch %d.", id)
 	}
-	return b, &sendAt, err
+	b := &Batch{ID: id, ElectionID: r.ElectionID, State: r.State, CreatedBy: r.CreatedBy}
+	return b, &timeOrNil{t: r.SendAt}, err
 }
 
 // ReleaseBatch releases a held batch: its letters are queued (or scheduled,
@@ -61,14 +61,15 @@ func (s *Service) ReleaseBatch(ctx context.Context, batchID int64) (int, error) 
 		if sendAt.t != nil && sendAt.t.After(timeNow()) {
 			state, letterState = "scheduled", "scheduled"
 		}
-		if _, err := tx.Exec(ctx, `UPDATE letter_batches SET state = $2, released_by = $3, released_at = now() WHERE id = $1`, b.ID, state, actor.UserID); err != nil {
+		q := dbsqlc.New(tx)
+		if err := q.ReleaseBatch(ctx, dbsqlc.ReleaseBatchParams{ID: b.ID, State: state, ReleasedBy: actor.UserID}); err != nil {
 			return err
 		}
-		tag, err := tx.Exec(ctx, `UPDATE letters SET state = $2, queued_at = now(), updated_at = now() WHERE batch_id = $1 AND state = 'held'`, b.ID, letterState)
+		rows, err := q.ReleaseBatchLetters(ctx, dbsqlc.ReleaseBatchLettersParams{BatchID: b.ID, State: letterState})
 		if err != nil {
 			return err
 		}
-		n = int(tag.RowsAffected())
+		n = int(rows)
 		if err := s.enqueue(ctx, tx, b.ID, sendAt.t); err != nil {
 			return err
 		}
@@ -92,15 +93,15 @@ func (s *Service) CancelBatch(ctx context.Context, batchID int64) (int, error) {
 		if b.State != "held" && b.State != "scheduled" {
 			return apperr.New(apperr.Conflict, "Batch %d is %s: only a held or scheduled batch can be cancelled.", b.ID, b.State)
 		}
-		if _, err := tx.Exec(ctx, `UPDATE letter_batches SET state = 'cancelled', cancelled_by = $2, cancelled_at = now() WHERE id = $1`, b.ID, actor.UserID); err != nil {
+		q := dbsqlc.New(tx)
+		if err := q.CancelBatch(ctx, dbsqlc.CancelBatchParams{ID: b.ID, CancelledBy: actor.UserID}); err != nil {
 			return err
 		}
-		tag, err := tx.Exec(ctx, `UPDATE letters SET state = 'cancelled', cancelled_at = now(), updated_at = now()
-WHERE batch_id = $1 AND state IN ('held', 'scheduled', 'queued')`, b.ID)
+		rows, err := q.CancelBatchLetters(ctx, b.ID)
 		if err != nil {
 			return err
 		}
-		n = int(tag.RowsAffected())
+		n = int(rows)
 		return audit.Record(ctx, tx, "letter_batch.cancel", "letter_batch", fmt.Sprint(b.ID),
 			audit.Change{Before: map[string]any{"state": b.State}, After: map[string]any{"state": "cancelled", "letters": n}})
 	})
@@ -112,17 +113,7 @@ WHERE batch_id = $1 AND state IN ('held', 'scheduled', 'queued')`, b.ID)
 func (s *Service) ResendFailed(ctx context.Context, electionID, letterID int64) (int, error) {
 	n := 0
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `UPDATE letters SET state = 'queued', send_round = send_round + 1, queued_at = now(), failed_at = NULL, updated_at = now()
-WHERE state = 'failed' AND (election_id = $1 OR $1 = 0) AND (id = $2 OR $2 = 0)
-RETURNING id, send_round`, electionID, letterID)
-		if err != nil {
-			return err
-		}
-		type p struct{ id, round int64 }
-		ps, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (p, error) {
-			var x p
-			return x, r.Scan(&x.id, &x.round)
-		})
+		ps, err := dbsqlc.New(tx).ResendFailedLetters(ctx, dbsqlc.ResendFailedLettersParams{ElectionID: electionID, LetterID: letterID})
 		if err != nil {
 			return err
 		}
@@ -130,7 +121,7 @@ RETURNING id, send_round`, electionID, letterID)
 			return apperr.New(apperr.Conflict, "There are no failed letters to resend.")
 		}
 		for _, x := range ps {
-			if _, err := s.jobs.InsertTx(ctx, tx, SendArgs{LetterID: x.id, Round: int(x.round)}, nil); err != nil {
+			if _, err := s.jobs.InsertTx(ctx, tx, SendArgs{LetterID: x.ID, Round: int(x.SendRound)}, nil); err != nil {
 				return err
 			}
 		}
@@ -183,9 +174,10 @@ func (s *Service) Bounce(ctx context.Context, reference, reason string) (*Letter
 	}
 	var id int64
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		var state string
-		var contactID *int64
-		err := tx.QueryRow(ctx, `SELECT id, state, contact_id FROM letters WHERE reference = $1 FOR UPDATE`, reference).Scan(&id, &state, &contactID)
+		q := dbsqlc.New(tx)
+		l, err := q.LockLetterByReference(ctx, reference)
+		id = l.ID
+		state, contactID := l.State, l.ContactID
 		if errors.Is(err, pgx.ErrNoRows) {
 			return apperr.New(apperr.NotFound, "There is no letter with reference %q.", reference)
 		}
@@ -195,12 +187,12 @@ func (s *Service) Bounce(ctx context.Context, reference, reason string) (*Letter
 		if state != "sent" && state != "bounced" {
 			return apperr.New(apperr.Conflict, "Letter %s is %s: only a sent letter can bounce.", reference, state)
 		}
-		if _, err := tx.Exec(ctx, `UPDATE letters SET state = 'bounced', bounced_at = now(), bounce_reason = $2, updated_at = now() WHERE id = $1`, id, reason); err != nil {
+		if err := q.MarkLetterBounced(ctx, dbsqlc.MarkLetterBouncedParams{ID: id, Reason: reason}); err != nil {
 			return err
 		}
 		if contactID != nil {
-			if _, err := tx.Exec(ctx, `UPDATE party_contacts SET needs_review = true, review_reason = $2, updated_at = now() WHERE id = $1`,
-				*contactID, "Letter "+reference+" bounced: "+reason); err != nil {
+			// The registry owns its contacts; it flags this one in tx.
+			if err := parties.FlagForReview(ctx, tx, *contactID, "Letter "+reference+" bounced: "+reason); err != nil {
 				return err
 			}
 		}

@@ -154,7 +154,11 @@ func benchSend(b *testing.B, n int) {
 	seedContacts(b, pool, n)
 	s, url := startSink(b)
 	sender := outreach.NewSenderPool(benchMailWorkers, func() (mail.Sender, error) { return mail.NewSMTP(url, mail.WithKeepAlive(time.Minute)) })
-	svc, err := outreach.NewService(pool, outreach.Settings{MailRate: 0, MailFrom: "Bench <bench@regulator.example.org>"}, sender)
+	inserter, err := jobs.NewClient(pool, jobs.NewRegistry(), jobs.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	svc, err := outreach.NewService(pool, outreach.Settings{MailRate: 0, MailFrom: "Bench <bench@regulator.example.org>"}, sender, inserter)
 	if err != nil {
 		b.Fatal(err)
 	}

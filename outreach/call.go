@@ -17,6 +17,7 @@ import (
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
 	"github.com/campaignwatch/campaignwatch/jobs"
+	"github.com/campaignwatch/campaignwatch/outreach/internal/dbsqlc"
 	"github.com/campaignwatch/campaignwatch/outreach/render"
 )
 
@@ -66,18 +67,6 @@ type recipient struct {
 	position  string
 	email     string
 }
-
-const selectRecipients = `
-SELECT p.id, p.name, c.id, c.name, c.position, c.email
-FROM parties p JOIN party_contacts c ON c.party_id = p.id AND c.active
-WHERE p.active AND p.nations && $1
-ORDER BY p.name, c.id`
-
-const selectPartiesWithoutContact = `
-SELECT p.name FROM parties p
-WHERE p.active AND p.nations && $1
-  AND NOT EXISTS (SELECT 1 FROM party_contacts c WHERE c.party_id = p.id AND c.active)
-ORDER BY p.name`
 
 // Call records an election and creates its letters in one transaction:
 // the election, a batch, one rendered letter per active contact of every
@@ -149,19 +138,13 @@ func (s *Service) Call(ctx context.Context, in CallInput) (*CallResult, error) {
 	res := &CallResult{BatchState: state, Template: tv.Name, Version: tv.Version}
 
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, selectRecipients, e.Nations)
+		q := dbsqlc.New(tx)
+		rows, err := q.CallRecipients(ctx, e.Nations)
 		if err != nil {
 			return err
 		}
-		recips, err := collectRecipients(rows)
-		if err != nil {
-			return err
-		}
-		rows, err = tx.Query(ctx, selectPartiesWithoutContact, e.Nations)
-		if err != nil {
-			return err
-		}
-		if res.NoContact, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
+		recips := recipientsOf(rows)
+		if res.NoContact, err = q.CallPartiesWithoutContact(ctx, e.Nations); err != nil {
 			return err
 		}
 		if len(recips) == 0 {
@@ -180,15 +163,16 @@ func (s *Service) Call(ctx context.Context, in CallInput) (*CallResult, error) {
 			return apperr.Fields(bad...)
 		}
 
-		err = tx.QueryRow(ctx, `INSERT INTO elections (name, type, nations, announced_on, polling_day, regulated_from, follow_up_days, created_by)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-			e.Name, e.Type, e.Nations, e.AnnouncedOn, e.PollingDay, e.RegulatedFrom, e.FollowUpDays, actor.UserID).Scan(&res.ElectionID)
+		res.ElectionID, err = q.CreateElection(ctx, dbsqlc.CreateElectionParams{
+			Name: e.Name, Type: e.Type, Nations: e.Nations, AnnouncedOn: e.AnnouncedOn, PollingDay: e.PollingDay,
+			RegulatedFrom: e.RegulatedFrom, FollowUpDays: int32(e.FollowUpDays), CreatedBy: actor.UserID,
+		})
 		if err != nil {
 			return err
 		}
-		if err := tx.QueryRow(ctx, `INSERT INTO letter_batches (election_id, template_id, state, send_at, created_by, released_at)
-VALUES ($1, $2, $3, $4, $5, CASE WHEN $3 = 'held' THEN NULL ELSE now() END) RETURNING id`,
-			res.ElectionID, tv.ID, state, in.SendAt, actor.UserID).Scan(&res.BatchID); err != nil {
+		if res.BatchID, err = q.CreateCallBatch(ctx, dbsqlc.CreateCallBatchParams{
+			ElectionID: &res.ElectionID, TemplateID: tv.ID, State: state, SendAt: in.SendAt, CreatedBy: actor.UserID,
+		}); err != nil {
 			return err
 		}
 		letterState := map[string]string{"held": "held", "scheduled": "scheduled", "released": "queued"}[state]
@@ -235,17 +219,13 @@ func (s *Service) createLetters(ctx context.Context, tx pgx.Tx, res *CallResult,
 	common map[string]string, recips []recipient, state string, now time.Time) error {
 	prefix, width, _ := splitPattern(s.settings.ReferencePattern)
 	prefix = strings.ReplaceAll(prefix, "{year}", fmt.Sprint(now.In(london).Year()))
-	var last int
-	if err := tx.QueryRow(ctx, `INSERT INTO letter_reference_counters (prefix, last) VALUES ($1, $2)
-ON CONFLICT (prefix) DO UPDATE SET last = letter_reference_counters.last + $2 RETURNING last`, prefix, len(recips)).Scan(&last); err != nil {
-		return err
-	}
-	first := last - len(recips) + 1
-	rows, err := tx.Query(ctx, `SELECT nextval(pg_get_serial_sequence('letters', 'id')) FROM generate_series(1, $1)`, len(recips))
+	q := dbsqlc.New(tx)
+	last, err := q.NextReferences(ctx, dbsqlc.NextReferencesParams{Prefix: prefix, N: int32(len(recips))})
 	if err != nil {
 		return err
 	}
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	first := int(last) - len(recips) + 1
+	ids, err := q.ReserveLetterIDs(ctx, int32(len(recips)))
 	if err != nil {
 		return err
 	}
@@ -255,7 +235,7 @@ ON CONFLICT (prefix) DO UPDATE SET last = letter_reference_counters.last + $2 RE
 	// CPU renders while PostgreSQL stores; at most three chunks are in
 	// memory at once, whatever the number of letters.
 	type rendered struct {
-		rows [][]any
+		rows []dbsqlc.CopyLettersParams
 		err  error
 	}
 	chunks := make(chan rendered, 1)
@@ -265,7 +245,7 @@ ON CONFLICT (prefix) DO UPDATE SET last = letter_reference_counters.last + $2 RE
 		defer close(chunks)
 		for start := 0; start < len(recips); start += chunk {
 			end := min(start+chunk, len(recips))
-			out := make([][]any, end-start)
+			out := make([]dbsqlc.CopyLettersParams, end-start)
 			errs := make([]error, end-start)
 			var wg sync.WaitGroup
 			next := make(chan int)
@@ -288,8 +268,11 @@ ON CONFLICT (prefix) DO UPDATE SET last = letter_reference_counters.last + $2 RE
 						}
 						sum := l.SHA256()
 						msgID := fmt.Sprintf("letter-%d.%s@%s", ids[i], sum[:12], domain)
-						out[i-start] = []any{ids[i], res.BatchID, res.ElectionID, rc.partyID, rc.contactID, templateID, ref, rc.party,
-							rc.name, rc.position, rc.email, l.Subject, l.HTML, l.Text, l.PDF, sum, msgID, state, now, queuedAt(state, now)}
+						out[i-start] = dbsqlc.CopyLettersParams{ID: ids[i], BatchID: res.BatchID, ElectionID: &res.ElectionID,
+							PartyID: rc.partyID, ContactID: &recips[i].contactID, TemplateID: templateID, Reference: ref, PartyName: rc.party,
+							RecipientName: rc.name, RecipientPosition: rc.position, RecipientEmail: rc.email, Subject: l.Subject,
+							BodyHtml: l.HTML, BodyText: l.Text, Pdf: l.PDF, Sha256: sum, MessageID: msgID, State: state,
+							CreatedAt: now, QueuedAt: queuedAt(state, now)}
 					}
 				}()
 			}
@@ -319,16 +302,12 @@ ON CONFLICT (prefix) DO UPDATE SET last = letter_reference_counters.last + $2 RE
 		if c.err != nil {
 			return c.err
 		}
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"letters"}, letterCopyColumns, pgx.CopyFromRows(c.rows)); err != nil {
+		if _, err := q.CopyLetters(ctx, c.rows); err != nil {
 			return fmt.Errorf("store letters: %w", err)
 		}
 	}
 	return nil
 }
-
-var letterCopyColumns = []string{"id", "batch_id", "election_id", "party_id", "contact_id", "template_id", "reference", "party_name",
-	"recipient_name", "recipient_position", "recipient_email", "subject", "body_html", "body_text", "pdf", "sha256", "message_id", "state",
-	"created_at", "queued_at"}
 
 func queuedAt(state string, now time.Time) *time.Time {
 	if state == "queued" {
@@ -340,22 +319,14 @@ func queuedAt(state string, now time.Time) *time.Time {
 // enqueue inserts a send job for every queued or scheduled letter of a
 // batch, in tx, a thousand at a time.
 func (s *Service) enqueue(ctx context.Context, tx pgx.Tx, batchID int64, sendAt *time.Time) error {
-	rows, err := tx.Query(ctx, `SELECT id, send_round FROM letters WHERE batch_id = $1 AND state IN ('queued', 'scheduled') ORDER BY id`, batchID)
-	if err != nil {
-		return err
-	}
-	type pending struct{ id, round int64 }
-	ps, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (pending, error) {
-		var p pending
-		return p, r.Scan(&p.id, &p.round)
-	})
+	ps, err := dbsqlc.New(tx).PendingBatchLetters(ctx, batchID)
 	if err != nil {
 		return err
 	}
 	for start := 0; start < len(ps); start += 1000 {
 		params := make([]river.InsertManyParams, 0, min(1000, len(ps)-start))
 		for _, p := range ps[start:min(start+1000, len(ps))] {
-			params = append(params, river.InsertManyParams{Args: SendArgs{LetterID: p.id, Round: int(p.round)}, InsertOpts: sendOpts(sendAt)})
+			params = append(params, river.InsertManyParams{Args: SendArgs{LetterID: p.ID, Round: int(p.SendRound)}, InsertOpts: sendOpts(sendAt)})
 		}
 		if _, err := s.jobs.InsertManyTx(ctx, tx, params); err != nil {
 			return fmt.Errorf("enqueue letters: %w", err)
@@ -372,13 +343,17 @@ func sendOpts(sendAt *time.Time) *river.InsertOpts {
 	return o
 }
 
-// collectRecipients reads rows of (party id, party name, contact id, name,
-// position, email), the shape both the election call and the follow-up
-// drafts select their recipients in.
-func collectRecipients(rows pgx.Rows) ([]recipient, error) {
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (recipient, error) {
-		var rc recipient
-		err := r.Scan(&rc.partyID, &rc.party, &rc.contactID, &rc.name, &rc.position, &rc.email)
-		return rc, err
-	})
+// recipientsOf reads the rows of (party id, party name, contact id, name,
+// position, email) that both the election call and the follow-up drafts
+// select their recipients in.
+func recipientsOf(rows []dbsqlc.CallRecipientsRow) []recipient {
+	out := make([]recipient, len(rows))
+	for i, r := range rows {
+		out[i] = recipientOf(r)
+	}
+	return out
+}
+
+func recipientOf(r dbsqlc.CallRecipientsRow) recipient {
+	return recipient{partyID: r.PartyID, party: r.PartyName, contactID: r.ContactID, name: r.Name, position: r.Position, email: r.Email}
 }

@@ -2,6 +2,7 @@ package outreach
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -240,21 +241,17 @@ func (in *ElectionInput) normalise() (*Election, []apperr.FieldError) {
 	return e, errs
 }
 
-const electionColumns = `id, name, type, nations, announced_on, polling_day, regulated_from, follow_up_days, created_at`
-
-func scanElection(row pgx.Row) (*Election, error) {
-	e := &Election{}
-	err := row.Scan(&e.ID, &e.Name, &e.Type, &e.Nations, &e.AnnouncedOn, &e.PollingDay, &e.RegulatedFrom, &e.FollowUpDays, &e.CreatedAt)
-	return e, err
-}
-
 // Election returns one election.
 func (s *Service) Election(ctx context.Context, id int64) (*Election, error) {
-	e, err := scanElection(s.pool.QueryRow(ctx, `SELECT `+electionColumns+` FROM elections WHERE id = $1`, id))
+	r, err := s.q.GetElection(ctx, id)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, apperr.New(apperr.NotFound, "There is no election %d.", id)
 	}
-	return e, err
+	if err != nil {
+		return nil, err
+	}
+	return &Election{ID: r.ID, Name: r.Name, Type: r.Type, Nations: r.Nations, AnnouncedOn: r.AnnouncedOn, PollingDay: r.PollingDay,
+		RegulatedFrom: r.RegulatedFrom, FollowUpDays: int(r.FollowUpDays), CreatedAt: r.CreatedAt}, nil
 }
 
 // ElectionSummary is an election with its letters counted by state.
@@ -265,17 +262,17 @@ type ElectionSummary struct {
 
 // Elections lists elections, most recent polling day first.
 func (s *Service) Elections(ctx context.Context) ([]ElectionSummary, error) {
-	rows, err := s.pool.Query(ctx, `
-SELECT `+electionColumns+`,
-       COALESCE((SELECT jsonb_object_agg(state, n) FROM (SELECT state, count(*) n FROM letters l WHERE l.election_id = e.id GROUP BY state) c), '{}')
-FROM elections e ORDER BY polling_day DESC, id DESC LIMIT 500`)
+	rows, err := s.q.ListElections(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (ElectionSummary, error) {
-		var es ElectionSummary
-		e := &es.Election
-		err := r.Scan(&e.ID, &e.Name, &e.Type, &e.Nations, &e.AnnouncedOn, &e.PollingDay, &e.RegulatedFrom, &e.FollowUpDays, &e.CreatedAt, &es.Letters)
-		return es, err
-	})
+	out := make([]ElectionSummary, len(rows))
+	for i, r := range rows {
+		out[i] = ElectionSummary{Election: Election{ID: r.ID, Name: r.Name, Type: r.Type, Nations: r.Nations, AnnouncedOn: r.AnnouncedOn,
+			PollingDay: r.PollingDay, RegulatedFrom: r.RegulatedFrom, FollowUpDays: int(r.FollowUpDays), CreatedAt: r.CreatedAt}}
+		if err := json.Unmarshal(r.Letters, &out[i].Letters); err != nil {
+			return nil, fmt.Errorf("letters of election %d: %w", r.ID, err)
+		}
+	}
+	return out, nil
 }

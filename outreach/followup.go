@@ -14,6 +14,7 @@ import (
 
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
+	"github.com/campaignwatch/campaignwatch/outreach/internal/dbsqlc"
 	"github.com/campaignwatch/campaignwatch/outreach/render"
 )
 
@@ -43,10 +44,7 @@ var ErrFollowUpExists = errors.New("follow-up batch exists")
 // batch id, or 0. With any=true a cancelled batch counts too, which is
 // how the scheduled job knows it has already done its work once.
 func (s *Service) FollowUpBatch(ctx context.Context, electionID int64, any bool) (int64, error) {
-	var id int64
-	err := s.pool.QueryRow(ctx, `SELECT coalesce(max(id), 0) FROM letter_batches
-WHERE election_id = $1 AND kind = 'follow_up' AND ($2 OR state <> 'cancelled')`, electionID, any).Scan(&id)
-	return id, err
+	return s.q.FollowUpBatch(ctx, dbsqlc.FollowUpBatchParams{ElectionID: electionID, IncludeCancelled: any})
 }
 
 // DraftFollowUps creates the election's follow-up batch, held for review:
@@ -85,32 +83,29 @@ func (s *Service) DraftFollowUps(ctx context.Context, electionID int64, parties 
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		// The election's row lock serialises concurrent drafts (the job
 		// on two nodes, or a person and the job).
-		var e Election
-		err := tx.QueryRow(ctx, `SELECT id, name, announced_on, polling_day FROM elections WHERE id = $1 FOR UPDATE`, electionID).
-			Scan(&e.ID, &e.Name, &e.AnnouncedOn, &e.PollingDay)
+		q := dbsqlc.New(tx)
+		le, err := q.LockElection(ctx, electionID)
+		e := Election{ID: le.ID, Name: le.Name, AnnouncedOn: le.AnnouncedOn, PollingDay: le.PollingDay}
 		if errors.Is(err, pgx.ErrNoRows) {
 			return apperr.New(apperr.NotFound, "There is no election %d.", electionID)
 		}
 		if err != nil {
 			return err
 		}
-		var existing int64
-		if err := tx.QueryRow(ctx, `SELECT coalesce(max(id), 0) FROM letter_batches WHERE election_id = $1 AND kind = 'follow_up' AND state <> 'cancelled'`,
-			electionID).Scan(&existing); err != nil {
+		existing, err := q.LiveFollowUpBatch(ctx, electionID)
+		if err != nil {
 			return err
 		}
 		if existing != 0 {
 			return apperr.Wrap(apperr.Conflict, ErrFollowUpExists, "The %s already has follow-up batch %d; cancel it before drafting another.", e.Name, existing)
 		}
-		rows, err := tx.Query(ctx, `SELECT p.id, p.name, c.id, c.name, c.position, c.email
-FROM parties p JOIN party_contacts c ON c.party_id = p.id AND c.active
-WHERE p.id = ANY($1) ORDER BY p.name, c.id`, ids)
+		rows, err := q.FollowUpRecipients(ctx, ids)
 		if err != nil {
 			return err
 		}
-		recips, err := collectRecipients(rows)
-		if err != nil {
-			return err
+		recips := make([]recipient, len(rows))
+		for i, r := range rows {
+			recips[i] = recipientOf(dbsqlc.CallRecipientsRow(r))
 		}
 		byParty := map[int64][]recipient{}
 		for _, rc := range recips {
@@ -120,12 +115,7 @@ WHERE p.id = ANY($1) ORDER BY p.name, c.id`, ids)
 			}
 			byParty[rc.partyID] = append(byParty[rc.partyID], rc)
 		}
-		rows, err = tx.Query(ctx, `SELECT name FROM parties p WHERE p.id = ANY($1)
-AND NOT EXISTS (SELECT 1 FROM party_contacts c WHERE c.party_id = p.id AND c.active) ORDER BY name`, ids)
-		if err != nil {
-			return err
-		}
-		none, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		none, err := q.FollowUpPartiesWithoutContact(ctx, ids)
 		if err != nil {
 			return err
 		}
@@ -133,8 +123,9 @@ AND NOT EXISTS (SELECT 1 FROM party_contacts c WHERE c.party_id = p.id AND c.act
 		if len(byParty) == 0 {
 			return apperr.New(apperr.Invalid, "None of the parties with complaints has an active contact with a valid email address; add contacts first.")
 		}
-		if err := tx.QueryRow(ctx, `INSERT INTO letter_batches (election_id, template_id, state, kind, created_by)
-VALUES ($1, $2, 'held', 'follow_up', $3) RETURNING id`, electionID, tv.ID, actor.UserID).Scan(&res.BatchID); err != nil {
+		if res.BatchID, err = q.CreateFollowUpBatch(ctx, dbsqlc.CreateFollowUpBatchParams{
+			ElectionID: &electionID, TemplateID: tv.ID, CreatedBy: actor.UserID,
+		}); err != nil {
 			return err
 		}
 		common := map[string]string{
@@ -163,8 +154,9 @@ VALUES ($1, $2, 'held', 'follow_up', $3) RETURNING id`, electionID, tv.ID, actor
 				return err
 			}
 			if len(fu.Attachment.Data) > 0 {
-				if _, err := tx.Exec(ctx, `UPDATE letters SET attachment_name = $3, attachment = $4 WHERE batch_id = $1 AND party_id = $2`,
-					res.BatchID, id, fu.Attachment.Filename, fu.Attachment.Data); err != nil {
+				if err := q.AttachToPartyLetters(ctx, dbsqlc.AttachToPartyLettersParams{
+					BatchID: res.BatchID, PartyID: id, AttachmentName: &fu.Attachment.Filename, Attachment: fu.Attachment.Data,
+				}); err != nil {
 					return fmt.Errorf("attach report: %w", err)
 				}
 			}

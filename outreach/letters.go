@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
+	"github.com/campaignwatch/campaignwatch/outreach/internal/dbsqlc"
 )
 
 var timeNow = time.Now
@@ -52,33 +53,33 @@ type Letter struct {
 	BouncedAt         *time.Time `json:"bounced_at,omitempty"`
 }
 
-const letterColumns = `l.id, l.batch_id, l.election_id, l.party_id, l.contact_id, l.template_id, t.name, t.version, l.reference, l.party_name,
- l.recipient_name, l.recipient_position, l.recipient_email, l.subject, l.body_html, l.body_text, l.sha256, l.message_id, l.state,
- l.attempts, l.last_error, l.smtp_reply, l.bounce_reason, octet_length(l.pdf), l.created_at, l.queued_at, l.sending_at, l.sent_at,
- l.failed_at, l.cancelled_at, l.bounced_at`
-
-func scanLetter(r pgx.Row) (*Letter, error) {
-	l := &Letter{}
-	err := r.Scan(&l.ID, &l.BatchID, &l.ElectionID, &l.PartyID, &l.ContactID, &l.TemplateID, &l.TemplateName, &l.TemplateVersion,
-		&l.Reference, &l.PartyName, &l.RecipientName, &l.RecipientPosition, &l.RecipientEmail, &l.Subject, &l.HTML, &l.Text, &l.SHA256,
-		&l.MessageID, &l.State, &l.Attempts, &l.LastError, &l.SMTPReply, &l.BounceReason, &l.PDFSize, &l.CreatedAt, &l.QueuedAt,
-		&l.SendingAt, &l.SentAt, &l.FailedAt, &l.CancelledAt, &l.BouncedAt)
-	return l, err
+// letterOf converts a letter row; every query of a whole letter selects
+// the same columns, so their rows convert to GetLetterRow.
+func letterOf(r dbsqlc.GetLetterRow) *Letter {
+	return &Letter{ID: r.ID, BatchID: r.BatchID, ElectionID: r.ElectionID, PartyID: r.PartyID, ContactID: r.ContactID,
+		TemplateID: r.TemplateID, TemplateName: r.TemplateName, TemplateVersion: int(r.TemplateVersion), Reference: r.Reference,
+		PartyName: r.PartyName, RecipientName: r.RecipientName, RecipientPosition: r.RecipientPosition, RecipientEmail: r.RecipientEmail,
+		Subject: r.Subject, HTML: r.BodyHtml, Text: r.BodyText, SHA256: r.Sha256, MessageID: r.MessageID, State: r.State,
+		Attempts: int(r.Attempts), LastError: r.LastError, SMTPReply: r.SmtpReply, BounceReason: r.BounceReason, PDFSize: int(r.PdfSize),
+		CreatedAt: r.CreatedAt, QueuedAt: r.QueuedAt, SendingAt: r.SendingAt, SentAt: r.SentAt, FailedAt: r.FailedAt,
+		CancelledAt: r.CancelledAt, BouncedAt: r.BouncedAt}
 }
 
 // Letter returns one letter.
 func (s *Service) Letter(ctx context.Context, id int64) (*Letter, error) {
-	l, err := scanLetter(s.pool.QueryRow(ctx, `SELECT `+letterColumns+` FROM letters l JOIN letter_templates t ON t.id = l.template_id WHERE l.id = $1`, id))
+	r, err := s.q.GetLetter(ctx, id)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, apperr.New(apperr.NotFound, "There is no letter %d.", id)
 	}
-	return l, err
+	if err != nil {
+		return nil, err
+	}
+	return letterOf(r), nil
 }
 
 // LetterPDF returns the PDF copy of a letter, exactly as attached.
 func (s *Service) LetterPDF(ctx context.Context, id int64) ([]byte, error) {
-	var pdf []byte
-	err := s.pool.QueryRow(ctx, `SELECT pdf FROM letters WHERE id = $1`, id).Scan(&pdf)
+	pdf, err := s.q.LetterPDF(ctx, id)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, apperr.New(apperr.NotFound, "There is no letter %d.", id)
 	}
@@ -130,38 +131,22 @@ func (s *Service) Status(ctx context.Context, electionID int64) (*ElectionStatus
 		return nil, err
 	}
 	st := &ElectionStatus{Election: e, Phase: e.Phase(), Counts: map[string]int{}}
-	rows, err := s.pool.Query(ctx, `
-SELECT b.id, b.state, t.name, t.version, b.send_at, COALESCE(cu.email, 'command line'), b.created_at, COALESCE(ru.email, ''), b.released_at,
-       (SELECT count(*) FROM letters l WHERE l.batch_id = b.id)
-FROM letter_batches b JOIN letter_templates t ON t.id = b.template_id
-LEFT JOIN staff_users cu ON cu.id = b.created_by LEFT JOIN staff_users ru ON ru.id = b.released_by
-WHERE b.election_id = $1 ORDER BY b.id`, electionID)
+	batches, err := s.q.ElectionBatches(ctx, electionID)
 	if err != nil {
 		return nil, err
 	}
-	if st.Batches, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (BatchInfo, error) {
-		var b BatchInfo
-		err := r.Scan(&b.ID, &b.State, &b.Template, &b.Version, &b.SendAt, &b.CreatedBy, &b.CreatedAt, &b.ReleasedBy, &b.ReleasedAt, &b.Letters)
-		return b, err
-	}); err != nil {
-		return nil, err
+	st.Batches = make([]BatchInfo, len(batches))
+	for i, b := range batches {
+		st.Batches[i] = BatchInfo{ID: b.ID, State: b.State, Template: b.TemplateName, Version: int(b.TemplateVersion), SendAt: b.SendAt,
+			CreatedBy: b.CreatedBy, CreatedAt: b.CreatedAt, ReleasedBy: b.ReleasedBy, ReleasedAt: b.ReleasedAt, Letters: int(b.Letters)}
 	}
-	rows, err = s.pool.Query(ctx, `SELECT `+letterColumns+` FROM letters l JOIN letter_templates t ON t.id = l.template_id
-WHERE l.election_id = $1 ORDER BY l.party_name, l.id`, electionID)
+	rows, err := s.q.ElectionLetters(ctx, electionID)
 	if err != nil {
 		return nil, err
 	}
-	letters, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Letter, error) {
-		l, err := scanLetter(r)
-		if err == nil {
-			l.HTML, l.Text = "", ""
-		}
-		return *l, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	for _, l := range letters {
+	for _, r := range rows {
+		l := *letterOf(dbsqlc.GetLetterRow(r))
+		l.HTML, l.Text = "", ""
 		st.Counts[l.State]++
 		st.Total++
 		if n := len(st.Parties); n == 0 || st.Parties[n-1].PartyID != l.PartyID {

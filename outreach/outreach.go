@@ -19,6 +19,8 @@
 package outreach
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"net/mail"
 	"regexp"
@@ -27,10 +29,12 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
 
 	"github.com/campaignwatch/campaignwatch/internal/config"
 	imail "github.com/campaignwatch/campaignwatch/internal/mail"
 	"github.com/campaignwatch/campaignwatch/jobs"
+	"github.com/campaignwatch/campaignwatch/outreach/internal/dbsqlc"
 )
 
 // Settings are outreach's configuration, read from the environment.
@@ -126,17 +130,33 @@ func splitPattern(p string) (string, int, error) {
 	return p[:locs[0][0]], width, nil
 }
 
+// JobClient is what the service needs of River's client (a *jobs.Client,
+// which the composition root passes in): enqueueing send jobs in the
+// caller's transaction, and finding a letter's unfinished send job. It
+// need not work jobs itself.
+type JobClient interface {
+	jobs.Inserter
+	JobList(ctx context.Context, params *river.JobListParams) (*river.JobListResult, error)
+}
+
+var _ JobClient = (*jobs.Client)(nil)
+
 // Service is the outreach domain: elections, templates, letters.
 type Service struct {
 	pool     *pgxpool.Pool
-	jobs     *jobs.Client // insert-only: enqueues send jobs in callers' transactions
+	q        *dbsqlc.Queries // on pool
+	jobs     JobClient       // enqueues send jobs in callers' transactions
 	settings Settings
 	mailer   imail.Sender // for test copies; the send worker has its own
 }
 
 // NewService returns the service. mailer sends test copies (it may be nil
-// where none are sent).
-func NewService(pool *pgxpool.Pool, settings Settings, mailer imail.Sender) (*Service, error) {
+// where none are sent); client enqueues the send jobs of elections called
+// and batches released or resent.
+func NewService(pool *pgxpool.Pool, settings Settings, mailer imail.Sender, client JobClient) (*Service, error) {
+	if client == nil {
+		return nil, errors.New("outreach: a job client is required to enqueue letters")
+	}
 	if settings.ReferencePattern == "" {
 		settings.ReferencePattern = "PGA/{year}/{seq:04}"
 	}
@@ -152,11 +172,7 @@ func NewService(pool *pgxpool.Pool, settings Settings, mailer imail.Sender) (*Se
 	if _, _, err := splitPattern(settings.ReferencePattern); err != nil {
 		return nil, err
 	}
-	client, err := jobs.NewClient(pool, jobs.NewRegistry(), jobs.Options{})
-	if err != nil {
-		return nil, err
-	}
-	return &Service{pool: pool, jobs: client, settings: settings, mailer: mailer}, nil
+	return &Service{pool: pool, q: dbsqlc.New(pool), jobs: client, settings: settings, mailer: mailer}, nil
 }
 
 // Settings returns the service's settings.

@@ -38,15 +38,19 @@ func newEnv(t *testing.T, settings outreach.Settings) *env {
 	t.Helper()
 	ctx := context.Background()
 	e := &env{t: t, pool: testdb.New(t), smtp: mailtest.NewServer(t)}
-	e.staff = staff.NewService(e.pool, staff.Settings{})
-	_, err := demo.Load(audit.WithActor(ctx, audit.Actor{Label: "test"}), e.pool, e.staff)
+	// An insert-only client, as the composition root passes to services;
+	// startWorkers runs a client that works the jobs.
+	inserter, err := jobs.NewClient(e.pool, jobs.NewRegistry(), jobs.Options{})
+	require.NoError(t, err)
+	e.staff = staff.NewService(e.pool, staff.Settings{}, inserter)
+	_, err = demo.Load(audit.WithActor(ctx, audit.Actor{Label: "test"}), e.pool, e.staff)
 	require.NoError(t, err)
 	sender, err := mail.NewSMTP(e.smtp.URL())
 	require.NoError(t, err)
 	e.mailer = outreach.NewSenderPool(4, func() (mail.Sender, error) { return mail.NewSMTP(e.smtp.URL()) })
 	_ = sender
 	settings.MailFrom = "Regulator <letters@regulator.example.org>"
-	e.svc, err = outreach.NewService(e.pool, settings, e.mailer)
+	e.svc, err = outreach.NewService(e.pool, settings, e.mailer, inserter)
 	require.NoError(t, err)
 	_, err = e.svc.Seed(ctx)
 	require.NoError(t, err)

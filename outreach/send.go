@@ -2,16 +2,20 @@ package outreach
 
 import (
 	"context"
+	_ "embed"
 	"errors"
 	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 	"golang.org/x/time/rate"
 
 	imail "github.com/campaignwatch/campaignwatch/internal/mail"
+	"github.com/campaignwatch/campaignwatch/internal/sqlfilter"
 	"github.com/campaignwatch/campaignwatch/jobs"
+	"github.com/campaignwatch/campaignwatch/outreach/internal/dbsqlc"
 )
 
 // SendArgs is the job that sends one letter. Round counts resends: a
@@ -69,36 +73,43 @@ type SendingAttempt struct {
 	Waiting bool
 }
 
-// letterSendJob finds the newest unfinished send job of a letter. The
-// containment test on args uses River's index on them.
-const letterSendJob = `SELECT state, attempted_at, scheduled_at, coalesce(array_length(errors, 1), 0)
-FROM river_job
-WHERE kind = $1 AND args @> jsonb_build_object('letter_id', $2::bigint)
-  AND state IN ('running', 'retryable', 'available', 'scheduled')
-ORDER BY id DESC LIMIT 1`
+//go:embed send_jobs.sql
+var sendJobsSQL string
+
+// sendJobs holds the condition that picks one letter's send jobs out of
+// River's job list.
+var sendJobs = sqlfilter.MustParse("send_jobs.sql", sendJobsSQL)
+
+// unfinishedJobStates are the states of a send job that will still run.
+var unfinishedJobStates = []rivertype.JobState{
+	rivertype.JobStateRunning, rivertype.JobStateRetryable, rivertype.JobStateAvailable, rivertype.JobStateScheduled,
+}
 
 // SendingAttempt returns where letter stands if it is "sending" and its
-// send job is unfinished, else nil.
+// send job is unfinished, else nil. It asks River for the letter's newest
+// unfinished send job.
 func (s *Service) SendingAttempt(ctx context.Context, l *Letter) (*SendingAttempt, error) {
 	if l.State != "sending" || l.SendingAt == nil {
 		return nil, nil
 	}
-	var state string
-	var attemptedAt *time.Time
-	var scheduledAt time.Time
-	var failures int
-	err := s.pool.QueryRow(ctx, letterSendJob, SendArgs{}.Kind(), l.ID).Scan(&state, &attemptedAt, &scheduledAt, &failures)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, nil
-	}
+	res, err := s.jobs.JobList(ctx, river.NewJobListParams().
+		Kinds(SendArgs{}.Kind()).
+		States(unfinishedJobStates...).
+		Where(sendJobs.Query("letter"), river.NamedArgs{"letter_id": l.ID}).
+		OrderBy(river.JobListOrderByID, river.SortOrderDesc).
+		First(1))
 	if err != nil {
 		return nil, err
 	}
+	if len(res.Jobs) == 0 {
+		return nil, nil
+	}
+	job := res.Jobs[0]
 	a := &SendingAttempt{Since: *l.SendingAt}
-	if state == "running" && attemptedAt != nil {
-		a.RetryBy = jobs.RescuedBy(*attemptedAt, s.settings.RescueAfter, sendTimeout, failures)
+	if job.State == rivertype.JobStateRunning && job.AttemptedAt != nil {
+		a.RetryBy = jobs.RescuedBy(*job.AttemptedAt, s.settings.RescueAfter, sendTimeout, len(job.Errors))
 	} else {
-		a.Waiting, a.RetryBy = true, jobs.RetriedBy(scheduledAt)
+		a.Waiting, a.RetryBy = true, jobs.RetriedBy(job.ScheduledAt)
 	}
 	return a, nil
 }
@@ -149,14 +160,8 @@ func (w *SendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 	// graceful shutdown), so only a real kill can leave that gap open.
 	dbctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	_, err = w.svc.pool.Exec(dbctx, markLetterSent, job.Args.LetterID, res.Reply)
-	return err
+	return w.svc.q.MarkLetterSent(dbctx, dbsqlc.MarkLetterSentParams{ID: job.Args.LetterID, Reply: res.Reply})
 }
-
-// markLetterSent records a letter the server accepted, with the server's
-// reply.
-const markLetterSent = `UPDATE letters SET state = 'sent', sent_at = now(), smtp_reply = $2, last_error = '', updated_at = now()
-WHERE id = $1 AND state = 'sending'`
 
 // pdfName is the attachment's file name, from the reference.
 func pdfName(ref string) string {
@@ -177,15 +182,15 @@ func pdfName(ref string) string {
 // round). "sending" is accepted because that is where a killed worker
 // leaves a letter: see the package documentation.
 func (s *Service) beginSend(ctx context.Context, a SendArgs) (outgoing, bool, error) {
-	var l outgoing
-	err := s.pool.QueryRow(ctx, `UPDATE letters SET state = 'sending', sending_at = now(), attempts = attempts + 1, updated_at = now()
-WHERE id = $1 AND send_round = $2 AND state IN ('queued', 'scheduled', 'sending')
-RETURNING reference, recipient_email, subject, body_html, body_text, message_id, pdf, coalesce(attachment_name, ''), attachment`, a.LetterID, a.Round).
-		Scan(&l.reference, &l.email, &l.subject, &l.html, &l.text, &l.messageID, &l.pdf, &l.extraName, &l.extra)
+	r, err := s.q.BeginSend(ctx, dbsqlc.BeginSendParams{ID: a.LetterID, SendRound: int32(a.Round)})
 	if errors.Is(err, pgx.ErrNoRows) {
-		return l, false, nil
+		return outgoing{}, false, nil
 	}
-	return l, err == nil, err
+	if err != nil {
+		return outgoing{}, false, err
+	}
+	return outgoing{reference: r.Reference, email: r.RecipientEmail, subject: r.Subject, html: r.BodyHtml, text: r.BodyText,
+		messageID: r.MessageID, pdf: r.Pdf, extraName: r.AttachmentName, extra: r.Attachment}, true, nil
 }
 
 // sendFailed records a failed attempt. A permanent failure (5xx), or the
@@ -206,11 +211,9 @@ func (s *Service) sendFailed(ctx context.Context, job *river.Job[SendArgs], caus
 	defer cancel()
 	var err error
 	if final {
-		_, err = s.pool.Exec(dbctx, `UPDATE letters SET state = 'failed', failed_at = now(), last_error = $2, smtp_reply = $2, updated_at = now()
-WHERE id = $1 AND state = 'sending'`, job.Args.LetterID, reply)
+		err = s.q.MarkLetterFailed(dbctx, dbsqlc.MarkLetterFailedParams{ID: job.Args.LetterID, Reply: reply})
 	} else {
-		_, err = s.pool.Exec(dbctx, `UPDATE letters SET state = 'queued', last_error = $2, smtp_reply = $2, updated_at = now()
-WHERE id = $1 AND state = 'sending'`, job.Args.LetterID, reply)
+		err = s.q.RequeueLetter(dbctx, dbsqlc.RequeueLetterParams{ID: job.Args.LetterID, Reply: reply})
 	}
 	if err != nil {
 		return err

@@ -14,6 +14,7 @@ import (
 
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
+	"github.com/campaignwatch/campaignwatch/outreach/internal/dbsqlc"
 	"github.com/campaignwatch/campaignwatch/outreach/render"
 	"github.com/campaignwatch/campaignwatch/templates"
 )
@@ -53,14 +54,11 @@ func (s *Service) Seed(ctx context.Context) (int, error) {
 			if _, err := render.Parse(string(src)); err != nil {
 				return fmt.Errorf("shipped letter template %s: %w", name, err)
 			}
-			tag, err := tx.Exec(ctx, `
-INSERT INTO letter_templates (name, version, source, note)
-SELECT $1, 1, $2, 'shipped with campaignwatch'
-WHERE NOT EXISTS (SELECT 1 FROM letter_templates WHERE name = $1)`, name, string(src))
+			n, err := dbsqlc.New(tx).SeedTemplate(ctx, dbsqlc.SeedTemplateParams{Name: name, Source: string(src)})
 			if err != nil {
 				return err
 			}
-			added += int(tag.RowsAffected())
+			added += int(n)
 		}
 		if added > 0 {
 			return audit.Record(ctx, tx, "letter_template.seed", "letter_template", "", audit.Change{After: map[string]int{"added": added}})
@@ -70,63 +68,56 @@ WHERE NOT EXISTS (SELECT 1 FROM letter_templates WHERE name = $1)`, name, string
 	return added, err
 }
 
-const templateColumns = `t.id, t.name, t.version, t.source, t.note, COALESCE(u.email, 'system'), t.created_at,
-  (SELECT count(*) FROM letters l WHERE l.template_id = t.id)`
-
-func scanTemplate(r pgx.Row) (*TemplateVersion, error) {
-	v := &TemplateVersion{}
-	err := r.Scan(&v.ID, &v.Name, &v.Version, &v.Source, &v.Note, &v.CreatedBy, &v.CreatedAt, &v.Letters)
-	return v, err
+// templateOf converts a template row; every query of a template version
+// selects the same columns, so their rows convert to GetTemplateRow.
+func templateOf(r dbsqlc.GetTemplateRow) TemplateVersion {
+	return TemplateVersion{ID: r.ID, Name: r.Name, Version: int(r.Version), Source: r.Source, Note: r.Note,
+		CreatedBy: r.CreatedBy, CreatedAt: r.CreatedAt, Letters: int(r.Letters)}
 }
 
 // Templates returns the latest version of every template.
 func (s *Service) Templates(ctx context.Context) ([]TemplateVersion, error) {
-	rows, err := s.pool.Query(ctx, `
-SELECT `+templateColumns+` FROM letter_templates t LEFT JOIN staff_users u ON u.id = t.created_by
-WHERE t.version = (SELECT max(version) FROM letter_templates x WHERE x.name = t.name) ORDER BY t.name`)
+	rows, err := s.q.LatestTemplates(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (TemplateVersion, error) {
-		v, err := scanTemplate(r)
-		return *v, err
-	})
+	out := make([]TemplateVersion, len(rows))
+	for i, r := range rows {
+		out[i] = templateOf(dbsqlc.GetTemplateRow(r))
+	}
+	return out, nil
 }
 
 // TemplateVersions returns every version of a template, newest first.
 func (s *Service) TemplateVersions(ctx context.Context, name string) ([]TemplateVersion, error) {
-	rows, err := s.pool.Query(ctx, `
-SELECT `+templateColumns+` FROM letter_templates t LEFT JOIN staff_users u ON u.id = t.created_by
-WHERE t.name = $1 ORDER BY t.version DESC`, name)
+	rows, err := s.q.TemplateVersions(ctx, name)
 	if err != nil {
 		return nil, err
 	}
-	vs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (TemplateVersion, error) {
-		v, err := scanTemplate(r)
-		return *v, err
-	})
-	if err == nil && len(vs) == 0 {
+	if len(rows) == 0 {
 		return nil, apperr.New(apperr.NotFound, "There is no letter template called %q.", name)
 	}
-	return vs, err
+	out := make([]TemplateVersion, len(rows))
+	for i, r := range rows {
+		out[i] = templateOf(dbsqlc.GetTemplateRow(r))
+	}
+	return out, nil
 }
 
 // Template returns one version of a template; version 0 means the latest.
 func (s *Service) Template(ctx context.Context, name string, version int) (*TemplateVersion, error) {
-	return s.template(ctx, s.pool, name, version)
-}
-
-func (s *Service) template(ctx context.Context, q querier, name string, version int) (*TemplateVersion, error) {
-	v, err := scanTemplate(q.QueryRow(ctx, `
-SELECT `+templateColumns+` FROM letter_templates t LEFT JOIN staff_users u ON u.id = t.created_by
-WHERE t.name = $1 AND ($2 = 0 OR t.version = $2) ORDER BY t.version DESC LIMIT 1`, name, version))
+	r, err := s.q.GetTemplate(ctx, dbsqlc.GetTemplateParams{Name: name, Version: int32(version)})
 	if errors.Is(err, pgx.ErrNoRows) {
 		if version > 0 {
 			return nil, apperr.New(apperr.NotFound, "There is no version %d of the letter template %q.", version, name)
 		}
 		return nil, apperr.New(apperr.NotFound, "There is no letter template called %q.", name)
 	}
-	return v, err
+	if err != nil {
+		return nil, err
+	}
+	v := templateOf(r)
+	return &v, nil
 }
 
 // CheckTemplate parses a template's source and renders it against sample
@@ -170,16 +161,16 @@ func (s *Service) SaveTemplate(ctx context.Context, name, source, note string) (
 	var id int64
 	var version int
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('letter_template:' || $1))`, name); err != nil {
+		q := dbsqlc.New(tx)
+		if err := q.LockTemplateName(ctx, name); err != nil {
 			return err
 		}
-		err := tx.QueryRow(ctx, `
-INSERT INTO letter_templates (name, version, source, note, created_by)
-VALUES ($1, (SELECT COALESCE(max(version), 0) + 1 FROM letter_templates WHERE name = $1), $2, $3, $4)
-RETURNING id, version`, name, strings.ReplaceAll(source, "\r\n", "\n"), strings.TrimSpace(note), audit.ActorFrom(ctx).UserID).Scan(&id, &version)
+		saved, err := q.SaveTemplate(ctx, dbsqlc.SaveTemplateParams{Name: name, Source: strings.ReplaceAll(source, "\r\n", "\n"),
+			Note: strings.TrimSpace(note), CreatedBy: audit.ActorFrom(ctx).UserID})
 		if err != nil {
 			return err
 		}
+		id, version = saved.ID, int(saved.Version)
 		return audit.Record(ctx, tx, "letter_template.save", "letter_template", fmt.Sprint(id),
 			audit.Change{After: map[string]any{"name": name, "version": version}})
 	})
@@ -187,11 +178,6 @@ RETURNING id, version`, name, strings.ReplaceAll(source, "\r\n", "\n"), strings.
 		return nil, err
 	}
 	return s.Template(ctx, name, version)
-}
-
-// querier is a pool or a transaction.
-type querier interface {
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }
 
 var templateName = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)

@@ -44,7 +44,7 @@ func BenchmarkExport1M(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer pool.Close()
-	if _, err := demo.Load(ctx, pool, staff.NewService(pool, staff.Settings{})); err != nil {
+	if _, err := demo.Load(ctx, pool, staff.NewService(pool, staff.Settings{}, insertOnlyJobs(b, pool))); err != nil {
 		b.Fatal(err)
 	}
 	start := time.Now()

@@ -37,7 +37,7 @@ func setup(t *testing.T, n int) *bundle {
 	t.Helper()
 	ctx := audit.WithActor(context.Background(), audit.Actor{Label: "test"})
 	pool := testdb.New(t)
-	_, err := demo.Load(ctx, pool, staff.NewService(pool, staff.Settings{}))
+	_, err := demo.Load(ctx, pool, staff.NewService(pool, staff.Settings{}, insertOnlyJobs(t, pool)))
 	require.NoError(t, err)
 	res, err := reports.GenerateComplaints(ctx, pool, n, 42)
 	require.NoError(t, err)

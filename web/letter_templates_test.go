@@ -18,7 +18,7 @@ import (
 
 func seedLetterTemplates(t *testing.T, e *webtest.Env) {
 	t.Helper()
-	svc, err := outreach.NewService(e.Pool, outreach.Settings{}, nil)
+	svc, err := outreach.NewService(e.Pool, outreach.Settings{}, nil, insertOnlyJobs(t, e.Pool))
 	require.NoError(t, err)
 	_, err = svc.Seed(audit.WithActor(context.Background(), audit.Actor{Label: "test"}))
 	require.NoError(t, err)

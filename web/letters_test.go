@@ -35,7 +35,7 @@ func TestSendingLetterSaysWhenItWillBeRetried(t *testing.T) {
 	require.NoError(t, err)
 	settings, err := outreach.SettingsFromEnv(func(string) string { return "" }, e.Config)
 	require.NoError(t, err)
-	svc, err := outreach.NewService(e.Pool, settings, nil)
+	svc, err := outreach.NewService(e.Pool, settings, nil, insertOnlyJobs(t, e.Pool))
 	require.NoError(t, err)
 	_, err = svc.Seed(ctx)
 	require.NoError(t, err)

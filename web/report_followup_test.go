@@ -20,7 +20,7 @@ func TestElectionAndPartyReportsAndDraftOnDemand(t *testing.T) {
 	t.Parallel()
 	env, election := reportsEnv(t, 300, "5000")
 	ctx := context.Background()
-	svc, err := outreach.NewService(env.Pool, outreach.Settings{}, nil)
+	svc, err := outreach.NewService(env.Pool, outreach.Settings{}, nil, insertOnlyJobs(t, env.Pool))
 	require.NoError(t, err)
 	_, err = svc.Seed(ctx)
 	require.NoError(t, err)

@@ -82,14 +82,22 @@ func openApp(ctx context.Context, e *env) (*app, error) {
 		return nil, err
 	}
 	a.pool, a.jobsPool, a.closeDB = db.Pool, db.JobsPool, db.Close
-	a.staff = staff.NewService(a.pool, staff.Settings{})
+	// Staff and outreach enqueue jobs in their own transactions through
+	// an insert-only client; the client that works jobs is built later,
+	// by the commands that need one.
+	inserter, err := jobs.NewClient(a.pool, jobs.NewRegistry(), jobs.Options{})
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
+	a.staff = staff.NewService(a.pool, staff.Settings{}, inserter)
 	sender, err := mail.New(cfg.SMTPURL, cfg.OutboxDir())
 	if err != nil {
 		a.Close()
 		return nil, err
 	}
 	a.mailer = mail.Counting(sender, a.metrics.MailMessages)
-	if a.outreach, err = outreach.NewService(a.pool, a.outreachSet, a.letterMailer()); err != nil {
+	if a.outreach, err = outreach.NewService(a.pool, a.outreachSet, a.letterMailer(), inserter); err != nil {
 		a.Close()
 		return nil, err
 	}

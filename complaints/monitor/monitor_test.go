@@ -65,7 +65,7 @@ INSERT INTO parties (name, nations) VALUES ('Example Party', '{england}') RETURN
 INSERT INTO elections (name, type, nations, announced_on, polling_day)
 VALUES ('Test general election', 'general', '{england}', current_date - 20, current_date + 10)`)
 	require.NoError(t, err)
-	st := staff.NewService(pool, staff.Settings{})
+	st := staff.NewService(pool, staff.Settings{}, insertOnlyJobs(t, pool))
 	actx := audit.WithActor(ctx, audit.Actor{Label: "test"})
 	for _, u := range []struct {
 		email string

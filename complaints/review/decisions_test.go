@@ -17,7 +17,7 @@ import (
 
 func (b *bundle) officer(t *testing.T, email string, role staff.Role) context.Context {
 	t.Helper()
-	svc := staff.NewService(b.pool, staff.Settings{})
+	svc := staff.NewService(b.pool, staff.Settings{}, insertOnlyJobs(t, b.pool))
 	u, err := svc.CreateUser(audit.WithActor(context.Background(), audit.Actor{Label: "test"}), email, role, "correct horse battery staple")
 	require.NoError(t, err)
 	return audit.WithActor(context.Background(), audit.Actor{UserID: &u.ID, Label: u.Email})

@@ -3,6 +3,7 @@ package database
 import (
 	"context"
 	"crypto/sha256"
+	_ "embed"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -18,6 +19,8 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/rivermigrate"
 
+	"github.com/campaignwatch/campaignwatch/internal/database/internal/dbsqlc"
+	"github.com/campaignwatch/campaignwatch/internal/sqlfilter"
 	"github.com/campaignwatch/campaignwatch/migrations"
 )
 
@@ -25,17 +28,12 @@ import (
 // value is arbitrary but fixed: it must be the same in every release.
 const migrationLockKey int64 = 0x63776D6967 // "cwmig"
 
-const createMigrationsTable = `
-CREATE TABLE IF NOT EXISTS schema_migrations (
-    version    integer     PRIMARY KEY,
-    name       text        NOT NULL,
-    checksum   text        NOT NULL,
-    applied_at timestamptz NOT NULL DEFAULT now()
-)`
+//go:embed schema_migrations.sql
+var schemaMigrationsSQL string
 
-const selectAppliedMigrations = `SELECT version, name, checksum, applied_at FROM schema_migrations ORDER BY version`
-
-const insertAppliedMigration = `INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)`
+// schemaMigrations creates the migrator's own table, which must exist
+// before the first migration runs (sqlc reads the same file as schema).
+var schemaMigrations = sqlfilter.MustParse("schema_migrations.sql", schemaMigrationsSQL)
 
 // Migration is one numbered migration file and, once applied, when.
 type Migration struct {
@@ -151,24 +149,25 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool, logger *slog.Logger) ([]in
 
 	// A session-level lock held on this one connection: a second process
 	// blocks here until the first has finished, then sees no pending work.
-	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, migrationLockKey); err != nil {
+	q := dbsqlc.New(conn)
+	if err := q.LockMigrations(ctx, migrationLockKey); err != nil {
 		return nil, fmt.Errorf("take migration lock: %w", err)
 	}
 	defer func() {
-		_, _ = conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, migrationLockKey)
+		_ = q.UnlockMigrations(context.WithoutCancel(ctx), migrationLockKey)
 	}()
 
 	if err := migrateRiver(ctx, pool, logger); err != nil {
 		return nil, err
 	}
-	if _, err := conn.Exec(ctx, createMigrationsTable); err != nil {
+	if _, err := conn.Exec(ctx, schemaMigrations.Query("create")); err != nil {
 		return nil, fmt.Errorf("create schema_migrations: %w", err)
 	}
 	all, err := Embedded()
 	if err != nil {
 		return nil, err
 	}
-	applied, err := appliedMigrations(ctx, conn.Conn())
+	applied, err := appliedMigrations(ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -184,8 +183,7 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool, logger *slog.Logger) ([]in
 			if _, err := tx.Exec(ctx, m.SQL); err != nil {
 				return err
 			}
-			_, err := tx.Exec(ctx, insertAppliedMigration, m.Version, m.Name, m.Checksum)
-			return err
+			return q.WithTx(tx).RecordMigration(ctx, dbsqlc.RecordMigrationParams{Version: int32(m.Version), Name: m.Name, Checksum: m.Checksum})
 		})
 		if err != nil {
 			return done, fmt.Errorf("migration %03d_%s failed: %w", m.Version, m.Name, err)
@@ -214,24 +212,17 @@ func migrateRiver(ctx context.Context, pool *pgxpool.Pool, logger *slog.Logger) 
 	return nil
 }
 
-func appliedMigrations(ctx context.Context, q interface {
-	Query(context.Context, string, ...any) (pgx.Rows, error)
-}) (map[int]Migration, error) {
-	rows, err := q.Query(ctx, selectAppliedMigrations)
+func appliedMigrations(ctx context.Context, q *dbsqlc.Queries) (map[int]Migration, error) {
+	rows, err := q.AppliedMigrations(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("read schema_migrations: %w", err)
 	}
 	out := map[int]Migration{}
-	for rows.Next() {
-		var m Migration
-		var at time.Time
-		if err := rows.Scan(&m.Version, &m.Name, &m.Checksum, &at); err != nil {
-			return nil, err
-		}
-		m.AppliedAt = &at
-		out[m.Version] = m
+	for _, r := range rows {
+		at := r.AppliedAt
+		out[int(r.Version)] = Migration{Version: int(r.Version), Name: r.Name, Checksum: r.Checksum, AppliedAt: &at}
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // GetStatus reports which migrations are applied and which are pending,
@@ -243,13 +234,14 @@ func GetStatus(ctx context.Context, pool *pgxpool.Pool) (*Status, error) {
 	}
 	st := &Status{RiverLatest: riverLatest()}
 
-	var exists bool
-	if err := pool.QueryRow(ctx, `SELECT to_regclass('schema_migrations') IS NOT NULL`).Scan(&exists); err != nil {
+	q := dbsqlc.New(pool)
+	exists, err := q.MigrationsTableExists(ctx)
+	if err != nil {
 		return nil, fmt.Errorf("read schema state: %w", err)
 	}
 	applied := map[int]Migration{}
 	if exists {
-		if applied, err = appliedMigrations(ctx, pool); err != nil {
+		if applied, err = appliedMigrations(ctx, q); err != nil {
 			return nil, err
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/campaignwatch/campaignwatch/internal/config"
+	"github.com/campaignwatch/campaignwatch/internal/database/internal/dbsqlc"
 )
 
 // Timeouts are the server-side limits every pooled connection starts with,
@@ -68,21 +69,16 @@ func withoutTimeouts(cfg *pgxpool.Config) *pgxpool.Config {
 	return c
 }
 
-// setLongWorkTimeout lifts the pool's statement timeout for the rest of
-// tx, which belongs to work that is long by nature (an export of every
-// complaint of an election). The work stays bounded: by ctx's deadline when
-// it has one (a job's time limit), which the server then enforces too.
-const setLongWorkTimeout = `SELECT set_config('statement_timeout', $1, true)`
-
 // LongWork exempts the rest of tx from the pool's statement timeout, as
 // exports and other jobs that read a whole election must be. A deadline on
-// ctx becomes the transaction's statement timeout instead.
+// ctx becomes the transaction's statement timeout instead, so the work
+// stays bounded by a job's time limit, which the server then enforces too.
 func LongWork(ctx context.Context, tx pgx.Tx) error {
 	limit := "0"
 	if dl, ok := ctx.Deadline(); ok {
 		limit = strconv.FormatInt(max(time.Until(dl).Milliseconds(), 1), 10)
 	}
-	if _, err := tx.Exec(ctx, setLongWorkTimeout, limit); err != nil {
+	if err := dbsqlc.New(tx).SetStatementTimeout(ctx, limit); err != nil {
 		return fmt.Errorf("lift the statement timeout: %w", err)
 	}
 	return nil

@@ -13,6 +13,7 @@ package pgcluster
 import (
 	"context"
 	"crypto/sha256"
+	_ "embed"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -29,6 +30,9 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/campaignwatch/campaignwatch/internal/pgcluster/internal/dbsqlc"
+	"github.com/campaignwatch/campaignwatch/internal/sqlfilter"
 )
 
 // ErrNoBinaries is returned when no PostgreSQL installation is found.
@@ -224,6 +228,13 @@ func (c *Cluster) Stop(ctx context.Context) error {
 	return nil
 }
 
+//go:embed admin.sql
+var adminSQL string
+
+// admin holds the statements that name a database, which take the name as
+// a quoted identifier rather than an argument.
+var admin = sqlfilter.MustParse("admin.sql", adminSQL)
+
 // EnsureDatabase creates database name if it does not exist.
 func (c *Cluster) EnsureDatabase(ctx context.Context, name string) error {
 	conn, err := pgx.Connect(ctx, c.URL("postgres"))
@@ -231,14 +242,15 @@ func (c *Cluster) EnsureDatabase(ctx context.Context, name string) error {
 		return err
 	}
 	defer conn.Close(ctx)
-	var exists bool
-	if err := conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, name).Scan(&exists); err != nil {
+	exists, err := dbsqlc.New(conn).DatabaseExists(ctx, name)
+	if err != nil {
 		return err
 	}
 	if exists {
 		return nil
 	}
-	_, err = conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize())
+	create, _ := admin.Builder("create_database").Ident("name", name).Build()
+	_, err = conn.Exec(ctx, create)
 	var pgErr interface{ SQLState() string }
 	if errors.As(err, &pgErr) && pgErr.SQLState() == "42P04" {
 		return nil // created concurrently by another process

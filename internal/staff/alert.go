@@ -9,6 +9,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/campaignwatch/campaignwatch/internal/mail"
+	"github.com/campaignwatch/campaignwatch/internal/staff/internal/dbsqlc"
 	"github.com/campaignwatch/campaignwatch/jobs"
 )
 
@@ -33,17 +34,14 @@ func (SignInAlertArgs) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{Queue: jobs.QueueMail}
 }
 
-const selectActiveAdmins = `SELECT id FROM staff_users WHERE role = 'admin' AND disabled_at IS NULL ORDER BY id`
-
 // alertAdminsTx queues a message to every active administrator in tx.
 // account is the existing account the alert is about, or "" for the
 // client scope; it is the only text of the attempt that reaches the mail.
 func (s *Service) alertAdminsTx(ctx context.Context, tx pgx.Tx, account string, k throttleKey) error {
-	rows, err := tx.Query(ctx, selectActiveAdmins)
-	if err != nil {
-		return err
+	if s.jobs == nil {
+		return errors.New("staff: no job client to enqueue sign-in alerts with; the composition root passes one to NewService")
 	}
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	ids, err := dbsqlc.New(tx).ActiveAdmins(ctx)
 	if err != nil || len(ids) == 0 {
 		return err
 	}
@@ -91,8 +89,7 @@ type signInAlertWorker struct {
 
 // Work sends the alert to the administrator, if still active.
 func (w *signInAlertWorker) Work(ctx context.Context, job *river.Job[SignInAlertArgs]) error {
-	var email string
-	err := w.svc.pool.QueryRow(ctx, `SELECT email FROM staff_users WHERE id = $1 AND disabled_at IS NULL`, job.Args.UserID).Scan(&email)
+	email, err := w.svc.q.ActiveUserEmail(ctx, job.Args.UserID)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil
 	}

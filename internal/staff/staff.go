@@ -14,10 +14,12 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
+	"github.com/campaignwatch/campaignwatch/internal/staff/internal/dbsqlc"
 	"github.com/campaignwatch/campaignwatch/jobs"
 )
 
@@ -117,25 +119,28 @@ func (s *Settings) defaults() {
 // Service is the staff accounts store.
 type Service struct {
 	pool     *pgxpool.Pool
+	q        *dbsqlc.Queries // on pool
 	settings Settings
 	// jobs inserts sign-in alerts in the transaction that records them.
-	jobs *jobs.Client
+	jobs jobs.Inserter
 	// dummyHash is checked against when an email is unknown, so a failed
 	// sign-in takes as long whether or not the account exists.
 	dummyHash string
 }
 
 // NewService returns a Service; zero settings take their defaults.
-func NewService(pool *pgxpool.Pool, settings Settings) *Service {
+// inserter enqueues the sign-in alerts to administrators (the River
+// client, passed in by the composition root); the alert jobs' worker is
+// added by RegisterJobs.
+func NewService(pool *pgxpool.Pool, settings Settings, inserter jobs.Inserter) *Service {
 	settings.defaults()
 	h, _ := HashPassword("not-a-real-password")
-	client, err := jobs.NewClient(pool, jobs.NewRegistry(), jobs.Options{})
-	if err != nil {
-		// An insert-only client has nothing to misconfigure; failing here
-		// is a programming error.
-		panic(fmt.Sprintf("staff: job client: %v", err))
-	}
-	return &Service{pool: pool, settings: settings, dummyHash: h, jobs: client}
+	return &Service{pool: pool, q: dbsqlc.New(pool), settings: settings, dummyHash: h, jobs: inserter}
+}
+
+// interval is d as a PostgreSQL interval argument.
+func interval(d time.Duration) pgtype.Interval {
+	return pgtype.Interval{Microseconds: d.Microseconds(), Valid: true}
 }
 
 // Settings returns the limits in force.
@@ -160,10 +165,6 @@ func NormaliseEmail(email string) (string, error) {
 	return e, nil
 }
 
-const insertUser = `
-INSERT INTO staff_users (email, role, password_hash) VALUES ($1, $2, $3)
-RETURNING id, email, role, created_at, disabled_at`
-
 // CreateUser adds a staff account, audited as the actor in ctx.
 func (s *Service) CreateUser(ctx context.Context, email string, role Role, password string) (*User, error) {
 	email, err := NormaliseEmail(email)
@@ -182,13 +183,15 @@ func (s *Service) CreateUser(ctx context.Context, email string, role Role, passw
 	}
 	var u User
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if err := tx.QueryRow(ctx, insertUser, email, role, hash).Scan(&u.ID, &u.Email, &u.Role, &u.CreatedAt, &u.DisabledAt); err != nil {
+		r, err := dbsqlc.New(tx).InsertUser(ctx, dbsqlc.InsertUserParams{Email: email, Role: string(role), PasswordHash: hash})
+		if err != nil {
 			var pgErr *pgconn.PgError
 			if errors.As(err, &pgErr) && pgErr.Code == "23505" {
 				return apperr.New(apperr.Conflict, "a staff account for %s already exists", email)
 			}
 			return err
 		}
+		u = User{ID: r.ID, Email: r.Email, Role: Role(r.Role), CreatedAt: r.CreatedAt, DisabledAt: r.DisabledAt}
 		return audit.Record(ctx, tx, "user.create", "staff_user", fmt.Sprint(u.ID),
 			audit.Change{After: map[string]any{"email": u.Email, "role": u.Role}})
 	})
@@ -198,34 +201,30 @@ func (s *Service) CreateUser(ctx context.Context, email string, role Role, passw
 	return &u, nil
 }
 
-const selectUserByEmail = `SELECT id, email, role, created_at, disabled_at, password_hash FROM staff_users WHERE email = $1`
-
 // UserByEmail returns the account for email, or a NotFound error.
 func (s *Service) UserByEmail(ctx context.Context, email string) (*User, error) {
 	email, err := NormaliseEmail(email)
 	if err != nil {
 		return nil, err
 	}
-	var u User
-	var hash string
-	err = s.pool.QueryRow(ctx, selectUserByEmail, email).Scan(&u.ID, &u.Email, &u.Role, &u.CreatedAt, &u.DisabledAt, &hash)
+	r, err := s.q.UserByEmail(ctx, email)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, apperr.New(apperr.NotFound, "no staff account for %s", email)
 	}
-	return &u, err
+	return &User{ID: r.ID, Email: r.Email, Role: Role(r.Role), CreatedAt: r.CreatedAt, DisabledAt: r.DisabledAt}, err
 }
 
 // ListUsers returns every staff account, by email.
 func (s *Service) ListUsers(ctx context.Context) ([]User, error) {
-	rows, err := s.pool.Query(ctx, `SELECT id, email, role, created_at, disabled_at FROM staff_users ORDER BY email`)
+	rows, err := s.q.ListUsers(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (User, error) {
-		var u User
-		err := r.Scan(&u.ID, &u.Email, &u.Role, &u.CreatedAt, &u.DisabledAt)
-		return u, err
-	})
+	out := make([]User, len(rows))
+	for i, r := range rows {
+		out[i] = User{ID: r.ID, Email: r.Email, Role: Role(r.Role), CreatedAt: r.CreatedAt, DisabledAt: r.DisabledAt}
+	}
+	return out, nil
 }
 
 // ErrBadCredentials is the one message for every other sign-in failure, so
@@ -263,14 +262,14 @@ func (s *Service) Authenticate(ctx context.Context, email, password, clientIP, d
 		return nil, err
 	}
 
-	var u User
-	var hash string
-	err = s.pool.QueryRow(ctx, selectUserByEmail, account).Scan(&u.ID, &u.Email, &u.Role, &u.CreatedAt, &u.DisabledAt, &hash)
+	r, err := s.q.UserByEmail(ctx, account)
 	if errors.Is(err, pgx.ErrNoRows) {
-		hash = s.dummyHash
+		r.PasswordHash = s.dummyHash
 	} else if err != nil {
 		return nil, err
 	}
+	u := User{ID: r.ID, Email: r.Email, Role: Role(r.Role), CreatedAt: r.CreatedAt, DisabledAt: r.DisabledAt}
+	hash := r.PasswordHash
 	ok, _ := CheckPassword(hash, password)
 	if !ok || u.ID == 0 || u.DisabledAt != nil {
 		if err := s.settleFailure(ctx, account, u.ID != 0, res); err != nil {
@@ -303,21 +302,6 @@ func digestOf(token string) []byte {
 // account, which would also be the way to leave no administrator at all.
 var ErrDisableSelf = apperr.New(apperr.Invalid, "You cannot disable your own account. Ask another administrator to do it.")
 
-const (
-	disableUser = `
-UPDATE staff_users SET disabled_at = now(), updated_at = now()
-WHERE id = $1 AND disabled_at IS NULL RETURNING email`
-	enableUser = `
-UPDATE staff_users SET disabled_at = NULL, updated_at = now()
-WHERE id = $1 AND disabled_at IS NOT NULL RETURNING email`
-	// A disabled user's sessions are deleted and tokens revoked, not just
-	// refused: nothing of them should come back if the account is enabled
-	// again.
-	deleteUserSessions = `DELETE FROM staff_sessions WHERE user_id = $1`
-	revokeUserTokens   = `UPDATE api_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`
-	selectUserExists   = `SELECT true FROM staff_users WHERE id = $1`
-)
-
 // SetDisabled disables (or enables again) the account id, as actorID, in
 // one audited transaction. Disabling deletes the user's sessions and
 // revokes their API tokens, so both stop working at once (every check
@@ -329,15 +313,14 @@ func (s *Service) SetDisabled(ctx context.Context, actorID, id int64, disabled b
 		return ErrDisableSelf
 	}
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		q, action := enableUser, "user.enable"
+		q := dbsqlc.New(tx)
+		change, action := q.EnableUser, "user.enable"
 		if disabled {
-			q, action = disableUser, "user.disable"
+			change, action = q.DisableUser, "user.disable"
 		}
-		var email string
-		err := tx.QueryRow(ctx, q, id).Scan(&email)
+		email, err := change(ctx, id)
 		if errors.Is(err, pgx.ErrNoRows) {
-			var exists bool
-			if err := tx.QueryRow(ctx, selectUserExists, id).Scan(&exists); errors.Is(err, pgx.ErrNoRows) {
+			if _, err := q.UserExists(ctx, id); errors.Is(err, pgx.ErrNoRows) {
 				return apperr.New(apperr.NotFound, "There is no staff account %d.", id)
 			} else if err != nil {
 				return err
@@ -352,14 +335,17 @@ func (s *Service) SetDisabled(ctx context.Context, actorID, id int64, disabled b
 		}
 		after := map[string]any{"email": email, "disabled": disabled}
 		if disabled {
-			if _, err := tx.Exec(ctx, deleteUserSessions, id); err != nil {
+			// A disabled user's sessions are deleted and tokens revoked,
+			// not just refused: nothing of them should come back if the
+			// account is enabled again.
+			if err := q.DeleteUserSessions(ctx, id); err != nil {
 				return err
 			}
-			tag, err := tx.Exec(ctx, revokeUserTokens, id)
+			revoked, err := q.RevokeUserTokens(ctx, id)
 			if err != nil {
 				return err
 			}
-			after["tokens_revoked"] = tag.RowsAffected()
+			after["tokens_revoked"] = revoked
 		}
 		return audit.Record(ctx, tx, action, "staff_user", fmt.Sprint(id), audit.Change{After: after})
 	})

@@ -11,6 +11,7 @@ import (
 
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
+	"github.com/campaignwatch/campaignwatch/internal/staff/internal/dbsqlc"
 )
 
 // ThrottledError refuses a sign-in attempt without checking its password,
@@ -78,33 +79,6 @@ func (s *Service) keysFor(account, clientIP, device string) []throttleKey {
 	}
 }
 
-// reserveAttempt counts one failure against a key and returns the count,
-// or reports false when the key is waiting out its delay. ON CONFLICT DO
-// UPDATE locks the row and evaluates WHERE on its latest version, so the
-// check and the count are one atomic step however many attempts run at
-// once. A key quiet for a whole window starts again from one.
-const reserveAttempt = `
-INSERT INTO login_throttle AS t (key, failures) VALUES ($1, 1)
-ON CONFLICT (key) DO UPDATE SET
-    failures = CASE WHEN t.last_failure < now() - $2::interval THEN 1 ELSE t.failures + 1 END,
-    last_failure = now()
-WHERE t.next_at <= now() OR t.last_failure < now() - $2::interval
-RETURNING failures`
-
-// delayAttempts holds off the next check on a key whose free budget is
-// spent; the row is still locked by the reserving transaction.
-const delayAttempts = `UPDATE login_throttle SET next_at = now() + $2::interval WHERE key = $1`
-
-const selectThrottleWait = `SELECT greatest(extract(epoch FROM next_at - now()), 0)::float8 FROM login_throttle WHERE key = $1`
-
-// clearPairThrottle and refundThrottle give back the reservation of an attempt that
-// succeeded. The pair's own history is cleared: whoever holds the password
-// from that client has nothing left to guess.
-const (
-	clearPairThrottle = `DELETE FROM login_throttle WHERE key = $1`
-	refundThrottle    = `UPDATE login_throttle SET failures = greatest(failures - 1, 0) WHERE key = $1`
-)
-
 // delayAfter is the wait imposed after the failures-th failure on a key
 // whose free budget is limit: none within the budget, then Settings'
 // ThrottleDelay doubling with each further failure, never more than the
@@ -129,14 +103,15 @@ type reservation struct {
 // waiting out its delay (and then counts nothing).
 func (s *Service) reserve(ctx context.Context, account, clientIP, device string) (*reservation, error) {
 	res := &reservation{keys: s.keysFor(account, clientIP, device)}
-	window := s.settings.ThrottleWindow.String()
+	window := interval(s.settings.ThrottleWindow)
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		q := dbsqlc.New(tx)
 		for _, k := range res.keys {
-			var n int
-			err := tx.QueryRow(ctx, reserveAttempt, k.key, window).Scan(&n)
+			failures, err := q.ReserveAttempt(ctx, dbsqlc.ReserveAttemptParams{Key: k.key, TimeWindow: window})
+			n := int(failures)
 			if errors.Is(err, pgx.ErrNoRows) {
-				var seconds float64
-				if err := tx.QueryRow(ctx, selectThrottleWait, k.key).Scan(&seconds); err != nil {
+				seconds, err := q.ThrottleWait(ctx, k.key)
+				if err != nil {
 					return err
 				}
 				return newThrottled(time.Duration(seconds * float64(time.Second)))
@@ -145,7 +120,7 @@ func (s *Service) reserve(ctx context.Context, account, clientIP, device string)
 				return err
 			}
 			if d := s.delayAfter(n, k.limit); d > 0 {
-				if _, err := tx.Exec(ctx, delayAttempts, k.key, d.String()); err != nil {
+				if err := q.DelayAttempts(ctx, dbsqlc.DelayAttemptsParams{Key: k.key, Delay: interval(d)}); err != nil {
 					return err
 				}
 			}
@@ -164,12 +139,16 @@ func (s *Service) reserve(ctx context.Context, account, clientIP, device string)
 // settleSuccess refunds a successful attempt's reservation.
 func (s *Service) settleSuccess(ctx context.Context, res *reservation) error {
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		q := dbsqlc.New(tx)
 		for _, k := range res.keys {
-			q := refundThrottle
+			// The pair's (or device's) own history is cleared: whoever
+			// holds the password from that client has nothing left to
+			// guess. The shared budgets get this attempt back.
+			settle := q.RefundThrottle
 			if k.scope == "pair" || k.scope == "device" {
-				q = clearPairThrottle
+				settle = q.ClearThrottle
 			}
-			if _, err := tx.Exec(ctx, q, k.key); err != nil {
+			if err := settle(ctx, k.key); err != nil {
 				return err
 			}
 		}
@@ -219,6 +198,5 @@ func (s *Service) settleFailure(ctx context.Context, account string, exists bool
 // PurgeLoginThrottle deletes throttle rows quiet for a day; they exist only
 // to throttle, and a client address is personal data.
 func (s *Service) PurgeLoginThrottle(ctx context.Context) (int64, error) {
-	tag, err := s.pool.Exec(ctx, `DELETE FROM login_throttle WHERE last_failure < now() - interval '1 day' AND next_at < now()`)
-	return tag.RowsAffected(), err
+	return s.q.PurgeLoginThrottle(ctx)
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/campaignwatch/campaignwatch/internal/testdb"
+	"github.com/campaignwatch/campaignwatch/jobs"
 )
 
 // BenchmarkSignInThrottle prints what the atomic throttle adds to a
@@ -17,7 +18,11 @@ import (
 // one account and reports how many were checked (the budget, 5).
 func BenchmarkSignInThrottle(b *testing.B) {
 	pool := testdb.New(b)
-	svc := NewService(pool, Settings{})
+	client, err := jobs.NewClient(pool, jobs.NewRegistry(), jobs.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	svc := NewService(pool, Settings{}, client)
 	ctx := context.Background()
 	hash, err := HashPassword("correct horse battery staple")
 	if err != nil {

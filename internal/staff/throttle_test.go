@@ -24,7 +24,11 @@ const rightPassword = "correct horse battery staple"
 func newService(t *testing.T, set staff.Settings) (*staff.Service, *pgxpool.Pool) {
 	t.Helper()
 	pool := testdb.New(t)
-	return staff.NewService(pool, set), pool
+	// An insert-only client, as the composition root passes: the alert
+	// jobs it enqueues are worked by a client of the test's own.
+	client, err := jobs.NewClient(pool, jobs.NewRegistry(), jobs.Options{})
+	require.NoError(t, err)
+	return staff.NewService(pool, set, client), pool
 }
 
 func createUser(t *testing.T, svc *staff.Service, email string, role staff.Role) *staff.User {

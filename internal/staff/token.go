@@ -11,6 +11,7 @@ import (
 
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
+	"github.com/campaignwatch/campaignwatch/internal/staff/internal/dbsqlc"
 )
 
 // TokenPrefix starts every API token, which helps secret scanners.
@@ -63,10 +64,11 @@ func (s *Service) CreateToken(ctx context.Context, email string, lifetime time.D
 	token, digest := newToken(TokenPrefix)
 	t := &Token{UserID: u.ID, Owner: u.Email, Prefix: token[:len(TokenPrefix)+6]}
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if err := tx.QueryRow(ctx, insertToken, u.ID, digest, t.Prefix, lifetime.String()).
-			Scan(&t.ID, &t.CreatedAt, &t.ExpiresAt); err != nil {
+		r, err := dbsqlc.New(tx).InsertToken(ctx, dbsqlc.InsertTokenParams{UserID: u.ID, TokenHash: digest, Prefix: t.Prefix, Lifetime: interval(lifetime)})
+		if err != nil {
 			return err
 		}
+		t.ID, t.CreatedAt, t.ExpiresAt = r.ID, r.CreatedAt, r.ExpiresAt
 		return audit.Record(ctx, tx, "token.create", "api_token", fmt.Sprint(t.ID),
 			audit.Change{After: map[string]any{"user_id": u.ID, "prefix": t.Prefix, "expires_at": t.ExpiresAt}})
 	})
@@ -76,29 +78,20 @@ func (s *Service) CreateToken(ctx context.Context, email string, lifetime time.D
 	return t, token, nil
 }
 
-const insertToken = `
-INSERT INTO api_tokens (user_id, token_hash, prefix, expires_at) VALUES ($1, $2, $3, now() + $4::interval)
-RETURNING id, created_at, expires_at`
-
-const selectTokens = `
-SELECT t.id, t.user_id, u.email, t.prefix, t.created_at, t.expires_at, t.last_used_at, t.revoked_at
-FROM api_tokens t JOIN staff_users u ON u.id = t.user_id
-WHERE ($1 = '' OR u.email = $1) AND ($2 OR (t.revoked_at IS NULL AND t.expires_at > now()))
-ORDER BY u.email, t.id`
-
 // ListTokens returns the tokens of the user with email (every user when
 // email is empty), live ones only unless all is set. Secrets are never
 // stored, so none can be listed.
 func (s *Service) ListTokens(ctx context.Context, email string, all bool) ([]Token, error) {
-	rows, err := s.pool.Query(ctx, selectTokens, strings.ToLower(strings.TrimSpace(email)), all)
+	rows, err := s.q.ListTokens(ctx, dbsqlc.ListTokensParams{Email: strings.ToLower(strings.TrimSpace(email)), IncludeAll: all})
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Token, error) {
-		var t Token
-		err := r.Scan(&t.ID, &t.UserID, &t.Owner, &t.Prefix, &t.CreatedAt, &t.ExpiresAt, &t.LastUsedAt, &t.RevokedAt)
-		return t, err
-	})
+	out := make([]Token, len(rows))
+	for i, r := range rows {
+		out[i] = Token{ID: r.ID, UserID: r.UserID, Owner: r.Email, Prefix: r.Prefix, CreatedAt: r.CreatedAt, ExpiresAt: r.ExpiresAt,
+			LastUsedAt: r.LastUsedAt, RevokedAt: r.RevokedAt}
+	}
+	return out, nil
 }
 
 // RevokeTokens revokes one token by id (id > 0) or every live token of the
@@ -106,24 +99,16 @@ func (s *Service) ListTokens(ctx context.Context, email string, all bool) ([]Tok
 func (s *Service) RevokeTokens(ctx context.Context, id int64, email string) (int, error) {
 	var n int
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		var rows pgx.Rows
+		var ids []int64
 		var err error
 		switch {
 		case id > 0:
-			rows, err = tx.Query(ctx,
-				`UPDATE api_tokens SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING id`, id)
+			ids, err = dbsqlc.New(tx).RevokeToken(ctx, id)
 		case email != "":
-			rows, err = tx.Query(ctx, `
-				UPDATE api_tokens SET revoked_at = now()
-				WHERE revoked_at IS NULL AND user_id = (SELECT id FROM staff_users WHERE email = $1)
-				RETURNING id`, strings.ToLower(strings.TrimSpace(email)))
+			ids, err = dbsqlc.New(tx).RevokeTokensOf(ctx, strings.ToLower(strings.TrimSpace(email)))
 		default:
 			return apperr.New(apperr.Invalid, "say which token to revoke: --id or --email")
 		}
-		if err != nil {
-			return err
-		}
-		ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
 		if err != nil {
 			return err
 		}
@@ -141,11 +126,6 @@ func (s *Service) RevokeTokens(ctx context.Context, id int64, email string) (int
 	return n, err
 }
 
-const selectTokenUser = `
-SELECT u.id, u.email, u.role, u.created_at, u.disabled_at, t.id, t.expires_at, t.expires_at <= now()
-FROM api_tokens t JOIN staff_users u ON u.id = t.user_id
-WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.disabled_at IS NULL`
-
 // TokenUser returns the user of a live API token, or nil when the token is
 // unknown, revoked or its user disabled. An expired token gets an
 // Unauthorized error that says so, since its holder can do something about
@@ -154,22 +134,17 @@ func (s *Service) TokenUser(ctx context.Context, token string) (*User, error) {
 	if !strings.HasPrefix(token, TokenPrefix) {
 		return nil, nil
 	}
-	var u User
-	var id int64
-	var expiresAt time.Time
-	var expired bool
-	err := s.pool.QueryRow(ctx, selectTokenUser, digestOf(token)).
-		Scan(&u.ID, &u.Email, &u.Role, &u.CreatedAt, &u.DisabledAt, &id, &expiresAt, &expired)
+	r, err := s.q.TokenUser(ctx, digestOf(token))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	if expired {
+	if r.Expired {
 		return nil, apperr.New(apperr.Unauthorized, "The API token expired on %s. Ask an administrator for a new one.",
-			expiresAt.UTC().Format("2 January 2006 at 15:04 UTC"))
+			r.ExpiresAt.UTC().Format("2 January 2006 at 15:04 UTC"))
 	}
-	_, _ = s.pool.Exec(ctx, `UPDATE api_tokens SET last_used_at = now() WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`, id)
-	return &u, nil
+	_ = s.q.TouchToken(ctx, r.TokenID)
+	return &User{ID: r.ID, Email: r.Email, Role: Role(r.Role), CreatedAt: r.CreatedAt, DisabledAt: r.DisabledAt}, nil
 }

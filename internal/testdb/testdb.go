@@ -11,6 +11,7 @@ package testdb
 import (
 	"context"
 	"crypto/rand"
+	_ "embed"
 	"encoding/hex"
 	"fmt"
 	"io"
@@ -27,9 +28,18 @@ import (
 
 	"github.com/campaignwatch/campaignwatch/internal/database"
 	"github.com/campaignwatch/campaignwatch/internal/pgcluster"
+	"github.com/campaignwatch/campaignwatch/internal/sqlfilter"
+	"github.com/campaignwatch/campaignwatch/internal/testdb/internal/dbsqlc"
 )
 
 const templateLockKey int64 = 0x63777470 // "cwtp"
+
+//go:embed admin.sql
+var adminSQL string
+
+// admin holds the statements that name a database (create, drop, rename),
+// which take the name as a quoted identifier rather than an argument.
+var admin = sqlfilter.MustParse("admin.sql", adminSQL)
 
 var (
 	serverOnce sync.Once
@@ -118,15 +128,16 @@ func create(t testing.TB, tpl string) string {
 	b := make([]byte, 6)
 	_, _ = rand.Read(b)
 	name := "cw_test_" + hex.EncodeToString(b)
-	admin, err := pgx.Connect(ctx, server)
+	conn, err := pgx.Connect(ctx, server)
 	if err != nil {
 		t.Fatalf("connect to test server: %v", err)
 	}
-	defer admin.Close(ctx)
+	defer conn.Close(ctx)
 	// Cloning may briefly fail if another process is still connected to
 	// the template; retry a few times.
 	for i := 0; ; i++ {
-		_, err = admin.Exec(ctx, fmt.Sprintf("CREATE DATABASE %s TEMPLATE %s", name, tpl))
+		sql, _ := admin.Builder("create_from_template").Ident("name", name).Ident("template", tpl).Build()
+		_, err = conn.Exec(ctx, sql)
 		if err == nil || i == 20 {
 			break
 		}
@@ -141,7 +152,8 @@ func create(t testing.TB, tpl string) string {
 			return
 		}
 		defer c.Close(ctx)
-		_, _ = c.Exec(ctx, fmt.Sprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", name))
+		sql, _ := admin.Builder("drop").Ident("name", name).Build()
+		_, _ = c.Exec(ctx, sql)
 	})
 	return withDatabase(server, name)
 }
@@ -182,19 +194,22 @@ func ensureTemplate(t testing.TB, server string) string {
 		t.Fatalf("connect to test server: %v", err)
 	}
 	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1)`, templateLockKey); err != nil {
+	q := dbsqlc.New(conn)
+	if err := q.LockTemplate(ctx, templateLockKey); err != nil {
 		t.Fatalf("template lock: %v", err)
 	}
-	defer conn.Exec(ctx, `SELECT pg_advisory_unlock($1)`, templateLockKey)
+	defer q.UnlockTemplate(ctx, templateLockKey)
 
-	var exists bool
-	if err := conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, name).Scan(&exists); err != nil {
+	exists, err := q.DatabaseExists(ctx, name)
+	if err != nil {
 		t.Fatalf("find template: %v", err)
 	}
 	if !exists {
 		building := name + "_building"
-		_, _ = conn.Exec(ctx, fmt.Sprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", building))
-		if _, err := conn.Exec(ctx, "CREATE DATABASE "+building); err != nil {
+		drop, _ := admin.Builder("drop").Ident("name", building).Build()
+		_, _ = conn.Exec(ctx, drop)
+		create, _ := admin.Builder("create").Ident("name", building).Build()
+		if _, err := conn.Exec(ctx, create); err != nil {
 			t.Fatalf("create template: %v", err)
 		}
 		pool, err := pgxpool.New(ctx, withDatabase(server, building))
@@ -206,10 +221,12 @@ func ensureTemplate(t testing.TB, server string) string {
 		if err != nil {
 			t.Fatalf("migrate template: %v", err)
 		}
-		if _, err := conn.Exec(ctx, fmt.Sprintf("ALTER DATABASE %s RENAME TO %s", building, name)); err != nil {
+		rename, _ := admin.Builder("rename").Ident("name", building).Ident("new_name", name).Build()
+		if _, err := conn.Exec(ctx, rename); err != nil {
 			t.Fatalf("rename template: %v", err)
 		}
-		if _, err := conn.Exec(ctx, fmt.Sprintf("ALTER DATABASE %s WITH IS_TEMPLATE true", name)); err != nil {
+		mark, _ := admin.Builder("mark_template").Ident("name", name).Build()
+		if _, err := conn.Exec(ctx, mark); err != nil {
 			t.Fatalf("mark template: %v", err)
 		}
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/campaignwatch/campaignwatch/internal/database"
 	"github.com/campaignwatch/campaignwatch/internal/plaintext"
 	"github.com/campaignwatch/campaignwatch/internal/spreadsheet"
+	"github.com/campaignwatch/campaignwatch/outreach/parties/internal/dbsqlc"
 )
 
 // Problem is one thing wrong with an import file. Row is numbered as in a
@@ -102,10 +103,11 @@ func (s *Store) Import(ctx context.Context, data []byte, opts ImportOptions) (*I
 	}
 	// Hold off other writers (imports and page edits) so the registry
 	// cannot change between reading it and writing the plan.
-	if _, err := tx.Exec(ctx, `LOCK TABLE parties, party_contacts IN SHARE ROW EXCLUSIVE MODE`); err != nil {
+	q := dbsqlc.New(tx)
+	if err := q.LockRegistry(ctx); err != nil {
 		return nil, err
 	}
-	existing, err := loadAll(ctx, tx)
+	existing, err := loadAll(ctx, q)
 	if err != nil {
 		return nil, err
 	}

@@ -12,16 +12,18 @@ import (
 
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
+	"github.com/campaignwatch/campaignwatch/outreach/parties/internal/dbsqlc"
 )
 
 // Store keeps the registry in PostgreSQL. Every method that changes data
 // runs in one transaction with its audit entry.
 type Store struct {
 	pool *pgxpool.Pool
+	q    *dbsqlc.Queries // on pool
 }
 
 // NewStore returns a Store on pool.
-func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: pool} }
+func NewStore(pool *pgxpool.Pool) *Store { return &Store{pool: pool, q: dbsqlc.New(pool)} }
 
 // Filter narrows List. The zero Filter lists every party.
 type Filter struct {
@@ -31,41 +33,27 @@ type Filter struct {
 	Active *bool
 }
 
-const partyColumns = `p.id, p.name, p.short_name, p.aliases, coalesce(p.registration_number, ''), p.nations, p.active, p.created_at, p.updated_at`
-
-const contactColumns = `c.id, c.party_id, c.name, c.position, c.email, c.role, c.active, c.needs_review, c.review_reason, c.created_at, c.updated_at`
-
-const listParties = `
-SELECT ` + partyColumns + `,
-       (SELECT count(*) FROM party_contacts c WHERE c.party_id = p.id),
-       (SELECT count(*) FROM party_contacts c WHERE c.party_id = p.id AND c.active)
-FROM parties p
-WHERE ($1::text IS NULL OR $1 = ANY (p.nations))
-  AND ($2::boolean IS NULL OR p.active = $2)
-ORDER BY lower(p.name)`
-
-type scanner interface{ Scan(dest ...any) error }
-
-func scanParty(row scanner, extra ...any) (Party, error) {
-	var p Party
-	var nations []string
-	dest := append([]any{&p.ID, &p.Name, &p.ShortName, &p.Aliases, &p.RegistrationNumber, &nations, &p.Active, &p.CreatedAt, &p.UpdatedAt}, extra...)
-	if err := row.Scan(dest...); err != nil {
-		return p, err
-	}
-	for _, n := range nations {
+// partyOf converts a party row; every query of a whole party selects the
+// same columns, so their rows convert to GetPartyRow.
+func partyOf(r dbsqlc.GetPartyRow) Party {
+	p := Party{ID: r.ID, Name: r.Name, ShortName: r.ShortName, Aliases: r.Aliases, RegistrationNumber: r.RegistrationNumber,
+		Active: r.Active, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+	for _, n := range r.Nations {
 		p.Nations = append(p.Nations, Nation(n))
 	}
 	if p.Aliases == nil {
 		p.Aliases = []string{}
 	}
-	return p, nil
+	return p
 }
 
-func scanContact(row scanner) (Contact, error) {
-	var c Contact
-	err := row.Scan(&c.ID, &c.PartyID, &c.Name, &c.Position, &c.Email, &c.Role, &c.Active, &c.NeedsReview, &c.ReviewReason, &c.CreatedAt, &c.UpdatedAt)
-	return c, err
+// contactsOf converts contact rows.
+func contactsOf(rows []dbsqlc.PartyContact) []Contact {
+	out := make([]Contact, len(rows))
+	for i, r := range rows {
+		out[i] = Contact(r)
+	}
+	return out
 }
 
 // List returns the parties matching f by name, with contact counts but
@@ -76,42 +64,55 @@ func (s *Store) List(ctx context.Context, f Filter) ([]Party, error) {
 		n := string(f.Nation)
 		nation = &n
 	}
-	rows, err := s.pool.Query(ctx, listParties, nation, f.Active)
+	rows, err := s.q.ListParties(ctx, dbsqlc.ListPartiesParams{Nation: nation, Active: f.Active})
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Party, error) {
-		var p Party
-		var total, active int
-		p, err := scanParty(r, &total, &active)
-		p.ContactCount, p.ActiveContacts = total, active
-		return p, err
-	})
+	out := make([]Party, len(rows))
+	for i, r := range rows {
+		out[i] = partyOf(dbsqlc.GetPartyRow{ID: r.ID, Name: r.Name, ShortName: r.ShortName, Aliases: r.Aliases,
+			RegistrationNumber: r.RegistrationNumber, Nations: r.Nations, Active: r.Active, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt})
+		out[i].ContactCount, out[i].ActiveContacts = int(r.Contacts), int(r.ActiveContacts)
+	}
+	return out, nil
+}
+
+// NameRef is a party's id and name, all a list of parties to choose from
+// needs.
+type NameRef struct {
+	ID   int64
+	Name string
+}
+
+// ActiveNames returns the active parties' ids and names, by name regardless
+// of case, as the public complaint form lists them.
+func (s *Store) ActiveNames(ctx context.Context) ([]NameRef, error) {
+	rows, err := s.q.ActiveNames(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]NameRef, len(rows))
+	for i, r := range rows {
+		out[i] = NameRef(r)
+	}
+	return out, nil
 }
 
 // All returns every party with all its contacts, by name, for export.
 func (s *Store) All(ctx context.Context) ([]Party, error) {
-	return loadAll(ctx, s.pool)
+	return loadAll(ctx, s.q)
 }
 
-type querier interface {
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-}
-
-func loadAll(ctx context.Context, q querier) ([]Party, error) {
-	rows, err := q.Query(ctx, `SELECT `+partyColumns+` FROM parties p ORDER BY lower(p.name)`)
+func loadAll(ctx context.Context, q *dbsqlc.Queries) ([]Party, error) {
+	rows, err := q.AllParties(ctx)
 	if err != nil {
 		return nil, err
 	}
-	ps, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Party, error) { return scanParty(r) })
-	if err != nil {
-		return nil, err
+	ps := make([]Party, len(rows))
+	for i, r := range rows {
+		ps[i] = partyOf(dbsqlc.GetPartyRow(r))
 	}
-	rows, err = q.Query(ctx, `SELECT `+contactColumns+` FROM party_contacts c ORDER BY c.party_id, c.id`)
-	if err != nil {
-		return nil, err
-	}
-	cs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Contact, error) { return scanContact(r) })
+	cs, err := q.AllContacts(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -121,7 +122,7 @@ func loadAll(ctx context.Context, q querier) ([]Party, error) {
 	}
 	for _, c := range cs {
 		if p := byID[c.PartyID]; p != nil {
-			p.Contacts = append(p.Contacts, c)
+			p.Contacts = append(p.Contacts, Contact(c))
 		}
 	}
 	for i := range ps {
@@ -142,48 +143,34 @@ func countContacts(p *Party) {
 // Get returns party id with its contacts (active first, then by name), or
 // a NotFound error.
 func (s *Store) Get(ctx context.Context, id int64) (*Party, error) {
-	return getParty(ctx, s.pool, id, false)
+	return getParty(ctx, s.q, id, false)
 }
 
-type queryRower interface {
-	querier
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-}
-
-func getParty(ctx context.Context, q queryRower, id int64, forUpdate bool) (*Party, error) {
-	sql := `SELECT ` + partyColumns + ` FROM parties p WHERE p.id = $1`
+func getParty(ctx context.Context, q *dbsqlc.Queries, id int64, forUpdate bool) (*Party, error) {
+	var r dbsqlc.GetPartyRow
+	var err error
 	if forUpdate {
-		sql += ` FOR UPDATE`
+		var l dbsqlc.LockPartyRow
+		l, err = q.LockParty(ctx, id)
+		r = dbsqlc.GetPartyRow(l)
+	} else {
+		r, err = q.GetParty(ctx, id)
 	}
-	p, err := scanParty(q.QueryRow(ctx, sql, id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, apperr.New(apperr.NotFound, "There is no party %d.", id)
 	}
 	if err != nil {
 		return nil, err
 	}
-	rows, err := q.Query(ctx, `SELECT `+contactColumns+` FROM party_contacts c WHERE c.party_id = $1 ORDER BY NOT c.active, lower(c.name), c.id`, id)
+	p := partyOf(r)
+	cs, err := q.PartyContacts(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	p.Contacts, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (Contact, error) { return scanContact(r) })
-	if err != nil {
-		return nil, err
-	}
+	p.Contacts = contactsOf(cs)
 	countContacts(&p)
 	return &p, nil
 }
-
-const insertParty = `
-INSERT INTO parties (name, short_name, aliases, registration_number, nations, active)
-VALUES ($1, $2, $3, nullif($4, ''), $5, $6)
-RETURNING id, created_at, updated_at`
-
-const updateParty = `
-UPDATE parties SET name = $2, short_name = $3, aliases = $4, registration_number = nullif($5, ''),
-       nations = $6, active = $7, updated_at = now()
-WHERE id = $1
-RETURNING updated_at`
 
 func nationStrings(ns []Nation) []string {
 	out := make([]string, len(ns))
@@ -221,17 +208,21 @@ func (s *Store) Create(ctx context.Context, p Party) (*Party, error) {
 }
 
 func createParty(ctx context.Context, tx pgx.Tx, p *Party) error {
-	err := tx.QueryRow(ctx, insertParty, p.Name, p.ShortName, p.Aliases, p.RegistrationNumber, nationStrings(p.Nations), p.Active).
-		Scan(&p.ID, &p.CreatedAt, &p.UpdatedAt)
+	r, err := dbsqlc.New(tx).InsertParty(ctx, dbsqlc.InsertPartyParams{Name: p.Name, ShortName: p.ShortName, Aliases: p.Aliases,
+		RegistrationNumber: p.RegistrationNumber, Nations: nationStrings(p.Nations), Active: p.Active})
 	if err != nil {
 		return uniqueViolation(err, p.Name, p.RegistrationNumber, "")
 	}
+	p.ID, p.CreatedAt, p.UpdatedAt = r.ID, r.CreatedAt, r.UpdatedAt
 	return audit.Record(ctx, tx, "party.create", "party", fmt.Sprint(p.ID), audit.Change{After: partySummary(p)})
 }
 
 func writeParty(ctx context.Context, tx pgx.Tx, p *Party) error {
-	err := tx.QueryRow(ctx, updateParty, p.ID, p.Name, p.ShortName, p.Aliases, p.RegistrationNumber, nationStrings(p.Nations), p.Active).
-		Scan(&p.UpdatedAt)
+	at, err := dbsqlc.New(tx).UpdateParty(ctx, dbsqlc.UpdatePartyParams{ID: p.ID, Name: p.Name, ShortName: p.ShortName, Aliases: p.Aliases,
+		RegistrationNumber: p.RegistrationNumber, Nations: nationStrings(p.Nations), Active: p.Active})
+	if err == nil {
+		p.UpdatedAt = at
+	}
 	return uniqueViolation(err, p.Name, p.RegistrationNumber, "")
 }
 
@@ -243,7 +234,7 @@ func writeParty(ctx context.Context, tx pgx.Tx, p *Party) error {
 func (s *Store) Update(ctx context.Context, id int64, change func(*Party)) (*Party, error) {
 	var out *Party
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		before, err := getParty(ctx, tx, id, true)
+		before, err := getParty(ctx, dbsqlc.New(tx), id, true)
 		if err != nil {
 			return err
 		}
@@ -291,31 +282,23 @@ func samePartyFields(a, b *Party) bool {
 
 // Contact returns contact id of party partyID, or a NotFound error.
 func (s *Store) Contact(ctx context.Context, partyID, id int64) (*Contact, error) {
-	return getContact(ctx, s.pool, partyID, id, false)
+	return getContact(ctx, s.q, partyID, id, false)
 }
 
-func getContact(ctx context.Context, q queryRower, partyID, id int64, forUpdate bool) (*Contact, error) {
-	sql := `SELECT ` + contactColumns + ` FROM party_contacts c WHERE c.party_id = $1 AND c.id = $2`
+func getContact(ctx context.Context, q *dbsqlc.Queries, partyID, id int64, forUpdate bool) (*Contact, error) {
+	var r dbsqlc.PartyContact
+	var err error
 	if forUpdate {
-		sql += ` FOR UPDATE`
+		r, err = q.LockContact(ctx, dbsqlc.LockContactParams{PartyID: partyID, ID: id})
+	} else {
+		r, err = q.GetContact(ctx, dbsqlc.GetContactParams{PartyID: partyID, ID: id})
 	}
-	c, err := scanContact(q.QueryRow(ctx, sql, partyID, id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, apperr.New(apperr.NotFound, "Party %d has no contact %d.", partyID, id)
 	}
+	c := Contact(r)
 	return &c, err
 }
-
-const insertContact = `
-INSERT INTO party_contacts (party_id, name, position, email, role, active, needs_review, review_reason)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-RETURNING id, created_at, updated_at`
-
-const updateContact = `
-UPDATE party_contacts SET name = $3, position = $4, email = $5, role = $6, active = $7,
-       needs_review = $8, review_reason = $9, updated_at = now()
-WHERE party_id = $1 AND id = $2
-RETURNING updated_at`
 
 // AddContact adds a contact to party partyID and audits it as
 // party.contact.create.
@@ -327,7 +310,7 @@ func (s *Store) AddContact(ctx context.Context, partyID int64, c Contact) (*Cont
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		// Lock the party so the contact cannot be added to a party being
 		// changed at the same moment, and to give a clean 404.
-		if _, err := getParty(ctx, tx, partyID, true); err != nil {
+		if _, err := getParty(ctx, dbsqlc.New(tx), partyID, true); err != nil {
 			return err
 		}
 		return createContact(ctx, tx, &c)
@@ -339,18 +322,30 @@ func (s *Store) AddContact(ctx context.Context, partyID int64, c Contact) (*Cont
 }
 
 func createContact(ctx context.Context, tx pgx.Tx, c *Contact) error {
-	err := tx.QueryRow(ctx, insertContact, c.PartyID, c.Name, c.Position, c.Email, c.Role, c.Active, c.NeedsReview, c.ReviewReason).
-		Scan(&c.ID, &c.CreatedAt, &c.UpdatedAt)
+	r, err := dbsqlc.New(tx).InsertContact(ctx, dbsqlc.InsertContactParams{PartyID: c.PartyID, Name: c.Name, Position: c.Position,
+		Email: c.Email, Role: c.Role, Active: c.Active, NeedsReview: c.NeedsReview, ReviewReason: c.ReviewReason})
 	if err != nil {
 		return uniqueViolation(err, "", "", c.Email)
 	}
+	c.ID, c.CreatedAt, c.UpdatedAt = r.ID, r.CreatedAt, r.UpdatedAt
 	return audit.Record(ctx, tx, "party.contact.create", "party_contact", fmt.Sprint(c.ID), audit.Change{After: contactSummary(c)})
 }
 
 func writeContact(ctx context.Context, tx pgx.Tx, c *Contact) error {
-	err := tx.QueryRow(ctx, updateContact, c.PartyID, c.ID, c.Name, c.Position, c.Email, c.Role, c.Active, c.NeedsReview, c.ReviewReason).
-		Scan(&c.UpdatedAt)
+	at, err := dbsqlc.New(tx).UpdateContact(ctx, dbsqlc.UpdateContactParams{PartyID: c.PartyID, ID: c.ID, Name: c.Name,
+		Position: c.Position, Email: c.Email, Role: c.Role, Active: c.Active, NeedsReview: c.NeedsReview, ReviewReason: c.ReviewReason})
+	if err == nil {
+		c.UpdatedAt = at
+	}
 	return uniqueViolation(err, "", "", c.Email)
+}
+
+// FlagForReview flags contact id for review with reason, in tx, for the
+// caller's own audited change (outreach, when a letter to it bounced): a
+// registry change that belongs to another action is written here, by the
+// registry, and audited by that action.
+func FlagForReview(ctx context.Context, tx pgx.Tx, id int64, reason string) error {
+	return dbsqlc.New(tx).FlagContact(ctx, dbsqlc.FlagContactParams{ID: id, Reason: reason})
 }
 
 // UpdateContact loads contact id of party partyID under a row lock, lets
@@ -361,7 +356,7 @@ func writeContact(ctx context.Context, tx pgx.Tx, c *Contact) error {
 func (s *Store) UpdateContact(ctx context.Context, partyID, id int64, change func(*Contact)) (*Contact, error) {
 	var out *Contact
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		before, err := getContact(ctx, tx, partyID, id, true)
+		before, err := getContact(ctx, dbsqlc.New(tx), partyID, id, true)
 		if err != nil {
 			return err
 		}

@@ -81,7 +81,13 @@ func New(t testing.TB, opts Options) *Env {
 	if testing.Verbose() {
 		logger = slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	e := &Env{T: t, Pool: pool, Config: cfg, Staff: staff.NewService(pool, staff.Settings{}), Metrics: metrics.New()}
+	// Staff and outreach enqueue through an insert-only client, whatever
+	// the registry of the client that works the test's jobs.
+	inserter, err := jobs.NewClient(pool, jobs.NewRegistry(), jobs.Options{})
+	if err != nil {
+		t.Fatalf("jobs client: %v", err)
+	}
+	e := &Env{T: t, Pool: pool, Config: cfg, Staff: staff.NewService(pool, staff.Settings{}, inserter), Metrics: metrics.New()}
 
 	reg := opts.Registry
 	if reg == nil {
@@ -118,7 +124,7 @@ func New(t testing.TB, opts Options) *Env {
 	if err != nil {
 		t.Fatalf("mail: %v", err)
 	}
-	if deps.Outreach, err = outreach.NewService(pool, outreachSet, mailer); err != nil {
+	if deps.Outreach, err = outreach.NewService(pool, outreachSet, mailer, inserter); err != nil {
 		t.Fatalf("outreach: %v", err)
 	}
 	if opts.WithRiverUI {

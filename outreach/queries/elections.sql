@@ -1,0 +1,38 @@
+-- Elections, and the parties and contacts a call or follow-up writes to.
+
+-- name: GetElection :one
+SELECT id, name, type, nations, announced_on, polling_day, regulated_from, follow_up_days, created_at FROM elections WHERE id = @id;
+
+-- name: ListElections :many
+SELECT id, name, type, nations, announced_on, polling_day, regulated_from, follow_up_days, created_at,
+       COALESCE((SELECT jsonb_object_agg(state, n) FROM (SELECT state, count(*) n FROM letters l WHERE l.election_id = e.id GROUP BY state) c), '{}')::jsonb AS letters
+FROM elections e ORDER BY polling_day DESC, id DESC LIMIT 500;
+
+-- name: LockElection :one
+SELECT id, name, announced_on, polling_day FROM elections WHERE id = @id FOR UPDATE;
+
+-- name: CreateElection :one
+INSERT INTO elections (name, type, nations, announced_on, polling_day, regulated_from, follow_up_days, created_by)
+VALUES (@name, @type, @nations, @announced_on, @polling_day, @regulated_from, @follow_up_days, @created_by) RETURNING id;
+
+-- name: CallRecipients :many
+-- Every active contact of every active party standing in one of nations.
+SELECT p.id AS party_id, p.name AS party_name, c.id AS contact_id, c.name, c.position, c.email
+FROM parties p JOIN party_contacts c ON c.party_id = p.id AND c.active
+WHERE p.active AND p.nations && @nations::text[]
+ORDER BY p.name, c.id;
+
+-- name: CallPartiesWithoutContact :many
+SELECT p.name FROM parties p
+WHERE p.active AND p.nations && @nations::text[]
+  AND NOT EXISTS (SELECT 1 FROM party_contacts c WHERE c.party_id = p.id AND c.active)
+ORDER BY p.name;
+
+-- name: FollowUpRecipients :many
+SELECT p.id AS party_id, p.name AS party_name, c.id AS contact_id, c.name, c.position, c.email
+FROM parties p JOIN party_contacts c ON c.party_id = p.id AND c.active
+WHERE p.id = ANY(@party_ids::bigint[]) ORDER BY p.name, c.id;
+
+-- name: FollowUpPartiesWithoutContact :many
+SELECT name FROM parties p WHERE p.id = ANY(@party_ids::bigint[])
+AND NOT EXISTS (SELECT 1 FROM party_contacts c WHERE c.party_id = p.id AND c.active) ORDER BY name;
