@@ -23,6 +23,7 @@ import (
 	"github.com/campaignwatch/campaignwatch/internal/testdb"
 	"github.com/campaignwatch/campaignwatch/jobs"
 	"github.com/campaignwatch/campaignwatch/outreach"
+	"github.com/campaignwatch/campaignwatch/outreach/parties"
 )
 
 type env struct {
@@ -39,7 +40,7 @@ func newEnv(t *testing.T, settings outreach.Settings) *env {
 	ctx := context.Background()
 	e := &env{t: t, pool: testdb.New(t), smtp: mailtest.NewServer(t)}
 	e.staff = staff.NewService(e.pool, staff.Settings{})
-	_, err := demo.Load(audit.WithActor(ctx, audit.Actor{Label: "test"}), e.pool, e.staff)
+	_, err := demo.Load(audit.WithActor(ctx, audit.Actor{Label: "test"}), demo.Deps{Parties: parties.NewStore(e.pool), Staff: e.staff})
 	require.NoError(t, err)
 	sender, err := mail.NewSMTP(e.smtp.URL())
 	require.NoError(t, err)

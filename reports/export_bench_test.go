@@ -17,8 +17,6 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/campaignwatch/campaignwatch/internal/audit"
-	"github.com/campaignwatch/campaignwatch/internal/demo"
-	"github.com/campaignwatch/campaignwatch/internal/staff"
 	"github.com/campaignwatch/campaignwatch/internal/testdb"
 	"github.com/campaignwatch/campaignwatch/reports"
 )
@@ -45,14 +43,8 @@ func BenchmarkExport1M(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer pool.Close()
-	if _, err := demo.Load(ctx, pool, staff.NewService(pool, staff.Settings{})); err != nil {
-		b.Fatal(err)
-	}
 	start := time.Now()
-	res, err := reports.GenerateComplaints(ctx, pool, n, 42)
-	if err != nil {
-		b.Fatal(err)
-	}
+	res := loadDemo(b, ctx, pool, n)
 	if _, err := pool.Exec(ctx, `VACUUM ANALYZE`); err != nil {
 		b.Fatal(err)
 	}
