@@ -61,12 +61,27 @@ type Service struct {
 	set  Settings
 }
 
-// NewService returns a service on pool, queueing jobs with client.
+// NewService returns a service on pool, queueing jobs with client. client
+// may be nil for a service that queues only from inside jobs (it then
+// uses the River client working the job) or not at all.
 func NewService(pool *pgxpool.Pool, client *jobs.Client, set Settings) *Service {
 	if set.AsyncRows == 0 && set.Keep == 0 {
 		set, _ = SettingsFromEnv(func(string) string { return "" })
 	}
 	return &Service{Store: NewStore(pool), jobs: client, set: set}
+}
+
+// client is the job client to queue with: the service's own, or, for a
+// service built without one, the client working the job ctx belongs to,
+// so work done inside a job can queue its follow-up jobs.
+func (s *Service) client(ctx context.Context) *jobs.Client {
+	if s.jobs != nil {
+		return s.jobs
+	}
+	if c, err := river.ClientFromContextSafely[pgx.Tx](ctx); err == nil {
+		return c
+	}
+	return nil
 }
 
 // Settings returns the export settings in force.
@@ -160,10 +175,11 @@ func (s *Service) RequestExport(ctx context.Context, userID *int64, f Filter, fo
 			audit.Change{After: map[string]any{"format": format, "filter": f}}); err != nil {
 			return err
 		}
-		if s.jobs == nil {
+		client := s.client(ctx)
+		if client == nil {
 			return errors.New("exports need a job client")
 		}
-		_, err = s.jobs.InsertTx(ctx, tx, ExportArgs{ExportID: id}, nil)
+		_, err = client.InsertTx(ctx, tx, ExportArgs{ExportID: id}, nil)
 		return err
 	})
 	return id, err

@@ -6,10 +6,12 @@
 SELECT array_agg(nextval('complaints_id_seq') ORDER BY n)::bigint[] AS ids FROM generate_series(1, @n::int) n;
 
 -- name: BackfillComplaints :copyfrom
+-- The ids are drawn first (BackfillIDs); COPY writes them as given.
 INSERT INTO complaints (id, reference, source, source_id, channel, party_id, party_text, election_id,
     received_at, received_at_has_time, sender, sender_normalized, message, description, consent,
     opted_out, tps_registered, sender_identified, opt_out_offered, recipients_visible,
     dedupe_hash, status, priority, closed_at, created_at)
+OVERRIDING SYSTEM VALUE
 VALUES (@id, @reference, @source, @source_id, @channel, @party_id, @party_text, @election_id,
     @received_at, @received_at_has_time, @sender, @sender_normalized, @message, @description, @consent,
     @opted_out, @tps_registered, @sender_identified, @opt_out_offered, @recipients_visible,

@@ -98,6 +98,7 @@ func (r iteratorForBackfillComplaints) Err() error {
 	return nil
 }
 
+// The ids are drawn first (BackfillIDs); COPY writes them as given.
 func (q *Queries) BackfillComplaints(ctx context.Context, arg []BackfillComplaintsParams) (int64, error) {
 	return q.db.CopyFrom(ctx, []string{"complaints"}, []string{"id", "reference", "source", "source_id", "channel", "party_id", "party_text", "election_id", "received_at", "received_at_has_time", "sender", "sender_normalized", "message", "description", "consent", "opted_out", "tps_registered", "sender_identified", "opt_out_offered", "recipients_visible", "dedupe_hash", "status", "priority", "closed_at", "created_at"}, &iteratorForBackfillComplaints{rows: arg})
 }
