@@ -68,11 +68,25 @@ var outcomes = []string{"no_breach", "advice_given", "party_contacted", "referre
 // example.org and Ofcom's drama number ranges, so redaction can be seen
 // working on them. Most complaints are triaged by the pipeline's engine
 // and some closed with an outcome.
+//
+// The owning packages each store their part in their own transaction, a
+// chunk at a time: a run that fails part way keeps the election and the
+// chunks stored before the failure (each chunk whole), where it used to
+// keep nothing.
 func Generate(ctx context.Context, d Deps, n int, seed uint64) (*Result, error) {
 	res := &Result{}
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	now := time.Now().In(complaints.London)
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	// The parties first: without them no complaint can be made, and the
+	// run must leave nothing behind, not even the election.
+	var ps []demoParty
+	if n > 0 {
+		var err error
+		if ps, err = loadParties(ctx, d.Parties); err != nil {
+			return nil, err
+		}
+	}
 	e, err := d.Elections.LatestElection(ctx, "general")
 	if apperr.CodeOf(err) == apperr.NotFound {
 		announced, polling, followUp := today.AddDate(0, 0, -35), today.AddDate(0, 0, 7), 14
@@ -86,10 +100,6 @@ func Generate(ctx context.Context, d Deps, n int, seed uint64) (*Result, error) 
 	res.ElectionID = e.ID
 	if n <= 0 {
 		return res, nil
-	}
-	ps, err := loadParties(ctx, d.Parties)
-	if err != nil {
-		return nil, err
 	}
 	// Complaints fall between the announcement and today (or polling
 	// day, if that has passed), more of them as polling day nears.
