@@ -23,6 +23,7 @@ import (
 	"github.com/campaignwatch/campaignwatch/internal/testdb"
 	"github.com/campaignwatch/campaignwatch/jobs"
 	"github.com/campaignwatch/campaignwatch/outreach"
+	"github.com/campaignwatch/campaignwatch/outreach/parties"
 )
 
 type env struct {
@@ -43,7 +44,7 @@ func newEnv(t *testing.T, settings outreach.Settings) *env {
 	inserter, err := jobs.NewClient(e.pool, jobs.NewRegistry(), jobs.Options{})
 	require.NoError(t, err)
 	e.staff = staff.NewService(e.pool, staff.Settings{}, inserter)
-	_, err = demo.Load(audit.WithActor(ctx, audit.Actor{Label: "test"}), e.pool, e.staff)
+	_, err = demo.Load(audit.WithActor(ctx, audit.Actor{Label: "test"}), demo.Deps{Parties: parties.NewStore(e.pool), Staff: e.staff})
 	require.NoError(t, err)
 	sender, err := mail.NewSMTP(e.smtp.URL())
 	require.NoError(t, err)

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/campaignwatch/campaignwatch/reports/internal/dbsqlc"
 )
 
 // DashboardFilter narrows the staff dashboard to one election and/or one
@@ -59,26 +61,21 @@ const UrgentShown = 20
 func (s *Store) Dashboard(ctx context.Context, f DashboardFilter) (*Dashboard, error) {
 	d := &Dashboard{}
 	err := s.Snapshot(ctx, func(tx pgx.Tx) error {
-		if err := tx.QueryRow(ctx, `SELECT (now() AT TIME ZONE 'Europe/London')::date`).Scan(&d.Today); err != nil {
+		q := dbsqlc.New(tx)
+		var err error
+		if d.Today, err = q.LondonToday(ctx); err != nil {
 			return err
 		}
-		rows, err := tx.Query(ctx, `SELECT id, name, type, nations, announced_on, polling_day, follow_up_days, regulated_from
-			FROM elections
-			WHERE $1::date BETWEEN announced_on AND polling_day + follow_up_days
-			  AND ($2::bigint = 0 OR id = $2) AND ($3::text = '' OR $3 = ANY(nations))
-			ORDER BY polling_day, id`, d.Today, f.ElectionID, f.Nation)
+		els, err := q.DashboardElections(ctx, dbsqlc.DashboardElectionsParams{Today: d.Today, ElectionID: f.ElectionID, Nation: f.Nation})
 		if err != nil {
 			return err
 		}
-		d.Elections, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (DashboardElection, error) {
-			var e DashboardElection
-			err := r.Scan(&e.ID, &e.Name, &e.Type, &e.Nations, &e.AnnouncedOn, &e.PollingDay, &e.FollowUpDays, &e.RegulatedFrom)
-			e.Letters = map[string]int{}
+		d.Elections = make([]DashboardElection, 0, len(els))
+		for _, r := range els {
+			e := DashboardElection{Election: Election{ID: r.ID, Name: r.Name, Type: r.Type, Nations: r.Nations, AnnouncedOn: r.AnnouncedOn,
+				PollingDay: r.PollingDay, FollowUpDays: int(r.FollowUpDays)}, RegulatedFrom: r.RegulatedFrom, Letters: map[string]int{}}
 			e.FollowUpDue = e.FollowUpOn()
-			return e, err
-		})
-		if err != nil {
-			return err
+			d.Elections = append(d.Elections, e)
 		}
 		ids := make([]int64, len(d.Elections))
 		index := map[int64]*DashboardElection{}
@@ -87,88 +84,59 @@ func (s *Store) Dashboard(ctx context.Context, f DashboardFilter) (*Dashboard, e
 			index[ids[i]] = &d.Elections[i]
 		}
 
-		if err := eachRow(ctx, tx, `SELECT election_id, state, count(*) FROM letters WHERE election_id = ANY($1) GROUP BY 1, 2`, []any{ids}, func(r pgx.Rows) error {
-			var id int64
-			var state string
-			var n int
-			if err := r.Scan(&id, &state, &n); err != nil {
-				return err
-			}
-			e := index[id]
-			e.Letters[state] += n
-			e.LettersTotal += n
-			return nil
-		}); err != nil {
+		letters, err := q.DashboardLetters(ctx, ids)
+		if err != nil {
 			return err
+		}
+		for _, r := range letters {
+			e := index[r.ElectionID]
+			e.Letters[r.State] += int(r.N)
+			e.LettersTotal += int(r.N)
 		}
 
 		daily := map[int64]map[time.Time]map[string]int{}
-		if err := eachRow(ctx, tx, `SELECT c.election_id, (c.received_at AT TIME ZONE 'Europe/London')::date, c.channel, count(*)
-			FROM complaints c WHERE c.election_id = ANY($1) GROUP BY 1, 2, 3`, []any{ids}, func(r pgx.Rows) error {
-			var id int64
-			var day time.Time
-			var ch string
-			var n int
-			if err := r.Scan(&id, &day, &ch, &n); err != nil {
-				return err
-			}
-			if daily[id] == nil {
-				daily[id] = map[time.Time]map[string]int{}
-			}
-			if daily[id][day] == nil {
-				daily[id][day] = map[string]int{}
-			}
-			daily[id][day][ch] += n
-			index[id].Complaints += n
-			return nil
-		}); err != nil {
+		days, err := q.DashboardDaily(ctx, ids)
+		if err != nil {
 			return err
 		}
-
-		if err := eachRow(ctx, tx, `SELECT election_id, party_id, party, n FROM (
-				SELECT c.election_id, coalesce(c.party_id, 0) AS party_id, coalesce(p.name, $2) AS party, count(*) AS n,
-					row_number() OVER (PARTITION BY c.election_id ORDER BY count(*) DESC, coalesce(p.name, $2)) AS rank
-				FROM complaints c LEFT JOIN parties p ON p.id = c.party_id
-				WHERE c.election_id = ANY($1) GROUP BY 1, 2, 3) t
-			WHERE rank <= $3 ORDER BY election_id, rank`, []any{ids, NoParty, TopPartiesShown}, func(r pgx.Rows) error {
-			var id int64
-			var pc PartyCounts
-			if err := r.Scan(&id, &pc.PartyID, &pc.Party, &pc.Total); err != nil {
-				return err
+		for _, r := range days {
+			if daily[r.ElectionID] == nil {
+				daily[r.ElectionID] = map[time.Time]map[string]int{}
 			}
-			index[id].TopParties = append(index[id].TopParties, pc)
-			return nil
-		}); err != nil {
-			return err
+			if daily[r.ElectionID][r.Day] == nil {
+				daily[r.ElectionID][r.Day] = map[string]int{}
+			}
+			daily[r.ElectionID][r.Day][r.Channel] += int(r.N)
+			index[r.ElectionID].Complaints += int(r.N)
 		}
 
-		if err := eachRow(ctx, tx, `SELECT election_id, count(*) FROM complaints
-			WHERE election_id = ANY($1) AND priority = 'urgent' AND status <> 'closed' GROUP BY 1`, []any{ids}, func(r pgx.Rows) error {
-			var id int64
-			var n int
-			if err := r.Scan(&id, &n); err != nil {
-				return err
-			}
-			index[id].UrgentOpen = n
-			return nil
-		}); err != nil {
+		top, err := q.DashboardTopParties(ctx, dbsqlc.DashboardTopPartiesParams{NoParty: NoParty, ElectionIds: ids, Shown: TopPartiesShown})
+		if err != nil {
 			return err
+		}
+		for _, r := range top {
+			index[r.ElectionID].TopParties = append(index[r.ElectionID].TopParties, PartyCounts{PartyID: r.PartyID, Party: r.Party, Total: int(r.N)})
+		}
+
+		urgent, err := q.DashboardUrgentOpen(ctx, ids)
+		if err != nil {
+			return err
+		}
+		for _, r := range urgent {
+			index[r.ElectionID].UrgentOpen = int(r.N)
 		}
 
 		// The urgent queue: with no filter, every open urgent complaint
 		// (one outside any election is still urgent); with a filter, those
 		// of the elections shown.
 		filtered := f.ElectionID != 0 || f.Nation != ""
-		rows, err = tx.Query(ctx, `SELECT c.reference, c.election_id, coalesce(p.name, nullif(c.party_text, ''), $3), c.channel, c.received_at, c.status
-			FROM complaints c LEFT JOIN parties p ON p.id = c.party_id
-			WHERE c.priority = 'urgent' AND c.status <> 'closed' AND (NOT $1 OR c.election_id = ANY($2))
-			ORDER BY c.received_at, c.id LIMIT $4`, filtered, ids, NoParty, UrgentShown)
+		queue, err := q.DashboardUrgentQueue(ctx, dbsqlc.DashboardUrgentQueueParams{NoParty: NoParty, Filtered: filtered, ElectionIds: ids, Shown: UrgentShown})
 		if err != nil {
 			return err
 		}
-		d.Urgent, err = pgx.CollectRows(rows, pgx.RowToStructByPos[UrgentComplaint])
-		if err != nil {
-			return err
+		d.Urgent = make([]UrgentComplaint, 0, len(queue))
+		for _, r := range queue {
+			d.Urgent = append(d.Urgent, UrgentComplaint{Reference: r.Reference, ElectionID: r.ElectionID, Party: r.Party, Channel: r.Channel, ReceivedAt: r.ReceivedAt, Status: r.Status})
 		}
 
 		for i := range d.Elections {

@@ -15,4 +15,9 @@
 // Every figure in a workbook is read inside one repeatable-read
 // transaction, so the Summary, the aggregate sheets and the Complaints
 // rows describe the same snapshot and add up.
+//
+// Reports own two tables, report_exports and report_export_chunks. Every
+// other table they read belongs to another package. Static queries live in
+// queries/*.sql (sqlc, into internal/dbsqlc); the queries whose WHERE clause
+// is a Filter live in trends.sql, read by internal/sqlfilter.
 package reports

@@ -1,6 +1,7 @@
 package reports
 
 import (
+	_ "embed"
 	"fmt"
 	"slices"
 	"strconv"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
+	"github.com/campaignwatch/campaignwatch/internal/sqlfilter"
 )
 
 // Channels are the complaint channels in the order reports show them.
@@ -103,26 +105,27 @@ func (f *Filter) Validate() error {
 	return nil
 }
 
-// where returns the SQL condition on complaints aliased c selecting the
-// filter's complaints, and its arguments numbered from $1.
-func (f *Filter) where() (string, []any) {
-	var conds []string
-	var args []any
-	add := func(cond string, v any) {
-		args = append(args, v)
-		conds = append(conds, fmt.Sprintf(cond, len(args)))
-	}
+// query starts the named statement of trends.sql with the conditions
+// selecting the filter's complaints.
+func (f *Filter) query(name string) *sqlfilter.Builder {
+	b := trendQueries.Builder(name)
 	if f.ElectionID != 0 {
-		add("c.election_id = $%d", f.ElectionID)
+		b.Where("election", "election_id", f.ElectionID)
 	} else {
-		add("c.received_at >= $%d", f.From)
-		add("c.received_at < $%d", f.To.AddDate(0, 0, 1))
+		b.Where("from", "from", f.From)
+		b.Where("to", "to", f.To.AddDate(0, 0, 1))
 	}
 	if len(f.PartyIDs) > 0 {
-		add("c.party_id = ANY($%d)", f.PartyIDs)
+		b.Where("parties", "party_ids", f.PartyIDs)
 	}
 	if len(f.Channels) > 0 {
-		add("c.channel = ANY($%d)", f.Channels)
+		b.Where("channels", "channels", f.Channels)
 	}
-	return strings.Join(conds, " AND "), args
+	return b
 }
+
+//go:embed trends.sql
+var trendsSQL string
+
+// trendQueries are the statements whose WHERE clause is a Filter.
+var trendQueries = sqlfilter.MustParse("trends.sql", trendsSQL)

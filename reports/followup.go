@@ -3,7 +3,6 @@ package reports
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -13,6 +12,7 @@ import (
 	"github.com/campaignwatch/campaignwatch/complaints/triage"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/redact"
+	"github.com/campaignwatch/campaignwatch/reports/internal/dbsqlc"
 )
 
 // Party is a party a report is about.
@@ -130,12 +130,11 @@ func CodeTitle(code string) string { return codeTitles[code] }
 
 // Party reads one party.
 func (s *Store) Party(ctx context.Context, q pgx.Tx, id int64) (*Party, error) {
-	var p Party
-	err := q.QueryRow(ctx, `SELECT id, name FROM parties WHERE id = $1`, id).Scan(&p.ID, &p.Name)
+	r, err := dbsqlc.New(q).GetParty(ctx, id)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, apperr.New(apperr.NotFound, "There is no party %d.", id)
 	}
-	return &p, err
+	return &Party{ID: r.ID, Name: r.Name}, err
 }
 
 // PartyReport builds the follow-up report on party partyID in election
@@ -195,9 +194,7 @@ func (s *Store) partyReport(ctx context.Context, tx pgx.Tx, electionID, partyID 
 	slices.SortStableFunc(rep.Guidance, byCount)
 	rep.Senders = t.Clusters[:min(len(t.Clusters), SendersShown)]
 
-	where, args := f.where()
-	if err := eachRow(ctx, tx, `SELECT date_trunc('week', c.received_at AT TIME ZONE 'Europe/London')::date, count(*)
-		FROM complaints c WHERE `+where+` GROUP BY 1 ORDER BY 1`, args, func(r pgx.Rows) error {
+	if err := eachRow(ctx, tx, f.query("party_weeks"), func(r pgx.Rows) error {
 		var wk time.Time
 		var n int
 		if err := r.Scan(&wk, &n); err != nil {
@@ -209,12 +206,7 @@ func (s *Store) partyReport(ctx context.Context, tx pgx.Tx, electionID, partyID 
 		return nil, err
 	}
 
-	sc, err := probeSchema(ctx, tx)
-	if err != nil {
-		return nil, err
-	}
-	if err := eachRow(ctx, tx, `SELECT CASE WHEN c.status = 'closed' THEN coalesce(nullif(`+sc.outcomeExpr()+`, ''), 'closed') ELSE c.status END, count(*)
-		FROM complaints c WHERE `+where+` GROUP BY 1 ORDER BY 2 DESC, 1`, args, func(r pgx.Rows) error {
+	if err := eachRow(ctx, tx, f.query("party_outcomes"), func(r pgx.Rows) error {
 		var o string
 		var n int
 		if err := r.Scan(&o, &n); err != nil {
@@ -232,15 +224,7 @@ func (s *Store) partyReport(ctx context.Context, tx pgx.Tx, electionID, partyID 
 
 	// Examples: the most pressing complaints with a message, one per
 	// sender so five examples are not five copies of one campaign.
-	if err := eachRow(ctx, tx, `SELECT reference, channel, received_at, priority, message, name, email, phone, postcode FROM (
-			SELECT DISTINCT ON (coalesce(nullif(c.sender_normalized, ''), c.reference)) c.reference, c.channel, c.received_at,
-				coalesce(c.priority, '') AS priority, c.message, coalesce(cp.name, '') AS name, coalesce(cp.email, '') AS email,
-				coalesce(cp.phone, '') AS phone, coalesce(cp.postcode, '') AS postcode,
-				CASE c.priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END AS rank
-			FROM complaints c LEFT JOIN complainants cp ON cp.complaint_id = c.id
-			WHERE `+where+` AND btrim(c.message) <> '' AND c.duplicate_of_id IS NULL AND c.anonymised_at IS NULL
-			ORDER BY coalesce(nullif(c.sender_normalized, ''), c.reference), rank, c.received_at DESC) e
-		ORDER BY rank, received_at DESC, reference LIMIT `+fmt.Sprint(ExamplesShown), args, func(r pgx.Rows) error {
+	if err := eachRow(ctx, tx, f.query("party_examples").Bind("limit", ExamplesShown), func(r pgx.Rows) error {
 		var ex Example
 		var msg string
 		var who Complainant
@@ -311,42 +295,26 @@ func (s *Store) ElectionReport(ctx context.Context, electionID int64) (*Election
 		for i := range rep.Rows {
 			extra[rep.Rows[i].PartyID] = &rep.Rows[i]
 		}
-		sc, err := probeSchema(ctx, tx)
+		q := dbsqlc.New(tx)
+		figures, err := q.ElectionPartyFigures(ctx, electionID)
 		if err != nil {
 			return err
 		}
-		if err := eachRow(ctx, tx, `SELECT coalesce(c.party_id, 0), count(*) FILTER (WHERE c.priority = 'urgent'),
-				count(*) FILTER (WHERE c.priority = 'high'), count(*) FILTER (WHERE c.status = 'closed')
-			FROM complaints c WHERE c.election_id = $1 GROUP BY 1`, []any{electionID}, func(r pgx.Rows) error {
-			var id int64
-			var u, h, cl int
-			if err := r.Scan(&id, &u, &h, &cl); err != nil {
-				return err
+		for _, r := range figures {
+			if e := extra[r.PartyID]; e != nil {
+				e.Urgent, e.High, e.Closed = int(r.Urgent), int(r.High), int(r.Closed)
 			}
-			if e := extra[id]; e != nil {
-				e.Urgent, e.High, e.Closed = u, h, cl
-			}
-			return nil
-		}); err != nil {
+		}
+		top, err := q.ElectionTopProvisions(ctx, electionID)
+		if err != nil {
 			return err
 		}
-		if err := eachRow(ctx, tx, `SELECT DISTINCT ON (party_id) party_id, code FROM (
-				SELECT coalesce(c.party_id, 0) AS party_id, u AS code, count(*) AS n
-				FROM complaints c `+sc.triageJoin()+` CROSS JOIN LATERAL unnest(tr.provisions) u
-				WHERE c.election_id = $1 GROUP BY 1, 2) t ORDER BY party_id, n DESC, code`, []any{electionID}, func(r pgx.Rows) error {
-			var id int64
-			var code string
-			if err := r.Scan(&id, &code); err != nil {
-				return err
+		for _, r := range top {
+			if e := extra[r.PartyID]; e != nil {
+				e.TopProvision = r.Code
 			}
-			if e := extra[id]; e != nil {
-				e.TopProvision = code
-			}
-			return nil
-		}); err != nil {
-			return err
 		}
-		err = tx.QueryRow(ctx, `SELECT coalesce(max(id), 0) FROM letter_batches WHERE election_id = $1 AND kind = 'follow_up'`, electionID).Scan(&rep.FollowUpBatch)
+		rep.FollowUpBatch, err = q.FollowUpBatchID(ctx, electionID)
 		return err
 	})
 	return rep, err

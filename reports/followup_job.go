@@ -8,13 +8,13 @@ import (
 	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
 	"github.com/campaignwatch/campaignwatch/jobs"
 	"github.com/campaignwatch/campaignwatch/outreach"
+	"github.com/campaignwatch/campaignwatch/reports/internal/dbsqlc"
 )
 
 // FollowUpCatchUpDays is how long after an election's follow-up day the
@@ -38,11 +38,7 @@ func NewFollowUps(store *Store, svc *outreach.Service) *FollowUps {
 // PartiesWithComplaints lists the registered parties with at least one
 // complaint linked to the election.
 func (s *Store) PartiesWithComplaints(ctx context.Context, electionID int64) ([]int64, error) {
-	rows, err := s.pool.Query(ctx, `SELECT DISTINCT party_id FROM complaints WHERE election_id = $1 AND party_id IS NOT NULL ORDER BY 1`, electionID)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, pgx.RowTo[int64])
+	return dbsqlc.New(s.pool).PartiesWithComplaints(ctx, electionID)
 }
 
 // LetterFields are the follow-up template's own fields for a report, in
@@ -111,14 +107,7 @@ func (f *FollowUps) Draft(ctx context.Context, electionID int64) (*outreach.Call
 // DueElections lists elections whose follow-up day has come (within the
 // catch-up window) and that have never had a follow-up batch.
 func (s *Store) DueElections(ctx context.Context, today time.Time) ([]int64, error) {
-	rows, err := s.pool.Query(ctx, `SELECT e.id FROM elections e
-		WHERE e.polling_day + e.follow_up_days BETWEEN $1::date - $2::int AND $1::date
-		  AND NOT EXISTS (SELECT 1 FROM letter_batches b WHERE b.election_id = e.id AND b.kind = 'follow_up')
-		ORDER BY e.id`, today, FollowUpCatchUpDays)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, pgx.RowTo[int64])
+	return dbsqlc.New(s.pool).DueElections(ctx, dbsqlc.DueElectionsParams{Today: today, CatchUpDays: FollowUpCatchUpDays})
 }
 
 // FollowUpArgs is the daily job that drafts due follow-up letters.

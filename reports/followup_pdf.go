@@ -204,3 +204,17 @@ func (r *ElectionReport) PDF() ([]byte, error) {
 	}
 	return doc.GetBytes(), nil
 }
+
+// slug is s in lower-case letters and digits only, for file names.
+func slug(s string) string {
+	out := make([]rune, 0, len(s))
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			out = append(out, r)
+		case r >= 'A' && r <= 'Z':
+			out = append(out, r+'a'-'A')
+		}
+	}
+	return string(out)
+}

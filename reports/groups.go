@@ -9,18 +9,8 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
+	"github.com/campaignwatch/campaignwatch/reports/internal/dbsqlc"
 )
-
-// groupExprs are the dimensions complaints can be counted by, as SQL over
-// complaints c and parties p.
-var groupExprs = map[string]string{
-	"day":      `to_char((c.received_at AT TIME ZONE 'Europe/London')::date, 'YYYY-MM-DD')`,
-	"week":     `to_char(date_trunc('week', c.received_at AT TIME ZONE 'Europe/London')::date, 'YYYY-MM-DD')`,
-	"channel":  `c.channel`,
-	"party":    `coalesce(p.name, '` + NoParty + `')`,
-	"priority": `coalesce(c.priority, 'untriaged')`,
-	"status":   `c.status`,
-}
 
 // GroupNames are the dimensions GroupCounts accepts.
 var GroupNames = []string{"day", "week", "channel", "party", "priority", "status"}
@@ -34,38 +24,32 @@ func (s *Store) GroupCounts(ctx context.Context, f Filter, groups []string) ([]m
 	if len(groups) == 0 {
 		groups = []string{"day", "channel"}
 	}
-	var exprs []string
+	// group_counts counts by every dimension, those not chosen left
+	// empty, and sorts by the chosen ones in the order given.
+	b := f.query("group_counts").Bind("no_party", NoParty)
 	for i, g := range groups {
-		e, ok := groupExprs[g]
-		if !ok || slices.Contains(groups[i+1:], g) {
+		if !slices.Contains(GroupNames, g) || slices.Contains(groups[i+1:], g) {
 			return nil, 0, apperr.Fields(apperr.FieldError{Field: "group", Message: fmt.Sprintf("Group by each of %s at most once", strings.Join(GroupNames, ", "))})
 		}
-		exprs = append(exprs, e)
 	}
-	where, args := f.where()
-	var pos []string
-	for i := range exprs {
-		pos = append(pos, fmt.Sprint(i+1))
+	for i, g := range GroupNames {
+		b.Bind("by_"+g, slices.Contains(groups, g), fmt.Sprintf("sort%d", i+1), "")
 	}
-	q := `SELECT ` + strings.Join(exprs, ", ") + `, count(*) FROM complaints c LEFT JOIN parties p ON p.id = c.party_id
-		WHERE ` + where + ` GROUP BY ` + strings.Join(pos, ", ") + ` ORDER BY ` + strings.Join(pos, ", ")
+	for i, g := range groups {
+		b.Bind(fmt.Sprintf("sort%d", i+1), g)
+	}
 	var out []map[string]any
 	total := 0
 	err := s.Snapshot(ctx, func(tx pgx.Tx) error {
-		return eachRow(ctx, tx, q, args, func(r pgx.Rows) error {
-			ptrs := make([]any, len(groups)+1)
-			strs := make([]string, len(groups))
+		return eachRow(ctx, tx, b, func(r pgx.Rows) error {
+			var dims [6]*string
 			var n int
-			for i := range strs {
-				ptrs[i] = &strs[i]
-			}
-			ptrs[len(groups)] = &n
-			if err := r.Scan(ptrs...); err != nil {
+			if err := r.Scan(&dims[0], &dims[1], &dims[2], &dims[3], &dims[4], &dims[5], &n); err != nil {
 				return err
 			}
 			m := map[string]any{"count": n}
-			for i, g := range groups {
-				m[g] = strs[i]
+			for _, g := range groups {
+				m[g] = *dims[slices.Index(GroupNames, g)]
 			}
 			total += n
 			out = append(out, m)
@@ -88,19 +72,26 @@ type Option struct {
 
 // ElectionOptions lists elections, newest polling day first.
 func (s *Store) ElectionOptions(ctx context.Context) ([]Option, error) {
-	rows, err := s.pool.Query(ctx, `SELECT id, name, current_date BETWEEN announced_on AND polling_day + follow_up_days
-		FROM elections ORDER BY polling_day DESC, id DESC`)
+	rows, err := dbsqlc.New(s.pool).ElectionOptions(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, pgx.RowToStructByPos[Option])
+	out := make([]Option, len(rows))
+	for i, r := range rows {
+		out[i] = Option{ID: r.ID, Name: r.Name, Active: r.Active}
+	}
+	return out, nil
 }
 
 // PartyOptions lists the parties by name.
 func (s *Store) PartyOptions(ctx context.Context) ([]Option, error) {
-	rows, err := s.pool.Query(ctx, `SELECT id, name, active FROM parties ORDER BY name`)
+	rows, err := dbsqlc.New(s.pool).PartyOptions(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return pgx.CollectRows(rows, pgx.RowToStructByPos[Option])
+	out := make([]Option, len(rows))
+	for i, r := range rows {
+		out[i] = Option{ID: r.ID, Name: r.Name, Active: r.Active}
+	}
+	return out, nil
 }

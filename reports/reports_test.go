@@ -16,8 +16,6 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/campaignwatch/campaignwatch/internal/audit"
-	"github.com/campaignwatch/campaignwatch/internal/demo"
-	"github.com/campaignwatch/campaignwatch/internal/staff"
 	"github.com/campaignwatch/campaignwatch/internal/testdb"
 	"github.com/campaignwatch/campaignwatch/reports"
 )
@@ -37,10 +35,7 @@ func setup(t *testing.T, n int) *bundle {
 	t.Helper()
 	ctx := audit.WithActor(context.Background(), audit.Actor{Label: "test"})
 	pool := testdb.New(t)
-	_, err := demo.Load(ctx, pool, staff.NewService(pool, staff.Settings{}, insertOnlyJobs(t, pool)))
-	require.NoError(t, err)
-	res, err := reports.GenerateComplaints(ctx, pool, n, 42)
-	require.NoError(t, err)
+	res := loadDemo(t, ctx, pool, n)
 	require.True(t, res.Created)
 	var partyID int64
 	require.NoError(t, pool.QueryRow(ctx, `SELECT id FROM parties ORDER BY id LIMIT 1`).Scan(&partyID))
@@ -49,7 +44,7 @@ func setup(t *testing.T, n int) *bundle {
 		sender, sender_normalized, message, description, dedupe_hash, status)
 		VALUES ('CW-2222-3333', 'test', 'email', $1, $2, now() - interval '1 hour', '@attacker', '@attacker', $3, '+SUM(1,2)', '\x00', 'new')
 		RETURNING id`, partyID, res.ElectionID, hyperlink).Scan(&id))
-	_, err = pool.Exec(ctx, `INSERT INTO complainants (complaint_id, name, email, phone, postcode) VALUES ($1, 'Zebedee Quartermain', 'zq@example.org', '07700 900999', 'CF10 1EP')`, id)
+	_, err := pool.Exec(ctx, `INSERT INTO complainants (complaint_id, name, email, phone, postcode) VALUES ($1, 'Zebedee Quartermain', 'zq@example.org', '07700 900999', 'CF10 1EP')`, id)
 	require.NoError(t, err)
 	return &bundle{ctx: ctx, pool: pool, store: reports.NewStore(pool), election: res.ElectionID}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
 	"github.com/campaignwatch/campaignwatch/jobs"
+	"github.com/campaignwatch/campaignwatch/reports/internal/dbsqlc"
 )
 
 // Settings configure exports.
@@ -60,12 +61,27 @@ type Service struct {
 	set  Settings
 }
 
-// NewService returns a service on pool, queueing jobs with client.
+// NewService returns a service on pool, queueing jobs with client. client
+// may be nil for a service that queues only from inside jobs (it then
+// uses the River client working the job) or not at all.
 func NewService(pool *pgxpool.Pool, client *jobs.Client, set Settings) *Service {
 	if set.AsyncRows == 0 && set.Keep == 0 {
 		set, _ = SettingsFromEnv(func(string) string { return "" })
 	}
 	return &Service{Store: NewStore(pool), jobs: client, set: set}
+}
+
+// client is the job client to queue with: the service's own, or, for a
+// service built without one, the client working the job ctx belongs to,
+// so work done inside a job can queue its follow-up jobs.
+func (s *Service) client(ctx context.Context) *jobs.Client {
+	if s.jobs != nil {
+		return s.jobs
+	}
+	if c, err := river.ClientFromContextSafely[pgx.Tx](ctx); err == nil {
+		return c
+	}
+	return nil
 }
 
 // Settings returns the export settings in force.
@@ -150,36 +166,36 @@ func (s *Service) RequestExport(ctx context.Context, userID *int64, f Filter, fo
 	}
 	var id int64
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if err := tx.QueryRow(ctx, `INSERT INTO report_exports (requested_by, format, filter, expires_at)
-			VALUES ($1, $2, $3, now() + $4::interval) RETURNING id`, userID, format, filter, s.set.Keep.String()).Scan(&id); err != nil {
+		var err error
+		id, err = dbsqlc.New(tx).InsertExport(ctx, dbsqlc.InsertExportParams{RequestedBy: userID, Format: format, Filter: filter, Keep: s.set.Keep.String()})
+		if err != nil {
 			return err
 		}
 		if err := audit.Record(ctx, tx, "report.export.request", "report_export", fmt.Sprint(id),
 			audit.Change{After: map[string]any{"format": format, "filter": f}}); err != nil {
 			return err
 		}
-		if s.jobs == nil {
+		client := s.client(ctx)
+		if client == nil {
 			return errors.New("exports need a job client")
 		}
-		_, err := s.jobs.InsertTx(ctx, tx, ExportArgs{ExportID: id}, nil)
+		_, err = client.InsertTx(ctx, tx, ExportArgs{ExportID: id}, nil)
 		return err
 	})
 	return id, err
 }
 
-const exportColumns = `id, requested_by, format, filter, state, rows_total, rows_done, size_bytes, sha256, error, created_at, finished_at, expires_at`
-
-func scanExport(row pgx.Row) (*Export, error) {
-	var e Export
-	var filter []byte
-	err := row.Scan(&e.ID, &e.RequestedBy, &e.Format, &filter, &e.State, &e.RowsTotal, &e.RowsDone, &e.SizeBytes, &e.SHA256, &e.Error, &e.CreatedAt, &e.FinishedAt, &e.ExpiresAt)
+// exportFrom makes an Export of its row, or the error reading it.
+func exportFrom(r dbsqlc.GetExportRow, err error) (*Export, error) {
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, apperr.New(apperr.NotFound, "There is no such export, or it has expired and been deleted.")
 	}
 	if err != nil {
 		return nil, err
 	}
-	if err := json.Unmarshal(filter, &e.Filter); err != nil {
+	e := Export{ID: r.ID, RequestedBy: r.RequestedBy, Format: r.Format, State: r.State, RowsTotal: int(r.RowsTotal), RowsDone: int(r.RowsDone),
+		SizeBytes: r.SizeBytes, SHA256: r.Sha256, Error: r.Error, CreatedAt: r.CreatedAt, FinishedAt: r.FinishedAt, ExpiresAt: r.ExpiresAt}
+	if err := json.Unmarshal(r.Filter, &e.Filter); err != nil {
 		return nil, err
 	}
 	return &e, nil
@@ -188,7 +204,8 @@ func scanExport(row pgx.Row) (*Export, error) {
 // Get reads export id, refusing anyone but the person who asked for it
 // and administrators.
 func (s *Service) Get(ctx context.Context, id int64, userID int64, admin bool) (*Export, error) {
-	e, err := scanExport(s.pool.QueryRow(ctx, `SELECT `+exportColumns+` FROM report_exports WHERE id = $1 AND expires_at > now()`, id))
+	r, err := dbsqlc.New(s.pool).GetLiveExport(ctx, id)
+	e, err := exportFrom(dbsqlc.GetExportRow(r), err)
 	if err != nil {
 		return nil, err
 	}
@@ -210,8 +227,7 @@ func (s *Service) Download(ctx context.Context, e *Export, w io.Writer) error {
 		return err
 	}
 	for seq := 0; ; seq++ {
-		var data []byte
-		err := s.pool.QueryRow(ctx, `SELECT data FROM report_export_chunks WHERE export_id = $1 AND seq = $2`, e.ID, seq).Scan(&data)
+		data, err := dbsqlc.New(s.pool).GetChunk(ctx, dbsqlc.GetChunkParams{ExportID: e.ID, Seq: int32(seq)})
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil
 		}
@@ -270,7 +286,7 @@ func (c *chunkWriter) flush() error {
 	if len(c.buf) == 0 {
 		return nil
 	}
-	if _, err := c.pool.Exec(c.ctx, `INSERT INTO report_export_chunks (export_id, seq, data) VALUES ($1, $2, $3)`, c.id, c.seq, c.buf); err != nil {
+	if err := dbsqlc.New(c.pool).InsertChunk(c.ctx, dbsqlc.InsertChunkParams{ExportID: c.id, Seq: int32(c.seq), Data: c.buf}); err != nil {
 		return err
 	}
 	c.seq++
@@ -290,7 +306,8 @@ func (w *exportWorker) Timeout(*river.Job[ExportArgs]) time.Duration { return 30
 // alone, and a retried one starts again from an empty file.
 func (w *exportWorker) Work(ctx context.Context, job *river.Job[ExportArgs]) error {
 	s := w.svc
-	e, err := scanExport(s.pool.QueryRow(ctx, `SELECT `+exportColumns+` FROM report_exports WHERE id = $1`, job.Args.ExportID))
+	q := dbsqlc.New(s.pool)
+	e, err := exportFrom(q.GetExport(ctx, job.Args.ExportID))
 	if apperr.CodeOf(err) == apperr.NotFound {
 		return nil // expired and deleted before it ran
 	}
@@ -300,16 +317,16 @@ func (w *exportWorker) Work(ctx context.Context, job *river.Job[ExportArgs]) err
 	if e.State == "done" {
 		return nil
 	}
-	if _, err := s.pool.Exec(ctx, `DELETE FROM report_export_chunks WHERE export_id = $1`, e.ID); err != nil {
+	if err := q.DeleteChunks(ctx, e.ID); err != nil {
 		return err
 	}
-	if _, err := s.pool.Exec(ctx, `UPDATE report_exports SET state = 'running', started_at = now(), rows_done = 0, error = '' WHERE id = $1`, e.ID); err != nil {
+	if err := q.StartExport(ctx, e.ID); err != nil {
 		return err
 	}
 	cw := &chunkWriter{ctx: ctx, pool: s.pool, id: e.ID, sum: sha256.New()}
 	progress := func(done, total int) {
 		// Progress is best effort: a failed update must not fail the export.
-		_, _ = s.pool.Exec(ctx, `UPDATE report_exports SET rows_done = $2, rows_total = $3 WHERE id = $1`, e.ID, done, total)
+		_ = q.ExportProgress(ctx, dbsqlc.ExportProgressParams{ID: e.ID, RowsDone: int32(done), RowsTotal: int32(total)})
 	}
 	err = s.Write(ctx, e.Filter, e.Format, cw, progress)
 	if err == nil {
@@ -317,16 +334,14 @@ func (w *exportWorker) Work(ctx context.Context, job *river.Job[ExportArgs]) err
 	}
 	if err != nil {
 		if job.Attempt >= job.MaxAttempts || apperr.CodeOf(err) != apperr.Internal {
-			_, _ = s.pool.Exec(context.WithoutCancel(ctx), `UPDATE report_exports SET state = 'failed', error = $2, finished_at = now() WHERE id = $1`, e.ID, apperr.MessageOf(err))
+			_ = q.FailExport(context.WithoutCancel(ctx), dbsqlc.FailExportParams{ID: e.ID, Error: apperr.MessageOf(err)})
 			if apperr.CodeOf(err) != apperr.Internal {
 				return river.JobCancel(err)
 			}
 		}
 		return err
 	}
-	_, err = s.pool.Exec(ctx, `UPDATE report_exports SET state = 'done', size_bytes = $2, sha256 = $3, rows_done = rows_total,
-		finished_at = now(), expires_at = now() + $4::interval WHERE id = $1`, e.ID, cw.size, hex.EncodeToString(cw.sum.Sum(nil)), s.set.Keep.String())
-	return err
+	return q.FinishExport(ctx, dbsqlc.FinishExportParams{ID: e.ID, SizeBytes: cw.size, Sha256: hex.EncodeToString(cw.sum.Sum(nil)), Keep: s.set.Keep.String()})
 }
 
 type cleanupWorker struct {
@@ -345,11 +360,11 @@ func (w *cleanupWorker) Work(ctx context.Context, job *river.Job[CleanupArgs]) e
 func (s *Service) DeleteExpired(ctx context.Context) (int, error) {
 	var n int
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `DELETE FROM report_exports WHERE expires_at <= now()`)
+		deleted, err := dbsqlc.New(tx).DeleteExpiredExports(ctx)
 		if err != nil {
 			return err
 		}
-		n = int(tag.RowsAffected())
+		n = int(deleted)
 		if n == 0 {
 			return nil
 		}

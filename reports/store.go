@@ -3,7 +3,6 @@ package reports
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -13,6 +12,8 @@ import (
 
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/redact"
+	"github.com/campaignwatch/campaignwatch/internal/sqlfilter"
+	"github.com/campaignwatch/campaignwatch/reports/internal/dbsqlc"
 )
 
 // NoParty labels complaints whose party could not be matched to the
@@ -53,85 +54,12 @@ func (e Election) FollowUpOn() time.Time { return e.PollingDay.AddDate(0, 0, e.F
 
 // Election reads one election.
 func (s *Store) Election(ctx context.Context, q pgx.Tx, id int64) (*Election, error) {
-	var e Election
-	err := q.QueryRow(ctx, `SELECT id, name, type, nations, announced_on, polling_day, follow_up_days FROM elections WHERE id = $1`, id).
-		Scan(&e.ID, &e.Name, &e.Type, &e.Nations, &e.AnnouncedOn, &e.PollingDay, &e.FollowUpDays)
+	r, err := dbsqlc.New(q).GetElection(ctx, id)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, apperr.New(apperr.NotFound, "There is no election %d.", id)
 	}
+	e := Election{ID: r.ID, Name: r.Name, Type: r.Type, Nations: r.Nations, AnnouncedOn: r.AnnouncedOn, PollingDay: r.PollingDay, FollowUpDays: int(r.FollowUpDays)}
 	return &e, err
-}
-
-// schema says which optional tables and columns, owned by other parts of
-// the service, exist in this database. Reports read triage results when
-// the triage pipeline has stored them, and leave those columns empty
-// when it has not.
-type schema struct {
-	triage        bool // triage_results(complaint_id, provisions, guidance)
-	triageVersion bool // triage_results.rulebook_version
-	triageOrder   string
-	triageCurrent bool // triage_results.is_current
-	outcome       bool // complaint_reviews.outcome
-}
-
-func probeSchema(ctx context.Context, q pgx.Tx) (schema, error) {
-	rows, err := q.Query(ctx, `
-		SELECT table_name, column_name FROM information_schema.columns
-		WHERE table_schema = current_schema() AND table_name IN ('triage_results', 'complaint_reviews')`)
-	if err != nil {
-		return schema{}, err
-	}
-	cols := map[string]bool{}
-	for rows.Next() {
-		var t, c string
-		if err := rows.Scan(&t, &c); err != nil {
-			return schema{}, err
-		}
-		cols[t+"."+c] = true
-	}
-	if err := rows.Err(); err != nil {
-		return schema{}, err
-	}
-	sc := schema{
-		triage:        cols["triage_results.complaint_id"] && cols["triage_results.provisions"] && cols["triage_results.guidance"],
-		triageVersion: cols["triage_results.rulebook_version"],
-		outcome:       cols["complaint_reviews.complaint_id"] && cols["complaint_reviews.outcome"],
-		triageCurrent: cols["triage_results.is_current"],
-		triageOrder:   "1",
-	}
-	// The newest result per complaint wins.
-	for _, c := range []string{"created_at", "id"} {
-		if cols["triage_results."+c] {
-			sc.triageOrder = "t." + c + " DESC"
-			break
-		}
-	}
-	return sc, nil
-}
-
-// triageJoin is the lateral join giving each complaint c its latest
-// triage result as tr(provisions, guidance, rulebook_version).
-func (sc schema) triageJoin() string {
-	if !sc.triage {
-		return `LEFT JOIN LATERAL (SELECT NULL::text[] AS provisions, NULL::text[] AS guidance, NULL::text AS rulebook_version) tr ON true`
-	}
-	version := "NULL::text"
-	if sc.triageVersion {
-		version = "t.rulebook_version::text"
-	}
-	current := ""
-	if sc.triageCurrent {
-		current = "AND t.is_current"
-	}
-	return fmt.Sprintf(`LEFT JOIN LATERAL (SELECT t.provisions::text[] AS provisions, t.guidance::text[] AS guidance, %s AS rulebook_version
-		FROM triage_results t WHERE t.complaint_id = c.id %s ORDER BY %s LIMIT 1) tr ON true`, version, current, sc.triageOrder)
-}
-
-func (sc schema) outcomeExpr() string {
-	if sc.outcome {
-		return "coalesce((SELECT cr.outcome FROM complaint_reviews cr WHERE cr.complaint_id = c.id), '')"
-	}
-	return "CASE WHEN c.closed_at IS NOT NULL THEN 'closed' ELSE '' END"
 }
 
 // Count is a label with a number.
@@ -203,10 +131,7 @@ func (s *Store) Trends(ctx context.Context, tx pgx.Tx, f Filter) (*Trends, error
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
-	sc, err := probeSchema(ctx, tx)
-	if err != nil {
-		return nil, err
-	}
+	var err error
 	t := &Trends{Filter: f, GeneratedAt: s.now(), ByChannel: map[string]int{}, ByPriority: map[string]int{}, From: f.From, To: f.To}
 	if f.ElectionID != 0 {
 		if t.Election, err = s.Election(ctx, tx, f.ElectionID); err != nil {
@@ -215,14 +140,11 @@ func (s *Store) Trends(ctx context.Context, tx pgx.Tx, f Filter) (*Trends, error
 		t.From, t.To = t.Election.AnnouncedOn, t.Election.FollowUpOn()
 	}
 	if len(f.PartyIDs) > 0 {
-		if err := tx.QueryRow(ctx, `SELECT coalesce(array_agg(name ORDER BY name), '{}') FROM parties WHERE id = ANY($1)`, f.PartyIDs).Scan(&t.PartyNames); err != nil {
+		if t.PartyNames, err = dbsqlc.New(tx).PartyNames(ctx, f.PartyIDs); err != nil {
 			return nil, err
 		}
 	}
-	where, args := f.where()
-
-	err = eachRow(ctx, tx, `SELECT c.channel, coalesce(c.priority, ''), count(*), count(*) FILTER (WHERE c.duplicate_of_id IS NOT NULL)
-		FROM complaints c WHERE `+where+` GROUP BY 1, 2`, args, func(r pgx.Rows) error {
+	err = eachRow(ctx, tx, f.query("trend_channels"), func(r pgx.Rows) error {
 		var ch, pr string
 		var n, dup int
 		if err := r.Scan(&ch, &pr, &n, &dup); err != nil {
@@ -242,7 +164,7 @@ func (s *Store) Trends(ctx context.Context, tx pgx.Tx, f Filter) (*Trends, error
 		return nil, err
 	}
 
-	err = eachRow(ctx, tx, `SELECT c.status, count(*) FROM complaints c WHERE `+where+` GROUP BY 1 ORDER BY 2 DESC, 1`, args, func(r pgx.Rows) error {
+	err = eachRow(ctx, tx, f.query("trend_status"), func(r pgx.Rows) error {
 		var c Count
 		t.ByStatus = append(t.ByStatus, c)
 		return r.Scan(&t.ByStatus[len(t.ByStatus)-1].Label, &t.ByStatus[len(t.ByStatus)-1].Count)
@@ -251,8 +173,7 @@ func (s *Store) Trends(ctx context.Context, tx pgx.Tx, f Filter) (*Trends, error
 		return nil, err
 	}
 
-	err = eachRow(ctx, tx, `SELECT (c.received_at AT TIME ZONE 'Europe/London')::date, c.channel, count(*)
-		FROM complaints c WHERE `+where+` GROUP BY 1, 2 ORDER BY 1`, args, func(r pgx.Rows) error {
+	err = eachRow(ctx, tx, f.query("trend_daily"), func(r pgx.Rows) error {
 		var d time.Time
 		var ch string
 		var n int
@@ -271,8 +192,7 @@ func (s *Store) Trends(ctx context.Context, tx pgx.Tx, f Filter) (*Trends, error
 		return nil, err
 	}
 
-	err = eachRow(ctx, tx, `SELECT coalesce(c.party_id, 0), coalesce(p.name, $`+fmt.Sprint(len(args)+1)+`), c.channel, count(*)
-		FROM complaints c LEFT JOIN parties p ON p.id = c.party_id WHERE `+where+` GROUP BY 1, 2, 3`, append(slices.Clone(args), NoParty), func(r pgx.Rows) error {
+	err = eachRow(ctx, tx, f.query("trend_parties").Bind("no_party", NoParty), func(r pgx.Rows) error {
 		var id int64
 		var name, ch string
 		var n int
@@ -298,13 +218,7 @@ func (s *Store) Trends(ctx context.Context, tx pgx.Tx, f Filter) (*Trends, error
 		return strings.Compare(a.Party, b.Party)
 	})
 
-	codeSQL := `SELECT k.kind, k.code, coalesce(p.name, $` + fmt.Sprint(len(args)+1) + `), count(*)
-		FROM complaints c LEFT JOIN parties p ON p.id = c.party_id ` + sc.triageJoin() + `
-		CROSS JOIN LATERAL (
-			SELECT 'provision' AS kind, u AS code FROM unnest(tr.provisions) u
-			UNION ALL SELECT 'guidance', u FROM unnest(tr.guidance) u) k
-		WHERE ` + where + ` GROUP BY 1, 2, 3 ORDER BY 1 DESC, 2`
-	err = eachRow(ctx, tx, codeSQL, append(slices.Clone(args), NoParty), func(r pgx.Rows) error {
+	err = eachRow(ctx, tx, f.query("trend_codes").Bind("no_party", NoParty), func(r pgx.Rows) error {
 		var kind, code, party string
 		var n int
 		if err := r.Scan(&kind, &code, &party, &n); err != nil {
@@ -322,25 +236,17 @@ func (s *Store) Trends(ctx context.Context, tx pgx.Tx, f Filter) (*Trends, error
 		return nil, err
 	}
 
-	if sc.triage && sc.triageVersion {
-		var versions []string
-		err := tx.QueryRow(ctx, `SELECT coalesce(array_agg(DISTINCT tr.rulebook_version ORDER BY tr.rulebook_version) FILTER (WHERE tr.rulebook_version IS NOT NULL), '{}')
-			FROM complaints c `+sc.triageJoin()+` WHERE `+where, args...).Scan(&versions)
-		if err != nil {
-			return nil, err
-		}
-		t.RulebookVersion = strings.Join(versions, ", ")
+	var versions []string
+	q, args := f.query("trend_versions").Build()
+	if err := tx.QueryRow(ctx, q, args).Scan(&versions); err != nil {
+		return nil, err
 	}
+	t.RulebookVersion = strings.Join(versions, ", ")
 	if t.RulebookVersion == "" {
 		t.RulebookVersion = "none (no triage results)"
 	}
 
-	err = eachRow(ctx, tx, `SELECT c.sender_normalized, count(*),
-			array_agg(DISTINCT coalesce(p.name, $`+fmt.Sprint(len(args)+1)+`)), array_agg(DISTINCT c.channel),
-			min(c.received_at), max(c.received_at)
-		FROM complaints c LEFT JOIN parties p ON p.id = c.party_id
-		WHERE `+where+` AND c.sender_normalized <> ''
-		GROUP BY 1 HAVING count(*) >= `+fmt.Sprint(ClusterMin)+` ORDER BY 2 DESC, 1 LIMIT 500`, append(slices.Clone(args), NoParty), func(r pgx.Rows) error {
+	err = eachRow(ctx, tx, f.query("trend_clusters").Bind("no_party", NoParty, "cluster_min", ClusterMin), func(r pgx.Rows) error {
 		var c Cluster
 		if err := r.Scan(&c.Sender, &c.Count, &c.Parties, &c.Channels, &c.First, &c.Last); err != nil {
 			return err
@@ -376,37 +282,26 @@ func (s *Store) CountRows(ctx context.Context, q pgx.Tx, f Filter) (int, error) 
 	if err := f.Validate(); err != nil {
 		return 0, err
 	}
-	where, args := f.where()
+	sql, args := f.query("count_rows").Build()
 	var n int
-	err := q.QueryRow(ctx, `SELECT count(*) FROM complaints c WHERE `+where, args...).Scan(&n)
+	err := q.QueryRow(ctx, sql, args).Scan(&n)
 	return n, err
 }
 
-// RowsSQL is the query Rows runs for f, with its arguments: the
+// RowsSQL is the query Rows runs for f, with its named arguments: the
 // Complaints rows in order, with the complainant's columns empty unless
 // f.IncludeText. The benchmark runs the same query under COPY as the floor
 // the exports are measured against.
-func (s *Store) RowsSQL(ctx context.Context, tx pgx.Tx, f Filter) (string, []any, error) {
+func (s *Store) RowsSQL(ctx context.Context, tx pgx.Tx, f Filter) (string, pgx.NamedArgs, error) {
 	if err := f.Validate(); err != nil {
 		return "", nil, err
 	}
-	sc, err := probeSchema(ctx, tx)
-	if err != nil {
-		return "", nil, err
-	}
-	where, args := f.where()
-	text := `'', '', '', '', '', ''`
-	join := ""
+	name := "rows"
 	if f.IncludeText {
-		text = `c.message, c.description, coalesce(cp.name, ''), coalesce(cp.email, ''), coalesce(cp.phone, ''), coalesce(cp.postcode, '')`
-		join = `LEFT JOIN complainants cp ON cp.complaint_id = c.id`
+		name = "rows_text"
 	}
-	q := `SELECT c.reference, c.received_at, c.created_at, c.channel, coalesce(p.name, $` + fmt.Sprint(len(args)+1) + `),
-			c.sender_normalized, coalesce(tr.provisions, '{}'), coalesce(tr.guidance, '{}'),
-			coalesce(c.priority, ''), c.status, ` + sc.outcomeExpr() + `, ` + text + `
-		FROM complaints c LEFT JOIN parties p ON p.id = c.party_id ` + join + ` ` + sc.triageJoin() + `
-		WHERE ` + where + ` ORDER BY c.received_at, c.id`
-	return q, append(args, NoParty), nil
+	q, args := f.query(name).Bind("no_party", NoParty).Build()
+	return q, args, nil
 }
 
 // Rows calls fn for each complaint f selects, oldest first, reading them
@@ -416,7 +311,7 @@ func (s *Store) Rows(ctx context.Context, tx pgx.Tx, f Filter, fn func(Row) erro
 	if err != nil {
 		return err
 	}
-	rows, err := tx.Query(ctx, q, args...)
+	rows, err := tx.Query(ctx, q, args)
 	if err != nil {
 		return err
 	}
@@ -451,8 +346,10 @@ func joinText(msg, desc string) string {
 	return msg + "\n\n" + desc
 }
 
-func eachRow(ctx context.Context, tx pgx.Tx, sql string, args []any, fn func(pgx.Rows) error) error {
-	rows, err := tx.Query(ctx, sql, args...)
+// eachRow runs the statement b builds and calls fn for each row.
+func eachRow(ctx context.Context, tx pgx.Tx, b *sqlfilter.Builder, fn func(pgx.Rows) error) error {
+	sql, args := b.Build()
+	rows, err := tx.Query(ctx, sql, args)
 	if err != nil {
 		return err
 	}

@@ -10,8 +10,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/campaignwatch/campaignwatch/internal/demo/complaintgen"
 	"github.com/campaignwatch/campaignwatch/internal/staff"
-	"github.com/campaignwatch/campaignwatch/reports"
 	"github.com/campaignwatch/campaignwatch/web/webtest"
 )
 
@@ -53,7 +53,7 @@ func TestDashboardShowsActiveElectionFigures(t *testing.T) {
 		res := c.Get("/staff/")
 		body := webtest.ReadBody(res)
 		require.Equal(t, http.StatusOK, res.StatusCode)
-		require.Contains(t, body, reports.DemoElectionName)
+		require.Contains(t, body, complaintgen.ElectionName)
 		require.Contains(t, body, fmt.Sprintf("<dt>Complaints</dt><dd>%d", total))
 		require.Regexp(t, `<tbody><tr><td>0</td><td>0</td><td>0</td><td>0</td><td>`+fmt.Sprint(sent)+`</td><td>`+fmt.Sprint(failed)+`</td><td>0</td><td>0</td><td>`+fmt.Sprint(sent+failed)+`</td>`, body)
 		require.Contains(t, body, fmt.Sprintf("<td>%s</td><td>%d</td>", templateEscape(topParty), topCount))

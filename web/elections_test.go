@@ -11,7 +11,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/campaignwatch/campaignwatch/internal/audit"
-	"github.com/campaignwatch/campaignwatch/internal/demo"
 	"github.com/campaignwatch/campaignwatch/internal/staff"
 	"github.com/campaignwatch/campaignwatch/outreach"
 	"github.com/campaignwatch/campaignwatch/web/webtest"
@@ -20,8 +19,7 @@ import (
 func TestElectionAPIAndPages(t *testing.T) {
 	e := webtest.New(t, webtest.Options{})
 	ctx := audit.WithActor(context.Background(), audit.Actor{Label: "test"})
-	_, err := demo.Load(ctx, e.Pool, e.Staff)
-	require.NoError(t, err)
+	loadDemo(t, ctx, e)
 	svc, err := outreach.NewService(e.Pool, outreach.Settings{}, nil, insertOnlyJobs(t, e.Pool))
 	require.NoError(t, err)
 	_, err = svc.Seed(ctx)
@@ -80,8 +78,7 @@ func TestFourEyesHoldsBatchesUntilAnotherUserReleases(t *testing.T) {
 	t.Parallel()
 	e := webtest.New(t, webtest.Options{Env: map[string]string{"FOUR_EYES": "true", "LETTER_REFERENCE_PATTERN": "FE/{year}/{seq:03}"}})
 	ctx := audit.WithActor(context.Background(), audit.Actor{Label: "test"})
-	_, err := demo.Load(ctx, e.Pool, e.Staff)
-	require.NoError(t, err)
+	loadDemo(t, ctx, e)
 	svc, err := outreach.NewService(e.Pool, outreach.Settings{}, nil, insertOnlyJobs(t, e.Pool))
 	require.NoError(t, err)
 	_, err = svc.Seed(ctx)

@@ -13,7 +13,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/campaignwatch/campaignwatch/internal/audit"
-	"github.com/campaignwatch/campaignwatch/internal/demo"
 	"github.com/campaignwatch/campaignwatch/internal/mail"
 	"github.com/campaignwatch/campaignwatch/internal/mail/mailtest"
 	"github.com/campaignwatch/campaignwatch/internal/staff"
@@ -31,8 +30,7 @@ func TestSendingLetterSaysWhenItWillBeRetried(t *testing.T) {
 	t.Parallel()
 	e := webtest.New(t, webtest.Options{Env: map[string]string{"JOB_RESCUE_AFTER": "7m"}})
 	ctx := audit.WithActor(context.Background(), audit.Actor{Label: "test"})
-	_, err := demo.Load(ctx, e.Pool, e.Staff)
-	require.NoError(t, err)
+	loadDemo(t, ctx, e)
 	settings, err := outreach.SettingsFromEnv(func(string) string { return "" }, e.Config)
 	require.NoError(t, err)
 	svc, err := outreach.NewService(e.Pool, settings, nil, insertOnlyJobs(t, e.Pool))

@@ -15,7 +15,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/campaignwatch/campaignwatch/internal/audit"
-	"github.com/campaignwatch/campaignwatch/internal/demo"
+	"github.com/campaignwatch/campaignwatch/internal/demo/complaintgen"
 	"github.com/campaignwatch/campaignwatch/internal/staff"
 	"github.com/campaignwatch/campaignwatch/jobs"
 	"github.com/campaignwatch/campaignwatch/reports"
@@ -26,10 +26,8 @@ func reportsEnv(t *testing.T, n int, asyncRows string) (*webtest.Env, int64) {
 	t.Helper()
 	env := webtest.New(t, webtest.Options{Env: map[string]string{"EXPORT_ASYNC_ROWS": asyncRows}})
 	ctx := audit.WithActor(context.Background(), audit.Actor{Label: "test"})
-	_, err := demo.Load(ctx, env.Pool, env.Staff)
-	require.NoError(t, err)
-	res, err := reports.GenerateComplaints(ctx, env.Pool, n, 7)
-	require.NoError(t, err)
+	loadDemo(t, ctx, env)
+	res := generateDemoComplaints(t, ctx, env, n, 7)
 	return env, res.ElectionID
 }
 
@@ -40,7 +38,7 @@ func TestSmallExportStreamsBackAndIsAudited(t *testing.T) {
 	res := analyst.Get("/staff/reports")
 	body := webtest.ReadBody(res)
 	require.Equal(t, http.StatusOK, res.StatusCode)
-	require.Contains(t, body, reports.DemoElectionName)
+	require.Contains(t, body, complaintgen.ElectionName)
 
 	res = analyst.PostForm("/staff/reports/exports", url.Values{"election": {fmt.Sprint(election)}, "format": {"xlsx"}})
 	data := webtest.ReadBody(res)

@@ -6,8 +6,13 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
+	"github.com/campaignwatch/campaignwatch/complaints"
+	"github.com/campaignwatch/campaignwatch/complaints/review"
 	"github.com/campaignwatch/campaignwatch/internal/demo"
+	"github.com/campaignwatch/campaignwatch/internal/demo/complaintgen"
+	"github.com/campaignwatch/campaignwatch/outreach/parties"
 )
 
 func cmdDemo(ctx context.Context, e *env, args []string) error {
@@ -25,7 +30,8 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 	if err := a.ensureMigrated(ctx, *migrate); err != nil {
 		return err
 	}
-	res, err := demo.Load(cliActor(ctx), a.pool, a.staff)
+	registry := parties.NewStore(a.pool)
+	res, err := demo.Load(cliActor(ctx), demo.Deps{Parties: registry, Staff: a.staff})
 	if err != nil {
 		return err
 	}
@@ -33,7 +39,7 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 	if err := seedLetterTemplates(ctx, e, a); err != nil {
 		return err
 	}
-	if err := demoComplaints(ctx, e, a, *nComplaints); err != nil {
+	if err := demoComplaints(ctx, e, a, registry, *nComplaints); err != nil {
 		return err
 	}
 
@@ -60,5 +66,21 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 	default:
 		fmt.Fprintf(e.stdout, "Admin account %s already exists.\n", demo.AdminEmail)
 	}
+	return nil
+}
+
+// demoComplaints generates n demo complaints (see complaintgen.Generate).
+func demoComplaints(ctx context.Context, e *env, a *app, registry *parties.Store, n int) error {
+	if n <= 0 {
+		return nil
+	}
+	start := time.Now()
+	deps := complaintgen.Deps{Parties: registry, Elections: a.outreach,
+		Complaints: complaints.NewService(a.pool, nil), Review: review.NewPipeline(a.pool, a.engine)}
+	res, err := complaintgen.Generate(cliActor(ctx), deps, n, uint64(time.Now().UnixNano()))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "Demo complaints: %d in election %d (%s).\n", res.Complaints, res.ElectionID, time.Since(start).Round(time.Millisecond))
 	return nil
 }

@@ -144,20 +144,6 @@ func (p *progressBar) done() {
 	}
 }
 
-// demoComplaints generates n demo complaints (see reports.GenerateComplaints).
-func demoComplaints(ctx context.Context, e *env, a *app, n int) error {
-	if n <= 0 {
-		return nil
-	}
-	start := time.Now()
-	res, err := reports.GenerateComplaints(cliActor(ctx), a.pool, n, uint64(time.Now().UnixNano()))
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "Demo complaints: %d in election %d (%s).\n", res.Complaints, res.ElectionID, time.Since(start).Round(time.Millisecond))
-	return nil
-}
-
 // cmdReport writes an election's follow-up report as a PDF: one party's
 // (the one the follow-up letter attaches) or, without --party, every
 // party side by side.

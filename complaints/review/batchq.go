@@ -98,3 +98,13 @@ func (replay) Exec(context.Context, string, ...any) (pgconn.CommandTag, error) {
 func (r replay) Query(context.Context, string, ...any) (pgx.Rows, error) { return r.rows, nil }
 
 func (r replay) QueryRow(context.Context, string, ...any) pgx.Row { return r.row }
+
+// CopyFrom completes dbsqlc.DBTX; the pipeline never queues a COPY.
+func (recorder) CopyFrom(context.Context, pgx.Identifier, []string, pgx.CopyFromSource) (int64, error) {
+	return 0, errRecorded
+}
+
+// CopyFrom completes dbsqlc.DBTX; the pipeline never queues a COPY.
+func (replay) CopyFrom(context.Context, pgx.Identifier, []string, pgx.CopyFromSource) (int64, error) {
+	return 0, errRecorded
+}

@@ -1,5 +1,7 @@
 // Package demo loads demonstration data: the party registry with a data
-// protection contact for each party, and an administrator account.
+// protection contact for each party (through parties.Store), and an
+// administrator account (through the staff service). Demo complaints come
+// from its sub-package complaintgen.
 //
 // Loading is idempotent: parties and contacts are upserted by name and
 // email, and an existing administrator is left alone, so `make run` can
@@ -8,16 +10,11 @@ package demo
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"strings"
-
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
-	"github.com/campaignwatch/campaignwatch/internal/audit"
 	"github.com/campaignwatch/campaignwatch/internal/staff"
+	"github.com/campaignwatch/campaignwatch/outreach/parties"
 )
 
 // Party is a demo party with its contacts.
@@ -96,48 +93,32 @@ type Result struct {
 	AdminPassword string
 }
 
-const upsertParty = `
-INSERT INTO parties (name, short_name, aliases, nations)
-VALUES ($1, $2, $3, $4)
-ON CONFLICT (lower(name)) DO UPDATE
-SET short_name = EXCLUDED.short_name, aliases = EXCLUDED.aliases, nations = EXCLUDED.nations, updated_at = now()
-WHERE (parties.short_name, parties.aliases, parties.nations) IS DISTINCT FROM (EXCLUDED.short_name, EXCLUDED.aliases, EXCLUDED.nations)
-RETURNING id`
-
-const upsertContact = `
-INSERT INTO party_contacts (party_id, name, position, email, role, active)
-VALUES ($1, $2, $3, $4, $5, $6)
-ON CONFLICT (party_id, lower(email)) DO NOTHING`
+// Deps are the services Load writes through, built by the composition
+// root.
+type Deps struct {
+	Parties *parties.Store
+	Staff   *staff.Service
+}
 
 // Load upserts the demo registry and creates the administrator if absent.
-func Load(ctx context.Context, pool *pgxpool.Pool, svc *staff.Service) (*Result, error) {
-	res := &Result{}
-	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-		for _, p := range Parties {
-			var id int64
-			err := tx.QueryRow(ctx, upsertParty, p.Name, p.ShortName, nonNil(p.Aliases), p.Nations).Scan(&id)
-			if errors.Is(err, pgx.ErrNoRows) {
-				// Unchanged: look the id up for its contacts.
-				err = tx.QueryRow(ctx, `SELECT id FROM parties WHERE lower(name) = lower($1)`, p.Name).Scan(&id)
-			}
-			if err != nil {
-				return fmt.Errorf("demo party %s: %w", p.Name, err)
-			}
-			res.Parties++
-			for _, c := range p.Contacts {
-				tag, err := tx.Exec(ctx, upsertContact, id, c.Name, c.Position, strings.ToLower(c.Email), c.Role, c.Active)
-				if err != nil {
-					return fmt.Errorf("demo contact for %s: %w", p.Name, err)
-				}
-				res.Contacts += int(tag.RowsAffected())
-			}
+func Load(ctx context.Context, d Deps) (*Result, error) {
+	ps := make([]parties.Party, len(Parties))
+	for i, p := range Parties {
+		ps[i] = parties.Party{Name: p.Name, ShortName: p.ShortName, Aliases: p.Aliases}
+		for _, n := range p.Nations {
+			ps[i].Nations = append(ps[i].Nations, parties.Nation(n))
 		}
-		return audit.Record(ctx, tx, "demo.load", "parties", "", audit.Change{After: map[string]int{"parties": res.Parties, "new_contacts": res.Contacts}})
-	})
-	if err != nil {
-		return nil, err
+		for _, c := range p.Contacts {
+			ps[i].Contacts = append(ps[i].Contacts, parties.Contact{Name: c.Name, Position: c.Position, Email: c.Email, Role: c.Role, Active: c.Active})
+		}
 	}
+	up, err := d.Parties.Upsert(ctx, ps)
+	if err != nil {
+		return nil, fmt.Errorf("demo registry: %w", err)
+	}
+	res := &Result{Parties: up.Parties, Contacts: up.NewContacts}
 
+	svc := d.Staff
 	if _, err := svc.UserByEmail(ctx, AdminEmail); err == nil {
 		return res, nil
 	} else if apperr.CodeOf(err) != apperr.NotFound {
@@ -149,11 +130,4 @@ func Load(ctx context.Context, pool *pgxpool.Pool, svc *staff.Service) (*Result,
 	}
 	res.AdminPassword = password
 	return res, nil
-}
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
 }

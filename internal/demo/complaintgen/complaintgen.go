@@ -1,0 +1,408 @@
+// Package complaintgen generates realistic demonstration complaints in a
+// demo general election: `campaignwatch demo --complaints N`, the report
+// tests and the export benchmark. It writes nothing itself: the election
+// goes through outreach, the complaints and complainants through
+// complaints.Service.Backfill, and their triage results (from the
+// pipeline's own engine) and review outcomes through
+// review.Pipeline.Backfill.
+//
+// It lives apart from internal/demo because it needs the complaint
+// packages, whose own tests load internal/demo's party registry.
+package complaintgen
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"time"
+
+	"github.com/campaignwatch/campaignwatch/complaints"
+	"github.com/campaignwatch/campaignwatch/complaints/review"
+	"github.com/campaignwatch/campaignwatch/complaints/triage"
+	"github.com/campaignwatch/campaignwatch/internal/apperr"
+	"github.com/campaignwatch/campaignwatch/outreach"
+	"github.com/campaignwatch/campaignwatch/outreach/parties"
+)
+
+// ElectionName names the general election the generator creates when the
+// database has none.
+const ElectionName = "UK Parliamentary general election (demo)"
+
+// Deps are the services the generator writes through, built by the
+// composition root.
+type Deps struct {
+	Parties    *parties.Store
+	Elections  *outreach.Service
+	Complaints *complaints.Service
+	Review     *review.Pipeline
+}
+
+// Result says what Generate did.
+type Result struct {
+	ElectionID int64
+	Created    bool // the demo election was created by this run
+	Complaints int
+}
+
+// demoParty is a party the generator can attribute complaints to.
+type demoParty struct {
+	id        int64
+	name      string
+	shortName string
+	weight    int
+}
+
+// chunk is how many complaints are generated and stored at a time, so
+// memory stays flat however many are asked for.
+const chunk = 50_000
+
+// outcomes are the review outcomes closed demo complaints get, by id.
+var outcomes = []string{"no_breach", "advice_given", "party_contacted", "referred_to_investigations"}
+
+// Generate adds n realistic demo complaints across the registered
+// parties, every channel and the days of a general election (created,
+// running from five weeks ago to polling day next week, when there is
+// none). Complainants get names, emails, phones and postcodes under
+// example.org and Ofcom's drama number ranges, so redaction can be seen
+// working on them. Most complaints are triaged by the pipeline's engine
+// and some closed with an outcome.
+//
+// The owning packages each store their part in their own transaction, a
+// chunk at a time: a run that fails part way keeps the election and the
+// chunks stored before the failure (each chunk whole), where it used to
+// keep nothing.
+func Generate(ctx context.Context, d Deps, n int, seed uint64) (*Result, error) {
+	res := &Result{}
+	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	now := time.Now().In(complaints.London)
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	// The parties first: without them no complaint can be made, and the
+	// run must leave nothing behind, not even the election.
+	var ps []demoParty
+	if n > 0 {
+		var err error
+		if ps, err = loadParties(ctx, d.Parties); err != nil {
+			return nil, err
+		}
+	}
+	e, err := d.Elections.LatestElection(ctx, "general")
+	if apperr.CodeOf(err) == apperr.NotFound {
+		announced, polling, followUp := today.AddDate(0, 0, -35), today.AddDate(0, 0, 7), 14
+		e, err = d.Elections.RecordElection(ctx, outreach.ElectionInput{Name: ElectionName, Type: "general",
+			Nations: []string{"england", "scotland", "wales", "northern_ireland"}, AnnouncedOn: &announced, PollingDay: &polling, FollowUpDays: &followUp})
+		res.Created = err == nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("demo election: %w", err)
+	}
+	res.ElectionID = e.ID
+	if n <= 0 {
+		return res, nil
+	}
+	// Complaints fall between the announcement and today (or polling
+	// day, if that has passed), more of them as polling day nears.
+	end := e.PollingDay
+	if today.Before(end) {
+		end = today
+	}
+	days := max(int(end.Sub(e.AnnouncedOn).Hours()/24)+1, 1)
+
+	engine := d.Review.Engine()
+	batch := fmt.Sprintf("demo-%d-%d", now.UnixNano(), seed)
+	g := &generator{rng: rng, parties: ps, senders: map[int64][]string{}}
+	for _, p := range ps {
+		g.totalWeight += p.weight
+	}
+	cs := make([]complaints.Backfilled, 0, min(n, chunk))
+	results := make([]*triage.Result, 0, min(n, chunk))
+	for i := 0; i < n; {
+		cs, results = cs[:0], results[:0]
+		for ; i < n && len(cs) < chunk; i++ {
+			c := g.complaint(e.AnnouncedOn, days, e.PollingDay)
+			var r *triage.Result
+			if c.priority != nil {
+				// Triaged by the real engine; the generator's own guess
+				// only decides which complaints are still untriaged.
+				tc := triage.Complaint{Channel: c.channel, Party: c.partyText, ReceivedAt: triage.Date{Time: c.received},
+					Sender: c.sender, Message: c.message, Description: c.description, Consent: c.consent,
+					OptedOut: optBool(c.optedOut), TPSRegistered: optBool(c.tps), SenderIdentified: optBool(c.identified),
+					OptOutOffered: optBool(c.optOutOffered)}
+				if c.recipients != nil {
+					tc.RecipientsVisible = triage.Int(*c.recipients)
+				}
+				tr := engine.Triage(&tc, nil)
+				r = &tr
+				c.priority = &tr.Priority
+			}
+			results = append(results, r)
+			cs = append(cs, complaints.Backfilled{
+				Submission: complaints.Submission{Channel: c.channel, PartyID: c.partyID, PartyText: c.partyText,
+					ReceivedAt: c.received, ReceivedAtHasTime: c.hasTime, Sender: c.sender, Message: c.message,
+					Description: c.description, Consent: c.consent, OptedOut: c.optedOut, TPSRegistered: c.tps,
+					SenderIdentified: c.identified, OptOutOffered: c.optOutOffered, RecipientsVisible: c.recipients,
+					Complainant: c.person, Source: "demo", SourceID: fmt.Sprintf("%s-%d", batch, i+1)},
+				Reference: g.reference(), ElectionID: &res.ElectionID, Status: c.status, Priority: c.priority,
+				ClosedAt: c.closedAt, SubmittedAt: c.submitted,
+			})
+		}
+		ids, err := d.Complaints.Backfill(ctx, cs)
+		if err != nil {
+			return nil, err
+		}
+		items := make([]review.Backfilled, len(ids))
+		for j, id := range ids {
+			items[j] = review.Backfilled{ComplaintID: id, Result: results[j]}
+			if cs[j].Status == "closed" {
+				items[j].Outcome = outcomes[id%int64(len(outcomes))]
+			}
+		}
+		if err := d.Review.Backfill(ctx, items); err != nil {
+			return nil, err
+		}
+	}
+	res.Complaints = n
+	return res, nil
+}
+
+// loadParties reads the active parties, oldest first: the larger parties
+// are listed first, and draw more complaints.
+func loadParties(ctx context.Context, store *parties.Store) ([]demoParty, error) {
+	active := true
+	list, err := store.List(ctx, parties.Filter{Active: &active})
+	if err != nil {
+		return nil, err
+	}
+	if len(list) == 0 {
+		return nil, fmt.Errorf("there are no parties: load the demo registry first")
+	}
+	slices.SortFunc(list, func(a, b parties.Party) int { return cmp.Compare(a.ID, b.ID) })
+	ps := make([]demoParty, len(list))
+	for i, p := range list {
+		ps[i] = demoParty{id: p.ID, name: p.Name, shortName: p.ShortName, weight: max(12-i, 1)}
+	}
+	return ps, nil
+}
+
+type generator struct {
+	rng         *rand.Rand
+	parties     []demoParty
+	totalWeight int
+	senders     map[int64][]string
+	refs        map[string]struct{}
+}
+
+// reference is a new complaint reference, distinct from every other this
+// generator made: among a million random references (30^8 possible) a
+// repeat is more likely than not, and one repeat fails the whole COPY.
+func (g *generator) reference() string {
+	if g.refs == nil {
+		g.refs = map[string]struct{}{}
+	}
+	for {
+		ref := complaints.NewReference()
+		if _, dup := g.refs[ref]; !dup {
+			g.refs[ref] = struct{}{}
+			return ref
+		}
+	}
+}
+
+type demoComplaint struct {
+	channel, partyText, sender, message, description, consent, status string
+	partyID                                                           *int64
+	priority                                                          *string
+	received, submitted                                               time.Time
+	closedAt                                                          *time.Time
+	hasTime                                                           bool
+	optedOut, tps, identified, optOutOffered                          *bool
+	recipients                                                        *int
+	person                                                            *complaints.Complainant
+}
+
+var (
+	demoFirst = []string{"Amira", "Ben", "Catrin", "Declan", "Eilidh", "Femi", "Gareth", "Hannah", "Imran", "Joanna", "Kieran", "Lowri", "Mohammed", "Niamh", "Oliver", "Priya", "Rhys", "Siobhan", "Tomasz", "Yusuf"}
+	demoLast  = []string{"Ahmed", "Baker", "Campbell", "Davies", "Evans", "Fitzgerald", "Green", "Hughes", "Iqbal", "Jones", "Kowalski", "Lloyd", "McLaughlin", "Nowak", "O'Neill", "Patel", "Quinn", "Roberts", "Stewart", "Thomas"}
+	demoPost  = []string{"CF10 1EP", "BT1 5GS", "EH1 1YZ", "SW1A 1AA", "M1 1AE", "LS1 4DY", "G2 1DY", "SA1 1NW", "B1 1BB", "NE1 7RU"}
+	// channel weights: texts and emails dominate, as in past elections.
+	demoChannels = []struct {
+		name   string
+		weight int
+	}{{"sms", 30}, {"email", 22}, {"automated_call", 12}, {"live_call", 10}, {"bcc_breach", 6}, {"social_media_ad", 14}, {"other", 6}}
+)
+
+func (g *generator) pickParty() *demoParty {
+	w := g.rng.IntN(g.totalWeight)
+	for i := range g.parties {
+		if w < g.parties[i].weight {
+			return &g.parties[i]
+		}
+		w -= g.parties[i].weight
+	}
+	return &g.parties[0]
+}
+
+func (g *generator) pickChannel() string {
+	w := g.rng.IntN(100)
+	for _, c := range demoChannels {
+		if w < c.weight {
+			return c.name
+		}
+		w -= c.weight
+	}
+	return "other"
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// sender returns one of a small pool of senders per party, so repeated
+// senders form clusters as they do in real campaigns.
+func (g *generator) sender(p *demoParty, channel string) string {
+	pool := g.senders[p.id]
+	if len(pool) < 12 || g.rng.IntN(10) == 0 {
+		var s string
+		switch channel {
+		case "sms", "automated_call", "live_call":
+			s = fmt.Sprintf("0113 496 0%03d", g.rng.IntN(1000))
+		case "social_media_ad":
+			s = p.shortName + " Campaign Page"
+		default:
+			s = fmt.Sprintf("campaign%d@%s.example.org", g.rng.IntN(50), slug(p.shortName))
+		}
+		g.senders[p.id] = append(pool, s)
+		return s
+	}
+	return pool[g.rng.IntN(len(pool))]
+}
+
+func slug(s string) string {
+	out := make([]rune, 0, len(s))
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			out = append(out, r)
+		case r >= 'A' && r <= 'Z':
+			out = append(out, r+'a'-'A')
+		}
+	}
+	return string(out)
+}
+
+func (g *generator) complaint(announced time.Time, days int, polling time.Time) demoComplaint {
+	p := g.pickParty()
+	ch := g.pickChannel()
+	// Square root skews days towards polling day.
+	day := int(float64(days) * (1 - g.rng.Float64()*g.rng.Float64()))
+	day = min(day, days-1)
+	d := announced.AddDate(0, 0, day)
+	received := time.Date(d.Year(), d.Month(), d.Day(), 8+g.rng.IntN(13), g.rng.IntN(60), 0, 0, complaints.London)
+	c := demoComplaint{channel: ch, received: received, hasTime: true, consent: []string{"no", "no", "unsure", "yes"}[g.rng.IntN(4)], status: "new"}
+	c.submitted = received.Add(time.Duration(1+g.rng.IntN(72*60)) * time.Minute)
+	if n := time.Now(); c.submitted.After(n) {
+		if received.After(n) {
+			c.received = n.Add(-time.Minute)
+		}
+		c.submitted = n
+	}
+	if g.rng.IntN(20) != 0 {
+		c.partyID = &p.id
+		c.partyText = p.shortName
+	} else {
+		c.partyText = "not sure who sent it"
+	}
+	c.sender = g.sender(p, ch)
+	first, last := demoFirst[g.rng.IntN(len(demoFirst))], demoLast[g.rng.IntN(len(demoLast))]
+	person := &complaints.Complainant{
+		Name:     first + " " + last,
+		Email:    fmt.Sprintf("%s.%s%d@example.org", slug(first), slug(last), g.rng.IntN(100)),
+		Phone:    fmt.Sprintf("07700 900%03d", g.rng.IntN(1000)),
+		Postcode: demoPost[g.rng.IntN(len(demoPost))], MayContact: true,
+	}
+	if g.rng.IntN(10) != 0 {
+		c.person = person
+	}
+	score := 10
+	switch ch {
+	case "sms":
+		c.message = fmt.Sprintf("Hi %s, %s here. Polling day is %s – can we count on your vote? Reply STOP to opt out.", first, p.shortName, polling.Format("2 January"))
+		c.description = fmt.Sprintf("I never gave %s my number (%s). My name is %s and I live at %s.", p.shortName, person.Phone, person.Name, person.Postcode)
+		c.optOutOffered, c.identified = ptr(g.rng.IntN(3) != 0), ptr(true)
+		if c.consent != "yes" {
+			score = 30
+		}
+	case "email":
+		c.message = fmt.Sprintf("Dear %s, join %s's campaign in your area. Donate today.", first, p.shortName)
+		c.description = fmt.Sprintf("This arrived at %s although I unsubscribed last year.", person.Email)
+		c.optedOut, c.optOutOffered = ptr(g.rng.IntN(2) == 0), ptr(true)
+		if c.consent != "yes" {
+			score = 30
+		}
+	case "automated_call":
+		c.message = fmt.Sprintf("This is a recorded message from %s. Press 1 to hear more about our plans.", p.shortName)
+		c.description = fmt.Sprintf("A recorded call came to my landline. Please call me back on %s.", person.Phone)
+		c.identified = ptr(g.rng.IntN(4) != 0)
+		if c.consent != "yes" {
+			score = 55
+		}
+	case "live_call":
+		c.message = "Caller asked how I intend to vote and whether I would put up a poster."
+		c.description = fmt.Sprintf("I am on the TPS and told them to stop calling last week. %s, %s.", person.Name, person.Postcode)
+		c.tps, c.optedOut, c.identified = ptr(true), ptr(g.rng.IntN(2) == 0), ptr(true)
+		score = 40
+	case "bcc_breach":
+		vis := []int{8, 40, 150, 1200}[g.rng.IntN(4)]
+		c.recipients = &vis
+		c.message = fmt.Sprintf("Volunteer update from %s: canvassing sessions this weekend.", p.shortName)
+		c.description = fmt.Sprintf("Everyone's addresses were in the CC line – I could see %d other people, including mine (%s).", vis, person.Email)
+		score = 40 + 15
+		switch {
+		case vis >= 1000:
+			score += 30
+		case vis >= 100:
+			score += 20
+		case vis >= 10:
+			score += 10
+		}
+	case "social_media_ad":
+		c.message = fmt.Sprintf("Sponsored: %s will fix your local high street. Find out more.", p.shortName)
+		c.description = "This advert was targeted at me on Facebook right after I visited their website; they seem to have uploaded my email."
+		score = 25
+	default:
+		c.message = fmt.Sprintf("Leaflet and a survey from %s asking about my voting intentions.", p.shortName)
+		c.description = fmt.Sprintf("How did they get my details? Reply to %s.", person.Email)
+	}
+	if c.person == nil {
+		// Anonymous complainants give no details of their own.
+		c.description = "I would rather not give my details. Please look into this sender."
+	}
+	if c.optedOut != nil && *c.optedOut {
+		score += 15
+	}
+	score += 10 // inside the election period
+	pr := "low"
+	switch {
+	case score >= 75:
+		pr = "urgent"
+	case score >= 55:
+		pr = "high"
+	case score >= 35:
+		pr = "medium"
+	}
+	if g.rng.IntN(12) != 0 {
+		c.priority = &pr
+		c.status = []string{"new", "triaged", "triaged", "in_review", "closed"}[g.rng.IntN(5)]
+		if c.status == "closed" {
+			ca := c.submitted.Add(72 * time.Hour)
+			c.closedAt = &ca
+		}
+	}
+	return c
+}
+
+func optBool(b *bool) triage.OptBool {
+	if b == nil {
+		return triage.OptBool{}
+	}
+	return triage.OptBool{Set: true, Value: *b}
+}

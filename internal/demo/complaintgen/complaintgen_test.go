@@ -1,0 +1,96 @@
+package complaintgen_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/stretchr/testify/require"
+
+	"github.com/campaignwatch/campaignwatch/complaints"
+	"github.com/campaignwatch/campaignwatch/complaints/review"
+	"github.com/campaignwatch/campaignwatch/complaints/triage"
+	"github.com/campaignwatch/campaignwatch/internal/audit"
+	"github.com/campaignwatch/campaignwatch/internal/demo"
+	"github.com/campaignwatch/campaignwatch/internal/demo/complaintgen"
+	"github.com/campaignwatch/campaignwatch/internal/staff"
+	"github.com/campaignwatch/campaignwatch/internal/testdb"
+	"github.com/campaignwatch/campaignwatch/jobs"
+	"github.com/campaignwatch/campaignwatch/outreach"
+	"github.com/campaignwatch/campaignwatch/outreach/parties"
+)
+
+func deps(t *testing.T, pool *pgxpool.Pool) complaintgen.Deps {
+	t.Helper()
+	rb, err := triage.DefaultRulebook()
+	require.NoError(t, err)
+	engine, err := triage.NewEngine(rb)
+	require.NoError(t, err)
+	inserter, err := jobs.NewClient(pool, jobs.NewRegistry(), jobs.Options{})
+	require.NoError(t, err)
+	elections, err := outreach.NewService(pool, outreach.Settings{}, nil, inserter)
+	require.NoError(t, err)
+	return complaintgen.Deps{Parties: parties.NewStore(pool), Elections: elections,
+		Complaints: complaints.NewService(pool, nil), Review: review.NewPipeline(pool, engine)}
+}
+
+func count(t *testing.T, pool *pgxpool.Pool, sql string, args ...any) int {
+	t.Helper()
+	var n int
+	require.NoError(t, pool.QueryRow(context.Background(), sql, args...).Scan(&n))
+	return n
+}
+
+// The generator makes the election once, and complaints with their
+// complainants, current triage results (priority as stored on the
+// complaint) and, for closed ones, review outcomes.
+func TestGenerate(t *testing.T) {
+	t.Parallel()
+	ctx := audit.WithActor(context.Background(), audit.Actor{Label: "test"})
+	pool := testdb.New(t)
+	d := deps(t, pool)
+
+	_, err := complaintgen.Generate(ctx, d, 10, 1)
+	require.ErrorContains(t, err, "no parties")
+
+	inserter, err := jobs.NewClient(pool, jobs.NewRegistry(), jobs.Options{})
+	require.NoError(t, err)
+	_, err = demo.Load(ctx, demo.Deps{Parties: d.Parties, Staff: staff.NewService(pool, staff.Settings{}, inserter)})
+	require.NoError(t, err)
+	res, err := complaintgen.Generate(ctx, d, 0, 1)
+	require.NoError(t, err)
+	require.True(t, res.Created)
+	require.Zero(t, res.Complaints)
+	e, err := d.Elections.LatestElection(ctx, "general")
+	require.NoError(t, err)
+	require.Equal(t, res.ElectionID, e.ID)
+	require.Equal(t, complaintgen.ElectionName, e.Name)
+	require.Equal(t, 42, int(e.PollingDay.Sub(e.AnnouncedOn).Hours()/24))
+
+	const n = 700
+	res2, err := complaintgen.Generate(ctx, d, n, 7)
+	require.NoError(t, err)
+	require.False(t, res2.Created)
+	require.Equal(t, res.ElectionID, res2.ElectionID)
+	require.Equal(t, n, res2.Complaints)
+
+	require.Equal(t, n, count(t, pool, `SELECT count(*) FROM complaints WHERE election_id = $1 AND source = 'demo'`, res.ElectionID))
+	require.Equal(t, n, count(t, pool, `SELECT count(DISTINCT reference) FROM complaints`))
+	people := count(t, pool, `SELECT count(*) FROM complainants`)
+	require.Greater(t, people, n*3/4)
+	require.Less(t, people, n)
+	require.Zero(t, count(t, pool, `SELECT count(*) FROM complaints c WHERE c.sender_normalized = '' AND c.sender <> ''`))
+
+	triaged := count(t, pool, `SELECT count(*) FROM complaints WHERE priority IS NOT NULL`)
+	require.Greater(t, triaged, n*3/4)
+	require.Less(t, triaged, n)
+	require.Equal(t, triaged, count(t, pool, `SELECT count(*) FROM triage_results t JOIN complaints c ON c.id = t.complaint_id
+		WHERE t.is_current AND t.priority = c.priority`))
+	require.Zero(t, count(t, pool, `SELECT count(*) FROM complaints WHERE priority IS NULL AND status <> 'new'`))
+
+	closed := count(t, pool, `SELECT count(*) FROM complaints WHERE status = 'closed' AND closed_at IS NOT NULL`)
+	require.Positive(t, closed)
+	require.Equal(t, closed, count(t, pool, `SELECT count(*) FROM complaint_reviews r JOIN complaints c ON c.id = r.complaint_id
+		WHERE c.status = 'closed' AND r.outcome IS NOT NULL`))
+	require.Equal(t, closed, count(t, pool, `SELECT count(*) FROM complaint_reviews`))
+}

@@ -1,0 +1,53 @@
+package outreach
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/campaignwatch/campaignwatch/internal/apperr"
+	"github.com/campaignwatch/campaignwatch/internal/audit"
+	"github.com/campaignwatch/campaignwatch/outreach/internal/dbsqlc"
+)
+
+// RecordElection records an election without writing to anyone: for an
+// election whose letters went out some other way, or demonstration data.
+// in is checked and completed as for Call, and the election is audited as
+// election.create.
+func (s *Service) RecordElection(ctx context.Context, in ElectionInput) (*Election, error) {
+	e, errs := in.normalise()
+	if len(errs) > 0 {
+		return nil, apperr.Fields(errs...)
+	}
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		r, err := dbsqlc.New(tx).InsertElection(ctx, dbsqlc.InsertElectionParams{Name: e.Name, Type: e.Type, Nations: e.Nations,
+			AnnouncedOn: e.AnnouncedOn, PollingDay: e.PollingDay, RegulatedFrom: e.RegulatedFrom, FollowUpDays: int32(e.FollowUpDays),
+			CreatedBy: audit.ActorFrom(ctx).UserID})
+		if err != nil {
+			return err
+		}
+		e.ID, e.CreatedAt = r.ID, r.CreatedAt
+		return audit.Record(ctx, tx, "election.create", "election", fmt.Sprint(e.ID), audit.Change{After: map[string]any{
+			"name": e.Name, "type": e.Type, "nations": e.Nations, "announced_on": e.AnnouncedOn, "polling_day": e.PollingDay}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// LatestElection returns the election of type typ with the latest polling
+// day, or a NotFound error when there is none.
+func (s *Service) LatestElection(ctx context.Context, typ string) (*Election, error) {
+	r, err := dbsqlc.New(s.pool).LatestElectionOfType(ctx, typ)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, apperr.New(apperr.NotFound, "There is no %s.", TypeName(typ))
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &Election{ID: r.ID, Name: r.Name, Type: r.Type, Nations: r.Nations, AnnouncedOn: r.AnnouncedOn, PollingDay: r.PollingDay,
+		RegulatedFrom: r.RegulatedFrom, FollowUpDays: int(r.FollowUpDays), CreatedAt: r.CreatedAt}, nil
+}

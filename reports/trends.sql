@@ -1,0 +1,135 @@
+-- The report queries whose WHERE clause is the report's Filter (see
+-- Filter.query): one election, or a date range, optionally some parties
+-- and some channels. Complaints are aliased c, parties p; tr is each
+-- complaint's current triage result and outcome its review outcome.
+
+-- condition: election
+c.election_id = @election_id
+
+-- condition: from
+c.received_at >= @from
+
+-- condition: to
+c.received_at < @to
+
+-- condition: parties
+c.party_id = ANY(@party_ids)
+
+-- condition: channels
+c.channel = ANY(@channels)
+
+-- query: count_rows
+SELECT count(*) FROM complaints c WHERE /*conditions*/
+
+-- query: trend_channels
+SELECT c.channel, coalesce(c.priority, ''), count(*), count(*) FILTER (WHERE c.duplicate_of_id IS NOT NULL)
+FROM complaints c WHERE /*conditions*/ GROUP BY 1, 2
+
+-- query: trend_status
+SELECT c.status, count(*) FROM complaints c WHERE /*conditions*/ GROUP BY 1 ORDER BY 2 DESC, 1
+
+-- query: trend_daily
+SELECT (c.received_at AT TIME ZONE 'Europe/London')::date, c.channel, count(*)
+FROM complaints c WHERE /*conditions*/ GROUP BY 1, 2 ORDER BY 1
+
+-- query: trend_parties
+SELECT coalesce(c.party_id, 0), coalesce(p.name, @no_party), c.channel, count(*)
+FROM complaints c LEFT JOIN parties p ON p.id = c.party_id WHERE /*conditions*/ GROUP BY 1, 2, 3
+
+-- query: trend_codes
+SELECT k.kind, k.code, coalesce(p.name, @no_party), count(*)
+FROM complaints c LEFT JOIN parties p ON p.id = c.party_id
+LEFT JOIN LATERAL (SELECT t.provisions::text[] AS provisions, t.guidance::text[] AS guidance, t.rulebook_version::text AS rulebook_version
+    FROM triage_results t WHERE t.complaint_id = c.id AND t.is_current ORDER BY t.created_at DESC LIMIT 1) tr ON true
+CROSS JOIN LATERAL (
+    SELECT 'provision' AS kind, u AS code FROM unnest(tr.provisions) u
+    UNION ALL SELECT 'guidance', u FROM unnest(tr.guidance) u) k
+WHERE /*conditions*/ GROUP BY 1, 2, 3 ORDER BY 1 DESC, 2
+
+-- query: trend_versions
+SELECT coalesce(array_agg(DISTINCT tr.rulebook_version ORDER BY tr.rulebook_version) FILTER (WHERE tr.rulebook_version IS NOT NULL), '{}')
+FROM complaints c
+LEFT JOIN LATERAL (SELECT t.provisions::text[] AS provisions, t.guidance::text[] AS guidance, t.rulebook_version::text AS rulebook_version
+    FROM triage_results t WHERE t.complaint_id = c.id AND t.is_current ORDER BY t.created_at DESC LIMIT 1) tr ON true
+WHERE /*conditions*/
+
+-- query: trend_clusters
+SELECT c.sender_normalized, count(*),
+    array_agg(DISTINCT coalesce(p.name, @no_party)), array_agg(DISTINCT c.channel),
+    min(c.received_at), max(c.received_at)
+FROM complaints c LEFT JOIN parties p ON p.id = c.party_id
+WHERE /*conditions*/ AND c.sender_normalized <> ''
+GROUP BY 1 HAVING count(*) >= @cluster_min ORDER BY 2 DESC, 1 LIMIT 500
+
+-- query: rows
+-- The export's complaint rows without the complainant's words: the six
+-- text columns stay empty.
+SELECT c.reference, c.received_at, c.created_at, c.channel, coalesce(p.name, @no_party),
+    c.sender_normalized, coalesce(tr.provisions, '{}'), coalesce(tr.guidance, '{}'),
+    coalesce(c.priority, ''), c.status, coalesce((SELECT cr.outcome FROM complaint_reviews cr WHERE cr.complaint_id = c.id), ''),
+    '', '', '', '', '', ''
+FROM complaints c LEFT JOIN parties p ON p.id = c.party_id
+LEFT JOIN LATERAL (SELECT t.provisions::text[] AS provisions, t.guidance::text[] AS guidance, t.rulebook_version::text AS rulebook_version
+    FROM triage_results t WHERE t.complaint_id = c.id AND t.is_current ORDER BY t.created_at DESC LIMIT 1) tr ON true
+WHERE /*conditions*/ ORDER BY c.received_at, c.id
+
+-- query: rows_text
+-- The export's complaint rows with the message, the description and the
+-- complainant's details, which the caller redacts from them.
+SELECT c.reference, c.received_at, c.created_at, c.channel, coalesce(p.name, @no_party),
+    c.sender_normalized, coalesce(tr.provisions, '{}'), coalesce(tr.guidance, '{}'),
+    coalesce(c.priority, ''), c.status, coalesce((SELECT cr.outcome FROM complaint_reviews cr WHERE cr.complaint_id = c.id), ''),
+    c.message, c.description, coalesce(cp.name, ''), coalesce(cp.email, ''), coalesce(cp.phone, ''), coalesce(cp.postcode, '')
+FROM complaints c LEFT JOIN parties p ON p.id = c.party_id LEFT JOIN complainants cp ON cp.complaint_id = c.id
+LEFT JOIN LATERAL (SELECT t.provisions::text[] AS provisions, t.guidance::text[] AS guidance, t.rulebook_version::text AS rulebook_version
+    FROM triage_results t WHERE t.complaint_id = c.id AND t.is_current ORDER BY t.created_at DESC LIMIT 1) tr ON true
+WHERE /*conditions*/ ORDER BY c.received_at, c.id
+
+-- query: party_weeks
+SELECT date_trunc('week', c.received_at AT TIME ZONE 'Europe/London')::date, count(*)
+FROM complaints c WHERE /*conditions*/ GROUP BY 1 ORDER BY 1
+
+-- query: party_outcomes
+-- Closed complaints by their review outcome, open ones by status.
+SELECT CASE WHEN c.status = 'closed'
+        THEN coalesce(nullif(coalesce((SELECT cr.outcome FROM complaint_reviews cr WHERE cr.complaint_id = c.id), ''), ''), 'closed')
+        ELSE c.status END, count(*)
+FROM complaints c WHERE /*conditions*/ GROUP BY 1 ORDER BY 2 DESC, 1
+
+-- query: party_examples
+-- The most pressing complaints with a message, one per sender so the
+-- examples are not copies of one campaign.
+SELECT reference, channel, received_at, priority, message, name, email, phone, postcode FROM (
+    SELECT DISTINCT ON (coalesce(nullif(c.sender_normalized, ''), c.reference)) c.reference, c.channel, c.received_at,
+        coalesce(c.priority, '') AS priority, c.message, coalesce(cp.name, '') AS name, coalesce(cp.email, '') AS email,
+        coalesce(cp.phone, '') AS phone, coalesce(cp.postcode, '') AS postcode,
+        CASE c.priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END AS rank
+    FROM complaints c LEFT JOIN complainants cp ON cp.complaint_id = c.id
+    WHERE /*conditions*/ AND btrim(c.message) <> '' AND c.duplicate_of_id IS NULL AND c.anonymised_at IS NULL
+    ORDER BY coalesce(nullif(c.sender_normalized, ''), c.reference), rank, c.received_at DESC) e
+ORDER BY rank, received_at DESC, reference LIMIT @limit
+
+-- query: group_counts
+-- Complaints counted by the chosen dimensions (by_day ... by_status true),
+-- the others left NULL so they do not split the groups, and sorted by the
+-- chosen dimensions in the order asked for (sort1 ... sort6 name them;
+-- unused ones are empty).
+SELECT day, week, channel, party, priority, status, n FROM (
+    SELECT
+        CASE WHEN @by_day::boolean THEN to_char((c.received_at AT TIME ZONE 'Europe/London')::date, 'YYYY-MM-DD') END AS day,
+        CASE WHEN @by_week::boolean THEN to_char(date_trunc('week', c.received_at AT TIME ZONE 'Europe/London')::date, 'YYYY-MM-DD') END AS week,
+        CASE WHEN @by_channel::boolean THEN c.channel END AS channel,
+        CASE WHEN @by_party::boolean THEN coalesce(p.name, @no_party) END AS party,
+        CASE WHEN @by_priority::boolean THEN coalesce(c.priority, 'untriaged') END AS priority,
+        CASE WHEN @by_status::boolean THEN c.status END AS status,
+        count(*) AS n
+    FROM complaints c LEFT JOIN parties p ON p.id = c.party_id
+    WHERE /*conditions*/
+    GROUP BY 1, 2, 3, 4, 5, 6) g
+ORDER BY
+    CASE @sort1::text WHEN 'day' THEN day WHEN 'week' THEN week WHEN 'channel' THEN channel WHEN 'party' THEN party WHEN 'priority' THEN priority WHEN 'status' THEN status END,
+    CASE @sort2::text WHEN 'day' THEN day WHEN 'week' THEN week WHEN 'channel' THEN channel WHEN 'party' THEN party WHEN 'priority' THEN priority WHEN 'status' THEN status END,
+    CASE @sort3::text WHEN 'day' THEN day WHEN 'week' THEN week WHEN 'channel' THEN channel WHEN 'party' THEN party WHEN 'priority' THEN priority WHEN 'status' THEN status END,
+    CASE @sort4::text WHEN 'day' THEN day WHEN 'week' THEN week WHEN 'channel' THEN channel WHEN 'party' THEN party WHEN 'priority' THEN priority WHEN 'status' THEN status END,
+    CASE @sort5::text WHEN 'day' THEN day WHEN 'week' THEN week WHEN 'channel' THEN channel WHEN 'party' THEN party WHEN 'priority' THEN priority WHEN 'status' THEN status END,
+    CASE @sort6::text WHEN 'day' THEN day WHEN 'week' THEN week WHEN 'channel' THEN channel WHEN 'party' THEN party WHEN 'priority' THEN priority WHEN 'status' THEN status END
