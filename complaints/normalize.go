@@ -13,17 +13,12 @@ import (
 	"github.com/nyaruka/phonenumbers"
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 )
 
-// London is the time zone dates without a time are read in.
-var London = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/London")
-	if err != nil {
-		return time.UTC
-	}
-	return loc
-}()
+// London is the time zone dates without a time are read in (vocab's).
+var London = vocab.London
 
 // MaxTargetingReason bounds the advert targeting answer.
 const MaxTargetingReason = 2000
@@ -115,14 +110,7 @@ func fieldErr(field, code, format string, args ...any) apperr.FieldError {
 	return apperr.FieldError{Field: field, Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
-func validChannel(c string) bool {
-	for _, v := range Channels {
-		if v == c {
-			return true
-		}
-	}
-	return false
-}
+func validChannel(c string) bool { return vocab.IsChannel(c) }
 
 // Validate returns apperr Invalid with one FieldError per bad field; field
 // names are the JSON names. It expects a normalised submission.

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/campaignwatch/campaignwatch/complaints/triage"
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/redact"
 )
@@ -69,15 +70,14 @@ const SendersShown = 5
 
 // OutcomeNames are the review outcomes and open statuses as reports
 // describe them.
-var OutcomeNames = map[string]string{
-	"no_breach": "Closed: no breach found", "advice_given": "Closed: advice given to the complainant",
-	"party_contacted": "Closed: we contacted the party", "referred_to_investigations": "Closed: referred for investigation",
-	"duplicate": "Closed: duplicate of another complaint", "closed": "Closed",
-	"new": "Open: not yet triaged", "triaged": "Open: triaged, awaiting review", "in_review": "Open: being reviewed",
-}
+var OutcomeNames = vocab.ReportStandings(vocab.English)
 
 // PriorityNames are the triage priorities as reports describe them.
-var PriorityNames = map[string]string{"urgent": "Urgent", "high": "High", "medium": "Medium", "low": "Low", "untriaged": "Not yet triaged"}
+var PriorityNames = func() map[string]string {
+	m := vocab.PriorityLabels(vocab.English)
+	m[vocab.Untriaged.Code] = vocab.Untriaged.Label.EN
+	return m
+}()
 
 // asks are what we ask a party to do when complaints engaged a provision,
 // in our own words. Several provisions may lead to the same ask, which
@@ -231,16 +231,19 @@ func (s *Store) partyReport(ctx context.Context, tx pgx.Tx, electionID, partyID 
 	}
 
 	// Examples: the most pressing complaints with a message, one per
-	// sender so five examples are not five copies of one campaign.
+	// sender so five examples are not five copies of one campaign. The
+	// most pressing first, in vocab's order.
+	exArgs := append(slices.Clone(args), vocab.PriorityCodes())
+	rankArg := fmt.Sprintf("$%d", len(exArgs))
 	if err := eachRow(ctx, tx, `SELECT reference, channel, received_at, priority, message, name, email, phone, postcode FROM (
 			SELECT DISTINCT ON (coalesce(nullif(c.sender_normalized, ''), c.reference)) c.reference, c.channel, c.received_at,
 				coalesce(c.priority, '') AS priority, c.message, coalesce(cp.name, '') AS name, coalesce(cp.email, '') AS email,
 				coalesce(cp.phone, '') AS phone, coalesce(cp.postcode, '') AS postcode,
-				CASE c.priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END AS rank
+				coalesce(array_position(`+rankArg+`::text[], c.priority), `+fmt.Sprint(len(vocab.Priorities))+`) AS rank
 			FROM complaints c LEFT JOIN complainants cp ON cp.complaint_id = c.id
 			WHERE `+where+` AND btrim(c.message) <> '' AND c.duplicate_of_id IS NULL AND c.anonymised_at IS NULL
 			ORDER BY coalesce(nullif(c.sender_normalized, ''), c.reference), rank, c.received_at DESC) e
-		ORDER BY rank, received_at DESC, reference LIMIT `+fmt.Sprint(ExamplesShown), args, func(r pgx.Rows) error {
+		ORDER BY rank, received_at DESC, reference LIMIT `+fmt.Sprint(ExamplesShown), exArgs, func(r pgx.Rows) error {
 		var ex Example
 		var msg string
 		var who Complainant

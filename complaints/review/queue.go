@@ -11,26 +11,27 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 )
 
 // The review statuses of a complaint, in the order a complaint moves
-// through them.
+// through them; vocab defines them.
 const (
-	StatusNew      = "new"
-	StatusTriaged  = "triaged"
-	StatusInReview = "in_review"
-	StatusClosed   = "closed"
+	StatusNew      = vocab.StatusNew
+	StatusTriaged  = vocab.StatusTriaged
+	StatusInReview = vocab.StatusInReview
+	StatusClosed   = vocab.StatusClosed
 )
 
 // Statuses lists the statuses in order.
-var Statuses = []string{StatusNew, StatusTriaged, StatusInReview, StatusClosed}
+var Statuses = vocab.StatusCodes()
 
 // Outcomes are how a closed complaint ended.
-var Outcomes = []string{"no_breach", "advice_given", "party_contacted", "referred_to_investigations", "duplicate"}
+var Outcomes = vocab.OutcomeCodes()
 
 // Priorities are the triage bands, most urgent first.
-var Priorities = []string{"urgent", "high", "medium", "low"}
+var Priorities = vocab.PriorityCodes()
 
 // Sort orders of the queue.
 const (
@@ -121,8 +122,6 @@ LEFT JOIN complaint_clusters sk ON sk.id = sc.cluster_id
 LEFT JOIN complaint_cluster_members tc ON tc.complaint_id = c.id AND tc.kind = 'text'
 LEFT JOIN complaint_clusters tk ON tk.id = tc.cluster_id`
 
-const priorityRank = `CASE c.priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END`
-
 // Validate checks the filter's values, naming the field at fault.
 func (f *Filter) Validate() error {
 	var errs []apperr.FieldError
@@ -204,7 +203,9 @@ func (s *Service) Queue(ctx context.Context, f Filter) (QueuePage, error) {
 	case SortScore:
 		sql += " ORDER BY t.score DESC NULLS LAST, c.received_at DESC, c.id DESC"
 	default:
-		sql += " ORDER BY " + priorityRank + ", c.received_at DESC, c.id DESC"
+		// vocab's order, most pressing first; no priority sorts last.
+		args = append(args, vocab.PriorityCodes())
+		sql += fmt.Sprintf(" ORDER BY coalesce(array_position($%d::text[], c.priority), %d), c.received_at DESC, c.id DESC", len(args), len(vocab.Priorities))
 	}
 	args = append(args, f.PerPage, (f.Page-1)*f.PerPage)
 	sql += fmt.Sprintf(" LIMIT $%d OFFSET $%d", len(args)-1, len(args))
