@@ -23,7 +23,10 @@ var London = vocab.London
 // MaxTargetingReason bounds the advert targeting answer.
 const MaxTargetingReason = 2000
 
-// Normalize trims, applies Unicode NFC, strips control characters (keeping \n and \t in long text).
+// Normalize trims, applies Unicode NFC, strips control characters
+// (keeping \n and \t in long text), and applies which questions the
+// channel asks (questions.go): an answer to a permission question the
+// channel does not ask is removed, and Validate refuses it.
 func (s *Submission) Normalize() {
 	s.Channel = strings.ToLower(cleanLine(s.Channel))
 	if s.Channel == "" {
@@ -56,6 +59,7 @@ func (s *Submission) Normalize() {
 	for i := range s.Evidence {
 		s.Evidence[i].Filename = cleanFilename(s.Evidence[i].Filename)
 	}
+	s.applyQuestions()
 }
 
 // cleanLine is for one-line answers: every control character goes,
@@ -191,6 +195,9 @@ func (s *Submission) Validate(now time.Time) error {
 				s.Evidence[i].Filename, s.Evidence[i].ContentType = name, ct
 			}
 		}
+	}
+	for _, q := range s.notAsked {
+		add(fieldErr(q, "not_asked", "%s", notAskedMessage(q, s.Channel)))
 	}
 	if s.Source == "" {
 		add(fieldErr("source", "required", "Say where the complaint came from"))

@@ -65,6 +65,10 @@ type Submission struct {
 	// when they chose to send. Submit refuses to store the complaint when
 	// the draft's files are not exactly these (one expired in between).
 	EvidenceDraftFiles []int64
+
+	// notAsked are the answers Normalize removed because the channel does
+	// not ask them (questions.go); Validate refuses them.
+	notAsked []string
 }
 
 // Complainant is the optional "about you" part of a complaint. It is stored

@@ -1,0 +1,98 @@
+package complaints
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
+)
+
+// Which questions each channel asks. The form shows a question only when
+// the complaint's channel asks it; Normalize and Validate apply the same
+// rule to the API and imports, so all three agree.
+//
+// Two kinds of question differ in what happens to an answer a channel
+// does not ask:
+//   - the permission questions describe the channel's own rules (the TPS
+//     is a register of telephone numbers; an advert reaches people without
+//     their contact details, so there is no permission to have given), so
+//     an answer for another channel contradicts the channel and is
+//     refused, naming the field;
+//   - the context questions (recipients_visible, targeting_reason,
+//     special_category) are asked where they matter most, but an answer
+//     from another channel is still true, so it is kept.
+
+// question is one channel-specific question: asked only of the channels
+// in only, or of every channel but those in except.
+type question struct {
+	only, except []string
+	// strict refuses an answer from a channel that does not ask it.
+	strict bool
+}
+
+var questions = map[string]question{
+	"consent":        {except: []string{vocab.ChannelSocialMediaAd}, strict: true},
+	"opted_out":      {except: []string{vocab.ChannelSocialMediaAd}, strict: true},
+	"tps_registered": {only: []string{vocab.ChannelAutomatedCall, vocab.ChannelLiveCall}, strict: true},
+	"sender_identified": {only: []string{vocab.ChannelSMS, vocab.ChannelEmail, vocab.ChannelAutomatedCall, vocab.ChannelLiveCall},
+		strict: true},
+	"opt_out_offered":    {only: []string{vocab.ChannelSMS, vocab.ChannelEmail}, strict: true},
+	"recipients_visible": {only: []string{vocab.ChannelBCCBreach}},
+	"targeting_reason":   {only: []string{vocab.ChannelSocialMediaAd}},
+	"special_category":   {only: []string{vocab.ChannelBCCBreach, vocab.ChannelSocialMediaAd}},
+}
+
+// Asks reports whether a complaint that came by channel is asked question
+// q (its JSON field name). Questions that do not depend on the channel
+// are asked of every complaint.
+func Asks(channel, q string) bool {
+	rule, ok := questions[q]
+	switch {
+	case !ok:
+		return true
+	case rule.only != nil:
+		return slices.Contains(rule.only, channel)
+	default:
+		return !slices.Contains(rule.except, channel)
+	}
+}
+
+// askedOf lists the channels that ask q, for messages.
+func askedOf(q string) []string {
+	var out []string
+	for _, c := range vocab.ChannelCodes() {
+		if Asks(c, q) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// applyQuestions removes the answers to permission questions the
+// submission's channel does not ask, remembering them for Validate to
+// refuse. An unknown channel asks everything: Validate refuses the
+// channel itself.
+func (s *Submission) applyQuestions() {
+	if !vocab.IsChannel(s.Channel) {
+		return
+	}
+	drop := func(q string, answered bool, clear func()) {
+		if answered && questions[q].strict && !Asks(s.Channel, q) {
+			clear()
+			if !slices.Contains(s.notAsked, q) {
+				s.notAsked = append(s.notAsked, q)
+			}
+		}
+	}
+	// "unsure" is what no answer to consent means (Normalize's default).
+	drop("consent", s.Consent != "" && s.Consent != ConsentUnsure, func() { s.Consent = ConsentUnsure })
+	drop("opted_out", s.OptedOut != nil, func() { s.OptedOut = nil })
+	drop("tps_registered", s.TPSRegistered != nil, func() { s.TPSRegistered = nil })
+	drop("sender_identified", s.SenderIdentified != nil, func() { s.SenderIdentified = nil })
+	drop("opt_out_offered", s.OptOutOffered != nil, func() { s.OptOutOffered = nil })
+}
+
+func notAskedMessage(q, channel string) string {
+	return "Leave " + q + " out for a " + channel + " complaint: it is only asked about " +
+		strings.Join(askedOf(q), ", ") + " complaints"
+}
