@@ -25,8 +25,8 @@ const MaxTargetingReason = 2000
 
 // Normalize trims, applies Unicode NFC, strips control characters
 // (keeping \n and \t in long text), and applies which questions the
-// channel asks (questions.go): an answer to a permission question the
-// channel does not ask is removed, and Validate refuses it.
+// channel asks (questions.go): an answer about how another channel works
+// (a TPS registration on an email) is removed, and Validate refuses it.
 func (s *Submission) Normalize() {
 	s.Channel = strings.ToLower(cleanLine(s.Channel))
 	if s.Channel == "" {

@@ -13,14 +13,16 @@ import (
 //
 // Two kinds of question differ in what happens to an answer a channel
 // does not ask:
-//   - the permission questions describe the channel's own rules (the TPS
-//     is a register of telephone numbers; an advert reaches people without
-//     their contact details, so there is no permission to have given), so
-//     an answer for another channel contradicts the channel and is
-//     refused, naming the field;
-//   - the context questions (recipients_visible, targeting_reason,
-//     special_category) are asked where they matter most, but an answer
-//     from another channel is still true, so it is kept.
+//   - the questions about how the channel itself works (tps_registered:
+//     the TPS is a register of telephone numbers; sender_identified and
+//     opt_out_offered: what the marketing rules require a text, an email
+//     or a call to say) contradict any other channel, so such an answer
+//     is refused, naming the field;
+//   - the questions about the person's dealings with the sender and about
+//     the message (consent, opted_out, recipients_visible,
+//     targeting_reason, special_category) are asked where they matter
+//     most, but an answer about another channel is still true, so it is
+//     kept as given (the API and imports have always stored them).
 
 // question is one channel-specific question: asked only of the channels
 // in only, or of every channel but those in except.
@@ -31,8 +33,8 @@ type question struct {
 }
 
 var questions = map[string]question{
-	"consent":        {except: []string{vocab.ChannelSocialMediaAd}, strict: true},
-	"opted_out":      {except: []string{vocab.ChannelSocialMediaAd}, strict: true},
+	"consent":        {except: []string{vocab.ChannelSocialMediaAd}},
+	"opted_out":      {except: []string{vocab.ChannelSocialMediaAd}},
 	"tps_registered": {only: []string{vocab.ChannelAutomatedCall, vocab.ChannelLiveCall}, strict: true},
 	"sender_identified": {only: []string{vocab.ChannelSMS, vocab.ChannelEmail, vocab.ChannelAutomatedCall, vocab.ChannelLiveCall},
 		strict: true},
@@ -68,10 +70,10 @@ func askedOf(q string) []string {
 	return out
 }
 
-// applyQuestions removes the answers to permission questions the
-// submission's channel does not ask, remembering them for Validate to
-// refuse. An unknown channel asks everything: Validate refuses the
-// channel itself.
+// applyQuestions removes the answers to questions about how a channel
+// works that the submission's channel does not ask, remembering them for
+// Validate to refuse. An unknown channel is left alone: Validate refuses
+// the channel itself.
 func (s *Submission) applyQuestions() {
 	if !vocab.IsChannel(s.Channel) {
 		return
@@ -84,9 +86,6 @@ func (s *Submission) applyQuestions() {
 			}
 		}
 	}
-	// "unsure" is what no answer to consent means (Normalize's default).
-	drop("consent", s.Consent != "" && s.Consent != ConsentUnsure, func() { s.Consent = ConsentUnsure })
-	drop("opted_out", s.OptedOut != nil, func() { s.OptedOut = nil })
 	drop("tps_registered", s.TPSRegistered != nil, func() { s.TPSRegistered = nil })
 	drop("sender_identified", s.SenderIdentified != nil, func() { s.SenderIdentified = nil })
 	drop("opt_out_offered", s.OptOutOffered != nil, func() { s.OptOutOffered = nil })

@@ -71,20 +71,25 @@ func TestNormalizeAppliesTheChannelsQuestions(t *testing.T) {
 	require.NotNil(t, s.TPSRegistered)
 	require.NoError(t, s.Validate(now))
 
-	// An advert asks no permission questions: consent other than the
-	// default and the opt-out answers are refused.
+	// An advert says nothing about identifying the sender or offering an
+	// opt-out, nor does a call offer an unsubscribe link.
 	s = base("social_media_ad")
-	s.OptedOut, s.OptOutOffered = &yes, &yes
+	s.SenderIdentified, s.OptOutOffered = &yes, &yes
 	s.Normalize()
-	require.Equal(t, map[string]string{"consent": "not_asked", "opted_out": "not_asked", "opt_out_offered": "not_asked"},
-		fieldCodes(s.Validate(now)))
-	require.Equal(t, complaints.ConsentUnsure, s.Consent)
+	require.Equal(t, map[string]string{"sender_identified": "not_asked", "opt_out_offered": "not_asked"}, fieldCodes(s.Validate(now)))
+	s = base("automated_call")
+	s.OptOutOffered = &yes
+	s.Normalize()
+	require.Equal(t, map[string]string{"opt_out_offered": "not_asked"}, fieldCodes(s.Validate(now)))
+
+	// Answers about the person's dealings with the sender and about the
+	// message are kept from any channel: they are still true.
 	s = base("social_media_ad")
-	s.Consent = "unsure"
+	s.OptedOut = &yes
 	s.Normalize()
 	require.NoError(t, s.Validate(now))
-
-	// Context answers from another channel are kept: they are still true.
+	require.Equal(t, "no", s.Consent)
+	require.NotNil(t, s.OptedOut)
 	s = base("sms")
 	s.TargetingReason, s.SpecialCategory = "They knew my age", &yes
 	s.Normalize()
