@@ -13,22 +13,20 @@ import (
 	"github.com/nyaruka/phonenumbers"
 	"golang.org/x/text/unicode/norm"
 
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 )
 
-// London is the time zone dates without a time are read in.
-var London = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/London")
-	if err != nil {
-		return time.UTC
-	}
-	return loc
-}()
+// London is the time zone dates without a time are read in (vocab's).
+var London = vocab.London
 
 // MaxTargetingReason bounds the advert targeting answer.
 const MaxTargetingReason = 2000
 
-// Normalize trims, applies Unicode NFC, strips control characters (keeping \n and \t in long text).
+// Normalize trims, applies Unicode NFC, strips control characters
+// (keeping \n and \t in long text), and applies which questions the
+// channel asks (questions.go): an answer about how another channel works
+// (a TPS registration on an email) is removed, and Validate refuses it.
 func (s *Submission) Normalize() {
 	s.Channel = strings.ToLower(cleanLine(s.Channel))
 	if s.Channel == "" {
@@ -61,6 +59,7 @@ func (s *Submission) Normalize() {
 	for i := range s.Evidence {
 		s.Evidence[i].Filename = cleanFilename(s.Evidence[i].Filename)
 	}
+	s.applyQuestions()
 }
 
 // cleanLine is for one-line answers: every control character goes,
@@ -115,14 +114,7 @@ func fieldErr(field, code, format string, args ...any) apperr.FieldError {
 	return apperr.FieldError{Field: field, Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
-func validChannel(c string) bool {
-	for _, v := range Channels {
-		if v == c {
-			return true
-		}
-	}
-	return false
-}
+func validChannel(c string) bool { return vocab.IsChannel(c) }
 
 // Validate returns apperr Invalid with one FieldError per bad field; field
 // names are the JSON names. It expects a normalised submission.
@@ -203,6 +195,9 @@ func (s *Submission) Validate(now time.Time) error {
 				s.Evidence[i].Filename, s.Evidence[i].ContentType = name, ct
 			}
 		}
+	}
+	for _, q := range s.notAsked {
+		add(fieldErr(q, "not_asked", "%s", notAskedMessage(q, s.Channel)))
 	}
 	if s.Source == "" {
 		add(fieldErr("source", "required", "Say where the complaint came from"))

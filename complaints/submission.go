@@ -6,21 +6,24 @@ package complaints
 import (
 	"context"
 	"time"
+
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 )
 
-// The channels a complaint can arrive by, as stored and as named in the API.
+// The channels a complaint can arrive by, as stored and as named in the
+// API; vocab defines them.
 const (
-	ChannelSMS           = "sms"
-	ChannelEmail         = "email"
-	ChannelAutomatedCall = "automated_call"
-	ChannelLiveCall      = "live_call"
-	ChannelBCCBreach     = "bcc_breach"
-	ChannelSocialMediaAd = "social_media_ad"
-	ChannelOther         = "other"
+	ChannelSMS           = vocab.ChannelSMS
+	ChannelEmail         = vocab.ChannelEmail
+	ChannelAutomatedCall = vocab.ChannelAutomatedCall
+	ChannelLiveCall      = vocab.ChannelLiveCall
+	ChannelBCCBreach     = vocab.ChannelBCCBreach
+	ChannelSocialMediaAd = vocab.ChannelSocialMediaAd
+	ChannelOther         = vocab.ChannelOther
 )
 
 // Channels lists every channel in the order the form offers them.
-var Channels = []string{ChannelSMS, ChannelEmail, ChannelAutomatedCall, ChannelLiveCall, ChannelBCCBreach, ChannelSocialMediaAd, ChannelOther}
+var Channels = vocab.ChannelCodes()
 
 // The answers to "had you given them permission".
 const (
@@ -62,6 +65,10 @@ type Submission struct {
 	// when they chose to send. Submit refuses to store the complaint when
 	// the draft's files are not exactly these (one expired in between).
 	EvidenceDraftFiles []int64
+
+	// notAsked are the answers Normalize removed because the channel does
+	// not ask them (questions.go); Validate refuses them.
+	notAsked []string
 }
 
 // Complainant is the optional "about you" part of a complaint. It is stored

@@ -11,16 +11,15 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 )
 
-// Nations, as stored in parties.nations and elections.nations.
-var Nations = []string{"england", "scotland", "wales", "northern_ireland"}
+// Nations, as stored in parties.nations and elections.nations (vocab's).
+var Nations = vocab.NationCodes()
 
 // NationNames are the nations as people write them.
-var NationNames = map[string]string{
-	"england": "England", "scotland": "Scotland", "wales": "Wales", "northern_ireland": "Northern Ireland",
-}
+var NationNames = vocab.NationLabels(vocab.English)
 
 // ElectionType is one kind of election, with the nations it covers when
 // the caller does not say (nil: the caller must say).
@@ -34,9 +33,9 @@ type ElectionType struct {
 var ElectionTypes = []ElectionType{
 	{"general", "UK general election", Nations},
 	{"local", "Local elections", nil},
-	{"scottish_parliament", "Scottish Parliament election", []string{"scotland"}},
-	{"senedd", "Senedd election", []string{"wales"}},
-	{"ni_assembly", "Northern Ireland Assembly election", []string{"northern_ireland"}},
+	{"scottish_parliament", "Scottish Parliament election", []string{vocab.NationScotland}},
+	{"senedd", "Senedd election", []string{vocab.NationWales}},
+	{"ni_assembly", "Northern Ireland Assembly election", []string{vocab.NationNorthernIreland}},
 	{"mayoral", "Mayoral election", nil},
 	{"police_and_crime_commissioner", "Police and crime commissioner election", nil},
 	{"by_election", "By-election", nil},
@@ -136,15 +135,11 @@ func (e *Election) NationList() string {
 	return strings.Join(out, ", ")
 }
 
-var london = func() *time.Location {
-	if loc, err := time.LoadLocation("Europe/London"); err == nil {
-		return loc
-	}
-	return time.UTC
-}()
+// london is the time zone letters are dated in (vocab's).
+var london = vocab.London
 
 // Today is today's date in the United Kingdom, at midnight UTC.
-func Today() time.Time { return dateOf(time.Now().In(london)) }
+func Today() time.Time { return vocab.Today() }
 
 func dateOf(t time.Time) time.Time {
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)

@@ -8,30 +8,22 @@ import (
 	"strings"
 	"time"
 
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/sqlfilter"
 )
 
 // Channels are the complaint channels in the order reports show them.
-var Channels = []string{"sms", "email", "automated_call", "live_call", "bcc_breach", "social_media_ad", "other"}
+var Channels = vocab.ChannelCodes()
 
 // ChannelNames are the channels as people read them.
-var ChannelNames = map[string]string{
-	"sms": "Text message", "email": "Email", "automated_call": "Automated call", "live_call": "Live call",
-	"bcc_breach": "Email addresses exposed", "social_media_ad": "Social media advert", "other": "Other",
-}
+var ChannelNames = vocab.ChannelLabels(vocab.English)
 
 // Priorities are the triage priority bands, most pressing first.
-var Priorities = []string{"urgent", "high", "medium", "low"}
+var Priorities = vocab.PriorityCodes()
 
-// London is the time zone dates in reports are counted in.
-var London = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/London")
-	if err != nil {
-		return time.UTC
-	}
-	return loc
-}()
+// London is the time zone dates in reports are counted in (vocab's).
+var London = vocab.London
 
 // Filter chooses the complaints a report covers: those linked to an
 // election, or received in a date range, optionally only about some
@@ -52,9 +44,7 @@ type Filter struct {
 }
 
 // ParseDay reads a YYYY-MM-DD day in Europe/London.
-func ParseDay(v string) (time.Time, error) {
-	return time.ParseInLocation("2006-01-02", strings.TrimSpace(v), London)
-}
+func ParseDay(v string) (time.Time, error) { return vocab.ParseDay(v) }
 
 // ParseIDs reads a comma-separated list of ids.
 func ParseIDs(v string) ([]int64, error) {

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/campaignwatch/campaignwatch/complaints/triage"
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/redact"
 	"github.com/campaignwatch/campaignwatch/reports/internal/dbsqlc"
@@ -69,15 +70,14 @@ const SendersShown = 5
 
 // OutcomeNames are the review outcomes and open statuses as reports
 // describe them.
-var OutcomeNames = map[string]string{
-	"no_breach": "Closed: no breach found", "advice_given": "Closed: advice given to the complainant",
-	"party_contacted": "Closed: we contacted the party", "referred_to_investigations": "Closed: referred for investigation",
-	"duplicate": "Closed: duplicate of another complaint", "closed": "Closed",
-	"new": "Open: not yet triaged", "triaged": "Open: triaged, awaiting review", "in_review": "Open: being reviewed",
-}
+var OutcomeNames = vocab.ReportStandings(vocab.English)
 
 // PriorityNames are the triage priorities as reports describe them.
-var PriorityNames = map[string]string{"urgent": "Urgent", "high": "High", "medium": "Medium", "low": "Low", "untriaged": "Not yet triaged"}
+var PriorityNames = func() map[string]string {
+	m := vocab.PriorityLabels(vocab.English)
+	m[vocab.Untriaged.Code] = vocab.Untriaged.Label.EN
+	return m
+}()
 
 // asks are what we ask a party to do when complaints engaged a provision,
 // in our own words. Several provisions may lead to the same ask, which
@@ -224,7 +224,7 @@ func (s *Store) partyReport(ctx context.Context, tx pgx.Tx, electionID, partyID 
 
 	// Examples: the most pressing complaints with a message, one per
 	// sender so five examples are not five copies of one campaign.
-	if err := eachRow(ctx, tx, f.query("party_examples").Bind("limit", ExamplesShown), func(r pgx.Rows) error {
+	if err := eachRow(ctx, tx, f.query("party_examples").Bind("limit", ExamplesShown, "priorities", vocab.PriorityCodes()), func(r pgx.Rows) error {
 		var ex Example
 		var msg string
 		var who Complainant

@@ -10,6 +10,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
 	"github.com/campaignwatch/campaignwatch/jobs"
@@ -62,7 +63,7 @@ func (r *PartyReport) LetterFields() map[string]string {
 	}
 	var urgent int
 	for _, c := range r.ByPriority {
-		if c.Label == PriorityNames["urgent"] || c.Label == PriorityNames["high"] {
+		if c.Label == PriorityNames[vocab.PriorityUrgent] || c.Label == PriorityNames[vocab.PriorityHigh] {
 			urgent += c.Count
 		}
 	}

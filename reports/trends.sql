@@ -103,7 +103,7 @@ SELECT reference, channel, received_at, priority, message, name, email, phone, p
     SELECT DISTINCT ON (coalesce(nullif(c.sender_normalized, ''), c.reference)) c.reference, c.channel, c.received_at,
         coalesce(c.priority, '') AS priority, c.message, coalesce(cp.name, '') AS name, coalesce(cp.email, '') AS email,
         coalesce(cp.phone, '') AS phone, coalesce(cp.postcode, '') AS postcode,
-        CASE c.priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END AS rank
+        coalesce(array_position(@priorities::text[], c.priority), cardinality(@priorities::text[]) + 1) AS rank
     FROM complaints c LEFT JOIN complainants cp ON cp.complaint_id = c.id
     WHERE /*conditions*/ AND btrim(c.message) <> '' AND c.duplicate_of_id IS NULL AND c.anonymised_at IS NULL
     ORDER BY coalesce(nullif(c.sender_normalized, ''), c.reference), rank, c.received_at DESC) e

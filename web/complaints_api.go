@@ -21,6 +21,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/campaignwatch/campaignwatch/complaints"
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
 	"github.com/campaignwatch/campaignwatch/internal/staff"
@@ -416,7 +417,7 @@ func complaintFilter(r *http.Request) (complaints.Filter, error) {
 	if f.Channel != "" && !contains(complaints.Channels, f.Channel) {
 		errs = append(errs, apperr.FieldError{Field: "channel", Code: "invalid", Message: "Choose a channel: " + strings.Join(complaints.Channels, ", ")})
 	}
-	if f.Priority != "" && !contains([]string{"urgent", "high", "medium", "low"}, f.Priority) {
+	if f.Priority != "" && !vocab.IsPriority(f.Priority) {
 		errs = append(errs, apperr.FieldError{Field: "priority", Code: "invalid", Message: "Choose a priority: urgent, high, medium or low"})
 	}
 	if v := q.Get("limit"); v != "" {

@@ -95,27 +95,9 @@ func (d *complaintDraft) firstMissing() string {
 	return stepCheck
 }
 
-// asks reports whether the draft's channel asks question q.
-func (d *complaintDraft) asks(q string) bool {
-	c := d.Channel
-	switch q {
-	case "consent", "opted_out":
-		return c != complaints.ChannelSocialMediaAd
-	case "tps_registered":
-		return c == complaints.ChannelAutomatedCall || c == complaints.ChannelLiveCall
-	case "sender_identified":
-		return c == complaints.ChannelSMS || c == complaints.ChannelEmail || c == complaints.ChannelAutomatedCall || c == complaints.ChannelLiveCall
-	case "opt_out_offered":
-		return c == complaints.ChannelSMS || c == complaints.ChannelEmail
-	case "recipients_visible":
-		return c == complaints.ChannelBCCBreach
-	case "targeting_reason":
-		return c == complaints.ChannelSocialMediaAd
-	case "special_category":
-		return c == complaints.ChannelBCCBreach || c == complaints.ChannelSocialMediaAd
-	}
-	return true
-}
+// asks reports whether the draft's channel asks question q: the rule
+// complaints applies to every submission.
+func (d *complaintDraft) asks(q string) bool { return complaints.Asks(d.Channel, q) }
 
 // mountComplaintForm adds the public form's routes. Each route has its own
 // body limit: 64 KB for answers, more for the page with the long texts,

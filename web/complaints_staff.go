@@ -11,6 +11,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/campaignwatch/campaignwatch/complaints"
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 )
 
@@ -24,11 +25,13 @@ type complaintsListData struct {
 	Parties   []complaints.PartyOption
 	Elections []complaints.PartyOption
 	Channels  []string
+	// Priorities are vocab's, most pressing first, for the filter.
+	Priorities []vocab.Term
 }
 
 func (s *Server) handleComplaintsList(w http.ResponseWriter, r *http.Request) {
 	f, ferr := complaintFilter(r)
-	data := complaintsListData{Query: r.URL.Query(), Channels: complaints.Channels}
+	data := complaintsListData{Query: r.URL.Query(), Channels: complaints.Channels, Priorities: vocab.Priorities}
 	var err error
 	if data.Parties, err = s.complaints.Parties(r.Context()); err != nil {
 		s.Error(w, r, err)

@@ -40,6 +40,7 @@ func mustLoadCatalogues() map[string]map[string]string {
 		if err := json.Unmarshal(b, &m); err != nil {
 			panic(fmt.Sprintf("locale %s: %v", lang, err))
 		}
+		addVocabulary(lang, m)
 		out[lang] = m
 	}
 	return out

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/staff"
 	"github.com/campaignwatch/campaignwatch/templates"
@@ -43,13 +44,7 @@ var roleNames = map[staff.Role]string{
 	staff.RoleAnalyst:       "analyst",
 }
 
-var london = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/London")
-	if err != nil {
-		return time.UTC
-	}
-	return loc
-}()
+var london = vocab.London
 
 func (s *Server) funcs() template.FuncMap {
 	return template.FuncMap{

@@ -12,6 +12,7 @@ import (
 	"github.com/campaignwatch/campaignwatch/complaints"
 	"github.com/campaignwatch/campaignwatch/complaints/review"
 	"github.com/campaignwatch/campaignwatch/complaints/triage"
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/staff"
 )
@@ -289,16 +290,20 @@ func (s *Server) handleTriageAction(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/staff/triage/"+ref, http.StatusSeeOther)
 }
 
-// triageLabels are how status, outcome and channel ids read on the pages.
-var triageLabels = map[string]string{
-	"new": "New", "triaged": "Triaged", "in_review": "In review", "closed": "Closed",
-	"no_breach": "No breach", "advice_given": "Advice given", "party_contacted": "Party contacted",
-	"referred_to_investigations": "Referred to investigations", "duplicate": "Duplicate",
-	"urgent": "Urgent", "high": "High", "medium": "Medium", "low": "Low",
-	"sms": "Text message", "email": "Email", "automated_call": "Automated call", "live_call": "Live call",
-	"bcc_breach": "Email addresses exposed", "social_media_ad": "Social media advert", "other": "Other",
-	"sender": "Same sender", "text": "Near-identical text",
-}
+// triageLabels are how status, outcome, priority and channel ids read on
+// the pages (vocab's labels), and the two kinds of cluster.
+var triageLabels = func() map[string]string {
+	m := map[string]string{"sender": "Same sender", "text": "Near-identical text"}
+	for _, ts := range [][]vocab.Term{vocab.Statuses, vocab.Outcomes, vocab.Priorities} {
+		for _, t := range ts {
+			m[t.Code] = t.Label.EN
+		}
+	}
+	for _, c := range vocab.Channels {
+		m[c.Code] = c.Label.EN
+	}
+	return m
+}()
 
 func triageLabel(id string) string {
 	if l, ok := triageLabels[id]; ok {

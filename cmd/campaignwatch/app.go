@@ -11,6 +11,7 @@ import (
 	"github.com/campaignwatch/campaignwatch/complaints/monitor"
 	"github.com/campaignwatch/campaignwatch/complaints/review"
 	"github.com/campaignwatch/campaignwatch/complaints/triage"
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/config"
 	"github.com/campaignwatch/campaignwatch/internal/database"
 	"github.com/campaignwatch/campaignwatch/internal/mail"
@@ -82,6 +83,14 @@ func openApp(ctx context.Context, e *env) (*app, error) {
 		return nil, err
 	}
 	a.pool, a.jobsPool, a.closeDB = db.Pool, db.JobsPool, db.Close
+	// ISSUE-12 VOCAB (merger: keep this right after the database connects
+	// when openApp moves to internal/app): a rulebook whose bands name a
+	// priority the database's CHECK constraints refuse is refused here,
+	// before any result could fail to be stored.
+	if err := vocab.CheckRulebook(ctx, a.pool, a.rulebook); err != nil {
+		a.Close()
+		return nil, err
+	}
 	// Staff and outreach enqueue jobs in their own transactions through
 	// an insert-only client; the client that works jobs is built later,
 	// by the commands that need one.

@@ -14,19 +14,12 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/campaignwatch/campaignwatch/complaints/monitor/internal/dbsqlc"
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
 )
 
-// london is the time zone dates are reckoned in.
-var london = mustLoad("Europe/London")
-
-func mustLoad(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		return time.UTC
-	}
-	return loc
-}
+// london is the time zone dates are reckoned in (vocab's).
+var london = vocab.London
 
 // Monitor raises alerts and prepares digests.
 //
@@ -127,26 +120,9 @@ func (m *Monitor) raise(ctx context.Context, now time.Time, election, party int6
 	return a, true, tx.Commit(ctx)
 }
 
-// ChannelLabel is how a channel is named in messages and pages.
-func ChannelLabel(ch string) string {
-	switch ch {
-	case "sms":
-		return "text messages"
-	case "email":
-		return "emails"
-	case "automated_call":
-		return "automated (recorded) calls"
-	case "live_call":
-		return "live calls"
-	case "bcc_breach":
-		return "email addresses exposed (CC/BCC)"
-	case "social_media_ad":
-		return "social media adverts"
-	case "other":
-		return "other channels"
-	}
-	return strings.ReplaceAll(ch, "_", " ")
-}
+// ChannelLabel is how a channel is named in messages and pages: vocab's
+// plural ("text messages").
+func ChannelLabel(ch string) string { return vocab.ChannelPlural(ch) }
 
 func alertEmail(a Alert, set Settings) (subject, body string) {
 	subject = fmt.Sprintf("Complaint surge: %s, %s (%d in 24 hours)", a.Party, ChannelLabel(a.Channel), a.Count)

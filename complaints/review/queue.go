@@ -13,27 +13,28 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/campaignwatch/campaignwatch/complaints/review/internal/dbsqlc"
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/sqlfilter"
 )
 
 // The review statuses of a complaint, in the order a complaint moves
-// through them.
+// through them; vocab defines them.
 const (
-	StatusNew      = "new"
-	StatusTriaged  = "triaged"
-	StatusInReview = "in_review"
-	StatusClosed   = "closed"
+	StatusNew      = vocab.StatusNew
+	StatusTriaged  = vocab.StatusTriaged
+	StatusInReview = vocab.StatusInReview
+	StatusClosed   = vocab.StatusClosed
 )
 
 // Statuses lists the statuses in order.
-var Statuses = []string{StatusNew, StatusTriaged, StatusInReview, StatusClosed}
+var Statuses = vocab.StatusCodes()
 
 // Outcomes are how a closed complaint ended.
-var Outcomes = []string{"no_breach", "advice_given", "party_contacted", "referred_to_investigations", "duplicate"}
+var Outcomes = vocab.OutcomeCodes()
 
 // Priorities are the triage bands, most urgent first.
-var Priorities = []string{"urgent", "high", "medium", "low"}
+var Priorities = vocab.PriorityCodes()
 
 // Sort orders of the queue.
 const (

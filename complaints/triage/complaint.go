@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 )
 
 // Complaint is the triage input: the fields of the policy's Input table,
@@ -114,14 +116,8 @@ type Date struct {
 	DayOnly bool
 }
 
-// London is the time zone days are counted in.
-var London = func() *time.Location {
-	loc, err := time.LoadLocation("Europe/London")
-	if err != nil {
-		return time.UTC
-	}
-	return loc
-}()
+// London is the time zone days are counted in (vocab's).
+var London = vocab.London
 
 // ParseDate parses RFC 3339 (with or without fractional seconds), a local
 // date-time without zone (taken as UK time) or YYYY-MM-DD.

@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 )
 
 //go:embed rulebook/rulebook.yaml
@@ -326,8 +328,9 @@ func (v *validator) line(path []any) int {
 
 func p(parts ...any) []any { return parts }
 
-// Channels is every channel a complaint can concern, in the policy's order.
-var Channels = []string{"sms", "email", "automated_call", "live_call", "bcc_breach", "social_media_ad"}
+// Channels is every channel a complaint can concern, in the policy's
+// order: vocab's channels that triage can find in a complaint's text.
+var Channels = vocab.InferredChannelCodes()
 
 // Fields is every complaint field a rule can test.
 var ruleFields = map[string]string{

@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 )
 
@@ -15,23 +16,30 @@ import (
 // covers. The identifiers match the database's check constraints.
 type Nation string
 
-// The nations, in the order they are shown.
+// The nations, in the order they are shown; vocab defines them.
 const (
-	England         Nation = "england"
-	Scotland        Nation = "scotland"
-	Wales           Nation = "wales"
-	NorthernIreland Nation = "northern_ireland"
+	England         Nation = vocab.NationEngland
+	Scotland        Nation = vocab.NationScotland
+	Wales           Nation = vocab.NationWales
+	NorthernIreland Nation = vocab.NationNorthernIreland
 )
 
 // Nations lists every nation in display order.
-var Nations = []Nation{England, Scotland, Wales, NorthernIreland}
-
-var nationLabels = map[Nation]string{
-	England: "England", Scotland: "Scotland", Wales: "Wales", NorthernIreland: "Northern Ireland",
-}
+var Nations = func() []Nation {
+	out := make([]Nation, len(vocab.Nations))
+	for i, n := range vocab.Nations {
+		out[i] = Nation(n.Code)
+	}
+	return out
+}()
 
 // Label is the nation's name for people.
-func (n Nation) Label() string { return nationLabels[n] }
+func (n Nation) Label() string {
+	if !vocab.IsNation(string(n)) {
+		return ""
+	}
+	return vocab.NationLabel(string(n))
+}
 
 // ParseNation accepts an identifier or a name in any case ("Northern
 // Ireland", "northern_ireland").

@@ -1,0 +1,97 @@
+package complaints
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
+)
+
+// Which questions each channel asks. The form shows a question only when
+// the complaint's channel asks it; Normalize and Validate apply the same
+// rule to the API and imports, so all three agree.
+//
+// Two kinds of question differ in what happens to an answer a channel
+// does not ask:
+//   - the questions about how the channel itself works (tps_registered:
+//     the TPS is a register of telephone numbers; sender_identified and
+//     opt_out_offered: what the marketing rules require a text, an email
+//     or a call to say) contradict any other channel, so such an answer
+//     is refused, naming the field;
+//   - the questions about the person's dealings with the sender and about
+//     the message (consent, opted_out, recipients_visible,
+//     targeting_reason, special_category) are asked where they matter
+//     most, but an answer about another channel is still true, so it is
+//     kept as given (the API and imports have always stored them).
+
+// question is one channel-specific question: asked only of the channels
+// in only, or of every channel but those in except.
+type question struct {
+	only, except []string
+	// strict refuses an answer from a channel that does not ask it.
+	strict bool
+}
+
+var questions = map[string]question{
+	"consent":        {except: []string{vocab.ChannelSocialMediaAd}},
+	"opted_out":      {except: []string{vocab.ChannelSocialMediaAd}},
+	"tps_registered": {only: []string{vocab.ChannelAutomatedCall, vocab.ChannelLiveCall}, strict: true},
+	"sender_identified": {only: []string{vocab.ChannelSMS, vocab.ChannelEmail, vocab.ChannelAutomatedCall, vocab.ChannelLiveCall},
+		strict: true},
+	"opt_out_offered":    {only: []string{vocab.ChannelSMS, vocab.ChannelEmail}, strict: true},
+	"recipients_visible": {only: []string{vocab.ChannelBCCBreach}},
+	"targeting_reason":   {only: []string{vocab.ChannelSocialMediaAd}},
+	"special_category":   {only: []string{vocab.ChannelBCCBreach, vocab.ChannelSocialMediaAd}},
+}
+
+// Asks reports whether a complaint that came by channel is asked question
+// q (its JSON field name). Questions that do not depend on the channel
+// are asked of every complaint.
+func Asks(channel, q string) bool {
+	rule, ok := questions[q]
+	switch {
+	case !ok:
+		return true
+	case rule.only != nil:
+		return slices.Contains(rule.only, channel)
+	default:
+		return !slices.Contains(rule.except, channel)
+	}
+}
+
+// askedOf lists the channels that ask q, for messages.
+func askedOf(q string) []string {
+	var out []string
+	for _, c := range vocab.ChannelCodes() {
+		if Asks(c, q) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// applyQuestions removes the answers to questions about how a channel
+// works that the submission's channel does not ask, remembering them for
+// Validate to refuse. An unknown channel is left alone: Validate refuses
+// the channel itself.
+func (s *Submission) applyQuestions() {
+	if !vocab.IsChannel(s.Channel) {
+		return
+	}
+	drop := func(q string, answered bool, clear func()) {
+		if answered && questions[q].strict && !Asks(s.Channel, q) {
+			clear()
+			if !slices.Contains(s.notAsked, q) {
+				s.notAsked = append(s.notAsked, q)
+			}
+		}
+	}
+	drop("tps_registered", s.TPSRegistered != nil, func() { s.TPSRegistered = nil })
+	drop("sender_identified", s.SenderIdentified != nil, func() { s.SenderIdentified = nil })
+	drop("opt_out_offered", s.OptOutOffered != nil, func() { s.OptOutOffered = nil })
+}
+
+func notAskedMessage(q, channel string) string {
+	return "Leave " + q + " out for a " + channel + " complaint: it is only asked about " +
+		strings.Join(askedOf(q), ", ") + " complaints"
+}
