@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
-
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 

@@ -210,7 +210,7 @@ func requireNoPersonalData(t *testing.T, b *bundle, text string) {
 	t.Helper()
 	for _, pd := range personalData(t, b) {
 		if i := strings.Index(text, pd); i >= 0 {
-			t.Fatalf("complainant data %q found: …%s…", pd, text[max(i-80, 0):min(i+80, len(text))])
+			require.Failf(t, "complainant data found", "complainant data %q found: …%s…", pd, text[max(i-80, 0):min(i+80, len(text))])
 		}
 	}
 }

@@ -75,7 +75,7 @@ func TestImportOutlastsRequestAndStatementTimeouts(t *testing.T) {
 	case status := <-answered:
 		require.Equal(t, http.StatusOK, status)
 	case <-time.After(30 * time.Second):
-		t.Fatal("the import did not finish once the lock was released")
+		require.Fail(t, "the import did not finish once the lock was released")
 	}
 	var n int
 	require.NoError(t, env.Pool.QueryRow(ctx, `SELECT count(*) FROM parties WHERE name = 'Slow Import Party'`).Scan(&n))
