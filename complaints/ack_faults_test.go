@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/campaignwatch/campaignwatch/complaints"
 	"github.com/campaignwatch/campaignwatch/internal/mail"
@@ -29,13 +31,9 @@ func TestAcknowledgementAcceptedBeforeTheRelayMisbehavesIsSentOnce(t *testing.T)
 			smtp := mailtest.NewServer(t)
 			fault.On(smtp, true)
 			sender, err := mail.NewSMTP(smtp.URL(), mail.WithKeepAlive(time.Minute))
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			client, err := jobs.NewClient(pool, newRegistry(t, pool, sender), jobs.Options{Workers: map[string]int{"default": 2, "mail": 2}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			events, cancelSub := client.Subscribe(river.EventKindJobCompleted, river.EventKindJobFailed, river.EventKindJobCancelled)
 			defer cancelSub()
 			svc := complaints.NewService(pool, client)
@@ -43,14 +41,11 @@ func TestAcknowledgementAcceptedBeforeTheRelayMisbehavesIsSentOnce(t *testing.T)
 				s := sample()
 				s.Sender = fmt.Sprintf("07700 90012%d", i)
 				s.Complainant = &complaints.Complainant{Name: "Ann Example", Email: fmt.Sprintf("ann%d@example.org", i)}
-				if _, err := svc.Submit(context.Background(), s, complaints.Meta{}); err != nil {
-					t.Fatal(err)
-				}
+				_, err := svc.Submit(context.Background(), s, complaints.Meta{})
+				require.NoError(t, err)
 			}
 			ctx, cancel := context.WithCancel(context.Background())
-			if err := client.Start(ctx); err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, client.Start(ctx))
 			t.Cleanup(func() { cancel(); _ = client.StopAndCancel(context.Background()); _ = sender.Close() })
 
 			smtp.WaitForFaults(t, 30*time.Second, func(f mailtest.Faults) bool { return fault.Shown(f) >= n })
@@ -69,28 +64,21 @@ func TestAcknowledgementAcceptedBeforeTheRelayMisbehavesIsSentOnce(t *testing.T)
 						retried++
 					}
 				case <-deadline:
-					t.Fatalf("%d acknowledgements did not finish in time", n)
+					require.Failf(t, "timeout", "%d acknowledgements did not finish in time", n)
 				}
 			}
-			if retried != 0 {
-				t.Errorf("%d acknowledgement attempts failed and were retried", retried)
-			}
+			assert.Zero(t, retried, "acknowledgement attempts failed and were retried")
 			byID := map[string]int{}
 			for _, m := range smtp.Messages() {
 				byID[strings.Trim(m.Parsed.MessageID, "<>")]++
 			}
-			if len(byID) != n {
-				t.Fatalf("%d different acknowledgements delivered, want %d", len(byID), n)
-			}
+			require.Len(t, byID, n, "different acknowledgements delivered")
 			for id, c := range byID {
-				if c != 1 {
-					t.Errorf("%s delivered %d times", id, c)
-				}
+				assert.Equal(t, 1, c, "%s delivered %d times", id, c)
 			}
 			var acked int
-			if err := pool.QueryRow(context.Background(), `SELECT count(*) FROM complaints WHERE acknowledged_at IS NOT NULL`).Scan(&acked); err != nil || acked != n {
-				t.Fatalf("acknowledged %d of %d: %v", acked, n, err)
-			}
+			require.NoError(t, pool.QueryRow(context.Background(), `SELECT count(*) FROM complaints WHERE acknowledged_at IS NOT NULL`).Scan(&acked))
+			require.Equal(t, n, acked, "acknowledged")
 		})
 	}
 }

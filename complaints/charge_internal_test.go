@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/stretchr/testify/assert"
 )
 
 // The intake is two round trips; a submission without evidence, or one
@@ -25,13 +26,9 @@ func TestQueueChargeOnlyForChargedEvidence(t *testing.T) {
 		var l lookups
 		b := &pgx.Batch{}
 		l.queueCharge(context.Background(), b, 1, tc.sub, tc.c)
-		if b.Len() != tc.want {
-			t.Errorf("%s: queued %d statements, want %d", tc.name, b.Len(), tc.want)
-		}
+		assert.Equal(t, tc.want, b.Len(), "%s: statements queued", tc.name)
 		if tc.want == 0 {
-			if err := l.checkCharge(); err != nil {
-				t.Errorf("%s: refused what was not charged: %v", tc.name, err)
-			}
+			assert.NoError(t, l.checkCharge(), "%s: refused what was not charged", tc.name)
 		}
 	}
 }

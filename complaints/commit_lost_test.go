@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/stretchr/testify/require"
 
 	"github.com/campaignwatch/campaignwatch/complaints"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
@@ -105,64 +106,42 @@ func TestSubmitConnectionLostDuringCommit(t *testing.T) {
 			ctx := context.Background()
 			url := testdb.NewURL(t)
 			cfg, err := pgxpool.ParseConfig(url)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			cut := &cutter{marker: []byte("marker-" + name), afterCommit: afterCommit}
 			cfg.ConnConfig.DialFunc = cut.dial
 			pool, err := pgxpool.NewWithConfig(ctx, cfg)
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			t.Cleanup(pool.Close)
 			client, err := jobs.NewClient(pool, jobs.NewRegistry(), jobs.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			svc := complaints.NewService(pool, client)
 
 			sub := sample()
 			sub.Message = "marker-" + name
 			rc, err := svc.Submit(ctx, sub, complaints.Meta{})
-			if !cut.hasFired() {
-				t.Fatal("the connection was never cut: the marker did not travel with COMMIT")
-			}
+			require.True(t, cut.hasFired(), "the connection was never cut: the marker did not travel with COMMIT")
 
 			// Count on a connection of the test's own.
 			check, err2 := pgxpool.New(ctx, url)
-			if err2 != nil {
-				t.Fatal(err2)
-			}
+			require.NoError(t, err2)
 			t.Cleanup(check.Close)
 			var stored []string
 			rows, err2 := check.Query(ctx, `SELECT reference FROM complaints WHERE message = $1`, sub.Message)
-			if err2 != nil {
-				t.Fatal(err2)
-			}
+			require.NoError(t, err2)
 			for rows.Next() {
 				var ref string
 				_ = rows.Scan(&ref)
 				stored = append(stored, ref)
 			}
-			if rows.Err() != nil {
-				t.Fatal(rows.Err())
-			}
+			require.NoError(t, rows.Err())
 
 			if afterCommit {
-				if err != nil {
-					t.Fatalf("the complaint was committed, but Submit said: %v", err)
-				}
-				if len(stored) != 1 || stored[0] != rc.Reference {
-					t.Fatalf("stored %v, answered %q", stored, rc.Reference)
-				}
+				require.NoError(t, err, "the complaint was committed, but Submit said otherwise")
+				require.Equal(t, []string{rc.Reference}, stored, "stored, answered")
 				return
 			}
-			if apperr.CodeOf(err) != apperr.Unavailable {
-				t.Fatalf("nothing was committed, but Submit answered %+v, %v", rc, err)
-			}
-			if len(stored) != 0 {
-				t.Fatalf("stored %v after a COMMIT that never arrived", stored)
-			}
+			require.Equal(t, apperr.Unavailable, apperr.CodeOf(err), "nothing was committed, but Submit answered %+v, %v", rc, err)
+			require.Empty(t, stored, "stored after a COMMIT that never arrived")
 		})
 	}
 }

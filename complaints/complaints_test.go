@@ -8,23 +8,31 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/rivertest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/campaignwatch/campaignwatch/complaints"
 	"github.com/campaignwatch/campaignwatch/complaints/review"
 	"github.com/campaignwatch/campaignwatch/complaints/triage"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
+	"github.com/campaignwatch/campaignwatch/internal/fixture"
 	"github.com/campaignwatch/campaignwatch/internal/mail"
 	"github.com/campaignwatch/campaignwatch/internal/mail/mailtest"
 	"github.com/campaignwatch/campaignwatch/internal/testdb"
 	"github.com/campaignwatch/campaignwatch/jobs"
+	"github.com/campaignwatch/campaignwatch/outreach/parties"
 )
 
 type env struct {
-	pool *pgxpool.Pool
-	svc  *complaints.Service
-	smtp *mailtest.Server
+	pool   *pgxpool.Pool
+	svc    *complaints.Service
+	client *jobs.Client
+	smtp   *mailtest.Server
 }
 
 // newEnv gives a service whose River client works jobs when work is set.
@@ -33,26 +41,20 @@ func newEnv(t *testing.T, work bool) *env {
 	pool := testdb.New(t)
 	smtp := mailtest.NewServer(t)
 	sender, err := mail.NewSMTP(smtp.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	reg := newRegistry(t, pool, sender)
 	opts := jobs.Options{}
 	if work {
 		opts.Workers = map[string]int{"default": 2, "mail": 2}
 	}
 	client, err := jobs.NewClient(pool, reg, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	if work {
 		ctx, cancel := context.WithCancel(context.Background())
-		if err := client.Start(ctx); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, client.Start(ctx))
 		t.Cleanup(func() { cancel(); _ = client.Stop(context.Background()) })
 	}
-	return &env{pool: pool, svc: complaints.NewService(pool, client), smtp: smtp}
+	return &env{pool: pool, svc: complaints.NewService(pool, client), client: client, smtp: smtp}
 }
 
 // newRegistry registers the complaint jobs (sending through sender) and
@@ -62,13 +64,9 @@ func newRegistry(t *testing.T, pool *pgxpool.Pool, sender mail.Sender) *jobs.Reg
 	reg := jobs.NewRegistry()
 	complaints.Register(reg, complaints.NewService(pool, nil), sender, complaints.JobSettings{MailFrom: "cw@example.org", BaseURL: "http://cw.test"})
 	rb, err := triage.DefaultRulebook()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	engine, err := triage.NewEngine(rb)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	review.Register(reg, review.NewPipeline(pool, engine))
 	return reg
 }
@@ -76,9 +74,7 @@ func newRegistry(t *testing.T, pool *pgxpool.Pool, sender mail.Sender) *jobs.Reg
 func (e *env) count(t *testing.T, sql string, args ...any) int {
 	t.Helper()
 	var n int
-	if err := e.pool.QueryRow(context.Background(), sql, args...).Scan(&n); err != nil {
-		t.Fatalf("%s: %v", sql, err)
-	}
+	require.NoError(t, e.pool.QueryRow(context.Background(), sql, args...).Scan(&n), sql)
 	return n
 }
 
@@ -98,200 +94,153 @@ func TestSubmitStoresComplaintEvidenceAndJobsTogether(t *testing.T) {
 	e := newEnv(t, false)
 	ctx := context.Background()
 	rc, err := e.svc.Submit(ctx, sample(), complaints.Meta{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if complaints.NormalizeReference(rc.Reference) != rc.Reference || rc.DuplicateOf != "" {
-		t.Fatalf("receipt %+v", rc)
-	}
-	if n := e.count(t, `SELECT count(*) FROM complaints WHERE reference = $1 AND status = 'new' AND channel = 'sms'`, rc.Reference); n != 1 {
-		t.Fatalf("complaints = %d", n)
-	}
-	if n := e.count(t, `SELECT count(*) FROM complaint_evidence WHERE complaint_id = $1 AND content_type = 'text/plain'`, rc.ComplaintID); n != 1 {
-		t.Fatalf("evidence = %d", n)
-	}
-	if n := e.count(t, `SELECT count(*) FROM complainants WHERE complaint_id = $1 AND email = 'ann@example.org'`, rc.ComplaintID); n != 1 {
-		t.Fatalf("complainants = %d", n)
-	}
-	if n := e.count(t, `SELECT count(*) FROM river_job WHERE kind = 'complaint_triage' AND queue = 'default' AND (args->>'complaint_id')::bigint = $1`, rc.ComplaintID); n != 1 {
-		t.Fatalf("triage jobs = %d", n)
-	}
-	if n := e.count(t, `SELECT count(*) FROM river_job WHERE kind = 'complaint_acknowledge' AND queue = 'mail'`); n != 1 {
-		t.Fatalf("ack jobs = %d", n)
-	}
+	require.NoError(t, err)
+	require.Equal(t, rc.Reference, complaints.NormalizeReference(rc.Reference), "receipt %+v", rc)
+	require.Empty(t, rc.DuplicateOf, "receipt %+v", rc)
+	require.Equal(t, 1, e.count(t, `SELECT count(*) FROM complaints WHERE reference = $1 AND status = 'new' AND channel = 'sms'`, rc.Reference), "complaints")
+	require.Equal(t, 1, e.count(t, `SELECT count(*) FROM complaint_evidence WHERE complaint_id = $1 AND content_type = 'text/plain'`, rc.ComplaintID), "evidence")
+	require.Equal(t, 1, e.count(t, `SELECT count(*) FROM complainants WHERE complaint_id = $1 AND email = 'ann@example.org'`, rc.ComplaintID), "complainants")
+	river := riverpgxv5.New(e.pool)
+	triageJob := rivertest.RequireInserted(ctx, t, river, complaints.TriageArgs{}, &rivertest.RequireInsertedOpts{Queue: jobs.QueueDefault})
+	require.Equal(t, rc.ComplaintID, triageJob.Args.ComplaintID)
+	ackJob := rivertest.RequireInserted(ctx, t, river, complaints.AcknowledgeArgs{}, &rivertest.RequireInsertedOpts{Queue: jobs.QueueMail})
+	require.Equal(t, rc.ComplaintID, ackJob.Args.ComplaintID)
 
 	// A failure part-way (an invalid party id) leaves nothing behind.
 	bad := sample()
 	bad.Sender = "another sender"
 	id := int64(999999)
 	bad.PartyID = &id
-	if _, err := e.svc.Submit(ctx, bad, complaints.Meta{}); apperr.CodeOf(err) != apperr.Invalid {
-		t.Fatalf("bad party: %v", err)
-	}
-	if n := e.count(t, `SELECT count(*) FROM complaints`); n != 1 {
-		t.Fatalf("complaints after failure = %d", n)
-	}
-	if n := e.count(t, `SELECT count(*) FROM river_job WHERE kind LIKE 'complaint_%'`); n != 2 {
-		t.Fatalf("jobs after failure = %d", n)
-	}
+	_, err = e.svc.Submit(ctx, bad, complaints.Meta{})
+	require.Equal(t, apperr.Invalid, apperr.CodeOf(err), "bad party: %v", err)
+	require.Equal(t, 1, e.count(t, `SELECT count(*) FROM complaints`), "complaints after failure")
+	rivertest.RequireManyInserted(ctx, t, river, []rivertest.ExpectedJob{
+		{Args: complaints.TriageArgs{}}, {Args: complaints.AcknowledgeArgs{}},
+	})
 
 	// The public's complaint is not a staff action: no audit entry, but
 	// its history still shows when and how it came in.
-	if n := e.count(t, `SELECT count(*) FROM audit_log WHERE object_id = $1`, rc.Reference); n != 0 {
-		t.Fatalf("audit entries for a public complaint = %d", n)
-	}
+	require.Zero(t, e.count(t, `SELECT count(*) FROM audit_log WHERE object_id = $1`, rc.Reference), "audit entries for a public complaint")
 	hist, err := e.svc.History(ctx, rc.Reference)
-	if err != nil || len(hist) != 1 || hist[0].Action != "complaint.receive" || hist[0].Actor != "public" ||
-		!strings.Contains(string(hist[0].Summary), `"evidence":1`) {
-		t.Fatalf("history %+v, %v", hist, err)
-	}
+	require.NoError(t, err)
+	require.Len(t, hist, 1, "history %+v", hist)
+	require.Equal(t, "complaint.receive", hist[0].Action)
+	require.Equal(t, "public", hist[0].Actor)
+	require.Contains(t, string(hist[0].Summary), `"evidence":1`)
 
 	// Signed-in staff submitting are audited, and History shows that
 	// entry, not a second one.
-	staffID := int64(0)
-	if err := e.pool.QueryRow(ctx, `INSERT INTO staff_users (email, role, password_hash) VALUES ('o@example.org', 'triage_officer', 'x') RETURNING id`).Scan(&staffID); err != nil {
-		t.Fatal(err)
-	}
-	staffCtx := audit.WithActor(ctx, audit.Actor{UserID: &staffID, Label: "o@example.org"})
+	officer := fixture.New(t, e.pool).User(fixture.UserEmail("o@example.org"))
+	staffCtx := fixture.As(ctx, officer)
 	other := sample()
 	other.Sender = "07700 900999"
 	rc2, err := e.svc.Submit(staffCtx, other, complaints.Meta{IdempotencyKey: "k1"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	hist, err = e.svc.History(ctx, rc2.Reference)
-	if err != nil || len(hist) != 1 || hist[0].Actor != "o@example.org" {
-		t.Fatalf("staff history %+v, %v", hist, err)
-	}
+	require.NoError(t, err)
+	require.Len(t, hist, 1, "staff history %+v", hist)
+	require.Equal(t, "o@example.org", hist[0].Actor)
 
 	// The same Idempotency-Key again answers with the first complaint and
 	// stores nothing more.
 	again, err := e.svc.Submit(staffCtx, other, complaints.Meta{IdempotencyKey: "k1"})
-	if err != nil || again.Reference != rc2.Reference || again.ComplaintID != rc2.ComplaintID {
-		t.Fatalf("repeat %+v, %v", again, err)
-	}
-	if n := e.count(t, `SELECT count(*) FROM complaints`); n != 2 {
-		t.Fatalf("complaints after a repeated key = %d", n)
-	}
-	if n := e.count(t, `SELECT count(*) FROM river_job WHERE kind = 'complaint_triage'`); n != 2 {
-		t.Fatalf("triage jobs after a repeated key = %d", n)
-	}
+	require.NoError(t, err)
+	require.Equal(t, rc2.Reference, again.Reference)
+	require.Equal(t, rc2.ComplaintID, again.ComplaintID)
+	require.Equal(t, 2, e.count(t, `SELECT count(*) FROM complaints`), "complaints after a repeated key")
+	require.Equal(t, 2, e.count(t, `SELECT count(*) FROM river_job WHERE kind = 'complaint_triage'`), "triage jobs after a repeated key")
 
 	// A staff receipt pushed out of the history's page by later entries
 	// is not replaced by a made-up public one.
-	if _, err := e.pool.Exec(ctx, `INSERT INTO audit_log (actor, action, object_type, object_id, summary)
-SELECT 'o@example.org', 'complaint.note', 'complaint', $1, '{}' FROM generate_series(1, 210)`, rc2.Reference); err != nil {
-		t.Fatal(err)
-	}
-	hist, err = e.svc.History(ctx, rc2.Reference)
-	if err != nil || len(hist) != 200 {
-		t.Fatalf("long history: %d entries, %v", len(hist), err)
-	}
-	for _, h := range hist {
-		if h.Actor == "public" {
-			t.Fatalf("long staff history shows a public receipt: %+v", h)
+	require.NoError(t, pgx.BeginFunc(staffCtx, e.pool, func(tx pgx.Tx) error {
+		for range 210 {
+			if err := audit.Record(staffCtx, tx, "complaint.note", "complaint", rc2.Reference, audit.Change{}); err != nil {
+				return err
+			}
 		}
+		return nil
+	}))
+	hist, err = e.svc.History(ctx, rc2.Reference)
+	require.NoError(t, err)
+	require.Len(t, hist, 200, "long history")
+	for _, h := range hist {
+		require.NotEqual(t, "public", h.Actor, "long staff history shows a public receipt: %+v", h)
 	}
 
 	// Once retention has erased the evidence, the receipt no longer
 	// claims a count it cannot know.
-	if _, err := e.pool.Exec(ctx, `UPDATE complaints SET anonymised_at = now() WHERE id = $1`, rc.ComplaintID); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.pool.Exec(ctx, `DELETE FROM complaint_evidence WHERE complaint_id = $1`, rc.ComplaintID); err != nil {
-		t.Fatal(err)
-	}
+	_, err = e.pool.Exec(ctx, `UPDATE complaints SET anonymised_at = now() WHERE id = $1`, rc.ComplaintID)
+	require.NoError(t, err)
+	_, err = e.pool.Exec(ctx, `DELETE FROM complaint_evidence WHERE complaint_id = $1`, rc.ComplaintID)
+	require.NoError(t, err)
 	hist, err = e.svc.History(ctx, rc.Reference)
-	if err != nil || len(hist) != 1 || strings.Contains(string(hist[0].Summary), "evidence") ||
-		!strings.Contains(string(hist[0].Summary), `"channel"`) {
-		t.Fatalf("history after retention %+v, %v", hist, err)
-	}
+	require.NoError(t, err)
+	require.Len(t, hist, 1, "history after retention %+v", hist)
+	require.NotContains(t, string(hist[0].Summary), "evidence")
+	require.Contains(t, string(hist[0].Summary), `"channel"`)
 }
 
 func TestSubmitLinksDuplicates(t *testing.T) {
 	e := newEnv(t, false)
 	ctx := context.Background()
 	first, err := e.svc.Submit(ctx, sample(), complaints.Meta{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	// Same sender (written differently), message and complainant: linked.
 	again := sample()
 	again.Sender = "+44 7700 900123"
 	again.Message = "  vote for us   on Thursday! "
 	second, err := e.svc.Submit(ctx, again, complaints.Meta{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if second.DuplicateOf != first.Reference || second.Reference == first.Reference {
-		t.Fatalf("second = %+v, first = %s", second, first.Reference)
-	}
+	require.NoError(t, err)
+	require.Equal(t, first.Reference, second.DuplicateOf, "second = %+v", second)
+	require.NotEqual(t, first.Reference, second.Reference)
 	// Another complainant is not a duplicate.
 	other := sample()
 	other.Complainant.Email = "bob@example.org"
 	third, err := e.svc.Submit(ctx, other, complaints.Meta{})
-	if err != nil || third.DuplicateOf != "" {
-		t.Fatalf("third = %+v, %v", third, err)
-	}
+	require.NoError(t, err)
+	require.Empty(t, third.DuplicateOf, "third = %+v", third)
 	// A double click with the same idempotency key returns the first.
 	k1, err := e.svc.Submit(ctx, other, complaints.Meta{IdempotencyKey: "click-1"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	k2, err := e.svc.Submit(ctx, other, complaints.Meta{IdempotencyKey: "click-1"})
-	if err != nil || k2.Reference != k1.Reference || k2.DuplicateOf != k1.Reference {
-		t.Fatalf("k1 %+v k2 %+v %v", k1, k2, err)
-	}
-	if n := e.count(t, `SELECT count(*) FROM complaints`); n != 4 {
-		t.Fatalf("complaints = %d, want 4", n)
-	}
+	require.NoError(t, err)
+	require.Equal(t, k1.Reference, k2.Reference, "k1 %+v k2 %+v", k1, k2)
+	require.Equal(t, k1.Reference, k2.DuplicateOf, "k1 %+v k2 %+v", k1, k2)
+	require.Equal(t, 4, e.count(t, `SELECT count(*) FROM complaints`))
 	// A day later it is a new complaint.
-	if _, err := e.pool.Exec(ctx, `UPDATE complaints SET created_at = created_at - interval '25 hours'`); err != nil {
-		t.Fatal(err)
-	}
+	_, err = e.pool.Exec(ctx, `UPDATE complaints SET created_at = created_at - interval '25 hours'`)
+	require.NoError(t, err)
 	late, err := e.svc.Submit(ctx, sample(), complaints.Meta{})
-	if err != nil || late.DuplicateOf != "" {
-		t.Fatalf("late = %+v %v", late, err)
-	}
+	require.NoError(t, err)
+	require.Empty(t, late.DuplicateOf, "late = %+v", late)
 }
 
 func TestSubmitMatchesPartyAndElection(t *testing.T) {
 	e := newEnv(t, false)
 	ctx := context.Background()
-	var partyID, electionID int64
-	if err := e.pool.QueryRow(ctx, `INSERT INTO parties (name, short_name, aliases, nations) VALUES ('Example Party', 'EP', '{"The Examples"}', '{wales}') RETURNING id`).Scan(&partyID); err != nil {
-		t.Fatal(err)
-	}
-	if err := e.pool.QueryRow(ctx, `INSERT INTO elections (name, type, nations, announced_on, polling_day) VALUES ('Senedd', 'senedd', '{wales}', current_date - 30, current_date + 10) RETURNING id`).Scan(&electionID); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.pool.Exec(ctx, `INSERT INTO elections (name, type, nations, announced_on, polling_day) VALUES ('Holyrood', 'scottish_parliament', '{scotland}', current_date - 5, current_date + 10)`); err != nil {
-		t.Fatal(err)
-	}
+	f := fixture.New(t, e.pool)
+	party := f.Party(fixture.PartyName("Example Party"), fixture.PartyShortName("EP"), fixture.PartyAliases("The Examples"),
+		fixture.PartyNations(parties.Wales))
+	senedd := f.Election(fixture.ElectionName("Senedd"), fixture.ElectionType("senedd", "wales"), fixture.ElectionDays(-30, 10))
+	f.Election(fixture.ElectionName("Holyrood"), fixture.ElectionType("scottish_parliament", "scotland"), fixture.ElectionDays(-5, 10))
 	sub := sample()
 	sub.PartyText = "the examples"
 	rc, err := e.svc.Submit(ctx, sub, complaints.Meta{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var gotParty, gotElection *int64
-	if err := e.pool.QueryRow(ctx, `SELECT party_id, election_id FROM complaints WHERE id = $1`, rc.ComplaintID).Scan(&gotParty, &gotElection); err != nil {
-		t.Fatal(err)
-	}
-	if gotParty == nil || *gotParty != partyID || gotElection == nil || *gotElection != electionID {
-		t.Fatalf("party %v election %v, want %d %d", gotParty, gotElection, partyID, electionID)
-	}
+	require.NoError(t, e.pool.QueryRow(ctx, `SELECT party_id, election_id FROM complaints WHERE id = $1`, rc.ComplaintID).Scan(&gotParty, &gotElection))
+	require.NotNil(t, gotParty)
+	require.NotNil(t, gotElection)
+	require.Equal(t, party.ID, *gotParty)
+	require.Equal(t, senedd.ID, *gotElection)
 	unknown := sample()
 	unknown.PartyText = "Nobody We Know"
 	unknown.Sender = "x"
 	rc, err = e.svc.Submit(ctx, unknown, complaints.Meta{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var text string
-	if err := e.pool.QueryRow(ctx, `SELECT party_text FROM complaints WHERE id = $1 AND party_id IS NULL`, rc.ComplaintID).Scan(&text); err != nil || text != "Nobody We Know" {
-		t.Fatalf("party text %q %v", text, err)
-	}
+	require.NoError(t, e.pool.QueryRow(ctx, `SELECT party_text FROM complaints WHERE id = $1 AND party_id IS NULL`, rc.ComplaintID).Scan(&text))
+	require.Equal(t, "Nobody We Know", text)
 }
 
 func TestNormalizeAndValidate(t *testing.T) {
@@ -302,18 +251,18 @@ func TestNormalizeAndValidate(t *testing.T) {
 		Complainant: &complaints.Complainant{Postcode: "sw1a1aa", Email: "a@example.org"},
 	}
 	s.Normalize()
-	if s.Channel != "sms" || s.Sender != "Café evil" || s.Message != "line1\nline2\tend" || s.Consent != "unsure" || s.Complainant.Postcode != "SW1A 1AA" {
-		t.Fatalf("normalised: %q %q %q %q %q", s.Channel, s.Sender, s.Message, s.Consent, s.Complainant.Postcode)
-	}
-	if err := s.Validate(now); err != nil {
-		t.Fatalf("valid submission: %v", err)
-	}
+	require.Equal(t, "sms", s.Channel)
+	require.Equal(t, "Café evil", s.Sender)
+	require.Equal(t, "line1\nline2\tend", s.Message)
+	require.Equal(t, "unsure", s.Consent)
+	require.Equal(t, "SW1A 1AA", s.Complainant.Postcode)
+	require.NoError(t, s.Validate(now), "valid submission")
 	tomorrow := s
 	tomorrow.ReceivedAt, tomorrow.ReceivedAtHasTime = now.AddDate(0, 0, 1), false
 	fe := apperr.FieldsOf(tomorrow.Validate(now))
-	if len(fe) != 1 || fe[0].Field != "received_at" || fe[0].Code != "future" {
-		t.Fatalf("future: %+v", fe)
-	}
+	require.Len(t, fe, 1, "future: %+v", fe)
+	require.Equal(t, "received_at", fe[0].Field)
+	require.Equal(t, "future", fe[0].Code)
 }
 
 func TestCheckEvidence(t *testing.T) {
@@ -353,13 +302,12 @@ func TestCheckEvidence(t *testing.T) {
 		var code string
 		if fe := apperr.FieldsOf(err); len(fe) == 1 && fe[0].Field == "evidence" {
 			code = fe[0].Code
-		} else if err != nil {
-			t.Errorf("%q: unexpected error %v", c.name, err)
+		} else if !assert.NoError(t, err, c.name) {
 			continue
 		}
-		if name != c.wantName || ct != c.want || code != c.code {
-			t.Errorf("%q: got %q, %q, code %q; want %q, %q, code %q", c.name, name, ct, code, c.wantName, c.want, c.code)
-		}
+		assert.Equal(t, c.wantName, name, c.name)
+		assert.Equal(t, c.want, ct, c.name)
+		assert.Equal(t, c.code, code, c.name)
 	}
 }
 
@@ -368,97 +316,75 @@ func TestCheckEvidence(t *testing.T) {
 func TestCheckEvidenceReadsLongTextInPieces(t *testing.T) {
 	long := strings.Repeat("Pleidleisiwch dros y Blaid – ŵ ŷ ✓ ", 40000)
 	_, ct, err := complaints.CheckEvidence("long.txt", strings.NewReader(long))
-	if err != nil || ct != "text/plain" {
-		t.Fatalf("long valid text: %q, %v", ct, err)
-	}
+	require.NoError(t, err, "long valid text")
+	require.Equal(t, "text/plain", ct)
 	_, _, err = complaints.CheckEvidence("long.txt", strings.NewReader(long+"\x00"))
-	if fe := apperr.FieldsOf(err); len(fe) != 1 || fe[0].Code != "type" {
-		t.Fatalf("NUL at the end of long text: %v", err)
-	}
+	fe := apperr.FieldsOf(err)
+	require.Len(t, fe, 1, "NUL at the end of long text: %v", err)
+	require.Equal(t, "type", fe[0].Code)
 }
 
 func TestAcknowledgementEmailInEnglishAndWelsh(t *testing.T) {
 	e := newEnv(t, true)
 	ctx := context.Background()
+	done := fixture.Subscribe(t, e.client)
 	en := sample()
 	cy := sample()
 	cy.Lang, cy.Sender = "cy", "other sender"
 	cy.Complainant = &complaints.Complainant{Email: "cymro@example.org"}
 	rcEN, err := e.svc.Submit(ctx, en, complaints.Meta{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	rcCY, err := e.svc.Submit(ctx, cy, complaints.Meta{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	msgs := e.smtp.WaitFor(t, 2, 20*time.Second)
 	byTo := map[string]string{}
 	for _, m := range msgs {
 		byTo[m.To[0]] = m.Parsed.Subject + "\n" + m.Parsed.MessageID + "\n" + m.Parsed.Text
 	}
-	if s := byTo["ann@example.org"]; !strings.Contains(s, rcEN.Reference) || !strings.Contains(s, "We have received your complaint") ||
-		!strings.Contains(s, "complaint-ack-") {
-		t.Fatalf("English email:\n%s", s)
-	}
-	if s := byTo["cymro@example.org"]; !strings.Contains(s, rcCY.Reference) || !strings.Contains(s, "Diolch") {
-		t.Fatalf("Welsh email:\n%s", s)
-	}
-	deadline := time.Now().Add(10 * time.Second)
-	for e.count(t, `SELECT count(*) FROM complaints WHERE acknowledged_at IS NOT NULL AND triage_requested_at IS NOT NULL`) != 2 {
-		if time.Now().After(deadline) {
-			t.Fatal("acknowledged_at not set")
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	// Running the job again sends nothing more.
-	if _, err := e.pool.Exec(ctx, `UPDATE river_job SET state = 'available', scheduled_at = now(), finalized_at = NULL WHERE kind = 'complaint_acknowledge'`); err != nil {
-		t.Fatal(err)
-	}
-	time.Sleep(2 * time.Second)
-	if n := len(e.smtp.Messages()); n != 2 {
-		t.Fatalf("messages after rerun = %d", n)
-	}
+	english := byTo["ann@example.org"]
+	require.Contains(t, english, rcEN.Reference)
+	require.Contains(t, english, "We have received your complaint")
+	require.Contains(t, english, "complaint-ack-")
+	welsh := byTo["cymro@example.org"]
+	require.Contains(t, welsh, rcCY.Reference)
+	require.Contains(t, welsh, "Diolch")
+	done.Wait(complaints.AcknowledgeArgs{}.Kind(), 2, 10*time.Second)
+	done.Wait(complaints.TriageArgs{}.Kind(), 2, 10*time.Second)
+	require.Equal(t, 2, e.count(t, `SELECT count(*) FROM complaints WHERE acknowledged_at IS NOT NULL AND triage_requested_at IS NOT NULL`),
+		"acknowledged_at set once the jobs are done")
+
+	// Running the job again sends nothing more: once both reruns have
+	// completed, still only the two messages.
+	rerun := fixture.Subscribe(t, e.client)
+	_, err = e.pool.Exec(ctx, `UPDATE river_job SET state = 'available', scheduled_at = now(), finalized_at = NULL WHERE kind = 'complaint_acknowledge'`)
+	require.NoError(t, err)
+	rerun.Wait(complaints.AcknowledgeArgs{}.Kind(), 2, 20*time.Second)
+	require.Len(t, e.smtp.Messages(), 2, "messages after rerun")
 }
 
 func TestRetentionErasesPersonalData(t *testing.T) {
 	e := newEnv(t, false)
 	ctx := context.Background()
 	old, err := e.svc.Submit(ctx, sample(), complaints.Meta{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	fresh := sample()
 	fresh.Sender = "fresh"
 	recent, err := e.svc.Submit(ctx, fresh, complaints.Meta{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.pool.Exec(ctx, `UPDATE complaints SET created_at = now() - interval '800 days' WHERE id = $1`, old.ComplaintID); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
+	_, err = e.pool.Exec(ctx, `UPDATE complaints SET created_at = now() - interval '800 days' WHERE id = $1`, old.ComplaintID)
+	require.NoError(t, err)
 	n, err := e.svc.ApplyRetention(ctx, 730)
-	if err != nil || n != 1 {
-		t.Fatalf("anonymised %d, %v", n, err)
-	}
-	if c := e.count(t, `SELECT count(*) FROM complainants WHERE complaint_id = $1`, old.ComplaintID); c != 0 {
-		t.Fatal("complainant kept")
-	}
-	if c := e.count(t, `SELECT count(*) FROM complaint_evidence WHERE complaint_id = $1`, old.ComplaintID); c != 0 {
-		t.Fatal("evidence kept")
-	}
-	if c := e.count(t, `SELECT count(*) FROM complaints WHERE id = $1 AND anonymised_at IS NOT NULL AND description = '' AND message <> ''`, old.ComplaintID); c != 1 {
-		t.Fatal("complaint not kept anonymised")
-	}
-	if c := e.count(t, `SELECT count(*) FROM complainants WHERE complaint_id = $1`, recent.ComplaintID); c != 1 {
-		t.Fatal("recent complainant erased")
-	}
-	if c := e.count(t, `SELECT count(*) FROM audit_log WHERE action = 'complaint.retention' AND actor = 'system'`); c != 1 {
-		t.Fatalf("retention audit entries = %d", c)
-	}
-	if n, err := e.svc.ApplyRetention(ctx, 730); err != nil || n != 0 {
-		t.Fatalf("second run anonymised %d, %v", n, err)
-	}
+	require.NoError(t, err)
+	require.Equal(t, 1, n, "anonymised")
+	require.Zero(t, e.count(t, `SELECT count(*) FROM complainants WHERE complaint_id = $1`, old.ComplaintID), "complainant kept")
+	require.Zero(t, e.count(t, `SELECT count(*) FROM complaint_evidence WHERE complaint_id = $1`, old.ComplaintID), "evidence kept")
+	require.Equal(t, 1, e.count(t, `SELECT count(*) FROM complaints WHERE id = $1 AND anonymised_at IS NOT NULL AND description = '' AND message <> ''`, old.ComplaintID),
+		"complaint not kept anonymised")
+	require.Equal(t, 1, e.count(t, `SELECT count(*) FROM complainants WHERE complaint_id = $1`, recent.ComplaintID), "recent complainant erased")
+	require.Equal(t, 1, e.count(t, `SELECT count(*) FROM audit_log WHERE action = 'complaint.retention' AND actor = 'system'`), "retention audit entries")
+	n, err = e.svc.ApplyRetention(ctx, 730)
+	require.NoError(t, err)
+	require.Zero(t, n, "second run anonymised")
 }
 
 func TestImport(t *testing.T) {
@@ -468,56 +394,49 @@ func TestImport(t *testing.T) {
 		"A1,sms,2024-03-27,07700 900001,Vote now,yes,a@example.org\n" +
 		"A2,live_call,27/03/2024,01632 960001,Hello,no,\n"
 	header, rows, err := complaints.ReadImportFile("in.csv", []byte(good))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	rep, err := e.svc.Import(ctx, header, rows, complaints.ImportOptions{Source: "phone-line"})
-	if err != nil || !rep.Stored || rep.Created != 2 || len(rep.Errors) != 0 {
-		t.Fatalf("import: %+v %v", rep, err)
-	}
-	if n := e.count(t, `SELECT count(*) FROM river_job WHERE kind = 'complaint_triage'`); n != 2 {
-		t.Fatalf("triage jobs = %d", n)
-	}
-	if n := e.count(t, `SELECT count(*) FROM river_job WHERE kind = 'complaint_acknowledge'`); n != 0 {
-		t.Fatalf("imports must not email: %d", n)
-	}
+	require.NoError(t, err)
+	require.True(t, rep.Stored, "import: %+v", rep)
+	require.Equal(t, 2, rep.Created, "import: %+v", rep)
+	require.Empty(t, rep.Errors)
+	river := riverpgxv5.New(e.pool)
+	rivertest.RequireManyInserted(ctx, t, river, []rivertest.ExpectedJob{
+		{Args: complaints.TriageArgs{}}, {Args: complaints.TriageArgs{}},
+	})
+	rivertest.RequireNotInserted(ctx, t, river, complaints.AcknowledgeArgs{}, nil) // imports must not email
 	// Idempotent by source id.
 	rep, err = e.svc.Import(ctx, header, rows, complaints.ImportOptions{Source: "phone-line"})
-	if err != nil || rep.Created != 0 || rep.Existing != 2 {
-		t.Fatalf("re-import: %+v %v", rep, err)
-	}
+	require.NoError(t, err)
+	require.Zero(t, rep.Created, "re-import: %+v", rep)
+	require.Equal(t, 2, rep.Existing, "re-import: %+v", rep)
 	bad := "source_id,channel,received_at,opted_out,recipients_visible,complainant_email,sender\n" +
 		"B1,sms,2024-03-27,,,,07700 900002\n" +
 		"B2,fax,not a date,maybe,lots,nope,x\n" +
 		"B3,email,2024-03-28,,,,news@example.org\n"
 	header, rows, _ = complaints.ReadImportFile("bad.csv", []byte(bad))
 	rep, err = e.svc.Import(ctx, header, rows, complaints.ImportOptions{Source: "spam"})
-	if err != nil || rep.Stored || rep.Invalid != 1 {
-		t.Fatalf("bad import: %+v %v", rep, err)
-	}
+	require.NoError(t, err)
+	require.False(t, rep.Stored, "bad import: %+v", rep)
+	require.Equal(t, 1, rep.Invalid, "bad import: %+v", rep)
 	cols := map[string]bool{}
 	for _, re := range rep.Errors {
-		if re.Row != 3 {
-			t.Errorf("error on row %d: %+v", re.Row, re)
-		}
+		assert.Equal(t, 3, re.Row, "error on another row: %+v", re)
 		cols[re.Column] = true
 	}
 	for _, c := range []string{"channel", "received_at", "opted_out", "recipients_visible", "complainant_email"} {
-		if !cols[c] {
-			t.Errorf("no error for column %s: %+v", c, rep.Errors)
-		}
+		assert.True(t, cols[c], "no error for column %s: %+v", c, rep.Errors)
 	}
-	if n := e.count(t, `SELECT count(*) FROM complaints WHERE source = 'spam'`); n != 0 {
-		t.Fatalf("stored %d rows from an invalid file", n)
-	}
+	require.Zero(t, e.count(t, `SELECT count(*) FROM complaints WHERE source = 'spam'`), "rows stored from an invalid file")
 	rep, err = e.svc.Import(ctx, header, rows, complaints.ImportOptions{Source: "spam", SkipInvalid: true})
-	if err != nil || !rep.Stored || rep.Created != 2 || rep.Invalid != 1 {
-		t.Fatalf("skip-invalid: %+v %v", rep, err)
-	}
+	require.NoError(t, err)
+	require.True(t, rep.Stored, "skip-invalid: %+v", rep)
+	require.Equal(t, 2, rep.Created, "skip-invalid: %+v", rep)
+	require.Equal(t, 1, rep.Invalid, "skip-invalid: %+v", rep)
 	rep, err = e.svc.Import(ctx, header, rows, complaints.ImportOptions{Source: "other", SkipInvalid: true, DryRun: true})
-	if err != nil || rep.Stored || e.count(t, `SELECT count(*) FROM complaints WHERE source = 'other'`) != 0 {
-		t.Fatalf("dry run: %+v %v", rep, err)
-	}
+	require.NoError(t, err)
+	require.False(t, rep.Stored, "dry run: %+v", rep)
+	require.Zero(t, e.count(t, `SELECT count(*) FROM complaints WHERE source = 'other'`), "dry run stored rows")
 }
 
 // Triage claims new complaints in id order, so concurrent submissions must
@@ -551,17 +470,12 @@ func TestConcurrentSubmissionsGetConsecutiveIDs(t *testing.T) {
 	wg.Wait()
 	close(errs)
 	for err := range errs {
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 	}
 	var lo, hi, n int64
-	if err := e.pool.QueryRow(ctx, `SELECT min(id), max(id), count(*) FROM complaints`).Scan(&lo, &hi, &n); err != nil {
-		t.Fatal(err)
-	}
-	if n != workers*each || hi-lo+1 != n {
-		t.Fatalf("%d complaints with ids %d to %d: ids were drawn in more than one block at once", n, lo, hi)
-	}
+	require.NoError(t, e.pool.QueryRow(ctx, `SELECT min(id), max(id), count(*) FROM complaints`).Scan(&lo, &hi, &n))
+	require.Equal(t, int64(workers*each), n)
+	require.Equal(t, n, hi-lo+1, "%d complaints with ids %d to %d: ids were drawn in more than one block at once", n, lo, hi)
 }
 
 // TestRetentionInBatches proves retention erases many expired complaints a
@@ -575,28 +489,21 @@ func TestRetentionInBatches(t *testing.T) {
 		c := sample()
 		c.Sender = fmt.Sprintf("sender-%d", i)
 		r, err := e.svc.Submit(ctx, c, complaints.Meta{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := e.pool.Exec(ctx, `UPDATE complaints SET created_at = now() - interval '800 days' WHERE id = $1`, r.ComplaintID); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
+		_, err = e.pool.Exec(ctx, `UPDATE complaints SET created_at = now() - interval '800 days' WHERE id = $1`, r.ComplaintID)
+		require.NoError(t, err)
 	}
 	n, more, err := e.svc.ApplyRetentionBatches(ctx, 730, batch)
-	if err != nil || n != expired || more {
-		t.Fatalf("anonymised %d (more %v), %v; want %d", n, more, err, expired)
-	}
-	if c := e.count(t, `SELECT count(*) FROM complainants`); c != 0 {
-		t.Fatalf("%d complainants kept", c)
-	}
+	require.NoError(t, err)
+	require.Equal(t, expired, n, "anonymised")
+	require.False(t, more)
+	require.Zero(t, e.count(t, `SELECT count(*) FROM complainants`), "complainants kept")
 	// One audit entry a batch, none larger than the batch: 3 + 3 + 1.
-	if c := e.count(t, `SELECT count(*) FROM audit_log WHERE action = 'complaint.retention'`); c != 3 {
-		t.Fatalf("retention audit entries = %d, want 3 (one a batch)", c)
-	}
-	if c := e.count(t, `SELECT count(*) FROM audit_log WHERE action = 'complaint.retention' AND (summary->'after'->>'anonymised')::int > $1`, batch); c != 0 {
-		t.Fatalf("%d batches larger than %d", c, batch)
-	}
-	if n, more, err := e.svc.ApplyRetentionBatches(ctx, 730, batch); err != nil || n != 0 || more {
-		t.Fatalf("rerun anonymised %d (more %v), %v", n, more, err)
-	}
+	require.Equal(t, 3, e.count(t, `SELECT count(*) FROM audit_log WHERE action = 'complaint.retention'`), "retention audit entries (one a batch)")
+	require.Zero(t, e.count(t, `SELECT count(*) FROM audit_log WHERE action = 'complaint.retention' AND (summary->'after'->>'anonymised')::int > $1`, batch),
+		"batches larger than %d", batch)
+	n, more, err = e.svc.ApplyRetentionBatches(ctx, 730, batch)
+	require.NoError(t, err)
+	require.Zero(t, n, "rerun anonymised")
+	require.False(t, more)
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/campaignwatch/campaignwatch/internal/mail"
@@ -62,14 +63,14 @@ func waitJobsDone(t *testing.T, events <-chan *river.Event, n int, timeout time.
 				done++
 			case river.EventKindJobFailed:
 				if ev.Job.State == rivertype.JobStateDiscarded {
-					t.Fatalf("send job %d was discarded: %v", ev.Job.ID, ev.Job.Errors)
+					require.Failf(t, "send job discarded", "send job %d was discarded: %v", ev.Job.ID, ev.Job.Errors)
 				}
 				retried++
 			default:
-				t.Fatalf("send job %d ended as %s: %v", ev.Job.ID, ev.Kind, ev.Job.Errors)
+				require.Failf(t, "send job not completed", "send job %d ended as %s: %v", ev.Job.ID, ev.Kind, ev.Job.Errors)
 			}
 		case <-deadline:
-			t.Fatalf("%d send jobs did not complete in %s", n, timeout)
+			require.Failf(t, "send jobs not completed", "%d send jobs did not complete in %s", n, timeout)
 		}
 	}
 	return retried
@@ -113,7 +114,7 @@ func requireDeliveredOnceAndRecorded(t *testing.T, e *env, electionID int64, wan
 	for id, ms := range got {
 		if len(ms) > 1 {
 			dups++
-			t.Errorf("%s was delivered %d times", id, len(ms))
+			assert.Fail(t, "delivered more than once", "%s was delivered %d times", id, len(ms))
 		}
 	}
 	require.Zero(t, dups, "%d of %d letters delivered more than once", dups, want)

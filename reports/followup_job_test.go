@@ -14,6 +14,7 @@ import (
 
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
+	"github.com/campaignwatch/campaignwatch/internal/fixture"
 	"github.com/campaignwatch/campaignwatch/internal/mail"
 	"github.com/campaignwatch/campaignwatch/internal/mail/mailtest"
 	"github.com/campaignwatch/campaignwatch/jobs"
@@ -54,13 +55,11 @@ func TestFollowUpBatchDraftedWhenDueHeldThenSentWithReports(t *testing.T) {
 	outreach.RegisterJobs(reg, svc, mailer)
 	client, err := jobs.NewClient(b.pool, reg, jobs.Options{Workers: map[string]int{"reports": 1, "mail": 2}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	require.NoError(t, err)
+	done := fixture.Subscribe(t, client)
 	runCtx, cancel := context.WithCancel(context.Background())
 	require.NoError(t, client.Start(runCtx))
 	t.Cleanup(func() { cancel(); _ = client.Stop(context.Background()) })
-	deadline := time.Now().Add(30 * time.Second)
-	for countBatches(t, b) == 0 && time.Now().Before(deadline) {
-		time.Sleep(100 * time.Millisecond)
-	}
+	done.Wait(reports.FollowUpArgs{}.Kind(), 1, 30*time.Second)
 	requireBatches(t, b, 1)
 	var batchID int64
 	var state string

@@ -7,9 +7,14 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/campaignwatch/campaignwatch/complaints"
+	"github.com/campaignwatch/campaignwatch/complaints/review"
+	"github.com/campaignwatch/campaignwatch/complaints/triage"
+	"github.com/campaignwatch/campaignwatch/internal/fixture"
 	"github.com/campaignwatch/campaignwatch/reports"
 )
 
@@ -44,15 +49,20 @@ func TestPartyReportMatchesDatabase(t *testing.T) {
 	var partyName string
 	require.NoError(t, b.pool.QueryRow(b.ctx, `SELECT p.id, p.name FROM complaints c JOIN parties p ON p.id = c.party_id
 		WHERE c.election_id = $1 GROUP BY 1, 2 ORDER BY count(*) DESC LIMIT 1`, b.election).Scan(&partyID, &partyName))
-	// A complaint whose message quotes the complainant's own details.
-	var id int64
-	require.NoError(t, b.pool.QueryRow(b.ctx, `INSERT INTO complaints (reference, source, channel, party_id, election_id, received_at,
-		sender, sender_normalized, message, dedupe_hash, status, priority)
-		VALUES ('CW-4444-5555', 'test', 'sms', $1, $2, now() - interval '2 hours', '+447700900001', '+447700900001',
-			'Hi Ophelia Brightwater, reply to ob@example.net or call 07700 900123, we will visit SW1A 1AA', '\x01', 'triaged', 'urgent')
-		RETURNING id`, partyID, b.election).Scan(&id))
-	_, err := b.pool.Exec(b.ctx, `INSERT INTO complainants (complaint_id, name, email, phone, postcode) VALUES ($1, 'Ophelia Brightwater', 'ob@example.net', '07700 900123', 'SW1A 1AA')`, id)
+	// A complaint whose message quotes the complainant's own details, which
+	// an officer judged urgent after triage.
+	urgent := fixture.New(t, b.pool).Complaint(func(s *complaints.Submission) {
+		s.PartyID, s.Sender, s.ReceivedAt = &partyID, "+447700900001", time.Now().Add(-2*time.Hour)
+		s.Message = "Hi Ophelia Brightwater, reply to ob@example.net or call 07700 900123, we will visit SW1A 1AA"
+		s.Complainant = &complaints.Complainant{Name: "Ophelia Brightwater", Email: "ob@example.net", Phone: "07700 900123", Postcode: "SW1A 1AA"}
+	})
+	rb, err := triage.DefaultRulebook()
 	require.NoError(t, err)
+	engine, err := triage.NewEngine(rb)
+	require.NoError(t, err)
+	_, err = review.NewPipeline(b.pool, engine).Triage(b.ctx, urgent.ComplaintID)
+	require.NoError(t, err)
+	require.NoError(t, review.NewService(b.pool, nil).Override(b.ctx, urgent.Reference, review.Override{Priority: "urgent", Reason: "The party has the complainant's home address"}))
 
 	rep, err := b.store.PartyReport(b.ctx, b.election, partyID)
 	require.NoError(t, err)
@@ -89,7 +99,7 @@ func TestPartyReportMatchesDatabase(t *testing.T) {
 	}
 	require.NotEmpty(t, rep.Asks)
 	require.LessOrEqual(t, len(rep.Examples), reports.ExamplesShown)
-	require.Equal(t, "CW-4444-5555", rep.Examples[0].Reference, "the urgent one comes first")
+	require.Equal(t, urgent.Reference, rep.Examples[0].Reference, "the urgent one comes first")
 	require.NotContains(t, rep.Examples[0].Text, "Ophelia")
 	require.NotContains(t, rep.Examples[0].Text, "ob@example.net")
 	require.NotContains(t, rep.Examples[0].Text, "900123")
@@ -100,7 +110,7 @@ func TestPartyReportMatchesDatabase(t *testing.T) {
 	text := PDFText(t, pdf)
 	require.Contains(t, text, "Complaints about ")
 	require.Contains(t, text, "What we ask you to do")
-	require.Contains(t, text, "CW-4444-5555")
+	require.Contains(t, text, urgent.Reference)
 	requireNoPersonalData(t, b, text)
 	require.NotContains(t, text, "Brightwater")
 

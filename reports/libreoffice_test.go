@@ -23,7 +23,7 @@ func findSoffice(t *testing.T) string {
 			return p
 		}
 	}
-	t.Fatal("LibreOffice is needed to check that workbooks open cleanly: apt-get install libreoffice-calc-nogui")
+	require.Fail(t, "LibreOffice is needed to check that workbooks open cleanly: apt-get install libreoffice-calc-nogui")
 	return ""
 }
 

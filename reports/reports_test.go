@@ -15,7 +15,9 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/xuri/excelize/v2"
 
+	"github.com/campaignwatch/campaignwatch/complaints"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
+	"github.com/campaignwatch/campaignwatch/internal/fixture"
 	"github.com/campaignwatch/campaignwatch/internal/testdb"
 	"github.com/campaignwatch/campaignwatch/reports"
 )
@@ -27,10 +29,12 @@ type bundle struct {
 	pool     *pgxpool.Pool
 	store    *reports.Store
 	election int64
+	// formula is the reference of the complaint whose message is a formula.
+	formula string
 }
 
-// setup loads the demo registry, generates n complaints and adds one whose
-// message is a formula.
+// setup loads the demo registry, generates n complaints and submits one
+// whose message is a formula.
 func setup(t *testing.T, n int) *bundle {
 	t.Helper()
 	ctx := audit.WithActor(context.Background(), audit.Actor{Label: "test"})
@@ -39,14 +43,13 @@ func setup(t *testing.T, n int) *bundle {
 	require.True(t, res.Created)
 	var partyID int64
 	require.NoError(t, pool.QueryRow(ctx, `SELECT id FROM parties ORDER BY id LIMIT 1`).Scan(&partyID))
-	var id int64
-	require.NoError(t, pool.QueryRow(ctx, `INSERT INTO complaints (reference, source, channel, party_id, election_id, received_at,
-		sender, sender_normalized, message, description, dedupe_hash, status)
-		VALUES ('CW-2222-3333', 'test', 'email', $1, $2, now() - interval '1 hour', '@attacker', '@attacker', $3, '+SUM(1,2)', '\x00', 'new')
-		RETURNING id`, partyID, res.ElectionID, hyperlink).Scan(&id))
-	_, err := pool.Exec(ctx, `INSERT INTO complainants (complaint_id, name, email, phone, postcode) VALUES ($1, 'Zebedee Quartermain', 'zq@example.org', '07700 900999', 'CF10 1EP')`, id)
-	require.NoError(t, err)
-	return &bundle{ctx: ctx, pool: pool, store: reports.NewStore(pool), election: res.ElectionID}
+	formula := fixture.New(t, pool).Complaint(func(s *complaints.Submission) {
+		// The sender's key is a UK number in E.164, so it starts with a
+		// formula's "+", as every texting sender's does.
+		s.PartyID, s.Sender, s.Message, s.Description = &partyID, "07700 900666", hyperlink, "+SUM(1,2)"
+		s.Complainant = &complaints.Complainant{Name: "Zebedee Quartermain", Email: "zq@example.org", Phone: "07700 900999", Postcode: "CF10 1EP"}
+	})
+	return &bundle{ctx: ctx, pool: pool, store: reports.NewStore(pool), election: res.ElectionID, formula: formula.Reference}
 }
 
 func sqlCount(t *testing.T, b *bundle, where string, args ...any) int {
@@ -149,11 +152,11 @@ func TestWorkbookMatchesDatabase(t *testing.T) {
 	require.Equal(t, reports.ComplaintHeader(true), rows[0])
 	found := false
 	for i, r := range rows[1:] {
-		if r[0] != "CW-2222-3333" {
+		if r[0] != b.formula {
 			continue
 		}
 		found = true
-		require.Equal(t, "'@attacker", r[5])
+		require.Equal(t, "'+447700900666", r[5])
 		require.True(t, strings.HasPrefix(r[11], "'"+hyperlink), r[11])
 		cell, _ := excelize.CoordinatesToCellName(12, i+2)
 		formula, err := x.GetCellFormula("Complaints", cell)
@@ -202,7 +205,7 @@ func requireNoPersonalData(t *testing.T, b *bundle, text string) {
 	t.Helper()
 	for _, pd := range personalData(t, b) {
 		if i := strings.Index(text, pd); i >= 0 {
-			t.Fatalf("complainant data %q found: …%s…", pd, text[max(i-80, 0):min(i+80, len(text))])
+			require.Failf(t, "complainant data found", "complainant data %q found: …%s…", pd, text[max(i-80, 0):min(i+80, len(text))])
 		}
 	}
 }
@@ -259,7 +262,7 @@ func TestCSVExport(t *testing.T) {
 		for _, c := range r {
 			require.False(t, len(c) > 0 && strings.ContainsRune("=+-@\t\r", rune(c[0])), "unneutralised field %q", c)
 		}
-		if r[0] == "CW-2222-3333" {
+		if r[0] == b.formula {
 			found = true
 			require.True(t, strings.HasPrefix(r[11], "'"+hyperlink), r[11])
 		}

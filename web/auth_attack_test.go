@@ -15,6 +15,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/campaignwatch/campaignwatch/internal/staff"
@@ -56,8 +57,7 @@ func TestParallelSignInsGetNoMoreChecksThanTheBudget(t *testing.T) {
 			defer wg.Done()
 			<-start
 			res, err := a.c.Client.PostForm(a.c.URL("/staff/login"), a.values)
-			if err != nil {
-				t.Errorf("attempt %d: %v", i, err)
+			if !assert.NoError(t, err, "attempt %d", i) {
 				return
 			}
 			res.Body.Close()
@@ -189,7 +189,7 @@ func findCookie(t *testing.T, res *http.Response, name string) *http.Cookie {
 			return ck
 		}
 	}
-	t.Fatalf("no %s cookie set; got %v", name, res.Header.Values("Set-Cookie"))
+	require.Failf(t, "no cookie", "no %s cookie set; got %v", name, res.Header.Values("Set-Cookie"))
 	return nil
 }
 

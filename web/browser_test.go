@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/campaignwatch/campaignwatch/web/webtest"
@@ -41,7 +42,7 @@ func findChromium(t *testing.T) string {
 			return p
 		}
 	}
-	t.Fatal("no Chromium found: install Debian's chromium package (apt-get install chromium); the browser tests need it")
+	require.Fail(t, "no Chromium found: install Debian's chromium package (apt-get install chromium); the browser tests need it")
 	return ""
 }
 
@@ -67,7 +68,7 @@ func newBrowser(t *testing.T) context.Context {
 	if err := chromedp.Do(bctx); err != nil {
 		cancelBrowser()
 		cancelAlloc()
-		t.Fatalf("start Chromium: %v", err)
+		require.NoError(t, err, "start Chromium")
 	}
 	t.Cleanup(func() { cancelBrowser(); cancelAlloc() })
 	return bctx
@@ -133,7 +134,7 @@ func (b *tab) waitPage(path string) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	b.t.Fatalf("waited for %s, browser is at %s", path, got)
+	require.Failf(b.t, "page not reached", "waited for %s, browser is at %s", path, got)
 }
 
 func (b *tab) open(path string) {
@@ -198,7 +199,7 @@ func (b *tab) checkAxe() {
 				fmt.Fprintf(&sb, "\n    %v %s", n.Target, n.HTML)
 			}
 		}
-		b.t.Errorf("axe found %d WCAG violation(s) on %s:%s", len(vs), loc, sb.String())
+		assert.Failf(b.t, "WCAG violations", "axe found %d WCAG violation(s) on %s:%s", len(vs), loc, sb.String())
 	}
 	b.axe++
 }

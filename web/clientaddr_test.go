@@ -4,6 +4,8 @@ import (
 	"net/http/httptest"
 	"net/netip"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
 )
 
 // TestClientAddr covers the X-Forwarded-For walk on its own: which entry
@@ -35,8 +37,6 @@ func TestClientAddr(t *testing.T) {
 		for _, v := range c.xff {
 			r.Header.Add("X-Forwarded-For", v)
 		}
-		if got := clientBucket(clientAddr(r, trusted)); got != c.want {
-			t.Errorf("%s: got %q, want %q", c.name, got, c.want)
-		}
+		assert.Equal(t, c.want, clientBucket(clientAddr(r, trusted)), c.name)
 	}
 }

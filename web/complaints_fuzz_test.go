@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/campaignwatch/campaignwatch/web/webtest"
 )
 
@@ -21,15 +23,9 @@ func FuzzCreateComplaintAPI(f *testing.F) {
 		req, _ := http.NewRequest(http.MethodPost, env.Server.URL+"/api/v1/complaints", strings.NewReader(string(body)))
 		req.Header.Set("Content-Type", "application/json")
 		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatalf("request failed: %v", err)
-		}
+		require.NoError(t, err, "request failed")
 		out := webtest.ReadBody(res)
-		if res.StatusCode >= 500 {
-			t.Fatalf("status %d for body %q: %s", res.StatusCode, body, out)
-		}
-		if !strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
-			t.Fatalf("status %d without JSON for body %q", res.StatusCode, body)
-		}
+		require.Less(t, res.StatusCode, 500, "status for body %q: %s", body, out)
+		require.True(t, strings.HasPrefix(res.Header.Get("Content-Type"), "application/json"), "status %d without JSON for body %q", res.StatusCode, body)
 	})
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/campaignwatch/campaignwatch/web/webtest"
@@ -35,15 +36,12 @@ func countHeartbeats(t *testing.T, e *webtest.Env) func() int {
 // readyz fetches /readyz and returns its status and reason.
 func readyz(t *testing.T, c *webtest.Client) (int, string) {
 	res, err := c.Client.Get(c.URL("/readyz"))
-	if err != nil {
-		t.Errorf("GET /readyz: %v", err)
+	if !assert.NoError(t, err, "GET /readyz") {
 		return 0, ""
 	}
 	var got struct{ Status, Reason string }
 	body := webtest.ReadBody(res)
-	if err := json.Unmarshal([]byte(body), &got); err != nil {
-		t.Errorf("GET /readyz: %v: %s", err, body)
-	}
+	assert.NoError(t, json.Unmarshal([]byte(body), &got), "GET /readyz: %s", body)
 	return res.StatusCode, got.Reason
 }
 

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/campaignwatch/campaignwatch/internal/config"
@@ -56,8 +57,6 @@ func TestSafeNextStaysOnThisSite(t *testing.T) {
 		"staff":                 "/staff/",
 		"/%09/evil.example":     "/%09/evil.example", // still a path here: the browser does not decode it into a tab
 	} {
-		if got := safeNext(next); got != want {
-			t.Errorf("safeNext(%q) = %q, want %q", next, got, want)
-		}
+		assert.Equal(t, want, safeNext(next), "safeNext(%q)", next)
 	}
 }

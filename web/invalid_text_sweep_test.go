@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/gorilla/mux"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/campaignwatch/campaignwatch/internal/staff"
@@ -208,13 +209,11 @@ func TestInvalidTextSweep(t *testing.T) {
 		t.Helper()
 		body := webtest.ReadBody(res)
 		checked++
-		if res.StatusCode != http.StatusUnprocessableEntity {
-			t.Errorf("%s: status %d, want 422: %.300s", what, res.StatusCode, body)
+		if !assert.Equal(t, http.StatusUnprocessableEntity, res.StatusCode, "%s: %.300s", what, body) {
 			return
 		}
-		if !strings.Contains(body, field) && !strings.Contains(body, strings.ReplaceAll(field, `"`, `\"`)) {
-			t.Errorf("%s: the answer does not name %s: %.300s", what, field, body)
-		}
+		assert.True(t, strings.Contains(body, field) || strings.Contains(body, strings.ReplaceAll(field, `"`, `\"`)),
+			"%s: the answer does not name %s: %.300s", what, field, body)
 	}
 	for _, rt := range routes {
 		path := concretePath(rt.tpl)
@@ -236,7 +235,7 @@ func TestInvalidTextSweep(t *testing.T) {
 			case strings.HasPrefix(rt.tpl, "/api/") && !uploadRoutes[key]:
 				sample, ok := jsonSamples[key]
 				if !ok {
-					t.Errorf("%s takes JSON: add a valid body to jsonSamples", key)
+					assert.Fail(t, "a JSON route has no sample", "%s takes JSON: add a valid body to jsonSamples", key)
 					continue
 				}
 				var doc any

@@ -97,7 +97,7 @@ WHERE l.state = 'sending'`).Scan(&letterID, &sendingAt, &attemptedAt))
 		case ev := <-events:
 			done = ev.Job.Kind == "outreach.send_letter"
 		case <-time.After(30 * time.Second):
-			t.Fatal("the held letter was not sent")
+			require.Fail(t, "the held letter was not sent")
 		}
 	}
 	res := e.SignedIn(staff.RolePoliticalTeam).Get("/staff/letters/" + strconv.FormatInt(letterID, 10))

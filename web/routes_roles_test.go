@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/gorilla/mux"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/campaignwatch/campaignwatch/internal/staff"
@@ -179,7 +180,7 @@ func samplePath(t *testing.T, tpl string, prefix bool) string {
 		case choices.MatchString(pattern):
 			return strings.Split(pattern, "|")[0]
 		}
-		t.Fatalf("route %s: no sample value for the pattern %q; add one to samplePath", tpl, pattern)
+		require.Failf(t, "no sample value", "route %s: no sample value for the pattern %q; add one to samplePath", tpl, pattern)
 		return ""
 	})
 	if prefix {
@@ -226,14 +227,10 @@ func TestEveryRouteHasARoleDecision(t *testing.T) {
 	seen := map[string]bool{}
 	for _, c := range routeCases(t, env) {
 		seen[c.key] = true
-		if _, ok := routeRoles[c.key]; !ok {
-			t.Errorf("%s has no role decision: add it to routeRoles in web/routes_roles_test.go", c.key)
-		}
+		assert.Contains(t, routeRoles, c.key, "%s has no role decision: add it to routeRoles in web/routes_roles_test.go", c.key)
 	}
 	for key := range routeRoles {
-		if !seen[key] {
-			t.Errorf("routeRoles has %s, which is not a route any more", key)
-		}
+		assert.True(t, seen[key], "routeRoles has %s, which is not a route any more", key)
 	}
 }
 
@@ -273,21 +270,14 @@ func TestRouteRoleMatrix(t *testing.T) {
 				roleRefusal := status == http.StatusForbidden && strings.Contains(body, "Your role does not give access to this.")
 				switch {
 				case allowed:
-					if status == http.StatusUnauthorized || signInRedirect || roleRefusal || status == http.StatusForbidden && strings.Contains(body, "expired") {
-						t.Errorf("%s as %s: refused with %d (%s), but the route allows it", c.key, id.name, status, location)
-					}
+					refused := status == http.StatusUnauthorized || signInRedirect || roleRefusal || status == http.StatusForbidden && strings.Contains(body, "expired")
+					assert.False(t, refused, "%s as %s: refused with %d (%s), but the route allows it", c.key, id.name, status, location)
 				case id.role == "" && api:
-					if status != http.StatusUnauthorized {
-						t.Errorf("%s as anonymous: got %d, want 401", c.key, status)
-					}
+					assert.Equal(t, http.StatusUnauthorized, status, "%s as anonymous", c.key)
 				case id.role == "":
-					if !signInRedirect {
-						t.Errorf("%s as anonymous: got %d %q, want a redirect to sign-in", c.key, status, location)
-					}
+					assert.True(t, signInRedirect, "%s as anonymous: got %d %q, want a redirect to sign-in", c.key, status, location)
 				default:
-					if !roleRefusal {
-						t.Errorf("%s as %s: got %d, want 403 for the role", c.key, id.name, status)
-					}
+					assert.True(t, roleRefusal, "%s as %s: got %d, want 403 for the role", c.key, id.name, status)
 				}
 			}
 		})

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/campaignwatch/campaignwatch/internal/staff"
@@ -114,7 +115,7 @@ func TestAnonymousImportRefusedBeforeBodyRead(t *testing.T) {
 		case status := <-answered:
 			require.Equal(t, want, status, path)
 		case <-time.After(15 * time.Second):
-			t.Errorf("%s: no answer while the body was incomplete: the body is read before the role is checked", path)
+			assert.Fail(t, "no answer while the body was incomplete: the body is read before the role is checked", path)
 		}
 		_ = pw.CloseWithError(io.ErrUnexpectedEOF)
 	}

@@ -28,10 +28,11 @@ func runBinary(t *testing.T, vars map[string]string, args ...string) string {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
 	out, err := cmd.Output()
+	var stderr []byte
 	if ee, ok := err.(*exec.ExitError); ok {
-		t.Fatalf("campaignwatch %s: %v\n%s\n%s", strings.Join(args, " "), err, out, ee.Stderr)
+		stderr = ee.Stderr
 	}
-	require.NoError(t, err)
+	require.NoError(t, err, "campaignwatch %s\n%s\n%s", strings.Join(args, " "), out, stderr)
 	return string(out)
 }
 

@@ -15,6 +15,7 @@ import (
 
 	"github.com/campaignwatch/campaignwatch/complaints"
 	"github.com/campaignwatch/campaignwatch/complaints/triage"
+	"github.com/campaignwatch/campaignwatch/internal/fixture"
 	"github.com/campaignwatch/campaignwatch/internal/testdb"
 	"github.com/campaignwatch/campaignwatch/jobs"
 )
@@ -35,9 +36,8 @@ func TestTriageCommandUsesDatabaseContext(t *testing.T) {
 	pool, err := pgxpool.New(context.Background(), url)
 	require.NoError(t, err)
 	defer pool.Close()
-	_, err = pool.Exec(context.Background(), `INSERT INTO elections (name, type, nations, announced_on, polling_day)
-		VALUES ('Test general election', 'general', '{england,scotland,wales,northern_ireland}', '2024-05-22', '2024-07-04')`)
-	require.NoError(t, err)
+	fixture.New(t, pool).Election(fixture.ElectionName("Test general election"), fixture.ElectionType("general"),
+		fixture.ElectionDates(time.Date(2024, 5, 22, 0, 0, 0, 0, time.UTC), time.Date(2024, 7, 4, 0, 0, 0, 0, time.UTC)))
 
 	code, stdout, stderr := runCLI(t, vars, triageInput, "triage")
 	require.Equal(t, 0, code, stderr)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
 	"github.com/riverqueue/river/rivertest"
 	"github.com/stretchr/testify/require"
 
@@ -15,12 +16,13 @@ import (
 	"github.com/campaignwatch/campaignwatch/complaints/monitor"
 	"github.com/campaignwatch/campaignwatch/complaints/review"
 	"github.com/campaignwatch/campaignwatch/complaints/triage"
-	"github.com/campaignwatch/campaignwatch/internal/audit"
+	"github.com/campaignwatch/campaignwatch/internal/fixture"
 	"github.com/campaignwatch/campaignwatch/internal/mail"
 	"github.com/campaignwatch/campaignwatch/internal/mail/mailtest"
 	"github.com/campaignwatch/campaignwatch/internal/staff"
 	"github.com/campaignwatch/campaignwatch/internal/testdb"
 	"github.com/campaignwatch/campaignwatch/jobs"
+	"github.com/campaignwatch/campaignwatch/outreach/parties"
 )
 
 type bundle struct {
@@ -28,6 +30,7 @@ type bundle struct {
 	svc     *complaints.Service
 	mon     *monitor.Monitor
 	smtp    *mailtest.Server
+	client  *jobs.Client
 	partyID int64
 	// jobCtx is the context of a job of the bundle's River client: Check
 	// and SendDigests queue the team's messages with the job's client.
@@ -57,25 +60,15 @@ func setup(t *testing.T) *bundle {
 	require.NoError(t, client.Start(ctx))
 	t.Cleanup(func() { cancel(); _ = client.Stop(context.Background()) })
 	b.svc = complaints.NewService(pool, client)
+	b.client = client
 
-	ctx = context.Background()
-	require.NoError(t, pool.QueryRow(ctx, `
-INSERT INTO parties (name, nations) VALUES ('Example Party', '{england}') RETURNING id`).Scan(&b.partyID))
-	_, err = pool.Exec(ctx, `
-INSERT INTO elections (name, type, nations, announced_on, polling_day)
-VALUES ('Test general election', 'general', '{england}', current_date - 20, current_date + 10)`)
-	require.NoError(t, err)
-	st := staff.NewService(pool, staff.Settings{}, insertOnlyJobs(t, pool))
-	actx := audit.WithActor(ctx, audit.Actor{Label: "test"})
-	for _, u := range []struct {
-		email string
-		role  staff.Role
-	}{{"pol1@example.org", staff.RolePoliticalTeam}, {"pol2@example.org", staff.RolePoliticalTeam}, {"officer@example.org", staff.RoleTriageOfficer}, {"gone@example.org", staff.RolePoliticalTeam}} {
-		_, err := st.CreateUser(actx, u.email, u.role, "correct horse battery staple")
-		require.NoError(t, err)
-	}
-	_, err = pool.Exec(ctx, `UPDATE staff_users SET disabled_at = now() WHERE email = 'gone@example.org'`)
-	require.NoError(t, err)
+	f := fixture.New(t, pool)
+	b.partyID = f.Party(fixture.PartyName("Example Party"), fixture.PartyNations(parties.England)).ID
+	f.Election(fixture.ElectionName("Test general election"), fixture.ElectionType("general", "england"), fixture.ElectionDays(-20, 10))
+	f.User(fixture.UserEmail("pol1@example.org"), fixture.UserRole(staff.RolePoliticalTeam))
+	f.User(fixture.UserEmail("pol2@example.org"), fixture.UserRole(staff.RolePoliticalTeam))
+	f.User(fixture.UserEmail("officer@example.org"), fixture.UserRole(staff.RoleTriageOfficer))
+	f.User(fixture.UserEmail("gone@example.org"), fixture.UserRole(staff.RolePoliticalTeam), fixture.UserDisabled())
 	return b
 }
 
@@ -115,6 +108,7 @@ func TestBurstRaisesOneAlertAndOneEmailPerTeamMember(t *testing.T) {
 	for i := 19; i < 30; i++ {
 		b.robocall(t, i, now.Add(-time.Duration(i+1)*time.Minute))
 	}
+	done := fixture.Subscribe(t, b.client)
 	raised, err = b.mon.Check(ctx, now)
 	require.NoError(t, err)
 	require.Len(t, raised, 1)
@@ -131,9 +125,13 @@ func TestBurstRaisesOneAlertAndOneEmailPerTeamMember(t *testing.T) {
 	}
 	require.Equal(t, 1, b.count(t, `SELECT count(*) FROM alerts`))
 
-	msgs := b.smtp.WaitFor(t, 2, 15*time.Second)
-	time.Sleep(500 * time.Millisecond)
-	msgs = b.smtp.Messages()
+	// One notification job per active political team member, and once
+	// both have run there is nothing left to send anything more.
+	rivertest.RequireManyInserted(ctx, t, riverpgxv5.New(b.pool), []rivertest.ExpectedJob{
+		{Args: monitor.NotifyArgs{}}, {Args: monitor.NotifyArgs{}},
+	})
+	done.Wait(monitor.NotifyArgs{}.Kind(), 2, 15*time.Second)
+	msgs := b.smtp.Messages()
 	require.Len(t, msgs, 2, "one message to each active political team member")
 	var to []string
 	for _, m := range msgs {
@@ -163,6 +161,7 @@ func TestDigestSentOncePerDay(t *testing.T) {
 	early := time.Date(y, m, d, 6, 30, 0, 0, london)
 	nine := time.Date(y, m, d, 9, 0, 0, 0, london)
 
+	done := fixture.Subscribe(t, b.client)
 	sent, err := b.mon.SendDigests(ctx, early)
 	require.NoError(t, err)
 	require.Empty(t, sent, "before the digest hour")
@@ -175,9 +174,12 @@ func TestDigestSentOncePerDay(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, sent, "already sent today")
 
-	msgs := b.smtp.WaitFor(t, 2, 15*time.Second)
-	time.Sleep(500 * time.Millisecond)
-	require.Len(t, b.smtp.Messages(), 2)
+	rivertest.RequireManyInserted(ctx, t, riverpgxv5.New(b.pool), []rivertest.ExpectedJob{
+		{Args: monitor.NotifyArgs{}}, {Args: monitor.NotifyArgs{}},
+	})
+	done.Wait(monitor.NotifyArgs{}.Kind(), 2, 15*time.Second)
+	msgs := b.smtp.Messages()
+	require.Len(t, msgs, 2, "one digest to each active political team member, once")
 	require.True(t, strings.HasPrefix(msgs[0].Parsed.Subject, "Daily complaints digest"))
 	require.Equal(t, 2, b.count(t, `SELECT count(*) FROM team_notifications WHERE kind = 'digest' AND sent_at IS NOT NULL`))
 }

@@ -13,8 +13,10 @@ import (
 	"github.com/campaignwatch/campaignwatch/complaints/review"
 	"github.com/campaignwatch/campaignwatch/complaints/triage"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
+	"github.com/campaignwatch/campaignwatch/internal/fixture"
 	"github.com/campaignwatch/campaignwatch/internal/testdb"
 	"github.com/campaignwatch/campaignwatch/jobs"
+	"github.com/campaignwatch/campaignwatch/outreach/parties"
 )
 
 type bundle struct {
@@ -22,6 +24,7 @@ type bundle struct {
 	svc      *complaints.Service
 	pipeline *review.Pipeline
 	review   *review.Service
+	client   *jobs.Client
 	partyID  int64
 }
 
@@ -65,13 +68,11 @@ func setupOn(t *testing.T, pool *pgxpool.Pool, work bool) *bundle {
 		t.Cleanup(func() { cancel(); _ = client.Stop(context.Background()) })
 	}
 	b.svc = complaints.NewService(pool, client)
-	ctx := context.Background()
-	require.NoError(t, pool.QueryRow(ctx, `
-INSERT INTO parties (name, short_name, aliases, nations) VALUES ('Example Party', 'EP', '{"the examples"}', '{england}') RETURNING id`).Scan(&b.partyID))
-	_, err = pool.Exec(ctx, `
-INSERT INTO elections (name, type, nations, announced_on, polling_day)
-VALUES ('Test general election', 'general', '{england}', current_date - 20, current_date + 10)`)
-	require.NoError(t, err)
+	b.client = client
+	f := fixture.New(t, pool)
+	b.partyID = f.Party(fixture.PartyName("Example Party"), fixture.PartyShortName("EP"), fixture.PartyAliases("the examples"),
+		fixture.PartyNations(parties.England)).ID
+	f.Election(fixture.ElectionName("Test general election"), fixture.ElectionType("general", "england"), fixture.ElectionDays(-20, 10))
 	return b
 }
 
@@ -102,13 +103,11 @@ func (b *bundle) count(t *testing.T, sql string, args ...any) int {
 func TestWorkerStoresResultAndMovesComplaintToTriaged(t *testing.T) {
 	t.Parallel()
 	b := setup(t, true)
+	done := fixture.Subscribe(t, b.client)
 	rc := b.submit(t, sms("07700 900123", "Vote for Example Party on Thursday!", time.Now().Add(-time.Hour)))
 
-	deadline := time.Now().Add(15 * time.Second)
-	for b.count(t, `SELECT count(*) FROM triage_results WHERE complaint_id = $1`, rc.ComplaintID) == 0 {
-		require.True(t, time.Now().Before(deadline), "no triage result stored")
-		time.Sleep(50 * time.Millisecond)
-	}
+	done.Wait(complaints.TriageArgs{}.Kind(), 1, 15*time.Second)
+	require.Equal(t, 1, b.count(t, `SELECT count(*) FROM triage_results WHERE complaint_id = $1`, rc.ComplaintID), "triage result stored")
 	d, err := b.review.Get(context.Background(), rc.Reference)
 	require.NoError(t, err)
 	require.Equal(t, review.StatusTriaged, d.Status)

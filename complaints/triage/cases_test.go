@@ -5,6 +5,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/campaignwatch/campaignwatch/internal/demo"
 )
 
@@ -432,56 +435,39 @@ var cases = []labelled{
 
 func TestLabelledCases(t *testing.T) {
 	rb, err := DefaultRulebook()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	e, err := NewEngine(rb)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	ctx := testContext()
-	if len(cases) < 80 {
-		t.Fatalf("only %d labelled cases", len(cases))
-	}
+	require.GreaterOrEqual(t, len(cases), 80, "labelled cases")
 	seen := map[string]bool{}
 	for _, tc := range cases {
-		if seen[tc.name] {
-			t.Fatalf("duplicate case name %s", tc.name)
-		}
+		require.False(t, seen[tc.name], "duplicate case name %s", tc.name)
 		seen[tc.name] = true
 		t.Run(tc.name, func(t *testing.T) {
 			r := e.Triage(&tc.c, ctx)
 			why := "\n" + strings.Join(r.Rationale, "\n")
-			if !equal(r.Provisions, tc.provisions) {
-				t.Errorf("provisions %v, want %v%s", r.Provisions, tc.provisions, why)
+			assert.True(t, equal(r.Provisions, tc.provisions), "provisions %v, want %v%s", r.Provisions, tc.provisions, why)
+			assert.True(t, equal(r.Guidance, tc.guidance), "guidance %v, want %v%s", r.Guidance, tc.guidance, why)
+			assert.Equal(t, tc.priority, r.Priority, "priority (score %d)%s", r.Score, why)
+			if tc.score != 0 {
+				assert.Equal(t, tc.score, r.Score, "score%s", why)
 			}
-			if !equal(r.Guidance, tc.guidance) {
-				t.Errorf("guidance %v, want %v%s", r.Guidance, tc.guidance, why)
+			if tc.channels != nil {
+				assert.True(t, equal(r.Channels, tc.channels), "channels %v, want %v%s", r.Channels, tc.channels, why)
 			}
-			if r.Priority != tc.priority {
-				t.Errorf("priority %s (score %d), want %s%s", r.Priority, r.Score, tc.priority, why)
+			if tc.party != "" {
+				assert.Equal(t, tc.party, r.Party, "party")
 			}
-			if tc.score != 0 && r.Score != tc.score {
-				t.Errorf("score %d, want %d%s", r.Score, tc.score, why)
+			if tc.sender != "" {
+				assert.Equal(t, tc.sender, r.SenderKey, "sender key")
 			}
-			if tc.channels != nil && !equal(r.Channels, tc.channels) {
-				t.Errorf("channels %v, want %v%s", r.Channels, tc.channels, why)
+			if tc.rationale != "" {
+				assert.Contains(t, why, tc.rationale, "no rationale line contains it")
 			}
-			if tc.party != "" && r.Party != tc.party {
-				t.Errorf("party %q, want %q", r.Party, tc.party)
-			}
-			if tc.sender != "" && r.SenderKey != tc.sender {
-				t.Errorf("sender key %q, want %q", r.SenderKey, tc.sender)
-			}
-			if tc.rationale != "" && !strings.Contains(why, tc.rationale) {
-				t.Errorf("no rationale line contains %q:%s", tc.rationale, why)
-			}
-			if r.RulebookVersion != rb.Version || r.RulebookHash == "" {
-				t.Errorf("rulebook version %q hash %q", r.RulebookVersion, r.RulebookHash)
-			}
-			if len(r.Actions) == 0 {
-				t.Errorf("no actions")
-			}
+			assert.Equal(t, rb.Version, r.RulebookVersion, "rulebook version")
+			assert.NotEmpty(t, r.RulebookHash, "rulebook hash")
+			assert.NotEmpty(t, r.Actions, "actions")
 		})
 	}
 }

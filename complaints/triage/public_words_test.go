@@ -10,6 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/campaignwatch/campaignwatch/internal/demo"
 )
 
@@ -54,9 +57,7 @@ var channelOf = map[string][]string{
 func loadPublicCases(t *testing.T) []publicCase {
 	t.Helper()
 	f, err := os.Open("testdata/public_words.jsonl")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	defer f.Close()
 	var out []publicCase
 	sc := bufio.NewScanner(f)
@@ -65,14 +66,10 @@ func loadPublicCases(t *testing.T) []publicCase {
 		var pc publicCase
 		dec := json.NewDecoder(bytes.NewReader(sc.Bytes()))
 		dec.DisallowUnknownFields()
-		if err := dec.Decode(&pc); err != nil {
-			t.Fatalf("public_words.jsonl line %d: %v", n, err)
-		}
+		require.NoError(t, dec.Decode(&pc), "public_words.jsonl line %d", n)
 		out = append(out, pc)
 	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, sc.Err())
 	return out
 }
 
@@ -90,13 +87,10 @@ func runLikeCLI(t *testing.T, e *Engine, line []byte, ctx *Context) Result {
 	t.Helper()
 	var out bytes.Buffer
 	ok, bad, err := e.Run(bytes.NewReader(append(line, '\n')), &out, ctx, false)
-	if err != nil || ok != 1 || bad != 0 {
-		t.Fatalf("run: ok=%d bad=%d err=%v output=%s", ok, bad, err, out.String())
-	}
+	require.NoError(t, err, "run: output=%s", out.String())
+	require.Equal(t, [2]int{1, 0}, [2]int{ok, bad}, "run: ok and bad lines, output=%s", out.String())
 	var r Result
-	if err := json.Unmarshal(out.Bytes(), &r); err != nil {
-		t.Fatalf("output %q: %v", out.String(), err)
-	}
+	require.NoError(t, json.Unmarshal(out.Bytes(), &r), "output %q", out.String())
 	return r
 }
 
@@ -108,17 +102,11 @@ func runLikeCLI(t *testing.T, e *Engine, line []byte, ctx *Context) Result {
 // Cases that need elections or counts always get their own fixture.
 func TestPublicWords(t *testing.T) {
 	rb, err := DefaultRulebook()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	e, err := NewEngine(rb)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	cases := loadPublicCases(t)
-	if len(cases) < 80 {
-		t.Fatalf("only %d public-words cases; want at least 80", len(cases))
-	}
+	require.GreaterOrEqual(t, len(cases), 80, "public-words cases")
 	withParties := NewContext(nil, demoParties(), SenderCounts{})
 	for _, mode := range []struct {
 		name string
@@ -133,9 +121,8 @@ func TestPublicWords(t *testing.T) {
 					for _, el := range pc.Context.Elections {
 						a, err1 := time.Parse("2006-01-02", el.Announced)
 						p, err2 := time.Parse("2006-01-02", el.PollingDay)
-						if err1 != nil || err2 != nil {
-							t.Fatalf("%s: bad election fixture", pc.ID)
-						}
+						require.NoError(t, err1, "%s: bad election fixture", pc.ID)
+						require.NoError(t, err2, "%s: bad election fixture", pc.ID)
 						els = append(els, Election{Name: el.Name, AnnouncedOn: a, PollingDay: p})
 					}
 					ctx = NewContext(els, demoParties(), SenderCounts(pc.Context.SenderCounts))
@@ -173,12 +160,8 @@ func TestPublicWords(t *testing.T) {
 			n := float64(len(cases))
 			pp, pr, pe := 100*float64(provOK)/n, 100*float64(prioOK)/n, 100*float64(exact)/n
 			t.Logf("%d cases: provisions %.1f%% (exact set %.1f%%), priority %.1f%%", len(cases), pp, pe, pr)
-			if pp < 90 {
-				t.Errorf("provisions right for %.1f%% of public-words cases; want at least 90%%", pp)
-			}
-			if pr < 85 {
-				t.Errorf("priority right for %.1f%% of public-words cases; want at least 85%%", pr)
-			}
+			assert.GreaterOrEqual(t, pp, 90.0, "provisions right for %.1f%% of public-words cases", pp)
+			assert.GreaterOrEqual(t, pr, 85.0, "priority right for %.1f%% of public-words cases", pr)
 		})
 	}
 }

@@ -7,6 +7,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // mutate replaces old (which must occur once) in the default rulebook and
@@ -14,9 +17,7 @@ import (
 func mutate(t *testing.T, old, repl string) ([]byte, int) {
 	t.Helper()
 	src := string(defaultRulebook)
-	if strings.Count(src, old) != 1 {
-		t.Fatalf("%q occurs %d times in the default rulebook", old, strings.Count(src, old))
-	}
+	require.Equal(t, 1, strings.Count(src, old), "%q must occur once in the default rulebook", old)
 	i := strings.Index(src, old)
 	line := strings.Count(src[:i], "\n") + 1 + strings.Count(old[:len(old)-len(strings.TrimLeft(old, "\n"))], "\n")
 	return []byte(strings.Replace(src, old, repl, 1)), line
@@ -24,28 +25,22 @@ func mutate(t *testing.T, old, repl string) ([]byte, int) {
 
 func TestDefaultRulebookIsValid(t *testing.T) {
 	rb, err := DefaultRulebook()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if rb.Version == "" || len(rb.Hash) != 16 || rb.Source != "embedded" {
-		t.Fatalf("version %q hash %q source %q", rb.Version, rb.Hash, rb.Source)
-	}
+	require.NoError(t, err)
+	require.NotEmpty(t, rb.Version)
+	require.Len(t, rb.Hash, 16)
+	require.Equal(t, "embedded", rb.Source)
 	// The provisions are exactly those of the legal reference, in order.
 	want := "PECR-6 PECR-19 PECR-21 PECR-22 PECR-23 PECR-24 UKGDPR-5-1-a UKGDPR-5-1-f UKGDPR-6 UKGDPR-9 UKGDPR-13 UKGDPR-14 UKGDPR-21 UKGDPR-22 UKGDPR-26 UKGDPR-32 UKGDPR-33 UKGDPR-34 UKGDPR-35"
 	var got []string
 	for _, p := range rb.Provisions {
 		got = append(got, p.ID)
 	}
-	if strings.Join(got, " ") != want {
-		t.Fatalf("provisions %v", got)
-	}
+	require.Equal(t, want, strings.Join(got, " "), "provisions")
 	var rules []string
 	for _, r := range rb.Rules {
 		rules = append(rules, r.ID)
 	}
-	if strings.Join(rules, " ") != "R1 R2 R3 R4 R5 R6 R7 R8 R9 R10 R11 R12 R13 R14 R15 R16" {
-		t.Fatalf("rules %v", rules)
-	}
+	require.Equal(t, "R1 R2 R3 R4 R5 R6 R7 R8 R9 R10 R11 R12 R13 R14 R15 R16", strings.Join(rules, " "), "rules")
 }
 
 func TestRulebookErrorsNameTheLine(t *testing.T) {
@@ -74,20 +69,13 @@ func TestRulebookErrorsNameTheLine(t *testing.T) {
 			b, line := mutate(t, tc.old, tc.repl)
 			_, err := ParseRulebook(b, "test.yaml")
 			var le *LoadError
-			if !errors.As(err, &le) {
-				t.Fatalf("want a LoadError, got %v", err)
-			}
-			if !strings.Contains(err.Error(), tc.msg) {
-				t.Fatalf("error %q does not say %q", err, tc.msg)
-			}
+			require.True(t, errors.As(err, &le), "want a LoadError, got %v", err)
+			require.Contains(t, err.Error(), tc.msg)
 			// The error names the changed line, or for a condition the line
 			// where the condition starts, never a line far away.
-			if le.Line < line-3 || le.Line > line+3 {
-				t.Fatalf("error names line %d, the change is on line %d: %v", le.Line, line, err)
-			}
-			if !strings.Contains(err.Error(), "line "+strconv.Itoa(le.Line)) || !strings.Contains(err.Error(), "test.yaml") {
-				t.Fatalf("message %q does not name the file and line", err)
-			}
+			require.InDelta(t, line, le.Line, 3, "error names line %d, the change is on line %d: %v", le.Line, line, err)
+			require.Contains(t, err.Error(), "line "+strconv.Itoa(le.Line), "the message names the line")
+			require.Contains(t, err.Error(), "test.yaml", "the message names the file")
 		})
 	}
 }
@@ -96,43 +84,32 @@ func TestRulebookSyntaxErrorNamesLine(t *testing.T) {
 	b, line := mutate(t, "version: \"2026.11-2\"\n", "version: \"2026.11-2\"\nrules: [unclosed\n")
 	_, err := ParseRulebook(b, "broken.yaml")
 	var le *LoadError
-	if !errors.As(err, &le) || le.Line < line {
-		t.Fatalf("got %v, want an error at or after line %d", err, line)
-	}
+	require.True(t, errors.As(err, &le), "want a LoadError, got %v", err)
+	require.GreaterOrEqual(t, le.Line, line, "the error is at or after the change: %v", err)
 }
 
 func TestRulebookFromEnv(t *testing.T) {
 	dir := t.TempDir()
 	b, _ := mutate(t, "version: \"2026.11-2\"\n", "version: \"local-test-7\"\n")
 	path := filepath.Join(dir, "rb.yaml")
-	if err := os.WriteFile(path, b, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(path, b, 0o600))
 	rb, err := LoadRulebookEnv(func(k string) string { return map[string]string{"RULEBOOK": path}[k] })
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	def, _ := DefaultRulebook()
-	if rb.Version != "local-test-7" || rb.Source != path || rb.Hash == def.Hash {
-		t.Fatalf("version %q source %q hash %q", rb.Version, rb.Source, rb.Hash)
-	}
+	require.Equal(t, "local-test-7", rb.Version)
+	require.Equal(t, path, rb.Source)
+	require.NotEqual(t, def.Hash, rb.Hash)
 	e, err := NewEngine(rb)
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	r := e.Triage(&Complaint{Channel: "sms", Consent: "no"}, nil)
-	if r.RulebookVersion != "local-test-7" || r.RulebookHash != rb.Hash {
-		t.Fatalf("result records %q %q", r.RulebookVersion, r.RulebookHash)
-	}
+	require.Equal(t, "local-test-7", r.RulebookVersion, "the result records the rulebook")
+	require.Equal(t, rb.Hash, r.RulebookHash, "the result records the rulebook")
 	_, err = LoadRulebookEnv(func(string) string { return filepath.Join(dir, "missing.yaml") })
-	if err == nil || !strings.Contains(err.Error(), "RULEBOOK") {
-		t.Fatalf("missing file: %v", err)
-	}
+	require.ErrorContains(t, err, "RULEBOOK", "missing file")
 	empty := filepath.Join(dir, "empty.yaml")
 	_ = os.WriteFile(empty, nil, 0o600)
-	if _, err := LoadRulebookEnv(func(string) string { return empty }); err == nil {
-		t.Fatal("an empty rulebook loaded")
-	}
+	_, err = LoadRulebookEnv(func(string) string { return empty })
+	require.Error(t, err, "an empty rulebook loaded")
 }
 
 // TestBandEdgesExact pins every band edge with rulebooks whose
@@ -144,20 +121,15 @@ func TestBandEdgesExact(t *testing.T) {
 	}{{0, "low"}, {34, "low"}, {35, "medium"}, {54, "medium"}, {55, "high"}, {74, "high"}, {75, "urgent"}, {100, "urgent"}, {140, "urgent"}} {
 		b, _ := mutate(t, "      points: 10\n      when:\n        always: true\n", "      points: "+strconv.Itoa(tc.points)+"\n      when:\n        always: true\n")
 		rb, err := ParseRulebook(b, "edge.yaml")
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		e, err := NewEngine(rb)
-		if err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, err)
 		r := e.Triage(&Complaint{Channel: "email", Consent: "yes", SenderIdentified: Yes, OptOutOffered: Yes}, nil)
 		want := tc.points
 		if want > 100 {
 			want = 100
 		}
-		if r.Score != want || r.Priority != tc.priority {
-			t.Errorf("base %d: score %d %s, want %d %s", tc.points, r.Score, r.Priority, want, tc.priority)
-		}
+		assert.Equal(t, want, r.Score, "base %d: score", tc.points)
+		assert.Equal(t, tc.priority, r.Priority, "base %d: priority", tc.points)
 	}
 }

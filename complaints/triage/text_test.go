@@ -1,8 +1,9 @@
 package triage
 
 import (
-	"reflect"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
 )
 
 func TestInflections(t *testing.T) {
@@ -18,15 +19,11 @@ func TestInflections(t *testing.T) {
 			got[f] = true
 		}
 		for _, f := range forms {
-			if !got[f] {
-				t.Errorf("%s: no form %s", base, f)
-			}
+			assert.True(t, got[f], "%s: no form %s", base, f)
 		}
 	}
 	for _, f := range inflections("ad") {
-		if f == "added" {
-			t.Error(`"ad" must not inflect to "added"`)
-		}
+		assert.NotEqual(t, "added", f, `"ad" must not inflect to "added"`)
 	}
 }
 
@@ -55,9 +52,7 @@ func TestNegationWindow(t *testing.T) {
 		toks, _ := m.tokenize(nil, text, srcDescription, nil)
 		hits := make([]hit, 1)
 		m.match(toks, hits, nil)
-		if hits[0].matched != want {
-			t.Errorf("%q: matched %v, want %v", text, hits[0].matched, want)
-		}
+		assert.Equal(t, want, hits[0].matched, "%q: matched", text)
 	}
 }
 
@@ -81,9 +76,7 @@ func TestNormaliseSender(t *testing.T) {
 		"":                       {"", ""},
 	} {
 		k, key := NormaliseSender(in)
-		if got := [2]string{string(k), key}; !reflect.DeepEqual(got, want) {
-			t.Errorf("%q: got %v, want %v", in, got, want)
-		}
+		assert.Equal(t, want, [2]string{string(k), key}, in)
 	}
 }
 
@@ -96,13 +89,12 @@ func TestParseDate(t *testing.T) {
 		"2024-07-04T10:00:00":         20240704,
 	} {
 		d, err := ParseDate(in)
-		if err != nil || d.Day() != day {
-			t.Errorf("%q: day %d err %v, want %d", in, d.Day(), err, day)
+		if assert.NoError(t, err, in) {
+			assert.Equal(t, day, d.Day(), in)
 		}
 	}
-	if _, err := ParseDate("4 July"); err == nil {
-		t.Error("4 July parsed")
-	}
+	_, err := ParseDate("4 July")
+	assert.Error(t, err, "4 July parsed")
 }
 
 // TestExceptionsAndAlternatives checks the two phrase features the
@@ -130,11 +122,7 @@ func TestExceptionsAndAlternatives(t *testing.T) {
 		toks, _ := m.tokenize(nil, text, srcDescription, nil)
 		hits := make([]hit, 1)
 		m.match(toks, hits, nil)
-		if hits[0].matched != want {
-			t.Errorf("%q: matched %v, want %v", text, hits[0].matched, want)
-		}
+		assert.Equal(t, want, hits[0].matched, "%q: matched", text)
 	}
-	if err := checkPhrase("no opt-out|stop link"); err == nil {
-		t.Error(`checkPhrase accepted a two-word alternative "opt-out"`)
-	}
+	assert.Error(t, checkPhrase("no opt-out|stop link"), `checkPhrase accepted a two-word alternative "opt-out"`)
 }

@@ -1,6 +1,10 @@
 package plaintext
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
 
 func TestInvalid(t *testing.T) {
 	for _, c := range []struct {
@@ -20,8 +24,6 @@ func TestInvalid(t *testing.T) {
 		{"a\tb", false, true},
 		{"\x7f", false, false}, // DEL is not C0; PostgreSQL stores it
 	} {
-		if got := Invalid(c.s, c.multiline); got != c.want {
-			t.Errorf("Invalid(%q, %v) = %v, want %v", c.s, c.multiline, got, c.want)
-		}
+		assert.Equal(t, c.want, Invalid(c.s, c.multiline), "Invalid(%q, %v)", c.s, c.multiline)
 	}
 }

@@ -1,6 +1,10 @@
 package spreadsheet
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
 
 func TestNeutralizeAndRestore(t *testing.T) {
 	cases := []struct{ in, out string }{
@@ -16,11 +20,7 @@ func TestNeutralizeAndRestore(t *testing.T) {
 		{"a=b", "a=b"},
 	}
 	for _, c := range cases {
-		if got := Neutralize(c.in); got != c.out {
-			t.Errorf("Neutralize(%q) = %q, want %q", c.in, got, c.out)
-		}
-		if got := Restore(Neutralize(c.in)); got != c.in {
-			t.Errorf("Restore(Neutralize(%q)) = %q", c.in, got)
-		}
+		assert.Equal(t, c.out, Neutralize(c.in), "Neutralize(%q)", c.in)
+		assert.Equal(t, c.in, Restore(Neutralize(c.in)), "Restore(Neutralize(%q))", c.in)
 	}
 }
