@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/campaignwatch/campaignwatch/internal/app"
 	"github.com/campaignwatch/campaignwatch/internal/demo"
 )
 
@@ -17,15 +18,15 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	a, err := openApp(ctx, e)
+	a, err := openApp(ctx, e, app.Options{})
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	if err := a.ensureMigrated(ctx, *migrate); err != nil {
+	if err := a.EnsureMigrated(ctx, *migrate); err != nil {
 		return err
 	}
-	res, err := demo.Load(cliActor(ctx), a.pool, a.staff)
+	res, err := demo.Load(cliActor(ctx), a.Pool, a.Staff)
 	if err != nil {
 		return err
 	}
@@ -40,18 +41,18 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 	// In development mode the generated password is also kept in VAR_DIR
 	// (readable by its owner only) so `make run` can show it on every
 	// start; with a real database it is shown once and never stored.
-	keep := filepath.Join(a.cfg.VarDir, "demo-admin-password")
+	keep := filepath.Join(a.Config.VarDir, "demo-admin-password")
 	switch {
 	case res.AdminPassword != "":
 		fmt.Fprintf(e.stdout, "Admin login: %s / %s\n", demo.AdminEmail, res.AdminPassword)
-		if a.cfg.DevMode() {
+		if a.Config.DevMode() {
 			if err := os.WriteFile(keep, []byte(res.AdminPassword+"\n"), 0o600); err != nil {
 				return err
 			}
 		} else {
 			fmt.Fprintln(e.stdout, "(The password is shown only now; it is stored hashed.)")
 		}
-	case a.cfg.DevMode():
+	case a.Config.DevMode():
 		if b, err := os.ReadFile(keep); err == nil {
 			fmt.Fprintf(e.stdout, "Admin login: %s / %s\n", demo.AdminEmail, strings.TrimSpace(string(b)))
 		} else {
