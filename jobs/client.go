@@ -28,11 +28,22 @@ const (
 // Client is the River client type used throughout the service.
 type Client = river.Client[pgx.Tx]
 
-// Registry collects the workers and periodic jobs of every feature before
-// the client is built.
+// Registry collects the workers and periodic jobs of every feature.
+//
+// Features may register before or after NewClient builds the client on the
+// registry, as long as it is before Start: the composition root builds the
+// one client first, so that the services the workers need can be given it,
+// and registers their workers after. River reads the Workers bundle when
+// the client starts (AddWorker after NewClient is supported since River's
+// PR #87 for this very case); periodic jobs added after NewClient go
+// straight to the client's PeriodicJobs bundle, which NewClient had
+// already filled from the earlier ones.
 type Registry struct {
 	workers  *river.Workers
 	periodic []*river.PeriodicJob
+	// client is the working client NewClient built on this registry, if
+	// any. A registry serves one working client.
+	client *Client
 }
 
 // NewRegistry returns a registry holding the service's built-in jobs.
@@ -48,7 +59,12 @@ func (r *Registry) Workers() *river.Workers { return r.workers }
 // AddPeriodic registers a periodic job. River runs periodic jobs on the
 // elected leader only, so one instance enqueues each occurrence.
 func (r *Registry) AddPeriodic(schedule river.PeriodicSchedule, construct func() (river.JobArgs, *river.InsertOpts), runOnStart bool) {
-	r.periodic = append(r.periodic, river.NewPeriodicJob(schedule, construct, &river.PeriodicJobOpts{RunOnStart: runOnStart}))
+	job := river.NewPeriodicJob(schedule, construct, &river.PeriodicJobOpts{RunOnStart: runOnStart})
+	if r.client != nil {
+		r.client.PeriodicJobs().Add(job)
+		return
+	}
+	r.periodic = append(r.periodic, job)
 }
 
 // DefaultFetchCooldown is the client's FetchCooldown unless Options sets
@@ -147,7 +163,16 @@ func NewClient(pool *pgxpool.Pool, reg *Registry, opts Options) (*Client, error)
 	if opts.RiverPool != nil {
 		pool = opts.RiverPool
 	}
-	return river.NewClient(riverpgxv5.New(pool), cfg)
+	client, err := river.NewClient(riverpgxv5.New(pool), cfg)
+	if err != nil {
+		return nil, err
+	}
+	// An insert-only client runs no periodic jobs (River refuses to take
+	// them), so only a working one receives those registered from now on.
+	if opts.Workers != nil {
+		reg.client = client
+	}
+	return client, nil
 }
 
 // RetryPolicy retries with capped exponential backoff and full jitter: the

@@ -104,14 +104,8 @@ func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "home", page{Data: data})
 }
 
-// reportStore is the reports service's store, or a plain store on the
-// pool when the server runs without the reports service.
-func (s *Server) reportStore() *reports.Store {
-	if s.reports != nil {
-		return s.reports.Store
-	}
-	return reports.NewStore(s.pool)
-}
+// reportStore is the store of complaint figures (Deps.ReportStore).
+func (s *Server) reportStore() *reports.Store { return s.reportsStore }
 
 // stackedChart is a server-rendered stacked column chart of complaints per
 // day by channel, laid out in SVG user units so the template only places

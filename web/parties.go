@@ -20,8 +20,6 @@ const partyImportBodyLimit = parties.MaxImportBytes + 64<<10
 // called before the general /staff and /api/v1 subrouters so that these
 // subrouters, with their own body limits, are matched first.
 func (s *Server) registerPartyRoutes(r *mux.Router) {
-	s.parties = parties.NewStore(s.pool)
-
 	// Uploads first: a larger body limit than every other form, and the
 	// role checked before the body is read (importRoute).
 	up := r.Path("/staff/parties/import").Subrouter()

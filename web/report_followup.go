@@ -79,12 +79,12 @@ func (s *Server) handlePartyReportPDF(w http.ResponseWriter, r *http.Request) {
 // handleDraftFollowUp drafts the election's follow-up letters now, as a
 // held batch, and sends the user to the election page to review them.
 func (s *Server) handleDraftFollowUp(w http.ResponseWriter, r *http.Request) {
-	if s.outreach == nil {
+	if s.outreach == nil || s.followUps == nil {
 		s.Error(w, r, apperr.New(apperr.NotFound, "Letters are not available on this server."))
 		return
 	}
 	id := pathID(r, "id")
-	res, err := reports.NewFollowUps(s.reportStore(), s.outreach).Draft(r.Context(), id)
+	res, err := s.followUps.Draft(r.Context(), id)
 	if err != nil {
 		s.Error(w, r, err)
 		return

@@ -25,12 +25,16 @@ import (
 	"github.com/campaignwatch/campaignwatch/reports"
 )
 
-// Deps are what the web layer needs from the rest of the service.
+// Deps are what the web layer needs from the rest of the service. The web
+// layer builds no service of its own: the composition root (internal/app)
+// builds each one once and passes it here, so handlers and job workers
+// share the same instances.
 type Deps struct {
-	Config  *config.Config
-	Pool    *pgxpool.Pool
-	Staff   *staff.Service
-	Jobs    *jobs.Client // nil disables River UI (e.g. in tests that need none)
+	Config *config.Config
+	Pool   *pgxpool.Pool
+	Staff  *staff.Service
+	Jobs   *jobs.Client // nil disables River UI (e.g. in tests that need none)
+	// Metrics records the HTTP figures and serves /metrics; required.
 	Metrics *metrics.Metrics
 	Logger  *slog.Logger
 	// Complaints receives complaints from the public form and the API;
@@ -38,8 +42,19 @@ type Deps struct {
 	Complaints *complaints.Service
 	// Reports serves trend reports and exports; nil leaves them unmounted.
 	Reports *reports.Service
-	// Outreach is elections and letters; nil builds one from Config.
+	// ReportStore reads the complaint figures of the staff dashboard and
+	// the follow-up reports.
+	ReportStore *reports.Store
+	// FollowUps drafts an election's follow-up letters; nil (or a nil
+	// Outreach) makes drafting them answer that letters are unavailable.
+	FollowUps *reports.FollowUps
+	// Outreach is elections and letters; nil leaves their pages and API
+	// unmounted.
 	Outreach *outreach.Service
+	// Parties is the party registry.
+	Parties *parties.Store
+	// Review is the triage queue and panel.
+	Review *review.Service
 	// Rulebook is the triage rulebook in force, shown to staff; nil
 	// shows the embedded default.
 	Rulebook *triage.Rulebook
@@ -54,9 +69,11 @@ type Server struct {
 	metrics *metrics.Metrics
 	log     *slog.Logger
 
-	complaints *complaints.Service
-	reports    *reports.Service
-	outreach   *outreach.Service
+	complaints   *complaints.Service
+	reports      *reports.Service
+	reportsStore *reports.Store
+	followUps    *reports.FollowUps
+	outreach     *outreach.Service
 	// complaintRate limits complaint submissions per IP address; the form
 	// and the API share it (see complaintLimiter).
 	complaintRate *ipLimiter
@@ -72,9 +89,9 @@ type Server struct {
 	// ready is the last readiness answer, shared by the probes of one
 	// READY_CACHE period (see handleReadyz).
 	ready readyCache
-	// parties is the party registry (set up by registerPartyRoutes).
+	// parties is the party registry.
 	parties *parties.Store
-	// triage is the triage queue and panel (set up by registerTriageRoutes).
+	// triage is the triage queue and panel.
 	triage *review.Service
 	// rulebook is the triage rulebook in force (see triage_rulebook.go).
 	rulebook *triage.Rulebook
@@ -99,10 +116,11 @@ func New(d Deps) (*Server, error) {
 		d.Logger = slog.Default()
 	}
 	if d.Metrics == nil {
-		d.Metrics = metrics.New()
+		return nil, errors.New("web: Deps.Metrics is required")
 	}
 	s := &Server{cfg: d.Config, pool: d.Pool, staff: d.Staff, jobs: d.Jobs, metrics: d.Metrics, log: d.Logger,
-		complaints: d.Complaints, reports: d.Reports}
+		complaints: d.Complaints, reports: d.Reports, reportsStore: d.ReportStore, followUps: d.FollowUps,
+		parties: d.Parties, triage: d.Review}
 	s.outreach = d.Outreach
 	s.rulebook = d.Rulebook
 	s.complaintRate = newIPLimiter(d.Config.ComplaintRate, d.Config.ComplaintBurst)

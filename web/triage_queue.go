@@ -11,7 +11,6 @@ import (
 
 	"github.com/campaignwatch/campaignwatch/complaints"
 	"github.com/campaignwatch/campaignwatch/complaints/review"
-	"github.com/campaignwatch/campaignwatch/complaints/triage"
 	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/staff"
@@ -23,22 +22,6 @@ var triageRoles = []staff.Role{staff.RoleAdmin, staff.RoleTriageOfficer}
 // registerTriageRoutes mounts the triage queue, the triage panel, the
 // cluster pages and the alerts page under st (the /staff subrouter).
 func (s *Server) registerTriageRoutes(st *mux.Router) {
-	// Overrides are checked against the rulebook in force (RULEBOOK), not
-	// the embedded default, so officers choose from the provisions the
-	// triage itself uses.
-	rb := s.rulebook
-	if rb == nil {
-		rb, _ = triage.DefaultRulebook()
-	}
-	var known func(string) bool
-	if rb != nil {
-		ids := map[string]bool{}
-		for _, p := range rb.Provisions {
-			ids[p.ID] = true
-		}
-		known = func(id string) bool { return ids[id] }
-	}
-	s.triage = review.NewService(s.pool, known)
 	const ref = "/triage/{reference:CW-[A-Z0-9]{4}-[A-Z0-9]{4}}"
 	st.Handle("/triage", s.allowFunc(triageRoles, s.handleTriageQueue)).Methods(http.MethodGet)
 	st.Handle("/triage/bulk", s.allowFunc(triageRoles, s.handleTriageBulk)).Methods(http.MethodPost)

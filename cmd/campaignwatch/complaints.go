@@ -7,7 +7,7 @@ import (
 	"path/filepath"
 
 	"github.com/campaignwatch/campaignwatch/complaints"
-	"github.com/campaignwatch/campaignwatch/jobs"
+	"github.com/campaignwatch/campaignwatch/internal/app"
 )
 
 const complaintsUsage = "complaints import FILE --source NAME [--skip-invalid] [--dry-run]"
@@ -52,20 +52,15 @@ func cmdComplaints(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 
-	a, err := openApp(ctx, e)
+	a, err := openApp(ctx, e, app.Options{})
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	if err := a.ensureMigrated(ctx, false); err != nil {
+	if err := a.EnsureMigrated(ctx, false); err != nil {
 		return err
 	}
-	client, err := jobs.NewClient(a.pool, a.registry(), jobs.Options{Logger: a.log})
-	if err != nil {
-		return err
-	}
-	svc := complaints.NewService(a.pool, client)
-	rep, err := svc.Import(cliActor(ctx), header, rows, complaints.ImportOptions{Source: *source, SkipInvalid: *skip, DryRun: *dry})
+	rep, err := a.Complaints.Import(cliActor(ctx), header, rows, complaints.ImportOptions{Source: *source, SkipInvalid: *skip, DryRun: *dry})
 	if err != nil {
 		return err
 	}

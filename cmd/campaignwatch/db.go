@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/campaignwatch/campaignwatch/internal/config"
+	"github.com/campaignwatch/campaignwatch/internal/app"
 	"github.com/campaignwatch/campaignwatch/internal/database"
 	"github.com/campaignwatch/campaignwatch/internal/pgcluster"
 )
@@ -19,14 +19,14 @@ func cmdDB(ctx context.Context, e *env, args []string) error {
 	if fs.NArg() != 1 {
 		return usagef("say 'start', 'stop', 'status' or 'url'")
 	}
-	cfg, err := config.Load(e.getenv)
+	a, err := loadApp(e, app.Options{})
 	if err != nil {
 		return err
 	}
-	if !cfg.DevMode() {
+	if !a.Config.DevMode() {
 		return fmt.Errorf("DATABASE_URL is set, so there is no private cluster to manage")
 	}
-	c := &pgcluster.Cluster{Dir: cfg.VarDir, Logger: newLogger(e, cfg)}
+	c := &pgcluster.Cluster{Dir: a.Config.VarDir, Logger: a.Logger}
 	switch fs.Arg(0) {
 	case "start":
 		started, err := c.Start(ctx)

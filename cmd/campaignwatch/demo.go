@@ -8,11 +8,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/campaignwatch/campaignwatch/complaints"
-	"github.com/campaignwatch/campaignwatch/complaints/review"
+	"github.com/campaignwatch/campaignwatch/internal/app"
 	"github.com/campaignwatch/campaignwatch/internal/demo"
 	"github.com/campaignwatch/campaignwatch/internal/demo/complaintgen"
-	"github.com/campaignwatch/campaignwatch/outreach/parties"
 )
 
 func cmdDemo(ctx context.Context, e *env, args []string) error {
@@ -22,16 +20,15 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	a, err := openApp(ctx, e)
+	a, err := openApp(ctx, e, app.Options{})
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	if err := a.ensureMigrated(ctx, *migrate); err != nil {
+	if err := a.EnsureMigrated(ctx, *migrate); err != nil {
 		return err
 	}
-	registry := parties.NewStore(a.pool)
-	res, err := demo.Load(cliActor(ctx), demo.Deps{Parties: registry, Staff: a.staff})
+	res, err := demo.Load(cliActor(ctx), demo.Deps{Parties: a.Parties, Staff: a.Staff})
 	if err != nil {
 		return err
 	}
@@ -39,25 +36,25 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 	if err := seedLetterTemplates(ctx, e, a); err != nil {
 		return err
 	}
-	if err := demoComplaints(ctx, e, a, registry, *nComplaints); err != nil {
+	if err := demoComplaints(ctx, e, a, *nComplaints); err != nil {
 		return err
 	}
 
 	// In development mode the generated password is also kept in VAR_DIR
 	// (readable by its owner only) so `make run` can show it on every
 	// start; with a real database it is shown once and never stored.
-	keep := filepath.Join(a.cfg.VarDir, "demo-admin-password")
+	keep := filepath.Join(a.Config.VarDir, "demo-admin-password")
 	switch {
 	case res.AdminPassword != "":
 		fmt.Fprintf(e.stdout, "Admin login: %s / %s\n", demo.AdminEmail, res.AdminPassword)
-		if a.cfg.DevMode() {
+		if a.Config.DevMode() {
 			if err := os.WriteFile(keep, []byte(res.AdminPassword+"\n"), 0o600); err != nil {
 				return err
 			}
 		} else {
 			fmt.Fprintln(e.stdout, "(The password is shown only now; it is stored hashed.)")
 		}
-	case a.cfg.DevMode():
+	case a.Config.DevMode():
 		if b, err := os.ReadFile(keep); err == nil {
 			fmt.Fprintf(e.stdout, "Admin login: %s / %s\n", demo.AdminEmail, strings.TrimSpace(string(b)))
 		} else {
@@ -70,13 +67,12 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 }
 
 // demoComplaints generates n demo complaints (see complaintgen.Generate).
-func demoComplaints(ctx context.Context, e *env, a *app, registry *parties.Store, n int) error {
+func demoComplaints(ctx context.Context, e *env, a *app.App, n int) error {
 	if n <= 0 {
 		return nil
 	}
 	start := time.Now()
-	deps := complaintgen.Deps{Parties: registry, Elections: a.outreach,
-		Complaints: complaints.NewService(a.pool, nil), Review: review.NewPipeline(a.pool, a.engine)}
+	deps := complaintgen.Deps{Parties: a.Parties, Elections: a.Outreach, Complaints: a.Complaints, Review: a.Pipeline}
 	res, err := complaintgen.Generate(cliActor(ctx), deps, n, uint64(time.Now().UnixNano()))
 	if err != nil {
 		return err

@@ -9,46 +9,14 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/campaignwatch/campaignwatch/internal/mail"
-	"github.com/campaignwatch/campaignwatch/jobs"
+	"github.com/campaignwatch/campaignwatch/internal/app"
 	"github.com/campaignwatch/campaignwatch/outreach"
 )
 
-// letterMailer builds one sender per mail worker, so WORKERS_MAIL workers
-// really send in parallel, each counted in the mail metrics.
-func (a *app) letterMailer() mail.Sender {
-	return outreach.NewSenderPool(a.cfg.Workers[jobs.QueueMail], func() (mail.Sender, error) {
-		var s mail.Sender
-		var err error
-		if a.cfg.SMTPURL != "" {
-			// Each mail worker keeps its connection open between letters.
-			s, err = mail.NewSMTP(a.cfg.SMTPURL, mail.WithKeepAlive(letterKeepAlive))
-		} else {
-			s, err = mail.NewOutbox(a.cfg.OutboxDir())
-		}
-		if err != nil {
-			return nil, err
-		}
-		return mail.Counting(s, a.metrics.MailMessages), nil
-	})
-}
-
-// letterKeepAlive is how long a mail worker's idle SMTP connection stays
-// open: long enough to carry a batch, short enough not to hold a relay's
-// connection slot between elections.
-const letterKeepAlive = 30 * time.Second
-
-// outreachService is the outreach service built at start-up.
-func (a *app) outreachService(*env) *outreach.Service { return a.outreach }
-
 // seedLetterTemplates stores the shipped letter templates not yet in the
 // database.
-func seedLetterTemplates(ctx context.Context, e *env, a *app) error {
-	svc := a.outreachService(e)
-	if svc == nil {
-		return fmt.Errorf("outreach is not configured")
-	}
-	n, err := svc.Seed(cliActor(ctx))
+func seedLetterTemplates(ctx context.Context, e *env, a *app.App) error {
+	n, err := a.Outreach.Seed(cliActor(ctx))
 	if err != nil {
 		return err
 	}
@@ -128,15 +96,15 @@ func cmdElection(ctx context.Context, e *env, args []string) error {
 		}
 		in.Fields[k] = v
 	}
-	a, err := openApp(ctx, e)
+	a, err := openApp(ctx, e, app.Options{})
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	if err := a.ensureMigrated(ctx, false); err != nil {
+	if err := a.EnsureMigrated(ctx, false); err != nil {
 		return err
 	}
-	svc := a.outreachService(e)
+	svc := a.Outreach
 	if _, err := svc.Seed(cliActor(ctx)); err != nil {
 		return err
 	}
@@ -168,12 +136,12 @@ func electionList(ctx context.Context, e *env, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	a, err := openApp(ctx, e)
+	a, err := openApp(ctx, e, app.Options{})
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	els, err := a.outreachService(e).Elections(ctx)
+	els, err := a.Outreach.Elections(ctx)
 	if err != nil {
 		return err
 	}
@@ -202,12 +170,12 @@ func cmdLetters(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return usagef("--election: give the election's id (see 'campaignwatch election list')")
 	}
-	a, err := openApp(ctx, e)
+	a, err := openApp(ctx, e, app.Options{})
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	st, err := a.outreachService(e).Status(ctx, eid)
+	st, err := a.Outreach.Status(ctx, eid)
 	if err != nil {
 		return err
 	}

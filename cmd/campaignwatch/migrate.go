@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"text/tabwriter"
 
+	"github.com/campaignwatch/campaignwatch/internal/app"
 	"github.com/campaignwatch/campaignwatch/internal/database"
 )
 
@@ -16,14 +17,14 @@ func cmdMigrate(ctx context.Context, e *env, args []string) error {
 	if fs.NArg() != 1 || (fs.Arg(0) != "up" && fs.Arg(0) != "status") {
 		return usagef("say 'up' to apply pending migrations or 'status' to list them")
 	}
-	a, err := openApp(ctx, e)
+	a, err := openApp(ctx, e, app.Options{})
 	if err != nil {
 		return err
 	}
 	defer a.Close()
 
 	if fs.Arg(0) == "up" {
-		applied, err := database.Migrate(ctx, a.pool, a.log)
+		applied, err := database.Migrate(ctx, a.Pool, a.Logger)
 		if err != nil {
 			return err
 		}
@@ -33,7 +34,7 @@ func cmdMigrate(ctx context.Context, e *env, args []string) error {
 		}
 		return nil
 	}
-	st, err := database.GetStatus(ctx, a.pool)
+	st, err := database.GetStatus(ctx, a.Pool)
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"text/tabwriter"
 
+	"github.com/campaignwatch/campaignwatch/internal/app"
 	"github.com/campaignwatch/campaignwatch/outreach/parties"
 )
 
@@ -38,16 +39,16 @@ func cmdParty(ctx context.Context, e *env, args []string) error {
 }
 
 // openParties opens the app on a migrated database and returns the store.
-func openParties(ctx context.Context, e *env) (*app, *parties.Store, error) {
-	a, err := openApp(ctx, e)
+func openParties(ctx context.Context, e *env) (*app.App, *parties.Store, error) {
+	a, err := openApp(ctx, e, app.Options{})
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := a.ensureMigrated(ctx, false); err != nil {
+	if err := a.EnsureMigrated(ctx, false); err != nil {
 		a.Close()
 		return nil, nil, err
 	}
-	return a, parties.NewStore(a.pool), nil
+	return a, a.Parties, nil
 }
 
 func cmdPartyImport(ctx context.Context, e *env, args []string) error {

@@ -9,15 +9,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/campaignwatch/campaignwatch/jobs"
+	"github.com/campaignwatch/campaignwatch/internal/app"
 	"github.com/campaignwatch/campaignwatch/reports"
 )
-
-// reportsService builds the reports service from EXPORT_* settings;
-// client may be nil for commands that queue no jobs.
-func (a *app) reportsService(e *env, client *jobs.Client) (*reports.Service, error) {
-	return reports.NewService(a.pool, client, a.reportsSet), nil
-}
 
 func cmdExport(ctx context.Context, e *env, args []string) error {
 	const usage = "export trends [--election ID | --from YYYY-MM-DD --to YYYY-MM-DD] [--party ID,..] [--channel sms,..] [--text] --format xlsx|csv --out FILE"
@@ -65,18 +59,15 @@ func cmdExport(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 
-	a, err := openApp(ctx, e)
+	a, err := openApp(ctx, e, app.Options{})
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	if err := a.ensureMigrated(ctx, false); err != nil {
+	if err := a.EnsureMigrated(ctx, false); err != nil {
 		return err
 	}
-	svc, err := a.reportsService(e, nil)
-	if err != nil {
-		return err
-	}
+	svc := a.Reports
 	// Write beside the target and rename, so a failed export never leaves
 	// a half-written file under the name asked for.
 	tmp, err := os.CreateTemp(filepath.Dir(*out), ".export-*")
@@ -169,15 +160,15 @@ func cmdReport(ctx context.Context, e *env, args []string) error {
 	if *out == "" {
 		return usagef("--out is required")
 	}
-	a, err := openApp(ctx, e)
+	a, err := openApp(ctx, e, app.Options{})
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	if err := a.ensureMigrated(ctx, false); err != nil {
+	if err := a.EnsureMigrated(ctx, false); err != nil {
 		return err
 	}
-	store := reports.NewStore(a.pool)
+	store := a.ReportStore
 	var pdf []byte
 	var what string
 	if *party > 0 {

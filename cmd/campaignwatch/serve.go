@@ -6,11 +6,8 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"time"
 
-	"github.com/campaignwatch/campaignwatch/complaints"
-	"github.com/campaignwatch/campaignwatch/jobs"
-	"github.com/campaignwatch/campaignwatch/web"
+	"github.com/campaignwatch/campaignwatch/internal/app"
 )
 
 func cmdServe(ctx context.Context, e *env, args []string) error {
@@ -37,26 +34,19 @@ func cmdWorker(ctx context.Context, e *env, args []string) error {
 // cancel what is left. Cancelled jobs are retried later by River, so no
 // work is lost.
 func serve(ctx context.Context, e *env, migrate, withHTTP bool) error {
-	a, err := openApp(ctx, e)
+	a, err := openApp(ctx, e, app.Options{WorkJobs: true, Web: withHTTP})
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	if err := a.ensureMigrated(ctx, migrate); err != nil {
+	if err := a.EnsureMigrated(ctx, migrate); err != nil {
 		return err
 	}
-
-	client, err := jobs.NewClient(a.pool, a.registry(), jobs.Options{
-		Workers: a.cfg.Workers, JobTimeout: a.cfg.JobTimeout, RescueStuckJobsAfter: a.cfg.JobRescueAfter, Logger: a.log, Metrics: a.metrics,
-		RiverPool: a.jobsPool,
-	})
-	if err != nil {
-		return err
-	}
+	cfg := a.Config
 	// Workers run on a context of their own: they must outlive the signal
 	// so running jobs can finish.
-	if err := client.Start(context.WithoutCancel(ctx)); err != nil {
-		return fmt.Errorf("start job workers: %w", err)
+	if err := a.Start(context.WithoutCancel(ctx)); err != nil {
+		return err
 	}
 
 	var srv *http.Server
@@ -64,40 +54,26 @@ func serve(ctx context.Context, e *env, migrate, withHTTP bool) error {
 	// The metrics listener runs in worker processes too: their job
 	// figures are worth scraping.
 	var metricsSrv *http.Server
-	if a.cfg.MetricsAddr != "" {
-		ln, err := net.Listen("tcp", a.cfg.MetricsAddr)
+	if cfg.MetricsAddr != "" {
+		ln, err := net.Listen("tcp", cfg.MetricsAddr)
 		if err != nil {
-			return fmt.Errorf("listen on METRICS_ADDR %s: %w", a.cfg.MetricsAddr, err)
+			return fmt.Errorf("listen on METRICS_ADDR %s: %w", cfg.MetricsAddr, err)
 		}
-		metricsSrv = a.metrics.Server(a.cfg.MetricsAddr, a.cfg.MetricsToken)
+		metricsSrv = a.Metrics.Server(cfg.MetricsAddr, cfg.MetricsToken)
 		go func() { serveErr <- metricsSrv.Serve(ln) }()
-		a.log.Info("serving metrics", "addr", ln.Addr().String(), "token", a.cfg.MetricsToken != "")
+		a.Logger.Info("serving metrics", "addr", ln.Addr().String(), "token", cfg.MetricsToken != "")
 	}
 	if withHTTP {
-		rs, err := a.reportsService(e, client)
+		ln, err := net.Listen("tcp", cfg.HTTPAddr)
 		if err != nil {
-			return err
+			return fmt.Errorf("listen on HTTP_ADDR %s: %w", cfg.HTTPAddr, err)
 		}
-		w, err := web.New(web.Deps{Config: a.cfg, Pool: a.pool, Staff: a.staff, Jobs: client, Metrics: a.metrics, Logger: a.log,
-			Complaints: complaints.NewService(a.pool, client), Reports: rs, Rulebook: a.rulebook, Outreach: a.outreach})
-		if err != nil {
-			return err
-		}
-		webCtx, stopWeb := context.WithCancel(context.WithoutCancel(ctx))
-		defer stopWeb()
-		if err := w.Start(webCtx); err != nil {
-			return err
-		}
-		ln, err := net.Listen("tcp", a.cfg.HTTPAddr)
-		if err != nil {
-			return fmt.Errorf("listen on HTTP_ADDR %s: %w", a.cfg.HTTPAddr, err)
-		}
-		srv = w.HTTPServer(a.cfg.HTTPAddr)
+		srv = a.Web.HTTPServer(cfg.HTTPAddr)
 		go func() { serveErr <- srv.Serve(ln) }()
-		a.log.Info("serving", "url", a.cfg.BaseURL.String(), "addr", ln.Addr().String())
-		fmt.Fprintf(e.stdout, "campaignwatch is serving at %s\n", a.cfg.BaseURL)
+		a.Logger.Info("serving", "url", cfg.BaseURL.String(), "addr", ln.Addr().String())
+		fmt.Fprintf(e.stdout, "campaignwatch is serving at %s\n", cfg.BaseURL)
 	} else {
-		a.log.Info("workers running")
+		a.Logger.Info("workers running")
 	}
 
 	select {
@@ -107,26 +83,21 @@ func serve(ctx context.Context, e *env, migrate, withHTTP bool) error {
 			return fmt.Errorf("HTTP server: %w", err)
 		}
 	}
-	a.log.Info("shutting down", "timeout", a.cfg.ShutdownTimeout.String())
+	a.Logger.Info("shutting down", "timeout", cfg.ShutdownTimeout.String())
 
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
 	for _, s := range []*http.Server{srv, metricsSrv} {
 		if s == nil {
 			continue
 		}
 		if err := s.Shutdown(shutdownCtx); err != nil {
-			a.log.Warn("HTTP shutdown incomplete", "addr", s.Addr, "err", err)
+			a.Logger.Warn("HTTP shutdown incomplete", "addr", s.Addr, "err", err)
 		}
 	}
-	if err := client.Stop(shutdownCtx); err != nil {
-		a.log.Warn("jobs still running at the shutdown timeout; cancelling them", "err", err)
-		cancelCtx, cancel2 := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel2()
-		if err := client.StopAndCancel(cancelCtx); err != nil {
-			return fmt.Errorf("stop job workers: %w", err)
-		}
+	if err := a.Stop(shutdownCtx); err != nil {
+		return err
 	}
-	a.log.Info("stopped")
+	a.Logger.Info("stopped")
 	return nil
 }

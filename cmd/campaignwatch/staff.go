@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/campaignwatch/campaignwatch/internal/app"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
 	"github.com/campaignwatch/campaignwatch/internal/staff"
 )
@@ -51,15 +52,15 @@ func cmdUser(ctx context.Context, e *env, args []string) error {
 		password = staff.GeneratePasswordFor(*email)
 	}
 
-	a, err := openApp(ctx, e)
+	a, err := openApp(ctx, e, app.Options{})
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	if err := a.ensureMigrated(ctx, false); err != nil {
+	if err := a.EnsureMigrated(ctx, false); err != nil {
 		return err
 	}
-	u, err := a.staff.CreateUser(cliActor(ctx), *email, r, password)
+	u, err := a.Staff.CreateUser(cliActor(ctx), *email, r, password)
 	if err != nil {
 		return err
 	}
@@ -118,18 +119,18 @@ func cmdToken(ctx context.Context, e *env, args []string) error {
 		}
 	}
 
-	a, err := openApp(ctx, e)
+	a, err := openApp(ctx, e, app.Options{})
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	if err := a.ensureMigrated(ctx, false); err != nil {
+	if err := a.EnsureMigrated(ctx, false); err != nil {
 		return err
 	}
 	ctx = cliActor(ctx)
 	switch sub {
 	case "create":
-		t, token, err := a.staff.CreateToken(ctx, *email, lifetime)
+		t, token, err := a.Staff.CreateToken(ctx, *email, lifetime)
 		if err != nil {
 			return err
 		}
@@ -138,7 +139,7 @@ func cmdToken(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintln(e.stdout, token)
 		return nil
 	case "list":
-		tokens, err := a.staff.ListTokens(ctx, *email, all)
+		tokens, err := a.Staff.ListTokens(ctx, *email, all)
 		if err != nil {
 			return err
 		}
@@ -159,7 +160,7 @@ func cmdToken(ctx context.Context, e *env, args []string) error {
 		}
 		return tw.Flush()
 	}
-	n, err := a.staff.RevokeTokens(ctx, id, *email)
+	n, err := a.Staff.RevokeTokens(ctx, id, *email)
 	if err != nil {
 		return err
 	}

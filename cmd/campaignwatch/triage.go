@@ -5,10 +5,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/campaignwatch/campaignwatch/complaints"
-	"github.com/campaignwatch/campaignwatch/complaints/review"
-
 	"github.com/campaignwatch/campaignwatch/complaints/triage"
+	"github.com/campaignwatch/campaignwatch/internal/app"
 )
 
 // cmdTriage reads complaints as JSON lines on stdin and writes one triage
@@ -33,11 +31,9 @@ func cmdTriage(ctx context.Context, e *env, args []string) error {
 	if fs.NArg() > 0 {
 		return usagef("unexpected argument %q; complaints are read from standard input", fs.Arg(0))
 	}
-	rb, err := triage.LoadRulebookEnv(e.getenv)
-	if err != nil {
-		return err
-	}
-	engine, err := triage.NewEngine(rb)
+	// The rulebook is checked before, and without, the configuration:
+	// --no-db needs nothing else.
+	_, engine, err := app.LoadRulebook(e.getenv)
 	if err != nil {
 		return err
 	}
@@ -45,10 +41,10 @@ func cmdTriage(ctx context.Context, e *env, args []string) error {
 	if !*noDB {
 		// The same-sender counter queries the database per complaint, so
 		// the app stays open until every line is triaged.
-		a, err := openApp(ctx, e)
+		a, err := openApp(ctx, e, app.Options{})
 		if err == nil {
 			defer a.Close()
-			tctx, err = complaints.TriageSource{Pool: a.pool}.Context(ctx)
+			tctx, err = a.TriageSource.Context(ctx)
 		}
 		if err != nil {
 			fmt.Fprintf(e.stderr, "campaignwatch triage: continuing without elections, parties or counts: %s\n", sentence(err))
@@ -75,18 +71,18 @@ func triageRerun(ctx context.Context, e *env, since string) error {
 		}
 		from = d
 	}
-	a, err := openApp(ctx, e)
+	a, err := openApp(ctx, e, app.Options{})
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	if err := a.ensureMigrated(ctx, false); err != nil {
+	if err := a.EnsureMigrated(ctx, false); err != nil {
 		return err
 	}
-	sum, err := review.NewPipeline(a.pool, a.engine).Rerun(ctx, from)
+	sum, err := a.Pipeline.Rerun(ctx, from)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "Re-triaged with rulebook %s: %d complaint(s) checked, %d new result(s) stored.\n", a.rulebook.Version, sum.Checked, sum.Stored)
+	fmt.Fprintf(e.stdout, "Re-triaged with rulebook %s: %d complaint(s) checked, %d new result(s) stored.\n", a.Rulebook.Version, sum.Checked, sum.Stored)
 	return nil
 }

@@ -1,9 +1,12 @@
-// Package webtest starts the real web server on a fresh test database and
-// gives tests signed-in clients for each staff role.
+// Package webtest starts the real application on a fresh test database
+// and gives tests signed-in clients for each staff role.
 //
-// Nothing is mocked: the server is web.Server with the production router
-// and middleware, the database is a real PostgreSQL database cloned from
-// the migrated template, and clients sign in through the login form.
+// Nothing is mocked: the server is the one the composition root
+// (internal/app) builds for `serve`, with the production router,
+// middleware and services, on a real PostgreSQL database cloned from the
+// migrated template; clients sign in through the login form. Only the
+// settings are a test's: development mode, a fixed session secret, a
+// temporary VAR_DIR and whatever Options.Env adds.
 package webtest
 
 import (
@@ -22,22 +25,23 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/campaignwatch/campaignwatch/complaints"
+	"github.com/campaignwatch/campaignwatch/internal/app"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
 	"github.com/campaignwatch/campaignwatch/internal/config"
-	"github.com/campaignwatch/campaignwatch/internal/mail"
 	"github.com/campaignwatch/campaignwatch/internal/metrics"
 	"github.com/campaignwatch/campaignwatch/internal/staff"
 	"github.com/campaignwatch/campaignwatch/internal/testdb"
 	"github.com/campaignwatch/campaignwatch/jobs"
-	"github.com/campaignwatch/campaignwatch/outreach"
 	"github.com/campaignwatch/campaignwatch/reports"
 	"github.com/campaignwatch/campaignwatch/web"
 )
 
 // Env is a running server and what it runs on.
 type Env struct {
-	T       testing.TB
+	T testing.TB
+	// App is the application the server runs: every service, the job
+	// registry and the River client, as `serve` builds them.
+	App     *app.App
 	Pool    *pgxpool.Pool
 	Config  *config.Config
 	Staff   *staff.Service
@@ -55,16 +59,17 @@ type Env struct {
 type Options struct {
 	// Env overrides configuration variables (e.g. SMTP_URL).
 	Env map[string]string
-	// Jobs adds workers; when nil the client is insert-only.
-	Registry *jobs.Registry
-	// WithRiverUI mounts River UI, which needs a job client.
+	// WorkJobs starts the application's job workers, as `serve` does:
+	// every feature's workers and periodic jobs. Without it the River
+	// client only inserts jobs, and tests see them queued.
+	WorkJobs bool
+	// WithRiverUI mounts River UI.
 	WithRiverUI bool
 }
 
-// New starts a server on a fresh database.
+// New starts the application on a fresh database.
 func New(t testing.TB, opts Options) *Env {
 	t.Helper()
-	pool := testdb.New(t)
 	vars := map[string]string{
 		"SESSION_SECRET": "test-secret-test-secret-test-secret-0123",
 		"VAR_DIR":        t.TempDir(),
@@ -73,72 +78,34 @@ func New(t testing.TB, opts Options) *Env {
 	for k, v := range opts.Env {
 		vars[k] = v
 	}
-	cfg, err := config.Load(func(k string) string { return vars[k] })
-	if err != nil {
-		t.Fatalf("config: %v", err)
-	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if testing.Verbose() {
 		logger = slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
-	// Staff and outreach enqueue through an insert-only client, whatever
-	// the registry of the client that works the test's jobs.
-	inserter, err := jobs.NewClient(pool, jobs.NewRegistry(), jobs.Options{})
+	a, err := app.Load(app.Options{
+		Getenv:         func(k string) string { return vars[k] },
+		Logger:         logger,
+		DatabaseURL:    testdb.NewURL(t),
+		WorkJobs:       opts.WorkJobs,
+		Web:            true,
+		WithoutRiverUI: !opts.WithRiverUI,
+	})
 	if err != nil {
-		t.Fatalf("jobs client: %v", err)
+		t.Fatalf("config: %v", err)
 	}
-	e := &Env{T: t, Pool: pool, Config: cfg, Staff: staff.NewService(pool, staff.Settings{}, inserter), Metrics: metrics.New()}
-
-	reg := opts.Registry
-	if reg == nil {
-		reg = jobs.NewRegistry()
+	if err := a.Open(context.Background()); err != nil {
+		t.Fatalf("open the application: %v", err)
 	}
-	var workers map[string]int
-	if opts.Registry != nil {
-		workers = map[string]int{"default": 2, "mail": 2, "reports": 1}
-	}
-	e.Jobs, err = jobs.NewClient(pool, reg, jobs.Options{Workers: workers, Logger: logger, Metrics: e.Metrics})
-	if err != nil {
-		t.Fatalf("jobs client: %v", err)
-	}
-	if workers != nil {
-		ctx, cancel := context.WithCancel(context.Background())
-		if err := e.Jobs.Start(ctx); err != nil {
-			t.Fatalf("start jobs: %v", err)
-		}
-		t.Cleanup(func() { cancel(); _ = e.Jobs.Stop(context.Background()) })
-	}
-	deps := web.Deps{Config: cfg, Pool: pool, Staff: e.Staff, Metrics: e.Metrics, Logger: logger,
-		Complaints: complaints.NewService(pool, e.Jobs)}
-	reportSet, err := reports.SettingsFromEnv(func(k string) string { return vars[k] })
-	if err != nil {
-		t.Fatalf("report settings: %v", err)
-	}
-	e.Reports = reports.NewService(pool, e.Jobs, reportSet)
-	deps.Reports = e.Reports
-	outreachSet, err := outreach.SettingsFromEnv(func(k string) string { return vars[k] }, cfg)
-	if err != nil {
-		t.Fatalf("outreach settings: %v", err)
-	}
-	mailer, err := mail.New(cfg.SMTPURL, cfg.OutboxDir())
-	if err != nil {
-		t.Fatalf("mail: %v", err)
-	}
-	if deps.Outreach, err = outreach.NewService(pool, outreachSet, mailer, inserter); err != nil {
-		t.Fatalf("outreach: %v", err)
-	}
-	if opts.WithRiverUI {
-		deps.Jobs = e.Jobs
-	}
-	e.Web, err = web.New(deps)
-	if err != nil {
-		t.Fatalf("web: %v", err)
-	}
+	// Registered after the database's drop, so the pools close first.
+	t.Cleanup(a.Close)
 	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	if err := e.Web.Start(ctx); err != nil {
-		t.Fatalf("web start: %v", err)
+	if err := a.Start(ctx); err != nil {
+		cancel()
+		t.Fatalf("start the application: %v", err)
 	}
+	t.Cleanup(func() { cancel(); _ = a.Stop(context.Background()) })
+	e := &Env{T: t, App: a, Pool: a.Pool, Config: a.Config, Staff: a.Staff, Jobs: a.Jobs, Metrics: a.Metrics,
+		Web: a.Web, Reports: a.Reports}
 	e.Server = httptest.NewServer(e.Web.Handler())
 	t.Cleanup(e.Server.Close)
 	return e
