@@ -63,7 +63,7 @@ func TestImportOutlastsRequestAndStatementTimeouts(t *testing.T) {
 	require.Eventually(t, func() bool {
 		var n int
 		_ = env.Pool.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity
-			WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'LOCK TABLE parties%'`).Scan(&n)
+			WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%LOCK TABLE parties%'`).Scan(&n)
 		return n == 1
 	}, 10*time.Second, 20*time.Millisecond, "the import waits for the table lock")
 	// ...and is still waiting well past both timeouts rather than cut off:
@@ -71,7 +71,7 @@ func TestImportOutlastsRequestAndStatementTimeouts(t *testing.T) {
 	require.Eventually(t, func() bool {
 		var waited bool
 		_ = env.Pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_stat_activity
-			WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'LOCK TABLE parties%'
+			WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%LOCK TABLE parties%'
 			AND now() - query_start > interval '2500 milliseconds')`).Scan(&waited)
 		return waited || len(answered) > 0
 	}, 10*time.Second, 20*time.Millisecond)
