@@ -1,18 +1,13 @@
 package complaints
 
 import (
-	"bytes"
-	"context"
 	"crypto/sha256"
-	"encoding/binary"
 	"errors"
-	"fmt"
 	"io"
 	"math"
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 )
@@ -78,40 +73,8 @@ type DraftFile struct {
 	Size     int
 }
 
-const (
-	sqlDraftFiles = `SELECT id, filename, size_bytes FROM complaint_drafts
-		WHERE draft_key = $1 AND expires_at > now() AND sent_at IS NULL ORDER BY id`
-	sqlDraftCopy = `COPY complaint_drafts (draft_key, client_key, net_key, filename, content_type, size_bytes, data, expires_at) FROM STDIN BINARY`
-	// sqlDraftReserve adds the file to its draft's, its client's and the
-	// overall counts (and its /48's, when it has one), each only if it
-	// stays within its limit, and returns the scopes it was added to. A
-	// count's row is locked from this
-	// statement to the end of the transaction, so a concurrent upload
-	// waits and then sees this one's bytes; a refused scope is missing
-	// from the result and the caller rolls back.
-	sqlDraftReserve = `INSERT INTO complaint_draft_usage AS u (scope, key, bytes, files)
-SELECT v.scope, v.key, $3::bigint, 1
-  FROM (VALUES ('draft', $1::bytea, $4::bigint), ('client', $2::bytea, $5::bigint),
-               ('net', $8::bytea, $9::bigint), ('all', '\x'::bytea, $6::bigint)) AS v (scope, key, max_bytes)
- WHERE $3 <= v.max_bytes AND v.key IS NOT NULL
-ON CONFLICT (scope, key) DO UPDATE SET bytes = u.bytes + excluded.bytes, files = u.files + excluded.files
- WHERE u.bytes + excluded.bytes <= CASE u.scope WHEN 'draft' THEN $4 WHEN 'client' THEN $5 WHEN 'net' THEN $9 ELSE $6 END
-   AND (u.scope <> 'draft' OR u.files < $7)
-RETURNING u.scope`
-	sqlDraftUsage = `SELECT scope, bytes, files FROM complaint_draft_usage
-		WHERE (scope = 'draft' AND key = $1) OR (scope = 'client' AND key = $2) OR (scope = 'net' AND key = $3)
-		   OR scope = 'all' OR (scope = 'day' AND key = ` + sqlToday + `)`
-	// A sent file cannot be removed: its bytes count for its client until
-	// the cleanup deletes it, 24 hours after sending.
-	sqlDraftRemove    = `DELETE FROM complaint_drafts WHERE draft_key = $1 AND id = $2 AND sent_at IS NULL`
-	sqlDraftRemoveAll = `DELETE FROM complaint_drafts WHERE draft_key = $1 AND sent_at IS NULL`
-	sqlDraftExpire    = `DELETE FROM complaint_drafts WHERE expires_at <= now()`
-	// sqlDayExpire drops the daily counts of days before yesterday.
-	sqlDayExpire = `DELETE FROM complaint_draft_usage WHERE scope = 'day'
-		AND key < convert_to(to_char((now() AT TIME ZONE 'UTC') - interval '1 day', 'YYYY-MM-DD'), 'UTF8')`
-	// sqlToday is the key of today's (UTC) count of sent evidence.
-	sqlToday = `convert_to(to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD'), 'UTF8')`
-)
+// sqlToday is the key of today's (UTC) count of sent evidence.
+const sqlToday = `convert_to(to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD'), 'UTF8')`
 
 // EvidenceCharge is whom evidence sent inline with a public complaint
 // (the JSON API's base64 files) is counted against: the same client, /48
@@ -170,7 +133,7 @@ func (l *lookups) queueCharge(b *pgx.Batch, id int64, sub *Submission, c *Eviden
 	}
 	day := c.Quota.DayBytes
 	if day <= 0 {
-		day = math.MaxInt64 // no daily cap, as in checkDraftUsage
+		day = math.MaxInt64 // no daily cap, as in DraftStore.checkUsage
 	}
 	key := sha256.Sum256([]byte("complaint-api-evidence:" + itoa(id)))
 	l.charge = chargeWant(c)
@@ -197,103 +160,6 @@ func (l *lookups) checkCharge() error {
 		return draftRefusal(missingScope(l.charge, l.charged))
 	}
 	return nil
-}
-
-// DraftFiles lists the files waiting with the draft key.
-func DraftFiles(ctx context.Context, pool *pgxpool.Pool, key []byte) ([]DraftFile, error) {
-	rows, err := pool.Query(ctx, sqlDraftFiles, key)
-	if err != nil {
-		return nil, err
-	}
-	return pgx.CollectRows(rows, pgx.RowToStructByPos[DraftFile])
-}
-
-// AddDraftFile streams up into complaint_drafts if it fits the draft's
-// MaxEvidenceFiles and q. A refusal is an Invalid field error on
-// "evidence" (code too_many, draft_quota or client_quota, the last for
-// the client's address or its IPv6 /48) or, when all drafts together are
-// full, an Unavailable error wrapping ErrDraftStoreFull, or, when today's
-// sent evidence has reached q.DayBytes, one wrapping ErrEvidenceDayFull.
-//
-// The file goes in first and is counted after, in the same transaction:
-// the counts' rows stay locked only from the count to the commit, not
-// while the file travels, so uploads from different drafts and clients
-// do not queue behind each other's bytes. A check without locks before
-// the copy spares the database a file that would be refused anyway.
-func AddDraftFile(ctx context.Context, pool *pgxpool.Pool, up DraftUpload, q DraftQuota) error {
-	if err := checkDraftUsage(ctx, pool, up, q); err != nil {
-		return err
-	}
-	tx, err := pool.Begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback(ctx)
-	if _, err := tx.Conn().PgConn().CopyFrom(ctx, draftCopyStream(up), sqlDraftCopy); err != nil {
-		return fmt.Errorf("store draft evidence: %w", err)
-	}
-	rows, err := tx.Query(ctx, sqlDraftReserve, up.DraftKey, up.ClientKey, up.Size,
-		q.DraftBytes, q.ClientBytes, q.TotalBytes, MaxEvidenceFiles, up.NetKey, q.NetBytes)
-	if err != nil {
-		return err
-	}
-	scopes, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil {
-		return err
-	}
-	if want := draftScopes(up); len(scopes) < len(want) {
-		_ = tx.Rollback(ctx)
-		// Another upload got there first; say which limit it was.
-		if err := checkDraftUsage(ctx, pool, up, q); err != nil {
-			return err
-		}
-		return draftRefusal(missingScope(want, scopes))
-	}
-	return tx.Commit(ctx)
-}
-
-// checkDraftUsage refuses up when a count is already too high for it.
-func checkDraftUsage(ctx context.Context, pool *pgxpool.Pool, up DraftUpload, q DraftQuota) error {
-	rows, err := pool.Query(ctx, sqlDraftUsage, up.DraftKey, up.ClientKey, up.NetKey)
-	if err != nil {
-		return err
-	}
-	used := map[string][2]int64{}
-	var scope string
-	var b, f int64
-	if _, err := pgx.ForEachRow(rows, []any{&scope, &b, &f}, func() error {
-		used[scope] = [2]int64{b, f}
-		return nil
-	}); err != nil {
-		return err
-	}
-	switch {
-	case used["draft"][1] >= MaxEvidenceFiles:
-		return draftRefusal("files")
-	case used["draft"][0]+up.Size > q.DraftBytes:
-		return draftRefusal("draft")
-	case used["client"][0]+up.Size > q.ClientBytes:
-		return draftRefusal("client")
-	case up.NetKey != nil && used["net"][0]+up.Size > q.NetBytes:
-		return draftRefusal("net")
-	case used["all"][0]+up.Size > q.TotalBytes:
-		return draftRefusal("all")
-	case q.DayBytes > 0 && used["day"][0]+up.Size > q.DayBytes:
-		// Checked here only, without a lock: the day's count grows when
-		// complaints are sent, not when files are added, so at most the
-		// unsent drafts' store (TotalBytes) can pass it.
-		return draftRefusal("day")
-	}
-	return nil
-}
-
-// draftScopes are the counts an upload adds to, in the order their rows
-// are locked.
-func draftScopes(up DraftUpload) []string {
-	if up.NetKey != nil {
-		return []string{"draft", "client", "net", "all"}
-	}
-	return []string{"draft", "client", "all"}
 }
 
 func missingScope(want, got []string) string {
@@ -323,65 +189,4 @@ func draftRefusal(scope string) error {
 		return apperr.Wrap(apperr.Unavailable, ErrEvidenceDayFull, "We cannot take more files today. Try again tomorrow, or send your report without them.")
 	}
 	return apperr.Wrap(apperr.Unavailable, ErrDraftStoreFull, "We cannot take more files just now. Try again later, or send your report without them.")
-}
-
-// RemoveDraftFile deletes one file of the draft key (a file of another
-// draft is left alone).
-func RemoveDraftFile(ctx context.Context, pool *pgxpool.Pool, key []byte, id int64) error {
-	_, err := pool.Exec(ctx, sqlDraftRemove, key, id)
-	return err
-}
-
-// RemoveDraft deletes every unsent file of the draft key.
-func RemoveDraft(ctx context.Context, pool *pgxpool.Pool, key []byte) error {
-	_, err := pool.Exec(ctx, sqlDraftRemoveAll, key)
-	return err
-}
-
-// ExpireDrafts deletes the files of drafts past their 24 hours and
-// reports how many went (sent drafts' files go 24 hours after sending).
-// Their bytes leave the quota counts with them. Daily counts of sent
-// evidence older than yesterday go too.
-func ExpireDrafts(ctx context.Context, pool *pgxpool.Pool) (int64, error) {
-	tag, err := pool.Exec(ctx, sqlDraftExpire)
-	if err != nil {
-		return 0, err
-	}
-	if _, err := pool.Exec(ctx, sqlDayExpire); err != nil {
-		return 0, err
-	}
-	return tag.RowsAffected(), nil
-}
-
-// draftCopyStream is up as one row of COPY's binary format, with the
-// file's bytes read from up.Content as COPY sends them: no more than a
-// buffer of the file is ever in memory.
-func draftCopyStream(up DraftUpload) io.Reader {
-	var pre bytes.Buffer
-	pre.WriteString("PGCOPY\n\xff\r\n\x00")
-	_ = binary.Write(&pre, binary.BigEndian, int32(0)) // flags
-	_ = binary.Write(&pre, binary.BigEndian, int32(0)) // header extension
-	_ = binary.Write(&pre, binary.BigEndian, int16(8)) // fields in the row
-	field := func(b []byte) {
-		_ = binary.Write(&pre, binary.BigEndian, int32(len(b)))
-		pre.Write(b)
-	}
-	field(up.DraftKey)
-	field(up.ClientKey)
-	if up.NetKey == nil {
-		_ = binary.Write(&pre, binary.BigEndian, int32(-1)) // NULL
-	} else {
-		field(up.NetKey)
-	}
-	field([]byte(up.Filename))
-	field([]byte(up.ContentType))
-	field(binary.BigEndian.AppendUint32(nil, uint32(up.Size)))
-	_ = binary.Write(&pre, binary.BigEndian, int32(up.Size)) // data follows
-	var post bytes.Buffer
-	// timestamptz: microseconds since 2000-01-01 00:00 UTC.
-	micros := up.Expires.Sub(time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)).Microseconds()
-	_ = binary.Write(&post, binary.BigEndian, int32(8))
-	_ = binary.Write(&post, binary.BigEndian, micros)
-	_ = binary.Write(&post, binary.BigEndian, int16(-1)) // end of data
-	return io.MultiReader(&pre, io.LimitReader(up.Content, up.Size), &post)
 }
