@@ -155,6 +155,15 @@ func (s *DraftStore) Expire(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
+// UntilEvidenceDayResets is how long until the daily cap on sent evidence
+// (DraftQuota.DayBytes) starts again: the next midnight UTC, at least a
+// minute. It is what a refusal's Retry-After says.
+func UntilEvidenceDayResets(now time.Time) time.Duration {
+	now = now.UTC()
+	next := time.Date(now.Year(), now.Month(), now.Day()+1, 0, 0, 0, 0, time.UTC)
+	return max(next.Sub(now).Round(time.Second), time.Minute)
+}
+
 // draftCopyStream is up as one row of COPY's binary format, with the
 // file's bytes read from up.Content as COPY sends them: no more than a
 // buffer of the file is ever in memory.

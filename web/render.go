@@ -69,6 +69,12 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		s.Error(w, r, fmt.Errorf("no page template %q", name))
 		return
 	}
+	s.renderTemplate(w, r, status, name, t, p)
+}
+
+// renderTemplate writes t, a page parsed inside the layout (by parsePages
+// or, for a feature's own pages, parsePage), as page name.
+func (s *Server) renderTemplate(w http.ResponseWriter, r *http.Request, status int, name string, t *template.Template, p page) {
 	if p.Lang == "" {
 		p.Lang = s.requestLang(w, r)
 	}
@@ -193,4 +199,14 @@ func (a *assetSet) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("ETag", `"`+hash+`"`)
 	http.ServeFileFS(w, r, a.files, name)
+}
+
+// parsePage parses a feature's own page files (patterns in fsys) inside
+// the layout, with funcs added to the site's template functions.
+func (s *Server) parsePage(funcs template.FuncMap, fsys fs.FS, patterns ...string) (*template.Template, error) {
+	t, err := template.New("layout.html").Funcs(s.funcs()).Funcs(funcs).ParseFS(pagesFS, "pages/layout.html")
+	if err != nil {
+		return nil, err
+	}
+	return t.ParseFS(fsys, patterns...)
 }

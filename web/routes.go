@@ -52,15 +52,12 @@ func (s *Server) routes() *mux.Router {
 	st.Handle("/outbox", s.allowFunc(adminOnly, s.handleOutbox)).Methods(http.MethodGet)
 	st.Handle("/outbox/{name}", s.allowFunc(adminOnly, s.handleOutboxMessage)).Methods(http.MethodGet)
 	st.Handle("/outbox/{name}/html", s.allowFunc(adminOnly, s.handleOutboxHTML)).Methods(http.MethodGet)
-	s.mountComplaints(r, api, st)
+	s.registerComplaintRoutes(r, api, st)
 	s.mountReports(api, st)
 	s.mountOutreach(api, st)
 	s.mountLetterTemplates(st)
 	s.registerTriageRoutes(st)
 	s.registerRulebookRoutes(st)
-
-	// The public complaint form.
-	s.mountComplaintForm(r)
 
 	// Public pages.
 	pub := r.NewRoute().Subrouter()

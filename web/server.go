@@ -36,6 +36,8 @@ type Deps struct {
 	// Complaints receives complaints from the public form and the API;
 	// nil leaves the complaint routes unmounted.
 	Complaints *complaints.Service
+	// Drafts keeps the evidence of the public form's unsent drafts.
+	Drafts *complaints.DraftStore
 	// Reports serves trend reports and exports; nil leaves them unmounted.
 	Reports *reports.Service
 	// Outreach is elections and letters; nil builds one from Config.
@@ -55,6 +57,7 @@ type Server struct {
 	log     *slog.Logger
 
 	complaints *complaints.Service
+	drafts     *complaints.DraftStore
 	reports    *reports.Service
 	outreach   *outreach.Service
 	// complaintRate limits complaint submissions per IP address; the form
@@ -102,7 +105,7 @@ func New(d Deps) (*Server, error) {
 		d.Metrics = metrics.New()
 	}
 	s := &Server{cfg: d.Config, pool: d.Pool, staff: d.Staff, jobs: d.Jobs, metrics: d.Metrics, log: d.Logger,
-		complaints: d.Complaints, reports: d.Reports}
+		complaints: d.Complaints, drafts: d.Drafts, reports: d.Reports}
 	s.outreach = d.Outreach
 	s.rulebook = d.Rulebook
 	s.complaintRate = newIPLimiter(d.Config.ComplaintRate, d.Config.ComplaintBurst)

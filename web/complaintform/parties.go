@@ -1,0 +1,42 @@
+package complaintform
+
+import (
+	"context"
+	"strconv"
+)
+
+// Party is one registered party offered on the party page.
+type Party struct {
+	ID   int64
+	Name string
+}
+
+// PartyLister lists the active registered parties by name, the choices
+// of the party page. The party registry (outreach/parties) owns them.
+type PartyLister interface {
+	ActiveNames(ctx context.Context) ([]Party, error)
+}
+
+// partyChoices are the parties offered, from the registry.
+func (f *Form) partyChoices(ctx context.Context) ([]Party, error) {
+	return f.parties.ActiveNames(ctx)
+}
+
+func (f *Form) partyName(ctx context.Context, lang, v, text string) (string, error) {
+	if v == partyOther {
+		if text == "" {
+			return translate(lang, "party.not_sure"), nil
+		}
+		return text, nil
+	}
+	ps, err := f.partyChoices(ctx)
+	if err != nil {
+		return "", err
+	}
+	for _, p := range ps {
+		if strconv.FormatInt(p.ID, 10) == v {
+			return p.Name, nil
+		}
+	}
+	return "", nil
+}
