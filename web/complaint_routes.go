@@ -38,7 +38,7 @@ func (s *Server) registerComplaintRoutes(r, api, st *mux.Router) {
 
 	api.Handle("/complaints", s.complaintLimiter(http.HandlerFunc(s.handleCreateComplaintAPI))).Methods(http.MethodPost)
 	api.Handle("/complaints", s.allowFunc(anyStaff, s.handleListComplaintsAPI)).Methods(http.MethodGet)
-	api.Handle("/complaints/{reference}", s.allowFunc(anyStaff, s.handleGetComplaintAPI)).Methods(http.MethodGet)
+	api.Handle("/complaints/{reference}", s.allowFunc(anyStaff, s.handleComplaint)).Methods(http.MethodGet)
 
 	// The upload has a larger body limit than the other staff pages, and
 	// its role is checked before the body is read (importRoute).
@@ -47,7 +47,7 @@ func (s *Server) registerComplaintRoutes(r, api, st *mux.Router) {
 	imp.Handle("", s.importRoute(complaintImportRoles, complaintImportBodyLimit, s.csrfProtect, s.handleComplaintImport)).Methods(http.MethodPost)
 
 	st.Handle("/complaints", s.allowFunc(anyStaff, s.handleComplaintsList)).Methods(http.MethodGet)
-	st.Handle("/complaints/{reference:CW-[A-Z0-9]{4}-[A-Z0-9]{4}}", s.allowFunc(anyStaff, s.handleComplaintPage)).Methods(http.MethodGet)
+	st.Handle("/complaints/{reference:CW-[A-Z0-9]{4}-[A-Z0-9]{4}}", s.allowFunc(anyStaff, s.handleComplaint)).Methods(http.MethodGet)
 	st.Handle("/complaints/{reference:CW-[A-Z0-9]{4}-[A-Z0-9]{4}}/evidence/{id:[0-9]+}", s.allowFunc(complaintDetailRoles, s.handleComplaintEvidence)).Methods(http.MethodGet)
 }
 

@@ -17,7 +17,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/gorilla/mux"
 	"golang.org/x/time/rate"
 
 	"github.com/campaignwatch/campaignwatch/complaints"
@@ -434,16 +433,6 @@ func (s *Server) handleListComplaintsAPI(w http.ResponseWriter, r *http.Request)
 		return
 	}
 	writeJSON(w, http.StatusOK, p)
-}
-
-func (s *Server) handleGetComplaintAPI(w http.ResponseWriter, r *http.Request) {
-	u := userFrom(r.Context())
-	d, err := s.complaints.Get(r.Context(), mux.Vars(r)["reference"], u.Can(complaintDetailRoles...))
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, d)
 }
 
 // scopedIdempotencyKey ties a client's Idempotency-Key to that client (the

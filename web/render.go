@@ -107,6 +107,12 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = enc.Encode(v)
 }
 
+// isAPI reports whether r came by the JSON API (/api/...). A handler
+// serving both a staff page and its API twin answers the API's path in
+// JSON and the page's in HTML, whatever the Accept header says, so each
+// URL keeps the one format it has always had.
+func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
+
 // wantsJSON decides the error format: the API always speaks JSON, and
 // elsewhere a client that asks for JSON first gets it.
 func wantsJSON(r *http.Request) bool {
