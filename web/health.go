@@ -32,10 +32,6 @@ func (s *Server) handleHealthz(w http.ResponseWriter, r *http.Request) {
 // often and must hear "not ready" quickly from a hung database.
 const readyTimeout = 3 * time.Second
 
-// beatHeartbeat is the write /readyz makes. It commits, so a full disk
-// (the WAL flush at commit fails) shows as well as a read-only server.
-const beatHeartbeat = `UPDATE readiness_heartbeat SET beat_at = now(), beat_by = $1 WHERE id = 1`
-
 // readyCache is the last readiness answer and when it was made. Its mutex
 // is held for the whole check, so probes arriving together wait for one
 // check instead of each making their own (single flight).
@@ -91,15 +87,12 @@ func (s *Server) checkReady() (int, any) {
 	return http.StatusOK, map[string]string{"status": "ready"}
 }
 
-// writeHeartbeat makes the write, as one statement in its own implicit
-// transaction: one round trip, committed (and so flushed) like any other.
+// writeHeartbeat makes the write /readyz makes (database.WriteHeartbeat).
+// It commits, so a full disk (the WAL flush at commit fails) shows as well
+// as a read-only server.
 func (s *Server) writeHeartbeat(ctx context.Context) error {
 	host, _ := os.Hostname()
-	tag, err := s.pool.Exec(ctx, beatHeartbeat, host)
-	if err == nil && tag.RowsAffected() != 1 {
-		err = errors.New("the readiness heartbeat row is missing")
-	}
-	return err
+	return database.WriteHeartbeat(ctx, s.pool, host)
 }
 
 // writeFailure names why a write failed, for the operator reading the
