@@ -236,7 +236,7 @@ func (f *Form) clearDraft(w http.ResponseWriter, r *http.Request) {
 }
 
 // setFormCookie sets one of the form's cookies (the draft's chunks, the
-// confirmation) the way every cookie of ours is set (setCookie): over
+// confirmation) the way every cookie of ours is set (Host.SetCookie): over
 // https with the __Host- prefix and Path=/, so a sibling subdomain cannot
 // plant a draft of its own in a visitor's browser and have them fill it
 // in. The prefix requires Path=/, so the cookies are no longer limited to

@@ -18,7 +18,7 @@ import (
 //   - memory: the multipart body is parsed with a small memory limit
 //     (parseForm), so a file spools to a temporary file, is checked from
 //     there (complaints.CheckEvidence) and streamed into PostgreSQL
-//     (complaints.AddDraftFile); no upload is ever held whole in memory;
+//     (complaints.DraftStore.Add); no upload is ever held whole in memory;
 //   - uploads at once: the bytes of uploads being received are capped
 //     (UPLOAD_INFLIGHT_MB); past the cap an upload is answered 503 with
 //     Retry-After before its body is read;
