@@ -16,7 +16,7 @@ import (
 // account, so three things bound what uploads can cost:
 //
 //   - memory: the multipart body is parsed with a small memory limit
-//     (parseForm), so a file spools to a temporary file, is checked from
+//     (Host.ParseForm), so a file spools to a temporary file, is checked from
 //     there (complaints.CheckEvidence) and streamed into PostgreSQL
 //     (complaints.DraftStore.Add); no upload is ever held whole in memory;
 //   - uploads at once: the bytes of uploads being received are capped
