@@ -101,7 +101,7 @@ func newDraftID() string {
 }
 
 // draftKeys derives separate encryption and MAC keys from SESSION_SECRET.
-func (f *Form) draftKeys() (enc, mac []byte) {
+func (f *form) draftKeys() (enc, mac []byte) {
 	derive := func(label string) []byte {
 		m := hmac.New(sha256.New, f.cfg.SessionSecret)
 		m.Write([]byte(label))
@@ -113,7 +113,7 @@ func (f *Form) draftKeys() (enc, mac []byte) {
 // sealCookie compresses, encrypts (AES-256-GCM) and MACs v (HMAC-SHA256
 // over the ciphertext, with the cookie name bound in, so one cookie's value
 // cannot be replayed as another's).
-func (f *Form) sealCookie(name string, v any) (string, error) {
+func (f *form) sealCookie(name string, v any) (string, error) {
 	plain, err := json.Marshal(v)
 	if err != nil {
 		return "", err
@@ -142,7 +142,7 @@ func (f *Form) sealCookie(name string, v any) (string, error) {
 
 // openCookie reverses sealCookie; any tampering or a value sealed under
 // another secret is an error.
-func (f *Form) openCookie(name, value string, v any) error {
+func (f *form) openCookie(name, value string, v any) error {
 	body, tag, ok := strings.Cut(value, ".")
 	if !ok {
 		return errors.New("malformed")
@@ -183,7 +183,7 @@ func (f *Form) openCookie(name, value string, v any) error {
 
 // loadDraft returns the request's draft, or a fresh one when there is none
 // or it has expired or been tampered with.
-func (f *Form) loadDraft(r *http.Request) *complaintDraft {
+func (f *form) loadDraft(r *http.Request) *complaintDraft {
 	var sb strings.Builder
 	for i := 0; i < draftCookieChunks; i++ {
 		c, err := f.formCookie(r, fmt.Sprintf("%s%d", draftCookiePrefix, i))
@@ -202,7 +202,7 @@ func (f *Form) loadDraft(r *http.Request) *complaintDraft {
 
 // saveDraft writes d into the draft cookies, clearing any left over from a
 // longer earlier version.
-func (f *Form) saveDraft(w http.ResponseWriter, r *http.Request, d *complaintDraft) error {
+func (f *form) saveDraft(w http.ResponseWriter, r *http.Request, d *complaintDraft) error {
 	v, err := f.sealCookie(draftCookiePrefix, d)
 	if err != nil {
 		return err
@@ -226,7 +226,7 @@ func (f *Form) saveDraft(w http.ResponseWriter, r *http.Request, d *complaintDra
 	return nil
 }
 
-func (f *Form) clearDraft(w http.ResponseWriter, r *http.Request) {
+func (f *form) clearDraft(w http.ResponseWriter, r *http.Request) {
 	for i := 0; i < draftCookieChunks; i++ {
 		name := fmt.Sprintf("%s%d", draftCookiePrefix, i)
 		if _, err := f.formCookie(r, name); err == nil {
@@ -241,12 +241,12 @@ func (f *Form) clearDraft(w http.ResponseWriter, r *http.Request) {
 // plant a draft of its own in a visitor's browser and have them fill it
 // in. The prefix requires Path=/, so the cookies are no longer limited to
 // /complaints.
-func (f *Form) setFormCookie(w http.ResponseWriter, name, value string, maxAge int) {
+func (f *form) setFormCookie(w http.ResponseWriter, name, value string, maxAge int) {
 	f.host.SetCookie(w, name, value, maxAge)
 }
 
 // formCookie reads a cookie set by setFormCookie. Over https a cookie with
 // the bare name is ignored: it may have been planted.
-func (f *Form) formCookie(r *http.Request, name string) (*http.Cookie, error) {
+func (f *form) formCookie(r *http.Request, name string) (*http.Cookie, error) {
 	return f.host.Cookie(r, name)
 }

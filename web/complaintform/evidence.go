@@ -49,7 +49,7 @@ const (
 // UPLOAD_INFLIGHT_MB is answered 503 with Retry-After. The reservation is
 // the declared length, or the most an upload may be when none is given,
 // and is held until the handler returns.
-func (f *Form) uploadGuard(next http.Handler) http.Handler {
+func (f *form) uploadGuard(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > uploadBodyLimit {
 			w.Header().Set("Connection", "close")
@@ -73,7 +73,7 @@ func (f *Form) uploadGuard(next http.Handler) http.Handler {
 	})
 }
 
-func (f *Form) handleEvidencePage(w http.ResponseWriter, r *http.Request) {
+func (f *form) handleEvidencePage(w http.ResponseWriter, r *http.Request) {
 	lang := f.host.Lang(w, r)
 	d := f.loadDraft(r)
 	if d.Channel == "" {
@@ -90,7 +90,7 @@ func (f *Form) handleEvidencePage(w http.ResponseWriter, r *http.Request) {
 	f.evidencePage(w, r, lang, d, http.StatusOK, nil)
 }
 
-func (f *Form) evidencePage(w http.ResponseWriter, r *http.Request, lang string, d *complaintDraft, status int, errs []apperr.FieldError) {
+func (f *form) evidencePage(w http.ResponseWriter, r *http.Request, lang string, d *complaintDraft, status int, errs []apperr.FieldError) {
 	files, err := f.drafts.Files(r.Context(), d.fileKey())
 	if err != nil {
 		f.complaintProblem(w, r, lang, d, err)
@@ -121,7 +121,7 @@ func (f *Form) evidencePage(w http.ResponseWriter, r *http.Request, lang string,
 
 // handleEvidenceUpload stores a chosen file (checked by content) and, when
 // the person pressed "Continue", moves on.
-func (f *Form) handleEvidenceUpload(w http.ResponseWriter, r *http.Request) {
+func (f *form) handleEvidenceUpload(w http.ResponseWriter, r *http.Request) {
 	lang := f.host.Lang(w, r)
 	d := f.loadDraft(r)
 	if d.Channel == "" {
@@ -224,7 +224,7 @@ func (f *Form) handleEvidenceUpload(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, stepPath(next)+changeQuery(change && next != stepCheck), http.StatusSeeOther)
 }
 
-func (f *Form) handleEvidenceRemove(w http.ResponseWriter, r *http.Request) {
+func (f *form) handleEvidenceRemove(w http.ResponseWriter, r *http.Request) {
 	lang := f.host.Lang(w, r)
 	d := f.loadDraft(r)
 	id, _ := strconv.ParseInt(r.PostFormValue("file"), 10, 64)

@@ -88,8 +88,8 @@ type Deps struct {
 	Parties PartyLister
 }
 
-// Form serves the form's pages.
-type Form struct {
+// form serves the form's pages.
+type form struct {
 	host       Host
 	cfg        *config.Config
 	log        *slog.Logger
@@ -104,7 +104,7 @@ type Form struct {
 // and a little over 10 MB for evidence uploads. CSRF protection wraps
 // every route, so every POST needs the form's token.
 func Register(r *mux.Router, host Host, d Deps) error {
-	f := &Form{host: host, cfg: d.Config, log: d.Logger, complaints: d.Complaints, drafts: d.Drafts, parties: d.Parties}
+	f := &form{host: host, cfg: d.Config, log: d.Logger, complaints: d.Complaints, drafts: d.Drafts, parties: d.Parties}
 	if err := f.parsePages(); err != nil {
 		return err
 	}
@@ -133,7 +133,7 @@ func Register(r *mux.Router, host Host, d Deps) error {
 // partials, which a page file alone cannot see, inside the site's layout.
 // The pages' "t" looks in the form's catalogue first and then in the
 // site's, whose wording the layout uses.
-func (f *Form) parsePages() error {
+func (f *form) parsePages() error {
 	names, err := fs.Glob(pagesFS, "pages/complaint_*.html")
 	if err != nil {
 		return err

@@ -18,11 +18,11 @@ type PartyLister interface {
 }
 
 // partyChoices are the parties offered, from the registry.
-func (f *Form) partyChoices(ctx context.Context) ([]Party, error) {
+func (f *form) partyChoices(ctx context.Context) ([]Party, error) {
 	return f.parties.ActiveNames(ctx)
 }
 
-func (f *Form) partyName(ctx context.Context, lang, v, text string) (string, error) {
+func (f *form) partyName(ctx context.Context, lang, v, text string) (string, error) {
 	if v == partyOther {
 		if text == "" {
 			return translate(lang, "party.not_sure"), nil

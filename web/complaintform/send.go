@@ -27,7 +27,7 @@ type doneState struct {
 	Reference string `json:"r"`
 }
 
-func (f *Form) handleComplaintSend(w http.ResponseWriter, r *http.Request) {
+func (f *form) handleComplaintSend(w http.ResponseWriter, r *http.Request) {
 	lang := f.host.Lang(w, r)
 	d := f.loadDraft(r)
 	if d.Channel == "" {
@@ -130,7 +130,7 @@ func evidenceFilesSeen(v string) ([]int64, bool) {
 	return ids, true
 }
 
-func (f *Form) finishComplaint(w http.ResponseWriter, r *http.Request, ref string) {
+func (f *form) finishComplaint(w http.ResponseWriter, r *http.Request, ref string) {
 	v, err := f.sealCookie(doneCookie, doneState{Reference: ref})
 	if err != nil {
 		f.host.Error(w, r, err)
@@ -140,7 +140,7 @@ func (f *Form) finishComplaint(w http.ResponseWriter, r *http.Request, ref strin
 	http.Redirect(w, r, "/complaints/new/confirmation", http.StatusSeeOther)
 }
 
-func (f *Form) handleComplaintConfirmation(w http.ResponseWriter, r *http.Request) {
+func (f *form) handleComplaintConfirmation(w http.ResponseWriter, r *http.Request) {
 	lang := f.host.Lang(w, r)
 	var st doneState
 	c, err := f.formCookie(r, doneCookie)
@@ -151,7 +151,7 @@ func (f *Form) handleComplaintConfirmation(w http.ResponseWriter, r *http.Reques
 	f.complaintPage(w, r, http.StatusOK, "complaint_confirmation", lang, nil, &complaintView{Reference: st.Reference})
 }
 
-func (f *Form) handleCheckAnswers(w http.ResponseWriter, r *http.Request) {
+func (f *form) handleCheckAnswers(w http.ResponseWriter, r *http.Request) {
 	lang := f.host.Lang(w, r)
 	d := f.loadDraft(r)
 	if missing := d.firstMissing(); missing != stepCheck {

@@ -102,7 +102,7 @@ func (d *complaintDraft) asks(q string) bool {
 // complaintStep serves one question page: GET shows it with the saved
 // answers; POST saves them and moves on, or shows the page again with the
 // errors.
-func (f *Form) complaintStep(step string) http.HandlerFunc {
+func (f *form) complaintStep(step string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		lang := f.host.Lang(w, r)
 		d := f.loadDraft(r)

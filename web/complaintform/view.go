@@ -108,7 +108,7 @@ type checkRow struct {
 	Lines                            []string
 }
 
-func (f *Form) complaintPage(w http.ResponseWriter, r *http.Request, status int, name string, lang string, errs []apperr.FieldError, v *complaintView) {
+func (f *form) complaintPage(w http.ResponseWriter, r *http.Request, status int, name string, lang string, errs []apperr.FieldError, v *complaintView) {
 	v.Honeypot = honeypotField
 	f.host.Render(w, r, status, name, f.pages[name], lang, errs, v)
 }
@@ -251,7 +251,7 @@ func buildStepView(lang, step string, d *complaintDraft, errs []apperr.FieldErro
 
 // checkView lays out check answers: every answer with a Change link back
 // to its page, which returns here once saved.
-func (f *Form) checkView(ctx context.Context, lang string, d *complaintDraft) (*complaintView, error) {
+func (f *form) checkView(ctx context.Context, lang string, d *complaintDraft) (*complaintView, error) {
 	files, err := f.drafts.Files(ctx, d.fileKey())
 	if err != nil {
 		return nil, err
@@ -363,7 +363,7 @@ func fmtSize(n int) string {
 // complaintProblem is the "try again" page for a database outage (or any
 // failure that is not the person's fault). Their answers are still in
 // their cookie, so the page sends them back to the step they were on.
-func (f *Form) complaintProblem(w http.ResponseWriter, r *http.Request, lang string, d *complaintDraft, err error) {
+func (f *form) complaintProblem(w http.ResponseWriter, r *http.Request, lang string, d *complaintDraft, err error) {
 	f.log.Error("complaint form: service problem", "err", err, "request_id", f.host.RequestID(r), "route", f.host.RouteName(r))
 	w.Header().Set("Retry-After", "30")
 	retry := r.URL.Path
@@ -375,7 +375,7 @@ func (f *Form) complaintProblem(w http.ResponseWriter, r *http.Request, lang str
 }
 
 // complaintTooMany is the friendly 429 page.
-func (f *Form) complaintTooMany(w http.ResponseWriter, r *http.Request, lang string, wait time.Duration) {
+func (f *form) complaintTooMany(w http.ResponseWriter, r *http.Request, lang string, wait time.Duration) {
 	secs := int(wait.Round(time.Second).Seconds())
 	if secs < 1 {
 		secs = 1
@@ -388,7 +388,7 @@ func (f *Form) complaintTooMany(w http.ResponseWriter, r *http.Request, lang str
 // uploadRefused is the 503 page for an upload that could not be taken
 // now: the service is busy with other uploads, or the store for unsent
 // drafts' files is full. The answers typed so far are in the cookie.
-func (f *Form) uploadRefused(w http.ResponseWriter, r *http.Request, lang, problem string, retry time.Duration) {
+func (f *form) uploadRefused(w http.ResponseWriter, r *http.Request, lang, problem string, retry time.Duration) {
 	secs := int(retry.Seconds())
 	w.Header().Set("Retry-After", strconv.Itoa(secs))
 	heading := "busy.heading"
