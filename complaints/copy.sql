@@ -1,4 +1,4 @@
--- COPY statements, which sqlc cannot generate: AddDraftFile streams a file
+-- COPY statements, which sqlc cannot generate: DraftStore.Add streams a file
 -- into complaint_drafts in COPY's binary format (draftCopyStream), so the
 -- file is never held whole in memory.
 

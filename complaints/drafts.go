@@ -107,7 +107,7 @@ func (l *lookups) queueCharge(ctx context.Context, b *pgx.Batch, id int64, sub *
 	}
 	day := c.Quota.DayBytes
 	if day <= 0 {
-		day = math.MaxInt64 // no daily cap, as in checkDraftUsage
+		day = math.MaxInt64 // no daily cap, as in DraftStore.checkUsage
 	}
 	key := sha256.Sum256([]byte("complaint-api-evidence:" + itoa(id)))
 	l.charge = chargeWant(c)

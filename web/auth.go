@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/gorilla/mux"
+
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
 	"github.com/campaignwatch/campaignwatch/internal/staff"
@@ -27,6 +29,16 @@ const (
 	csrfField    = "csrf_token"
 	csrfHeader   = "X-CSRF-Token"
 )
+
+// registerAuthRoutes adds signing in and out, the staff home (where
+// signing in lands: the dashboard) and /api/v1/me.
+func (s *Server) registerAuthRoutes(api, st *mux.Router) {
+	api.Handle("/me", s.allowFunc(anyStaff, s.handleMe)).Methods(http.MethodGet)
+	st.HandleFunc("/login", s.handleLoginForm).Methods(http.MethodGet)
+	st.HandleFunc("/login", s.handleLogin).Methods(http.MethodPost)
+	st.Handle("/logout", s.allowFunc(anyStaff, s.handleLogout)).Methods(http.MethodPost)
+	st.Handle("/", s.allowFunc(anyStaff, s.handleHome)).Methods(http.MethodGet)
+}
 
 // cookieName is the name of one of our cookies. Over https it carries the
 // __Host- prefix, which browsers accept only from this exact host, Secure,

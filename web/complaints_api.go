@@ -17,7 +17,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/gorilla/mux"
 	"golang.org/x/time/rate"
 
 	"github.com/campaignwatch/campaignwatch/complaints"
@@ -32,26 +31,6 @@ var complaintDetailRoles = []staff.Role{staff.RoleAdmin, staff.RoleTriageOfficer
 
 // complaintImportRoles may import complaints.
 var complaintImportRoles = []staff.Role{staff.RoleAdmin, staff.RolePoliticalTeam, staff.RoleTriageOfficer}
-
-// mountComplaints adds the complaint API and staff pages.
-func (s *Server) mountComplaints(r, api, st *mux.Router) {
-	if s.complaints == nil {
-		return
-	}
-	api.Handle("/complaints", s.complaintLimiter(http.HandlerFunc(s.handleCreateComplaintAPI))).Methods(http.MethodPost)
-	api.Handle("/complaints", s.allowFunc(anyStaff, s.handleListComplaintsAPI)).Methods(http.MethodGet)
-	api.Handle("/complaints/{reference}", s.allowFunc(anyStaff, s.handleGetComplaintAPI)).Methods(http.MethodGet)
-
-	// The upload has a larger body limit than the other staff pages, and
-	// its role is checked before the body is read (importRoute).
-	imp := r.PathPrefix("/staff/complaints/import").Subrouter()
-	imp.Handle("", s.importRoute(complaintImportRoles, complaintImportBodyLimit, s.csrfProtect, s.handleComplaintImportForm)).Methods(http.MethodGet)
-	imp.Handle("", s.importRoute(complaintImportRoles, complaintImportBodyLimit, s.csrfProtect, s.handleComplaintImport)).Methods(http.MethodPost)
-
-	st.Handle("/complaints", s.allowFunc(anyStaff, s.handleComplaintsList)).Methods(http.MethodGet)
-	st.Handle("/complaints/{reference:CW-[A-Z0-9]{4}-[A-Z0-9]{4}}", s.allowFunc(anyStaff, s.handleComplaintPage)).Methods(http.MethodGet)
-	st.Handle("/complaints/{reference:CW-[A-Z0-9]{4}-[A-Z0-9]{4}}/evidence/{id:[0-9]+}", s.allowFunc(complaintDetailRoles, s.handleComplaintEvidence)).Methods(http.MethodGet)
-}
 
 // publicAPIWrite marks the one state-changing API call that anybody may
 // make. It acts on nobody's account, so a session cookie sent along with
@@ -360,12 +339,13 @@ func (s *Server) handleCreateComplaintAPI(w http.ResponseWriter, r *http.Request
 	// uploads, or the API would be the way round them. Staff are trusted
 	// with theirs.
 	if u == nil && len(sub.Evidence) > 0 {
-		meta.Charge = &complaints.EvidenceCharge{ClientKey: s.clientKey(r), NetKey: s.netKey(r), Quota: s.draftQuota()}
+		charge := s.evidenceCharge(r)
+		meta.Charge = &charge
 	}
 	rc, err := s.complaints.Submit(ctx, sub, meta)
 	if err != nil {
 		if errors.Is(err, complaints.ErrEvidenceDayFull) {
-			w.Header().Set("Retry-After", strconv.Itoa(int(untilTomorrow(time.Now()).Seconds())))
+			w.Header().Set("Retry-After", strconv.Itoa(int(complaints.UntilEvidenceDayResets(time.Now()).Seconds())))
 		}
 		s.Error(w, r, err)
 		return
@@ -454,16 +434,6 @@ func (s *Server) handleListComplaintsAPI(w http.ResponseWriter, r *http.Request)
 		return
 	}
 	writeJSON(w, http.StatusOK, p)
-}
-
-func (s *Server) handleGetComplaintAPI(w http.ResponseWriter, r *http.Request) {
-	u := userFrom(r.Context())
-	d, err := s.complaints.Get(r.Context(), mux.Vars(r)["reference"], u.Can(complaintDetailRoles...))
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, d)
 }
 
 // scopedIdempotencyKey ties a client's Idempotency-Key to that client (the

@@ -85,7 +85,7 @@ func TestAPIEvidenceCountsAgainstClientQuota(t *testing.T) {
 	// After 24 hours the cleanup gives the bytes back.
 	_, err := env.Pool.Exec(context.Background(), `UPDATE complaint_drafts SET expires_at = now() - interval '1 second' WHERE sent_at IS NOT NULL`)
 	require.NoError(t, err)
-	_, err = complaints.ExpireDrafts(context.Background(), env.Pool)
+	_, err = complaints.NewDraftStore(env.Pool).Expire(context.Background())
 	require.NoError(t, err)
 	status, out, _ = postComplaint(t, env, encode(second), nil)
 	require.Equal(t, http.StatusCreated, status, out)

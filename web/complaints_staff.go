@@ -70,14 +70,23 @@ type complaintPageData struct {
 	ShowingDetails bool
 }
 
-func (s *Server) handleComplaintPage(w http.ResponseWriter, r *http.Request) {
+// handleComplaint shows one complaint: the staff page, or the API's JSON
+// (isAPI). The API includes the complainant for every role that may see
+// them; the page only once they ask (?complainant=show), and adds the
+// complaint's history.
+func (s *Server) handleComplaint(w http.ResponseWriter, r *http.Request) {
 	u := userFrom(r.Context())
 	ref := mux.Vars(r)["reference"]
 	can := u.Can(complaintDetailRoles...)
-	show := can && r.URL.Query().Get("complainant") == "show"
+	api := isAPI(r)
+	show := can && (api || r.URL.Query().Get("complainant") == "show")
 	d, err := s.complaints.Get(r.Context(), ref, show)
 	if err != nil {
 		s.Error(w, r, err)
+		return
+	}
+	if api {
+		writeJSON(w, http.StatusOK, d)
 		return
 	}
 	hist, err := s.complaints.History(r.Context(), d.Reference)

@@ -14,8 +14,8 @@ import (
 	"github.com/campaignwatch/campaignwatch/outreach"
 )
 
-// mountOutreach adds the election and letter pages and API.
-func (s *Server) mountOutreach(api, st *mux.Router) {
+// registerElectionRoutes adds the election pages and API.
+func (s *Server) registerElectionRoutes(api, st *mux.Router) {
 	// Without the service (a test server for another feature) the pages
 	// are left out rather than run on default settings: a default would
 	// silently drop FOUR_EYES and the letter settings.
@@ -24,7 +24,7 @@ func (s *Server) mountOutreach(api, st *mux.Router) {
 	}
 	api.Handle("/elections", s.allowFunc(adminAndPolTeam, s.handleAPICallElection)).Methods(http.MethodPost)
 	api.Handle("/elections", s.allowFunc(anyStaff, s.handleAPIElections)).Methods(http.MethodGet)
-	api.Handle("/elections/{id:[0-9]+}", s.allowFunc(anyStaff, s.handleAPIElection)).Methods(http.MethodGet)
+	api.Handle("/elections/{id:[0-9]+}", s.allowFunc(anyStaff, s.handleElection)).Methods(http.MethodGet)
 	api.Handle("/letters/{reference:.+}/bounce", s.allowFunc(adminAndPolTeam, s.handleAPIBounce)).Methods(http.MethodPost)
 
 	st.Handle("/elections", s.allowFunc(anyStaff, s.handleElections)).Methods(http.MethodGet)
@@ -32,7 +32,6 @@ func (s *Server) mountOutreach(api, st *mux.Router) {
 	st.Handle("/elections/{id:[0-9]+}", s.allowFunc(anyStaff, s.handleElection)).Methods(http.MethodGet)
 	st.Handle("/elections/{id:[0-9]+}/batches/{batch:[0-9]+}/{action:release|cancel}", s.allowFunc(adminAndPolTeam, s.handleBatchAction)).Methods(http.MethodPost)
 	st.Handle("/elections/{id:[0-9]+}/resend", s.allowFunc(adminAndPolTeam, s.handleResend)).Methods(http.MethodPost)
-	s.mountLetters(st)
 }
 
 func pathID(r *http.Request, name string) int64 {
@@ -88,15 +87,6 @@ func (s *Server) handleAPIElections(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"elections": els})
-}
-
-func (s *Server) handleAPIElection(w http.ResponseWriter, r *http.Request) {
-	st, err := s.outreach.Status(r.Context(), pathID(r, "id"))
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, st)
 }
 
 func (s *Server) handleAPIBounce(w http.ResponseWriter, r *http.Request) {
@@ -198,10 +188,17 @@ func (s *Server) handleCallElection(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, fmt.Sprintf("/staff/elections/%d", res.ElectionID), http.StatusSeeOther)
 }
 
+// handleElection shows one election's progress: the staff page (which
+// refreshes itself while letters are in flight), or the API's JSON
+// (isAPI).
 func (s *Server) handleElection(w http.ResponseWriter, r *http.Request) {
 	st, err := s.outreach.Status(r.Context(), pathID(r, "id"))
 	if err != nil {
 		s.Error(w, r, err)
+		return
+	}
+	if isAPI(r) {
+		writeJSON(w, http.StatusOK, st)
 		return
 	}
 	if st.InFlight() {

@@ -8,10 +8,20 @@ import (
 	"sync"
 	"time"
 
+	"github.com/gorilla/mux"
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/campaignwatch/campaignwatch/internal/database"
 )
+
+// registerOperationRoutes adds what operations and browsers need from
+// every instance: liveness, readiness, metrics and the static assets.
+func (s *Server) registerOperationRoutes(r *mux.Router) {
+	r.HandleFunc("/healthz", s.handleHealthz).Methods(http.MethodGet, http.MethodHead)
+	r.HandleFunc("/readyz", s.handleReadyz).Methods(http.MethodGet, http.MethodHead)
+	r.Handle("/metrics", s.publicMetrics()).Methods(http.MethodGet)
+	r.PathPrefix("/static/").Handler(s.assets).Methods(http.MethodGet, http.MethodHead)
+}
 
 // handleHealthz says only that the process is alive and serving.
 func (s *Server) handleHealthz(w http.ResponseWriter, r *http.Request) {

@@ -2,81 +2,43 @@ package web
 
 import (
 	"embed"
-	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/url"
-	"sort"
 	"strings"
+
+	"github.com/campaignwatch/campaignwatch/web/internal/i18n"
 )
 
 // The public pages speak English and Welsh. Every public string comes from
-// a message catalogue in web/locales, one flat JSON object per language,
-// so a translator edits one file and a test can check both files have the
-// same keys.
+// a message catalogue, one flat JSON object per language (see
+// web/internal/i18n): the site's own wording (layout, error, start,
+// privacy and accessibility pages) in web/locales, the complaint form's in
+// web/complaintform/locales.
 
 //go:embed locales/*.json
 var localesFS embed.FS
 
 // Languages the public pages are offered in, default first.
 const (
-	langEnglish = "en"
-	langWelsh   = "cy"
+	langEnglish = i18n.English
+	langWelsh   = i18n.Welsh
 	langCookie  = "cw_lang"
 )
 
-// catalogues maps language to key to message. It is loaded once at start-up
-// and read-only afterwards.
-var catalogues = mustLoadCatalogues()
-
-func mustLoadCatalogues() map[string]map[string]string {
-	out := map[string]map[string]string{}
-	for _, lang := range []string{langEnglish, langWelsh} {
-		b, err := localesFS.ReadFile("locales/" + lang + ".json")
-		if err != nil {
-			panic(fmt.Sprintf("locale %s: %v", lang, err))
-		}
-		m := map[string]string{}
-		if err := json.Unmarshal(b, &m); err != nil {
-			panic(fmt.Sprintf("locale %s: %v", lang, err))
-		}
-		addVocabulary(lang, m)
-		out[lang] = m
-	}
-	return out
-}
+// catalogues is the site's own wording. It is loaded once at start-up and
+// read-only afterwards.
+var catalogues = i18n.MustLoad(localesFS, "locales")
 
 // catalogueKeys returns the sorted keys of lang's catalogue (for tests).
-func catalogueKeys(lang string) []string {
-	keys := make([]string, 0, len(catalogues[lang]))
-	for k := range catalogues[lang] {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
+func catalogueKeys(lang string) []string { return catalogues.Keys(lang) }
 
 // hasMessage reports whether key exists in the English catalogue.
-func hasMessage(key string) bool {
-	_, ok := catalogues[langEnglish][key]
-	return ok
-}
+func hasMessage(key string) bool { return catalogues.Has(key) }
 
 // translate returns key's message in lang, falling back to English and
-// then to the key itself, so a missing translation shows something
-// readable instead of breaking the page (the catalogue test stops that
-// reaching a release). Arguments fill %s/%d verbs in the message.
+// then to the key itself (see i18n.Catalogue.Translate).
 func translate(lang, key string, args ...any) string {
-	msg, ok := catalogues[lang][key]
-	if !ok {
-		if msg, ok = catalogues[langEnglish][key]; !ok {
-			msg = key
-		}
-	}
-	if len(args) > 0 {
-		return fmt.Sprintf(msg, args...)
-	}
-	return msg
+	return catalogues.Translate(lang, key, args...)
 }
 
 func validLang(l string) bool { return l == langEnglish || l == langWelsh }

@@ -28,9 +28,9 @@ import (
 // pages), so the rendered preview is kept in memory for a short while under
 // a random token bound to the user who asked for it.
 
-// mountLetterTemplates adds the editor's pages. It needs the outreach
-// service, so it is mounted after mountOutreach.
-func (s *Server) mountLetterTemplates(st *mux.Router) {
+// registerLetterTemplateRoutes adds the editor's pages (called from
+// registerLetterRoutes). It needs the outreach service.
+func (s *Server) registerLetterTemplateRoutes(st *mux.Router) {
 	if s.outreach == nil {
 		return
 	}

@@ -11,12 +11,19 @@ import (
 	"github.com/campaignwatch/campaignwatch/outreach"
 )
 
-func (s *Server) mountLetters(st *mux.Router) {
+// registerLetterRoutes adds the letters' pages and the letter-template
+// editor. Both need the outreach service; without it they are left out,
+// as the election pages are.
+func (s *Server) registerLetterRoutes(st *mux.Router) {
+	if s.outreach == nil {
+		return
+	}
 	st.Handle("/letters/{id:[0-9]+}", s.allowFunc(anyStaff, s.handleLetter)).Methods(http.MethodGet)
 	st.Handle("/letters/{id:[0-9]+}/html", s.allowFunc(anyStaff, s.handleLetterHTML)).Methods(http.MethodGet)
 	st.Handle("/letters/{id:[0-9]+}/pdf", s.allowFunc(anyStaff, s.handleLetterPDF)).Methods(http.MethodGet)
 	st.Handle("/letters/{id:[0-9]+}/test-copy", s.allowFunc(adminAndPolTeam, s.handleLetterTestCopy)).Methods(http.MethodPost)
 	st.Handle("/letters/{id:[0-9]+}/bounce", s.allowFunc(adminAndPolTeam, s.handleLetterBounce)).Methods(http.MethodPost)
+	s.registerLetterTemplateRoutes(st)
 }
 
 func (s *Server) handleLetter(w http.ResponseWriter, r *http.Request) {

@@ -6,9 +6,21 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/gorilla/mux"
+
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
 )
+
+// registerPublicRoutes adds the public pages other than the complaint
+// form. Its subrouter has no path prefix, so it is added last.
+func (s *Server) registerPublicRoutes(r *mux.Router) {
+	pub := r.NewRoute().Subrouter()
+	pub.Use(s.limitBody(defaultBodyLimit), s.csrfProtect)
+	pub.HandleFunc("/", s.handleStart).Methods(http.MethodGet)
+	pub.HandleFunc("/privacy", s.handlePrivacy).Methods(http.MethodGet)
+	pub.HandleFunc("/accessibility", s.handleAccessibility).Methods(http.MethodGet)
+}
 
 func (s *Server) handleNotFound(w http.ResponseWriter, r *http.Request) {
 	s.Error(w, r, apperr.New(apperr.NotFound, "If you typed the web address, check it is correct. If you pasted it, check you copied the whole address."))

@@ -32,7 +32,7 @@ func (s *Server) registerPartyRoutes(r *mux.Router) {
 	st.Handle("", s.allowFunc(adminAndPolTeam, s.handlePartyCreate)).Methods(http.MethodPost)
 	st.Handle("/new", s.allowFunc(adminAndPolTeam, s.handlePartyNew)).Methods(http.MethodGet)
 	st.Handle("/export.xlsx", s.allowFunc(anyStaff, s.handlePartyExport)).Methods(http.MethodGet)
-	st.Handle("/{id:[0-9]+}", s.allowFunc(anyStaff, s.handlePartyDetail)).Methods(http.MethodGet)
+	st.Handle("/{id:[0-9]+}", s.allowFunc(anyStaff, s.handleParty)).Methods(http.MethodGet)
 	st.Handle("/{id:[0-9]+}", s.allowFunc(adminAndPolTeam, s.handlePartyUpdate)).Methods(http.MethodPost)
 	st.Handle("/{id:[0-9]+}/edit", s.allowFunc(adminAndPolTeam, s.handlePartyEdit)).Methods(http.MethodGet)
 	st.Handle("/{id:[0-9]+}/{state:deactivate|reactivate}", s.allowFunc(adminAndPolTeam, s.handlePartySetActive)).Methods(http.MethodPost)
@@ -115,20 +115,6 @@ func (s *Server) handlePartyList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, http.StatusOK, "parties_list", page{Data: d})
-}
-
-func (s *Server) handlePartyDetail(w http.ResponseWriter, r *http.Request) {
-	id, _, err := partyIDs(r)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	p, err := s.parties.Get(r.Context(), id)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	s.render(w, r, http.StatusOK, "parties_detail", page{Data: p})
 }
 
 // partyFormData is the create/edit form's data: the values as typed, so a

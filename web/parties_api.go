@@ -24,7 +24,7 @@ func (s *Server) registerPartyAPI(r *mux.Router) {
 	api.Use(s.requireJSON, s.limitBody(defaultBodyLimit), s.apiCSRF)
 	api.Handle("", s.allowFunc(anyStaff, s.handleAPIPartyList)).Methods(http.MethodGet)
 	api.Handle("", s.allowFunc(adminAndPolTeam, s.handleAPIPartyCreate)).Methods(http.MethodPost)
-	api.Handle("/{id:[0-9]+}", s.allowFunc(anyStaff, s.handleAPIPartyGet)).Methods(http.MethodGet)
+	api.Handle("/{id:[0-9]+}", s.allowFunc(anyStaff, s.handleParty)).Methods(http.MethodGet)
 	api.Handle("/{id:[0-9]+}", s.allowFunc(adminAndPolTeam, s.handleAPIPartyPatch)).Methods(http.MethodPatch)
 	api.Handle("/{id:[0-9]+}/{state:deactivate|reactivate}", s.allowFunc(adminAndPolTeam, s.handleAPIPartySetActive)).Methods(http.MethodPost)
 	api.Handle("/{id:[0-9]+}/contacts", s.allowFunc(anyStaff, s.handleAPIContactList)).Methods(http.MethodGet)
@@ -165,7 +165,9 @@ func (s *Server) handleAPIPartyCreate(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, p)
 }
 
-func (s *Server) handleAPIPartyGet(w http.ResponseWriter, r *http.Request) {
+// handleParty shows one party with its contacts: the staff page, or the
+// API's JSON (isAPI).
+func (s *Server) handleParty(w http.ResponseWriter, r *http.Request) {
 	id, _, err := partyIDs(r)
 	if err != nil {
 		s.Error(w, r, err)
@@ -176,7 +178,11 @@ func (s *Server) handleAPIPartyGet(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, p)
+	if isAPI(r) {
+		writeJSON(w, http.StatusOK, p)
+		return
+	}
+	s.render(w, r, http.StatusOK, "parties_detail", page{Data: p})
 }
 
 func (s *Server) handleAPIPartyPatch(w http.ResponseWriter, r *http.Request) {
@@ -194,7 +200,7 @@ func (s *Server) handleAPIPartyPatch(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	s.handleAPIPartyGet(w, r)
+	s.handleParty(w, r) // answers in JSON: this is an API path
 }
 
 func (s *Server) handleAPIPartySetActive(w http.ResponseWriter, r *http.Request) {
@@ -207,7 +213,7 @@ func (s *Server) handleAPIPartySetActive(w http.ResponseWriter, r *http.Request)
 		s.Error(w, r, err)
 		return
 	}
-	s.handleAPIPartyGet(w, r)
+	s.handleParty(w, r) // answers in JSON: this is an API path
 }
 
 func (s *Server) handleAPIContactList(w http.ResponseWriter, r *http.Request) {

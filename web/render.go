@@ -64,6 +64,12 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		s.Error(w, r, fmt.Errorf("no page template %q", name))
 		return
 	}
+	s.renderTemplate(w, r, status, name, t, p)
+}
+
+// renderTemplate writes t, a page parsed inside the layout (by parsePages
+// or, for a feature's own pages, parsePage), as page name.
+func (s *Server) renderTemplate(w http.ResponseWriter, r *http.Request, status int, name string, t *template.Template, p page) {
 	if p.Lang == "" {
 		p.Lang = s.requestLang(w, r)
 	}
@@ -95,6 +101,12 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	enc.SetEscapeHTML(true)
 	_ = enc.Encode(v)
 }
+
+// isAPI reports whether r came by the JSON API (/api/...). A handler
+// serving both a staff page and its API twin answers the API's path in
+// JSON and the page's in HTML, whatever the Accept header says, so each
+// URL keeps the one format it has always had.
+func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
 
 // wantsJSON decides the error format: the API always speaks JSON, and
 // elsewhere a client that asks for JSON first gets it.
@@ -188,4 +200,14 @@ func (a *assetSet) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("ETag", `"`+hash+`"`)
 	http.ServeFileFS(w, r, a.files, name)
+}
+
+// parsePage parses a feature's own page files (patterns in fsys) inside
+// the layout, with funcs added to the site's template functions.
+func (s *Server) parsePage(funcs template.FuncMap, fsys fs.FS, patterns ...string) (*template.Template, error) {
+	t, err := template.New("layout.html").Funcs(s.funcs()).Funcs(funcs).ParseFS(pagesFS, "pages/layout.html")
+	if err != nil {
+		return nil, err
+	}
+	return t.ParseFS(fsys, patterns...)
 }

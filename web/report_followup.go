@@ -12,10 +12,10 @@ import (
 	"github.com/campaignwatch/campaignwatch/reports"
 )
 
-// mountElectionReports adds the election overview report, each party's
+// registerElectionReportRoutes adds the election overview report, each party's
 // follow-up report (HTML and PDF) and drafting follow-up letters on
-// demand. It is called from mountReports.
-func (s *Server) mountElectionReports(st *mux.Router) {
+// demand. It is called from registerReportRoutes.
+func (s *Server) registerElectionReportRoutes(st *mux.Router) {
 	const el = "/reports/elections/{id:[0-9]+}"
 	st.Handle(el, s.allowFunc(reportViewers, s.handleElectionReport)).Methods(http.MethodGet)
 	st.Handle(el+"/parties/{pid:[0-9]+}", s.allowFunc(reportViewers, s.handlePartyReport)).Methods(http.MethodGet)

@@ -22,9 +22,9 @@ var (
 	reportExporters = []staff.Role{staff.RoleAdmin, staff.RoleAnalyst}
 )
 
-// mountReports adds the trend report pages, exports and the trends API.
+// registerReportRoutes adds the trend report pages, exports and the trends API.
 // Nothing is mounted without a reports service.
-func (s *Server) mountReports(api, st *mux.Router) {
+func (s *Server) registerReportRoutes(api, st *mux.Router) {
 	if s.reports == nil {
 		return
 	}
@@ -33,7 +33,7 @@ func (s *Server) mountReports(api, st *mux.Router) {
 	st.Handle("/reports/exports/{id:[0-9]+}", s.allowFunc(reportExporters, s.handleExportShow)).Methods(http.MethodGet)
 	st.Handle("/reports/exports/{id:[0-9]+}/file", s.allowFunc(reportExporters, s.handleExportFile)).Methods(http.MethodGet)
 	api.Handle("/trends", s.allowFunc(reportViewers, s.handleAPITrends)).Methods(http.MethodGet)
-	s.mountElectionReports(st)
+	s.registerElectionReportRoutes(st)
 }
 
 // parseReportFilter reads a filter from form or query values: election,

@@ -10,64 +10,38 @@ import (
 // feature needs one.
 const defaultBodyLimit = 1 << 20
 
-// routes is the table of contents of the HTTP interface.
+// routes is the table of contents of the HTTP interface: every feature
+// adds its routes through one register…Routes function, given the
+// subrouters it mounts on. Roles are decided per route there (and listed
+// in routes_roles_test.go).
 func (s *Server) routes() *mux.Router {
 	r := mux.NewRouter()
 	r.Use(captureRoute)
 	r.NotFoundHandler = http.HandlerFunc(s.handleNotFound)
 	r.MethodNotAllowedHandler = http.HandlerFunc(s.handleMethodNotAllowed)
 
-	// Operations: liveness, readiness, metrics, static assets.
-	r.HandleFunc("/healthz", s.handleHealthz).Methods(http.MethodGet, http.MethodHead)
-	r.HandleFunc("/readyz", s.handleReadyz).Methods(http.MethodGet, http.MethodHead)
-	r.Handle("/metrics", s.publicMetrics()).Methods(http.MethodGet)
-	r.PathPrefix("/static/").Handler(s.assets).Methods(http.MethodGet, http.MethodHead)
+	// Liveness, readiness, metrics, static assets (health.go).
+	s.registerOperationRoutes(r)
 
-	// River UI, for administrators only.
-	if s.riverUI != nil {
-		r.PathPrefix("/admin/jobs").Handler(s.allow(adminOnly, riverUIGuard(s.riverUI)))
-	}
-
-	// Party registry: pages and API, mounted ahead of /staff and /api/v1
-	// so its own body limits (uploads) apply.
+	// Party registry, pages and API (parties.go, parties_api.go): mounted
+	// ahead of /staff and /api/v1 so its own body limits (uploads) apply.
 	s.registerPartyRoutes(r)
 
-	// JSON API.
+	// The JSON API and the staff pages, each with its middleware.
 	api := r.PathPrefix("/api/v1").Subrouter()
 	api.Use(s.requireJSON, s.limitBody(defaultBodyLimit), s.apiCSRF)
-	api.Handle("/me", s.allowFunc(anyStaff, s.handleMe)).Methods(http.MethodGet)
-
-	// Staff pages.
 	r.Handle("/staff", http.RedirectHandler("/staff/", http.StatusMovedPermanently))
 	st := r.PathPrefix("/staff").Subrouter()
 	st.Use(s.signInBeforeBody, s.limitBody(defaultBodyLimit), s.csrfProtect)
-	st.HandleFunc("/login", s.handleLoginForm).Methods(http.MethodGet)
-	st.HandleFunc("/login", s.handleLogin).Methods(http.MethodPost)
-	st.Handle("/logout", s.allowFunc(anyStaff, s.handleLogout)).Methods(http.MethodPost)
-	st.Handle("/", s.allowFunc(anyStaff, s.handleHome)).Methods(http.MethodGet)
-	st.Handle("/admin/users", s.allowFunc(adminOnly, s.handleUsers)).Methods(http.MethodGet)
-	st.Handle("/admin/users/{id:[0-9]+}/disable", s.allowFunc(adminOnly, s.handleUserDisable)).Methods(http.MethodPost)
-	st.Handle("/admin/users/{id:[0-9]+}/enable", s.allowFunc(adminOnly, s.handleUserEnable)).Methods(http.MethodPost)
-	st.Handle("/admin/audit", s.allowFunc(adminOnly, s.handleAudit)).Methods(http.MethodGet)
-	st.Handle("/outbox", s.allowFunc(adminOnly, s.handleOutbox)).Methods(http.MethodGet)
-	st.Handle("/outbox/{name}", s.allowFunc(adminOnly, s.handleOutboxMessage)).Methods(http.MethodGet)
-	st.Handle("/outbox/{name}/html", s.allowFunc(adminOnly, s.handleOutboxHTML)).Methods(http.MethodGet)
-	s.mountComplaints(r, api, st)
-	s.mountReports(api, st)
-	s.mountOutreach(api, st)
-	s.mountLetterTemplates(st)
-	s.registerTriageRoutes(st)
-	s.registerRulebookRoutes(st)
 
-	// The public complaint form.
-	s.mountComplaintForm(r)
-
-	// Public pages.
-	pub := r.NewRoute().Subrouter()
-	pub.Use(s.limitBody(defaultBodyLimit), s.csrfProtect)
-	pub.HandleFunc("/", s.handleStart).Methods(http.MethodGet)
-	pub.HandleFunc("/privacy", s.handlePrivacy).Methods(http.MethodGet)
-	pub.HandleFunc("/accessibility", s.handleAccessibility).Methods(http.MethodGet)
+	s.registerAuthRoutes(api, st)         // auth.go: sign in and out, the staff home, /api/v1/me
+	s.registerAdminRoutes(r, st)          // admin.go: users, audit log, outbox, River UI
+	s.registerComplaintRoutes(r, api, st) // complaint_routes.go: the public form, the API, staff pages
+	s.registerReportRoutes(api, st)       // reports.go, report_followup.go
+	s.registerElectionRoutes(api, st)     // elections.go
+	s.registerLetterRoutes(st)            // letters.go, letter_templates.go
+	s.registerTriageRoutes(st)            // triage_queue.go: queue, panel, clusters, alerts, rulebook
+	s.registerPublicRoutes(r)             // pages.go: start, privacy, accessibility
 
 	return r
 }

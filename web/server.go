@@ -40,6 +40,8 @@ type Deps struct {
 	// Complaints receives complaints from the public form and the API;
 	// nil leaves the complaint routes unmounted.
 	Complaints *complaints.Service
+	// Drafts keeps the evidence of the public form's unsent drafts.
+	Drafts *complaints.DraftStore
 	// Reports serves trend reports and exports; nil leaves them unmounted.
 	Reports *reports.Service
 	// ReportStore reads the complaint figures of the staff dashboard and
@@ -70,6 +72,7 @@ type Server struct {
 	log     *slog.Logger
 
 	complaints   *complaints.Service
+	drafts       *complaints.DraftStore
 	reports      *reports.Service
 	reportsStore *reports.Store
 	followUps    *reports.FollowUps
@@ -119,7 +122,7 @@ func New(d Deps) (*Server, error) {
 		return nil, errors.New("web: Deps.Metrics is required")
 	}
 	s := &Server{cfg: d.Config, pool: d.Pool, staff: d.Staff, jobs: d.Jobs, metrics: d.Metrics, log: d.Logger,
-		complaints: d.Complaints, reports: d.Reports, reportsStore: d.ReportStore, followUps: d.FollowUps,
+		complaints: d.Complaints, drafts: d.Drafts, reports: d.Reports, reportsStore: d.ReportStore, followUps: d.FollowUps,
 		parties: d.Parties, triage: d.Review}
 	s.outreach = d.Outreach
 	s.rulebook = d.Rulebook

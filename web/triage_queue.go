@@ -29,6 +29,7 @@ func (s *Server) registerTriageRoutes(st *mux.Router) {
 	st.Handle(ref+"/{action:accept|override|review|close|assign}", s.allowFunc(triageRoles, s.handleTriageAction)).Methods(http.MethodPost)
 	s.registerClusterRoutes(st)
 	s.registerAlertRoutes(st)
+	s.registerRulebookRoutes(st)
 }
 
 type triageQueueData struct {

@@ -113,8 +113,10 @@ type App struct {
 	Registry *jobs.Registry
 	Jobs     *jobs.Client
 
-	Staff       *staff.Service
-	Complaints  *complaints.Service
+	Staff      *staff.Service
+	Complaints *complaints.Service
+	// Drafts keeps the public form's unsent evidence (complaint_drafts).
+	Drafts      *complaints.DraftStore
 	Outreach    *outreach.Service
 	Parties     *parties.Store
 	Reports     *reports.Service
@@ -276,6 +278,7 @@ func (a *App) build() error {
 
 	a.Staff = staff.NewService(a.Pool, staff.Settings{}, a.Jobs)
 	a.Complaints = complaints.NewService(a.Pool, a.Jobs)
+	a.Drafts = complaints.NewDraftStore(a.Pool)
 	// The letter service sends staff's test copies on a sender pool of
 	// its own, so a test copy never waits for a mail worker's connection.
 	if a.Outreach, err = outreach.NewService(a.Pool, a.OutreachSettings, a.letterMailer(), a.Jobs); err != nil {
@@ -294,7 +297,7 @@ func (a *App) build() error {
 
 	if a.opts.Web {
 		deps := web.Deps{Config: cfg, Pool: a.Pool, Staff: a.Staff, Metrics: a.Metrics, Logger: a.Logger,
-			Complaints: a.Complaints, Reports: a.Reports, ReportStore: a.ReportStore, FollowUps: a.FollowUps,
+			Complaints: a.Complaints, Drafts: a.Drafts, Reports: a.Reports, ReportStore: a.ReportStore, FollowUps: a.FollowUps,
 			Outreach: a.Outreach, Parties: a.Parties, Review: a.Review, Rulebook: a.Rulebook}
 		if !a.opts.WithoutRiverUI {
 			deps.Jobs = a.Jobs
@@ -315,7 +318,7 @@ func (a *App) registerJobs() {
 	complaints.Register(reg, a.Complaints, a.Mailer, complaints.JobSettings{MailFrom: cfg.MailFrom, BaseURL: cfg.BaseURL.String(), RetentionDays: cfg.RetentionDays})
 	review.Register(reg, a.Pipeline)
 	monitor.Register(reg, a.Monitor, a.Mailer)
-	web.RegisterComplaintDraftJobs(reg, a.Pool)
+	complaints.RegisterDraftJobs(reg, a.Drafts)
 	reports.Register(reg, a.Reports)
 	reports.RegisterFollowUps(reg, a.FollowUps, a.Logger)
 }

@@ -12,7 +12,7 @@ import (
 // literal. The codebase writes SQL keywords in capitals, which keeps the
 // pattern from matching English ("Select a file"); otherwise it is broad:
 // a false alarm costs a rewording, a miss lets SQL drift back into Go.
-var sqlStatement = regexp.MustCompile(`(?s)\b(SELECT\s+[\w*(]|INSERT\s+INTO\b|UPDATE\s+\w+\s+SET\b|DELETE\s+FROM\b|WITH\s+\w+\s+AS\s*\(|ON\s+CONFLICT\b|CREATE\s+(TABLE|INDEX|DATABASE)\b|DROP\s+(TABLE|DATABASE)\b|ALTER\s+(TABLE|DATABASE|SYSTEM)\b|LOCK\s+TABLE\b|pg_advisory\w*\s*\(|\bFROM\s+\w+\s+WHERE\b)`)
+var sqlStatement = regexp.MustCompile(`(?s)\b(SELECT\s+[\w*(]|INSERT\s+INTO\b|UPDATE\s+\w+\s+SET\b|DELETE\s+FROM\b|WITH\s+\w+\s+AS\s*\(|ON\s+CONFLICT\b|CREATE\s+(TABLE|INDEX|DATABASE)\b|DROP\s+(TABLE|DATABASE)\b|ALTER\s+(TABLE|DATABASE|SYSTEM)\b|LOCK\s+TABLE\b|COPY\s+\w+\s*\(|pg_advisory\w*\s*\(|\bFROM\s+\w+\s+WHERE\b)`)
 
 // sqlAllowedDirs are the only places Go code may hold SQL text: the filter
 // builder itself (its doc comment and tests show SQL) has none in strings

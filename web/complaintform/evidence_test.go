@@ -1,4 +1,4 @@
-package web_test
+package complaintform_test
 
 import (
 	"bytes"
@@ -23,7 +23,6 @@ import (
 
 	"github.com/campaignwatch/campaignwatch/complaints"
 	"github.com/campaignwatch/campaignwatch/internal/staff"
-	"github.com/campaignwatch/campaignwatch/web"
 	"github.com/campaignwatch/campaignwatch/web/webtest"
 )
 
@@ -114,15 +113,15 @@ func TestEvidenceQuotaPerClientAcrossNewDrafts(t *testing.T) {
 	var sentID int64
 	var sentKey []byte
 	require.NoError(t, env.Pool.QueryRow(ctx, `SELECT id, draft_key FROM complaint_drafts WHERE sent_at IS NOT NULL ORDER BY id LIMIT 1`).Scan(&sentID, &sentKey))
-	require.NoError(t, complaints.RemoveDraftFile(ctx, env.Pool, sentKey, sentID))
-	require.NoError(t, complaints.RemoveDraft(ctx, env.Pool, sentKey))
+	require.NoError(t, complaints.NewDraftStore(env.Pool).Remove(ctx, sentKey, sentID))
+	require.NoError(t, complaints.NewDraftStore(env.Pool).RemoveAll(ctx, sentKey))
 	status, _, _ = second.upload("two.png", pngOf(600<<10), "upload")
 	require.Equal(t, http.StatusUnprocessableEntity, status)
 
 	// 24 hours after sending, the cleanup releases them.
 	_, err := env.Pool.Exec(ctx, `UPDATE complaint_drafts SET expires_at = now() - interval '1 second' WHERE sent_at IS NOT NULL`)
 	require.NoError(t, err)
-	_, err = web.CleanupComplaintDrafts(ctx, env.Pool)
+	_, err = complaints.NewDraftStore(env.Pool).Expire(ctx)
 	require.NoError(t, err)
 	status, _, body = second.upload("two.png", pngOf(600<<10), "upload")
 	require.Equal(t, http.StatusSeeOther, status, body)
@@ -558,7 +557,7 @@ func TestEvidenceQuotaFreedWhenDraftsExpire(t *testing.T) {
 
 	_, err := env.Pool.Exec(ctx, `UPDATE complaint_drafts SET expires_at = now() - interval '1 second'`)
 	require.NoError(t, err)
-	n, err := web.CleanupComplaintDrafts(ctx, env.Pool)
+	n, err := complaints.NewDraftStore(env.Pool).Expire(ctx)
 	require.NoError(t, err)
 	require.Equal(t, int64(1), n)
 	var rows, usedBytes, usedFiles int64

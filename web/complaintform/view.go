@@ -1,14 +1,118 @@
-package web
+package complaintform
 
 import (
 	"context"
+	"fmt"
+	"net/http"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/campaignwatch/campaignwatch/complaints"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
+	"github.com/campaignwatch/campaignwatch/outreach/parties"
 )
+
+// formField is everything a template needs to draw one question, with its
+// wording already in the page's language.
+type formField struct {
+	Kind         string // radios, input, textarea, date, select
+	ID, Name     string
+	Label, Hint  string
+	Error        string
+	Value        string
+	Heading      bool // the label or legend is the page's h1
+	Width        string
+	Type         string
+	InputMode    string
+	Autocomplete string
+	Rows         int
+	Options      []fieldOption
+	// Date inputs.
+	Day, Month, Year      string
+	DayL, MonthL, YearL   string
+	Other                 *formField // free text shown with the "other" option
+	SpellcheckOff, Inline bool
+	DescribedBy           string
+	ErrorPrefix, Optional string
+}
+
+type fieldOption struct {
+	ID, Value, Label, Hint string
+	Checked                bool
+	Divider                string
+}
+
+func (f *formField) finish(lang string) *formField {
+	var ids []string
+	if f.Hint != "" {
+		ids = append(ids, f.ID+"-hint")
+	}
+	if f.Error != "" {
+		ids = append(ids, f.ID+"-error")
+	}
+	f.DescribedBy = strings.Join(ids, " ")
+	f.ErrorPrefix = translate(lang, "form.error_prefix")
+	for i := range f.Options {
+		if f.Options[i].ID == "" {
+			if i == 0 {
+				f.Options[i].ID = f.ID
+			} else {
+				f.Options[i].ID = f.ID + "-" + strconv.Itoa(i+1)
+			}
+		}
+		f.Options[i].Checked = f.Options[i].Value == f.Value
+	}
+	if f.Other != nil {
+		f.Other.finish(lang)
+	}
+	return f
+}
+
+// complaintView is the data of every complaint page.
+type complaintView struct {
+	Step      string
+	Action    string
+	Back      string
+	Change    bool
+	Heading   string
+	Caption   string
+	Intro     []string
+	Fields    []*formField
+	Button    string
+	Honeypot  string
+	Multipart bool
+
+	// Evidence page.
+	Files     []complaints.DraftFile
+	CanAdd    bool
+	FileField *formField
+	// Check answers.
+	Sections []checkSection
+	// Confirmation and problem pages.
+	Reference string
+	Status    int
+	Retry     int
+	RetryURL  string
+	// Problem names which 503 page this is when it is not an outage:
+	// problemUploadsBusy or problemStoreFull.
+	Problem string
+}
+
+type checkSection struct {
+	Title string
+	Rows  []checkRow
+}
+
+type checkRow struct {
+	Key, Value, Change, ChangeHidden string
+	Lines                            []string
+}
+
+func (f *form) complaintPage(w http.ResponseWriter, r *http.Request, status int, name string, lang string, errs []apperr.FieldError, v *complaintView) {
+	v.Honeypot = honeypotField
+	f.host.Render(w, r, status, name, f.pages[name], lang, errs, v)
+}
 
 // channelKind groups channels that share wording: texts, calls, emails
 // and adverts are asked about in their own words.
@@ -42,7 +146,7 @@ func yesNoUnsure(lang string) []fieldOption {
 
 // buildStepView lays out one question page in lang with the draft's
 // answers and the errors found.
-func buildStepView(lang, step string, d *complaintDraft, errs []apperr.FieldError, parties []partyChoice) *complaintView {
+func buildStepView(lang, step string, d *complaintDraft, errs []apperr.FieldError, parties []parties.NameRef) *complaintView {
 	errFor := map[string]string{}
 	for _, e := range errs {
 		errFor[e.Field] = e.Message
@@ -148,12 +252,12 @@ func buildStepView(lang, step string, d *complaintDraft, errs []apperr.FieldErro
 
 // checkView lays out check answers: every answer with a Change link back
 // to its page, which returns here once saved.
-func (s *Server) checkView(ctx context.Context, lang string, d *complaintDraft) (*complaintView, error) {
-	files, err := complaints.DraftFiles(ctx, s.pool, d.fileKey())
+func (f *form) checkView(ctx context.Context, lang string, d *complaintDraft) (*complaintView, error) {
+	files, err := f.drafts.Files(ctx, d.fileKey())
 	if err != nil {
 		return nil, err
 	}
-	party, err := s.partyName(ctx, lang, d.Party, d.PartyText)
+	party, err := f.partyName(ctx, lang, d.Party, d.PartyText)
 	if err != nil {
 		return nil, err
 	}
@@ -245,4 +349,57 @@ func (s *Server) checkView(ctx context.Context, lang string, d *complaintDraft) 
 // "4 Gorffennaf 2024".
 func formatDate(lang string, t time.Time) string {
 	return strconv.Itoa(t.Day()) + " " + translate(lang, "month."+strconv.Itoa(int(t.Month()))) + " " + strconv.Itoa(t.Year())
+}
+
+func fmtSize(n int) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%d KB", (n+1023)/1024)
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
+// complaintProblem is the "try again" page for a database outage (or any
+// failure that is not the person's fault). Their answers are still in
+// their cookie, so the page sends them back to the step they were on.
+func (f *form) complaintProblem(w http.ResponseWriter, r *http.Request, lang string, d *complaintDraft, err error) {
+	f.log.Error("complaint form: service problem", "err", err, "request_id", f.host.RequestID(r), "route", f.host.RouteName(r))
+	w.Header().Set("Retry-After", "30")
+	retry := r.URL.Path
+	if change := r.URL.Query().Get("change"); change == "1" {
+		retry += "?change=1"
+	}
+	f.complaintPage(w, r, http.StatusServiceUnavailable, "complaint_problem", lang, nil,
+		&complaintView{Heading: translate(lang, "problem.heading"), Status: http.StatusServiceUnavailable, RetryURL: retry})
+}
+
+// complaintTooMany is the friendly 429 page.
+func (f *form) complaintTooMany(w http.ResponseWriter, r *http.Request, lang string, wait time.Duration) {
+	secs := int(wait.Round(time.Second).Seconds())
+	if secs < 1 {
+		secs = 1
+	}
+	w.Header().Set("Retry-After", strconv.Itoa(secs))
+	f.complaintPage(w, r, http.StatusTooManyRequests, "complaint_problem", lang, nil,
+		&complaintView{Heading: translate(lang, "toomany.heading"), Status: http.StatusTooManyRequests, Retry: secs, RetryURL: stepPath(stepCheck)})
+}
+
+// uploadRefused is the 503 page for an upload that could not be taken
+// now: the service is busy with other uploads, or the store for unsent
+// drafts' files is full. The answers typed so far are in the cookie.
+func (f *form) uploadRefused(w http.ResponseWriter, r *http.Request, lang, problem string, retry time.Duration) {
+	secs := int(retry.Seconds())
+	w.Header().Set("Retry-After", strconv.Itoa(secs))
+	heading := "busy.heading"
+	switch problem {
+	case problemStoreFull:
+		heading = "storefull.heading"
+	case problemDayFull:
+		heading = "dayfull.heading"
+	}
+	f.complaintPage(w, r, http.StatusServiceUnavailable, "complaint_problem", lang, nil, &complaintView{
+		Heading: translate(lang, heading), Status: http.StatusServiceUnavailable, Problem: problem,
+		Retry: secs, RetryURL: stepPath(stepEvidence)})
 }

@@ -1,4 +1,4 @@
-package web_test
+package complaintform_test
 
 import (
 	"bufio"

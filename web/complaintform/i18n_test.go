@@ -1,4 +1,4 @@
-package web
+package complaintform
 
 import (
 	"fmt"
@@ -10,15 +10,17 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/campaignwatch/campaignwatch/web/internal/i18n"
 )
 
 func TestCataloguesHaveTheSameKeys(t *testing.T) {
-	en, cy := catalogueKeys(langEnglish), catalogueKeys(langWelsh)
+	en, cy := catalogue.Keys(i18n.English), catalogue.Keys(i18n.Welsh)
 	require.NotEmpty(t, en)
 	require.Equal(t, en, cy, "en.json and cy.json must have the same keys")
 	for _, k := range cy {
-		require.NotEmpty(t, strings.TrimSpace(catalogues[langWelsh][k]), "cy.json %s is empty", k)
-		require.Equal(t, strings.Count(catalogues[langEnglish][k], "%"), strings.Count(catalogues[langWelsh][k], "%"),
+		require.NotEmpty(t, strings.TrimSpace(catalogue[i18n.Welsh][k]), "cy.json %s is empty", k)
+		require.Equal(t, strings.Count(catalogue[i18n.English][k], "%"), strings.Count(catalogue[i18n.Welsh][k], "%"),
 			"%s: the translations must take the same arguments", k)
 	}
 }
@@ -47,7 +49,7 @@ func TestEveryUsedMessageKeyExists(t *testing.T) {
 
 	// Keys passed to translate as string literals in the form's Go code.
 	goKey := regexp.MustCompile(`translate\(lang, "([a-z_.]+)"`)
-	for _, f := range []string{"complaints_form.go", "complaints_form_view.go"} {
+	for _, f := range []string{"steps.go", "answers.go", "evidence.go", "send.go", "view.go", "parties.go"} {
 		b, err := os.ReadFile(filepath.Join(".", f))
 		require.NoError(t, err)
 		for _, m := range goKey.FindAllStringSubmatch(string(b), -1) {
@@ -92,25 +94,8 @@ func itoa(i int) string {
 }
 
 func TestFieldMessageFallsBackToCatalogue(t *testing.T) {
-	require.Equal(t, "Dewiswch beth ddigwyddodd", fieldMessage(langWelsh, "channel", "required", "Select"))
-	require.Equal(t, "Atebwch y cwestiwn hwn", fieldMessage(langWelsh, "sender", "required", "English words"))
-	require.Equal(t, "The validator's own words", fieldMessage(langEnglish, "sender", "odd_code", "The validator's own words"))
-	require.Equal(t, "Gwiriwch yr ateb hwn", fieldMessage(langWelsh, "sender", "odd_code", "English words"))
-}
-
-// TestEveryErrorHasAPageInBothLanguages checks that each kind of error a
-// page can show has a title in both catalogues, and, except for answers
-// that need fixing (whose messages are written in the visitor's language),
-// a Welsh body to stand for the English message.
-func TestEveryErrorHasAPageInBothLanguages(t *testing.T) {
-	for code := range statusOf {
-		for _, lang := range []string{langEnglish, langWelsh} {
-			_, ok := catalogues[lang]["error.title."+string(code)]
-			require.True(t, ok, "%s.json has no error.title.%s", lang, code)
-			if code != "invalid" {
-				_, ok = catalogues[lang]["error.body."+string(code)]
-				require.True(t, ok, "%s.json has no error.body.%s", lang, code)
-			}
-		}
-	}
+	require.Equal(t, "Dewiswch beth ddigwyddodd", fieldMessage(i18n.Welsh, "channel", "required", "Select"))
+	require.Equal(t, "Atebwch y cwestiwn hwn", fieldMessage(i18n.Welsh, "sender", "required", "English words"))
+	require.Equal(t, "The validator's own words", fieldMessage(i18n.English, "sender", "odd_code", "The validator's own words"))
+	require.Equal(t, "Gwiriwch yr ateb hwn", fieldMessage(i18n.Welsh, "sender", "odd_code", "English words"))
 }

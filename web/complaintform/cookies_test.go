@@ -1,4 +1,4 @@
-package web_test
+package complaintform_test
 
 import (
 	"net/http"
@@ -69,4 +69,15 @@ func TestPublicFormCookiesHostPrefixedOverHTTPS(t *testing.T) {
 	res.Body.Close()
 	require.Equal(t, http.StatusSeeOther, res.StatusCode, "a bare-named draft cookie could have been planted")
 	require.Equal(t, "/complaints/new", res.Header.Get("Location"))
+}
+
+func findCookie(t *testing.T, res *http.Response, name string) *http.Cookie {
+	t.Helper()
+	for _, ck := range res.Cookies() {
+		if ck.Name == name {
+			return ck
+		}
+	}
+	t.Fatalf("no %s cookie set; got %v", name, res.Header.Values("Set-Cookie"))
+	return nil
 }

@@ -10,24 +10,39 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
 
 	"github.com/campaignwatch/campaignwatch/complaints/internal/dbsqlc"
 	"github.com/campaignwatch/campaignwatch/internal/sqlfilter"
+	"github.com/campaignwatch/campaignwatch/jobs"
 )
 
-// The storage of the files waiting in drafts: adding (streamed with COPY),
-// listing, removing and expiring them. See drafts.go for the limits.
+// DraftStore keeps the evidence of unsent complaint drafts
+// (complaint_drafts) and the counts that limit it (complaint_draft_usage).
+// It is the only writer of those tables besides Submit, which moves a
+// draft's files into the complaint inside its own transaction, and the
+// inline-evidence charge of the API (EvidenceCharge). The public form
+// keeps the answers themselves in the person's cookie; only the files,
+// too large for a cookie, wait here under the hash of the draft's id.
+type DraftStore struct {
+	pool *pgxpool.Pool
+}
 
+// NewDraftStore returns a DraftStore on pool.
+func NewDraftStore(pool *pgxpool.Pool) *DraftStore { return &DraftStore{pool: pool} }
+
+// copySQL holds the COPY statement that streams one file into
+// complaint_drafts (Add). COPY is outside what sqlc generates, so it is
+// read as a named query with internal/sqlfilter.
+//
 //go:embed copy.sql
 var copySQL string
 
-// copyStatements holds the COPY statement AddDraftFile streams a file
-// with; it is the only SQL of the package that sqlc cannot generate.
 var copyStatements = sqlfilter.MustParse("copy.sql", copySQL)
 
-// DraftFiles lists the files waiting with the draft key.
-func DraftFiles(ctx context.Context, pool *pgxpool.Pool, key []byte) ([]DraftFile, error) {
-	rows, err := dbsqlc.New(pool).DraftFiles(ctx, key)
+// Files lists the files waiting with the draft key.
+func (s *DraftStore) Files(ctx context.Context, key []byte) ([]DraftFile, error) {
+	rows, err := dbsqlc.New(s.pool).DraftFiles(ctx, key)
 	if err != nil {
 		return nil, err
 	}
@@ -38,7 +53,7 @@ func DraftFiles(ctx context.Context, pool *pgxpool.Pool, key []byte) ([]DraftFil
 	return files, nil
 }
 
-// AddDraftFile streams up into complaint_drafts if it fits the draft's
+// Add streams up into complaint_drafts if it fits the draft's
 // MaxEvidenceFiles and q. A refusal is an Invalid field error on
 // "evidence" (code too_many, draft_quota or client_quota, the last for
 // the client's address or its IPv6 /48) or, when all drafts together are
@@ -50,11 +65,11 @@ func DraftFiles(ctx context.Context, pool *pgxpool.Pool, key []byte) ([]DraftFil
 // while the file travels, so uploads from different drafts and clients
 // do not queue behind each other's bytes. A check without locks before
 // the copy spares the database a file that would be refused anyway.
-func AddDraftFile(ctx context.Context, pool *pgxpool.Pool, up DraftUpload, q DraftQuota) error {
-	if err := checkDraftUsage(ctx, pool, up, q); err != nil {
+func (s *DraftStore) Add(ctx context.Context, up DraftUpload, q DraftQuota) error {
+	if err := s.checkUsage(ctx, up, q); err != nil {
 		return err
 	}
-	tx, err := pool.Begin(ctx)
+	tx, err := s.pool.Begin(ctx)
 	if err != nil {
 		return err
 	}
@@ -62,10 +77,9 @@ func AddDraftFile(ctx context.Context, pool *pgxpool.Pool, up DraftUpload, q Dra
 	if _, err := tx.Conn().PgConn().CopyFrom(ctx, draftCopyStream(up), copyStatements.Query("draft_file")); err != nil {
 		return fmt.Errorf("store draft evidence: %w", err)
 	}
-	scopes, err := dbsqlc.New(tx).ReserveDraftFile(ctx, dbsqlc.ReserveDraftFileParams{
-		DraftKey: up.DraftKey, ClientKey: up.ClientKey, NetKey: up.NetKey, Size: up.Size,
-		DraftBytes: q.DraftBytes, ClientBytes: q.ClientBytes, NetBytes: q.NetBytes, TotalBytes: q.TotalBytes,
-		MaxFiles: MaxEvidenceFiles,
+	scopes, err := dbsqlc.New(tx).ReserveDraftUsage(ctx, dbsqlc.ReserveDraftUsageParams{
+		Size: up.Size, DraftKey: up.DraftKey, DraftMax: q.DraftBytes, ClientKey: up.ClientKey, ClientMax: q.ClientBytes,
+		NetKey: up.NetKey, NetMax: q.NetBytes, TotalMax: q.TotalBytes, MaxFiles: MaxEvidenceFiles,
 	})
 	if err != nil {
 		return err
@@ -73,7 +87,7 @@ func AddDraftFile(ctx context.Context, pool *pgxpool.Pool, up DraftUpload, q Dra
 	if want := draftScopes(up); len(scopes) < len(want) {
 		_ = tx.Rollback(ctx)
 		// Another upload got there first; say which limit it was.
-		if err := checkDraftUsage(ctx, pool, up, q); err != nil {
+		if err := s.checkUsage(ctx, up, q); err != nil {
 			return err
 		}
 		return draftRefusal(missingScope(want, scopes))
@@ -81,9 +95,9 @@ func AddDraftFile(ctx context.Context, pool *pgxpool.Pool, up DraftUpload, q Dra
 	return tx.Commit(ctx)
 }
 
-// checkDraftUsage refuses up when a count is already too high for it.
-func checkDraftUsage(ctx context.Context, pool *pgxpool.Pool, up DraftUpload, q DraftQuota) error {
-	rows, err := dbsqlc.New(pool).DraftUsage(ctx, dbsqlc.DraftUsageParams{DraftKey: up.DraftKey, ClientKey: up.ClientKey, NetKey: up.NetKey})
+// checkUsage refuses up when a count is already too high for it.
+func (s *DraftStore) checkUsage(ctx context.Context, up DraftUpload, q DraftQuota) error {
+	rows, err := dbsqlc.New(s.pool).DraftUsage(ctx, dbsqlc.DraftUsageParams{DraftKey: up.DraftKey, ClientKey: up.ClientKey, NetKey: up.NetKey})
 	if err != nil {
 		return err
 	}
@@ -120,23 +134,24 @@ func draftScopes(up DraftUpload) []string {
 	return []string{"draft", "client", "all"}
 }
 
-// RemoveDraftFile deletes one file of the draft key (a file of another
-// draft is left alone).
-func RemoveDraftFile(ctx context.Context, pool *pgxpool.Pool, key []byte, id int64) error {
-	return dbsqlc.New(pool).RemoveDraftFile(ctx, dbsqlc.RemoveDraftFileParams{DraftKey: key, ID: id})
+// Remove deletes one file of the draft key (a file of another draft is
+// left alone).
+func (s *DraftStore) Remove(ctx context.Context, key []byte, id int64) error {
+	return dbsqlc.New(s.pool).RemoveDraftFile(ctx, dbsqlc.RemoveDraftFileParams{DraftKey: key, ID: id})
 }
 
-// RemoveDraft deletes every unsent file of the draft key.
-func RemoveDraft(ctx context.Context, pool *pgxpool.Pool, key []byte) error {
-	return dbsqlc.New(pool).RemoveDraft(ctx, key)
+// RemoveAll deletes every unsent file of the draft key.
+func (s *DraftStore) RemoveAll(ctx context.Context, key []byte) error {
+	return dbsqlc.New(s.pool).RemoveDraft(ctx, key)
 }
 
-// ExpireDrafts deletes the files of drafts past their 24 hours and
-// reports how many went (sent drafts' files go 24 hours after sending).
-// Their bytes leave the quota counts with them. Daily counts of sent
-// evidence older than yesterday go too.
-func ExpireDrafts(ctx context.Context, pool *pgxpool.Pool) (int64, error) {
-	q := dbsqlc.New(pool)
+// Expire deletes the files of drafts past their 24 hours and reports how
+// many went (sent drafts' files go 24 hours after sending). Their bytes
+// leave the quota counts with them. Daily counts of sent evidence older
+// than yesterday go too. The periodic cleanup job runs it; tests and the
+// CLI may call it directly.
+func (s *DraftStore) Expire(ctx context.Context) (int64, error) {
+	q := dbsqlc.New(s.pool)
 	n, err := q.ExpireDraftFiles(ctx)
 	if err != nil {
 		return 0, err
@@ -145,6 +160,15 @@ func ExpireDrafts(ctx context.Context, pool *pgxpool.Pool) (int64, error) {
 		return 0, err
 	}
 	return n, nil
+}
+
+// UntilEvidenceDayResets is how long until the daily cap on sent evidence
+// (DraftQuota.DayBytes) starts again: the next midnight UTC, at least a
+// minute. It is what a refusal's Retry-After says.
+func UntilEvidenceDayResets(now time.Time) time.Duration {
+	now = now.UTC()
+	next := time.Date(now.Year(), now.Month(), now.Day()+1, 0, 0, 0, 0, time.UTC)
+	return max(next.Sub(now).Round(time.Second), time.Minute)
 }
 
 // draftCopyStream is up as one row of COPY's binary format, with the
@@ -178,4 +202,36 @@ func draftCopyStream(up DraftUpload) io.Reader {
 	_ = binary.Write(&post, binary.BigEndian, micros)
 	_ = binary.Write(&post, binary.BigEndian, int16(-1)) // end of data
 	return io.MultiReader(&pre, io.LimitReader(up.Content, up.Size), &post)
+}
+
+// DraftCleanupArgs is the periodic job that deletes evidence of complaint
+// drafts abandoned for more than 24 hours. Deleting what has expired is
+// idempotent: a second run finds nothing left to delete.
+type DraftCleanupArgs struct{}
+
+// Kind names the job in River.
+func (DraftCleanupArgs) Kind() string { return "complaint_draft_cleanup" }
+
+// InsertOpts keeps a single pending cleanup at a time.
+func (DraftCleanupArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: jobs.QueueDefault, UniqueOpts: river.UniqueOpts{ByPeriod: 15 * time.Minute}}
+}
+
+type draftCleanupWorker struct {
+	river.WorkerDefaults[DraftCleanupArgs]
+	drafts *DraftStore
+}
+
+func (w *draftCleanupWorker) Work(ctx context.Context, _ *river.Job[DraftCleanupArgs]) error {
+	_, err := w.drafts.Expire(ctx)
+	return err
+}
+
+// RegisterDraftJobs adds the draft cleanup worker and runs it every 15
+// minutes.
+func RegisterDraftJobs(reg *jobs.Registry, drafts *DraftStore) {
+	river.AddWorker(reg.Workers(), &draftCleanupWorker{drafts: drafts})
+	reg.AddPeriodic(river.PeriodicInterval(15*time.Minute), func() (river.JobArgs, *river.InsertOpts) {
+		return DraftCleanupArgs{}, nil
+	}, true)
 }

@@ -1,9 +1,8 @@
-package web
+package complaintform
 
 import (
 	"bytes"
 	"compress/flate"
-	"context"
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/hmac"
@@ -17,12 +16,6 @@ import (
 	"net/http"
 	"strings"
 	"time"
-
-	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/riverqueue/river"
-
-	"github.com/campaignwatch/campaignwatch/complaints"
-	"github.com/campaignwatch/campaignwatch/jobs"
 )
 
 // A complaint in progress is kept on the person's side, not ours: the typed
@@ -108,9 +101,9 @@ func newDraftID() string {
 }
 
 // draftKeys derives separate encryption and MAC keys from SESSION_SECRET.
-func (s *Server) draftKeys() (enc, mac []byte) {
+func (f *form) draftKeys() (enc, mac []byte) {
 	derive := func(label string) []byte {
-		m := hmac.New(sha256.New, s.cfg.SessionSecret)
+		m := hmac.New(sha256.New, f.cfg.SessionSecret)
 		m.Write([]byte(label))
 		return m.Sum(nil)
 	}
@@ -120,7 +113,7 @@ func (s *Server) draftKeys() (enc, mac []byte) {
 // sealCookie compresses, encrypts (AES-256-GCM) and MACs v (HMAC-SHA256
 // over the ciphertext, with the cookie name bound in, so one cookie's value
 // cannot be replayed as another's).
-func (s *Server) sealCookie(name string, v any) (string, error) {
+func (f *form) sealCookie(name string, v any) (string, error) {
 	plain, err := json.Marshal(v)
 	if err != nil {
 		return "", err
@@ -129,7 +122,7 @@ func (s *Server) sealCookie(name string, v any) (string, error) {
 	fw, _ := flate.NewWriter(&z, flate.BestCompression)
 	_, _ = fw.Write(plain)
 	_ = fw.Close()
-	encKey, macKey := s.draftKeys()
+	encKey, macKey := f.draftKeys()
 	block, err := aes.NewCipher(encKey)
 	if err != nil {
 		return "", err
@@ -149,7 +142,7 @@ func (s *Server) sealCookie(name string, v any) (string, error) {
 
 // openCookie reverses sealCookie; any tampering or a value sealed under
 // another secret is an error.
-func (s *Server) openCookie(name, value string, v any) error {
+func (f *form) openCookie(name, value string, v any) error {
 	body, tag, ok := strings.Cut(value, ".")
 	if !ok {
 		return errors.New("malformed")
@@ -159,7 +152,7 @@ func (s *Server) openCookie(name, value string, v any) error {
 	if err1 != nil || err2 != nil {
 		return errors.New("malformed")
 	}
-	encKey, macKey := s.draftKeys()
+	encKey, macKey := f.draftKeys()
 	m := hmac.New(sha256.New, macKey)
 	m.Write([]byte(name))
 	m.Write(sealed)
@@ -190,17 +183,17 @@ func (s *Server) openCookie(name, value string, v any) error {
 
 // loadDraft returns the request's draft, or a fresh one when there is none
 // or it has expired or been tampered with.
-func (s *Server) loadDraft(r *http.Request) *complaintDraft {
+func (f *form) loadDraft(r *http.Request) *complaintDraft {
 	var sb strings.Builder
 	for i := 0; i < draftCookieChunks; i++ {
-		c, err := s.formCookie(r, fmt.Sprintf("%s%d", draftCookiePrefix, i))
+		c, err := f.formCookie(r, fmt.Sprintf("%s%d", draftCookiePrefix, i))
 		if err != nil {
 			break
 		}
 		sb.WriteString(c.Value)
 	}
 	d := &complaintDraft{}
-	if sb.Len() > 0 && s.openCookie(draftCookiePrefix, sb.String(), d) == nil && d.ID != "" &&
+	if sb.Len() > 0 && f.openCookie(draftCookiePrefix, sb.String(), d) == nil && d.ID != "" &&
 		time.Since(time.Unix(d.Created, 0)) < draftLifetime {
 		return d
 	}
@@ -209,8 +202,8 @@ func (s *Server) loadDraft(r *http.Request) *complaintDraft {
 
 // saveDraft writes d into the draft cookies, clearing any left over from a
 // longer earlier version.
-func (s *Server) saveDraft(w http.ResponseWriter, r *http.Request, d *complaintDraft) error {
-	v, err := s.sealCookie(draftCookiePrefix, d)
+func (f *form) saveDraft(w http.ResponseWriter, r *http.Request, d *complaintDraft) error {
+	v, err := f.sealCookie(draftCookiePrefix, d)
 	if err != nil {
 		return err
 	}
@@ -221,101 +214,39 @@ func (s *Server) saveDraft(w http.ResponseWriter, r *http.Request, d *complaintD
 	for i := 0; i < draftCookieChunks; i++ {
 		name := fmt.Sprintf("%s%d", draftCookiePrefix, i)
 		if v == "" {
-			if _, err := s.formCookie(r, name); err == nil {
-				s.setFormCookie(w, name, "", -1)
+			if _, err := f.formCookie(r, name); err == nil {
+				f.setFormCookie(w, name, "", -1)
 			}
 			continue
 		}
 		n := min(len(v), draftCookieChunk)
-		s.setFormCookie(w, name, v[:n], maxAge)
+		f.setFormCookie(w, name, v[:n], maxAge)
 		v = v[n:]
 	}
 	return nil
 }
 
-func (s *Server) clearDraft(w http.ResponseWriter, r *http.Request) {
+func (f *form) clearDraft(w http.ResponseWriter, r *http.Request) {
 	for i := 0; i < draftCookieChunks; i++ {
 		name := fmt.Sprintf("%s%d", draftCookiePrefix, i)
-		if _, err := s.formCookie(r, name); err == nil {
-			s.setFormCookie(w, name, "", -1)
+		if _, err := f.formCookie(r, name); err == nil {
+			f.setFormCookie(w, name, "", -1)
 		}
 	}
 }
 
 // setFormCookie sets one of the form's cookies (the draft's chunks, the
-// confirmation) the way every cookie of ours is set (setCookie): over
+// confirmation) the way every cookie of ours is set (Host.SetCookie): over
 // https with the __Host- prefix and Path=/, so a sibling subdomain cannot
 // plant a draft of its own in a visitor's browser and have them fill it
 // in. The prefix requires Path=/, so the cookies are no longer limited to
 // /complaints.
-func (s *Server) setFormCookie(w http.ResponseWriter, name, value string, maxAge int) {
-	s.setCookie(w, name, value, maxAge)
+func (f *form) setFormCookie(w http.ResponseWriter, name, value string, maxAge int) {
+	f.host.SetCookie(w, name, value, maxAge)
 }
 
 // formCookie reads a cookie set by setFormCookie. Over https a cookie with
 // the bare name is ignored: it may have been planted.
-func (s *Server) formCookie(r *http.Request, name string) (*http.Cookie, error) {
-	return r.Cookie(s.cookieName(name))
-}
-
-// clientKey is what the evidence a client uploads is counted under for
-// its quota: a keyed hash of its address, so the draft table holds no
-// network addresses.
-func (s *Server) clientKey(r *http.Request) []byte {
-	m := hmac.New(sha256.New, s.cfg.SessionSecret)
-	m.Write([]byte("complaint-draft:client:"))
-	m.Write([]byte(clientIP(r)))
-	return m.Sum(nil)
-}
-
-// netKey is what an IPv6 client's evidence is also counted under: a keyed
-// hash of its /48, so one allocation cannot take the whole store by
-// spreading over its /64s. It is nil for IPv4.
-func (s *Server) netKey(r *http.Request) []byte {
-	n := clientNet(r)
-	if n == "" {
-		return nil
-	}
-	m := hmac.New(sha256.New, s.cfg.SessionSecret)
-	m.Write([]byte("complaint-draft:net48:"))
-	m.Write([]byte(n))
-	return m.Sum(nil)
-}
-
-// DraftCleanupArgs is the periodic job that deletes evidence of complaint
-// drafts abandoned for more than 24 hours. Deleting what has expired is
-// idempotent: a second run finds nothing left to delete.
-type DraftCleanupArgs struct{}
-
-// Kind names the job in River.
-func (DraftCleanupArgs) Kind() string { return "complaint_draft_cleanup" }
-
-// InsertOpts keeps a single pending cleanup at a time.
-func (DraftCleanupArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{Queue: jobs.QueueDefault, UniqueOpts: river.UniqueOpts{ByPeriod: 15 * time.Minute}}
-}
-
-type draftCleanupWorker struct {
-	river.WorkerDefaults[DraftCleanupArgs]
-	pool *pgxpool.Pool
-}
-
-func (w *draftCleanupWorker) Work(ctx context.Context, _ *river.Job[DraftCleanupArgs]) error {
-	_, err := complaints.ExpireDrafts(ctx, w.pool)
-	return err
-}
-
-// RegisterComplaintDraftJobs adds the draft cleanup worker and runs it
-// every 15 minutes.
-func RegisterComplaintDraftJobs(reg *jobs.Registry, pool *pgxpool.Pool) {
-	river.AddWorker(reg.Workers(), &draftCleanupWorker{pool: pool})
-	reg.AddPeriodic(river.PeriodicInterval(15*time.Minute), func() (river.JobArgs, *river.InsertOpts) {
-		return DraftCleanupArgs{}, nil
-	}, true)
-}
-
-// CleanupComplaintDrafts deletes expired draft files now (for tests and the
-// CLI); the periodic job does the same.
-func CleanupComplaintDrafts(ctx context.Context, pool *pgxpool.Pool) (int64, error) {
-	return complaints.ExpireDrafts(ctx, pool)
+func (f *form) formCookie(r *http.Request, name string) (*http.Cookie, error) {
+	return f.host.Cookie(r, name)
 }

@@ -1,0 +1,167 @@
+package complaintform
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/campaignwatch/campaignwatch/complaints"
+	"github.com/campaignwatch/campaignwatch/internal/apperr"
+)
+
+// isDBProblem tells an outage (or any failure that is not about the
+// answers) from a validation result.
+func isDBProblem(err error) bool {
+	switch apperr.CodeOf(err) {
+	case apperr.Invalid, apperr.RateLimited, apperr.TooLarge, apperr.BadRequest:
+		return false
+	}
+	return true
+}
+
+// doneState is what the confirmation page shows, sealed in a cookie so
+// the reference is never in a URL (and so never in logs or history).
+type doneState struct {
+	Reference string `json:"r"`
+}
+
+func (f *form) handleComplaintSend(w http.ResponseWriter, r *http.Request) {
+	lang := f.host.Lang(w, r)
+	d := f.loadDraft(r)
+	if d.Channel == "" {
+		http.Redirect(w, r, stepPath(stepChannel), http.StatusSeeOther)
+		return
+	}
+	if d.Bot || strings.TrimSpace(r.PostFormValue(honeypotField)) != "" {
+		// A filled honeypot (the "leave blank" field only bots see and
+		// fill) gets the normal confirmation with a made-up reference and
+		// nothing is stored, so the bot cannot tell it was caught.
+		f.clearDraft(w, r)
+		f.finishComplaint(w, r, complaints.NewReference())
+		return
+	}
+	if missing := d.firstMissing(); missing != stepCheck {
+		http.Redirect(w, r, stepPath(missing), http.StatusSeeOther)
+		return
+	}
+	for _, step := range d.steps() {
+		if errs := validateStep(lang, step, d, time.Now()); len(errs) > 0 {
+			http.Redirect(w, r, stepPath(step)+"?change=1&problem=1", http.StatusSeeOther)
+			return
+		}
+	}
+	if ok, wait := f.host.AllowComplaint(r); !ok {
+		f.complaintTooMany(w, r, lang, wait)
+		return
+	}
+	seen, ok := evidenceFilesSeen(r.PostFormValue("evidence_files"))
+	if !ok {
+		// Not a list the check page wrote: show the page again.
+		http.Redirect(w, r, stepPath(stepCheck), http.StatusSeeOther)
+		return
+	}
+	sub := d.submission(lang)
+	// The draft's files become the complaint's evidence inside the
+	// database; they never pass through this process again. Submit
+	// refuses when they are not the files the check page listed.
+	sub.EvidenceDraft = d.fileKey()
+	sub.EvidenceDraftFiles = seen
+	receipt, err := f.complaints.Submit(r.Context(), sub, complaints.Meta{
+		IP: f.host.ClientIP(r), UserAgent: r.UserAgent(), IdempotencyKey: "web:" + d.ID,
+	})
+	switch {
+	case err == nil:
+	case apperr.CodeOf(err) == apperr.RateLimited:
+		f.complaintTooMany(w, r, lang, 60*time.Second)
+		return
+	case isDBProblem(err):
+		f.complaintProblem(w, r, lang, d, err)
+		return
+	default:
+		// The domain found something the pages did not: show it where it
+		// is answered. Files added since the check page was shown are
+		// shown there again before anything is sent.
+		for _, fe := range apperr.FieldsOf(err) {
+			if fe.Field == "evidence" && fe.Code == "changed" {
+				http.Redirect(w, r, stepPath(stepCheck), http.StatusSeeOther)
+				return
+			}
+			if st, ok := stepOfField[elementID(fe.Field)]; ok {
+				q := url.Values{"change": {"1"}, "problem": {"1"}, "field": {elementID(fe.Field)}, "code": {fe.Code}}
+				http.Redirect(w, r, stepPath(st)+"?"+q.Encode(), http.StatusSeeOther)
+				return
+			}
+		}
+		f.complaintProblem(w, r, lang, d, err)
+		return
+	}
+	// Committed. The draft's files were marked sent in the same
+	// transaction; they are not deleted here, because their bytes keep
+	// counting against this client for 24 hours (complaints/drafts.go).
+	f.clearDraft(w, r)
+	ref := receipt.Reference
+	if receipt.DuplicateOf != "" && receipt.Reference == "" {
+		ref = receipt.DuplicateOf
+	}
+	f.finishComplaint(w, r, ref)
+}
+
+// evidenceFilesSeen reads the check page's list of the draft files it
+// showed: ids separated by commas, empty for none. ok is false for
+// anything else.
+func evidenceFilesSeen(v string) ([]int64, bool) {
+	if v == "" {
+		return nil, true
+	}
+	parts := strings.Split(v, ",")
+	if len(parts) > complaints.MaxEvidenceFiles {
+		return nil, false
+	}
+	ids := make([]int64, 0, len(parts))
+	for _, p := range parts {
+		id, err := strconv.ParseInt(p, 10, 64)
+		if err != nil || id <= 0 {
+			return nil, false
+		}
+		ids = append(ids, id)
+	}
+	return ids, true
+}
+
+func (f *form) finishComplaint(w http.ResponseWriter, r *http.Request, ref string) {
+	v, err := f.sealCookie(doneCookie, doneState{Reference: ref})
+	if err != nil {
+		f.host.Error(w, r, err)
+		return
+	}
+	f.setFormCookie(w, doneCookie, v, 3600)
+	http.Redirect(w, r, "/complaints/new/confirmation", http.StatusSeeOther)
+}
+
+func (f *form) handleComplaintConfirmation(w http.ResponseWriter, r *http.Request) {
+	lang := f.host.Lang(w, r)
+	var st doneState
+	c, err := f.formCookie(r, doneCookie)
+	if err != nil || f.openCookie(doneCookie, c.Value, &st) != nil || st.Reference == "" {
+		http.Redirect(w, r, stepPath(stepChannel), http.StatusSeeOther)
+		return
+	}
+	f.complaintPage(w, r, http.StatusOK, "complaint_confirmation", lang, nil, &complaintView{Reference: st.Reference})
+}
+
+func (f *form) handleCheckAnswers(w http.ResponseWriter, r *http.Request) {
+	lang := f.host.Lang(w, r)
+	d := f.loadDraft(r)
+	if missing := d.firstMissing(); missing != stepCheck {
+		http.Redirect(w, r, stepPath(missing), http.StatusSeeOther)
+		return
+	}
+	v, err := f.checkView(r.Context(), lang, d)
+	if err != nil {
+		f.complaintProblem(w, r, lang, d, err)
+		return
+	}
+	f.complaintPage(w, r, http.StatusOK, "complaint_check", lang, nil, v)
+}
