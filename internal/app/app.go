@@ -181,7 +181,7 @@ func LoadRulebook(getenv func(string) string) (*triage.Rulebook, *triage.Engine,
 		return nil, nil, err
 	}
 	// The rulebook's priorities are checked against the database's
-	// constraints once it is open (Open, vocab.CheckRulebook).
+	// constraints once the schema is current (EnsureMigrated).
 	return rb, engine, nil
 }
 
@@ -210,14 +210,6 @@ func (a *App) Open(ctx context.Context) error {
 		return err
 	}
 	a.db, a.Pool, a.JobsPool = db, db.Pool, db.JobsPool
-	// A rulebook whose bands name a priority the database's CHECK
-	// constraints refuse is refused here, before any triage result could
-	// fail to be stored (the checks that need no database run in
-	// LoadRulebook).
-	if err := vocab.CheckRulebook(ctx, a.Pool, a.Rulebook); err != nil {
-		a.Close()
-		return err
-	}
 	if err := a.build(); err != nil {
 		a.Close()
 		return err
@@ -361,20 +353,29 @@ const letterKeepAlive = 30 * time.Second
 
 // EnsureMigrated refuses to run on a database with pending migrations,
 // unless migrate is set, in which case it applies them.
+//
+// On a current schema it then checks the rulebook against the database: a
+// rulebook whose bands name a priority the schema's CHECK constraints
+// refuse is refused here, before anything starts and before any triage
+// result could fail to be stored (the checks that need no database run in
+// LoadRulebook). The check waits for the migrations, so a release that
+// changes the priorities together with their migration can still migrate.
 func (a *App) EnsureMigrated(ctx context.Context, migrate bool) error {
 	if migrate {
-		_, err := database.Migrate(ctx, a.Pool, a.Logger)
-		return err
+		if _, err := database.Migrate(ctx, a.Pool, a.Logger); err != nil {
+			return err
+		}
+	} else {
+		st, err := database.GetStatus(ctx, a.Pool)
+		if err != nil {
+			return err
+		}
+		if !st.Current() {
+			return fmt.Errorf("the database has %d pending migration(s) (River schema %d of %d); run 'campaignwatch migrate up' or pass --migrate",
+				len(st.Pending), st.RiverApplied, st.RiverLatest)
+		}
 	}
-	st, err := database.GetStatus(ctx, a.Pool)
-	if err != nil {
-		return err
-	}
-	if !st.Current() {
-		return fmt.Errorf("the database has %d pending migration(s) (River schema %d of %d); run 'campaignwatch migrate up' or pass --migrate",
-			len(st.Pending), st.RiverApplied, st.RiverLatest)
-	}
-	return nil
+	return vocab.CheckRulebook(ctx, a.Pool, a.Rulebook)
 }
 
 // Start starts the job workers (Options.WorkJobs) and the web server's
