@@ -119,6 +119,16 @@ func (s *Set) Query(name string) string {
 	return q
 }
 
+// Queries lists the query names the set defines, sorted.
+func (s *Set) Queries() []string {
+	names := make([]string, 0, len(s.queries))
+	for n := range s.queries {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
 // Conditions lists the condition names the set defines, sorted.
 func (s *Set) Conditions() []string {
 	names := make([]string, 0, len(s.conditions))
