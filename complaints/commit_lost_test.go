@@ -13,8 +13,8 @@ import (
 
 	"github.com/campaignwatch/campaignwatch/complaints"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
+	"github.com/campaignwatch/campaignwatch/internal/fixture"
 	"github.com/campaignwatch/campaignwatch/internal/testdb"
-	"github.com/campaignwatch/campaignwatch/jobs"
 )
 
 // cutter breaks the database connection that carries a marked submission's
@@ -112,8 +112,7 @@ func TestSubmitConnectionLostDuringCommit(t *testing.T) {
 			pool, err := pgxpool.NewWithConfig(ctx, cfg)
 			require.NoError(t, err)
 			t.Cleanup(pool.Close)
-			client, err := jobs.NewClient(pool, jobs.NewRegistry(), jobs.Options{})
-			require.NoError(t, err)
+			client := fixture.InsertOnlyJobs(t, pool)
 			svc := complaints.NewService(pool, client)
 
 			sub := sample()

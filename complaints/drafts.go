@@ -12,6 +12,7 @@ import (
 
 	"github.com/campaignwatch/campaignwatch/complaints/internal/dbsqlc"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
+	"github.com/campaignwatch/campaignwatch/internal/database"
 )
 
 // Evidence uploaded to the public form waits in complaint_drafts, under
@@ -114,13 +115,13 @@ func (l *lookups) queueCharge(ctx context.Context, b *pgx.Batch, id int64, sub *
 	// ChargeEvidence checks and adds in one statement, under the counts'
 	// row locks, so concurrent submissions cannot both pass a limit; a
 	// refused count is missing from l.charged.
-	readOnBatch(b, func(row pgx.Row) error {
-		return row.Scan(&l.charged)
-	}).ChargeEvidence(ctx, dbsqlc.ChargeEvidenceParams{
-		ClientKey: c.ClientKey, NetKey: c.NetKey, Size: total, Files: int32(len(sub.Evidence)),
-		ClientBytes: c.Quota.ClientBytes, NetBytes: c.Quota.NetBytes, DayBytes: day,
-		DraftKey: key[:], Filenames: names, ContentTypes: types, Sizes: sizes,
-	})
+	database.QueueScan(b, newQueries, func(q *dbsqlc.Queries) {
+		_, _ = q.ChargeEvidence(ctx, dbsqlc.ChargeEvidenceParams{
+			ClientKey: c.ClientKey, NetKey: c.NetKey, Size: total, Files: int32(len(sub.Evidence)),
+			ClientBytes: c.Quota.ClientBytes, NetBytes: c.Quota.NetBytes, DayBytes: day,
+			DraftKey: key[:], Filenames: names, ContentTypes: types, Sizes: sizes,
+		})
+	}, func(row pgx.Row) error { return row.Scan(&l.charged) })
 }
 
 // chargeWant are the counts a charge adds to, in the order reported when

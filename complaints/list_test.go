@@ -8,16 +8,15 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/campaignwatch/campaignwatch/complaints"
+	"github.com/campaignwatch/campaignwatch/internal/fixture"
 	"github.com/campaignwatch/campaignwatch/internal/testdb"
-	"github.com/campaignwatch/campaignwatch/jobs"
 )
 
 // TestListFilters runs the staff list with each of its conditions
 // (list.sql), alone and together, and pages through it with the cursor.
 func TestListFilters(t *testing.T) {
 	pool := testdb.New(t)
-	client, err := jobs.NewClient(pool, jobs.NewRegistry(), jobs.Options{})
-	require.NoError(t, err)
+	client := fixture.InsertOnlyJobs(t, pool)
 	svc := complaints.NewService(pool, client)
 	ctx := context.Background()
 

@@ -153,7 +153,8 @@ func (s *Service) resolveCommit(ctx context.Context, rc Receipt, hash []byte, co
 		// may hold the duplicate lock for a while: wait 5s at most.
 		_ = q.SetResolveLockTimeout(ctx)
 		_ = q.LockDuplicates(ctx, dedupeLockKey(hash))
-		readOnBatch(b, func(row pgx.Row) error { return row.Scan(&stored) }).ComplaintStored(ctx, rc.ComplaintID)
+		database.QueueScan(b, newQueries, func(q *dbsqlc.Queries) { _, _ = q.ComplaintStored(ctx, rc.ComplaintID) },
+			func(row pgx.Row) error { return row.Scan(&stored) })
 		return tx.SendBatch(ctx, b).Close()
 	})
 	switch {
@@ -299,35 +300,36 @@ func (l *lookups) queue(ctx context.Context, b *pgx.Batch, sub *Submission, meta
 	// it then finds the first's complaint and replays it, instead of
 	// taking the files the first marked sent for expired ones.
 	if len(sub.EvidenceDraft) > 0 {
-		readOnBatch(b, func(row pgx.Row) error {
-			return row.Scan(&l.draftFiles)
-		}).DraftFilesToSend(ctx, sub.EvidenceDraft)
+		database.QueueScan(b, newQueries, func(q *dbsqlc.Queries) { _, _ = q.DraftFilesToSend(ctx, sub.EvidenceDraft) },
+			func(row pgx.Row) error { return row.Scan(&l.draftFiles) })
 	}
 	if meta.IdempotencyKey != "" {
-		readOnBatch(b, func(row pgx.Row) error {
+		database.QueueScan(b, newQueries, func(q *dbsqlc.Queries) { _, _ = q.SelectByIdempotencyKey(ctx, meta.IdempotencyKey) }, func(row pgx.Row) error {
 			err := row.Scan(&l.existing.ComplaintID, &l.existing.Reference, &l.keyHash)
 			if errors.Is(err, pgx.ErrNoRows) {
 				return nil
 			}
 			l.repeated = err == nil
 			return err
-		}).SelectByIdempotencyKey(ctx, meta.IdempotencyKey)
+		})
 	}
-	// One query per way the party was given: see PartyByIDAndElection.
-	q := readOnBatch(b, func(row pgx.Row) error { return row.Scan(&l.partyID, &l.electionID) })
-	switch {
-	case sub.PartyID != nil:
-		q.PartyByIDAndElection(ctx, dbsqlc.PartyByIDAndElectionParams{ReceivedAt: sub.ReceivedAt, PartyID: *sub.PartyID})
-	case sub.PartyText != "":
-		q.PartyByNameAndElection(ctx, dbsqlc.PartyByNameAndElectionParams{ReceivedAt: sub.ReceivedAt, PartyText: sub.PartyText})
-	default:
-		q.NoPartyAndElection(ctx, sub.ReceivedAt)
-	}
+	// One query per way the party was given: see PartyByIDAndElection. Its
+	// own scan, since either id may be NULL and sqlc types them as int64.
+	database.QueueScan(b, newQueries, func(q *dbsqlc.Queries) {
+		switch {
+		case sub.PartyID != nil:
+			_, _ = q.PartyByIDAndElection(ctx, dbsqlc.PartyByIDAndElectionParams{ReceivedAt: sub.ReceivedAt, PartyID: *sub.PartyID})
+		case sub.PartyText != "":
+			_, _ = q.PartyByNameAndElection(ctx, dbsqlc.PartyByNameAndElectionParams{ReceivedAt: sub.ReceivedAt, PartyText: sub.PartyText})
+		default:
+			_, _ = q.NoPartyAndElection(ctx, sub.ReceivedAt)
+		}
+	}, func(row pgx.Row) error { return row.Scan(&l.partyID, &l.electionID) })
 	// Serialise submissions with the same content so two simultaneous
 	// clicks cannot both become "the first". The duplicate lookup after it
 	// is a separate statement, so it sees what the lock holder committed.
 	_ = dbsqlc.New(database.Queue{Batch: b}).LockDuplicates(ctx, dedupeLockKey(hash))
-	readOnBatch(b, func(row pgx.Row) error {
+	database.QueueScan(b, newQueries, func(q *dbsqlc.Queries) { _, _ = q.FirstDuplicate(ctx, hash) }, func(row pgx.Row) error {
 		var id int64
 		err := row.Scan(&id, &l.dupRef)
 		if errors.Is(err, pgx.ErrNoRows) {
@@ -337,7 +339,7 @@ func (l *lookups) queue(ctx context.Context, b *pgx.Batch, sub *Submission, meta
 			l.dupID = &id
 		}
 		return err
-	}).FirstDuplicate(ctx, hash)
+	})
 }
 
 // replay is the answer to a repeated Idempotency-Key: the complaint the

@@ -20,6 +20,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/campaignwatch/campaignwatch/internal/audit"
+	"github.com/campaignwatch/campaignwatch/internal/fixture"
 	"github.com/campaignwatch/campaignwatch/internal/mail"
 	"github.com/campaignwatch/campaignwatch/internal/testdb"
 	"github.com/campaignwatch/campaignwatch/jobs"
@@ -154,10 +155,7 @@ func benchSend(b *testing.B, n int) {
 	seedContacts(b, pool, n)
 	s, url := startSink(b)
 	sender := outreach.NewSenderPool(benchMailWorkers, func() (mail.Sender, error) { return mail.NewSMTP(url, mail.WithKeepAlive(time.Minute)) })
-	inserter, err := jobs.NewClient(pool, jobs.NewRegistry(), jobs.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
+	inserter := fixture.InsertOnlyJobs(b, pool)
 	svc, err := outreach.NewService(pool, outreach.Settings{MailRate: 0, MailFrom: "Bench <bench@regulator.example.org>"}, sender, inserter)
 	if err != nil {
 		b.Fatal(err)

@@ -46,10 +46,9 @@ func newEnv(t *testing.T, settings outreach.Settings) *env {
 	e := &env{t: t, pool: testdb.New(t), smtp: mailtest.NewServer(t)}
 	// An insert-only client, as the composition root passes to services;
 	// startWorkers runs a client that works the jobs.
-	inserter, err := jobs.NewClient(e.pool, jobs.NewRegistry(), jobs.Options{})
-	require.NoError(t, err)
+	inserter := fixture.InsertOnlyJobs(t, e.pool)
 	e.staff = staff.NewService(e.pool, staff.Settings{}, inserter)
-	_, err = demo.Load(audit.WithActor(ctx, audit.Actor{Label: "test"}), demo.Deps{Parties: parties.NewStore(e.pool), Staff: e.staff})
+	_, err := demo.Load(audit.WithActor(ctx, audit.Actor{Label: "test"}), demo.Deps{Parties: parties.NewStore(e.pool), Staff: e.staff})
 	require.NoError(t, err)
 	sender, err := mail.NewSMTP(e.smtp.URL())
 	require.NoError(t, err)

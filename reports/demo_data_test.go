@@ -11,6 +11,7 @@ import (
 	"github.com/campaignwatch/campaignwatch/complaints/triage"
 	"github.com/campaignwatch/campaignwatch/internal/demo"
 	"github.com/campaignwatch/campaignwatch/internal/demo/complaintgen"
+	"github.com/campaignwatch/campaignwatch/internal/fixture"
 	"github.com/campaignwatch/campaignwatch/internal/staff"
 	"github.com/campaignwatch/campaignwatch/outreach"
 	"github.com/campaignwatch/campaignwatch/outreach/parties"
@@ -21,7 +22,7 @@ import (
 func loadDemo(tb testing.TB, ctx context.Context, pool *pgxpool.Pool, n int) *complaintgen.Result {
 	tb.Helper()
 	registry := parties.NewStore(pool)
-	if _, err := demo.Load(ctx, demo.Deps{Parties: registry, Staff: staff.NewService(pool, staff.Settings{}, insertOnlyJobs(tb, pool))}); err != nil {
+	if _, err := demo.Load(ctx, demo.Deps{Parties: registry, Staff: staff.NewService(pool, staff.Settings{}, fixture.InsertOnlyJobs(tb, pool))}); err != nil {
 		tb.Fatal(err)
 	}
 	rb, err := triage.DefaultRulebook()
@@ -32,7 +33,7 @@ func loadDemo(tb testing.TB, ctx context.Context, pool *pgxpool.Pool, n int) *co
 	if err != nil {
 		tb.Fatal(err)
 	}
-	elections, err := outreach.NewService(pool, outreach.Settings{}, nil, insertOnlyJobs(tb, pool))
+	elections, err := outreach.NewService(pool, outreach.Settings{}, nil, fixture.InsertOnlyJobs(tb, pool))
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -28,7 +28,7 @@ func TestFollowUpBatchDraftedWhenDueHeldThenSentWithReports(t *testing.T) {
 	ctx := b.ctx
 	smtp := mailtest.NewServer(t)
 	mailer := outreach.NewSenderPool(2, func() (mail.Sender, error) { return mail.NewSMTP(smtp.URL()) })
-	svc, err := outreach.NewService(b.pool, outreach.Settings{MailFrom: "Regulator <letters@regulator.example.org>"}, mailer, insertOnlyJobs(t, b.pool))
+	svc, err := outreach.NewService(b.pool, outreach.Settings{MailFrom: "Regulator <letters@regulator.example.org>"}, mailer, fixture.InsertOnlyJobs(t, b.pool))
 	require.NoError(t, err)
 	_, err = svc.Seed(ctx)
 	require.NoError(t, err)

@@ -15,6 +15,8 @@ import (
 	"github.com/johnfercher/maroto/v2/pkg/core"
 	"github.com/johnfercher/maroto/v2/pkg/props"
 	"golang.org/x/text/encoding/charmap"
+
+	"github.com/campaignwatch/campaignwatch/internal/plaintext"
 )
 
 // ReportIssuer is the organisation named at the top of report PDFs.
@@ -23,7 +25,7 @@ var ReportIssuer = "Data Protection Regulator: Political Campaigning Oversight"
 // PDFFilename is the file name a party report is attached and downloaded
 // as.
 func (r *PartyReport) PDFFilename() string {
-	return fmt.Sprintf("complaints-report-%s-%s.pdf", slug(r.Election.Name), slug(r.Party.Name))
+	return fmt.Sprintf("complaints-report-%s-%s.pdf", plaintext.Slug(r.Election.Name), plaintext.Slug(r.Party.Name))
 }
 
 // Title is the report's title, which the follow-up letter names.
@@ -203,18 +205,4 @@ func (r *ElectionReport) PDF() ([]byte, error) {
 		return nil, err
 	}
 	return doc.GetBytes(), nil
-}
-
-// slug is s in lower-case letters and digits only, for file names.
-func slug(s string) string {
-	out := make([]rune, 0, len(s))
-	for _, r := range s {
-		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
-			out = append(out, r)
-		case r >= 'A' && r <= 'Z':
-			out = append(out, r+'a'-'A')
-		}
-	}
-	return string(out)
 }

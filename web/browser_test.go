@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/campaignwatch/campaignwatch/web/internal/formtest"
 	"github.com/campaignwatch/campaignwatch/web/webtest"
 )
 
@@ -240,7 +241,7 @@ func TestBrowserComplaintForm(t *testing.T) {
 	require.Subset(t, ids, []string{"image-alt", "html-has-lang", "label"}, "axe reports known faults")
 
 	evidence := filepath.Join(t.TempDir(), "screenshot.png")
-	require.NoError(t, os.WriteFile(evidence, pngBytes(t), 0o600))
+	require.NoError(t, os.WriteFile(evidence, formtest.PNG(t), 0o600))
 
 	walks := []channelWalk{
 		{channel: "sms", lang: "en"},
@@ -382,7 +383,7 @@ func walkInBrowser(b *tab, wk channelWalk, partyID int64, evidence string) strin
 
 	b.cont("/complaints/new/confirmation")
 	ref := b.text(".cf-reference")
-	require.Regexp(t, referenceRE, ref)
+	require.Regexp(t, formtest.ReferenceRE, ref)
 
 	// The switch leads to the same page in the other language.
 	other := map[string]string{"en": "cy", "cy": "en"}[wk.lang]

@@ -14,6 +14,7 @@ import (
 
 	"github.com/campaignwatch/campaignwatch/complaints"
 	"github.com/campaignwatch/campaignwatch/internal/staff"
+	"github.com/campaignwatch/campaignwatch/web/internal/formtest"
 	"github.com/campaignwatch/campaignwatch/web/webtest"
 )
 
@@ -26,7 +27,7 @@ import (
 func complaintWithPNG(i, n int) map[string]any {
 	c := validComplaint()
 	c["message"] = fmt.Sprintf("Vote for us, message %d", i)
-	c["evidence"] = []any{map[string]any{"filename": fmt.Sprintf("shot%d.png", i), "data": base64.StdEncoding.EncodeToString(pngOf(n))}}
+	c["evidence"] = []any{map[string]any{"filename": fmt.Sprintf("shot%d.png", i), "data": base64.StdEncoding.EncodeToString(formtest.PNGOf(n))}}
 	return c
 }
 
@@ -76,9 +77,9 @@ func TestAPIEvidenceCountsAgainstClientQuota(t *testing.T) {
 	require.Equal(t, http.StatusCreated, status, out)
 
 	// The form's uploads share the count.
-	w := newFormWalker(t, env)
-	w.step("/complaints/new", map[string][]string{"channel": {"sms"}}, "/complaints/new/sender")
-	status, _, body := w.upload("three.png", pngOf(600<<10), "upload")
+	w := formtest.NewWalker(t, env)
+	w.Step("/complaints/new", map[string][]string{"channel": {"sms"}}, "/complaints/new/sender")
+	status, _, body := w.Upload("three.png", formtest.PNGOf(600<<10), "upload")
 	require.Equal(t, http.StatusUnprocessableEntity, status)
 	require.Contains(t, body, "from your internet connection")
 

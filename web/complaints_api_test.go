@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/campaignwatch/campaignwatch/internal/staff"
+	"github.com/campaignwatch/campaignwatch/web/internal/formtest"
 	"github.com/campaignwatch/campaignwatch/web/webtest"
 )
 
@@ -384,7 +385,7 @@ func TestStaffComplaintImportPage(t *testing.T) {
 	token := cl.CSRFToken("/staff/complaints/import")
 	upload := func(csv string, skip bool) (int, string) {
 		var buf bytes.Buffer
-		w := multipartWriter(&buf, map[string]string{"csrf_token": token, "source": "post", "skip_invalid": map[bool]string{true: "yes"}[skip]}, "file", "in.csv", []byte(csv))
+		w := formtest.Multipart(&buf, map[string]string{"csrf_token": token, "source": "post", "skip_invalid": map[bool]string{true: "yes"}[skip]}, "file", "in.csv", []byte(csv))
 		res, err := cl.Client.Post(cl.URL("/staff/complaints/import"), w, &buf)
 		require.NoError(t, err)
 		return res.StatusCode, webtest.ReadBody(res)

@@ -11,6 +11,7 @@ import (
 	"github.com/campaignwatch/campaignwatch/complaints/triage"
 	"github.com/campaignwatch/campaignwatch/internal/demo"
 	"github.com/campaignwatch/campaignwatch/internal/demo/complaintgen"
+	"github.com/campaignwatch/campaignwatch/internal/fixture"
 	"github.com/campaignwatch/campaignwatch/outreach"
 	"github.com/campaignwatch/campaignwatch/outreach/parties"
 	"github.com/campaignwatch/campaignwatch/web/webtest"
@@ -32,7 +33,7 @@ func generateDemoComplaints(t *testing.T, ctx context.Context, e *webtest.Env, n
 	require.NoError(t, err)
 	engine, err := triage.NewEngine(rb)
 	require.NoError(t, err)
-	elections, err := outreach.NewService(e.Pool, outreach.Settings{}, nil, insertOnlyJobs(t, e.Pool))
+	elections, err := outreach.NewService(e.Pool, outreach.Settings{}, nil, fixture.InsertOnlyJobs(t, e.Pool))
 	require.NoError(t, err)
 	res, err := complaintgen.Generate(ctx, complaintgen.Deps{Parties: parties.NewStore(e.Pool), Elections: elections,
 		Complaints: complaints.NewService(e.Pool, nil), Review: review.NewPipeline(e.Pool, engine)}, n, seed)

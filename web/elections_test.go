@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/campaignwatch/campaignwatch/internal/audit"
+	"github.com/campaignwatch/campaignwatch/internal/fixture"
 	"github.com/campaignwatch/campaignwatch/internal/staff"
 	"github.com/campaignwatch/campaignwatch/outreach"
 	"github.com/campaignwatch/campaignwatch/web/webtest"
@@ -20,7 +21,7 @@ func TestElectionAPIAndPages(t *testing.T) {
 	e := webtest.New(t, webtest.Options{})
 	ctx := audit.WithActor(context.Background(), audit.Actor{Label: "test"})
 	loadDemo(t, ctx, e)
-	svc, err := outreach.NewService(e.Pool, outreach.Settings{}, nil, insertOnlyJobs(t, e.Pool))
+	svc, err := outreach.NewService(e.Pool, outreach.Settings{}, nil, fixture.InsertOnlyJobs(t, e.Pool))
 	require.NoError(t, err)
 	_, err = svc.Seed(ctx)
 	require.NoError(t, err)
@@ -79,7 +80,7 @@ func TestFourEyesHoldsBatchesUntilAnotherUserReleases(t *testing.T) {
 	e := webtest.New(t, webtest.Options{Env: map[string]string{"FOUR_EYES": "true", "LETTER_REFERENCE_PATTERN": "FE/{year}/{seq:03}"}})
 	ctx := audit.WithActor(context.Background(), audit.Actor{Label: "test"})
 	loadDemo(t, ctx, e)
-	svc, err := outreach.NewService(e.Pool, outreach.Settings{}, nil, insertOnlyJobs(t, e.Pool))
+	svc, err := outreach.NewService(e.Pool, outreach.Settings{}, nil, fixture.InsertOnlyJobs(t, e.Pool))
 	require.NoError(t, err)
 	_, err = svc.Seed(ctx)
 	require.NoError(t, err)

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/campaignwatch/campaignwatch/internal/audit"
+	"github.com/campaignwatch/campaignwatch/internal/fixture"
 	"github.com/campaignwatch/campaignwatch/internal/staff"
 	"github.com/campaignwatch/campaignwatch/outreach"
 	"github.com/campaignwatch/campaignwatch/web/webtest"
@@ -18,7 +19,7 @@ import (
 
 func seedLetterTemplates(t *testing.T, e *webtest.Env) {
 	t.Helper()
-	svc, err := outreach.NewService(e.Pool, outreach.Settings{}, nil, insertOnlyJobs(t, e.Pool))
+	svc, err := outreach.NewService(e.Pool, outreach.Settings{}, nil, fixture.InsertOnlyJobs(t, e.Pool))
 	require.NoError(t, err)
 	_, err = svc.Seed(audit.WithActor(context.Background(), audit.Actor{Label: "test"}))
 	require.NoError(t, err)

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/campaignwatch/campaignwatch/internal/audit"
+	"github.com/campaignwatch/campaignwatch/internal/fixture"
 	"github.com/campaignwatch/campaignwatch/internal/mail"
 	"github.com/campaignwatch/campaignwatch/internal/mail/mailtest"
 	"github.com/campaignwatch/campaignwatch/internal/staff"
@@ -33,7 +34,7 @@ func TestSendingLetterSaysWhenItWillBeRetried(t *testing.T) {
 	loadDemo(t, ctx, e)
 	settings, err := outreach.SettingsFromEnv(func(string) string { return "" }, e.Config)
 	require.NoError(t, err)
-	svc, err := outreach.NewService(e.Pool, settings, nil, insertOnlyJobs(t, e.Pool))
+	svc, err := outreach.NewService(e.Pool, settings, nil, fixture.InsertOnlyJobs(t, e.Pool))
 	require.NoError(t, err)
 	_, err = svc.Seed(ctx)
 	require.NoError(t, err)

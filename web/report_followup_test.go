@@ -11,6 +11,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/campaignwatch/campaignwatch/internal/fixture"
 	"github.com/campaignwatch/campaignwatch/internal/staff"
 	"github.com/campaignwatch/campaignwatch/outreach"
 	"github.com/campaignwatch/campaignwatch/web/webtest"
@@ -20,7 +21,7 @@ func TestElectionAndPartyReportsAndDraftOnDemand(t *testing.T) {
 	t.Parallel()
 	env, election := reportsEnv(t, 300, "5000")
 	ctx := context.Background()
-	svc, err := outreach.NewService(env.Pool, outreach.Settings{}, nil, insertOnlyJobs(t, env.Pool))
+	svc, err := outreach.NewService(env.Pool, outreach.Settings{}, nil, fixture.InsertOnlyJobs(t, env.Pool))
 	require.NoError(t, err)
 	_, err = svc.Seed(ctx)
 	require.NoError(t, err)

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/campaignwatch/campaignwatch/internal/staff"
+	"github.com/campaignwatch/campaignwatch/web/internal/formtest"
 	"github.com/campaignwatch/campaignwatch/web/webtest"
 )
 
@@ -43,15 +44,15 @@ func TestUploadTempFilesRemoved(t *testing.T) {
 	env := webtest.New(t, webtest.Options{})
 	tmp := spoolHere(t)
 
-	w := newFormWalker(t, env)
-	w.step("/complaints/new", url.Values{"channel": {"sms"}}, "/complaints/new/sender")
-	status, _, body := w.upload("one.png", pngOf(300<<10), "upload")
+	w := formtest.NewWalker(t, env)
+	w.Step("/complaints/new", url.Values{"channel": {"sms"}}, "/complaints/new/sender")
+	status, _, body := w.Upload("one.png", formtest.PNGOf(300<<10), "upload")
 	require.Equal(t, http.StatusSeeOther, status, body)
 
 	admin := env.SignedIn(staff.RoleAdmin)
 	for _, path := range []string{"/staff/complaints/import", "/staff/parties/import"} {
 		var buf bytes.Buffer
-		ct := multipartWriter(&buf, map[string]string{"csrf_token": admin.CSRFToken(path)}, "file", "rows.csv",
+		ct := formtest.Multipart(&buf, map[string]string{"csrf_token": admin.CSRFToken(path)}, "file", "rows.csv",
 			bytes.Repeat([]byte("x,y\n"), 100<<10))
 		req, _ := http.NewRequest(http.MethodPost, admin.URL(path), &buf)
 		req.Header.Set("Content-Type", ct)

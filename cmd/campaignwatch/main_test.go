@@ -18,6 +18,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
+	"github.com/campaignwatch/campaignwatch/internal/fixture"
 	"github.com/campaignwatch/campaignwatch/internal/testdb"
 	"github.com/campaignwatch/campaignwatch/jobs"
 )
@@ -255,8 +256,7 @@ func TestSIGTERMLetsRunningJobFinish(t *testing.T) {
 	pool, err := pgxpool.New(ctx, url)
 	require.NoError(t, err)
 	defer pool.Close()
-	client, err := jobs.NewClient(pool, jobs.NewRegistry(), jobs.Options{})
-	require.NoError(t, err)
+	client := fixture.InsertOnlyJobs(t, pool)
 	res, err := client.Insert(ctx, jobs.NoopArgs{Sleep: 3 * time.Second}, nil)
 	require.NoError(t, err)
 

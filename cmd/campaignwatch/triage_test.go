@@ -17,7 +17,6 @@ import (
 	"github.com/campaignwatch/campaignwatch/complaints/triage"
 	"github.com/campaignwatch/campaignwatch/internal/fixture"
 	"github.com/campaignwatch/campaignwatch/internal/testdb"
-	"github.com/campaignwatch/campaignwatch/jobs"
 )
 
 const triageInput = `{"id": "a1", "channel": "other", "party": "Lib Dems", "received_at": "2024-06-12", "consent": "no", "sender": "07700 900123", "description": "A recorded message from the Lib Dems rang me twice."}
@@ -159,8 +158,7 @@ func TestTriageRerunCommandKeepsHistory(t *testing.T) {
 	pool, err := pgxpool.New(ctx, url)
 	require.NoError(t, err)
 	defer pool.Close()
-	client, err := jobs.NewClient(pool, jobs.NewRegistry(), jobs.Options{})
-	require.NoError(t, err)
+	client := fixture.InsertOnlyJobs(t, pool)
 	svc := complaints.NewService(pool, client)
 	for _, msg := range []string{"Vote for us on Thursday", "A recorded message asked me to press 1"} {
 		_, err := svc.Submit(ctx, complaints.Submission{

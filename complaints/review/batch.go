@@ -13,6 +13,7 @@ import (
 	"github.com/campaignwatch/campaignwatch/complaints/review/internal/dbsqlc"
 	"github.com/campaignwatch/campaignwatch/complaints/triage"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
+	"github.com/campaignwatch/campaignwatch/internal/database"
 )
 
 // BatchSize is the most complaints one triage job claims and triages in
@@ -393,7 +394,7 @@ func (p *Pipeline) storeTx(ctx context.Context, tx pgx.Tx, scs, todo []*storedCo
 		for _, sc := range todo {
 			byID[sc.id] = sc
 		}
-		queueRows(b, func(q *dbsqlc.Queries) ([]dbsqlc.InsertResultsRow, error) {
+		database.QueueRows(b, newQueries, func(q *dbsqlc.Queries) ([]dbsqlc.InsertResultsRow, error) {
 			return q.InsertResults(ctx, dbsqlc.InsertResultsParams{Results: payload, RulebookVersion: rb.Version, RulebookHash: rb.Hash})
 		}, func(stored []dbsqlc.InsertResultsRow) error {
 			for _, r := range stored {

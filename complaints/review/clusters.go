@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/campaignwatch/campaignwatch/complaints/review/internal/dbsqlc"
+	"github.com/campaignwatch/campaignwatch/internal/database"
 )
 
 // Cluster kinds.
@@ -144,7 +145,7 @@ func senderClustersTx(ctx context.Context, tx pgx.Tx, scs []*storedComplaint) er
 	if err := q.IndexSenders(ctx, dbsqlc.IndexSendersParams{ComplaintIds: ids, Keys: keys, Received: received}); err != nil {
 		return err
 	}
-	queueRows(b, func(q *dbsqlc.Queries) ([]dbsqlc.SenderCountsRow, error) {
+	database.QueueRows(b, newQueries, func(q *dbsqlc.Queries) ([]dbsqlc.SenderCountsRow, error) {
 		return q.SenderCounts(ctx, dbsqlc.SenderCountsParams{ComplaintIds: ids, Keys: keys, Received: received})
 	}, func(counts []dbsqlc.SenderCountsRow) error {
 		for _, c := range counts {
@@ -182,7 +183,7 @@ func senderClustersTx(ctx context.Context, tx pgx.Tx, scs []*storedComplaint) er
 	if err := q.AddSenderMembers(ctx, dbsqlc.AddSenderMembersParams{ClusterKeys: ckeys, ComplaintIds: ids, Keys: keys, Received: received}); err != nil {
 		return err
 	}
-	queueRows(b, func(q *dbsqlc.Queries) ([]dbsqlc.SenderClustersRow, error) {
+	database.QueueRows(b, newQueries, func(q *dbsqlc.Queries) ([]dbsqlc.SenderClustersRow, error) {
 		return q.SenderClusters(ctx, ckeys)
 	}, func(rows []dbsqlc.SenderClustersRow) error {
 		for _, r := range rows {

@@ -12,12 +12,13 @@ import (
 	"github.com/campaignwatch/campaignwatch/complaints/review"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
+	"github.com/campaignwatch/campaignwatch/internal/fixture"
 	"github.com/campaignwatch/campaignwatch/internal/staff"
 )
 
 func (b *bundle) officer(t *testing.T, email string, role staff.Role) context.Context {
 	t.Helper()
-	svc := staff.NewService(b.pool, staff.Settings{}, insertOnlyJobs(t, b.pool))
+	svc := staff.NewService(b.pool, staff.Settings{}, fixture.InsertOnlyJobs(t, b.pool))
 	u, err := svc.CreateUser(audit.WithActor(context.Background(), audit.Actor{Label: "test"}), email, role, "correct horse battery staple")
 	require.NoError(t, err)
 	return audit.WithActor(context.Background(), audit.Actor{UserID: &u.ID, Label: u.Email})

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/campaignwatch/campaignwatch/complaints/review/internal/dbsqlc"
+	"github.com/campaignwatch/campaignwatch/internal/database"
 )
 
 // TextWindow is how far apart in time two complaints may be received and
@@ -239,7 +240,7 @@ func textClustersTx(ctx context.Context, tx pgx.Tx, scs []*storedComplaint, send
 	cands := map[int64]*textCandidate{}
 	var snapshot string
 	b := &pgx.Batch{}
-	queueRows(b, func(q *dbsqlc.Queries) ([]dbsqlc.TextClustersOfRow, error) {
+	database.QueueRows(b, newQueries, func(q *dbsqlc.Queries) ([]dbsqlc.TextClustersOfRow, error) {
 		return q.TextClustersOf(ctx, ids)
 	}, func(rows []dbsqlc.TextClustersOfRow) error {
 		for _, r := range rows {
@@ -247,11 +248,11 @@ func textClustersTx(ctx context.Context, tx pgx.Tx, scs []*storedComplaint, send
 		}
 		return nil
 	})
-	queueRow(b, func(q *dbsqlc.Queries) (string, error) { return q.SnapshotNow(ctx) }, func(s string) error {
+	database.QueueRow(b, newQueries, func(q *dbsqlc.Queries) (string, error) { return q.SnapshotNow(ctx) }, func(s string) error {
 		snapshot = s
 		return nil
 	})
-	queueRows(b, func(q *dbsqlc.Queries) ([]dbsqlc.TextCandidatesRow, error) {
+	database.QueueRows(b, newQueries, func(q *dbsqlc.Queries) ([]dbsqlc.TextCandidatesRow, error) {
 		return q.TextCandidates(ctx, dbsqlc.TextCandidatesParams{Bands: allBands, Lo: lo, Hi: hi, Own: ids, PerBand: candidatesPerBand})
 	}, func(rows []dbsqlc.TextCandidatesRow) error {
 		addCandidates(cands, rows)
@@ -282,7 +283,7 @@ func textClustersTx(ctx context.Context, tx pgx.Tx, scs []*storedComplaint, send
 	if err := queueBandLocks(ctx, b, locks); err != nil {
 		return err
 	}
-	queueRows(b, func(q *dbsqlc.Queries) ([]dbsqlc.TextDeltaRow, error) {
+	database.QueueRows(b, newQueries, func(q *dbsqlc.Queries) ([]dbsqlc.TextDeltaRow, error) {
 		return q.TextDelta(ctx, dbsqlc.TextDeltaParams{Bands: allBands, Lo: lo, Hi: hi, Own: ids, PerBand: candidatesPerBand, Snapshot: snapshot})
 	}, func(rows []dbsqlc.TextDeltaRow) error {
 		delta := make([]dbsqlc.TextCandidatesRow, len(rows))
@@ -293,7 +294,7 @@ func textClustersTx(ctx context.Context, tx pgx.Tx, scs []*storedComplaint, send
 		return nil
 	})
 	if len(loose) > 0 {
-		queueRows(b, func(q *dbsqlc.Queries) ([]dbsqlc.TextClustersOfRow, error) {
+		database.QueueRows(b, newQueries, func(q *dbsqlc.Queries) ([]dbsqlc.TextClustersOfRow, error) {
 			return q.TextClustersOf(ctx, loose)
 		}, func(rows []dbsqlc.TextClustersOfRow) error {
 			for _, r := range rows {
@@ -402,7 +403,7 @@ func writeTextPlanTx(ctx context.Context, tx pgx.Tx, items []textItem, plan text
 		}
 	}
 	sizes := map[clusterRef][2]int64{}
-	queueRows(b, func(q *dbsqlc.Queries) ([]dbsqlc.TextClusterSizesRow, error) {
+	database.QueueRows(b, newQueries, func(q *dbsqlc.Queries) ([]dbsqlc.TextClusterSizesRow, error) {
 		return q.TextClusterSizes(ctx, dbsqlc.TextClusterSizesParams{Ids: allIDs, Keys: keys})
 	}, func(rows []dbsqlc.TextClusterSizesRow) error {
 		for _, r := range rows {

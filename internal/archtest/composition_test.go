@@ -1,10 +1,13 @@
 package archtest
 
 import (
+	"fmt"
 	"go/ast"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 const module = "github.com/campaignwatch/campaignwatch"
@@ -35,6 +38,7 @@ var valueConstructors = map[string]bool{
 // a package may call its own constructors, and the composition root calls
 // everyone's. Anyone else gets what it needs passed in.
 func TestOnlyTheCompositionRootBuildsServices(t *testing.T) {
+	var findings []string
 	for _, f := range sourceFiles(t) {
 		if compositionRoots[f.dir] {
 			continue
@@ -73,8 +77,9 @@ func TestOnlyTheCompositionRootBuildsServices(t *testing.T) {
 			if valueConstructors[dir+"."+sel.Sel.Name] {
 				return true
 			}
-			t.Errorf("%s: %s builds %s.%s; only the composition root (internal/app) builds services of other packages", f.fset.Position(call.Pos()), f.dir, dir, sel.Sel.Name)
+			findings = append(findings, fmt.Sprintf("%s: %s builds %s.%s", f.fset.Position(call.Pos()), f.dir, dir, sel.Sel.Name))
 			return true
 		})
 	}
+	require.Empty(t, strings.Join(findings, "\n"), "only the composition root (internal/app) builds services of other packages; pass them in instead")
 }

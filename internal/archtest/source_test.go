@@ -9,15 +9,15 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 // repoRoot is the module root: two levels above this package.
 func repoRoot(t *testing.T) string {
 	t.Helper()
 	wd, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	return filepath.Clean(filepath.Join(wd, "..", ".."))
 }
 
@@ -61,8 +61,6 @@ func sourceFiles(t *testing.T) []goFile {
 		out = append(out, goFile{rel: rel, dir: filepath.ToSlash(filepath.Dir(rel)), file: f, fset: fset})
 		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err, "parsing the module's Go files")
 	return out
 }

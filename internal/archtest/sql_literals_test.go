@@ -1,11 +1,15 @@
 package archtest
 
 import (
+	"fmt"
 	"go/ast"
 	"go/token"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 // sqlStatement matches the start of an SQL statement or clause in a string
@@ -26,6 +30,7 @@ var sqlAllowedDirs = map[string]bool{
 // internal/sqlfilter, schema in migrations/. Generated code and tests are
 // not scanned.
 func TestNoSQLInGoStrings(t *testing.T) {
+	var findings []string
 	for _, f := range sourceFiles(t) {
 		if sqlAllowedDirs[f.dir] {
 			continue
@@ -40,9 +45,10 @@ func TestNoSQLInGoStrings(t *testing.T) {
 				s = lit.Value
 			}
 			if m := sqlStatement.FindString(s); m != "" {
-				t.Errorf("%s: SQL in a Go string (%q); move it to a .sql file (sqlc query or sqlfilter block)", f.fset.Position(lit.Pos()), m)
+				findings = append(findings, fmt.Sprintf("%s: %q", f.fset.Position(lit.Pos()), m))
 			}
 			return true
 		})
 	}
+	require.Empty(t, strings.Join(findings, "\n"), "SQL in Go strings; move each to a .sql file (sqlc query or sqlfilter block)")
 }

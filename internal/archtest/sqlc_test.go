@@ -5,6 +5,8 @@ import (
 	"os/exec"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/campaignwatch/campaignwatch/internal/testdb"
 )
 
@@ -21,9 +23,8 @@ func sqlc(t *testing.T, env []string, args ...string) (string, error) {
 // TestGeneratedCodeIsCurrent fails when a .sql query file or sqlc.yaml
 // changed without `make generate`.
 func TestGeneratedCodeIsCurrent(t *testing.T) {
-	if out, err := sqlc(t, nil, "diff"); err != nil {
-		t.Fatalf("the sqlc-generated code is stale; run `make generate` and commit the result:\n%s", out)
-	}
+	out, err := sqlc(t, nil, "diff")
+	require.NoError(t, err, "the sqlc-generated code is stale; run `make generate` and commit the result:\n%s", out)
 }
 
 // TestQueriesMatchTheSchema prepares every static query against a freshly
@@ -31,7 +32,6 @@ func TestGeneratedCodeIsCurrent(t *testing.T) {
 // renames or retypes a column a query uses fails here, not in production.
 func TestQueriesMatchTheSchema(t *testing.T) {
 	url := testdb.NewURL(t)
-	if out, err := sqlc(t, []string{"SQLC_DATABASE_URL=" + url}, "vet"); err != nil {
-		t.Fatalf("sqlc vet found queries that do not match the schema:\n%s", out)
-	}
+	out, err := sqlc(t, []string{"SQLC_DATABASE_URL=" + url}, "vet")
+	require.NoError(t, err, "sqlc vet found queries that do not match the schema:\n%s", out)
 }

@@ -8,9 +8,9 @@ import (
 
 	"github.com/campaignwatch/campaignwatch/internal/audit"
 	"github.com/campaignwatch/campaignwatch/internal/demo"
+	"github.com/campaignwatch/campaignwatch/internal/fixture"
 	"github.com/campaignwatch/campaignwatch/internal/staff"
 	"github.com/campaignwatch/campaignwatch/internal/testdb"
-	"github.com/campaignwatch/campaignwatch/jobs"
 	"github.com/campaignwatch/campaignwatch/outreach/parties"
 )
 
@@ -21,8 +21,7 @@ func TestLoadIsIdempotent(t *testing.T) {
 	ctx := audit.WithActor(context.Background(), audit.Actor{Label: "test"})
 	pool := testdb.New(t)
 	registry := parties.NewStore(pool)
-	inserter, err := jobs.NewClient(pool, jobs.NewRegistry(), jobs.Options{})
-	require.NoError(t, err)
+	inserter := fixture.InsertOnlyJobs(t, pool)
 	d := demo.Deps{Parties: registry, Staff: staff.NewService(pool, staff.Settings{}, inserter)}
 
 	wantContacts := 0

@@ -3,7 +3,8 @@
 // characters. PostgreSQL cannot store NUL in text and refuses invalid
 // UTF-8, so text breaking the rule would otherwise fail deep inside a
 // statement, as a server error, instead of being refused where it came in
-// with a message naming where it was.
+// with a message naming where it was. Slug is the one way a name becomes
+// part of a file name or an example address.
 package plaintext
 
 import "unicode/utf8"
@@ -28,4 +29,19 @@ func Invalid(s string, multiline bool) bool {
 		i += n
 	}
 	return false
+}
+
+// Slug is s in lower-case ASCII letters and digits only, everything else
+// dropped: a name made safe for a file name or an email's local part.
+func Slug(s string) string {
+	out := make([]rune, 0, len(s))
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			out = append(out, r)
+		case r >= 'A' && r <= 'Z':
+			out = append(out, r+'a'-'A')
+		}
+	}
+	return string(out)
 }

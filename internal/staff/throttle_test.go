@@ -12,6 +12,7 @@ import (
 
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
+	"github.com/campaignwatch/campaignwatch/internal/fixture"
 	"github.com/campaignwatch/campaignwatch/internal/mail"
 	"github.com/campaignwatch/campaignwatch/internal/mail/mailtest"
 	"github.com/campaignwatch/campaignwatch/internal/staff"
@@ -26,8 +27,7 @@ func newService(t *testing.T, set staff.Settings) (*staff.Service, *pgxpool.Pool
 	pool := testdb.New(t)
 	// An insert-only client, as the composition root passes: the alert
 	// jobs it enqueues are worked by a client of the test's own.
-	client, err := jobs.NewClient(pool, jobs.NewRegistry(), jobs.Options{})
-	require.NoError(t, err)
+	client := fixture.InsertOnlyJobs(t, pool)
 	return staff.NewService(pool, set, client), pool
 }
 

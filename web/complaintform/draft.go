@@ -181,6 +181,18 @@ func (f *form) openCookie(name, value string, v any) error {
 	return json.Unmarshal(plain, v)
 }
 
+// startedDraft is the visitor's draft once a channel is chosen. Before
+// that the later pages have nothing to work on: it sends the visitor to
+// the first step and reports false.
+func (f *form) startedDraft(w http.ResponseWriter, r *http.Request) (*complaintDraft, bool) {
+	d := f.loadDraft(r)
+	if d.Channel == "" {
+		http.Redirect(w, r, stepPath(stepChannel), http.StatusSeeOther)
+		return nil, false
+	}
+	return d, true
+}
+
 // loadDraft returns the request's draft, or a fresh one when there is none
 // or it has expired or been tampered with.
 func (f *form) loadDraft(r *http.Request) *complaintDraft {

@@ -75,9 +75,8 @@ func (f *form) uploadGuard(next http.Handler) http.Handler {
 
 func (f *form) handleEvidencePage(w http.ResponseWriter, r *http.Request) {
 	lang := f.host.Lang(w, r)
-	d := f.loadDraft(r)
-	if d.Channel == "" {
-		http.Redirect(w, r, stepPath(stepChannel), http.StatusSeeOther)
+	d, ok := f.startedDraft(w, r)
+	if !ok {
 		return
 	}
 	// Sending found a problem with the files (one expired after the check
@@ -123,9 +122,8 @@ func (f *form) evidencePage(w http.ResponseWriter, r *http.Request, lang string,
 // the person pressed "Continue", moves on.
 func (f *form) handleEvidenceUpload(w http.ResponseWriter, r *http.Request) {
 	lang := f.host.Lang(w, r)
-	d := f.loadDraft(r)
-	if d.Channel == "" {
-		http.Redirect(w, r, stepPath(stepChannel), http.StatusSeeOther)
+	d, ok := f.startedDraft(w, r)
+	if !ok {
 		return
 	}
 	// Parsed here too, with the small memory limit, for a request whose

@@ -50,15 +50,15 @@ func BenchmarkEvidenceUploads16x5x10MB(b *testing.B) {
 		go func() {
 			defer wg.Done()
 			for i := range files {
-				res := w.c.Do(w.streamedUpload(fmt.Sprintf("file%d.png", i), size), "")
+				res := w.C.Do(w.streamedUpload(fmt.Sprintf("file%d.png", i), size), "")
 				body := webtest.ReadBody(res)
 				require.Equal(b, http.StatusSeeOther, res.StatusCode, body)
 			}
-			status, loc, body := w.upload("", nil, "continue")
+			status, loc, body := w.Upload("", nil, "continue")
 			require.Equal(b, http.StatusSeeOther, status, body)
 			require.Equal(b, "/complaints/new/about-you", loc)
-			w.step("/complaints/new/about-you", url.Values{}, "/complaints/new/check")
-			w.step("/complaints/new/check", url.Values{}, "/complaints/new/confirmation")
+			w.Step("/complaints/new/about-you", url.Values{}, "/complaints/new/check")
+			w.Step("/complaints/new/check", url.Values{}, "/complaints/new/confirmation")
 		}()
 	}
 	wg.Wait()
@@ -81,16 +81,16 @@ func BenchmarkEvidenceUploads16x5x10MB(b *testing.B) {
 
 // walkToEvidence answers every page before the evidence page.
 func (w *formWalker) walkToEvidence(partyID int64) {
-	w.t.Helper()
+	w.T.Helper()
 	yesterday := time.Now().AddDate(0, 0, -1)
-	w.step("/complaints/new", url.Values{"channel": {"sms"}}, "/complaints/new/sender")
-	w.step("/complaints/new/sender", url.Values{"sender": {"07700 900982"},
+	w.Step("/complaints/new", url.Values{"channel": {"sms"}}, "/complaints/new/sender")
+	w.Step("/complaints/new/sender", url.Values{"sender": {"07700 900982"},
 		"received_day": {fmt.Sprint(yesterday.Day())}, "received_month": {fmt.Sprint(int(yesterday.Month()))},
 		"received_year": {fmt.Sprint(yesterday.Year())}}, "/complaints/new/message")
-	w.step("/complaints/new/message", url.Values{"message": {"Vote for us " + w.csrf[:8]}}, "/complaints/new/permission")
-	w.step("/complaints/new/permission", url.Values{"consent": {"no"}, "opted_out": {"no"},
+	w.Step("/complaints/new/message", url.Values{"message": {"Vote for us " + w.CSRF[:8]}}, "/complaints/new/permission")
+	w.Step("/complaints/new/permission", url.Values{"consent": {"no"}, "opted_out": {"no"},
 		"sender_identified": {"no"}, "opt_out_offered": {"no"}}, "/complaints/new/party")
-	w.step("/complaints/new/party", url.Values{"party": {fmt.Sprint(partyID)}}, "/complaints/new/evidence")
+	w.Step("/complaints/new/party", url.Values{"party": {fmt.Sprint(partyID)}}, "/complaints/new/evidence")
 }
 
 // procStatusMB reads a kB figure from /proc/self/status, in MiB.

@@ -23,15 +23,9 @@ import (
 
 	"github.com/campaignwatch/campaignwatch/complaints"
 	"github.com/campaignwatch/campaignwatch/internal/staff"
+	"github.com/campaignwatch/campaignwatch/web/internal/formtest"
 	"github.com/campaignwatch/campaignwatch/web/webtest"
 )
-
-// pngOf is n bytes the content sniffer takes for a PNG.
-func pngOf(n int) []byte {
-	b := make([]byte, n)
-	copy(b, "\x89PNG\r\n\x1a\n")
-	return b
-}
 
 // draftBytes is what the drafts hold in all, as the table has it.
 func draftBytes(t testing.TB, env *webtest.Env) int64 {
@@ -52,22 +46,22 @@ func TestEvidenceQuotaPerDraft(t *testing.T) {
 	t.Parallel()
 	env := webtest.New(t, webtest.Options{Env: map[string]string{"EVIDENCE_DRAFT_MB": "1"}})
 	w := newFormWalker(t, env)
-	w.step("/complaints/new", url.Values{"channel": {"sms"}}, "/complaints/new/sender")
+	w.Step("/complaints/new", url.Values{"channel": {"sms"}}, "/complaints/new/sender")
 
-	status, _, body := w.upload("one.png", pngOf(600<<10), "upload")
+	status, _, body := w.Upload("one.png", formtest.PNGOf(600<<10), "upload")
 	require.Equal(t, http.StatusSeeOther, status, body)
-	status, _, body = w.upload("two.png", pngOf(600<<10), "upload")
+	status, _, body = w.Upload("two.png", formtest.PNGOf(600<<10), "upload")
 	require.Equal(t, http.StatusUnprocessableEntity, status)
 	require.Equal(t, "The files you have added are as large as one report can take; remove one to add another", evidenceError(t, body))
 	require.Contains(t, body, `id="evidence-error"`, "the message is also shown at the field")
 	require.Equal(t, int64(600<<10), draftBytes(t, env), "the refused file is not kept")
 
 	// Removing the first gives its bytes back to the draft.
-	_, body = w.get("/complaints/new/evidence")
+	_, body = w.Get("/complaints/new/evidence")
 	m := regexp.MustCompile(`name="file" value="(\d+)"`).FindStringSubmatch(body)
 	require.NotNil(t, m)
-	w.step("/complaints/new/evidence/remove", url.Values{"file": {m[1]}}, "/complaints/new/evidence")
-	status, _, body = w.upload("two.png", pngOf(600<<10), "upload")
+	w.Step("/complaints/new/evidence/remove", url.Values{"file": {m[1]}}, "/complaints/new/evidence")
+	status, _, body = w.Upload("two.png", formtest.PNGOf(600<<10), "upload")
 	require.Equal(t, http.StatusSeeOther, status, body)
 }
 
@@ -75,16 +69,16 @@ func TestEvidenceQuotaPerClientAcrossNewDrafts(t *testing.T) {
 	t.Parallel()
 	env := webtest.New(t, webtest.Options{Env: map[string]string{"EVIDENCE_CLIENT_MB": "1"}})
 	first := newFormWalker(t, env)
-	first.step("/complaints/new", url.Values{"channel": {"sms"}}, "/complaints/new/sender")
-	status, _, body := first.upload("one.png", pngOf(600<<10), "upload")
+	first.Step("/complaints/new", url.Values{"channel": {"sms"}}, "/complaints/new/sender")
+	status, _, body := first.Upload("one.png", formtest.PNGOf(600<<10), "upload")
 	require.Equal(t, http.StatusSeeOther, status, body)
 
 	// A new draft (new cookies) from the same address shares the quota,
 	// in Welsh too.
 	second := newFormWalker(t, env)
-	second.get("/complaints/new?lang=cy")
-	second.step("/complaints/new", url.Values{"channel": {"sms"}}, "/complaints/new/sender")
-	status, _, body = second.upload("two.png", pngOf(600<<10), "upload")
+	second.Get("/complaints/new?lang=cy")
+	second.Step("/complaints/new", url.Values{"channel": {"sms"}}, "/complaints/new/sender")
+	status, _, body = second.Upload("two.png", formtest.PNGOf(600<<10), "upload")
 	require.Equal(t, http.StatusUnprocessableEntity, status)
 	require.Contains(t, evidenceError(t, body), "Mae gormod o ffeiliau mawr yn aros i gael eu hanfon")
 	require.Equal(t, int64(600<<10), draftBytes(t, env))
@@ -94,14 +88,14 @@ func TestEvidenceQuotaPerClientAcrossNewDrafts(t *testing.T) {
 	// limited only by the complaint rate.
 	partyID := addParty(t, env, "Example Party")
 	first.walkToCheck(partyID, "Vote for us")
-	status, loc, body := first.post("/complaints/new/check", url.Values{})
+	status, loc, body := first.Post("/complaints/new/check", url.Values{})
 	require.Equal(t, http.StatusSeeOther, status, body)
 	require.Equal(t, "/complaints/new/confirmation", loc)
 	ctx := context.Background()
 	var evidence int64
 	require.NoError(t, env.Pool.QueryRow(ctx, `SELECT coalesce(sum(size), 0) FROM complaint_evidence`).Scan(&evidence))
-	require.Equal(t, int64(600<<10)+int64(len(pngBytes(t))), evidence, "the complaint has its files")
-	status, _, body = second.upload("two.png", pngOf(600<<10), "upload")
+	require.Equal(t, int64(600<<10)+int64(len(formtest.PNG(t))), evidence, "the complaint has its files")
+	status, _, body = second.Upload("two.png", formtest.PNGOf(600<<10), "upload")
 	require.Equal(t, http.StatusUnprocessableEntity, status, "sent files still count for their address")
 	require.Contains(t, evidenceError(t, body), "Mae gormod o ffeiliau mawr yn aros i gael eu hanfon")
 	var held int64
@@ -115,7 +109,7 @@ func TestEvidenceQuotaPerClientAcrossNewDrafts(t *testing.T) {
 	require.NoError(t, env.Pool.QueryRow(ctx, `SELECT id, draft_key FROM complaint_drafts WHERE sent_at IS NOT NULL ORDER BY id LIMIT 1`).Scan(&sentID, &sentKey))
 	require.NoError(t, complaints.NewDraftStore(env.Pool).Remove(ctx, sentKey, sentID))
 	require.NoError(t, complaints.NewDraftStore(env.Pool).RemoveAll(ctx, sentKey))
-	status, _, _ = second.upload("two.png", pngOf(600<<10), "upload")
+	status, _, _ = second.Upload("two.png", formtest.PNGOf(600<<10), "upload")
 	require.Equal(t, http.StatusUnprocessableEntity, status)
 
 	// 24 hours after sending, the cleanup releases them.
@@ -123,20 +117,20 @@ func TestEvidenceQuotaPerClientAcrossNewDrafts(t *testing.T) {
 	require.NoError(t, err)
 	_, err = complaints.NewDraftStore(env.Pool).Expire(ctx)
 	require.NoError(t, err)
-	status, _, body = second.upload("two.png", pngOf(600<<10), "upload")
+	status, _, body = second.Upload("two.png", formtest.PNGOf(600<<10), "upload")
 	require.Equal(t, http.StatusSeeOther, status, body)
 }
 
 // uploadFrom uploads as upload does, from addr behind a trusted proxy.
 func (w *formWalker) uploadFrom(addr, name string, data []byte) (int, string) {
-	w.t.Helper()
+	w.T.Helper()
 	var buf bytes.Buffer
-	ct := multipartWriter(&buf, map[string]string{"csrf_token": w.csrf, "action": "upload"}, "evidence", name, data)
-	req, err := http.NewRequest(http.MethodPost, w.c.URL("/complaints/new/evidence"), &buf)
-	require.NoError(w.t, err)
+	ct := formtest.Multipart(&buf, map[string]string{"csrf_token": w.CSRF, "action": "upload"}, "evidence", name, data)
+	req, err := http.NewRequest(http.MethodPost, w.C.URL("/complaints/new/evidence"), &buf)
+	require.NoError(w.T, err)
 	req.Header.Set("Content-Type", ct)
 	req.Header.Set("X-Forwarded-For", addr)
-	res := w.c.Do(req, "")
+	res := w.C.Do(req, "")
 	return res.StatusCode, webtest.ReadBody(res)
 }
 
@@ -148,8 +142,8 @@ func TestEvidenceQuotaPerIPv6Net48(t *testing.T) {
 		"EVIDENCE_CLIENT_MB": "1", "EVIDENCE_NET48_MB": "2"}})
 	upload := func(addr string) int {
 		w := newFormWalker(t, env)
-		w.step("/complaints/new", url.Values{"channel": {"sms"}}, "/complaints/new/sender")
-		status, body := w.uploadFrom(addr, "one.png", pngOf(700<<10))
+		w.Step("/complaints/new", url.Values{"channel": {"sms"}}, "/complaints/new/sender")
+		status, body := w.uploadFrom(addr, "one.png", formtest.PNGOf(700<<10))
 		if status != http.StatusSeeOther {
 			require.Equal(t, http.StatusUnprocessableEntity, status, body)
 			require.Equal(t, "Too many large files have been sent or are waiting to be sent from your internet connection today; try again tomorrow, or send your report without them",
@@ -177,22 +171,22 @@ func TestEvidenceDailyCapAnswers503(t *testing.T) {
 	env := webtest.New(t, webtest.Options{Env: map[string]string{"EVIDENCE_DAILY_MB": "1"}})
 	partyID := addParty(t, env, "Example Party")
 	first := newFormWalker(t, env)
-	first.step("/complaints/new", url.Values{"channel": {"sms"}}, "/complaints/new/sender")
-	status, _, body := first.upload("one.png", pngOf(900<<10), "upload")
+	first.Step("/complaints/new", url.Values{"channel": {"sms"}}, "/complaints/new/sender")
+	status, _, body := first.Upload("one.png", formtest.PNGOf(900<<10), "upload")
 	require.Equal(t, http.StatusSeeOther, status, body)
 	first.walkToCheck(partyID, "Vote for us")
-	status, loc, body := first.post("/complaints/new/check", url.Values{})
+	status, loc, body := first.Post("/complaints/new/check", url.Values{})
 	require.Equal(t, http.StatusSeeOther, status, body)
 	require.Equal(t, "/complaints/new/confirmation", loc)
 
 	second := newFormWalker(t, env)
-	second.step("/complaints/new", url.Values{"channel": {"sms"}}, "/complaints/new/sender")
+	second.Step("/complaints/new", url.Values{"channel": {"sms"}}, "/complaints/new/sender")
 	var buf bytes.Buffer
-	ct := multipartWriter(&buf, map[string]string{"csrf_token": second.csrf, "action": "upload"}, "evidence", "two.png", pngOf(200<<10))
-	req, err := http.NewRequest(http.MethodPost, second.c.URL("/complaints/new/evidence"), &buf)
+	ct := formtest.Multipart(&buf, map[string]string{"csrf_token": second.CSRF, "action": "upload"}, "evidence", "two.png", formtest.PNGOf(200<<10))
+	req, err := http.NewRequest(http.MethodPost, second.C.URL("/complaints/new/evidence"), &buf)
 	require.NoError(t, err)
 	req.Header.Set("Content-Type", ct)
-	res := second.c.Do(req, "")
+	res := second.C.Do(req, "")
 	body = webtest.ReadBody(res)
 	require.Equal(t, http.StatusServiceUnavailable, res.StatusCode, body)
 	now := time.Now().UTC()
@@ -203,15 +197,15 @@ func TestEvidenceDailyCapAnswers503(t *testing.T) {
 	require.Contains(t, body, "We cannot take more files today")
 	require.Contains(t, body, "You can go back and send your report without it, or add it tomorrow.")
 
-	second.get("/complaints/new/evidence?lang=cy")
-	status, _, body = second.upload("two.png", pngOf(200<<10), "upload")
+	second.Get("/complaints/new/evidence?lang=cy")
+	status, _, body = second.Upload("two.png", formtest.PNGOf(200<<10), "upload")
 	require.Equal(t, http.StatusServiceUnavailable, status)
 	require.Contains(t, body, "Ni allwn dderbyn rhagor o ffeiliau heddiw")
 
 	// A report can still be sent.
-	second.get("/complaints/new/evidence?lang=en")
+	second.Get("/complaints/new/evidence?lang=en")
 	second.walkToCheck(partyID, "Vote for them")
-	status, loc, body = second.post("/complaints/new/check", url.Values{})
+	status, loc, body = second.Post("/complaints/new/check", url.Values{})
 	require.Equal(t, http.StatusSeeOther, status, body)
 	require.Equal(t, "/complaints/new/confirmation", loc)
 }
@@ -220,18 +214,18 @@ func TestEvidenceStoreFullAnswers503(t *testing.T) {
 	t.Parallel()
 	env := webtest.New(t, webtest.Options{Env: map[string]string{"EVIDENCE_TOTAL_MB": "1"}})
 	first := newFormWalker(t, env)
-	first.step("/complaints/new", url.Values{"channel": {"sms"}}, "/complaints/new/sender")
-	status, _, body := first.upload("one.png", pngOf(600<<10), "upload")
+	first.Step("/complaints/new", url.Values{"channel": {"sms"}}, "/complaints/new/sender")
+	status, _, body := first.Upload("one.png", formtest.PNGOf(600<<10), "upload")
 	require.Equal(t, http.StatusSeeOther, status, body)
 
 	second := newFormWalker(t, env)
-	second.step("/complaints/new", url.Values{"channel": {"sms"}}, "/complaints/new/sender")
+	second.Step("/complaints/new", url.Values{"channel": {"sms"}}, "/complaints/new/sender")
 	var buf bytes.Buffer
-	ct := multipartWriter(&buf, map[string]string{"csrf_token": second.csrf, "action": "upload"}, "evidence", "two.png", pngOf(600<<10))
-	req, err := http.NewRequest(http.MethodPost, second.c.URL("/complaints/new/evidence"), &buf)
+	ct := formtest.Multipart(&buf, map[string]string{"csrf_token": second.CSRF, "action": "upload"}, "evidence", "two.png", formtest.PNGOf(600<<10))
+	req, err := http.NewRequest(http.MethodPost, second.C.URL("/complaints/new/evidence"), &buf)
 	require.NoError(t, err)
 	req.Header.Set("Content-Type", ct)
-	res := second.c.Do(req, "")
+	res := second.C.Do(req, "")
 	body = webtest.ReadBody(res)
 	require.Equal(t, http.StatusServiceUnavailable, res.StatusCode, body)
 	require.Equal(t, "300", res.Header.Get("Retry-After"))
@@ -240,8 +234,8 @@ func TestEvidenceStoreFullAnswers503(t *testing.T) {
 	require.Equal(t, int64(600<<10), draftBytes(t, env))
 
 	// In Welsh.
-	second.get("/complaints/new/evidence?lang=cy")
-	status, _, body = second.upload("two.png", pngOf(600<<10), "upload")
+	second.Get("/complaints/new/evidence?lang=cy")
+	status, _, body = second.Upload("two.png", formtest.PNGOf(600<<10), "upload")
 	require.Equal(t, http.StatusServiceUnavailable, status)
 	require.Contains(t, body, "Ni allwn dderbyn rhagor o ffeiliau ar hyn o bryd")
 }
@@ -253,7 +247,7 @@ func TestEvidenceQuotaHoldsUnderConcurrentUploads(t *testing.T) {
 	t.Parallel()
 	env := webtest.New(t, webtest.Options{Env: map[string]string{"EVIDENCE_DRAFT_MB": "1", "COMPLAINT_BURST": "10"}})
 	w := newFormWalker(t, env)
-	w.step("/complaints/new", url.Values{"channel": {"sms"}}, "/complaints/new/sender")
+	w.Step("/complaints/new", url.Values{"channel": {"sms"}}, "/complaints/new/sender")
 	race := func(upload func(i int) int) (ok, refused int) {
 		var wg sync.WaitGroup
 		var okN, refusedN atomic.Int32
@@ -276,7 +270,7 @@ func TestEvidenceQuotaHoldsUnderConcurrentUploads(t *testing.T) {
 		return int(okN.Load()), int(refusedN.Load())
 	}
 	ok, refused := race(func(i int) int {
-		status, _, _ := w.upload(fmt.Sprintf("f%d.png", i), pngOf(300<<10), "upload")
+		status, _, _ := w.Upload(fmt.Sprintf("f%d.png", i), formtest.PNGOf(300<<10), "upload")
 		return status
 	})
 	require.Equal(t, 3, ok)
@@ -287,10 +281,10 @@ func TestEvidenceQuotaHoldsUnderConcurrentUploads(t *testing.T) {
 	walkers := make([]*formWalker, 8)
 	for i := range walkers {
 		walkers[i] = newFormWalker(t, env2)
-		walkers[i].step("/complaints/new", url.Values{"channel": {"sms"}}, "/complaints/new/sender")
+		walkers[i].Step("/complaints/new", url.Values{"channel": {"sms"}}, "/complaints/new/sender")
 	}
 	ok, refused = race(func(i int) int {
-		status, _, _ := walkers[i].upload("f.png", pngOf(300<<10), "upload")
+		status, _, _ := walkers[i].Upload("f.png", formtest.PNGOf(300<<10), "upload")
 		return status
 	})
 	require.Equal(t, 3, ok)
@@ -306,27 +300,27 @@ func TestEvidenceNamedByContentOnEveryPath(t *testing.T) {
 	ctx := context.Background()
 	partyID := addParty(t, env, "Example Party")
 	w := newFormWalker(t, env)
-	w.step("/complaints/new", url.Values{"channel": {"sms"}}, "/complaints/new/sender")
+	w.Step("/complaints/new", url.Values{"channel": {"sms"}}, "/complaints/new/sender")
 
 	svg := []byte(`<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.cookie)</script></svg>`)
-	status, _, body := w.upload("script.svg", svg, "upload")
+	status, _, body := w.Upload("script.svg", svg, "upload")
 	require.Equal(t, http.StatusUnprocessableEntity, status)
 	require.Contains(t, evidenceError(t, body), "web page or drawing (such as SVG or HTML)")
-	status, _, body = w.upload("photo.jpg.exe", pngBytes(t), "upload")
+	status, _, body = w.Upload("photo.jpg.exe", formtest.PNG(t), "upload")
 	require.Equal(t, http.StatusSeeOther, status, body)
 	polyglot := []byte("GIF89a/*\x01\x00\x01\x00*/=1;<script>alert(1)</script>")
-	status, _, body = w.upload("evil.html", polyglot, "upload")
+	status, _, body = w.Upload("evil.html", polyglot, "upload")
 	require.Equal(t, http.StatusSeeOther, status, body)
-	_, body = w.get("/complaints/new/evidence")
+	_, body = w.Get("/complaints/new/evidence")
 	require.Contains(t, body, "photo.jpg.png")
 	require.Contains(t, body, "evil.gif")
 	require.NotContains(t, body, "photo.jpg.exe")
 
 	w.walkToCheck(partyID, "Vote for us")
-	status, _, body = w.post("/complaints/new/check", url.Values{})
+	status, _, body = w.Post("/complaints/new/check", url.Values{})
 	require.Equal(t, http.StatusSeeOther, status, body)
-	_, body = w.get("/complaints/new/confirmation")
-	ref := referenceRE.FindString(body)
+	_, body = w.Get("/complaints/new/confirmation")
+	ref := formtest.ReferenceRE.FindString(body)
 	require.NotEmpty(t, ref)
 	rows, err := env.Pool.Query(ctx, `SELECT v.id, v.filename, v.content_type, v.size = length(v.data) AND v.sha256 = sha256(v.data)
 		FROM complaint_evidence v JOIN complaints c ON c.id = v.complaint_id WHERE c.reference = $1 ORDER BY v.id`, ref)
@@ -375,7 +369,7 @@ func TestEvidenceNamedByContentOnEveryPath(t *testing.T) {
 	require.Equal(t, http.StatusUnprocessableEntity, status, out)
 	require.Contains(t, fmt.Sprint(out["errors"]), "evidence")
 	require.Contains(t, fmt.Sprint(out["errors"]), "SVG or HTML")
-	status, out = api("photo.jpg.exe", pngBytes(t))
+	status, out = api("photo.jpg.exe", formtest.PNG(t))
 	require.Equal(t, http.StatusCreated, status, out)
 	var name, ctype string
 	require.NoError(t, env.Pool.QueryRow(ctx, `SELECT v.filename, v.content_type FROM complaint_evidence v
@@ -402,19 +396,19 @@ func (s *switchWriter) Write(p []byte) (int, error) { return s.dst.Write(p) }
 // size-8 zero bytes) is generated as it is sent, with its Content-Length
 // set, so the client side holds none of it.
 func (w *formWalker) streamedUpload(name string, size int64) *http.Request {
-	w.t.Helper()
+	w.T.Helper()
 	var head, tail bytes.Buffer
 	sw := &switchWriter{dst: &head}
 	mw := multipart.NewWriter(sw)
-	_ = mw.WriteField("csrf_token", w.csrf)
+	_ = mw.WriteField("csrf_token", w.CSRF)
 	_ = mw.WriteField("action", "upload")
 	_, err := mw.CreateFormFile("evidence", name)
-	require.NoError(w.t, err)
+	require.NoError(w.T, err)
 	sw.dst = &tail
-	require.NoError(w.t, mw.Close())
+	require.NoError(w.T, mw.Close())
 	file := io.MultiReader(strings.NewReader("\x89PNG\r\n\x1a\n"), io.LimitReader(zeros{}, size-8))
-	req, err := http.NewRequest(http.MethodPost, w.c.URL("/complaints/new/evidence"), io.MultiReader(&head, file, &tail))
-	require.NoError(w.t, err)
+	req, err := http.NewRequest(http.MethodPost, w.C.URL("/complaints/new/evidence"), io.MultiReader(&head, file, &tail))
+	require.NoError(w.T, err)
 	req.ContentLength = int64(head.Len()+tail.Len()) + size
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	return req
@@ -452,7 +446,7 @@ func TestEvidenceUploadMemoryStaysFlat(t *testing.T) {
 	partyID := addParty(t, env, "Example Party")
 	w := newFormWalker(t, env)
 	w.walkToCheck(partyID, "Vote for us")
-	status, _, body := w.post("/complaints/new/check", url.Values{}) // warm every path once
+	status, _, body := w.Post("/complaints/new/check", url.Values{}) // warm every path once
 	require.Equal(t, http.StatusSeeOther, status, body)
 	w.walkToCheck(partyID, "Vote for us again")
 
@@ -464,11 +458,11 @@ func TestEvidenceUploadMemoryStaysFlat(t *testing.T) {
 	stop := make(chan struct{})
 	peak := heapPeak(stop)
 	for i := 0; i < 4; i++ {
-		res := w.c.Do(w.streamedUpload(fmt.Sprintf("big%d.png", i), 10<<20), "")
+		res := w.C.Do(w.streamedUpload(fmt.Sprintf("big%d.png", i), 10<<20), "")
 		body := webtest.ReadBody(res)
 		require.Equal(t, http.StatusSeeOther, res.StatusCode, body)
 	}
-	status, _, body = w.post("/complaints/new/check", url.Values{})
+	status, _, body = w.Post("/complaints/new/check", url.Values{})
 	close(stop)
 	require.Equal(t, http.StatusSeeOther, status, body)
 	growth := int64(<-peak) - int64(base)
@@ -489,7 +483,7 @@ func TestEvidenceUploadsInFlightCapped(t *testing.T) {
 	env := webtest.New(t, webtest.Options{Env: map[string]string{"UPLOAD_INFLIGHT_MB": "1"}})
 	ctx := context.Background()
 	w := newFormWalker(t, env)
-	w.step("/complaints/new", url.Values{"channel": {"sms"}}, "/complaints/new/sender")
+	w.Step("/complaints/new", url.Values{"channel": {"sms"}}, "/complaints/new/sender")
 
 	// Hold the draft table so the first upload, once its body is in,
 	// waits in the database with its bytes still counted.
@@ -501,7 +495,7 @@ func TestEvidenceUploadsInFlightCapped(t *testing.T) {
 
 	done := make(chan int, 1)
 	go func() {
-		res := w.c.Do(w.streamedUpload("first.png", 600<<10), "")
+		res := w.C.Do(w.streamedUpload("first.png", 600<<10), "")
 		webtest.ReadBody(res)
 		done <- res.StatusCode
 	}()
@@ -522,10 +516,10 @@ func TestEvidenceUploadsInFlightCapped(t *testing.T) {
 	}
 
 	second := newFormWalker(t, env)
-	second.step("/complaints/new", url.Values{"channel": {"sms"}}, "/complaints/new/sender")
+	second.Step("/complaints/new", url.Values{"channel": {"sms"}}, "/complaints/new/sender")
 	reqCtx, cancelReq := context.WithTimeout(ctx, 20*time.Second)
 	defer cancelReq()
-	res := second.c.Do(second.streamedUpload("second.png", 600<<10).WithContext(reqCtx), "")
+	res := second.C.Do(second.streamedUpload("second.png", 600<<10).WithContext(reqCtx), "")
 	body := webtest.ReadBody(res)
 	require.Equal(t, http.StatusServiceUnavailable, res.StatusCode, body)
 	require.Equal(t, "10", res.Header.Get("Retry-After"))
@@ -534,7 +528,7 @@ func TestEvidenceUploadsInFlightCapped(t *testing.T) {
 
 	require.NoError(t, lock.Rollback(ctx))
 	require.Equal(t, http.StatusSeeOther, <-done)
-	res = second.c.Do(second.streamedUpload("second.png", 600<<10), "")
+	res = second.C.Do(second.streamedUpload("second.png", 600<<10), "")
 	body = webtest.ReadBody(res)
 	require.Equal(t, http.StatusSeeOther, res.StatusCode, body)
 }
@@ -547,12 +541,12 @@ func TestEvidenceQuotaFreedWhenDraftsExpire(t *testing.T) {
 	env := webtest.New(t, webtest.Options{Env: map[string]string{"EVIDENCE_CLIENT_MB": "1"}})
 	ctx := context.Background()
 	first := newFormWalker(t, env)
-	first.step("/complaints/new", url.Values{"channel": {"sms"}}, "/complaints/new/sender")
-	status, _, body := first.upload("one.png", pngOf(600<<10), "upload")
+	first.Step("/complaints/new", url.Values{"channel": {"sms"}}, "/complaints/new/sender")
+	status, _, body := first.Upload("one.png", formtest.PNGOf(600<<10), "upload")
 	require.Equal(t, http.StatusSeeOther, status, body)
 	second := newFormWalker(t, env)
-	second.step("/complaints/new", url.Values{"channel": {"sms"}}, "/complaints/new/sender")
-	status, _, _ = second.upload("two.png", pngOf(600<<10), "upload")
+	second.Step("/complaints/new", url.Values{"channel": {"sms"}}, "/complaints/new/sender")
+	status, _, _ = second.Upload("two.png", formtest.PNGOf(600<<10), "upload")
 	require.Equal(t, http.StatusUnprocessableEntity, status)
 
 	_, err := env.Pool.Exec(ctx, `UPDATE complaint_drafts SET expires_at = now() - interval '1 second'`)
@@ -566,6 +560,6 @@ func TestEvidenceQuotaFreedWhenDraftsExpire(t *testing.T) {
 		FROM complaint_draft_usage`).Scan(&rows, &usedBytes, &usedFiles))
 	require.Equal(t, [3]int64{0, 0, 0}, [3]int64{rows, usedBytes, usedFiles}, "no bytes stay counted for files that are gone")
 
-	status, _, body = second.upload("two.png", pngOf(600<<10), "upload")
+	status, _, body = second.Upload("two.png", formtest.PNGOf(600<<10), "upload")
 	require.Equal(t, http.StatusSeeOther, status, body)
 }

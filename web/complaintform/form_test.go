@@ -4,10 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"image"
-	"image/color"
-	"image/png"
-	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -17,91 +13,15 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/campaignwatch/campaignwatch/web/internal/formtest"
 	"github.com/campaignwatch/campaignwatch/web/webtest"
 )
 
-// formWalker drives the complaint form over plain HTTP, as a browser
-// without JavaScript would.
-type formWalker struct {
-	t    testing.TB
-	env  *webtest.Env
-	c    *webtest.Client
-	csrf string
-}
+// formWalker is the shared form walker, with this package's own walks.
+type formWalker struct{ *formtest.Walker }
 
 func newFormWalker(t testing.TB, env *webtest.Env) *formWalker {
-	c := env.Anonymous()
-	res := c.Get("/complaints/new")
-	body := webtest.ReadBody(res)
-	require.Equal(t, http.StatusOK, res.StatusCode, body)
-	m := regexp.MustCompile(`name="csrf_token" value="([^"]+)"`).FindStringSubmatch(body)
-	require.NotNil(t, m, "the form carries a CSRF token")
-	return &formWalker{t: t, env: env, c: c, csrf: m[1]}
-}
-
-// post submits values to path and returns status, Location and body.
-func (w *formWalker) post(path string, values url.Values) (int, string, string) {
-	w.t.Helper()
-	values.Set("csrf_token", w.csrf)
-	if _, ok := values["evidence_files"]; path == "/complaints/new/check" && !ok {
-		// As a browser would: send the list of files the check page shows.
-		values.Set("evidence_files", w.filesSeen())
-	}
-	res := w.c.PostFormRaw(path, values)
-	body := webtest.ReadBody(res)
-	return res.StatusCode, res.Header.Get("Location"), body
-}
-
-// step posts values and requires a redirect to next.
-func (w *formWalker) step(path string, values url.Values, next string) {
-	w.t.Helper()
-	status, loc, body := w.post(path, values)
-	require.Equal(w.t, http.StatusSeeOther, status, "POST %s: %s", path, body)
-	require.Equal(w.t, next, loc, "after POST %s", path)
-}
-
-// filesSeen is the check page's hidden list of the files it shows.
-func (w *formWalker) filesSeen() string {
-	w.t.Helper()
-	_, body := w.get("/complaints/new/check")
-	if m := regexp.MustCompile(`name="evidence_files" value="([0-9,]*)"`).FindStringSubmatch(body); m != nil {
-		return m[1]
-	}
-	return ""
-}
-
-func (w *formWalker) get(path string) (int, string) {
-	w.t.Helper()
-	res := w.c.Get(path)
-	return res.StatusCode, webtest.ReadBody(res)
-}
-
-func (w *formWalker) upload(name string, data []byte, action string) (int, string, string) {
-	w.t.Helper()
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	_ = mw.WriteField("csrf_token", w.csrf)
-	_ = mw.WriteField("action", action)
-	if data != nil {
-		fw, err := mw.CreateFormFile("evidence", name)
-		require.NoError(w.t, err)
-		_, _ = fw.Write(data)
-	}
-	require.NoError(w.t, mw.Close())
-	req, err := http.NewRequest(http.MethodPost, w.c.URL("/complaints/new/evidence"), &buf)
-	require.NoError(w.t, err)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	res := w.c.Do(req, "")
-	body := webtest.ReadBody(res)
-	return res.StatusCode, res.Header.Get("Location"), body
-}
-
-func pngBytes(t testing.TB) []byte {
-	img := image.NewRGBA(image.Rect(0, 0, 4, 4))
-	img.Set(1, 1, color.RGBA{R: 200, A: 255})
-	var b bytes.Buffer
-	require.NoError(t, png.Encode(&b, img))
-	return b.Bytes()
+	return &formWalker{formtest.NewWalker(t, env)}
 }
 
 func addParty(t testing.TB, env *webtest.Env, name string) int64 {
@@ -111,25 +31,23 @@ func addParty(t testing.TB, env *webtest.Env, name string) int64 {
 	return id
 }
 
-var referenceRE = regexp.MustCompile(`CW-[2-9A-HJKMNP-TV-Z]{4}-[2-9A-HJKMNP-TV-Z]{4}`)
-
 // walkToCheck answers every page for an SMS complaint and returns at check
 // answers.
 func (w *formWalker) walkToCheck(partyID int64, message string) {
-	w.t.Helper()
+	w.T.Helper()
 	yesterday := time.Now().AddDate(0, 0, -1)
-	w.step("/complaints/new", url.Values{"channel": {"sms"}}, "/complaints/new/sender")
-	w.step("/complaints/new/sender", url.Values{"sender": {"07700 900982"},
+	w.Step("/complaints/new", url.Values{"channel": {"sms"}}, "/complaints/new/sender")
+	w.Step("/complaints/new/sender", url.Values{"sender": {"07700 900982"},
 		"received_day": {fmt.Sprint(yesterday.Day())}, "received_month": {fmt.Sprint(int(yesterday.Month()))},
 		"received_year": {fmt.Sprint(yesterday.Year())}, "received_time": {"14:30"}}, "/complaints/new/message")
-	w.step("/complaints/new/message", url.Values{"message": {message}, "description": {"I never gave them my number."}}, "/complaints/new/permission")
-	w.step("/complaints/new/permission", url.Values{"consent": {"no"}, "opted_out": {"yes"},
+	w.Step("/complaints/new/message", url.Values{"message": {message}, "description": {"I never gave them my number."}}, "/complaints/new/permission")
+	w.Step("/complaints/new/permission", url.Values{"consent": {"no"}, "opted_out": {"yes"},
 		"sender_identified": {"no"}, "opt_out_offered": {"no"}}, "/complaints/new/party")
-	w.step("/complaints/new/party", url.Values{"party": {fmt.Sprint(partyID)}}, "/complaints/new/evidence")
-	status, loc, body := w.upload("shot.png", pngBytes(w.t), "continue")
-	require.Equal(w.t, http.StatusSeeOther, status, body)
-	require.Equal(w.t, "/complaints/new/about-you", loc)
-	w.step("/complaints/new/about-you", url.Values{"name": {"Ann Example"}, "email": {"ann@example.org"}, "may_contact": {"yes"}}, "/complaints/new/check")
+	w.Step("/complaints/new/party", url.Values{"party": {fmt.Sprint(partyID)}}, "/complaints/new/evidence")
+	status, loc, body := w.Upload("shot.png", formtest.PNG(w.T), "continue")
+	require.Equal(w.T, http.StatusSeeOther, status, body)
+	require.Equal(w.T, "/complaints/new/about-you", loc)
+	w.Step("/complaints/new/about-you", url.Values{"name": {"Ann Example"}, "email": {"ann@example.org"}, "may_contact": {"yes"}}, "/complaints/new/check")
 }
 
 func TestComplaintFormWalkStoresComplaintEvidenceAndTriageJob(t *testing.T) {
@@ -141,7 +59,7 @@ func TestComplaintFormWalkStoresComplaintEvidenceAndTriageJob(t *testing.T) {
 
 	// An empty answer comes back with the error summary and an inline
 	// error tied to the radios by aria-describedby.
-	status, _, body := w.post("/complaints/new", url.Values{})
+	status, _, body := w.Post("/complaints/new", url.Values{})
 	require.Equal(t, http.StatusUnprocessableEntity, status)
 	require.Contains(t, body, `class="error-summary"`)
 	require.Contains(t, body, `<a href="#channel">Select what happened</a>`)
@@ -149,8 +67,8 @@ func TestComplaintFormWalkStoresComplaintEvidenceAndTriageJob(t *testing.T) {
 	require.Contains(t, body, "<title>Error: What happened?")
 
 	// A bad date is caught on its page, with the answers kept.
-	w.step("/complaints/new", url.Values{"channel": {"sms"}}, "/complaints/new/sender")
-	status, _, body = w.post("/complaints/new/sender", url.Values{"sender": {"07700 900982"},
+	w.Step("/complaints/new", url.Values{"channel": {"sms"}}, "/complaints/new/sender")
+	status, _, body = w.Post("/complaints/new/sender", url.Values{"sender": {"07700 900982"},
 		"received_day": {"31"}, "received_month": {"2"}, "received_year": {"2024"}})
 	require.Equal(t, http.StatusUnprocessableEntity, status)
 	require.Contains(t, body, "The date must be a real date")
@@ -158,7 +76,7 @@ func TestComplaintFormWalkStoresComplaintEvidenceAndTriageJob(t *testing.T) {
 
 	script := `<script>alert("x")</script> Vote for us!`
 	w.walkToCheck(partyID, script)
-	status, body = w.get("/complaints/new/check")
+	status, body = w.Get("/complaints/new/check")
 	require.Equal(t, http.StatusOK, status)
 	require.Contains(t, body, "Example Party")
 	require.Contains(t, body, "shot.png")
@@ -167,15 +85,15 @@ func TestComplaintFormWalkStoresComplaintEvidenceAndTriageJob(t *testing.T) {
 	require.Contains(t, body, `href="/complaints/new/sender?change=1"`)
 
 	// A Change link returns to check answers once saved.
-	w.step("/complaints/new/about-you", url.Values{"change": {"1"}, "name": {"Ann Example"}, "email": {"ann@example.org"},
+	w.Step("/complaints/new/about-you", url.Values{"change": {"1"}, "name": {"Ann Example"}, "email": {"ann@example.org"},
 		"postcode": {"cf10 1aa"}, "may_contact": {"yes"}}, "/complaints/new/check")
 
-	status, loc, body := w.post("/complaints/new/check", url.Values{})
+	status, loc, body := w.Post("/complaints/new/check", url.Values{})
 	require.Equal(t, http.StatusSeeOther, status, body)
 	require.Equal(t, "/complaints/new/confirmation", loc)
-	status, body = w.get("/complaints/new/confirmation")
+	status, body = w.Get("/complaints/new/confirmation")
 	require.Equal(t, http.StatusOK, status)
-	ref := referenceRE.FindString(body)
+	ref := formtest.ReferenceRE.FindString(body)
 	require.NotEmpty(t, ref, body)
 
 	var id int64
@@ -196,7 +114,7 @@ func TestComplaintFormWalkStoresComplaintEvidenceAndTriageJob(t *testing.T) {
 	require.Zero(t, drafts, "the draft's files are emptied once the complaint is stored")
 
 	// The draft is gone: the form starts again empty.
-	status, body = w.get("/complaints/new")
+	status, body = w.Get("/complaints/new")
 	require.Equal(t, http.StatusOK, status)
 	require.NotContains(t, body, "checked")
 }
@@ -208,12 +126,12 @@ func TestComplaintFormHoneypotStoresNothing(t *testing.T) {
 	w := newFormWalker(t, env)
 	w.walkToCheck(partyID, "Vote for us")
 	// A bot fills every field, including the one labelled "leave blank".
-	status, loc, _ := w.post("/complaints/new/check", url.Values{"website": {"http://spam.example"}})
+	status, loc, _ := w.Post("/complaints/new/check", url.Values{"website": {"http://spam.example"}})
 	require.Equal(t, http.StatusSeeOther, status)
 	require.Equal(t, "/complaints/new/confirmation", loc)
-	status, body := w.get("/complaints/new/confirmation")
+	status, body := w.Get("/complaints/new/confirmation")
 	require.Equal(t, http.StatusOK, status)
-	require.Regexp(t, referenceRE, body, "the bot sees an ordinary confirmation")
+	require.Regexp(t, formtest.ReferenceRE, body, "the bot sees an ordinary confirmation")
 	var n int
 	require.NoError(t, env.Pool.QueryRow(context.Background(), `SELECT count(*) FROM complaints`).Scan(&n))
 	require.Zero(t, n, "nothing is stored for a filled honeypot")
@@ -234,43 +152,43 @@ func TestComplaintFormEvidenceRules(t *testing.T) {
 	t.Parallel()
 	env := webtest.New(t, webtest.Options{})
 	w := newFormWalker(t, env)
-	w.step("/complaints/new", url.Values{"channel": {"email"}}, "/complaints/new/sender")
+	w.Step("/complaints/new", url.Values{"channel": {"email"}}, "/complaints/new/sender")
 
 	// A program disguised by its name is refused by its content.
-	status, _, body := w.upload("photo.png", []byte("MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff"), "upload")
+	status, _, body := w.Upload("photo.png", []byte("MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff"), "upload")
 	require.Equal(t, http.StatusUnprocessableEntity, status)
 	require.Contains(t, body, "The file must be a picture")
 	// Pressing "Add this file" with no file says so.
-	status, _, body = w.upload("", nil, "upload")
+	status, _, body = w.Upload("", nil, "upload")
 	require.Equal(t, http.StatusUnprocessableEntity, status)
 	require.Contains(t, body, "Choose a file to add")
 
 	for i := 0; i < 5; i++ {
-		status, loc, body := w.upload(fmt.Sprintf("note%d.txt", i), []byte("They texted me at 9pm."), "upload")
+		status, loc, body := w.Upload(fmt.Sprintf("note%d.txt", i), []byte("They texted me at 9pm."), "upload")
 		require.Equal(t, http.StatusSeeOther, status, body)
 		require.Equal(t, "/complaints/new/evidence", loc)
 	}
-	status, _, body = w.upload("sixth.txt", []byte("one too many"), "upload")
+	status, _, body = w.Upload("sixth.txt", []byte("one too many"), "upload")
 	require.Equal(t, http.StatusUnprocessableEntity, status)
 	require.Contains(t, body, "You can add 5 files at most")
 
 	// Remove one: its own small form, with the CSRF token.
-	status, body = w.get("/complaints/new/evidence")
+	status, body = w.Get("/complaints/new/evidence")
 	require.Equal(t, http.StatusOK, status)
 	m := regexp.MustCompile(`name="file" value="(\d+)"`).FindStringSubmatch(body)
 	require.NotNil(t, m)
-	w.step("/complaints/new/evidence/remove", url.Values{"file": {m[1]}}, "/complaints/new/evidence")
+	w.Step("/complaints/new/evidence/remove", url.Values{"file": {m[1]}}, "/complaints/new/evidence")
 	var n int
 	require.NoError(t, env.Pool.QueryRow(context.Background(), `SELECT count(*) FROM complaint_drafts`).Scan(&n))
 	require.Equal(t, 4, n)
 
 	// Another person's draft cannot see or remove these files.
 	other := newFormWalker(t, env)
-	other.step("/complaints/new", url.Values{"channel": {"email"}}, "/complaints/new/sender")
-	status, body = other.get("/complaints/new/evidence")
+	other.Step("/complaints/new", url.Values{"channel": {"email"}}, "/complaints/new/sender")
+	status, body = other.Get("/complaints/new/evidence")
 	require.Equal(t, http.StatusOK, status)
 	require.NotContains(t, body, "note1.txt")
-	other.step("/complaints/new/evidence/remove", url.Values{"file": {m[1]}}, "/complaints/new/evidence")
+	other.Step("/complaints/new/evidence/remove", url.Values{"file": {m[1]}}, "/complaints/new/evidence")
 	require.NoError(t, env.Pool.QueryRow(context.Background(), `SELECT count(*) FROM complaint_drafts`).Scan(&n))
 	require.Equal(t, 4, n)
 }
@@ -279,12 +197,12 @@ func TestComplaintFormRequestSizeLimits(t *testing.T) {
 	t.Parallel()
 	env := webtest.New(t, webtest.Options{})
 	w := newFormWalker(t, env)
-	status, _, _ := w.post("/complaints/new/sender", url.Values{"sender": {strings.Repeat("x", 70<<10)}})
+	status, _, _ := w.Post("/complaints/new/sender", url.Values{"sender": {strings.Repeat("x", 70<<10)}})
 	require.Equal(t, http.StatusRequestEntityTooLarge, status, "answers are capped at 64 KB")
 
-	w.step("/complaints/new", url.Values{"channel": {"sms"}}, "/complaints/new/sender")
+	w.Step("/complaints/new", url.Values{"channel": {"sms"}}, "/complaints/new/sender")
 	big := bytes.Repeat([]byte("a"), 12<<20)
-	status, _, body := w.upload("big.txt", big, "upload")
+	status, _, body := w.Upload("big.txt", big, "upload")
 	require.Equal(t, http.StatusRequestEntityTooLarge, status)
 	require.Contains(t, body, "The file must be smaller than 10 MB")
 }
@@ -295,14 +213,14 @@ func TestComplaintFormRateLimit(t *testing.T) {
 	partyID := addParty(t, env, "Example Party")
 	w := newFormWalker(t, env)
 	w.walkToCheck(partyID, "first")
-	status, _, body := w.post("/complaints/new/check", url.Values{})
+	status, _, body := w.Post("/complaints/new/check", url.Values{})
 	require.Equal(t, http.StatusSeeOther, status, body)
 	w.walkToCheck(partyID, "second")
-	status, _, body = w.post("/complaints/new/check", url.Values{})
+	status, _, body = w.Post("/complaints/new/check", url.Values{})
 	require.Equal(t, http.StatusTooManyRequests, status)
 	require.Contains(t, body, "You have sent too many requests")
 	require.Contains(t, body, "We have kept your answers")
-	status, body = w.get("/complaints/new/check")
+	status, body = w.Get("/complaints/new/check")
 	require.Equal(t, http.StatusOK, status)
 	require.Contains(t, body, "second", "the answers survive the 429")
 	require.Equal(t, 1, countComplaints(t, env))
@@ -314,13 +232,13 @@ func TestComplaintFormControlCharactersRefused(t *testing.T) {
 	t.Parallel()
 	env := webtest.New(t, webtest.Options{})
 	w := newFormWalker(t, env)
-	w.step("/complaints/new", url.Values{"channel": {"sms"}}, "/complaints/new/sender")
-	status, _, body := w.post("/complaints/new/sender", url.Values{"sender": {"Bad\x00\x07 Sender\u200b"}, "received_day": {"1"},
+	w.Step("/complaints/new", url.Values{"channel": {"sms"}}, "/complaints/new/sender")
+	status, _, body := w.Post("/complaints/new/sender", url.Values{"sender": {"Bad\x00\x07 Sender\u200b"}, "received_day": {"1"},
 		"received_month": {"3"}, "received_year": {"2024"}})
 	require.Equal(t, http.StatusUnprocessableEntity, status, body)
 	require.Contains(t, body, "sender")
 	require.Contains(t, body, "contains a character we cannot accept")
-	status, body = w.get("/complaints/new/sender")
+	status, body = w.Get("/complaints/new/sender")
 	require.Equal(t, http.StatusOK, status)
 	require.NotContains(t, body, "Bad")
 }
@@ -334,12 +252,12 @@ func TestComplaintFormChangeChannelAsksChannelQuestionsAgain(t *testing.T) {
 	// From check answers, change the channel to an advert: the pages that
 	// depend on it are asked again (no permission page for adverts), then
 	// check answers.
-	w.step("/complaints/new", url.Values{"channel": {"social_media_ad"}, "change": {"1"}}, "/complaints/new/sender?change=1")
-	w.step("/complaints/new/sender", url.Values{"change": {"1"}, "sender": {"Example Party page"}, "received_day": {"1"},
+	w.Step("/complaints/new", url.Values{"channel": {"social_media_ad"}, "change": {"1"}}, "/complaints/new/sender?change=1")
+	w.Step("/complaints/new/sender", url.Values{"change": {"1"}, "sender": {"Example Party page"}, "received_day": {"1"},
 		"received_month": {"3"}, "received_year": {"2024"}}, "/complaints/new/message?change=1")
-	w.step("/complaints/new/message", url.Values{"change": {"1"}, "message": {"Vote for us"},
+	w.Step("/complaints/new/message", url.Values{"change": {"1"}, "message": {"Vote for us"},
 		"targeting_reason": {"It named my street"}, "special_category": {"no"}}, "/complaints/new/check")
-	status, body := w.get("/complaints/new/check")
+	status, body := w.Get("/complaints/new/check")
 	require.Equal(t, http.StatusOK, status)
 	require.Contains(t, body, "It named my street")
 	require.NotContains(t, body, "Had you given them permission")
@@ -356,7 +274,7 @@ func TestComplaintFormInWelsh(t *testing.T) {
 	env := webtest.New(t, webtest.Options{})
 	partyID := addParty(t, env, "Plaid Enghreifftiol")
 	w := newFormWalker(t, env)
-	status, body := w.get("/complaints/new?lang=cy")
+	status, body := w.Get("/complaints/new?lang=cy")
 	require.Equal(t, http.StatusOK, status)
 	require.Contains(t, body, `<html lang="cy">`)
 	require.Contains(t, body, "Beth ddigwyddodd?")
@@ -364,29 +282,29 @@ func TestComplaintFormInWelsh(t *testing.T) {
 	require.Contains(t, body, "Neidio i&#39;r prif gynnwys", "the layout is translated too")
 
 	// The language is remembered on the next pages, errors included.
-	status, _, body = w.post("/complaints/new", url.Values{})
+	status, _, body = w.Post("/complaints/new", url.Values{})
 	require.Equal(t, http.StatusUnprocessableEntity, status)
 	require.Contains(t, body, "Mae problem wedi codi")
 	require.Contains(t, body, "Dewiswch beth ddigwyddodd")
 
 	w.walkToCheck(partyID, "Pleidleisiwch drosom")
-	status, body = w.get("/complaints/new/check")
+	status, body = w.Get("/complaints/new/check")
 	require.Equal(t, http.StatusOK, status)
 	require.Contains(t, body, "Gwiriwch eich atebion")
-	status, loc, _ := w.post("/complaints/new/check", url.Values{})
+	status, loc, _ := w.Post("/complaints/new/check", url.Values{})
 	require.Equal(t, http.StatusSeeOther, status)
 	require.Equal(t, "/complaints/new/confirmation", loc)
-	status, body = w.get("/complaints/new/confirmation")
+	status, body = w.Get("/complaints/new/confirmation")
 	require.Equal(t, http.StatusOK, status)
 	require.Contains(t, body, "Adroddiad wedi")
-	ref := referenceRE.FindString(body)
+	ref := formtest.ReferenceRE.FindString(body)
 	var lang string
 	require.NoError(t, env.Pool.QueryRow(context.Background(), `SELECT lang FROM complaints WHERE reference = $1`, ref).Scan(&lang))
 	require.Equal(t, "cy", lang, "the acknowledgement email follows the page language")
 
 	// Public pages outside the form are translated as well.
 	for _, p := range []string{"/", "/privacy", "/accessibility"} {
-		status, body = w.get(p)
+		status, body = w.Get(p)
 		require.Equal(t, http.StatusOK, status, p)
 		require.Contains(t, body, `<html lang="cy">`, p)
 	}
@@ -397,12 +315,12 @@ func TestDraftCookieIsSealed(t *testing.T) {
 	t.Parallel()
 	env := webtest.New(t, webtest.Options{})
 	w := newFormWalker(t, env)
-	w.step("/complaints/new", url.Values{"channel": {"sms"}}, "/complaints/new/sender")
-	w.step("/complaints/new/sender", url.Values{"sender": {"07700 900982"}, "received_day": {"1"},
+	w.Step("/complaints/new", url.Values{"channel": {"sms"}}, "/complaints/new/sender")
+	w.Step("/complaints/new/sender", url.Values{"sender": {"07700 900982"}, "received_day": {"1"},
 		"received_month": {"3"}, "received_year": {"2024"}}, "/complaints/new/message")
-	u, _ := url.Parse(w.c.URL("/complaints/new"))
+	u, _ := url.Parse(w.C.URL("/complaints/new"))
 	var draft *http.Cookie
-	for _, c := range w.c.Jar.Cookies(u) {
+	for _, c := range w.C.Jar.Cookies(u) {
 		if strings.HasPrefix(c.Name, "cw_cdraft") {
 			draft = c
 		}
@@ -413,8 +331,8 @@ func TestDraftCookieIsSealed(t *testing.T) {
 	// A tampered cookie is ignored: the form starts again.
 	tampered := *draft
 	tampered.Value = "A" + draft.Value[1:]
-	w.c.Jar.SetCookies(u, []*http.Cookie{{Name: tampered.Name, Value: tampered.Value, Path: "/complaints"}})
-	res := w.c.Get("/complaints/new/sender")
+	w.C.Jar.SetCookies(u, []*http.Cookie{{Name: tampered.Name, Value: tampered.Value, Path: "/complaints"}})
+	res := w.C.Get("/complaints/new/sender")
 	res.Body.Close()
 	require.Equal(t, http.StatusSeeOther, res.StatusCode)
 	require.Equal(t, "/complaints/new", res.Header.Get("Location"))
@@ -433,11 +351,11 @@ func TestComplaintFormProblemFoundAtSendIsShownOnItsStep(t *testing.T) {
 	_, err := env.Pool.Exec(context.Background(), `DELETE FROM parties WHERE id = $1`, partyID)
 	require.NoError(t, err)
 
-	status, loc, body := w.post("/complaints/new/check", url.Values{})
+	status, loc, body := w.Post("/complaints/new/check", url.Values{})
 	require.Equal(t, http.StatusSeeOther, status, body)
 	require.True(t, strings.HasPrefix(loc, "/complaints/new/party?"), loc)
 	require.Contains(t, loc, "problem=1")
-	status, body = w.get(loc)
+	status, body = w.Get(loc)
 	require.Equal(t, http.StatusUnprocessableEntity, status)
 	require.Contains(t, body, "There is a problem")
 	require.Contains(t, body, `href="#party"`)
@@ -455,23 +373,23 @@ func TestComplaintSendRefusesWhenEvidenceExpired(t *testing.T) {
 	for _, lang := range []string{"en", "cy"} {
 		w := newFormWalker(t, env)
 		if lang == "cy" {
-			w.get("/complaints/new?lang=cy")
+			w.Get("/complaints/new?lang=cy")
 		}
 		w.walkToCheck(partyID, "Vote for us, "+lang)
-		seen := w.filesSeen()
+		seen := w.FilesSeen()
 		var id int64
 		require.NoError(t, env.Pool.QueryRow(ctx, `SELECT max(id) FROM complaint_drafts`).Scan(&id))
 		_, err := env.Pool.Exec(ctx, `UPDATE complaint_drafts SET expires_at = now() - interval '1 second' WHERE id = $1`, id)
 		require.NoError(t, err)
 
 		before := countComplaints(t, env)
-		status, loc, body := w.post("/complaints/new/check", url.Values{"evidence_files": {fmt.Sprint(id)}})
+		status, loc, body := w.Post("/complaints/new/check", url.Values{"evidence_files": {fmt.Sprint(id)}})
 		require.Equal(t, http.StatusSeeOther, status, body)
 		require.Equal(t, "/complaints/new/evidence?change=1&code=expired&field=evidence&problem=1", loc)
 		require.Equal(t, before, countComplaints(t, env), "no complaint is stored without its file")
 		require.Equal(t, fmt.Sprint(id), seen, "the check page listed the file")
 
-		status, body = w.get(loc)
+		status, body = w.Get(loc)
 		require.Equal(t, http.StatusUnprocessableEntity, status)
 		want := map[string]string{
 			"en": "A file you added was kept for 24 hours and has expired; add it again, then send your report",
@@ -480,12 +398,12 @@ func TestComplaintSendRefusesWhenEvidenceExpired(t *testing.T) {
 		require.Contains(t, body, want)
 
 		// Added again, it is sent with the answers typed before.
-		status, _, body = w.upload("shot.png", pngBytes(t), "upload")
+		status, _, body = w.Upload("shot.png", formtest.PNG(t), "upload")
 		require.Equal(t, http.StatusSeeOther, status, body)
-		status, body = w.get("/complaints/new/check")
+		status, body = w.Get("/complaints/new/check")
 		require.Equal(t, http.StatusOK, status)
 		require.Contains(t, body, "Vote for us, "+lang, "the answers were kept")
-		w.step("/complaints/new/check", url.Values{}, "/complaints/new/confirmation")
+		w.Step("/complaints/new/check", url.Values{}, "/complaints/new/confirmation")
 		var message string
 		var files int
 		require.NoError(t, env.Pool.QueryRow(ctx, `SELECT c.message, (SELECT count(*) FROM complaint_evidence e WHERE e.complaint_id = c.id)
@@ -503,15 +421,15 @@ func TestComplaintSendShowsCheckAgainWhenFilesChanged(t *testing.T) {
 	partyID := addParty(t, env, "Example Party")
 	w := newFormWalker(t, env)
 	w.walkToCheck(partyID, "Vote for us")
-	seen := w.filesSeen()
-	status, _, body := w.upload("more.png", pngBytes(t), "upload")
+	seen := w.FilesSeen()
+	status, _, body := w.Upload("more.png", formtest.PNG(t), "upload")
 	require.Equal(t, http.StatusSeeOther, status, body)
 	before := countComplaints(t, env)
-	w.step("/complaints/new/check", url.Values{"evidence_files": {seen}}, "/complaints/new/check")
+	w.Step("/complaints/new/check", url.Values{"evidence_files": {seen}}, "/complaints/new/check")
 	require.Equal(t, before, countComplaints(t, env))
-	w.step("/complaints/new/check", url.Values{}, "/complaints/new/confirmation")
+	w.Step("/complaints/new/check", url.Values{}, "/complaints/new/confirmation")
 
-	status, _, _ = w.post("/complaints/new/check", url.Values{"evidence_files": {"1,x"}})
+	status, _, _ = w.Post("/complaints/new/check", url.Values{"evidence_files": {"1,x"}})
 	require.Equal(t, http.StatusSeeOther, status, "a list the check page did not write is not a 500")
 }
 
@@ -525,7 +443,7 @@ func TestComplaintSendTwiceAtOnceStoresOneWithItsFiles(t *testing.T) {
 	partyID := addParty(t, env, "Example Party")
 	w := newFormWalker(t, env)
 	w.walkToCheck(partyID, "Vote for us twice")
-	seen := w.filesSeen()
+	seen := w.FilesSeen()
 	before := countComplaints(t, env)
 
 	// Hold the draft's file so both sends are waiting for it at once.
@@ -540,7 +458,7 @@ func TestComplaintSendTwiceAtOnceStoresOneWithItsFiles(t *testing.T) {
 	answers := make(chan answer, 2)
 	for i := 0; i < 2; i++ {
 		go func() {
-			status, loc, _ := w.post("/complaints/new/check", url.Values{"evidence_files": {seen}})
+			status, loc, _ := w.Post("/complaints/new/check", url.Values{"evidence_files": {seen}})
 			answers <- answer{status, loc}
 		}()
 	}

@@ -2,7 +2,6 @@ package complaintform
 
 import (
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -12,40 +11,17 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/campaignwatch/campaignwatch/web/internal/i18n"
+	"github.com/campaignwatch/campaignwatch/web/internal/i18n/i18ntest"
 )
 
 func TestCataloguesHaveTheSameKeys(t *testing.T) {
-	en, cy := catalogue.Keys(i18n.English), catalogue.Keys(i18n.Welsh)
-	require.NotEmpty(t, en)
-	require.Equal(t, en, cy, "en.json and cy.json must have the same keys")
-	for _, k := range cy {
-		require.NotEmpty(t, strings.TrimSpace(catalogue[i18n.Welsh][k]), "cy.json %s is empty", k)
-		require.Equal(t, strings.Count(catalogue[i18n.English][k], "%"), strings.Count(catalogue[i18n.Welsh][k], "%"),
-			"%s: the translations must take the same arguments", k)
-	}
+	i18ntest.RequireBothLanguages(t, catalogue)
 }
 
 // Every literal key a template asks for ({{t .Lang "key"}}) and every key
 // the Go code builds from fixed parts exists in the catalogues.
 func TestEveryUsedMessageKeyExists(t *testing.T) {
-	literal := regexp.MustCompile(`\{\{\s*t\s+\$?[.\w]*\s+"([^"]+)"`)
-	found := 0
-	err := fs.WalkDir(pagesFS, "pages", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := fs.ReadFile(pagesFS, p)
-		if err != nil {
-			return err
-		}
-		for _, m := range literal.FindAllStringSubmatch(string(b), -1) {
-			found++
-			require.True(t, hasMessage(m[1]), "%s uses missing key %q", p, m[1])
-		}
-		return nil
-	})
-	require.NoError(t, err)
-	require.Greater(t, found, 20)
+	i18ntest.RequireTemplateKeys(t, pagesFS, "pages", catalogue)
 
 	// Keys passed to translate as string literals in the form's Go code.
 	goKey := regexp.MustCompile(`translate\(lang, "([a-z_.]+)"`)

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/campaignwatch/campaignwatch/internal/testdb"
+	"github.com/campaignwatch/campaignwatch/web/internal/formtest"
 	"github.com/campaignwatch/campaignwatch/web/webtest"
 )
 
@@ -46,9 +47,9 @@ func TestComplaintFormDatabaseOutage(t *testing.T) {
 	var shown []string
 	confirm := func(w *formWalker) {
 		t.Helper()
-		status, body := w.get("/complaints/new/confirmation")
+		status, body := w.Get("/complaints/new/confirmation")
 		require.Equal(t, http.StatusOK, status)
-		ref := referenceRE.FindString(body)
+		ref := formtest.ReferenceRE.FindString(body)
 		require.NotEmpty(t, ref)
 		shown = append(shown, ref)
 	}
@@ -56,35 +57,35 @@ func TestComplaintFormDatabaseOutage(t *testing.T) {
 	// One person sends before the outage.
 	a := newFormWalker(t, env)
 	a.walkToCheck(partyID, "before the outage")
-	a.step("/complaints/new/check", url.Values{}, "/complaints/new/confirmation")
+	a.Step("/complaints/new/check", url.Values{}, "/complaints/new/confirmation")
 	confirm(a)
 
 	// Another is on check answers, a third has just started.
 	b := newFormWalker(t, env)
 	b.walkToCheck(partyID, "during the outage")
 	c := newFormWalker(t, env)
-	c.step("/complaints/new", url.Values{"channel": {"live_call"}}, "/complaints/new/sender")
+	c.Step("/complaints/new", url.Values{"channel": {"live_call"}}, "/complaints/new/sender")
 
 	stop()
 
 	// Sending fails cleanly, with the retry page, and says the answers
 	// are kept.
 	for i := 0; i < 3; i++ {
-		status, _, body := b.post("/complaints/new/check", url.Values{})
+		status, _, body := b.Post("/complaints/new/check", url.Values{})
 		require.Equal(t, http.StatusServiceUnavailable, status)
 		require.Contains(t, body, "Sorry, there is a problem with the service")
 		require.Contains(t, body, "We have kept your answers")
 	}
-	res := b.c.PostFormRaw("/complaints/new/check", url.Values{"csrf_token": {b.csrf}})
+	res := b.C.PostFormRaw("/complaints/new/check", url.Values{"csrf_token": {b.CSRF}})
 	res.Body.Close()
 	require.Equal(t, "30", res.Header.Get("Retry-After"))
 
 	// Pages that need no database carry on; those that do say "try again".
-	c.step("/complaints/new/sender", url.Values{"sender": {"withheld"}, "received_day": {"2"}, "received_month": {"3"},
+	c.Step("/complaints/new/sender", url.Values{"sender": {"withheld"}, "received_day": {"2"}, "received_month": {"3"},
 		"received_year": {"2024"}}, "/complaints/new/message")
-	c.step("/complaints/new/message", url.Values{"message": {"Hello, I'm calling from the party"}}, "/complaints/new/permission")
-	c.step("/complaints/new/permission", url.Values{"consent": {"no"}, "tps_registered": {"yes"}}, "/complaints/new/party")
-	status, body := c.get("/complaints/new/party")
+	c.Step("/complaints/new/message", url.Values{"message": {"Hello, I'm calling from the party"}}, "/complaints/new/permission")
+	c.Step("/complaints/new/permission", url.Values{"consent": {"no"}, "tps_registered": {"yes"}}, "/complaints/new/party")
+	status, body := c.Get("/complaints/new/party")
 	require.Equal(t, http.StatusServiceUnavailable, status)
 	require.Contains(t, body, "Sorry, there is a problem with the service")
 
@@ -98,7 +99,7 @@ func TestComplaintFormDatabaseOutage(t *testing.T) {
 	var loc string
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		status2, loc, body = b.post("/complaints/new/check", url.Values{})
+		status2, loc, body = b.Post("/complaints/new/check", url.Values{})
 		if status2 != http.StatusServiceUnavailable || time.Now().After(deadline) {
 			break
 		}
@@ -109,17 +110,17 @@ func TestComplaintFormDatabaseOutage(t *testing.T) {
 	confirm(b)
 
 	// The third person's answers survived the outage in their cookie.
-	status, body = c.get("/complaints/new/party")
+	status, body = c.Get("/complaints/new/party")
 	require.Equal(t, http.StatusOK, status, body)
-	c.step("/complaints/new/party", url.Values{"party": {"other"}, "party_text": {"A candidate"}}, "/complaints/new/evidence")
-	status3, loc3, body3 := c.upload("", nil, "continue")
+	c.Step("/complaints/new/party", url.Values{"party": {"other"}, "party_text": {"A candidate"}}, "/complaints/new/evidence")
+	status3, loc3, body3 := c.Upload("", nil, "continue")
 	require.Equal(t, http.StatusSeeOther, status3, body3)
 	require.Equal(t, "/complaints/new/about-you", loc3)
-	c.step("/complaints/new/about-you", url.Values{}, "/complaints/new/check")
-	status, body = c.get("/complaints/new/check")
+	c.Step("/complaints/new/about-you", url.Values{}, "/complaints/new/check")
+	status, body = c.Get("/complaints/new/check")
 	require.Equal(t, http.StatusOK, status)
 	require.Contains(t, body, "Hello, I&#39;m calling from the party")
-	c.step("/complaints/new/check", url.Values{}, "/complaints/new/confirmation")
+	c.Step("/complaints/new/check", url.Values{}, "/complaints/new/confirmation")
 	confirm(c)
 
 	// Every reference shown is stored, and nothing else is.

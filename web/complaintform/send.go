@@ -29,9 +29,8 @@ type doneState struct {
 
 func (f *form) handleComplaintSend(w http.ResponseWriter, r *http.Request) {
 	lang := f.host.Lang(w, r)
-	d := f.loadDraft(r)
-	if d.Channel == "" {
-		http.Redirect(w, r, stepPath(stepChannel), http.StatusSeeOther)
+	d, ok := f.startedDraft(w, r)
+	if !ok {
 		return
 	}
 	if d.Bot || strings.TrimSpace(r.PostFormValue(honeypotField)) != "" {

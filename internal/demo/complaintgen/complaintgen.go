@@ -22,6 +22,7 @@ import (
 	"github.com/campaignwatch/campaignwatch/complaints/review"
 	"github.com/campaignwatch/campaignwatch/complaints/triage"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
+	"github.com/campaignwatch/campaignwatch/internal/plaintext"
 	"github.com/campaignwatch/campaignwatch/outreach"
 	"github.com/campaignwatch/campaignwatch/outreach/parties"
 )
@@ -268,25 +269,12 @@ func (g *generator) sender(p *demoParty, channel string) string {
 		case "social_media_ad":
 			s = p.shortName + " Campaign Page"
 		default:
-			s = fmt.Sprintf("campaign%d@%s.example.org", g.rng.IntN(50), slug(p.shortName))
+			s = fmt.Sprintf("campaign%d@%s.example.org", g.rng.IntN(50), plaintext.Slug(p.shortName))
 		}
 		g.senders[p.id] = append(pool, s)
 		return s
 	}
 	return pool[g.rng.IntN(len(pool))]
-}
-
-func slug(s string) string {
-	out := make([]rune, 0, len(s))
-	for _, r := range s {
-		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
-			out = append(out, r)
-		case r >= 'A' && r <= 'Z':
-			out = append(out, r+'a'-'A')
-		}
-	}
-	return string(out)
 }
 
 func (g *generator) complaint(announced time.Time, days int, polling time.Time) demoComplaint {
@@ -315,7 +303,7 @@ func (g *generator) complaint(announced time.Time, days int, polling time.Time) 
 	first, last := demoFirst[g.rng.IntN(len(demoFirst))], demoLast[g.rng.IntN(len(demoLast))]
 	person := &complaints.Complainant{
 		Name:     first + " " + last,
-		Email:    fmt.Sprintf("%s.%s%d@example.org", slug(first), slug(last), g.rng.IntN(100)),
+		Email:    fmt.Sprintf("%s.%s%d@example.org", plaintext.Slug(first), plaintext.Slug(last), g.rng.IntN(100)),
 		Phone:    fmt.Sprintf("07700 900%03d", g.rng.IntN(1000)),
 		Postcode: demoPost[g.rng.IntN(len(demoPost))], MayContact: true,
 	}

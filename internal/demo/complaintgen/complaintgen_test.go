@@ -13,9 +13,9 @@ import (
 	"github.com/campaignwatch/campaignwatch/internal/audit"
 	"github.com/campaignwatch/campaignwatch/internal/demo"
 	"github.com/campaignwatch/campaignwatch/internal/demo/complaintgen"
+	"github.com/campaignwatch/campaignwatch/internal/fixture"
 	"github.com/campaignwatch/campaignwatch/internal/staff"
 	"github.com/campaignwatch/campaignwatch/internal/testdb"
-	"github.com/campaignwatch/campaignwatch/jobs"
 	"github.com/campaignwatch/campaignwatch/outreach"
 	"github.com/campaignwatch/campaignwatch/outreach/parties"
 )
@@ -26,8 +26,7 @@ func deps(t *testing.T, pool *pgxpool.Pool) complaintgen.Deps {
 	require.NoError(t, err)
 	engine, err := triage.NewEngine(rb)
 	require.NoError(t, err)
-	inserter, err := jobs.NewClient(pool, jobs.NewRegistry(), jobs.Options{})
-	require.NoError(t, err)
+	inserter := fixture.InsertOnlyJobs(t, pool)
 	elections, err := outreach.NewService(pool, outreach.Settings{}, nil, inserter)
 	require.NoError(t, err)
 	return complaintgen.Deps{Parties: parties.NewStore(pool), Elections: elections,
@@ -53,8 +52,7 @@ func TestGenerate(t *testing.T) {
 	_, err := complaintgen.Generate(ctx, d, 10, 1)
 	require.ErrorContains(t, err, "no parties")
 
-	inserter, err := jobs.NewClient(pool, jobs.NewRegistry(), jobs.Options{})
-	require.NoError(t, err)
+	inserter := fixture.InsertOnlyJobs(t, pool)
 	_, err = demo.Load(ctx, demo.Deps{Parties: d.Parties, Staff: staff.NewService(pool, staff.Settings{}, inserter)})
 	require.NoError(t, err)
 	res, err := complaintgen.Generate(ctx, d, 0, 1)
