@@ -116,9 +116,6 @@ type Date struct {
 	DayOnly bool
 }
 
-// London is the time zone days are counted in (vocab's).
-var London = vocab.London
-
 // ParseDate parses RFC 3339 (with or without fractional seconds), a local
 // date-time without zone (taken as UK time) or YYYY-MM-DD.
 func ParseDate(s string) (Date, error) {
@@ -126,10 +123,10 @@ func ParseDate(s string) (Date, error) {
 	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
 		return Date{Time: t}, nil
 	}
-	if t, err := time.ParseInLocation("2006-01-02T15:04:05", s, London); err == nil {
+	if t, err := time.ParseInLocation("2006-01-02T15:04:05", s, vocab.London); err == nil {
 		return Date{Time: t}, nil
 	}
-	if t, err := time.ParseInLocation("2006-01-02", s, London); err == nil {
+	if t, err := time.ParseInLocation("2006-01-02", s, vocab.London); err == nil {
 		return Date{Time: t, DayOnly: true}, nil
 	}
 	return Date{}, fmt.Errorf("received_at %q is not an RFC 3339 time or a YYYY-MM-DD date", s)
@@ -143,7 +140,7 @@ func (d Date) Day() int {
 	if d.Time.IsZero() {
 		return 0
 	}
-	y, m, dd := d.Time.In(London).Date()
+	y, m, dd := d.Time.In(vocab.London).Date()
 	return y*10000 + int(m)*100 + dd
 }
 
@@ -188,7 +185,7 @@ func (d Date) String() string {
 	case d.DayOnly:
 		return d.Time.Format("2006-01-02")
 	default:
-		return d.Time.In(London).Format("2006-01-02 15:04")
+		return d.Time.In(vocab.London).Format("2006-01-02 15:04")
 	}
 }
 

@@ -21,6 +21,7 @@ import (
 	"github.com/campaignwatch/campaignwatch/complaints"
 	"github.com/campaignwatch/campaignwatch/complaints/review"
 	"github.com/campaignwatch/campaignwatch/complaints/triage"
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/outreach"
 	"github.com/campaignwatch/campaignwatch/outreach/parties"
@@ -76,7 +77,7 @@ var outcomes = []string{"no_breach", "advice_given", "party_contacted", "referre
 func Generate(ctx context.Context, d Deps, n int, seed uint64) (*Result, error) {
 	res := &Result{}
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
-	now := time.Now().In(complaints.London)
+	now := time.Now().In(vocab.London)
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
 	// The parties first: without them no complaint can be made, and the
 	// run must leave nothing behind, not even the election.
@@ -296,7 +297,7 @@ func (g *generator) complaint(announced time.Time, days int, polling time.Time) 
 	day := int(float64(days) * (1 - g.rng.Float64()*g.rng.Float64()))
 	day = min(day, days-1)
 	d := announced.AddDate(0, 0, day)
-	received := time.Date(d.Year(), d.Month(), d.Day(), 8+g.rng.IntN(13), g.rng.IntN(60), 0, 0, complaints.London)
+	received := time.Date(d.Year(), d.Month(), d.Day(), 8+g.rng.IntN(13), g.rng.IntN(60), 0, 0, vocab.London)
 	c := demoComplaint{channel: ch, received: received, hasTime: true, consent: []string{"no", "no", "unsure", "yes"}[g.rng.IntN(4)], status: "new"}
 	c.submitted = received.Add(time.Duration(1+g.rng.IntN(72*60)) * time.Minute)
 	if n := time.Now(); c.submitted.After(n) {
