@@ -224,7 +224,7 @@ func writeSummary(f *excelize.File, st styles, t *Trends) error {
 	kv("Triage rulebook version", t.RulebookVersion, 0)
 	kv("Complaints", t.Total, st.number)
 	kv("of which repeats of an earlier complaint", t.Duplicates, st.number)
-	kv("Not yet triaged", t.Untriaged, st.number)
+	kv(vocab.Untriaged.Label.EN, t.Untriaged, st.number)
 	kv("Senders named in 2 or more complaints", len(t.Clusters), st.number)
 	for _, c := range vocab.ChannelCodes() {
 		kv("Channel: "+vocab.ChannelLabel(c), t.ByChannel[c], st.number)

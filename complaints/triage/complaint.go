@@ -195,13 +195,14 @@ func dayString(day int) string {
 
 // channelAliases maps what people and forms write to channel ids.
 var channelAliases = map[string]string{
-	"sms": "sms", "text": "sms", "text_message": "sms", "texts": "sms", "whatsapp": "sms",
-	"email": "email", "e-mail": "email", "e_mail": "email",
-	"automated_call": "automated_call", "robocall": "automated_call", "recorded_call": "automated_call",
-	"live_call": "live_call", "call": "live_call", "phone": "live_call", "phone_call": "live_call",
-	"bcc_breach": "bcc_breach", "bcc": "bcc_breach",
-	"social_media_ad": "social_media_ad", "social_media": "social_media_ad", "ad": "social_media_ad", "advert": "social_media_ad",
-	"other": "", "": "",
+	vocab.ChannelSMS: vocab.ChannelSMS, "text": vocab.ChannelSMS, "text_message": vocab.ChannelSMS, "texts": vocab.ChannelSMS, "whatsapp": vocab.ChannelSMS,
+	vocab.ChannelEmail: vocab.ChannelEmail, "e-mail": vocab.ChannelEmail, "e_mail": vocab.ChannelEmail,
+	vocab.ChannelAutomatedCall: vocab.ChannelAutomatedCall, "robocall": vocab.ChannelAutomatedCall, "recorded_call": vocab.ChannelAutomatedCall,
+	vocab.ChannelLiveCall: vocab.ChannelLiveCall, "call": vocab.ChannelLiveCall, "phone": vocab.ChannelLiveCall, "phone_call": vocab.ChannelLiveCall,
+	vocab.ChannelBCCBreach: vocab.ChannelBCCBreach, "bcc": vocab.ChannelBCCBreach,
+	vocab.ChannelSocialMediaAd: vocab.ChannelSocialMediaAd, "social_media": vocab.ChannelSocialMediaAd, "ad": vocab.ChannelSocialMediaAd, "advert": vocab.ChannelSocialMediaAd,
+	// Other is no channel triage can act on, as is none at all.
+	vocab.ChannelOther: "", "": "",
 }
 
 // statedChannel returns the channel index the complainant chose, or -1
