@@ -18,6 +18,7 @@ import (
 	"github.com/campaignwatch/campaignwatch/complaints"
 	"github.com/campaignwatch/campaignwatch/complaints/review"
 	"github.com/campaignwatch/campaignwatch/complaints/triage"
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
 	"github.com/campaignwatch/campaignwatch/internal/fixture"
@@ -25,7 +26,6 @@ import (
 	"github.com/campaignwatch/campaignwatch/internal/mail/mailtest"
 	"github.com/campaignwatch/campaignwatch/internal/testdb"
 	"github.com/campaignwatch/campaignwatch/jobs"
-	"github.com/campaignwatch/campaignwatch/outreach/parties"
 )
 
 type env struct {
@@ -220,7 +220,7 @@ func TestSubmitMatchesPartyAndElection(t *testing.T) {
 	ctx := context.Background()
 	f := fixture.New(t, e.pool)
 	party := f.Party(fixture.PartyName("Example Party"), fixture.PartyShortName("EP"), fixture.PartyAliases("The Examples"),
-		fixture.PartyNations(parties.Wales))
+		fixture.PartyNations(vocab.NationWales))
 	senedd := f.Election(fixture.ElectionName("Senedd"), fixture.ElectionType("senedd", "wales"), fixture.ElectionDays(-30, 10))
 	f.Election(fixture.ElectionName("Holyrood"), fixture.ElectionType("scottish_parliament", "scotland"), fixture.ElectionDays(-5, 10))
 	sub := sample()

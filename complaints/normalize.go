@@ -17,9 +17,6 @@ import (
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 )
 
-// London is the time zone dates without a time are read in (vocab's).
-var London = vocab.London
-
 // MaxTargetingReason bounds the advert targeting answer.
 const MaxTargetingReason = 2000
 
@@ -30,7 +27,7 @@ const MaxTargetingReason = 2000
 func (s *Submission) Normalize() {
 	s.Channel = strings.ToLower(cleanLine(s.Channel))
 	if s.Channel == "" {
-		s.Channel = ChannelOther
+		s.Channel = vocab.ChannelOther
 	}
 	s.PartyText = cleanLine(s.PartyText)
 	s.Sender = cleanLine(s.Sender)
@@ -114,8 +111,6 @@ func fieldErr(field, code, format string, args ...any) apperr.FieldError {
 	return apperr.FieldError{Field: field, Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
-func validChannel(c string) bool { return vocab.IsChannel(c) }
-
 // Validate returns apperr Invalid with one FieldError per bad field; field
 // names are the JSON names. It expects a normalised submission.
 func (s *Submission) Validate(now time.Time) error {
@@ -123,7 +118,7 @@ func (s *Submission) Validate(now time.Time) error {
 	add := func(fe apperr.FieldError) { errs = append(errs, fe) }
 	runes := utf8.RuneCountInString
 
-	if !validChannel(s.Channel) {
+	if !vocab.IsChannel(s.Channel) {
 		add(fieldErr("channel", "invalid", "Select how the message reached you: sms, email, automated_call, live_call, bcc_breach, social_media_ad or other"))
 	}
 	if runes(s.PartyText) > MaxShortText {
@@ -217,8 +212,8 @@ func (s *Submission) isFuture(now time.Time) bool {
 	if s.ReceivedAtHasTime {
 		return s.ReceivedAt.After(now.Add(5 * time.Minute))
 	}
-	y, m, d := s.ReceivedAt.In(London).Date()
-	ny, nm, nd := now.In(London).Date()
+	y, m, d := s.ReceivedAt.In(vocab.London).Date()
+	ny, nm, nd := now.In(vocab.London).Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC).After(time.Date(ny, nm, nd, 0, 0, 0, 0, time.UTC))
 }
 
@@ -248,7 +243,7 @@ func validPhone(v string) bool {
 // reporting whether a time of day was given.
 func ParseReceivedAt(v string) (t time.Time, hasTime bool, ok bool) {
 	v = strings.TrimSpace(v)
-	if d, err := time.ParseInLocation("2006-01-02", v, London); err == nil {
+	if d, err := time.ParseInLocation("2006-01-02", v, vocab.London); err == nil {
 		return d, false, true
 	}
 	if t, err := time.Parse(time.RFC3339, v); err == nil {
@@ -260,7 +255,7 @@ func ParseReceivedAt(v string) (t time.Time, hasTime bool, ok bool) {
 // parseLooseDate accepts the UK day-first dates spreadsheets produce.
 func parseLooseDate(v string) (time.Time, bool, bool) {
 	for _, layout := range []string{"2/1/2006", "02/01/2006", "2/1/2006 15:04", "02/01/2006 15:04", "2006-01-02 15:04:05", "2006-01-02 15:04"} {
-		if t, err := time.ParseInLocation(layout, v, London); err == nil {
+		if t, err := time.ParseInLocation(layout, v, vocab.London); err == nil {
 			return t, strings.Contains(layout, "15"), true
 		}
 	}

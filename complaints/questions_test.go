@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/campaignwatch/campaignwatch/complaints"
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 )
 
@@ -25,7 +26,7 @@ func TestWhichQuestionsEachChannelAsks(t *testing.T) {
 	}
 	all := []string{"consent", "opted_out", "tps_registered", "sender_identified", "opt_out_offered",
 		"recipients_visible", "targeting_reason", "special_category"}
-	for _, ch := range complaints.Channels {
+	for _, ch := range vocab.ChannelCodes() {
 		var asked []string
 		for _, q := range all {
 			if complaints.Asks(ch, q) {

@@ -6,24 +6,7 @@ package complaints
 import (
 	"context"
 	"time"
-
-	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 )
-
-// The channels a complaint can arrive by, as stored and as named in the
-// API; vocab defines them.
-const (
-	ChannelSMS           = vocab.ChannelSMS
-	ChannelEmail         = vocab.ChannelEmail
-	ChannelAutomatedCall = vocab.ChannelAutomatedCall
-	ChannelLiveCall      = vocab.ChannelLiveCall
-	ChannelBCCBreach     = vocab.ChannelBCCBreach
-	ChannelSocialMediaAd = vocab.ChannelSocialMediaAd
-	ChannelOther         = vocab.ChannelOther
-)
-
-// Channels lists every channel in the order the form offers them.
-var Channels = vocab.ChannelCodes()
 
 // The answers to "had you given them permission".
 const (

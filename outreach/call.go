@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
 
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
 	"github.com/campaignwatch/campaignwatch/jobs"
@@ -101,7 +102,7 @@ func (s *Service) Call(ctx context.Context, in CallInput) (*CallResult, error) {
 		"ElectionName":     e.Name,
 		"PollingDay":       e.PollingDay.Format("Monday 2 January 2006"),
 		"AnnouncementDate": e.AnnouncedOn.Format("2 January 2006"),
-		"Date":             now.In(london).Format("2 January 2006"),
+		"Date":             now.In(vocab.London).Format("2 January 2006"),
 		"SignatoryName":    s.settings.SignatoryName,
 		"SignatoryTitle":   s.settings.SignatoryTitle,
 		"ContactMailbox":   s.settings.ContactMailbox,
@@ -218,7 +219,7 @@ const chunk = 256
 func (s *Service) createLetters(ctx context.Context, tx pgx.Tx, res *CallResult, tpl *render.Template, templateID int64,
 	common map[string]string, recips []recipient, state string, now time.Time) error {
 	prefix, width, _ := splitPattern(s.settings.ReferencePattern)
-	prefix = strings.ReplaceAll(prefix, "{year}", fmt.Sprint(now.In(london).Year()))
+	prefix = strings.ReplaceAll(prefix, "{year}", fmt.Sprint(now.In(vocab.London).Year()))
 	q := dbsqlc.New(tx)
 	last, err := q.NextReferences(ctx, dbsqlc.NextReferencesParams{Prefix: prefix, N: int32(len(recips))})
 	if err != nil {

@@ -15,12 +15,6 @@ import (
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 )
 
-// Nations, as stored in parties.nations and elections.nations (vocab's).
-var Nations = vocab.NationCodes()
-
-// NationNames are the nations as people write them.
-var NationNames = vocab.NationLabels(vocab.English)
-
 // ElectionType is one kind of election, with the nations it covers when
 // the caller does not say (nil: the caller must say).
 type ElectionType struct {
@@ -31,7 +25,7 @@ type ElectionType struct {
 
 // ElectionTypes lists the types in the order pages show them.
 var ElectionTypes = []ElectionType{
-	{"general", "UK general election", Nations},
+	{"general", "UK general election", vocab.NationCodes()},
 	{"local", "Local elections", nil},
 	{"scottish_parliament", "Scottish Parliament election", []string{vocab.NationScotland}},
 	{"senedd", "Senedd election", []string{vocab.NationWales}},
@@ -121,25 +115,20 @@ func (e *Election) PhaseOn(day time.Time) Phase {
 }
 
 // Phase is the phase today, in the United Kingdom.
-func (e *Election) Phase() Phase { return e.PhaseOn(Today()) }
+func (e *Election) Phase() Phase { return e.PhaseOn(vocab.Today()) }
 
 // TypeName is the election's type as people say it.
 func (e *Election) TypeName() string { return TypeName(e.Type) }
 
 // NationList is the covered nations joined for display.
 func (e *Election) NationList() string {
+	names := vocab.NationLabels(vocab.English)
 	var out []string
 	for _, n := range e.Nations {
-		out = append(out, NationNames[n])
+		out = append(out, names[n])
 	}
 	return strings.Join(out, ", ")
 }
-
-// london is the time zone letters are dated in (vocab's).
-var london = vocab.London
-
-// Today is today's date in the United Kingdom, at midnight UTC.
-func Today() time.Time { return vocab.Today() }
 
 func dateOf(t time.Time) time.Time {
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
@@ -191,7 +180,7 @@ func (in *ElectionInput) normalise() (*Election, []apperr.FieldError) {
 		if n == "" {
 			continue
 		}
-		if !slices.Contains(Nations, n) {
+		if !vocab.IsNation(n) {
 			add("nations", "Unknown nation %q: use england, scotland, wales or northern_ireland", n)
 			continue
 		}
@@ -206,8 +195,9 @@ func (in *ElectionInput) normalise() (*Election, []apperr.FieldError) {
 			e.Nations = slices.Clone(t.Nations)
 		}
 	}
-	slices.SortFunc(e.Nations, func(a, b string) int { return slices.Index(Nations, a) - slices.Index(Nations, b) })
-	e.AnnouncedOn = Today()
+	order := vocab.NationCodes()
+	slices.SortFunc(e.Nations, func(a, b string) int { return slices.Index(order, a) - slices.Index(order, b) })
+	e.AnnouncedOn = vocab.Today()
 	if in.AnnouncedOn != nil {
 		e.AnnouncedOn = dateOf(*in.AnnouncedOn)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
 	"github.com/campaignwatch/campaignwatch/outreach/internal/dbsqlc"
@@ -132,7 +133,7 @@ func (s *Service) DraftFollowUps(ctx context.Context, electionID int64, parties 
 			"ElectionName":     e.Name,
 			"PollingDay":       e.PollingDay.Format("Monday 2 January 2006"),
 			"AnnouncementDate": e.AnnouncedOn.Format("2 January 2006"),
-			"Date":             now.In(london).Format("2 January 2006"),
+			"Date":             now.In(vocab.London).Format("2 January 2006"),
 			"SignatoryName":    s.settings.SignatoryName,
 			"SignatoryTitle":   s.settings.SignatoryTitle,
 			"ContactMailbox":   s.settings.ContactMailbox,

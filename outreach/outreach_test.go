@@ -16,6 +16,7 @@ import (
 	"github.com/riverqueue/river/rivertype"
 	"github.com/stretchr/testify/require"
 
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
 	"github.com/campaignwatch/campaignwatch/internal/demo"
@@ -149,7 +150,7 @@ func TestGeneralElectionSendsOneLetterPerActiveContact(t *testing.T) {
 	res, err := e.svc.Call(ctx, outreach.CallInput{ElectionInput: outreach.ElectionInput{
 		Name: "General Election 2024", Type: "general", AnnouncedOn: date("2024-05-22"), PollingDay: date("2024-07-04")}})
 	require.NoError(t, err)
-	want := activeContacts(t, e.pool, outreach.Nations)
+	want := activeContacts(t, e.pool, vocab.NationCodes())
 	require.Equal(t, len(want), res.Letters)
 	require.Len(t, res.Parties, len(demo.Parties))
 
@@ -359,7 +360,7 @@ func TestRestartedWorkerSendsNoLetterTwice(t *testing.T) {
 func TestBadElectionCallsCreateNothing(t *testing.T) {
 	e := newEnv(t, outreach.Settings{})
 	ctx := e.user(staff.RolePoliticalTeam, 1)
-	fixture.New(t, e.pool).Party(fixture.PartyName("Islands Party"), fixture.PartyNations(parties.Scotland), fixture.PartyContacts())
+	fixture.New(t, e.pool).Party(fixture.PartyName("Islands Party"), fixture.PartyNations(vocab.NationScotland), fixture.PartyContacts())
 	cases := map[string]struct {
 		in    outreach.CallInput
 		field string

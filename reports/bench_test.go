@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/reports"
 )
 
@@ -18,7 +19,7 @@ import (
 // the benchmark measures the writers alone.
 func generatedRows(n int) reports.RowSource {
 	return func(fn func(reports.Row) error) error {
-		base := time.Date(2024, 5, 22, 8, 0, 0, 0, reports.London)
+		base := time.Date(2024, 5, 22, 8, 0, 0, 0, vocab.London)
 		parties := []string{"Conservative and Unionist Party", "Labour Party", "Liberal Democrats", "Scottish National Party", "Reform UK"}
 		provisions := [][]string{{"PECR-22"}, {"PECR-22", "PECR-23"}, {"PECR-19"}, {"UKGDPR-5-1-f", "UKGDPR-32", "UKGDPR-33"}, {"UKGDPR-14"}}
 		guidance := [][]string{{"G1", "G4"}, {"G1"}, {"BCC"}, {"G2"}}
@@ -27,12 +28,12 @@ func generatedRows(n int) reports.RowSource {
 			r.Reference = fmt.Sprintf("CW-%04d-%04d", i/10000, i%10000)
 			r.ReceivedAt = base.Add(time.Duration(i) * 3 * time.Second)
 			r.SubmittedAt = r.ReceivedAt.Add(time.Hour)
-			r.Channel = reports.Channels[i%len(reports.Channels)]
+			r.Channel = vocab.Channels[i%len(vocab.Channels)].Code
 			r.Party = parties[i%len(parties)]
 			r.Sender = "0113496" + strconv.Itoa(1000+i%1000)
 			r.Provisions = provisions[i%len(provisions)]
 			r.Guidance = guidance[i%len(guidance)]
-			r.Priority = reports.Priorities[i%4]
+			r.Priority = vocab.Priorities[i%4].Code
 			if i%1000 == 0 {
 				r.Sender = `=HYPERLINK("http://x","y")`
 			}

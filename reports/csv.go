@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/spreadsheet"
 )
 
@@ -67,5 +68,5 @@ func csvTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(London).Format("2006-01-02T15:04:05-07:00")
+	return t.In(vocab.London).Format("2006-01-02T15:04:05-07:00")
 }

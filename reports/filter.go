@@ -3,7 +3,6 @@ package reports
 import (
 	_ "embed"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -12,18 +11,6 @@ import (
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/sqlfilter"
 )
-
-// Channels are the complaint channels in the order reports show them.
-var Channels = vocab.ChannelCodes()
-
-// ChannelNames are the channels as people read them.
-var ChannelNames = vocab.ChannelLabels(vocab.English)
-
-// Priorities are the triage priority bands, most pressing first.
-var Priorities = vocab.PriorityCodes()
-
-// London is the time zone dates in reports are counted in (vocab's).
-var London = vocab.London
 
 // Filter chooses the complaints a report covers: those linked to an
 // election, or received in a date range, optionally only about some
@@ -42,9 +29,6 @@ type Filter struct {
 	// complaint row.
 	IncludeText bool `json:"include_text,omitempty"`
 }
-
-// ParseDay reads a YYYY-MM-DD day in Europe/London.
-func ParseDay(v string) (time.Time, error) { return vocab.ParseDay(v) }
 
 // ParseIDs reads a comma-separated list of ids.
 func ParseIDs(v string) ([]int64, error) {
@@ -85,8 +69,8 @@ func (f *Filter) Validate() error {
 		fe = append(fe, apperr.FieldError{Field: "to", Message: "The end date must be the same as or after the start date"})
 	}
 	for _, c := range f.Channels {
-		if !slices.Contains(Channels, c) {
-			fe = append(fe, apperr.FieldError{Field: "channel", Message: fmt.Sprintf("%q is not a channel; use one of %s", c, strings.Join(Channels, ", "))})
+		if !vocab.IsChannel(c) {
+			fe = append(fe, apperr.FieldError{Field: "channel", Message: fmt.Sprintf("%q is not a channel; use one of %s", c, strings.Join(vocab.ChannelCodes(), ", "))})
 		}
 	}
 	if len(fe) > 0 {

@@ -68,17 +68,6 @@ const ExamplesShown = 5
 // SendersShown is the most senders a report lists.
 const SendersShown = 5
 
-// OutcomeNames are the review outcomes and open statuses as reports
-// describe them.
-var OutcomeNames = vocab.ReportStandings(vocab.English)
-
-// PriorityNames are the triage priorities as reports describe them.
-var PriorityNames = func() map[string]string {
-	m := vocab.PriorityLabels(vocab.English)
-	m[vocab.Untriaged.Code] = vocab.Untriaged.Label.EN
-	return m
-}()
-
 // asks are what we ask a party to do when complaints engaged a provision,
 // in our own words. Several provisions may lead to the same ask, which
 // the report then makes once.
@@ -161,18 +150,18 @@ func (s *Store) partyReport(ctx context.Context, tx pgx.Tx, electionID, partyID 
 	}
 	rep := &PartyReport{Election: t.Election, Party: *p, GeneratedAt: t.GeneratedAt, From: t.From, To: t.To,
 		Total: t.Total, Duplicates: t.Duplicates, Untriaged: t.Untriaged, Rulebook: t.RulebookVersion}
-	for _, ch := range Channels {
+	for _, ch := range vocab.ChannelCodes() {
 		if n := t.ByChannel[ch]; n > 0 {
-			rep.ByChannel = append(rep.ByChannel, Count{Label: ChannelNames[ch], Count: n})
+			rep.ByChannel = append(rep.ByChannel, Count{Label: vocab.ChannelLabel(ch), Count: n})
 		}
 	}
-	for _, pr := range Priorities {
+	for _, pr := range vocab.PriorityCodes() {
 		if n := t.ByPriority[pr]; n > 0 {
-			rep.ByPriority = append(rep.ByPriority, Count{Label: PriorityNames[pr], Count: n})
+			rep.ByPriority = append(rep.ByPriority, Count{Label: vocab.PriorityLabel(pr), Count: n})
 		}
 	}
 	if t.Untriaged > 0 {
-		rep.ByPriority = append(rep.ByPriority, Count{Label: PriorityNames["untriaged"], Count: t.Untriaged})
+		rep.ByPriority = append(rep.ByPriority, Count{Label: vocab.Untriaged.Label.EN, Count: t.Untriaged})
 	}
 	engaged := map[string]bool{}
 	for _, c := range t.Codes {
@@ -206,13 +195,14 @@ func (s *Store) partyReport(ctx context.Context, tx pgx.Tx, electionID, partyID 
 		return nil, err
 	}
 
+	standings := vocab.ReportStandings(vocab.English)
 	if err := eachRow(ctx, tx, f.query("party_outcomes"), func(r pgx.Rows) error {
 		var o string
 		var n int
 		if err := r.Scan(&o, &n); err != nil {
 			return err
 		}
-		label := OutcomeNames[o]
+		label := standings[o]
 		if label == "" {
 			label = o
 		}

@@ -63,7 +63,7 @@ func (r *PartyReport) LetterFields() map[string]string {
 	}
 	var urgent int
 	for _, c := range r.ByPriority {
-		if c.Label == PriorityNames[vocab.PriorityUrgent] || c.Label == PriorityNames[vocab.PriorityHigh] {
+		if c.Label == vocab.PriorityLabel(vocab.PriorityUrgent) || c.Label == vocab.PriorityLabel(vocab.PriorityHigh) {
 			urgent += c.Count
 		}
 	}
@@ -135,7 +135,7 @@ type FollowUpWorker struct {
 // RegisterFollowUps adds the follow-up worker and its daily schedule (run
 // by the leader, and at start-up so a restart on the due day is enough).
 func RegisterFollowUps(reg *jobs.Registry, f *FollowUps, log *slog.Logger) *FollowUpWorker {
-	w := &FollowUpWorker{f: f, log: log, Today: func() time.Time { return time.Now().In(London) }}
+	w := &FollowUpWorker{f: f, log: log, Today: func() time.Time { return time.Now().In(vocab.London) }}
 	if w.log == nil {
 		w.log = slog.Default()
 	}

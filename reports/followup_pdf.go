@@ -16,6 +16,7 @@ import (
 	"github.com/johnfercher/maroto/v2/pkg/props"
 	"golang.org/x/text/encoding/charmap"
 
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/plaintext"
 )
 
@@ -91,7 +92,7 @@ func (r *PartyReport) PDF() ([]byte, error) {
 	para(r.Title(), props.Text{Size: 16, Style: fontstyle.Bold, Top: 2, Bottom: 1})
 	para(fmt.Sprintf("Complaints received from %s to %s (polling day %s). Produced %s.",
 		r.From.Format("2 January 2006"), r.To.Format("2 January 2006"), r.Election.PollingDay.Format("2 January 2006"),
-		created.In(London).Format("2 January 2006")), props.Text{Size: 9, Color: pdfGrey, Bottom: 2})
+		created.In(vocab.London).Format("2 January 2006")), props.Text{Size: 9, Color: pdfGrey, Bottom: 2})
 	m.AddRows(line.NewAutoRow(props.Line{Thickness: 0.6, Color: pdfBrand}))
 	para("This report contains no complainant's name or contact details. Example messages have phone numbers, email addresses, postcodes and names removed.",
 		props.Text{Size: 9, Top: 2, Color: pdfGrey})
@@ -120,7 +121,7 @@ func (r *PartyReport) PDF() ([]byte, error) {
 		para("None.", props.Text{Top: 1})
 	}
 	for _, ex := range r.Examples {
-		para(fmt.Sprintf("%s, %s, received %s", ex.Reference, ChannelNames[ex.Channel], ex.ReceivedAt.In(London).Format("2 January 2006")),
+		para(fmt.Sprintf("%s, %s, received %s", ex.Reference, vocab.ChannelLabel(ex.Channel), ex.ReceivedAt.In(vocab.London).Format("2 January 2006")),
 			props.Text{Size: 9, Style: fontstyle.Bold, Top: 2})
 		for _, part := range strings.Split(ex.Text, "\n") {
 			para(part, props.Text{Size: 9.5, Left: 4, Top: 0.5, Color: pdfGrey})
@@ -180,7 +181,7 @@ func (r *ElectionReport) PDF() ([]byte, error) {
 		text.NewAutoRow(pdfText(ReportIssuer), props.Text{Size: 9, Color: pdfGrey}),
 		text.NewAutoRow(pdfText(r.Title()), props.Text{Size: 15, Style: fontstyle.Bold, Top: 2, Bottom: 1}),
 		text.NewAutoRow(pdfText(fmt.Sprintf("%d complaints received from %s to %s. Produced %s.", r.Total,
-			r.From.Format("2 January 2006"), r.To.Format("2 January 2006"), r.GeneratedAt.In(London).Format("2 January 2006"))),
+			r.From.Format("2 January 2006"), r.To.Format("2 January 2006"), r.GeneratedAt.In(vocab.London).Format("2 January 2006"))),
 			props.Text{Size: 9, Color: pdfGrey, Bottom: 3}),
 		line.NewAutoRow(props.Line{Thickness: 0.6, Color: pdfBrand}),
 	)

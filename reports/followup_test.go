@@ -14,6 +14,7 @@ import (
 	"github.com/campaignwatch/campaignwatch/complaints"
 	"github.com/campaignwatch/campaignwatch/complaints/review"
 	"github.com/campaignwatch/campaignwatch/complaints/triage"
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/fixture"
 	"github.com/campaignwatch/campaignwatch/reports"
 )
@@ -80,11 +81,11 @@ func TestPartyReportMatchesDatabase(t *testing.T) {
 	require.Equal(t, rep.Total, sum(rep.ByWeek))
 	require.Equal(t, rep.Total, sum(rep.ByPriority))
 	require.Equal(t, rep.Total, sum(rep.Outcomes))
-	for _, ch := range reports.Channels {
+	for _, ch := range vocab.ChannelCodes() {
 		n := sqlCount(t, b, where+` AND c.channel = $3`, b.election, partyID, ch)
 		got := 0
 		for _, c := range rep.ByChannel {
-			if c.Label == reports.ChannelNames[ch] {
+			if c.Label == vocab.ChannelLabel(ch) {
 				got = c.Count
 			}
 		}

@@ -16,6 +16,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/campaignwatch/campaignwatch/complaints"
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
 	"github.com/campaignwatch/campaignwatch/internal/fixture"
 	"github.com/campaignwatch/campaignwatch/internal/testdb"
@@ -95,10 +96,10 @@ func TestWorkbookMatchesDatabase(t *testing.T) {
 	// Summary headline counts.
 	summary := sheetMap(t, x, "Summary")
 	require.Equal(t, strconv.Itoa(total), summary["Complaints"])
-	for _, ch := range reports.Channels {
-		require.Equal(t, strconv.Itoa(sqlCount(t, b, `c.election_id = $1 AND c.channel = $2`, b.election, ch)), summary["Channel: "+reports.ChannelNames[ch]], ch)
+	for _, ch := range vocab.ChannelCodes() {
+		require.Equal(t, strconv.Itoa(sqlCount(t, b, `c.election_id = $1 AND c.channel = $2`, b.election, ch)), summary["Channel: "+vocab.ChannelLabel(ch)], ch)
 	}
-	for _, p := range reports.Priorities {
+	for _, p := range vocab.PriorityCodes() {
 		require.Equal(t, strconv.Itoa(sqlCount(t, b, `c.election_id = $1 AND c.priority = $2`, b.election, p)), summary["Priority: "+p], p)
 	}
 	require.Equal(t, strconv.Itoa(sqlCount(t, b, `c.election_id = $1 AND c.priority IS NULL`, b.election)), summary["Not yet triaged"])
@@ -111,7 +112,7 @@ func TestWorkbookMatchesDatabase(t *testing.T) {
 		serial, err := strconv.ParseFloat(r[0], 64)
 		require.NoError(t, err, "date cells hold serial numbers")
 		day := time.Unix(int64((serial-25569)*86400), 0).UTC().Format("2006-01-02")
-		for j, ch := range reports.Channels {
+		for j, ch := range vocab.ChannelCodes() {
 			got, _ := strconv.Atoi(r[j+1])
 			want := sqlCount(t, b, `c.election_id = $1 AND c.channel = $2 AND (c.received_at AT TIME ZONE 'Europe/London')::date = $3::date`, b.election, ch, day)
 			require.Equal(t, want, got, "%s %s", day, ch)
@@ -244,8 +245,8 @@ func TestWorkbookFilteredByPartyAndChannel(t *testing.T) {
 }
 
 func day(t time.Time) time.Time {
-	l := t.In(reports.London)
-	return time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, reports.London)
+	l := t.In(vocab.London)
+	return time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, vocab.London)
 }
 
 func TestCSVExport(t *testing.T) {
@@ -273,7 +274,7 @@ func TestCSVExport(t *testing.T) {
 
 func TestFilterValidate(t *testing.T) {
 	t.Parallel()
-	d := time.Date(2024, 7, 4, 0, 0, 0, 0, reports.London)
+	d := time.Date(2024, 7, 4, 0, 0, 0, 0, vocab.London)
 	for _, tc := range []struct {
 		name string
 		f    reports.Filter

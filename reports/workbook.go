@@ -8,6 +8,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/spreadsheet"
 )
 
@@ -81,7 +82,7 @@ func excelTime(t time.Time) float64 {
 	if t.IsZero() {
 		return 0
 	}
-	_, off := t.In(London).Zone()
+	_, off := t.In(vocab.London).Zone()
 	return float64(t.Unix()+int64(off))/86400 + 25569
 }
 
@@ -214,7 +215,7 @@ func writeSummary(f *excelize.File, st styles, t *Trends) error {
 	if len(t.Filter.Channels) > 0 {
 		var names []string
 		for _, c := range t.Filter.Channels {
-			names = append(names, ChannelNames[c])
+			names = append(names, vocab.ChannelLabel(c))
 		}
 		channels = strings.Join(names, "; ")
 	}
@@ -223,12 +224,12 @@ func writeSummary(f *excelize.File, st styles, t *Trends) error {
 	kv("Triage rulebook version", t.RulebookVersion, 0)
 	kv("Complaints", t.Total, st.number)
 	kv("of which repeats of an earlier complaint", t.Duplicates, st.number)
-	kv("Not yet triaged", t.Untriaged, st.number)
+	kv(vocab.Untriaged.Label.EN, t.Untriaged, st.number)
 	kv("Senders named in 2 or more complaints", len(t.Clusters), st.number)
-	for _, c := range Channels {
-		kv("Channel: "+ChannelNames[c], t.ByChannel[c], st.number)
+	for _, c := range vocab.ChannelCodes() {
+		kv("Channel: "+vocab.ChannelLabel(c), t.ByChannel[c], st.number)
 	}
-	for _, p := range Priorities {
+	for _, p := range vocab.PriorityCodes() {
 		kv("Priority: "+p, t.ByPriority[p], st.number)
 	}
 	for _, s := range t.ByStatus {
@@ -255,8 +256,8 @@ func yesNo(b bool) string {
 
 func channelHeader(first string) []string {
 	h := []string{first}
-	for _, c := range Channels {
-		h = append(h, ChannelNames[c])
+	for _, c := range vocab.ChannelCodes() {
+		h = append(h, vocab.ChannelLabel(c))
 	}
 	return append(h, "Total")
 }
@@ -267,13 +268,13 @@ func writeDaily(f *excelize.File, st styles, t *Trends) error {
 	for i, d := range t.Daily {
 		r := i + 2
 		w.set(1, r, excelDay(d.Date), st.date)
-		for j, c := range Channels {
+		for j, c := range vocab.ChannelCodes() {
 			w.set(j+2, r, d.ByChannel[c], 0)
 		}
-		w.set(len(Channels)+2, r, d.Total, 0)
+		w.set(len(vocab.Channels)+2, r, d.Total, 0)
 	}
 	last := len(t.Daily) + 1
-	w.table(st, 1, len(Channels)+2, last, 12, 14, 10, 16, 12, 20, 20, 10, 10)
+	w.table(st, 1, len(vocab.Channels)+2, last, 12, 14, 10, 16, 12, 20, 20, 10, 10)
 	if w.err != nil || len(t.Daily) == 0 {
 		return w.err
 	}
@@ -284,7 +285,7 @@ func writeDaily(f *excelize.File, st styles, t *Trends) error {
 // and one column per channel (B onwards), rows 2 to last, beside the table.
 func addChannelChart(f *excelize.File, sheet string, last int, typ excelize.ChartType, title string, height uint) error {
 	var series []excelize.ChartSeries
-	for j := range Channels {
+	for j := range vocab.Channels {
 		col := colName(j + 2)
 		series = append(series, excelize.ChartSeries{
 			Name:       fmt.Sprintf("'%s'!$%s$1", sheet, col),
@@ -292,7 +293,7 @@ func addChannelChart(f *excelize.File, sheet string, last int, typ excelize.Char
 			Values:     fmt.Sprintf("'%s'!$%s$2:$%s$%d", sheet, col, col, last),
 		})
 	}
-	return f.AddChart(sheet, cellName(len(Channels)+4, 2), &excelize.Chart{
+	return f.AddChart(sheet, cellName(len(vocab.Channels)+4, 2), &excelize.Chart{
 		Type: typ, Series: series,
 		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: title}}},
 		Legend:    excelize.ChartLegend{Position: "bottom"},
@@ -307,13 +308,13 @@ func writeParties(f *excelize.File, st styles, t *Trends) error {
 	for i, p := range t.Parties {
 		r := i + 2
 		w.set(1, r, p.Party, 0)
-		for j, c := range Channels {
+		for j, c := range vocab.ChannelCodes() {
 			w.set(j+2, r, p.ByChannel[c], 0)
 		}
-		w.set(len(Channels)+2, r, p.Total, 0)
+		w.set(len(vocab.Channels)+2, r, p.Total, 0)
 	}
 	last := len(t.Parties) + 1
-	w.table(st, 1, len(Channels)+2, last, 36, 14, 10, 16, 12, 20, 20, 10, 10)
+	w.table(st, 1, len(vocab.Channels)+2, last, 36, 14, 10, 16, 12, 20, 20, 10, 10)
 	if w.err != nil || len(t.Parties) == 0 {
 		return w.err
 	}
@@ -354,7 +355,7 @@ func writeClusters(f *excelize.File, st styles, t *Trends) error {
 		w.set(3, r, strings.Join(c.Parties, "; "), 0)
 		var chs []string
 		for _, ch := range c.Channels {
-			chs = append(chs, ChannelNames[ch])
+			chs = append(chs, vocab.ChannelLabel(ch))
 		}
 		w.set(4, r, strings.Join(chs, "; "), 0)
 		w.set(5, r, excelTime(c.First), st.datetime)
@@ -396,7 +397,7 @@ func writeComplaints(f *excelize.File, st styles, rows RowSource, opts WorkbookO
 		cells[0] = spreadsheet.Neutralize(r.Reference)
 		cells[1] = excelize.Cell{StyleID: st.datetime, Value: excelTime(r.ReceivedAt)}
 		cells[2] = excelize.Cell{StyleID: st.datetime, Value: excelTime(r.SubmittedAt)}
-		cells[3] = spreadsheet.Neutralize(ChannelNames[r.Channel])
+		cells[3] = spreadsheet.Neutralize(vocab.ChannelLabel(r.Channel))
 		cells[4] = spreadsheet.Neutralize(r.Party)
 		cells[5] = spreadsheet.Neutralize(r.Sender)
 		cells[6] = spreadsheet.Neutralize(strings.Join(r.Provisions, ", "))

@@ -384,7 +384,7 @@ func complaintFilter(r *http.Request) (complaints.Filter, error) {
 		if v == "" {
 			return time.Time{}
 		}
-		t, err := time.ParseInLocation("2006-01-02", v, complaints.London)
+		t, err := time.ParseInLocation("2006-01-02", v, vocab.London)
 		if err != nil {
 			errs = append(errs, apperr.FieldError{Field: name, Code: "invalid", Message: "Enter the date as YYYY-MM-DD, for example 2024-03-27"})
 		}
@@ -394,8 +394,8 @@ func complaintFilter(r *http.Request) (complaints.Filter, error) {
 	if !f.To.IsZero() {
 		f.To = f.To.AddDate(0, 0, 1) // "to" includes its whole day
 	}
-	if f.Channel != "" && !contains(complaints.Channels, f.Channel) {
-		errs = append(errs, apperr.FieldError{Field: "channel", Code: "invalid", Message: "Choose a channel: " + strings.Join(complaints.Channels, ", ")})
+	if f.Channel != "" && !vocab.IsChannel(f.Channel) {
+		errs = append(errs, apperr.FieldError{Field: "channel", Code: "invalid", Message: "Choose a channel: " + strings.Join(vocab.ChannelCodes(), ", ")})
 	}
 	if f.Priority != "" && !vocab.IsPriority(f.Priority) {
 		errs = append(errs, apperr.FieldError{Field: "priority", Code: "invalid", Message: "Choose a priority: urgent, high, medium or low"})
@@ -411,15 +411,6 @@ func complaintFilter(r *http.Request) (complaints.Filter, error) {
 		return f, apperr.Fields(errs...)
 	}
 	return f, nil
-}
-
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 func (s *Server) handleListComplaintsAPI(w http.ResponseWriter, r *http.Request) {

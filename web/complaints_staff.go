@@ -31,7 +31,7 @@ type complaintsListData struct {
 
 func (s *Server) handleComplaintsList(w http.ResponseWriter, r *http.Request) {
 	f, ferr := complaintFilter(r)
-	data := complaintsListData{Query: r.URL.Query(), Channels: complaints.Channels, Priorities: vocab.Priorities}
+	data := complaintsListData{Query: r.URL.Query(), Channels: vocab.ChannelCodes(), Priorities: vocab.Priorities}
 	var err error
 	if data.Parties, err = s.complaints.Parties(r.Context()); err != nil {
 		s.Error(w, r, err)

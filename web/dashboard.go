@@ -4,12 +4,12 @@ import (
 	"fmt"
 	"math"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/campaignwatch/campaignwatch/complaints/monitor"
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/outreach"
 	"github.com/campaignwatch/campaignwatch/reports"
@@ -53,14 +53,14 @@ func (s *Server) handleDashboard(w http.ResponseWriter, r *http.Request) {
 		f.ElectionID = id
 	}
 	if v := strings.TrimSpace(q.Get("nation")); v != "" {
-		if !slices.Contains(outreach.Nations, v) {
+		if !vocab.IsNation(v) {
 			fe = append(fe, apperr.FieldError{Field: "nation", Message: "Choose a nation from the list"})
 		}
 		f.Nation = v
 	}
 	store := s.reportStore()
-	data := &dashboardData{Nations: outreach.Nations, NationName: outreach.NationNames, Election: f.ElectionID, Nation: f.Nation,
-		States: outreach.States, Channels: reports.Channels, ChanNames: reports.ChannelNames}
+	data := &dashboardData{Nations: vocab.NationCodes(), NationName: vocab.NationLabels(vocab.English), Election: f.ElectionID, Nation: f.Nation,
+		States: outreach.States, Channels: vocab.ChannelCodes(), ChanNames: vocab.ChannelLabels(vocab.English)}
 	opts, err := store.ElectionOptions(r.Context())
 	if err != nil {
 		s.Error(w, r, err)
@@ -177,7 +177,7 @@ func newStackedChart(name string, days []reports.DayCounts) *stackedChart {
 			}
 		}
 	}
-	for _, ch := range reports.Channels {
+	for _, ch := range vocab.ChannelCodes() {
 		if used[ch] {
 			c.Channels = append(c.Channels, ch)
 		}
@@ -205,7 +205,7 @@ func newStackedChart(name string, days []reports.DayCounts) *stackedChart {
 				y -= h
 				col.Segments = append(col.Segments, chartSegment{X: round2(x + gap/2), Y: round2(y), W: round2(colW - gap), H: round2(h),
 					Class: "chart-" + strings.ReplaceAll(ch, "_", "-"),
-					Label: fmt.Sprintf("%s, %s: %d", d.Date.Format("2 Jan"), reports.ChannelNames[ch], n)})
+					Label: fmt.Sprintf("%s, %s: %d", d.Date.Format("2 Jan"), vocab.ChannelLabel(ch), n)})
 			}
 			c.Columns = append(c.Columns, col)
 			if i%step == 0 {
@@ -214,7 +214,7 @@ func newStackedChart(name string, days []reports.DayCounts) *stackedChart {
 		}
 	}
 	for i, ch := range c.Channels {
-		c.Legend = append(c.Legend, chartLegend{Class: "chart-" + strings.ReplaceAll(ch, "_", "-"), Label: reports.ChannelNames[ch], Y: c.Top + 8 + i*22, TextY: c.Top + 19 + i*22})
+		c.Legend = append(c.Legend, chartLegend{Class: "chart-" + strings.ReplaceAll(ch, "_", "-"), Label: vocab.ChannelLabel(ch), Y: c.Top + 8 + i*22, TextY: c.Top + 19 + i*22})
 	}
 	c.Title = "Complaints per day by channel: " + name
 	if len(days) > 0 {

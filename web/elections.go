@@ -10,6 +10,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/outreach"
 )
@@ -128,7 +129,7 @@ func (s *Server) renderElections(w http.ResponseWriter, r *http.Request, status 
 		form = map[string]string{"template": outreach.DefaultTemplate}
 	}
 	s.render(w, r, status, "elections_list", page{Errors: errs, Data: electionsPage{Elections: els, Types: outreach.ElectionTypes,
-		Nations: outreach.Nations, Form: form, Templates: tpls}})
+		Nations: vocab.NationCodes(), Form: form, Templates: tpls}})
 }
 
 func (s *Server) handleElections(w http.ResponseWriter, r *http.Request) {
@@ -159,7 +160,7 @@ func (s *Server) handleCallElection(w http.ResponseWriter, r *http.Request) {
 		*d.dst = &t
 	}
 	if form["send_at"] != "" {
-		t, err := time.ParseInLocation("2006-01-02T15:04", form["send_at"], london)
+		t, err := time.ParseInLocation("2006-01-02T15:04", form["send_at"], vocab.London)
 		if err != nil {
 			errs = append(errs, apperr.FieldError{Field: "send_at", Message: "Enter the sending time as YYYY-MM-DDTHH:MM"})
 		} else {

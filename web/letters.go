@@ -8,6 +8,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/outreach"
 )
 
@@ -63,7 +64,7 @@ func sendingNote(a *outreach.SendingAttempt, now time.Time) string {
 
 // clock is t as UK time of day, with the date when it is not today.
 func clock(t, now time.Time) string {
-	t, now = t.In(london), now.In(london)
+	t, now = t.In(vocab.London), now.In(vocab.London)
 	if t.YearDay() == now.YearDay() && t.Year() == now.Year() {
 		return t.Format("15:04")
 	}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
 )
@@ -62,7 +63,7 @@ func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) {
 		if v == "" {
 			return time.Time{}
 		}
-		t, err := time.ParseInLocation("2006-01-02", v, london)
+		t, err := time.ParseInLocation("2006-01-02", v, vocab.London)
 		if err != nil {
 			fields = append(fields, apperr.FieldError{Field: field, Message: "Enter the date as YYYY-MM-DD, for example 2024-07-04"})
 		}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/outreach/parties"
 )
@@ -73,6 +74,16 @@ func (fe fieldErrors) For(field string) string {
 	return ""
 }
 
+// partyNations lists every nation, in vocab's order, as the party pages
+// offer them.
+func partyNations() []parties.Nation {
+	out := make([]parties.Nation, len(vocab.Nations))
+	for i, n := range vocab.Nations {
+		out[i] = parties.Nation(n.Code)
+	}
+	return out
+}
+
 // partyListData is the list page's data.
 type partyListData struct {
 	Parties []parties.Party
@@ -83,7 +94,7 @@ type partyListData struct {
 
 func (s *Server) handlePartyList(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	d := partyListData{Nations: parties.Nations, Nation: q.Get("nation"), Status: q.Get("status")}
+	d := partyListData{Nations: partyNations(), Nation: q.Get("nation"), Status: q.Get("status")}
 	var f parties.Filter
 	var errs []apperr.FieldError
 	if d.Nation != "" {
@@ -142,14 +153,14 @@ func (d partyFormData) Checked(n parties.Nation) bool {
 
 func partyFormFrom(p *parties.Party) partyFormData {
 	return partyFormData{ID: p.ID, Name: p.Name, ShortName: p.ShortName, Aliases: strings.Join(p.Aliases, "\n"),
-		RegistrationNumber: p.RegistrationNumber, Nations: p.Nations, AllNations: parties.Nations}
+		RegistrationNumber: p.RegistrationNumber, Nations: p.Nations, AllNations: partyNations()}
 }
 
 // readPartyForm reads the posted form into the form data and a party.
 func readPartyForm(r *http.Request) (partyFormData, parties.Party) {
 	d := partyFormData{
 		Name: r.PostFormValue("name"), ShortName: r.PostFormValue("short_name"), Aliases: r.PostFormValue("aliases"),
-		RegistrationNumber: r.PostFormValue("registration_number"), AllNations: parties.Nations,
+		RegistrationNumber: r.PostFormValue("registration_number"), AllNations: partyNations(),
 	}
 	p := parties.Party{Name: d.Name, ShortName: d.ShortName, RegistrationNumber: d.RegistrationNumber, Active: true}
 	for _, line := range strings.Split(d.Aliases, "\n") {
@@ -174,7 +185,7 @@ func (s *Server) formFailed(w http.ResponseWriter, r *http.Request, name string,
 }
 
 func (s *Server) handlePartyNew(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "parties_form", page{Data: partyFormData{AllNations: parties.Nations}})
+	s.render(w, r, http.StatusOK, "parties_form", page{Data: partyFormData{AllNations: partyNations()}})
 }
 
 func (s *Server) handlePartyCreate(w http.ResponseWriter, r *http.Request) {

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/outreach/parties"
 )
@@ -102,7 +103,7 @@ func (s *Server) handlePartyExport(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	name := fmt.Sprintf("parties-%s.xlsx", time.Now().In(london).Format("2006-01-02"))
+	name := fmt.Sprintf("parties-%s.xlsx", time.Now().In(vocab.London).Format("2006-01-02"))
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", name))
 	w.Header().Set("Cache-Control", "no-store")

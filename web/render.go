@@ -44,15 +44,13 @@ var roleNames = map[staff.Role]string{
 	staff.RoleAnalyst:       "analyst",
 }
 
-var london = vocab.London
-
 func (s *Server) funcs() template.FuncMap {
 	return template.FuncMap{
 		"asset":    func(name string) string { return s.assets.url(name) },
 		"t":        translate,
 		"roleName": func(r staff.Role) string { return roleNames[r] },
-		"date":     func(t time.Time) string { return t.In(london).Format("2 January 2006") },
-		"datetime": func(t time.Time) string { return t.In(london).Format("2 Jan 2006 15:04:05") },
+		"date":     func(t time.Time) string { return t.In(vocab.London).Format("2 January 2006") },
+		"datetime": func(t time.Time) string { return t.In(vocab.London).Format("2 Jan 2006 15:04:05") },
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"github.com/gorilla/mux"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
 	"github.com/campaignwatch/campaignwatch/reports"
@@ -30,7 +31,7 @@ func (s *Server) handleElectionReport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, http.StatusOK, "reports_election", page{Data: map[string]any{
-		"R": rep, "Channels": reports.Channels, "ChannelNames": reports.ChannelNames, "NoParty": reports.NoParty,
+		"R": rep, "Channels": vocab.ChannelCodes(), "ChannelNames": vocab.ChannelLabels(vocab.English), "NoParty": reports.NoParty,
 		"CanDraft": userFrom(r.Context()).Can(adminAndPolTeam...) && s.outreach != nil,
 	}})
 }
@@ -49,7 +50,7 @@ func (s *Server) handlePartyReport(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.render(w, r, http.StatusOK, "reports_party", page{Data: map[string]any{"R": rep, "ChannelNames": reports.ChannelNames}})
+	s.render(w, r, http.StatusOK, "reports_party", page{Data: map[string]any{"R": rep, "ChannelNames": vocab.ChannelLabels(vocab.English)}})
 }
 
 // handlePartyReportPDF serves the report as the PDF the follow-up letter

@@ -11,6 +11,7 @@ import (
 	"github.com/gorilla/mux"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/staff"
 	"github.com/campaignwatch/campaignwatch/reports"
@@ -51,7 +52,7 @@ func parseReportFilter(v url.Values) (reports.Filter, error) {
 	}
 	for _, name := range []string{"from", "to"} {
 		if d := strings.TrimSpace(v.Get(name)); d != "" {
-			t, err := reports.ParseDay(d)
+			t, err := vocab.ParseDay(d)
 			if err != nil {
 				fe = append(fe, apperr.FieldError{Field: name, Message: "Enter the date as YYYY-MM-DD, for example 2024-07-04"})
 			}
@@ -97,7 +98,7 @@ func (s *Server) reportsIndexData(r *http.Request, q url.Values) (*reportsIndexD
 	if err != nil {
 		return nil, err
 	}
-	return &reportsIndexData{Elections: el, Parties: ps, Channels: reports.Channels, ChannelNames: reports.ChannelNames,
+	return &reportsIndexData{Elections: el, Parties: ps, Channels: vocab.ChannelCodes(), ChannelNames: vocab.ChannelLabels(vocab.English),
 		Query: q, AsyncRows: s.reports.Settings().AsyncRows, CanExport: userFrom(r.Context()).Can(reportExporters...)}, nil
 }
 

@@ -9,7 +9,6 @@ import (
 
 	"github.com/gorilla/mux"
 
-	"github.com/campaignwatch/campaignwatch/complaints"
 	"github.com/campaignwatch/campaignwatch/complaints/review"
 	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
@@ -80,7 +79,7 @@ func queueFilter(r *http.Request, me int64) (review.Filter, error) {
 		if v == "" {
 			return time.Time{}
 		}
-		t, err := time.ParseInLocation("2006-01-02", v, london)
+		t, err := time.ParseInLocation("2006-01-02", v, vocab.London)
 		if err != nil {
 			errs = append(errs, apperr.FieldError{Field: name, Code: "invalid", Message: "Enter the date as YYYY-MM-DD, for example 2024-06-27"})
 		}
@@ -105,8 +104,8 @@ func queueFilter(r *http.Request, me int64) (review.Filter, error) {
 
 func (s *Server) handleTriageQueue(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	data := triageQueueData{Query: r.URL.Query(), Channels: complaints.Channels, Priorities: review.Priorities,
-		Statuses: review.Statuses, Outcomes: review.Outcomes}
+	data := triageQueueData{Query: r.URL.Query(), Channels: vocab.ChannelCodes(), Priorities: vocab.PriorityCodes(),
+		Statuses: vocab.StatusCodes(), Outcomes: vocab.OutcomeCodes()}
 	var err error
 	if s.complaints != nil {
 		if data.Parties, err = s.complaints.Parties(ctx); err != nil {
@@ -216,7 +215,7 @@ func (s *Server) triagePanel(w http.ResponseWriter, r *http.Request, status int,
 		s.Error(w, r, err)
 		return
 	}
-	data := triagePanelData{D: d, Priorities: review.Priorities, Outcomes: review.Outcomes, Form: form}
+	data := triagePanelData{D: d, Priorities: vocab.PriorityCodes(), Outcomes: vocab.OutcomeCodes(), Form: form}
 	if data.Officers, err = s.triage.Officers(r.Context()); err != nil {
 		s.Error(w, r, err)
 		return

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/app"
 	"github.com/campaignwatch/campaignwatch/reports"
 )
@@ -27,7 +28,7 @@ func cmdExport(ctx context.Context, e *env, args []string) error {
 	from := fs.String("from", "", "first day of the period (YYYY-MM-DD, UK time)")
 	to := fs.String("to", "", "last day of the period, included")
 	party := fs.String("party", "", "only these party ids (comma-separated)")
-	channel := fs.String("channel", "", "only these channels (comma-separated: "+strings.Join(reports.Channels, ", ")+")")
+	channel := fs.String("channel", "", "only these channels (comma-separated: "+strings.Join(vocab.ChannelCodes(), ", ")+")")
 	text := fs.Bool("text", false, "include the message and account, redacted")
 	format := fs.String("format", "xlsx", "xlsx or csv")
 	out := fs.String("out", "", "the file to write")
@@ -43,12 +44,12 @@ func cmdExport(ctx context.Context, e *env, args []string) error {
 	f := reports.Filter{ElectionID: *election, Channels: reports.SplitList(*channel), IncludeText: *text}
 	var err error
 	if *from != "" {
-		if f.From, err = reports.ParseDay(*from); err != nil {
+		if f.From, err = vocab.ParseDay(*from); err != nil {
 			return usagef("--from must be a date such as 2024-05-22")
 		}
 	}
 	if *to != "" {
-		if f.To, err = reports.ParseDay(*to); err != nil {
+		if f.To, err = vocab.ParseDay(*to); err != nil {
 			return usagef("--to must be a date such as 2024-07-04")
 		}
 	}

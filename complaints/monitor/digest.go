@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/campaignwatch/campaignwatch/complaints/monitor/internal/dbsqlc"
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
 )
 
@@ -26,7 +27,7 @@ type Digest struct {
 // member of the political team. A digest already written for the day is
 // not written again. It returns the digests written by this call.
 func (m *Monitor) SendDigests(ctx context.Context, now time.Time) ([]Digest, error) {
-	local := now.In(london)
+	local := now.In(vocab.London)
 	if local.Hour() < m.set.DigestHour {
 		return nil, nil
 	}
@@ -114,7 +115,7 @@ func digestBody(ctx context.Context, tx pgx.Tx, now time.Time, electionID int64,
 		b.WriteString("None.\n")
 	}
 	for _, l := range lines {
-		fmt.Fprintf(&b, "- %s, %s: %d\n", l.Party, ChannelLabel(l.Channel), l.N)
+		fmt.Fprintf(&b, "- %s, %s: %d\n", l.Party, vocab.ChannelPlural(l.Channel), l.N)
 	}
 
 	urg, err := q.OpenUrgentComplaints(ctx, electionID)
@@ -130,7 +131,7 @@ func digestBody(ctx context.Context, tx pgx.Tx, now time.Time, electionID int64,
 			fmt.Fprintf(&b, "… and more: %s/staff/complaints?priority=urgent&election=%d\n", set.BaseURL, electionID)
 			break
 		}
-		fmt.Fprintf(&b, "- %s (%s, %s): %s/staff/complaints/%s\n", u.Reference, u.Party, ChannelLabel(u.Channel), set.BaseURL, u.Reference)
+		fmt.Fprintf(&b, "- %s (%s, %s): %s/staff/complaints/%s\n", u.Reference, u.Party, vocab.ChannelPlural(u.Channel), set.BaseURL, u.Reference)
 	}
 
 	als, err := q.OpenElectionAlerts(ctx, electionID)
@@ -142,8 +143,8 @@ func digestBody(ctx context.Context, tx pgx.Tx, now time.Time, electionID int64,
 		b.WriteString("None.\n")
 	}
 	for _, a := range als {
-		fmt.Fprintf(&b, "- %s, %s: %d complaints in 24 hours (raised %s)\n", a.Party, ChannelLabel(a.Channel), a.Count24h,
-			a.CreatedAt.In(london).Format("2 Jan 15:04"))
+		fmt.Fprintf(&b, "- %s, %s: %d complaints in 24 hours (raised %s)\n", a.Party, vocab.ChannelPlural(a.Channel), a.Count24h,
+			a.CreatedAt.In(vocab.London).Format("2 Jan 15:04"))
 	}
 	fmt.Fprintf(&b, "\nComplaints: %s/staff/complaints?election=%d\nAlerts: %s/staff/alerts\n", set.BaseURL, electionID, set.BaseURL)
 	return b.String(), nil

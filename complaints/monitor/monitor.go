@@ -18,9 +18,6 @@ import (
 	"github.com/campaignwatch/campaignwatch/internal/audit"
 )
 
-// london is the time zone dates are reckoned in (vocab's).
-var london = vocab.London
-
 // Monitor raises alerts and prepares digests.
 //
 // Check and SendDigests queue the team's messages with the River client
@@ -120,16 +117,12 @@ func (m *Monitor) raise(ctx context.Context, now time.Time, election, party int6
 	return a, true, tx.Commit(ctx)
 }
 
-// ChannelLabel is how a channel is named in messages and pages: vocab's
-// plural ("text messages").
-func ChannelLabel(ch string) string { return vocab.ChannelPlural(ch) }
-
 func alertEmail(a Alert, set Settings) (subject, body string) {
-	subject = fmt.Sprintf("Complaint surge: %s, %s (%d in 24 hours)", a.Party, ChannelLabel(a.Channel), a.Count)
+	subject = fmt.Sprintf("Complaint surge: %s, %s (%d in 24 hours)", a.Party, vocab.ChannelPlural(a.Channel), a.Count)
 	var b strings.Builder
-	fmt.Fprintf(&b, "Complaints about %s by %s have risen sharply.\n\n", a.Party, ChannelLabel(a.Channel))
+	fmt.Fprintf(&b, "Complaints about %s by %s have risen sharply.\n\n", a.Party, vocab.ChannelPlural(a.Channel))
 	fmt.Fprintf(&b, "Election: %s\n", a.Election)
-	fmt.Fprintf(&b, "Last 24 hours: %d complaints (up to %s)\n", a.Count, a.WindowEnd.In(london).Format("2 January 2006 15:04"))
+	fmt.Fprintf(&b, "Last 24 hours: %d complaints (up to %s)\n", a.Count, a.WindowEnd.In(vocab.London).Format("2 January 2006 15:04"))
 	fmt.Fprintf(&b, "Daily average over the 7 days before: %.1f\n", a.Mean)
 	fmt.Fprintf(&b, "Alert rule: at least %d complaints and at least %g times the daily average.\n\n", set.AlertMin, set.AlertFactor)
 	fmt.Fprintf(&b, "No other alert will be sent for this party and channel for %s.\n\n", humanDuration(set.AlertCooldown))

@@ -16,13 +16,13 @@ import (
 	"github.com/campaignwatch/campaignwatch/complaints/monitor"
 	"github.com/campaignwatch/campaignwatch/complaints/review"
 	"github.com/campaignwatch/campaignwatch/complaints/triage"
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/fixture"
 	"github.com/campaignwatch/campaignwatch/internal/mail"
 	"github.com/campaignwatch/campaignwatch/internal/mail/mailtest"
 	"github.com/campaignwatch/campaignwatch/internal/staff"
 	"github.com/campaignwatch/campaignwatch/internal/testdb"
 	"github.com/campaignwatch/campaignwatch/jobs"
-	"github.com/campaignwatch/campaignwatch/outreach/parties"
 )
 
 type bundle struct {
@@ -63,7 +63,7 @@ func setup(t *testing.T) *bundle {
 	b.client = client
 
 	f := fixture.New(t, pool)
-	b.partyID = f.Party(fixture.PartyName("Example Party"), fixture.PartyNations(parties.England)).ID
+	b.partyID = f.Party(fixture.PartyName("Example Party"), fixture.PartyNations(vocab.NationEngland)).ID
 	f.Election(fixture.ElectionName("Test general election"), fixture.ElectionType("general", "england"), fixture.ElectionDays(-20, 10))
 	f.User(fixture.UserEmail("pol1@example.org"), fixture.UserRole(staff.RolePoliticalTeam))
 	f.User(fixture.UserEmail("pol2@example.org"), fixture.UserRole(staff.RolePoliticalTeam))

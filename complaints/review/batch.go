@@ -12,6 +12,7 @@ import (
 
 	"github.com/campaignwatch/campaignwatch/complaints/review/internal/dbsqlc"
 	"github.com/campaignwatch/campaignwatch/complaints/triage"
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
 	"github.com/campaignwatch/campaignwatch/internal/database"
 )
@@ -424,8 +425,8 @@ func (p *Pipeline) storeTx(ctx context.Context, tx pgx.Tx, scs, todo []*storedCo
 			}
 		}
 		status := sc.status
-		if status == StatusNew {
-			status = StatusTriaged
+		if status == vocab.StatusNew {
+			status = vocab.StatusTriaged
 		}
 		if status == sc.status && sc.priority != nil && *sc.priority == priority {
 			continue

@@ -12,6 +12,7 @@ import (
 
 	"github.com/campaignwatch/campaignwatch/complaints"
 	"github.com/campaignwatch/campaignwatch/complaints/review"
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/staff"
 )
 
@@ -89,7 +90,7 @@ func TestTriageBatchKeepsOverrideAndHistoryOnNewRulebook(t *testing.T) {
 	require.Len(t, d.History, 2)
 	require.Equal(t, "test-2", d.Current.RulebookVersion)
 	require.Equal(t, "urgent", d.Priority, "the officer's priority outlasts a re-triage")
-	require.Equal(t, review.StatusInReview, d.Status)
+	require.Equal(t, vocab.StatusInReview, d.Status)
 
 	// Back to the first rulebook: its result becomes current again and
 	// nothing new is stored.

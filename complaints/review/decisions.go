@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/campaignwatch/campaignwatch/complaints/review/internal/dbsqlc"
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
 )
@@ -87,7 +88,7 @@ func (s *Service) Override(ctx context.Context, ref string, o Override) error {
 		}
 	}
 	var errs []apperr.FieldError
-	if !contains(Priorities, o.Priority) {
+	if !vocab.IsPriority(o.Priority) {
 		errs = append(errs, apperr.FieldError{Field: "priority", Code: "required", Message: "Choose the priority this complaint should have"})
 	}
 	for _, p := range provs {
@@ -126,8 +127,8 @@ func (s *Service) decideTx(ctx context.Context, tx pgx.Tx, c *lockedComplaint, k
 		return err
 	}
 	status := c.status
-	if status == StatusTriaged || status == StatusNew {
-		status = StatusInReview
+	if status == vocab.StatusTriaged || status == vocab.StatusNew {
+		status = vocab.StatusInReview
 	}
 	if err := q.SetDecidedPriority(ctx, dbsqlc.SetDecidedPriorityParams{ID: c.id, Priority: &priority, Status: status}); err != nil {
 		return err
@@ -146,9 +147,9 @@ func (s *Service) StartReview(ctx context.Context, ref string) error {
 			return err
 		}
 		switch c.status {
-		case StatusInReview:
+		case vocab.StatusInReview:
 			return nil
-		case StatusNew:
+		case vocab.StatusNew:
 			return apperr.New(apperr.Conflict, "Complaint %s has not been triaged yet. Wait for triage, or close it with an outcome.", ref)
 		}
 		q := dbsqlc.New(tx)
@@ -159,7 +160,7 @@ func (s *Service) StartReview(ctx context.Context, ref string) error {
 			return err
 		}
 		return audit.Record(ctx, tx, "complaint.review_start", "complaint", c.ref, audit.Change{
-			Before: map[string]any{"status": c.status}, After: map[string]any{"status": StatusInReview},
+			Before: map[string]any{"status": c.status}, After: map[string]any{"status": vocab.StatusInReview},
 		})
 	})
 }
@@ -168,7 +169,7 @@ func (s *Service) StartReview(ctx context.Context, ref string) error {
 // transaction: all or none. Complaints already closed with the same
 // outcome are left as they are.
 func (s *Service) Close(ctx context.Context, refs []string, outcome string) (int, error) {
-	if !contains(Outcomes, outcome) {
+	if !vocab.IsOutcome(outcome) {
 		return 0, apperr.Fields(apperr.FieldError{Field: "outcome", Code: "required", Message: "Choose the outcome of the complaint"})
 	}
 	refs, err := checkRefs(refs)
@@ -185,7 +186,7 @@ func (s *Service) Close(ctx context.Context, refs []string, outcome string) (int
 			q := dbsqlc.New(tx)
 			// No review row yet is no outcome yet.
 			before, _ := q.ReviewOutcome(ctx, c.id)
-			if c.status == StatusClosed && before == outcome {
+			if c.status == vocab.StatusClosed && before == outcome {
 				continue
 			}
 			if err := q.CloseComplaint(ctx, c.id); err != nil {
@@ -196,7 +197,7 @@ func (s *Service) Close(ctx context.Context, refs []string, outcome string) (int
 			}
 			if err := audit.Record(ctx, tx, "complaint.close", "complaint", c.ref, audit.Change{
 				Before: map[string]any{"status": c.status, "outcome": before},
-				After:  map[string]any{"status": StatusClosed, "outcome": outcome},
+				After:  map[string]any{"status": vocab.StatusClosed, "outcome": outcome},
 			}); err != nil {
 				return err
 			}

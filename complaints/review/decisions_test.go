@@ -10,6 +10,7 @@ import (
 
 	"github.com/campaignwatch/campaignwatch/complaints"
 	"github.com/campaignwatch/campaignwatch/complaints/review"
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
 	"github.com/campaignwatch/campaignwatch/internal/fixture"
@@ -60,7 +61,7 @@ func TestQueueFiltersAndSorts(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, []string{textNoConsent.Reference, robocall.Reference, untriaged.Reference}, refs(page))
 
-	page, err = b.review.Queue(ctx, review.Filter{Status: review.StatusNew})
+	page, err = b.review.Queue(ctx, review.Filter{Status: vocab.StatusNew})
 	require.NoError(t, err)
 	require.Equal(t, []string{untriaged.Reference}, refs(page))
 
@@ -103,7 +104,7 @@ func TestOverrideKeepsOriginalAndIsAudited(t *testing.T) {
 	after, err := b.review.Get(officer, rc.Reference)
 	require.NoError(t, err)
 	require.Equal(t, "urgent", after.Priority)
-	require.Equal(t, review.StatusInReview, after.Status)
+	require.Equal(t, vocab.StatusInReview, after.Status)
 	require.Equal(t, before.Current.Priority, after.Current.Priority, "the engine's result is unchanged")
 	require.Len(t, after.Decisions, 1)
 	dec := after.Decisions[0]
@@ -176,6 +177,6 @@ func TestAssignAndBulkClose(t *testing.T) {
 	require.NoError(t, b.review.StartReview(officer, ids[0]))
 	d, err := b.review.Get(officer, ids[0])
 	require.NoError(t, err)
-	require.Equal(t, review.StatusInReview, d.Status)
+	require.Equal(t, vocab.StatusInReview, d.Status)
 	require.Empty(t, d.Outcome)
 }

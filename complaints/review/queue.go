@@ -18,24 +18,6 @@ import (
 	"github.com/campaignwatch/campaignwatch/internal/sqlfilter"
 )
 
-// The review statuses of a complaint, in the order a complaint moves
-// through them; vocab defines them.
-const (
-	StatusNew      = vocab.StatusNew
-	StatusTriaged  = vocab.StatusTriaged
-	StatusInReview = vocab.StatusInReview
-	StatusClosed   = vocab.StatusClosed
-)
-
-// Statuses lists the statuses in order.
-var Statuses = vocab.StatusCodes()
-
-// Outcomes are how a closed complaint ended.
-var Outcomes = vocab.OutcomeCodes()
-
-// Priorities are the triage bands, most urgent first.
-var Priorities = vocab.PriorityCodes()
-
 // Sort orders of the queue.
 const (
 	SortPriority    = "priority"     // most urgent first, then newest received
@@ -116,10 +98,10 @@ var queueQueries = sqlfilter.MustParse("queue.sql", queueSQL)
 // Validate checks the filter's values, naming the field at fault.
 func (f *Filter) Validate() error {
 	var errs []apperr.FieldError
-	if f.Priority != "" && !contains(Priorities, f.Priority) {
+	if f.Priority != "" && !vocab.IsPriority(f.Priority) {
 		errs = append(errs, apperr.FieldError{Field: "priority", Code: "invalid", Message: "Choose urgent, high, medium or low"})
 	}
-	if f.Status != "" && !contains(Statuses, f.Status) {
+	if f.Status != "" && !vocab.IsStatus(f.Status) {
 		errs = append(errs, apperr.FieldError{Field: "status", Code: "invalid", Message: "Choose new, triaged, in review or closed"})
 	}
 	switch f.Sort {
@@ -181,7 +163,7 @@ func (s *Service) Queue(ctx context.Context, f Filter) (QueuePage, error) {
 	if sort == "" {
 		sort = SortPriority
 	}
-	sql, args := b.Bind("sort", sort, "priorities", Priorities, "limit", f.PerPage, "offset", (f.Page-1)*f.PerPage).Build()
+	sql, args := b.Bind("sort", sort, "priorities", vocab.PriorityCodes(), "limit", f.PerPage, "offset", (f.Page-1)*f.PerPage).Build()
 	rows, err := s.pool.Query(ctx, sql, args)
 	if err != nil {
 		return QueuePage{}, err
@@ -371,13 +353,4 @@ func (s *Service) Officers(ctx context.Context) ([]Officer, error) {
 		out[i] = Officer{ID: r.ID, Email: r.Email}
 	}
 	return out, nil
-}
-
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }

@@ -2,7 +2,7 @@
 
 -- query: queue
 -- @sort is one of the Sort constants; @priorities lists the priorities
--- most urgent first (review.Priorities), so the priority sort follows
+-- most urgent first (vocab.PriorityCodes()), so the priority sort follows
 -- them, with complaints not yet triaged last.
 SELECT c.id, c.reference, c.received_at, c.channel, coalesce(t.channel, ''), coalesce(t.channels, '{}'),
     coalesce(p.name, c.party_text), c.party_id, coalesce(e.name, ''), c.status, coalesce(c.priority, ''),

@@ -12,11 +12,11 @@ import (
 	"github.com/campaignwatch/campaignwatch/complaints"
 	"github.com/campaignwatch/campaignwatch/complaints/review"
 	"github.com/campaignwatch/campaignwatch/complaints/triage"
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
 	"github.com/campaignwatch/campaignwatch/internal/fixture"
 	"github.com/campaignwatch/campaignwatch/internal/testdb"
 	"github.com/campaignwatch/campaignwatch/jobs"
-	"github.com/campaignwatch/campaignwatch/outreach/parties"
 )
 
 type bundle struct {
@@ -71,7 +71,7 @@ func setupOn(t *testing.T, pool *pgxpool.Pool, work bool) *bundle {
 	b.client = client
 	f := fixture.New(t, pool)
 	b.partyID = f.Party(fixture.PartyName("Example Party"), fixture.PartyShortName("EP"), fixture.PartyAliases("the examples"),
-		fixture.PartyNations(parties.England)).ID
+		fixture.PartyNations(vocab.NationEngland)).ID
 	f.Election(fixture.ElectionName("Test general election"), fixture.ElectionType("general", "england"), fixture.ElectionDays(-20, 10))
 	return b
 }
@@ -110,7 +110,7 @@ func TestWorkerStoresResultAndMovesComplaintToTriaged(t *testing.T) {
 	require.Equal(t, 1, b.count(t, `SELECT count(*) FROM triage_results WHERE complaint_id = $1`, rc.ComplaintID), "triage result stored")
 	d, err := b.review.Get(context.Background(), rc.Reference)
 	require.NoError(t, err)
-	require.Equal(t, review.StatusTriaged, d.Status)
+	require.Equal(t, vocab.StatusTriaged, d.Status)
 	require.NotNil(t, d.Current)
 	require.Contains(t, d.Current.Provisions, "PECR-22")
 	require.Equal(t, "sms", d.Current.Channel)
@@ -248,7 +248,7 @@ func partyNames(c *review.ClusterDetail) []string {
 func uniqueDays(now time.Time, n int) map[string]bool {
 	m := map[string]bool{}
 	for i := range n {
-		m[now.Add(time.Duration(-i)*time.Minute).In(triage.London).Format("2006-01-02")] = true
+		m[now.Add(time.Duration(-i)*time.Minute).In(vocab.London).Format("2006-01-02")] = true
 	}
 	return m
 }

@@ -116,9 +116,6 @@ type Date struct {
 	DayOnly bool
 }
 
-// London is the time zone days are counted in (vocab's).
-var London = vocab.London
-
 // ParseDate parses RFC 3339 (with or without fractional seconds), a local
 // date-time without zone (taken as UK time) or YYYY-MM-DD.
 func ParseDate(s string) (Date, error) {
@@ -126,10 +123,10 @@ func ParseDate(s string) (Date, error) {
 	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
 		return Date{Time: t}, nil
 	}
-	if t, err := time.ParseInLocation("2006-01-02T15:04:05", s, London); err == nil {
+	if t, err := time.ParseInLocation("2006-01-02T15:04:05", s, vocab.London); err == nil {
 		return Date{Time: t}, nil
 	}
-	if t, err := time.ParseInLocation("2006-01-02", s, London); err == nil {
+	if t, err := time.ParseInLocation("2006-01-02", s, vocab.London); err == nil {
 		return Date{Time: t, DayOnly: true}, nil
 	}
 	return Date{}, fmt.Errorf("received_at %q is not an RFC 3339 time or a YYYY-MM-DD date", s)
@@ -143,7 +140,7 @@ func (d Date) Day() int {
 	if d.Time.IsZero() {
 		return 0
 	}
-	y, m, dd := d.Time.In(London).Date()
+	y, m, dd := d.Time.In(vocab.London).Date()
 	return y*10000 + int(m)*100 + dd
 }
 
@@ -188,7 +185,7 @@ func (d Date) String() string {
 	case d.DayOnly:
 		return d.Time.Format("2006-01-02")
 	default:
-		return d.Time.In(London).Format("2006-01-02 15:04")
+		return d.Time.In(vocab.London).Format("2006-01-02 15:04")
 	}
 }
 
@@ -198,13 +195,14 @@ func dayString(day int) string {
 
 // channelAliases maps what people and forms write to channel ids.
 var channelAliases = map[string]string{
-	"sms": "sms", "text": "sms", "text_message": "sms", "texts": "sms", "whatsapp": "sms",
-	"email": "email", "e-mail": "email", "e_mail": "email",
-	"automated_call": "automated_call", "robocall": "automated_call", "recorded_call": "automated_call",
-	"live_call": "live_call", "call": "live_call", "phone": "live_call", "phone_call": "live_call",
-	"bcc_breach": "bcc_breach", "bcc": "bcc_breach",
-	"social_media_ad": "social_media_ad", "social_media": "social_media_ad", "ad": "social_media_ad", "advert": "social_media_ad",
-	"other": "", "": "",
+	vocab.ChannelSMS: vocab.ChannelSMS, "text": vocab.ChannelSMS, "text_message": vocab.ChannelSMS, "texts": vocab.ChannelSMS, "whatsapp": vocab.ChannelSMS,
+	vocab.ChannelEmail: vocab.ChannelEmail, "e-mail": vocab.ChannelEmail, "e_mail": vocab.ChannelEmail,
+	vocab.ChannelAutomatedCall: vocab.ChannelAutomatedCall, "robocall": vocab.ChannelAutomatedCall, "recorded_call": vocab.ChannelAutomatedCall,
+	vocab.ChannelLiveCall: vocab.ChannelLiveCall, "call": vocab.ChannelLiveCall, "phone": vocab.ChannelLiveCall, "phone_call": vocab.ChannelLiveCall,
+	vocab.ChannelBCCBreach: vocab.ChannelBCCBreach, "bcc": vocab.ChannelBCCBreach,
+	vocab.ChannelSocialMediaAd: vocab.ChannelSocialMediaAd, "social_media": vocab.ChannelSocialMediaAd, "ad": vocab.ChannelSocialMediaAd, "advert": vocab.ChannelSocialMediaAd,
+	// Other is no channel triage can act on, as is none at all.
+	vocab.ChannelOther: "", "": "",
 }
 
 // statedChannel returns the channel index the complainant chose, or -1

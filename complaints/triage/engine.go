@@ -567,11 +567,11 @@ func (e *Engine) inferChannels(st *state, stated int, res *Result) {
 	st.channels = inferred
 	if stated >= 0 {
 		st.channels |= 1 << stated
-		res.Channel = Channels[stated]
-		res.Channels = append(res.Channels, Channels[stated])
-		res.Rationale = append(res.Rationale, "Channel "+Channels[stated]+": stated by the complainant.")
+		res.Channel = inferredChannels[stated]
+		res.Channels = append(res.Channels, inferredChannels[stated])
+		res.Rationale = append(res.Rationale, "Channel "+inferredChannels[stated]+": stated by the complainant.")
 	}
-	for ci, ch := range Channels {
+	for ci, ch := range inferredChannels {
 		if inferred&(1<<ci) == 0 {
 			continue
 		}
@@ -595,7 +595,7 @@ func (e *Engine) inferChannels(st *state, stated int, res *Result) {
 			continue
 		}
 		h := &st.hits[g]
-		res.Rationale = append(res.Rationale, "Not "+Channels[ci]+": the cue "+st.quote(h.negFrom, h.negTo)+
+		res.Rationale = append(res.Rationale, "Not "+inferredChannels[ci]+": the cue "+st.quote(h.negFrom, h.negTo)+
 			" is negated (a negation word within "+strconv.Itoa(e.m.window)+" words before it).")
 	}
 	if res.Channel == "" {
@@ -776,7 +776,7 @@ func (e *Engine) describe(b *strings.Builder, f fact, st *state) {
 	switch c.kind {
 	case cChannel:
 		first := true
-		for ci, ch := range Channels {
+		for ci, ch := range inferredChannels {
 			if c.chmask&st.channels&(1<<ci) == 0 {
 				continue
 			}
@@ -793,7 +793,7 @@ func (e *Engine) describe(b *strings.Builder, f fact, st *state) {
 	case cNot:
 		if k := c.kids[0]; k.kind == cChannel {
 			b.WriteString("not channel")
-			for ci, ch := range Channels {
+			for ci, ch := range inferredChannels {
 				if k.chmask&(1<<ci) != 0 {
 					b.WriteString(" ")
 					b.WriteString(ch)

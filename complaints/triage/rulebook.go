@@ -328,9 +328,9 @@ func (v *validator) line(path []any) int {
 
 func p(parts ...any) []any { return parts }
 
-// Channels is every channel a complaint can concern, in the policy's
-// order: vocab's channels that triage can find in a complaint's text.
-var Channels = vocab.InferredChannelCodes()
+// inferredChannels are the channels triage can find in a complaint's
+// text, in the policy's order; a rulebook's channel bitmasks index them.
+var inferredChannels = vocab.InferredChannelCodes()
 
 // Fields is every complaint field a rule can test.
 var ruleFields = map[string]string{
@@ -339,7 +339,7 @@ var ruleFields = map[string]string{
 }
 
 func channelIndex(id string) int {
-	for i, c := range Channels {
+	for i, c := range inferredChannels {
 		if c == id {
 			return i
 		}
@@ -395,7 +395,7 @@ func (rb *Rulebook) validate(v *validator) {
 	seenCh := map[string]bool{}
 	for i, c := range rb.Channels {
 		if channelIndex(c.ID) < 0 {
-			v.failf(p("channels", i, "id"), "unknown channel %q (want one of %s)", c.ID, strings.Join(Channels, ", "))
+			v.failf(p("channels", i, "id"), "unknown channel %q (want one of %s)", c.ID, strings.Join(inferredChannels, ", "))
 		}
 		if seenCh[c.ID] {
 			v.failf(p("channels", i, "id"), "duplicate channel %q", c.ID)

@@ -12,6 +12,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/staff"
 	"github.com/campaignwatch/campaignwatch/outreach/parties"
@@ -32,13 +33,6 @@ type Contact struct {
 	Active                      bool
 }
 
-const (
-	eng = "england"
-	sco = "scotland"
-	wal = "wales"
-	nir = "northern_ireland"
-)
-
 func dpo(slug, name string) Contact {
 	return Contact{Name: name, Position: "Data Protection Officer", Email: "dpo@" + slug + ".example.org", Role: "data_protection_lead", Active: true}
 }
@@ -46,39 +40,39 @@ func dpo(slug, name string) Contact {
 // Parties are the seven parties the 2020 audit covered, then other parties
 // that stand in UK elections, with the nations each stands in.
 var Parties = []Party{
-	{"Conservative and Unionist Party", "Conservatives", []string{"Conservative Party", "Tories", "Tory"}, []string{eng, sco, wal, nir},
+	{"Conservative and Unionist Party", "Conservatives", []string{"Conservative Party", "Tories", "Tory"}, vocab.NationCodes(),
 		[]Contact{dpo("conservatives", "Alex Morgan"), {"Sam Price", "Head of Compliance", "compliance@conservatives.example.org", "compliance", true}}},
-	{"Labour Party", "Labour", []string{"Labour", "The Labour Party"}, []string{eng, sco, wal},
+	{"Labour Party", "Labour", []string{"Labour", "The Labour Party"}, []string{vocab.NationEngland, vocab.NationScotland, vocab.NationWales},
 		[]Contact{dpo("labour", "Jordan Ellis"), {"Chris Hale", "Former DPO", "old-dpo@labour.example.org", "data_protection_lead", false}}},
-	{"Liberal Democrats", "Lib Dems", []string{"Liberal Democrat", "LibDems", "LD"}, []string{eng, sco, wal},
+	{"Liberal Democrats", "Lib Dems", []string{"Liberal Democrat", "LibDems", "LD"}, []string{vocab.NationEngland, vocab.NationScotland, vocab.NationWales},
 		[]Contact{dpo("libdems", "Robin Carter")}},
-	{"Scottish National Party", "SNP", []string{"Scottish Nationalists"}, []string{sco},
+	{"Scottish National Party", "SNP", []string{"Scottish Nationalists"}, []string{vocab.NationScotland},
 		[]Contact{dpo("snp", "Morven Fraser")}},
-	{"Democratic Unionist Party", "DUP", nil, []string{nir},
+	{"Democratic Unionist Party", "DUP", nil, []string{vocab.NationNorthernIreland},
 		[]Contact{dpo("dup", "Ruth Adair")}},
-	{"Plaid Cymru – The Party of Wales", "Plaid Cymru", []string{"Plaid"}, []string{wal},
+	{"Plaid Cymru – The Party of Wales", "Plaid Cymru", []string{"Plaid"}, []string{vocab.NationWales},
 		[]Contact{dpo("plaid", "Gwen Pritchard")}},
-	{"UK Independence Party", "UKIP", []string{"UK Independence"}, []string{eng, sco, wal},
+	{"UK Independence Party", "UKIP", []string{"UK Independence"}, []string{vocab.NationEngland, vocab.NationScotland, vocab.NationWales},
 		[]Contact{dpo("ukip", "Pat Barlow")}},
-	{"Green Party of England and Wales", "Green Party", []string{"Greens", "Green"}, []string{eng, wal},
+	{"Green Party of England and Wales", "Green Party", []string{"Greens", "Green"}, []string{vocab.NationEngland, vocab.NationWales},
 		[]Contact{dpo("greenparty", "Jamie Okafor")}},
-	{"Scottish Green Party", "Scottish Greens", nil, []string{sco},
+	{"Scottish Green Party", "Scottish Greens", nil, []string{vocab.NationScotland},
 		[]Contact{dpo("scottishgreens", "Isla Reid")}},
-	{"Reform UK", "Reform", []string{"Reform Party", "Brexit Party"}, []string{eng, sco, wal},
+	{"Reform UK", "Reform", []string{"Reform Party", "Brexit Party"}, []string{vocab.NationEngland, vocab.NationScotland, vocab.NationWales},
 		[]Contact{dpo("reformuk", "Dana Whitlock")}},
-	{"Sinn Féin", "Sinn Fein", []string{"SF"}, []string{nir},
+	{"Sinn Féin", "Sinn Fein", []string{"SF"}, []string{vocab.NationNorthernIreland},
 		[]Contact{dpo("sinnfein", "Niamh Doherty")}},
-	{"Social Democratic and Labour Party", "SDLP", nil, []string{nir},
+	{"Social Democratic and Labour Party", "SDLP", nil, []string{vocab.NationNorthernIreland},
 		[]Contact{dpo("sdlp", "Ciaran Magee")}},
-	{"Ulster Unionist Party", "UUP", []string{"Ulster Unionists"}, []string{nir},
+	{"Ulster Unionist Party", "UUP", []string{"Ulster Unionists"}, []string{vocab.NationNorthernIreland},
 		[]Contact{dpo("uup", "Heather Boyd")}},
-	{"Alliance Party of Northern Ireland", "Alliance", []string{"Alliance Party"}, []string{nir},
+	{"Alliance Party of Northern Ireland", "Alliance", []string{"Alliance Party"}, []string{vocab.NationNorthernIreland},
 		[]Contact{dpo("allianceparty", "Owen McCann")}},
-	{"Alba Party", "Alba", nil, []string{sco},
+	{"Alba Party", "Alba", nil, []string{vocab.NationScotland},
 		[]Contact{dpo("albaparty", "Fiona Grant")}},
-	{"Traditional Unionist Voice", "TUV", nil, []string{nir},
+	{"Traditional Unionist Voice", "TUV", nil, []string{vocab.NationNorthernIreland},
 		[]Contact{dpo("tuv", "Mark Gibson")}},
-	{"Green Party Northern Ireland", "Green NI", []string{"Green Party NI"}, []string{nir},
+	{"Green Party Northern Ireland", "Green NI", []string{"Green Party NI"}, []string{vocab.NationNorthernIreland},
 		[]Contact{dpo("greenpartyni", "Aoife Kerr")}},
 }
 

@@ -5,6 +5,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/outreach/parties"
 )
 
@@ -16,7 +17,7 @@ func TestActiveNamesListsActivePartiesByNameRegardlessOfCase(t *testing.T) {
 	b := setup(t)
 	var want []parties.NameRef
 	for _, name := range []string{"beta Party", "Alpha Party", "Gone Party", "Zeta Party"} {
-		p, err := b.store.Create(b.ctx, parties.Party{Name: name, Nations: []parties.Nation{parties.England}, Active: true})
+		p, err := b.store.Create(b.ctx, parties.Party{Name: name, Nations: []parties.Nation{vocab.NationEngland}, Active: true})
 		require.NoError(t, err)
 		if name == "Gone Party" {
 			_, err = b.store.SetActive(b.ctx, p.ID, false)

@@ -16,16 +16,8 @@ import (
 // covers. The identifiers match the database's check constraints.
 type Nation string
 
-// The nations, in the order they are shown; vocab defines them.
-const (
-	England         Nation = vocab.NationEngland
-	Scotland        Nation = vocab.NationScotland
-	Wales           Nation = vocab.NationWales
-	NorthernIreland Nation = vocab.NationNorthernIreland
-)
-
-// Nations lists every nation in display order.
-var Nations = func() []Nation {
+// allNations lists every nation in display order, as parties type them.
+var allNations = func() []Nation {
 	out := make([]Nation, len(vocab.Nations))
 	for i, n := range vocab.Nations {
 		out[i] = Nation(n.Code)
@@ -47,7 +39,7 @@ func ParseNation(s string) (Nation, bool) {
 	k := strings.ToLower(strings.TrimSpace(s))
 	k = strings.NewReplacer(" ", "_", "-", "_").Replace(k)
 	n := Nation(k)
-	return n, slices.Contains(Nations, n)
+	return n, slices.Contains(allNations, n)
 }
 
 // DefaultRole is the role a contact gets when none is given: the person
@@ -292,7 +284,7 @@ func roleOK(s string) bool {
 
 func sortNations(ns []Nation) []Nation {
 	out := []Nation{}
-	for _, n := range Nations {
+	for _, n := range allNations {
 		if slices.Contains(ns, n) {
 			out = append(out, n)
 		}

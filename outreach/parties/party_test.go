@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 )
 
@@ -26,15 +27,15 @@ func TestPartyNormalise(t *testing.T) {
 				require.Equal(t, "Labour", p.ShortName)
 				require.Equal(t, []string{"Labour", "The Labour Party"}, p.Aliases, "blank and case-duplicate aliases dropped")
 				require.Equal(t, "PP 53", p.RegistrationNumber)
-				require.Equal(t, []Nation{England, Wales, NorthernIreland}, p.Nations, "display order, no duplicates")
+				require.Equal(t, []Nation{vocab.NationEngland, vocab.NationWales, vocab.NationNorthernIreland}, p.Nations, "display order, no duplicates")
 			},
 		},
-		{name: "name required", in: Party{Nations: []Nation{England}}, fields: map[string]string{"name": "Enter the party's name"}},
-		{name: "name too long", in: Party{Name: strings.Repeat("x", 201), Nations: []Nation{England}}, fields: map[string]string{"name": "200 characters"}},
+		{name: "name required", in: Party{Nations: []Nation{vocab.NationEngland}}, fields: map[string]string{"name": "Enter the party's name"}},
+		{name: "name too long", in: Party{Name: strings.Repeat("x", 201), Nations: []Nation{vocab.NationEngland}}, fields: map[string]string{"name": "200 characters"}},
 		{name: "nations required", in: Party{Name: "A"}, fields: map[string]string{"nations": "Select the nations"}},
 		{name: "unknown nation", in: Party{Name: "A", Nations: []Nation{"england", "mercia"}}, fields: map[string]string{"nations": `"mercia" is not a nation`}},
-		{name: "bad registration number", in: Party{Name: "A", Nations: []Nation{Wales}, RegistrationNumber: "PP<1>"}, fields: map[string]string{"registration_number": "only letters"}},
-		{name: "alias with semicolon", in: Party{Name: "A", Nations: []Nation{Wales}, Aliases: []string{"x;y"}}, fields: map[string]string{"aliases": "semicolon"}},
+		{name: "bad registration number", in: Party{Name: "A", Nations: []Nation{vocab.NationWales}, RegistrationNumber: "PP<1>"}, fields: map[string]string{"registration_number": "only letters"}},
+		{name: "alias with semicolon", in: Party{Name: "A", Nations: []Nation{vocab.NationWales}, Aliases: []string{"x;y"}}, fields: map[string]string{"aliases": "semicolon"}},
 		{name: "several at once", in: Party{ShortName: strings.Repeat("s", 101)}, fields: map[string]string{"name": "Enter", "short_name": "100 characters", "nations": "Select"}},
 	}
 	for _, tc := range tests {

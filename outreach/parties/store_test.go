@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/xuri/excelize/v2"
 
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
 	"github.com/campaignwatch/campaignwatch/internal/testdb"
@@ -56,9 +57,9 @@ func TestCreateUpdateDeactivateAudited(t *testing.T) {
 	_, err = b.store.Create(b.ctx, parties.Party{Name: "Other", RegistrationNumber: "PP1", Nations: []parties.Nation{"wales"}, Active: true})
 	require.Contains(t, fieldsOf(err)["registration_number"], "Another party already has registration number PP1")
 
-	up, err := b.store.Update(b.ctx, p.ID, func(p *parties.Party) { p.Nations = append(p.Nations, parties.England) })
+	up, err := b.store.Update(b.ctx, p.ID, func(p *parties.Party) { p.Nations = append(p.Nations, vocab.NationEngland) })
 	require.NoError(t, err)
-	require.Equal(t, []parties.Nation{parties.England, parties.Scotland}, up.Nations)
+	require.Equal(t, []parties.Nation{vocab.NationEngland, vocab.NationScotland}, up.Nations)
 	_, err = b.store.Update(b.ctx, p.ID, func(p *parties.Party) {}) // no change: no audit entry
 	require.NoError(t, err)
 	_, err = b.store.SetActive(b.ctx, p.ID, false)
@@ -106,7 +107,7 @@ func TestCreateUpdateDeactivateAudited(t *testing.T) {
 	list, err := b.store.List(b.ctx, parties.Filter{Active: &active})
 	require.NoError(t, err)
 	require.Empty(t, list)
-	list, err = b.store.List(b.ctx, parties.Filter{Nation: parties.Scotland})
+	list, err = b.store.List(b.ctx, parties.Filter{Nation: vocab.NationScotland})
 	require.NoError(t, err)
 	require.Len(t, list, 1)
 	require.Equal(t, 1, list[0].ContactCount)
@@ -143,7 +144,7 @@ func TestImportCSVThenIdempotent(t *testing.T) {
 	p, err := b.store.Get(b.ctx, id)
 	require.NoError(t, err)
 	require.Equal(t, "PP900", p.RegistrationNumber)
-	require.Equal(t, []parties.Nation{parties.England, parties.Scotland}, p.Nations)
+	require.Equal(t, []parties.Nation{vocab.NationEngland, vocab.NationScotland}, p.Nations)
 	require.Equal(t, []string{"Light", "The Lights"}, p.Aliases)
 	require.Len(t, p.Contacts, 2)
 	require.Equal(t, "Ann Lee", p.Contacts[0].Name, "active contacts first")

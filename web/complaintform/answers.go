@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/campaignwatch/campaignwatch/complaints"
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/web/internal/i18n"
 )
@@ -148,7 +149,7 @@ func validateStep(lang, step string, d *complaintDraft, now time.Time) []apperr.
 	}
 	switch step {
 	case stepChannel:
-		validRadio("channel", d.Channel, complaints.Channels...)
+		validRadio("channel", d.Channel, vocab.ChannelCodes()...)
 	case stepSender:
 		if _, _, code := d.receivedAt(); code != "" {
 			field := "received_at"
@@ -217,7 +218,7 @@ func (d *complaintDraft) receivedAt() (t time.Time, hasTime bool, code string) {
 	if err1 != nil || err2 != nil || err3 != nil || year < 1000 || month < 1 || month > 12 || day < 1 || day > 31 {
 		return time.Time{}, false, "invalid"
 	}
-	t = time.Date(year, time.Month(month), day, 0, 0, 0, 0, complaints.London)
+	t = time.Date(year, time.Month(month), day, 0, 0, 0, 0, vocab.London)
 	if t.Day() != day {
 		return time.Time{}, false, "invalid" // 31 February
 	}
@@ -228,7 +229,7 @@ func (d *complaintDraft) receivedAt() (t time.Time, hasTime bool, code string) {
 	if !ok {
 		return t, false, "time_invalid"
 	}
-	return time.Date(year, time.Month(month), day, hh, mm, 0, 0, complaints.London), true, ""
+	return time.Date(year, time.Month(month), day, hh, mm, 0, 0, vocab.London), true, ""
 }
 
 // parseClock reads 14:30, 14.30, 2:30pm or 2pm.

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/campaignwatch/campaignwatch/complaints"
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/outreach/parties"
 )
@@ -41,7 +42,7 @@ func stepPath(step string) string {
 // steps lists the steps the draft's channel asks.
 func (d *complaintDraft) steps() []string {
 	out := []string{stepChannel, stepSender, stepMessage}
-	if d.Channel != complaints.ChannelSocialMediaAd {
+	if d.Channel != vocab.ChannelSocialMediaAd {
 		out = append(out, stepPermission)
 	}
 	return append(out, stepParty, stepEvidence, stepAbout)

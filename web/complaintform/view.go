@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/campaignwatch/campaignwatch/complaints"
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/outreach/parties"
 )
@@ -118,13 +119,13 @@ func (f *form) complaintPage(w http.ResponseWriter, r *http.Request, status int,
 // and adverts are asked about in their own words.
 func channelKind(c string) string {
 	switch c {
-	case complaints.ChannelSMS:
+	case vocab.ChannelSMS:
 		return "sms"
-	case complaints.ChannelAutomatedCall, complaints.ChannelLiveCall:
+	case vocab.ChannelAutomatedCall, vocab.ChannelLiveCall:
 		return "call"
-	case complaints.ChannelEmail, complaints.ChannelBCCBreach:
+	case vocab.ChannelEmail, vocab.ChannelBCCBreach:
 		return "email"
-	case complaints.ChannelSocialMediaAd:
+	case vocab.ChannelSocialMediaAd:
 		return "ad"
 	}
 	return "other"
@@ -132,8 +133,8 @@ func channelKind(c string) string {
 
 // channelOrder is the order the form offers the channels in.
 var channelOrder = []string{
-	complaints.ChannelSMS, complaints.ChannelAutomatedCall, complaints.ChannelLiveCall, complaints.ChannelEmail,
-	complaints.ChannelBCCBreach, complaints.ChannelSocialMediaAd, complaints.ChannelOther,
+	vocab.ChannelSMS, vocab.ChannelAutomatedCall, vocab.ChannelLiveCall, vocab.ChannelEmail,
+	vocab.ChannelBCCBreach, vocab.ChannelSocialMediaAd, vocab.ChannelOther,
 }
 
 func yesNoUnsure(lang string) []fieldOption {
@@ -174,7 +175,7 @@ func buildStepView(lang, step string, d *complaintDraft, errs []apperr.FieldErro
 			Hint: translate(lang, "channel.hint"), Value: d.Channel}
 		for _, c := range channelOrder {
 			o := fieldOption{Value: c, Label: translate(lang, "channel."+c)}
-			if c == complaints.ChannelOther {
+			if c == vocab.ChannelOther {
 				o.Divider = translate(lang, "form.or")
 			}
 			f.Options = append(f.Options, o)

@@ -21,6 +21,7 @@ import (
 	"github.com/campaignwatch/campaignwatch/complaints"
 	"github.com/campaignwatch/campaignwatch/complaints/review"
 	"github.com/campaignwatch/campaignwatch/complaints/triage"
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/plaintext"
 	"github.com/campaignwatch/campaignwatch/outreach"
@@ -60,7 +61,7 @@ type demoParty struct {
 const chunk = 50_000
 
 // outcomes are the review outcomes closed demo complaints get, by id.
-var outcomes = []string{"no_breach", "advice_given", "party_contacted", "referred_to_investigations"}
+var outcomes = []string{vocab.OutcomeNoBreach, vocab.OutcomeAdviceGiven, vocab.OutcomePartyContacted, vocab.OutcomeReferred}
 
 // Generate adds n realistic demo complaints across the registered
 // parties, every channel and the days of a general election (created,
@@ -77,7 +78,7 @@ var outcomes = []string{"no_breach", "advice_given", "party_contacted", "referre
 func Generate(ctx context.Context, d Deps, n int, seed uint64) (*Result, error) {
 	res := &Result{}
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
-	now := time.Now().In(complaints.London)
+	now := time.Now().In(vocab.London)
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
 	// The parties first: without them no complaint can be made, and the
 	// run must leave nothing behind, not even the election.
@@ -92,7 +93,7 @@ func Generate(ctx context.Context, d Deps, n int, seed uint64) (*Result, error) 
 	if apperr.CodeOf(err) == apperr.NotFound {
 		announced, polling, followUp := today.AddDate(0, 0, -35), today.AddDate(0, 0, 7), 14
 		e, err = d.Elections.RecordElection(ctx, outreach.ElectionInput{Name: ElectionName, Type: "general",
-			Nations: []string{"england", "scotland", "wales", "northern_ireland"}, AnnouncedOn: &announced, PollingDay: &polling, FollowUpDays: &followUp})
+			Nations: vocab.NationCodes(), AnnouncedOn: &announced, PollingDay: &polling, FollowUpDays: &followUp})
 		res.Created = err == nil
 	}
 	if err != nil {
@@ -155,7 +156,7 @@ func Generate(ctx context.Context, d Deps, n int, seed uint64) (*Result, error) 
 		items := make([]review.Backfilled, len(ids))
 		for j, id := range ids {
 			items[j] = review.Backfilled{ComplaintID: id, Result: results[j]}
-			if cs[j].Status == "closed" {
+			if cs[j].Status == vocab.StatusClosed {
 				items[j].Outcome = outcomes[id%int64(len(outcomes))]
 			}
 		}
@@ -230,7 +231,10 @@ var (
 	demoChannels = []struct {
 		name   string
 		weight int
-	}{{"sms", 30}, {"email", 22}, {"automated_call", 12}, {"live_call", 10}, {"bcc_breach", 6}, {"social_media_ad", 14}, {"other", 6}}
+	}{
+		{vocab.ChannelSMS, 30}, {vocab.ChannelEmail, 22}, {vocab.ChannelAutomatedCall, 12}, {vocab.ChannelLiveCall, 10},
+		{vocab.ChannelBCCBreach, 6}, {vocab.ChannelSocialMediaAd, 14}, {vocab.ChannelOther, 6},
+	}
 )
 
 func (g *generator) pickParty() *demoParty {
@@ -252,7 +256,7 @@ func (g *generator) pickChannel() string {
 		}
 		w -= c.weight
 	}
-	return "other"
+	return vocab.ChannelOther
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -264,9 +268,9 @@ func (g *generator) sender(p *demoParty, channel string) string {
 	if len(pool) < 12 || g.rng.IntN(10) == 0 {
 		var s string
 		switch channel {
-		case "sms", "automated_call", "live_call":
+		case vocab.ChannelSMS, vocab.ChannelAutomatedCall, vocab.ChannelLiveCall:
 			s = fmt.Sprintf("0113 496 0%03d", g.rng.IntN(1000))
-		case "social_media_ad":
+		case vocab.ChannelSocialMediaAd:
 			s = p.shortName + " Campaign Page"
 		default:
 			s = fmt.Sprintf("campaign%d@%s.example.org", g.rng.IntN(50), plaintext.Slug(p.shortName))
@@ -284,8 +288,8 @@ func (g *generator) complaint(announced time.Time, days int, polling time.Time) 
 	day := int(float64(days) * (1 - g.rng.Float64()*g.rng.Float64()))
 	day = min(day, days-1)
 	d := announced.AddDate(0, 0, day)
-	received := time.Date(d.Year(), d.Month(), d.Day(), 8+g.rng.IntN(13), g.rng.IntN(60), 0, 0, complaints.London)
-	c := demoComplaint{channel: ch, received: received, hasTime: true, consent: []string{"no", "no", "unsure", "yes"}[g.rng.IntN(4)], status: "new"}
+	received := time.Date(d.Year(), d.Month(), d.Day(), 8+g.rng.IntN(13), g.rng.IntN(60), 0, 0, vocab.London)
+	c := demoComplaint{channel: ch, received: received, hasTime: true, consent: []string{"no", "no", "unsure", "yes"}[g.rng.IntN(4)], status: vocab.StatusNew}
 	c.submitted = received.Add(time.Duration(1+g.rng.IntN(72*60)) * time.Minute)
 	if n := time.Now(); c.submitted.After(n) {
 		if received.After(n) {
@@ -312,33 +316,33 @@ func (g *generator) complaint(announced time.Time, days int, polling time.Time) 
 	}
 	score := 10
 	switch ch {
-	case "sms":
+	case vocab.ChannelSMS:
 		c.message = fmt.Sprintf("Hi %s, %s here. Polling day is %s – can we count on your vote? Reply STOP to opt out.", first, p.shortName, polling.Format("2 January"))
 		c.description = fmt.Sprintf("I never gave %s my number (%s). My name is %s and I live at %s.", p.shortName, person.Phone, person.Name, person.Postcode)
 		c.optOutOffered, c.identified = ptr(g.rng.IntN(3) != 0), ptr(true)
 		if c.consent != "yes" {
 			score = 30
 		}
-	case "email":
+	case vocab.ChannelEmail:
 		c.message = fmt.Sprintf("Dear %s, join %s's campaign in your area. Donate today.", first, p.shortName)
 		c.description = fmt.Sprintf("This arrived at %s although I unsubscribed last year.", person.Email)
 		c.optedOut, c.optOutOffered = ptr(g.rng.IntN(2) == 0), ptr(true)
 		if c.consent != "yes" {
 			score = 30
 		}
-	case "automated_call":
+	case vocab.ChannelAutomatedCall:
 		c.message = fmt.Sprintf("This is a recorded message from %s. Press 1 to hear more about our plans.", p.shortName)
 		c.description = fmt.Sprintf("A recorded call came to my landline. Please call me back on %s.", person.Phone)
 		c.identified = ptr(g.rng.IntN(4) != 0)
 		if c.consent != "yes" {
 			score = 55
 		}
-	case "live_call":
+	case vocab.ChannelLiveCall:
 		c.message = "Caller asked how I intend to vote and whether I would put up a poster."
 		c.description = fmt.Sprintf("I am on the TPS and told them to stop calling last week. %s, %s.", person.Name, person.Postcode)
 		c.tps, c.optedOut, c.identified = ptr(true), ptr(g.rng.IntN(2) == 0), ptr(true)
 		score = 40
-	case "bcc_breach":
+	case vocab.ChannelBCCBreach:
 		vis := []int{8, 40, 150, 1200}[g.rng.IntN(4)]
 		c.recipients = &vis
 		c.message = fmt.Sprintf("Volunteer update from %s: canvassing sessions this weekend.", p.shortName)
@@ -352,7 +356,7 @@ func (g *generator) complaint(announced time.Time, days int, polling time.Time) 
 		case vis >= 10:
 			score += 10
 		}
-	case "social_media_ad":
+	case vocab.ChannelSocialMediaAd:
 		c.message = fmt.Sprintf("Sponsored: %s will fix your local high street. Find out more.", p.shortName)
 		c.description = "This advert was targeted at me on Facebook right after I visited their website; they seem to have uploaded my email."
 		score = 25
@@ -368,19 +372,19 @@ func (g *generator) complaint(announced time.Time, days int, polling time.Time) 
 		score += 15
 	}
 	score += 10 // inside the election period
-	pr := "low"
+	pr := vocab.PriorityLow
 	switch {
 	case score >= 75:
-		pr = "urgent"
+		pr = vocab.PriorityUrgent
 	case score >= 55:
-		pr = "high"
+		pr = vocab.PriorityHigh
 	case score >= 35:
-		pr = "medium"
+		pr = vocab.PriorityMedium
 	}
 	if g.rng.IntN(12) != 0 {
 		c.priority = &pr
-		c.status = []string{"new", "triaged", "triaged", "in_review", "closed"}[g.rng.IntN(5)]
-		if c.status == "closed" {
+		c.status = []string{vocab.StatusNew, vocab.StatusTriaged, vocab.StatusTriaged, vocab.StatusInReview, vocab.StatusClosed}[g.rng.IntN(5)]
+		if c.status == vocab.StatusClosed {
 			ca := c.submitted.Add(72 * time.Hour)
 			c.closedAt = &ca
 		}
