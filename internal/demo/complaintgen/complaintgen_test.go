@@ -30,7 +30,7 @@ func deps(t *testing.T, pool *pgxpool.Pool) complaintgen.Deps {
 	require.NoError(t, err)
 	elections, err := outreach.NewService(pool, outreach.Settings{}, nil, inserter)
 	require.NoError(t, err)
-	return complaintgen.Deps{Parties: parties.NewStore(pool), Elections: elections,
+	return complaintgen.Deps{Pool: pool, Parties: parties.NewStore(pool), Elections: elections,
 		Complaints: complaints.NewService(pool, nil), Review: review.NewPipeline(pool, engine)}
 }
 
