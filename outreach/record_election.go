@@ -19,7 +19,7 @@ func (s *Service) RecordElection(ctx context.Context, in ElectionInput) (*Electi
 	var e *Election
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var err error
-		e, err = s.RecordElectionTx(ctx, tx, in)
+		e, err = s.RecordElectionTx(ctx, tx, in, nil)
 		return err
 	})
 	if err != nil {
@@ -30,8 +30,10 @@ func (s *Service) RecordElection(ctx context.Context, in ElectionInput) (*Electi
 
 // RecordElectionTx is RecordElection on tx, the caller's transaction: for
 // demonstration data, whose election is stored with its complaints or not
-// at all.
-func (s *Service) RecordElectionTx(ctx context.Context, tx pgx.Tx, in ElectionInput) (*Election, error) {
+// at all. summary, when not nil, is the election.create entry's summary
+// in place of the election's own fields (the demo's says it is the
+// demo's).
+func (s *Service) RecordElectionTx(ctx context.Context, tx pgx.Tx, in ElectionInput, summary map[string]any) (*Election, error) {
 	e, errs := in.normalise()
 	if len(errs) > 0 {
 		return nil, apperr.Fields(errs...)
@@ -43,9 +45,10 @@ func (s *Service) RecordElectionTx(ctx context.Context, tx pgx.Tx, in ElectionIn
 		return nil, err
 	}
 	e.ID, e.CreatedAt = r.ID, r.CreatedAt
-	err = audit.Record(ctx, tx, "election.create", "election", fmt.Sprint(e.ID), audit.Change{After: map[string]any{
-		"name": e.Name, "type": e.Type, "nations": e.Nations, "announced_on": e.AnnouncedOn, "polling_day": e.PollingDay}})
-	if err != nil {
+	if summary == nil {
+		summary = map[string]any{"name": e.Name, "type": e.Type, "nations": e.Nations, "announced_on": e.AnnouncedOn, "polling_day": e.PollingDay}
+	}
+	if err := audit.Record(ctx, tx, "election.create", "election", fmt.Sprint(e.ID), audit.Change{After: summary}); err != nil {
 		return nil, err
 	}
 	return e, nil

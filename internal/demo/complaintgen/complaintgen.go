@@ -101,7 +101,8 @@ func generate(ctx context.Context, tx pgx.Tx, d Deps, n int, seed uint64) (*Resu
 	if apperr.CodeOf(err) == apperr.NotFound {
 		announced, polling, followUp := today.AddDate(0, 0, -35), today.AddDate(0, 0, 7), 14
 		e, err = d.Elections.RecordElectionTx(ctx, tx, outreach.ElectionInput{Name: ElectionName, Type: "general",
-			Nations: []string{"england", "scotland", "wales", "northern_ireland"}, AnnouncedOn: &announced, PollingDay: &polling, FollowUpDays: &followUp})
+			Nations: []string{"england", "scotland", "wales", "northern_ireland"}, AnnouncedOn: &announced, PollingDay: &polling, FollowUpDays: &followUp},
+			map[string]any{"name": ElectionName, "demo": true})
 		res.Created = err == nil
 	}
 	if err != nil {
