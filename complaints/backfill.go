@@ -8,7 +8,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/campaignwatch/campaignwatch/complaints/internal/dbsqlc"
-	"github.com/campaignwatch/campaignwatch/internal/audit"
 )
 
 // Backfilled is a complaint recorded after the fact together with the
@@ -27,71 +26,75 @@ type Backfilled struct {
 	ClosedAt   *time.Time
 	// SubmittedAt is when the complaint reached us (created_at).
 	SubmittedAt time.Time
+	// DedupeHash is stored as the complaint's duplicate-detection hash;
+	// nil means the hash a submission of the same content would get. The
+	// demo gives each complaint its own, so that no live submission is
+	// taken for a duplicate of demonstration data.
+	DedupeHash []byte
 }
 
-// Backfill stores cs in one transaction, copied in bulk, with their
-// complainants and one audit entry, and returns their ids in order. Ids
-// come from the complaints sequence like every other complaint's.
-func (s *Service) Backfill(ctx context.Context, cs []Backfilled) ([]int64, error) {
+// BackfillTx stores cs on tx, the caller's transaction, copied in bulk
+// with their complainants, and returns their ids in order. Ids come from
+// the complaints sequence like every other complaint's. The caller
+// commits, together with whatever else belongs to the same backfill (the
+// complaints' triage and review state, its audit entry), so that a
+// backfill that fails part way leaves nothing.
+func (s *Service) BackfillTx(ctx context.Context, tx pgx.Tx, cs []Backfilled) ([]int64, error) {
 	if len(cs) == 0 {
 		return nil, nil
 	}
-	var ids []int64
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		q := dbsqlc.New(tx)
-		var err error
-		if ids, err = q.BackfillIDs(ctx, int32(len(cs))); err != nil {
-			return err
-		}
-		rows := make([]dbsqlc.BackfillComplaintsParams, len(cs))
-		// One repeated reference fails the whole copy, and among many
-		// thousand random ones a repeat is likely: new ones are drawn
-		// until they differ from the rest of the batch.
-		refs := make(map[string]struct{}, len(cs))
-		for i := range cs {
-			refs[cs[i].Reference] = struct{}{}
-		}
-		var people []dbsqlc.BackfillComplainantsParams
-		for i := range cs {
-			c := &cs[i]
-			ref := c.Reference
-			for ref == "" {
-				if r := NewReference(); !has(refs, r) {
-					ref, refs[r] = r, struct{}{}
-				}
-			}
-			var sourceID *string
-			if c.SourceID != "" {
-				sourceID = &c.SourceID
-			}
-			var recipients *int32
-			if c.RecipientsVisible != nil {
-				n := int32(*c.RecipientsVisible)
-				recipients = &n
-			}
-			rows[i] = dbsqlc.BackfillComplaintsParams{ID: ids[i], Reference: ref, Source: c.Source, SourceID: sourceID,
-				Channel: c.Channel, PartyID: c.PartyID, PartyText: c.PartyText, ElectionID: c.ElectionID,
-				ReceivedAt: c.ReceivedAt, ReceivedAtHasTime: c.ReceivedAtHasTime, Sender: c.Sender, SenderNormalized: NormalizeSender(c.Sender),
-				Message: c.Message, Description: c.Description, Consent: c.Consent,
-				OptedOut: c.OptedOut, TpsRegistered: c.TPSRegistered, SenderIdentified: c.SenderIdentified, OptOutOffered: c.OptOutOffered,
-				RecipientsVisible: recipients, DedupeHash: c.dedupeHash(c.Source + ":" + c.SourceID),
-				Status: c.Status, Priority: c.Priority, ClosedAt: c.ClosedAt, CreatedAt: c.SubmittedAt}
-			if p := c.Complainant; p != nil {
-				people = append(people, dbsqlc.BackfillComplainantsParams{ComplaintID: ids[i], Name: p.Name, Email: p.Email,
-					Phone: p.Phone, Postcode: p.Postcode, MayContact: p.MayContact})
-			}
-		}
-		if _, err := q.BackfillComplaints(ctx, rows); err != nil {
-			return fmt.Errorf("backfill complaints: %w", err)
-		}
-		if _, err := q.BackfillComplainants(ctx, people); err != nil {
-			return fmt.Errorf("backfill complainants: %w", err)
-		}
-		return audit.Record(ctx, tx, "complaint.backfill", "complaint", "", audit.Change{After: map[string]any{
-			"source": cs[0].Source, "complaints": len(cs), "first_id": ids[0], "last_id": ids[len(ids)-1]}})
-	})
+	q := dbsqlc.New(tx)
+	ids, err := q.BackfillIDs(ctx, int32(len(cs)))
 	if err != nil {
 		return nil, err
+	}
+	rows := make([]dbsqlc.BackfillComplaintsParams, len(cs))
+	// One repeated reference fails the whole copy, and among many
+	// thousand random ones a repeat is likely: new ones are drawn until
+	// they differ from the rest of the batch.
+	refs := make(map[string]struct{}, len(cs))
+	for i := range cs {
+		refs[cs[i].Reference] = struct{}{}
+	}
+	var people []dbsqlc.BackfillComplainantsParams
+	for i := range cs {
+		c := &cs[i]
+		ref := c.Reference
+		for ref == "" {
+			if r := NewReference(); !has(refs, r) {
+				ref, refs[r] = r, struct{}{}
+			}
+		}
+		var sourceID *string
+		if c.SourceID != "" {
+			sourceID = &c.SourceID
+		}
+		var recipients *int32
+		if c.RecipientsVisible != nil {
+			n := int32(*c.RecipientsVisible)
+			recipients = &n
+		}
+		hash := c.DedupeHash
+		if hash == nil {
+			hash = c.dedupeHash(c.Source + ":" + c.SourceID)
+		}
+		rows[i] = dbsqlc.BackfillComplaintsParams{ID: ids[i], Reference: ref, Source: c.Source, SourceID: sourceID,
+			Channel: c.Channel, PartyID: c.PartyID, PartyText: c.PartyText, ElectionID: c.ElectionID,
+			ReceivedAt: c.ReceivedAt, ReceivedAtHasTime: c.ReceivedAtHasTime, Sender: c.Sender, SenderNormalized: NormalizeSender(c.Sender),
+			Message: c.Message, Description: c.Description, Consent: c.Consent,
+			OptedOut: c.OptedOut, TpsRegistered: c.TPSRegistered, SenderIdentified: c.SenderIdentified, OptOutOffered: c.OptOutOffered,
+			RecipientsVisible: recipients, DedupeHash: hash,
+			Status: c.Status, Priority: c.Priority, ClosedAt: c.ClosedAt, CreatedAt: c.SubmittedAt}
+		if p := c.Complainant; p != nil {
+			people = append(people, dbsqlc.BackfillComplainantsParams{ComplaintID: ids[i], Name: p.Name, Email: p.Email,
+				Phone: p.Phone, Postcode: p.Postcode, MayContact: p.MayContact})
+		}
+	}
+	if _, err := q.BackfillComplaints(ctx, rows); err != nil {
+		return nil, fmt.Errorf("backfill complaints: %w", err)
+	}
+	if _, err := q.BackfillComplainants(ctx, people); err != nil {
+		return nil, fmt.Errorf("backfill complainants: %w", err)
 	}
 	return ids, nil
 }

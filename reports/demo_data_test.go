@@ -37,7 +37,7 @@ func loadDemo(tb testing.TB, ctx context.Context, pool *pgxpool.Pool, n int) *co
 	if err != nil {
 		tb.Fatal(err)
 	}
-	res, err := complaintgen.Generate(ctx, complaintgen.Deps{Parties: registry, Elections: elections,
+	res, err := complaintgen.Generate(ctx, complaintgen.Deps{Pool: pool, Parties: registry, Elections: elections,
 		Complaints: complaints.NewService(pool, nil), Review: review.NewPipeline(pool, engine)}, n, 42)
 	if err != nil {
 		tb.Fatal(err)

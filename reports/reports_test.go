@@ -25,6 +25,9 @@ import (
 
 const hyperlink = `=HYPERLINK("http://x","y")`
 
+// atMessage starts with "@", which a spreadsheet may read as a formula.
+const atMessage = "@attacker vote for us on Thursday"
+
 type bundle struct {
 	ctx      context.Context
 	pool     *pgxpool.Pool
@@ -32,10 +35,13 @@ type bundle struct {
 	election int64
 	// formula is the reference of the complaint whose message is a formula.
 	formula string
+	// at is the reference of the complaint whose message starts with "@",
+	// as a handle or a formula can in a spreadsheet.
+	at string
 }
 
 // setup loads the demo registry, generates n complaints and submits one
-// whose message is a formula.
+// whose message is a formula and one whose message starts with "@".
 func setup(t *testing.T, n int) *bundle {
 	t.Helper()
 	ctx := audit.WithActor(context.Background(), audit.Actor{Label: "test"})
@@ -50,7 +56,12 @@ func setup(t *testing.T, n int) *bundle {
 		s.PartyID, s.Sender, s.Message, s.Description = &partyID, "07700 900666", hyperlink, "+SUM(1,2)"
 		s.Complainant = &complaints.Complainant{Name: "Zebedee Quartermain", Email: "zq@example.org", Phone: "07700 900999", Postcode: "CF10 1EP"}
 	})
-	return &bundle{ctx: ctx, pool: pool, store: reports.NewStore(pool), election: res.ElectionID, formula: formula.Reference}
+	// The sender's key no longer keeps a leading "@" (the normaliser drops
+	// it), so the "@" the export must neutralise is the message's.
+	at := fixture.New(t, pool).Complaint(func(s *complaints.Submission) {
+		s.PartyID, s.Message = &partyID, atMessage
+	})
+	return &bundle{ctx: ctx, pool: pool, store: reports.NewStore(pool), election: res.ElectionID, formula: formula.Reference, at: at.Reference}
 }
 
 func sqlCount(t *testing.T, b *bundle, where string, args ...any) int {
@@ -84,7 +95,7 @@ func TestWorkbookMatchesDatabase(t *testing.T) {
 	var lastDone, lastTotal int
 	require.NoError(t, b.store.Write(b.ctx, f, reports.FormatXLSX, &buf, func(d, tot int) { lastDone, lastTotal = d, tot }))
 	total := sqlCount(t, b, `c.election_id = $1`, b.election)
-	require.Equal(t, 801, total)
+	require.Equal(t, 802, total)
 	require.Equal(t, total, lastDone)
 	require.Equal(t, total, lastTotal)
 
@@ -151,8 +162,13 @@ func TestWorkbookMatchesDatabase(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, rows, total+1)
 	require.Equal(t, reports.ComplaintHeader(true), rows[0])
-	found := false
+	found, foundAt := false, false
 	for i, r := range rows[1:] {
+		if r[0] == b.at {
+			foundAt = true
+			require.Equal(t, "'"+atMessage, r[11])
+			continue
+		}
 		if r[0] != b.formula {
 			continue
 		}
@@ -165,6 +181,7 @@ func TestWorkbookMatchesDatabase(t *testing.T) {
 		require.Empty(t, formula)
 	}
 	require.True(t, found)
+	require.True(t, foundAt)
 	for _, sheet := range x.GetSheetList() {
 		all, err := x.GetRows(sheet)
 		require.NoError(t, err)
@@ -258,7 +275,7 @@ func TestCSVExport(t *testing.T) {
 	recs, err := csv.NewReader(strings.NewReader(body)).ReadAll()
 	require.NoError(t, err)
 	require.Len(t, recs, sqlCount(t, b, `c.election_id = $1`, b.election)+1)
-	found := false
+	found, foundAt := false, false
 	for _, r := range recs[1:] {
 		for _, c := range r {
 			require.False(t, len(c) > 0 && strings.ContainsRune("=+-@\t\r", rune(c[0])), "unneutralised field %q", c)
@@ -267,8 +284,13 @@ func TestCSVExport(t *testing.T) {
 			found = true
 			require.True(t, strings.HasPrefix(r[11], "'"+hyperlink), r[11])
 		}
+		if r[0] == b.at {
+			foundAt = true
+			require.Equal(t, "'"+atMessage, r[11])
+		}
 	}
 	require.True(t, found)
+	require.True(t, foundAt)
 	requireNoPersonalData(t, b, body)
 }
 

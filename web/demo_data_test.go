@@ -35,7 +35,7 @@ func generateDemoComplaints(t *testing.T, ctx context.Context, e *webtest.Env, n
 	require.NoError(t, err)
 	elections, err := outreach.NewService(e.Pool, outreach.Settings{}, nil, fixture.InsertOnlyJobs(t, e.Pool))
 	require.NoError(t, err)
-	res, err := complaintgen.Generate(ctx, complaintgen.Deps{Parties: parties.NewStore(e.Pool), Elections: elections,
+	res, err := complaintgen.Generate(ctx, complaintgen.Deps{Pool: e.Pool, Parties: parties.NewStore(e.Pool), Elections: elections,
 		Complaints: complaints.NewService(e.Pool, nil), Review: review.NewPipeline(e.Pool, engine)}, n, seed)
 	require.NoError(t, err)
 	return res

@@ -72,7 +72,7 @@ func demoComplaints(ctx context.Context, e *env, a *app.App, n int) error {
 		return nil
 	}
 	start := time.Now()
-	deps := complaintgen.Deps{Parties: a.Parties, Elections: a.Outreach, Complaints: a.Complaints, Review: a.Pipeline}
+	deps := complaintgen.Deps{Pool: a.Pool, Parties: a.Parties, Elections: a.Outreach, Complaints: a.Complaints, Review: a.Pipeline}
 	res, err := complaintgen.Generate(cliActor(ctx), deps, n, uint64(time.Now().UnixNano()))
 	if err != nil {
 		return err

@@ -20,12 +20,13 @@ type Backfilled struct {
 	Outcome     string
 }
 
-// Backfill stores the triage results (each its complaint's current one)
-// and review outcomes of backfilled complaints in one transaction, copied
+// BackfillTx stores the triage results (each its complaint's current one)
+// and review outcomes of backfilled complaints on tx, the transaction the
+// complaints were backfilled in (complaints.Service.BackfillTx), copied
 // in bulk. The results are stored as given: backfilled complaints are not
 // re-triaged, clustered or counted as senders, as they never went through
 // the pipeline.
-func (p *Pipeline) Backfill(ctx context.Context, items []Backfilled) error {
+func (p *Pipeline) BackfillTx(ctx context.Context, tx pgx.Tx, items []Backfilled) error {
 	var results []dbsqlc.BackfillResultsParams
 	var outcomes []dbsqlc.BackfillOutcomesParams
 	for _, it := range items {
@@ -45,14 +46,12 @@ func (p *Pipeline) Backfill(ctx context.Context, items []Backfilled) error {
 	if len(results) == 0 && len(outcomes) == 0 {
 		return nil
 	}
-	return pgx.BeginFunc(ctx, p.pool, func(tx pgx.Tx) error {
-		q := dbsqlc.New(tx)
-		if _, err := q.BackfillResults(ctx, results); err != nil {
-			return fmt.Errorf("backfill triage results: %w", err)
-		}
-		if _, err := q.BackfillOutcomes(ctx, outcomes); err != nil {
-			return fmt.Errorf("backfill review outcomes: %w", err)
-		}
-		return nil
-	})
+	q := dbsqlc.New(tx)
+	if _, err := q.BackfillResults(ctx, results); err != nil {
+		return fmt.Errorf("backfill triage results: %w", err)
+	}
+	if _, err := q.BackfillOutcomes(ctx, outcomes); err != nil {
+		return fmt.Errorf("backfill review outcomes: %w", err)
+	}
+	return nil
 }

@@ -61,6 +61,22 @@ func TestQueueFiltersAndSorts(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, []string{textNoConsent.Reference, robocall.Reference, untriaged.Reference}, refs(page))
 
+	page, err = b.review.Queue(ctx, review.Filter{Sort: review.SortReceived})
+	require.NoError(t, err)
+	require.Equal(t, []string{untriaged.Reference, advert.Reference, robocall.Reference, textNoConsent.Reference}, refs(page))
+
+	// Highest score first, ties newest received first, the untriaged
+	// (no score) last.
+	page, err = b.review.Queue(ctx, review.Filter{Sort: review.SortScore})
+	require.NoError(t, err)
+	require.Len(t, page.Items, 4)
+	require.Equal(t, untriaged.Reference, page.Items[3].Reference)
+	for i := 1; i < 3; i++ {
+		prev, cur := page.Items[i-1], page.Items[i]
+		require.NotNil(t, cur.Score)
+		require.True(t, *prev.Score > *cur.Score || *prev.Score == *cur.Score && prev.ReceivedAt.After(cur.ReceivedAt), "%v before %v", prev, cur)
+	}
+
 	page, err = b.review.Queue(ctx, review.Filter{Status: vocab.StatusNew})
 	require.NoError(t, err)
 	require.Equal(t, []string{untriaged.Reference}, refs(page))

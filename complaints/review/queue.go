@@ -1,6 +1,7 @@
 package review
 
 import (
+	"cmp"
 	"context"
 	_ "embed"
 	"encoding/json"
@@ -92,8 +93,17 @@ type QueuePage struct {
 //go:embed queue.sql
 var queueSQL string
 
-// queueQueries is the triage queue's query and its conditions.
+// queueQueries is the triage queue's queries, one per sort order, and
+// their conditions.
 var queueQueries = sqlfilter.MustParse("queue.sql", queueSQL)
+
+// queueQuery names the query in queue.sql for each sort order.
+var queueQuery = map[string]string{
+	SortPriority:    "queue_priority",
+	SortReceived:    "queue_received",
+	SortReceivedAsc: "queue_received_asc",
+	SortScore:       "queue_score",
+}
 
 // Validate checks the filter's values, naming the field at fault.
 func (f *Filter) Validate() error {
@@ -123,7 +133,7 @@ func (s *Service) Queue(ctx context.Context, f Filter) (QueuePage, error) {
 	if err := f.Validate(); err != nil {
 		return QueuePage{}, err
 	}
-	b := queueQueries.Builder("queue")
+	b := queueQueries.Builder(queueQuery[cmp.Or(f.Sort, SortPriority)])
 	if f.Priority != "" {
 		b.Where("priority", "priority", f.Priority)
 	}
@@ -159,11 +169,7 @@ func (s *Service) Queue(ctx context.Context, f Filter) (QueuePage, error) {
 	if f.Page < 1 {
 		f.Page = 1
 	}
-	sort := f.Sort
-	if sort == "" {
-		sort = SortPriority
-	}
-	sql, args := b.Bind("sort", sort, "priorities", vocab.PriorityCodes(), "limit", f.PerPage, "offset", (f.Page-1)*f.PerPage).Build()
+	sql, args := b.Bind("priorities", vocab.PriorityCodes(), "limit", f.PerPage, "offset", (f.Page-1)*f.PerPage).Build()
 	rows, err := s.pool.Query(ctx, sql, args)
 	if err != nil {
 		return QueuePage{}, err

@@ -94,7 +94,8 @@ type Deps struct {
 	Staff   *staff.Service
 }
 
-// Load upserts the demo registry and creates the administrator if absent.
+// Load upserts the demo registry, audited as demo.load, and creates the
+// administrator if absent.
 func Load(ctx context.Context, d Deps) (*Result, error) {
 	ps := make([]parties.Party, len(Parties))
 	for i, p := range Parties {
@@ -106,7 +107,7 @@ func Load(ctx context.Context, d Deps) (*Result, error) {
 			ps[i].Contacts = append(ps[i].Contacts, parties.Contact{Name: c.Name, Position: c.Position, Email: c.Email, Role: c.Role, Active: c.Active})
 		}
 	}
-	up, err := d.Parties.Upsert(ctx, ps)
+	up, err := d.Parties.Upsert(ctx, "demo.load", ps)
 	if err != nil {
 		return nil, fmt.Errorf("demo registry: %w", err)
 	}

@@ -2,8 +2,10 @@ package demo_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 
 	"github.com/campaignwatch/campaignwatch/internal/audit"
@@ -59,4 +61,15 @@ func TestLoadIsIdempotent(t *testing.T) {
 	again, err := registry.All(ctx)
 	require.NoError(t, err)
 	require.Equal(t, all, again)
+
+	// Each load is one demo.load entry on the registry, counting what it did.
+	rows, err := pool.Query(ctx, `SELECT object_id, summary::text FROM audit_log WHERE action = 'demo.load' AND object_type = 'parties' ORDER BY id`)
+	require.NoError(t, err)
+	type entry struct{ ObjectID, Summary string }
+	entries, err := pgx.CollectRows(rows, pgx.RowToStructByPos[entry])
+	require.NoError(t, err)
+	require.Len(t, entries, 2)
+	require.Empty(t, entries[0].ObjectID)
+	require.JSONEq(t, fmt.Sprintf(`{"after": {"parties": %d, "new_contacts": %d}}`, len(demo.Parties), wantContacts), entries[0].Summary)
+	require.JSONEq(t, fmt.Sprintf(`{"after": {"parties": %d, "new_contacts": 0}}`, len(demo.Parties)), entries[1].Summary)
 }

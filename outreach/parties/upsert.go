@@ -25,9 +25,10 @@ type UpsertResult struct {
 // (in any case) and added, or has its short name, aliases and nations
 // updated when they differ; each of its contacts is added unless the party
 // already has one with that email address. Nothing else about a party or
-// contact already there changes. One audit entry, party.upsert, counts
+// contact already there changes. One audit entry, with the action the
+// caller names (the demo's is demo.load) on the object "parties", counts
 // what was done.
-func (s *Store) Upsert(ctx context.Context, ps []Party) (*UpsertResult, error) {
+func (s *Store) Upsert(ctx context.Context, action string, ps []Party) (*UpsertResult, error) {
 	res := &UpsertResult{}
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		q := dbsqlc.New(tx)
@@ -54,7 +55,7 @@ func (s *Store) Upsert(ctx context.Context, ps []Party) (*UpsertResult, error) {
 				res.NewContacts += int(n)
 			}
 		}
-		return audit.Record(ctx, tx, "party.upsert", "parties", "", audit.Change{After: map[string]int{"parties": res.Parties, "new_contacts": res.NewContacts}})
+		return audit.Record(ctx, tx, action, "parties", "", audit.Change{After: map[string]int{"parties": res.Parties, "new_contacts": res.NewContacts}})
 	})
 	if err != nil {
 		return nil, err

@@ -1,10 +1,11 @@
 // Package complaintgen generates realistic demonstration complaints in a
 // demo general election: `campaignwatch demo --complaints N`, the report
-// tests and the export benchmark. It writes nothing itself: the election
-// goes through outreach, the complaints and complainants through
-// complaints.Service.Backfill, and their triage results (from the
-// pipeline's own engine) and review outcomes through
-// review.Pipeline.Backfill.
+// tests and the export benchmark. It writes no table itself: in one
+// transaction it opens, the election goes through outreach, the
+// complaints and complainants through complaints.Service.BackfillTx, and
+// their triage results (from the pipeline's own engine) and review
+// outcomes through review.Pipeline.BackfillTx; the run's demo.complaints
+// audit entry goes through internal/audit.
 //
 // It lives apart from internal/demo because it needs the complaint
 // packages, whose own tests load internal/demo's party registry.
@@ -13,16 +14,22 @@ package complaintgen
 import (
 	"cmp"
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
 	"slices"
 	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/campaignwatch/campaignwatch/complaints"
 	"github.com/campaignwatch/campaignwatch/complaints/review"
 	"github.com/campaignwatch/campaignwatch/complaints/triage"
 	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
+	"github.com/campaignwatch/campaignwatch/internal/audit"
 	"github.com/campaignwatch/campaignwatch/internal/plaintext"
 	"github.com/campaignwatch/campaignwatch/outreach"
 	"github.com/campaignwatch/campaignwatch/outreach/parties"
@@ -35,6 +42,8 @@ const ElectionName = "UK Parliamentary general election (demo)"
 // Deps are the services the generator writes through, built by the
 // composition root.
 type Deps struct {
+	// Pool is where the run's one transaction begins.
+	Pool       *pgxpool.Pool
 	Parties    *parties.Store
 	Elections  *outreach.Service
 	Complaints *complaints.Service
@@ -66,34 +75,36 @@ var outcomes = []string{vocab.OutcomeNoBreach, vocab.OutcomeAdviceGiven, vocab.O
 // Generate adds n realistic demo complaints across the registered
 // parties, every channel and the days of a general election (created,
 // running from five weeks ago to polling day next week, when there is
-// none). Complainants get names, emails, phones and postcodes under
-// example.org and Ofcom's drama number ranges, so redaction can be seen
-// working on them. Most complaints are triaged by the pipeline's engine
-// and some closed with an outcome.
-//
-// The owning packages each store their part in their own transaction, a
-// chunk at a time: a run that fails part way keeps the election and the
-// chunks stored before the failure (each chunk whole), where it used to
-// keep nothing.
+// none), in one transaction. Complainants get names, emails, phones and
+// postcodes under example.org and Ofcom's drama number ranges, so
+// redaction can be seen working on them. Most complaints are triaged by
+// the pipeline's engine and some closed with an outcome. The run is
+// audited as demo.complaints on the election; a run that fails part way
+// leaves nothing, not even the election.
 func Generate(ctx context.Context, d Deps, n int, seed uint64) (*Result, error) {
+	var res *Result
+	err := pgx.BeginFunc(ctx, d.Pool, func(tx pgx.Tx) error {
+		var err error
+		res, err = generate(ctx, tx, d, n, seed)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+func generate(ctx context.Context, tx pgx.Tx, d Deps, n int, seed uint64) (*Result, error) {
 	res := &Result{}
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	now := time.Now().In(vocab.London)
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
-	// The parties first: without them no complaint can be made, and the
-	// run must leave nothing behind, not even the election.
-	var ps []demoParty
-	if n > 0 {
-		var err error
-		if ps, err = loadParties(ctx, d.Parties); err != nil {
-			return nil, err
-		}
-	}
-	e, err := d.Elections.LatestElection(ctx, "general")
+	e, err := d.Elections.LatestElectionTx(ctx, tx, "general")
 	if apperr.CodeOf(err) == apperr.NotFound {
 		announced, polling, followUp := today.AddDate(0, 0, -35), today.AddDate(0, 0, 7), 14
-		e, err = d.Elections.RecordElection(ctx, outreach.ElectionInput{Name: ElectionName, Type: "general",
-			Nations: vocab.NationCodes(), AnnouncedOn: &announced, PollingDay: &polling, FollowUpDays: &followUp})
+		e, err = d.Elections.RecordElectionTx(ctx, tx, outreach.ElectionInput{Name: ElectionName, Type: "general",
+			Nations: vocab.NationCodes(), AnnouncedOn: &announced, PollingDay: &polling, FollowUpDays: &followUp},
+			map[string]any{"name": ElectionName, "demo": true})
 		res.Created = err == nil
 	}
 	if err != nil {
@@ -102,6 +113,10 @@ func Generate(ctx context.Context, d Deps, n int, seed uint64) (*Result, error) 
 	res.ElectionID = e.ID
 	if n <= 0 {
 		return res, nil
+	}
+	ps, err := loadParties(ctx, d.Parties)
+	if err != nil {
+		return nil, err
 	}
 	// Complaints fall between the announcement and today (or polling
 	// day, if that has passed), more of them as polling day nears.
@@ -139,17 +154,18 @@ func Generate(ctx context.Context, d Deps, n int, seed uint64) (*Result, error) 
 				c.priority = &tr.Priority
 			}
 			results = append(results, r)
+			sourceID := fmt.Sprintf("%s-%d", batch, i+1)
 			cs = append(cs, complaints.Backfilled{
 				Submission: complaints.Submission{Channel: c.channel, PartyID: c.partyID, PartyText: c.partyText,
 					ReceivedAt: c.received, ReceivedAtHasTime: c.hasTime, Sender: c.sender, Message: c.message,
 					Description: c.description, Consent: c.consent, OptedOut: c.optedOut, TPSRegistered: c.tps,
 					SenderIdentified: c.identified, OptOutOffered: c.optOutOffered, RecipientsVisible: c.recipients,
-					Complainant: c.person, Source: "demo", SourceID: fmt.Sprintf("%s-%d", batch, i+1)},
+					Complainant: c.person, Source: "demo", SourceID: sourceID},
 				Reference: g.reference(), ElectionID: &res.ElectionID, Status: c.status, Priority: c.priority,
-				ClosedAt: c.closedAt, SubmittedAt: c.submitted,
+				ClosedAt: c.closedAt, SubmittedAt: c.submitted, DedupeHash: dedupeHash(sourceID, i+1),
 			})
 		}
-		ids, err := d.Complaints.Backfill(ctx, cs)
+		ids, err := d.Complaints.BackfillTx(ctx, tx, cs)
 		if err != nil {
 			return nil, err
 		}
@@ -160,12 +176,25 @@ func Generate(ctx context.Context, d Deps, n int, seed uint64) (*Result, error) 
 				items[j].Outcome = outcomes[id%int64(len(outcomes))]
 			}
 		}
-		if err := d.Review.Backfill(ctx, items); err != nil {
+		if err := d.Review.BackfillTx(ctx, tx, items); err != nil {
 			return nil, err
 		}
 	}
 	res.Complaints = n
+	if err := audit.Record(ctx, tx, "demo.complaints", "election", fmt.Sprint(res.ElectionID), audit.Change{After: map[string]any{"complaints": n}}); err != nil {
+		return nil, err
+	}
 	return res, nil
+}
+
+// dedupeHash is the i'th demo complaint's duplicate-detection hash, its
+// own and no other's: demo complaints are never duplicates, of each other
+// or of what the public sends while the demo data is there.
+func dedupeHash(sourceID string, i int) []byte {
+	var h [8]byte
+	binary.BigEndian.PutUint64(h[:], uint64(i))
+	sum := sha256.Sum256(append([]byte(sourceID), h[:]...))
+	return sum[:]
 }
 
 // loadParties reads the active parties, oldest first: the larger parties

@@ -2,6 +2,7 @@ package complaintgen_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -10,6 +11,7 @@ import (
 	"github.com/campaignwatch/campaignwatch/complaints"
 	"github.com/campaignwatch/campaignwatch/complaints/review"
 	"github.com/campaignwatch/campaignwatch/complaints/triage"
+	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
 	"github.com/campaignwatch/campaignwatch/internal/demo"
 	"github.com/campaignwatch/campaignwatch/internal/demo/complaintgen"
@@ -29,7 +31,7 @@ func deps(t *testing.T, pool *pgxpool.Pool) complaintgen.Deps {
 	inserter := fixture.InsertOnlyJobs(t, pool)
 	elections, err := outreach.NewService(pool, outreach.Settings{}, nil, inserter)
 	require.NoError(t, err)
-	return complaintgen.Deps{Parties: parties.NewStore(pool), Elections: elections,
+	return complaintgen.Deps{Pool: pool, Parties: parties.NewStore(pool), Elections: elections,
 		Complaints: complaints.NewService(pool, nil), Review: review.NewPipeline(pool, engine)}
 }
 
@@ -51,6 +53,10 @@ func TestGenerate(t *testing.T) {
 
 	_, err := complaintgen.Generate(ctx, d, 10, 1)
 	require.ErrorContains(t, err, "no parties")
+	// The election made before the parties were found missing went with
+	// the rest of the run.
+	_, err = d.Elections.LatestElection(ctx, "general")
+	require.Equal(t, apperr.NotFound, apperr.CodeOf(err))
 
 	inserter := fixture.InsertOnlyJobs(t, pool)
 	_, err = demo.Load(ctx, demo.Deps{Parties: d.Parties, Staff: staff.NewService(pool, staff.Settings{}, inserter)})
@@ -91,4 +97,41 @@ func TestGenerate(t *testing.T) {
 	require.Equal(t, closed, count(t, pool, `SELECT count(*) FROM complaint_reviews r JOIN complaints c ON c.id = r.complaint_id
 		WHERE c.status = 'closed' AND r.outcome IS NOT NULL`))
 	require.Equal(t, closed, count(t, pool, `SELECT count(*) FROM complaint_reviews`))
+
+	// The run is one demo.complaints entry on the election; the run that
+	// made no complaints has none.
+	var objectID, summary string
+	require.NoError(t, pool.QueryRow(ctx, `SELECT object_id, summary::text FROM audit_log WHERE action = 'demo.complaints' AND object_type = 'election'`).
+		Scan(&objectID, &summary))
+	require.Equal(t, fmt.Sprint(res.ElectionID), objectID)
+	require.JSONEq(t, fmt.Sprintf(`{"after": {"complaints": %d}}`, n), summary)
+	require.NoError(t, pool.QueryRow(ctx, `SELECT object_id, summary::text FROM audit_log WHERE action = 'election.create'`).Scan(&objectID, &summary))
+	require.Equal(t, fmt.Sprint(res.ElectionID), objectID)
+	require.JSONEq(t, fmt.Sprintf(`{"after": {"name": %q, "demo": true}}`, complaintgen.ElectionName), summary)
+	require.Zero(t, count(t, pool, `SELECT count(*) FROM audit_log WHERE action NOT IN ('demo.load', 'demo.complaints', 'election.create', 'user.create')`))
+}
+
+// A run that fails part way, here when the last owner writes (the review
+// outcomes, after the election, complaints, complainants and triage
+// results), leaves nothing behind.
+func TestGenerateFailingLeavesNothing(t *testing.T) {
+	t.Parallel()
+	ctx := audit.WithActor(context.Background(), audit.Actor{Label: "test"})
+	pool := testdb.New(t)
+	d := deps(t, pool)
+	_, err := demo.Load(ctx, demo.Deps{Parties: d.Parties, Staff: staff.NewService(pool, staff.Settings{}, fixture.InsertOnlyJobs(t, pool))})
+	require.NoError(t, err)
+	_, err = pool.Exec(ctx, `CREATE FUNCTION refuse_review() RETURNS trigger LANGUAGE plpgsql AS $$
+		BEGIN RAISE EXCEPTION 'review refused'; END $$;
+		CREATE TRIGGER refuse_review BEFORE INSERT ON complaint_reviews FOR EACH ROW EXECUTE FUNCTION refuse_review()`)
+	require.NoError(t, err)
+	before := count(t, pool, `SELECT count(*) FROM audit_log`)
+
+	_, err = complaintgen.Generate(ctx, d, 300, 3)
+	require.ErrorContains(t, err, "review refused")
+
+	for _, table := range []string{"elections", "complaints", "complainants", "triage_results", "complaint_reviews"} {
+		require.Zero(t, count(t, pool, `SELECT count(*) FROM `+table), table)
+	}
+	require.Equal(t, before, count(t, pool, `SELECT count(*) FROM audit_log`))
 }
