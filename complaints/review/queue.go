@@ -93,16 +93,16 @@ type QueuePage struct {
 //go:embed queue.sql
 var queueSQL string
 
-// queueQueries is the triage queue's queries, one per sort order, and
-// their conditions.
+// queueQueries is the triage queue's query, its conditions and its sort
+// orders.
 var queueQueries = sqlfilter.MustParse("queue.sql", queueSQL)
 
-// queueQuery names the query in queue.sql for each sort order.
-var queueQuery = map[string]string{
-	SortPriority:    "queue_priority",
-	SortReceived:    "queue_received",
-	SortReceivedAsc: "queue_received_asc",
-	SortScore:       "queue_score",
+// queueOrder names the order block in queue.sql for each sort.
+var queueOrder = map[string]string{
+	SortPriority:    "priority",
+	SortReceived:    "received",
+	SortReceivedAsc: "received_asc",
+	SortScore:       "score",
 }
 
 // Validate checks the filter's values, naming the field at fault.
@@ -133,7 +133,7 @@ func (s *Service) Queue(ctx context.Context, f Filter) (QueuePage, error) {
 	if err := f.Validate(); err != nil {
 		return QueuePage{}, err
 	}
-	b := queueQueries.Builder(queueQuery[cmp.Or(f.Sort, SortPriority)])
+	b := queueQueries.Builder("queue").OrderBy(queueOrder[cmp.Or(f.Sort, SortPriority)])
 	if f.Priority != "" {
 		b.Where("priority", "priority", f.Priority)
 	}

@@ -1,98 +1,47 @@
--- The triage queue: review.Filter chooses the conditions, shared by the
--- four queries, and the sort, which picks the query. Each sort is its own
--- statement with a fixed ORDER BY, so the planner can read an index in
--- that order rather than sort every matching row.
+-- The triage queue: review.Filter chooses the conditions and the sort.
+-- Each sort is a fixed ORDER BY (an order block), so every choice is a
+-- fixed statement and the planner can read an index in that order rather
+-- than sort every matching row.
 
--- query: queue_priority
+-- query: queue
+SELECT c.id, c.reference, c.received_at, c.channel, coalesce(t.channel, ''), coalesce(t.channels, '{}'),
+    coalesce(p.name, c.party_text), c.party_id, coalesce(e.name, ''), c.status, coalesce(c.priority, ''),
+    t.score, coalesce(d.provisions, t.provisions, '{}'), coalesce(u.email, ''), coalesce(r.outcome, ''),
+    sc.cluster_id, tc.cluster_id, greatest(coalesce(sk.size, 0), coalesce(tk.size, 0)),
+    count(*) OVER ()
+FROM complaints c
+LEFT JOIN triage_results t ON t.complaint_id = c.id AND t.is_current
+LEFT JOIN LATERAL (SELECT provisions FROM triage_decisions x WHERE x.complaint_id = c.id ORDER BY x.id DESC LIMIT 1) d ON true
+LEFT JOIN parties p ON p.id = c.party_id
+LEFT JOIN elections e ON e.id = c.election_id
+LEFT JOIN complaint_reviews r ON r.complaint_id = c.id
+LEFT JOIN staff_users u ON u.id = r.assigned_to
+LEFT JOIN complaint_cluster_members sc ON sc.complaint_id = c.id AND sc.kind = 'sender'
+LEFT JOIN complaint_clusters sk ON sk.id = sc.cluster_id
+LEFT JOIN complaint_cluster_members tc ON tc.complaint_id = c.id AND tc.kind = 'text'
+LEFT JOIN complaint_clusters tk ON tk.id = tc.cluster_id
+WHERE /*conditions*/
+/*order*/
+LIMIT @limit OFFSET @offset
+
+-- order: priority
 -- Most urgent first, then newest received: @priorities lists the
 -- priorities most urgent first (vocab.PriorityCodes()), with complaints not
 -- yet triaged last.
-SELECT c.id, c.reference, c.received_at, c.channel, coalesce(t.channel, ''), coalesce(t.channels, '{}'),
-    coalesce(p.name, c.party_text), c.party_id, coalesce(e.name, ''), c.status, coalesce(c.priority, ''),
-    t.score, coalesce(d.provisions, t.provisions, '{}'), coalesce(u.email, ''), coalesce(r.outcome, ''),
-    sc.cluster_id, tc.cluster_id, greatest(coalesce(sk.size, 0), coalesce(tk.size, 0)),
-    count(*) OVER ()
-FROM complaints c
-LEFT JOIN triage_results t ON t.complaint_id = c.id AND t.is_current
-LEFT JOIN LATERAL (SELECT provisions FROM triage_decisions x WHERE x.complaint_id = c.id ORDER BY x.id DESC LIMIT 1) d ON true
-LEFT JOIN parties p ON p.id = c.party_id
-LEFT JOIN elections e ON e.id = c.election_id
-LEFT JOIN complaint_reviews r ON r.complaint_id = c.id
-LEFT JOIN staff_users u ON u.id = r.assigned_to
-LEFT JOIN complaint_cluster_members sc ON sc.complaint_id = c.id AND sc.kind = 'sender'
-LEFT JOIN complaint_clusters sk ON sk.id = sc.cluster_id
-LEFT JOIN complaint_cluster_members tc ON tc.complaint_id = c.id AND tc.kind = 'text'
-LEFT JOIN complaint_clusters tk ON tk.id = tc.cluster_id
-WHERE /*conditions*/
 ORDER BY coalesce(array_position(@priorities::text[], c.priority), cardinality(@priorities::text[]) + 1),
     c.received_at DESC, c.id DESC
-LIMIT @limit OFFSET @offset
 
--- query: queue_received
+-- order: received
 -- Newest received first.
-SELECT c.id, c.reference, c.received_at, c.channel, coalesce(t.channel, ''), coalesce(t.channels, '{}'),
-    coalesce(p.name, c.party_text), c.party_id, coalesce(e.name, ''), c.status, coalesce(c.priority, ''),
-    t.score, coalesce(d.provisions, t.provisions, '{}'), coalesce(u.email, ''), coalesce(r.outcome, ''),
-    sc.cluster_id, tc.cluster_id, greatest(coalesce(sk.size, 0), coalesce(tk.size, 0)),
-    count(*) OVER ()
-FROM complaints c
-LEFT JOIN triage_results t ON t.complaint_id = c.id AND t.is_current
-LEFT JOIN LATERAL (SELECT provisions FROM triage_decisions x WHERE x.complaint_id = c.id ORDER BY x.id DESC LIMIT 1) d ON true
-LEFT JOIN parties p ON p.id = c.party_id
-LEFT JOIN elections e ON e.id = c.election_id
-LEFT JOIN complaint_reviews r ON r.complaint_id = c.id
-LEFT JOIN staff_users u ON u.id = r.assigned_to
-LEFT JOIN complaint_cluster_members sc ON sc.complaint_id = c.id AND sc.kind = 'sender'
-LEFT JOIN complaint_clusters sk ON sk.id = sc.cluster_id
-LEFT JOIN complaint_cluster_members tc ON tc.complaint_id = c.id AND tc.kind = 'text'
-LEFT JOIN complaint_clusters tk ON tk.id = tc.cluster_id
-WHERE /*conditions*/
 ORDER BY c.received_at DESC, c.id DESC
-LIMIT @limit OFFSET @offset
 
--- query: queue_received_asc
+-- order: received_asc
 -- Oldest received first.
-SELECT c.id, c.reference, c.received_at, c.channel, coalesce(t.channel, ''), coalesce(t.channels, '{}'),
-    coalesce(p.name, c.party_text), c.party_id, coalesce(e.name, ''), c.status, coalesce(c.priority, ''),
-    t.score, coalesce(d.provisions, t.provisions, '{}'), coalesce(u.email, ''), coalesce(r.outcome, ''),
-    sc.cluster_id, tc.cluster_id, greatest(coalesce(sk.size, 0), coalesce(tk.size, 0)),
-    count(*) OVER ()
-FROM complaints c
-LEFT JOIN triage_results t ON t.complaint_id = c.id AND t.is_current
-LEFT JOIN LATERAL (SELECT provisions FROM triage_decisions x WHERE x.complaint_id = c.id ORDER BY x.id DESC LIMIT 1) d ON true
-LEFT JOIN parties p ON p.id = c.party_id
-LEFT JOIN elections e ON e.id = c.election_id
-LEFT JOIN complaint_reviews r ON r.complaint_id = c.id
-LEFT JOIN staff_users u ON u.id = r.assigned_to
-LEFT JOIN complaint_cluster_members sc ON sc.complaint_id = c.id AND sc.kind = 'sender'
-LEFT JOIN complaint_clusters sk ON sk.id = sc.cluster_id
-LEFT JOIN complaint_cluster_members tc ON tc.complaint_id = c.id AND tc.kind = 'text'
-LEFT JOIN complaint_clusters tk ON tk.id = tc.cluster_id
-WHERE /*conditions*/
 ORDER BY c.received_at, c.id
-LIMIT @limit OFFSET @offset
 
--- query: queue_score
+-- order: score
 -- Highest score first, then newest received.
-SELECT c.id, c.reference, c.received_at, c.channel, coalesce(t.channel, ''), coalesce(t.channels, '{}'),
-    coalesce(p.name, c.party_text), c.party_id, coalesce(e.name, ''), c.status, coalesce(c.priority, ''),
-    t.score, coalesce(d.provisions, t.provisions, '{}'), coalesce(u.email, ''), coalesce(r.outcome, ''),
-    sc.cluster_id, tc.cluster_id, greatest(coalesce(sk.size, 0), coalesce(tk.size, 0)),
-    count(*) OVER ()
-FROM complaints c
-LEFT JOIN triage_results t ON t.complaint_id = c.id AND t.is_current
-LEFT JOIN LATERAL (SELECT provisions FROM triage_decisions x WHERE x.complaint_id = c.id ORDER BY x.id DESC LIMIT 1) d ON true
-LEFT JOIN parties p ON p.id = c.party_id
-LEFT JOIN elections e ON e.id = c.election_id
-LEFT JOIN complaint_reviews r ON r.complaint_id = c.id
-LEFT JOIN staff_users u ON u.id = r.assigned_to
-LEFT JOIN complaint_cluster_members sc ON sc.complaint_id = c.id AND sc.kind = 'sender'
-LEFT JOIN complaint_clusters sk ON sk.id = sc.cluster_id
-LEFT JOIN complaint_cluster_members tc ON tc.complaint_id = c.id AND tc.kind = 'text'
-LEFT JOIN complaint_clusters tk ON tk.id = tc.cluster_id
-WHERE /*conditions*/
 ORDER BY t.score DESC NULLS LAST, c.received_at DESC, c.id DESC
-LIMIT @limit OFFSET @offset
 
 -- condition: priority
 c.priority = @priority

@@ -72,21 +72,30 @@ func TestDynamicQueriesMatchTheSchema(t *testing.T) {
 		}
 		set, err := sqlfilter.Parse(rel, string(src))
 		require.NoError(t, err)
+		orders := set.Orders()
+		if len(orders) == 0 {
+			orders = []string{""}
+		}
 		for _, q := range set.Queries() {
-			b := set.Builder(q)
-			for _, c := range set.Conditions() {
-				b.Where(c)
+			for _, o := range orders {
+				b := set.Builder(q)
+				for _, c := range set.Conditions() {
+					b.Where(c)
+				}
+				if o != "" {
+					b.OrderBy(o)
+				}
+				sql, _ := b.Build()
+				args := pgx.NamedArgs{}
+				for _, m := range namedArg.FindAllStringSubmatch(sql, -1) {
+					args[m[2]] = nil
+				}
+				positional, _, err := args.RewriteQuery(ctx, conn.Conn(), sql, nil)
+				require.NoError(t, err, "%s: %s", rel, q)
+				_, err = conn.Conn().Prepare(ctx, "", positional)
+				assert.NoError(t, err, "%s: query %q (order %q) with every condition does not prepare against the schema", rel, q, o)
+				prepared++
 			}
-			sql, _ := b.Build()
-			args := pgx.NamedArgs{}
-			for _, m := range namedArg.FindAllStringSubmatch(sql, -1) {
-				args[m[2]] = nil
-			}
-			positional, _, err := args.RewriteQuery(ctx, conn.Conn(), sql, nil)
-			require.NoError(t, err, "%s: %s", rel, q)
-			_, err = conn.Conn().Prepare(ctx, "", positional)
-			assert.NoError(t, err, "%s: query %q with every condition does not prepare against the schema", rel, q)
-			prepared++
 		}
 	}
 	require.NotZero(t, prepared, "no dynamic query was found")

@@ -17,6 +17,11 @@
 //	-- condition: party
 //	c.party_id = @party_id
 //
+// A query may also hold the marker /*order*/, filled by one named
+// `-- order: name` block chosen with OrderBy, so a family whose queries
+// differ only in their fixed ORDER BY is written once; each choice is still
+// a fixed statement the planner sees whole.
+//
 // A Builder picks conditions by name and binds their arguments; Build joins
 // the chosen conditions with AND in place of /*conditions*/ (TRUE when none
 // is chosen) and returns the SQL with pgx named arguments. Because the
@@ -38,20 +43,25 @@ import (
 // conditions.
 const Placeholder = "/*conditions*/"
 
-var blockHeader = regexp.MustCompile(`(?m)^--\s*(query|condition):\s*([a-z][a-z0-9_]*)\s*$`)
+// OrderPlaceholder is the marker in a query that Build replaces with the
+// order block chosen by OrderBy.
+const OrderPlaceholder = "/*order*/"
 
-// Set is a parsed .sql file: named queries and named conditions.
+var blockHeader = regexp.MustCompile(`(?m)^--\s*(query|condition|order):\s*([a-z][a-z0-9_]*)\s*$`)
+
+// Set is a parsed .sql file: named queries, conditions and orders.
 type Set struct {
 	name       string
 	queries    map[string]string
 	conditions map[string]string
+	orders     map[string]string
 }
 
 // Parse reads the blocks of a .sql file. name is used in error messages
 // (usually the file name). It fails on a file with no query, a repeated
 // block name, or an empty block.
 func Parse(name, src string) (*Set, error) {
-	s := &Set{name: name, queries: map[string]string{}, conditions: map[string]string{}}
+	s := &Set{name: name, queries: map[string]string{}, conditions: map[string]string{}, orders: map[string]string{}}
 	locs := blockHeader.FindAllStringSubmatchIndex(src, -1)
 	if len(locs) == 0 {
 		return nil, fmt.Errorf("sqlfilter: %s has no '-- query:' block", name)
@@ -70,8 +80,11 @@ func Parse(name, src string) (*Set, error) {
 			return nil, fmt.Errorf("sqlfilter: %s: %s %q is empty", name, kind, blockName)
 		}
 		m := s.queries
-		if kind == "condition" {
+		switch kind {
+		case "condition":
 			m = s.conditions
+		case "order":
+			m = s.orders
 		}
 		if _, dup := m[blockName]; dup {
 			return nil, fmt.Errorf("sqlfilter: %s: %s %q is defined twice", name, kind, blockName)
@@ -139,11 +152,22 @@ func (s *Set) Conditions() []string {
 	return names
 }
 
+// Orders lists the order names the set defines, sorted.
+func (s *Set) Orders() []string {
+	names := make([]string, 0, len(s.orders))
+	for n := range s.orders {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
 // Builder collects the conditions and arguments of one statement.
 type Builder struct {
 	set   *Set
 	query string
 	conds []string
+	order string
 	args  pgx.NamedArgs
 }
 
@@ -164,6 +188,17 @@ func (b *Builder) Where(condition string, args ...any) *Builder {
 	}
 	b.conds = append(b.conds, "("+c+")")
 	return b.Bind(args...)
+}
+
+// OrderBy chooses the named order block for the query's /*order*/ marker.
+// It panics on an unknown name.
+func (b *Builder) OrderBy(order string) *Builder {
+	o, ok := b.set.orders[order]
+	if !ok {
+		panic(fmt.Sprintf("sqlfilter: %s has no order %q", b.set.name, order))
+	}
+	b.order = o
+	return b
 }
 
 // Bind sets arguments the query itself uses (a limit, a cursor), as
@@ -193,14 +228,19 @@ func (b *Builder) Ident(name, ident string) *Builder {
 }
 
 // Build returns the statement and its named arguments, ready for
-// pool.Query(ctx, sql, args).
+// pool.Query(ctx, sql, args). It panics when the query has an /*order*/
+// marker and no order was chosen: the statement would not parse.
 func (b *Builder) Build() (string, pgx.NamedArgs) {
+	q := b.query
+	if strings.Contains(q, OrderPlaceholder) {
+		if b.order == "" {
+			panic(fmt.Sprintf("sqlfilter: %s: the query needs an order (OrderBy)", b.set.name))
+		}
+		q = strings.Replace(q, OrderPlaceholder, b.order, 1)
+	}
 	where := "TRUE"
 	if len(b.conds) > 0 {
 		where = strings.Join(b.conds, "\n  AND ")
 	}
-	if !strings.Contains(b.query, Placeholder) {
-		return b.query, b.args
-	}
-	return strings.Replace(b.query, Placeholder, where, 1), b.args
+	return strings.Replace(q, Placeholder, where, 1), b.args
 }

@@ -89,3 +89,42 @@ func TestBuiltStatementsRun(t *testing.T) {
 	// A value that looks like SQL is only ever a value.
 	require.Empty(t, run(set.Builder("base").Where("in_list", "wanted", []int{}).Bind("limit", 10)))
 }
+
+const ordered = `
+-- query: base
+SELECT n FROM generate_series(1, 5) AS t(n)
+WHERE /*conditions*/
+/*order*/
+
+-- order: up
+ORDER BY n
+
+-- order: down
+ORDER BY n DESC
+
+-- condition: odd
+n % 2 = 1
+`
+
+// TestOrderBlocksFillTheOrderMarker shows one query written once serving
+// several fixed orders, and that a query with the marker needs an order.
+func TestOrderBlocksFillTheOrderMarker(t *testing.T) {
+	set := sqlfilter.MustParse("o.sql", ordered)
+	require.Equal(t, []string{"down", "up"}, set.Orders())
+	sql, _ := set.Builder("base").Where("odd").OrderBy("down").Build()
+	require.Contains(t, sql, "WHERE (n % 2 = 1)\nORDER BY n DESC")
+	require.PanicsWithValue(t, "sqlfilter: o.sql: the query needs an order (OrderBy)", func() { set.Builder("base").Build() })
+	require.Panics(t, func() { set.Builder("base").OrderBy("sideways") })
+
+	pool := testdb.New(t)
+	rows, err := pool.Query(context.Background(), sql)
+	require.NoError(t, err)
+	var got []int
+	for rows.Next() {
+		var n int
+		require.NoError(t, rows.Scan(&n))
+		got = append(got, n)
+	}
+	require.NoError(t, rows.Err())
+	require.Equal(t, []int{5, 3, 1}, got)
+}
