@@ -3,6 +3,7 @@ package database
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -73,10 +74,15 @@ func QueueScan[Q any](b *pgx.Batch, newQ func(DBTX) Q, call func(Q), scan func(p
 }
 
 // Statement returns the SQL and arguments of the statement call sends
-// through its q, without running it.
+// through its q, without running it. call must send exactly one
+// statement: it panics otherwise, because an empty statement queued on a
+// batch would hang its send, and a second one would be lost.
 func Statement[Q any](newQ func(DBTX) Q, call func(Q)) (sql string, args []any) {
 	r := &recorder{}
 	call(newQ(r))
+	if r.calls != 1 || r.sql == "" {
+		panic(fmt.Sprintf("database.Statement: the call sent %d statements; it must send exactly one", r.calls))
+	}
 	return r.sql, r.args
 }
 
@@ -86,27 +92,32 @@ var errRecorded = errors.New("database: statement recorded for a batch, not run"
 
 // recorder is the DBTX that records the statement a generated query sends.
 type recorder struct {
-	sql  string
-	args []any
+	sql   string
+	args  []any
+	calls int
 }
 
 func (r *recorder) Exec(_ context.Context, sql string, args ...any) (pgconn.CommandTag, error) {
 	r.sql, r.args = sql, args
+	r.calls++
 	return pgconn.CommandTag{}, errRecorded
 }
 
 func (r *recorder) Query(_ context.Context, sql string, args ...any) (pgx.Rows, error) {
 	r.sql, r.args = sql, args
+	r.calls++
 	return nil, errRecorded
 }
 
 func (r *recorder) QueryRow(_ context.Context, sql string, args ...any) pgx.Row {
 	r.sql, r.args = sql, args
+	r.calls++
 	return recordedRow{}
 }
 
 // CopyFrom refuses: a COPY streams its rows at once and cannot be queued.
 func (r *recorder) CopyFrom(context.Context, pgx.Identifier, []string, pgx.CopyFromSource) (int64, error) {
+	r.calls++
 	return 0, errRecorded
 }
 

@@ -123,3 +123,24 @@ func TestQueueRowWithoutARowFailsTheBatch(t *testing.T) {
 	require.ErrorIs(t, pool.SendBatch(ctx, b).Close(), pgx.ErrNoRows)
 	require.False(t, called)
 }
+
+// A call that sends no statement, or two, is a bug the recorder refuses at
+// once: queued, an empty statement would hang the batch's send, and the
+// first of two would be lost.
+func TestStatementRefusesCallsThatDoNotSendExactlyOne(t *testing.T) {
+	ctx := context.Background()
+	require.PanicsWithValue(t, "database.Statement: the call sent 0 statements; it must send exactly one", func() {
+		database.Statement(newQueries, func(*queries) {})
+	})
+	require.PanicsWithValue(t, "database.Statement: the call sent 2 statements; it must send exactly one", func() {
+		database.Statement(newQueries, func(q *queries) {
+			_, _ = q.ValueOf(ctx, 1)
+			_, _ = q.ValueOf(ctx, 2)
+		})
+	})
+	var b pgx.Batch
+	require.Panics(t, func() {
+		database.QueueScan(&b, newQueries, func(*queries) {}, func(pgx.Row) error { return nil })
+	})
+	require.Zero(t, b.Len(), "nothing is queued for a call that sent nothing")
+}

@@ -100,6 +100,8 @@ func TestGenerate(t *testing.T) {
 
 	// The run is one demo.complaints entry on the election; the run that
 	// made no complaints has none.
+	require.Equal(t, 1, count(t, pool, `SELECT count(*) FROM audit_log WHERE action = 'demo.complaints'`))
+	require.Equal(t, 1, count(t, pool, `SELECT count(*) FROM audit_log WHERE action = 'election.create'`))
 	var objectID, summary string
 	require.NoError(t, pool.QueryRow(ctx, `SELECT object_id, summary::text FROM audit_log WHERE action = 'demo.complaints' AND object_type = 'election'`).
 		Scan(&objectID, &summary))
