@@ -33,6 +33,25 @@ type Submission struct {
 	RecipientsVisible *int
 	SpecialCategory   *bool
 	TargetingReason   string // adverts: why they think they were targeted
+
+	// The structured facts of triage policy 2, each optional and asked
+	// only where it decides the law (questions.go).
+
+	// Contacted is the number or address the sender contacted: the
+	// complainant's own, so it is stored with the complainant's details
+	// and erased with them.
+	Contacted string
+	// Member: a member or supporter who signed up to hear from the sender.
+	Member *bool
+	// WorkAddress: the message went to a work number or address.
+	WorkAddress *bool
+	// AskedToStopOn is the day they asked the sender to stop (midnight UK
+	// time), or nil.
+	AskedToStopOn *time.Time
+	// BreachWhere and BreachExposed answer the data_breach questions
+	// (vocab.BreachPlaces, vocab.ExposedData codes).
+	BreachWhere   string
+	BreachExposed []string
 	Complainant       *Complainant
 	Evidence          []Evidence
 	Lang              string // "en" or "cy": acknowledgement email language
@@ -88,6 +107,10 @@ type Meta struct {
 type Receipt struct {
 	Reference   string
 	ComplaintID int64
+	// Referral is the id of the triage rulebook's referral when what the
+	// complaint is about is for another body (the confirmation page and
+	// the acknowledgement say where to go); empty otherwise.
+	Referral string
 	// DuplicateOf is the reference of the first complaint when this one was
 	// linked to it as a duplicate.
 	DuplicateOf string

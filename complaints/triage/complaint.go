@@ -31,6 +31,26 @@ type Complaint struct {
 	OptOutOffered     OptBool `json:"opt_out_offered"`
 	RecipientsVisible OptInt  `json:"recipients_visible"`
 	SpecialCategory   OptBool `json:"special_category"`
+
+	// The structured facts of Policy 2. Each is optional and, when given,
+	// beats anything read from the text.
+
+	// Member: the complainant is a member or supporter who signed up to
+	// hear from the sender (consent = yes unless they later objected).
+	Member OptBool `json:"member"`
+	// WorkAddress: the message went to a work number or address (a
+	// corporate subscriber: PECR regulation 22 does not protect it).
+	WorkAddress OptBool `json:"work_address"`
+	// AskedToStopOn is when the complainant asked the sender to stop; a
+	// day on or before ReceivedAt means they had objected.
+	AskedToStopOn Date `json:"asked_to_stop_on"`
+	// Contacted is the number or address the sender contacted (the
+	// complainant's own; personal data, never in a result).
+	Contacted string `json:"contacted"`
+	// BreachWhere is where a data_breach happened (vocab.BreachPlaces).
+	BreachWhere string `json:"breach_where"`
+	// BreachExposed is what a data_breach showed (vocab.ExposedData).
+	BreachExposed []string `json:"breach_exposed"`
 }
 
 // OptBool is a yes/no answer that may be unknown (null or missing).

@@ -85,6 +85,12 @@ type Result struct {
 	SenderKey       string `json:"sender_key,omitempty"`
 	RulebookVersion string `json:"rulebook_version"`
 	RulebookHash    string `json:"rulebook_hash"`
+	// OutOfScope says another body handles what the complaint is about
+	// (R22): no provisions apply and Referral says where to go.
+	OutOfScope bool `json:"out_of_scope"`
+	// Referral is the id of the rulebook's referral (Rulebook.Referral
+	// gives its body, web address and wording); empty when in scope.
+	Referral string `json:"referral,omitempty"`
 }
 
 type ckind uint8
@@ -171,8 +177,8 @@ type compiledAdder struct {
 type Engine struct {
 	rb         *Rulebook
 	m          *matcher
-	chGroup    [6]int // cue group of each channel, -1 when none
-	suppress   [6]uint8
+	chGroup    [8]int // cue group of each channel (by index in inferredChannels), -1 when none
+	suppress   [8]uint8
 	marketing  uint8
 	political  int // political_actor cue group or -1
 	rules      []compiledRule

@@ -39,6 +39,9 @@ type Rulebook struct {
 	Bands             []Band        `yaml:"bands"`
 	// Actions are the recommended actions for each priority band.
 	Actions map[string][]string `yaml:"actions"`
+	// Referrals are the bodies an out-of-scope complaint is pointed to
+	// (R22), in the order they are tried.
+	Referrals []Referral `yaml:"referrals"`
 
 	// Hash is the SHA-256 of the file's bytes (hex, first 16 characters),
 	// recorded with every result so a result can be traced to the exact
@@ -46,6 +49,47 @@ type Rulebook struct {
 	Hash string `yaml:"-"`
 	// Source says where the rulebook came from: "embedded" or a path.
 	Source string `yaml:"-"`
+}
+
+// Referral is where an out-of-scope complaint is sent: a body that can
+// help (or none, when what happened is lawful), with the line the
+// complainant reads, in English and Welsh.
+type Referral struct {
+	// ID is fixed: results, filters and exports store it.
+	ID string `yaml:"id"`
+	// Body names who can help; empty when no body can ("no_body").
+	Body Bilingual `yaml:"body"`
+	// URL is the body's web address; empty when there is no body.
+	URL string `yaml:"url"`
+	// Text tells the complainant what to do, in their language.
+	Text Bilingual `yaml:"text"`
+	// When is the condition under which a complaint is out of scope for
+	// this referral.
+	When *Cond `yaml:"when"`
+}
+
+// Bilingual is a text in English and Welsh.
+type Bilingual struct {
+	EN string `yaml:"en"`
+	CY string `yaml:"cy"`
+}
+
+// In returns the text in lang ("cy" for Welsh), English otherwise.
+func (b Bilingual) In(lang string) string {
+	if lang == "cy" && b.CY != "" {
+		return b.CY
+	}
+	return b.EN
+}
+
+// Referral returns the rulebook's referral with id.
+func (rb *Rulebook) Referral(id string) (Referral, bool) {
+	for _, r := range rb.Referrals {
+		if r.ID == id {
+			return r, true
+		}
+	}
+	return Referral{}, false
 }
 
 // Provision is a legal provision with its fixed identifier.

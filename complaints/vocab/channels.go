@@ -13,7 +13,12 @@ const (
 	ChannelLiveCall      = "live_call"
 	ChannelBCCBreach     = "bcc_breach"
 	ChannelSocialMediaAd = "social_media_ad"
-	ChannelOther         = "other"
+	// ChannelDataBreach is personal data exposed or leaked other than
+	// by an email's visible recipients: a group chat showing members'
+	// numbers, canvass data published, a marked register lost, a
+	// spreadsheet sent to the wrong person.
+	ChannelDataBreach = "data_breach"
+	ChannelOther      = "other"
 )
 
 // Channel is one way a complaint can arrive, with its labels.
@@ -47,6 +52,11 @@ var Channels = []Channel{
 	{Term: Term{Code: ChannelBCCBreach, Label: Text{"Email addresses exposed", "Cyfeiriadau e-bost wedi'u datgelu"}},
 		Choice:   Text{"An email that showed other people's addresses", "Neges e-bost a oedd yn dangos cyfeiriadau pobl eraill"},
 		Plural:   Text{"email addresses exposed (CC/BCC)", "cyfeiriadau e-bost wedi'u datgelu (CC/BCC)"},
+		Inferred: true},
+	{Term: Term{Code: ChannelDataBreach, Label: Text{"Personal data shared or leaked", "Data personol wedi'u rhannu neu eu datgelu"}},
+		Choice: Text{"My details were shared or leaked another way",
+			"Cafodd fy manylion eu rhannu neu eu datgelu mewn ffordd arall"},
+		Plural:   Text{"other personal data breaches", "achosion eraill o dorri diogelwch data personol"},
 		Inferred: true},
 	{Term: Term{Code: ChannelSocialMediaAd, Label: Text{"Social media advert", "Hysbyseb ar gyfryngau cymdeithasol"}},
 		Choice:   Text{"An advert on social media", "Hysbyseb ar gyfryngau cymdeithasol"},
