@@ -176,7 +176,7 @@ func TestTriageRerunCommandKeepsHistory(t *testing.T) {
 	require.Contains(t, stdout, "2 complaint(s) checked, 0 new result(s) stored")
 
 	// A changed rulebook stores a new current result and keeps the old one.
-	rb := strings.Replace(string(triage.DefaultRulebookYAML()), `version: "2026.11-2"`, `version: "rerun-test"`, 1)
+	rb := strings.Replace(string(triage.DefaultRulebookYAML()), `version: "2026.12"`, `version: "rerun-test"`, 1)
 	path := filepath.Join(t.TempDir(), "rulebook.yaml")
 	require.NoError(t, os.WriteFile(path, []byte(rb), 0o600))
 	vars["RULEBOOK"] = path

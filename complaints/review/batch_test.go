@@ -80,7 +80,7 @@ func TestTriageBatchKeepsOverrideAndHistoryOnNewRulebook(t *testing.T) {
 		Priority: "urgent", Provisions: []string{"PECR-22"}, Reason: "Sent to a child's phone"}))
 
 	changed := review.NewPipeline(b.pool, engine(t, func(s string) string {
-		return strings.Replace(s, `version: "2026.11-2"`, `version: "test-2"`, 1)
+		return strings.Replace(s, `version: "2026.12"`, `version: "test-2"`, 1)
 	}))
 	n, err := changed.TriageBatch(ctx, rc.ComplaintID)
 	require.NoError(t, err)

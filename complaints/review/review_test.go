@@ -136,7 +136,7 @@ func TestRerunIsIdempotentAndKeepsHistoryAfterRulebookChange(t *testing.T) {
 
 	// A new rulebook version that scores texts without consent higher.
 	changed := review.NewPipeline(b.pool, engine(t, func(s string) string {
-		s = strings.Replace(s, `version: "2026.11-2"`, `version: "test-2"`, 1)
+		s = strings.Replace(s, `version: "2026.12"`, `version: "test-2"`, 1)
 		return s
 	}))
 	sum, err := changed.Rerun(ctx, time.Time{})

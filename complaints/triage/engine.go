@@ -157,6 +157,12 @@ type compiledRule struct {
 	actions         []string
 }
 
+type compiledReferral struct {
+	id   string
+	body string
+	when *cond
+}
+
 type compiledBase struct {
 	id, label string
 	points    int
@@ -187,6 +193,7 @@ type Engine struct {
 	provIDs    []string
 	guidIDs    []string
 	bandActs   [][]string
+	referrals  []compiledReferral
 	pool       sync.Pool
 	cueGroupID map[string]int
 }
@@ -291,6 +298,9 @@ func NewEngine(rb *Rulebook) (*Engine, error) {
 	}
 	for _, b := range rb.Bands {
 		e.bandActs = append(e.bandActs, rb.Actions[b.Priority])
+	}
+	for _, r := range rb.Referrals {
+		e.referrals = append(e.referrals, compiledReferral{id: r.ID, body: r.Body.EN, when: comp.compile(r.When)})
 	}
 	if comp.err != nil {
 		return nil, comp.err
@@ -434,6 +444,21 @@ func (e *Engine) Triage(c *Complaint, ctx *Context) Result {
 	stated := statedChannel(c.Channel)
 	e.inferChannels(st, stated, &res)
 
+	// Out of scope (R22): another body handles it, so no rule applies
+	// and the score is the floor.
+	if e.referTo(st, &res) {
+		res.Provisions, res.Guidance, res.Rules = []string{}, []string{}, []string{"R22"}
+		if st.partyIdx >= 0 {
+			res.Party = ctx.Parties[st.partyIdx].Name
+		}
+		band := e.bandOf(e.rb.OutOfScopeScore())
+		res.Score, res.Priority = e.rb.OutOfScopeScore(), e.rb.Bands[band].Priority
+		res.Rationale = append(res.Rationale, "Score: "+strconv.Itoa(res.Score)+" (out of scope) → "+res.Priority+".")
+		res.Actions = append([]string{}, e.bandActs[band]...)
+		st.c, st.ctx = nil, nil
+		return res
+	}
+
 	// Rules.
 	var guid uint32
 	var ruleActs []string
@@ -487,6 +512,49 @@ func (e *Engine) Triage(c *Complaint, ctx *Context) Result {
 }
 
 var emptyContext = &Context{}
+
+// referTo tries the rulebook's referrals in order; the first whose
+// condition holds makes the complaint out of scope.
+func (e *Engine) referTo(st *state, res *Result) bool {
+	for i := range e.referrals {
+		r := &e.referrals[i]
+		st.facts = st.facts[:0]
+		if !e.eval(r.when, st) {
+			continue
+		}
+		var b strings.Builder
+		b.WriteString("R22 (Out of scope): ")
+		for j, f := range st.facts {
+			if j > 0 {
+				b.WriteString(" and ")
+			}
+			e.describe(&b, f, st)
+		}
+		b.WriteString(" → no provisions; referral ")
+		b.WriteString(r.id)
+		if r.body != "" {
+			b.WriteString(" (")
+			b.WriteString(r.body)
+			b.WriteString(")")
+		}
+		b.WriteString(".")
+		res.OutOfScope, res.Referral = true, r.id
+		res.Rationale = append(res.Rationale, b.String())
+		return true
+	}
+	return false
+}
+
+// bandOf returns the index of the band a score falls in.
+func (e *Engine) bandOf(score int) int {
+	band := 0
+	for i, bd := range e.rb.Bands {
+		if score >= bd.Min && score <= bd.Max {
+			band = i
+		}
+	}
+	return band
+}
 
 func contains(list []string, s string) bool {
 	for _, x := range list {

@@ -7,7 +7,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -80,6 +82,18 @@ func (b Bilingual) In(lang string) string {
 		return b.CY
 	}
 	return b.EN
+}
+
+// OutOfScopeScore is the score of an out-of-scope complaint: the lowest
+// base ("nothing else applies"), with no adders.
+func (rb *Rulebook) OutOfScopeScore() int {
+	low := -1
+	for _, b := range rb.Score.Bases {
+		if low < 0 || b.Points < low {
+			low = b.Points
+		}
+	}
+	return max(low, 0)
 }
 
 // Referral returns the rulebook's referral with id.
@@ -584,6 +598,7 @@ func (rb *Rulebook) validate(v *validator) {
 		}
 	}
 	rb.validateBands(v)
+	rb.validateReferrals(v, refs)
 	prios := map[string]bool{}
 	for _, b := range rb.Bands {
 		prios[b.Priority] = true
@@ -592,6 +607,41 @@ func (rb *Rulebook) validate(v *validator) {
 		if !prios[k] {
 			v.failf(p("actions", k), "actions for %q, which is not a band", k)
 		}
+	}
+}
+
+// referralID is the shape of a referral id: stored, filtered on and
+// exported, so lower-case words joined by underscores.
+var referralID = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+
+func (rb *Rulebook) validateReferrals(v *validator, refs condRefs) {
+	seen := map[string]bool{}
+	for i, r := range rb.Referrals {
+		switch {
+		case !referralID.MatchString(r.ID):
+			v.failf(p("referrals", i, "id"), "referral id %q must be lower-case letters, digits and underscores", r.ID)
+		case seen[r.ID]:
+			v.failf(p("referrals", i, "id"), "duplicate referral id %q", r.ID)
+		}
+		seen[r.ID] = true
+		if strings.TrimSpace(r.Text.EN) == "" || strings.TrimSpace(r.Text.CY) == "" {
+			v.failf(p("referrals", i, "text"), "referral %s needs its text in English (en) and Welsh (cy)", r.ID)
+		}
+		if (r.Body.EN == "") != (r.Body.CY == "") {
+			v.failf(p("referrals", i, "body"), "referral %s names its body in one language only", r.ID)
+		}
+		if r.Body.EN != "" {
+			if u, err := url.Parse(r.URL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+				v.failf(p("referrals", i, "url"), "referral %s: url %q is not a web address", r.ID, r.URL)
+			}
+		} else if r.URL != "" {
+			v.failf(p("referrals", i, "url"), "referral %s has a url but no body", r.ID)
+		}
+		if r.When == nil {
+			v.failf(p("referrals", i), "referral %s has no when", r.ID)
+			continue
+		}
+		refs.check(v, r.When, p("referrals", i, "when"), false)
 	}
 }
 

@@ -81,7 +81,7 @@ func TestRulebookErrorsNameTheLine(t *testing.T) {
 }
 
 func TestRulebookSyntaxErrorNamesLine(t *testing.T) {
-	b, line := mutate(t, "version: \"2026.11-2\"\n", "version: \"2026.11-2\"\nrules: [unclosed\n")
+	b, line := mutate(t, "version: \"2026.12\"\n", "version: \"2026.12\"\nrules: [unclosed\n")
 	_, err := ParseRulebook(b, "broken.yaml")
 	var le *LoadError
 	require.True(t, errors.As(err, &le), "want a LoadError, got %v", err)
@@ -90,7 +90,7 @@ func TestRulebookSyntaxErrorNamesLine(t *testing.T) {
 
 func TestRulebookFromEnv(t *testing.T) {
 	dir := t.TempDir()
-	b, _ := mutate(t, "version: \"2026.11-2\"\n", "version: \"local-test-7\"\n")
+	b, _ := mutate(t, "version: \"2026.12\"\n", "version: \"local-test-7\"\n")
 	path := filepath.Join(dir, "rb.yaml")
 	require.NoError(t, os.WriteFile(path, b, 0o600))
 	rb, err := LoadRulebookEnv(func(k string) string { return map[string]string{"RULEBOOK": path}[k] })
