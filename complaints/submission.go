@@ -52,10 +52,10 @@ type Submission struct {
 	// (vocab.BreachPlaces, vocab.ExposedData codes).
 	BreachWhere   string
 	BreachExposed []string
-	Complainant       *Complainant
-	Evidence          []Evidence
-	Lang              string // "en" or "cy": acknowledgement email language
-	Source            string // "web", "api", or an import source name
+	Complainant   *Complainant
+	Evidence      []Evidence
+	Lang          string // "en" or "cy": acknowledgement email language
+	Source        string // "web", "api", or an import source name
 	// SourceID is the importing source's own id for the row; empty for
 	// the form and the API.
 	SourceID string
