@@ -38,7 +38,7 @@ func TestEveryTermHasItsLabels(t *testing.T) {
 	require.Equal(t, []string{"urgent", "high", "medium", "low"}, vocab.PriorityCodes())
 	require.Equal(t, 0, vocab.PriorityRank("urgent"))
 	require.Equal(t, 4, vocab.PriorityRank(""))
-	require.Equal(t, vocab.ChannelCodes()[:6], vocab.InferredChannelCodes())
+	require.Equal(t, vocab.ChannelCodes()[:len(vocab.ChannelCodes())-1], vocab.InferredChannelCodes(), "every channel but other is inferred")
 	require.Equal(t, "Text message", vocab.ChannelLabel("sms"))
 	require.Equal(t, "fax", vocab.ChannelLabel("fax"))
 	require.Equal(t, "text messages", vocab.ChannelPlural("sms"))
@@ -79,4 +79,6 @@ func TestCodesMatchTheDatabase(t *testing.T) {
 	require.ElementsMatch(t, vocab.OutcomeCodes(), accepted("complaint_reviews", "complaint_reviews_outcome_check"))
 	require.ElementsMatch(t, vocab.NationCodes(), accepted("parties", "parties_nations_check"))
 	require.ElementsMatch(t, vocab.NationCodes(), accepted("elections", "elections_nations_check"))
+	require.ElementsMatch(t, append([]string{""}, vocab.BreachPlaceCodes()...), accepted("complaints", "complaints_breach_where_check"))
+	require.ElementsMatch(t, vocab.ExposedDataCodes(), accepted("complaints", "complaints_breach_exposed_check"))
 }
