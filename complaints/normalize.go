@@ -248,6 +248,10 @@ func (s *Submission) validateFacts(now time.Time, add func(apperr.FieldError)) {
 			add(fieldErr("asked_to_stop_on", "too_old", "The day you asked them to stop must be in the year 2000 or later"))
 		case afterToday(*d, now):
 			add(fieldErr("asked_to_stop_on", "future", "The day you asked them to stop must be today or in the past"))
+		case s.OptedOut != nil && !*s.OptedOut:
+			// Each answer beats what triage reads from the text, so two
+			// answers that disagree cannot both be kept.
+			add(fieldErr("asked_to_stop_on", "conflict", "You said you had not asked them to stop: leave out the day you asked them to stop, or change that answer"))
 		}
 	}
 	if s.BreachWhere != "" {

@@ -70,7 +70,7 @@ func TestSubmissionValidatesPolicy2Facts(t *testing.T) {
 
 	// Good answers are kept, cleaned.
 	s := base("sms")
-	s.Contacted, s.Member, s.WorkAddress = "  07700\t900 982 ", &no, &yes
+	s.Contacted, s.Member, s.WorkAddress, s.OptedOut = "  07700\t900 982 ", &no, &yes, &yes
 	s.AskedToStopOn = day("2024-05-01") // today is allowed
 	s.Normalize()
 	require.NoError(t, s.Validate(now))
@@ -98,6 +98,7 @@ func TestSubmissionValidatesPolicy2Facts(t *testing.T) {
 		{"contacted", "invalid", func(s *complaints.Submission) { s.Contacted = "me@nowhere" }},
 		{"asked_to_stop_on", "future", func(s *complaints.Submission) { s.AskedToStopOn = day("2024-05-02") }},
 		{"asked_to_stop_on", "too_old", func(s *complaints.Submission) { s.AskedToStopOn = day("1999-12-31") }},
+		{"asked_to_stop_on", "conflict", func(s *complaints.Submission) { s.AskedToStopOn, s.OptedOut = day("2024-04-01"), &no }},
 		{"breach_where", "invalid", func(s *complaints.Submission) { s.Channel, s.BreachWhere = "data_breach", "on the bus" }},
 		{"breach_exposed", "invalid", func(s *complaints.Submission) {
 			s.Channel, s.BreachExposed = "data_breach", []string{"phone_number", "shoe_size"}

@@ -101,6 +101,7 @@ func TestCreateComplaintAPIPolicy2Validation(t *testing.T) {
 		{"asked_to_stop_on", validComplaint, "01/03/2024"},
 		{"asked_to_stop_on", validComplaint, "2024-03-01T10:00:00Z"},
 		{"asked_to_stop_on", validComplaint, time.Now().AddDate(0, 0, 2).Format("2006-01-02")},
+		{"asked_to_stop_on", func() map[string]any { c := validComplaint(); c["opted_out"] = false; return c }, "2024-03-01"},
 		{"breach_where", breach, "on the bus"},
 		{"breach_where", breach, []string{"group_chat"}},
 		{"breach_exposed", breach, []string{"phone_number", "shoe_size"}},
