@@ -179,7 +179,7 @@ func TestSubmitStoresPolicy2Facts(t *testing.T) {
 
 	text := sample()
 	text.Sender, text.Evidence = "07700 900555", nil
-	text.Contacted, text.Member, text.WorkAddress, text.AskedToStopOn = "07700 900982", &no, &yes, day("2024-03-01")
+	text.Contacted, text.Member, text.WorkAddress, text.AskedToStopOn = "07700 900982", &no, &yes, day("2024-06-15")
 	rc, err = e.svc.Submit(ctx, text, complaints.Meta{})
 	require.NoError(t, err)
 	var member, work *bool
@@ -190,7 +190,7 @@ func TestSubmitStoresPolicy2Facts(t *testing.T) {
 		Scan(&member, &work, &asked, &exposed, &contacted, &email))
 	require.Equal(t, &no, member)
 	require.Equal(t, &yes, work)
-	require.Equal(t, "2024-03-01", asked.Format("2006-01-02"))
+	require.Equal(t, "2024-06-15", asked.Format("2006-01-02"), "a summer day (BST) is stored as that day")
 	require.Empty(t, exposed)
 	require.Equal(t, "07700 900982", contacted)
 	require.Equal(t, "ann@example.org", email)

@@ -19,7 +19,7 @@ func TestCreateComplaintAPIPolicy2RoundTrip(t *testing.T) {
 	ctx := context.Background()
 
 	c := validComplaint()
-	c["contacted"], c["member"], c["work_address"], c["asked_to_stop_on"] = "07700 900988", false, true, "2024-03-01"
+	c["contacted"], c["member"], c["work_address"], c["asked_to_stop_on"] = "07700 900988", false, true, "2024-07-01"
 	status, out, _ := postComplaint(t, env, encode(c), nil)
 	require.Equal(t, http.StatusCreated, status, out)
 	require.NotContains(t, out, "referral", "an in-scope complaint has no referral")
@@ -31,7 +31,7 @@ func TestCreateComplaintAPIPolicy2RoundTrip(t *testing.T) {
 		Scan(&member, &work, &asked, &contacted))
 	require.False(t, *member)
 	require.True(t, *work)
-	require.Equal(t, "2024-03-01", asked.Format("2006-01-02"))
+	require.Equal(t, "2024-07-01", asked.Format("2006-01-02"), "a summer day (BST) is stored as that day")
 	require.Equal(t, "07700 900988", contacted)
 
 	b := validComplaint()
