@@ -19,7 +19,10 @@ type Backfilled struct {
 	// say where the complaint came from. Evidence is not backfilled.
 	Submission
 	// Reference is the complaint's reference; empty means a new one.
-	Reference  string
+	Reference string
+	// Referral is the triage referral the complainant was given at
+	// intake (Receipt.Referral); empty for none.
+	Referral   string
 	ElectionID *int64
 	Status     string
 	Priority   *string
@@ -74,6 +77,14 @@ func (s *Service) BackfillTx(ctx context.Context, tx pgx.Tx, cs []Backfilled) ([
 			n := int32(*c.RecipientsVisible)
 			recipients = &n
 		}
+		var referral *string
+		if c.Referral != "" {
+			referral = &c.Referral
+		}
+		lang := c.Lang
+		if lang != "cy" {
+			lang = "en"
+		}
 		hash := c.DedupeHash
 		if hash == nil {
 			hash = c.dedupeHash(c.Source + ":" + c.SourceID)
@@ -83,11 +94,17 @@ func (s *Service) BackfillTx(ctx context.Context, tx pgx.Tx, cs []Backfilled) ([
 			ReceivedAt: c.ReceivedAt, ReceivedAtHasTime: c.ReceivedAtHasTime, Sender: c.Sender, SenderNormalized: NormalizeSender(c.Sender),
 			Message: c.Message, Description: c.Description, Consent: c.Consent,
 			OptedOut: c.OptedOut, TpsRegistered: c.TPSRegistered, SenderIdentified: c.SenderIdentified, OptOutOffered: c.OptOutOffered,
-			RecipientsVisible: recipients, DedupeHash: hash,
-			Status: c.Status, Priority: c.Priority, ClosedAt: c.ClosedAt, CreatedAt: c.SubmittedAt}
-		if p := c.Complainant; p != nil {
+			RecipientsVisible: recipients, SpecialCategory: c.SpecialCategory, Lang: lang,
+			Member: c.Member, WorkAddress: c.WorkAddress, AskedToStopOn: c.AskedToStopOn,
+			BreachWhere: c.BreachWhere, BreachExposed: breachExposed(c.BreachExposed), Referral: referral,
+			DedupeHash: hash,
+			Status:     c.Status, Priority: c.Priority, ClosedAt: c.ClosedAt, CreatedAt: c.SubmittedAt}
+		if p := c.Complainant; p != nil || c.Contacted != "" {
+			if p == nil {
+				p = &Complainant{}
+			}
 			people = append(people, dbsqlc.BackfillComplainantsParams{ComplaintID: ids[i], Name: p.Name, Email: p.Email,
-				Phone: p.Phone, Postcode: p.Postcode, MayContact: p.MayContact})
+				Phone: p.Phone, Postcode: p.Postcode, MayContact: p.MayContact, Contacted: c.Contacted})
 		}
 	}
 	if _, err := q.BackfillComplaints(ctx, rows); err != nil {

@@ -54,7 +54,7 @@ func newEnv(t *testing.T, work bool) *env {
 		require.NoError(t, client.Start(ctx))
 		t.Cleanup(func() { cancel(); _ = client.Stop(context.Background()) })
 	}
-	return &env{pool: pool, svc: complaints.NewService(pool, client), client: client, smtp: smtp}
+	return &env{pool: pool, svc: complaints.NewService(pool, client, complaints.WithReferrer(referrer(t))), client: client, smtp: smtp}
 }
 
 // newRegistry registers the complaint jobs (sending through sender) and
@@ -62,13 +62,22 @@ func newEnv(t *testing.T, work bool) *env {
 func newRegistry(t *testing.T, pool *pgxpool.Pool, sender mail.Sender) *jobs.Registry {
 	t.Helper()
 	reg := jobs.NewRegistry()
-	complaints.Register(reg, complaints.NewService(pool, nil), sender, complaints.JobSettings{MailFrom: "cw@example.org", BaseURL: "http://cw.test"})
+	ref := referrer(t)
+	complaints.Register(reg, complaints.NewService(pool, nil, complaints.WithReferrer(ref)), sender,
+		complaints.JobSettings{MailFrom: "cw@example.org", BaseURL: "http://cw.test"})
+	review.Register(reg, review.NewPipeline(pool, ref.Engine))
+	return reg
+}
+
+// referrer refers complaints with the embedded rulebook's engine, as the
+// composition root does with the rulebook in force.
+func referrer(t *testing.T) complaints.TriageReferrer {
+	t.Helper()
 	rb, err := triage.DefaultRulebook()
 	require.NoError(t, err)
 	engine, err := triage.NewEngine(rb)
 	require.NoError(t, err)
-	review.Register(reg, review.NewPipeline(pool, engine))
-	return reg
+	return complaints.TriageReferrer{Engine: engine}
 }
 
 func (e *env) count(t *testing.T, sql string, args ...any) int {

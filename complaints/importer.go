@@ -22,7 +22,8 @@ import (
 var ImportColumns = []string{
 	"source_id", "channel", "party", "received_at", "sender", "message", "description", "consent",
 	"opted_out", "tps_registered", "sender_identified", "opt_out_offered", "recipients_visible",
-	"special_category", "targeting_reason", "complainant_name", "complainant_email",
+	"special_category", "targeting_reason", "contacted", "member", "work_address", "asked_to_stop_on",
+	"breach_where", "breach_exposed", "complainant_name", "complainant_email",
 	"complainant_phone", "complainant_postcode", "complainant_may_contact",
 }
 
@@ -237,6 +238,7 @@ func rowSubmission(get func(string) string, source string) (*Submission, []RowEr
 		Source: source, SourceID: get("source_id"), Channel: get("channel"), PartyText: get("party"),
 		Sender: get("sender"), Message: get("message"), Description: get("description"),
 		Consent: get("consent"), TargetingReason: get("targeting_reason"), Lang: "en",
+		Contacted: get("contacted"), BreachWhere: get("breach_where"),
 	}
 	if v := strings.TrimSpace(get("received_at")); v != "" {
 		t, hasTime, ok := ParseReceivedAt(v)
@@ -252,7 +254,8 @@ func rowSubmission(get func(string) string, source string) (*Submission, []RowEr
 		col string
 		dst **bool
 	}{{"opted_out", &sub.OptedOut}, {"tps_registered", &sub.TPSRegistered}, {"sender_identified", &sub.SenderIdentified},
-		{"opt_out_offered", &sub.OptOutOffered}, {"special_category", &sub.SpecialCategory}} {
+		{"opt_out_offered", &sub.OptOutOffered}, {"special_category", &sub.SpecialCategory},
+		{"member", &sub.Member}, {"work_address", &sub.WorkAddress}} {
 		v, ok := parseYesNo(get(b.col))
 		if !ok {
 			errs = append(errs, RowError{Column: b.col, Message: "Enter yes or no, or leave it empty if not known"})
@@ -267,6 +270,22 @@ func rowSubmission(get func(string) string, source string) (*Submission, []RowEr
 			sub.RecipientsVisible = &n
 		}
 	}
+	if v := strings.TrimSpace(get("asked_to_stop_on")); v != "" {
+		t, ok := ParseDay(v)
+		if !ok {
+			var hasTime bool
+			t, hasTime, ok = parseLooseDate(v)
+			ok = ok && !hasTime
+		}
+		if !ok {
+			errs = append(errs, RowError{Column: "asked_to_stop_on", Message: "Enter the day as YYYY-MM-DD (for example 2024-03-27) or DD/MM/YYYY"})
+		} else {
+			sub.AskedToStopOn = &t
+		}
+	}
+	// Several answers share the cell, separated as people separate them
+	// in a spreadsheet.
+	sub.BreachExposed = strings.FieldsFunc(get("breach_exposed"), func(r rune) bool { return r == ',' || r == ';' || r == '|' })
 	c := &Complainant{Name: get("complainant_name"), Email: get("complainant_email"), Phone: get("complainant_phone"), Postcode: get("complainant_postcode")}
 	mc, ok := parseYesNo(get("complainant_may_contact"))
 	if !ok {

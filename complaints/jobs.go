@@ -11,6 +11,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/campaignwatch/campaignwatch/complaints/internal/dbsqlc"
+	"github.com/campaignwatch/campaignwatch/complaints/triage"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
 	"github.com/campaignwatch/campaignwatch/internal/database"
 	"github.com/campaignwatch/campaignwatch/internal/mail"
@@ -119,7 +120,15 @@ func (w *ackWorker) Work(ctx context.Context, job *river.Job[AcknowledgeArgs]) e
 	if c.AcknowledgedAt != nil || email == "" || c.Duplicate {
 		return nil
 	}
-	msg := AcknowledgementEmail(lang, ref, w.set.BaseURL)
+	var msg *mail.Message
+	// A referral the rulebook in force no longer has leaves the email as
+	// it always was rather than failing it: the acknowledgement matters
+	// more than the advice.
+	if r, ok := w.referral(c.Referral); ok {
+		msg = AcknowledgementEmailWithReferral(lang, ref, w.set.BaseURL, r)
+	} else {
+		msg = AcknowledgementEmail(lang, ref, w.set.BaseURL)
+	}
 	msg.From = w.set.MailFrom
 	msg.To = []string{email}
 	msg.MessageID = fmt.Sprintf("complaint-ack-%d@campaignwatch", job.Args.ComplaintID)
@@ -141,10 +150,31 @@ func (w *ackWorker) Work(ctx context.Context, job *river.Job[AcknowledgeArgs]) e
 	return tx.Commit(ctx)
 }
 
+// referral is the wording of the referral with id, when there is one.
+func (w *ackWorker) referral(id *string) (triage.Referral, bool) {
+	if id == nil {
+		return triage.Referral{}, false
+	}
+	return w.svc.Referral(*id)
+}
+
 // AcknowledgementEmail is the short "we have your complaint" message in
 // English or Welsh. It is marked as complainant mail: the address and the
 // reference identify the complainant.
 func AcknowledgementEmail(lang, ref, baseURL string) *mail.Message {
+	return acknowledgementEmail(lang, ref, baseURL, nil)
+}
+
+// AcknowledgementEmailWithReferral is the acknowledgement of a complaint
+// that another body handles: it also tells the complainant, in their
+// language, where to go, naming the body and its web address (or, when
+// no body can act, why not). It carries no codes: the complainant reads
+// it.
+func AcknowledgementEmailWithReferral(lang, ref, baseURL string, r triage.Referral) *mail.Message {
+	return acknowledgementEmail(lang, ref, baseURL, &r)
+}
+
+func acknowledgementEmail(lang, ref, baseURL string, r *triage.Referral) *mail.Message {
 	privacy := strings.TrimRight(baseURL, "/") + "/privacy"
 	if lang == "cy" {
 		return &mail.Message{
@@ -152,6 +182,7 @@ func AcknowledgementEmail(lang, ref, baseURL string) *mail.Message {
 			Subject:     "Rydym wedi cael eich cwyn " + ref,
 			Text: "Diolch am roi gwybod i ni.\n\n" +
 				"Cyfeirnod eich cwyn yw " + ref + ". Defnyddiwch y cyfeirnod hwn os byddwch yn cysylltu â ni amdani.\n\n" +
+				referralText(r, lang, "Rydym wedi cofnodi eich cwyn, ond nid ni sy'n ymdrin â'r hyn rydych yn ei ddisgrifio. ", "Ble i fynd: ") +
 				"Byddwn yn darllen eich cwyn ac yn ei defnyddio wrth edrych ar sut mae pleidiau gwleidyddol yn defnyddio data pobl. " +
 				"Efallai na fyddwn yn gallu ateb pob cwyn yn unigol.\n\n" +
 				"Sut rydym yn defnyddio eich gwybodaeth: " + privacy + "\n",
@@ -162,10 +193,29 @@ func AcknowledgementEmail(lang, ref, baseURL string) *mail.Message {
 		Subject:     "We have received your complaint " + ref,
 		Text: "Thank you for telling us about this.\n\n" +
 			"Your complaint reference is " + ref + ". Please quote it if you contact us about this complaint.\n\n" +
+			referralText(r, lang, "We have recorded your complaint, but what you describe is not something we deal with. ", "Where to go: ") +
 			"We will read your complaint and use it when we look at how political parties use people's data. " +
 			"We may not be able to reply to each complaint individually.\n\n" +
 			"How we use your information: " + privacy + "\n",
 	}
+}
+
+// referralText is the email's paragraph about a referral, in lang: the
+// referral's own advice, then the body and its web address. When no body
+// can act (no name, no address) the advice says so itself.
+func referralText(r *triage.Referral, lang, intro, whereTo string) string {
+	if r == nil {
+		return ""
+	}
+	text := intro + r.Text.In(lang) + "\n\n"
+	if body := r.Body.In(lang); body != "" {
+		text += whereTo + body
+		if r.URL != "" {
+			text += " – " + r.URL
+		}
+		text += "\n\n"
+	}
+	return text
 }
 
 type retentionWorker struct {

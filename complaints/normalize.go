@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/mail"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -44,6 +46,15 @@ func (s *Submission) Normalize() {
 	}
 	s.Source = cleanLine(s.Source)
 	s.SourceID = cleanLine(s.SourceID)
+	s.Contacted = cleanLine(s.Contacted)
+	if s.AskedToStopOn != nil {
+		// Only the day counts: midnight of it, UK time.
+		y, m, d := s.AskedToStopOn.In(vocab.London).Date()
+		day := time.Date(y, m, d, 0, 0, 0, 0, vocab.London)
+		s.AskedToStopOn = &day
+	}
+	s.BreachWhere = strings.ToLower(cleanLine(s.BreachWhere))
+	s.BreachExposed = cleanCodes(s.BreachExposed)
 	if c := s.Complainant; c != nil {
 		c.Name = cleanLine(c.Name)
 		c.Email = cleanLine(c.Email)
@@ -57,6 +68,19 @@ func (s *Submission) Normalize() {
 		s.Evidence[i].Filename = cleanFilename(s.Evidence[i].Filename)
 	}
 	s.applyQuestions()
+}
+
+// cleanCodes cleans a list of codes, dropping empty and repeated ones
+// and keeping the order given; nil when none is left.
+func cleanCodes(v []string) []string {
+	var out []string
+	for _, c := range v {
+		c = strings.ToLower(cleanLine(c))
+		if c != "" && !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // cleanLine is for one-line answers: every control character goes,
@@ -119,7 +143,7 @@ func (s *Submission) Validate(now time.Time) error {
 	runes := utf8.RuneCountInString
 
 	if !vocab.IsChannel(s.Channel) {
-		add(fieldErr("channel", "invalid", "Select how the message reached you: sms, email, automated_call, live_call, bcc_breach, social_media_ad or other"))
+		add(fieldErr("channel", "invalid", "Select how the message reached you: %s", strings.Join(vocab.ChannelCodes(), ", ")))
 	}
 	if runes(s.PartyText) > MaxShortText {
 		add(fieldErr("party", "too_long", "Party or candidate must be %d characters or fewer", MaxShortText))
@@ -155,6 +179,7 @@ func (s *Submission) Validate(now time.Time) error {
 	if v := s.RecipientsVisible; v != nil && (*v < 0 || *v > 1_000_000) {
 		add(fieldErr("recipients_visible", "invalid", "Enter how many other addresses you could see, as a whole number from 0 to 1,000,000"))
 	}
+	s.validateFacts(now, add)
 	if c := s.Complainant; c != nil {
 		if runes(c.Name) > MaxShortText {
 			add(fieldErr("complainant.name", "too_long", "Your name must be %d characters or fewer", MaxShortText))
@@ -206,15 +231,60 @@ func (s *Submission) Validate(now time.Time) error {
 	return nil
 }
 
+// validateFacts checks policy 2's structured facts (each optional).
+func (s *Submission) validateFacts(now time.Time, add func(apperr.FieldError)) {
+	if c := s.Contacted; c != "" {
+		ok := validPhone(c)
+		if strings.Contains(c, "@") {
+			ok = validEmail(c)
+		}
+		if !ok {
+			add(fieldErr("contacted", "invalid", "Enter the phone number or email address they contacted, like 07700 900 982 or name@example.com"))
+		}
+	}
+	if d := s.AskedToStopOn; d != nil {
+		switch {
+		case d.Year() < 2000:
+			add(fieldErr("asked_to_stop_on", "too_old", "The day you asked them to stop must be in the year 2000 or later"))
+		case afterToday(*d, now):
+			add(fieldErr("asked_to_stop_on", "future", "The day you asked them to stop must be today or in the past"))
+		case s.OptedOut != nil && !*s.OptedOut:
+			// Each answer beats what triage reads from the text, so two
+			// answers that disagree cannot both be kept.
+			add(fieldErr("asked_to_stop_on", "conflict", "You said you had not asked them to stop: leave out the day you asked them to stop, or change that answer"))
+		}
+	}
+	if s.BreachWhere != "" {
+		if _, ok := vocab.BreachPlaceByCode(s.BreachWhere); !ok {
+			add(fieldErr("breach_where", "invalid", "Say where your details were shared or leaked: %s", strings.Join(vocab.BreachPlaceCodes(), ", ")))
+		}
+	}
+	var unknown []string
+	for _, c := range s.BreachExposed {
+		if _, ok := vocab.ExposedDataByCode(c); !ok {
+			unknown = append(unknown, strconv.Quote(c))
+		}
+	}
+	if len(unknown) > 0 {
+		add(fieldErr("breach_exposed", "invalid", "%s is not something the leak could show; choose from %s",
+			strings.Join(unknown, ", "), strings.Join(vocab.ExposedDataCodes(), ", ")))
+	}
+}
+
+// afterToday reports a day later than today in London.
+func afterToday(t, now time.Time) bool {
+	y, m, d := t.In(vocab.London).Date()
+	ny, nm, nd := now.In(vocab.London).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC).After(time.Date(ny, nm, nd, 0, 0, 0, 0, time.UTC))
+}
+
 // isFuture allows a few minutes of clock difference for times, and the
 // whole of today (in London) for dates.
 func (s *Submission) isFuture(now time.Time) bool {
 	if s.ReceivedAtHasTime {
 		return s.ReceivedAt.After(now.Add(5 * time.Minute))
 	}
-	y, m, d := s.ReceivedAt.In(vocab.London).Date()
-	ny, nm, nd := now.In(vocab.London).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC).After(time.Date(ny, nm, nd, 0, 0, 0, 0, time.UTC))
+	return afterToday(s.ReceivedAt, now)
 }
 
 func validEmail(v string) bool {
@@ -250,6 +320,13 @@ func ParseReceivedAt(v string) (t time.Time, hasTime bool, ok bool) {
 		return t, true, true
 	}
 	return time.Time{}, false, false
+}
+
+// ParseDay reads a YYYY-MM-DD day (asked_to_stop_on) as midnight in
+// London.
+func ParseDay(v string) (time.Time, bool) {
+	d, err := time.ParseInLocation("2006-01-02", strings.TrimSpace(v), vocab.London)
+	return d, err == nil
 }
 
 // parseLooseDate accepts the UK day-first dates spreadsheets produce.

@@ -20,9 +20,12 @@ import (
 //     is refused, naming the field;
 //   - the questions about the person's dealings with the sender and about
 //     the message (consent, opted_out, recipients_visible,
-//     targeting_reason, special_category) are asked where they matter
-//     most, but an answer about another channel is still true, so it is
-//     kept as given (the API and imports have always stored them).
+//     targeting_reason, special_category, and policy 2's contacted,
+//     member, work_address and asked_to_stop_on) are asked where they
+//     matter most, but an answer about another channel is still true, so
+//     it is kept as given (the API and imports have always stored them);
+//   - the data_breach questions (breach_where, breach_exposed) describe
+//     a leak, and mean nothing about a text or a call: they are strict.
 
 // question is one channel-specific question: asked only of the channels
 // in only, or of every channel but those in except.
@@ -32,16 +35,33 @@ type question struct {
 	strict bool
 }
 
+// The channel groups the questions are asked of.
+var (
+	directMarketing = []string{vocab.ChannelSMS, vocab.ChannelEmail, vocab.ChannelAutomatedCall, vocab.ChannelLiveCall}
+	electronicMail  = []string{vocab.ChannelSMS, vocab.ChannelEmail}
+	breaches        = []string{vocab.ChannelBCCBreach, vocab.ChannelDataBreach}
+)
+
 var questions = map[string]question{
-	"consent":        {except: []string{vocab.ChannelSocialMediaAd}},
-	"opted_out":      {except: []string{vocab.ChannelSocialMediaAd}},
-	"tps_registered": {only: []string{vocab.ChannelAutomatedCall, vocab.ChannelLiveCall}, strict: true},
-	"sender_identified": {only: []string{vocab.ChannelSMS, vocab.ChannelEmail, vocab.ChannelAutomatedCall, vocab.ChannelLiveCall},
-		strict: true},
-	"opt_out_offered":    {only: []string{vocab.ChannelSMS, vocab.ChannelEmail}, strict: true},
-	"recipients_visible": {only: []string{vocab.ChannelBCCBreach}},
+	"consent":            {except: []string{vocab.ChannelSocialMediaAd}},
+	"opted_out":          {except: []string{vocab.ChannelSocialMediaAd}},
+	"tps_registered":     {only: []string{vocab.ChannelAutomatedCall, vocab.ChannelLiveCall}, strict: true},
+	"sender_identified":  {only: directMarketing, strict: true},
+	"opt_out_offered":    {only: electronicMail, strict: true},
+	"recipients_visible": {only: breaches},
 	"targeting_reason":   {only: []string{vocab.ChannelSocialMediaAd}},
-	"special_category":   {only: []string{vocab.ChannelBCCBreach, vocab.ChannelSocialMediaAd}},
+	"special_category":   {only: []string{vocab.ChannelBCCBreach, vocab.ChannelDataBreach, vocab.ChannelSocialMediaAd}},
+
+	// Policy 2's structured facts. Whom the sender contacted, whether they
+	// had signed up as a member and when they asked to stop decide the
+	// marketing rules of texts, emails and calls; a work address decides
+	// whether regulation 22 (texts and emails only) protects them.
+	"contacted":        {only: directMarketing},
+	"member":           {only: directMarketing},
+	"asked_to_stop_on": {only: directMarketing},
+	"work_address":     {only: electronicMail},
+	"breach_where":     {only: []string{vocab.ChannelDataBreach}, strict: true},
+	"breach_exposed":   {only: []string{vocab.ChannelDataBreach}, strict: true},
 }
 
 // Asks reports whether a complaint that came by channel is asked question
@@ -89,6 +109,8 @@ func (s *Submission) applyQuestions() {
 	drop("tps_registered", s.TPSRegistered != nil, func() { s.TPSRegistered = nil })
 	drop("sender_identified", s.SenderIdentified != nil, func() { s.SenderIdentified = nil })
 	drop("opt_out_offered", s.OptOutOffered != nil, func() { s.OptOutOffered = nil })
+	drop("breach_where", s.BreachWhere != "", func() { s.BreachWhere = "" })
+	drop("breach_exposed", len(s.BreachExposed) > 0, func() { s.BreachExposed = nil })
 }
 
 func notAskedMessage(q, channel string) string {

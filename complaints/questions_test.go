@@ -21,6 +21,7 @@ func TestWhichQuestionsEachChannelAsks(t *testing.T) {
 		"automated_call":  {"consent", "opted_out", "tps_registered", "sender_identified"},
 		"live_call":       {"consent", "opted_out", "tps_registered", "sender_identified"},
 		"bcc_breach":      {"consent", "opted_out", "recipients_visible", "special_category"},
+		"data_breach":     {"consent", "opted_out", "recipients_visible", "special_category"},
 		"social_media_ad": {"targeting_reason", "special_category"},
 		"other":           {"consent", "opted_out"},
 	}

@@ -32,11 +32,18 @@ type Service struct {
 	jobs *jobs.Client
 	now  func() time.Time
 	ids  idBlock
+	// referrer refers out-of-scope complaints at intake; nil refers none.
+	referrer Referrer
 }
 
-// NewService returns a service using pool for storage and client to enqueue jobs.
-func NewService(pool *pgxpool.Pool, client *jobs.Client) *Service {
-	return &Service{pool: pool, jobs: client, now: time.Now}
+// NewService returns a service using pool for storage and client to
+// enqueue jobs, changed by opts.
+func NewService(pool *pgxpool.Pool, client *jobs.Client, opts ...ServiceOption) *Service {
+	s := &Service{pool: pool, jobs: client, now: time.Now}
+	for _, o := range opts {
+		o(s)
+	}
+	return s
 }
 
 // Pool is the database the service works on (used by its workers).
@@ -116,9 +123,17 @@ func (s *Service) submitOnce(ctx context.Context, sub *Submission, meta Meta) (R
 		return Receipt{}, err
 	}
 	rc := Receipt{Reference: NewReference(), ComplaintID: id, DuplicateOf: l.dupRef}
+	// The complainant is told at once where to go when another body
+	// handles what they report; the referral is stored with the
+	// complaint, so the acknowledgement says the same.
+	row := complaintRow(sub, meta, hash, &l, rc.Reference)
+	row.Referral = s.refer(sub)
+	if row.Referral != nil {
+		rc.Referral = *row.Referral
+	}
 	w := &pgx.Batch{}
 	// database.Queue only queues, so its methods never fail.
-	_ = dbsqlc.New(database.Queue{Batch: w}).InsertComplaintWithID(ctx, withID(id, complaintRow(sub, meta, hash, &l, rc.Reference)))
+	_ = dbsqlc.New(database.Queue{Batch: w}).InsertComplaintWithID(ctx, withID(id, row))
 	queueDetails(ctx, w, id, sub)
 	// The audit log records what staff do. A member of the public's
 	// complaint is its own record of receipt (History shows it as one), so
@@ -305,7 +320,11 @@ func (l *lookups) queue(ctx context.Context, b *pgx.Batch, sub *Submission, meta
 	}
 	if meta.IdempotencyKey != "" {
 		database.QueueScan(b, newQueries, func(q *dbsqlc.Queries) { _, _ = q.SelectByIdempotencyKey(ctx, meta.IdempotencyKey) }, func(row pgx.Row) error {
-			err := row.Scan(&l.existing.ComplaintID, &l.existing.Reference, &l.keyHash)
+			var referral *string
+			err := row.Scan(&l.existing.ComplaintID, &l.existing.Reference, &l.keyHash, &referral)
+			if referral != nil {
+				l.existing.Referral = *referral
+			}
 			if errors.Is(err, pgx.ErrNoRows) {
 				return nil
 			}
@@ -349,7 +368,8 @@ func (l *lookups) replay(meta Meta) (Receipt, error) {
 	if l.keyHash != nil && meta.RequestHash != nil && !bytes.Equal(l.keyHash, meta.RequestHash) {
 		return Receipt{}, apperr.New(apperr.Conflict, "This Idempotency-Key was already used for a different complaint. Send each new complaint with a new key.")
 	}
-	return Receipt{Reference: l.existing.Reference, ComplaintID: l.existing.ComplaintID, DuplicateOf: l.existing.Reference}, nil
+	return Receipt{Reference: l.existing.Reference, ComplaintID: l.existing.ComplaintID, Referral: l.existing.Referral,
+		DuplicateOf: l.existing.Reference}, nil
 }
 
 // resolveParty replaces the chosen party with the one found, and refuses
@@ -374,9 +394,20 @@ func complaintRow(sub *Submission, meta Meta, hash []byte, l *lookups, ref strin
 		OptedOut: sub.OptedOut, TpsRegistered: sub.TPSRegistered, SenderIdentified: sub.SenderIdentified,
 		OptOutOffered: sub.OptOutOffered, RecipientsVisible: int32Ptr(sub.RecipientsVisible),
 		SpecialCategory: sub.SpecialCategory, TargetingReason: sub.TargetingReason, Lang: sub.Lang,
+		Member: sub.Member, WorkAddress: sub.WorkAddress, AskedToStopOn: sub.AskedToStopOn,
+		BreachWhere: sub.BreachWhere, BreachExposed: breachExposed(sub.BreachExposed),
 		DedupeHash: hash, DuplicateOfID: l.dupID,
 		IdempotencyKey: meta.IdempotencyKey, IdempotencyBodySha256: meta.RequestHash,
 	}
+}
+
+// breachExposed is the answer as its column stores it: an empty list,
+// never NULL.
+func breachExposed(v []string) []string {
+	if v == nil {
+		return []string{}
+	}
+	return v
 }
 
 // withID is r with the complaint id drawn for the intake.
@@ -390,6 +421,8 @@ func withID(id int64, r dbsqlc.InsertComplaintParams) dbsqlc.InsertComplaintWith
 		OptedOut: r.OptedOut, TpsRegistered: r.TpsRegistered, SenderIdentified: r.SenderIdentified,
 		OptOutOffered: r.OptOutOffered, RecipientsVisible: r.RecipientsVisible,
 		SpecialCategory: r.SpecialCategory, TargetingReason: r.TargetingReason, Lang: r.Lang,
+		Member: r.Member, WorkAddress: r.WorkAddress, AskedToStopOn: r.AskedToStopOn,
+		BreachWhere: r.BreachWhere, BreachExposed: r.BreachExposed, Referral: r.Referral,
 		DedupeHash: r.DedupeHash, DuplicateOfID: r.DuplicateOfID,
 		IdempotencyKey: r.IdempotencyKey, IdempotencyBodySha256: r.IdempotencyBodySha256,
 	}
@@ -404,12 +437,19 @@ func int32Ptr(v *int) *int32 {
 	return &n
 }
 
-// queueDetails queues the complainant's details and the evidence.
+// queueDetails queues the complainant's details and the evidence. The
+// number or address the sender contacted is the complainant's own, so it
+// is kept with their details, and erased with them, even when they gave
+// no other.
 func queueDetails(ctx context.Context, b *pgx.Batch, id int64, sub *Submission) {
 	q := dbsqlc.New(database.Queue{Batch: b})
-	if c := sub.Complainant; c != nil {
+	if c := sub.Complainant; c != nil || sub.Contacted != "" {
+		if c == nil {
+			c = &Complainant{}
+		}
 		_ = q.InsertComplainant(ctx, dbsqlc.InsertComplainantParams{
 			ComplaintID: id, Name: c.Name, Email: c.Email, Phone: c.Phone, Postcode: c.Postcode, MayContact: c.MayContact,
+			Contacted: sub.Contacted,
 		})
 	}
 	for _, e := range sub.Evidence {
@@ -438,6 +478,9 @@ func receiveSummary(sub *Submission, rc Receipt) map[string]any {
 	if rc.DuplicateOf != "" {
 		summary["duplicate_of"] = rc.DuplicateOf
 	}
+	if rc.Referral != "" {
+		summary["referral"] = rc.Referral
+	}
 	return summary
 }
 
@@ -460,9 +503,17 @@ func (s *Service) storeTx(ctx context.Context, tx pgx.Tx, sub *Submission, meta 
 		return Receipt{}, false, err
 	}
 	rc := Receipt{DuplicateOf: l.dupRef}
+	// An imported complaint gets the referral a submitted one would, so
+	// that staff who took it (on the phone line, say) can pass it on.
+	referral := s.refer(sub)
+	if referral != nil {
+		rc.Referral = *referral
+	}
 	for attempt := 0; ; attempt++ {
 		ref := NewReference()
-		id, err := dbsqlc.New(tx).InsertComplaint(ctx, complaintRow(sub, meta, hash, &l, ref))
+		row := complaintRow(sub, meta, hash, &l, ref)
+		row.Referral = referral
+		id, err := dbsqlc.New(tx).InsertComplaint(ctx, row)
 		if err == nil {
 			rc.ComplaintID = id
 			rc.Reference = ref

@@ -17,7 +17,7 @@ const (
 
 // Submission is one complaint as the public (form or API) gave it.
 type Submission struct {
-	Channel           string // sms,email,automated_call,live_call,bcc_breach,social_media_ad,other
+	Channel           string // sms,email,automated_call,live_call,bcc_breach,data_breach,social_media_ad,other
 	PartyID           *int64 // chosen from the registry, or nil
 	PartyText         string // "not sure / other" free text (or the API's party when it matches no registry entry)
 	ReceivedAt        time.Time

@@ -119,6 +119,8 @@ var apiComplaintFields = map[string]bool{
 	"description": true, "consent": true, "opted_out": true, "tps_registered": true,
 	"sender_identified": true, "opt_out_offered": true, "recipients_visible": true,
 	"special_category": true, "targeting_reason": true, "complainant": true, "evidence": true, "lang": true,
+	"contacted": true, "member": true, "work_address": true, "asked_to_stop_on": true,
+	"breach_where": true, "breach_exposed": true,
 }
 
 var apiComplainantFields = map[string]bool{"name": true, "email": true, "phone": true, "postcode": true, "may_contact": true}
@@ -224,6 +226,34 @@ func (j *jsonFields) integer(field string) *int {
 	return &i
 }
 
+// strings reads a list of strings (null or missing: none).
+func (j *jsonFields) strings(field string) []string {
+	v, ok := j.m[field]
+	if !ok || isNull(v) {
+		return nil
+	}
+	var list []string
+	if err := json.Unmarshal(v, &list); err != nil {
+		j.fail(field, fmt.Sprintf("%s must be a list of texts (a JSON array of strings)", j.pre+field))
+		return nil
+	}
+	return list
+}
+
+// day reads a YYYY-MM-DD day.
+func (j *jsonFields) day(field string) *time.Time {
+	v := j.str(field)
+	if strings.TrimSpace(v) == "" {
+		return nil
+	}
+	d, ok := complaints.ParseDay(v)
+	if !ok {
+		j.fail(field, fmt.Sprintf("Enter %s as a day, YYYY-MM-DD, for example 2024-03-27", j.pre+field))
+		return nil
+	}
+	return &d
+}
+
 // submissionFromJSON builds the submission from the request body.
 func submissionFromJSON(raw []byte) (complaints.Submission, error) {
 	m, err := decodeObject(raw, apiComplaintFields, "the complaint")
@@ -238,6 +268,8 @@ func submissionFromJSON(raw []byte) (complaints.Submission, error) {
 		SenderIdentified: j.boolean("sender_identified"), OptOutOffered: j.boolean("opt_out_offered"),
 		RecipientsVisible: j.integer("recipients_visible"), SpecialCategory: j.boolean("special_category"),
 		TargetingReason: j.str("targeting_reason"), Lang: j.str("lang"), Source: "api",
+		Contacted: j.str("contacted"), Member: j.boolean("member"), WorkAddress: j.boolean("work_address"),
+		AskedToStopOn: j.day("asked_to_stop_on"), BreachWhere: j.str("breach_where"), BreachExposed: j.strings("breach_exposed"),
 	}
 	if v := j.str("received_at"); v != "" {
 		t, hasTime, ok := complaints.ParseReceivedAt(v)
@@ -354,11 +386,28 @@ func (s *Server) handleCreateComplaintAPI(w http.ResponseWriter, r *http.Request
 	// may see complainants: anyone else could learn another person's
 	// reference by sending their sender, message and name. A repeated
 	// Idempotency-Key gets the answer the first request got.
-	body := map[string]string{"reference": rc.Reference}
+	body := map[string]any{"reference": rc.Reference}
 	if rc.DuplicateOf != "" && rc.DuplicateOf != rc.Reference && u.Can(complaintDetailRoles...) {
 		body["duplicate_of"] = rc.DuplicateOf
 	}
+	// An out-of-scope complaint is stored, and the caller is told at once
+	// where to go, in the complaint's language, for showing to the
+	// complainant as it is.
+	if r, ok := s.complaints.Referral(rc.Referral); ok {
+		lang := strings.ToLower(strings.TrimSpace(sub.Lang))
+		body["referral"] = apiReferral{ID: r.ID, Body: r.Body.In(lang), URL: r.URL, Text: r.Text.In(lang)}
+	}
 	writeJSON(w, http.StatusCreated, body)
+}
+
+// apiReferral is the API's answer for an out-of-scope complaint: the
+// referral's id, for programs, and its wording in the complaint's
+// language. Body and URL are empty when no body can act.
+type apiReferral struct {
+	ID   string `json:"id"`
+	Body string `json:"body"`
+	URL  string `json:"url"`
+	Text string `json:"text"`
 }
 
 // complaintFilter reads the list filters shared by the API and the page.

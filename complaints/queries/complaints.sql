@@ -48,9 +48,9 @@ SELECT (SELECT id FROM p) AS party_id,
      ORDER BY e.announced_on DESC, e.id DESC LIMIT 1) AS election_id;
 
 -- name: SelectByIdempotencyKey :one
--- The complaint an Idempotency-Key created, and the hash of the request
--- that created it.
-SELECT id, reference, idempotency_body_sha256 FROM complaints WHERE idempotency_key = sqlc.arg(idempotency_key)::text;
+-- The complaint an Idempotency-Key created, the hash of the request that
+-- created it and the referral it was given (a repeat gets the same answer).
+SELECT id, reference, idempotency_body_sha256, referral FROM complaints WHERE idempotency_key = sqlc.arg(idempotency_key)::text;
 
 -- name: LockDuplicates :exec
 -- Serialises submissions with the same content hash (as hex), for the rest
@@ -72,17 +72,19 @@ ORDER BY id LIMIT 1;
 INSERT INTO complaints (id, reference, source, source_id, channel, party_id, party_text, election_id,
     received_at, received_at_has_time, sender, sender_normalized, message, description, consent,
     opted_out, tps_registered, sender_identified, opt_out_offered, recipients_visible,
-    special_category, targeting_reason, lang, dedupe_hash, duplicate_of_id, idempotency_key,
+    special_category, targeting_reason, lang, member, work_address, asked_to_stop_on, breach_where,
+    breach_exposed, referral, dedupe_hash, duplicate_of_id, idempotency_key,
     idempotency_body_sha256, triage_requested_at) OVERRIDING SYSTEM VALUE
 VALUES (@id, @reference, @source, NULLIF(sqlc.arg(source_id)::text, ''), @channel, @party_id, @party_text, @election_id,
     @received_at, @received_at_has_time, @sender, @sender_normalized, @message, @description, @consent,
     @opted_out, @tps_registered, @sender_identified, @opt_out_offered, @recipients_visible,
-    @special_category, @targeting_reason, @lang, @dedupe_hash, @duplicate_of_id, NULLIF(sqlc.arg(idempotency_key)::text, ''),
+    @special_category, @targeting_reason, @lang, @member, @work_address, sqlc.narg(asked_to_stop_on)::date, @breach_where,
+    sqlc.arg(breach_exposed)::text[], sqlc.narg(referral)::text, @dedupe_hash, @duplicate_of_id, NULLIF(sqlc.arg(idempotency_key)::text, ''),
     @idempotency_body_sha256, now());
 
 -- name: InsertComplainant :exec
-INSERT INTO complainants (complaint_id, name, email, phone, postcode, may_contact)
-VALUES (@complaint_id, @name, @email, @phone, @postcode, @may_contact);
+INSERT INTO complainants (complaint_id, name, email, phone, postcode, may_contact, contacted)
+VALUES (@complaint_id, @name, @email, @phone, @postcode, @may_contact, @contacted);
 
 -- name: InsertEvidence :exec
 INSERT INTO complaint_evidence (complaint_id, filename, content_type, size, sha256, data)

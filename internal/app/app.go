@@ -269,7 +269,10 @@ func (a *App) build() error {
 	a.LetterMailer = a.letterMailer()
 
 	a.Staff = staff.NewService(a.Pool, staff.Settings{}, a.Jobs)
-	a.Complaints = complaints.NewService(a.Pool, a.Jobs)
+	// Intake refers out-of-scope complaints with the triage engine in
+	// force, so the complainant is told where to go by the rules triage
+	// itself applies.
+	a.Complaints = complaints.NewService(a.Pool, a.Jobs, complaints.WithReferrer(complaints.TriageReferrer{Engine: a.Engine}))
 	a.Drafts = complaints.NewDraftStore(a.Pool)
 	// The letter service sends staff's test copies on a sender pool of
 	// its own, so a test copy never waits for a mail worker's connection.

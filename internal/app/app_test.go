@@ -50,6 +50,12 @@ func TestOpenBuildsEveryPart(t *testing.T) {
 		}
 	}
 	require.Same(t, a.Pool, a.TriageSource.Pool)
+	// Intake refers out-of-scope complaints with the rulebook in force.
+	r, ok := a.Complaints.Referral("electoral_registration")
+	require.True(t, ok, "the complaints service has no referrer")
+	got, ok := a.Rulebook.Referral("electoral_registration")
+	require.True(t, ok)
+	require.Equal(t, got.Text, r.Text)
 }
 
 // TestFeatureJobsRegisteredAfterTheClientRun checks the order Open builds

@@ -11,7 +11,7 @@ import (
 )
 
 const lockForAcknowledgement = `-- name: LockForAcknowledgement :one
-SELECT c.reference, c.lang, c.acknowledged_at, p.email, (c.duplicate_of_id IS NOT NULL)::boolean AS duplicate
+SELECT c.reference, c.lang, c.referral, c.acknowledged_at, p.email, (c.duplicate_of_id IS NOT NULL)::boolean AS duplicate
 FROM complaints c JOIN complainants p ON p.complaint_id = c.id
 WHERE c.id = $1 FOR UPDATE OF p
 `
@@ -19,12 +19,13 @@ WHERE c.id = $1 FOR UPDATE OF p
 type LockForAcknowledgementRow struct {
 	Reference      string
 	Lang           string
+	Referral       *string
 	AcknowledgedAt *time.Time
 	Email          string
 	Duplicate      bool
 }
 
-// The complaint's reference and language and whom to write to; the
+// The complaint's reference, language and referral and whom to write to; the
 // complainant row is locked, not the complaint, so a slow mail server never
 // holds up triage or staff work on the complaint itself.
 func (q *Queries) LockForAcknowledgement(ctx context.Context, id int64) (LockForAcknowledgementRow, error) {
@@ -33,6 +34,7 @@ func (q *Queries) LockForAcknowledgement(ctx context.Context, id int64) (LockFor
 	err := row.Scan(
 		&i.Reference,
 		&i.Lang,
+		&i.Referral,
 		&i.AcknowledgedAt,
 		&i.Email,
 		&i.Duplicate,

@@ -17,6 +17,7 @@ type BackfillComplainantsParams struct {
 	Phone       string
 	Postcode    string
 	MayContact  bool
+	Contacted   string
 }
 
 type BackfillComplaintsParams struct {
@@ -40,6 +41,14 @@ type BackfillComplaintsParams struct {
 	SenderIdentified  *bool
 	OptOutOffered     *bool
 	RecipientsVisible *int32
+	SpecialCategory   *bool
+	Lang              string
+	Member            *bool
+	WorkAddress       *bool
+	AskedToStopOn     *time.Time
+	BreachWhere       string
+	BreachExposed     []string
+	Referral          *string
 	DedupeHash        []byte
 	Status            string
 	Priority          *string

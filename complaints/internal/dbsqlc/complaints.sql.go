@@ -45,8 +45,8 @@ func (q *Queries) FirstDuplicate(ctx context.Context, dedupeHash []byte) (FirstD
 }
 
 const insertComplainant = `-- name: InsertComplainant :exec
-INSERT INTO complainants (complaint_id, name, email, phone, postcode, may_contact)
-VALUES ($1, $2, $3, $4, $5, $6)
+INSERT INTO complainants (complaint_id, name, email, phone, postcode, may_contact, contacted)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
 `
 
 type InsertComplainantParams struct {
@@ -56,6 +56,7 @@ type InsertComplainantParams struct {
 	Phone       string
 	Postcode    string
 	MayContact  bool
+	Contacted   string
 }
 
 func (q *Queries) InsertComplainant(ctx context.Context, arg InsertComplainantParams) error {
@@ -66,6 +67,7 @@ func (q *Queries) InsertComplainant(ctx context.Context, arg InsertComplainantPa
 		arg.Phone,
 		arg.Postcode,
 		arg.MayContact,
+		arg.Contacted,
 	)
 	return err
 }
@@ -74,13 +76,15 @@ const insertComplaintWithID = `-- name: InsertComplaintWithID :exec
 INSERT INTO complaints (id, reference, source, source_id, channel, party_id, party_text, election_id,
     received_at, received_at_has_time, sender, sender_normalized, message, description, consent,
     opted_out, tps_registered, sender_identified, opt_out_offered, recipients_visible,
-    special_category, targeting_reason, lang, dedupe_hash, duplicate_of_id, idempotency_key,
+    special_category, targeting_reason, lang, member, work_address, asked_to_stop_on, breach_where,
+    breach_exposed, referral, dedupe_hash, duplicate_of_id, idempotency_key,
     idempotency_body_sha256, triage_requested_at) OVERRIDING SYSTEM VALUE
 VALUES ($1, $2, $3, NULLIF($4::text, ''), $5, $6, $7, $8,
     $9, $10, $11, $12, $13, $14, $15,
     $16, $17, $18, $19, $20,
-    $21, $22, $23, $24, $25, NULLIF($26::text, ''),
-    $27, now())
+    $21, $22, $23, $24, $25, $26::date, $27,
+    $28::text[], $29::text, $30, $31, NULLIF($32::text, ''),
+    $33, now())
 `
 
 type InsertComplaintWithIDParams struct {
@@ -107,6 +111,12 @@ type InsertComplaintWithIDParams struct {
 	SpecialCategory       *bool
 	TargetingReason       string
 	Lang                  string
+	Member                *bool
+	WorkAddress           *bool
+	AskedToStopOn         *time.Time
+	BreachWhere           string
+	BreachExposed         []string
+	Referral              *string
 	DedupeHash            []byte
 	DuplicateOfID         *int64
 	IdempotencyKey        string
@@ -140,6 +150,12 @@ func (q *Queries) InsertComplaintWithID(ctx context.Context, arg InsertComplaint
 		arg.SpecialCategory,
 		arg.TargetingReason,
 		arg.Lang,
+		arg.Member,
+		arg.WorkAddress,
+		arg.AskedToStopOn,
+		arg.BreachWhere,
+		arg.BreachExposed,
+		arg.Referral,
 		arg.DedupeHash,
 		arg.DuplicateOfID,
 		arg.IdempotencyKey,
@@ -292,21 +308,27 @@ func (q *Queries) PartyByNameAndElection(ctx context.Context, arg PartyByNameAnd
 }
 
 const selectByIdempotencyKey = `-- name: SelectByIdempotencyKey :one
-SELECT id, reference, idempotency_body_sha256 FROM complaints WHERE idempotency_key = $1::text
+SELECT id, reference, idempotency_body_sha256, referral FROM complaints WHERE idempotency_key = $1::text
 `
 
 type SelectByIdempotencyKeyRow struct {
 	ID                    int64
 	Reference             string
 	IdempotencyBodySha256 []byte
+	Referral              *string
 }
 
-// The complaint an Idempotency-Key created, and the hash of the request
-// that created it.
+// The complaint an Idempotency-Key created, the hash of the request that
+// created it and the referral it was given (a repeat gets the same answer).
 func (q *Queries) SelectByIdempotencyKey(ctx context.Context, idempotencyKey string) (SelectByIdempotencyKeyRow, error) {
 	row := q.db.QueryRow(ctx, selectByIdempotencyKey, idempotencyKey)
 	var i SelectByIdempotencyKeyRow
-	err := row.Scan(&i.ID, &i.Reference, &i.IdempotencyBodySha256)
+	err := row.Scan(
+		&i.ID,
+		&i.Reference,
+		&i.IdempotencyBodySha256,
+		&i.Referral,
+	)
 	return i, err
 }
 

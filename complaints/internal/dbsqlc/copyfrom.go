@@ -35,6 +35,7 @@ func (r iteratorForBackfillComplainants) Values() ([]interface{}, error) {
 		r.rows[0].Phone,
 		r.rows[0].Postcode,
 		r.rows[0].MayContact,
+		r.rows[0].Contacted,
 	}, nil
 }
 
@@ -43,7 +44,7 @@ func (r iteratorForBackfillComplainants) Err() error {
 }
 
 func (q *Queries) BackfillComplainants(ctx context.Context, arg []BackfillComplainantsParams) (int64, error) {
-	return q.db.CopyFrom(ctx, []string{"complainants"}, []string{"complaint_id", "name", "email", "phone", "postcode", "may_contact"}, &iteratorForBackfillComplainants{rows: arg})
+	return q.db.CopyFrom(ctx, []string{"complainants"}, []string{"complaint_id", "name", "email", "phone", "postcode", "may_contact", "contacted"}, &iteratorForBackfillComplainants{rows: arg})
 }
 
 // iteratorForBackfillComplaints implements pgx.CopyFromSource.
@@ -86,6 +87,14 @@ func (r iteratorForBackfillComplaints) Values() ([]interface{}, error) {
 		r.rows[0].SenderIdentified,
 		r.rows[0].OptOutOffered,
 		r.rows[0].RecipientsVisible,
+		r.rows[0].SpecialCategory,
+		r.rows[0].Lang,
+		r.rows[0].Member,
+		r.rows[0].WorkAddress,
+		r.rows[0].AskedToStopOn,
+		r.rows[0].BreachWhere,
+		r.rows[0].BreachExposed,
+		r.rows[0].Referral,
 		r.rows[0].DedupeHash,
 		r.rows[0].Status,
 		r.rows[0].Priority,
@@ -100,5 +109,5 @@ func (r iteratorForBackfillComplaints) Err() error {
 
 // The ids are drawn first (BackfillIDs); COPY writes them as given.
 func (q *Queries) BackfillComplaints(ctx context.Context, arg []BackfillComplaintsParams) (int64, error) {
-	return q.db.CopyFrom(ctx, []string{"complaints"}, []string{"id", "reference", "source", "source_id", "channel", "party_id", "party_text", "election_id", "received_at", "received_at_has_time", "sender", "sender_normalized", "message", "description", "consent", "opted_out", "tps_registered", "sender_identified", "opt_out_offered", "recipients_visible", "dedupe_hash", "status", "priority", "closed_at", "created_at"}, &iteratorForBackfillComplaints{rows: arg})
+	return q.db.CopyFrom(ctx, []string{"complaints"}, []string{"id", "reference", "source", "source_id", "channel", "party_id", "party_text", "election_id", "received_at", "received_at_has_time", "sender", "sender_normalized", "message", "description", "consent", "opted_out", "tps_registered", "sender_identified", "opt_out_offered", "recipients_visible", "special_category", "lang", "member", "work_address", "asked_to_stop_on", "breach_where", "breach_exposed", "referral", "dedupe_hash", "status", "priority", "closed_at", "created_at"}, &iteratorForBackfillComplaints{rows: arg})
 }

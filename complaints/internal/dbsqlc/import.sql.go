@@ -51,13 +51,15 @@ const insertComplaint = `-- name: InsertComplaint :one
 INSERT INTO complaints (reference, source, source_id, channel, party_id, party_text, election_id,
     received_at, received_at_has_time, sender, sender_normalized, message, description, consent,
     opted_out, tps_registered, sender_identified, opt_out_offered, recipients_visible,
-    special_category, targeting_reason, lang, dedupe_hash, duplicate_of_id, idempotency_key,
+    special_category, targeting_reason, lang, member, work_address, asked_to_stop_on, breach_where,
+    breach_exposed, referral, dedupe_hash, duplicate_of_id, idempotency_key,
     idempotency_body_sha256, triage_requested_at)
 VALUES ($1, $2, NULLIF($3::text, ''), $4, $5, $6, $7,
     $8, $9, $10, $11, $12, $13, $14,
     $15, $16, $17, $18, $19,
-    $20, $21, $22, $23, $24, NULLIF($25::text, ''),
-    $26, now())
+    $20, $21, $22, $23, $24, $25::date, $26,
+    $27::text[], $28::text, $29, $30, NULLIF($31::text, ''),
+    $32, now())
 ON CONFLICT DO NOTHING
 RETURNING id
 `
@@ -85,6 +87,12 @@ type InsertComplaintParams struct {
 	SpecialCategory       *bool
 	TargetingReason       string
 	Lang                  string
+	Member                *bool
+	WorkAddress           *bool
+	AskedToStopOn         *time.Time
+	BreachWhere           string
+	BreachExposed         []string
+	Referral              *string
 	DedupeHash            []byte
 	DuplicateOfID         *int64
 	IdempotencyKey        string
@@ -117,6 +125,12 @@ func (q *Queries) InsertComplaint(ctx context.Context, arg InsertComplaintParams
 		arg.SpecialCategory,
 		arg.TargetingReason,
 		arg.Lang,
+		arg.Member,
+		arg.WorkAddress,
+		arg.AskedToStopOn,
+		arg.BreachWhere,
+		arg.BreachExposed,
+		arg.Referral,
 		arg.DedupeHash,
 		arg.DuplicateOfID,
 		arg.IdempotencyKey,

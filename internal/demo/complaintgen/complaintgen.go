@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -138,29 +139,27 @@ func generate(ctx context.Context, tx pgx.Tx, d Deps, n int, seed uint64) (*Resu
 		cs, results = cs[:0], results[:0]
 		for ; i < n && len(cs) < chunk; i++ {
 			c := g.complaint(e.AnnouncedOn, days, e.PollingDay)
+			sourceID := fmt.Sprintf("%s-%d", batch, i+1)
+			sub := complaints.Submission{Channel: c.channel, PartyID: c.partyID, PartyText: c.partyText,
+				ReceivedAt: c.received, ReceivedAtHasTime: c.hasTime, Sender: c.sender, Message: c.message,
+				Description: c.description, Consent: c.consent, OptedOut: c.optedOut, TPSRegistered: c.tps,
+				SenderIdentified: c.identified, OptOutOffered: c.optOutOffered, RecipientsVisible: c.recipients,
+				SpecialCategory: c.special, Contacted: c.contacted, Member: c.member, WorkAddress: c.workAddress,
+				AskedToStopOn: c.askedToStopOn, BreachWhere: c.breachWhere, BreachExposed: c.breachExposed,
+				Complainant: c.person, Source: "demo", SourceID: sourceID}
+			// Intake runs the real engine on every complaint, for the
+			// referral the complainant is told about; the generator's own
+			// guess only decides which complaints are still untriaged.
+			tc := sub.TriageComplaint()
+			tr := engine.Triage(&tc, nil)
 			var r *triage.Result
 			if c.priority != nil {
-				// Triaged by the real engine; the generator's own guess
-				// only decides which complaints are still untriaged.
-				tc := triage.Complaint{Channel: c.channel, Party: c.partyText, ReceivedAt: triage.Date{Time: c.received},
-					Sender: c.sender, Message: c.message, Description: c.description, Consent: c.consent,
-					OptedOut: optBool(c.optedOut), TPSRegistered: optBool(c.tps), SenderIdentified: optBool(c.identified),
-					OptOutOffered: optBool(c.optOutOffered)}
-				if c.recipients != nil {
-					tc.RecipientsVisible = triage.Int(*c.recipients)
-				}
-				tr := engine.Triage(&tc, nil)
 				r = &tr
 				c.priority = &tr.Priority
 			}
 			results = append(results, r)
-			sourceID := fmt.Sprintf("%s-%d", batch, i+1)
 			cs = append(cs, complaints.Backfilled{
-				Submission: complaints.Submission{Channel: c.channel, PartyID: c.partyID, PartyText: c.partyText,
-					ReceivedAt: c.received, ReceivedAtHasTime: c.hasTime, Sender: c.sender, Message: c.message,
-					Description: c.description, Consent: c.consent, OptedOut: c.optedOut, TPSRegistered: c.tps,
-					SenderIdentified: c.identified, OptOutOffered: c.optOutOffered, RecipientsVisible: c.recipients,
-					Complainant: c.person, Source: "demo", SourceID: sourceID},
+				Submission: sub, Referral: tr.Referral,
 				Reference: g.reference(), ElectionID: &res.ElectionID, Status: c.status, Priority: c.priority,
 				ClosedAt: c.closedAt, SubmittedAt: c.submitted, DedupeHash: dedupeHash(sourceID, i+1),
 			})
@@ -250,6 +249,11 @@ type demoComplaint struct {
 	optedOut, tps, identified, optOutOffered                          *bool
 	recipients                                                        *int
 	person                                                            *complaints.Complainant
+	// Policy 2's structured facts and data_breach answers.
+	special, member, workAddress *bool
+	contacted, breachWhere       string
+	breachExposed                []string
+	askedToStopOn                *time.Time
 }
 
 var (
@@ -261,8 +265,35 @@ var (
 		name   string
 		weight int
 	}{
-		{vocab.ChannelSMS, 30}, {vocab.ChannelEmail, 22}, {vocab.ChannelAutomatedCall, 12}, {vocab.ChannelLiveCall, 10},
-		{vocab.ChannelBCCBreach, 6}, {vocab.ChannelSocialMediaAd, 14}, {vocab.ChannelOther, 6},
+		{vocab.ChannelSMS, 29}, {vocab.ChannelEmail, 21}, {vocab.ChannelAutomatedCall, 12}, {vocab.ChannelLiveCall, 10},
+		{vocab.ChannelBCCBreach, 5}, {vocab.ChannelDataBreach, 4}, {vocab.ChannelSocialMediaAd, 14}, {vocab.ChannelOther, 5},
+	}
+	// demoBreaches are data_breach complaints: where the data leaked, what
+	// it showed, and the complainant's words (%s is the party).
+	demoBreaches = []struct {
+		where       string
+		exposed     []string
+		description string
+	}{
+		{"group_chat", []string{"phone_number", "party_membership"},
+			"I was added to a WhatsApp group for %s helpers and everyone in it could see my number."},
+		{"paper_record", []string{"home_address", "voting_intention"},
+			"A %s canvass sheet with my address and how I said I would vote was left in the library."},
+		{"wrong_recipient", []string{"email_address", "phone_number", "home_address"},
+			"%s sent a spreadsheet of local supporters, me included, to the wrong person, who forwarded it to me."},
+		{"published", []string{"voting_intention"},
+			"A %s volunteer posted a photo online of their canvass notes showing my name and voting intention."},
+	}
+	// demoOutOfScope are complaints another body handles (%s is the
+	// party): the shipped rulebook refers each of them, so the demo shows
+	// referrals at intake and in trends.
+	demoOutOfScope = []string{
+		"I was turned away at the polling station because I did not have voter ID.",
+		"My postal vote never arrived and the council says I am not on the electoral register.",
+		"The leaders' debate on TV last night was one-sided and the presenter let %s get away with lies.",
+		"This %s leaflet has no imprint, so I cannot tell who paid for it.",
+		"An unaddressed %s leaflet came through my door and I disagree with their housing policy.",
+		"I asked %s for a copy of the data they hold on me (a subject access request) two months ago and they have not replied.",
 	}
 )
 
@@ -385,6 +416,21 @@ func (g *generator) complaint(announced time.Time, days int, polling time.Time) 
 		case vis >= 10:
 			score += 10
 		}
+	case vocab.ChannelDataBreach:
+		b := demoBreaches[g.rng.IntN(len(demoBreaches))]
+		c.breachWhere, c.breachExposed = b.where, b.exposed
+		c.message = fmt.Sprintf("Welcome to the %s volunteers' group!", p.shortName)
+		c.description = fmt.Sprintf(b.description, p.shortName)
+		if b.where == vocab.BreachPlaces[0].Code {
+			vis := []int{25, 140, 600}[g.rng.IntN(3)]
+			c.recipients = &vis
+		}
+		for _, x := range b.exposed {
+			if vocab.RevealsPolitics(x) {
+				c.special = ptr(true)
+			}
+		}
+		score = 40 + 15
 	case vocab.ChannelSocialMediaAd:
 		c.message = fmt.Sprintf("Sponsored: %s will fix your local high street. Find out more.", p.shortName)
 		c.description = "This advert was targeted at me on Facebook right after I visited their website; they seem to have uploaded my email."
@@ -392,7 +438,16 @@ func (g *generator) complaint(announced time.Time, days int, polling time.Time) 
 	default:
 		c.message = fmt.Sprintf("Leaflet and a survey from %s asking about my voting intentions.", p.shortName)
 		c.description = fmt.Sprintf("How did they get my details? Reply to %s.", person.Email)
+		if g.rng.IntN(2) == 0 {
+			// Some of what the public sends is for another body.
+			c.message, c.sender = "", ""
+			c.description = demoOutOfScope[g.rng.IntN(len(demoOutOfScope))]
+			if strings.Contains(c.description, "%s") {
+				c.description = fmt.Sprintf(c.description, p.shortName)
+			}
+		}
 	}
+	g.facts(&c, person)
 	if c.person == nil {
 		// Anonymous complainants give no details of their own.
 		c.description = "I would rather not give my details. Please look into this sender."
@@ -421,9 +476,28 @@ func (g *generator) complaint(announced time.Time, days int, polling time.Time) 
 	return c
 }
 
-func optBool(b *bool) triage.OptBool {
-	if b == nil {
-		return triage.OptBool{}
+// facts answers some of policy 2's structured questions, where the
+// channel asks them: the number or address contacted, membership, a work
+// address and the day they asked to stop.
+func (g *generator) facts(c *demoComplaint, person *complaints.Complainant) {
+	if !complaints.Asks(c.channel, "contacted") || c.person == nil {
+		return
 	}
-	return triage.OptBool{Set: true, Value: *b}
+	if g.rng.IntN(2) == 0 {
+		c.contacted = person.Phone
+		if c.channel == vocab.ChannelEmail {
+			c.contacted = person.Email
+		}
+	}
+	if g.rng.IntN(3) == 0 {
+		c.member = ptr(c.consent == "yes")
+	}
+	if complaints.Asks(c.channel, "work_address") && g.rng.IntN(8) == 0 {
+		c.workAddress = ptr(true)
+	}
+	if c.optedOut != nil && *c.optedOut && g.rng.IntN(2) == 0 {
+		d := c.received.AddDate(0, 0, -7-g.rng.IntN(30))
+		day := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, vocab.London)
+		c.askedToStopOn = &day
+	}
 }

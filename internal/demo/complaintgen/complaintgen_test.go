@@ -92,6 +92,21 @@ func TestGenerate(t *testing.T) {
 		WHERE t.is_current AND t.priority = c.priority`))
 	require.Zero(t, count(t, pool, `SELECT count(*) FROM complaints WHERE priority IS NULL AND status <> 'new'`))
 
+	// Policy 2: data_breach complaints with their answers, the structured
+	// facts where the channel asks them, and out-of-scope complaints with
+	// the referral intake gave.
+	require.Positive(t, count(t, pool, `SELECT count(*) FROM complaints WHERE channel = 'data_breach' AND breach_where <> '' AND cardinality(breach_exposed) > 0`))
+	require.Zero(t, count(t, pool, `SELECT count(*) FROM complaints WHERE channel <> 'data_breach' AND (breach_where <> '' OR cardinality(breach_exposed) > 0)`))
+	require.Positive(t, count(t, pool, `SELECT count(*) FROM complainants WHERE contacted <> ''`))
+	require.Positive(t, count(t, pool, `SELECT count(*) FROM complaints WHERE member IS NOT NULL`))
+	require.Positive(t, count(t, pool, `SELECT count(*) FROM complaints WHERE asked_to_stop_on IS NOT NULL`))
+	referred := count(t, pool, `SELECT count(*) FROM complaints WHERE referral IS NOT NULL`)
+	require.Positive(t, referred)
+	require.Less(t, referred, n/10, "a few out-of-scope complaints")
+	require.Zero(t, count(t, pool, `SELECT count(*) FROM complaints WHERE referral IS NOT NULL AND referral NOT IN
+		('action_fraud', 'data_rights', 'ofcom', 'electoral_registration', 'electoral_commission', 'no_body')`))
+	require.Positive(t, count(t, pool, `SELECT count(*) FROM complaints WHERE referral IS NOT NULL AND priority = 'low'`))
+
 	closed := count(t, pool, `SELECT count(*) FROM complaints WHERE status = 'closed' AND closed_at IS NOT NULL`)
 	require.Positive(t, closed)
 	require.Equal(t, closed, count(t, pool, `SELECT count(*) FROM complaint_reviews r JOIN complaints c ON c.id = r.complaint_id
