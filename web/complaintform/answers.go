@@ -187,11 +187,13 @@ func validateStep(lang, step string, d *complaintDraft, now time.Time) []apperr.
 			return
 		}
 		seen[field] = true
-		wording := code
+		// The month and year of a date are linked to by their own ids but
+		// worded as the date's.
+		base, wording := strings.TrimSuffix(strings.TrimSuffix(field, "-month"), "-year"), code
 		if step == stepBreachCount && hasMessage("err."+field+".breach_"+code) {
 			wording = "breach_" + code // people's details, not email addresses
 		}
-		errs = append(errs, apperr.FieldError{Field: field, Code: code, Message: fieldMessage(lang, field, wording, fallback)})
+		errs = append(errs, apperr.FieldError{Field: field, Code: code, Message: fieldMessage(lang, base, wording, fallback)})
 	}
 	validRadio := func(field, v string, allowed ...string) {
 		for _, a := range allowed {

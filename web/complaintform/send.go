@@ -105,11 +105,18 @@ func (f *form) handleComplaintSend(w http.ResponseWriter, r *http.Request) {
 	// transaction; they are not deleted here, because their bytes keep
 	// counting against this client for 24 hours (complaints/drafts.go).
 	f.clearDraft(w, r)
+	f.finishComplaint(w, r, doneFor(receipt))
+}
+
+// doneFor is what the confirmation page shows for receipt: its reference
+// (the first complaint's, when this one was taken for a repeat of it) and
+// the referral intake found, if any.
+func doneFor(receipt complaints.Receipt) doneState {
 	ref := receipt.Reference
 	if receipt.DuplicateOf != "" && receipt.Reference == "" {
 		ref = receipt.DuplicateOf
 	}
-	f.finishComplaint(w, r, doneState{Reference: ref, Referral: receipt.Referral})
+	return doneState{Reference: ref, Referral: receipt.Referral}
 }
 
 // evidenceFilesSeen reads the check page's list of the draft files it
