@@ -52,7 +52,7 @@ func TestEveryUsedMessageKeyExists(t *testing.T) {
 		}
 		ck := contactKind(c)
 		if d.asksStep(stepContacted) {
-			keys = append(keys, "contacted.heading."+ck)
+			keys = append(keys, "contacted.heading."+ck, "contacted.privacy."+ck)
 		}
 		if d.asks("contacted") {
 			keys = append(keys, "contacted.label."+kind, "contacted.hint."+ck, "check.contacted."+ck)

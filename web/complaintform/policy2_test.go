@@ -141,7 +141,7 @@ func TestComplaintFormStructuredFacts(t *testing.T) {
 	require.Equal(t, http.StatusOK, status)
 	require.Contains(t, body, "Which of your email addresses did they send it to? (optional)")
 	require.Contains(t, body, "Your own email address")
-	require.Contains(t, body, "Your number or email address is personal information.")
+	require.Contains(t, body, "Your email address is personal information.")
 	require.Contains(t, body, "delete it when we delete them")
 	require.Contains(t, body, "Was it sent to a work email address?")
 	status, _, body = w.Post("/complaints/new/contacted", url.Values{"contacted": {strings.Repeat("a", 201)}, "work_address": {"maybe"}})

@@ -259,7 +259,7 @@ func buildStepView(lang, step string, d *complaintDraft, errs []apperr.FieldErro
 	case stepContacted:
 		ck := contactKind(d.Channel)
 		v.Heading = translate(lang, "contacted.heading."+ck)
-		v.Intro = []string{translate(lang, "contacted.why"), translate(lang, "contacted.privacy")}
+		v.Intro = []string{translate(lang, "contacted.why"), translate(lang, "contacted.privacy."+ck)}
 		if d.asks("contacted") {
 			f := &formField{Kind: "input", ID: "contacted", Name: "contacted", Label: translate(lang, "contacted.label."+kind),
 				Hint: translate(lang, "contacted.hint."+ck), Value: d.Contacted, SpellcheckOff: true}
@@ -424,13 +424,6 @@ func (f *form) checkView(ctx context.Context, lang string, d *complaintDraft) (*
 	if d.asks("consent") {
 		what = append(what, row(translate(lang, "permission.opted_out_label."+kind), answer(d.OptedOut), stepPermission, translate(lang, "permission.opted_out_label."+kind)))
 	}
-	if d.asksStep(stepStopped) {
-		stopped := notGiven
-		if t, _, code := d.stoppedOn(); code == "" && !t.IsZero() {
-			stopped = formatDate(lang, t)
-		}
-		what = append(what, row(translate(lang, "check.stopped"), stopped, stepStopped, translate(lang, "check.stopped")))
-	}
 	if d.asks("tps_registered") {
 		what = append(what, row(translate(lang, "permission.tps_label"), answer(d.TPSRegistered), stepPermission, translate(lang, "permission.tps_label")))
 	}
@@ -439,6 +432,14 @@ func (f *form) checkView(ctx context.Context, lang string, d *complaintDraft) (*
 	}
 	if d.asks("opt_out_offered") {
 		what = append(what, row(translate(lang, "permission.opt_out_offered_label."+kind), answer(d.OptOutOffered), stepPermission, translate(lang, "permission.opt_out_offered_label."+kind)))
+	}
+	// The day they asked the sender to stop, asked on the page after.
+	if d.asksStep(stepStopped) {
+		stopped := notGiven
+		if t, _, code := d.stoppedOn(); code == "" && !t.IsZero() {
+			stopped = formatDate(lang, t)
+		}
+		what = append(what, row(translate(lang, "check.stopped"), stopped, stepStopped, translate(lang, "check.stopped")))
 	}
 	evidence := row(translate(lang, "check.files"), translate(lang, "check.no_files"), stepEvidence, translate(lang, "check.files"))
 	if len(files) > 0 {
