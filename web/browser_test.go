@@ -338,9 +338,20 @@ func walkInBrowser(b *tab, wk channelWalk, partyID int64, evidence string) strin
 		b.set("targeting_reason", "It named my street and my health condition.")
 		b.choose("special_category", "yes")
 	}
-	if wk.channel == "social_media_ad" {
+	// Texts, emails and calls: who was contacted, membership and the day
+	// they asked the sender to stop (complaints.Asks).
+	direct := wk.channel == "sms" || wk.channel == "email" || wk.channel == "automated_call" || wk.channel == "live_call"
+	switch {
+	case wk.channel == "social_media_ad":
 		b.cont("/complaints/new/party")
-	} else {
+	default:
+		if direct {
+			b.cont("/complaints/new/contacted")
+			b.set("contacted", map[bool]string{true: "ann@example.org", false: "07700 900123"}[wk.channel == "email"])
+			if wk.channel == "sms" || wk.channel == "email" {
+				b.choose("work_address", "no")
+			}
+		}
 		b.cont("/complaints/new/permission")
 		b.choose("consent", "no")
 		b.choose("opted_out", "yes")
@@ -352,6 +363,24 @@ func walkInBrowser(b *tab, wk channelWalk, partyID int64, evidence string) strin
 			b.choose("sender_identified", "yes")
 			b.choose("opt_out_offered", "no")
 		}
+		if !direct {
+			b.cont("/complaints/new/party")
+			break
+		}
+		b.choose("member", "no")
+		b.cont("/complaints/new/asked-to-stop")
+		stopped := time.Now().AddDate(0, 0, -10)
+		if wk.channel == "sms" {
+			// A date without its month: the error names the month's
+			// input, which alone is marked.
+			b.set("asked_to_stop_on", fmt.Sprint(stopped.Day()))
+			b.set("asked_to_stop_on-year", fmt.Sprint(stopped.Year()))
+			b.cont("/complaints/new/asked-to-stop")
+			require.Equal(t, "#asked_to_stop_on-month", b.attr(".error-summary-list a", "href"))
+		}
+		b.set("asked_to_stop_on", fmt.Sprint(stopped.Day()))
+		b.set("asked_to_stop_on-month", fmt.Sprint(int(stopped.Month())))
+		b.set("asked_to_stop_on-year", fmt.Sprint(stopped.Year()))
 		b.cont("/complaints/new/party")
 	}
 

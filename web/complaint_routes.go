@@ -11,6 +11,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/campaignwatch/campaignwatch/complaints"
+	"github.com/campaignwatch/campaignwatch/complaints/triage"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/web/complaintform"
 )
@@ -21,8 +22,18 @@ func (s *Server) registerComplaintRoutes(r, api, st *mux.Router) {
 	if s.complaints == nil {
 		return
 	}
+	rb := s.rulebook
+	if rb == nil {
+		var err error
+		if rb, err = triage.DefaultRulebook(); err != nil {
+			panic(err) // embedded and tested: a broken one is a build error
+		}
+	}
 	if err := complaintform.Register(r, formHost{s}, complaintform.Deps{
 		Config: s.cfg, Logger: s.log, Complaints: s.complaints, Drafts: s.drafts, Parties: s.parties,
+		// The confirmation page words a referral as the rulebook in force
+		// (the triage engine's) does.
+		Referral: rb.Referral,
 	}); err != nil {
 		panic(err) // templates are embedded: a broken one is a build error
 	}

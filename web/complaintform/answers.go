@@ -2,6 +2,7 @@ package complaintform
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -23,17 +24,40 @@ func readStep(step string, d *complaintDraft, r *http.Request) {
 		d.Sender, d.Day, d.Month, d.Year, d.Time = v("sender"), v("received_day"), v("received_month"), v("received_year"), v("received_time")
 	case stepMessage:
 		d.Message, d.Description = v("message"), v("description")
-		if d.asks("recipients_visible") {
+		if d.countOnMessagePage() {
 			d.RecipientsVisible = v("recipients_visible")
 		}
 		if d.asks("targeting_reason") {
 			d.TargetingReason = v("targeting_reason")
 		}
-		if d.asks("special_category") {
+		if d.specialOnMessagePage() {
 			d.SpecialCategory = v("special_category")
 		}
+	case stepBreachWhere:
+		d.BreachWhere = v("breach_where")
+	case stepBreachCount:
+		d.RecipientsVisible = v("recipients_visible")
+	case stepBreachExposed:
+		d.BreachExposed = nil
+		for _, code := range r.PostForm["breach_exposed"] {
+			if code = strings.TrimSpace(code); code != "" && !slices.Contains(d.BreachExposed, code) {
+				d.BreachExposed = append(d.BreachExposed, code)
+			}
+		}
+	case stepContacted:
+		if d.asks("contacted") {
+			d.Contacted = v("contacted")
+		}
+		if d.asks("work_address") {
+			d.WorkAddress = v("work_address")
+		}
+	case stepStopped:
+		d.StopDay, d.StopMonth, d.StopYear = v("stopped_day"), v("stopped_month"), v("stopped_year")
 	case stepPermission:
 		d.Consent, d.OptedOut = v("consent"), v("opted_out")
+		if d.asks("member") {
+			d.Member = v("member")
+		}
 		if d.asks("tps_registered") {
 			d.TPSRegistered = v("tps_registered")
 		}
@@ -73,15 +97,45 @@ func formValue(r *http.Request, name string) string {
 }
 
 // Fields on each step, as element ids; a FieldError from Validate is shown
-// on the step holding its field.
+// on the step holding its field. Two fields move with the channel (see
+// stepOfFieldFor).
 var stepOfField = map[string]string{
 	"channel": stepChannel, "sender": stepSender, "received_at": stepSender, "received_time": stepSender,
 	"message": stepMessage, "description": stepMessage, "recipients_visible": stepMessage,
 	"targeting_reason": stepMessage, "special_category": stepMessage,
+	"breach_where": stepBreachWhere, "breach_exposed": stepBreachExposed,
+	"contacted": stepContacted, "work_address": stepContacted,
 	"consent": stepPermission, "opted_out": stepPermission, "tps_registered": stepPermission,
-	"sender_identified": stepPermission, "opt_out_offered": stepPermission,
+	"sender_identified": stepPermission, "opt_out_offered": stepPermission, "member": stepPermission,
+	stopField: stepStopped, stopField + "-month": stepStopped, stopField + "-year": stepStopped,
 	"party": stepParty, "party_text": stepParty, "evidence": stepEvidence,
 	"name": stepAbout, "email": stepAbout, "phone": stepAbout, "postcode": stepAbout, "may_contact": stepAbout,
+}
+
+// stopField is the element id of the date they asked the sender to stop
+// (its day input; the month and year are stopField-month, -year).
+const stopField = "asked_to_stop_on"
+
+// stepOfFieldFor is the step where d answers field, or "": a breach's
+// count has a page of its own, a BCC email's is on the message page.
+func (d *complaintDraft) stepOfFieldFor(field string) string {
+	if field == "recipients_visible" && d.asksStep(stepBreachCount) {
+		return stepBreachCount
+	}
+	return stepOfField[field]
+}
+
+// countOnMessagePage: a BCC email's count is asked beside the email; a
+// breach's has its own page.
+func (d *complaintDraft) countOnMessagePage() bool {
+	return d.asks("recipients_visible") && !d.asksStep(stepBreachCount)
+}
+
+// specialOnMessagePage: the sensitive-details question is asked on the
+// message page, except of a breach, whose "what did it show" page offers
+// the same as one of its answers.
+func (d *complaintDraft) specialOnMessagePage() bool {
+	return d.asks("special_category") && !d.asks("breach_exposed")
 }
 
 func firstField(step string) string {
@@ -133,7 +187,13 @@ func validateStep(lang, step string, d *complaintDraft, now time.Time) []apperr.
 			return
 		}
 		seen[field] = true
-		errs = append(errs, apperr.FieldError{Field: field, Code: code, Message: fieldMessage(lang, field, code, fallback)})
+		// The month and year of a date are linked to by their own ids but
+		// worded as the date's.
+		base, wording := strings.TrimSuffix(strings.TrimSuffix(field, "-month"), "-year"), code
+		if step == stepBreachCount && hasMessage("err."+field+".breach_"+code) {
+			wording = "breach_" + code // people's details, not email addresses
+		}
+		errs = append(errs, apperr.FieldError{Field: field, Code: code, Message: fieldMessage(lang, base, wording, fallback)})
 	}
 	validRadio := func(field, v string, allowed ...string) {
 		for _, a := range allowed {
@@ -159,18 +219,48 @@ func validateStep(lang, step string, d *complaintDraft, now time.Time) []apperr.
 			add(field, code, "")
 		}
 	case stepMessage:
-		if d.RecipientsVisible != "" {
-			if n, err := strconv.Atoi(strings.ReplaceAll(d.RecipientsVisible, ",", "")); err != nil || n < 0 {
+		if d.countOnMessagePage() && d.RecipientsVisible != "" {
+			if _, ok := parseCount(d.RecipientsVisible); !ok {
 				add("recipients_visible", "invalid", "")
 			}
 		}
-		if d.asks("special_category") && d.SpecialCategory != "" {
+		if d.specialOnMessagePage() && d.SpecialCategory != "" {
 			validRadio("special_category", d.SpecialCategory, "yes", "no", "unsure")
+		}
+	case stepBreachWhere:
+		validRadio("breach_where", d.BreachWhere, vocab.BreachPlaceCodes()...)
+	case stepBreachCount:
+		if d.RecipientsVisible != "" {
+			if _, ok := parseCount(d.RecipientsVisible); !ok {
+				add("recipients_visible", "invalid", "")
+			}
+		}
+	case stepBreachExposed:
+		for _, code := range d.BreachExposed {
+			if !slices.Contains(vocab.ExposedDataCodes(), code) {
+				add("breach_exposed", "invalid", "")
+			}
+		}
+	case stepContacted:
+		if utf8.RuneCountInString(d.Contacted) > complaints.MaxShortText {
+			add("contacted", "too_long", "")
+		}
+		if d.asks("work_address") && d.WorkAddress != "" {
+			validRadio("work_address", d.WorkAddress, "yes", "no", "unsure")
+		}
+	case stepStopped:
+		t, field, code := d.stoppedOn()
+		today := now.In(vocab.London)
+		if code == "" && t.After(time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, vocab.London)) {
+			field, code = stopField, "future"
+		}
+		if code != "" {
+			add(field, code, "")
 		}
 	case stepPermission:
 		validRadio("consent", d.Consent, "yes", "no", "unsure")
 		for _, q := range []struct{ field, v string }{{"opted_out", d.OptedOut}, {"tps_registered", d.TPSRegistered},
-			{"sender_identified", d.SenderIdentified}, {"opt_out_offered", d.OptOutOffered}} {
+			{"sender_identified", d.SenderIdentified}, {"opt_out_offered", d.OptOutOffered}, {"member", d.Member}} {
 			if d.asks(q.field) && q.v != "" {
 				validRadio(q.field, q.v, "yes", "no", "unsure")
 			}
@@ -196,9 +286,12 @@ func validateStep(lang, step string, d *complaintDraft, now time.Time) []apperr.
 			if id == "party" && fe.Code == "too_long" {
 				id = "party_text" // the registry choice cannot be too long; the free text can
 			}
+			if id == stopField && (seen[stopField+"-month"] || seen[stopField+"-year"]) {
+				continue // the date's own check has said what is wrong
+			}
 			// "Tell us what happened" is asked on the message page; the
 			// rule also looks at the sender, so it waits until that page.
-			if stepOfField[id] == step {
+			if d.stepOfFieldFor(id) == step {
 				add(id, fe.Code, fe.Message)
 			}
 		}
@@ -230,6 +323,56 @@ func (d *complaintDraft) receivedAt() (t time.Time, hasTime bool, code string) {
 		return t, false, "time_invalid"
 	}
 	return time.Date(year, time.Month(month), day, hh, mm, 0, 0, vocab.London), true, ""
+}
+
+// parseCount reads a whole number of people as typed: "25", "2,000".
+func parseCount(v string) (int, bool) {
+	n, err := strconv.Atoi(strings.ReplaceAll(strings.ReplaceAll(v, ",", ""), " ", ""))
+	return n, err == nil && n >= 0
+}
+
+// stoppedOn parses the day they asked the sender to stop (optional), the
+// GOV.UK way: a date left blank is no answer; a part missing, a year not
+// of four digits or a date that does not exist is an error naming what is
+// wrong (validateStep adds "not in the future"). field is the element id
+// of the first input in error, for the error summary's link; code is ""
+// when the answer is fine (t is then zero when no date was given).
+func (d *complaintDraft) stoppedOn() (t time.Time, field, code string) {
+	parts := []struct{ v, name, id string }{
+		{d.StopDay, "day", stopField}, {d.StopMonth, "month", stopField + "-month"}, {d.StopYear, "year", stopField + "-year"},
+	}
+	var missing []string
+	for _, p := range parts {
+		if p.v == "" {
+			if field == "" {
+				field = p.id
+			}
+			missing = append(missing, p.name)
+		}
+	}
+	switch len(missing) {
+	case 3:
+		return time.Time{}, "", ""
+	case 1, 2:
+		return time.Time{}, field, "missing_" + strings.Join(missing, "_")
+	}
+	day, err1 := strconv.Atoi(d.StopDay)
+	month, err2 := strconv.Atoi(d.StopMonth)
+	year, err3 := strconv.Atoi(d.StopYear)
+	if err3 == nil && len(d.StopYear) != 4 {
+		return time.Time{}, stopField + "-year", "year_digits"
+	}
+	if err1 != nil || err2 != nil || err3 != nil || month < 1 || month > 12 || day < 1 || day > 31 {
+		return time.Time{}, stopField, "invalid"
+	}
+	t = time.Date(year, time.Month(month), day, 0, 0, 0, 0, vocab.London)
+	switch {
+	case t.Day() != day:
+		return time.Time{}, stopField, "invalid" // 31 February
+	case year < 2000:
+		return time.Time{}, stopField, "too_old"
+	}
+	return t, "", ""
 }
 
 // parseClock reads 14:30, 14.30, 2:30pm or 2pm.
@@ -304,9 +447,29 @@ func (d *complaintDraft) submission(lang string) complaints.Submission {
 		sub.TargetingReason = d.TargetingReason
 	}
 	if d.asks("recipients_visible") && d.RecipientsVisible != "" {
-		if n, err := strconv.Atoi(strings.ReplaceAll(d.RecipientsVisible, ",", "")); err == nil {
+		if n, ok := parseCount(d.RecipientsVisible); ok {
 			sub.RecipientsVisible = &n
 		}
+	}
+	if d.asks("contacted") {
+		sub.Contacted = d.Contacted
+	}
+	if d.asks("member") {
+		sub.Member = triState(d.Member)
+	}
+	if d.asks("work_address") {
+		sub.WorkAddress = triState(d.WorkAddress)
+	}
+	if d.asksStep(stepStopped) {
+		if t, _, code := d.stoppedOn(); code == "" && !t.IsZero() {
+			sub.AskedToStopOn = &t
+		}
+	}
+	if d.asks("breach_where") {
+		sub.BreachWhere = d.BreachWhere
+	}
+	if d.asks("breach_exposed") && len(d.BreachExposed) > 0 {
+		sub.BreachExposed = slices.Clone(d.BreachExposed)
 	}
 	if d.Party == partyOther {
 		sub.PartyText = d.PartyText

@@ -12,6 +12,15 @@
 // pages, draft.go keeps the draft in its cookie, parties.go offers the
 // registered parties. Its pages are in pages/ and its wording in locales/.
 //
+// Which pages a complaint sees follows complaints.Asks, the rule the API
+// applies too: a personal data breach is asked where it happened, how many
+// people's details were exposed and what they showed; texts, emails and
+// calls are asked the number or address contacted, a work address,
+// membership and, after a "yes" to having asked the sender to stop, the
+// day they asked. When intake finds the complaint is for another body
+// (complaints.Receipt.Referral), the confirmation page names it in the
+// rulebook's words (Deps.Referral).
+//
 // The form owns no tables and builds no services: package web mounts it
 // with Register, passing what it needs (Deps) and the site's shared
 // plumbing (Host: the layout, sessions' cookies, CSRF, body limits, the

@@ -60,13 +60,24 @@ type complaintDraft struct {
 	TPSRegistered     string `json:"tps,omitempty"`
 	SenderIdentified  string `json:"si,omitempty"`
 	OptOutOffered     string `json:"oof,omitempty"`
-	Party             string `json:"p,omitempty"` // registry id, or "other"
-	PartyText         string `json:"pt,omitempty"`
-	Name              string `json:"n,omitempty"`
-	Email             string `json:"e,omitempty"`
-	Phone             string `json:"ph,omitempty"`
-	Postcode          string `json:"pc,omitempty"`
-	MayContact        string `json:"mc,omitempty"`
+	Member            string `json:"mb,omitempty"`
+	Contacted         string `json:"ct,omitempty"`
+	WorkAddress       string `json:"wa,omitempty"`
+	// The day they asked the sender to stop, as typed.
+	StopDay   string `json:"sd,omitempty"`
+	StopMonth string `json:"sm,omitempty"`
+	StopYear  string `json:"sy,omitempty"`
+	// The data_breach answers: vocab.BreachPlaces and vocab.ExposedData
+	// codes.
+	BreachWhere   string   `json:"bw,omitempty"`
+	BreachExposed []string `json:"bx,omitempty"`
+	Party         string   `json:"p,omitempty"` // registry id, or "other"
+	PartyText     string   `json:"pt,omitempty"`
+	Name          string   `json:"n,omitempty"`
+	Email         string   `json:"e,omitempty"`
+	Phone         string   `json:"ph,omitempty"`
+	Postcode      string   `json:"pc,omitempty"`
+	MayContact    string   `json:"mc,omitempty"`
 
 	// Done lists the steps answered, so "Continue" after a Change link can
 	// go back to check answers only when nothing is missing.

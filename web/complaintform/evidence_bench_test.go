@@ -87,7 +87,8 @@ func (w *formWalker) walkToEvidence(partyID int64) {
 	w.Step("/complaints/new/sender", url.Values{"sender": {"07700 900982"},
 		"received_day": {fmt.Sprint(yesterday.Day())}, "received_month": {fmt.Sprint(int(yesterday.Month()))},
 		"received_year": {fmt.Sprint(yesterday.Year())}}, "/complaints/new/message")
-	w.Step("/complaints/new/message", url.Values{"message": {"Vote for us " + w.CSRF[:8]}}, "/complaints/new/permission")
+	w.Step("/complaints/new/message", url.Values{"message": {"Vote for us " + w.CSRF[:8]}}, "/complaints/new/contacted")
+	w.Step("/complaints/new/contacted", url.Values{}, "/complaints/new/permission")
 	w.Step("/complaints/new/permission", url.Values{"consent": {"no"}, "opted_out": {"no"},
 		"sender_identified": {"no"}, "opt_out_offered": {"no"}}, "/complaints/new/party")
 	w.Step("/complaints/new/party", url.Values{"party": {fmt.Sprint(partyID)}}, "/complaints/new/evidence")

@@ -13,6 +13,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/campaignwatch/campaignwatch/complaints"
+	"github.com/campaignwatch/campaignwatch/complaints/triage"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/config"
 )
@@ -86,6 +87,10 @@ type Deps struct {
 	Drafts     DraftStore
 	// Parties lists the registered parties offered on the party page.
 	Parties PartyLister
+	// Referral looks up the triage rulebook's referral with id (the
+	// rulebook in force's Referral): the body the confirmation page names
+	// when what was reported is for someone else. Nil shows no referral.
+	Referral func(id string) (triage.Referral, bool)
 }
 
 // form serves the form's pages.
@@ -96,6 +101,7 @@ type form struct {
 	complaints Submitter
 	drafts     DraftStore
 	parties    PartyLister
+	referral   func(id string) (triage.Referral, bool)
 	pages      map[string]*template.Template
 }
 
@@ -104,7 +110,8 @@ type form struct {
 // and a little over 10 MB for evidence uploads. CSRF protection wraps
 // every route, so every POST needs the form's token.
 func Register(r *mux.Router, host Host, d Deps) error {
-	f := &form{host: host, cfg: d.Config, log: d.Logger, complaints: d.Complaints, drafts: d.Drafts, parties: d.Parties}
+	f := &form{host: host, cfg: d.Config, log: d.Logger, complaints: d.Complaints, drafts: d.Drafts, parties: d.Parties,
+		referral: d.Referral}
 	if err := f.parsePages(); err != nil {
 		return err
 	}
@@ -113,7 +120,7 @@ func Register(r *mux.Router, host Host, d Deps) error {
 	}
 	get, post := http.MethodGet, http.MethodPost
 	r.Handle("/complaints", http.RedirectHandler("/complaints/new", http.StatusSeeOther)).Methods(get)
-	for _, step := range []string{stepChannel, stepSender, stepMessage, stepPermission, stepParty, stepAbout} {
+	for _, step := range questionSteps {
 		limit := int64(formBodyLimit)
 		if step == stepMessage {
 			limit = messageBodyLimit

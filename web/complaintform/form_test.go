@@ -40,9 +40,13 @@ func (w *formWalker) walkToCheck(partyID int64, message string) {
 	w.Step("/complaints/new/sender", url.Values{"sender": {"07700 900982"},
 		"received_day": {fmt.Sprint(yesterday.Day())}, "received_month": {fmt.Sprint(int(yesterday.Month()))},
 		"received_year": {fmt.Sprint(yesterday.Year())}, "received_time": {"14:30"}}, "/complaints/new/message")
-	w.Step("/complaints/new/message", url.Values{"message": {message}, "description": {"I never gave them my number."}}, "/complaints/new/permission")
-	w.Step("/complaints/new/permission", url.Values{"consent": {"no"}, "opted_out": {"yes"},
-		"sender_identified": {"no"}, "opt_out_offered": {"no"}}, "/complaints/new/party")
+	w.Step("/complaints/new/message", url.Values{"message": {message}, "description": {"I never gave them my number."}}, "/complaints/new/contacted")
+	w.Step("/complaints/new/contacted", url.Values{"contacted": {"07700 900123"}, "work_address": {"no"}}, "/complaints/new/permission")
+	w.Step("/complaints/new/permission", url.Values{"consent": {"no"}, "member": {"no"}, "opted_out": {"yes"},
+		"sender_identified": {"no"}, "opt_out_offered": {"no"}}, "/complaints/new/asked-to-stop")
+	w.Step("/complaints/new/asked-to-stop", url.Values{"stopped_day": {fmt.Sprint(yesterday.AddDate(0, 0, -7).Day())},
+		"stopped_month": {fmt.Sprint(int(yesterday.AddDate(0, 0, -7).Month()))}, "stopped_year": {fmt.Sprint(yesterday.AddDate(0, 0, -7).Year())}},
+		"/complaints/new/party")
 	w.Step("/complaints/new/party", url.Values{"party": {fmt.Sprint(partyID)}}, "/complaints/new/evidence")
 	status, loc, body := w.Upload("shot.png", formtest.PNG(w.T), "continue")
 	require.Equal(w.T, http.StatusSeeOther, status, body)

@@ -50,6 +50,16 @@ func TestEveryUsedMessageKeyExists(t *testing.T) {
 		if d.asks("opt_out_offered") {
 			keys = append(keys, "permission.opt_out_offered_label."+kind)
 		}
+		ck := contactKind(c)
+		if d.asksStep(stepContacted) {
+			keys = append(keys, "contacted.heading."+ck, "contacted.privacy."+ck)
+		}
+		if d.asks("contacted") {
+			keys = append(keys, "contacted.label."+kind, "contacted.hint."+ck, "check.contacted."+ck)
+		}
+		if d.asks("work_address") {
+			keys = append(keys, "contacted.work_label."+ck, "contacted.work_hint."+ck, "check.work_address."+ck)
+		}
 		for _, k := range keys {
 			require.True(t, hasMessage(k), "missing key %q", k)
 		}
@@ -60,7 +70,12 @@ func TestEveryUsedMessageKeyExists(t *testing.T) {
 	// Every error the form itself raises has its own wording.
 	for _, k := range []string{"channel.required", "received_at.required", "received_at.invalid", "received_at.future",
 		"received_time.invalid", "consent.required", "party.required", "evidence.type", "evidence.too_large",
-		"evidence.too_many", "evidence.empty", "evidence.required", "email.invalid", "phone.invalid", "postcode.invalid"} {
+		"evidence.too_many", "evidence.empty", "evidence.required", "email.invalid", "phone.invalid", "postcode.invalid",
+		"breach_where.required", "recipients_visible.breach_invalid", "breach_exposed.invalid", "contacted.too_long",
+		"work_address.invalid", "member.invalid", "asked_to_stop_on.missing_day", "asked_to_stop_on.missing_month",
+		"asked_to_stop_on.missing_year", "asked_to_stop_on.missing_day_month", "asked_to_stop_on.missing_day_year",
+		"asked_to_stop_on.missing_month_year", "asked_to_stop_on.year_digits", "asked_to_stop_on.invalid",
+		"asked_to_stop_on.future", "asked_to_stop_on.too_old"} {
 		require.True(t, hasMessage("err."+k), "missing err.%s", k)
 	}
 }

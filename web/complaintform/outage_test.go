@@ -83,7 +83,8 @@ func TestComplaintFormDatabaseOutage(t *testing.T) {
 	// Pages that need no database carry on; those that do say "try again".
 	c.Step("/complaints/new/sender", url.Values{"sender": {"withheld"}, "received_day": {"2"}, "received_month": {"3"},
 		"received_year": {"2024"}}, "/complaints/new/message")
-	c.Step("/complaints/new/message", url.Values{"message": {"Hello, I'm calling from the party"}}, "/complaints/new/permission")
+	c.Step("/complaints/new/message", url.Values{"message": {"Hello, I'm calling from the party"}}, "/complaints/new/contacted")
+	c.Step("/complaints/new/contacted", url.Values{"contacted": {"01632 960001"}}, "/complaints/new/permission")
 	c.Step("/complaints/new/permission", url.Values{"consent": {"no"}, "tps_registered": {"yes"}}, "/complaints/new/party")
 	status, body := c.Get("/complaints/new/party")
 	require.Equal(t, http.StatusServiceUnavailable, status)

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/campaignwatch/campaignwatch/complaints"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
@@ -25,6 +27,9 @@ func isDBProblem(err error) bool {
 // the reference is never in a URL (and so never in logs or history).
 type doneState struct {
 	Reference string `json:"r"`
+	// Referral is the id of the rulebook's referral intake found for the
+	// complaint (complaints.Receipt.Referral), or "".
+	Referral string `json:"f,omitempty"`
 }
 
 func (f *form) handleComplaintSend(w http.ResponseWriter, r *http.Request) {
@@ -38,7 +43,7 @@ func (f *form) handleComplaintSend(w http.ResponseWriter, r *http.Request) {
 		// fill) gets the normal confirmation with a made-up reference and
 		// nothing is stored, so the bot cannot tell it was caught.
 		f.clearDraft(w, r)
-		f.finishComplaint(w, r, complaints.NewReference())
+		f.finishComplaint(w, r, doneState{Reference: complaints.NewReference()})
 		return
 	}
 	if missing := d.firstMissing(); missing != stepCheck {
@@ -87,7 +92,7 @@ func (f *form) handleComplaintSend(w http.ResponseWriter, r *http.Request) {
 				http.Redirect(w, r, stepPath(stepCheck), http.StatusSeeOther)
 				return
 			}
-			if st, ok := stepOfField[elementID(fe.Field)]; ok {
+			if st := d.stepOfFieldFor(elementID(fe.Field)); st != "" {
 				q := url.Values{"change": {"1"}, "problem": {"1"}, "field": {elementID(fe.Field)}, "code": {fe.Code}}
 				http.Redirect(w, r, stepPath(st)+"?"+q.Encode(), http.StatusSeeOther)
 				return
@@ -100,11 +105,18 @@ func (f *form) handleComplaintSend(w http.ResponseWriter, r *http.Request) {
 	// transaction; they are not deleted here, because their bytes keep
 	// counting against this client for 24 hours (complaints/drafts.go).
 	f.clearDraft(w, r)
+	f.finishComplaint(w, r, doneFor(receipt))
+}
+
+// doneFor is what the confirmation page shows for receipt: its reference
+// (the first complaint's, when this one was taken for a repeat of it) and
+// the referral intake found, if any.
+func doneFor(receipt complaints.Receipt) doneState {
 	ref := receipt.Reference
 	if receipt.DuplicateOf != "" && receipt.Reference == "" {
 		ref = receipt.DuplicateOf
 	}
-	f.finishComplaint(w, r, ref)
+	return doneState{Reference: ref, Referral: receipt.Referral}
 }
 
 // evidenceFilesSeen reads the check page's list of the draft files it
@@ -129,8 +141,8 @@ func evidenceFilesSeen(v string) ([]int64, bool) {
 	return ids, true
 }
 
-func (f *form) finishComplaint(w http.ResponseWriter, r *http.Request, ref string) {
-	v, err := f.sealCookie(doneCookie, doneState{Reference: ref})
+func (f *form) finishComplaint(w http.ResponseWriter, r *http.Request, st doneState) {
+	v, err := f.sealCookie(doneCookie, st)
 	if err != nil {
 		f.host.Error(w, r, err)
 		return
@@ -147,7 +159,43 @@ func (f *form) handleComplaintConfirmation(w http.ResponseWriter, r *http.Reques
 		http.Redirect(w, r, stepPath(stepChannel), http.StatusSeeOther)
 		return
 	}
-	f.complaintPage(w, r, http.StatusOK, "complaint_confirmation", lang, nil, &complaintView{Reference: st.Reference})
+	f.complaintPage(w, r, http.StatusOK, "complaint_confirmation", lang, nil, f.confirmationView(lang, st))
+}
+
+// referralView is who can help with what was reported, in the page's
+// language: the body's name (capitalised, as it starts a line) and web
+// address, or neither when no body can act, and what to do.
+type referralView struct {
+	Body, URL, Text string
+}
+
+// confirmationView lays out the confirmation page for st in lang. A
+// referral the rulebook no longer has (it changed since the complaint
+// was sent) is left out rather than shown half.
+func (f *form) confirmationView(lang string, st doneState) *complaintView {
+	v := &complaintView{Reference: st.Reference}
+	if st.Referral == "" || f.referral == nil {
+		return v
+	}
+	ref, ok := f.referral(st.Referral)
+	if !ok || ref.Text.In(lang) == "" {
+		return v
+	}
+	v.Referral = &referralView{Body: upperFirst(ref.Body.In(lang)), Text: ref.Text.In(lang)}
+	if v.Referral.Body != "" {
+		v.Referral.URL = ref.URL
+	}
+	return v
+}
+
+// upperFirst capitalises the first letter of s: "the Electoral
+// Commission" as a line of its own.
+func upperFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 func (f *form) handleCheckAnswers(w http.ResponseWriter, r *http.Request) {

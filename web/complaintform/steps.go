@@ -2,27 +2,41 @@ package complaintform
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/campaignwatch/campaignwatch/complaints"
-	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/outreach/parties"
 )
 
-// The steps of the form, in order. The permission step is skipped for
-// adverts, which reach people without any contact details.
+// The steps of the form, in order. Which of them a complaint sees
+// depends on its channel (complaints.Asks): the permission step is
+// skipped for adverts, which reach people without any contact details;
+// the breach steps are only for details shared or leaked another way;
+// the contacted step only for texts, emails and calls; and the step
+// asking when they asked the sender to stop only follows a "yes" to
+// having asked.
 const (
-	stepChannel    = "channel"
-	stepSender     = "sender"
-	stepMessage    = "message"
-	stepPermission = "permission"
-	stepParty      = "party"
-	stepEvidence   = "evidence"
-	stepAbout      = "about-you"
-	stepCheck      = "check"
+	stepChannel       = "channel"
+	stepSender        = "sender"
+	stepMessage       = "message"
+	stepBreachWhere   = "breach-where"
+	stepBreachCount   = "breach-count"
+	stepBreachExposed = "breach-exposed"
+	stepContacted     = "contacted"
+	stepPermission    = "permission"
+	stepStopped       = "asked-to-stop"
+	stepParty         = "party"
+	stepEvidence      = "evidence"
+	stepAbout         = "about-you"
+	stepCheck         = "check"
 )
+
+// questionSteps are the steps served by complaintStep, in order.
+var questionSteps = []string{stepChannel, stepSender, stepMessage, stepBreachWhere, stepBreachCount,
+	stepBreachExposed, stepContacted, stepPermission, stepStopped, stepParty, stepAbout}
 
 const (
 	formBodyLimit    = 64 << 10
@@ -39,13 +53,37 @@ func stepPath(step string) string {
 	return "/complaints/new/" + step
 }
 
-// steps lists the steps the draft's channel asks.
+// steps lists the steps the draft's channel (and its answers so far) ask.
 func (d *complaintDraft) steps() []string {
 	out := []string{stepChannel, stepSender, stepMessage}
-	if d.Channel != vocab.ChannelSocialMediaAd {
-		out = append(out, stepPermission)
+	for _, s := range []string{stepBreachWhere, stepBreachCount, stepBreachExposed, stepContacted, stepPermission, stepStopped} {
+		if d.asksStep(s) {
+			out = append(out, s)
+		}
 	}
 	return append(out, stepParty, stepEvidence, stepAbout)
+}
+
+// asksStep reports whether the draft is asked the questions of step;
+// every step not named here is asked of every complaint.
+func (d *complaintDraft) asksStep(step string) bool {
+	switch step {
+	case stepBreachWhere:
+		return d.asks("breach_where")
+	case stepBreachCount:
+		// A breach's count has a page of its own; a BCC email's is asked
+		// beside the email it was in (the message page).
+		return d.asks("breach_where") && d.asks("recipients_visible")
+	case stepBreachExposed:
+		return d.asks("breach_exposed")
+	case stepContacted:
+		return d.asks("contacted") || d.asks("work_address")
+	case stepPermission:
+		return d.asks("consent")
+	case stepStopped:
+		return d.asks("asked_to_stop_on") && d.asks("opted_out") && d.OptedOut == "yes"
+	}
+	return true
 }
 
 // next is the step after step, or check answers.
@@ -94,8 +132,11 @@ func (f *form) complaintStep(step string) http.HandlerFunc {
 			http.Redirect(w, r, stepPath(stepChannel), http.StatusSeeOther)
 			return
 		}
-		if step == stepPermission && !d.asks("consent") {
-			http.Redirect(w, r, stepPath(d.next(step)), http.StatusSeeOther)
+		if !d.asksStep(step) {
+			// Not a question for this complaint (an old link, or a
+			// channel changed since): go on to what is still to answer.
+			next := d.firstMissing()
+			http.Redirect(w, r, stepPath(next)+changeQuery(r.URL.Query().Get("change") == "1" && next != stepCheck), http.StatusSeeOther)
 			return
 		}
 		change := r.URL.Query().Get("change") == "1" || r.PostFormValue("change") == "1"
@@ -109,8 +150,11 @@ func (f *form) complaintStep(step string) http.HandlerFunc {
 			errs = validateStep(lang, step, d, time.Now())
 			if len(errs) == 0 {
 				d.markDone(step)
-				if step == stepChannel {
+				switch step {
+				case stepChannel:
 					d.pruneForChannel()
+				case stepPermission:
+					d.pruneStopped()
 				}
 				err := f.saveDraft(w, r, d)
 				if err == nil {
@@ -128,7 +172,7 @@ func (f *form) complaintStep(step string) http.HandlerFunc {
 			// Sending found a problem with this step's answers: show it
 			// here, in the error summary, as if the step had been posted.
 			errs = validateStep(lang, step, d, time.Now())
-			if field := q.Get("field"); len(errs) == 0 && stepOfField[field] == step {
+			if field := q.Get("field"); len(errs) == 0 && d.stepOfFieldFor(field) == step {
 				errs = []apperr.FieldError{{Field: field, Code: q.Get("code"), Message: fieldMessage(lang, field, q.Get("code"), translate(lang, "err.invalid"))}}
 			}
 			if len(errs) > 0 {
@@ -171,18 +215,33 @@ func (d *complaintDraft) pruneForChannel() {
 		"tps_registered": &d.TPSRegistered, "sender_identified": &d.SenderIdentified,
 		"opt_out_offered": &d.OptOutOffered, "recipients_visible": &d.RecipientsVisible,
 		"targeting_reason": &d.TargetingReason, "special_category": &d.SpecialCategory,
-		"consent": &d.Consent, "opted_out": &d.OptedOut,
+		"consent": &d.Consent, "opted_out": &d.OptedOut, "contacted": &d.Contacted,
+		"member": &d.Member, "work_address": &d.WorkAddress, "breach_where": &d.BreachWhere,
 	} {
 		if !d.asks(q) {
 			*p = ""
 		}
 	}
+	if !d.asks("breach_exposed") {
+		d.BreachExposed = nil
+	}
+	d.pruneStopped()
 	// Questions that depend on the channel must be seen again.
 	var kept []string
 	for _, s := range d.Done {
-		if s != stepMessage && s != stepPermission && s != stepSender {
+		if s == stepChannel || s == stepParty || s == stepEvidence || s == stepAbout {
 			kept = append(kept, s)
 		}
 	}
 	d.Done = kept
+}
+
+// pruneStopped forgets the day they asked the sender to stop once that
+// question is no longer asked (they now say they had not asked), so
+// check answers and the complaint never carry a date for a "no".
+func (d *complaintDraft) pruneStopped() {
+	if !d.asksStep(stepStopped) {
+		d.StopDay, d.StopMonth, d.StopYear = "", "", ""
+		d.Done = slices.DeleteFunc(d.Done, func(s string) bool { return s == stepStopped })
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -17,7 +18,7 @@ import (
 // formField is everything a template needs to draw one question, with its
 // wording already in the page's language.
 type formField struct {
-	Kind         string // radios, input, textarea, date, select
+	Kind         string // radios, checkboxes, input, textarea, date
 	ID, Name     string
 	Label, Hint  string
 	Error        string
@@ -29,13 +30,18 @@ type formField struct {
 	Autocomplete string
 	Rows         int
 	Options      []fieldOption
-	// Date inputs.
-	Day, Month, Year      string
-	DayL, MonthL, YearL   string
-	Other                 *formField // free text shown with the "other" option
-	SpellcheckOff, Inline bool
-	DescribedBy           string
-	ErrorPrefix, Optional string
+	// Checkboxes: the values ticked.
+	Values []string
+	// Date inputs: Name is the prefix of the three inputs' names
+	// (<Name>_day, _month, _year); the *Err flags mark the parts in error
+	// (all three when none is marked but Error is set).
+	Day, Month, Year          string
+	DayL, MonthL, YearL       string
+	DayErr, MonthErr, YearErr bool
+	Other                     *formField // free text shown with the "other" option
+	SpellcheckOff, Inline     bool
+	DescribedBy               string
+	ErrorPrefix, Optional     string
 }
 
 type fieldOption struct {
@@ -62,7 +68,10 @@ func (f *formField) finish(lang string) *formField {
 				f.Options[i].ID = f.ID + "-" + strconv.Itoa(i+1)
 			}
 		}
-		f.Options[i].Checked = f.Options[i].Value == f.Value
+		f.Options[i].Checked = f.Options[i].Value == f.Value || slices.Contains(f.Values, f.Options[i].Value)
+	}
+	if f.Kind == "date" && f.Error != "" && !f.DayErr && !f.MonthErr && !f.YearErr {
+		f.DayErr, f.MonthErr, f.YearErr = true, true, true
 	}
 	if f.Other != nil {
 		f.Other.finish(lang)
@@ -92,9 +101,12 @@ type complaintView struct {
 	Sections []checkSection
 	// Confirmation and problem pages.
 	Reference string
-	Status    int
-	Retry     int
-	RetryURL  string
+	// Referral, on the confirmation page, is who can help when what was
+	// reported is for another body; nil otherwise.
+	Referral *referralView
+	Status   int
+	Retry    int
+	RetryURL string
 	// Problem names which 503 page this is when it is not an outage:
 	// problemUploadsBusy or problemStoreFull.
 	Problem string
@@ -127,14 +139,35 @@ func channelKind(c string) string {
 		return "email"
 	case vocab.ChannelSocialMediaAd:
 		return "ad"
+	case vocab.ChannelDataBreach:
+		return "breach"
 	}
 	return "other"
+}
+
+// contactKind is how the sender reached the number or address they
+// contacted: a phone (texts and calls) or an email.
+func contactKind(c string) string {
+	if c == vocab.ChannelEmail || c == vocab.ChannelBCCBreach {
+		return "email"
+	}
+	return "phone"
 }
 
 // channelOrder is the order the form offers the channels in.
 var channelOrder = []string{
 	vocab.ChannelSMS, vocab.ChannelAutomatedCall, vocab.ChannelLiveCall, vocab.ChannelEmail,
-	vocab.ChannelBCCBreach, vocab.ChannelSocialMediaAd, vocab.ChannelOther,
+	vocab.ChannelBCCBreach, vocab.ChannelDataBreach, vocab.ChannelSocialMediaAd, vocab.ChannelOther,
+}
+
+// termOptions offers vocabulary terms (their codes as values, their
+// labels in lang).
+func termOptions(lang string, terms []vocab.Term) []fieldOption {
+	out := make([]fieldOption, 0, len(terms))
+	for _, t := range terms {
+		out = append(out, fieldOption{Value: t.Code, Label: t.Label.In(lang)})
+	}
+	return out
 }
 
 func yesNoUnsure(lang string) []fieldOption {
@@ -186,7 +219,7 @@ func buildStepView(lang, step string, d *complaintDraft, errs []apperr.FieldErro
 		add(&formField{Kind: "input", ID: "sender", Name: "sender", Label: translate(lang, "sender.label."+kind),
 			Hint: translate(lang, "sender.hint."+kind), Value: d.Sender, SpellcheckOff: true})
 		dateErr := errFor["received_at"]
-		add(&formField{Kind: "date", ID: "received_at", Label: translate(lang, "sender.date_label."+kind),
+		add(&formField{Kind: "date", ID: "received_at", Name: "received", Label: translate(lang, "sender.date_label."+kind),
 			Hint: translate(lang, "sender.date_hint"), Error: dateErr, Day: d.Day, Month: d.Month, Year: d.Year,
 			DayL: translate(lang, "date.day"), MonthL: translate(lang, "date.month"), YearL: translate(lang, "date.year")})
 		add(&formField{Kind: "input", ID: "received_time", Name: "received_time", Label: translate(lang, "sender.time_label"),
@@ -197,7 +230,7 @@ func buildStepView(lang, step string, d *complaintDraft, errs []apperr.FieldErro
 			Hint: translate(lang, "message.hint."+kind), Value: d.Message, Rows: 6})
 		add(&formField{Kind: "textarea", ID: "description", Name: "description", Label: translate(lang, "message.description_label"),
 			Hint: translate(lang, "message.description_hint"), Value: d.Description, Rows: 5})
-		if d.asks("recipients_visible") {
+		if d.countOnMessagePage() {
 			add(&formField{Kind: "input", ID: "recipients_visible", Name: "recipients_visible",
 				Label: translate(lang, "message.recipients_label"), Hint: translate(lang, "message.recipients_hint"),
 				Value: d.RecipientsVisible, Width: "input-width-5", InputMode: "numeric", SpellcheckOff: true})
@@ -207,12 +240,52 @@ func buildStepView(lang, step string, d *complaintDraft, errs []apperr.FieldErro
 				Label: translate(lang, "message.targeting_label"), Hint: translate(lang, "message.targeting_hint"),
 				Value: d.TargetingReason, Rows: 4})
 		}
-		if d.asks("special_category") {
+		if d.specialOnMessagePage() {
 			add(radios("special_category", "message.special_label", "message.special_hint", d.SpecialCategory))
 		}
+	case stepBreachWhere:
+		v.Heading = translate(lang, "breach.where_heading")
+		add(&formField{Kind: "radios", ID: "breach_where", Name: "breach_where", Label: v.Heading, Heading: true,
+			Hint: translate(lang, "breach.where_hint"), Value: d.BreachWhere, Options: termOptions(lang, vocab.BreachPlaces)})
+	case stepBreachCount:
+		v.Heading = translate(lang, "breach.count_heading")
+		add(&formField{Kind: "input", ID: "recipients_visible", Name: "recipients_visible", Label: v.Heading, Heading: true,
+			Hint: translate(lang, "breach.count_hint"), Value: d.RecipientsVisible, Width: "input-width-5",
+			InputMode: "numeric", SpellcheckOff: true})
+	case stepBreachExposed:
+		v.Heading = translate(lang, "breach.exposed_heading")
+		add(&formField{Kind: "checkboxes", ID: "breach_exposed", Name: "breach_exposed", Label: v.Heading, Heading: true,
+			Hint: translate(lang, "breach.exposed_hint"), Values: d.BreachExposed, Options: termOptions(lang, vocab.ExposedData)})
+	case stepContacted:
+		ck := contactKind(d.Channel)
+		v.Heading = translate(lang, "contacted.heading."+ck)
+		v.Intro = []string{translate(lang, "contacted.why"), translate(lang, "contacted.privacy."+ck)}
+		if d.asks("contacted") {
+			f := &formField{Kind: "input", ID: "contacted", Name: "contacted", Label: translate(lang, "contacted.label."+kind),
+				Hint: translate(lang, "contacted.hint."+ck), Value: d.Contacted, SpellcheckOff: true}
+			if ck == "email" {
+				f.Type, f.Autocomplete = "email", "email"
+			} else {
+				f.Type, f.Autocomplete, f.Width = "tel", "tel", "input-width-20"
+			}
+			add(f)
+		}
+		if d.asks("work_address") {
+			add(radios("work_address", "contacted.work_label."+ck, "contacted.work_hint."+ck, d.WorkAddress))
+		}
+	case stepStopped:
+		v.Heading = translate(lang, "stopped.heading")
+		add(&formField{Kind: "date", ID: stopField, Name: "stopped", Label: v.Heading, Heading: true,
+			Hint: translate(lang, "stopped.hint"), Error: firstOf(errFor, stopField, stopField+"-month", stopField+"-year"),
+			DayErr: errFor[stopField] != "", MonthErr: errFor[stopField+"-month"] != "", YearErr: errFor[stopField+"-year"] != "",
+			Day: d.StopDay, Month: d.StopMonth, Year: d.StopYear,
+			DayL: translate(lang, "date.day"), MonthL: translate(lang, "date.month"), YearL: translate(lang, "date.year")})
 	case stepPermission:
 		v.Heading = translate(lang, "permission.heading")
 		add(radios("consent", "permission.consent_label."+kind, "permission.consent_hint", d.Consent))
+		if d.asks("member") {
+			add(radios("member", "permission.member_label", "permission.member_hint", d.Member))
+		}
 		add(radios("opted_out", "permission.opted_out_label."+kind, "", d.OptedOut))
 		if d.asks("tps_registered") {
 			add(radios("tps_registered", "permission.tps_label", "permission.tps_hint", d.TPSRegistered))
@@ -249,6 +322,16 @@ func buildStepView(lang, step string, d *complaintDraft, errs []apperr.FieldErro
 			Options: []fieldOption{{Value: "yes", Label: translate(lang, "answer.yes")}, {Value: "no", Label: translate(lang, "answer.no")}}})
 	}
 	return v
+}
+
+// firstOf is the first error message found for ids.
+func firstOf(errFor map[string]string, ids ...string) string {
+	for _, id := range ids {
+		if m := errFor[id]; m != "" {
+			return m
+		}
+	}
+	return ""
 }
 
 // checkView lays out check answers: every answer with a Change link back
@@ -298,18 +381,48 @@ func (f *form) checkView(ctx context.Context, lang string, d *complaintDraft) (*
 		row(translate(lang, "message.label."+d.Channel), or(d.Message), stepMessage, translate(lang, "message.label."+d.Channel)),
 		row(translate(lang, "message.description_label"), or(d.Description), stepMessage, translate(lang, "message.description_label")),
 	)
-	if d.asks("recipients_visible") {
+	if d.countOnMessagePage() {
 		what = append(what, row(translate(lang, "message.recipients_label"), or(d.RecipientsVisible), stepMessage, translate(lang, "message.recipients_label")))
 	}
 	if d.asks("targeting_reason") {
 		what = append(what, row(translate(lang, "message.targeting_label"), or(d.TargetingReason), stepMessage, translate(lang, "message.targeting_label")))
 	}
-	if d.asks("special_category") {
+	if d.specialOnMessagePage() {
 		what = append(what, row(translate(lang, "message.special_label"), answer(d.SpecialCategory), stepMessage, translate(lang, "message.special_label")))
 	}
+	if d.asksStep(stepBreachWhere) {
+		where := notGiven
+		if t, ok := vocab.BreachPlaceByCode(d.BreachWhere); ok {
+			where = t.Label.In(lang)
+		}
+		what = append(what, row(translate(lang, "check.breach_where"), where, stepBreachWhere, translate(lang, "check.breach_where")))
+	}
+	if d.asksStep(stepBreachCount) {
+		what = append(what, row(translate(lang, "check.breach_count"), or(d.RecipientsVisible), stepBreachCount, translate(lang, "check.breach_count")))
+	}
+	if d.asksStep(stepBreachExposed) {
+		exposed := row(translate(lang, "check.breach_exposed"), notGiven, stepBreachExposed, translate(lang, "check.breach_exposed"))
+		for _, code := range d.BreachExposed {
+			if t, ok := vocab.ExposedDataByCode(code); ok {
+				exposed.Lines = append(exposed.Lines, t.Label.In(lang))
+			}
+		}
+		what = append(what, exposed)
+	}
+	if d.asks("contacted") {
+		what = append(what, row(translate(lang, "check.contacted."+contactKind(d.Channel)), or(d.Contacted), stepContacted, translate(lang, "check.contacted."+contactKind(d.Channel))))
+	}
+	if d.asks("work_address") {
+		what = append(what, row(translate(lang, "check.work_address."+contactKind(d.Channel)), answer(d.WorkAddress), stepContacted, translate(lang, "check.work_address."+contactKind(d.Channel))))
+	}
 	if d.asks("consent") {
-		what = append(what, row(translate(lang, "permission.consent_label."+kind), answer(d.Consent), stepPermission, translate(lang, "permission.consent_label."+kind)),
-			row(translate(lang, "permission.opted_out_label."+kind), answer(d.OptedOut), stepPermission, translate(lang, "permission.opted_out_label."+kind)))
+		what = append(what, row(translate(lang, "permission.consent_label."+kind), answer(d.Consent), stepPermission, translate(lang, "permission.consent_label."+kind)))
+	}
+	if d.asks("member") {
+		what = append(what, row(translate(lang, "check.member"), answer(d.Member), stepPermission, translate(lang, "check.member")))
+	}
+	if d.asks("consent") {
+		what = append(what, row(translate(lang, "permission.opted_out_label."+kind), answer(d.OptedOut), stepPermission, translate(lang, "permission.opted_out_label."+kind)))
 	}
 	if d.asks("tps_registered") {
 		what = append(what, row(translate(lang, "permission.tps_label"), answer(d.TPSRegistered), stepPermission, translate(lang, "permission.tps_label")))
@@ -319,6 +432,14 @@ func (f *form) checkView(ctx context.Context, lang string, d *complaintDraft) (*
 	}
 	if d.asks("opt_out_offered") {
 		what = append(what, row(translate(lang, "permission.opt_out_offered_label."+kind), answer(d.OptOutOffered), stepPermission, translate(lang, "permission.opt_out_offered_label."+kind)))
+	}
+	// The day they asked the sender to stop, asked on the page after.
+	if d.asksStep(stepStopped) {
+		stopped := notGiven
+		if t, _, code := d.stoppedOn(); code == "" && !t.IsZero() {
+			stopped = formatDate(lang, t)
+		}
+		what = append(what, row(translate(lang, "check.stopped"), stopped, stepStopped, translate(lang, "check.stopped")))
 	}
 	evidence := row(translate(lang, "check.files"), translate(lang, "check.no_files"), stepEvidence, translate(lang, "check.files"))
 	if len(files) > 0 {
