@@ -30,7 +30,8 @@ c.party_id = @party_id
 -- "Reports this channel": one of the current triage result's channels
 -- (the GIN index on current results' channels answers it), or the stated
 -- channel while there is no result.
-t.channels @> ARRAY[@channel::text] OR (t.id IS NULL AND c.channel = @channel::text)
+c.id IN (SELECT x.complaint_id FROM triage_results x WHERE x.is_current AND x.channels @> ARRAY[@channel::text])
+    OR (t.id IS NULL AND c.channel = @channel::text)
     OR (cardinality(t.channels) = 0 AND t.channel = @channel::text)
 
 -- condition: referral
