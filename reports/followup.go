@@ -66,7 +66,7 @@ type PartyReport struct {
 	// of the report counts them; Referrals splits them by body.
 	OutOfScope int     `json:"out_of_scope"`
 	Referrals  []Count `json:"referrals"`
-	Rulebook    string      `json:"rulebook_version"`
+	Rulebook   string  `json:"rulebook_version"`
 }
 
 // ExamplesShown is the most example messages a report quotes.

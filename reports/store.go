@@ -105,29 +105,29 @@ type Cluster struct {
 
 // Trends are the aggregate figures of a report.
 type Trends struct {
-	Filter          Filter         `json:"filter"`
-	Election        *Election      `json:"election,omitempty"`
-	From, To        time.Time      `json:"-"`
-	PartyNames      []string       `json:"party_names,omitempty"`
-	GeneratedAt     time.Time      `json:"generated_at"`
-	RulebookVersion string         `json:"rulebook_version"`
-	Total           int            `json:"total"`
-	Duplicates      int            `json:"duplicates"`
-	Untriaged       int            `json:"untriaged"`
+	Filter          Filter    `json:"filter"`
+	Election        *Election `json:"election,omitempty"`
+	From, To        time.Time `json:"-"`
+	PartyNames      []string  `json:"party_names,omitempty"`
+	GeneratedAt     time.Time `json:"generated_at"`
+	RulebookVersion string    `json:"rulebook_version"`
+	Total           int       `json:"total"`
+	Duplicates      int       `json:"duplicates"`
+	Untriaged       int       `json:"untriaged"`
 	// ByChannel counts each complaint once for every channel it reports
 	// (ChannelCountNote), so its sum can exceed Total.
 	ByChannel map[string]int `json:"by_channel"`
 	// OutOfScope counts the complaints triage found another body handles;
 	// Referrals splits them by that body (labels in words). They are
 	// counted in every other figure too.
-	OutOfScope      int            `json:"out_of_scope"`
-	Referrals       []Count        `json:"referrals"`
-	ByPriority      map[string]int `json:"by_priority"`
-	ByStatus        []Count        `json:"by_status"`
-	Daily           []DayCounts    `json:"daily"`
-	Parties         []PartyCounts  `json:"parties"`
-	Codes           []CodeCounts   `json:"codes"`
-	Clusters        []Cluster      `json:"clusters"`
+	OutOfScope int            `json:"out_of_scope"`
+	Referrals  []Count        `json:"referrals"`
+	ByPriority map[string]int `json:"by_priority"`
+	ByStatus   []Count        `json:"by_status"`
+	Daily      []DayCounts    `json:"daily"`
+	Parties    []PartyCounts  `json:"parties"`
+	Codes      []CodeCounts   `json:"codes"`
+	Clusters   []Cluster      `json:"clusters"`
 }
 
 // ChannelCountNote is said wherever complaints are counted by channel.
