@@ -107,7 +107,9 @@ func (s *Store) Dashboard(ctx context.Context, f DashboardFilter) (*Dashboard, e
 				daily[r.ElectionID][r.Day] = map[string]int{}
 			}
 			daily[r.ElectionID][r.Day][r.Channel] += int(r.N)
-			index[r.ElectionID].Complaints += int(r.N)
+			if r.Channel == "" { // the day's complaints, each counted once
+				index[r.ElectionID].Complaints += int(r.N)
+			}
 		}
 
 		top, err := q.DashboardTopParties(ctx, dbsqlc.DashboardTopPartiesParams{NoParty: NoParty, ElectionIds: ids, Shown: TopPartiesShown})
@@ -148,8 +150,11 @@ func (s *Store) Dashboard(ctx context.Context, f DashboardFilter) (*Dashboard, e
 			for day := e.AnnouncedOn; !day.After(last); day = day.AddDate(0, 0, 1) {
 				dc := DayCounts{Date: day, ByChannel: map[string]int{}}
 				for ch, n := range daily[e.ID][day] {
-					dc.ByChannel[ch] = n
-					dc.Total += n
+					if ch == "" {
+						dc.Total = n
+					} else {
+						dc.ByChannel[ch] = n
+					}
 				}
 				e.Daily = append(e.Daily, dc)
 			}

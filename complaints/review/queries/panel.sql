@@ -15,7 +15,7 @@ WHERE c.reference = @reference;
 -- name: ComplaintResults :many
 -- Every triage result of a complaint, newest first.
 SELECT id, rulebook_version, rulebook_hash, channel, channels, provisions, guidance, score, priority, actions,
-    rationale, context, is_current, created_at
+    rationale, context, is_current, created_at, out_of_scope, referral
 FROM triage_results WHERE complaint_id = @complaint_id ORDER BY id DESC;
 
 -- name: ComplaintDecisions :many

@@ -327,7 +327,7 @@ func (q *Queries) ComplaintPanel(ctx context.Context, reference string) (Complai
 
 const complaintResults = `-- name: ComplaintResults :many
 SELECT id, rulebook_version, rulebook_hash, channel, channels, provisions, guidance, score, priority, actions,
-    rationale, context, is_current, created_at
+    rationale, context, is_current, created_at, out_of_scope, referral
 FROM triage_results WHERE complaint_id = $1 ORDER BY id DESC
 `
 
@@ -346,6 +346,8 @@ type ComplaintResultsRow struct {
 	Context         []byte
 	IsCurrent       bool
 	CreatedAt       time.Time
+	OutOfScope      bool
+	Referral        *string
 }
 
 // Every triage result of a complaint, newest first.
@@ -373,6 +375,8 @@ func (q *Queries) ComplaintResults(ctx context.Context, complaintID int64) ([]Co
 			&i.Context,
 			&i.IsCurrent,
 			&i.CreatedAt,
+			&i.OutOfScope,
+			&i.Referral,
 		); err != nil {
 			return nil, err
 		}
