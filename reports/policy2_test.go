@@ -176,3 +176,22 @@ func TestFollowUpReportLeavesOutOutOfScopeComplaints(t *testing.T) {
 	require.Contains(t, got, "another body handles")
 	require.Contains(t, got, "counted once for each")
 }
+
+func TestDashboardCountsEachReportedChannel(t *testing.T) {
+	t.Parallel()
+	b := setupPolicy2(t)
+	d, err := b.store.Dashboard(b.ctx, reports.DashboardFilter{ElectionID: b.election})
+	require.NoError(t, err)
+	require.Len(t, d.Elections, 1)
+	e := d.Elections[0]
+	require.Equal(t, 4, e.Complaints, "each complaint once")
+	byChannel, total := map[string]int{}, 0
+	for _, day := range e.Daily {
+		total += day.Total
+		for ch, n := range day.ByChannel {
+			byChannel[ch] += n
+		}
+	}
+	require.Equal(t, 4, total)
+	require.Equal(t, map[string]int{vocab.ChannelSMS: 2, vocab.ChannelLiveCall: 1, vocab.ChannelEmail: 2}, byChannel)
+}
