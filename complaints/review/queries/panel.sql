@@ -53,7 +53,10 @@ FROM complaint_cluster_members m JOIN complaints c ON c.id = m.complaint_id LEFT
 WHERE m.cluster_id = @cluster_id GROUP BY 1 ORDER BY 2 DESC, 1;
 
 -- name: ClusterChannels :many
-SELECT coalesce(t.channel, c.channel)::text AS name, count(*) AS n
+-- The cluster's complaints by channel, each counted under every channel
+-- its current triage result reports (the stated one until triaged).
+SELECT ch::text AS name, count(*) AS n
 FROM complaint_cluster_members m JOIN complaints c ON c.id = m.complaint_id
-LEFT JOIN triage_results t ON t.complaint_id = c.id AND t.is_current
+CROSS JOIN LATERAL unnest(coalesce((SELECT CASE WHEN cardinality(t.channels) = 0 THEN ARRAY[t.channel] ELSE t.channels END
+    FROM triage_results t WHERE t.complaint_id = c.id AND t.is_current), ARRAY[c.channel])) AS ch
 WHERE m.cluster_id = @cluster_id GROUP BY 1 ORDER BY 2 DESC, 1;
