@@ -195,3 +195,20 @@ func TestDashboardCountsEachReportedChannel(t *testing.T) {
 	require.Equal(t, 4, total)
 	require.Equal(t, map[string]int{vocab.ChannelSMS: 2, vocab.ChannelLiveCall: 1, vocab.ChannelEmail: 2}, byChannel)
 }
+
+func TestGroupCountsByReportedChannel(t *testing.T) {
+	t.Parallel()
+	b := setupPolicy2(t)
+	rows, total, err := b.store.GroupCounts(b.ctx, reports.Filter{ElectionID: b.election}, []string{"channel"})
+	require.NoError(t, err)
+	require.Equal(t, 4, total, "the number of complaints, each once")
+	got := map[string]int{}
+	for _, r := range rows {
+		got[r["channel"].(string)] = r["count"].(int)
+	}
+	require.Equal(t, map[string]int{vocab.ChannelSMS: 2, vocab.ChannelLiveCall: 1, vocab.ChannelEmail: 2}, got)
+
+	refs, err := b.store.ReferralCounts(b.ctx, reports.Filter{ElectionID: b.election})
+	require.NoError(t, err)
+	require.Equal(t, []reports.Referral{{ID: "action_fraud", Label: "Action Fraud", Count: 1}}, refs)
+}
