@@ -212,3 +212,17 @@ func TestGroupCountsByReportedChannel(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, []reports.Referral{{ID: "action_fraud", Label: "Action Fraud", Count: 1}}, refs)
 }
+
+func TestNoFollowUpForAPartyWhoseComplaintsAreAllOutOfScope(t *testing.T) {
+	t.Parallel()
+	pool := testdb.New(t)
+	f := fixture.New(t, pool)
+	e := f.Election()
+	in, out := f.Party(), f.Party()
+	f.Complaint(func(s *complaints.Submission) { s.PartyID = &in.ID })
+	scam := f.Complaint(func(s *complaints.Submission) { s.PartyID = &out.ID })
+	f.TriageResult(scam.ComplaintID, triage.Result{Referral: "action_fraud"})
+	ids, err := reports.NewStore(pool).PartiesWithComplaints(context.Background(), e.ID)
+	require.NoError(t, err)
+	require.Equal(t, []int64{in.ID}, ids)
+}
