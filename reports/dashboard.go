@@ -38,6 +38,9 @@ type UrgentComplaint struct {
 	ElectionID *int64
 	Party      string
 	Channel    string
+	// Channels are every channel the complaint reports (its current
+	// triage result's, or Channel until triaged).
+	Channels   []string
 	ReceivedAt time.Time
 	Status     string
 }
@@ -138,7 +141,7 @@ func (s *Store) Dashboard(ctx context.Context, f DashboardFilter) (*Dashboard, e
 		}
 		d.Urgent = make([]UrgentComplaint, 0, len(queue))
 		for _, r := range queue {
-			d.Urgent = append(d.Urgent, UrgentComplaint{Reference: r.Reference, ElectionID: r.ElectionID, Party: r.Party, Channel: r.Channel, ReceivedAt: r.ReceivedAt, Status: r.Status})
+			d.Urgent = append(d.Urgent, UrgentComplaint{Reference: r.Reference, ElectionID: r.ElectionID, Party: r.Party, Channel: r.Channel, Channels: r.Channels, ReceivedAt: r.ReceivedAt, Status: r.Status})
 		}
 
 		for i := range d.Elections {

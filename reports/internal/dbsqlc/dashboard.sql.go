@@ -217,7 +217,9 @@ func (q *Queries) DashboardUrgentOpen(ctx context.Context, electionIds []int64) 
 }
 
 const dashboardUrgentQueue = `-- name: DashboardUrgentQueue :many
-SELECT c.reference, c.election_id, coalesce(p.name, nullif(c.party_text, ''), $1::text)::text AS party, c.channel, c.received_at, c.status
+SELECT c.reference, c.election_id, coalesce(p.name, nullif(c.party_text, ''), $1::text)::text AS party, c.channel, c.received_at, c.status,
+    coalesce((SELECT CASE WHEN cardinality(t.channels) = 0 THEN ARRAY[t.channel] ELSE t.channels END
+        FROM triage_results t WHERE t.complaint_id = c.id AND t.is_current), ARRAY[c.channel])::text[] AS channels
 FROM complaints c LEFT JOIN parties p ON p.id = c.party_id
 WHERE c.priority = 'urgent' AND c.status <> 'closed' AND (NOT $2::boolean OR c.election_id = ANY($3::bigint[]))
 ORDER BY c.received_at, c.id LIMIT $4::int
@@ -237,6 +239,7 @@ type DashboardUrgentQueueRow struct {
 	Channel    string
 	ReceivedAt time.Time
 	Status     string
+	Channels   []string
 }
 
 // With no filter every open urgent complaint (one outside any election is
@@ -262,6 +265,7 @@ func (q *Queries) DashboardUrgentQueue(ctx context.Context, arg DashboardUrgentQ
 			&i.Channel,
 			&i.ReceivedAt,
 			&i.Status,
+			&i.Channels,
 		); err != nil {
 			return nil, err
 		}
