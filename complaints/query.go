@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/campaignwatch/campaignwatch/complaints/internal/dbsqlc"
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
 	"github.com/campaignwatch/campaignwatch/internal/sqlfilter"
@@ -31,15 +32,45 @@ type Summary struct {
 	Priority    *string   `json:"priority"`
 	DuplicateOf *string   `json:"duplicate_of"`
 	CreatedAt   time.Time `json:"created_at"`
+	// Channels are every channel the complaint reports: its current
+	// triage result's, or the stated channel while it has none.
+	Channels []string `json:"channels"`
+	// OutOfScope says triage found another body handles the complaint;
+	// Referral is the rulebook's id of that referral (null otherwise).
+	OutOfScope bool    `json:"out_of_scope"`
+	Referral   *string `json:"referral"`
 
 	id int64
+}
+
+// ChannelLabels are the complaint's channels in words.
+func (s Summary) ChannelLabels() []string {
+	out := make([]string, len(s.Channels))
+	for i, c := range s.Channels {
+		out[i] = vocab.ChannelLabel(c)
+	}
+	return out
+}
+
+// ReferralLabel is "Out of scope — referred to …" for an out-of-scope
+// complaint, and "" otherwise.
+func (s Summary) ReferralLabel() string {
+	if s.Referral == nil {
+		return ""
+	}
+	return OutOfScopeLabel(*s.Referral)
 }
 
 // Filter narrows List. Zero fields match everything.
 type Filter struct {
 	ElectionID *int64
 	PartyID    *int64
-	Channel    string
+	// Channel matches the complaints that report it (see Summary.Channels).
+	Channel string
+	// Referral matches out-of-scope complaints referred to it (a
+	// rulebook referral id); OutOfScope matches every out-of-scope one.
+	Referral   string
+	OutOfScope bool
 	Priority   string
 	Status     string
 	From, To   time.Time // received_at, To exclusive
@@ -85,7 +116,7 @@ var listQueries = sqlfilter.MustParse("list.sql", listSQL)
 func scanSummary(r pgx.Row) (Summary, error) {
 	var s Summary
 	err := r.Scan(&s.id, &s.Reference, &s.Source, &s.Channel, &s.PartyID, &s.Party, &s.ElectionID, &s.Election,
-		&s.ReceivedAt, &s.Sender, &s.Status, &s.Priority, &s.DuplicateOf, &s.CreatedAt)
+		&s.ReceivedAt, &s.Sender, &s.Status, &s.Priority, &s.DuplicateOf, &s.CreatedAt, &s.Channels, &s.OutOfScope, &s.Referral)
 	return s, err
 }
 
@@ -100,6 +131,12 @@ func (s *Service) List(ctx context.Context, f Filter) (Page, error) {
 	}
 	if f.Channel != "" {
 		b.Where("channel", "channel", f.Channel)
+	}
+	if f.Referral != "" {
+		b.Where("referral", "referral", f.Referral)
+	}
+	if f.OutOfScope {
+		b.Where("out_of_scope")
 	}
 	if f.Priority != "" {
 		b.Where("priority", "priority", f.Priority)
@@ -167,7 +204,57 @@ type Detail struct {
 	Duplicates        []string       `json:"duplicates"`
 	Complainant       *Complainant   `json:"complainant,omitempty"`
 	HasComplainant    bool           `json:"has_complainant"`
-	ID                int64          `json:"-"`
+	// Contacted is the number or address the sender contacted: the
+	// complainant's own, so set only with Complainant (same permission,
+	// same audited viewing).
+	Contacted string `json:"contacted,omitempty"`
+	// The structured answers of Policy 2 (null or empty: not asked or
+	// not answered).
+	Member        *bool      `json:"member"`
+	WorkAddress   *bool      `json:"work_address"`
+	AskedToStopOn *time.Time `json:"asked_to_stop_on"`
+	BreachWhere   string     `json:"breach_where"`
+	BreachExposed []string   `json:"breach_exposed"`
+	// IntakeReferral is the referral intake showed the complainant at
+	// once, if any; Summary.Referral is triage's.
+	IntakeReferral *string `json:"intake_referral"`
+	// Triage is the current triage result, nil until triaged.
+	Triage *TriageView `json:"triage"`
+	ID     int64       `json:"-"`
+}
+
+// TriageView is the current triage result as the complaint's detail
+// shows it.
+type TriageView struct {
+	Channel         string   `json:"channel"`
+	Channels        []string `json:"channels"`
+	OutOfScope      bool     `json:"out_of_scope"`
+	Referral        *string  `json:"referral"`
+	Score           int      `json:"score"`
+	Priority        string   `json:"priority"`
+	Provisions      []string `json:"provisions"`
+	Rationale       []string `json:"rationale"`
+	RulebookVersion string   `json:"rulebook_version"`
+}
+
+// BreachWhereLabel is where a breach happened, in words.
+func (d *Detail) BreachWhereLabel() string {
+	if t, ok := vocab.BreachPlaceByCode(d.BreachWhere); ok {
+		return t.Label.EN
+	}
+	return d.BreachWhere
+}
+
+// BreachExposedLabels are what a breach exposed, in words.
+func (d *Detail) BreachExposedLabels() []string {
+	out := make([]string, len(d.BreachExposed))
+	for i, c := range d.BreachExposed {
+		out[i] = c
+		if t, ok := vocab.ExposedDataByCode(c); ok {
+			out[i] = t.Label.EN
+		}
+	}
+	return out
 }
 
 // EvidenceInfo describes an evidence file without its content.
@@ -207,12 +294,28 @@ func (s *Service) Get(ctx context.Context, ref string, complainant bool) (*Detai
 		if d.Duplicates, err = q.DuplicateReferences(ctx, d.ID); err != nil {
 			return err
 		}
+		t, err := q.CurrentTriage(ctx, d.ID)
+		switch {
+		case errors.Is(err, pgx.ErrNoRows):
+			d.Channels = []string{d.Channel}
+		case err != nil:
+			return err
+		default:
+			d.Triage = &TriageView{Channel: t.Channel, Channels: t.Channels, OutOfScope: t.OutOfScope, Referral: t.Referral,
+				Score: int(t.Score), Priority: t.Priority, Provisions: t.Provisions, Rationale: rationaleLines(t.Rationale),
+				RulebookVersion: t.RulebookVersion}
+			if len(t.Channels) == 0 {
+				d.Triage.Channels = []string{t.Channel}
+			}
+			d.Channels, d.OutOfScope, d.Referral = d.Triage.Channels, t.OutOfScope, t.Referral
+		}
 		if complainant && d.HasComplainant {
 			c, err := q.ComplainantOf(ctx, d.ID)
 			if err != nil {
 				return err
 			}
 			d.Complainant = &Complainant{Name: c.Name, Email: c.Email, Phone: c.Phone, Postcode: c.Postcode, MayContact: c.MayContact}
+			d.Contacted = c.Contacted
 			return audit.Record(ctx, tx, "complaint.view_complainant", "complaint", d.Reference, audit.Change{})
 		}
 		return nil
@@ -331,5 +434,30 @@ func detailOf(r dbsqlc.ComplaintDetailRow) Detail {
 		OptOutOffered: r.OptOutOffered, RecipientsVisible: visible, SpecialCategory: r.SpecialCategory,
 		TargetingReason: r.TargetingReason, Lang: r.Lang, SourceID: r.SourceID, AcknowledgedAt: r.AcknowledgedAt,
 		TriageRequestedAt: r.TriageRequestedAt, AnonymisedAt: r.AnonymisedAt, HasComplainant: r.HasComplainant, ID: r.ID,
+		Member: r.Member, WorkAddress: r.WorkAddress, AskedToStopOn: r.AskedToStopOn, BreachWhere: r.BreachWhere,
+		BreachExposed: r.BreachExposed, IntakeReferral: r.IntakeReferral,
 	}
+}
+
+// rationaleLines reads a stored rationale as its lines, as they are: the
+// engine stores a JSON array of sentences. Anything else shows as one
+// line of its JSON, so nothing is hidden.
+func rationaleLines(raw []byte) []string {
+	var lines []string
+	if err := json.Unmarshal(raw, &lines); err == nil {
+		return lines
+	}
+	var entries []json.RawMessage
+	if err := json.Unmarshal(raw, &entries); err != nil {
+		return []string{string(raw)}
+	}
+	for _, e := range entries {
+		var s string
+		if json.Unmarshal(e, &s) == nil {
+			lines = append(lines, s)
+		} else {
+			lines = append(lines, string(e))
+		}
+	}
+	return lines
 }

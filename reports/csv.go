@@ -43,8 +43,11 @@ func WriteCSV(out io.Writer, rows RowSource, includeText bool, progress func(int
 		rec[8] = spreadsheet.Neutralize(r.Priority)
 		rec[9] = spreadsheet.Neutralize(r.Status)
 		rec[10] = spreadsheet.Neutralize(r.Outcome)
+		// Codes, for machines: the channels joined by ";", the referral id.
+		rec[11] = spreadsheet.Neutralize(strings.Join(r.Channels, ";"))
+		rec[12] = spreadsheet.Neutralize(r.Referral)
 		if includeText {
-			rec[11] = spreadsheet.Neutralize(r.Text)
+			rec[13] = spreadsheet.Neutralize(r.Text)
 		}
 		if progress != nil && n%every == 0 {
 			progress(n)

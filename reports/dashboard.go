@@ -38,6 +38,9 @@ type UrgentComplaint struct {
 	ElectionID *int64
 	Party      string
 	Channel    string
+	// Channels are every channel the complaint reports (its current
+	// triage result's, or Channel until triaged).
+	Channels   []string
 	ReceivedAt time.Time
 	Status     string
 }
@@ -107,7 +110,9 @@ func (s *Store) Dashboard(ctx context.Context, f DashboardFilter) (*Dashboard, e
 				daily[r.ElectionID][r.Day] = map[string]int{}
 			}
 			daily[r.ElectionID][r.Day][r.Channel] += int(r.N)
-			index[r.ElectionID].Complaints += int(r.N)
+			if r.Channel == "" { // the day's complaints, each counted once
+				index[r.ElectionID].Complaints += int(r.N)
+			}
 		}
 
 		top, err := q.DashboardTopParties(ctx, dbsqlc.DashboardTopPartiesParams{NoParty: NoParty, ElectionIds: ids, Shown: TopPartiesShown})
@@ -136,7 +141,7 @@ func (s *Store) Dashboard(ctx context.Context, f DashboardFilter) (*Dashboard, e
 		}
 		d.Urgent = make([]UrgentComplaint, 0, len(queue))
 		for _, r := range queue {
-			d.Urgent = append(d.Urgent, UrgentComplaint{Reference: r.Reference, ElectionID: r.ElectionID, Party: r.Party, Channel: r.Channel, ReceivedAt: r.ReceivedAt, Status: r.Status})
+			d.Urgent = append(d.Urgent, UrgentComplaint{Reference: r.Reference, ElectionID: r.ElectionID, Party: r.Party, Channel: r.Channel, Channels: r.Channels, ReceivedAt: r.ReceivedAt, Status: r.Status})
 		}
 
 		for i := range d.Elections {
@@ -148,8 +153,11 @@ func (s *Store) Dashboard(ctx context.Context, f DashboardFilter) (*Dashboard, e
 			for day := e.AnnouncedOn; !day.After(last); day = day.AddDate(0, 0, 1) {
 				dc := DayCounts{Date: day, ByChannel: map[string]int{}}
 				for ch, n := range daily[e.ID][day] {
-					dc.ByChannel[ch] = n
-					dc.Total += n
+					if ch == "" {
+						dc.Total = n
+					} else {
+						dc.ByChannel[ch] = n
+					}
 				}
 				e.Daily = append(e.Daily, dc)
 			}

@@ -28,6 +28,12 @@ type Filter struct {
 	// IncludeText adds the message and description, redacted, to each
 	// complaint row.
 	IncludeText bool `json:"include_text,omitempty"`
+
+	// inScope leaves out complaints triage found out of scope, and
+	// outOfScope keeps only those: a party's follow-up report counts the
+	// first against the party and only says how many of the second there
+	// were. Neither is part of a stored export's filter.
+	inScope, outOfScope bool
 }
 
 // ParseIDs reads a comma-separated list of ids.
@@ -94,6 +100,12 @@ func (f *Filter) query(name string) *sqlfilter.Builder {
 	}
 	if len(f.Channels) > 0 {
 		b.Where("channels", "channels", f.Channels)
+	}
+	if f.inScope {
+		b.Where("in_scope")
+	}
+	if f.outOfScope {
+		b.Where("out_of_scope")
 	}
 	return b
 }

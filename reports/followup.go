@@ -3,6 +3,7 @@ package reports
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -59,7 +60,13 @@ type PartyReport struct {
 	Examples    []Example   `json:"examples"`
 	Outcomes    []Count     `json:"outcomes"`
 	Asks        []string    `json:"asks"`
-	Rulebook    string      `json:"rulebook_version"`
+	// OutOfScope counts the complaints naming the party that triage found
+	// another body handles (voter ID, scams, broadcasts...). They are not
+	// about the party's processing of personal data, so no other figure
+	// of the report counts them; Referrals splits them by body.
+	OutOfScope int     `json:"out_of_scope"`
+	Referrals  []Count `json:"referrals"`
+	Rulebook   string  `json:"rulebook_version"`
 }
 
 // ExamplesShown is the most example messages a report quotes.
@@ -143,13 +150,18 @@ func (s *Store) partyReport(ctx context.Context, tx pgx.Tx, electionID, partyID 
 	if err != nil {
 		return nil, err
 	}
-	f := Filter{ElectionID: electionID, PartyIDs: []int64{partyID}}
+	f := Filter{ElectionID: electionID, PartyIDs: []int64{partyID}, inScope: true}
 	t, err := s.Trends(ctx, tx, f)
 	if err != nil {
 		return nil, err
 	}
+	out, err := s.Trends(ctx, tx, Filter{ElectionID: electionID, PartyIDs: []int64{partyID}, outOfScope: true})
+	if err != nil {
+		return nil, err
+	}
 	rep := &PartyReport{Election: t.Election, Party: *p, GeneratedAt: t.GeneratedAt, From: t.From, To: t.To,
-		Total: t.Total, Duplicates: t.Duplicates, Untriaged: t.Untriaged, Rulebook: t.RulebookVersion}
+		Total: t.Total, Duplicates: t.Duplicates, Untriaged: t.Untriaged, Rulebook: t.RulebookVersion,
+		OutOfScope: out.OutOfScope, Referrals: out.Referrals}
 	for _, ch := range vocab.ChannelCodes() {
 		if n := t.ByChannel[ch]; n > 0 {
 			rep.ByChannel = append(rep.ByChannel, Count{Label: vocab.ChannelLabel(ch), Count: n})
@@ -237,6 +249,25 @@ func (s *Store) partyReport(ctx context.Context, tx pgx.Tx, electionID, partyID 
 	}
 	rep.Asks = append(rep.Asks, defaultAsk)
 	return rep, nil
+}
+
+// OutOfScopeNote says how many complaints naming the party were left
+// out of the report because another body handles them, and to whom they
+// were referred; "" when there were none.
+func (r *PartyReport) OutOfScopeNote() string {
+	if r.OutOfScope == 0 {
+		return ""
+	}
+	var to []string
+	for _, c := range r.Referrals {
+		to = append(to, fmt.Sprintf("%s (%d)", c.Label, c.Count))
+	}
+	n := "1 further complaint naming %s was"
+	if r.OutOfScope != 1 {
+		n = fmt.Sprint(r.OutOfScope) + " further complaints naming %s were"
+	}
+	return fmt.Sprintf(n+" about matters that another body handles rather than about how the party uses personal data, "+
+		"so this report does not count them. They were referred to: %s.", r.Party.Name, strings.Join(to, "; "))
 }
 
 // truncateRunes cuts s to at most n runes, marking the cut. It runs

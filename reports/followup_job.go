@@ -37,7 +37,7 @@ func NewFollowUps(store *Store, svc *outreach.Service) *FollowUps {
 }
 
 // PartiesWithComplaints lists the registered parties with at least one
-// complaint linked to the election.
+// complaint linked to the election that is not out of scope.
 func (s *Store) PartiesWithComplaints(ctx context.Context, electionID int64) ([]int64, error) {
 	return dbsqlc.New(s.pool).PartiesWithComplaints(ctx, electionID)
 }
@@ -50,6 +50,13 @@ func (r *PartyReport) LetterFields() map[string]string {
 		parts = append(parts, fmt.Sprintf("%s (%d)", strings.ToLower(c.Label), c.Count))
 	}
 	summary := fmt.Sprintf("The complaints came mainly through these channels: %s.", strings.Join(parts, ", "))
+	counted := 0
+	for _, c := range r.ByChannel {
+		counted += c.Count
+	}
+	if counted > r.Total {
+		summary += " A complaint about contact through several channels is counted under each of them."
+	}
 	if len(r.Provisions) > 0 {
 		var ps []string
 		for _, p := range r.Provisions[:min(3, len(r.Provisions))] {

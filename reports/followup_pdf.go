@@ -100,7 +100,11 @@ func (r *PartyReport) PDF() ([]byte, error) {
 	heading("Summary")
 	para(fmt.Sprintf("%d complaints about %s, of which %d were repeat submissions of an earlier complaint and %d are not yet triaged.",
 		r.Total, r.Party.Name, r.Duplicates, r.Untriaged), props.Text{Top: 1})
+	if note := r.OutOfScopeNote(); note != "" {
+		para(note, props.Text{Top: 1})
+	}
 	heading("Complaints by channel")
+	para(ChannelCountNote, props.Text{Size: 9, Color: pdfGrey, Top: 1})
 	table([2]string{"Channel", "Complaints"}, r.ByChannel)
 	heading("Complaints by week")
 	table([2]string{"Week", "Complaints"}, r.ByWeek)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/campaignwatch/campaignwatch/complaints"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/reports/internal/dbsqlc"
 )
@@ -16,7 +17,10 @@ import (
 var GroupNames = []string{"day", "week", "channel", "party", "priority", "status"}
 
 // GroupCounts counts the complaints f selects by the given dimensions,
-// one map per combination holding each dimension's value and "count".
+// one map per combination holding each dimension's value and "count",
+// and returns the number of complaints f selects. By channel, a
+// complaint counts once for each channel it reports (ChannelCountNote),
+// so the counts can add up to more than that number.
 func (s *Store) GroupCounts(ctx context.Context, f Filter, groups []string) ([]map[string]any, int, error) {
 	if err := f.Validate(); err != nil {
 		return nil, 0, err
@@ -41,7 +45,7 @@ func (s *Store) GroupCounts(ctx context.Context, f Filter, groups []string) ([]m
 	var out []map[string]any
 	total := 0
 	err := s.Snapshot(ctx, func(tx pgx.Tx) error {
-		return eachRow(ctx, tx, b, func(r pgx.Rows) error {
+		err := eachRow(ctx, tx, b, func(r pgx.Rows) error {
 			var dims [6]*string
 			var n int
 			if err := r.Scan(&dims[0], &dims[1], &dims[2], &dims[3], &dims[4], &dims[5], &n); err != nil {
@@ -51,15 +55,48 @@ func (s *Store) GroupCounts(ctx context.Context, f Filter, groups []string) ([]m
 			for _, g := range groups {
 				m[g] = *dims[slices.Index(GroupNames, g)]
 			}
-			total += n
 			out = append(out, m)
 			return nil
 		})
+		if err != nil {
+			return err
+		}
+		sql, args := f.query("count_rows").Build()
+		return tx.QueryRow(ctx, sql, args).Scan(&total)
 	})
 	if out == nil {
 		out = []map[string]any{}
 	}
 	return out, total, err
+}
+
+// Referral is how many complaints triage found out of scope and referred
+// to one body.
+type Referral struct {
+	ID    string `json:"referral"`
+	Label string `json:"label"`
+	Count int    `json:"count"`
+}
+
+// ReferralCounts counts the out-of-scope complaints f selects by the body
+// they were referred to, most first.
+func (s *Store) ReferralCounts(ctx context.Context, f Filter) ([]Referral, error) {
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
+	out := []Referral{}
+	err := s.Snapshot(ctx, func(tx pgx.Tx) error {
+		return eachRow(ctx, tx, f.query("trend_referrals"), func(r pgx.Rows) error {
+			var c Referral
+			if err := r.Scan(&c.ID, &c.Count); err != nil {
+				return err
+			}
+			c.Label = complaints.ReferralBodyLabel(c.ID)
+			out = append(out, c)
+			return nil
+		})
+	})
+	return out, err
 }
 
 // Option is an election or party to choose in a form.

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/campaignwatch/campaignwatch/complaints"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/redact"
 	"github.com/campaignwatch/campaignwatch/internal/sqlfilter"
@@ -104,23 +105,33 @@ type Cluster struct {
 
 // Trends are the aggregate figures of a report.
 type Trends struct {
-	Filter          Filter         `json:"filter"`
-	Election        *Election      `json:"election,omitempty"`
-	From, To        time.Time      `json:"-"`
-	PartyNames      []string       `json:"party_names,omitempty"`
-	GeneratedAt     time.Time      `json:"generated_at"`
-	RulebookVersion string         `json:"rulebook_version"`
-	Total           int            `json:"total"`
-	Duplicates      int            `json:"duplicates"`
-	Untriaged       int            `json:"untriaged"`
-	ByChannel       map[string]int `json:"by_channel"`
-	ByPriority      map[string]int `json:"by_priority"`
-	ByStatus        []Count        `json:"by_status"`
-	Daily           []DayCounts    `json:"daily"`
-	Parties         []PartyCounts  `json:"parties"`
-	Codes           []CodeCounts   `json:"codes"`
-	Clusters        []Cluster      `json:"clusters"`
+	Filter          Filter    `json:"filter"`
+	Election        *Election `json:"election,omitempty"`
+	From, To        time.Time `json:"-"`
+	PartyNames      []string  `json:"party_names,omitempty"`
+	GeneratedAt     time.Time `json:"generated_at"`
+	RulebookVersion string    `json:"rulebook_version"`
+	Total           int       `json:"total"`
+	Duplicates      int       `json:"duplicates"`
+	Untriaged       int       `json:"untriaged"`
+	// ByChannel counts each complaint once for every channel it reports
+	// (ChannelCountNote), so its sum can exceed Total.
+	ByChannel map[string]int `json:"by_channel"`
+	// OutOfScope counts the complaints triage found another body handles;
+	// Referrals splits them by that body (labels in words). They are
+	// counted in every other figure too.
+	OutOfScope int            `json:"out_of_scope"`
+	Referrals  []Count        `json:"referrals"`
+	ByPriority map[string]int `json:"by_priority"`
+	ByStatus   []Count        `json:"by_status"`
+	Daily      []DayCounts    `json:"daily"`
+	Parties    []PartyCounts  `json:"parties"`
+	Codes      []CodeCounts   `json:"codes"`
+	Clusters   []Cluster      `json:"clusters"`
 }
+
+// ChannelCountNote is said wherever complaints are counted by channel.
+const ChannelCountNote = "A complaint that reports several channels is counted once for each, so the channel figures can add up to more than the number of complaints."
 
 // ClusterMin is the number of complaints naming one sender that makes a
 // cluster.
@@ -144,20 +155,44 @@ func (s *Store) Trends(ctx context.Context, tx pgx.Tx, f Filter) (*Trends, error
 			return nil, err
 		}
 	}
-	err = eachRow(ctx, tx, f.query("trend_channels"), func(r pgx.Rows) error {
-		var ch, pr string
+	err = eachRow(ctx, tx, f.query("trend_totals"), func(r pgx.Rows) error {
+		var pr string
 		var n, dup int
-		if err := r.Scan(&ch, &pr, &n, &dup); err != nil {
+		if err := r.Scan(&pr, &n, &dup); err != nil {
 			return err
 		}
 		t.Total += n
 		t.Duplicates += dup
-		t.ByChannel[ch] += n
 		if pr == "" {
 			t.Untriaged += n
 		} else {
 			t.ByPriority[pr] += n
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = eachRow(ctx, tx, f.query("trend_channels"), func(r pgx.Rows) error {
+		var ch string
+		var n int
+		if err := r.Scan(&ch, &n); err != nil {
+			return err
+		}
+		t.ByChannel[ch] += n
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = eachRow(ctx, tx, f.query("trend_referrals"), func(r pgx.Rows) error {
+		var id string
+		var n int
+		if err := r.Scan(&id, &n); err != nil {
+			return err
+		}
+		t.OutOfScope += n
+		t.Referrals = append(t.Referrals, Count{Label: complaints.ReferralBodyLabel(id), Count: n})
 		return nil
 	})
 	if err != nil {
@@ -184,8 +219,11 @@ func (s *Store) Trends(ctx context.Context, tx pgx.Tx, f Filter) (*Trends, error
 			t.Daily = append(t.Daily, DayCounts{Date: d, ByChannel: map[string]int{}})
 		}
 		day := &t.Daily[len(t.Daily)-1]
-		day.ByChannel[ch] += n
-		day.Total += n
+		if ch == "" {
+			day.Total = n // the day's complaints, each once
+		} else {
+			day.ByChannel[ch] += n
+		}
 		return nil
 	})
 	if err != nil {
@@ -204,8 +242,11 @@ func (s *Store) Trends(ctx context.Context, tx pgx.Tx, f Filter) (*Trends, error
 			t.Parties = append(t.Parties, PartyCounts{PartyID: id, Party: name, ByChannel: map[string]int{}})
 			i = len(t.Parties) - 1
 		}
-		t.Parties[i].ByChannel[ch] += n
-		t.Parties[i].Total += n
+		if ch == "" {
+			t.Parties[i].Total = n // the party's complaints, each once
+		} else {
+			t.Parties[i].ByChannel[ch] += n
+		}
 		return nil
 	})
 	if err != nil {
@@ -275,6 +316,10 @@ type Row struct {
 	Status      string
 	Outcome     string
 	Text        string
+	// Channels are every channel the complaint reports; Referral is the
+	// rulebook id of its referral when triage found it out of scope.
+	Channels []string
+	Referral string
 }
 
 // CountRows counts the complaints f selects.
@@ -322,7 +367,7 @@ func (s *Store) Rows(ctx context.Context, tx pgx.Tx, f Filter, fn func(Row) erro
 	for rows.Next() {
 		if err := rows.Scan(&r.Reference, &r.ReceivedAt, &r.SubmittedAt, &r.Channel, &r.Party, &r.Sender,
 			&r.Provisions, &r.Guidance, &r.Priority, &r.Status, &r.Outcome,
-			&msg, &desc, &who.Name, &who.Email, &who.Phone, &who.Postcode); err != nil {
+			&msg, &desc, &who.Name, &who.Email, &who.Phone, &who.Postcode, &r.Channels, &r.Referral); err != nil {
 			return err
 		}
 		r.Text = ""

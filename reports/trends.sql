@@ -2,6 +2,12 @@
 -- Filter.query): one election, or a date range, optionally some parties
 -- and some channels. Complaints are aliased c, parties p; tr is each
 -- complaint's current triage result and outcome its review outcome.
+--
+-- A complaint reports the channels of its current triage result (the
+-- stated channel while it has none): counts by channel count it once for
+-- each (ch is one of them), so they are counted with count(DISTINCT c.id)
+-- and a total is never a sum of channel counts. The channels condition
+-- selects complaints that report any of the channels asked for.
 
 -- condition: election
 c.election_id = @election_id
@@ -16,25 +22,53 @@ c.received_at < @to
 c.party_id = ANY(@party_ids)
 
 -- condition: channels
-c.channel = ANY(@channels)
+coalesce((SELECT CASE WHEN cardinality(t.channels) = 0 THEN ARRAY[t.channel] ELSE t.channels END
+    FROM triage_results t WHERE t.complaint_id = c.id AND t.is_current), ARRAY[c.channel]) && @channels::text[]
+
+-- condition: in_scope
+-- Leaves out complaints triage found out of scope (another body handles
+-- them): a party's follow-up report does not charge them to the party.
+NOT EXISTS (SELECT 1 FROM triage_results t WHERE t.complaint_id = c.id AND t.is_current AND t.out_of_scope)
+
+-- condition: out_of_scope
+-- Only the complaints triage found out of scope.
+EXISTS (SELECT 1 FROM triage_results t WHERE t.complaint_id = c.id AND t.is_current AND t.out_of_scope)
 
 -- query: count_rows
 SELECT count(*) FROM complaints c WHERE /*conditions*/
 
+-- query: trend_totals
+SELECT coalesce(c.priority, ''), count(*), count(*) FILTER (WHERE c.duplicate_of_id IS NOT NULL)
+FROM complaints c WHERE /*conditions*/ GROUP BY 1
+
 -- query: trend_channels
-SELECT c.channel, coalesce(c.priority, ''), count(*), count(*) FILTER (WHERE c.duplicate_of_id IS NOT NULL)
-FROM complaints c WHERE /*conditions*/ GROUP BY 1, 2
+SELECT ch, count(DISTINCT c.id)
+FROM complaints c CROSS JOIN LATERAL unnest(coalesce((SELECT CASE WHEN cardinality(t.channels) = 0 THEN ARRAY[t.channel] ELSE t.channels END
+    FROM triage_results t WHERE t.complaint_id = c.id AND t.is_current), ARRAY[c.channel])) AS ch
+WHERE /*conditions*/ GROUP BY 1
+
+-- query: trend_referrals
+-- Out-of-scope complaints by the body they were referred to.
+SELECT t.referral, count(*)
+FROM complaints c JOIN triage_results t ON t.complaint_id = c.id AND t.is_current AND t.out_of_scope
+WHERE /*conditions*/ GROUP BY 1 ORDER BY 2 DESC, 1
 
 -- query: trend_status
 SELECT c.status, count(*) FROM complaints c WHERE /*conditions*/ GROUP BY 1 ORDER BY 2 DESC, 1
 
 -- query: trend_daily
-SELECT (c.received_at AT TIME ZONE 'Europe/London')::date, c.channel, count(*)
-FROM complaints c WHERE /*conditions*/ GROUP BY 1, 2 ORDER BY 1
+-- Each day's complaints by channel, and (ch empty) the day's total.
+SELECT (c.received_at AT TIME ZONE 'Europe/London')::date, CASE WHEN grouping(ch) = 0 THEN ch ELSE '' END, count(DISTINCT c.id)
+FROM complaints c CROSS JOIN LATERAL unnest(coalesce((SELECT CASE WHEN cardinality(t.channels) = 0 THEN ARRAY[t.channel] ELSE t.channels END
+    FROM triage_results t WHERE t.complaint_id = c.id AND t.is_current), ARRAY[c.channel])) AS ch
+WHERE /*conditions*/ GROUP BY GROUPING SETS ((1, ch), (1)) ORDER BY 1
 
 -- query: trend_parties
-SELECT coalesce(c.party_id, 0), coalesce(p.name, @no_party), c.channel, count(*)
-FROM complaints c LEFT JOIN parties p ON p.id = c.party_id WHERE /*conditions*/ GROUP BY 1, 2, 3
+-- Each party's complaints by channel, and (ch empty) the party's total.
+SELECT coalesce(c.party_id, 0), coalesce(p.name, @no_party), CASE WHEN grouping(ch) = 0 THEN ch ELSE '' END, count(DISTINCT c.id)
+FROM complaints c LEFT JOIN parties p ON p.id = c.party_id CROSS JOIN LATERAL unnest(coalesce((SELECT CASE WHEN cardinality(t.channels) = 0 THEN ARRAY[t.channel] ELSE t.channels END
+    FROM triage_results t WHERE t.complaint_id = c.id AND t.is_current), ARRAY[c.channel])) AS ch
+WHERE /*conditions*/ GROUP BY GROUPING SETS ((1, 2, ch), (1, 2))
 
 -- query: trend_codes
 SELECT k.kind, k.code, coalesce(p.name, @no_party), count(*)
@@ -54,12 +88,13 @@ LEFT JOIN LATERAL (SELECT t.provisions::text[] AS provisions, t.guidance::text[]
 WHERE /*conditions*/
 
 -- query: trend_clusters
-SELECT c.sender_normalized, count(*),
-    array_agg(DISTINCT coalesce(p.name, @no_party)), array_agg(DISTINCT c.channel),
+SELECT c.sender_normalized, count(DISTINCT c.id),
+    array_agg(DISTINCT coalesce(p.name, @no_party)), array_agg(DISTINCT ch),
     min(c.received_at), max(c.received_at)
-FROM complaints c LEFT JOIN parties p ON p.id = c.party_id
+FROM complaints c LEFT JOIN parties p ON p.id = c.party_id CROSS JOIN LATERAL unnest(coalesce((SELECT CASE WHEN cardinality(t.channels) = 0 THEN ARRAY[t.channel] ELSE t.channels END
+    FROM triage_results t WHERE t.complaint_id = c.id AND t.is_current), ARRAY[c.channel])) AS ch
 WHERE /*conditions*/ AND c.sender_normalized <> ''
-GROUP BY 1 HAVING count(*) >= @cluster_min ORDER BY 2 DESC, 1 LIMIT 500
+GROUP BY 1 HAVING count(DISTINCT c.id) >= @cluster_min ORDER BY 2 DESC, 1 LIMIT 500
 
 -- query: rows
 -- The export's complaint rows without the complainant's words: the six
@@ -67,9 +102,11 @@ GROUP BY 1 HAVING count(*) >= @cluster_min ORDER BY 2 DESC, 1 LIMIT 500
 SELECT c.reference, c.received_at, c.created_at, c.channel, coalesce(p.name, @no_party),
     c.sender_normalized, coalesce(tr.provisions, '{}'), coalesce(tr.guidance, '{}'),
     coalesce(c.priority, ''), c.status, coalesce((SELECT cr.outcome FROM complaint_reviews cr WHERE cr.complaint_id = c.id), ''),
-    '', '', '', '', '', ''
+    '', '', '', '', '', '',
+    coalesce(tr.channels, ARRAY[c.channel]), coalesce(tr.referral, '')
 FROM complaints c LEFT JOIN parties p ON p.id = c.party_id
-LEFT JOIN LATERAL (SELECT t.provisions::text[] AS provisions, t.guidance::text[] AS guidance, t.rulebook_version::text AS rulebook_version
+LEFT JOIN LATERAL (SELECT t.provisions::text[] AS provisions, t.guidance::text[] AS guidance, t.rulebook_version::text AS rulebook_version,
+        CASE WHEN cardinality(t.channels) = 0 THEN ARRAY[t.channel] ELSE t.channels END AS channels, t.referral
     FROM triage_results t WHERE t.complaint_id = c.id AND t.is_current ORDER BY t.created_at DESC LIMIT 1) tr ON true
 WHERE /*conditions*/ ORDER BY c.received_at, c.id
 
@@ -79,9 +116,11 @@ WHERE /*conditions*/ ORDER BY c.received_at, c.id
 SELECT c.reference, c.received_at, c.created_at, c.channel, coalesce(p.name, @no_party),
     c.sender_normalized, coalesce(tr.provisions, '{}'), coalesce(tr.guidance, '{}'),
     coalesce(c.priority, ''), c.status, coalesce((SELECT cr.outcome FROM complaint_reviews cr WHERE cr.complaint_id = c.id), ''),
-    c.message, c.description, coalesce(cp.name, ''), coalesce(cp.email, ''), coalesce(cp.phone, ''), coalesce(cp.postcode, '')
+    c.message, c.description, coalesce(cp.name, ''), coalesce(cp.email, ''), coalesce(cp.phone, ''), coalesce(cp.postcode, ''),
+    coalesce(tr.channels, ARRAY[c.channel]), coalesce(tr.referral, '')
 FROM complaints c LEFT JOIN parties p ON p.id = c.party_id LEFT JOIN complainants cp ON cp.complaint_id = c.id
-LEFT JOIN LATERAL (SELECT t.provisions::text[] AS provisions, t.guidance::text[] AS guidance, t.rulebook_version::text AS rulebook_version
+LEFT JOIN LATERAL (SELECT t.provisions::text[] AS provisions, t.guidance::text[] AS guidance, t.rulebook_version::text AS rulebook_version,
+        CASE WHEN cardinality(t.channels) = 0 THEN ARRAY[t.channel] ELSE t.channels END AS channels, t.referral
     FROM triage_results t WHERE t.complaint_id = c.id AND t.is_current ORDER BY t.created_at DESC LIMIT 1) tr ON true
 WHERE /*conditions*/ ORDER BY c.received_at, c.id
 
@@ -113,17 +152,19 @@ ORDER BY rank, received_at DESC, reference LIMIT @limit
 -- Complaints counted by the chosen dimensions (by_day ... by_status true),
 -- the others left NULL so they do not split the groups, and sorted by the
 -- chosen dimensions in the order asked for (sort1 ... sort6 name them;
--- unused ones are empty).
+-- unused ones are empty). By channel, a complaint counts once for each
+-- channel it reports.
 SELECT day, week, channel, party, priority, status, n FROM (
     SELECT
         CASE WHEN @by_day::boolean THEN to_char((c.received_at AT TIME ZONE 'Europe/London')::date, 'YYYY-MM-DD') END AS day,
         CASE WHEN @by_week::boolean THEN to_char(date_trunc('week', c.received_at AT TIME ZONE 'Europe/London')::date, 'YYYY-MM-DD') END AS week,
-        CASE WHEN @by_channel::boolean THEN c.channel END AS channel,
+        CASE WHEN @by_channel::boolean THEN ch END AS channel,
         CASE WHEN @by_party::boolean THEN coalesce(p.name, @no_party) END AS party,
         CASE WHEN @by_priority::boolean THEN coalesce(c.priority, 'untriaged') END AS priority,
         CASE WHEN @by_status::boolean THEN c.status END AS status,
-        count(*) AS n
-    FROM complaints c LEFT JOIN parties p ON p.id = c.party_id
+        count(DISTINCT c.id) AS n
+    FROM complaints c LEFT JOIN parties p ON p.id = c.party_id CROSS JOIN LATERAL unnest(coalesce((SELECT CASE WHEN cardinality(t.channels) = 0 THEN ARRAY[t.channel] ELSE t.channels END
+    FROM triage_results t WHERE t.complaint_id = c.id AND t.is_current), ARRAY[c.channel])) AS ch
     WHERE /*conditions*/
     GROUP BY 1, 2, 3, 4, 5, 6) g
 ORDER BY

@@ -8,6 +8,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/campaignwatch/campaignwatch/complaints"
 	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/spreadsheet"
 )
@@ -19,6 +20,7 @@ const (
 	SheetParties    = "Parties"
 	SheetProvisions = "Provisions"
 	SheetClusters   = "Clusters"
+	SheetReferrals  = "Referrals"
 	SheetComplaints = "Complaints"
 )
 
@@ -42,7 +44,7 @@ type WorkbookOptions struct {
 // ComplaintHeader is the header of the Complaints sheet and the CSV.
 func ComplaintHeader(includeText bool) []string {
 	h := []string{"Reference", "Received", "Submitted", "Channel", "Party", "Sender (normalised)",
-		"Provisions", "Guidance points", "Priority", "Status", "Outcome"}
+		"Provisions", "Guidance points", "Priority", "Status", "Outcome", "Channels reported", "Referred to"}
 	if includeText {
 		h = append(h, "Message and account (redacted)")
 	}
@@ -165,14 +167,14 @@ func WriteWorkbook(out io.Writer, t *Trends, rows RowSource, opts WorkbookOption
 	if err := f.SetSheetName("Sheet1", SheetSummary); err != nil {
 		return err
 	}
-	for _, name := range []string{SheetDaily, SheetParties, SheetProvisions, SheetClusters, SheetComplaints} {
+	for _, name := range []string{SheetDaily, SheetParties, SheetProvisions, SheetClusters, SheetReferrals, SheetComplaints} {
 		if _, err := f.NewSheet(name); err != nil {
 			return err
 		}
 	}
 	_ = f.SetDocProps(&excelize.DocProperties{Title: "Complaints trend report", Creator: "campaignwatch", Created: t.GeneratedAt.UTC().Format(time.RFC3339)})
 
-	for _, step := range []func(*excelize.File, styles, *Trends) error{writeSummary, writeDaily, writeParties, writeProvisions, writeClusters} {
+	for _, step := range []func(*excelize.File, styles, *Trends) error{writeSummary, writeDaily, writeParties, writeProvisions, writeClusters, writeReferrals} {
 		if err := step(f, st, t); err != nil {
 			return err
 		}
@@ -226,6 +228,8 @@ func writeSummary(f *excelize.File, st styles, t *Trends) error {
 	kv("of which repeats of an earlier complaint", t.Duplicates, st.number)
 	kv(vocab.Untriaged.Label.EN, t.Untriaged, st.number)
 	kv("Senders named in 2 or more complaints", len(t.Clusters), st.number)
+	kv("Out of scope (referred to another body; see Referrals)", t.OutOfScope, st.number)
+	kv("How channels are counted", ChannelCountNote, st.wrap)
 	for _, c := range vocab.ChannelCodes() {
 		kv("Channel: "+vocab.ChannelLabel(c), t.ByChannel[c], st.number)
 	}
@@ -274,6 +278,7 @@ func writeDaily(f *excelize.File, st styles, t *Trends) error {
 		w.set(len(vocab.Channels)+2, r, d.Total, 0)
 	}
 	last := len(t.Daily) + 1
+	w.set(1, last+2, ChannelCountNote, 0)
 	w.table(st, 1, len(vocab.Channels)+2, last, 12, 14, 10, 16, 12, 20, 20, 10, 10)
 	if w.err != nil || len(t.Daily) == 0 {
 		return w.err
@@ -314,6 +319,7 @@ func writeParties(f *excelize.File, st styles, t *Trends) error {
 		w.set(len(vocab.Channels)+2, r, p.Total, 0)
 	}
 	last := len(t.Parties) + 1
+	w.set(1, last+2, ChannelCountNote, 0)
 	w.table(st, 1, len(vocab.Channels)+2, last, 36, 14, 10, 16, 12, 20, 20, 10, 10)
 	if w.err != nil || len(t.Parties) == 0 {
 		return w.err
@@ -365,13 +371,30 @@ func writeClusters(f *excelize.File, st styles, t *Trends) error {
 	return w.err
 }
 
+// writeReferrals lists the out-of-scope complaints by the body they were
+// referred to, in words. They are counted in every other sheet too.
+func writeReferrals(f *excelize.File, st styles, t *Trends) error {
+	w := &sheetWriter{f: f, sheet: SheetReferrals}
+	w.header(1, "Referred to", "Complaints")
+	for i, c := range t.Referrals {
+		w.set(1, i+2, c.Label, 0)
+		w.set(2, i+2, c.Count, st.number)
+	}
+	last := len(t.Referrals) + 1
+	w.set(1, last+1, "Total out of scope", 0)
+	w.set(2, last+1, t.OutOfScope, st.number)
+	w.set(1, last+3, "Complaints about matters another body handles. Triage told the complainant where to go; they are still counted in the other sheets.", 0)
+	w.table(st, 1, 2, last, 60, 14)
+	return w.err
+}
+
 func writeComplaints(f *excelize.File, st styles, rows RowSource, opts WorkbookOptions) error {
 	sw, err := f.NewStreamWriter(SheetComplaints)
 	if err != nil {
 		return err
 	}
 	header := ComplaintHeader(opts.IncludeText)
-	widths := []float64{16, 17, 17, 18, 32, 26, 30, 18, 10, 14, 14, 80}
+	widths := []float64{16, 17, 17, 18, 32, 26, 30, 18, 10, 14, 14, 30, 40, 80}
 	for i := range header {
 		if err := sw.SetColWidth(i+1, i+1, widths[i]); err != nil {
 			return err
@@ -405,8 +428,17 @@ func writeComplaints(f *excelize.File, st styles, rows RowSource, opts WorkbookO
 		cells[8] = spreadsheet.Neutralize(r.Priority)
 		cells[9] = spreadsheet.Neutralize(r.Status)
 		cells[10] = spreadsheet.Neutralize(r.Outcome)
+		chs := make([]string, len(r.Channels))
+		for i, c := range r.Channels {
+			chs[i] = vocab.ChannelLabel(c)
+		}
+		cells[11] = spreadsheet.Neutralize(strings.Join(chs, "; "))
+		cells[12] = ""
+		if r.Referral != "" {
+			cells[12] = spreadsheet.Neutralize(complaints.ReferralBodyLabel(r.Referral))
+		}
 		if opts.IncludeText {
-			cells[11] = excelize.Cell{StyleID: st.wrap, Value: spreadsheet.Neutralize(r.Text)}
+			cells[13] = excelize.Cell{StyleID: st.wrap, Value: spreadsheet.Neutralize(r.Text)}
 		}
 		if err := sw.SetRow(cellName(1, n+1), cells); err != nil {
 			return err

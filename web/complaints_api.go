@@ -446,6 +446,21 @@ func complaintFilter(r *http.Request) (complaints.Filter, error) {
 	if f.Channel != "" && !vocab.IsChannel(f.Channel) {
 		errs = append(errs, apperr.FieldError{Field: "channel", Code: "invalid", Message: "Choose a channel: " + strings.Join(vocab.ChannelCodes(), ", ")})
 	}
+	// referral is a referral id, or "any" for every complaint triage found
+	// out of scope.
+	switch ref := strings.TrimSpace(q.Get("referral")); {
+	case ref == "":
+	case ref == "any":
+		f.OutOfScope = true
+	case complaints.IsReferral(ref):
+		f.Referral = ref
+	default:
+		var ids []string
+		for _, c := range complaints.ReferralChoices() {
+			ids = append(ids, c.ID)
+		}
+		errs = append(errs, apperr.FieldError{Field: "referral", Code: "invalid", Message: "Choose a referral: any, " + strings.Join(ids, ", ")})
+	}
 	if f.Priority != "" && !vocab.IsPriority(f.Priority) {
 		errs = append(errs, apperr.FieldError{Field: "priority", Code: "invalid", Message: "Choose a priority: urgent, high, medium or low"})
 	}

@@ -27,11 +27,15 @@ type complaintsListData struct {
 	Channels  []string
 	// Priorities are vocab's, most pressing first, for the filter.
 	Priorities []vocab.Term
+	// Referrals are the bodies an out-of-scope complaint can be referred
+	// to, for the filter.
+	Referrals []complaints.ReferralChoice
 }
 
 func (s *Server) handleComplaintsList(w http.ResponseWriter, r *http.Request) {
 	f, ferr := complaintFilter(r)
-	data := complaintsListData{Query: r.URL.Query(), Channels: vocab.ChannelCodes(), Priorities: vocab.Priorities}
+	data := complaintsListData{Query: r.URL.Query(), Channels: vocab.ChannelCodes(), Priorities: vocab.Priorities,
+		Referrals: complaints.ReferralChoices()}
 	var err error
 	if data.Parties, err = s.complaints.Parties(r.Context()); err != nil {
 		s.Error(w, r, err)

@@ -169,13 +169,17 @@ func newStackedChart(name string, days []reports.DayCounts) *stackedChart {
 	total := 0
 	used := map[string]bool{}
 	for _, d := range days {
-		c.Max = max(c.Max, d.Total)
+		// A complaint with several channels is in several segments of its
+		// day's column, so the column can stand taller than the day's total.
+		stack := 0
 		total += d.Total
 		for ch, n := range d.ByChannel {
+			stack += n
 			if n > 0 {
 				used[ch] = true
 			}
 		}
+		c.Max = max(c.Max, d.Total, stack)
 	}
 	for _, ch := range vocab.ChannelCodes() {
 		if used[ch] {

@@ -14,9 +14,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/campaignwatch/campaignwatch/complaints"
 	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/staff"
+	"github.com/campaignwatch/campaignwatch/reports"
 	"github.com/campaignwatch/campaignwatch/templates"
 )
 
@@ -51,6 +53,11 @@ func (s *Server) funcs() template.FuncMap {
 		"roleName": func(r staff.Role) string { return roleNames[r] },
 		"date":     func(t time.Time) string { return t.In(vocab.London).Format("2 January 2006") },
 		"datetime": func(t time.Time) string { return t.In(vocab.London).Format("2 Jan 2006 15:04:05") },
+		// Staff pages name channels and referrals in words, and say how a
+		// complaint with several channels is counted wherever they count.
+		"channelLabel":     vocab.ChannelLabel,
+		"outOfScopeLabel":  complaints.OutOfScopeLabel,
+		"channelCountNote": func() string { return reports.ChannelCountNote },
 	}
 }
 

@@ -222,10 +222,19 @@ func (s *Server) handleAPITrends(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
+	referrals, err := s.reports.ReferralCounts(r.Context(), f)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
 	if len(groups) == 0 {
 		groups = []string{"day", "channel"}
 	}
 	f.IncludeText = false
-	writeJSON(w, http.StatusOK, map[string]any{"filter": f, "group": groups, "total": total, "rows": rows,
-		"groups_available": slices.Clone(reports.GroupNames)})
+	body := map[string]any{"filter": f, "group": groups, "total": total, "rows": rows,
+		"groups_available": slices.Clone(reports.GroupNames), "referrals": referrals}
+	if slices.Contains(groups, "channel") {
+		body["note"] = reports.ChannelCountNote
+	}
+	writeJSON(w, http.StatusOK, body)
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/campaignwatch/campaignwatch/complaints"
 	"github.com/campaignwatch/campaignwatch/complaints/review"
 	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
@@ -41,8 +42,11 @@ type triageQueueData struct {
 	Statuses   []string
 	Outcomes   []string
 	Officers   []review.Officer
-	PrevURL    string
-	NextURL    string
+	// Referrals are the bodies an out-of-scope complaint can be referred
+	// to, for the filter.
+	Referrals []complaints.ReferralChoice
+	PrevURL   string
+	NextURL   string
 }
 
 // queueFilter reads the queue's query string, naming bad values.
@@ -50,6 +54,15 @@ func queueFilter(r *http.Request, me int64) (review.Filter, error) {
 	q := r.URL.Query()
 	f := review.Filter{Priority: q.Get("priority"), Status: q.Get("status"), Channel: q.Get("channel"), Sort: q.Get("sort")}
 	var errs []apperr.FieldError
+	switch ref := strings.TrimSpace(q.Get("referral")); {
+	case ref == "":
+	case ref == "any":
+		f.OutOfScope = true
+	case complaints.IsReferral(ref):
+		f.Referral = ref
+	default:
+		errs = append(errs, apperr.FieldError{Field: "referral", Code: "invalid", Message: "Choose where the complaint was referred from the list"})
+	}
 	id := func(name, msg string) *int64 {
 		v := strings.TrimSpace(q.Get(name))
 		if v == "" {
@@ -105,7 +118,7 @@ func queueFilter(r *http.Request, me int64) (review.Filter, error) {
 func (s *Server) handleTriageQueue(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	data := triageQueueData{Query: r.URL.Query(), Channels: vocab.ChannelCodes(), Priorities: vocab.PriorityCodes(),
-		Statuses: vocab.StatusCodes(), Outcomes: vocab.OutcomeCodes()}
+		Statuses: vocab.StatusCodes(), Outcomes: vocab.OutcomeCodes(), Referrals: complaints.ReferralChoices()}
 	var err error
 	if s.complaints != nil {
 		if data.Parties, err = s.complaints.Parties(ctx); err != nil {

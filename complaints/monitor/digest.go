@@ -106,13 +106,15 @@ func digestBody(ctx context.Context, tx pgx.Tx, now time.Time, electionID int64,
 	if err != nil {
 		return "", err
 	}
-	total := 0
-	for _, l := range lines {
-		total += int(l.N)
+	total, err := q.NewComplaintsCount(ctx, dbsqlc.NewComplaintsCountParams{ElectionID: electionID, Now: now})
+	if err != nil {
+		return "", err
 	}
 	fmt.Fprintf(&b, "NEW COMPLAINTS IN THE LAST 24 HOURS: %d\n", total)
 	if total == 0 {
 		b.WriteString("None.\n")
+	} else {
+		b.WriteString("A complaint that reports several channels is listed under each.\n")
 	}
 	for _, l := range lines {
 		fmt.Fprintf(&b, "- %s, %s: %d\n", l.Party, vocab.ChannelPlural(l.Channel), l.N)

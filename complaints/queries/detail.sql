@@ -5,7 +5,8 @@ SELECT c.id, c.reference, c.source, c.channel, c.party_id,
     c.party_text, c.received_at_has_time, c.message, c.description,
     c.consent, c.opted_out, c.tps_registered, c.sender_identified, c.opt_out_offered, c.recipients_visible,
     c.special_category, c.targeting_reason, c.lang, c.source_id, c.acknowledged_at, c.triage_requested_at,
-    c.anonymised_at, EXISTS (SELECT 1 FROM complainants WHERE complaint_id = c.id) AS has_complainant
+    c.anonymised_at, EXISTS (SELECT 1 FROM complainants WHERE complaint_id = c.id) AS has_complainant,
+    c.member, c.work_address, c.asked_to_stop_on, c.breach_where, c.breach_exposed, c.referral AS intake_referral
 FROM complaints c
 LEFT JOIN parties p ON p.id = c.party_id
 LEFT JOIN elections e ON e.id = c.election_id
@@ -19,7 +20,14 @@ SELECT id, filename, content_type, size FROM complaint_evidence WHERE complaint_
 SELECT reference FROM complaints WHERE duplicate_of_id = sqlc.arg(complaint_id)::bigint ORDER BY id LIMIT 100;
 
 -- name: ComplainantOf :one
-SELECT name, email, phone, postcode, may_contact FROM complainants WHERE complaint_id = @complaint_id;
+SELECT name, email, phone, postcode, may_contact, contacted FROM complainants WHERE complaint_id = @complaint_id;
+
+-- name: CurrentTriage :one
+-- The complaint's current triage result as the detail shows it: every
+-- channel it reports, whether it is out of scope and where it was
+-- referred, and the rationale's lines.
+SELECT channel, channels, out_of_scope, referral, score, priority, provisions, rationale, rulebook_version
+FROM triage_results WHERE complaint_id = @complaint_id AND is_current;
 
 -- name: EvidenceFile :one
 SELECT v.filename, v.content_type, v.data FROM complaint_evidence v JOIN complaints c ON c.id = v.complaint_id

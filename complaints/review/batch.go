@@ -81,6 +81,15 @@ func storedComplaints(rows []complaintRow) []*storedComplaint {
 		c.ReceivedAt = triage.Date{Time: s.received, DayOnly: !s.hasTime}
 		c.OptedOut, c.TPSRegistered, c.SenderIdentified = optBool(r.OptedOut), optBool(r.TpsRegistered), optBool(r.SenderIdentified)
 		c.OptOutOffered, c.SpecialCategory, c.RecipientsVisible = optBool(r.OptOutOffered), optBool(r.SpecialCategory), optInt(r.RecipientsVisible)
+		// The structured facts of Policy 2. The number or address the
+		// sender contacted (complainants.contacted) is not read: the
+		// engine does not use it, and personal data must never reach a
+		// result or its rationale.
+		c.Member, c.WorkAddress = optBool(r.Member), optBool(r.WorkAddress)
+		if r.AskedToStopOn != nil {
+			c.AskedToStopOn = triage.Date{Time: *r.AskedToStopOn, DayOnly: true}
+		}
+		c.BreachWhere, c.BreachExposed = r.BreachWhere, r.BreachExposed
 		s.message = c.Message
 		_, s.senderKey = triage.NormaliseSender(c.Sender)
 		s.clusters = s.senderKey != "" && !placeholderSenders[s.senderKey]
@@ -108,6 +117,35 @@ func (p *Pipeline) Triage(ctx context.Context, complaintID int64) (Outcome, erro
 		return Outcome{}, nil // erased since it was queued
 	}
 	if err := p.triageTx(ctx, tx, scs); err != nil {
+		return Outcome{}, err
+	}
+	return scs[0].outcome, tx.Commit(ctx)
+}
+
+// Record stores res as the current triage result of complaint
+// complaintID under this pipeline's rulebook, as if the engine had
+// returned it, and moves the complaint on as Triage would. It is for
+// results decided outside this engine: test fixtures that need a stored
+// result whatever the rulebook of the day would say (several channels, a
+// referral). The complaint must not already have a result of this
+// rulebook.
+func (p *Pipeline) Record(ctx context.Context, complaintID int64, res triage.Result) (Outcome, error) {
+	ctx = audit.WithActor(ctx, audit.Actor{Label: "system"})
+	tx, err := p.pool.Begin(ctx)
+	if err != nil {
+		return Outcome{}, err
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
+	rows, err := dbsqlc.New(tx).LockComplaints(ctx, []int64{complaintID})
+	if err != nil {
+		return Outcome{}, fmt.Errorf("load complaint %d: %w", complaintID, err)
+	}
+	scs := storedComplaints(rows)
+	if len(scs) == 0 {
+		return Outcome{}, fmt.Errorf("record a triage result: there is no complaint %d", complaintID)
+	}
+	scs[0].res = res
+	if err := p.storeTx(ctx, tx, scs, scs); err != nil {
 		return Outcome{}, err
 	}
 	return scs[0].outcome, tx.Commit(ctx)
@@ -323,6 +361,8 @@ type resultRow struct {
 	Actions     []string        `json:"actions"`
 	Rationale   json.RawMessage `json:"rationale"`
 	Context     json.RawMessage `json:"context"`
+	OutOfScope  bool            `json:"out_of_scope"`
+	Referral    string          `json:"referral"`
 }
 
 // storeTx writes, in one round trip, the new results of todo (the old
@@ -364,12 +404,12 @@ func (p *Pipeline) storeTx(ctx context.Context, tx pgx.Tx, scs, todo []*storedCo
 		}
 		rows = append(rows, resultRow{ComplaintID: sc.id, Channel: res.Channel, Channels: nonNil(res.Channels),
 			Provisions: nonNil(res.Provisions), Guidance: nonNil(res.Guidance), Score: res.Score, Priority: res.Priority,
-			Actions: nonNil(res.Actions), Rationale: rationale, Context: ctxJSON})
+			Actions: nonNil(res.Actions), Rationale: rationale, Context: ctxJSON, OutOfScope: res.OutOfScope, Referral: res.Referral})
 		newIDs = append(newIDs, sc.id)
 		sc.outcome = Outcome{Stored: true, Priority: res.Priority}
 		items = append(items, audit.Item{ObjectID: sc.ref, Change: audit.Change{After: map[string]any{
 			"rulebook_version": rb.Version, "rulebook_hash": rb.Hash, "priority": res.Priority, "score": res.Score,
-			"provisions": res.Provisions,
+			"provisions": res.Provisions, "channels": res.Channels, "referral": res.Referral,
 		}}})
 		if sc.newParty != nil {
 			partyIDs, parties = append(partyIDs, sc.id), append(parties, *sc.newParty)

@@ -8,6 +8,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/campaignwatch/campaignwatch/complaints/review/internal/dbsqlc"
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 )
 
@@ -97,7 +98,7 @@ func (s *Service) Cluster(ctx context.Context, id int64) (*ClusterDetail, error)
 	}
 	c.Channels = make([]NameCount, len(channels))
 	for i, ch := range channels {
-		c.Channels[i] = NameCount{Name: ch.Name, Count: int(ch.N)}
+		c.Channels[i] = NameCount{Name: vocab.ChannelLabel(ch.Name), Count: int(ch.N)}
 	}
 	return c, nil
 }

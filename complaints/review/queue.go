@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/campaignwatch/campaignwatch/complaints"
 	"github.com/campaignwatch/campaignwatch/complaints/review/internal/dbsqlc"
 	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
@@ -44,10 +45,16 @@ func NewService(pool *pgxpool.Pool, known func(string) bool) *Service {
 
 // Filter narrows the queue. Zero fields match everything.
 type Filter struct {
-	Priority   string
-	Status     string
-	PartyID    *int64
-	Channel    string // the stated or any inferred channel
+	Priority string
+	Status   string
+	PartyID  *int64
+	// Channel matches the complaints that report it: one of the current
+	// result's channels, or the stated channel until triaged.
+	Channel string
+	// Referral matches out-of-scope complaints referred to it (a rulebook
+	// referral id); OutOfScope matches every out-of-scope complaint.
+	Referral   string
+	OutOfScope bool
 	ElectionID *int64
 	ClusterID  *int64
 	// AssignedTo is a staff user id; the special value 0 with
@@ -80,6 +87,18 @@ type Item struct {
 	SenderCluster *int64
 	TextCluster   *int64
 	ClusterSize   int
+	// Referral is the rulebook id of the referral when triage found the
+	// complaint out of scope, "" otherwise.
+	Referral string
+}
+
+// ReferralLabel is "Out of scope — referred to …", or "" when the
+// complaint is in scope.
+func (it Item) ReferralLabel() string {
+	if it.Referral == "" {
+		return ""
+	}
+	return complaints.OutOfScopeLabel(it.Referral)
 }
 
 // QueuePage is one page of the queue.
@@ -146,6 +165,12 @@ func (s *Service) Queue(ctx context.Context, f Filter) (QueuePage, error) {
 	if f.Channel != "" {
 		b.Where("channel", "channel", f.Channel)
 	}
+	if f.Referral != "" {
+		b.Where("referral", "referral", f.Referral)
+	}
+	if f.OutOfScope {
+		b.Where("out_of_scope")
+	}
 	if f.ElectionID != nil {
 		b.Where("election", "election_id", *f.ElectionID)
 	}
@@ -179,7 +204,7 @@ func (s *Service) Queue(ctx context.Context, f Filter) (QueuePage, error) {
 		var it Item
 		err := r.Scan(&it.ID, &it.Reference, &it.ReceivedAt, &it.Channel, &it.TriageChannel, &it.Channels,
 			&it.Party, &it.PartyID, &it.Election, &it.Status, &it.Priority, &it.Score, &it.Provisions,
-			&it.AssignedTo, &it.Outcome, &it.SenderCluster, &it.TextCluster, &it.ClusterSize, &page.Total)
+			&it.AssignedTo, &it.Outcome, &it.SenderCluster, &it.TextCluster, &it.ClusterSize, &it.Referral, &page.Total)
 		return it, err
 	})
 	return page, err
@@ -201,6 +226,19 @@ type Result struct {
 	Context         json.RawMessage
 	Current         bool
 	CreatedAt       time.Time
+	// OutOfScope says another body handles the complaint; Referral is
+	// the rulebook id of where it was sent ("" when in scope).
+	OutOfScope bool
+	Referral   string
+}
+
+// ReferralLabel is "Out of scope — referred to …", or "" when the result
+// is in scope.
+func (r Result) ReferralLabel() string {
+	if r.Referral == "" {
+		return ""
+	}
+	return complaints.OutOfScopeLabel(r.Referral)
 }
 
 // RationaleLines returns the rationale as display lines, whatever shape
@@ -337,7 +375,11 @@ func (s *Service) results(ctx context.Context, complaintID int64) ([]Result, err
 	for i, x := range rows {
 		out[i] = Result{ID: x.ID, RulebookVersion: x.RulebookVersion, RulebookHash: x.RulebookHash, Channel: x.Channel,
 			Channels: x.Channels, Provisions: x.Provisions, Guidance: x.Guidance, Score: int(x.Score), Priority: x.Priority,
-			Actions: x.Actions, Rationale: x.Rationale, Context: x.Context, Current: x.IsCurrent, CreatedAt: x.CreatedAt}
+			Actions: x.Actions, Rationale: x.Rationale, Context: x.Context, Current: x.IsCurrent, CreatedAt: x.CreatedAt,
+			OutOfScope: x.OutOfScope}
+		if x.Referral != nil {
+			out[i].Referral = *x.Referral
+		}
 	}
 	return out, nil
 }

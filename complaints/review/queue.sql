@@ -8,7 +8,7 @@ SELECT c.id, c.reference, c.received_at, c.channel, coalesce(t.channel, ''), coa
     coalesce(p.name, c.party_text), c.party_id, coalesce(e.name, ''), c.status, coalesce(c.priority, ''),
     t.score, coalesce(d.provisions, t.provisions, '{}'), coalesce(u.email, ''), coalesce(r.outcome, ''),
     sc.cluster_id, tc.cluster_id, greatest(coalesce(sk.size, 0), coalesce(tk.size, 0)),
-    count(*) OVER ()
+    coalesce(t.referral, ''), count(*) OVER ()
 FROM complaints c
 LEFT JOIN triage_results t ON t.complaint_id = c.id AND t.is_current
 LEFT JOIN LATERAL (SELECT provisions FROM triage_decisions x WHERE x.complaint_id = c.id ORDER BY x.id DESC LIMIT 1) d ON true
@@ -53,9 +53,19 @@ c.status = @status
 c.party_id = @party_id
 
 -- condition: channel
--- The stated channel, or the one the engine inferred, or any other it
--- found.
-c.channel = @channel OR t.channel = @channel OR @channel = ANY(t.channels)
+-- Complaints that report the channel: one of the current result's
+-- channels (the GIN index on current results' channels answers it), or
+-- the stated channel while there is no result.
+c.id IN (SELECT x.complaint_id FROM triage_results x WHERE x.is_current AND x.channels @> ARRAY[@channel::text])
+    OR (t.id IS NULL AND c.channel = @channel::text)
+    OR (cardinality(t.channels) = 0 AND t.channel = @channel::text)
+
+-- condition: referral
+-- Out of scope and referred to this body.
+t.referral = @referral
+
+-- condition: out_of_scope
+t.out_of_scope
 
 -- condition: election
 c.election_id = @election_id

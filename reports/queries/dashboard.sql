@@ -15,8 +15,16 @@ ORDER BY polling_day, id;
 SELECT election_id::bigint AS election_id, state, count(*) AS n FROM letters WHERE election_id = ANY(@election_ids::bigint[]) GROUP BY 1, 2;
 
 -- name: DashboardDaily :many
-SELECT c.election_id::bigint AS election_id, (c.received_at AT TIME ZONE 'Europe/London')::date AS day, c.channel, count(*) AS n
-FROM complaints c WHERE c.election_id = ANY(@election_ids::bigint[]) GROUP BY 1, 2, 3;
+-- Each day's complaints by channel, a complaint counted once for each
+-- channel it reports (its current triage result's, or the stated channel
+-- while it has none), and (channel empty) each day's complaints, each
+-- counted once.
+SELECT c.election_id::bigint AS election_id, (c.received_at AT TIME ZONE 'Europe/London')::date AS day,
+    (CASE WHEN grouping(ch) = 0 THEN ch ELSE '' END)::text AS channel, count(DISTINCT c.id) AS n
+FROM complaints c
+CROSS JOIN LATERAL unnest(coalesce((SELECT CASE WHEN cardinality(t.channels) = 0 THEN ARRAY[t.channel] ELSE t.channels END
+    FROM triage_results t WHERE t.complaint_id = c.id AND t.is_current), ARRAY[c.channel])) AS ch
+WHERE c.election_id = ANY(@election_ids::bigint[]) GROUP BY GROUPING SETS ((1, 2, ch), (1, 2));
 
 -- name: DashboardTopParties :many
 SELECT election_id, party_id, party, n FROM (
@@ -33,7 +41,9 @@ WHERE election_id = ANY(@election_ids::bigint[]) AND priority = 'urgent' AND sta
 -- name: DashboardUrgentQueue :many
 -- With no filter every open urgent complaint (one outside any election is
 -- still urgent); with a filter, those of the elections shown.
-SELECT c.reference, c.election_id, coalesce(p.name, nullif(c.party_text, ''), @no_party::text)::text AS party, c.channel, c.received_at, c.status
+SELECT c.reference, c.election_id, coalesce(p.name, nullif(c.party_text, ''), @no_party::text)::text AS party, c.channel, c.received_at, c.status,
+    coalesce((SELECT CASE WHEN cardinality(t.channels) = 0 THEN ARRAY[t.channel] ELSE t.channels END
+        FROM triage_results t WHERE t.complaint_id = c.id AND t.is_current), ARRAY[c.channel])::text[] AS channels
 FROM complaints c LEFT JOIN parties p ON p.id = c.party_id
 WHERE c.priority = 'urgent' AND c.status <> 'closed' AND (NOT @filtered::boolean OR c.election_id = ANY(@election_ids::bigint[]))
 ORDER BY c.received_at, c.id LIMIT @shown::int;

@@ -40,7 +40,13 @@ ORDER BY party_id, n DESC, code;
 SELECT coalesce(max(id), 0)::bigint AS id FROM letter_batches WHERE election_id = @election_id::bigint AND kind = 'follow_up';
 
 -- name: PartiesWithComplaints :many
-SELECT DISTINCT party_id::bigint AS party_id FROM complaints WHERE election_id = @election_id::bigint AND party_id IS NOT NULL ORDER BY 1;
+-- The parties with at least one complaint in the election that triage did
+-- not find out of scope: a party is not written to about complaints
+-- another body handles.
+SELECT DISTINCT c.party_id::bigint AS party_id FROM complaints c
+WHERE c.election_id = @election_id::bigint AND c.party_id IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM triage_results t WHERE t.complaint_id = c.id AND t.is_current AND t.out_of_scope)
+ORDER BY 1;
 
 -- name: DueElections :many
 -- Elections whose follow-up day fell in the catch-up window and that never

@@ -11,7 +11,7 @@ import (
 )
 
 const complainantOf = `-- name: ComplainantOf :one
-SELECT name, email, phone, postcode, may_contact FROM complainants WHERE complaint_id = $1
+SELECT name, email, phone, postcode, may_contact, contacted FROM complainants WHERE complaint_id = $1
 `
 
 type ComplainantOfRow struct {
@@ -20,6 +20,7 @@ type ComplainantOfRow struct {
 	Phone      string
 	Postcode   string
 	MayContact bool
+	Contacted  string
 }
 
 func (q *Queries) ComplainantOf(ctx context.Context, complaintID int64) (ComplainantOfRow, error) {
@@ -31,6 +32,7 @@ func (q *Queries) ComplainantOf(ctx context.Context, complaintID int64) (Complai
 		&i.Phone,
 		&i.Postcode,
 		&i.MayContact,
+		&i.Contacted,
 	)
 	return i, err
 }
@@ -42,7 +44,8 @@ SELECT c.id, c.reference, c.source, c.channel, c.party_id,
     c.party_text, c.received_at_has_time, c.message, c.description,
     c.consent, c.opted_out, c.tps_registered, c.sender_identified, c.opt_out_offered, c.recipients_visible,
     c.special_category, c.targeting_reason, c.lang, c.source_id, c.acknowledged_at, c.triage_requested_at,
-    c.anonymised_at, EXISTS (SELECT 1 FROM complainants WHERE complaint_id = c.id) AS has_complainant
+    c.anonymised_at, EXISTS (SELECT 1 FROM complainants WHERE complaint_id = c.id) AS has_complainant,
+    c.member, c.work_address, c.asked_to_stop_on, c.breach_where, c.breach_exposed, c.referral AS intake_referral
 FROM complaints c
 LEFT JOIN parties p ON p.id = c.party_id
 LEFT JOIN elections e ON e.id = c.election_id
@@ -83,6 +86,12 @@ type ComplaintDetailRow struct {
 	TriageRequestedAt *time.Time
 	AnonymisedAt      *time.Time
 	HasComplainant    bool
+	Member            *bool
+	WorkAddress       *bool
+	AskedToStopOn     *time.Time
+	BreachWhere       string
+	BreachExposed     []string
+	IntakeReferral    *string
 }
 
 func (q *Queries) ComplaintDetail(ctx context.Context, reference string) (ComplaintDetailRow, error) {
@@ -121,6 +130,49 @@ func (q *Queries) ComplaintDetail(ctx context.Context, reference string) (Compla
 		&i.TriageRequestedAt,
 		&i.AnonymisedAt,
 		&i.HasComplainant,
+		&i.Member,
+		&i.WorkAddress,
+		&i.AskedToStopOn,
+		&i.BreachWhere,
+		&i.BreachExposed,
+		&i.IntakeReferral,
+	)
+	return i, err
+}
+
+const currentTriage = `-- name: CurrentTriage :one
+SELECT channel, channels, out_of_scope, referral, score, priority, provisions, rationale, rulebook_version
+FROM triage_results WHERE complaint_id = $1 AND is_current
+`
+
+type CurrentTriageRow struct {
+	Channel         string
+	Channels        []string
+	OutOfScope      bool
+	Referral        *string
+	Score           int32
+	Priority        string
+	Provisions      []string
+	Rationale       []byte
+	RulebookVersion string
+}
+
+// The complaint's current triage result as the detail shows it: every
+// channel it reports, whether it is out of scope and where it was
+// referred, and the rationale's lines.
+func (q *Queries) CurrentTriage(ctx context.Context, complaintID int64) (CurrentTriageRow, error) {
+	row := q.db.QueryRow(ctx, currentTriage, complaintID)
+	var i CurrentTriageRow
+	err := row.Scan(
+		&i.Channel,
+		&i.Channels,
+		&i.OutOfScope,
+		&i.Referral,
+		&i.Score,
+		&i.Priority,
+		&i.Provisions,
+		&i.Rationale,
+		&i.RulebookVersion,
 	)
 	return i, err
 }

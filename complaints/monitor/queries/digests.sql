@@ -18,14 +18,23 @@ ON CONFLICT (election_id, digest_date) DO NOTHING RETURNING id;
 
 -- name: NewComplaintsByPartyAndChannel :many
 -- The election's new complaints in the 24 hours to @now by party and
--- channel, most first.
-SELECT coalesce(p.name, 'Party not identified')::text AS party, coalesce(t.channel, c.channel)::text AS channel, count(*) AS n
+-- channel, most first: a complaint counts under every channel its current
+-- triage result reports (the stated one until triaged), so the lines can
+-- add up to more than NewComplaintsCount.
+SELECT coalesce(p.name, 'Party not identified')::text AS party, ch::text AS channel, count(*) AS n
 FROM complaints c
 LEFT JOIN parties p ON p.id = c.party_id
-LEFT JOIN triage_results t ON t.complaint_id = c.id AND t.is_current
+CROSS JOIN LATERAL unnest(coalesce((SELECT CASE WHEN cardinality(t.channels) = 0 THEN ARRAY[t.channel] ELSE t.channels END
+    FROM triage_results t WHERE t.complaint_id = c.id AND t.is_current), ARRAY[c.channel])) AS ch
 WHERE c.election_id = @election_id::bigint AND c.duplicate_of_id IS NULL AND c.created_at > sqlc.arg(now)::timestamptz - interval '24 hours'
     AND c.created_at <= sqlc.arg(now)::timestamptz
 GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2;
+
+-- name: NewComplaintsCount :one
+-- The election's new complaints in the 24 hours to @now, each once.
+SELECT count(*) AS n FROM complaints c
+WHERE c.election_id = @election_id::bigint AND c.duplicate_of_id IS NULL AND c.created_at > sqlc.arg(now)::timestamptz - interval '24 hours'
+    AND c.created_at <= sqlc.arg(now)::timestamptz;
 
 -- name: OpenUrgentComplaints :many
 -- The election's urgent complaints still open, newest first: one more

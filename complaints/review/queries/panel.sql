@@ -15,7 +15,7 @@ WHERE c.reference = @reference;
 -- name: ComplaintResults :many
 -- Every triage result of a complaint, newest first.
 SELECT id, rulebook_version, rulebook_hash, channel, channels, provisions, guidance, score, priority, actions,
-    rationale, context, is_current, created_at
+    rationale, context, is_current, created_at, out_of_scope, referral
 FROM triage_results WHERE complaint_id = @complaint_id ORDER BY id DESC;
 
 -- name: ComplaintDecisions :many
@@ -53,7 +53,10 @@ FROM complaint_cluster_members m JOIN complaints c ON c.id = m.complaint_id LEFT
 WHERE m.cluster_id = @cluster_id GROUP BY 1 ORDER BY 2 DESC, 1;
 
 -- name: ClusterChannels :many
-SELECT coalesce(t.channel, c.channel)::text AS name, count(*) AS n
+-- The cluster's complaints by channel, each counted under every channel
+-- its current triage result reports (the stated one until triaged).
+SELECT ch::text AS name, count(*) AS n
 FROM complaint_cluster_members m JOIN complaints c ON c.id = m.complaint_id
-LEFT JOIN triage_results t ON t.complaint_id = c.id AND t.is_current
+CROSS JOIN LATERAL unnest(coalesce((SELECT CASE WHEN cardinality(t.channels) = 0 THEN ARRAY[t.channel] ELSE t.channels END
+    FROM triage_results t WHERE t.complaint_id = c.id AND t.is_current), ARRAY[c.channel])) AS ch
 WHERE m.cluster_id = @cluster_id GROUP BY 1 ORDER BY 2 DESC, 1;

@@ -8,7 +8,8 @@
 -- (cluster members, decisions).
 SELECT c.id, c.reference, c.channel, c.party_id, coalesce(p.name, c.party_text) AS party, c.received_at,
     c.received_at_has_time, c.sender, c.message, c.description, c.consent, c.opted_out, c.tps_registered,
-    c.sender_identified, c.opt_out_offered, c.recipients_visible, c.special_category, c.status, c.priority
+    c.sender_identified, c.opt_out_offered, c.recipients_visible, c.special_category, c.status, c.priority,
+    c.member, c.work_address, c.asked_to_stop_on, c.breach_where, c.breach_exposed
 FROM complaints c LEFT JOIN parties p ON p.id = c.party_id
 WHERE c.id = ANY(@ids::bigint[])
 ORDER BY c.id
@@ -29,7 +30,8 @@ WITH more AS (
     FOR NO KEY UPDATE SKIP LOCKED)
 SELECT c.id, c.reference, c.channel, c.party_id, coalesce(p.name, c.party_text) AS party, c.received_at,
     c.received_at_has_time, c.sender, c.message, c.description, c.consent, c.opted_out, c.tps_registered,
-    c.sender_identified, c.opt_out_offered, c.recipients_visible, c.special_category, c.status, c.priority
+    c.sender_identified, c.opt_out_offered, c.recipients_visible, c.special_category, c.status, c.priority,
+    c.member, c.work_address, c.asked_to_stop_on, c.breach_where, c.breach_exposed
 FROM complaints c LEFT JOIN parties p ON p.id = c.party_id
 WHERE c.id = ANY(ARRAY(SELECT id FROM more) || @own::bigint)
 ORDER BY c.id
@@ -86,11 +88,12 @@ UPDATE triage_results SET is_current = true WHERE id = ANY(@ids::bigint[]);
 -- Stores the new results in one statement. The rows travel as one JSON
 -- array: text[] and jsonb columns do not go through unnest.
 INSERT INTO triage_results (complaint_id, rulebook_version, rulebook_hash, channel, channels, provisions, guidance,
-    score, priority, actions, rationale, context)
+    score, priority, actions, rationale, context, out_of_scope, referral)
 SELECT x.complaint_id, @rulebook_version::text, @rulebook_hash::text, x.channel, x.channels, x.provisions, x.guidance,
-    x.score, x.priority, x.actions, x.rationale, x.context
+    x.score, x.priority, x.actions, x.rationale, x.context, coalesce(x.out_of_scope, false), nullif(x.referral, '')
 FROM jsonb_to_recordset(@results::jsonb) AS x(complaint_id bigint, channel text, channels text[], provisions text[],
-    guidance text[], score integer, priority text, actions text[], rationale jsonb, context jsonb)
+    guidance text[], score integer, priority text, actions text[], rationale jsonb, context jsonb, out_of_scope boolean,
+    referral text)
 ORDER BY x.complaint_id
 RETURNING complaint_id, id;
 

@@ -11,8 +11,12 @@ import (
 )
 
 const dashboardDaily = `-- name: DashboardDaily :many
-SELECT c.election_id::bigint AS election_id, (c.received_at AT TIME ZONE 'Europe/London')::date AS day, c.channel, count(*) AS n
-FROM complaints c WHERE c.election_id = ANY($1::bigint[]) GROUP BY 1, 2, 3
+SELECT c.election_id::bigint AS election_id, (c.received_at AT TIME ZONE 'Europe/London')::date AS day,
+    (CASE WHEN grouping(ch) = 0 THEN ch ELSE '' END)::text AS channel, count(DISTINCT c.id) AS n
+FROM complaints c
+CROSS JOIN LATERAL unnest(coalesce((SELECT CASE WHEN cardinality(t.channels) = 0 THEN ARRAY[t.channel] ELSE t.channels END
+    FROM triage_results t WHERE t.complaint_id = c.id AND t.is_current), ARRAY[c.channel])) AS ch
+WHERE c.election_id = ANY($1::bigint[]) GROUP BY GROUPING SETS ((1, 2, ch), (1, 2))
 `
 
 type DashboardDailyRow struct {
@@ -22,6 +26,10 @@ type DashboardDailyRow struct {
 	N          int64
 }
 
+// Each day's complaints by channel, a complaint counted once for each
+// channel it reports (its current triage result's, or the stated channel
+// while it has none), and (channel empty) each day's complaints, each
+// counted once.
 func (q *Queries) DashboardDaily(ctx context.Context, electionIds []int64) ([]DashboardDailyRow, error) {
 	rows, err := q.db.Query(ctx, dashboardDaily, electionIds)
 	if err != nil {
@@ -209,7 +217,9 @@ func (q *Queries) DashboardUrgentOpen(ctx context.Context, electionIds []int64) 
 }
 
 const dashboardUrgentQueue = `-- name: DashboardUrgentQueue :many
-SELECT c.reference, c.election_id, coalesce(p.name, nullif(c.party_text, ''), $1::text)::text AS party, c.channel, c.received_at, c.status
+SELECT c.reference, c.election_id, coalesce(p.name, nullif(c.party_text, ''), $1::text)::text AS party, c.channel, c.received_at, c.status,
+    coalesce((SELECT CASE WHEN cardinality(t.channels) = 0 THEN ARRAY[t.channel] ELSE t.channels END
+        FROM triage_results t WHERE t.complaint_id = c.id AND t.is_current), ARRAY[c.channel])::text[] AS channels
 FROM complaints c LEFT JOIN parties p ON p.id = c.party_id
 WHERE c.priority = 'urgent' AND c.status <> 'closed' AND (NOT $2::boolean OR c.election_id = ANY($3::bigint[]))
 ORDER BY c.received_at, c.id LIMIT $4::int
@@ -229,6 +239,7 @@ type DashboardUrgentQueueRow struct {
 	Channel    string
 	ReceivedAt time.Time
 	Status     string
+	Channels   []string
 }
 
 // With no filter every open urgent complaint (one outside any election is
@@ -254,6 +265,7 @@ func (q *Queries) DashboardUrgentQueue(ctx context.Context, arg DashboardUrgentQ
 			&i.Channel,
 			&i.ReceivedAt,
 			&i.Status,
+			&i.Channels,
 		); err != nil {
 			return nil, err
 		}

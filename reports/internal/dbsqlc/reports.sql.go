@@ -213,9 +213,15 @@ func (q *Queries) GetParty(ctx context.Context, id int64) (GetPartyRow, error) {
 }
 
 const partiesWithComplaints = `-- name: PartiesWithComplaints :many
-SELECT DISTINCT party_id::bigint AS party_id FROM complaints WHERE election_id = $1::bigint AND party_id IS NOT NULL ORDER BY 1
+SELECT DISTINCT c.party_id::bigint AS party_id FROM complaints c
+WHERE c.election_id = $1::bigint AND c.party_id IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM triage_results t WHERE t.complaint_id = c.id AND t.is_current AND t.out_of_scope)
+ORDER BY 1
 `
 
+// The parties with at least one complaint in the election that triage did
+// not find out of scope: a party is not written to about complaints
+// another body handles.
 func (q *Queries) PartiesWithComplaints(ctx context.Context, electionID int64) ([]int64, error) {
 	rows, err := q.db.Query(ctx, partiesWithComplaints, electionID)
 	if err != nil {

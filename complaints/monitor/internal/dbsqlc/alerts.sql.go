@@ -260,11 +260,12 @@ WITH active AS (
     SELECT id FROM elections
     WHERE ($3::timestamptz AT TIME ZONE 'Europe/London')::date BETWEEN announced_on AND polling_day + follow_up_days
 ), counts AS (
-    SELECT c.election_id, c.party_id, coalesce(t.channel, c.channel) AS channel,
+    SELECT c.election_id, c.party_id, ch AS channel,
         count(*) FILTER (WHERE c.received_at > $3::timestamptz - interval '24 hours') AS recent,
         count(*) FILTER (WHERE c.received_at <= $3::timestamptz - interval '24 hours') AS prior
     FROM complaints c
-    LEFT JOIN triage_results t ON t.complaint_id = c.id AND t.is_current
+    CROSS JOIN LATERAL unnest(coalesce((SELECT CASE WHEN cardinality(t.channels) = 0 THEN ARRAY[t.channel] ELSE t.channels END
+    FROM triage_results t WHERE t.complaint_id = c.id AND t.is_current), ARRAY[c.channel])) AS ch
     WHERE c.election_id IN (SELECT id FROM active) AND c.party_id IS NOT NULL AND c.duplicate_of_id IS NULL
       AND c.received_at > $3::timestamptz - interval '8 days' AND c.received_at <= $3::timestamptz
     GROUP BY 1, 2, 3
@@ -293,9 +294,9 @@ type SurgesRow struct {
 // Surge alerts and the messages to the political team.
 // For every active election, party and channel, the complaints of the 24
 // hours to @now and the daily mean of the seven days before, keeping those
-// over both thresholds. The channel is the triage engine's when the
-// complaint has been triaged, else the one stated. A complaint linked as a
-// repeat of another is not counted again.
+// over both thresholds. A complaint counts under every channel its current
+// triage result reports, or under the one stated until it is triaged. A
+// complaint linked as a repeat of another is not counted again.
 func (q *Queries) Surges(ctx context.Context, arg SurgesParams) ([]SurgesRow, error) {
 	rows, err := q.db.Query(ctx, surges, arg.MinCount, arg.Factor, arg.Now)
 	if err != nil {

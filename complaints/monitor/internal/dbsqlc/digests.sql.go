@@ -89,10 +89,11 @@ func (q *Queries) InsertDigest(ctx context.Context, arg InsertDigestParams) (int
 }
 
 const newComplaintsByPartyAndChannel = `-- name: NewComplaintsByPartyAndChannel :many
-SELECT coalesce(p.name, 'Party not identified')::text AS party, coalesce(t.channel, c.channel)::text AS channel, count(*) AS n
+SELECT coalesce(p.name, 'Party not identified')::text AS party, ch::text AS channel, count(*) AS n
 FROM complaints c
 LEFT JOIN parties p ON p.id = c.party_id
-LEFT JOIN triage_results t ON t.complaint_id = c.id AND t.is_current
+CROSS JOIN LATERAL unnest(coalesce((SELECT CASE WHEN cardinality(t.channels) = 0 THEN ARRAY[t.channel] ELSE t.channels END
+    FROM triage_results t WHERE t.complaint_id = c.id AND t.is_current), ARRAY[c.channel])) AS ch
 WHERE c.election_id = $1::bigint AND c.duplicate_of_id IS NULL AND c.created_at > $2::timestamptz - interval '24 hours'
     AND c.created_at <= $2::timestamptz
 GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2
@@ -110,7 +111,9 @@ type NewComplaintsByPartyAndChannelRow struct {
 }
 
 // The election's new complaints in the 24 hours to @now by party and
-// channel, most first.
+// channel, most first: a complaint counts under every channel its current
+// triage result reports (the stated one until triaged), so the lines can
+// add up to more than NewComplaintsCount.
 func (q *Queries) NewComplaintsByPartyAndChannel(ctx context.Context, arg NewComplaintsByPartyAndChannelParams) ([]NewComplaintsByPartyAndChannelRow, error) {
 	rows, err := q.db.Query(ctx, newComplaintsByPartyAndChannel, arg.ElectionID, arg.Now)
 	if err != nil {
@@ -129,6 +132,25 @@ func (q *Queries) NewComplaintsByPartyAndChannel(ctx context.Context, arg NewCom
 		return nil, err
 	}
 	return items, nil
+}
+
+const newComplaintsCount = `-- name: NewComplaintsCount :one
+SELECT count(*) AS n FROM complaints c
+WHERE c.election_id = $1::bigint AND c.duplicate_of_id IS NULL AND c.created_at > $2::timestamptz - interval '24 hours'
+    AND c.created_at <= $2::timestamptz
+`
+
+type NewComplaintsCountParams struct {
+	ElectionID int64
+	Now        time.Time
+}
+
+// The election's new complaints in the 24 hours to @now, each once.
+func (q *Queries) NewComplaintsCount(ctx context.Context, arg NewComplaintsCountParams) (int64, error) {
+	row := q.db.QueryRow(ctx, newComplaintsCount, arg.ElectionID, arg.Now)
+	var n int64
+	err := row.Scan(&n)
+	return n, err
 }
 
 const openElectionAlerts = `-- name: OpenElectionAlerts :many

@@ -40,9 +40,10 @@ func (q *Queries) Cluster(ctx context.Context, id int64) (ClusterRow, error) {
 }
 
 const clusterChannels = `-- name: ClusterChannels :many
-SELECT coalesce(t.channel, c.channel)::text AS name, count(*) AS n
+SELECT ch::text AS name, count(*) AS n
 FROM complaint_cluster_members m JOIN complaints c ON c.id = m.complaint_id
-LEFT JOIN triage_results t ON t.complaint_id = c.id AND t.is_current
+CROSS JOIN LATERAL unnest(coalesce((SELECT CASE WHEN cardinality(t.channels) = 0 THEN ARRAY[t.channel] ELSE t.channels END
+    FROM triage_results t WHERE t.complaint_id = c.id AND t.is_current), ARRAY[c.channel])) AS ch
 WHERE m.cluster_id = $1 GROUP BY 1 ORDER BY 2 DESC, 1
 `
 
@@ -51,6 +52,8 @@ type ClusterChannelsRow struct {
 	N    int64
 }
 
+// The cluster's complaints by channel, each counted under every channel
+// its current triage result reports (the stated one until triaged).
 func (q *Queries) ClusterChannels(ctx context.Context, clusterID int64) ([]ClusterChannelsRow, error) {
 	rows, err := q.db.Query(ctx, clusterChannels, clusterID)
 	if err != nil {
@@ -327,7 +330,7 @@ func (q *Queries) ComplaintPanel(ctx context.Context, reference string) (Complai
 
 const complaintResults = `-- name: ComplaintResults :many
 SELECT id, rulebook_version, rulebook_hash, channel, channels, provisions, guidance, score, priority, actions,
-    rationale, context, is_current, created_at
+    rationale, context, is_current, created_at, out_of_scope, referral
 FROM triage_results WHERE complaint_id = $1 ORDER BY id DESC
 `
 
@@ -346,6 +349,8 @@ type ComplaintResultsRow struct {
 	Context         []byte
 	IsCurrent       bool
 	CreatedAt       time.Time
+	OutOfScope      bool
+	Referral        *string
 }
 
 // Every triage result of a complaint, newest first.
@@ -373,6 +378,8 @@ func (q *Queries) ComplaintResults(ctx context.Context, complaintID int64) ([]Co
 			&i.Context,
 			&i.IsCurrent,
 			&i.CreatedAt,
+			&i.OutOfScope,
+			&i.Referral,
 		); err != nil {
 			return nil, err
 		}

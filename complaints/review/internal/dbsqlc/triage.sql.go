@@ -56,7 +56,8 @@ WITH more AS (
     FOR NO KEY UPDATE SKIP LOCKED)
 SELECT c.id, c.reference, c.channel, c.party_id, coalesce(p.name, c.party_text) AS party, c.received_at,
     c.received_at_has_time, c.sender, c.message, c.description, c.consent, c.opted_out, c.tps_registered,
-    c.sender_identified, c.opt_out_offered, c.recipients_visible, c.special_category, c.status, c.priority
+    c.sender_identified, c.opt_out_offered, c.recipients_visible, c.special_category, c.status, c.priority,
+    c.member, c.work_address, c.asked_to_stop_on, c.breach_where, c.breach_exposed
 FROM complaints c LEFT JOIN parties p ON p.id = c.party_id
 WHERE c.id = ANY(ARRAY(SELECT id FROM more) || $1::bigint)
 ORDER BY c.id
@@ -89,6 +90,11 @@ type ClaimComplaintsRow struct {
 	SpecialCategory   *bool
 	Status            string
 	Priority          *string
+	Member            *bool
+	WorkAddress       *bool
+	AskedToStopOn     *time.Time
+	BreachWhere       string
+	BreachExposed     []string
 }
 
 // Locks the job's own complaint (@own) if no one else holds it, and up to
@@ -128,6 +134,11 @@ func (q *Queries) ClaimComplaints(ctx context.Context, arg ClaimComplaintsParams
 			&i.SpecialCategory,
 			&i.Status,
 			&i.Priority,
+			&i.Member,
+			&i.WorkAddress,
+			&i.AskedToStopOn,
+			&i.BreachWhere,
+			&i.BreachExposed,
 		); err != nil {
 			return nil, err
 		}
@@ -241,11 +252,12 @@ func (q *Queries) Elections(ctx context.Context) ([]ElectionsRow, error) {
 
 const insertResults = `-- name: InsertResults :many
 INSERT INTO triage_results (complaint_id, rulebook_version, rulebook_hash, channel, channels, provisions, guidance,
-    score, priority, actions, rationale, context)
+    score, priority, actions, rationale, context, out_of_scope, referral)
 SELECT x.complaint_id, $1::text, $2::text, x.channel, x.channels, x.provisions, x.guidance,
-    x.score, x.priority, x.actions, x.rationale, x.context
+    x.score, x.priority, x.actions, x.rationale, x.context, coalesce(x.out_of_scope, false), nullif(x.referral, '')
 FROM jsonb_to_recordset($3::jsonb) AS x(complaint_id bigint, channel text, channels text[], provisions text[],
-    guidance text[], score integer, priority text, actions text[], rationale jsonb, context jsonb)
+    guidance text[], score integer, priority text, actions text[], rationale jsonb, context jsonb, out_of_scope boolean,
+    referral text)
 ORDER BY x.complaint_id
 RETURNING complaint_id, id
 `
@@ -287,7 +299,8 @@ const lockComplaints = `-- name: LockComplaints :many
 
 SELECT c.id, c.reference, c.channel, c.party_id, coalesce(p.name, c.party_text) AS party, c.received_at,
     c.received_at_has_time, c.sender, c.message, c.description, c.consent, c.opted_out, c.tps_registered,
-    c.sender_identified, c.opt_out_offered, c.recipients_visible, c.special_category, c.status, c.priority
+    c.sender_identified, c.opt_out_offered, c.recipients_visible, c.special_category, c.status, c.priority,
+    c.member, c.work_address, c.asked_to_stop_on, c.breach_where, c.breach_exposed
 FROM complaints c LEFT JOIN parties p ON p.id = c.party_id
 WHERE c.id = ANY($1::bigint[])
 ORDER BY c.id
@@ -314,6 +327,11 @@ type LockComplaintsRow struct {
 	SpecialCategory   *bool
 	Status            string
 	Priority          *string
+	Member            *bool
+	WorkAddress       *bool
+	AskedToStopOn     *time.Time
+	BreachWhere       string
+	BreachExposed     []string
 }
 
 // The triage pipeline: claiming complaints, reading their state, the
@@ -351,6 +369,11 @@ func (q *Queries) LockComplaints(ctx context.Context, ids []int64) ([]LockCompla
 			&i.SpecialCategory,
 			&i.Status,
 			&i.Priority,
+			&i.Member,
+			&i.WorkAddress,
+			&i.AskedToStopOn,
+			&i.BreachWhere,
+			&i.BreachExposed,
 		); err != nil {
 			return nil, err
 		}
