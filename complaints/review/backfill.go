@@ -37,7 +37,8 @@ func (p *Pipeline) BackfillTx(ctx context.Context, tx pgx.Tx, items []Backfilled
 			}
 			results = append(results, dbsqlc.BackfillResultsParams{ComplaintID: it.ComplaintID, RulebookVersion: r.RulebookVersion,
 				RulebookHash: r.RulebookHash, Channel: r.Channel, Channels: nonNil(r.Channels), Provisions: nonNil(r.Provisions),
-				Guidance: nonNil(r.Guidance), Score: int32(r.Score), Priority: r.Priority, Actions: nonNil(r.Actions), Rationale: rationale})
+				Guidance: nonNil(r.Guidance), Score: int32(r.Score), Priority: r.Priority, Actions: nonNil(r.Actions), Rationale: rationale,
+				OutOfScope: r.OutOfScope, Referral: referralOf(r)})
 		}
 		if it.Outcome != "" {
 			outcomes = append(outcomes, dbsqlc.BackfillOutcomesParams{ComplaintID: it.ComplaintID, Outcome: &it.Outcome})
@@ -54,4 +55,12 @@ func (p *Pipeline) BackfillTx(ctx context.Context, tx pgx.Tx, items []Backfilled
 		return fmt.Errorf("backfill review outcomes: %w", err)
 	}
 	return nil
+}
+
+// referralOf is the result's referral as stored: null when in scope.
+func referralOf(r *triage.Result) *string {
+	if !r.OutOfScope || r.Referral == "" {
+		return nil
+	}
+	return &r.Referral
 }

@@ -22,4 +22,6 @@ type BackfillResultsParams struct {
 	Priority        string
 	Actions         []string
 	Rationale       []byte
+	OutOfScope      bool
+	Referral        *string
 }

@@ -73,6 +73,8 @@ func (r iteratorForBackfillResults) Values() ([]interface{}, error) {
 		r.rows[0].Priority,
 		r.rows[0].Actions,
 		r.rows[0].Rationale,
+		r.rows[0].OutOfScope,
+		r.rows[0].Referral,
 	}, nil
 }
 
@@ -83,5 +85,5 @@ func (r iteratorForBackfillResults) Err() error {
 // Backfill: the triage results and review outcomes of complaints recorded
 // after the fact (review.Pipeline.Backfill), copied in bulk.
 func (q *Queries) BackfillResults(ctx context.Context, arg []BackfillResultsParams) (int64, error) {
-	return q.db.CopyFrom(ctx, []string{"triage_results"}, []string{"complaint_id", "rulebook_version", "rulebook_hash", "channel", "channels", "provisions", "guidance", "score", "priority", "actions", "rationale"}, &iteratorForBackfillResults{rows: arg})
+	return q.db.CopyFrom(ctx, []string{"triage_results"}, []string{"complaint_id", "rulebook_version", "rulebook_hash", "channel", "channels", "provisions", "guidance", "score", "priority", "actions", "rationale", "out_of_scope", "referral"}, &iteratorForBackfillResults{rows: arg})
 }
