@@ -25,11 +25,17 @@ func TestElectionAndPartyReportsAndDraftOnDemand(t *testing.T) {
 	require.NoError(t, err)
 	_, err = svc.Seed(ctx)
 	require.NoError(t, err)
+	// The party with the most complaints among those with a complaint
+	// triage found out of scope: the election report counts every
+	// complaint naming it, the party's report leaves the out-of-scope ones
+	// out and says how many there were.
 	var partyID int64
 	var partyName string
-	var total int
-	require.NoError(t, env.Pool.QueryRow(ctx, `SELECT p.id, p.name, count(*) FROM complaints c JOIN parties p ON p.id = c.party_id
-		WHERE c.election_id = $1 GROUP BY 1, 2 ORDER BY 3 DESC LIMIT 1`, election).Scan(&partyID, &partyName, &total))
+	var total, outOfScope int
+	require.NoError(t, env.Pool.QueryRow(ctx, `SELECT p.id, p.name, count(*), count(*) FILTER (WHERE t.out_of_scope)
+		FROM complaints c JOIN parties p ON p.id = c.party_id LEFT JOIN triage_results t ON t.complaint_id = c.id AND t.is_current
+		WHERE c.election_id = $1 GROUP BY 1, 2 ORDER BY count(*) FILTER (WHERE t.out_of_scope) > 0 DESC, 3 DESC, 1 LIMIT 1`, election).Scan(&partyID, &partyName, &total, &outOfScope))
+	require.Positive(t, outOfScope)
 	var secrets []string
 	rows, err := env.Pool.Query(ctx, `SELECT cp.name, cp.email, cp.phone FROM complainants cp JOIN complaints c ON c.id = cp.complaint_id WHERE c.election_id = $1`, election)
 	require.NoError(t, err)
@@ -51,7 +57,10 @@ func TestElectionAndPartyReportsAndDraftOnDemand(t *testing.T) {
 	res = pol.Get(fmt.Sprintf("/staff/reports/elections/%d/parties/%d", election, partyID))
 	body = webtest.ReadBody(res)
 	require.Equal(t, http.StatusOK, res.StatusCode)
-	require.Contains(t, body, fmt.Sprintf(`<strong>%d</strong> complaints`, total))
+	require.Contains(t, body, fmt.Sprintf(`<strong>%d</strong> complaints`, total-outOfScope))
+	require.Contains(t, body, fmt.Sprintf(`%d further complaint`, outOfScope))
+	require.Contains(t, body, "naming "+templateEscape(partyName))
+	require.Contains(t, body, "another body handles")
 	require.Contains(t, body, "What we ask the party to do")
 	require.Contains(t, body, `class="report-example"`)
 	for _, s := range secrets {
@@ -81,8 +90,11 @@ func TestElectionAndPartyReportsAndDraftOnDemand(t *testing.T) {
 	require.Equal(t, 1, batches)
 	require.Positive(t, letters)
 	var withComplaints int
+	// A party is written to about complaints other than those another
+	// body handles.
 	require.NoError(t, env.Pool.QueryRow(ctx, `SELECT count(DISTINCT c.party_id) FROM complaints c WHERE c.election_id = $1
-		AND EXISTS (SELECT 1 FROM party_contacts pc WHERE pc.party_id = c.party_id AND pc.active)`, election).Scan(&withComplaints))
+		AND EXISTS (SELECT 1 FROM party_contacts pc WHERE pc.party_id = c.party_id AND pc.active)
+		AND NOT EXISTS (SELECT 1 FROM triage_results t WHERE t.complaint_id = c.id AND t.is_current AND t.out_of_scope)`, election).Scan(&withComplaints))
 	require.Equal(t, withComplaints, parties)
 	require.NoError(t, env.Pool.QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE action = 'election.follow_up.draft' AND actor = $1`, pol.User.Email).Scan(&audited))
 	require.Equal(t, 1, audited)

@@ -135,22 +135,64 @@ func TestTrendsAPI(t *testing.T) {
 	body := webtest.ReadBody(res)
 	require.Equal(t, http.StatusOK, res.StatusCode, body)
 	var out struct {
-		Total int              `json:"total"`
-		Rows  []map[string]any `json:"rows"`
+		Total     int              `json:"total"`
+		Rows      []map[string]any `json:"rows"`
+		Note      string           `json:"note"`
+		Referrals []struct {
+			ID    string `json:"referral"`
+			Label string `json:"label"`
+			Count int    `json:"count"`
+		} `json:"referrals"`
 	}
 	require.NoError(t, json.NewDecoder(bytes.NewReader([]byte(body))).Decode(&out))
-	require.Equal(t, 200, out.Total)
+	require.Equal(t, 200, out.Total, "the total counts each complaint once")
+	require.Equal(t, reports.ChannelCountNote, out.Note)
+	// A complaint counts once under each channel it reports: its current
+	// triage result's channels (that result's primary channel when it
+	// lists none), or the stated channel while untriaged.
+	const reported = `SELECT count(*) FROM complaints c LEFT JOIN triage_results t ON t.complaint_id = c.id AND t.is_current
+		WHERE c.election_id = $1 AND (c.received_at AT TIME ZONE 'Europe/London')::date = $3::date
+		AND $2 = ANY(CASE WHEN t.id IS NULL THEN ARRAY[c.channel] WHEN cardinality(t.channels) = 0 THEN ARRAY[t.channel] ELSE t.channels END)`
 	sum := 0
 	for _, r := range out.Rows {
 		require.NotEmpty(t, r["day"])
 		require.NotEmpty(t, r["channel"])
 		var want int
-		require.NoError(t, env.Pool.QueryRow(context.Background(), `SELECT count(*) FROM complaints WHERE election_id = $1 AND channel = $2
-			AND (received_at AT TIME ZONE 'Europe/London')::date = $3::date`, election, r["channel"], r["day"]).Scan(&want))
+		require.NoError(t, env.Pool.QueryRow(context.Background(), reported, election, r["channel"], r["day"]).Scan(&want))
 		require.EqualValues(t, want, r["count"])
 		sum += int(r["count"].(float64))
 	}
-	require.Equal(t, 200, sum)
+	// Every (complaint, reported channel) pair is in some row.
+	var pairs int
+	require.NoError(t, env.Pool.QueryRow(context.Background(), `SELECT count(*) FROM complaints c LEFT JOIN triage_results t ON t.complaint_id = c.id AND t.is_current
+		CROSS JOIN LATERAL (SELECT DISTINCT u FROM unnest(CASE WHEN t.id IS NULL THEN ARRAY[c.channel]
+			WHEN cardinality(t.channels) = 0 THEN ARRAY[t.channel] ELSE t.channels END) u) rc
+		WHERE c.election_id = $1`, election).Scan(&pairs))
+	require.Equal(t, pairs, sum)
+	require.GreaterOrEqual(t, sum, 200)
+
+	// Referral counts: the out-of-scope complaints by the body they were
+	// referred to, most first, with the body in words.
+	rows, err := env.Pool.Query(context.Background(), `SELECT t.referral, count(*) FROM complaints c
+		JOIN triage_results t ON t.complaint_id = c.id AND t.is_current AND t.out_of_scope
+		WHERE c.election_id = $1 GROUP BY 1 ORDER BY 2 DESC, 1`, election)
+	require.NoError(t, err)
+	var wantRefs []string
+	for rows.Next() {
+		var id string
+		var n int
+		require.NoError(t, rows.Scan(&id, &n))
+		wantRefs = append(wantRefs, fmt.Sprintf("%s=%d", id, n))
+	}
+	require.NoError(t, rows.Err())
+	require.NotEmpty(t, wantRefs, "the demo data has out-of-scope complaints")
+	var gotRefs []string
+	for _, r := range out.Referrals {
+		require.NotEmpty(t, r.Label, r.ID)
+		require.NotEqual(t, r.ID, r.Label, "the body in words")
+		gotRefs = append(gotRefs, fmt.Sprintf("%s=%d", r.ID, r.Count))
+	}
+	require.Equal(t, wantRefs, gotRefs)
 
 	req, _ = http.NewRequest(http.MethodGet, env.Server.URL+"/api/v1/trends?group=colour", nil)
 	res = env.Anonymous().Do(req, token)
