@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"html/template"
 	"net/http"
 	"testing"
 
@@ -32,5 +33,13 @@ func TestRulebookPageForEveryStaffRole(t *testing.T) {
 		require.Contains(t, body, "A survey that campaigns is direct marketing")
 		require.Contains(t, body, "75 to 100")
 		require.Contains(t, body, "Consider referral to investigations.")
+		require.NotEmpty(t, rb.Referrals)
+		for _, ref := range rb.Referrals {
+			require.Contains(t, body, template.HTMLEscapeString(ref.Text.EN), ref.ID)
+			require.Contains(t, body, template.HTMLEscapeString(ref.Text.CY), ref.ID)
+			if ref.URL != "" {
+				require.Contains(t, body, `href="`+ref.URL+`"`, ref.ID)
+			}
+		}
 	}
 }
