@@ -440,7 +440,8 @@ func (d *complaintDraft) submission(lang string) complaints.Submission {
 	if d.asks("opt_out_offered") {
 		sub.OptOutOffered = triState(d.OptOutOffered)
 	}
-	if d.asks("special_category") {
+	if d.specialOnMessagePage() {
+		// A breach answers it with its exposed-data checkboxes instead.
 		sub.SpecialCategory = triState(d.SpecialCategory)
 	}
 	if d.asks("targeting_reason") {

@@ -321,3 +321,50 @@ func TestComplaintConfirmationShowsReferral(t *testing.T) {
 		require.Contains(t, body, "What happens next")
 	}
 }
+
+// A BCC email's "no" to sensitive details is forgotten when the channel
+// becomes a data breach, whose exposed-data checkboxes ask it instead: a
+// hidden stale answer must not reach triage and outweigh them.
+func TestComplaintFormBreachForgetsTheSpecialCategoryAnswer(t *testing.T) {
+	t.Parallel()
+	env := webtest.New(t, webtest.Options{})
+	partyID := addParty(t, env, "Example Party")
+	w := newFormWalker(t, env)
+	w.Step("/complaints/new", url.Values{"channel": {"bcc_breach"}}, "/complaints/new/sender")
+	v := dateValues("received", time.Now().AddDate(0, 0, -1))
+	v.Set("sender", "news@example.org")
+	w.Step("/complaints/new/sender", v, "/complaints/new/message")
+	w.Step("/complaints/new/message", url.Values{"message": {"Everyone's address was in the To line"},
+		"recipients_visible": {"40"}, "special_category": {"no"}}, "/complaints/new/permission")
+	w.Step("/complaints/new/permission", url.Values{"consent": {"no"}, "opted_out": {"no"}}, "/complaints/new/party")
+	w.Step("/complaints/new/party", url.Values{"party": {fmt.Sprint(partyID)}}, "/complaints/new/evidence")
+	status, loc, body := w.Upload("", nil, "continue")
+	require.Equal(t, http.StatusSeeOther, status, body)
+	require.Equal(t, "/complaints/new/about-you", loc)
+	w.Step("/complaints/new/about-you", url.Values{}, "/complaints/new/check")
+
+	w.Step("/complaints/new", url.Values{"channel": {"data_breach"}, "change": {"1"}}, "/complaints/new/sender?change=1")
+	w.Step("/complaints/new/sender", url.Values{"change": {"1"}, "sender": {"news@example.org"},
+		"received_day": v["received_day"], "received_month": v["received_month"], "received_year": v["received_year"]},
+		"/complaints/new/message?change=1")
+	w.Step("/complaints/new/message", url.Values{"change": {"1"}, "message": {"The group showed all members' details"}},
+		"/complaints/new/breach-where?change=1")
+	w.Step("/complaints/new/breach-where", url.Values{"change": {"1"}, "breach_where": {"group_chat"}}, "/complaints/new/breach-count?change=1")
+	w.Step("/complaints/new/breach-count", url.Values{"change": {"1"}}, "/complaints/new/breach-exposed?change=1")
+	w.Step("/complaints/new/breach-exposed", url.Values{"change": {"1"}, "breach_exposed": {"party_membership"}}, "/complaints/new/permission?change=1")
+	w.Step("/complaints/new/permission", url.Values{"change": {"1"}, "consent": {"no"}, "opted_out": {"no"}}, "/complaints/new/check")
+	status, body = w.Get("/complaints/new/check")
+	require.Equal(t, http.StatusOK, status)
+	require.NotContains(t, body, "special_category")
+
+	w.Step("/complaints/new/check", url.Values{}, "/complaints/new/confirmation")
+	_, body = w.Get("/complaints/new/confirmation")
+	ref := formtest.ReferenceRE.FindString(body)
+	require.NotEmpty(t, ref)
+	var channel string
+	var special *bool
+	require.NoError(t, env.Pool.QueryRow(context.Background(), `SELECT channel, special_category FROM complaints WHERE reference = $1`, ref).
+		Scan(&channel, &special))
+	require.Equal(t, "data_breach", channel)
+	require.Nil(t, special, "the BCC email's answer is not sent for a breach")
+}

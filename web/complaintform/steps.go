@@ -210,11 +210,18 @@ func changeQuery(change bool) string {
 
 // pruneForChannel forgets answers to questions the new channel does not
 // ask, so a changed channel cannot carry, say, a TPS answer onto an email.
+// The sensitive-details question goes whenever the form stops showing it:
+// a breach is asked it (complaints.Asks) but answers it with its
+// exposed-data checkboxes, and a hidden "no" from a BCC email must not
+// outweigh what those checkboxes say.
 func (d *complaintDraft) pruneForChannel() {
+	if !d.specialOnMessagePage() {
+		d.SpecialCategory = ""
+	}
 	for q, p := range map[string]*string{
 		"tps_registered": &d.TPSRegistered, "sender_identified": &d.SenderIdentified,
 		"opt_out_offered": &d.OptOutOffered, "recipients_visible": &d.RecipientsVisible,
-		"targeting_reason": &d.TargetingReason, "special_category": &d.SpecialCategory,
+		"targeting_reason": &d.TargetingReason,
 		"consent": &d.Consent, "opted_out": &d.OptedOut, "contacted": &d.Contacted,
 		"member": &d.Member, "work_address": &d.WorkAddress, "breach_where": &d.BreachWhere,
 	} {
