@@ -368,3 +368,26 @@ func TestComplaintFormBreachForgetsTheSpecialCategoryAnswer(t *testing.T) {
 	require.Equal(t, "data_breach", channel)
 	require.Nil(t, special, "the BCC email's answer is not sent for a breach")
 }
+
+// The number or address contacted is checked on its own page with the
+// domain's rule (a possible phone number, or an email address), so a
+// mistake is shown there and not first at check answers.
+func TestComplaintFormContactedIsCheckedOnItsPage(t *testing.T) {
+	t.Parallel()
+	env := webtest.New(t, webtest.Options{})
+	w := newFormWalker(t, env)
+	w.walkToMessage("sms", "07700 900982", "Vote for us", "/complaints/new/contacted")
+	for _, bad := range []string{"my mobile", "name@", "name@example"} {
+		status, _, body := w.Post("/complaints/new/contacted", url.Values{"contacted": {bad}})
+		require.Equal(t, http.StatusUnprocessableEntity, status, bad)
+		require.Contains(t, body, `<a href="#contacted">Enter your own number or email address, or leave it blank</a>`, bad)
+		require.Contains(t, body, `id="contacted-error"`, bad)
+	}
+	status, _, body := w.Post("/complaints/new/contacted?lang=cy", url.Values{"contacted": {"my mobile"}})
+	require.Equal(t, http.StatusUnprocessableEntity, status)
+	require.Contains(t, body, "Rhowch eich rhif neu&#39;ch cyfeiriad e-bost eich hun, neu gadewch ef yn wag")
+	w.Get("/complaints/new?lang=en")
+	for _, good := range []string{"07700-900-123", "+44 7700 900123", "name@example.com"} {
+		w.Step("/complaints/new/contacted", url.Values{"contacted": {good}}, "/complaints/new/permission")
+	}
+}
