@@ -222,7 +222,7 @@ func (d *complaintDraft) pruneForChannel() {
 		"tps_registered": &d.TPSRegistered, "sender_identified": &d.SenderIdentified,
 		"opt_out_offered": &d.OptOutOffered, "recipients_visible": &d.RecipientsVisible,
 		"targeting_reason": &d.TargetingReason,
-		"consent": &d.Consent, "opted_out": &d.OptedOut, "contacted": &d.Contacted,
+		"consent":          &d.Consent, "opted_out": &d.OptedOut, "contacted": &d.Contacted,
 		"member": &d.Member, "work_address": &d.WorkAddress, "breach_where": &d.BreachWhere,
 	} {
 		if !d.asks(q) {
