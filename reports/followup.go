@@ -230,7 +230,7 @@ func (s *Store) partyReport(ctx context.Context, tx pgx.Tx, electionID, partyID 
 		var ex Example
 		var msg string
 		var who Complainant
-		if err := r.Scan(&ex.Reference, &ex.Channel, &ex.ReceivedAt, &ex.Priority, &msg, &who.Name, &who.Email, &who.Phone, &who.Postcode); err != nil {
+		if err := r.Scan(&ex.Reference, &ex.Channel, &ex.ReceivedAt, &ex.Priority, &msg, &who.Name, &who.Email, &who.Phone, &who.Postcode, &who.Contacted); err != nil {
 			return err
 		}
 		ex.Text = redact.Text(truncateRunes(msg, 600), who)

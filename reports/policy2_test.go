@@ -226,3 +226,39 @@ func TestNoFollowUpForAPartyWhoseComplaintsAreAllOutOfScope(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, []int64{in.ID}, ids)
 }
+
+// The number the sender contacted is removed from exported text and from
+// the follow-up report's examples even when the message writes it
+// another way than the complainant typed it.
+func TestExportsRedactTheContactedNumber(t *testing.T) {
+	t.Parallel()
+	pool := testdb.New(t)
+	f := fixture.New(t, pool)
+	p := f.Party()
+	e := f.Election()
+	store := reports.NewStore(pool)
+	ctx := audit.WithActor(context.Background(), audit.Actor{Label: "test"})
+	c := f.Complaint(func(s *complaints.Submission) {
+		s.PartyID, s.Channel, s.Contacted = &p.ID, vocab.ChannelSMS, "07700 900982"
+		s.Message = "Hi, this is the campaign. Reply STOP to 447700900982 to opt out."
+		s.Description = "They texted my 07700-900-982 twice."
+	})
+
+	var texts []string
+	require.NoError(t, store.Snapshot(ctx, func(tx pgx.Tx) error {
+		return store.Rows(ctx, tx, reports.Filter{ElectionID: e.ID, IncludeText: true}, func(r reports.Row) error {
+			if r.Reference == c.Reference {
+				texts = append(texts, r.Text)
+			}
+			return nil
+		})
+	}))
+	require.Len(t, texts, 1)
+	require.Contains(t, texts[0], "Reply STOP to [phone]")
+	require.Contains(t, texts[0], "They texted my [phone] twice.")
+
+	rep, err := store.PartyReport(ctx, e.ID, p.ID)
+	require.NoError(t, err)
+	require.Len(t, rep.Examples, 1)
+	require.Equal(t, "Hi, this is the campaign. Reply STOP to [phone] to opt out.", rep.Examples[0].Text)
+}

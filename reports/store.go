@@ -367,7 +367,7 @@ func (s *Store) Rows(ctx context.Context, tx pgx.Tx, f Filter, fn func(Row) erro
 	for rows.Next() {
 		if err := rows.Scan(&r.Reference, &r.ReceivedAt, &r.SubmittedAt, &r.Channel, &r.Party, &r.Sender,
 			&r.Provisions, &r.Guidance, &r.Priority, &r.Status, &r.Outcome,
-			&msg, &desc, &who.Name, &who.Email, &who.Phone, &who.Postcode, &r.Channels, &r.Referral); err != nil {
+			&msg, &desc, &who.Name, &who.Email, &who.Phone, &who.Postcode, &who.Contacted, &r.Channels, &r.Referral); err != nil {
 			return err
 		}
 		r.Text = ""

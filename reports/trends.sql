@@ -102,7 +102,7 @@ GROUP BY 1 HAVING count(DISTINCT c.id) >= @cluster_min ORDER BY 2 DESC, 1 LIMIT 
 SELECT c.reference, c.received_at, c.created_at, c.channel, coalesce(p.name, @no_party),
     c.sender_normalized, coalesce(tr.provisions, '{}'), coalesce(tr.guidance, '{}'),
     coalesce(c.priority, ''), c.status, coalesce((SELECT cr.outcome FROM complaint_reviews cr WHERE cr.complaint_id = c.id), ''),
-    '', '', '', '', '', '',
+    '', '', '', '', '', '', '',
     coalesce(tr.channels, ARRAY[c.channel]), coalesce(tr.referral, '')
 FROM complaints c LEFT JOIN parties p ON p.id = c.party_id
 LEFT JOIN LATERAL (SELECT t.provisions::text[] AS provisions, t.guidance::text[] AS guidance, t.rulebook_version::text AS rulebook_version,
@@ -117,7 +117,7 @@ SELECT c.reference, c.received_at, c.created_at, c.channel, coalesce(p.name, @no
     c.sender_normalized, coalesce(tr.provisions, '{}'), coalesce(tr.guidance, '{}'),
     coalesce(c.priority, ''), c.status, coalesce((SELECT cr.outcome FROM complaint_reviews cr WHERE cr.complaint_id = c.id), ''),
     c.message, c.description, coalesce(cp.name, ''), coalesce(cp.email, ''), coalesce(cp.phone, ''), coalesce(cp.postcode, ''),
-    coalesce(tr.channels, ARRAY[c.channel]), coalesce(tr.referral, '')
+    coalesce(cp.contacted, ''), coalesce(tr.channels, ARRAY[c.channel]), coalesce(tr.referral, '')
 FROM complaints c LEFT JOIN parties p ON p.id = c.party_id LEFT JOIN complainants cp ON cp.complaint_id = c.id
 LEFT JOIN LATERAL (SELECT t.provisions::text[] AS provisions, t.guidance::text[] AS guidance, t.rulebook_version::text AS rulebook_version,
         CASE WHEN cardinality(t.channels) = 0 THEN ARRAY[t.channel] ELSE t.channels END AS channels, t.referral
@@ -138,10 +138,10 @@ FROM complaints c WHERE /*conditions*/ GROUP BY 1 ORDER BY 2 DESC, 1
 -- query: party_examples
 -- The most pressing complaints with a message, one per sender so the
 -- examples are not copies of one campaign.
-SELECT reference, channel, received_at, priority, message, name, email, phone, postcode FROM (
+SELECT reference, channel, received_at, priority, message, name, email, phone, postcode, contacted FROM (
     SELECT DISTINCT ON (coalesce(nullif(c.sender_normalized, ''), c.reference)) c.reference, c.channel, c.received_at,
         coalesce(c.priority, '') AS priority, c.message, coalesce(cp.name, '') AS name, coalesce(cp.email, '') AS email,
-        coalesce(cp.phone, '') AS phone, coalesce(cp.postcode, '') AS postcode,
+        coalesce(cp.phone, '') AS phone, coalesce(cp.postcode, '') AS postcode, coalesce(cp.contacted, '') AS contacted,
         coalesce(array_position(@priorities::text[], c.priority), cardinality(@priorities::text[]) + 1) AS rank
     FROM complaints c LEFT JOIN complainants cp ON cp.complaint_id = c.id
     WHERE /*conditions*/ AND btrim(c.message) <> '' AND c.duplicate_of_id IS NULL AND c.anonymised_at IS NULL

@@ -25,6 +25,26 @@ import (
 // find and remove it. It is never written anywhere.
 type Person struct {
 	Name, Email, Phone, Postcode string
+	// Contacted is the number or address the sender contacted (complainants
+	// .contacted), the detail a forwarded message most often repeats. It is
+	// removed as an email address when it has an "@", else as a phone
+	// number, in whatever spacing the text writes it.
+	Contacted string
+}
+
+// contactedEmail and contactedPhone split who.Contacted by its kind.
+func (p Person) contactedEmail() string {
+	if strings.Contains(p.Contacted, "@") {
+		return p.Contacted
+	}
+	return ""
+}
+
+func (p Person) contactedPhone() string {
+	if strings.Contains(p.Contacted, "@") {
+		return ""
+	}
+	return p.Contacted
 }
 
 // Placeholders that replace personal data.
@@ -51,7 +71,7 @@ func Text(text string, who Person) string {
 	// The person's own values first, in case they are written in a form
 	// the patterns miss (an email with unusual characters).
 	for _, v := range []struct{ value, placeholder string }{
-		{who.Email, Email}, {who.Postcode, Postcode},
+		{who.Email, Email}, {who.contactedEmail(), Email}, {who.Postcode, Postcode},
 	} {
 		if v, p := strings.TrimSpace(normalise(v.value)), v.placeholder; len(v) >= 3 {
 			text = replaceFold(text, v, p)
@@ -81,8 +101,10 @@ func Text(text string, who Person) string {
 	if nd >= 10 {
 		text = phoneRE.ReplaceAllString(text, Phone)
 	}
-	if d := digits(normalise(who.Phone)); len(d) >= 6 && nd >= 6 {
-		text = redactDigits(text, d)
+	for _, phone := range []string{who.Phone, who.contactedPhone()} {
+		if d := digits(normalise(phone)); len(d) >= 6 && nd >= 6 {
+			text = redactDigits(text, d)
+		}
 	}
 	if containsAny(lower, "live at", "living at", "address", "byw yn", "cyfeiriad") {
 		text = liveAtRE.ReplaceAllString(text, "${1}"+Address)

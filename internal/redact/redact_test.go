@@ -108,3 +108,14 @@ func TestText(t *testing.T) {
 	}
 	require.Equal(t, "Hi [name]", redact.Text("Hi Anne", redact.Person{}), "a greeting's name is a name without a complainant too")
 }
+
+// The number or address the sender contacted is removed like the
+// complainant's own phone or email, in forms the general patterns miss.
+func TestTextContacted(t *testing.T) {
+	t.Parallel()
+	phone := redact.Person{Contacted: "07700 900982"}
+	require.Equal(t, "it went to [phone] and [phone]", redact.Text("it went to 447700900982 and 07700-900-982", phone))
+	mail := redact.Person{Contacted: "jo@localhost"}
+	require.Equal(t, "sent to [email] only", redact.Text("sent to JO@LOCALHOST only", mail))
+	require.Equal(t, "sent to jo@localhost only", redact.Text("sent to jo@localhost only", phone), "a number is not looked for as an address")
+}
