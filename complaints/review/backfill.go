@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 
 	"github.com/jackc/pgx/v5"
 
@@ -31,6 +32,7 @@ func (p *Pipeline) BackfillTx(ctx context.Context, tx pgx.Tx, items []Backfilled
 	var outcomes []dbsqlc.BackfillOutcomesParams
 	for _, it := range items {
 		if r := it.Result; r != nil {
+			outOfScope, referral := storedScope(it.ComplaintID, r)
 			rationale, err := json.Marshal(nonNil(r.Rationale))
 			if err != nil {
 				return err
@@ -38,7 +40,7 @@ func (p *Pipeline) BackfillTx(ctx context.Context, tx pgx.Tx, items []Backfilled
 			results = append(results, dbsqlc.BackfillResultsParams{ComplaintID: it.ComplaintID, RulebookVersion: r.RulebookVersion,
 				RulebookHash: r.RulebookHash, Channel: r.Channel, Channels: nonNil(r.Channels), Provisions: nonNil(r.Provisions),
 				Guidance: nonNil(r.Guidance), Score: int32(r.Score), Priority: r.Priority, Actions: nonNil(r.Actions), Rationale: rationale,
-				OutOfScope: r.OutOfScope, Referral: referralOf(r)})
+				OutOfScope: outOfScope, Referral: referral})
 		}
 		if it.Outcome != "" {
 			outcomes = append(outcomes, dbsqlc.BackfillOutcomesParams{ComplaintID: it.ComplaintID, Outcome: &it.Outcome})
@@ -57,10 +59,22 @@ func (p *Pipeline) BackfillTx(ctx context.Context, tx pgx.Tx, items []Backfilled
 	return nil
 }
 
-// referralOf is the result's referral as stored: null when in scope.
-func referralOf(r *triage.Result) *string {
-	if !r.OutOfScope || r.Referral == "" {
-		return nil
+// storedScope is whether res is stored as out of scope, and its referral
+// as stored (nil when in scope). The database requires a referral exactly
+// when a result is out of scope, and one inconsistent result would fail
+// the insert of its whole batch, leaving every complaint in it untriaged;
+// so a result is out of scope only when it names a referral too. A result
+// with one and not the other is an engine bug: it is logged (the complaint
+// id and the flags only, nothing the complainant wrote) and stored in
+// scope, where a person will read it.
+func storedScope(complaintID int64, res *triage.Result) (outOfScope bool, referral *string) {
+	if res.OutOfScope && res.Referral != "" {
+		r := res.Referral
+		return true, &r
 	}
-	return &r.Referral
+	if res.OutOfScope || res.Referral != "" {
+		slog.Error("triage result with out_of_scope and referral disagreeing: stored in scope",
+			"complaint_id", complaintID, "out_of_scope", res.OutOfScope, "has_referral", res.Referral != "")
+	}
+	return false, nil
 }

@@ -394,6 +394,13 @@ func (p *Pipeline) storeTx(ctx context.Context, tx pgx.Tx, scs, todo []*storedCo
 	var partyIDs, parties []int64
 	for _, sc := range todo {
 		res := sc.res
+		// One result the database would refuse must not fail the batch.
+		res.OutOfScope = false
+		if outOfScope, referral := storedScope(sc.id, &sc.res); outOfScope {
+			res.OutOfScope, res.Referral = true, *referral
+		} else {
+			res.Referral = ""
+		}
 		ctxJSON, _ := json.Marshal(map[string]any{
 			"sender_key": sc.senderKey, "same_sender_7d": sc.cl.SameSender7d, "cluster_7d": sc.recent, "cluster_size": sc.cl.Size,
 			"sender_cluster_id": sc.cl.SenderClusterID, "text_cluster_id": sc.cl.TextClusterID, "party_matched": res.Party,

@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/campaignwatch/campaignwatch/complaints/review"
+	"github.com/campaignwatch/campaignwatch/complaints/triage"
 	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 )
 
@@ -33,7 +35,10 @@ func TestPipelineStoresChannelsAndReferral(t *testing.T) {
 
 	voterID := sms("", "", time.Now().Add(-time.Hour))
 	voterID.Channel, voterID.Sender = vocab.ChannelOther, "Polling station"
-	voterID.Description = "I was turned away at the polling station because I did not have voter ID"
+	// The contacted number is in the account too, where an engine quoting
+	// a cue could pick it up.
+	voterID.Description = "I was turned away at the polling station because I did not have voter ID. " +
+		"My contact number is 07700 900555 if you need it."
 	rcVoter := b.submit(t, voterID)
 	_, err = b.pool.Exec(ctx, `INSERT INTO complainants (complaint_id, name, email, contacted) VALUES ($1, 'Ann Example', 'ann@example.org', '07700 900555')`,
 		rcVoter.ComplaintID)
@@ -72,8 +77,74 @@ func TestPipelineStoresChannelsAndReferral(t *testing.T) {
 	require.Equal(t, "electoral_registration", *referral)
 	require.Zero(t, b.count(t, `SELECT count(*) FROM triage_results WHERE complaint_id = $1 AND cardinality(provisions) > 0`, rcVoter.ComplaintID),
 		"an out-of-scope result engages no provision")
-	require.Zero(t, b.count(t, `SELECT count(*) FROM triage_results WHERE rationale::text LIKE '%07700 900555%' OR context::text LIKE '%07700 900555%'`),
+	// The contacted number, in any spacing, never reaches a result (its
+	// rationale, context or any other column) or the audit log.
+	require.Zero(t, b.count(t, `SELECT count(*) FROM triage_results t WHERE regexp_replace(t::text, '\D', '', 'g') LIKE '%07700900555%'`),
 		"the contacted number never reaches a result")
+	require.Equal(t, 3, b.count(t, `SELECT count(*) FROM audit_log WHERE action = 'complaint.triage'`))
+	require.Zero(t, b.count(t, `SELECT count(*) FROM audit_log a WHERE regexp_replace(a::text, '\D', '', 'g') LIKE '%07700900555%'`),
+		"nor the audit log")
 	require.Equal(t, 1, b.count(t, `SELECT count(*) FROM audit_log WHERE action = 'complaint.triage' AND object_id = $1
 		AND summary::text LIKE '%electoral_registration%'`, rcVoter.Reference))
+}
+
+// A result whose out-of-scope flag and referral disagree (an engine bug)
+// is stored in scope without a referral, by Record and by BackfillTx,
+// instead of failing the insert the database's CHECK would refuse, which
+// would leave every complaint of its batch untriaged.
+func TestInconsistentScopeIsStoredInScope(t *testing.T) {
+	t.Parallel()
+	b := setup(t, false)
+	ctx := context.Background()
+	read := func(id int64) (outOfScope bool, referral *string) {
+		t.Helper()
+		require.NoError(t, b.pool.QueryRow(ctx, `SELECT out_of_scope, referral FROM triage_results WHERE complaint_id = $1 AND is_current`, id).
+			Scan(&outOfScope, &referral))
+		return outOfScope, referral
+	}
+	cases := []triage.Result{
+		{OutOfScope: true},
+		{Referral: "ofcom"},
+		{OutOfScope: true, Referral: "ofcom"},
+	}
+	var ids []int64
+	for i, res := range cases {
+		res.Channel, res.Channels, res.Priority, res.Score = vocab.ChannelSMS, []string{vocab.ChannelSMS}, vocab.PriorityLow, 10
+		cases[i] = res
+		id := b.submit(t, sms("", "", time.Now().Add(-time.Hour))).ComplaintID
+		ids = append(ids, id)
+		_, err := b.pipeline.Record(ctx, id, res)
+		require.NoError(t, err, "%+v", res)
+	}
+	for i, id := range ids[:2] {
+		outOfScope, referral := read(id)
+		require.False(t, outOfScope, "%+v", cases[i])
+		require.Nil(t, referral, "%+v", cases[i])
+	}
+	outOfScope, referral := read(ids[2])
+	require.True(t, outOfScope)
+	require.Equal(t, "ofcom", *referral)
+
+	// Backfilled results, in one transaction.
+	var items []review.Backfilled
+	ids = nil
+	for i := range cases {
+		cases[i].RulebookVersion, cases[i].RulebookHash = "2020.1", "backfilled"
+		id := b.submit(t, sms("", "", time.Now().Add(-time.Hour))).ComplaintID
+		ids = append(ids, id)
+		items = append(items, review.Backfilled{ComplaintID: id, Result: &cases[i]})
+	}
+	tx, err := b.pool.Begin(ctx)
+	require.NoError(t, err)
+	defer tx.Rollback(ctx)
+	require.NoError(t, b.pipeline.BackfillTx(ctx, tx, items))
+	require.NoError(t, tx.Commit(ctx))
+	for i, id := range ids[:2] {
+		outOfScope, referral := read(id)
+		require.False(t, outOfScope, "%+v", cases[i])
+		require.Nil(t, referral, "%+v", cases[i])
+	}
+	outOfScope, referral = read(ids[2])
+	require.True(t, outOfScope)
+	require.Equal(t, "ofcom", *referral)
 }
