@@ -1,7 +1,10 @@
 package complaints
 
 import (
+	"time"
+
 	"github.com/campaignwatch/campaignwatch/complaints/triage"
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 )
 
 // Referrer is what intake needs from triage: whether what a complaint is
@@ -45,7 +48,12 @@ func (r TriageReferrer) Referral(id string) (triage.Referral, bool) {
 
 // TriageComplaint is the submission as the triage engine reads it. The
 // party is the name typed, if any: a party chosen from the list is
-// resolved only when the complaint is stored.
+// resolved only when the complaint is stored. It reads the answers as the
+// triage pipeline reads the stored complaint (review's storedComplaints),
+// so intake's referral and triage's later one agree: the number or address
+// the sender contacted is left out (the engine does not use it, and
+// personal data must never reach a result), and the day they asked the
+// sender to stop is a TriageDay.
 func (s *Submission) TriageComplaint() triage.Complaint {
 	c := triage.Complaint{
 		Channel: s.Channel, Party: s.PartyText,
@@ -55,15 +63,28 @@ func (s *Submission) TriageComplaint() triage.Complaint {
 		SenderIdentified: optBool(s.SenderIdentified), OptOutOffered: optBool(s.OptOutOffered),
 		SpecialCategory: optBool(s.SpecialCategory),
 		Member:          optBool(s.Member), WorkAddress: optBool(s.WorkAddress),
-		Contacted: s.Contacted, BreachWhere: s.BreachWhere, BreachExposed: s.BreachExposed,
+		BreachWhere: s.BreachWhere,
+	}
+	if len(s.BreachExposed) > 0 {
+		c.BreachExposed = s.BreachExposed
 	}
 	if s.RecipientsVisible != nil {
 		c.RecipientsVisible = triage.Int(*s.RecipientsVisible)
 	}
 	if s.AskedToStopOn != nil {
-		c.AskedToStopOn = triage.Date{Time: *s.AskedToStopOn, DayOnly: true}
+		c.AskedToStopOn = TriageDay(*s.AskedToStopOn)
 	}
 	return c
+}
+
+// TriageDay is a calendar day (the day they asked the sender to stop) as
+// the triage engine is given it: midnight in London of the London day t
+// falls on, marked as a day without a time. Intake's London midnight and
+// the database's date (midnight UTC, the same London day) give the same
+// Date.
+func TriageDay(t time.Time) triage.Date {
+	y, m, d := t.In(vocab.London).Date()
+	return triage.Date{Time: time.Date(y, m, d, 0, 0, 0, 0, vocab.London), DayOnly: true}
 }
 
 func optBool(b *bool) triage.OptBool {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/campaignwatch/campaignwatch/complaints"
 	"github.com/campaignwatch/campaignwatch/complaints/review/internal/dbsqlc"
 	"github.com/campaignwatch/campaignwatch/complaints/triage"
 	"github.com/campaignwatch/campaignwatch/complaints/vocab"
@@ -87,9 +88,12 @@ func storedComplaints(rows []complaintRow) []*storedComplaint {
 		// result or its rationale.
 		c.Member, c.WorkAddress = optBool(r.Member), optBool(r.WorkAddress)
 		if r.AskedToStopOn != nil {
-			c.AskedToStopOn = triage.Date{Time: *r.AskedToStopOn, DayOnly: true}
+			c.AskedToStopOn = complaints.TriageDay(*r.AskedToStopOn) // as intake's referral reads it
 		}
-		c.BreachWhere, c.BreachExposed = r.BreachWhere, r.BreachExposed
+		c.BreachWhere = r.BreachWhere
+		if len(r.BreachExposed) > 0 {
+			c.BreachExposed = r.BreachExposed // nil when none, as intake has it
+		}
 		s.message = c.Message
 		_, s.senderKey = triage.NormaliseSender(c.Sender)
 		s.clusters = s.senderKey != "" && !placeholderSenders[s.senderKey]

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/campaignwatch/campaignwatch/complaints/triage"
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 )
 
 // The claim's columns reach the engine's input: the structured answers of
@@ -21,7 +22,8 @@ func TestStoredComplaintsReadTheStructuredAnswers(t *testing.T) {
 	in := scs[0].in
 	require.Equal(t, triage.Yes, in.Member)
 	require.Equal(t, triage.No, in.WorkAddress)
-	require.Equal(t, triage.Date{Time: stop, DayOnly: true}, in.AskedToStopOn)
+	// The date column's midnight UTC, as the London day intake reads.
+	require.Equal(t, triage.Date{Time: time.Date(2026, 11, 20, 0, 0, 0, 0, vocab.London), DayOnly: true}, in.AskedToStopOn)
 	require.Equal(t, "group_chat", in.BreachWhere)
 	require.Equal(t, []string{"phone_number", "party_membership"}, in.BreachExposed)
 	require.Empty(t, in.Contacted, "the contacted number is personal data the engine is not given")

@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/campaignwatch/campaignwatch/complaints"
 	"github.com/campaignwatch/campaignwatch/complaints/review"
 	"github.com/campaignwatch/campaignwatch/complaints/triage"
 	"github.com/campaignwatch/campaignwatch/complaints/vocab"
@@ -147,4 +148,46 @@ func TestInconsistentScopeIsStoredInScope(t *testing.T) {
 	outOfScope, referral = read(ids[2])
 	require.True(t, outOfScope)
 	require.Equal(t, "ofcom", *referral)
+}
+
+// Intake's referral (complaints.Submission.TriageComplaint) and the
+// pipeline read a complaint the same way, so the referral the complainant
+// is shown at once is the one triage later stores. Between them the two
+// samples set every field the engine reads (tps_registered and the
+// breach's fields are refused of the other channel).
+func TestIntakeAndPipelineGiveTheEngineTheSameComplaint(t *testing.T) {
+	t.Parallel()
+	b := setup(t, false)
+	ctx := context.Background()
+	at := time.Date(2026, 7, 4, 13, 45, 0, 0, vocab.London)
+	stop := time.Date(2026, 6, 30, 0, 0, 0, 0, vocab.London) // summer time: London midnight is 23:00 UTC the day before
+	n := 12
+	email := sms("", "Vote for us on Thursday! Reply STOP to opt out", at)
+	email.Channel, email.Sender = vocab.ChannelEmail, "news@example-party.org.uk"
+	email.OptedOut, email.SenderIdentified, email.OptOutOffered = bp(true), bp(true), bp(false)
+	email.SpecialCategory, email.Member, email.WorkAddress = bp(true), bp(false), bp(true)
+	email.Contacted, email.AskedToStopOn, email.RecipientsVisible = "ann@example.org", &stop, &n
+	email.TargetingReason = "my age"
+	call := sms("01632 960001", "", at)
+	call.Channel, call.TPSRegistered, call.Contacted = vocab.ChannelLiveCall, bp(true), "07700 900982"
+	breach := sms("Example Party branch", "", at)
+	breach.Channel, breach.BreachWhere, breach.BreachExposed = vocab.ChannelDataBreach, "group_chat", []string{"phone_number", "party_membership"}
+	breach.RecipientsVisible, breach.SpecialCategory = &n, bp(false)
+
+	for _, sub := range []complaints.Submission{email, call, breach} {
+		rc := b.submit(t, sub)
+		sub.Normalize()
+		want := sub.TriageComplaint()
+		got, err := b.pipeline.TriageInput(ctx, rc.ComplaintID)
+		require.NoError(t, err)
+		require.True(t, want.ReceivedAt.Time.Equal(got.ReceivedAt.Time))
+		require.Equal(t, want.ReceivedAt.DayOnly, got.ReceivedAt.DayOnly)
+		want.ReceivedAt, got.ReceivedAt = triage.Date{}, triage.Date{}
+		require.Equal(t, want, got, sub.Channel)
+		require.Empty(t, want.Contacted, "the contacted number or address is not the engine's")
+	}
+	got, err := b.pipeline.TriageInput(ctx, b.submit(t, email).ComplaintID)
+	require.NoError(t, err)
+	require.Equal(t, complaints.TriageDay(stop), got.AskedToStopOn)
+	require.Equal(t, 30, got.AskedToStopOn.Time.Day())
 }
