@@ -119,6 +119,15 @@ func digestBody(ctx context.Context, tx pgx.Tx, now time.Time, electionID int64,
 	for _, l := range lines {
 		fmt.Fprintf(&b, "- %s, %s: %d\n", l.Party, vocab.ChannelPlural(l.Channel), l.N)
 	}
+	// Out-of-scope complaints (a scam pretending to be a party, a polling
+	// station matter) are not the party's: counted apart, not under it.
+	outOfScope, err := q.NewOutOfScopeCount(ctx, dbsqlc.NewOutOfScopeCountParams{ElectionID: electionID, Now: now})
+	if err != nil {
+		return "", err
+	}
+	if outOfScope > 0 {
+		fmt.Fprintf(&b, "- %d out of scope, referred elsewhere\n", outOfScope)
+	}
 
 	urg, err := q.OpenUrgentComplaints(ctx, electionID)
 	if err != nil {

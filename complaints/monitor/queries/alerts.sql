@@ -5,7 +5,10 @@
 -- hours to @now and the daily mean of the seven days before, keeping those
 -- over both thresholds. A complaint counts under every channel its current
 -- triage result reports, or under the one stated until it is triaged. A
--- complaint linked as a repeat of another is not counted again.
+-- complaint linked as a repeat of another is not counted again, and one
+-- whose current result is out of scope (a scam text pretending to be the
+-- party, referred to Action Fraud) is not the party's, in the last 24 hours
+-- or the baseline.
 WITH active AS (
     SELECT id FROM elections
     WHERE (sqlc.arg(now)::timestamptz AT TIME ZONE 'Europe/London')::date BETWEEN announced_on AND polling_day + follow_up_days
@@ -17,6 +20,7 @@ WITH active AS (
     CROSS JOIN LATERAL unnest(coalesce((SELECT CASE WHEN cardinality(t.channels) = 0 THEN ARRAY[t.channel] ELSE t.channels END
     FROM triage_results t WHERE t.complaint_id = c.id AND t.is_current), ARRAY[c.channel])) AS ch
     WHERE c.election_id IN (SELECT id FROM active) AND c.party_id IS NOT NULL AND c.duplicate_of_id IS NULL
+      AND NOT EXISTS (SELECT 1 FROM triage_results t WHERE t.complaint_id = c.id AND t.is_current AND t.out_of_scope)
       AND c.received_at > sqlc.arg(now)::timestamptz - interval '8 days' AND c.received_at <= sqlc.arg(now)::timestamptz
     GROUP BY 1, 2, 3
 )

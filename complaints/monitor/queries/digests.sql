@@ -20,7 +20,9 @@ ON CONFLICT (election_id, digest_date) DO NOTHING RETURNING id;
 -- The election's new complaints in the 24 hours to @now by party and
 -- channel, most first: a complaint counts under every channel its current
 -- triage result reports (the stated one until triaged), so the lines can
--- add up to more than NewComplaintsCount.
+-- add up to more than NewComplaintsCount. Complaints whose current result
+-- is out of scope are not listed under a party (NewOutOfScopeCount counts
+-- them).
 SELECT coalesce(p.name, 'Party not identified')::text AS party, ch::text AS channel, count(*) AS n
 FROM complaints c
 LEFT JOIN parties p ON p.id = c.party_id
@@ -28,7 +30,16 @@ CROSS JOIN LATERAL unnest(coalesce((SELECT CASE WHEN cardinality(t.channels) = 0
     FROM triage_results t WHERE t.complaint_id = c.id AND t.is_current), ARRAY[c.channel])) AS ch
 WHERE c.election_id = @election_id::bigint AND c.duplicate_of_id IS NULL AND c.created_at > sqlc.arg(now)::timestamptz - interval '24 hours'
     AND c.created_at <= sqlc.arg(now)::timestamptz
+    AND NOT EXISTS (SELECT 1 FROM triage_results t WHERE t.complaint_id = c.id AND t.is_current AND t.out_of_scope)
 GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2;
+
+-- name: NewOutOfScopeCount :one
+-- The election's new complaints in the 24 hours to @now whose current
+-- triage result is out of scope (referred to another body), each once.
+SELECT count(*) AS n FROM complaints c
+WHERE c.election_id = @election_id::bigint AND c.duplicate_of_id IS NULL AND c.created_at > sqlc.arg(now)::timestamptz - interval '24 hours'
+    AND c.created_at <= sqlc.arg(now)::timestamptz
+    AND EXISTS (SELECT 1 FROM triage_results t WHERE t.complaint_id = c.id AND t.is_current AND t.out_of_scope);
 
 -- name: NewComplaintsCount :one
 -- The election's new complaints in the 24 hours to @now, each once.

@@ -96,6 +96,7 @@ CROSS JOIN LATERAL unnest(coalesce((SELECT CASE WHEN cardinality(t.channels) = 0
     FROM triage_results t WHERE t.complaint_id = c.id AND t.is_current), ARRAY[c.channel])) AS ch
 WHERE c.election_id = $1::bigint AND c.duplicate_of_id IS NULL AND c.created_at > $2::timestamptz - interval '24 hours'
     AND c.created_at <= $2::timestamptz
+    AND NOT EXISTS (SELECT 1 FROM triage_results t WHERE t.complaint_id = c.id AND t.is_current AND t.out_of_scope)
 GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2
 `
 
@@ -113,7 +114,9 @@ type NewComplaintsByPartyAndChannelRow struct {
 // The election's new complaints in the 24 hours to @now by party and
 // channel, most first: a complaint counts under every channel its current
 // triage result reports (the stated one until triaged), so the lines can
-// add up to more than NewComplaintsCount.
+// add up to more than NewComplaintsCount. Complaints whose current result
+// is out of scope are not listed under a party (NewOutOfScopeCount counts
+// them).
 func (q *Queries) NewComplaintsByPartyAndChannel(ctx context.Context, arg NewComplaintsByPartyAndChannelParams) ([]NewComplaintsByPartyAndChannelRow, error) {
 	rows, err := q.db.Query(ctx, newComplaintsByPartyAndChannel, arg.ElectionID, arg.Now)
 	if err != nil {
@@ -148,6 +151,27 @@ type NewComplaintsCountParams struct {
 // The election's new complaints in the 24 hours to @now, each once.
 func (q *Queries) NewComplaintsCount(ctx context.Context, arg NewComplaintsCountParams) (int64, error) {
 	row := q.db.QueryRow(ctx, newComplaintsCount, arg.ElectionID, arg.Now)
+	var n int64
+	err := row.Scan(&n)
+	return n, err
+}
+
+const newOutOfScopeCount = `-- name: NewOutOfScopeCount :one
+SELECT count(*) AS n FROM complaints c
+WHERE c.election_id = $1::bigint AND c.duplicate_of_id IS NULL AND c.created_at > $2::timestamptz - interval '24 hours'
+    AND c.created_at <= $2::timestamptz
+    AND EXISTS (SELECT 1 FROM triage_results t WHERE t.complaint_id = c.id AND t.is_current AND t.out_of_scope)
+`
+
+type NewOutOfScopeCountParams struct {
+	ElectionID int64
+	Now        time.Time
+}
+
+// The election's new complaints in the 24 hours to @now whose current
+// triage result is out of scope (referred to another body), each once.
+func (q *Queries) NewOutOfScopeCount(ctx context.Context, arg NewOutOfScopeCountParams) (int64, error) {
+	row := q.db.QueryRow(ctx, newOutOfScopeCount, arg.ElectionID, arg.Now)
 	var n int64
 	err := row.Scan(&n)
 	return n, err
