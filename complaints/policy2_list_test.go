@@ -2,6 +2,7 @@ package complaints_test
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/campaignwatch/campaignwatch/complaints"
 	"github.com/campaignwatch/campaignwatch/complaints/triage"
 	"github.com/campaignwatch/campaignwatch/complaints/vocab"
+	"github.com/campaignwatch/campaignwatch/internal/audit"
 	"github.com/campaignwatch/campaignwatch/internal/fixture"
 	"github.com/campaignwatch/campaignwatch/internal/testdb"
 )
@@ -115,4 +117,55 @@ func TestDetailShowsPolicy2Answers(t *testing.T) {
 	require.Equal(t, rationale, d.Triage.Rationale, "the rationale's lines as they are")
 	require.Equal(t, "07700 900555", d.Contacted)
 	require.NotNil(t, d.Complainant)
+}
+
+// A complaint whose complainant gave only the number the sender contacted
+// is anonymous: the detail does not say they gave their details, and the
+// number is still shown, with the complainant's permission and audited.
+// The API writes the day they asked the sender to stop as a day.
+func TestDetailOfAnAnonymousComplaintWithTheContactedNumber(t *testing.T) {
+	t.Parallel()
+	pool := testdb.New(t)
+	f := fixture.New(t, pool)
+	svc := complaints.NewService(pool, fixture.InsertOnlyJobs(t, pool))
+	ctx := audit.WithActor(context.Background(), audit.Actor{Label: "test"})
+	stop := time.Date(2026, 7, 1, 0, 0, 0, 0, vocab.London) // summer: 30 June 23:00 UTC
+	rc := f.Complaint(func(s *complaints.Submission) {
+		yes := true
+		s.Contacted, s.OptedOut, s.AskedToStopOn = "07700 900555", &yes, &stop
+	})
+	d, err := svc.Get(ctx, rc.Reference, false)
+	require.NoError(t, err)
+	require.False(t, d.HasComplainant, "the contacted number alone is not their details")
+	require.True(t, d.HasContacted)
+	require.Empty(t, d.Contacted)
+
+	d, err = svc.Get(ctx, rc.Reference, true)
+	require.NoError(t, err)
+	require.Nil(t, d.Complainant)
+	require.Equal(t, "07700 900555", d.Contacted)
+	var views int
+	require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM audit_log WHERE action = 'complaint.view_complainant' AND object_id = $1`,
+		rc.Reference).Scan(&views))
+	require.Equal(t, 1, views)
+
+	raw, err := json.Marshal(d)
+	require.NoError(t, err)
+	var out map[string]any
+	require.NoError(t, json.Unmarshal(raw, &out))
+	require.Equal(t, "2026-07-01", out["asked_to_stop_on"])
+	require.Equal(t, false, out["has_complainant"])
+	require.Equal(t, rc.Reference, out["reference"], "the other fields as before")
+
+	// With a name as well, they gave their details.
+	named := f.Complaint(func(s *complaints.Submission) {
+		s.Contacted, s.Complainant = "07700 900556", &complaints.Complainant{Name: "Ann Example"}
+	})
+	d, err = svc.Get(ctx, named.Reference, false)
+	require.NoError(t, err)
+	require.True(t, d.HasComplainant)
+	require.Nil(t, d.AskedToStopOn)
+	raw, err = json.Marshal(d)
+	require.NoError(t, err)
+	require.Contains(t, string(raw), `"asked_to_stop_on":null`)
 }

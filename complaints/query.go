@@ -203,10 +203,17 @@ type Detail struct {
 	Evidence          []EvidenceInfo `json:"evidence"`
 	Duplicates        []string       `json:"duplicates"`
 	Complainant       *Complainant   `json:"complainant,omitempty"`
-	HasComplainant    bool           `json:"has_complainant"`
+	// HasComplainant says the complainant gave a detail of their own
+	// (name, email, phone or postcode); the number or address the sender
+	// contacted alone does not count (HasContacted says that).
+	HasComplainant bool `json:"has_complainant"`
+	// HasContacted says the complainant gave the number or address the
+	// sender contacted.
+	HasContacted bool `json:"has_contacted"`
 	// Contacted is the number or address the sender contacted: the
-	// complainant's own, so set only with Complainant (same permission,
-	// same audited viewing).
+	// complainant's own, so set only when the complainant's details are
+	// asked for (same permission, same audited viewing), with or without
+	// the other details.
 	Contacted string `json:"contacted,omitempty"`
 	// The structured answers of Policy 2 (null or empty: not asked or
 	// not answered).
@@ -235,6 +242,22 @@ type TriageView struct {
 	Provisions      []string `json:"provisions"`
 	Rationale       []string `json:"rationale"`
 	RulebookVersion string   `json:"rulebook_version"`
+}
+
+// MarshalJSON writes the detail as the API shows it, with the day they
+// asked the sender to stop as the calendar day it is, "YYYY-MM-DD" (a date
+// column has no time of day or zone to show).
+func (d Detail) MarshalJSON() ([]byte, error) {
+	type plain Detail // the fields without this method
+	out := struct {
+		plain
+		AskedToStopOn *string `json:"asked_to_stop_on"`
+	}{plain: plain(d)}
+	if d.AskedToStopOn != nil {
+		day := d.AskedToStopOn.Format(time.DateOnly)
+		out.AskedToStopOn = &day
+	}
+	return json.Marshal(out)
 }
 
 // BreachWhereLabel is where a breach happened, in words.
@@ -309,12 +332,14 @@ func (s *Service) Get(ctx context.Context, ref string, complainant bool) (*Detai
 			}
 			d.Channels, d.OutOfScope, d.Referral = d.Triage.Channels, t.OutOfScope, t.Referral
 		}
-		if complainant && d.HasComplainant {
+		if complainant && (d.HasComplainant || d.HasContacted) {
 			c, err := q.ComplainantOf(ctx, d.ID)
 			if err != nil {
 				return err
 			}
-			d.Complainant = &Complainant{Name: c.Name, Email: c.Email, Phone: c.Phone, Postcode: c.Postcode, MayContact: c.MayContact}
+			if d.HasComplainant {
+				d.Complainant = &Complainant{Name: c.Name, Email: c.Email, Phone: c.Phone, Postcode: c.Postcode, MayContact: c.MayContact}
+			}
 			d.Contacted = c.Contacted
 			return audit.Record(ctx, tx, "complaint.view_complainant", "complaint", d.Reference, audit.Change{})
 		}
@@ -433,7 +458,7 @@ func detailOf(r dbsqlc.ComplaintDetailRow) Detail {
 		Consent: r.Consent, OptedOut: r.OptedOut, TPSRegistered: r.TpsRegistered, SenderIdentified: r.SenderIdentified,
 		OptOutOffered: r.OptOutOffered, RecipientsVisible: visible, SpecialCategory: r.SpecialCategory,
 		TargetingReason: r.TargetingReason, Lang: r.Lang, SourceID: r.SourceID, AcknowledgedAt: r.AcknowledgedAt,
-		TriageRequestedAt: r.TriageRequestedAt, AnonymisedAt: r.AnonymisedAt, HasComplainant: r.HasComplainant, ID: r.ID,
+		TriageRequestedAt: r.TriageRequestedAt, AnonymisedAt: r.AnonymisedAt, HasComplainant: r.HasComplainant, HasContacted: r.HasContacted, ID: r.ID,
 		Member: r.Member, WorkAddress: r.WorkAddress, AskedToStopOn: r.AskedToStopOn, BreachWhere: r.BreachWhere,
 		BreachExposed: r.BreachExposed, IntakeReferral: r.IntakeReferral,
 	}

@@ -1,11 +1,17 @@
 -- name: ComplaintDetail :one
+-- The complaint as the detail page and the API show it.
 SELECT c.id, c.reference, c.source, c.channel, c.party_id,
     coalesce(p.name, c.party_text)::text AS party, c.election_id, coalesce(e.name, '')::text AS election,
     c.received_at, c.sender, c.status, c.priority, d.reference AS duplicate_of, c.created_at,
     c.party_text, c.received_at_has_time, c.message, c.description,
     c.consent, c.opted_out, c.tps_registered, c.sender_identified, c.opt_out_offered, c.recipients_visible,
     c.special_category, c.targeting_reason, c.lang, c.source_id, c.acknowledged_at, c.triage_requested_at,
-    c.anonymised_at, EXISTS (SELECT 1 FROM complainants WHERE complaint_id = c.id) AS has_complainant,
+    c.anonymised_at,
+    -- Their own details: the number or address the sender contacted alone
+    -- is not the complainant giving their details.
+    EXISTS (SELECT 1 FROM complainants cp WHERE cp.complaint_id = c.id
+        AND (btrim(cp.name) <> '' OR btrim(cp.email) <> '' OR btrim(cp.phone) <> '' OR btrim(cp.postcode) <> '')) AS has_complainant,
+    EXISTS (SELECT 1 FROM complainants cp WHERE cp.complaint_id = c.id AND btrim(cp.contacted) <> '') AS has_contacted,
     c.member, c.work_address, c.asked_to_stop_on, c.breach_where, c.breach_exposed, c.referral AS intake_referral
 FROM complaints c
 LEFT JOIN parties p ON p.id = c.party_id

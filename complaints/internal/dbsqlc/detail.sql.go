@@ -44,7 +44,12 @@ SELECT c.id, c.reference, c.source, c.channel, c.party_id,
     c.party_text, c.received_at_has_time, c.message, c.description,
     c.consent, c.opted_out, c.tps_registered, c.sender_identified, c.opt_out_offered, c.recipients_visible,
     c.special_category, c.targeting_reason, c.lang, c.source_id, c.acknowledged_at, c.triage_requested_at,
-    c.anonymised_at, EXISTS (SELECT 1 FROM complainants WHERE complaint_id = c.id) AS has_complainant,
+    c.anonymised_at,
+    -- Their own details: the number or address the sender contacted alone
+    -- is not the complainant giving their details.
+    EXISTS (SELECT 1 FROM complainants cp WHERE cp.complaint_id = c.id
+        AND (btrim(cp.name) <> '' OR btrim(cp.email) <> '' OR btrim(cp.phone) <> '' OR btrim(cp.postcode) <> '')) AS has_complainant,
+    EXISTS (SELECT 1 FROM complainants cp WHERE cp.complaint_id = c.id AND btrim(cp.contacted) <> '') AS has_contacted,
     c.member, c.work_address, c.asked_to_stop_on, c.breach_where, c.breach_exposed, c.referral AS intake_referral
 FROM complaints c
 LEFT JOIN parties p ON p.id = c.party_id
@@ -86,6 +91,7 @@ type ComplaintDetailRow struct {
 	TriageRequestedAt *time.Time
 	AnonymisedAt      *time.Time
 	HasComplainant    bool
+	HasContacted      bool
 	Member            *bool
 	WorkAddress       *bool
 	AskedToStopOn     *time.Time
@@ -94,6 +100,7 @@ type ComplaintDetailRow struct {
 	IntakeReferral    *string
 }
 
+// The complaint as the detail page and the API show it.
 func (q *Queries) ComplaintDetail(ctx context.Context, reference string) (ComplaintDetailRow, error) {
 	row := q.db.QueryRow(ctx, complaintDetail, reference)
 	var i ComplaintDetailRow
@@ -130,6 +137,7 @@ func (q *Queries) ComplaintDetail(ctx context.Context, reference string) (Compla
 		&i.TriageRequestedAt,
 		&i.AnonymisedAt,
 		&i.HasComplainant,
+		&i.HasContacted,
 		&i.Member,
 		&i.WorkAddress,
 		&i.AskedToStopOn,
