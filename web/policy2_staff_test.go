@@ -13,6 +13,7 @@ import (
 	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/fixture"
 	"github.com/campaignwatch/campaignwatch/internal/staff"
+	"github.com/campaignwatch/campaignwatch/reports"
 	"github.com/campaignwatch/campaignwatch/web/webtest"
 )
 
@@ -152,4 +153,46 @@ func TestStaffPagesShowPolicy2(t *testing.T) {
 	res = officer.Get("/staff/triage?referral=nowhere")
 	require.Equal(t, http.StatusUnprocessableEntity, res.StatusCode)
 	res.Body.Close()
+}
+
+// The staff detail names the priority, the status and each provision in
+// words; the API writes the day they asked the sender to stop as a day.
+// A complainant who gave only the number the sender contacted gave no
+// details of their own, and the number is still shown where the
+// complainant's details are.
+func TestStaffDetailInWordsAndAnonymousContacted(t *testing.T) {
+	t.Parallel()
+	env := webtest.New(t, webtest.Options{})
+	two, _ := policy2Complaints(t, env)
+	officer := env.SignedIn(staff.RoleTriageOfficer)
+	analyst := env.SignedIn(staff.RoleAnalyst)
+	token, _ := env.Token(staff.RoleTriageOfficer)
+
+	body := webtest.ReadBody(officer.Get("/staff/complaints/" + two.Reference))
+	require.Contains(t, body, "Triaged, Medium priority")
+	require.Contains(t, body, "<dd>Medium (score 40)</dd>")
+	require.Contains(t, body, "<li>"+reports.CodeTitle("PECR-21")+" (PECR-21)</li>")
+	require.NotContains(t, body, ">PECR-21<")
+	require.NotContains(t, body, ">medium")
+
+	_, d := getJSON(t, env, token, "/api/v1/complaints/"+two.Reference)
+	require.Equal(t, "2026-11-02", d["asked_to_stop_on"])
+
+	f := fixture.New(t, env.Pool)
+	anon := f.Complaint(func(s *complaints.Submission) { s.Contacted = "07700 900557" })
+	body = webtest.ReadBody(officer.Get("/staff/complaints/" + anon.Reference))
+	require.NotContains(t, body, "The complainant gave their details")
+	require.Contains(t, body, "The complainant gave no details about themselves, only the number or address the sender contacted.")
+	require.Contains(t, body, "Show the number or address")
+	require.NotContains(t, body, "07700 900557")
+	body = webtest.ReadBody(officer.Get("/staff/complaints/" + anon.Reference + "?complainant=show"))
+	require.Contains(t, body, "07700 900557")
+	require.NotContains(t, body, "<dt>Name</dt>")
+	body = webtest.ReadBody(analyst.Get("/staff/complaints/" + anon.Reference + "?complainant=show"))
+	require.NotContains(t, body, "07700 900557")
+	require.Contains(t, body, "Only administrators and triage officers can see it.")
+
+	_, d = getJSON(t, env, token, "/api/v1/complaints/"+anon.Reference)
+	require.Equal(t, false, d["has_complainant"])
+	require.Equal(t, true, d["has_contacted"])
 }

@@ -58,6 +58,16 @@ func (s *Server) funcs() template.FuncMap {
 		"channelLabel":     vocab.ChannelLabel,
 		"outOfScopeLabel":  complaints.OutOfScopeLabel,
 		"channelCountNote": func() string { return reports.ChannelCountNote },
+		// Priorities, statuses and provisions in words: a provision is
+		// shown by its title (the rulebook's), with its code after it.
+		"priorityLabel": vocab.PriorityLabel,
+		"statusLabel":   vocab.StatusLabel,
+		"provisionTitle": func(code string) string {
+			if t := reports.CodeTitle(code); t != "" {
+				return t + " (" + code + ")"
+			}
+			return code
+		},
 	}
 }
 
