@@ -2,6 +2,9 @@ package triage
 
 import (
 	"fmt"
+	"maps"
+	"math/bits"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -107,6 +110,7 @@ const (
 	cWithheld
 	cInElection
 	cAlways
+	cRule
 )
 
 type fieldID uint8
@@ -119,14 +123,20 @@ const (
 	fOptOutOffered
 	fSpecialCategory
 	fRecipients
+	fMember
+	fWorkAddress
+	fBreachExposed
+	fBreachWhere
 )
 
 var fieldIDs = map[string]fieldID{
 	"consent": fConsent, "opted_out": fOptedOut, "tps_registered": fTPS, "sender_identified": fSenderIdentified,
 	"opt_out_offered": fOptOutOffered, "special_category": fSpecialCategory, "recipients_visible": fRecipients,
+	"member": fMember, "work_address": fWorkAddress, "breach_exposed": fBreachExposed, "breach_where": fBreachWhere,
 }
 
-var fieldNames = [...]string{"consent", "opted_out", "tps_registered", "sender_identified", "opt_out_offered", "special_category", "recipients_visible"}
+var fieldNames = [...]string{"consent", "opted_out", "tps_registered", "sender_identified", "opt_out_offered", "special_category",
+	"recipients_visible", "member", "work_address", "breach_exposed", "breach_where"}
 
 // cond is a compiled condition.
 type cond struct {
@@ -140,7 +150,9 @@ type cond struct {
 	cue      int
 	elseCue  int
 	provmask uint64
-	truth    bool // for political/in_election/always
+	truth    bool     // for political/in_election/always
+	values   []string // for breach_exposed/breach_where
+	rule     int      // for rule: the index in Engine.rules
 }
 
 const (
@@ -167,6 +179,7 @@ type compiledBase struct {
 	id, label string
 	points    int
 	when      *cond
+	credits   uint8 // channels credited (bit per channel index)
 }
 
 type compiledAdder struct {
@@ -196,6 +209,16 @@ type Engine struct {
 	referrals  []compiledReferral
 	pool       sync.Pool
 	cueGroupID map[string]int
+	// order ranks channels as the rulebook lists them (ties for primary).
+	order [8]int
+	// Counts read from text: number words (by word id), count nouns, the
+	// channels counts serve.
+	numWords    map[int32]int32
+	countNouns  []phrase
+	countWithin int
+	countChans  uint8
+	// Consent read from text: cue groups (or -1).
+	consentYes, consentWithdrawn int
 }
 
 // Rulebook returns the rulebook the engine was built from.
@@ -203,9 +226,18 @@ func (e *Engine) Rulebook() *Rulebook { return e.rb }
 
 // NewEngine compiles a validated rulebook.
 func NewEngine(rb *Rulebook) (*Engine, error) {
-	e := &Engine{rb: rb, political: -1, cueGroupID: map[string]int{}}
+	e := &Engine{rb: rb, political: -1, cueGroupID: map[string]int{}, consentYes: -1, consentWithdrawn: -1, numWords: map[int32]int32{}}
 	m := newMatcher(rb.Text.Negation.Window, rb.Text.Gap)
 	e.m = m
+	maps.Copy(m.sets, rb.Text.WordSets)
+	for i := range e.order {
+		e.order[i] = len(e.order) + i
+	}
+	for i, c := range rb.Channels {
+		if ci := channelIndex(c.ID); ci >= 0 {
+			e.order[ci] = i
+		}
+	}
 	// Negation and boundary words are registered first so phrases that
 	// contain them share their ids.
 	for _, w := range rb.Text.Negation.Words {
@@ -251,6 +283,24 @@ func NewEngine(rb *Rulebook) (*Engine, error) {
 	if g, ok := e.cueGroupID["political_actor"]; ok {
 		e.political = g
 	}
+	if g, ok := e.cueGroupID[rb.Consent.YesCue]; ok {
+		e.consentYes = g
+	}
+	if g, ok := e.cueGroupID[rb.Consent.WithdrawnCue]; ok {
+		e.consentWithdrawn = g
+	}
+	for w, n := range rb.Counts.Numbers {
+		for _, f := range m.forms(w) {
+			e.numWords[m.word(f)] = int32(n)
+		}
+	}
+	for _, ph := range rb.Counts.Nouns {
+		e.countNouns = append(e.countNouns, m.compilePhrase(-1, ph, false))
+	}
+	e.countWithin = rb.Counts.Within
+	for _, ch := range rb.Counts.Channels {
+		e.countChans |= 1 << channelIndex(ch)
+	}
 	for _, s := range rb.Suppress {
 		ci := channelIndex(s.Channel)
 		for _, b := range s.By {
@@ -270,7 +320,10 @@ func NewEngine(rb *Rulebook) (*Engine, error) {
 		guidIndex[g.ID] = i
 		e.guidIDs = append(e.guidIDs, g.ID)
 	}
-	comp := &condCompiler{e: e, prov: provIndex}
+	comp := &condCompiler{e: e, prov: provIndex, rules: map[string]int{}}
+	for i, r := range rb.Rules {
+		comp.rules[r.ID] = i
+	}
 	for _, r := range rb.Rules {
 		cr := compiledRule{id: r.ID, title: r.Title, note: r.Note, when: comp.compile(r.When), actions: r.Actions}
 		for _, pr := range r.Provisions {
@@ -284,7 +337,15 @@ func NewEngine(rb *Rulebook) (*Engine, error) {
 	baseIndex := map[string]int{}
 	for i, b := range rb.Score.Bases {
 		baseIndex[b.ID] = i
-		e.bases = append(e.bases, compiledBase{id: b.ID, label: b.Label, points: b.Points, when: comp.compile(b.When)})
+		cb := compiledBase{id: b.ID, label: b.Label, points: b.Points, when: comp.compile(b.When)}
+		for _, ch := range b.Channels {
+			if ch == "all" {
+				cb.credits = 0xff
+			} else {
+				cb.credits |= 1 << channelIndex(ch)
+			}
+		}
+		e.bases = append(e.bases, cb)
 	}
 	for _, a := range rb.Score.Adders {
 		ca := compiledAdder{id: a.ID, label: a.Label, points: a.Points, value: a.Value, tiers: a.Tiers}
@@ -310,9 +371,10 @@ func NewEngine(rb *Rulebook) (*Engine, error) {
 }
 
 type condCompiler struct {
-	e    *Engine
-	prov map[string]int
-	err  error
+	e     *Engine
+	prov  map[string]int
+	rules map[string]int
+	err   error
 }
 
 func (cc *condCompiler) compile(c *Cond) *cond {
@@ -349,6 +411,7 @@ func (cc *condCompiler) compile(c *Cond) *cond {
 		if c.Gte != nil {
 			out.gte = *c.Gte
 		}
+		out.values = c.In
 		vals, accept := c.In, true
 		if len(c.NotIn) > 0 {
 			vals, accept = c.NotIn, false
@@ -381,6 +444,8 @@ func (cc *condCompiler) compile(c *Cond) *cond {
 		out.kind, out.truth = cInElection, *c.InElection
 	case c.Always != nil:
 		out.kind, out.truth = cAlways, *c.Always
+	case c.Rule != "":
+		out.kind, out.rule = cRule, cc.rules[c.Rule]
 	default:
 		cc.err = fmt.Errorf("rulebook: empty condition")
 	}
@@ -424,7 +489,25 @@ type state struct {
 	provmask   uint64
 	senderKey  string
 	senderKind SenderKind
+	// consentHow says where consent came from (consentGiven ...).
+	consentHow uint8
+	// count is the largest count of people read from the text (or -1),
+	// at tokens [countFrom, countTo).
+	count              int
+	countFrom, countTo int32
+	// ruleDone and ruleHeld cache "rule:" conditions by rule index.
+	ruleDone, ruleHeld uint64
+	// basesHeld are the bases whose condition held, for the primary.
+	basesHeld uint64
 }
+
+// Where the consent the rules see came from.
+const (
+	consentGiven     uint8 = iota // the answer (or unsure when missing)
+	consentMember                 // member = true
+	consentRead                   // read from the text (yes_cue)
+	consentWithdrawn              // yes, withdrawn by a later objection
+)
 
 // Triage judges one complaint. ctx may be nil (no elections, parties or
 // counts known).
@@ -500,6 +583,7 @@ func (e *Engine) Triage(c *Complaint, ctx *Context) Result {
 
 	// Score, band and actions.
 	band := e.score(st, &res)
+	e.primary(st, stated, &res)
 	res.Actions = make([]string, 0, len(e.bandActs[band])+len(ruleActs))
 	res.Actions = append(res.Actions, e.bandActs[band]...)
 	for _, a := range ruleActs {
@@ -578,8 +662,10 @@ func (st *state) reset(e *Engine, c *Complaint, ctx *Context) {
 	clear(st.hits)
 	st.spans = e.m.match(st.toks, st.hits, st.spans)
 	st.facts = st.facts[:0]
-	st.consent = consentBit(normConsent(c.Consent))
 	st.channels, st.inferred, st.provmask = 0, 0, 0
+	st.ruleDone, st.ruleHeld, st.basesHeld = 0, 0, 0
+	e.readConsent(st)
+	e.readCount(st)
 	st.senderKind, st.senderKey = NormaliseSender(c.Sender)
 	st.withheld = st.senderKind == SenderWithheld
 	st.partyIdx = -1
@@ -764,8 +850,25 @@ func (e *Engine) eval(c *cond, st *state) bool {
 		return e.leaf(c, st, (st.election >= 0) == c.truth)
 	case cAlways:
 		return c.truth
+	case cRule:
+		return e.leaf(c, st, e.ruleHolds(c.rule, st))
 	}
 	return false
+}
+
+// ruleHolds evaluates another rule's condition once per complaint, without
+// keeping its facts.
+func (e *Engine) ruleHolds(i int, st *state) bool {
+	bit := uint64(1) << (i & 63)
+	if st.ruleDone&bit == 0 {
+		mark := len(st.facts)
+		if e.eval(e.rules[i].when, st) {
+			st.ruleHeld |= bit
+		}
+		st.facts = st.facts[:mark]
+		st.ruleDone |= bit
+	}
+	return st.ruleHeld&bit != 0
 }
 
 func (e *Engine) leaf(c *cond, st *state, ok bool) bool {
@@ -783,10 +886,24 @@ func (e *Engine) field(c *cond, st *state) (known, ok bool) {
 	case fConsent:
 		return true, st.consent&c.consent != 0
 	case fRecipients:
-		n := st.c.RecipientsVisible
-		return n.Set, n.Set && n.Value >= c.gte
+		n, known := e.recipients(st)
+		return known, known && n >= c.gte
 	case fOptedOut:
-		b = st.c.OptedOut
+		known, yes := e.optedOut(st)
+		b = OptBool{Set: known, Value: yes}
+	case fMember:
+		b = st.c.Member
+	case fWorkAddress:
+		b = st.c.WorkAddress
+	case fBreachWhere:
+		return true, slices.Contains(c.values, st.c.BreachWhere)
+	case fBreachExposed:
+		for _, x := range st.c.BreachExposed {
+			if slices.Contains(c.values, x) {
+				return true, true
+			}
+		}
+		return true, false
 	case fTPS:
 		b = st.c.TPSRegistered
 	case fSenderIdentified:
@@ -797,6 +914,18 @@ func (e *Engine) field(c *cond, st *state) (known, ok bool) {
 		b = st.c.SpecialCategory
 	}
 	return b.Set, b.Set && b.Value == c.is
+}
+
+// recipients is recipients_visible: the answer, or else a count read from
+// the text when the complaint is on a channel counts serve.
+func (e *Engine) recipients(st *state) (int, bool) {
+	if n := st.c.RecipientsVisible; n.Set {
+		return n.Value, true
+	}
+	if st.count >= 0 && st.channels&e.countChans != 0 {
+		return st.count, true
+	}
+	return 0, false
 }
 
 // ruleLine explains a fired rule: the facts, the rule and what it engaged.
@@ -873,25 +1002,70 @@ func (e *Engine) describe(b *strings.Builder, f fact, st *state) {
 					b.WriteString(ch)
 				}
 			}
+		} else if k.kind == cRule {
+			b.WriteString(e.rules[k.rule].id)
+			b.WriteString(" does not apply")
 		} else {
 			b.WriteString("a condition does not hold")
 		}
+	case cRule:
+		b.WriteString(e.rules[c.rule].id)
+		b.WriteString(" applies (")
+		b.WriteString(e.rules[c.rule].title)
+		b.WriteString(")")
 	case cField:
 		name := fieldNames[c.field]
 		if f.viaCue {
 			h := &st.hits[c.elseCue]
 			b.WriteString(name)
-			b.WriteString(" not given, but the text says ")
-			b.WriteString(st.quote(h.from, h.to))
+			b.WriteString(" = ")
+			b.WriteString(strconv.FormatBool(c.is))
+			b.WriteString(", ")
+			b.WriteString(st.readFrom(h.from, h.to))
 			return
 		}
 		b.WriteString(name)
+		switch c.field {
+		case fBreachExposed:
+			b.WriteString(" includes ")
+			first := true
+			for _, x := range st.c.BreachExposed {
+				if slices.Contains(c.values, x) {
+					if !first {
+						b.WriteString(", ")
+					}
+					first = false
+					b.WriteString(x)
+				}
+			}
+			return
+		case fBreachWhere:
+			b.WriteString(" = ")
+			b.WriteString(st.c.BreachWhere)
+			return
+		}
 		b.WriteString(" = ")
 		switch c.field {
 		case fConsent:
-			b.WriteString(normConsent(st.c.Consent))
+			e.describeConsent(b, st)
 		case fRecipients:
-			b.WriteString(strconv.Itoa(st.c.RecipientsVisible.Value))
+			n, _ := e.recipients(st)
+			b.WriteString(strconv.Itoa(n))
+			if !st.c.RecipientsVisible.Set {
+				b.WriteString(", ")
+				b.WriteString(st.readFrom(st.countFrom, st.countTo))
+			}
+		case fOptedOut:
+			b.WriteString(strconv.FormatBool(c.is))
+			if d := st.c.AskedToStopOn; !d.IsZero() {
+				b.WriteString(" (asked to stop on ")
+				b.WriteString(dayString(d.Day()))
+				if c.is {
+					b.WriteString(", on or before the day received)")
+				} else {
+					b.WriteString(", after the day received)")
+				}
+			}
 		default:
 			b.WriteString(strconv.FormatBool(c.is))
 		}
@@ -946,6 +1120,78 @@ func (e *Engine) describe(b *strings.Builder, f fact, st *state) {
 	}
 }
 
+func (e *Engine) describeConsent(b *strings.Builder, st *state) {
+	switch st.consentHow {
+	case consentMember:
+		b.WriteString("yes (member = true)")
+	case consentRead:
+		h := &st.hits[e.consentYes]
+		b.WriteString("yes, ")
+		b.WriteString(st.readFrom(h.from, h.to))
+	case consentWithdrawn:
+		b.WriteString("unsure (consent was given, then withdrawn by an objection)")
+	default:
+		b.WriteString(normConsent(st.c.Consent))
+	}
+}
+
+// readFrom says which text a fact was read from and quotes it, so an
+// officer can check it and override it.
+func (st *state) readFrom(from, to int32) string {
+	where := "the text"
+	if int(from) < len(st.toks) {
+		switch st.toks[from].src {
+		case srcMessage:
+			where = "the message"
+		case srcDescription:
+			where = "the description"
+		}
+	}
+	return "read from " + where + ": " + st.quote(from, to)
+}
+
+// primary picks the complaint's main channel among several: the one
+// credited with the highest base that applied; ties go to the channel the
+// complainant chose, then to the rulebook's order of channels.
+func (e *Engine) primary(st *state, stated int, res *Result) {
+	if bits.OnesCount8(st.channels) < 2 {
+		return
+	}
+	best, bestPts, bestBase := -1, -2, -1
+	for ci := range inferredChannels {
+		if st.channels&(1<<ci) == 0 {
+			continue
+		}
+		pts, base := -1, -1
+		for i := range e.bases {
+			if st.basesHeld&(1<<i) != 0 && e.bases[i].credits&(1<<ci) != 0 && e.bases[i].points > pts {
+				pts, base = e.bases[i].points, i
+			}
+		}
+		better := pts > bestPts
+		if pts == bestPts && best >= 0 && best != stated {
+			better = ci == stated || e.order[ci] < e.order[best]
+		}
+		if better {
+			best, bestPts, bestBase = ci, pts, base
+		}
+	}
+	ch := inferredChannels[best]
+	res.Channel = ch
+	// The primary channel comes first.
+	if i := slices.Index(res.Channels, ch); i > 0 {
+		copy(res.Channels[1:i+1], res.Channels[:i])
+		res.Channels[0] = ch
+	}
+	line := "Primary channel " + ch + ": "
+	if bestBase >= 0 {
+		line += "the highest base among the channels reported (" + e.bases[bestBase].label + ", " + strconv.Itoa(bestPts) + ")."
+	} else {
+		line += "first of the channels reported."
+	}
+	res.Rationale = append(res.Rationale, line)
+}
+
 // score adds up the points, appends the explanation and returns the band
 // index.
 func (e *Engine) score(st *state, res *Result) int {
@@ -953,7 +1199,11 @@ func (e *Engine) score(st *state, res *Result) int {
 	best := -1
 	for i := range e.bases {
 		st.facts = st.facts[:0]
-		if e.eval(e.bases[i].when, st) && (best < 0 || e.bases[i].points > e.bases[best].points) {
+		if !e.eval(e.bases[i].when, st) {
+			continue
+		}
+		st.basesHeld |= 1 << i
+		if best < 0 || e.bases[i].points > e.bases[best].points {
 			best = i
 		}
 	}
@@ -990,7 +1240,7 @@ func (e *Engine) score(st *state, res *Result) int {
 			v, known := 0, false
 			switch a.value {
 			case "recipients_visible":
-				v, known = st.c.RecipientsVisible.Value, st.c.RecipientsVisible.Set
+				v, known = e.recipients(st)
 			case "same_sender_count":
 				if st.senderKey != "" && st.ctx.SameSender != nil {
 					v, known = st.ctx.SameSender.RecentComplaints(st.senderKey, st.c.ReceivedAt.Time), true
@@ -1000,6 +1250,9 @@ func (e *Engine) score(st *state, res *Result) int {
 				if known && v >= t.Gte {
 					pts = t.Points
 					why = a.value + " = " + strconv.Itoa(v) + " (at least " + strconv.Itoa(t.Gte) + ")"
+					if a.value == "recipients_visible" && !st.c.RecipientsVisible.Set {
+						why += ", " + st.readFrom(st.countFrom, st.countTo)
+					}
 				}
 			}
 		}
@@ -1042,4 +1295,123 @@ func (e *Engine) score(st *state, res *Result) int {
 	b.WriteString(").")
 	res.Rationale = append(res.Rationale, b.String())
 	return band
+}
+
+// readConsent settles the consent the rules see. An answer of yes or no
+// stands; when it is missing or unsure, a member (member = true) or a
+// sign-up statement in the text means yes. Consent to hear from a sender
+// is withdrawn by a later objection, so "yes" with an objection is unsure.
+func (e *Engine) readConsent(st *state) {
+	c := st.c
+	st.consent, st.consentHow = consentBit(normConsent(c.Consent)), consentGiven
+	if st.consent == consentUnsure {
+		switch {
+		case c.Member.Set:
+			if c.Member.Value {
+				st.consent, st.consentHow = consentYes, consentMember
+			}
+		case e.consentYes >= 0 && st.hits[e.consentYes].matched:
+			st.consent, st.consentHow = consentYes, consentRead
+		}
+	}
+	if st.consent == consentYes {
+		if known, yes := e.optedOut(st); (known && yes) || (!known && e.consentWithdrawn >= 0 && st.hits[e.consentWithdrawn].matched) {
+			st.consent, st.consentHow = consentUnsure, consentWithdrawn
+		}
+	}
+}
+
+// optedOut is the structured objection: the day they asked to stop (on or
+// before the day received means they had objected) beats opted_out.
+func (e *Engine) optedOut(st *state) (known, yes bool) {
+	c := st.c
+	if !c.AskedToStopOn.IsZero() {
+		got := c.ReceivedAt.Day()
+		return true, got == 0 || c.AskedToStopOn.Day() <= got
+	}
+	return c.OptedOut.Set, c.OptedOut.Value
+}
+
+// readCount finds the largest count of people in the text: a number in
+// digits or words ("2,000", "sixty", "two hundred", "hundreds") followed
+// within a few words by a count noun ("people", "addresses", "in the
+// group"), in the same clause.
+func (e *Engine) readCount(st *state) {
+	st.count = -1
+	if len(e.countNouns) == 0 {
+		return
+	}
+	toks := st.toks
+	for i := 0; i < len(toks); i++ {
+		if e.numberAt(toks, i) < 0 {
+			continue
+		}
+		var total, cur int64
+		j := i
+		for ; j < len(toks); j++ {
+			v := int64(e.numberAt(toks, j))
+			switch {
+			case v < 0:
+			case j == i:
+				cur = v
+				continue
+			case v == 100 || v == 1000 || v == 1000000:
+				// "two hundred", "3 thousand"
+				cur = max(cur, 1) * v
+				if v >= 1000 {
+					total, cur = total+cur, 0
+				}
+				continue
+			case v < 100 && (cur%100 == 0 || cur%10 == 0 && v < 10):
+				// "two hundred fifty", "sixty five"
+				cur += v
+				continue
+			}
+			break
+		}
+		n := total + cur
+		if n > 10_000_000 {
+			n = 10_000_000
+		}
+		end := e.nounAfter(toks, j)
+		if end < 0 {
+			i = j - 1
+			continue
+		}
+		if int(n) > st.count {
+			st.count, st.countFrom, st.countTo = int(n), int32(i), int32(end)
+		}
+		i = j - 1
+	}
+}
+
+// numberAt is the value of token i as a number (digits or a number
+// word), or -1.
+func (e *Engine) numberAt(toks []token, i int) int32 {
+	t := toks[i]
+	if t.num >= 0 && t.id != tokBoundary {
+		return t.num
+	}
+	if t.id > 0 {
+		if v, ok := e.numWords[t.id]; ok {
+			return v
+		}
+	}
+	return -1
+}
+
+// nounAfter returns the end of a count noun starting within countWithin
+// words of token j (not across a clause boundary), or -1.
+func (e *Engine) nounAfter(toks []token, j int) int {
+	for k := j; k <= j+e.countWithin && k < len(toks); k++ {
+		if toks[k].id == tokBoundary {
+			return -1
+		}
+		for pi := range e.countNouns {
+			if end := e.m.matchFrom(e.countNouns[pi].elems, toks, k); end >= 0 {
+				return end
+			}
+		}
+	}
+	return -1
 }

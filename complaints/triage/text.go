@@ -42,6 +42,7 @@ type token struct {
 	id         int32
 	src        uint8
 	start, end int32 // byte offsets in the source text
+	num        int32 // the value of a word of digits, else -1
 }
 
 // element is one position of a phrase: a set of word ids, or a gap.
@@ -82,12 +83,14 @@ type matcher struct {
 	exFirst   [][]int32
 	exphrases []phrase
 	groups    []cueGroupInfo
-	window    int
-	gap       int
+	// sets are the rulebook's named word sets ("@name" in a phrase).
+	sets   map[string][]string
+	window int
+	gap    int
 }
 
 func newMatcher(window, gap int) *matcher {
-	return &matcher{ids: map[string]int32{}, negation: []bool{false}, boundary: []bool{false}, byFirst: [][]int32{nil}, exFirst: [][]int32{nil}, window: window, gap: gap}
+	return &matcher{ids: map[string]int32{}, negation: []bool{false}, boundary: []bool{false}, byFirst: [][]int32{nil}, exFirst: [][]int32{nil}, window: window, gap: gap, sets: map[string][]string{}}
 }
 
 func (m *matcher) word(w string) int32 {
@@ -136,38 +139,99 @@ func (m *matcher) compilePhrase(group int, text string, strong bool) phrase {
 			ph.elems = append(ph.elems, element{gap: true})
 			continue
 		}
-		if strings.Contains(part, "|") {
-			// Alternatives are single words (checkPhrase makes sure).
+		if strings.Contains(part, "|") || strings.HasPrefix(part, "@") {
+			// Alternatives and word sets are single words (checkPhrase
+			// makes sure).
 			var el element
 			for _, alt := range strings.Split(part, "|") {
-				exact := strings.HasPrefix(alt, "=")
-				w := splitWords(strings.TrimPrefix(alt, "="))[0]
-				forms := []string{w}
-				if !exact {
-					forms = inflections(w)
-				}
-				for _, f := range forms {
+				for _, f := range m.forms(alt) {
 					el.ids = appendUnique(el.ids, m.word(f))
 				}
 			}
 			ph.elems = append(ph.elems, el)
 			continue
 		}
-		exact := strings.HasPrefix(part, "=")
-		words := splitWords(strings.TrimPrefix(part, "="))
-		for _, w := range words {
-			forms := []string{w}
-			if !exact {
-				forms = inflections(w)
+		mark := part[:0]
+		if strings.HasPrefix(part, "=") || strings.HasPrefix(part, "~") {
+			mark, part = part[:1], part[1:]
+		}
+		for i, w := range splitWords(part) {
+			// A mutation changes only the first letter of the first word.
+			mk := mark
+			if i > 0 && mk == "~" {
+				mk = "="
 			}
 			var el element
-			for _, f := range forms {
+			for _, f := range m.forms(mk + w) {
 				el.ids = appendUnique(el.ids, m.word(f))
 			}
 			ph.elems = append(ph.elems, el)
 		}
 	}
 	return ph
+}
+
+// forms returns every word form one phrase word stands for: "=word" only
+// itself, "~word" itself and its Welsh mutations, "@set" every form of the
+// rulebook's word set, and a plain word its English inflections.
+func (m *matcher) forms(alt string) []string {
+	switch {
+	case strings.HasPrefix(alt, "@"):
+		var out []string
+		for _, w := range m.sets[alt[1:]] {
+			out = append(out, m.forms(w)...)
+		}
+		return out
+	case strings.HasPrefix(alt, "="):
+		return splitWords(alt[1:])[:1]
+	case strings.HasPrefix(alt, "~"):
+		return mutations(splitWords(alt[1:])[0])
+	}
+	return inflections(splitWords(alt)[0])
+}
+
+// mutations returns a Welsh word with its initial mutations: soft (t→d,
+// c→g, p→b, b→f, d→dd, g dropped, m→f, ll→l, rh→r), nasal (t→nh, c→ngh,
+// p→mh, b→m, d→n, g→ng) and aspirate (t→th, c→ch, p→ph, and h before a
+// vowel). "neges" gives "neges"; "testun" gives "destun", "nhestun",
+// "thestun"; "galwad" gives "alwad", "ngalwad". Forms that are not words
+// do no harm: they never occur in text.
+func mutations(w string) []string {
+	out := []string{w}
+	add := func(rest string, to ...string) {
+		for _, t := range to {
+			out = append(out, t+rest)
+		}
+	}
+	switch {
+	case w == "":
+	case strings.HasPrefix(w, "ll"):
+		add(w[2:], "l")
+	case strings.HasPrefix(w, "rh"):
+		add(w[2:], "r")
+	case strings.HasPrefix(w, "ch"), strings.HasPrefix(w, "ff"), strings.HasPrefix(w, "ph"),
+		strings.HasPrefix(w, "th"), strings.HasPrefix(w, "ng"), strings.HasPrefix(w, "dd"):
+		// digraphs that do not mutate
+	case w[0] == 't':
+		add(w[1:], "d", "nh", "th")
+	case w[0] == 'c':
+		add(w[1:], "g", "ngh", "ch")
+	case w[0] == 'p':
+		add(w[1:], "b", "mh", "ph")
+	case w[0] == 'b':
+		add(w[1:], "f", "m")
+	case w[0] == 'd':
+		add(w[1:], "dd", "n")
+	case w[0] == 'g':
+		if len(w) > 1 {
+			add(w[1:], "", "ng")
+		}
+	case w[0] == 'm':
+		add(w[1:], "f")
+	case isVowel(w[0]) || w[0] == 'w' || w[0] == 'y':
+		out = append(out, "h"+w)
+	}
+	return out
 }
 
 func appendUnique(ids []int32, id int32) []int32 {
@@ -209,89 +273,103 @@ func isVowel(b byte) bool  { return strings.IndexByte("aeiou", b) >= 0 }
 func isLetter(b byte) bool { return b >= 'a' && b <= 'z' }
 
 // splitWords lower-cases s and splits it into words the way the tokenizer
-// does (apostrophes dropped inside words, everything else separates).
+// does (accents folded, apostrophes dropped inside words, single letters
+// joined across dots, thousands separators dropped inside numbers).
 func splitWords(s string) []string {
 	var out []string
-	var buf []byte
-	flush := func() {
-		if len(buf) > 0 {
-			out = append(out, string(buf))
-			buf = buf[:0]
-		}
-	}
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		i += size
-		switch {
-		case r < utf8.RuneSelf && (r >= 'a' && r <= 'z' || r >= '0' && r <= '9'):
-			buf = append(buf, byte(r))
-		case r >= 'A' && r <= 'Z':
-			buf = append(buf, byte(r+'a'-'A'))
-		case r == '\'' || r == '’' || r == '‘':
-			// dropped inside a word
-		case r >= utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)):
-			buf = utf8.AppendRune(buf, unicode.ToLower(r))
-		default:
-			flush()
-		}
-	}
-	flush()
+	lex(s, nil, func(w []byte, _, _ int) { out = append(out, string(w)) }, func() {})
 	return out
 }
 
 // isClauseEnd reports punctuation that ends a clause for negation and gaps.
+// A colon does not: "To: everyone" and "CC: all of us" are one phrase.
 func isClauseEnd(b byte) bool {
 	switch b {
-	case '.', '!', '?', ';', ':', ',', '(', ')', '\n', '\r':
+	case '.', '!', '?', ';', ',', '(', ')', '\n', '\r':
 		return true
 	}
 	return false
 }
 
-// tokenize appends the tokens of s to dst. buf is scratch for lower-casing.
-func (m *matcher) tokenize(dst []token, s string, src uint8, buf []byte) ([]token, []byte) {
+// fold maps a lower-case letter with an accent to its plain letter, so
+// that Welsh "ffôn" and "ffon", "ŵyr" and "wyr" are one word.
+func fold(r rune) rune {
+	switch r {
+	case 'à', 'á', 'â', 'ä', 'ã', 'å':
+		return 'a'
+	case 'è', 'é', 'ê', 'ë':
+		return 'e'
+	case 'ì', 'í', 'î', 'ï':
+		return 'i'
+	case 'ò', 'ó', 'ô', 'ö', 'õ':
+		return 'o'
+	case 'ù', 'ú', 'û', 'ü':
+		return 'u'
+	case 'ŵ', 'ẁ', 'ẃ', 'ẅ':
+		return 'w'
+	case 'ŷ', 'ỳ', 'ý', 'ÿ':
+		return 'y'
+	case 'ç':
+		return 'c'
+	case 'ñ':
+		return 'n'
+	}
+	return r
+}
+
+func isDigit(b byte) bool { return b >= '0' && b <= '9' }
+
+func isASCIILetter(b byte) bool { return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' }
+
+func isAlnum(b byte) bool { return isDigit(b) || isASCIILetter(b) }
+
+// lex splits s into lower-cased, accent-folded words, calling word for each
+// (with its byte offsets in s) and brk at each clause boundary. Layout does
+// not break a word: single letters separated by dots are one word ("C.C."
+// is "cc", "e.g." is "eg"), and a comma between digits followed by exactly
+// three digits is a thousands separator ("2,000" is "2000").
+func lex(s string, buf []byte, word func(w []byte, start, end int), brk func()) []byte {
 	start := -1
 	buf = buf[:0]
+	letters, digits := true, true // what the current word is made of
+	dotted := false               // the current word joined single letters
 	emit := func(end int) {
-		if len(buf) == 0 {
-			return
-		}
-		id := m.ids[string(buf)]
-		if id > 0 && m.boundary[id] {
-			if len(dst) > 0 && dst[len(dst)-1].id != tokBoundary {
-				dst = append(dst, token{id: tokBoundary, src: src})
-			}
-		} else {
-			dst = append(dst, token{id: id, src: src, start: int32(start), end: int32(end)})
+		if len(buf) > 0 {
+			word(buf, start, end)
 		}
 		buf = buf[:0]
 		start = -1
-	}
-	boundary := func() {
-		if len(dst) > 0 && dst[len(dst)-1].id != tokBoundary {
-			dst = append(dst, token{id: tokBoundary, src: src})
-		}
+		letters, digits, dotted = true, true, false
 	}
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
 			switch {
-			case c >= 'a' && c <= 'z' || c >= '0' && c <= '9':
+			case c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c >= 'A' && c <= 'Z':
 				if start < 0 {
 					start = i
+				}
+				if c >= 'A' && c <= 'Z' {
+					c += 'a' - 'A'
+				}
+				if isDigit(c) {
+					letters = false
+				} else {
+					digits = false
 				}
 				buf = append(buf, c)
-			case c >= 'A' && c <= 'Z':
-				if start < 0 {
-					start = i
-				}
-				buf = append(buf, c+'a'-'A')
 			case c == '\'' && len(buf) > 0:
 				// "wasn't" is the word "wasnt"
+			case c == '.' && len(buf) > 0 && letters && (len(buf) == 1 || dotted) &&
+				i+1 < len(s) && isASCIILetter(s[i+1]) && (i+2 >= len(s) || !isAlnum(s[i+2])):
+				dotted = true
+			case c == ',' && len(buf) > 0 && digits && i+4 <= len(s) &&
+				isDigit(s[i+1]) && isDigit(s[i+2]) && isDigit(s[i+3]) && (i+4 == len(s) || !isAlnum(s[i+4])):
+				// a thousands separator
 			default:
 				emit(i)
 				if isClauseEnd(c) {
-					boundary()
+					brk()
 				}
 			}
 			i++
@@ -304,18 +382,52 @@ func (m *matcher) tokenize(dst []token, s string, src uint8, buf []byte) ([]toke
 			if start < 0 {
 				start = i
 			}
-			buf = utf8.AppendRune(buf, unicode.ToLower(r))
+			digits = false
+			buf = utf8.AppendRune(buf, fold(unicode.ToLower(r)))
 		default:
 			emit(i)
 			if r == '…' || r == '\u2028' || r == '\u2029' {
-				boundary()
+				brk()
 			}
 		}
 		i += size
 	}
 	emit(len(s))
+	return buf
+}
+
+// tokenize appends the tokens of s to dst. buf is scratch for lower-casing.
+func (m *matcher) tokenize(dst []token, s string, src uint8, buf []byte) ([]token, []byte) {
+	boundary := func() {
+		if len(dst) > 0 && dst[len(dst)-1].id != tokBoundary {
+			dst = append(dst, token{id: tokBoundary, src: src})
+		}
+	}
+	buf = lex(s, buf, func(w []byte, start, end int) {
+		id := m.ids[string(w)]
+		if id > 0 && m.boundary[id] {
+			boundary()
+			return
+		}
+		dst = append(dst, token{id: id, src: src, start: int32(start), end: int32(end), num: number(w)})
+	}, boundary)
 	boundary()
 	return dst, buf
+}
+
+// number is the value of a word made of digits, or -1.
+func number(w []byte) int32 {
+	if len(w) == 0 || len(w) > 9 {
+		return -1
+	}
+	n := int32(0)
+	for _, c := range w {
+		if !isDigit(c) {
+			return -1
+		}
+		n = n*10 + int32(c-'0')
+	}
+	return n
 }
 
 // hit is the best match of one cue group in a text.

@@ -124,5 +124,5 @@ func TestExceptionsAndAlternatives(t *testing.T) {
 		m.match(toks, hits, nil)
 		assert.Equal(t, want, hits[0].matched, "%q: matched", text)
 	}
-	assert.Error(t, checkPhrase("no opt-out|stop link"), `checkPhrase accepted a two-word alternative "opt-out"`)
+	assert.Error(t, (&Rulebook{}).checkPhrase("no opt-out|stop link"), `checkPhrase accepted a two-word alternative "opt-out"`)
 }
