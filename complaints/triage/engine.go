@@ -256,6 +256,10 @@ func NewEngine(rb *Rulebook) (*Engine, error) {
 		for _, ph := range c.Strong {
 			m.addPhrase(g, ph, true)
 		}
+		for _, ph := range c.Firm {
+			m.addPhrase(g, ph, true)
+			m.phrases[len(m.phrases)-1].firm = true
+		}
 		for _, ph := range c.Weak {
 			m.addPhrase(g, ph, false)
 		}
@@ -691,12 +695,15 @@ func (st *state) reset(e *Engine, c *Complaint, ctx *Context) {
 // channels (a live call when there are recorded-call cues, an email when
 // there are exposure cues) are not inferred.
 func (e *Engine) inferChannels(st *state, stated int, res *Result) {
-	var strong, weak, evidence uint8
+	var strong, weak, evidence, firm uint8
 	for ci, g := range e.chGroup {
 		if g < 0 {
 			continue
 		}
 		h := &st.hits[g]
+		if h.firm {
+			firm |= 1 << ci
+		}
 		if h.matched {
 			evidence |= 1 << ci
 			weak |= 1 << ci
@@ -709,7 +716,7 @@ func (e *Engine) inferChannels(st *state, stated int, res *Result) {
 		evidence |= 1 << stated
 	}
 	for ci, by := range e.suppress {
-		if evidence&by != 0 {
+		if evidence&by != 0 && firm&(1<<ci) == 0 {
 			strong &^= 1 << ci
 			weak &^= 1 << ci
 		}
@@ -1355,8 +1362,8 @@ func (e *Engine) readCount(st *state) {
 			case j == i:
 				cur = v
 				continue
-			case v == 100 || v == 1000 || v == 1000000:
-				// "two hundred", "3 thousand"
+			case v == 10 && cur > 0 && cur < 10, v == 100 || v == 1000 || v == 1000000:
+				// "two hundred", "3 thousand", Welsh "chwe deg" (sixty)
 				cur = max(cur, 1) * v
 				if v >= 1000 {
 					total, cur = total+cur, 0

@@ -175,6 +175,9 @@ type ChannelCues struct {
 	ID     string   `yaml:"id"`
 	Strong []string `yaml:"strong"`
 	Weak   []string `yaml:"weak"`
+	// Firm cues are strong cues that hold even when a suppression would
+	// drop the channel ("an actual person rang back").
+	Firm []string `yaml:"firm"`
 	// Except lists look-alike wordings that cancel a cue starting inside
 	// them ("I recorded the call" is not a recorded message).
 	Except []string `yaml:"except"`
@@ -510,6 +513,11 @@ func (rb *Rulebook) validate(v *validator) {
 		for j, ph := range c.Weak {
 			if err := rb.checkPhrase(ph); err != nil {
 				v.failf(p("channels", i, "weak", j), "bad cue %q: %v", ph, err)
+			}
+		}
+		for j, ph := range c.Firm {
+			if err := rb.checkPhrase(ph); err != nil {
+				v.failf(p("channels", i, "firm", j), "bad cue %q: %v", ph, err)
 			}
 		}
 		for j, ph := range c.Except {

@@ -55,7 +55,10 @@ type phrase struct {
 	elems  []element
 	group  int
 	strong bool
-	text   string
+	// firm cues hold even when their channel is suppressed ("an actual
+	// person rang back" after a recorded call).
+	firm bool
+	text string
 }
 
 // span is a match of an exception phrase: cues of group starting at a
@@ -439,6 +442,7 @@ type hit struct {
 	negated           bool
 	negFrom, negTo    int32
 	strongFrom, strTo int32
+	firm              bool
 }
 
 // match finds every cue group's matches in toks; hits must have one entry
@@ -491,6 +495,7 @@ func (m *matcher) match(toks []token, hits []hit, spans []span) []span {
 			if ph.strong && !h.strong {
 				h.strong, h.strongFrom, h.strTo = true, int32(i), int32(end)
 			}
+			h.firm = h.firm || ph.firm
 		}
 	}
 	return spans
