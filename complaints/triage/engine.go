@@ -198,6 +198,8 @@ type Engine struct {
 	m          *matcher
 	chGroup    [8]int // cue group of each channel (by index in inferredChannels), -1 when none
 	suppress   [8]uint8
+	// suppressStated are the suppressions that also drop a stated channel.
+	suppressStated [8]uint8
 	marketing  uint8
 	political  int // political_actor cue group or -1
 	rules      []compiledRule
@@ -309,6 +311,9 @@ func NewEngine(rb *Rulebook) (*Engine, error) {
 		ci := channelIndex(s.Channel)
 		for _, b := range s.By {
 			e.suppress[ci] |= 1 << channelIndex(b)
+			if s.Stated {
+				e.suppressStated[ci] |= 1 << channelIndex(b)
+			}
 		}
 	}
 	for _, c := range rb.MarketingChannels {
@@ -529,7 +534,7 @@ func (e *Engine) Triage(c *Complaint, ctx *Context) Result {
 
 	// Channels.
 	stated := statedChannel(c.Channel)
-	e.inferChannels(st, stated, &res)
+	stated = e.inferChannels(st, stated, &res)
 
 	// Out of scope (R22): another body handles it, so no rule applies
 	// and the score is the floor.
@@ -694,7 +699,7 @@ func (st *state) reset(e *Engine, c *Complaint, ctx *Context) {
 // a stated channel, channels with strong cues are added to it. Suppressed
 // channels (a live call when there are recorded-call cues, an email when
 // there are exposure cues) are not inferred.
-func (e *Engine) inferChannels(st *state, stated int, res *Result) {
+func (e *Engine) inferChannels(st *state, stated int, res *Result) int {
 	var strong, weak, evidence, firm uint8
 	for ci, g := range e.chGroup {
 		if g < 0 {
@@ -713,7 +718,18 @@ func (e *Engine) inferChannels(st *state, stated int, res *Result) {
 		}
 	}
 	if stated >= 0 {
-		evidence |= 1 << stated
+		if by := e.suppressStated[stated]; evidence&by != 0 && firm&(1<<stated) == 0 {
+			for ci := range inferredChannels {
+				if by&evidence&(1<<ci) != 0 {
+					res.Rationale = append(res.Rationale, "Channel "+inferredChannels[stated]+" was chosen by the complainant, but the text shows "+
+						inferredChannels[ci]+": the "+inferredChannels[stated]+" only carried it, so its rules do not apply.")
+					break
+				}
+			}
+			stated = -1
+		} else {
+			evidence |= 1 << stated
+		}
 	}
 	for ci, by := range e.suppress {
 		if evidence&by != 0 && firm&(1<<ci) == 0 {
@@ -772,6 +788,7 @@ func (e *Engine) inferChannels(st *state, stated int, res *Result) {
 	if res.Channels == nil {
 		res.Channels = []string{}
 	}
+	return stated
 }
 
 // quote returns the original text of tokens [from, to) in quotes.

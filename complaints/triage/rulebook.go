@@ -187,6 +187,9 @@ type ChannelCues struct {
 type Suppression struct {
 	Channel string   `yaml:"channel"`
 	By      []string `yaml:"by"`
+	// Stated drops Channel even when the complainant chose it: an email
+	// that only carried someone else's data is the breach's vehicle.
+	Stated bool `yaml:"stated"`
 }
 
 // CueGroup is a named list of phrases rules can test.
