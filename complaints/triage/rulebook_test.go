@@ -40,7 +40,7 @@ func TestDefaultRulebookIsValid(t *testing.T) {
 	for _, r := range rb.Rules {
 		rules = append(rules, r.ID)
 	}
-	require.Equal(t, "R1 R2 R3 R4 R5 R6 R7 R8 R9 R10 R11 R12 R13 R14 R15 R16", strings.Join(rules, " "), "rules")
+	require.Equal(t, "R1 R2 R3 R4 R5 R6 R7 R8 R9 R10 R11 R12 R13 R14 R15 R16 R17 R18 R19 R20 R20b R21", strings.Join(rules, " "), "rules")
 }
 
 func TestRulebookErrorsNameTheLine(t *testing.T) {
@@ -54,16 +54,16 @@ func TestRulebookErrorsNameTheLine(t *testing.T) {
 		{"overlapping bands", "  - {priority: medium, min: 35, max: 54}\n", "  - {priority: medium, min: 30, max: 54}\n", "overlaps band low"},
 		{"gap between bands", "  - {priority: high, min: 55, max: 74}\n", "  - {priority: high, min: 57, max: 74}\n", "scores 55–56 have no band"},
 		{"band below cap", "  - {priority: urgent, min: 75, max: 100}\n", "  - {priority: urgent, min: 75, max: 90}\n", "below the score cap"},
-		{"bad cue gap", `      - "press 1"` + "\n", `      - "... press 1"` + "\n", `"..." must stand between two words`},
-		{"bad cue punctuation only", `      - "press 1"` + "\n", `      - "press ?!"` + "\n", "has no letters or digits"},
-		{"empty cue", `      - "press 1"` + "\n", `      - ""` + "\n", "the cue is empty"},
+		{"bad cue gap", `      - "robocall"` + "\n", `      - "... robocall"` + "\n", `"..." must stand between two words`},
+		{"bad cue punctuation only", `      - "robocall"` + "\n", `      - "robocall ?!"` + "\n", "has no letters or digits"},
+		{"empty cue", `      - "robocall"` + "\n", `      - ""` + "\n", "the cue is empty"},
 		{"unknown cue group", "      cue: tracking\n", "      cue: trackers\n", `unknown cue group "trackers"`},
 		{"unknown channel", "  - id: sms\n    strong:\n", "  - id: billboard\n    strong:\n", `unknown channel "billboard"`},
 		{"duplicate cue phrase", `      - "pixel"` + "\n", `      - "pixel"` + "\n" + `      - "Pixel"` + "\n", "listed twice"},
 		{"two kinds in a condition", "      cue: tracking\n", "      cue: tracking\n      always: true\n", "exactly one of"},
-		{"unknown base in adder", "      unless_base: [minor_provisions]\n", "      unless_base: [minor]\n", `unknown base "minor"`},
-		{"bad field test", "        - field: opted_out\n          is: true\n          else_cue: objected\n    provisions: [PECR-21]\n",
-			"        - field: opted_out\n          gte: 3\n          else_cue: objected\n    provisions: [PECR-21]\n", "needs is: true or is: false"},
+		{"unknown base in adder", "      unless_base: [minor_provisions, minor_call_provisions, minor_other_provisions]\n", "      unless_base: [minor]\n", `unknown base "minor"`},
+		{"bad field test", "          else_cue: objected\n        - not: {rule: R20}\n    provisions: [PECR-21]\n",
+			"          else_cue: objected\n          gte: 3\n        - not: {rule: R20}\n    provisions: [PECR-21]\n", "needs is: true or is: false"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			b, line := mutate(t, tc.old, tc.repl)
@@ -119,7 +119,7 @@ func TestBandEdgesExact(t *testing.T) {
 		points   int
 		priority string
 	}{{0, "low"}, {34, "low"}, {35, "medium"}, {54, "medium"}, {55, "high"}, {74, "high"}, {75, "urgent"}, {100, "urgent"}, {140, "urgent"}} {
-		b, _ := mutate(t, "      points: 10\n      when:\n        always: true\n", "      points: "+strconv.Itoa(tc.points)+"\n      when:\n        always: true\n")
+		b, _ := mutate(t, "      points: 10\n      channels: all\n      when:\n        always: true\n", "      points: "+strconv.Itoa(tc.points)+"\n      channels: all\n      when:\n        always: true\n")
 		rb, err := ParseRulebook(b, "edge.yaml")
 		require.NoError(t, err)
 		e, err := NewEngine(rb)
