@@ -194,23 +194,23 @@ type compiledAdder struct {
 // Engine triages complaints with one rulebook. It is safe for concurrent
 // use.
 type Engine struct {
-	rb         *Rulebook
-	m          *matcher
-	chGroup    [8]int // cue group of each channel (by index in inferredChannels), -1 when none
-	suppress   [8]uint8
+	rb       *Rulebook
+	m        *matcher
+	chGroup  [8]int // cue group of each channel (by index in inferredChannels), -1 when none
+	suppress [8]uint8
 	// suppressStated are the suppressions that also drop a stated channel.
 	suppressStated [8]uint8
-	marketing  uint8
-	political  int // political_actor cue group or -1
-	rules      []compiledRule
-	bases      []compiledBase
-	adders     []compiledAdder
-	provIDs    []string
-	guidIDs    []string
-	bandActs   [][]string
-	referrals  []compiledReferral
-	pool       sync.Pool
-	cueGroupID map[string]int
+	marketing      uint8
+	political      int // political_actor cue group or -1
+	rules          []compiledRule
+	bases          []compiledBase
+	adders         []compiledAdder
+	provIDs        []string
+	guidIDs        []string
+	bandActs       [][]string
+	referrals      []compiledReferral
+	pool           sync.Pool
+	cueGroupID     map[string]int
 	// order ranks channels as the rulebook lists them (ties for primary).
 	order [8]int
 	// Counts read from text: number words (by word id), count nouns, the
