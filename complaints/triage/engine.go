@@ -173,6 +173,8 @@ type compiledReferral struct {
 	id   string
 	body string
 	when *cond
+	// actions tell the officer where to point the complainant.
+	actions []string
 }
 
 type compiledBase struct {
@@ -370,7 +372,15 @@ func NewEngine(rb *Rulebook) (*Engine, error) {
 		e.bandActs = append(e.bandActs, rb.Actions[b.Priority])
 	}
 	for _, r := range rb.Referrals {
-		e.referrals = append(e.referrals, compiledReferral{id: r.ID, body: r.Body.EN, when: comp.compile(r.When)})
+		cr := compiledReferral{id: r.ID, body: r.Body.EN, when: comp.compile(r.When),
+			actions: []string{"Log for trend monitoring (out of scope: counted by referral)."}}
+		if r.Body.EN != "" {
+			cr.actions = append(cr.actions, "Point the complainant to "+r.Body.EN+" ("+r.URL+").")
+		} else {
+			cr.actions = append(cr.actions, "Explain to the complainant that no body can act on this because it is lawful.")
+		}
+		cr.actions = append(cr.actions, "The complainant was told: "+r.Text.EN)
+		e.referrals = append(e.referrals, cr)
 	}
 	if comp.err != nil {
 		return nil, comp.err
@@ -535,10 +545,17 @@ func (e *Engine) Triage(c *Complaint, ctx *Context) Result {
 	// Channels.
 	stated := statedChannel(c.Channel)
 	stated = e.inferChannels(st, stated, &res)
+	if st.consentHow != consentGiven {
+		var b strings.Builder
+		b.WriteString("Consent = ")
+		e.describeConsent(&b, st)
+		b.WriteString(".")
+		res.Rationale = append(res.Rationale, b.String())
+	}
 
 	// Out of scope (R22): another body handles it, so no rule applies
 	// and the score is the floor.
-	if e.referTo(st, &res) {
+	if ref := e.referTo(st, &res); ref != nil {
 		res.Provisions, res.Guidance, res.Rules = []string{}, []string{}, []string{"R22"}
 		if st.partyIdx >= 0 {
 			res.Party = ctx.Parties[st.partyIdx].Name
@@ -546,7 +563,7 @@ func (e *Engine) Triage(c *Complaint, ctx *Context) Result {
 		band := e.bandOf(e.rb.OutOfScopeScore())
 		res.Score, res.Priority = e.rb.OutOfScopeScore(), e.rb.Bands[band].Priority
 		res.Rationale = append(res.Rationale, "Score: "+strconv.Itoa(res.Score)+" (out of scope) → "+res.Priority+".")
-		res.Actions = append([]string{}, e.bandActs[band]...)
+		res.Actions = append([]string{}, ref.actions...)
 		st.c, st.ctx = nil, nil
 		return res
 	}
@@ -608,7 +625,7 @@ var emptyContext = &Context{}
 
 // referTo tries the rulebook's referrals in order; the first whose
 // condition holds makes the complaint out of scope.
-func (e *Engine) referTo(st *state, res *Result) bool {
+func (e *Engine) referTo(st *state, res *Result) *compiledReferral {
 	for i := range e.referrals {
 		r := &e.referrals[i]
 		st.facts = st.facts[:0]
@@ -633,9 +650,9 @@ func (e *Engine) referTo(st *state, res *Result) bool {
 		b.WriteString(".")
 		res.OutOfScope, res.Referral = true, r.id
 		res.Rationale = append(res.Rationale, b.String())
-		return true
+		return r
 	}
-	return false
+	return nil
 }
 
 // bandOf returns the index of the band a score falls in.
