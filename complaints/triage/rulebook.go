@@ -574,8 +574,12 @@ func (rb *Rulebook) validate(v *validator) {
 			}
 		}
 	}
-	refs := condRefs{provs: provs, cues: cues}
 	ruleIDs := map[string]bool{}
+	for _, r := range rb.Rules {
+		ruleIDs[r.ID] = true
+	}
+	refs := condRefs{provs: provs, cues: cues, rules: ruleIDs}
+	seenRules := map[string]bool{}
 	if len(rb.Rules) == 0 {
 		v.failf(p("rules"), "there are no rules")
 	}
@@ -583,10 +587,10 @@ func (rb *Rulebook) validate(v *validator) {
 		if r.ID == "" {
 			v.failf(p("rules", i), "rule %d has no id", i+1)
 		}
-		if ruleIDs[r.ID] {
+		if seenRules[r.ID] {
 			v.failf(p("rules", i, "id"), "duplicate rule id %q", r.ID)
 		}
-		ruleIDs[r.ID] = true
+		seenRules[r.ID] = true
 		for j, pr := range r.Provisions {
 			if !provs[pr] {
 				v.failf(p("rules", i, "provisions", j), "rule %s: unknown provision id %q", r.ID, pr)
@@ -739,7 +743,7 @@ func (rb *Rulebook) validateBands(v *validator) {
 	}
 }
 
-type condRefs struct{ provs, cues map[string]bool }
+type condRefs struct{ provs, cues, rules map[string]bool }
 
 // check validates a condition; provisionOK allows "provision" (only
 // meaningful after the rules have run, i.e. in scores).
@@ -784,6 +788,9 @@ func (r condRefs) check(v *validator, c *Cond, path []any, provisionOK bool) {
 				v.failf(append(with("channel"), i), "unknown channel %q", ch)
 			}
 		}
+	}
+	if c.Rule != "" && !r.rules[c.Rule] {
+		v.failf(with("rule"), "unknown rule %q", c.Rule)
 	}
 	if c.Cue != "" && !r.cues[c.Cue] {
 		v.failf(with("cue"), "unknown cue group %q", c.Cue)
@@ -950,8 +957,8 @@ func (rb *Rulebook) validateText(v *validator, cues map[string]bool) {
 	}
 }
 
-// validateRuleRefs checks that "rule:" conditions name a rule and never
-// lead back to the rule itself.
+// validateRuleRefs checks that "rule:" conditions never lead back to the
+// rule itself (unknown rules are reported where they are named).
 func (rb *Rulebook) validateRuleRefs(v *validator) {
 	byID := map[string]int{}
 	for i, r := range rb.Rules {
@@ -974,41 +981,21 @@ func (rb *Rulebook) validateRuleRefs(v *validator) {
 		return refs(c.Not, out)
 	}
 	for i, r := range rb.Rules {
-		seen := map[string]bool{r.ID: true}
+		seen := map[string]bool{}
 		queue := refs(r.When, nil)
 		for len(queue) > 0 {
 			id := queue[0]
 			queue = queue[1:]
-			j, ok := byID[id]
-			if !ok {
-				v.failf(p("rules", i, "when"), "rule %s: unknown rule %q", r.ID, id)
-				return
-			}
 			if id == r.ID {
-				v.failf(p("rules", i, "when"), "rule %s depends on itself", r.ID)
+				v.failf(p("rules", i, "when"), "rule %s depends on itself (through rule conditions)", r.ID)
 				return
 			}
-			if seen[id] {
+			j, ok := byID[id]
+			if !ok || seen[id] {
 				continue
 			}
 			seen[id] = true
 			queue = refs(rb.Rules[j].When, queue)
 		}
-	}
-	check := func(c *Cond, path []any) {
-		for _, id := range refs(c, nil) {
-			if _, ok := byID[id]; !ok {
-				v.failf(path, "unknown rule %q", id)
-			}
-		}
-	}
-	for i, b := range rb.Score.Bases {
-		check(b.When, p("score", "bases", i, "when"))
-	}
-	for i, a := range rb.Score.Adders {
-		check(a.When, p("score", "adders", i, "when"))
-	}
-	for i, r := range rb.Referrals {
-		check(r.When, p("referrals", i, "when"))
 	}
 }

@@ -64,6 +64,18 @@ func TestRulebookErrorsNameTheLine(t *testing.T) {
 		{"unknown base in adder", "      unless_base: [minor_provisions, minor_call_provisions, minor_other_provisions]\n", "      unless_base: [minor]\n", `unknown base "minor"`},
 		{"bad field test", "          else_cue: objected\n        - not: {rule: R20}\n    provisions: [PECR-21]\n",
 			"          else_cue: objected\n          gte: 3\n        - not: {rule: R20}\n    provisions: [PECR-21]\n", "needs is: true or is: false"},
+		// Policy 2 sections.
+		{"unknown word set", `      - "@sender ... rang|phoned|rung|telephoned|ringing|phoning"` + "\n", `      - "@senders ... rang"` + "\n", `"@senders" is not a word set`},
+		{"word set entry of two words", "    self: [=i, =ive,", "    self: [=i, i am, =ive,", "must be one word"},
+		{"counts for an unknown channel", "  channels: [bcc_breach, data_breach]\n  within: 3\n", "  channels: [bcc_breach, fax]\n  within: 3\n", `unknown channel "fax"`},
+		{"number word without a value", "    twenty: 20\n", "    twenty: 0\n", "must have a value above 0"},
+		{"counts within too wide", "  within: 3\n", "  within: 9\n", "counts within must be between 0 and 5"},
+		{"consent from an unknown cue group", "  yes_cue: signed_up\n", "  yes_cue: signed\n", `unknown cue group "signed"`},
+		{"condition naming an unknown rule", "        - not: {rule: R19}\n", "        - not: {rule: R99}\n", `unknown rule "R99"`},
+		{"rule depending on itself", "        - rule: R20\n", "        - rule: R20b\n", "depends on itself"},
+		{"base crediting an unknown channel", "      channels: [data_breach]\n", "      channels: [data_leak]\n", `unknown channel "data_leak"`},
+		{"unknown exposed data", "in: [voting_intention, party_membership, sensitive]", "in: [voting_intention, shoe_size]", "breach_exposed values are"},
+		{"bad firm cue", `      - "~dyn|~menyw|~person|~gwirfoddolwr go iawn"` + "\n", `      - "go ... iawn ..."` + "\n", `"..." must stand between two words`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			b, line := mutate(t, tc.old, tc.repl)

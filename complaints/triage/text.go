@@ -418,9 +418,10 @@ func (m *matcher) tokenize(dst []token, s string, src uint8, buf []byte) ([]toke
 	return dst, buf
 }
 
-// number is the value of a word made of digits, or -1.
+// number is the value of a word made of digits, or -1. A leading zero
+// ("07700") makes a phone number or code, not a count.
 func number(w []byte) int32 {
-	if len(w) == 0 || len(w) > 9 {
+	if len(w) == 0 || len(w) > 9 || len(w) > 1 && w[0] == '0' {
 		return -1
 	}
 	n := int32(0)
