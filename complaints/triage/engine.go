@@ -848,7 +848,9 @@ func (e *Engine) eval(c *cond, st *state) bool {
 		mark := len(st.facts)
 		ok := !e.eval(c.kids[0], st)
 		st.facts = st.facts[:mark]
-		if ok {
+		// "not: {rule: ...}" guards a rule (R1 unless R19 or R20); the
+		// rationale names the rules that fired, not those that did not.
+		if ok && c.kids[0].kind != cRule {
 			st.facts = append(st.facts, fact{c: c})
 		}
 		return ok
