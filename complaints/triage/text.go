@@ -19,7 +19,9 @@ import (
 // robot" are negated, while "I never agreed to be called" still counts the
 // call (the "never" is four words back), as does "no, they called me".
 // Phrases may contain negations themselves ("no one was on the line" is an
-// automated-call cue): only words before the phrase can negate it.
+// automated-call cue): only words before the phrase, or words a "..." gap
+// passes over ("they never called me" for "@sender ... called me"), can
+// negate it.
 //
 // A phrase position written "a|b|c" matches any of those words (each with
 // its inflections unless written "=word"). A group's exception phrases
@@ -479,12 +481,12 @@ func (m *matcher) match(toks []token, hits []hit, spans []span) []span {
 			if g.sources&toks[i].src == 0 {
 				continue
 			}
-			end := m.matchFrom(ph.elems[1:], toks, i+1)
+			end, gapNeg := m.matchGap(ph.elems[1:], toks, i+1)
 			if end < 0 || excepted(spans, i, ph.group) {
 				continue
 			}
 			h := &hits[ph.group]
-			if g.negatable && m.negatedAt(toks, i) {
+			if g.negatable && (gapNeg || m.negatedAt(toks, i)) {
 				if !h.negated {
 					h.negated, h.negFrom, h.negTo = true, int32(i), int32(end)
 				}
@@ -516,34 +518,47 @@ func excepted(spans []span, i, group int) bool {
 // matchFrom matches the remaining elements from token j and returns the
 // end (exclusive) or -1.
 func (m *matcher) matchFrom(elems []element, toks []token, j int) int {
+	end, _ := m.matchGap(elems, toks, j)
+	return end
+}
+
+// matchGap is matchFrom that also reports whether a "..." gap of the match
+// passed over a negation word ("they never called me": "@sender ...
+// called me" is negated).
+func (m *matcher) matchGap(elems []element, toks []token, j int) (int, bool) {
 	if len(elems) == 0 {
-		return j
+		return j, false
 	}
 	el := elems[0]
 	if el.gap {
+		neg := false
 		for k := 0; k <= m.gap && j+k < len(toks); k++ {
-			if k > 0 && toks[j+k-1].id == tokBoundary {
-				break
+			if k > 0 {
+				prev := toks[j+k-1].id
+				if prev == tokBoundary {
+					break
+				}
+				neg = neg || prev > 0 && m.negation[prev]
 			}
-			if end := m.matchFrom(elems[1:], toks, j+k); end >= 0 {
-				return end
+			if end, n := m.matchGap(elems[1:], toks, j+k); end >= 0 {
+				return end, neg || n
 			}
 		}
-		return -1
+		return -1, false
 	}
 	if j >= len(toks) {
-		return -1
+		return -1, false
 	}
 	id := toks[j].id
 	if id <= 0 {
-		return -1
+		return -1, false
 	}
 	for _, want := range el.ids {
 		if want == id {
-			return m.matchFrom(elems[1:], toks, j+1)
+			return m.matchGap(elems[1:], toks, j+1)
 		}
 	}
-	return -1
+	return -1, false
 }
 
 func (m *matcher) negatedAt(toks []token, i int) bool {

@@ -50,6 +50,8 @@ func TestNegationWindow(t *testing.T) {
 		"no one was on the line":                   true, // negation inside the phrase
 		"there was not anyone, no one on the line": true,
 		"they had robots calling":                  true,
+		"a robot, not one that spoke":              true,
+		"robot wasnt it":                           true,
 	} {
 		toks, _ := m.tokenize(nil, text, srcDescription, nil)
 		hits := make([]hit, 1)
