@@ -727,12 +727,17 @@ func (e *Engine) inferChannels(st *state, stated int, res *Result) int {
 			firm |= 1 << ci
 		}
 		if h.matched {
-			evidence |= 1 << ci
 			weak |= 1 << ci
 		}
 		if h.strong {
 			strong |= 1 << ci
 		}
+	}
+	// A channel suppresses others only when it is found itself: weak cues
+	// count only when no channel has a strong one.
+	evidence = strong
+	if strong == 0 {
+		evidence = weak
 	}
 	if stated >= 0 {
 		if by := e.suppressStated[stated]; evidence&by != 0 && firm&(1<<stated) == 0 {
