@@ -255,7 +255,7 @@ func NewEngine(rb *Rulebook) (*Engine, error) {
 	}
 	for _, c := range rb.Channels {
 		ci := channelIndex(c.ID)
-		g := m.addGroup(cueGroupInfo{id: c.ID, channel: ci, negatable: true, sources: srcMessage | srcDescription})
+		g := m.addGroup(cueGroupInfo{id: c.ID, channel: ci, negatable: true, sources: srcMessage | srcDescription, hasFirm: len(c.Firm) > 0})
 		e.chGroup[ci] = g
 		for _, ph := range c.Strong {
 			m.addPhrase(g, ph, true)

@@ -75,6 +75,7 @@ type cueGroupInfo struct {
 	channel   int // index in Channels, or -1 for rule cue groups
 	negatable bool
 	sources   uint8
+	hasFirm   bool // the group has firm cues
 }
 
 // matcher holds the compiled vocabulary and phrases.
@@ -479,6 +480,11 @@ func (m *matcher) match(toks []token, hits []hit, spans []span) []span {
 			ph := &m.phrases[pi]
 			g := &m.groups[ph.group]
 			if g.sources&toks[i].src == 0 {
+				continue
+			}
+			// Once a group has its first strong match (and firm one, if it
+			// has firm cues), later matches change nothing.
+			if h := &hits[ph.group]; h.matched && h.strong && (h.firm || !g.hasFirm) {
 				continue
 			}
 			end, gapNeg := m.matchGap(ph.elems[1:], toks, i+1)
