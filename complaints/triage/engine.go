@@ -826,7 +826,49 @@ func (st *state) quote(from, to int32) string {
 	if a.src != b.src || a.start < 0 || int(b.end) > len(src) || a.start > b.end {
 		return `""`
 	}
-	return strconv.Quote(src[a.start:b.end])
+	return strconv.Quote(redact(src[a.start:b.end]))
+}
+
+// redact hides what looks like personal data inside a quoted cue: a word
+// with "@" (an email address) or a run of six or more digits, spaces
+// allowed (a phone number). Rationale text must never carry them.
+func redact(q string) string {
+	if !strings.ContainsAny(q, "@0123456789") {
+		return q
+	}
+	fields := strings.Fields(q)
+	digitsIn := func(f string) int {
+		n := 0
+		for _, r := range f {
+			if r >= '0' && r <= '9' {
+				n++
+			}
+		}
+		return n
+	}
+	changed := false
+	for i := 0; i < len(fields); i++ {
+		if strings.Contains(fields[i], "@") {
+			fields[i], changed = "[…]", true
+			continue
+		}
+		// A run of words made of digits (and +, -, brackets) adding up to
+		// six digits or more.
+		j, n := i, 0
+		for ; j < len(fields) && digitsIn(fields[j]) > 0 && strings.Trim(fields[j], "0123456789+-()") == ""; j++ {
+			n += digitsIn(fields[j])
+		}
+		if n >= 6 {
+			for k := i; k < j; k++ {
+				fields[k] = "[…]"
+			}
+			changed, i = true, j-1
+		}
+	}
+	if !changed {
+		return q
+	}
+	return strings.Join(fields, " ")
 }
 
 func (e *Engine) eval(c *cond, st *state) bool {

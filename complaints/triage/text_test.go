@@ -227,3 +227,16 @@ func TestCountsReadFromText(t *testing.T) {
 		assert.Equal(t, want, st.count, text)
 	}
 }
+
+// TestRedactQuotes checks that quoted cues never carry an email address or
+// a phone number.
+func TestRedactQuotes(t *testing.T) {
+	for in, want := range map[string]string{
+		"to my work jo@example.org inbox": "to my work […] inbox",
+		"ring 07700 900123 people":        "ring […] […] people",
+		"over 2,000 people":               "over 2,000 people",
+		"press 1":                         "press 1",
+	} {
+		assert.Equal(t, want, redact(in), in)
+	}
+}
