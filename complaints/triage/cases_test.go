@@ -150,7 +150,7 @@ var cases = []labelled{
 		provisions: l("PECR-19"), guidance: l("G1", "G4"), priority: "high", channels: l("automated_call"), party: "Alliance Party of Northern Ireland"},
 	{name: "r3_added_to_stated_live_call", c: Complaint{Channel: "live_call", Party: "TUV", ReceivedAt: quiet, Consent: "no", TPSRegistered: No,
 		Description: "When I answered it turned out to be a recorded message."},
-		provisions: l("PECR-19"), guidance: l("G1", "G4"), priority: "high", score: 55, channels: l("live_call", "automated_call"), rationale: "strong text evidence"},
+		provisions: l("PECR-19"), guidance: l("G1", "G4"), priority: "high", score: 55, channels: l("automated_call"), rationale: "only carried it"},
 	{name: "r3_r1_two_strong_channels", c: Complaint{Channel: "other", Party: "Reform UK", ReceivedAt: quiet, Consent: "no",
 		Description: "First I got a text message, then a robot call the next day."},
 		provisions: l("PECR-19", "PECR-22"), guidance: l("G1", "G4"), priority: "high", score: 55, channels: l("sms", "automated_call")},
