@@ -215,6 +215,9 @@ type Engine struct {
 	cueGroupID     map[string]int
 	// order ranks channels as the rulebook lists them (ties for primary).
 	order [8]int
+	// together are, by channel, sets of cue groups that together are
+	// strong evidence of it.
+	together [8][][]int
 	// Counts read from text: number words (by word id), count nouns, the
 	// channels counts serve.
 	numWords    map[int32]int32
@@ -286,6 +289,16 @@ func NewEngine(rb *Rulebook) (*Engine, error) {
 		}
 		for _, ph := range cg.Except {
 			m.addException(g, ph)
+		}
+	}
+	for _, c := range rb.Channels {
+		ci := channelIndex(c.ID)
+		for _, set := range c.Together {
+			var ids []int
+			for _, id := range set {
+				ids = append(ids, e.cueGroupID[id])
+			}
+			e.together[ci] = append(e.together[ci], ids)
 		}
 	}
 	if g, ok := e.cueGroupID["political_actor"]; ok {
@@ -717,7 +730,22 @@ func (st *state) reset(e *Engine, c *Complaint, ctx *Context) {
 // channels (a live call when there are recorded-call cues, an email when
 // there are exposure cues) are not inferred.
 func (e *Engine) inferChannels(st *state, stated int, res *Result) int {
-	var strong, weak, evidence, firm uint8
+	var strong, weak, evidence, firm, joint uint8
+	var jointSet [8][]int
+	for ci, sets := range e.together {
+		for _, set := range sets {
+			all := true
+			for _, g := range set {
+				all = all && st.hits[g].matched
+			}
+			if all {
+				strong |= 1 << ci
+				joint |= 1 << ci
+				jointSet[ci] = set
+				break
+			}
+		}
+	}
 	for ci, g := range e.chGroup {
 		if g < 0 {
 			continue
@@ -784,14 +812,25 @@ func (e *Engine) inferChannels(st *state, stated int, res *Result) int {
 			res.Channel = ch
 		}
 		res.Channels = append(res.Channels, ch)
-		h := &st.hits[e.chGroup[ci]]
-		from, to := h.from, h.to
-		if h.strong {
-			from, to = h.strongFrom, h.strTo
-		}
 		how := "inferred"
 		if stated >= 0 {
 			how = "added: strong text evidence"
+		}
+		h := &st.hits[e.chGroup[ci]]
+		if joint&(1<<ci) != 0 && !h.strong {
+			var b strings.Builder
+			for i, g := range jointSet[ci] {
+				if i > 0 {
+					b.WriteString(" with ")
+				}
+				b.WriteString(st.quote(st.hits[g].from, st.hits[g].to))
+			}
+			res.Rationale = append(res.Rationale, "Channel "+ch+": "+how+" from the text "+b.String()+".")
+			continue
+		}
+		from, to := h.from, h.to
+		if h.strong {
+			from, to = h.strongFrom, h.strTo
 		}
 		res.Rationale = append(res.Rationale, "Channel "+ch+": "+how+" from the text "+st.quote(from, to)+".")
 	}

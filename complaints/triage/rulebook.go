@@ -178,6 +178,11 @@ type ChannelCues struct {
 	// Firm cues are strong cues that hold even when a suppression would
 	// drop the channel ("an actual person rang back").
 	Firm []string `yaml:"firm"`
+	// Together lists sets of cue groups (from cues) that are strong
+	// evidence of the channel when every group of a set matches: a data
+	// breach told by what happened, "a list of members" and "left on a
+	// train".
+	Together [][]string `yaml:"together"`
 	// Except lists look-alike wordings that cancel a cue starting inside
 	// them ("I recorded the call" is not a recorded message).
 	Except []string `yaml:"except"`
@@ -579,6 +584,18 @@ func (rb *Rulebook) validate(v *validator) {
 		ruleIDs[r.ID] = true
 	}
 	refs := condRefs{provs: provs, cues: cues, rules: ruleIDs}
+	for i, c := range rb.Channels {
+		for j, set := range c.Together {
+			if len(set) < 2 {
+				v.failf(p("channels", i, "together", j), "channel %s: a together set needs at least two cue groups", c.ID)
+			}
+			for k, id := range set {
+				if !cues[id] {
+					v.failf(p("channels", i, "together", j, k), "channel %s: unknown cue group %q", c.ID, id)
+				}
+			}
+		}
+	}
 	seenRules := map[string]bool{}
 	if len(rb.Rules) == 0 {
 		v.failf(p("rules"), "there are no rules")
