@@ -237,6 +237,13 @@ func mutations(w string) []string {
 	case isVowel(w[0]) || w[0] == 'w' || w[0] == 'y':
 		out = append(out, "h"+w)
 	}
+	// Welsh clitics join a word ending in a vowel: "canfasio'r" (the),
+	// "nhw'n" are written as one word once the apostrophe is dropped.
+	if n := len(w); n > 1 && (isVowel(w[n-1]) || w[n-1] == 'w' || w[n-1] == 'y') {
+		for _, f := range out[:len(out):len(out)] {
+			out = append(out, f+"r", f+"n")
+		}
+	}
 	return out
 }
 
