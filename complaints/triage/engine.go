@@ -772,7 +772,7 @@ func (e *Engine) inferChannels(st *state, stated int, res *Result) int {
 			for ci := range inferredChannels {
 				if by&evidence&(1<<ci) != 0 {
 					res.Rationale = append(res.Rationale, "Channel "+inferredChannels[stated]+" was chosen by the complainant, but the text shows "+
-						inferredChannels[ci]+": the "+inferredChannels[stated]+" only carried it, so its rules do not apply.")
+						inferredChannels[ci]+" instead, so the rules for "+inferredChannels[stated]+" do not apply.")
 					break
 				}
 			}
