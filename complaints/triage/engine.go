@@ -224,6 +224,8 @@ type Engine struct {
 	countNouns  []phrase
 	countWithin int
 	countChans  uint8
+	// quantifier and unit words of counts, by word id.
+	quantifier, unit map[int32]bool
 	// Consent read from text: cue groups (or -1).
 	consentYes, consentWithdrawn int
 }
@@ -319,6 +321,17 @@ func NewEngine(rb *Rulebook) (*Engine, error) {
 		e.countNouns = append(e.countNouns, m.compilePhrase(-1, ph, false))
 	}
 	e.countWithin = rb.Counts.Within
+	e.quantifier, e.unit = map[int32]bool{}, map[int32]bool{}
+	for _, w := range rb.Counts.Quantifiers {
+		for _, f := range m.forms(w) {
+			e.quantifier[m.word(f)] = true
+		}
+	}
+	for _, w := range rb.Counts.Units {
+		for _, f := range m.forms(w) {
+			e.unit[m.word(f)] = true
+		}
+	}
 	for _, ch := range rb.Counts.Channels {
 		e.countChans |= 1 << channelIndex(ch)
 	}
@@ -1503,6 +1516,9 @@ func (e *Engine) readCount(st *state) {
 			n = 10_000_000
 		}
 		end := e.nounAfter(toks, j)
+		if end < 0 && e.quantified(toks, i, j) {
+			end = j
+		}
 		if end < 0 {
 			i = j - 1
 			continue
@@ -1512,6 +1528,24 @@ func (e *Engine) readCount(st *state) {
 		}
 		i = j - 1
 	}
+}
+
+// quantified reports a number at tokens [i, j) with a quantifier before it
+// ("well over a hundred") and no unit after it ("about 10 minutes").
+func (e *Engine) quantified(toks []token, i, j int) bool {
+	if j < len(toks) && toks[j].id > 0 && e.unit[toks[j].id] {
+		return false
+	}
+	for k := i - 1; k >= 0 && k >= i-2; k-- {
+		id := toks[k].id
+		if id == tokBoundary {
+			return false
+		}
+		if id > 0 && e.quantifier[id] {
+			return true
+		}
+	}
+	return false
 }
 
 // numberAt is the value of token i as a number (digits or a number

@@ -126,6 +126,12 @@ type Counts struct {
 	Nouns []string `yaml:"nouns"`
 	// Within is how many words may stand between the number and the noun.
 	Within int `yaml:"within"`
+	// Quantifiers are words that make a number a count even without a
+	// noun after it ("well over a hundred"), unless a unit follows.
+	Quantifiers []string `yaml:"quantifiers"`
+	// Units are words after a number that make it no count ("about 10
+	// minutes", "over 2 years").
+	Units []string `yaml:"units"`
 }
 
 // ConsentFacts reads consent when the complainant did not answer it: a
@@ -958,6 +964,11 @@ func (rb *Rulebook) validateText(v *validator, cues map[string]bool) {
 	for i, ph := range c.Nouns {
 		if err := rb.checkPhrase(ph); err != nil {
 			v.failf(p("counts", "nouns", i), "bad count noun %q: %v", ph, err)
+		}
+	}
+	for i, w := range append(append([]string{}, c.Quantifiers...), c.Units...) {
+		if strings.HasPrefix(w, "@") || len(splitWords(trimMark(w))) != 1 {
+			v.failf(p("counts"), "counts: quantifier or unit %q (number %d) must be one word", w, i+1)
 		}
 	}
 	if c.Within < 0 || c.Within > 5 {

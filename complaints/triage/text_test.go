@@ -220,6 +220,8 @@ func TestCountsReadFromText(t *testing.T) {
 		"I have been on the TPS since 2015":   -1,
 		"ring 07700 people":                   -1,
 		"18 of us. 45 people in another list": 45,
+		"I picked up well over a hundred.":    100,
+		"about 10 minutes later":              -1,
 	} {
 		st := &state{}
 		c := &Complaint{Description: text}
