@@ -69,6 +69,7 @@ func TestRulebookErrorsNameTheLine(t *testing.T) {
 		{"word set entry of two words", "    self: [=i, =ive,", "    self: [=i, i am, =ive,", "must be one word"},
 		{"counts for an unknown channel", "  channels: [bcc_breach, data_breach]\n  within: 3\n", "  channels: [bcc_breach, fax]\n  within: 3\n", `unknown channel "fax"`},
 		{"number word without a value", "    twenty: 20\n", "    twenty: 0\n", "must have a value above 0"},
+		{"quantifier of two words", "  quantifiers: [over, about,", "  quantifiers: [well over, about,", "must be one word"},
 		{"counts within too wide", "  within: 3\n", "  within: 9\n", "counts within must be between 0 and 5"},
 		{"consent from an unknown cue group", "  yes_cue: signed_up\n", "  yes_cue: signed\n", `unknown cue group "signed"`},
 		{"condition naming an unknown rule", "        - not: {rule: R19}\n", "        - not: {rule: R99}\n", `unknown rule "R99"`},
