@@ -966,9 +966,11 @@ func (rb *Rulebook) validateText(v *validator, cues map[string]bool) {
 			v.failf(p("counts", "nouns", i), "bad count noun %q: %v", ph, err)
 		}
 	}
-	for i, w := range append(append([]string{}, c.Quantifiers...), c.Units...) {
-		if strings.HasPrefix(w, "@") || len(splitWords(trimMark(w))) != 1 {
-			v.failf(p("counts"), "counts: quantifier or unit %q (number %d) must be one word", w, i+1)
+	for key, words := range map[string][]string{"quantifiers": c.Quantifiers, "units": c.Units} {
+		for i, w := range words {
+			if strings.HasPrefix(w, "@") || len(splitWords(trimMark(w))) != 1 {
+				v.failf(p("counts", key, i), "counts %s: %q must be one word", key, w)
+			}
 		}
 	}
 	if c.Within < 0 || c.Within > 5 {
