@@ -516,9 +516,13 @@ type fact struct {
 
 // state is the per-call scratch, pooled to keep Triage allocation-light.
 type state struct {
-	toks  []token
-	buf   []byte
-	hits  []hit
+	toks []token
+	buf  []byte
+	hits []hit
+	// seen marks the word ids of the text (seen[id] == gen), so phrases
+	// whose words are absent are not tried.
+	seen  []uint32
+	gen   uint32
 	spans []span
 	facts []fact
 
@@ -712,7 +716,20 @@ func (st *state) reset(e *Engine, c *Complaint, ctx *Context) {
 	}
 	st.hits = st.hits[:n]
 	clear(st.hits)
-	st.spans = e.m.match(st.toks, st.hits, st.spans)
+	if v := len(e.m.negation); len(st.seen) != v {
+		st.seen, st.gen = make([]uint32, v), 0
+	}
+	st.gen++
+	if st.gen == 0 { // wrapped: start the marks afresh
+		clear(st.seen)
+		st.gen = 1
+	}
+	for _, t := range st.toks {
+		if t.id > 0 {
+			st.seen[t.id] = st.gen
+		}
+	}
+	st.spans = e.m.matchSeen(st.toks, st.hits, st.spans, st.seen, st.gen)
 	st.facts = st.facts[:0]
 	st.channels, st.inferred, st.provmask = 0, 0, 0
 	st.ruleDone, st.ruleHeld, st.basesHeld = 0, 0, 0

@@ -61,6 +61,9 @@ type phrase struct {
 	// person rang back" after a recorded call).
 	firm bool
 	text string
+	// need are the word ids of the phrase's most selective later element:
+	// unless one of them occurs in the text, the phrase cannot match.
+	need []int32
 }
 
 // span is a match of an exception phrase: cues of group starting at a
@@ -172,6 +175,11 @@ func (m *matcher) compilePhrase(group int, text string, strong bool) phrase {
 				el.ids = appendUnique(el.ids, m.word(f))
 			}
 			ph.elems = append(ph.elems, el)
+		}
+	}
+	for _, el := range ph.elems[1:] {
+		if !el.gap && (ph.need == nil || len(el.ids) < len(ph.need)) {
+			ph.need = el.ids
 		}
 	}
 	return ph
@@ -460,6 +468,13 @@ type hit struct {
 // per group and be zeroed. spans is scratch for exception matches and is
 // returned for reuse.
 func (m *matcher) match(toks []token, hits []hit, spans []span) []span {
+	return m.matchSeen(toks, hits, spans, nil, 0)
+}
+
+// matchSeen is match with a filter: seen[id] == gen marks the word ids
+// that occur in toks, so phrases whose later words are absent are skipped
+// without being tried (nil seen tries every phrase).
+func (m *matcher) matchSeen(toks []token, hits []hit, spans []span, seen []uint32, gen uint32) []span {
 	spans = spans[:0]
 	if len(m.exphrases) > 0 {
 		for i := range toks {
@@ -469,7 +484,7 @@ func (m *matcher) match(toks []token, hits []hit, spans []span) []span {
 			}
 			for _, pi := range m.exFirst[id] {
 				ph := &m.exphrases[pi]
-				if m.groups[ph.group].sources&toks[i].src == 0 {
+				if m.groups[ph.group].sources&toks[i].src == 0 || !present(ph.need, seen, gen) {
 					continue
 				}
 				if end := m.matchFrom(ph.elems[1:], toks, i+1); end >= 0 {
@@ -494,6 +509,9 @@ func (m *matcher) match(toks []token, hits []hit, spans []span) []span {
 			if h := &hits[ph.group]; h.matched && h.strong && (h.firm || !g.hasFirm) {
 				continue
 			}
+			if !present(ph.need, seen, gen) {
+				continue
+			}
 			end, gapNeg := m.matchGap(ph.elems[1:], toks, i+1)
 			if end < 0 || excepted(spans, i, ph.group) {
 				continue
@@ -515,6 +533,20 @@ func (m *matcher) match(toks []token, hits []hit, spans []span) []span {
 		}
 	}
 	return spans
+}
+
+// present reports whether any of need occurs in the text (always true
+// without a filter).
+func present(need []int32, seen []uint32, gen uint32) bool {
+	if seen == nil || need == nil {
+		return true
+	}
+	for _, id := range need {
+		if seen[id] == gen {
+			return true
+		}
+	}
+	return false
 }
 
 // excepted reports whether a cue of group starting at token i lies inside
