@@ -191,3 +191,44 @@ func TestTriageRerunCommandKeepsHistory(t *testing.T) {
 	require.Equal(t, 2, code)
 	require.Contains(t, stderr, "--since goes with --rerun")
 }
+
+func TestTriageScoreExitCodes(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, []byte(body), 0o600))
+		return p
+	}
+	good := `{"id": "g1", "complaint": {"channel": "other", "party": "Labour", "consent": "no", "description": "They texted me, then a man rang. I'm on the TPS."}, "expect_channel": ["live_call"], "expect_channels": ["sms", "live_call"], "expect_provisions": ["PECR-21", "PECR-22"], "forbid_provisions": ["PECR-19"], "expect_priority": "medium", "why": "R1 + R4, 40"}
+{"id": "g2", "lang": "cy", "complaint": {"description": "Aeth fy nhad i'r orsaf bleidleisio ond cafodd ei droi i ffwrdd am nad oedd ganddo ID pleidleisiwr."}, "expect_channels": [], "expect_provisions": [], "expect_priority": "low", "expect_referral": "electoral_registration", "why": "R22"}
+`
+	code, stdout, stderr := runCLI(t, nil, "", "triage", "score", write("good.jsonl", good))
+	require.Equal(t, 0, code, stderr)
+	require.Contains(t, stdout, "2 labelled cases.")
+	require.Contains(t, stdout, "Primary channel right: 100.0% (target at least 95%: target met).")
+	require.Contains(t, stdout, "Cases with a forbidden provision: 0")
+	require.NotContains(t, stdout, "not right")
+
+	missed := good + `{"id": "m1", "complaint": {"channel": "sms", "consent": "no"}, "expect_provisions": ["PECR-22"], "forbid_provisions": ["PECR-22"], "expect_priority": "urgent", "why": "deliberately wrong"}
+`
+	code, stdout, stderr = runCLI(t, nil, "", "triage", "score", write("missed.jsonl", missed))
+	require.Equal(t, 1, code, stdout)
+	require.Contains(t, stdout, "TARGET MISSED")
+	require.Contains(t, stdout, "- m1: primary channel sms, want other; forbidden PECR-22; band low (score 30), want urgent.")
+	require.Contains(t, stdout, "R1 (Text or email without consent)", "the failing case's rationale is listed")
+	require.Contains(t, stderr, "a target is missed")
+
+	bad := good + "{\"id\": \"b1\", \"complaint\": {}, \"expect_priority\": \"soon\"}\n"
+	code, _, stderr = runCLI(t, nil, "", "triage", "score", write("bad.jsonl", bad))
+	require.Equal(t, 2, code)
+	require.Contains(t, stderr, "line 3 (b1): expect_priority must be low, medium, high or urgent")
+
+	code, _, stderr = runCLI(t, nil, "", "triage", "score", write("notjson.jsonl", "{\"id\": \n"))
+	require.Equal(t, 2, code)
+	require.Contains(t, stderr, "line 1 is not a labelled case")
+
+	code, _, stderr = runCLI(t, nil, "", "triage", "score")
+	require.Equal(t, 2, code)
+	require.Contains(t, stderr, "give one labelled cases file")
+}

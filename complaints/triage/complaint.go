@@ -220,6 +220,7 @@ var channelAliases = map[string]string{
 	vocab.ChannelAutomatedCall: vocab.ChannelAutomatedCall, "robocall": vocab.ChannelAutomatedCall, "recorded_call": vocab.ChannelAutomatedCall,
 	vocab.ChannelLiveCall: vocab.ChannelLiveCall, "call": vocab.ChannelLiveCall, "phone": vocab.ChannelLiveCall, "phone_call": vocab.ChannelLiveCall,
 	vocab.ChannelBCCBreach: vocab.ChannelBCCBreach, "bcc": vocab.ChannelBCCBreach,
+	vocab.ChannelDataBreach: vocab.ChannelDataBreach, "breach": vocab.ChannelDataBreach, "data_leak": vocab.ChannelDataBreach, "leak": vocab.ChannelDataBreach,
 	vocab.ChannelSocialMediaAd: vocab.ChannelSocialMediaAd, "social_media": vocab.ChannelSocialMediaAd, "ad": vocab.ChannelSocialMediaAd, "advert": vocab.ChannelSocialMediaAd,
 	// Other is no channel triage can act on, as is none at all.
 	vocab.ChannelOther: "", "": "",

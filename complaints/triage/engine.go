@@ -2,6 +2,9 @@ package triage
 
 import (
 	"fmt"
+	"maps"
+	"math/bits"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -107,6 +110,7 @@ const (
 	cWithheld
 	cInElection
 	cAlways
+	cRule
 )
 
 type fieldID uint8
@@ -119,14 +123,20 @@ const (
 	fOptOutOffered
 	fSpecialCategory
 	fRecipients
+	fMember
+	fWorkAddress
+	fBreachExposed
+	fBreachWhere
 )
 
 var fieldIDs = map[string]fieldID{
 	"consent": fConsent, "opted_out": fOptedOut, "tps_registered": fTPS, "sender_identified": fSenderIdentified,
 	"opt_out_offered": fOptOutOffered, "special_category": fSpecialCategory, "recipients_visible": fRecipients,
+	"member": fMember, "work_address": fWorkAddress, "breach_exposed": fBreachExposed, "breach_where": fBreachWhere,
 }
 
-var fieldNames = [...]string{"consent", "opted_out", "tps_registered", "sender_identified", "opt_out_offered", "special_category", "recipients_visible"}
+var fieldNames = [...]string{"consent", "opted_out", "tps_registered", "sender_identified", "opt_out_offered", "special_category",
+	"recipients_visible", "member", "work_address", "breach_exposed", "breach_where"}
 
 // cond is a compiled condition.
 type cond struct {
@@ -140,7 +150,9 @@ type cond struct {
 	cue      int
 	elseCue  int
 	provmask uint64
-	truth    bool // for political/in_election/always
+	truth    bool     // for political/in_election/always
+	values   []string // for breach_exposed/breach_where
+	rule     int      // for rule: the index in Engine.rules
 }
 
 const (
@@ -161,12 +173,15 @@ type compiledReferral struct {
 	id   string
 	body string
 	when *cond
+	// actions tell the officer where to point the complainant.
+	actions []string
 }
 
 type compiledBase struct {
 	id, label string
 	points    int
 	when      *cond
+	credits   uint8 // channels credited (bit per channel index)
 }
 
 type compiledAdder struct {
@@ -181,21 +196,38 @@ type compiledAdder struct {
 // Engine triages complaints with one rulebook. It is safe for concurrent
 // use.
 type Engine struct {
-	rb         *Rulebook
-	m          *matcher
-	chGroup    [8]int // cue group of each channel (by index in inferredChannels), -1 when none
-	suppress   [8]uint8
-	marketing  uint8
-	political  int // political_actor cue group or -1
-	rules      []compiledRule
-	bases      []compiledBase
-	adders     []compiledAdder
-	provIDs    []string
-	guidIDs    []string
-	bandActs   [][]string
-	referrals  []compiledReferral
-	pool       sync.Pool
-	cueGroupID map[string]int
+	rb       *Rulebook
+	m        *matcher
+	chGroup  [8]int // cue group of each channel (by index in inferredChannels), -1 when none
+	suppress [8]uint8
+	// suppressStated are the suppressions that also drop a stated channel.
+	suppressStated [8]uint8
+	marketing      uint8
+	political      int // political_actor cue group or -1
+	rules          []compiledRule
+	bases          []compiledBase
+	adders         []compiledAdder
+	provIDs        []string
+	guidIDs        []string
+	bandActs       [][]string
+	referrals      []compiledReferral
+	pool           sync.Pool
+	cueGroupID     map[string]int
+	// order ranks channels as the rulebook lists them (ties for primary).
+	order [8]int
+	// together are, by channel, sets of cue groups that together are
+	// strong evidence of it.
+	together [8][][]int
+	// Counts read from text: number words (by word id), count nouns, the
+	// channels counts serve.
+	numWords    map[int32]int32
+	countNouns  []phrase
+	countWithin int
+	countChans  uint8
+	// quantifier and unit words of counts, by word id.
+	quantifier, unit map[int32]bool
+	// Consent read from text: cue groups (or -1).
+	consentYes, consentWithdrawn int
 }
 
 // Rulebook returns the rulebook the engine was built from.
@@ -203,9 +235,18 @@ func (e *Engine) Rulebook() *Rulebook { return e.rb }
 
 // NewEngine compiles a validated rulebook.
 func NewEngine(rb *Rulebook) (*Engine, error) {
-	e := &Engine{rb: rb, political: -1, cueGroupID: map[string]int{}}
+	e := &Engine{rb: rb, political: -1, cueGroupID: map[string]int{}, consentYes: -1, consentWithdrawn: -1, numWords: map[int32]int32{}}
 	m := newMatcher(rb.Text.Negation.Window, rb.Text.Gap)
 	e.m = m
+	maps.Copy(m.sets, rb.Text.WordSets)
+	for i := range e.order {
+		e.order[i] = len(e.order) + i
+	}
+	for i, c := range rb.Channels {
+		if ci := channelIndex(c.ID); ci >= 0 {
+			e.order[ci] = i
+		}
+	}
 	// Negation and boundary words are registered first so phrases that
 	// contain them share their ids.
 	for _, w := range rb.Text.Negation.Words {
@@ -219,10 +260,14 @@ func NewEngine(rb *Rulebook) (*Engine, error) {
 	}
 	for _, c := range rb.Channels {
 		ci := channelIndex(c.ID)
-		g := m.addGroup(cueGroupInfo{id: c.ID, channel: ci, negatable: true, sources: srcMessage | srcDescription})
+		g := m.addGroup(cueGroupInfo{id: c.ID, channel: ci, negatable: true, sources: srcMessage | srcDescription, hasFirm: len(c.Firm) > 0})
 		e.chGroup[ci] = g
 		for _, ph := range c.Strong {
 			m.addPhrase(g, ph, true)
+		}
+		for _, ph := range c.Firm {
+			m.addPhrase(g, ph, true)
+			m.phrases[len(m.phrases)-1].firm = true
 		}
 		for _, ph := range c.Weak {
 			m.addPhrase(g, ph, false)
@@ -248,13 +293,55 @@ func NewEngine(rb *Rulebook) (*Engine, error) {
 			m.addException(g, ph)
 		}
 	}
+	for _, c := range rb.Channels {
+		ci := channelIndex(c.ID)
+		for _, set := range c.Together {
+			var ids []int
+			for _, id := range set {
+				ids = append(ids, e.cueGroupID[id])
+			}
+			e.together[ci] = append(e.together[ci], ids)
+		}
+	}
 	if g, ok := e.cueGroupID["political_actor"]; ok {
 		e.political = g
+	}
+	if g, ok := e.cueGroupID[rb.Consent.YesCue]; ok {
+		e.consentYes = g
+	}
+	if g, ok := e.cueGroupID[rb.Consent.WithdrawnCue]; ok {
+		e.consentWithdrawn = g
+	}
+	for w, n := range rb.Counts.Numbers {
+		for _, f := range m.forms(w) {
+			e.numWords[m.word(f)] = int32(n)
+		}
+	}
+	for _, ph := range rb.Counts.Nouns {
+		e.countNouns = append(e.countNouns, m.compilePhrase(-1, ph, false))
+	}
+	e.countWithin = rb.Counts.Within
+	e.quantifier, e.unit = map[int32]bool{}, map[int32]bool{}
+	for _, w := range rb.Counts.Quantifiers {
+		for _, f := range m.forms(w) {
+			e.quantifier[m.word(f)] = true
+		}
+	}
+	for _, w := range rb.Counts.Units {
+		for _, f := range m.forms(w) {
+			e.unit[m.word(f)] = true
+		}
+	}
+	for _, ch := range rb.Counts.Channels {
+		e.countChans |= 1 << channelIndex(ch)
 	}
 	for _, s := range rb.Suppress {
 		ci := channelIndex(s.Channel)
 		for _, b := range s.By {
 			e.suppress[ci] |= 1 << channelIndex(b)
+			if s.Stated {
+				e.suppressStated[ci] |= 1 << channelIndex(b)
+			}
 		}
 	}
 	for _, c := range rb.MarketingChannels {
@@ -270,7 +357,10 @@ func NewEngine(rb *Rulebook) (*Engine, error) {
 		guidIndex[g.ID] = i
 		e.guidIDs = append(e.guidIDs, g.ID)
 	}
-	comp := &condCompiler{e: e, prov: provIndex}
+	comp := &condCompiler{e: e, prov: provIndex, rules: map[string]int{}}
+	for i, r := range rb.Rules {
+		comp.rules[r.ID] = i
+	}
 	for _, r := range rb.Rules {
 		cr := compiledRule{id: r.ID, title: r.Title, note: r.Note, when: comp.compile(r.When), actions: r.Actions}
 		for _, pr := range r.Provisions {
@@ -284,7 +374,15 @@ func NewEngine(rb *Rulebook) (*Engine, error) {
 	baseIndex := map[string]int{}
 	for i, b := range rb.Score.Bases {
 		baseIndex[b.ID] = i
-		e.bases = append(e.bases, compiledBase{id: b.ID, label: b.Label, points: b.Points, when: comp.compile(b.When)})
+		cb := compiledBase{id: b.ID, label: b.Label, points: b.Points, when: comp.compile(b.When)}
+		for _, ch := range b.Channels {
+			if ch == "all" {
+				cb.credits = 0xff
+			} else {
+				cb.credits |= 1 << channelIndex(ch)
+			}
+		}
+		e.bases = append(e.bases, cb)
 	}
 	for _, a := range rb.Score.Adders {
 		ca := compiledAdder{id: a.ID, label: a.Label, points: a.Points, value: a.Value, tiers: a.Tiers}
@@ -300,7 +398,15 @@ func NewEngine(rb *Rulebook) (*Engine, error) {
 		e.bandActs = append(e.bandActs, rb.Actions[b.Priority])
 	}
 	for _, r := range rb.Referrals {
-		e.referrals = append(e.referrals, compiledReferral{id: r.ID, body: r.Body.EN, when: comp.compile(r.When)})
+		cr := compiledReferral{id: r.ID, body: r.Body.EN, when: comp.compile(r.When),
+			actions: []string{"Log for trend monitoring (out of scope: counted by referral)."}}
+		if r.Body.EN != "" {
+			cr.actions = append(cr.actions, "Point the complainant to "+r.Body.EN+" ("+r.URL+").")
+		} else {
+			cr.actions = append(cr.actions, "Explain to the complainant that no body can act on this because it is lawful.")
+		}
+		cr.actions = append(cr.actions, "The complainant was told: "+r.Text.EN)
+		e.referrals = append(e.referrals, cr)
 	}
 	if comp.err != nil {
 		return nil, comp.err
@@ -310,9 +416,10 @@ func NewEngine(rb *Rulebook) (*Engine, error) {
 }
 
 type condCompiler struct {
-	e    *Engine
-	prov map[string]int
-	err  error
+	e     *Engine
+	prov  map[string]int
+	rules map[string]int
+	err   error
 }
 
 func (cc *condCompiler) compile(c *Cond) *cond {
@@ -349,6 +456,7 @@ func (cc *condCompiler) compile(c *Cond) *cond {
 		if c.Gte != nil {
 			out.gte = *c.Gte
 		}
+		out.values = c.In
 		vals, accept := c.In, true
 		if len(c.NotIn) > 0 {
 			vals, accept = c.NotIn, false
@@ -381,6 +489,8 @@ func (cc *condCompiler) compile(c *Cond) *cond {
 		out.kind, out.truth = cInElection, *c.InElection
 	case c.Always != nil:
 		out.kind, out.truth = cAlways, *c.Always
+	case c.Rule != "":
+		out.kind, out.rule = cRule, cc.rules[c.Rule]
 	default:
 		cc.err = fmt.Errorf("rulebook: empty condition")
 	}
@@ -406,9 +516,13 @@ type fact struct {
 
 // state is the per-call scratch, pooled to keep Triage allocation-light.
 type state struct {
-	toks  []token
-	buf   []byte
-	hits  []hit
+	toks []token
+	buf  []byte
+	hits []hit
+	// seen marks the word ids of the text (seen[id] == gen), so phrases
+	// whose words are absent are not tried.
+	seen  []uint32
+	gen   uint32
 	spans []span
 	facts []fact
 
@@ -424,7 +538,25 @@ type state struct {
 	provmask   uint64
 	senderKey  string
 	senderKind SenderKind
+	// consentHow says where consent came from (consentGiven ...).
+	consentHow uint8
+	// count is the largest count of people read from the text (or -1),
+	// at tokens [countFrom, countTo).
+	count              int
+	countFrom, countTo int32
+	// ruleDone and ruleHeld cache "rule:" conditions by rule index.
+	ruleDone, ruleHeld uint64
+	// basesHeld are the bases whose condition held, for the primary.
+	basesHeld uint64
 }
+
+// Where the consent the rules see came from.
+const (
+	consentGiven     uint8 = iota // the answer (or unsure when missing)
+	consentMember                 // member = true
+	consentRead                   // read from the text (yes_cue)
+	consentWithdrawn              // yes, withdrawn by a later objection
+)
 
 // Triage judges one complaint. ctx may be nil (no elections, parties or
 // counts known).
@@ -442,11 +574,18 @@ func (e *Engine) Triage(c *Complaint, ctx *Context) Result {
 
 	// Channels.
 	stated := statedChannel(c.Channel)
-	e.inferChannels(st, stated, &res)
+	stated = e.inferChannels(st, stated, &res)
+	if st.consentHow != consentGiven {
+		var b strings.Builder
+		b.WriteString("Consent = ")
+		e.describeConsent(&b, st)
+		b.WriteString(".")
+		res.Rationale = append(res.Rationale, b.String())
+	}
 
 	// Out of scope (R22): another body handles it, so no rule applies
 	// and the score is the floor.
-	if e.referTo(st, &res) {
+	if ref := e.referTo(st, &res); ref != nil {
 		res.Provisions, res.Guidance, res.Rules = []string{}, []string{}, []string{"R22"}
 		if st.partyIdx >= 0 {
 			res.Party = ctx.Parties[st.partyIdx].Name
@@ -454,7 +593,7 @@ func (e *Engine) Triage(c *Complaint, ctx *Context) Result {
 		band := e.bandOf(e.rb.OutOfScopeScore())
 		res.Score, res.Priority = e.rb.OutOfScopeScore(), e.rb.Bands[band].Priority
 		res.Rationale = append(res.Rationale, "Score: "+strconv.Itoa(res.Score)+" (out of scope) → "+res.Priority+".")
-		res.Actions = append([]string{}, e.bandActs[band]...)
+		res.Actions = append([]string{}, ref.actions...)
 		st.c, st.ctx = nil, nil
 		return res
 	}
@@ -500,6 +639,7 @@ func (e *Engine) Triage(c *Complaint, ctx *Context) Result {
 
 	// Score, band and actions.
 	band := e.score(st, &res)
+	e.primary(st, stated, &res)
 	res.Actions = make([]string, 0, len(e.bandActs[band])+len(ruleActs))
 	res.Actions = append(res.Actions, e.bandActs[band]...)
 	for _, a := range ruleActs {
@@ -515,7 +655,7 @@ var emptyContext = &Context{}
 
 // referTo tries the rulebook's referrals in order; the first whose
 // condition holds makes the complaint out of scope.
-func (e *Engine) referTo(st *state, res *Result) bool {
+func (e *Engine) referTo(st *state, res *Result) *compiledReferral {
 	for i := range e.referrals {
 		r := &e.referrals[i]
 		st.facts = st.facts[:0]
@@ -540,9 +680,9 @@ func (e *Engine) referTo(st *state, res *Result) bool {
 		b.WriteString(".")
 		res.OutOfScope, res.Referral = true, r.id
 		res.Rationale = append(res.Rationale, b.String())
-		return true
+		return r
 	}
-	return false
+	return nil
 }
 
 // bandOf returns the index of the band a score falls in.
@@ -576,10 +716,25 @@ func (st *state) reset(e *Engine, c *Complaint, ctx *Context) {
 	}
 	st.hits = st.hits[:n]
 	clear(st.hits)
-	st.spans = e.m.match(st.toks, st.hits, st.spans)
+	if v := len(e.m.negation); len(st.seen) != v {
+		st.seen, st.gen = make([]uint32, v), 0
+	}
+	st.gen++
+	if st.gen == 0 { // wrapped: start the marks afresh
+		clear(st.seen)
+		st.gen = 1
+	}
+	for _, t := range st.toks {
+		if t.id > 0 {
+			st.seen[t.id] = st.gen
+		}
+	}
+	st.spans = e.m.matchSeen(st.toks, st.hits, st.spans, st.seen, st.gen)
 	st.facts = st.facts[:0]
-	st.consent = consentBit(normConsent(c.Consent))
 	st.channels, st.inferred, st.provmask = 0, 0, 0
+	st.ruleDone, st.ruleHeld, st.basesHeld = 0, 0, 0
+	e.readConsent(st)
+	e.readCount(st)
 	st.senderKind, st.senderKey = NormaliseSender(c.Sender)
 	st.withheld = st.senderKind == SenderWithheld
 	st.partyIdx = -1
@@ -604,26 +759,60 @@ func (st *state) reset(e *Engine, c *Complaint, ctx *Context) {
 // a stated channel, channels with strong cues are added to it. Suppressed
 // channels (a live call when there are recorded-call cues, an email when
 // there are exposure cues) are not inferred.
-func (e *Engine) inferChannels(st *state, stated int, res *Result) {
-	var strong, weak, evidence uint8
+func (e *Engine) inferChannels(st *state, stated int, res *Result) int {
+	var strong, weak, evidence, firm, joint uint8
+	var jointSet [8][]int
+	for ci, sets := range e.together {
+		for _, set := range sets {
+			all := true
+			for _, g := range set {
+				all = all && st.hits[g].matched
+			}
+			if all {
+				strong |= 1 << ci
+				joint |= 1 << ci
+				jointSet[ci] = set
+				break
+			}
+		}
+	}
 	for ci, g := range e.chGroup {
 		if g < 0 {
 			continue
 		}
 		h := &st.hits[g]
+		if h.firm {
+			firm |= 1 << ci
+		}
 		if h.matched {
-			evidence |= 1 << ci
 			weak |= 1 << ci
 		}
 		if h.strong {
 			strong |= 1 << ci
 		}
 	}
+	// A channel suppresses others only when it is found itself: weak cues
+	// count only when no channel has a strong one.
+	evidence = strong
+	if strong == 0 {
+		evidence = weak
+	}
 	if stated >= 0 {
-		evidence |= 1 << stated
+		if by := e.suppressStated[stated]; evidence&by != 0 && firm&(1<<stated) == 0 {
+			for ci := range inferredChannels {
+				if by&evidence&(1<<ci) != 0 {
+					res.Rationale = append(res.Rationale, "Channel "+inferredChannels[stated]+" was chosen by the complainant, but the text shows "+
+						inferredChannels[ci]+" instead, so the rules for "+inferredChannels[stated]+" do not apply.")
+					break
+				}
+			}
+			stated = -1
+		} else {
+			evidence |= 1 << stated
+		}
 	}
 	for ci, by := range e.suppress {
-		if evidence&by != 0 {
+		if evidence&by != 0 && firm&(1<<ci) == 0 {
 			strong &^= 1 << ci
 			weak &^= 1 << ci
 		}
@@ -653,14 +842,25 @@ func (e *Engine) inferChannels(st *state, stated int, res *Result) {
 			res.Channel = ch
 		}
 		res.Channels = append(res.Channels, ch)
-		h := &st.hits[e.chGroup[ci]]
-		from, to := h.from, h.to
-		if h.strong {
-			from, to = h.strongFrom, h.strTo
-		}
 		how := "inferred"
 		if stated >= 0 {
 			how = "added: strong text evidence"
+		}
+		h := &st.hits[e.chGroup[ci]]
+		if joint&(1<<ci) != 0 && !h.strong {
+			var b strings.Builder
+			for i, g := range jointSet[ci] {
+				if i > 0 {
+					b.WriteString(" with ")
+				}
+				b.WriteString(st.quote(st.hits[g].from, st.hits[g].to))
+			}
+			res.Rationale = append(res.Rationale, "Channel "+ch+": "+how+" from the text "+b.String()+".")
+			continue
+		}
+		from, to := h.from, h.to
+		if h.strong {
+			from, to = h.strongFrom, h.strTo
 		}
 		res.Rationale = append(res.Rationale, "Channel "+ch+": "+how+" from the text "+st.quote(from, to)+".")
 	}
@@ -679,6 +879,7 @@ func (e *Engine) inferChannels(st *state, stated int, res *Result) {
 	if res.Channels == nil {
 		res.Channels = []string{}
 	}
+	return stated
 }
 
 // quote returns the original text of tokens [from, to) in quotes.
@@ -694,7 +895,49 @@ func (st *state) quote(from, to int32) string {
 	if a.src != b.src || a.start < 0 || int(b.end) > len(src) || a.start > b.end {
 		return `""`
 	}
-	return strconv.Quote(src[a.start:b.end])
+	return strconv.Quote(redact(src[a.start:b.end]))
+}
+
+// redact hides what looks like personal data inside a quoted cue: a word
+// with "@" (an email address) or a run of six or more digits, spaces
+// allowed (a phone number). Rationale text must never carry them.
+func redact(q string) string {
+	if !strings.ContainsAny(q, "@0123456789") {
+		return q
+	}
+	fields := strings.Fields(q)
+	digitsIn := func(f string) int {
+		n := 0
+		for _, r := range f {
+			if r >= '0' && r <= '9' {
+				n++
+			}
+		}
+		return n
+	}
+	changed := false
+	for i := 0; i < len(fields); i++ {
+		if strings.Contains(fields[i], "@") {
+			fields[i], changed = "[…]", true
+			continue
+		}
+		// A run of words made of digits (and +, -, brackets) adding up to
+		// six digits or more.
+		j, n := i, 0
+		for ; j < len(fields) && digitsIn(fields[j]) > 0 && strings.Trim(fields[j], "0123456789+-()") == ""; j++ {
+			n += digitsIn(fields[j])
+		}
+		if n >= 6 {
+			for k := i; k < j; k++ {
+				fields[k] = "[…]"
+			}
+			changed, i = true, j-1
+		}
+	}
+	if !changed {
+		return q
+	}
+	return strings.Join(fields, " ")
 }
 
 func (e *Engine) eval(c *cond, st *state) bool {
@@ -721,7 +964,9 @@ func (e *Engine) eval(c *cond, st *state) bool {
 		mark := len(st.facts)
 		ok := !e.eval(c.kids[0], st)
 		st.facts = st.facts[:mark]
-		if ok {
+		// "not: {rule: ...}" guards a rule (R1 unless R19 or R20); the
+		// rationale names the rules that fired, not those that did not.
+		if ok && c.kids[0].kind != cRule {
 			st.facts = append(st.facts, fact{c: c})
 		}
 		return ok
@@ -764,8 +1009,25 @@ func (e *Engine) eval(c *cond, st *state) bool {
 		return e.leaf(c, st, (st.election >= 0) == c.truth)
 	case cAlways:
 		return c.truth
+	case cRule:
+		return e.leaf(c, st, e.ruleHolds(c.rule, st))
 	}
 	return false
+}
+
+// ruleHolds evaluates another rule's condition once per complaint, without
+// keeping its facts.
+func (e *Engine) ruleHolds(i int, st *state) bool {
+	bit := uint64(1) << (i & 63)
+	if st.ruleDone&bit == 0 {
+		mark := len(st.facts)
+		if e.eval(e.rules[i].when, st) {
+			st.ruleHeld |= bit
+		}
+		st.facts = st.facts[:mark]
+		st.ruleDone |= bit
+	}
+	return st.ruleHeld&bit != 0
 }
 
 func (e *Engine) leaf(c *cond, st *state, ok bool) bool {
@@ -783,10 +1045,24 @@ func (e *Engine) field(c *cond, st *state) (known, ok bool) {
 	case fConsent:
 		return true, st.consent&c.consent != 0
 	case fRecipients:
-		n := st.c.RecipientsVisible
-		return n.Set, n.Set && n.Value >= c.gte
+		n, known := e.recipients(st)
+		return known, known && n >= c.gte
 	case fOptedOut:
-		b = st.c.OptedOut
+		known, yes := e.optedOut(st)
+		b = OptBool{Set: known, Value: yes}
+	case fMember:
+		b = st.c.Member
+	case fWorkAddress:
+		b = st.c.WorkAddress
+	case fBreachWhere:
+		return true, slices.Contains(c.values, st.c.BreachWhere)
+	case fBreachExposed:
+		for _, x := range st.c.BreachExposed {
+			if slices.Contains(c.values, x) {
+				return true, true
+			}
+		}
+		return true, false
 	case fTPS:
 		b = st.c.TPSRegistered
 	case fSenderIdentified:
@@ -797,6 +1073,18 @@ func (e *Engine) field(c *cond, st *state) (known, ok bool) {
 		b = st.c.SpecialCategory
 	}
 	return b.Set, b.Set && b.Value == c.is
+}
+
+// recipients is recipients_visible: the answer, or else a count read from
+// the text when the complaint is on a channel counts serve.
+func (e *Engine) recipients(st *state) (int, bool) {
+	if n := st.c.RecipientsVisible; n.Set {
+		return n.Value, true
+	}
+	if st.count >= 0 && st.channels&e.countChans != 0 {
+		return st.count, true
+	}
+	return 0, false
 }
 
 // ruleLine explains a fired rule: the facts, the rule and what it engaged.
@@ -873,25 +1161,70 @@ func (e *Engine) describe(b *strings.Builder, f fact, st *state) {
 					b.WriteString(ch)
 				}
 			}
+		} else if k.kind == cRule {
+			b.WriteString(e.rules[k.rule].id)
+			b.WriteString(" does not apply")
 		} else {
 			b.WriteString("a condition does not hold")
 		}
+	case cRule:
+		b.WriteString(e.rules[c.rule].id)
+		b.WriteString(" applies (")
+		b.WriteString(e.rules[c.rule].title)
+		b.WriteString(")")
 	case cField:
 		name := fieldNames[c.field]
 		if f.viaCue {
 			h := &st.hits[c.elseCue]
 			b.WriteString(name)
-			b.WriteString(" not given, but the text says ")
-			b.WriteString(st.quote(h.from, h.to))
+			b.WriteString(" = ")
+			b.WriteString(strconv.FormatBool(c.is))
+			b.WriteString(", ")
+			b.WriteString(st.readFrom(h.from, h.to))
 			return
 		}
 		b.WriteString(name)
+		switch c.field {
+		case fBreachExposed:
+			b.WriteString(" includes ")
+			first := true
+			for _, x := range st.c.BreachExposed {
+				if slices.Contains(c.values, x) {
+					if !first {
+						b.WriteString(", ")
+					}
+					first = false
+					b.WriteString(x)
+				}
+			}
+			return
+		case fBreachWhere:
+			b.WriteString(" = ")
+			b.WriteString(st.c.BreachWhere)
+			return
+		}
 		b.WriteString(" = ")
 		switch c.field {
 		case fConsent:
-			b.WriteString(normConsent(st.c.Consent))
+			e.describeConsent(b, st)
 		case fRecipients:
-			b.WriteString(strconv.Itoa(st.c.RecipientsVisible.Value))
+			n, _ := e.recipients(st)
+			b.WriteString(strconv.Itoa(n))
+			if !st.c.RecipientsVisible.Set {
+				b.WriteString(", ")
+				b.WriteString(st.readFrom(st.countFrom, st.countTo))
+			}
+		case fOptedOut:
+			b.WriteString(strconv.FormatBool(c.is))
+			if d := st.c.AskedToStopOn; !d.IsZero() {
+				b.WriteString(" (asked to stop on ")
+				b.WriteString(dayString(d.Day()))
+				if c.is {
+					b.WriteString(", on or before the day received)")
+				} else {
+					b.WriteString(", after the day received)")
+				}
+			}
 		default:
 			b.WriteString(strconv.FormatBool(c.is))
 		}
@@ -946,6 +1279,78 @@ func (e *Engine) describe(b *strings.Builder, f fact, st *state) {
 	}
 }
 
+func (e *Engine) describeConsent(b *strings.Builder, st *state) {
+	switch st.consentHow {
+	case consentMember:
+		b.WriteString("yes (member = true)")
+	case consentRead:
+		h := &st.hits[e.consentYes]
+		b.WriteString("yes, ")
+		b.WriteString(st.readFrom(h.from, h.to))
+	case consentWithdrawn:
+		b.WriteString("unsure (consent was given, then withdrawn by an objection)")
+	default:
+		b.WriteString(normConsent(st.c.Consent))
+	}
+}
+
+// readFrom says which text a fact was read from and quotes it, so an
+// officer can check it and override it.
+func (st *state) readFrom(from, to int32) string {
+	where := "the text"
+	if int(from) < len(st.toks) {
+		switch st.toks[from].src {
+		case srcMessage:
+			where = "the message"
+		case srcDescription:
+			where = "the description"
+		}
+	}
+	return "read from " + where + ": " + st.quote(from, to)
+}
+
+// primary picks the complaint's main channel among several: the one
+// credited with the highest base that applied; ties go to the channel the
+// complainant chose, then to the rulebook's order of channels.
+func (e *Engine) primary(st *state, stated int, res *Result) {
+	if bits.OnesCount8(st.channels) < 2 {
+		return
+	}
+	best, bestPts, bestBase := -1, -2, -1
+	for ci := range inferredChannels {
+		if st.channels&(1<<ci) == 0 {
+			continue
+		}
+		pts, base := -1, -1
+		for i := range e.bases {
+			if st.basesHeld&(1<<i) != 0 && e.bases[i].credits&(1<<ci) != 0 && e.bases[i].points > pts {
+				pts, base = e.bases[i].points, i
+			}
+		}
+		better := pts > bestPts
+		if pts == bestPts && best >= 0 && best != stated {
+			better = ci == stated || e.order[ci] < e.order[best]
+		}
+		if better {
+			best, bestPts, bestBase = ci, pts, base
+		}
+	}
+	ch := inferredChannels[best]
+	res.Channel = ch
+	// The primary channel comes first.
+	if i := slices.Index(res.Channels, ch); i > 0 {
+		copy(res.Channels[1:i+1], res.Channels[:i])
+		res.Channels[0] = ch
+	}
+	line := "Primary channel " + ch + ": "
+	if bestBase >= 0 {
+		line += "the highest base among the channels reported (" + e.bases[bestBase].label + ", " + strconv.Itoa(bestPts) + ")."
+	} else {
+		line += "first of the channels reported."
+	}
+	res.Rationale = append(res.Rationale, line)
+}
+
 // score adds up the points, appends the explanation and returns the band
 // index.
 func (e *Engine) score(st *state, res *Result) int {
@@ -953,7 +1358,11 @@ func (e *Engine) score(st *state, res *Result) int {
 	best := -1
 	for i := range e.bases {
 		st.facts = st.facts[:0]
-		if e.eval(e.bases[i].when, st) && (best < 0 || e.bases[i].points > e.bases[best].points) {
+		if !e.eval(e.bases[i].when, st) {
+			continue
+		}
+		st.basesHeld |= 1 << i
+		if best < 0 || e.bases[i].points > e.bases[best].points {
 			best = i
 		}
 	}
@@ -990,7 +1399,7 @@ func (e *Engine) score(st *state, res *Result) int {
 			v, known := 0, false
 			switch a.value {
 			case "recipients_visible":
-				v, known = st.c.RecipientsVisible.Value, st.c.RecipientsVisible.Set
+				v, known = e.recipients(st)
 			case "same_sender_count":
 				if st.senderKey != "" && st.ctx.SameSender != nil {
 					v, known = st.ctx.SameSender.RecentComplaints(st.senderKey, st.c.ReceivedAt.Time), true
@@ -1000,6 +1409,9 @@ func (e *Engine) score(st *state, res *Result) int {
 				if known && v >= t.Gte {
 					pts = t.Points
 					why = a.value + " = " + strconv.Itoa(v) + " (at least " + strconv.Itoa(t.Gte) + ")"
+					if a.value == "recipients_visible" && !st.c.RecipientsVisible.Set {
+						why += ", " + st.readFrom(st.countFrom, st.countTo)
+					}
 				}
 			}
 		}
@@ -1042,4 +1454,144 @@ func (e *Engine) score(st *state, res *Result) int {
 	b.WriteString(").")
 	res.Rationale = append(res.Rationale, b.String())
 	return band
+}
+
+// readConsent settles the consent the rules see. An answer of yes or no
+// stands; when it is missing or unsure, a member (member = true) or a
+// sign-up statement in the text means yes. Consent to hear from a sender
+// is withdrawn by a later objection, so "yes" with an objection is unsure.
+func (e *Engine) readConsent(st *state) {
+	c := st.c
+	st.consent, st.consentHow = consentBit(normConsent(c.Consent)), consentGiven
+	if st.consent == consentUnsure {
+		switch {
+		case c.Member.Set:
+			if c.Member.Value {
+				st.consent, st.consentHow = consentYes, consentMember
+			}
+		case e.consentYes >= 0 && st.hits[e.consentYes].matched:
+			st.consent, st.consentHow = consentYes, consentRead
+		}
+	}
+	if st.consent == consentYes {
+		if known, yes := e.optedOut(st); (known && yes) || (!known && e.consentWithdrawn >= 0 && st.hits[e.consentWithdrawn].matched) {
+			st.consent, st.consentHow = consentUnsure, consentWithdrawn
+		}
+	}
+}
+
+// optedOut is the structured objection: the day they asked to stop (on or
+// before the day received means they had objected) beats opted_out.
+func (e *Engine) optedOut(st *state) (known, yes bool) {
+	c := st.c
+	if !c.AskedToStopOn.IsZero() {
+		got := c.ReceivedAt.Day()
+		return true, got == 0 || c.AskedToStopOn.Day() <= got
+	}
+	return c.OptedOut.Set, c.OptedOut.Value
+}
+
+// readCount finds the largest count of people in the text: a number in
+// digits or words ("2,000", "sixty", "two hundred", "hundreds") followed
+// within a few words by a count noun ("people", "addresses", "in the
+// group"), in the same clause.
+func (e *Engine) readCount(st *state) {
+	st.count = -1
+	if len(e.countNouns) == 0 {
+		return
+	}
+	toks := st.toks
+	for i := 0; i < len(toks); i++ {
+		if e.numberAt(toks, i) < 0 {
+			continue
+		}
+		var total, cur int64
+		j := i
+		for ; j < len(toks); j++ {
+			v := int64(e.numberAt(toks, j))
+			switch {
+			case v < 0:
+			case j == i:
+				cur = v
+				continue
+			case v == 10 && cur > 0 && cur < 10, v == 100 || v == 1000 || v == 1000000:
+				// "two hundred", "3 thousand", Welsh "chwe deg" (sixty)
+				cur = max(cur, 1) * v
+				if v >= 1000 {
+					total, cur = total+cur, 0
+				}
+				continue
+			case v < 100 && (cur%100 == 0 || cur%10 == 0 && v < 10):
+				// "two hundred fifty", "sixty five"
+				cur += v
+				continue
+			}
+			break
+		}
+		n := total + cur
+		if n > 10_000_000 {
+			n = 10_000_000
+		}
+		end := e.nounAfter(toks, j)
+		if end < 0 && e.quantified(toks, i, j) {
+			end = j
+		}
+		if end < 0 {
+			i = j - 1
+			continue
+		}
+		if int(n) > st.count {
+			st.count, st.countFrom, st.countTo = int(n), int32(i), int32(end)
+		}
+		i = j - 1
+	}
+}
+
+// quantified reports a number at tokens [i, j) with a quantifier before it
+// ("well over a hundred") and no unit after it ("about 10 minutes").
+func (e *Engine) quantified(toks []token, i, j int) bool {
+	if j < len(toks) && toks[j].id > 0 && e.unit[toks[j].id] {
+		return false
+	}
+	for k := i - 1; k >= 0 && k >= i-2; k-- {
+		id := toks[k].id
+		if id == tokBoundary {
+			return false
+		}
+		if id > 0 && e.quantifier[id] {
+			return true
+		}
+	}
+	return false
+}
+
+// numberAt is the value of token i as a number (digits or a number
+// word), or -1.
+func (e *Engine) numberAt(toks []token, i int) int32 {
+	t := toks[i]
+	if t.num >= 0 && t.id != tokBoundary {
+		return t.num
+	}
+	if t.id > 0 {
+		if v, ok := e.numWords[t.id]; ok {
+			return v
+		}
+	}
+	return -1
+}
+
+// nounAfter returns the end of a count noun starting within countWithin
+// words of token j (not across a clause boundary), or -1.
+func (e *Engine) nounAfter(toks []token, j int) int {
+	for k := j; k <= j+e.countWithin && k < len(toks); k++ {
+		if toks[k].id == tokBoundary {
+			return -1
+		}
+		for pi := range e.countNouns {
+			if end := e.m.matchFrom(e.countNouns[pi].elems, toks, k); end >= 0 {
+				return end
+			}
+		}
+	}
+	return -1
 }

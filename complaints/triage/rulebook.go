@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -44,6 +45,11 @@ type Rulebook struct {
 	// Referrals are the bodies an out-of-scope complaint is pointed to
 	// (R22), in the order they are tried.
 	Referrals []Referral `yaml:"referrals"`
+	// Counts says how numbers of people are read from free text
+	// ("over 2,000 people", "about sixty addresses").
+	Counts Counts `yaml:"counts"`
+	// Consent says how consent is read when the answer is missing.
+	Consent ConsentFacts `yaml:"consent"`
 
 	// Hash is the SHA-256 of the file's bytes (hex, first 16 characters),
 	// recorded with every result so a result can be traced to the exact
@@ -106,6 +112,38 @@ func (rb *Rulebook) Referral(id string) (Referral, bool) {
 	return Referral{}, false
 }
 
+// Counts reads how many people were exposed from free text, for the
+// channels listed, when recipients_visible was not answered.
+type Counts struct {
+	// Channels are the channels a count read from text is used for.
+	Channels []string `yaml:"channels"`
+	// Numbers maps number words to their values ("sixty": 60,
+	// "hundreds": 200); 100, 1000 and 1000000 multiply a number before
+	// them ("two hundred").
+	Numbers map[string]int `yaml:"numbers"`
+	// Nouns are the phrases that make a number a count of people or
+	// addresses ("people", "addresses", "in the group", "of us").
+	Nouns []string `yaml:"nouns"`
+	// Within is how many words may stand between the number and the noun.
+	Within int `yaml:"within"`
+	// Quantifiers are words that make a number a count even without a
+	// noun after it ("well over a hundred"), unless a unit follows.
+	Quantifiers []string `yaml:"quantifiers"`
+	// Units are words after a number that make it no count ("about 10
+	// minutes", "over 2 years").
+	Units []string `yaml:"units"`
+}
+
+// ConsentFacts reads consent when the complainant did not answer it: a
+// member or supporter who signed up consented, unless they later objected.
+type ConsentFacts struct {
+	// YesCue is the cue group whose match means consent = yes.
+	YesCue string `yaml:"yes_cue"`
+	// WithdrawnCue is the cue group of an objection (a later objection
+	// withdraws consent); the opted_out answer counts too.
+	WithdrawnCue string `yaml:"withdrawn_cue"`
+}
+
 // Provision is a legal provision with its fixed identifier.
 type Provision struct {
 	ID       string `yaml:"id"`
@@ -124,6 +162,9 @@ type TextSettings struct {
 	Negation Negation `yaml:"negation"`
 	// Gap is the most words "..." in a cue phrase may stand for.
 	Gap int `yaml:"gap"`
+	// WordSets are named lists of words a phrase can use as "@name" (the
+	// sender acting: "they", "a man", "the candidate" ...).
+	WordSets map[string][]string `yaml:"word_sets"`
 }
 
 // Negation says which words cancel a cue that follows them closely.
@@ -140,6 +181,14 @@ type ChannelCues struct {
 	ID     string   `yaml:"id"`
 	Strong []string `yaml:"strong"`
 	Weak   []string `yaml:"weak"`
+	// Firm cues are strong cues that hold even when a suppression would
+	// drop the channel ("an actual person rang back").
+	Firm []string `yaml:"firm"`
+	// Together lists sets of cue groups (from cues) that are strong
+	// evidence of the channel when every group of a set matches: a data
+	// breach told by what happened, "a list of members" and "left on a
+	// train".
+	Together [][]string `yaml:"together"`
 	// Except lists look-alike wordings that cancel a cue starting inside
 	// them ("I recorded the call" is not a recorded message).
 	Except []string `yaml:"except"`
@@ -149,6 +198,9 @@ type ChannelCues struct {
 type Suppression struct {
 	Channel string   `yaml:"channel"`
 	By      []string `yaml:"by"`
+	// Stated drops Channel even when the complainant chose it: an email
+	// that only carried someone else's data is the breach's vehicle.
+	Stated bool `yaml:"stated"`
 }
 
 // CueGroup is a named list of phrases rules can test.
@@ -204,6 +256,9 @@ type Cond struct {
 	Sender     string `yaml:"sender"`
 	InElection *bool  `yaml:"in_election"`
 	Always     *bool  `yaml:"always"`
+	// Rule holds when that rule's condition holds (the rule need not come
+	// first: it is evaluated when needed).
+	Rule string `yaml:"rule"`
 }
 
 // StringList decodes from a YAML scalar or sequence.
@@ -236,6 +291,10 @@ type Base struct {
 	Label  string `yaml:"label"`
 	Points int    `yaml:"points"`
 	When   *Cond  `yaml:"when"`
+	// Channels are the channels this base credits: a complaint's primary
+	// channel is the one credited with the highest base that applies.
+	// "all" credits every channel.
+	Channels StringList `yaml:"channels"`
 }
 
 // Adder adds points: either Points when When holds, or the highest of
@@ -394,6 +453,7 @@ var inferredChannels = vocab.InferredChannelCodes()
 var ruleFields = map[string]string{
 	"consent": "enum", "opted_out": "bool", "tps_registered": "bool", "sender_identified": "bool",
 	"opt_out_offered": "bool", "special_category": "bool", "recipients_visible": "int",
+	"member": "bool", "work_address": "bool", "breach_exposed": "set", "breach_where": "set",
 }
 
 func channelIndex(id string) int {
@@ -460,17 +520,22 @@ func (rb *Rulebook) validate(v *validator) {
 		}
 		seenCh[c.ID] = true
 		for j, ph := range c.Strong {
-			if err := checkPhrase(ph); err != nil {
+			if err := rb.checkPhrase(ph); err != nil {
 				v.failf(p("channels", i, "strong", j), "bad cue %q: %v", ph, err)
 			}
 		}
 		for j, ph := range c.Weak {
-			if err := checkPhrase(ph); err != nil {
+			if err := rb.checkPhrase(ph); err != nil {
 				v.failf(p("channels", i, "weak", j), "bad cue %q: %v", ph, err)
 			}
 		}
+		for j, ph := range c.Firm {
+			if err := rb.checkPhrase(ph); err != nil {
+				v.failf(p("channels", i, "firm", j), "bad cue %q: %v", ph, err)
+			}
+		}
 		for j, ph := range c.Except {
-			if err := checkPhrase(ph); err != nil {
+			if err := rb.checkPhrase(ph); err != nil {
 				v.failf(p("channels", i, "except", j), "bad exception %q: %v", ph, err)
 			}
 		}
@@ -506,7 +571,7 @@ func (rb *Rulebook) validate(v *validator) {
 		}
 		seen := map[string]bool{}
 		for j, ph := range g.Phrases {
-			if err := checkPhrase(ph); err != nil {
+			if err := rb.checkPhrase(ph); err != nil {
 				v.failf(p("cues", i, "phrases", j), "bad cue %q: %v", ph, err)
 			}
 			if seen[strings.ToLower(ph)] {
@@ -515,13 +580,29 @@ func (rb *Rulebook) validate(v *validator) {
 			seen[strings.ToLower(ph)] = true
 		}
 		for j, ph := range g.Except {
-			if err := checkPhrase(ph); err != nil {
+			if err := rb.checkPhrase(ph); err != nil {
 				v.failf(p("cues", i, "except", j), "bad exception %q: %v", ph, err)
 			}
 		}
 	}
-	refs := condRefs{provs: provs, cues: cues}
 	ruleIDs := map[string]bool{}
+	for _, r := range rb.Rules {
+		ruleIDs[r.ID] = true
+	}
+	refs := condRefs{provs: provs, cues: cues, rules: ruleIDs}
+	for i, c := range rb.Channels {
+		for j, set := range c.Together {
+			if len(set) < 2 {
+				v.failf(p("channels", i, "together", j), "channel %s: a together set needs at least two cue groups", c.ID)
+			}
+			for k, id := range set {
+				if !cues[id] {
+					v.failf(p("channels", i, "together", j, k), "channel %s: unknown cue group %q", c.ID, id)
+				}
+			}
+		}
+	}
+	seenRules := map[string]bool{}
 	if len(rb.Rules) == 0 {
 		v.failf(p("rules"), "there are no rules")
 	}
@@ -529,10 +610,10 @@ func (rb *Rulebook) validate(v *validator) {
 		if r.ID == "" {
 			v.failf(p("rules", i), "rule %d has no id", i+1)
 		}
-		if ruleIDs[r.ID] {
+		if seenRules[r.ID] {
 			v.failf(p("rules", i, "id"), "duplicate rule id %q", r.ID)
 		}
-		ruleIDs[r.ID] = true
+		seenRules[r.ID] = true
 		for j, pr := range r.Provisions {
 			if !provs[pr] {
 				v.failf(p("rules", i, "provisions", j), "rule %s: unknown provision id %q", r.ID, pr)
@@ -561,6 +642,11 @@ func (rb *Rulebook) validate(v *validator) {
 			v.failf(p("score", "bases", i, "id"), "base id %q is empty or repeated", b.ID)
 		}
 		bases[b.ID] = true
+		for j, ch := range b.Channels {
+			if ch != "all" && channelIndex(ch) < 0 {
+				v.failf(p("score", "bases", i, "channels", j), "base %s: unknown channel %q", b.ID, ch)
+			}
+		}
 		if b.When == nil {
 			v.failf(p("score", "bases", i), "base %s has no when", b.ID)
 			continue
@@ -599,6 +685,8 @@ func (rb *Rulebook) validate(v *validator) {
 	}
 	rb.validateBands(v)
 	rb.validateReferrals(v, refs)
+	rb.validateText(v, cues)
+	rb.validateRuleRefs(v)
 	prios := map[string]bool{}
 	for _, b := range rb.Bands {
 		prios[b.Priority] = true
@@ -678,7 +766,7 @@ func (rb *Rulebook) validateBands(v *validator) {
 	}
 }
 
-type condRefs struct{ provs, cues map[string]bool }
+type condRefs struct{ provs, cues, rules map[string]bool }
 
 // check validates a condition; provisionOK allows "provision" (only
 // meaningful after the rules have run, i.e. in scores).
@@ -700,8 +788,9 @@ func (r condRefs) check(v *validator, c *Cond, path []any, provisionOK bool) {
 	count(c.Sender != "")
 	count(c.InElection != nil)
 	count(c.Always != nil)
+	count(c.Rule != "")
 	if kinds != 1 {
-		v.failf(path, "a condition needs exactly one of all, any, not, channel, field, cue, provision, political, sender, in_election, always (found %d)", kinds)
+		v.failf(path, "a condition needs exactly one of all, any, not, channel, field, cue, provision, political, sender, in_election, always, rule (found %d)", kinds)
 		return
 	}
 	with := func(k any) []any { return append(append([]any{}, path...), k) }
@@ -722,6 +811,9 @@ func (r condRefs) check(v *validator, c *Cond, path []any, provisionOK bool) {
 				v.failf(append(with("channel"), i), "unknown channel %q", ch)
 			}
 		}
+	}
+	if c.Rule != "" && !r.rules[c.Rule] {
+		v.failf(with("rule"), "unknown rule %q", c.Rule)
 	}
 	if c.Cue != "" && !r.cues[c.Cue] {
 		v.failf(with("cue"), "unknown cue group %q", c.Cue)
@@ -759,6 +851,19 @@ func (r condRefs) check(v *validator, c *Cond, path []any, provisionOK bool) {
 			if c.Gte == nil || c.Is != nil || len(c.In) > 0 || len(c.NotIn) > 0 {
 				v.failf(path, "field %s needs gte", c.Field)
 			}
+		case "set":
+			if len(c.In) == 0 || len(c.NotIn) > 0 || c.Is != nil || c.Gte != nil || c.ElseCue != "" {
+				v.failf(path, "field %s needs in (and no else_cue)", c.Field)
+			}
+			codes := vocab.ExposedDataCodes()
+			if c.Field == "breach_where" {
+				codes = vocab.BreachPlaceCodes()
+			}
+			for _, s := range c.In {
+				if !slices.Contains(codes, s) {
+					v.failf(path, "%s values are %s, not %q", c.Field, strings.Join(codes, ", "), s)
+				}
+			}
 		case "enum":
 			if (len(c.In) > 0) == (len(c.NotIn) > 0) || c.Is != nil || c.Gte != nil {
 				v.failf(path, "field %s needs in or not_in", c.Field)
@@ -772,8 +877,9 @@ func (r condRefs) check(v *validator, c *Cond, path []any, provisionOK bool) {
 	}
 }
 
-// checkPhrase reports what is wrong with a cue phrase.
-func checkPhrase(ph string) error {
+// checkPhrase reports what is wrong with a cue phrase; "@name" must be
+// one of the rulebook's word sets.
+func (rb *Rulebook) checkPhrase(ph string) error {
 	parts := strings.Fields(ph)
 	if len(parts) == 0 {
 		return errors.New("the cue is empty")
@@ -789,17 +895,22 @@ func checkPhrase(ph string) error {
 		if strings.Contains(part, "...") {
 			return errors.New(`"..." must be a word of its own`)
 		}
-		if strings.Contains(part, "|") {
+		if strings.Contains(part, "|") || strings.HasPrefix(part, "@") {
 			for _, alt := range strings.Split(part, "|") {
-				if n := len(splitWords(strings.TrimPrefix(alt, "="))); n != 1 {
+				if name, ok := strings.CutPrefix(alt, "@"); ok {
+					if _, known := rb.Text.WordSets[name]; !known {
+						return fmt.Errorf("%q is not a word set (text.word_sets)", alt)
+					}
+					continue
+				}
+				if n := len(splitWords(trimMark(alt))); n != 1 {
 					return fmt.Errorf("each alternative in %q must be one word, not %q", part, alt)
 				}
 			}
 			words++
 			continue
 		}
-		w := strings.TrimPrefix(part, "=")
-		if len(splitWords(w)) == 0 {
+		if len(splitWords(trimMark(part))) == 0 {
 			return fmt.Errorf("%q has no letters or digits", part)
 		}
 		words++
@@ -808,4 +919,113 @@ func checkPhrase(ph string) error {
 		return errors.New("the cue has no words")
 	}
 	return nil
+}
+
+// trimMark removes a word's "=" (exact) or "~" (Welsh mutations) mark.
+func trimMark(w string) string {
+	if strings.HasPrefix(w, "=") || strings.HasPrefix(w, "~") {
+		return w[1:]
+	}
+	return w
+}
+
+// setName is the shape of a word set's name.
+var setName = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+
+// validateText checks the word sets, the counts and the consent facts.
+func (rb *Rulebook) validateText(v *validator, cues map[string]bool) {
+	for name, words := range rb.Text.WordSets {
+		if !setName.MatchString(name) {
+			v.failf(p("text", "word_sets", name), "word set name %q must be lower-case letters, digits and underscores", name)
+		}
+		if len(words) == 0 {
+			v.failf(p("text", "word_sets", name), "word set %s is empty", name)
+		}
+		for i, w := range words {
+			if strings.HasPrefix(w, "@") || len(splitWords(trimMark(w))) != 1 {
+				v.failf(p("text", "word_sets", name, i), "word set %s: %q must be one word (a set cannot name a set)", name, w)
+			}
+		}
+	}
+	c := rb.Counts
+	for i, ch := range c.Channels {
+		if channelIndex(ch) < 0 {
+			v.failf(p("counts", "channels", i), "unknown channel %q", ch)
+		}
+	}
+	for w, n := range c.Numbers {
+		if strings.HasPrefix(w, "@") || len(splitWords(trimMark(w))) != 1 {
+			v.failf(p("counts", "numbers", w), "number word %q must be one word", w)
+		}
+		if n <= 0 {
+			v.failf(p("counts", "numbers", w), "number word %q must have a value above 0, not %d", w, n)
+		}
+	}
+	for i, ph := range c.Nouns {
+		if err := rb.checkPhrase(ph); err != nil {
+			v.failf(p("counts", "nouns", i), "bad count noun %q: %v", ph, err)
+		}
+	}
+	for key, words := range map[string][]string{"quantifiers": c.Quantifiers, "units": c.Units} {
+		for i, w := range words {
+			if strings.HasPrefix(w, "@") || len(splitWords(trimMark(w))) != 1 {
+				v.failf(p("counts", key, i), "counts %s: %q must be one word", key, w)
+			}
+		}
+	}
+	if c.Within < 0 || c.Within > 5 {
+		v.failf(p("counts", "within"), "counts within must be between 0 and 5 words")
+	}
+	if (len(c.Nouns) > 0) != (len(c.Channels) > 0) {
+		v.failf(p("counts"), "counts need both nouns and channels")
+	}
+	if id := rb.Consent.YesCue; id != "" && !cues[id] {
+		v.failf(p("consent", "yes_cue"), "unknown cue group %q", id)
+	}
+	if id := rb.Consent.WithdrawnCue; id != "" && !cues[id] {
+		v.failf(p("consent", "withdrawn_cue"), "unknown cue group %q", id)
+	}
+}
+
+// validateRuleRefs checks that "rule:" conditions never lead back to the
+// rule itself (unknown rules are reported where they are named).
+func (rb *Rulebook) validateRuleRefs(v *validator) {
+	byID := map[string]int{}
+	for i, r := range rb.Rules {
+		byID[r.ID] = i
+	}
+	var refs func(c *Cond, out []string) []string
+	refs = func(c *Cond, out []string) []string {
+		if c == nil {
+			return out
+		}
+		if c.Rule != "" {
+			out = append(out, c.Rule)
+		}
+		for i := range c.All {
+			out = refs(&c.All[i], out)
+		}
+		for i := range c.Any {
+			out = refs(&c.Any[i], out)
+		}
+		return refs(c.Not, out)
+	}
+	for i, r := range rb.Rules {
+		seen := map[string]bool{}
+		queue := refs(r.When, nil)
+		for len(queue) > 0 {
+			id := queue[0]
+			queue = queue[1:]
+			if id == r.ID {
+				v.failf(p("rules", i, "when"), "rule %s depends on itself (through rule conditions)", r.ID)
+				return
+			}
+			j, ok := byID[id]
+			if !ok || seen[id] {
+				continue
+			}
+			seen[id] = true
+			queue = refs(rb.Rules[j].When, queue)
+		}
+	}
 }

@@ -40,7 +40,7 @@ func TestDefaultRulebookIsValid(t *testing.T) {
 	for _, r := range rb.Rules {
 		rules = append(rules, r.ID)
 	}
-	require.Equal(t, "R1 R2 R3 R4 R5 R6 R7 R8 R9 R10 R11 R12 R13 R14 R15 R16", strings.Join(rules, " "), "rules")
+	require.Equal(t, "R1 R2 R3 R4 R5 R6 R7 R8 R9 R10 R11 R12 R13 R14 R15 R16 R17 R18 R19 R20 R20b R21", strings.Join(rules, " "), "rules")
 }
 
 func TestRulebookErrorsNameTheLine(t *testing.T) {
@@ -54,16 +54,29 @@ func TestRulebookErrorsNameTheLine(t *testing.T) {
 		{"overlapping bands", "  - {priority: medium, min: 35, max: 54}\n", "  - {priority: medium, min: 30, max: 54}\n", "overlaps band low"},
 		{"gap between bands", "  - {priority: high, min: 55, max: 74}\n", "  - {priority: high, min: 57, max: 74}\n", "scores 55–56 have no band"},
 		{"band below cap", "  - {priority: urgent, min: 75, max: 100}\n", "  - {priority: urgent, min: 75, max: 90}\n", "below the score cap"},
-		{"bad cue gap", `      - "press 1"` + "\n", `      - "... press 1"` + "\n", `"..." must stand between two words`},
-		{"bad cue punctuation only", `      - "press 1"` + "\n", `      - "press ?!"` + "\n", "has no letters or digits"},
-		{"empty cue", `      - "press 1"` + "\n", `      - ""` + "\n", "the cue is empty"},
+		{"bad cue gap", `      - "robocall"` + "\n", `      - "... robocall"` + "\n", `"..." must stand between two words`},
+		{"bad cue punctuation only", `      - "robocall"` + "\n", `      - "robocall ?!"` + "\n", "has no letters or digits"},
+		{"empty cue", `      - "robocall"` + "\n", `      - ""` + "\n", "the cue is empty"},
 		{"unknown cue group", "      cue: tracking\n", "      cue: trackers\n", `unknown cue group "trackers"`},
 		{"unknown channel", "  - id: sms\n    strong:\n", "  - id: billboard\n    strong:\n", `unknown channel "billboard"`},
 		{"duplicate cue phrase", `      - "pixel"` + "\n", `      - "pixel"` + "\n" + `      - "Pixel"` + "\n", "listed twice"},
 		{"two kinds in a condition", "      cue: tracking\n", "      cue: tracking\n      always: true\n", "exactly one of"},
-		{"unknown base in adder", "      unless_base: [minor_provisions]\n", "      unless_base: [minor]\n", `unknown base "minor"`},
-		{"bad field test", "        - field: opted_out\n          is: true\n          else_cue: objected\n    provisions: [PECR-21]\n",
-			"        - field: opted_out\n          gte: 3\n          else_cue: objected\n    provisions: [PECR-21]\n", "needs is: true or is: false"},
+		{"unknown base in adder", "      unless_base: [minor_provisions, minor_call_provisions, minor_other_provisions]\n", "      unless_base: [minor]\n", `unknown base "minor"`},
+		{"bad field test", "          else_cue: objected\n        - not: {rule: R20}\n    provisions: [PECR-21]\n",
+			"          else_cue: objected\n          gte: 3\n        - not: {rule: R20}\n    provisions: [PECR-21]\n", "needs is: true or is: false"},
+		// Policy 2 sections.
+		{"unknown word set", `      - "@sender ... rang|phoned|rung|telephoned|ringing|phoning"` + "\n", `      - "@senders ... rang"` + "\n", `"@senders" is not a word set`},
+		{"word set entry of two words", "    self: [=i, =ive,", "    self: [=i, i am, =ive,", "must be one word"},
+		{"counts for an unknown channel", "  channels: [bcc_breach, data_breach]\n  within: 3\n", "  channels: [bcc_breach, fax]\n  within: 3\n", `unknown channel "fax"`},
+		{"number word without a value", "    twenty: 20\n", "    twenty: 0\n", "must have a value above 0"},
+		{"quantifier of two words", "  quantifiers: [over, about,", "  quantifiers: [well over, about,", "must be one word"},
+		{"counts within too wide", "  within: 3\n", "  within: 9\n", "counts within must be between 0 and 5"},
+		{"consent from an unknown cue group", "  yes_cue: signed_up\n", "  yes_cue: signed\n", `unknown cue group "signed"`},
+		{"condition naming an unknown rule", "        - not: {rule: R19}\n", "        - not: {rule: R99}\n", `unknown rule "R99"`},
+		{"rule depending on itself", "        - rule: R20\n", "        - rule: R20b\n", "depends on itself"},
+		{"base crediting an unknown channel", "      channels: [data_breach]\n", "      channels: [data_leak]\n", `unknown channel "data_leak"`},
+		{"unknown exposed data", "in: [voting_intention, party_membership, sensitive]", "in: [voting_intention, shoe_size]", "breach_exposed values are"},
+		{"bad firm cue", `      - "~dyn|~menyw|~person|~gwirfoddolwr go iawn"` + "\n", `      - "go ... iawn ..."` + "\n", `"..." must stand between two words`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			b, line := mutate(t, tc.old, tc.repl)
@@ -119,7 +132,7 @@ func TestBandEdgesExact(t *testing.T) {
 		points   int
 		priority string
 	}{{0, "low"}, {34, "low"}, {35, "medium"}, {54, "medium"}, {55, "high"}, {74, "high"}, {75, "urgent"}, {100, "urgent"}, {140, "urgent"}} {
-		b, _ := mutate(t, "      points: 10\n      when:\n        always: true\n", "      points: "+strconv.Itoa(tc.points)+"\n      when:\n        always: true\n")
+		b, _ := mutate(t, "      points: 10\n      channels: all\n      when:\n        always: true\n", "      points: "+strconv.Itoa(tc.points)+"\n      channels: all\n      when:\n        always: true\n")
 		rb, err := ParseRulebook(b, "edge.yaml")
 		require.NoError(t, err)
 		e, err := NewEngine(rb)

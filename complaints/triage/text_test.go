@@ -1,9 +1,11 @@
 package triage
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestInflections(t *testing.T) {
@@ -48,6 +50,8 @@ func TestNegationWindow(t *testing.T) {
 		"no one was on the line":                   true, // negation inside the phrase
 		"there was not anyone, no one on the line": true,
 		"they had robots calling":                  true,
+		"a robot, not one that spoke":              true,
+		"robot wasnt it":                           true,
 	} {
 		toks, _ := m.tokenize(nil, text, srcDescription, nil)
 		hits := make([]hit, 1)
@@ -124,5 +128,117 @@ func TestExceptionsAndAlternatives(t *testing.T) {
 		m.match(toks, hits, nil)
 		assert.Equal(t, want, hits[0].matched, "%q: matched", text)
 	}
-	assert.Error(t, checkPhrase("no opt-out|stop link"), `checkPhrase accepted a two-word alternative "opt-out"`)
+	assert.Error(t, (&Rulebook{}).checkPhrase("no opt-out|stop link"), `checkPhrase accepted a two-word alternative "opt-out"`)
+}
+
+// TestForgivingWords checks the tokenizer's Policy 2 rules: accents fold,
+// single letters with dots join, thousands separators vanish, and a colon
+// does not end a clause.
+func TestForgivingWords(t *testing.T) {
+	for in, want := range map[string]string{
+		"ffôn ŵyr ŷd Â":        "ffon wyr yd a",
+		"the C.C. line":        "the cc line",
+		"e.g. cc: all":         "eg cc all",
+		"over 2,000 people":    "over 2000 people",
+		"1,234,567 names":      "1234567 names",
+		"3, 4 and 5":           "3 4 and 5",
+		"Plan B. Then":         "plan b then",
+		"wedi'i recordio":      "wedii recordio",
+		"To: everyone":         "to everyone",
+		"12,50 is not a count": "12 50 is not a count",
+	} {
+		assert.Equal(t, want, strings.Join(splitWords(in), " "), in)
+	}
+	m := newMatcher(3, 4)
+	g := m.addGroup(cueGroupInfo{id: "bcc", channel: -1, negatable: true, sources: srcMessage | srcDescription})
+	m.addPhrase(g, "to line", true)
+	toks, _ := m.tokenize(nil, "we were all in the To: line", srcDescription, nil)
+	hits := make([]hit, 1)
+	m.match(toks, hits, nil)
+	assert.True(t, hits[0].matched, "a colon broke the cue")
+}
+
+// TestWelshMutations checks "~word": the word matches its soft, nasal and
+// aspirate mutations, and nothing else.
+func TestWelshMutations(t *testing.T) {
+	for base, forms := range map[string][]string{
+		"testun":    {"testun", "destun", "nhestun", "thestun"},
+		"cyfeiriad": {"gyfeiriad", "nghyfeiriad", "chyfeiriad"},
+		"pleidlais": {"bleidlais", "mhleidlais", "phleidlais"},
+		"bost":      {"fost", "most"},
+		"dweud":     {"ddweud", "nweud"},
+		"galwad":    {"alwad", "ngalwad"},
+		"manylion":  {"fanylion"},
+		"llinell":   {"linell"},
+		"rhif":      {"rif"},
+		"ebost":     {"hebost"},
+	} {
+		got := mutations(base)
+		for _, f := range forms {
+			assert.Contains(t, got, f, base)
+		}
+	}
+	assert.Equal(t, []string{"ffonio", "ffonior", "ffonion"}, mutations("ffonio"), "ff does not mutate; clitics join a final vowel")
+	assert.Equal(t, []string{"chwech"}, mutations("chwech"), "ch does not mutate")
+
+	m := newMatcher(3, 4)
+	m.negation[m.word("ddim")] = true
+	g := m.addGroup(cueGroupInfo{id: "sms", channel: -1, negatable: true, sources: srcMessage | srcDescription})
+	m.addPhrase(g, "~neges ~testun", true)
+	m.addPhrase(g, "~negeseuon ~testun", true)
+	for text, want := range map[string]bool{
+		"ges i neges destun":       true,
+		"dwy o negeseuon testun":   true,
+		"ei neges hi":              false,
+		"ches i ddim neges destun": false, // negated
+		"NEGES DESTUN gan y Blaid": true,
+	} {
+		toks, _ := m.tokenize(nil, text, srcDescription, nil)
+		hits := make([]hit, 1)
+		m.match(toks, hits, nil)
+		assert.Equal(t, want, hits[0].matched, "%q: matched", text)
+	}
+}
+
+// TestCountsReadFromText checks the counts the default rulebook reads.
+func TestCountsReadFromText(t *testing.T) {
+	rb, err := DefaultRulebook()
+	require.NoError(t, err)
+	e, err := NewEngine(rb)
+	require.NoError(t, err)
+	for text, want := range map[string]int{
+		"over 2,000 people could see it":      2000,
+		"about sixty addresses":               60,
+		"200 in the group":                    200,
+		"hundreds of names":                   200,
+		"two hundred and more":                -1,
+		"two hundred members":                 200,
+		"sixty five of us":                    65,
+		"dros 300 ohonom ni":                  300,
+		"tua chwe deg o gyfeiriadau":          60,
+		"tua 1,200 o drigolion":               1200,
+		"I have been on the TPS since 2015":   -1,
+		"ring 07700 people":                   -1,
+		"18 of us. 45 people in another list": 45,
+		"I picked up well over a hundred.":    100,
+		"about 10 minutes later":              -1,
+	} {
+		st := &state{}
+		c := &Complaint{Description: text}
+		st.reset(e, c, emptyContext)
+		assert.Equal(t, want, st.count, text)
+	}
+}
+
+// TestRedactQuotes checks that quoted cues never carry an email address or
+// a phone number.
+func TestRedactQuotes(t *testing.T) {
+	for in, want := range map[string]string{
+		"to my work jo@example.org inbox": "to my work […] inbox",
+		"ring 07700 900123 people":        "ring […] […] people",
+		"over 2,000 people":               "over 2,000 people",
+		"press 1":                         "press 1",
+	} {
+		assert.Equal(t, want, redact(in), in)
+	}
 }
