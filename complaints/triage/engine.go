@@ -218,6 +218,9 @@ type Engine struct {
 	// together are, by channel, sets of cue groups that together are
 	// strong evidence of it.
 	together [8][][]int
+	// cueTogether are the cue groups that also match when every group of
+	// one of their sets matched, in rulebook order.
+	cueTogether []cueSets
 	// Counts read from text: number words (by word id), count nouns, the
 	// channels counts serve.
 	numWords    map[int32]int32
@@ -292,6 +295,20 @@ func NewEngine(rb *Rulebook) (*Engine, error) {
 		for _, ph := range cg.Except {
 			m.addException(g, ph)
 		}
+	}
+	for _, cg := range rb.Cues {
+		if len(cg.Together) == 0 {
+			continue
+		}
+		cs := cueSets{group: e.cueGroupID[cg.ID]}
+		for _, set := range cg.Together {
+			var ids []int
+			for _, id := range set {
+				ids = append(ids, e.cueGroupID[id])
+			}
+			cs.sets = append(cs.sets, ids)
+		}
+		e.cueTogether = append(e.cueTogether, cs)
 	}
 	for _, c := range rb.Channels {
 		ci := channelIndex(c.ID)
@@ -413,6 +430,13 @@ func NewEngine(rb *Rulebook) (*Engine, error) {
 	}
 	e.pool.New = func() any { return &state{} }
 	return e, nil
+}
+
+// cueSets is a cue group with the sets of cue groups that together count
+// as its match.
+type cueSets struct {
+	group int
+	sets  [][]int
 }
 
 type condCompiler struct {
@@ -730,6 +754,7 @@ func (st *state) reset(e *Engine, c *Complaint, ctx *Context) {
 		}
 	}
 	st.spans = e.m.matchSeen(st.toks, st.hits, st.spans, st.seen, st.gen)
+	e.matchTogether(st.hits)
 	st.facts = st.facts[:0]
 	st.channels, st.inferred, st.provmask = 0, 0, 0
 	st.ruleDone, st.ruleHeld, st.basesHeld = 0, 0, 0
@@ -748,6 +773,30 @@ func (st *state) reset(e *Engine, c *Complaint, ctx *Context) {
 		for i, d := range ctx.days {
 			if day >= d[0] && day <= d[1] {
 				st.election = i
+				break
+			}
+		}
+	}
+}
+
+// matchTogether settles the cue groups matched by a set of other groups:
+// the group counts as matched, quoting the last group of the set (the
+// groups it refers to are listed, and so settled, before it).
+func (e *Engine) matchTogether(hits []hit) {
+	for _, cs := range e.cueTogether {
+		h := &hits[cs.group]
+		if h.matched {
+			continue
+		}
+		for _, set := range cs.sets {
+			all := true
+			for _, g := range set {
+				all = all && hits[g].matched
+			}
+			if all {
+				last := &hits[set[len(set)-1]]
+				h.matched, h.strong = true, true
+				h.from, h.to, h.strongFrom, h.strTo = last.from, last.to, last.from, last.to
 				break
 			}
 		}
