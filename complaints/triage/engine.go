@@ -543,10 +543,9 @@ type state struct {
 	toks []token
 	buf  []byte
 	hits []hit
-	// seen marks the word ids of the text (seen[id] == gen), so phrases
-	// whose words are absent are not tried.
-	seen  []uint32
-	gen   uint32
+	// filter knows the words of the text, so phrases whose words are
+	// absent are not tried.
+	filter textFilter
 	spans []span
 	facts []fact
 
@@ -625,6 +624,7 @@ func (e *Engine) Triage(c *Complaint, ctx *Context) Result {
 	// Rules.
 	var guid uint32
 	var ruleActs []string
+	res.Rules = make([]string, 0, 8)
 	for i := range e.rules {
 		r := &e.rules[i]
 		st.facts = st.facts[:0]
@@ -637,24 +637,21 @@ func (e *Engine) Triage(c *Complaint, ctx *Context) Result {
 		ruleActs = append(ruleActs, r.actions...)
 		res.Rationale = append(res.Rationale, e.ruleLine(r, st))
 	}
+	// Provisions and guidance share one allocation.
+	np, ng := bits.OnesCount64(st.provmask), bits.OnesCount32(guid)
+	ids := make([]string, 0, np+ng)
 	for i, id := range e.provIDs {
 		if st.provmask&(1<<i) != 0 {
-			res.Provisions = append(res.Provisions, id)
+			ids = append(ids, id)
 		}
 	}
 	for i, id := range e.guidIDs {
 		if guid&(1<<i) != 0 {
-			res.Guidance = append(res.Guidance, id)
+			ids = append(ids, id)
 		}
 	}
-	if res.Provisions == nil {
-		res.Provisions = []string{}
-	}
-	if res.Guidance == nil {
-		res.Guidance = []string{}
-	}
+	res.Provisions, res.Guidance = ids[:np:np], ids[np:]
 	if len(res.Rules) == 0 {
-		res.Rules = []string{}
 		res.Rationale = append(res.Rationale, "No rule applies to the facts given.")
 	}
 	if st.partyIdx >= 0 {
@@ -740,20 +737,8 @@ func (st *state) reset(e *Engine, c *Complaint, ctx *Context) {
 	}
 	st.hits = st.hits[:n]
 	clear(st.hits)
-	if v := len(e.m.negation); len(st.seen) != v {
-		st.seen, st.gen = make([]uint32, v), 0
-	}
-	st.gen++
-	if st.gen == 0 { // wrapped: start the marks afresh
-		clear(st.seen)
-		st.gen = 1
-	}
-	for _, t := range st.toks {
-		if t.id > 0 {
-			st.seen[t.id] = st.gen
-		}
-	}
-	st.spans = e.m.matchSeen(st.toks, st.hits, st.spans, st.seen, st.gen)
+	st.filter.reset(len(e.m.negation), len(e.m.phrases), len(e.m.exphrases), st.toks)
+	st.spans = e.m.matchSeen(st.toks, st.hits, st.spans, &st.filter)
 	e.matchTogether(st.hits)
 	st.facts = st.facts[:0]
 	st.channels, st.inferred, st.provmask = 0, 0, 0
@@ -1139,6 +1124,9 @@ func (e *Engine) recipients(st *state) (int, bool) {
 // ruleLine explains a fired rule: the facts, the rule and what it engaged.
 func (e *Engine) ruleLine(r *compiledRule, st *state) string {
 	var b strings.Builder
+	// One allocation for the usual line rather than a string grown
+	// several times.
+	b.Grow(256)
 	b.WriteString(r.id)
 	b.WriteString(" (")
 	b.WriteString(r.title)
@@ -1404,6 +1392,7 @@ func (e *Engine) primary(st *state, stated int, res *Result) {
 // index.
 func (e *Engine) score(st *state, res *Result) int {
 	var b strings.Builder
+	b.Grow(192)
 	best := -1
 	for i := range e.bases {
 		st.facts = st.facts[:0]
