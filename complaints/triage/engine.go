@@ -546,8 +546,8 @@ type state struct {
 	// filter knows the words of the text, so phrases whose words are
 	// absent are not tried.
 	filter textFilter
-	spans []span
-	facts []fact
+	spans  []span
+	facts  []fact
 
 	c          *Complaint
 	ctx        *Context
