@@ -779,9 +779,10 @@ func (e *Engine) matchTogether(hits []hit) {
 				all = all && hits[g].matched
 			}
 			if all {
-				last := &hits[set[len(set)-1]]
+				first, last := &hits[set[0]], &hits[set[len(set)-1]]
 				h.matched, h.strong = true, true
 				h.from, h.to, h.strongFrom, h.strTo = last.from, last.to, last.from, last.to
+				h.with, h.withFrom, h.withTo = true, first.from, first.to
 				break
 			}
 		}
@@ -1217,7 +1218,7 @@ func (e *Engine) describe(b *strings.Builder, f fact, st *state) {
 			b.WriteString(" = ")
 			b.WriteString(strconv.FormatBool(c.is))
 			b.WriteString(", ")
-			b.WriteString(st.readFrom(h.from, h.to))
+			b.WriteString(st.readHit(h))
 			return
 		}
 		b.WriteString(name)
@@ -1269,6 +1270,10 @@ func (e *Engine) describe(b *strings.Builder, f fact, st *state) {
 		h := &st.hits[c.cue]
 		b.WriteString("the text says ")
 		b.WriteString(st.quote(h.from, h.to))
+		if h.with {
+			b.WriteString(" with ")
+			b.WriteString(st.quote(h.withFrom, h.withTo))
+		}
 	case cProvision:
 		first := true
 		for i, id := range e.provIDs {
@@ -1323,12 +1328,22 @@ func (e *Engine) describeConsent(b *strings.Builder, st *state) {
 	case consentRead:
 		h := &st.hits[e.consentYes]
 		b.WriteString("yes, ")
-		b.WriteString(st.readFrom(h.from, h.to))
+		b.WriteString(st.readHit(h))
 	case consentWithdrawn:
 		b.WriteString("unsure (consent was given, then withdrawn by an objection)")
 	default:
 		b.WriteString(normConsent(st.c.Consent))
 	}
+}
+
+// readHit is readFrom for a cue group's match; a match by a set of groups
+// quotes the first group's words too ("press 2 to be removed" with "I
+// pressed").
+func (st *state) readHit(h *hit) string {
+	if !h.with {
+		return st.readFrom(h.from, h.to)
+	}
+	return st.readFrom(h.withFrom, h.withTo) + " with " + st.quote(h.from, h.to)
 }
 
 // readFrom says which text a fact was read from and quotes it, so an

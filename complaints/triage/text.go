@@ -462,6 +462,10 @@ type hit struct {
 	negFrom, negTo    int32
 	strongFrom, strTo int32
 	firm              bool
+	// withFrom and withTo are, for a group matched together with others,
+	// the match of the set's first group (from and to are the last's).
+	with             bool
+	withFrom, withTo int32
 }
 
 // match finds every cue group's matches in toks; hits must have one entry
