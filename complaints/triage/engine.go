@@ -1202,6 +1202,10 @@ func (e *Engine) describe(b *strings.Builder, f fact, st *state) {
 		} else if k.kind == cRule {
 			b.WriteString(e.rules[k.rule].id)
 			b.WriteString(" does not apply")
+		} else if k.kind == cCue {
+			b.WriteString("the text has no ")
+			b.WriteString(strings.ReplaceAll(e.m.groups[k.cue].id, "_", " "))
+			b.WriteString(" cue")
 		} else {
 			b.WriteString("a condition does not hold")
 		}
