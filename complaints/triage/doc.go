@@ -8,8 +8,9 @@
 // wording — English and Welsh cue phrases, number words, the complainant's
 // own acts that are not the sender's — lives in the rulebook; the engine
 // only knows general mechanisms (word phrases with inflections, Welsh
-// mutations and word sets, negation, exceptions, counts, facts read from
-// text when an answer is missing, rules that refer to rules). The Engine
+// mutations and word sets, negation, exceptions, cue groups that match
+// together, counts, facts read from text when an answer is missing, rules
+// that refer to rules). The Engine
 // built from it is pure: Triage takes a Complaint and a Context
 // (registered elections, the party registry, counts of recent complaints
 // about the same sender) and returns a Result without any I/O, so the same

@@ -218,6 +218,9 @@ type Engine struct {
 	// together are, by channel, sets of cue groups that together are
 	// strong evidence of it.
 	together [8][][]int
+	// cueTogether are the cue groups that also match when every group of
+	// one of their sets matched, in rulebook order.
+	cueTogether []cueSets
 	// Counts read from text: number words (by word id), count nouns, the
 	// channels counts serve.
 	numWords    map[int32]int32
@@ -292,6 +295,20 @@ func NewEngine(rb *Rulebook) (*Engine, error) {
 		for _, ph := range cg.Except {
 			m.addException(g, ph)
 		}
+	}
+	for _, cg := range rb.Cues {
+		if len(cg.Together) == 0 {
+			continue
+		}
+		cs := cueSets{group: e.cueGroupID[cg.ID]}
+		for _, set := range cg.Together {
+			var ids []int
+			for _, id := range set {
+				ids = append(ids, e.cueGroupID[id])
+			}
+			cs.sets = append(cs.sets, ids)
+		}
+		e.cueTogether = append(e.cueTogether, cs)
 	}
 	for _, c := range rb.Channels {
 		ci := channelIndex(c.ID)
@@ -415,6 +432,13 @@ func NewEngine(rb *Rulebook) (*Engine, error) {
 	return e, nil
 }
 
+// cueSets is a cue group with the sets of cue groups that together count
+// as its match.
+type cueSets struct {
+	group int
+	sets  [][]int
+}
+
 type condCompiler struct {
 	e     *Engine
 	prov  map[string]int
@@ -519,12 +543,11 @@ type state struct {
 	toks []token
 	buf  []byte
 	hits []hit
-	// seen marks the word ids of the text (seen[id] == gen), so phrases
-	// whose words are absent are not tried.
-	seen  []uint32
-	gen   uint32
-	spans []span
-	facts []fact
+	// filter knows the words of the text, so phrases whose words are
+	// absent are not tried.
+	filter textFilter
+	spans  []span
+	facts  []fact
 
 	c          *Complaint
 	ctx        *Context
@@ -601,6 +624,7 @@ func (e *Engine) Triage(c *Complaint, ctx *Context) Result {
 	// Rules.
 	var guid uint32
 	var ruleActs []string
+	res.Rules = make([]string, 0, 8)
 	for i := range e.rules {
 		r := &e.rules[i]
 		st.facts = st.facts[:0]
@@ -613,24 +637,21 @@ func (e *Engine) Triage(c *Complaint, ctx *Context) Result {
 		ruleActs = append(ruleActs, r.actions...)
 		res.Rationale = append(res.Rationale, e.ruleLine(r, st))
 	}
+	// Provisions and guidance share one allocation.
+	np, ng := bits.OnesCount64(st.provmask), bits.OnesCount32(guid)
+	ids := make([]string, 0, np+ng)
 	for i, id := range e.provIDs {
 		if st.provmask&(1<<i) != 0 {
-			res.Provisions = append(res.Provisions, id)
+			ids = append(ids, id)
 		}
 	}
 	for i, id := range e.guidIDs {
 		if guid&(1<<i) != 0 {
-			res.Guidance = append(res.Guidance, id)
+			ids = append(ids, id)
 		}
 	}
-	if res.Provisions == nil {
-		res.Provisions = []string{}
-	}
-	if res.Guidance == nil {
-		res.Guidance = []string{}
-	}
+	res.Provisions, res.Guidance = ids[:np:np], ids[np:]
 	if len(res.Rules) == 0 {
-		res.Rules = []string{}
 		res.Rationale = append(res.Rationale, "No rule applies to the facts given.")
 	}
 	if st.partyIdx >= 0 {
@@ -716,20 +737,9 @@ func (st *state) reset(e *Engine, c *Complaint, ctx *Context) {
 	}
 	st.hits = st.hits[:n]
 	clear(st.hits)
-	if v := len(e.m.negation); len(st.seen) != v {
-		st.seen, st.gen = make([]uint32, v), 0
-	}
-	st.gen++
-	if st.gen == 0 { // wrapped: start the marks afresh
-		clear(st.seen)
-		st.gen = 1
-	}
-	for _, t := range st.toks {
-		if t.id > 0 {
-			st.seen[t.id] = st.gen
-		}
-	}
-	st.spans = e.m.matchSeen(st.toks, st.hits, st.spans, st.seen, st.gen)
+	st.filter.reset(len(e.m.negation), len(e.m.phrases), len(e.m.exphrases), st.toks)
+	st.spans = e.m.matchSeen(st.toks, st.hits, st.spans, &st.filter)
+	e.matchTogether(st.hits)
 	st.facts = st.facts[:0]
 	st.channels, st.inferred, st.provmask = 0, 0, 0
 	st.ruleDone, st.ruleHeld, st.basesHeld = 0, 0, 0
@@ -748,6 +758,31 @@ func (st *state) reset(e *Engine, c *Complaint, ctx *Context) {
 		for i, d := range ctx.days {
 			if day >= d[0] && day <= d[1] {
 				st.election = i
+				break
+			}
+		}
+	}
+}
+
+// matchTogether settles the cue groups matched by a set of other groups:
+// the group counts as matched, quoting the last group of the set (the
+// groups it refers to are listed, and so settled, before it).
+func (e *Engine) matchTogether(hits []hit) {
+	for _, cs := range e.cueTogether {
+		h := &hits[cs.group]
+		if h.matched {
+			continue
+		}
+		for _, set := range cs.sets {
+			all := true
+			for _, g := range set {
+				all = all && hits[g].matched
+			}
+			if all {
+				first, last := &hits[set[0]], &hits[set[len(set)-1]]
+				h.matched, h.strong = true, true
+				h.from, h.to, h.strongFrom, h.strTo = last.from, last.to, last.from, last.to
+				h.with, h.withFrom, h.withTo = true, first.from, first.to
 				break
 			}
 		}
@@ -1090,6 +1125,9 @@ func (e *Engine) recipients(st *state) (int, bool) {
 // ruleLine explains a fired rule: the facts, the rule and what it engaged.
 func (e *Engine) ruleLine(r *compiledRule, st *state) string {
 	var b strings.Builder
+	// One allocation for the usual line rather than a string grown
+	// several times.
+	b.Grow(256)
 	b.WriteString(r.id)
 	b.WriteString(" (")
 	b.WriteString(r.title)
@@ -1164,6 +1202,10 @@ func (e *Engine) describe(b *strings.Builder, f fact, st *state) {
 		} else if k.kind == cRule {
 			b.WriteString(e.rules[k.rule].id)
 			b.WriteString(" does not apply")
+		} else if k.kind == cCue {
+			b.WriteString("the text has no ")
+			b.WriteString(strings.ReplaceAll(e.m.groups[k.cue].id, "_", " "))
+			b.WriteString(" cue")
 		} else {
 			b.WriteString("a condition does not hold")
 		}
@@ -1180,7 +1222,7 @@ func (e *Engine) describe(b *strings.Builder, f fact, st *state) {
 			b.WriteString(" = ")
 			b.WriteString(strconv.FormatBool(c.is))
 			b.WriteString(", ")
-			b.WriteString(st.readFrom(h.from, h.to))
+			b.WriteString(st.readHit(h))
 			return
 		}
 		b.WriteString(name)
@@ -1232,6 +1274,10 @@ func (e *Engine) describe(b *strings.Builder, f fact, st *state) {
 		h := &st.hits[c.cue]
 		b.WriteString("the text says ")
 		b.WriteString(st.quote(h.from, h.to))
+		if h.with {
+			b.WriteString(" with ")
+			b.WriteString(st.quote(h.withFrom, h.withTo))
+		}
 	case cProvision:
 		first := true
 		for i, id := range e.provIDs {
@@ -1286,12 +1332,22 @@ func (e *Engine) describeConsent(b *strings.Builder, st *state) {
 	case consentRead:
 		h := &st.hits[e.consentYes]
 		b.WriteString("yes, ")
-		b.WriteString(st.readFrom(h.from, h.to))
+		b.WriteString(st.readHit(h))
 	case consentWithdrawn:
 		b.WriteString("unsure (consent was given, then withdrawn by an objection)")
 	default:
 		b.WriteString(normConsent(st.c.Consent))
 	}
+}
+
+// readHit is readFrom for a cue group's match; a match by a set of groups
+// quotes the first group's words too ("press 2 to be removed" with "I
+// pressed").
+func (st *state) readHit(h *hit) string {
+	if !h.with {
+		return st.readFrom(h.from, h.to)
+	}
+	return st.readFrom(h.withFrom, h.withTo) + " with " + st.quote(h.from, h.to)
 }
 
 // readFrom says which text a fact was read from and quotes it, so an
@@ -1355,6 +1411,7 @@ func (e *Engine) primary(st *state, stated int, res *Result) {
 // index.
 func (e *Engine) score(st *state, res *Result) int {
 	var b strings.Builder
+	b.Grow(192)
 	best := -1
 	for i := range e.bases {
 		st.facts = st.facts[:0]

@@ -18,6 +18,10 @@ type partyIndex struct {
 	parties []Party
 	byKey   map[string]int
 	names   []partyName // for finding a name inside longer text
+	// known holds the answers for the registered spellings themselves
+	// ("Labour", "Lib Dems"), the usual party field, so they need no
+	// folding.
+	known map[string]int
 }
 
 type partyName struct {
@@ -26,7 +30,7 @@ type partyName struct {
 }
 
 func newPartyIndex(parties []Party) *partyIndex {
-	ix := &partyIndex{parties: parties, byKey: map[string]int{}}
+	ix := &partyIndex{parties: parties, byKey: map[string]int{}, known: map[string]int{}}
 	// Full names win over short names, which win over aliases, when two
 	// parties share a key.
 	for pass := 0; pass < 3; pass++ {
@@ -51,6 +55,13 @@ func newPartyIndex(parties []Party) *partyIndex {
 						ix.byKey[k] = i
 					}
 				}
+			}
+		}
+	}
+	for _, pt := range parties {
+		for _, n := range append([]string{pt.Name, pt.ShortName}, pt.Aliases...) {
+			if i, ok := ix.find(n); ok {
+				ix.known[n] = i
 			}
 		}
 	}
@@ -79,7 +90,18 @@ func nameKeys(words []string) []string {
 // match finds the party named in text: first as a whole, then as the
 // longest name found inside it ("Labour candidate for Leeds").
 func (ix *partyIndex) match(text string) (int, bool) {
-	if ix == nil || strings.TrimSpace(text) == "" {
+	if ix == nil {
+		return -1, false
+	}
+	if i, ok := ix.known[text]; ok {
+		return i, true
+	}
+	return ix.find(text)
+}
+
+// find is match without the registered spellings' answers.
+func (ix *partyIndex) find(text string) (int, bool) {
+	if strings.TrimSpace(text) == "" {
 		return -1, false
 	}
 	words := splitWords(FoldName(text))

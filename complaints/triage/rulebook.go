@@ -214,6 +214,11 @@ type CueGroup struct {
 	Phrases []string `yaml:"phrases"`
 	// Except lists wordings that cancel a cue starting inside them.
 	Except []string `yaml:"except"`
+	// Together lists sets of cue groups, each listed earlier in the file,
+	// that count as a match of this group when every group of a set
+	// matches: an offer ("press 2 to be removed") and the complainant
+	// taking it ("I pressed 2") together are an objection.
+	Together [][]string `yaml:"together"`
 }
 
 // Rule is one row of the policy's rule table.
@@ -566,8 +571,19 @@ func (rb *Rulebook) validate(v *validator) {
 		default:
 			v.failf(p("cues", i, "source"), "source must be message, description or both, not %q", g.Source)
 		}
-		if len(g.Phrases) == 0 {
+		if len(g.Phrases) == 0 && len(g.Together) == 0 {
 			v.failf(p("cues", i), "cue group %s has no phrases", g.ID)
+		}
+		for j, set := range g.Together {
+			if len(set) < 2 {
+				v.failf(p("cues", i, "together", j), "cue group %s: a together set needs at least two cue groups", g.ID)
+			}
+			for k, id := range set {
+				// Only groups listed earlier: they are settled first.
+				if !cues[id] || id == g.ID {
+					v.failf(p("cues", i, "together", j, k), "cue group %s: %q is not a cue group listed before it", g.ID, id)
+				}
+			}
 		}
 		seen := map[string]bool{}
 		for j, ph := range g.Phrases {

@@ -76,6 +76,9 @@ func TestRulebookErrorsNameTheLine(t *testing.T) {
 		{"rule depending on itself", "        - rule: R20\n", "        - rule: R20b\n", "depends on itself"},
 		{"base crediting an unknown channel", "      channels: [data_breach]\n", "      channels: [data_leak]\n", `unknown channel "data_leak"`},
 		{"unknown exposed data", "in: [voting_intention, party_membership, sensitive]", "in: [voting_intention, shoe_size]", "breach_exposed values are"},
+		{"together naming an unknown cue group", "      - [removal_offer, took_offer]\n", "      - [removal_offer, took_it]\n", `"took_it" is not a cue group listed before it`},
+		{"together naming a later cue group", "      - [removal_offer, took_offer]\n", "      - [removal_offer, tps]\n", `"tps" is not a cue group listed before it`},
+		{"together of one cue group", "      - [removal_offer, took_offer]\n", "      - [removal_offer]\n", "needs at least two cue groups"},
 		{"bad firm cue", `      - "~dyn|~menyw|~person|~gwirfoddolwr go iawn"` + "\n", `      - "go ... iawn ..."` + "\n", `"..." must stand between two words`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

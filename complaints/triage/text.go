@@ -462,20 +462,81 @@ type hit struct {
 	negFrom, negTo    int32
 	strongFrom, strTo int32
 	firm              bool
+	// withFrom and withTo are, for a group matched together with others,
+	// the match of the set's first group (from and to are the last's).
+	with             bool
+	withFrom, withTo int32
 }
 
 // match finds every cue group's matches in toks; hits must have one entry
 // per group and be zeroed. spans is scratch for exception matches and is
 // returned for reuse.
 func (m *matcher) match(toks []token, hits []hit, spans []span) []span {
-	return m.matchSeen(toks, hits, spans, nil, 0)
+	return m.matchSeen(toks, hits, spans, nil)
 }
 
-// matchSeen is match with a filter: seen[id] == gen marks the word ids
-// that occur in toks, so phrases whose later words are absent are skipped
-// without being tried (nil seen tries every phrase).
-func (m *matcher) matchSeen(toks []token, hits []hit, spans []span, seen []uint32, gen uint32) []span {
+// textFilter knows which words occur in the text being matched, so a
+// phrase whose later words are absent is skipped without being tried. The
+// verdict for each phrase is kept for the rest of the text: a common first
+// word ("I", "they", "the") comes back many times, its phrases are checked
+// once.
+type textFilter struct {
+	// seen[id] == gen marks the word ids of the text.
+	seen []uint32
+	// ph and ex hold, by phrase and by exception phrase, gen<<1 | 1 when
+	// the phrase's needed words occur, gen<<1 when not, once checked.
+	ph, ex []uint32
+	gen    uint32
+}
+
+// reset starts a new text for a matcher with words word ids and the given
+// numbers of phrases and exception phrases, and marks the words of toks.
+func (f *textFilter) reset(words, phrases, exceptions int, toks []token) {
+	if len(f.seen) != words || len(f.ph) != phrases || len(f.ex) != exceptions {
+		f.seen, f.ph, f.ex, f.gen = make([]uint32, words), make([]uint32, phrases), make([]uint32, exceptions), 0
+	}
+	f.gen++
+	if f.gen >= 1<<31 { // gen<<1 would overflow: start the marks afresh
+		clear(f.seen)
+		clear(f.ph)
+		clear(f.ex)
+		f.gen = 1
+	}
+	for _, t := range toks {
+		if t.id > 0 {
+			f.seen[t.id] = f.gen
+		}
+	}
+}
+
+// possible reports whether any of need occurs in the text (always true
+// without a filter or without need), remembering the verdict for phrase i
+// in cache.
+func (f *textFilter) possible(cache []uint32, i int32, need []int32) bool {
+	if f == nil || need == nil {
+		return true
+	}
+	if v := cache[i]; v>>1 == f.gen {
+		return v&1 == 1
+	}
+	ok := uint32(0)
+	for _, id := range need {
+		if f.seen[id] == f.gen {
+			ok = 1
+			break
+		}
+	}
+	cache[i] = f.gen<<1 | ok
+	return ok == 1
+}
+
+// matchSeen is match with a filter (nil tries every phrase).
+func (m *matcher) matchSeen(toks []token, hits []hit, spans []span, f *textFilter) []span {
 	spans = spans[:0]
+	var exCache, phCache []uint32
+	if f != nil {
+		exCache, phCache = f.ex, f.ph
+	}
 	if len(m.exphrases) > 0 {
 		for i := range toks {
 			id := toks[i].id
@@ -484,7 +545,7 @@ func (m *matcher) matchSeen(toks []token, hits []hit, spans []span, seen []uint3
 			}
 			for _, pi := range m.exFirst[id] {
 				ph := &m.exphrases[pi]
-				if m.groups[ph.group].sources&toks[i].src == 0 || !present(ph.need, seen, gen) {
+				if m.groups[ph.group].sources&toks[i].src == 0 || !f.possible(exCache, pi, ph.need) {
 					continue
 				}
 				if end := m.matchFrom(ph.elems[1:], toks, i+1); end >= 0 {
@@ -509,7 +570,7 @@ func (m *matcher) matchSeen(toks []token, hits []hit, spans []span, seen []uint3
 			if h := &hits[ph.group]; h.matched && h.strong && (h.firm || !g.hasFirm) {
 				continue
 			}
-			if !present(ph.need, seen, gen) {
+			if !f.possible(phCache, pi, ph.need) {
 				continue
 			}
 			end, gapNeg := m.matchGap(ph.elems[1:], toks, i+1)
@@ -533,20 +594,6 @@ func (m *matcher) matchSeen(toks []token, hits []hit, spans []span, seen []uint3
 		}
 	}
 	return spans
-}
-
-// present reports whether any of need occurs in the text (always true
-// without a filter).
-func present(need []int32, seen []uint32, gen uint32) bool {
-	if seen == nil || need == nil {
-		return true
-	}
-	for _, id := range need {
-		if seen[id] == gen {
-			return true
-		}
-	}
-	return false
 }
 
 // excepted reports whether a cue of group starting at token i lies inside
