@@ -5,8 +5,10 @@
 --
 -- A complaint reports the channels of its current triage result (the
 -- stated channel while it has none): counts by channel count it once for
--- each (ch is one of them), so they are counted with count(DISTINCT c.id)
--- and a total is never a sum of channel counts. The channels condition
+-- each (ch is one of them, k its position in the list): a count by
+-- channel is count(*), and a count of complaints takes only each one's
+-- first channel (k = 1), so a total is never a sum of channel counts and
+-- no query needs a DISTINCT over a million ids. The channels condition
 -- selects complaints that report any of the channels asked for.
 
 -- condition: election
@@ -42,9 +44,10 @@ SELECT coalesce(c.priority, ''), count(*), count(*) FILTER (WHERE c.duplicate_of
 FROM complaints c WHERE /*conditions*/ GROUP BY 1
 
 -- query: trend_channels
-SELECT ch, count(DISTINCT c.id)
-FROM complaints c CROSS JOIN LATERAL unnest(coalesce((SELECT CASE WHEN cardinality(t.channels) = 0 THEN ARRAY[t.channel] ELSE t.channels END
-    FROM triage_results t WHERE t.complaint_id = c.id AND t.is_current), ARRAY[c.channel])) AS ch
+SELECT ch, count(*)
+FROM complaints c LEFT JOIN triage_results tc ON tc.complaint_id = c.id AND tc.is_current
+CROSS JOIN LATERAL unnest(CASE WHEN tc.id IS NULL THEN ARRAY[c.channel] WHEN cardinality(tc.channels) = 0 THEN ARRAY[tc.channel]
+    ELSE tc.channels END) WITH ORDINALITY AS u(ch, k)
 WHERE /*conditions*/ GROUP BY 1
 
 -- query: trend_referrals
@@ -58,16 +61,20 @@ SELECT c.status, count(*) FROM complaints c WHERE /*conditions*/ GROUP BY 1 ORDE
 
 -- query: trend_daily
 -- Each day's complaints by channel, and (ch empty) the day's total.
-SELECT (c.received_at AT TIME ZONE 'Europe/London')::date, CASE WHEN grouping(ch) = 0 THEN ch ELSE '' END, count(DISTINCT c.id)
-FROM complaints c CROSS JOIN LATERAL unnest(coalesce((SELECT CASE WHEN cardinality(t.channels) = 0 THEN ARRAY[t.channel] ELSE t.channels END
-    FROM triage_results t WHERE t.complaint_id = c.id AND t.is_current), ARRAY[c.channel])) AS ch
+SELECT (c.received_at AT TIME ZONE 'Europe/London')::date, CASE WHEN grouping(ch) = 0 THEN ch ELSE '' END,
+    CASE WHEN grouping(ch) = 0 THEN count(*) ELSE count(*) FILTER (WHERE k = 1) END
+FROM complaints c LEFT JOIN triage_results tc ON tc.complaint_id = c.id AND tc.is_current
+CROSS JOIN LATERAL unnest(CASE WHEN tc.id IS NULL THEN ARRAY[c.channel] WHEN cardinality(tc.channels) = 0 THEN ARRAY[tc.channel]
+    ELSE tc.channels END) WITH ORDINALITY AS u(ch, k)
 WHERE /*conditions*/ GROUP BY GROUPING SETS ((1, ch), (1)) ORDER BY 1
 
 -- query: trend_parties
 -- Each party's complaints by channel, and (ch empty) the party's total.
-SELECT coalesce(c.party_id, 0), coalesce(p.name, @no_party), CASE WHEN grouping(ch) = 0 THEN ch ELSE '' END, count(DISTINCT c.id)
-FROM complaints c LEFT JOIN parties p ON p.id = c.party_id CROSS JOIN LATERAL unnest(coalesce((SELECT CASE WHEN cardinality(t.channels) = 0 THEN ARRAY[t.channel] ELSE t.channels END
-    FROM triage_results t WHERE t.complaint_id = c.id AND t.is_current), ARRAY[c.channel])) AS ch
+SELECT coalesce(c.party_id, 0), coalesce(p.name, @no_party), CASE WHEN grouping(ch) = 0 THEN ch ELSE '' END,
+    CASE WHEN grouping(ch) = 0 THEN count(*) ELSE count(*) FILTER (WHERE k = 1) END
+FROM complaints c LEFT JOIN parties p ON p.id = c.party_id LEFT JOIN triage_results tc ON tc.complaint_id = c.id AND tc.is_current
+CROSS JOIN LATERAL unnest(CASE WHEN tc.id IS NULL THEN ARRAY[c.channel] WHEN cardinality(tc.channels) = 0 THEN ARRAY[tc.channel]
+    ELSE tc.channels END) WITH ORDINALITY AS u(ch, k)
 WHERE /*conditions*/ GROUP BY GROUPING SETS ((1, 2, ch), (1, 2))
 
 -- query: trend_codes
@@ -88,13 +95,14 @@ LEFT JOIN LATERAL (SELECT t.provisions::text[] AS provisions, t.guidance::text[]
 WHERE /*conditions*/
 
 -- query: trend_clusters
-SELECT c.sender_normalized, count(DISTINCT c.id),
+SELECT c.sender_normalized, count(*) FILTER (WHERE k = 1),
     array_agg(DISTINCT coalesce(p.name, @no_party)), array_agg(DISTINCT ch),
     min(c.received_at), max(c.received_at)
-FROM complaints c LEFT JOIN parties p ON p.id = c.party_id CROSS JOIN LATERAL unnest(coalesce((SELECT CASE WHEN cardinality(t.channels) = 0 THEN ARRAY[t.channel] ELSE t.channels END
-    FROM triage_results t WHERE t.complaint_id = c.id AND t.is_current), ARRAY[c.channel])) AS ch
+FROM complaints c LEFT JOIN parties p ON p.id = c.party_id LEFT JOIN triage_results tc ON tc.complaint_id = c.id AND tc.is_current
+CROSS JOIN LATERAL unnest(CASE WHEN tc.id IS NULL THEN ARRAY[c.channel] WHEN cardinality(tc.channels) = 0 THEN ARRAY[tc.channel]
+    ELSE tc.channels END) WITH ORDINALITY AS u(ch, k)
 WHERE /*conditions*/ AND c.sender_normalized <> ''
-GROUP BY 1 HAVING count(DISTINCT c.id) >= @cluster_min ORDER BY 2 DESC, 1 LIMIT 500
+GROUP BY 1 HAVING count(*) FILTER (WHERE k = 1) >= @cluster_min ORDER BY 2 DESC, 1 LIMIT 500
 
 -- query: rows
 -- The export's complaint rows without the complainant's words: the six
@@ -162,9 +170,10 @@ SELECT day, week, channel, party, priority, status, n FROM (
         CASE WHEN @by_party::boolean THEN coalesce(p.name, @no_party) END AS party,
         CASE WHEN @by_priority::boolean THEN coalesce(c.priority, 'untriaged') END AS priority,
         CASE WHEN @by_status::boolean THEN c.status END AS status,
-        count(DISTINCT c.id) AS n
-    FROM complaints c LEFT JOIN parties p ON p.id = c.party_id CROSS JOIN LATERAL unnest(coalesce((SELECT CASE WHEN cardinality(t.channels) = 0 THEN ARRAY[t.channel] ELSE t.channels END
-    FROM triage_results t WHERE t.complaint_id = c.id AND t.is_current), ARRAY[c.channel])) AS ch
+        count(*) FILTER (WHERE @by_channel::boolean OR k = 1) AS n
+    FROM complaints c LEFT JOIN parties p ON p.id = c.party_id LEFT JOIN triage_results tc ON tc.complaint_id = c.id AND tc.is_current
+CROSS JOIN LATERAL unnest(CASE WHEN tc.id IS NULL THEN ARRAY[c.channel] WHEN cardinality(tc.channels) = 0 THEN ARRAY[tc.channel]
+    ELSE tc.channels END) WITH ORDINALITY AS u(ch, k)
     WHERE /*conditions*/
     GROUP BY 1, 2, 3, 4, 5, 6) g
 ORDER BY

@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"archive/zip"
 	"fmt"
 	"io"
 	"strings"
@@ -183,7 +184,13 @@ func WriteWorkbook(out io.Writer, t *Trends, rows RowSource, opts WorkbookOption
 		return err
 	}
 	f.SetActiveSheet(0)
-	_, err = f.WriteTo(out)
+	// excelize's WriteTo assembles the whole zip in a bytes.Buffer before
+	// copying it out, so a million-row workbook would cost its size (and,
+	// as the buffer doubles, up to twice more) in memory. Its zip writer is
+	// pointed at out instead: the archive streams straight there and the
+	// buffer WriteTo then copies is empty.
+	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(out) })
+	_, err = f.WriteTo(io.Discard)
 	return err
 }
 
