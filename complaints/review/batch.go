@@ -106,6 +106,18 @@ func storedComplaints(rows []complaintRow) []*storedComplaint {
 // in one transaction, waiting if another triage holds the complaint. It is
 // safe to call any number of times.
 func (p *Pipeline) Triage(ctx context.Context, complaintID int64) (Outcome, error) {
+	return p.withComplaint(ctx, complaintID, func(tx pgx.Tx, scs []*storedComplaint) error {
+		if len(scs) == 0 {
+			return nil // erased since it was queued
+		}
+		return p.triageTx(ctx, tx, scs)
+	})
+}
+
+// withComplaint locks one complaint in a transaction of the system
+// actor, runs fn on it (an empty list when it no longer exists), commits
+// when fn succeeds and returns the complaint's outcome.
+func (p *Pipeline) withComplaint(ctx context.Context, complaintID int64, fn func(pgx.Tx, []*storedComplaint) error) (Outcome, error) {
 	ctx = audit.WithActor(ctx, audit.Actor{Label: "system"})
 	tx, err := p.pool.Begin(ctx)
 	if err != nil {
@@ -117,13 +129,14 @@ func (p *Pipeline) Triage(ctx context.Context, complaintID int64) (Outcome, erro
 		return Outcome{}, fmt.Errorf("load complaint %d: %w", complaintID, err)
 	}
 	scs := storedComplaints(rows)
-	if len(scs) == 0 {
-		return Outcome{}, nil // erased since it was queued
-	}
-	if err := p.triageTx(ctx, tx, scs); err != nil {
+	if err := fn(tx, scs); err != nil {
 		return Outcome{}, err
 	}
-	return scs[0].outcome, tx.Commit(ctx)
+	var out Outcome
+	if len(scs) > 0 {
+		out = scs[0].outcome
+	}
+	return out, tx.Commit(ctx)
 }
 
 // Record stores res as the current triage result of complaint
@@ -134,25 +147,13 @@ func (p *Pipeline) Triage(ctx context.Context, complaintID int64) (Outcome, erro
 // referral). The complaint must not already have a result of this
 // rulebook.
 func (p *Pipeline) Record(ctx context.Context, complaintID int64, res triage.Result) (Outcome, error) {
-	ctx = audit.WithActor(ctx, audit.Actor{Label: "system"})
-	tx, err := p.pool.Begin(ctx)
-	if err != nil {
-		return Outcome{}, err
-	}
-	defer tx.Rollback(context.WithoutCancel(ctx))
-	rows, err := dbsqlc.New(tx).LockComplaints(ctx, []int64{complaintID})
-	if err != nil {
-		return Outcome{}, fmt.Errorf("load complaint %d: %w", complaintID, err)
-	}
-	scs := storedComplaints(rows)
-	if len(scs) == 0 {
-		return Outcome{}, fmt.Errorf("record a triage result: there is no complaint %d", complaintID)
-	}
-	scs[0].res = res
-	if err := p.storeTx(ctx, tx, scs, scs); err != nil {
-		return Outcome{}, err
-	}
-	return scs[0].outcome, tx.Commit(ctx)
+	return p.withComplaint(ctx, complaintID, func(tx pgx.Tx, scs []*storedComplaint) error {
+		if len(scs) == 0 {
+			return fmt.Errorf("record a triage result: there is no complaint %d", complaintID)
+		}
+		scs[0].res = res
+		return p.storeTx(ctx, tx, scs, scs)
+	})
 }
 
 // Sweep settings: see TriageBatch.
