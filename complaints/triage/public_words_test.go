@@ -34,12 +34,10 @@ func runLikeCLI(t *testing.T, e *Engine, line []byte, ctx *Context) Result {
 	return r
 }
 
-// TestPublicWords scores the labelled cases in testdata/public_words.jsonl
-// (complaints in the public's own words, English and Welsh, labelled from
-// the policy) with the same scorer as `campaignwatch triage score`, and
-// fails under the policy's targets. It runs twice: with no context at all
-// (as `campaignwatch triage --no-db`) and with the demo party registry.
-func TestPublicWords(t *testing.T) {
+// publicWords returns an engine with the default rulebook and the
+// labelled cases of testdata/public_words.jsonl.
+func publicWords(t *testing.T) (*Engine, []LabelledCase) {
+	t.Helper()
 	rb, err := DefaultRulebook()
 	require.NoError(t, err)
 	e, err := NewEngine(rb)
@@ -49,6 +47,16 @@ func TestPublicWords(t *testing.T) {
 	defer f.Close()
 	cases, err := ReadCases(f)
 	require.NoError(t, err)
+	return e, cases
+}
+
+// TestPublicWords scores the labelled cases in testdata/public_words.jsonl
+// (complaints in the public's own words, English and Welsh, labelled from
+// the policy) with the same scorer as `campaignwatch triage score`, and
+// fails under the policy's targets. It runs twice: with no context at all
+// (as `campaignwatch triage --no-db`) and with the demo party registry.
+func TestPublicWords(t *testing.T) {
+	e, cases := publicWords(t)
 	require.GreaterOrEqual(t, len(cases), 100, "public-words cases")
 	for _, mode := range []struct {
 		name string
@@ -73,15 +81,7 @@ func TestPublicWords(t *testing.T) {
 // TestPublicWordsThroughTheCommandPath checks that a case triaged through
 // Engine.Run (JSON in, JSON out) gets the result Triage gives.
 func TestPublicWordsThroughTheCommandPath(t *testing.T) {
-	rb, err := DefaultRulebook()
-	require.NoError(t, err)
-	e, err := NewEngine(rb)
-	require.NoError(t, err)
-	f, err := os.Open("testdata/public_words.jsonl")
-	require.NoError(t, err)
-	defer f.Close()
-	cases, err := ReadCases(f)
-	require.NoError(t, err)
+	e, cases := publicWords(t)
 	for _, lc := range cases[:10] {
 		var c Complaint
 		require.NoError(t, json.Unmarshal(lc.Complaint, &c))

@@ -2,7 +2,6 @@ package triage
 
 import (
 	"encoding/json"
-	"os"
 	"strings"
 	"testing"
 
@@ -250,15 +249,7 @@ func TestRedactQuotes(t *testing.T) {
 // what trying every phrase finds, over every labelled case, twice in a row
 // with one state so kept verdicts cannot leak from one text to the next.
 func TestFilterChangesNothing(t *testing.T) {
-	rb, err := DefaultRulebook()
-	require.NoError(t, err)
-	e, err := NewEngine(rb)
-	require.NoError(t, err)
-	f, err := os.Open("testdata/public_words.jsonl")
-	require.NoError(t, err)
-	defer f.Close()
-	cases, err := ReadCases(f)
-	require.NoError(t, err)
+	e, cases := publicWords(t)
 	st := &state{}
 	for round := 0; round < 2; round++ {
 		for _, lc := range cases {
