@@ -33,6 +33,7 @@ import (
 
 	"github.com/campaignwatch/campaignwatch/internal/config"
 	imail "github.com/campaignwatch/campaignwatch/internal/mail"
+	"github.com/campaignwatch/campaignwatch/internal/organisation"
 	"github.com/campaignwatch/campaignwatch/jobs"
 	"github.com/campaignwatch/campaignwatch/outreach/internal/dbsqlc"
 )
@@ -58,6 +59,9 @@ type Settings struct {
 	SignatoryName  string
 	SignatoryTitle string
 	ContactMailbox string
+	// Org gives the regulator's particulars in force (letterhead,
+	// signatories, guidance library); nil means organisation.Defaults.
+	Org organisation.Source
 	// RescueAfter is JOB_RESCUE_AFTER: how long a send attempt may run
 	// before River assumes its worker died and retries it. Zero means
 	// River's default.
@@ -168,6 +172,9 @@ func NewService(pool *pgxpool.Pool, settings Settings, mailer imail.Sender, clie
 	}
 	if settings.SignatoryName == "" {
 		settings.SignatoryName, settings.SignatoryTitle = "Head of Political Campaigning Oversight", "Data Protection Regulator"
+	}
+	if settings.Org == nil {
+		settings.Org = organisation.Static{Settings: organisation.Defaults(nil)}
 	}
 	if _, _, err := splitPattern(settings.ReferencePattern); err != nil {
 		return nil, err

@@ -18,6 +18,7 @@ import (
 
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
+	"github.com/campaignwatch/campaignwatch/internal/organisation"
 	"github.com/campaignwatch/campaignwatch/jobs"
 	"github.com/campaignwatch/campaignwatch/reports/internal/dbsqlc"
 )
@@ -31,6 +32,9 @@ type Settings struct {
 	// Keep (EXPORT_KEEP) is how long a finished export file is kept.
 	// Default 7 days (168h).
 	Keep time.Duration
+	// Org gives the regulator's particulars in force for the follow-up
+	// reports; nil means organisation.Defaults.
+	Org organisation.Source
 }
 
 // SettingsFromEnv reads EXPORT_ASYNC_ROWS and EXPORT_KEEP.

@@ -18,6 +18,7 @@ import (
 	"github.com/campaignwatch/campaignwatch/complaints/triage"
 	"github.com/campaignwatch/campaignwatch/internal/config"
 	"github.com/campaignwatch/campaignwatch/internal/metrics"
+	"github.com/campaignwatch/campaignwatch/internal/organisation"
 	"github.com/campaignwatch/campaignwatch/internal/staff"
 	"github.com/campaignwatch/campaignwatch/jobs"
 	"github.com/campaignwatch/campaignwatch/outreach"
@@ -60,6 +61,9 @@ type Deps struct {
 	// Rulebook is the triage rulebook in force, shown to staff; nil
 	// shows the embedded default.
 	Rulebook *triage.Rulebook
+	// Org gives the regulator's particulars in force: the public pages'
+	// contact details and privacy notice; nil means organisation.Defaults.
+	Org organisation.Source
 }
 
 // Server holds the router and everything handlers share.

@@ -38,6 +38,7 @@ import (
 	"github.com/campaignwatch/campaignwatch/internal/database"
 	"github.com/campaignwatch/campaignwatch/internal/mail"
 	"github.com/campaignwatch/campaignwatch/internal/metrics"
+	"github.com/campaignwatch/campaignwatch/internal/organisation"
 	"github.com/campaignwatch/campaignwatch/internal/staff"
 	"github.com/campaignwatch/campaignwatch/jobs"
 	"github.com/campaignwatch/campaignwatch/outreach"
@@ -93,8 +94,11 @@ type App struct {
 	// OutreachSettings, ReportsSettings and MonitorSettings are the
 	// features' settings from their environment variables.
 	OutreachSettings outreach.Settings
-	ReportsSettings  reports.Settings
-	MonitorSettings  monitor.Settings
+	// Org is the regulator's particulars in force, shared by letters,
+	// reports and the public pages.
+	Org             organisation.Source
+	ReportsSettings reports.Settings
+	MonitorSettings monitor.Settings
 
 	// Pool is the service's pool; JobsPool is River's own
 	// (database.OpenJobs), used by a client that works jobs.
@@ -269,6 +273,8 @@ func (a *App) build() error {
 	a.LetterMailer = a.letterMailer()
 
 	a.Staff = staff.NewService(a.Pool, staff.Settings{}, a.Jobs)
+	a.Org = organisation.Static{Settings: organisation.Defaults(a.opts.Getenv)}
+	a.OutreachSettings.Org, a.ReportsSettings.Org = a.Org, a.Org
 	// Intake refers out-of-scope complaints with the triage engine in
 	// force, so the complainant is told where to go by the rules triage
 	// itself applies.
@@ -293,7 +299,7 @@ func (a *App) build() error {
 	if a.opts.Web {
 		deps := web.Deps{Config: cfg, Pool: a.Pool, Staff: a.Staff, Metrics: a.Metrics, Logger: a.Logger,
 			Complaints: a.Complaints, Drafts: a.Drafts, Reports: a.Reports, ReportStore: a.ReportStore, FollowUps: a.FollowUps,
-			Outreach: a.Outreach, Parties: a.Parties, Review: a.Review, Rulebook: a.Rulebook}
+			Outreach: a.Outreach, Parties: a.Parties, Review: a.Review, Rulebook: a.Rulebook, Org: a.Org}
 		if !a.opts.WithoutRiverUI {
 			deps.Jobs = a.Jobs
 		}

@@ -29,6 +29,8 @@ import (
 	"strings"
 	"text/template"
 	"time"
+
+	"github.com/campaignwatch/campaignwatch/internal/organisation"
 )
 
 // CommonFields are the fields every letter has.
@@ -221,6 +223,51 @@ type RenderOptions struct {
 	// Created is the PDF's creation date; fixed so the same letter always
 	// renders to the same bytes. Default: the zero time in UTC.
 	Created time.Time
+	// Lang is the letter's language, "en" (the default) or "cy"; for
+	// RenderLetter each Version has its own.
+	Lang string
+	// Org are the regulator's particulars in force: the letterhead, and
+	// the library that {{cite}} resolves keys in. Nil means the defaults.
+	Org *organisation.Settings
+	// Signature, when it has an image, is printed above the signatory's
+	// name in the HTML and PDF.
+	Signature *organisation.Signatory
+}
+
+// Version is one language version of a letter: a bilingual letter has a
+// Welsh and an English one.
+type Version struct {
+	Template *Template
+	Lang     string // "en" or "cy"
+	Values   map[string]string
+}
+
+// RenderLetter renders one letter from one or more language versions, in
+// the order given (Welsh first for a bilingual letter, as the Welsh
+// Language Standards expect): one subject, one HTML body, one text and
+// one PDF carrying every version.
+func RenderLetter(versions []Version, opts RenderOptions) (*Letter, error) {
+	if len(versions) == 0 {
+		return nil, errors.New("render: a letter needs at least one language version")
+	}
+	var out *Letter
+	for _, v := range versions {
+		o := opts
+		o.Lang = v.Lang
+		l, err := v.Template.Render(v.Values, o)
+		if err != nil {
+			return nil, err
+		}
+		if out == nil {
+			out = l
+			continue
+		}
+		// Stub: the bilingual layout (one document, one PDF) replaces this.
+		out.Subject += " / " + l.Subject
+		out.Text += "\n\n" + l.Text
+		out.HTML += l.HTML
+	}
+	return out, nil
 }
 
 // Render fills the template with values and produces the letter. A value
