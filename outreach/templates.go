@@ -181,3 +181,57 @@ func (s *Service) SaveTemplate(ctx context.Context, name, source, note string) (
 }
 
 var templateName = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
+
+// TemplateSet is the latest version of one letter template in each
+// language it is written in, parsed against the settings in force.
+type TemplateSet struct {
+	Name string
+	// Versions and Parsed are keyed by language, "en" and "cy".
+	Versions map[string]*TemplateVersion
+	Parsed   map[string]*render.Template
+}
+
+// Languages returns the language versions a reader with preference pref
+// ("en", "cy" or "both") gets, in the order the letter prints them:
+// Welsh first in a bilingual letter.
+func Languages(pref string) []string {
+	switch pref {
+	case "cy":
+		return []string{"cy"}
+	case "both":
+		return []string{"cy", "en"}
+	}
+	return []string{"en"}
+}
+
+// TemplateSet loads and parses the latest version of the template name
+// in every language it has. A template without an English version, or a
+// version that no longer parses (a guidance key removed from the library
+// since), is an Invalid error on the field "template".
+//
+// Stub: only English until the language variants land.
+func (s *Service) TemplateSet(ctx context.Context, name string) (*TemplateSet, error) {
+	tv, err := s.Template(ctx, name, 0)
+	if err != nil {
+		return nil, err
+	}
+	t, err := render.Parse(tv.Source)
+	if err != nil {
+		return nil, apperr.Fields(apperr.FieldError{Field: "template", Message: fmt.Sprintf("Version %d of the template %q has a problem: %v", tv.Version, tv.Name, err)})
+	}
+	return &TemplateSet{Name: name, Versions: map[string]*TemplateVersion{"en": tv}, Parsed: map[string]*render.Template{"en": t}}, nil
+}
+
+// Render renders the letter one reader gets: the versions in langs (see
+// Languages), each filled with values[lang].
+func (ts *TemplateSet) Render(langs []string, values map[string]map[string]string, opts render.RenderOptions) (*render.Letter, error) {
+	var vs []render.Version
+	for _, l := range langs {
+		t, ok := ts.Parsed[l]
+		if !ok {
+			return nil, apperr.New(apperr.Invalid, "The letter template %q has no %s version.", ts.Name, map[string]string{"cy": "Welsh", "en": "English"}[l])
+		}
+		vs = append(vs, render.Version{Template: t, Lang: l, Values: values[l]})
+	}
+	return render.RenderLetter(vs, opts)
+}
