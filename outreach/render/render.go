@@ -80,6 +80,7 @@ func lineError(err error, offset int) *LineError {
 		if k := regexp.MustCompile(`map has no entry for key "([^"]+)"`).FindStringSubmatch(detail); k != nil {
 			detail = fmt.Sprintf("unknown field %q", k[1])
 		}
+		detail = strings.TrimPrefix(strings.TrimPrefix(detail, "error calling law: "), "error calling cite: ")
 		return &LineError{Line: offset + n - 1, Message: detail}
 	}
 	return &LineError{Message: msg}
@@ -88,12 +89,21 @@ func lineError(err error, offset int) *LineError {
 // funcs names the functions a template may call, for parsing. They are
 // never run as they are: execute binds fresh ones that spend from the
 // render's own byte budget (see boundedFuncs); these have none at all.
-var funcs = boundedFuncs(&budget{tooLong: errTooLong})
+var funcs = boundedFuncs(&budget{tooLong: errTooLong}, nil)
 
-// Parse reads and checks a template file: the header, the Go template
-// syntax of subject and body, and that every field used is known, by
-// rendering against sample values. Errors name the line.
-func Parse(source string) (*Template, error) {
+// Parse reads and checks a template file against the default settings
+// (organisation.Defaults): see ParseWith.
+func Parse(source string) (*Template, error) { return ParseWith(source, nil) }
+
+// ParseWith reads and checks a template file: the header, the Go template
+// syntax of subject and body, that every {{law}} and {{cite}} key is known
+// to the law and to org's guidance library (nil: the defaults), and that
+// every field used is known, by rendering against sample values. Errors
+// name the line. A template parsed against one version of the settings
+// renders with any other; a key removed from the library since is an
+// error when it is rendered.
+func ParseWith(source string, org *organisation.Settings) (*Template, error) {
+	org = orgOr(org)
 	source = strings.ReplaceAll(source, "\r\n", "\n")
 	lines := strings.Split(source, "\n")
 	if len(lines) == 0 || strings.TrimSpace(lines[0]) != "---" {
@@ -120,6 +130,9 @@ func Parse(source string) (*Template, error) {
 			st, err := template.New("subject").Funcs(funcs).Option("missingkey=error").Parse(val)
 			if err != nil {
 				return nil, lineError(err, i+1)
+			}
+			if err := checkCitations(st, org, i+1); err != nil {
+				return nil, err
 			}
 			if err := addStepCalls(st); err != nil {
 				return nil, err
@@ -163,13 +176,16 @@ func Parse(source string) (*Template, error) {
 	if err != nil {
 		return nil, lineError(err, t.bodyLine)
 	}
+	if err := checkCitations(bt, org, t.bodyLine); err != nil {
+		return nil, err
+	}
 	if err := addStepCalls(bt); err != nil {
 		return nil, err
 	}
 	t.body = bt
 	// Rendering against sample values finds unknown fields, which only
 	// show up when the template is executed.
-	if _, err := t.Render(t.Sample(), RenderOptions{SkipPDF: true}); err != nil {
+	if _, err := t.Render(t.Sample(), RenderOptions{SkipPDF: true, Org: org}); err != nil {
 		return nil, err
 	}
 	return t, nil
@@ -230,81 +246,10 @@ type RenderOptions struct {
 	// the library that {{cite}} resolves keys in. Nil means the defaults.
 	Org *organisation.Settings
 	// Signature, when it has an image, is printed above the signatory's
-	// name in the HTML and PDF.
+	// name in the PDF. The HTML leaves it out: many mail clients block
+	// data: images, and an email is easily forwarded and copied, while the
+	// PDF is the letter of record.
 	Signature *organisation.Signatory
-}
-
-// Version is one language version of a letter: a bilingual letter has a
-// Welsh and an English one.
-type Version struct {
-	Template *Template
-	Lang     string // "en" or "cy"
-	Values   map[string]string
-}
-
-// RenderLetter renders one letter from one or more language versions, in
-// the order given (Welsh first for a bilingual letter, as the Welsh
-// Language Standards expect): one subject, one HTML body, one text and
-// one PDF carrying every version.
-func RenderLetter(versions []Version, opts RenderOptions) (*Letter, error) {
-	if len(versions) == 0 {
-		return nil, errors.New("render: a letter needs at least one language version")
-	}
-	var out *Letter
-	for _, v := range versions {
-		o := opts
-		o.Lang = v.Lang
-		l, err := v.Template.Render(v.Values, o)
-		if err != nil {
-			return nil, err
-		}
-		if out == nil {
-			out = l
-			continue
-		}
-		// Stub: the bilingual layout (one document, one PDF) replaces this.
-		out.Subject += " / " + l.Subject
-		out.Text += "\n\n" + l.Text
-		out.HTML += l.HTML
-	}
-	return out, nil
-}
-
-// Render fills the template with values and produces the letter. A value
-// missing for a field the template uses is an error naming the line.
-func (t *Template) Render(values map[string]string, opts RenderOptions) (*Letter, error) {
-	data := make(map[string]string, len(values))
-	allowed := t.Fields()
-	for _, f := range allowed {
-		if v, ok := values[f]; ok {
-			data[f] = v
-		}
-	}
-	sb, err := execute(t.subject, data, maxSubjectBytes, errSubjectTooLong)
-	if err != nil {
-		return nil, limitOrLineError(err, t.subjectLine)
-	}
-	subject := strings.Join(strings.Fields(string(sb)), " ")
-	if subject == "" {
-		return nil, &LineError{Message: "the subject is empty once filled in"}
-	}
-	body, err := execute(t.body, escapeAll(data), MaxTextBytes, errTooLong)
-	if err != nil {
-		return nil, limitOrLineError(err, t.bodyLine)
-	}
-	doc := parseMarkdown(body)
-	l := &Letter{Subject: subject, Text: doc.text(), HTML: doc.html(subject, data)}
-	if !opts.SkipPDF {
-		if err := doc.checkPages(); err != nil {
-			return nil, err
-		}
-		pdf, err := doc.pdf(subject, data, opts.Created)
-		if err != nil {
-			return nil, fmt.Errorf("render PDF: %w", err)
-		}
-		l.PDF = pdf
-	}
-	return l, nil
 }
 
 // maxSubjectBytes bounds a subject line once filled in; mail servers
