@@ -235,4 +235,3 @@ var styler = func() *strings.Replacer {
 	}
 	return strings.NewReplacer(pairs...)
 }()
-
