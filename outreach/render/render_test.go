@@ -99,3 +99,29 @@ func BenchmarkRenderLetter(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "letters/s")
 }
+
+// BenchmarkRenderLetterBilingual renders the Welsh and English versions
+// of the election reminder as one letter: the Welsh needs the embedded
+// Unicode font, the slow path.
+func BenchmarkRenderLetterBilingual(b *testing.B) {
+	var vs []Version
+	for _, lang := range []string{"cy", "en"} {
+		p := "../../templates/letters/election-reminder.md"
+		if lang == "cy" {
+			p = "../../templates/letters/cy/election-reminder.md"
+		}
+		src, _ := os.ReadFile(p)
+		tpl, err := Parse(string(src))
+		if err != nil {
+			b.Fatal(err)
+		}
+		vs = append(vs, Version{Template: tpl, Lang: lang, Values: tpl.Sample()})
+	}
+	start := time.Now()
+	for i := 0; i < b.N; i++ {
+		if _, err := RenderLetter(vs, RenderOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "letters/s")
+}
