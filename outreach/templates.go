@@ -14,6 +14,7 @@ import (
 
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
+	"github.com/campaignwatch/campaignwatch/internal/legal"
 	"github.com/campaignwatch/campaignwatch/internal/organisation"
 	"github.com/campaignwatch/campaignwatch/outreach/internal/dbsqlc"
 	"github.com/campaignwatch/campaignwatch/outreach/render"
@@ -405,4 +406,88 @@ func (ts *TemplateSet) Render(langs []string, values map[string]map[string]strin
 		vs = append(vs, render.Version{Template: t, Lang: l, Values: values[l]})
 	}
 	return render.RenderLetter(vs, opts)
+}
+
+// CiteKey is one key a template may cite, as the editor lists it.
+type CiteKey struct {
+	Key string `json:"key"`
+	// Call is what to write in the template: {{law "PECR-22"}}.
+	Call string `json:"call"`
+	// Prints is what the letter shows, in the language asked for.
+	Prints string `json:"prints"`
+	// About says what a provision requires, or a guidance document's
+	// address.
+	About string `json:"about,omitempty"`
+}
+
+// CiteKeys are the keys of {{law}} and {{cite}}, for the editor.
+type CiteKeys struct {
+	Laws       []CiteKey `json:"laws"`
+	Provisions []CiteKey `json:"provisions"`
+	Guidance   []CiteKey `json:"guidance"`
+}
+
+// CiteKeys lists what templates may cite, printed in lang: the laws, the
+// provisions with their citations, and the guidance library of the
+// settings in force, so staff can write {{law}} and {{cite}} without
+// guessing a key.
+func (s *Service) CiteKeys(ctx context.Context, lang string) (*CiteKeys, error) {
+	org, err := s.settings.Org.Current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	lang = templateLang(lang)
+	out := &CiteKeys{}
+	for _, l := range legal.Laws() {
+		out.Laws = append(out.Laws, CiteKey{Key: l.ID, Call: fmt.Sprintf("{{law %q}}", l.ID), Prints: legal.MustCite(l.ID, lang)})
+	}
+	for _, p := range legal.Provisions() {
+		out.Provisions = append(out.Provisions, CiteKey{Key: p.ID, Call: fmt.Sprintf("{{law %q}}", p.ID),
+			Prints: legal.MustCite(p.ID, lang), About: p.About[lang]})
+	}
+	for _, r := range org.References {
+		out.Guidance = append(out.Guidance, CiteKey{Key: r.Key, Call: fmt.Sprintf("{{cite %q}}", r.Key),
+			Prints: r.TitleIn(lang), About: r.URLIn(lang)})
+	}
+	return out, nil
+}
+
+// PreviewBilingual renders source, a draft of the template name in lang,
+// with the latest stored version in the other language, as the bilingual
+// letter a reader in Wales gets (Welsh first), against sample values. It
+// returns nil when the template has no version in the other language.
+// A problem with the draft is an Invalid error on "source", as in
+// CheckTemplate.
+func (s *Service) PreviewBilingual(ctx context.Context, name, lang, source string) (*render.Letter, error) {
+	lang = templateLang(lang)
+	other := "cy"
+	if lang == "cy" {
+		other = "en"
+	}
+	org, err := s.settings.Org.Current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	draft, _, err := CheckTemplateWith(source, lang, org)
+	if err != nil {
+		return nil, err
+	}
+	tv, err := s.TemplateIn(ctx, name, other, 0)
+	if apperr.CodeOf(err) == apperr.NotFound {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	stored, err := render.ParseWith(tv.Source, org)
+	if err != nil {
+		return nil, apperr.Fields(apperr.FieldError{Field: "source", Message: fmt.Sprintf(
+			"The bilingual preview needs the latest %s version (%d), which has a problem: %v", LanguageName(other), tv.Version, err)})
+	}
+	parsed := map[string]*render.Template{lang: draft, other: stored}
+	var vs []render.Version
+	for _, l := range Languages("both") {
+		vs = append(vs, render.Version{Template: parsed[l], Lang: l, Values: SampleValues(parsed[l], l)})
+	}
+	return render.RenderLetter(vs, render.RenderOptions{Org: org})
 }
