@@ -52,7 +52,7 @@ func (t *Template) prepare(values map[string]string, lang string, org *organisat
 	if subject == "" {
 		return nil, &LineError{Message: "the subject is empty once filled in"}
 	}
-	body, err := execute(t.body, escapeAll(data), MaxTextBytes, errTooLong, &citeEnv{lang: lang, org: org, markdown: true})
+	body, err := execute(t.body, escapeAll(data, t.Markdown), MaxTextBytes, errTooLong, &citeEnv{lang: lang, org: org, markdown: true})
 	if err != nil {
 		return nil, limitOrLineError(err, t.bodyLine)
 	}

@@ -9,13 +9,17 @@
 //	subject: Data protection in the {{.ElectionName}} campaign
 //	fields: BriefingDate, BriefingPlace
 //	attachment: Report
+//	markdown: Requests
 //	---
 //	Dear {{.RecipientName}},
 //	...
 //
 // "fields" declares the template's own fields on top of the common ones;
-// "attachment" names a field that must hold a report to attach. Any other
-// field a template uses is an error, reported with its line in the file.
+// "attachment" names a field that must hold a report to attach;
+// "markdown" names fields whose values are Markdown (paragraphs, lists)
+// made by the service, inserted as they are rather than escaped as a
+// value is. Any other field a template uses is an error, reported with its
+// line in the file.
 package render
 
 import (
@@ -45,6 +49,11 @@ type Template struct {
 	Subject    string
 	Extra      []string // template-specific fields
 	Attachment string   // a field naming an attached report, if any
+	// Markdown are fields whose values are Markdown made by the service
+	// (a list of requests), not escaped: whoever fills one must escape
+	// what it quotes (EscapeMarkdown). Raw HTML in them is dropped, as
+	// everywhere in a letter.
+	Markdown []string
 
 	bodyLine    int // line in Source where the body starts
 	subjectLine int
@@ -110,7 +119,7 @@ func ParseWith(source string, org *organisation.Settings) (*Template, error) {
 		return nil, &LineError{Line: 1, Message: `a template starts with a header between two "---" lines`}
 	}
 	t := &Template{Source: source}
-	end := -1
+	end, markdownLine := -1, 0
 	for i := 1; i < len(lines); i++ {
 		l := strings.TrimSpace(lines[i])
 		if l == "---" {
@@ -154,8 +163,15 @@ func ParseWith(source string, org *organisation.Settings) (*Template, error) {
 			}
 		case "attachment":
 			t.Attachment = val
+		case "markdown":
+			for _, f := range strings.Split(val, ",") {
+				if f = strings.TrimSpace(f); f != "" {
+					t.Markdown = append(t.Markdown, f)
+				}
+			}
+			markdownLine = i + 1
 		default:
-			return nil, &LineError{Line: i + 1, Message: fmt.Sprintf("unknown header %q; use subject, fields or attachment", strings.TrimSpace(key))}
+			return nil, &LineError{Line: i + 1, Message: fmt.Sprintf("unknown header %q; use subject, fields, attachment or markdown", strings.TrimSpace(key))}
 		}
 	}
 	if end < 0 {
@@ -163,6 +179,11 @@ func ParseWith(source string, org *organisation.Settings) (*Template, error) {
 	}
 	if t.subject == nil {
 		return nil, &LineError{Line: 1, Message: "the header needs a subject line"}
+	}
+	for _, f := range t.Markdown {
+		if !slices.Contains(t.Extra, f) {
+			return nil, &LineError{Line: markdownLine, Message: fmt.Sprintf("the markdown field %q must be declared in fields", f)}
+		}
 	}
 	if t.Attachment != "" && !slices.Contains(t.Extra, t.Attachment) {
 		return nil, &LineError{Line: 1, Message: fmt.Sprintf("the attachment field %q must be declared in fields", t.Attachment)}
@@ -267,14 +288,36 @@ func limitOrLineError(err error, offset int) error {
 }
 
 // escapeAll makes values safe to drop into Markdown: characters that would
-// start emphasis, links or HTML are backslash-escaped, so a party name can
-// never change the letter's structure.
-func escapeAll(in map[string]string) map[string]string {
+// start emphasis, links or HTML are backslash-escaped, and line breaks
+// joined, so a party name can never change the letter's structure. The
+// fields in markdown keep their Markdown, line endings normalised.
+func escapeAll(in map[string]string, markdown []string) map[string]string {
 	out := make(map[string]string, len(in))
 	for k, v := range in {
-		out[k] = mdEscaper.Replace(strings.Join(strings.Fields(v), " "))
+		if slices.Contains(markdown, k) {
+			out[k] = strings.TrimSpace(strings.ReplaceAll(v, "\r\n", "\n"))
+			continue
+		}
+		out[k] = EscapeMarkdown(v)
 	}
 	return out
 }
+
+// EscapeMarkdown makes s safe to put in a letter's Markdown as text: its
+// line breaks are joined and the characters that would start emphasis,
+// links, headings, tables or HTML are backslash-escaped. Code that fills a
+// markdown field uses it for what it quotes (a party's name, an excerpt).
+func EscapeMarkdown(s string) string {
+	s = mdEscaper.Replace(strings.Join(strings.Fields(s), " "))
+	// A value a template puts at the start of a line must not start a
+	// list ("1. ", "- ") or underline a heading ("==="): escape its
+	// first marker.
+	if m := leadingMarker.FindStringSubmatchIndex(s); m != nil {
+		s = s[:m[3]] + `\` + s[m[3]:]
+	}
+	return s
+}
+
+var leadingMarker = regexp.MustCompile(`^(\d{0,9})[.)+=-]`)
 
 var mdEscaper = strings.NewReplacer(`\`, `\\`, "*", `\*`, "_", `\_`, "`", "\\`", "[", `\[`, "]", `\]`, "<", `\<`, ">", `\>`, "#", `\#`, "|", `\|`)

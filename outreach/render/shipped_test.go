@@ -167,6 +167,11 @@ func TestShippedTemplatesKeepTheirPromises(t *testing.T) {
 	// of outcome categories or investigations.
 	text, _ = render("complaints-follow-up", "en")
 	require.Contains(t, text, "Please reply by 4 June 2029")
+	tpl := loadShipped(t, "complaints-follow-up", "en", org)
+	l, err := tpl.Render(shippedValues(tpl, "en"), RenderOptions{Org: org, SkipPDF: true})
+	require.NoError(t, err)
+	require.Regexp(t, `<ol[^>]*>\s*<li[^>]*>Stop sending texts`, l.HTML, "the requests are a list")
+	require.Contains(t, l.Text, "\n2. Add an opt-out to every message.\n")
 	require.NotRegexp(t, `(?i)investigat|referred|outcome`, text)
 	text, _ = render("complaints-follow-up", "cy")
 	require.Contains(t, text, "Ymatebwch erbyn 4 Mehefin 2029")
