@@ -113,7 +113,7 @@ func RenderLetter(versions []Version, opts RenderOptions) (*Letter, error) {
 }
 
 // versionRule separates the language versions of the plain text.
-var versionRule = "\n" + strings.Repeat("=", 40) + "\n\n"
+var versionRule = "\n" + strings.Repeat("*", 40) + "\n\n"
 
 func letterText(ps []*prepared) string {
 	var b strings.Builder
