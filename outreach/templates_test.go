@@ -29,7 +29,7 @@ func templateEnv(t *testing.T, org *organisation.Settings) (*outreach.Service, *
 	ctx := audit.WithActor(context.Background(), audit.Actor{Label: "test"})
 	n, err := svc.Seed(ctx)
 	require.NoError(t, err)
-	require.Equal(t, 8, n, "four templates in two languages")
+	require.GreaterOrEqual(t, n, 8, "the four shipped templates in two languages")
 	return svc, pool, ctx
 }
 
