@@ -1,7 +1,11 @@
 // Package render turns a letter template (Markdown with Go template fields)
 // and the values of its fields into what a party receives: a subject, an
 // HTML email body with the regulator's letterhead and inline styles, a
-// plain-text alternative and a PDF copy.
+// plain-text alternative and a PDF copy. The letterhead and the guidance
+// library come from the organisation settings passed in RenderOptions.Org;
+// templates cite the law and the guidance with {{law}} and {{cite}} (see
+// cite.go). A letter can carry several language versions, Welsh first
+// (RenderLetter).
 //
 // A template file starts with a header block between two "---" lines:
 //
