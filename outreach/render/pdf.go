@@ -141,12 +141,17 @@ func letterPDF(ps []*prepared, subject string, org *organisation.Settings, opts 
 	}
 	m := maroto.New(b.Build())
 	for i, p := range ps {
-		rows := versionRows(p, heads[i], enc, opts.Signature)
-		if i == 0 {
-			m.AddRows(rows...)
-			continue
+		if i > 0 {
+			// Each later version starts on a page of its own.
+			m.AddPages(page.New())
 		}
-		m.AddPages(page.New().Add(rows...))
+		for _, r := range versionRows(p, heads[i], enc, opts.Signature) {
+			// A heading is not left alone at the foot of a page.
+			if r.keep && !m.FitlnCurrentPage(keepWithNext) {
+				m.AddPages(page.New())
+			}
+			m.AddRows(r.Row)
+		}
 	}
 	doc, err := m.Generate()
 	if err != nil {
@@ -155,51 +160,68 @@ func letterPDF(ps []*prepared, subject string, org *organisation.Settings, opts 
 	return doc.GetBytes(), nil
 }
 
+// keepWithNext is the space, in millimetres, a heading needs below it on
+// the page: itself and the first lines of what follows.
+const keepWithNext = 30
+
+// pdfRow is a row of the PDF; keep marks a heading, which moves to the
+// next page rather than end one.
+type pdfRow struct {
+	core.Row
+	keep bool
+}
+
 // versionRows lays out one language version.
-func versionRows(p *prepared, h pdfLetterhead, enc func(string) string, sig *organisation.Signatory) []core.Row {
-	rows := []core.Row{
+func versionRows(p *prepared, h pdfLetterhead, enc func(string) string, sig *organisation.Signatory) []pdfRow {
+	var rows []pdfRow
+	add := func(keep bool, rs ...core.Row) {
+		for _, r := range rs {
+			rows = append(rows, pdfRow{Row: r, keep: keep})
+		}
+	}
+	add(false,
 		text.NewAutoRow(enc(h.name), props.Text{Size: 16, Style: fontstyle.Bold, Color: black}),
 		text.NewAutoRow(enc(h.unit), props.Text{Size: 10, Color: grey, Top: 1}),
-	}
+	)
 	if h.address != "" {
-		rows = append(rows, text.NewAutoRow(enc(h.address), props.Text{Size: 8, Color: grey, Top: 1}))
+		add(false, text.NewAutoRow(enc(h.address), props.Text{Size: 8, Color: grey, Top: 1}))
 	}
 	if h.contact != "" {
-		rows = append(rows, text.NewAutoRow(enc(h.contact), props.Text{Size: 8, Color: grey, Top: 0.5}))
+		add(false, text.NewAutoRow(enc(h.contact), props.Text{Size: 8, Color: grey, Top: 0.5}))
 	}
-	rows = append(rows,
+	add(false,
 		row.New(2),
 		line.NewAutoRow(props.Line{Thickness: 0.6, Color: blue}),
 	)
 	sigAt := signatureBlock(p, sig)
 	for i, bl := range p.doc.blocks {
 		if i == sigAt {
-			rows = append(rows, row.New(18).Add(image.NewFromBytesCol(4, sig.Image, signatureType(sig), props.Rect{Percent: 100, Top: 2})))
+			add(false, row.New(18).Add(image.NewFromBytesCol(4, sig.Image, signatureType(sig), props.Rect{Percent: 100, Top: 2})))
 		}
 		switch bl.kind {
 		case "hr":
-			rows = append(rows, line.NewAutoRow(props.Line{Thickness: 0.2}))
+			add(false, line.NewAutoRow(props.Line{Thickness: 0.2}))
 		case "h1":
-			rows = append(rows, text.NewAutoRow(enc(bl.pdf), props.Text{Size: 14, Style: fontstyle.Bold, Top: 5, Bottom: 1}))
+			add(true, text.NewAutoRow(enc(bl.pdf), props.Text{Size: 14, Style: fontstyle.Bold, Top: 5, Bottom: 1}))
 		case "h2", "h3":
-			rows = append(rows, text.NewAutoRow(enc(bl.pdf), props.Text{Size: 12, Style: fontstyle.Bold, Top: 4, Bottom: 1}))
+			add(true, text.NewAutoRow(enc(bl.pdf), props.Text{Size: 12, Style: fontstyle.Bold, Top: 4, Bottom: 1}))
 		case "li":
-			rows = append(rows, text.NewAutoRow(enc(bl.marker+"  "+bl.pdf), props.Text{Size: 10.5, Left: 6, Top: 1.5, VerticalPadding: 1}))
+			add(false, text.NewAutoRow(enc(bl.marker+"  "+bl.pdf), props.Text{Size: 10.5, Left: 6, Top: 1.5, VerticalPadding: 1}))
 		default:
 			pr := props.Text{Size: 10.5, Top: 3, VerticalPadding: 1}
 			if bl.quieter {
 				pr.Left, pr.Color = 6, grey
 			}
 			for _, part := range strings.Split(bl.pdf, "\n") {
-				rows = append(rows, text.NewAutoRow(enc(part), pr))
+				add(false, text.NewAutoRow(enc(part), pr))
 				pr.Top = 0.5
 			}
 		}
 	}
 	if len(p.doc.notes) > 0 {
-		rows = append(rows, text.NewAutoRow(enc(words[p.lang]["notes"]), props.Text{Size: 10, Style: fontstyle.Bold, Top: 8, Bottom: 1}))
+		add(true, text.NewAutoRow(enc(words[p.lang]["notes"]), props.Text{Size: 10, Style: fontstyle.Bold, Top: 8, Bottom: 1}))
 		for i, n := range p.doc.notes {
-			rows = append(rows, text.NewAutoRow(enc("["+itoa(i+1)+"] "+n), props.Text{Size: 8.5, Color: grey, Top: 1}))
+			add(false, text.NewAutoRow(enc("["+itoa(i+1)+"] "+n), props.Text{Size: 8.5, Color: grey, Top: 1}))
 		}
 	}
 	return rows
