@@ -16,8 +16,11 @@ INSERT INTO elections (name, type, nations, announced_on, polling_day, regulated
 VALUES (@name, @type, @nations, @announced_on, @polling_day, @regulated_from, @follow_up_days, @created_by) RETURNING id;
 
 -- name: CallRecipients :many
--- Every active contact of every active party standing in one of nations.
-SELECT p.id AS party_id, p.name AS party_name, c.id AS contact_id, c.name, c.position, c.email
+-- Every active contact of every active party standing in one of nations,
+-- with the language its letters are written in (the contact's own, or
+-- the party's default: Welsh and English for a party standing in Wales).
+SELECT p.id AS party_id, p.name AS party_name, c.id AS contact_id, c.name, c.position, c.email,
+       COALESCE(c.language, CASE WHEN 'wales' = ANY(p.nations) THEN 'both' ELSE 'en' END)::text AS language
 FROM parties p JOIN party_contacts c ON c.party_id = p.id AND c.active
 WHERE p.active AND p.nations && @nations::text[]
 ORDER BY p.name, c.id;
@@ -29,7 +32,8 @@ WHERE p.active AND p.nations && @nations::text[]
 ORDER BY p.name;
 
 -- name: FollowUpRecipients :many
-SELECT p.id AS party_id, p.name AS party_name, c.id AS contact_id, c.name, c.position, c.email
+SELECT p.id AS party_id, p.name AS party_name, c.id AS contact_id, c.name, c.position, c.email,
+       COALESCE(c.language, CASE WHEN 'wales' = ANY(p.nations) THEN 'both' ELSE 'en' END)::text AS language
 FROM parties p JOIN party_contacts c ON c.party_id = p.id AND c.active
 WHERE p.id = ANY(@party_ids::bigint[]) ORDER BY p.name, c.id;
 

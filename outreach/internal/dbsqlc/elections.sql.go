@@ -38,7 +38,8 @@ func (q *Queries) CallPartiesWithoutContact(ctx context.Context, nations []strin
 }
 
 const callRecipients = `-- name: CallRecipients :many
-SELECT p.id AS party_id, p.name AS party_name, c.id AS contact_id, c.name, c.position, c.email
+SELECT p.id AS party_id, p.name AS party_name, c.id AS contact_id, c.name, c.position, c.email,
+       COALESCE(c.language, CASE WHEN 'wales' = ANY(p.nations) THEN 'both' ELSE 'en' END)::text AS language
 FROM parties p JOIN party_contacts c ON c.party_id = p.id AND c.active
 WHERE p.active AND p.nations && $1::text[]
 ORDER BY p.name, c.id
@@ -51,9 +52,12 @@ type CallRecipientsRow struct {
 	Name      string
 	Position  string
 	Email     string
+	Language  string
 }
 
-// Every active contact of every active party standing in one of nations.
+// Every active contact of every active party standing in one of nations,
+// with the language its letters are written in (the contact's own, or
+// the party's default: Welsh and English for a party standing in Wales).
 func (q *Queries) CallRecipients(ctx context.Context, nations []string) ([]CallRecipientsRow, error) {
 	rows, err := q.db.Query(ctx, callRecipients, nations)
 	if err != nil {
@@ -70,6 +74,7 @@ func (q *Queries) CallRecipients(ctx context.Context, nations []string) ([]CallR
 			&i.Name,
 			&i.Position,
 			&i.Email,
+			&i.Language,
 		); err != nil {
 			return nil, err
 		}
@@ -139,7 +144,8 @@ func (q *Queries) FollowUpPartiesWithoutContact(ctx context.Context, partyIds []
 }
 
 const followUpRecipients = `-- name: FollowUpRecipients :many
-SELECT p.id AS party_id, p.name AS party_name, c.id AS contact_id, c.name, c.position, c.email
+SELECT p.id AS party_id, p.name AS party_name, c.id AS contact_id, c.name, c.position, c.email,
+       COALESCE(c.language, CASE WHEN 'wales' = ANY(p.nations) THEN 'both' ELSE 'en' END)::text AS language
 FROM parties p JOIN party_contacts c ON c.party_id = p.id AND c.active
 WHERE p.id = ANY($1::bigint[]) ORDER BY p.name, c.id
 `
@@ -151,6 +157,7 @@ type FollowUpRecipientsRow struct {
 	Name      string
 	Position  string
 	Email     string
+	Language  string
 }
 
 func (q *Queries) FollowUpRecipients(ctx context.Context, partyIds []int64) ([]FollowUpRecipientsRow, error) {
@@ -169,6 +176,7 @@ func (q *Queries) FollowUpRecipients(ctx context.Context, partyIds []int64) ([]F
 			&i.Name,
 			&i.Position,
 			&i.Email,
+			&i.Language,
 		); err != nil {
 			return nil, err
 		}
