@@ -208,6 +208,9 @@ func (s *Service) planCall(ctx context.Context, q *dbsqlc.Queries, in CallInput)
 	if len(errs) > 0 {
 		return nil, apperr.Fields(errs...)
 	}
+	if len(p.noContact) > 0 {
+		p.warnings = append(p.warnings, fmt.Sprintf("No letter for %s: no active contact. Add a contact to write to them.", strings.Join(p.noContact, ", ")))
+	}
 	if until := e.PollingDay.Sub(today); until < ShortNotice {
 		days := int(until.Hours() / 24)
 		when := fmt.Sprintf("in %d days", days)

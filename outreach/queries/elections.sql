@@ -40,3 +40,7 @@ WHERE p.id = ANY(@party_ids::bigint[]) ORDER BY p.name, c.id;
 -- name: FollowUpPartiesWithoutContact :many
 SELECT name FROM parties p WHERE p.id = ANY(@party_ids::bigint[])
 AND NOT EXISTS (SELECT 1 FROM party_contacts c WHERE c.party_id = p.id AND c.active) ORDER BY name;
+
+-- name: PartiesByID :many
+-- The parties chosen for letters outside an election call.
+SELECT id, name, active FROM parties WHERE id = ANY(@party_ids::bigint[]) ORDER BY name;

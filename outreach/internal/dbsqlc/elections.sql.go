@@ -295,3 +295,34 @@ func (q *Queries) LockElection(ctx context.Context, id int64) (LockElectionRow, 
 	)
 	return i, err
 }
+
+const partiesByID = `-- name: PartiesByID :many
+SELECT id, name, active FROM parties WHERE id = ANY($1::bigint[]) ORDER BY name
+`
+
+type PartiesByIDRow struct {
+	ID     int64
+	Name   string
+	Active bool
+}
+
+// The parties chosen for letters outside an election call.
+func (q *Queries) PartiesByID(ctx context.Context, partyIds []int64) ([]PartiesByIDRow, error) {
+	rows, err := q.db.Query(ctx, partiesByID, partyIds)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []PartiesByIDRow{}
+	for rows.Next() {
+		var i PartiesByIDRow
+		if err := rows.Scan(&i.ID, &i.Name, &i.Active); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
