@@ -377,3 +377,13 @@ func (p *Party) ContactLanguage(c *Contact) string {
 	}
 	return p.DefaultLanguage()
 }
+
+// LanguageOf says in words the language c's letters are written in, and
+// whether that is the party's default: "Welsh and English (the party's
+// default)".
+func (p *Party) LanguageOf(c Contact) string {
+	if c.Language == nil {
+		return LanguageLabel(p.DefaultLanguage()) + " (the party's default)"
+	}
+	return LanguageLabel(*c.Language)
+}
