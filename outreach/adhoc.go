@@ -134,6 +134,11 @@ func (s *Service) planLetters(ctx context.Context, q *dbsqlc.Queries, in Letters
 	if len(errs) > 0 {
 		return nil, apperr.Fields(errs...)
 	}
+	last, err := q.PartiesLastLetter(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	p.done = last
 	if err := s.loadTemplate(ctx, p, in.Template); err != nil {
 		return nil, err
 	}

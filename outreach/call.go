@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -163,7 +164,8 @@ func (s *Service) planCall(ctx context.Context, q *dbsqlc.Queries, in CallInput)
 		in.Template = DefaultTemplate
 	}
 	today := vocab.Today()
-	if in.PollingDay != nil && e.PollingDay.Before(today) && !in.RecordOnly {
+	pollingOK := !slices.ContainsFunc(errs, func(fe apperr.FieldError) bool { return fe.Field == "polling_day" })
+	if in.PollingDay != nil && pollingOK && e.PollingDay.Before(today) && !in.RecordOnly {
 		errs = append(errs, apperr.FieldError{Field: "polling_day", Message: fmt.Sprintf(
 			"Polling day was %s, which has passed. Letters about a campaign that is over would mislead the parties; "+
 				"to keep a record of this election without writing to anyone, choose \"record of a past election\"",
@@ -173,6 +175,17 @@ func (s *Service) planCall(ctx context.Context, q *dbsqlc.Queries, in CallInput)
 		errs = append(errs, apperr.FieldError{Field: "send_at", Message: "Choose either to hold the letters or to schedule them, not both"})
 	}
 	p := &plan{kind: "call", election: e, recordOnly: in.RecordOnly, hold: in.Hold, sendAt: in.SendAt, now: time.Now()}
+	if len(errs) == 0 {
+		exists, err := q.SameElectionExists(ctx, dbsqlc.SameElectionExistsParams{Name: e.Name, PollingDay: e.PollingDay})
+		if err != nil {
+			return nil, err
+		}
+		p.done = exists
+		if exists {
+			p.warnings = append(p.warnings, fmt.Sprintf("An election called %s with polling day %s is already recorded: check this is not the same election called twice.",
+				e.Name, vocab.FormatDate(e.PollingDay, "en")))
+		}
+	}
 	if in.RecordOnly {
 		if len(errs) > 0 {
 			return nil, apperr.Fields(errs...)

@@ -114,6 +114,10 @@ type plan struct {
 	recips    []recipient
 	noContact []string
 	warnings  []string
+	// done is what was already done that a second confirmation of the
+	// same preview would repeat: an election of the same name and
+	// polling day, or the newest letter to the chosen parties.
+	done any
 }
 
 // errNoConfirmation is the refusal of a call or send without a preview's
@@ -418,7 +422,16 @@ func (p *plan) tokenParts() []struct {
 		{"the parties and contacts", []any{rs, p.noContact}},
 		{"the organisation settings", p.org},
 		{"when the letters are sent", []any{p.state(), send}},
+		{p.doneName(), p.done},
 	}
+}
+
+// doneName names what p.done counts, as a refusal says it.
+func (p *plan) doneName() string {
+	if p.kind == "call" {
+		return "an election of the same name and polling day has been recorded"
+	}
+	return "letters have been written to these parties"
 }
 
 // token is the preview's confirmation: a short hash of each part, so a

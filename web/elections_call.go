@@ -417,6 +417,12 @@ func (s *Server) handleAPICallElection(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if strings.TrimSpace(in.Confirm) == "" {
+		// Problems with the request come first: they need fixing
+		// whatever else is done.
+		if _, err := s.outreach.PreviewCall(r.Context(), in); err != nil {
+			s.Error(w, r, err)
+			return
+		}
 		s.Error(w, r, apperr.Fields(errAPIDryRunFirst))
 		return
 	}

@@ -278,6 +278,12 @@ func (s *Server) handleAPISendLetters(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if strings.TrimSpace(in.Confirm) == "" {
+		// Problems with the request come first: they need fixing
+		// whatever else is done.
+		if _, err := s.outreach.PreviewLetters(r.Context(), in); err != nil {
+			s.Error(w, r, err)
+			return
+		}
 		s.Error(w, r, apperr.Fields(errAPIDryRunFirst))
 		return
 	}
@@ -290,4 +296,6 @@ func (s *Server) handleAPISendLetters(w http.ResponseWriter, r *http.Request) {
 }
 
 // PollingDay is an election's polling day in words, for the form's list.
-func (lettersPage) PollingDay(e outreach.ElectionSummary) string { return vocab.FormatDate(e.PollingDay, "en") }
+func (lettersPage) PollingDay(e outreach.ElectionSummary) string {
+	return vocab.FormatDate(e.PollingDay, "en")
+}

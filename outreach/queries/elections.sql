@@ -44,3 +44,13 @@ AND NOT EXISTS (SELECT 1 FROM party_contacts c WHERE c.party_id = p.id AND c.act
 -- name: PartiesByID :many
 -- The parties chosen for letters outside an election call.
 SELECT id, name, active FROM parties WHERE id = ANY(@party_ids::bigint[]) ORDER BY name;
+
+-- name: SameElectionExists :one
+-- Whether an election of this name and polling day is recorded: a call
+-- confirmed twice (a double click) must not record it twice.
+SELECT EXISTS (SELECT 1 FROM elections WHERE lower(name) = lower(@name) AND polling_day = @polling_day)::boolean;
+
+-- name: PartiesLastLetter :one
+-- The newest letter to any of the parties: letters confirmed twice must
+-- not be sent twice.
+SELECT coalesce(max(id), 0)::bigint FROM letters WHERE party_id = ANY(@party_ids::bigint[]);

@@ -326,3 +326,34 @@ func (q *Queries) PartiesByID(ctx context.Context, partyIds []int64) ([]PartiesB
 	}
 	return items, nil
 }
+
+const partiesLastLetter = `-- name: PartiesLastLetter :one
+SELECT coalesce(max(id), 0)::bigint FROM letters WHERE party_id = ANY($1::bigint[])
+`
+
+// The newest letter to any of the parties: letters confirmed twice must
+// not be sent twice.
+func (q *Queries) PartiesLastLetter(ctx context.Context, partyIds []int64) (int64, error) {
+	row := q.db.QueryRow(ctx, partiesLastLetter, partyIds)
+	var column_1 int64
+	err := row.Scan(&column_1)
+	return column_1, err
+}
+
+const sameElectionExists = `-- name: SameElectionExists :one
+SELECT EXISTS (SELECT 1 FROM elections WHERE lower(name) = lower($1) AND polling_day = $2)::boolean
+`
+
+type SameElectionExistsParams struct {
+	Name       string
+	PollingDay time.Time
+}
+
+// Whether an election of this name and polling day is recorded: a call
+// confirmed twice (a double click) must not record it twice.
+func (q *Queries) SameElectionExists(ctx context.Context, arg SameElectionExistsParams) (bool, error) {
+	row := q.db.QueryRow(ctx, sameElectionExists, arg.Name, arg.PollingDay)
+	var column_1 bool
+	err := row.Scan(&column_1)
+	return column_1, err
+}
