@@ -62,6 +62,9 @@ func (s *Service) SendLetters(ctx context.Context, in LettersInput) (*CallResult
 	}
 	var res *CallResult
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := dbsqlc.New(tx).LockConfirmations(ctx); err != nil {
+			return err
+		}
 		p, err := s.planLetters(ctx, dbsqlc.New(tx), in)
 		if err != nil {
 			return err

@@ -99,6 +99,9 @@ func (s *Service) Call(ctx context.Context, in CallInput) (*CallResult, error) {
 	}
 	var res *CallResult
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := dbsqlc.New(tx).LockConfirmations(ctx); err != nil {
+			return err
+		}
 		p, err := s.planCall(ctx, dbsqlc.New(tx), in)
 		if err != nil {
 			return err

@@ -54,3 +54,8 @@ SELECT EXISTS (SELECT 1 FROM elections WHERE lower(name) = lower(@name) AND poll
 -- The newest letter to any of the parties: letters confirmed twice must
 -- not be sent twice.
 SELECT coalesce(max(id), 0)::bigint FROM letters WHERE party_id = ANY(@party_ids::bigint[]);
+
+-- name: LockConfirmations :exec
+-- Serialises confirmed calls and sends, so two clicks on the same
+-- preview cannot both pass the check that it has not been used.
+SELECT pg_advisory_xact_lock(hashtext('outreach.confirm'));

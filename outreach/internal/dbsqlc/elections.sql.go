@@ -273,6 +273,17 @@ func (q *Queries) ListElections(ctx context.Context) ([]ListElectionsRow, error)
 	return items, nil
 }
 
+const lockConfirmations = `-- name: LockConfirmations :exec
+SELECT pg_advisory_xact_lock(hashtext('outreach.confirm'))
+`
+
+// Serialises confirmed calls and sends, so two clicks on the same
+// preview cannot both pass the check that it has not been used.
+func (q *Queries) LockConfirmations(ctx context.Context) error {
+	_, err := q.db.Exec(ctx, lockConfirmations)
+	return err
+}
+
 const lockElection = `-- name: LockElection :one
 SELECT id, name, announced_on, polling_day FROM elections WHERE id = $1 FOR UPDATE
 `
