@@ -62,3 +62,42 @@ func TestBrowserElectionCall(t *testing.T) {
 	el, batches, letters, jobs = counts(t, e)
 	require.Equal(t, []int{1, 1, 9, 9}, []int{el, batches, letters, jobs}, "the confirmation creates the batch and queues its letters")
 }
+
+// TestBrowserWriteToParties writes to one party in Chromium: the form,
+// the preview and the batch page pass axe-core, and the letter exists
+// only after the confirmation.
+func TestBrowserWriteToParties(t *testing.T) {
+	t.Parallel()
+	e := webtest.New(t, webtest.Options{})
+	ctx := audit.WithActor(context.Background(), audit.Actor{Label: "test"})
+	loadDemo(t, ctx, e)
+	englishOnly(t, e)
+	_, err := e.App.Outreach.Seed(ctx)
+	require.NoError(t, err)
+	var snp int64
+	require.NoError(t, e.Pool.QueryRow(ctx, `SELECT id FROM parties WHERE short_name = 'SNP'`).Scan(&snp))
+	u := e.CreateUser(staff.RolePoliticalTeam)
+
+	b := newTab(t, newBrowser(t), e.Server.URL)
+	b.open("/staff/login")
+	b.set("email", u.Email)
+	b.set("password", webtest.Password)
+	b.submit(`button[type=submit]`, "/staff/")
+
+	b.open("/staff/letters/new")
+	b.submit(`form[action="/staff/letters/new"] button[type=submit]`, "/staff/letters/new")
+	require.Contains(t, b.text(`#party_ids-error`), "Choose at least one party to write to")
+
+	b.do(chromedp.SetValue(chromedp.CSS(`#template`), "election-reminder"))
+	b.do(chromedp.Click(chromedp.CSS(`#party-`+jsonInt(snp))))
+	b.set("fields", "ElectionName=the 2099 elections\nPollingDay=Thursday 7 May 2099\nAnnouncementDate=1 April 2099")
+	b.submit(`form[action="/staff/letters/new"] button[type=submit]`, "/staff/letters/new")
+	require.Contains(t, b.text("h1"), "Check the letters before sending")
+	_, batches, letters, _ := counts(t, e)
+	require.Zero(t, batches+letters)
+
+	b.submit(`form[action="/staff/letters/confirm"] button[type=submit]`, "/staff/letters/batches/1")
+	_, batches, letters, _ = counts(t, e)
+	require.Equal(t, []int{1, 1}, []int{batches, letters})
+	require.Contains(t, b.text("table"), "Scottish National Party")
+}
