@@ -89,7 +89,7 @@ func TestBrowserWriteToParties(t *testing.T) {
 	require.Contains(t, b.text(`#party_ids-error`), "Choose at least one party to write to")
 
 	b.do(chromedp.SetValue(chromedp.CSS(`#template`), "election-reminder"))
-	b.do(chromedp.Click(chromedp.CSS(`#party-`+jsonInt(snp))))
+	b.do(chromedp.Click(chromedp.CSS(`#party-` + jsonInt(snp))))
 	b.set("fields", "ElectionName=the 2099 elections\nPollingDay=Thursday 7 May 2099\nAnnouncementDate=1 April 2099")
 	b.submit(`form[action="/staff/letters/new"] button[type=submit]`, "/staff/letters/new")
 	require.Contains(t, b.text("h1"), "Check the letters before sending")
