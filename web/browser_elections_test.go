@@ -84,6 +84,11 @@ func TestBrowserWriteToParties(t *testing.T) {
 	b.set("password", webtest.Password)
 	b.submit(`button[type=submit]`, "/staff/")
 
+	// The contact form's language choice and the party page that shows
+	// it pass axe too.
+	b.open("/staff/parties/" + jsonInt(snp) + "/contacts/new")
+	b.open("/staff/parties/" + jsonInt(snp))
+
 	b.open("/staff/letters/new")
 	b.submit(`form[action="/staff/letters/new"] button[type=submit]`, "/staff/letters/new")
 	require.Contains(t, b.text(`#party_ids-error`), "Choose at least one party to write to")
