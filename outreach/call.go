@@ -3,10 +3,8 @@ package outreach
 import (
 	"context"
 	"fmt"
-	"net/mail"
 	"runtime"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -19,24 +17,35 @@ import (
 	"github.com/campaignwatch/campaignwatch/internal/audit"
 	"github.com/campaignwatch/campaignwatch/jobs"
 	"github.com/campaignwatch/campaignwatch/outreach/internal/dbsqlc"
-	"github.com/campaignwatch/campaignwatch/outreach/render"
 )
 
 // DefaultTemplate is the letter sent when an election is called.
 const DefaultTemplate = "election-reminder"
+
+// ShortNotice is how close polling day may be before a call's preview
+// warns that letters will arrive late in the campaign.
+const ShortNotice = 7 * 24 * time.Hour
 
 // CallInput is an election call: the election, and the letters to send.
 type CallInput struct {
 	ElectionInput
 	// Template is the letter template's name; default election-reminder.
 	Template string `json:"template"`
-	// Fields are values for the template's own fields (e.g. BriefingDate),
-	// and may override SignatoryName, SignatoryTitle and ContactMailbox.
-	Fields map[string]string `json:"fields"`
+	// Fields are values for the template's own fields (e.g.
+	// BriefingDate), in every language; FieldsCY, when it has a field,
+	// gives its Welsh value.
+	Fields   map[string]string `json:"fields"`
+	FieldsCY map[string]string `json:"fields_cy"`
 	// SendAt schedules the letters; nil sends them now.
 	SendAt *time.Time `json:"send_at"`
 	// Hold keeps the letters until a staff user releases the batch.
 	Hold bool `json:"hold"`
+	// RecordOnly records the election without writing to anyone: the one
+	// way to record an election whose polling day has passed.
+	RecordOnly bool `json:"record_only"`
+	// Confirm is the Token of the preview the caller saw (PreviewCall).
+	// Call refuses without it, and when anything it covers has changed.
+	Confirm string `json:"confirmation"`
 }
 
 // PartyCount is the number of letters for one party.
@@ -58,6 +67,9 @@ type CallResult struct {
 	// NoContact lists parties in scope with no active contact: they get no
 	// letter, and staff should add a contact.
 	NoContact []string `json:"parties_without_contact,omitempty"`
+	// RecordOnly is set when the election was recorded and no letter
+	// written.
+	RecordOnly bool `json:"record_only,omitempty"`
 }
 
 type recipient struct {
@@ -67,141 +79,65 @@ type recipient struct {
 	name      string
 	position  string
 	email     string
+	lang      string // "en", "cy" or "both"
 }
 
 // Call records an election and creates its letters in one transaction:
 // the election, a batch, one rendered letter per active contact of every
-// active party standing in the covered nations, and their send jobs (or
-// none yet, for a held batch). Any problem — bad dates, an unknown nation,
-// no party in scope, a template field without a value, a contact without a
-// valid email address — is an Invalid error and nothing is created.
+// active party standing in the covered nations (in the contact's
+// language), and their send jobs (or none yet, for a held batch).
+//
+// in.Confirm must be the token of a preview (PreviewCall) of the same
+// call: when the parties, contacts, template, settings or anything else
+// the preview showed has changed since, Call refuses with a Conflict and
+// creates nothing, so no one sends letters they have not seen. With
+// in.RecordOnly the election is recorded and no letter is written. Any
+// problem in the input is an Invalid error and nothing is created.
 func (s *Service) Call(ctx context.Context, in CallInput) (*CallResult, error) {
-	e, errs := in.normalise()
-	if in.Template == "" {
-		in.Template = DefaultTemplate
+	if strings.TrimSpace(in.Confirm) == "" {
+		return nil, errNoConfirmation("election call")
 	}
-	if in.SendAt != nil && in.Hold {
-		errs = append(errs, apperr.FieldError{Field: "send_at", Message: "Choose either to hold the letters or to schedule them, not both"})
-	}
-	if len(errs) > 0 {
-		return nil, apperr.Fields(errs...)
-	}
-	tv, err := s.Template(ctx, in.Template, 0)
-	if err != nil {
-		if apperr.CodeOf(err) == apperr.NotFound {
-			return nil, apperr.Fields(apperr.FieldError{Field: "template", Message: apperr.MessageOf(err)})
+	var res *CallResult
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := dbsqlc.New(tx).LockConfirmations(ctx); err != nil {
+			return err
 		}
-		return nil, err
-	}
-	tpl, err := render.Parse(tv.Source)
-	if err != nil {
-		return nil, apperr.Fields(apperr.FieldError{Field: "template", Message: fmt.Sprintf("Version %d of the template %q has a problem: %v", tv.Version, tv.Name, err)})
-	}
-	now := time.Now()
-	common := map[string]string{
-		"ElectionName":     e.Name,
-		"PollingDay":       e.PollingDay.Format("Monday 2 January 2006"),
-		"AnnouncementDate": e.AnnouncedOn.Format("2 January 2006"),
-		"Date":             now.In(vocab.London).Format("2 January 2006"),
-		"SignatoryName":    s.settings.SignatoryName,
-		"SignatoryTitle":   s.settings.SignatoryTitle,
-		"ContactMailbox":   s.settings.ContactMailbox,
-	}
-	overridable := []string{"SignatoryName", "SignatoryTitle", "ContactMailbox"}
-	for k, v := range in.Fields {
-		v = strings.TrimSpace(v)
-		switch {
-		case slices.Contains(tpl.Extra, k) || slices.Contains(overridable, k):
-			if v != "" {
-				common[k] = v
-			}
-		default:
-			errs = append(errs, apperr.FieldError{Field: "fields." + k, Message: fmt.Sprintf("The template %q has no field %q (its own fields: %s)", tv.Name, k, strings.Join(tpl.Extra, ", "))})
-		}
-	}
-	for _, f := range tpl.Extra {
-		if common[f] == "" {
-			errs = append(errs, apperr.FieldError{Field: "fields." + f, Message: fmt.Sprintf("Enter a value for %s: the template %q needs it", f, tv.Name)})
-		}
-	}
-	if len(errs) > 0 {
-		return nil, apperr.Fields(errs...)
-	}
-
-	actor := audit.ActorFrom(ctx)
-	state := "released"
-	switch {
-	case in.Hold || s.settings.FourEyes:
-		state = "held"
-	case in.SendAt != nil && in.SendAt.After(now):
-		state = "scheduled"
-	}
-	res := &CallResult{BatchState: state, Template: tv.Name, Version: tv.Version}
-
-	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		q := dbsqlc.New(tx)
-		rows, err := q.CallRecipients(ctx, e.Nations)
+		p, err := s.planCall(ctx, dbsqlc.New(tx), in)
 		if err != nil {
 			return err
 		}
-		recips := recipientsOf(rows)
-		if res.NoContact, err = q.CallPartiesWithoutContact(ctx, e.Nations); err != nil {
+		if err := p.check(in.Confirm); err != nil {
 			return err
 		}
-		if len(recips) == 0 {
-			if len(res.NoContact) > 0 {
-				return apperr.Fields(apperr.FieldError{Field: "nations", Message: fmt.Sprintf("No party standing in %s has an active contact to write to; add contacts first", e.NationList())})
+		if in.RecordOnly {
+			ei := in.ElectionInput
+			e, err := s.RecordElectionTx(ctx, tx, ei, map[string]any{"name": p.election.Name, "type": p.election.Type,
+				"nations": p.election.Nations, "announced_on": p.election.AnnouncedOn.Format(time.DateOnly),
+				"polling_day": p.election.PollingDay.Format(time.DateOnly), "record_only": true})
+			if err != nil {
+				return err
 			}
-			return apperr.Fields(apperr.FieldError{Field: "nations", Message: fmt.Sprintf("No active party stands in %s, so there is no one to write to", e.NationList())})
+			res = &CallResult{ElectionID: e.ID, RecordOnly: true, NoContact: p.noContact, Parties: []PartyCount{}}
+			return nil
 		}
-		var bad []apperr.FieldError
-		for _, rc := range recips {
-			if a, err := mail.ParseAddress(rc.email); err != nil || !strings.EqualFold(a.Address, rc.email) {
-				bad = append(bad, apperr.FieldError{Field: "contacts", Message: fmt.Sprintf("%s (%s) has no valid email address (%q); correct the contact first", rc.name, rc.party, rc.email)})
-			}
-		}
-		if len(bad) > 0 {
-			return apperr.Fields(bad...)
-		}
-
-		res.ElectionID, err = q.CreateElection(ctx, dbsqlc.CreateElectionParams{
+		e := p.election
+		actor := audit.ActorFrom(ctx)
+		electionID, err := dbsqlc.New(tx).CreateElection(ctx, dbsqlc.CreateElectionParams{
 			Name: e.Name, Type: e.Type, Nations: e.Nations, AnnouncedOn: e.AnnouncedOn, PollingDay: e.PollingDay,
 			RegulatedFrom: e.RegulatedFrom, FollowUpDays: int32(e.FollowUpDays), CreatedBy: actor.UserID,
 		})
 		if err != nil {
 			return err
 		}
-		if res.BatchID, err = q.CreateCallBatch(ctx, dbsqlc.CreateCallBatchParams{
-			ElectionID: &res.ElectionID, TemplateID: tv.ID, State: state, SendAt: in.SendAt, CreatedBy: actor.UserID,
-		}); err != nil {
+		e.ID = electionID
+		res, err = s.createBatch(ctx, tx, p, "call", in.SendAt)
+		if err != nil {
 			return err
 		}
-		letterState := map[string]string{"held": "held", "scheduled": "scheduled", "released": "queued"}[state]
-		if err := s.createLetters(ctx, tx, res, tpl, tv.ID, common, recips, letterState, now); err != nil {
-			return err
-		}
-		if state != "held" {
-			if err := s.enqueue(ctx, tx, res.BatchID, in.SendAt); err != nil {
-				return err
-			}
-		}
-		counts := map[int64]*PartyCount{}
-		for _, rc := range recips {
-			pc := counts[rc.partyID]
-			if pc == nil {
-				pc = &PartyCount{PartyID: rc.partyID, Party: rc.party}
-				counts[rc.partyID] = pc
-			}
-			pc.Letters++
-		}
-		for _, pc := range counts {
-			res.Parties = append(res.Parties, *pc)
-		}
-		sort.Slice(res.Parties, func(i, j int) bool { return res.Parties[i].Party < res.Parties[j].Party })
-		res.Letters = len(recips)
 		return audit.Record(ctx, tx, "election.call", "election", fmt.Sprint(res.ElectionID), audit.Change{After: map[string]any{
 			"name": e.Name, "type": e.Type, "nations": e.Nations, "polling_day": e.PollingDay.Format(time.DateOnly),
-			"batch_id": res.BatchID, "batch_state": state, "letters": res.Letters, "template": tv.Name, "template_version": tv.Version,
+			"batch_id": res.BatchID, "batch_state": res.BatchState, "letters": res.Letters, "template": res.Template,
+			"template_versions": p.versionNumbers(), "languages": p.languageCounts(),
 		}})
 	})
 	if err != nil {
@@ -210,14 +146,111 @@ func (s *Service) Call(ctx context.Context, in CallInput) (*CallResult, error) {
 	return res, nil
 }
 
+// PreviewCall checks an election call and shows what Call would do,
+// creating nothing: the parties and contacts written to, in which
+// language, the template versions, warnings, one rendered letter, and
+// the token Call needs to go ahead.
+func (s *Service) PreviewCall(ctx context.Context, in CallInput) (*Preview, error) {
+	p, err := s.planCall(ctx, s.q, in)
+	if err != nil {
+		return nil, err
+	}
+	return s.preview(p)
+}
+
+// planCall checks in and gathers everything its letters need, reading
+// the recipients with q (the pool for a preview, the transaction for the
+// call itself). Every problem is reported at once.
+func (s *Service) planCall(ctx context.Context, q *dbsqlc.Queries, in CallInput) (*plan, error) {
+	e, errs := in.normalise()
+	if in.Template == "" {
+		in.Template = DefaultTemplate
+	}
+	today := vocab.Today()
+	pollingOK := !slices.ContainsFunc(errs, func(fe apperr.FieldError) bool { return fe.Field == "polling_day" })
+	if in.PollingDay != nil && pollingOK && e.PollingDay.Before(today) && !in.RecordOnly {
+		errs = append(errs, apperr.FieldError{Field: "polling_day", Message: fmt.Sprintf(
+			"Polling day was %s, which has passed. Letters about a campaign that is over would mislead the parties; "+
+				"to keep a record of this election without writing to anyone, choose \"record of a past election\"",
+			vocab.FormatDate(e.PollingDay, "en"))})
+	}
+	if in.SendAt != nil && in.Hold {
+		errs = append(errs, apperr.FieldError{Field: "send_at", Message: "Choose either to hold the letters or to schedule them, not both"})
+	}
+	p := &plan{kind: "call", election: e, recordOnly: in.RecordOnly, hold: in.Hold, sendAt: in.SendAt, now: time.Now()}
+	if len(errs) == 0 {
+		exists, err := q.SameElectionExists(ctx, dbsqlc.SameElectionExistsParams{Name: e.Name, PollingDay: e.PollingDay})
+		if err != nil {
+			return nil, err
+		}
+		p.done = exists
+		if exists {
+			p.warnings = append(p.warnings, fmt.Sprintf("An election called %s with polling day %s is already recorded: check this is not the same election called twice.",
+				e.Name, vocab.FormatDate(e.PollingDay, "en")))
+		}
+	}
+	if in.RecordOnly {
+		if len(errs) > 0 {
+			return nil, apperr.Fields(errs...)
+		}
+		p.warnings = append(p.warnings, "This records the election only: no letter will be written to any party.")
+		return p, nil
+	}
+	if len(errs) > 0 {
+		// The template and recipients are checked once the election
+		// itself is right, so a mistyped date does not also bring a page
+		// of contact problems.
+		return nil, apperr.Fields(errs...)
+	}
+	if err := s.loadTemplate(ctx, p, in.Template); err != nil {
+		return nil, err
+	}
+	rows, err := q.CallRecipients(ctx, e.Nations)
+	if err != nil {
+		return nil, err
+	}
+	p.recips = recipientsOf(rows)
+	if p.noContact, err = q.CallPartiesWithoutContact(ctx, e.Nations); err != nil {
+		return nil, err
+	}
+	if len(p.recips) == 0 {
+		if len(p.noContact) > 0 {
+			return nil, apperr.Fields(apperr.FieldError{Field: "nations", Message: fmt.Sprintf("No party standing in %s has an active contact to write to; add contacts first", e.NationList())})
+		}
+		return nil, apperr.Fields(apperr.FieldError{Field: "nations", Message: fmt.Sprintf("No active party stands in %s, so there is no one to write to", e.NationList())})
+	}
+	errs = append(errs, p.fill(in.Fields, in.FieldsCY)...)
+	errs = append(errs, p.checkRecipients()...)
+	if len(errs) > 0 {
+		return nil, apperr.Fields(errs...)
+	}
+	if len(p.noContact) > 0 {
+		p.warnings = append(p.warnings, fmt.Sprintf("No letter for %s: no active contact. Add a contact to write to them.", strings.Join(p.noContact, ", ")))
+	}
+	if until := e.PollingDay.Sub(today); until < ShortNotice {
+		days := int(until.Hours() / 24)
+		when := fmt.Sprintf("in %d days", days)
+		switch days {
+		case 0:
+			when = "today"
+		case 1:
+			when = "tomorrow"
+		}
+		p.warnings = append(p.warnings, fmt.Sprintf("Polling day (%s) is %s: the letters may reach the parties too late to change their campaigns.",
+			vocab.FormatDay(e.PollingDay, "en"), when))
+	}
+	return p, nil
+}
+
 // chunk is how many letters are rendered and copied at a time: memory
 // stays flat whatever the number of letters.
 const chunk = 256
 
-// createLetters reserves ids and references, renders each letter (in
-// parallel, a chunk at a time) and copies the chunk into the table.
-func (s *Service) createLetters(ctx context.Context, tx pgx.Tx, res *CallResult, tpl *render.Template, templateID int64,
-	common map[string]string, recips []recipient, state string, now time.Time) error {
+// createLetters reserves ids and references, renders each recipient's
+// letter in the recipient's language (in parallel, a chunk at a time) and
+// copies the chunk into the table.
+func (s *Service) createLetters(ctx context.Context, tx pgx.Tx, res *CallResult, p *plan, recips []recipient, state string) error {
+	now := p.now
 	prefix, width, _ := splitPattern(s.settings.ReferencePattern)
 	prefix = strings.ReplaceAll(prefix, "{year}", fmt.Sprint(now.In(vocab.London).Year()))
 	q := dbsqlc.New(tx)
@@ -229,6 +262,10 @@ func (s *Service) createLetters(ctx context.Context, tx pgx.Tx, res *CallResult,
 	ids, err := q.ReserveLetterIDs(ctx, int32(len(recips)))
 	if err != nil {
 		return err
+	}
+	var electionID *int64
+	if res.ElectionID != 0 {
+		electionID = &res.ElectionID
 	}
 	domain := s.mailDomain()
 	workers := max(1, runtime.GOMAXPROCS(0))
@@ -254,26 +291,22 @@ func (s *Service) createLetters(ctx context.Context, tx pgx.Tx, res *CallResult,
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					values := make(map[string]string, len(common)+4)
 					for i := range next {
 						rc := recips[i]
-						for k, v := range common {
-							values[k] = v
-						}
 						ref := fmt.Sprintf("%s%0*d", prefix, width, first+i)
-						values["RecipientName"], values["RecipientPosition"], values["PartyName"], values["Reference"] = rc.name, rc.position, rc.party, ref
-						l, err := tpl.Render(values, render.RenderOptions{Created: now})
+						l, err := p.render(rc, ref, false)
 						if err != nil {
 							errs[i-start] = apperr.Fields(apperr.FieldError{Field: "template", Message: fmt.Sprintf("The letter to %s (%s) cannot be rendered: %v", rc.name, rc.party, err)})
 							continue
 						}
 						sum := l.SHA256()
 						msgID := fmt.Sprintf("letter-%d.%s@%s", ids[i], sum[:12], domain)
-						out[i-start] = dbsqlc.CopyLettersParams{ID: ids[i], BatchID: res.BatchID, ElectionID: &res.ElectionID,
+						templateID, templateCY := p.templateIDs(rc.lang)
+						out[i-start] = dbsqlc.CopyLettersParams{ID: ids[i], BatchID: res.BatchID, ElectionID: electionID,
 							PartyID: rc.partyID, ContactID: &recips[i].contactID, TemplateID: templateID, Reference: ref, PartyName: rc.party,
 							RecipientName: rc.name, RecipientPosition: rc.position, RecipientEmail: rc.email, Subject: l.Subject,
 							BodyHtml: l.HTML, BodyText: l.Text, Pdf: l.PDF, Sha256: sum, MessageID: msgID, State: state,
-							CreatedAt: now, QueuedAt: queuedAt(state, now), Lang: "en"}
+							CreatedAt: now, QueuedAt: queuedAt(state, now), Lang: rc.lang, TemplateCyID: templateCY}
 					}
 				}()
 			}
@@ -345,7 +378,7 @@ func sendOpts(sendAt *time.Time) *river.InsertOpts {
 }
 
 // recipientsOf reads the rows of (party id, party name, contact id, name,
-// position, email) that both the election call and the follow-up drafts
+// position, email, language) that both the election call and the follow-up drafts
 // select their recipients in.
 func recipientsOf(rows []dbsqlc.CallRecipientsRow) []recipient {
 	out := make([]recipient, len(rows))
@@ -356,5 +389,5 @@ func recipientsOf(rows []dbsqlc.CallRecipientsRow) []recipient {
 }
 
 func recipientOf(r dbsqlc.CallRecipientsRow) recipient {
-	return recipient{partyID: r.PartyID, party: r.PartyName, contactID: r.ContactID, name: r.Name, position: r.Position, email: r.Email}
+	return recipient{partyID: r.PartyID, party: r.PartyName, contactID: r.ContactID, name: r.Name, position: r.Position, email: r.Email, lang: r.Language}
 }

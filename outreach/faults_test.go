@@ -136,7 +136,7 @@ func TestRelayRestartingAfterAcceptingSendsNoLetterTwice(t *testing.T) {
 		t.Run(fault.Name, func(t *testing.T) {
 			e := newEnv(t, outreach.Settings{})
 			ctx := e.user(staff.RolePoliticalTeam, 1)
-			res, err := e.svc.Call(ctx, outreach.CallInput{ElectionInput: outreach.ElectionInput{
+			res, err := callConfirmed(ctx, e.svc, outreach.CallInput{ElectionInput: outreach.ElectionInput{
 				Name: "General Election", Type: "general", PollingDay: date("2099-05-07")}})
 			require.NoError(t, err)
 			fault.On(e.smtp, true)
@@ -161,7 +161,7 @@ func TestRelayRestartingAfterAcceptingSendsNoLetterTwice(t *testing.T) {
 func TestRelayRefusingForAWhileDeliversEachLetterOnce(t *testing.T) {
 	e := newEnv(t, outreach.Settings{})
 	ctx := e.user(staff.RolePoliticalTeam, 1)
-	res, err := e.svc.Call(ctx, outreach.CallInput{ElectionInput: outreach.ElectionInput{
+	res, err := callConfirmed(ctx, e.svc, outreach.CallInput{ElectionInput: outreach.ElectionInput{
 		Name: "General Election", Type: "general", PollingDay: date("2099-05-07")}})
 	require.NoError(t, err)
 	e.smtp.Refuse(451, "4.3.2 system not accepting network messages")

@@ -12,11 +12,9 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
 	"github.com/campaignwatch/campaignwatch/outreach/internal/dbsqlc"
-	"github.com/campaignwatch/campaignwatch/outreach/render"
 )
 
 // FollowUpTemplate is the letter sent to each party after an election
@@ -33,7 +31,10 @@ type Attachment struct {
 // letter has: the template's own fields (ComplaintCount, ComplaintSummary,
 // Requests, Report) and the report to attach.
 type FollowUp struct {
-	Fields     map[string]string
+	Fields map[string]string
+	// FieldsCY are the Welsh values of Fields, for contacts who read
+	// Welsh; a field missing here takes its value from Fields.
+	FieldsCY   map[string]string
 	Attachment Attachment
 }
 
@@ -57,14 +58,11 @@ func (s *Service) DraftFollowUps(ctx context.Context, electionID int64, parties 
 	if len(parties) == 0 {
 		return nil, apperr.New(apperr.Invalid, "No party has complaints in this election, so there is no follow-up letter to write.")
 	}
-	tv, err := s.Template(ctx, FollowUpTemplate, 0)
-	if err != nil {
+	p := &plan{kind: "follow_up", now: time.Now()}
+	if err := s.loadTemplate(ctx, p, FollowUpTemplate); err != nil {
 		return nil, err
 	}
-	tpl, err := render.Parse(tv.Source)
-	if err != nil {
-		return nil, apperr.New(apperr.Invalid, "Version %d of the template %q has a problem: %v", tv.Version, tv.Name, err)
-	}
+	tv, tpl := p.ts.Versions["en"], p.ts.Parsed["en"]
 	ids := make([]int64, 0, len(parties))
 	for id, fu := range parties {
 		ids = append(ids, id)
@@ -78,15 +76,15 @@ func (s *Service) DraftFollowUps(ctx context.Context, electionID int64, parties 
 		}
 	}
 	slices.Sort(ids)
-	now := time.Now()
 	actor := audit.ActorFrom(ctx)
 	res := &CallResult{ElectionID: electionID, BatchState: "held", Template: tv.Name, Version: tv.Version}
-	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		// The election's row lock serialises concurrent drafts (the job
 		// on two nodes, or a person and the job).
 		q := dbsqlc.New(tx)
 		le, err := q.LockElection(ctx, electionID)
 		e := Election{ID: le.ID, Name: le.Name, AnnouncedOn: le.AnnouncedOn, PollingDay: le.PollingDay}
+		p.election = &e
 		if errors.Is(err, pgx.ErrNoRows) {
 			return apperr.New(apperr.NotFound, "There is no election %d.", electionID)
 		}
@@ -124,19 +122,14 @@ func (s *Service) DraftFollowUps(ctx context.Context, electionID int64, parties 
 		if len(byParty) == 0 {
 			return apperr.New(apperr.Invalid, "None of the parties with complaints has an active contact with a valid email address; add contacts first.")
 		}
+		p.recips = recips
+		if fe := p.checkWelsh(); fe != nil {
+			return apperr.Fields(*fe)
+		}
 		if res.BatchID, err = q.CreateFollowUpBatch(ctx, dbsqlc.CreateFollowUpBatchParams{
 			ElectionID: &electionID, TemplateID: tv.ID, CreatedBy: actor.UserID,
 		}); err != nil {
 			return err
-		}
-		common := map[string]string{
-			"ElectionName":     e.Name,
-			"PollingDay":       e.PollingDay.Format("Monday 2 January 2006"),
-			"AnnouncementDate": e.AnnouncedOn.Format("2 January 2006"),
-			"Date":             now.In(vocab.London).Format("2 January 2006"),
-			"SignatoryName":    s.settings.SignatoryName,
-			"SignatoryTitle":   s.settings.SignatoryTitle,
-			"ContactMailbox":   s.settings.ContactMailbox,
 		}
 		for _, id := range ids {
 			rs := byParty[id]
@@ -144,14 +137,17 @@ func (s *Service) DraftFollowUps(ctx context.Context, electionID int64, parties 
 				continue
 			}
 			fu := parties[id]
-			values := make(map[string]string, len(common)+len(fu.Fields))
-			for k, v := range common {
-				values[k] = v
+			p.values = map[string]map[string]string{}
+			for _, l := range p.langs() {
+				p.values[l] = p.commonValues(l)
+				for _, f := range p.ts.Parsed[l].Extra {
+					p.values[l][f] = fu.Fields[f]
+					if v := fu.FieldsCY[f]; l == "cy" && v != "" {
+						p.values[l][f] = v
+					}
+				}
 			}
-			for _, f := range tpl.Extra {
-				values[f] = fu.Fields[f]
-			}
-			if err := s.createLetters(ctx, tx, res, tpl, tv.ID, values, rs, "held", now); err != nil {
+			if err := s.createLetters(ctx, tx, res, p, rs, "held"); err != nil {
 				return err
 			}
 			if len(fu.Attachment.Data) > 0 {

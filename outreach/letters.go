@@ -157,3 +157,36 @@ func (s *Service) Status(ctx context.Context, electionID int64) (*ElectionStatus
 	}
 	return st, nil
 }
+
+// BatchLetters is one batch with its letters (without their bodies), as
+// the page of letters to chosen parties shows it.
+type BatchLetters struct {
+	BatchInfo
+	ElectionID *int64   `json:"election_id"`
+	Kind       string   `json:"kind"`
+	Items      []Letter `json:"items"`
+}
+
+// BatchLetters returns one batch and its letters.
+func (s *Service) BatchLetters(ctx context.Context, id int64) (*BatchLetters, error) {
+	b, err := s.q.GetBatch(ctx, id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, apperr.New(apperr.NotFound, "There is no batch %d.", id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := &BatchLetters{BatchInfo: BatchInfo{ID: b.ID, State: b.State, Template: b.TemplateName, Version: int(b.TemplateVersion), SendAt: b.SendAt,
+		CreatedBy: b.CreatedBy, CreatedAt: b.CreatedAt, ReleasedBy: b.ReleasedBy, ReleasedAt: b.ReleasedAt, Letters: int(b.Letters)},
+		ElectionID: b.ElectionID, Kind: b.Kind}
+	rows, err := s.q.BatchLetters(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		l := *letterOf(dbsqlc.GetLetterRow(r))
+		l.HTML, l.Text = "", ""
+		out.Items = append(out.Items, l)
+	}
+	return out, nil
+}

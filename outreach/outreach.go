@@ -53,9 +53,11 @@ type Settings struct {
 	// MailFrom is the From address (MAIL_FROM); its domain ends every
 	// letter's Message-ID.
 	MailFrom string
-	// SignatoryName, SignatoryTitle and ContactMailbox are the defaults
-	// for letters (LETTER_SIGNATORY_NAME, LETTER_SIGNATORY_TITLE,
-	// LETTER_CONTACT_MAILBOX).
+	// SignatoryName, SignatoryTitle and ContactMailbox were the letters'
+	// signatory and mailbox (LETTER_SIGNATORY_NAME, LETTER_SIGNATORY_TITLE,
+	// LETTER_CONTACT_MAILBOX). Letters now take them from Org, where
+	// these variables are first-run defaults (organisation.Defaults);
+	// ContactMailbox remains only the Reply-To when Org has no mailbox.
 	SignatoryName  string
 	SignatoryTitle string
 	ContactMailbox string
@@ -152,6 +154,10 @@ type Service struct {
 	jobs     JobClient       // enqueues send jobs in callers' transactions
 	settings Settings
 	mailer   imail.Sender // for test copies; the send worker has its own
+	// setHook, set only by tests (export_test.go), completes a template
+	// set before letters use it: it gives tests a Welsh version of a
+	// template that has none yet.
+	setHook func(context.Context, *TemplateSet) error
 }
 
 // NewService returns the service. mailer sends test copies (it may be nil

@@ -58,6 +58,7 @@ func newEnv(t *testing.T, settings outreach.Settings) *env {
 	settings.MailFrom = "Regulator <letters@regulator.example.org>"
 	e.svc, err = outreach.NewService(e.pool, settings, e.mailer, inserter)
 	require.NoError(t, err)
+	outreach.GiveTemplatesWelsh(e.svc)
 	_, err = e.svc.Seed(ctx)
 	require.NoError(t, err)
 	return e
@@ -147,8 +148,8 @@ func TestGeneralElectionSendsOneLetterPerActiveContact(t *testing.T) {
 	e := newEnv(t, outreach.Settings{})
 	e.startWorkers()
 	ctx := e.user(staff.RolePoliticalTeam, 1)
-	res, err := e.svc.Call(ctx, outreach.CallInput{ElectionInput: outreach.ElectionInput{
-		Name: "General Election 2024", Type: "general", AnnouncedOn: date("2024-05-22"), PollingDay: date("2024-07-04")}})
+	res, err := callConfirmed(ctx, e.svc, outreach.CallInput{ElectionInput: outreach.ElectionInput{
+		Name: "General Election 2099", Type: "general", PollingDay: date("2099-07-02")}})
 	require.NoError(t, err)
 	want := activeContacts(t, e.pool, vocab.NationCodes())
 	require.Equal(t, len(want), res.Letters)
@@ -180,7 +181,7 @@ func TestGeneralElectionSendsOneLetterPerActiveContact(t *testing.T) {
 		p := m.Parsed
 		require.Contains(t, p.Text, party)
 		require.Contains(t, p.HTML, strings.ReplaceAll(party, "'", "&#39;"))
-		require.Contains(t, p.Text, "Thursday 4 July 2024")
+		require.Contains(t, p.Text, "Thursday 2 July 2099")
 		require.Regexp(t, `PGA/\d{4}/\d{4}`, p.Subject)
 		ref := p.Subject[strings.Index(p.Subject, "PGA/") : strings.Index(p.Subject, "PGA/")+13]
 		require.True(t, refs[ref], "reference %s in the subject is a stored letter's", ref)
@@ -206,7 +207,7 @@ func TestDevolvedElectionReachesOnlyPartiesStandingThere(t *testing.T) {
 	e := newEnv(t, outreach.Settings{})
 	e.startWorkers()
 	ctx := e.user(staff.RolePoliticalTeam, 1)
-	res, err := e.svc.Call(ctx, outreach.CallInput{ElectionInput: outreach.ElectionInput{
+	res, err := callConfirmed(ctx, e.svc, outreach.CallInput{ElectionInput: outreach.ElectionInput{
 		Name: "Scottish Parliament election 2026", Type: "scottish_parliament", PollingDay: date("2099-05-07")}})
 	require.NoError(t, err)
 	want := activeContacts(t, e.pool, []string{"scotland"})
@@ -228,7 +229,7 @@ func TestHeldBatchSendsNothingUntilASecondUserReleasesIt(t *testing.T) {
 	e := newEnv(t, outreach.Settings{FourEyes: true})
 	e.startWorkers()
 	alice, bob := e.user(staff.RolePoliticalTeam, 1), e.user(staff.RolePoliticalTeam, 2)
-	res, err := e.svc.Call(alice, outreach.CallInput{ElectionInput: outreach.ElectionInput{
+	res, err := callConfirmed(alice, e.svc, outreach.CallInput{ElectionInput: outreach.ElectionInput{
 		Name: "Senedd election", Type: "senedd", PollingDay: date("2099-05-07")}})
 	require.NoError(t, err)
 	require.Equal(t, "held", res.BatchState)
@@ -254,7 +255,7 @@ func TestCancelledHeldBatchNeverSends(t *testing.T) {
 	e := newEnv(t, outreach.Settings{})
 	e.startWorkers()
 	ctx := e.user(staff.RolePoliticalTeam, 1)
-	res, err := e.svc.Call(ctx, outreach.CallInput{Hold: true, ElectionInput: outreach.ElectionInput{
+	res, err := callConfirmed(ctx, e.svc, outreach.CallInput{Hold: true, ElectionInput: outreach.ElectionInput{
 		Name: "NI Assembly", Type: "ni_assembly", PollingDay: date("2099-05-07")}})
 	require.NoError(t, err)
 	n, err := e.svc.CancelBatch(ctx, res.BatchID)
@@ -272,7 +273,7 @@ func TestTemporaryFailuresAreRetriedUntilEveryLetterIsDelivered(t *testing.T) {
 	e.smtp.FailNext(3, 451, "try again later")
 	e.startWorkers()
 	ctx := e.user(staff.RolePoliticalTeam, 1)
-	res, err := e.svc.Call(ctx, outreach.CallInput{ElectionInput: outreach.ElectionInput{
+	res, err := callConfirmed(ctx, e.svc, outreach.CallInput{ElectionInput: outreach.ElectionInput{
 		Name: "Senedd election", Type: "senedd", PollingDay: date("2099-05-07")}})
 	require.NoError(t, err)
 	e.smtp.WaitFor(t, res.Letters, 90*time.Second)
@@ -293,7 +294,7 @@ func TestTemporaryFailuresAreRetriedUntilEveryLetterIsDelivered(t *testing.T) {
 func TestPermanentFailureMarksTheLetterFailedUntilResent(t *testing.T) {
 	e := newEnv(t, outreach.Settings{})
 	ctx := e.user(staff.RolePoliticalTeam, 1)
-	res, err := e.svc.Call(ctx, outreach.CallInput{ElectionInput: outreach.ElectionInput{
+	res, err := callConfirmed(ctx, e.svc, outreach.CallInput{ElectionInput: outreach.ElectionInput{
 		Name: "By-election", Type: "by_election", Nations: []string{"northern_ireland"}, PollingDay: date("2099-05-07")}})
 	require.NoError(t, err)
 	e.smtp.FailNext(1, 550, "no such mailbox")
@@ -326,7 +327,7 @@ func TestPermanentFailureMarksTheLetterFailedUntilResent(t *testing.T) {
 func TestRestartedWorkerSendsNoLetterTwice(t *testing.T) {
 	e := newEnv(t, outreach.Settings{MailRate: 10})
 	ctx := e.user(staff.RolePoliticalTeam, 1)
-	res, err := e.svc.Call(ctx, outreach.CallInput{ElectionInput: outreach.ElectionInput{
+	res, err := callConfirmed(ctx, e.svc, outreach.CallInput{ElectionInput: outreach.ElectionInput{
 		Name: "General Election", Type: "general", PollingDay: date("2099-05-07")}})
 	require.NoError(t, err)
 	stop := e.startWorkers()
@@ -375,7 +376,7 @@ func TestBadElectionCallsCreateNothing(t *testing.T) {
 		"unknown template":                {outreach.CallInput{Template: "nope", ElectionInput: outreach.ElectionInput{Name: "X", Type: "general", PollingDay: date("2099-05-01")}}, "template", "nope"},
 	}
 	for name, c := range cases {
-		_, err := e.svc.Call(ctx, c.in)
+		_, err := callConfirmed(ctx, e.svc, c.in)
 		require.Equal(t, apperr.Invalid, apperr.CodeOf(err), "%s: %v", name, err)
 		var found bool
 		for _, f := range apperr.FieldsOf(err) {
@@ -391,14 +392,14 @@ func TestBadElectionCallsCreateNothing(t *testing.T) {
 	// it checked them, made as the old code made it: in SQL.
 	_, err := e.pool.Exec(ctx, `INSERT INTO party_contacts (party_id, name, email) SELECT id, 'Broken Contact', 'broken contact@snp' FROM parties WHERE name = 'Scottish National Party'`)
 	require.NoError(t, err)
-	_, err = e.svc.Call(ctx, outreach.CallInput{ElectionInput: outreach.ElectionInput{Name: "X", Type: "scottish_parliament", PollingDay: date("2099-05-01")}})
+	_, err = callConfirmed(ctx, e.svc, outreach.CallInput{ElectionInput: outreach.ElectionInput{Name: "X", Type: "scottish_parliament", PollingDay: date("2099-05-01")}})
 	require.Equal(t, apperr.Invalid, apperr.CodeOf(err))
 	require.Contains(t, apperr.FieldsOf(err)[0].Message, "Broken Contact")
 
 	// No party in scope.
 	_, err = e.pool.Exec(ctx, `UPDATE parties SET active = false WHERE 'northern_ireland' = ANY (nations)`)
 	require.NoError(t, err)
-	_, err = e.svc.Call(ctx, outreach.CallInput{ElectionInput: outreach.ElectionInput{Name: "X", Type: "ni_assembly", PollingDay: date("2099-05-01")}})
+	_, err = callConfirmed(ctx, e.svc, outreach.CallInput{ElectionInput: outreach.ElectionInput{Name: "X", Type: "ni_assembly", PollingDay: date("2099-05-01")}})
 	require.Equal(t, apperr.Invalid, apperr.CodeOf(err))
 	require.Contains(t, apperr.FieldsOf(err)[0].Message, "No active party")
 
@@ -411,7 +412,7 @@ func TestBounceFlagsTheContactForReview(t *testing.T) {
 	e := newEnv(t, outreach.Settings{})
 	e.startWorkers()
 	ctx := e.user(staff.RolePoliticalTeam, 1)
-	res, err := e.svc.Call(ctx, outreach.CallInput{ElectionInput: outreach.ElectionInput{Name: "NI", Type: "ni_assembly", PollingDay: date("2099-05-01")}})
+	res, err := callConfirmed(ctx, e.svc, outreach.CallInput{ElectionInput: outreach.ElectionInput{Name: "NI", Type: "ni_assembly", PollingDay: date("2099-05-01")}})
 	require.NoError(t, err)
 	st := e.waitSent(res.ElectionID, res.Letters)
 	l := st.Parties[0].Letters[0]
@@ -440,7 +441,7 @@ func TestEachLetterRecordsItsTemplateVersion(t *testing.T) {
 	v2, err := e.svc.SaveTemplate(ctx, "election-reminder", strings.Replace(v1.Source, "Dear {{.RecipientName}},", "Dear {{.RecipientName}}, hello", 1), "friendlier")
 	require.NoError(t, err)
 	require.Equal(t, v1.Version+1, v2.Version)
-	res, err := e.svc.Call(ctx, outreach.CallInput{Hold: true, ElectionInput: outreach.ElectionInput{Name: "NI", Type: "ni_assembly", PollingDay: date("2099-05-01")}})
+	res, err := callConfirmed(ctx, e.svc, outreach.CallInput{Hold: true, ElectionInput: outreach.ElectionInput{Name: "NI", Type: "ni_assembly", PollingDay: date("2099-05-01")}})
 	require.NoError(t, err)
 	require.Equal(t, v2.Version, res.Version)
 	st, err := e.svc.Status(ctx, res.ElectionID)

@@ -134,10 +134,16 @@ func (w *SendWorker) Work(ctx context.Context, job *river.Job[SendArgs]) error {
 	if err := w.limiter.Wait(ctx); err != nil {
 		return w.svc.sendFailed(ctx, job, fmt.Errorf("waiting for the send rate limiter: %w", err), false)
 	}
+	// Replies go to the contact mailbox in the settings in force, which
+	// may have changed since the letter was written.
+	replyTo := w.svc.settings.ContactMailbox
+	if org, err := w.svc.settings.Org.Current(ctx); err == nil && org.ContactMailbox != "" {
+		replyTo = org.ContactMailbox
+	}
 	msg := &imail.Message{
 		From:      w.svc.settings.MailFrom,
 		To:        []string{l.email},
-		ReplyTo:   w.svc.settings.ContactMailbox,
+		ReplyTo:   replyTo,
 		Subject:   l.subject,
 		Text:      l.text,
 		HTML:      l.html,

@@ -5,12 +5,9 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
-	"time"
 
 	"github.com/gorilla/mux"
 
-	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/outreach"
 )
@@ -24,12 +21,20 @@ func (s *Server) registerElectionRoutes(api, st *mux.Router) {
 		return
 	}
 	api.Handle("/elections", s.allowFunc(adminAndPolTeam, s.handleAPICallElection)).Methods(http.MethodPost)
+	api.Handle("/elections/call", s.allowFunc(adminAndPolTeam, s.handleAPICallElection)).Methods(http.MethodPost)
 	api.Handle("/elections", s.allowFunc(anyStaff, s.handleAPIElections)).Methods(http.MethodGet)
 	api.Handle("/elections/{id:[0-9]+}", s.allowFunc(anyStaff, s.handleElection)).Methods(http.MethodGet)
 	api.Handle("/letters/{reference:.+}/bounce", s.allowFunc(adminAndPolTeam, s.handleAPIBounce)).Methods(http.MethodPost)
 
 	st.Handle("/elections", s.allowFunc(anyStaff, s.handleElections)).Methods(http.MethodGet)
+	// Calling an election takes three steps: the form posts to
+	// /elections, which answers with the preview; the preview's button
+	// posts to /elections/confirm, which creates and redirects to the
+	// confirmation page.
 	st.Handle("/elections", s.allowFunc(adminAndPolTeam, s.handleCallElection)).Methods(http.MethodPost)
+	st.Handle("/elections/confirm", s.allowFunc(adminAndPolTeam, s.handleConfirmCall)).Methods(http.MethodPost)
+	st.Handle("/elections/sample.pdf", s.allowFunc(adminAndPolTeam, s.handleCallSamplePDF)).Methods(http.MethodPost)
+	st.Handle("/elections/{id:[0-9]+}/called/{batch:[0-9]+}", s.allowFunc(anyStaff, s.handleCalled)).Methods(http.MethodGet)
 	st.Handle("/elections/{id:[0-9]+}", s.allowFunc(anyStaff, s.handleElection)).Methods(http.MethodGet)
 	st.Handle("/elections/{id:[0-9]+}/batches/{batch:[0-9]+}/{action:release|cancel}", s.allowFunc(adminAndPolTeam, s.handleBatchAction)).Methods(http.MethodPost)
 	st.Handle("/elections/{id:[0-9]+}/resend", s.allowFunc(adminAndPolTeam, s.handleResend)).Methods(http.MethodPost)
@@ -38,47 +43,6 @@ func (s *Server) registerElectionRoutes(api, st *mux.Router) {
 func pathID(r *http.Request, name string) int64 {
 	id, _ := strconv.ParseInt(mux.Vars(r)[name], 10, 64)
 	return id
-}
-
-func (s *Server) handleAPICallElection(w http.ResponseWriter, r *http.Request) {
-	var body struct {
-		outreach.CallInput
-		AnnouncedOn   string `json:"announced_on"`
-		PollingDay    string `json:"polling_day"`
-		RegulatedFrom string `json:"regulated_from"`
-	}
-	dec := json.NewDecoder(r.Body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&body); err != nil {
-		s.Error(w, r, apperr.Wrap(apperr.BadRequest, err, "The request body is not valid JSON for an election call: %s", err.Error()))
-		return
-	}
-	in := body.CallInput
-	var errs []apperr.FieldError
-	for _, d := range []struct {
-		v, f string
-		dst  **time.Time
-	}{{body.AnnouncedOn, "announced_on", &in.AnnouncedOn}, {body.PollingDay, "polling_day", &in.PollingDay}, {body.RegulatedFrom, "regulated_from", &in.RegulatedFrom}} {
-		if d.v == "" {
-			continue
-		}
-		t, err := outreach.ParseDate(d.v)
-		if err != nil {
-			errs = append(errs, apperr.FieldError{Field: d.f, Message: err.Error()})
-			continue
-		}
-		*d.dst = &t
-	}
-	if len(errs) > 0 {
-		s.Error(w, r, apperr.Fields(errs...))
-		return
-	}
-	res, err := s.outreach.Call(r.Context(), in)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, res)
 }
 
 func (s *Server) handleAPIElections(w http.ResponseWriter, r *http.Request) {
@@ -104,89 +68,6 @@ func (s *Server) handleAPIBounce(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, l)
-}
-
-type electionsPage struct {
-	Elections []outreach.ElectionSummary
-	Types     []outreach.ElectionType
-	Nations   []string
-	Form      map[string]string
-	Templates []outreach.TemplateVersion
-}
-
-func (s *Server) renderElections(w http.ResponseWriter, r *http.Request, status int, form map[string]string, errs []apperr.FieldError) {
-	els, err := s.outreach.Elections(r.Context())
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	tpls, err := s.outreach.Templates(r.Context())
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	if form == nil {
-		form = map[string]string{"template": outreach.DefaultTemplate}
-	}
-	s.render(w, r, status, "elections_list", page{Errors: errs, Data: electionsPage{Elections: els, Types: outreach.ElectionTypes,
-		Nations: vocab.NationCodes(), Form: form, Templates: tpls}})
-}
-
-func (s *Server) handleElections(w http.ResponseWriter, r *http.Request) {
-	s.renderElections(w, r, http.StatusOK, nil, nil)
-}
-
-func (s *Server) handleCallElection(w http.ResponseWriter, r *http.Request) {
-	f := r.PostForm
-	form := map[string]string{}
-	for _, k := range []string{"name", "type", "announced_on", "polling_day", "template", "send_at", "hold", "fields"} {
-		form[k] = strings.TrimSpace(f.Get(k))
-	}
-	in := outreach.CallInput{ElectionInput: outreach.ElectionInput{Name: form["name"], Type: form["type"], Nations: f["nations"]},
-		Template: form["template"], Hold: form["hold"] == "yes", Fields: map[string]string{}}
-	var errs []apperr.FieldError
-	for _, d := range []struct {
-		f   string
-		dst **time.Time
-	}{{"announced_on", &in.AnnouncedOn}, {"polling_day", &in.PollingDay}} {
-		if form[d.f] == "" {
-			continue
-		}
-		t, err := outreach.ParseDate(form[d.f])
-		if err != nil {
-			errs = append(errs, apperr.FieldError{Field: d.f, Message: "Enter the date as YYYY-MM-DD, for example 2024-07-04"})
-			continue
-		}
-		*d.dst = &t
-	}
-	if form["send_at"] != "" {
-		t, err := time.ParseInLocation("2006-01-02T15:04", form["send_at"], vocab.London)
-		if err != nil {
-			errs = append(errs, apperr.FieldError{Field: "send_at", Message: "Enter the sending time as YYYY-MM-DDTHH:MM"})
-		} else {
-			in.SendAt = &t
-		}
-	}
-	for _, line := range strings.Split(form["fields"], "\n") {
-		if k, v, ok := strings.Cut(line, "="); ok {
-			in.Fields[strings.TrimSpace(k)] = strings.TrimSpace(v)
-		}
-	}
-	if len(errs) > 0 {
-		s.renderElections(w, r, http.StatusUnprocessableEntity, form, errs)
-		return
-	}
-	res, err := s.outreach.Call(r.Context(), in)
-	if apperr.CodeOf(err) == apperr.Invalid {
-		s.renderElections(w, r, http.StatusUnprocessableEntity, form, apperr.FieldsOf(err))
-		return
-	}
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	s.setFlash(w, fmt.Sprintf("Election called: %d letters created (%s).", res.Letters, res.BatchState))
-	http.Redirect(w, r, fmt.Sprintf("/staff/elections/%d", res.ElectionID), http.StatusSeeOther)
 }
 
 // handleElection shows one election's progress: the staff page (which

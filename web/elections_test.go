@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -39,7 +40,14 @@ func TestElectionAPIAndPages(t *testing.T) {
 	code, body = post("/api/v1/elections", `{"name":"X","type":"local","nations":["atlantis"],"polling_day":"2099-05-01"}`)
 	require.Equal(t, 422, code, body)
 	require.Contains(t, body, "atlantis")
-	code, body = post("/api/v1/elections", `{"name":"NI 2099","type":"ni_assembly","polling_day":"2099-05-01","hold":true}`)
+	englishOnly(t, e)
+	code, body = post("/api/v1/elections", `{"name":"NI 2099","type":"ni_assembly","polling_day":"2099-05-01","hold":true,"dry_run":true}`)
+	require.Equal(t, 200, code, body)
+	var pv struct {
+		Token string `json:"confirmation"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(body), &pv))
+	code, body = post("/api/v1/elections", `{"name":"NI 2099","type":"ni_assembly","polling_day":"2099-05-01","hold":true,"confirmation":"`+pv.Token+`"}`)
 	require.Equal(t, 201, code, body)
 	require.Contains(t, body, `"batch_state":"held"`)
 	require.Contains(t, body, "Sinn F")
@@ -85,9 +93,12 @@ func TestFourEyesHoldsBatchesUntilAnotherUserReleases(t *testing.T) {
 	_, err = svc.Seed(ctx)
 	require.NoError(t, err)
 
+	englishOnly(t, e)
 	caller, other := e.SignedIn(staff.RolePoliticalTeam), e.SignedIn(staff.RolePoliticalTeam)
-	res := caller.PostForm("/staff/elections", url.Values{"name": {"Senedd 2099"}, "type": {"senedd"}, "polling_day": {"2099-05-07"}})
+	res := callByForm(t, caller, url.Values{"name": {"Senedd 2099"}, "type": {"senedd"},
+		"polling_day-day": {"7"}, "polling_day-month": {"5"}, "polling_day-year": {"2099"}})
 	require.Equal(t, http.StatusSeeOther, res.StatusCode, webtest.ReadBody(res))
+	require.Regexp(t, `^/staff/elections/\d+/called/\d+$`, res.Header.Get("Location"))
 	res.Body.Close()
 	var electionID, batchID int64
 	var state string

@@ -96,6 +96,9 @@ var jsonSamples = map[string]string{
 	"POST /api/v1/elections": `{"name":"X","type":"general","nations":["england"],"announced_on":"2099-04-01","polling_day":"2099-05-01",
 		"regulated_from":"2099-01-01","template":"t","fields":{"k":"v"},"hold":true}`,
 	"POST /api/v1/letters/{reference}/bounce": `{"reason":"550 unknown"}`,
+	"POST /api/v1/elections/call": `{"name":"X","type":"general","nations":["england"],"announced_on":"2099-04-01","polling_day":"2099-05-01",
+		"regulated_from":"2099-01-01","template":"t","fields":{"k":"v"},"hold":true,"dry_run":true}`,
+	"POST /api/v1/letters": `{"template":"t","party_ids":[1],"fields":{"k":"v"},"fields_cy":{"k":"v"},"hold":true,"dry_run":true,"confirmation":"c"}`,
 }
 
 // uploadRoutes take a file, not JSON, although they live under /api.

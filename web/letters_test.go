@@ -39,7 +39,8 @@ func TestSendingLetterSaysWhenItWillBeRetried(t *testing.T) {
 	_, err = svc.Seed(ctx)
 	require.NoError(t, err)
 	pd := time.Date(2099, 5, 7, 0, 0, 0, 0, time.UTC)
-	_, err = svc.Call(ctx, outreach.CallInput{ElectionInput: outreach.ElectionInput{
+	englishOnly(t, e)
+	_, err = callConfirmed(ctx, svc, outreach.CallInput{ElectionInput: outreach.ElectionInput{
 		Name: "By-election", Type: "by_election", Nations: []string{"northern_ireland"}, PollingDay: &pd}})
 	require.NoError(t, err)
 

@@ -265,8 +265,37 @@ type contactFormData struct {
 	Role         string
 	NeedsReview  bool
 	ReviewReason string
-	Roles        []string
-	Errors       fieldErrors
+	// Language is the contact's language code, "" for the party's
+	// default.
+	Language string
+	Roles    []string
+	Errors   fieldErrors
+}
+
+// LanguageOptions are the contact form's language choices, the party's
+// default first.
+func (d contactFormData) LanguageOptions() []labelled {
+	def := "English"
+	if d.Party != nil {
+		def = parties.LanguageLabel(d.Party.DefaultLanguage())
+	}
+	out := []labelled{{"", "Same as the party's default (" + def + ")"}}
+	for _, l := range parties.Languages {
+		out = append(out, labelled{l, parties.LanguageLabel(l)})
+	}
+	return out
+}
+
+// labelled is a code with its label, as a radio button shows it.
+type labelled struct{ Code, Label string }
+
+// languageOf reads the contact form's language radio: nil for the
+// party's default.
+func languageOf(v string) *string {
+	if v == "" {
+		return nil
+	}
+	return &v
 }
 
 func (s *Server) contactForm(w http.ResponseWriter, r *http.Request) (*parties.Party, int64, bool) {
@@ -285,7 +314,7 @@ func (s *Server) contactForm(w http.ResponseWriter, r *http.Request) (*parties.P
 
 func readContactForm(r *http.Request) contactFormData {
 	return contactFormData{Name: r.PostFormValue("name"), Position: r.PostFormValue("position"),
-		Email: r.PostFormValue("email"), Role: r.PostFormValue("role"), Roles: parties.CommonRoles}
+		Email: r.PostFormValue("email"), Role: r.PostFormValue("role"), Language: r.PostFormValue("language"), Roles: parties.CommonRoles}
 }
 
 func (s *Server) handleContactNew(w http.ResponseWriter, r *http.Request) {
@@ -303,7 +332,8 @@ func (s *Server) handleContactCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	d := readContactForm(r)
 	d.Party = p
-	_, err := s.parties.AddContact(r.Context(), p.ID, parties.Contact{Name: d.Name, Position: d.Position, Email: d.Email, Role: d.Role, Active: true})
+	_, err := s.parties.AddContact(r.Context(), p.ID, parties.Contact{Name: d.Name, Position: d.Position, Email: d.Email, Role: d.Role,
+		Language: languageOf(d.Language), Active: true})
 	if err != nil {
 		if !s.formFailed(w, r, "parties_contact_form", err, func(fe fieldErrors) any { d.Errors = fe; return d }) {
 			s.Error(w, r, err)
@@ -325,7 +355,7 @@ func (s *Server) handleContactEdit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, http.StatusOK, "parties_contact_form", page{Data: contactFormData{Party: p, ID: c.ID, Name: c.Name,
-		Position: c.Position, Email: c.Email, Role: c.Role, NeedsReview: c.NeedsReview, ReviewReason: c.ReviewReason, Roles: parties.CommonRoles}})
+		Position: c.Position, Email: c.Email, Role: c.Role, NeedsReview: c.NeedsReview, ReviewReason: c.ReviewReason, Language: c.LanguageCode(), Roles: parties.CommonRoles}})
 }
 
 func (s *Server) handleContactUpdate(w http.ResponseWriter, r *http.Request) {
@@ -339,6 +369,7 @@ func (s *Server) handleContactUpdate(w http.ResponseWriter, r *http.Request) {
 	_, err := s.parties.UpdateContact(r.Context(), p.ID, cid, func(c *parties.Contact) {
 		d.NeedsReview, d.ReviewReason = c.NeedsReview, c.ReviewReason
 		c.Name, c.Position, c.Email, c.Role = d.Name, d.Position, d.Email, d.Role
+		c.Language = languageOf(d.Language)
 		if clearReview {
 			c.NeedsReview = false
 		}

@@ -102,9 +102,22 @@ type contactFields struct {
 	Active       *bool   `json:"active"`
 	NeedsReview  *bool   `json:"needs_review"`
 	ReviewReason *string `json:"review_reason"`
+	// Language is "en", "cy", "both" (or their labels); null or "" means
+	// the party's default. Left out, it is unchanged.
+	Language json.RawMessage `json:"language"`
 }
 
 func (f *contactFields) apply(c *parties.Contact) {
+	if len(f.Language) > 0 {
+		var v *string
+		// Not a string (null, or a number Normalise then refuses as a
+		// string) leaves v nil or its text.
+		if err := json.Unmarshal(f.Language, &v); err != nil {
+			t := string(f.Language)
+			v = &t
+		}
+		c.Language = v
+	}
 	setIf(&c.Name, f.Name)
 	setIf(&c.Position, f.Position)
 	setIf(&c.Email, f.Email)

@@ -40,6 +40,7 @@ func (s *Server) routes() *mux.Router {
 	s.registerReportRoutes(api, st)       // reports.go, report_followup.go
 	s.registerElectionRoutes(api, st)     // elections.go
 	s.registerLetterRoutes(st)            // letters.go, letter_templates.go
+	s.registerPartyLetterRoutes(api, st)  // letters_parties.go: letters to chosen parties
 	s.registerTriageRoutes(st)            // triage_queue.go: queue, panel, clusters, alerts, rulebook
 	s.registerPublicRoutes(r)             // pages.go: start, privacy, accessibility
 

@@ -41,7 +41,7 @@ func (l *listFlag) Set(v string) error {
 func cmdElection(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 || (args[0] != "call" && args[0] != "list") {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
-			fmt.Fprintln(e.stderr, "Usage: campaignwatch election call --name N --type T --polling-day D [--announced D] [--nations ...] [--template NAME] [--field K=V ...] [--send-at TIME | --hold] [--json]\n       campaignwatch election list")
+			fmt.Fprintln(e.stderr, "Usage: campaignwatch election call --name N --type T --polling-day D [--announced D] [--nations ...] [--template NAME] [--field K=V ...] [--send-at TIME | --hold] [--record-only] [--dry-run | --yes] [--json]\n       campaignwatch election list")
 			return nil
 		}
 		return usagef("say 'election call ...' or 'election list'")
@@ -49,7 +49,7 @@ func cmdElection(ctx context.Context, e *env, args []string) error {
 	if args[0] == "list" {
 		return electionList(ctx, e, args[1:])
 	}
-	fs := newFlags(e, "election call", "election call --name N --type T --polling-day YYYY-MM-DD [--announced YYYY-MM-DD] [--nations england,wales] [--template NAME] [--field K=V] [--send-at RFC3339 | --hold]")
+	fs := newFlags(e, "election call", "election call --name N --type T --polling-day YYYY-MM-DD [--announced YYYY-MM-DD] [--nations england,wales] [--template NAME] [--field K=V] [--send-at RFC3339 | --hold] [--record-only] [--dry-run | --yes]")
 	name := fs.String("name", "", "the election's name")
 	typ := fs.String("type", "", "general, local, scottish_parliament, senedd, ni_assembly, mayoral, police_and_crime_commissioner, by_election or referendum")
 	polling := fs.String("polling-day", "", "polling day, YYYY-MM-DD")
@@ -62,12 +62,15 @@ func cmdElection(ctx context.Context, e *env, args []string) error {
 	tmpl := fs.String("template", outreach.DefaultTemplate, "letter template name")
 	sendAt := fs.String("send-at", "", "send the letters at this time (RFC 3339, e.g. 2024-05-31T09:00:00+01:00)")
 	hold := fs.Bool("hold", false, "hold the letters until a staff user releases the batch")
-	asJSON := fs.Bool("json", false, "print the result as JSON")
+	recordOnly := fs.Bool("record-only", false, "record a past election without writing to anyone")
+	dryRun := fs.Bool("dry-run", false, "show the preview and send nothing")
+	yes := fs.Bool("yes", false, "send without asking (for scripts): the preview is still printed")
+	asJSON := fs.Bool("json", false, "print the result (with --dry-run, the preview) as JSON")
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
 	in := outreach.CallInput{ElectionInput: outreach.ElectionInput{Name: *name, Type: *typ, Nations: nations, FollowUpDays: followUp},
-		Template: *tmpl, Hold: *hold, Fields: map[string]string{}}
+		Template: *tmpl, Hold: *hold, RecordOnly: *recordOnly, Fields: map[string]string{}}
 	for _, d := range []struct {
 		v   string
 		dst **time.Time
@@ -108,6 +111,14 @@ func cmdElection(ctx context.Context, e *env, args []string) error {
 	if _, err := svc.Seed(cliActor(ctx)); err != nil {
 		return err
 	}
+	pv, err := svc.PreviewCall(cliActor(ctx), in)
+	if err != nil {
+		return err
+	}
+	if ok, err := confirmPreview(e, pv, *asJSON, *dryRun, *yes); !ok || err != nil {
+		return err
+	}
+	in.Confirm = pv.Token
 	res, err := svc.Call(cliActor(ctx), in)
 	if err != nil {
 		return err
@@ -116,6 +127,10 @@ func cmdElection(ctx context.Context, e *env, args []string) error {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(res)
+	}
+	if res.RecordOnly {
+		fmt.Fprintf(e.stdout, "Election %d recorded. No letters were written.\n", res.ElectionID)
+		return nil
 	}
 	fmt.Fprintf(e.stdout, "Election %d called: %d letters in batch %d (%s), template %s version %d.\n",
 		res.ElectionID, res.Letters, res.BatchID, res.BatchState, res.Template, res.Version)
@@ -158,8 +173,11 @@ func electionList(ctx context.Context, e *env, args []string) error {
 }
 
 func cmdLetters(ctx context.Context, e *env, args []string) error {
+	if len(args) > 0 && args[0] == "send" {
+		return lettersSend(ctx, e, args[1:])
+	}
 	if len(args) == 0 || args[0] != "status" {
-		return usagef("say 'letters status --election ID'")
+		return usagef("say 'letters status --election ID' or 'letters send --template NAME --party ID ...'")
 	}
 	fs := newFlags(e, "letters status", "letters status --election ID")
 	id := fs.String("election", "", "the election's id")
@@ -199,4 +217,75 @@ func cmdLetters(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	return tw.Flush()
+}
+
+// lettersSend writes one letter to each active contact of the chosen
+// parties, outside an election call, after the same preview and
+// confirmation as an election call.
+func lettersSend(ctx context.Context, e *env, args []string) error {
+	fs := newFlags(e, "letters send", "letters send --template NAME --party ID [--party ID ...] [--election ID] [--field K=V ...] [--hold] [--dry-run | --yes] [--json]")
+	tmpl := fs.String("template", "", "the letter template's name")
+	var partyArgs, fields listFlag
+	fs.Var(&partyArgs, "party", "a party's id (repeatable, or comma-separated); see 'campaignwatch party list'")
+	fs.Var(&fields, "field", "a template field as Name=value (repeatable)")
+	election := fs.Int64("election", 0, "an election whose name and dates fill the letter (optional)")
+	hold := fs.Bool("hold", false, "hold the letters until a staff user releases the batch")
+	dryRun := fs.Bool("dry-run", false, "show the preview and send nothing")
+	yes := fs.Bool("yes", false, "send without asking (for scripts): the preview is still printed")
+	asJSON := fs.Bool("json", false, "print the result (with --dry-run, the preview) as JSON")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *tmpl == "" {
+		return usagef("--template: name the letter to send (see the letter templates page)")
+	}
+	if len(partyArgs) == 0 {
+		return usagef("--party: give at least one party's id")
+	}
+	in := outreach.LettersInput{Template: *tmpl, ElectionID: *election, Hold: *hold, Fields: map[string]string{}}
+	for _, p := range partyArgs {
+		id, err := strconv.ParseInt(p, 10, 64)
+		if err != nil {
+			return usagef("--party %q: give the party's id, a number", p)
+		}
+		in.PartyIDs = append(in.PartyIDs, id)
+	}
+	for _, f := range fields {
+		k, v, ok := strings.Cut(f, "=")
+		if !ok {
+			return usagef("--field %q: write Name=value", f)
+		}
+		in.Fields[k] = v
+	}
+	a, err := openApp(ctx, e, app.Options{})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if err := a.EnsureMigrated(ctx, false); err != nil {
+		return err
+	}
+	svc := a.Outreach
+	if _, err := svc.Seed(cliActor(ctx)); err != nil {
+		return err
+	}
+	pv, err := svc.PreviewLetters(cliActor(ctx), in)
+	if err != nil {
+		return err
+	}
+	if ok, err := confirmPreview(e, pv, *asJSON, *dryRun, *yes); !ok || err != nil {
+		return err
+	}
+	in.Confirm = pv.Token
+	res, err := svc.SendLetters(cliActor(ctx), in)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(res)
+	}
+	fmt.Fprintf(e.stdout, "%d letters in batch %d (%s), template %s version %d.\n", res.Letters, res.BatchID, res.BatchState, res.Template, res.Version)
+	return nil
 }

@@ -44,7 +44,7 @@ func commands() []command {
 		{"worker", "run job workers only (to scale out)", cmdWorker},
 		{"migrate", "apply or list database migrations (up, status)", cmdMigrate},
 		{"election", "call an election and write to the parties (call, list)", cmdElection},
-		{"letters", "show the letters of an election (status)", cmdLetters},
+		{"letters", "write to chosen parties, or show an election's letters (send, status)", cmdLetters},
 		{"demo", "load demo parties, contacts and an admin account (idempotent)", cmdDemo},
 		{"user", "manage staff accounts (add)", cmdUser},
 		{"token", "manage staff API tokens (create, list, revoke)", cmdToken},

@@ -41,6 +41,10 @@
 //	contact_email        required when the row has a contact
 //	contact_role         optional; defaults to data_protection_lead
 //	contact_active       yes or no; empty means yes
+//	contact_language     optional ("language" also works): English, Welsh or
+//	                     Welsh and English (or en, cy, both); empty means the
+//	                     party's default, Welsh and English for a party
+//	                     standing in Wales, English otherwise
 //
 // Only party_name and nations must be present as columns. A column left
 // out of the file leaves that field of existing parties and contacts as it

@@ -83,12 +83,12 @@ func WriteXLSX(w io.Writer, ps []Party) error {
 	for _, p := range ps {
 		party := []string{p.Name, p.ShortName, strings.Join(p.Aliases, ";"), p.RegistrationNumber, joinNations(p.Nations), formatBool(p.Active)}
 		if len(p.Contacts) == 0 {
-			if err := write(append(party, "", "", "", "", ""), text, false); err != nil {
+			if err := write(append(party, "", "", "", "", "", ""), text, false); err != nil {
 				return err
 			}
 		}
 		for _, c := range p.Contacts {
-			row := append(append([]string(nil), party...), c.Name, c.Position, c.Email, c.Role, formatBool(c.Active))
+			row := append(append([]string(nil), party...), c.Name, c.Position, c.Email, c.Role, formatBool(c.Active), LanguageLabel(c.LanguageCode()))
 			if err := write(row, text, false); err != nil {
 				return err
 			}

@@ -295,6 +295,12 @@ func (p *importPlan) parse(sh *sheet) {
 			Name: cell(colContactName), Position: cell(colContactPosition), Email: strings.TrimSpace(cell(colContactEmail)),
 			Role: cell(colContactRole),
 		}}
+		if lang, ok := ParseLanguage(cell(colContactLanguage)); ok {
+			cr.values.Language = lang
+		} else {
+			p.problem(r.num, colContactLanguage, "Enter English, Welsh, or Welsh and English (or en, cy, both); leave it empty for the party's default")
+			cr.invalid = true
+		}
 		if cr.values.Active, err = parseBool(cell(colContactActive)); err != nil {
 			p.problem(r.num, colContactActive, "Enter yes or no")
 			cr.invalid = true
@@ -326,7 +332,7 @@ var partyColumn = map[string]string{
 
 var contactColumn = map[string]string{
 	"name": colContactName, "position": colContactPosition, "email": colContactEmail, "role": colContactRole,
-	"review_reason": colContactName,
+	"review_reason": colContactName, "language": colContactLanguage,
 }
 
 // checkSameParty reports party columns on a later row of a party that
@@ -435,6 +441,9 @@ func (p *importPlan) resolve(existing []Party) {
 			}
 			if p.present[colContactActive] {
 				c.Active = v.Active
+			}
+			if p.present[colContactLanguage] {
+				c.Language = v.Language
 			}
 			for _, fe := range apperr.FieldsOf(c.Normalise()) {
 				p.problem(cr.row, contactColumn[fe.Field], "%s", fe.Message)

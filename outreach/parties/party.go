@@ -98,10 +98,14 @@ type Contact struct {
 	Active bool   `json:"active"`
 	// NeedsReview is set when a letter to the contact bounced; the reason
 	// says why.
-	NeedsReview  bool      `json:"needs_review"`
-	ReviewReason string    `json:"review_reason"`
-	CreatedAt    time.Time `json:"created_at"`
-	UpdatedAt    time.Time `json:"updated_at"`
+	NeedsReview  bool   `json:"needs_review"`
+	ReviewReason string `json:"review_reason"`
+	// Language is the language the contact reads letters in: "en", "cy"
+	// or "both" (Welsh first, then English). Nil means the party's
+	// default (see Party.DefaultLanguage).
+	Language  *string   `json:"language"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // StandsIn reports whether the party stands in n.
@@ -230,6 +234,13 @@ func (c *Contact) Normalise() error {
 	if utf8.RuneCountInString(c.ReviewReason) > maxReviewNote {
 		add("review_reason", "The review reason must be %d characters or fewer", maxReviewNote)
 	}
+	if c.Language != nil {
+		if l, ok := ParseLanguage(*c.Language); ok {
+			c.Language = l
+		} else {
+			add("language", "Choose the language of the contact's letters: English, Welsh, or Welsh and English (or leave it to the party's default)")
+		}
+	}
 	if len(errs) > 0 {
 		return apperr.Fields(errs...)
 	}
@@ -290,4 +301,89 @@ func sortNations(ns []Nation) []Nation {
 		}
 	}
 	return out
+}
+
+// The languages a contact can read letters in, as stored in
+// party_contacts.language.
+const (
+	LanguageEnglish = "en"
+	LanguageWelsh   = "cy"
+	LanguageBoth    = "both" // Welsh first, then English
+)
+
+// Languages are the language codes in the order forms offer them.
+var Languages = []string{LanguageEnglish, LanguageWelsh, LanguageBoth}
+
+// LanguageLabel is a language code in words: "English", "Welsh" or
+// "Welsh and English"; "" for an unknown code.
+func LanguageLabel(code string) string {
+	switch code {
+	case LanguageEnglish:
+		return "English"
+	case LanguageWelsh:
+		return "Welsh"
+	case LanguageBoth:
+		return "Welsh and English"
+	}
+	return ""
+}
+
+// ParseLanguage reads a contact's language as a spreadsheet or form gives
+// it: a code (en, cy, both) or its label in English or Welsh ("Welsh and
+// English", "Cymraeg"), in any case. Empty, "default" or "party default"
+// mean the party's default and return nil. ok is false for anything else.
+func ParseLanguage(s string) (lang *string, ok bool) {
+	v := strings.ToLower(tidy(s))
+	var code string
+	switch v {
+	case "", "default", "party default", "the party's default", "same as the party's default", "rhagosodiad":
+		return nil, true
+	case "en", "english", "saesneg":
+		code = LanguageEnglish
+	case "cy", "welsh", "cymraeg":
+		code = LanguageWelsh
+	case "both", "bilingual", "welsh and english", "english and welsh", "cy+en", "en+cy", "cymraeg a saesneg", "dwyieithog":
+		code = LanguageBoth
+	default:
+		return nil, false
+	}
+	return &code, true
+}
+
+// LanguageCode is the contact's own language code, or "" when it takes
+// the party's default.
+func (c *Contact) LanguageCode() string {
+	if c.Language == nil {
+		return ""
+	}
+	return *c.Language
+}
+
+// DefaultLanguage is the language of letters to the party's contacts who
+// have not chosen one: Welsh and English for a party standing in Wales,
+// as the Welsh Language Standards expect, otherwise English.
+func (p *Party) DefaultLanguage() string {
+	if p.StandsIn(vocab.NationWales) {
+		return LanguageBoth
+	}
+	return LanguageEnglish
+}
+
+// ContactLanguage is the language c's letters are written in: c's own
+// choice, or the party's default.
+func (p *Party) ContactLanguage(c *Contact) string {
+	if c.Language != nil {
+		return *c.Language
+	}
+	return p.DefaultLanguage()
+}
+
+// LanguageOf says in words the language c's letters are written in, and
+// whether that is the party's default: "Welsh and English (the party's
+// default)".
+func (p *Party) LanguageOf(c Contact) string {
+	if c.Language == nil {
+		return LanguageLabel(p.DefaultLanguage()) + " (the party's default)"
+	}
+	return LanguageLabel(*c.Language)
 }

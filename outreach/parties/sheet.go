@@ -28,15 +28,16 @@ const (
 	colContactEmail    = "contact_email"
 	colContactRole     = "contact_role"
 	colContactActive   = "contact_active"
+	colContactLanguage = "contact_language"
 )
 
 // Columns lists the import/export columns in export order.
 var Columns = []string{colPartyName, colShortName, colAliases, colRegNumber, colNations, colPartyActive,
-	colContactName, colContactPosition, colContactEmail, colContactRole, colContactActive}
+	colContactName, colContactPosition, colContactEmail, colContactRole, colContactActive, colContactLanguage}
 
 var requiredColumns = []string{colPartyName, colNations}
 
-var contactColumnsInFile = []string{colContactName, colContactPosition, colContactEmail, colContactRole, colContactActive}
+var contactColumnsInFile = []string{colContactName, colContactPosition, colContactEmail, colContactRole, colContactActive, colContactLanguage}
 
 // Limits on import files, so a mistaken or hostile upload cannot exhaust
 // memory.
@@ -154,7 +155,12 @@ func readXLSX(data []byte) ([][]string, error) {
 // hyphens counting as underscores.
 func headerName(s string) string {
 	s = strings.ToLower(tidy(s))
-	return strings.NewReplacer(" ", "_", "-", "_").Replace(s)
+	s = strings.NewReplacer(" ", "_", "-", "_").Replace(s)
+	if s == "language" {
+		// The contact's language is the only language a row has.
+		return colContactLanguage
+	}
+	return s
 }
 
 func formatBool(b bool) string {

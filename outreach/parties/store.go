@@ -48,7 +48,7 @@ func partyOf(r dbsqlc.GetPartyRow) Party {
 }
 
 // contactsOf converts contact rows.
-func contactsOf(rows []dbsqlc.PartyContact) []Contact {
+func contactsOf(rows []dbsqlc.PartyContactsRow) []Contact {
 	out := make([]Contact, len(rows))
 	for i, r := range rows {
 		out[i] = Contact(r)
@@ -188,7 +188,7 @@ func partySummary(p *Party) map[string]any {
 
 func contactSummary(c *Contact) map[string]any {
 	return map[string]any{"party_id": c.PartyID, "name": c.Name, "position": c.Position, "email": c.Email,
-		"role": c.Role, "active": c.Active, "needs_review": c.NeedsReview}
+		"role": c.Role, "active": c.Active, "needs_review": c.NeedsReview, "language": c.LanguageCode()}
 }
 
 // Create adds a party (active unless p says otherwise: callers pass Active
@@ -286,10 +286,12 @@ func (s *Store) Contact(ctx context.Context, partyID, id int64) (*Contact, error
 }
 
 func getContact(ctx context.Context, q *dbsqlc.Queries, partyID, id int64, forUpdate bool) (*Contact, error) {
-	var r dbsqlc.PartyContact
+	var r dbsqlc.GetContactRow
 	var err error
 	if forUpdate {
-		r, err = q.LockContact(ctx, dbsqlc.LockContactParams{PartyID: partyID, ID: id})
+		var lr dbsqlc.LockContactRow
+		lr, err = q.LockContact(ctx, dbsqlc.LockContactParams{PartyID: partyID, ID: id})
+		r = dbsqlc.GetContactRow(lr)
 	} else {
 		r, err = q.GetContact(ctx, dbsqlc.GetContactParams{PartyID: partyID, ID: id})
 	}
@@ -323,7 +325,7 @@ func (s *Store) AddContact(ctx context.Context, partyID int64, c Contact) (*Cont
 
 func createContact(ctx context.Context, tx pgx.Tx, c *Contact) error {
 	r, err := dbsqlc.New(tx).InsertContact(ctx, dbsqlc.InsertContactParams{PartyID: c.PartyID, Name: c.Name, Position: c.Position,
-		Email: c.Email, Role: c.Role, Active: c.Active, NeedsReview: c.NeedsReview, ReviewReason: c.ReviewReason})
+		Email: c.Email, Role: c.Role, Active: c.Active, NeedsReview: c.NeedsReview, ReviewReason: c.ReviewReason, Language: c.Language})
 	if err != nil {
 		return uniqueViolation(err, "", "", c.Email)
 	}
@@ -333,7 +335,7 @@ func createContact(ctx context.Context, tx pgx.Tx, c *Contact) error {
 
 func writeContact(ctx context.Context, tx pgx.Tx, c *Contact) error {
 	at, err := dbsqlc.New(tx).UpdateContact(ctx, dbsqlc.UpdateContactParams{PartyID: c.PartyID, ID: c.ID, Name: c.Name,
-		Position: c.Position, Email: c.Email, Role: c.Role, Active: c.Active, NeedsReview: c.NeedsReview, ReviewReason: c.ReviewReason})
+		Position: c.Position, Email: c.Email, Role: c.Role, Active: c.Active, NeedsReview: c.NeedsReview, ReviewReason: c.ReviewReason, Language: c.Language})
 	if err == nil {
 		c.UpdatedAt = at
 	}

@@ -48,7 +48,7 @@ func (s *Store) Upsert(ctx context.Context, action string, ps []Party) (*UpsertR
 			res.Parties++
 			for _, c := range p.Contacts {
 				n, err := q.AddContactUnlessKnown(ctx, dbsqlc.AddContactUnlessKnownParams{PartyID: id, Name: c.Name, Position: c.Position,
-					Email: strings.ToLower(c.Email), Role: c.Role, Active: c.Active})
+					Email: strings.ToLower(c.Email), Role: c.Role, Active: c.Active, Language: c.Language})
 				if err != nil {
 					return fmt.Errorf("contact for %s: %w", p.Name, err)
 				}

@@ -26,3 +26,9 @@ WHERE election_id = @election_id::bigint AND kind = 'follow_up' AND (@include_ca
 
 -- name: LiveFollowUpBatch :one
 SELECT coalesce(max(id), 0)::bigint FROM letter_batches WHERE election_id = @election_id::bigint AND kind = 'follow_up' AND state <> 'cancelled';
+
+-- name: CreatePartiesBatch :one
+-- A batch of letters to parties chosen by hand, outside an election call.
+INSERT INTO letter_batches (election_id, template_id, state, kind, send_at, created_by, released_at)
+VALUES (@election_id, @template_id, @state::text, 'parties', @send_at, @created_by, CASE WHEN @state::text = 'held' THEN NULL ELSE now() END)
+RETURNING id;

@@ -16,8 +16,11 @@ INSERT INTO elections (name, type, nations, announced_on, polling_day, regulated
 VALUES (@name, @type, @nations, @announced_on, @polling_day, @regulated_from, @follow_up_days, @created_by) RETURNING id;
 
 -- name: CallRecipients :many
--- Every active contact of every active party standing in one of nations.
-SELECT p.id AS party_id, p.name AS party_name, c.id AS contact_id, c.name, c.position, c.email
+-- Every active contact of every active party standing in one of nations,
+-- with the language its letters are written in (the contact's own, or
+-- the party's default: Welsh and English for a party standing in Wales).
+SELECT p.id AS party_id, p.name AS party_name, c.id AS contact_id, c.name, c.position, c.email,
+       COALESCE(c.language, CASE WHEN 'wales' = ANY(p.nations) THEN 'both' ELSE 'en' END)::text AS language
 FROM parties p JOIN party_contacts c ON c.party_id = p.id AND c.active
 WHERE p.active AND p.nations && @nations::text[]
 ORDER BY p.name, c.id;
@@ -29,10 +32,30 @@ WHERE p.active AND p.nations && @nations::text[]
 ORDER BY p.name;
 
 -- name: FollowUpRecipients :many
-SELECT p.id AS party_id, p.name AS party_name, c.id AS contact_id, c.name, c.position, c.email
+SELECT p.id AS party_id, p.name AS party_name, c.id AS contact_id, c.name, c.position, c.email,
+       COALESCE(c.language, CASE WHEN 'wales' = ANY(p.nations) THEN 'both' ELSE 'en' END)::text AS language
 FROM parties p JOIN party_contacts c ON c.party_id = p.id AND c.active
 WHERE p.id = ANY(@party_ids::bigint[]) ORDER BY p.name, c.id;
 
 -- name: FollowUpPartiesWithoutContact :many
 SELECT name FROM parties p WHERE p.id = ANY(@party_ids::bigint[])
 AND NOT EXISTS (SELECT 1 FROM party_contacts c WHERE c.party_id = p.id AND c.active) ORDER BY name;
+
+-- name: PartiesByID :many
+-- The parties chosen for letters outside an election call.
+SELECT id, name, active FROM parties WHERE id = ANY(@party_ids::bigint[]) ORDER BY name;
+
+-- name: SameElectionExists :one
+-- Whether an election of this name and polling day is recorded: a call
+-- confirmed twice (a double click) must not record it twice.
+SELECT EXISTS (SELECT 1 FROM elections WHERE lower(name) = lower(@name) AND polling_day = @polling_day)::boolean;
+
+-- name: PartiesLastLetter :one
+-- The newest letter to any of the parties: letters confirmed twice must
+-- not be sent twice.
+SELECT coalesce(max(id), 0)::bigint FROM letters WHERE party_id = ANY(@party_ids::bigint[]);
+
+-- name: LockConfirmations :exec
+-- Serialises confirmed calls and sends, so two clicks on the same
+-- preview cannot both pass the check that it has not been used.
+SELECT pg_advisory_xact_lock(hashtext('outreach.confirm'));

@@ -89,3 +89,20 @@ INSERT INTO letters (id, batch_id, election_id, party_id, contact_id, template_i
 VALUES (@id, @batch_id, @election_id, @party_id, @contact_id, @template_id, @reference, @party_name,
     @recipient_name, @recipient_position, @recipient_email, @subject, @body_html, @body_text, @pdf, @sha256, @message_id, @state,
     @created_at, @queued_at, @lang, @template_cy_id);
+
+-- name: GetBatch :one
+SELECT b.id, b.election_id, b.kind, b.state, t.name AS template_name, t.version AS template_version, b.send_at,
+       COALESCE(cu.email, 'command line')::text AS created_by, b.created_at, COALESCE(ru.email, '')::text AS released_by, b.released_at,
+       (SELECT count(*) FROM letters l WHERE l.batch_id = b.id) AS letters
+FROM letter_batches b JOIN letter_templates t ON t.id = b.template_id
+LEFT JOIN staff_users cu ON cu.id = b.created_by LEFT JOIN staff_users ru ON ru.id = b.released_by
+WHERE b.id = @id;
+
+-- name: BatchLetters :many
+SELECT l.id, l.batch_id, l.election_id, l.party_id, l.contact_id, l.template_id, t.name AS template_name, t.version AS template_version,
+ l.reference, l.party_name, l.recipient_name, l.recipient_position, l.recipient_email, l.subject, l.body_html, l.body_text, l.sha256,
+ l.message_id, l.state, l.attempts, l.last_error, l.smtp_reply, l.bounce_reason, octet_length(l.pdf)::int AS pdf_size, l.created_at,
+ l.queued_at, l.sending_at, l.sent_at, l.failed_at, l.cancelled_at, l.bounced_at
+FROM letters l JOIN letter_templates t ON t.id = l.template_id
+WHERE l.batch_id = @batch_id::bigint
+ORDER BY l.party_name, l.id;

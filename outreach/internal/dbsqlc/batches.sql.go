@@ -70,6 +70,34 @@ func (q *Queries) CreateFollowUpBatch(ctx context.Context, arg CreateFollowUpBat
 	return id, err
 }
 
+const createPartiesBatch = `-- name: CreatePartiesBatch :one
+INSERT INTO letter_batches (election_id, template_id, state, kind, send_at, created_by, released_at)
+VALUES ($1, $2, $3::text, 'parties', $4, $5, CASE WHEN $3::text = 'held' THEN NULL ELSE now() END)
+RETURNING id
+`
+
+type CreatePartiesBatchParams struct {
+	ElectionID *int64
+	TemplateID int64
+	State      string
+	SendAt     *time.Time
+	CreatedBy  *int64
+}
+
+// A batch of letters to parties chosen by hand, outside an election call.
+func (q *Queries) CreatePartiesBatch(ctx context.Context, arg CreatePartiesBatchParams) (int64, error) {
+	row := q.db.QueryRow(ctx, createPartiesBatch,
+		arg.ElectionID,
+		arg.TemplateID,
+		arg.State,
+		arg.SendAt,
+		arg.CreatedBy,
+	)
+	var id int64
+	err := row.Scan(&id)
+	return id, err
+}
+
 const followUpBatch = `-- name: FollowUpBatch :one
 SELECT coalesce(max(id), 0)::bigint FROM letter_batches
 WHERE election_id = $1::bigint AND kind = 'follow_up' AND ($2::boolean OR state <> 'cancelled')

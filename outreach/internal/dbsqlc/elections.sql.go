@@ -38,7 +38,8 @@ func (q *Queries) CallPartiesWithoutContact(ctx context.Context, nations []strin
 }
 
 const callRecipients = `-- name: CallRecipients :many
-SELECT p.id AS party_id, p.name AS party_name, c.id AS contact_id, c.name, c.position, c.email
+SELECT p.id AS party_id, p.name AS party_name, c.id AS contact_id, c.name, c.position, c.email,
+       COALESCE(c.language, CASE WHEN 'wales' = ANY(p.nations) THEN 'both' ELSE 'en' END)::text AS language
 FROM parties p JOIN party_contacts c ON c.party_id = p.id AND c.active
 WHERE p.active AND p.nations && $1::text[]
 ORDER BY p.name, c.id
@@ -51,9 +52,12 @@ type CallRecipientsRow struct {
 	Name      string
 	Position  string
 	Email     string
+	Language  string
 }
 
-// Every active contact of every active party standing in one of nations.
+// Every active contact of every active party standing in one of nations,
+// with the language its letters are written in (the contact's own, or
+// the party's default: Welsh and English for a party standing in Wales).
 func (q *Queries) CallRecipients(ctx context.Context, nations []string) ([]CallRecipientsRow, error) {
 	rows, err := q.db.Query(ctx, callRecipients, nations)
 	if err != nil {
@@ -70,6 +74,7 @@ func (q *Queries) CallRecipients(ctx context.Context, nations []string) ([]CallR
 			&i.Name,
 			&i.Position,
 			&i.Email,
+			&i.Language,
 		); err != nil {
 			return nil, err
 		}
@@ -139,7 +144,8 @@ func (q *Queries) FollowUpPartiesWithoutContact(ctx context.Context, partyIds []
 }
 
 const followUpRecipients = `-- name: FollowUpRecipients :many
-SELECT p.id AS party_id, p.name AS party_name, c.id AS contact_id, c.name, c.position, c.email
+SELECT p.id AS party_id, p.name AS party_name, c.id AS contact_id, c.name, c.position, c.email,
+       COALESCE(c.language, CASE WHEN 'wales' = ANY(p.nations) THEN 'both' ELSE 'en' END)::text AS language
 FROM parties p JOIN party_contacts c ON c.party_id = p.id AND c.active
 WHERE p.id = ANY($1::bigint[]) ORDER BY p.name, c.id
 `
@@ -151,6 +157,7 @@ type FollowUpRecipientsRow struct {
 	Name      string
 	Position  string
 	Email     string
+	Language  string
 }
 
 func (q *Queries) FollowUpRecipients(ctx context.Context, partyIds []int64) ([]FollowUpRecipientsRow, error) {
@@ -169,6 +176,7 @@ func (q *Queries) FollowUpRecipients(ctx context.Context, partyIds []int64) ([]F
 			&i.Name,
 			&i.Position,
 			&i.Email,
+			&i.Language,
 		); err != nil {
 			return nil, err
 		}
@@ -265,6 +273,17 @@ func (q *Queries) ListElections(ctx context.Context) ([]ListElectionsRow, error)
 	return items, nil
 }
 
+const lockConfirmations = `-- name: LockConfirmations :exec
+SELECT pg_advisory_xact_lock(hashtext('outreach.confirm'))
+`
+
+// Serialises confirmed calls and sends, so two clicks on the same
+// preview cannot both pass the check that it has not been used.
+func (q *Queries) LockConfirmations(ctx context.Context) error {
+	_, err := q.db.Exec(ctx, lockConfirmations)
+	return err
+}
+
 const lockElection = `-- name: LockElection :one
 SELECT id, name, announced_on, polling_day FROM elections WHERE id = $1 FOR UPDATE
 `
@@ -286,4 +305,66 @@ func (q *Queries) LockElection(ctx context.Context, id int64) (LockElectionRow, 
 		&i.PollingDay,
 	)
 	return i, err
+}
+
+const partiesByID = `-- name: PartiesByID :many
+SELECT id, name, active FROM parties WHERE id = ANY($1::bigint[]) ORDER BY name
+`
+
+type PartiesByIDRow struct {
+	ID     int64
+	Name   string
+	Active bool
+}
+
+// The parties chosen for letters outside an election call.
+func (q *Queries) PartiesByID(ctx context.Context, partyIds []int64) ([]PartiesByIDRow, error) {
+	rows, err := q.db.Query(ctx, partiesByID, partyIds)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []PartiesByIDRow{}
+	for rows.Next() {
+		var i PartiesByIDRow
+		if err := rows.Scan(&i.ID, &i.Name, &i.Active); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const partiesLastLetter = `-- name: PartiesLastLetter :one
+SELECT coalesce(max(id), 0)::bigint FROM letters WHERE party_id = ANY($1::bigint[])
+`
+
+// The newest letter to any of the parties: letters confirmed twice must
+// not be sent twice.
+func (q *Queries) PartiesLastLetter(ctx context.Context, partyIds []int64) (int64, error) {
+	row := q.db.QueryRow(ctx, partiesLastLetter, partyIds)
+	var column_1 int64
+	err := row.Scan(&column_1)
+	return column_1, err
+}
+
+const sameElectionExists = `-- name: SameElectionExists :one
+SELECT EXISTS (SELECT 1 FROM elections WHERE lower(name) = lower($1) AND polling_day = $2)::boolean
+`
+
+type SameElectionExistsParams struct {
+	Name       string
+	PollingDay time.Time
+}
+
+// Whether an election of this name and polling day is recorded: a call
+// confirmed twice (a double click) must not record it twice.
+func (q *Queries) SameElectionExists(ctx context.Context, arg SameElectionExistsParams) (bool, error) {
+	row := q.db.QueryRow(ctx, sameElectionExists, arg.Name, arg.PollingDay)
+	var column_1 bool
+	err := row.Scan(&column_1)
+	return column_1, err
 }

@@ -31,6 +31,102 @@ func (q *Queries) AttachToPartyLetters(ctx context.Context, arg AttachToPartyLet
 	return err
 }
 
+const batchLetters = `-- name: BatchLetters :many
+SELECT l.id, l.batch_id, l.election_id, l.party_id, l.contact_id, l.template_id, t.name AS template_name, t.version AS template_version,
+ l.reference, l.party_name, l.recipient_name, l.recipient_position, l.recipient_email, l.subject, l.body_html, l.body_text, l.sha256,
+ l.message_id, l.state, l.attempts, l.last_error, l.smtp_reply, l.bounce_reason, octet_length(l.pdf)::int AS pdf_size, l.created_at,
+ l.queued_at, l.sending_at, l.sent_at, l.failed_at, l.cancelled_at, l.bounced_at
+FROM letters l JOIN letter_templates t ON t.id = l.template_id
+WHERE l.batch_id = $1::bigint
+ORDER BY l.party_name, l.id
+`
+
+type BatchLettersRow struct {
+	ID                int64
+	BatchID           int64
+	ElectionID        *int64
+	PartyID           int64
+	ContactID         *int64
+	TemplateID        int64
+	TemplateName      string
+	TemplateVersion   int32
+	Reference         string
+	PartyName         string
+	RecipientName     string
+	RecipientPosition string
+	RecipientEmail    string
+	Subject           string
+	BodyHtml          string
+	BodyText          string
+	Sha256            string
+	MessageID         string
+	State             string
+	Attempts          int32
+	LastError         string
+	SmtpReply         string
+	BounceReason      string
+	PdfSize           int32
+	CreatedAt         time.Time
+	QueuedAt          *time.Time
+	SendingAt         *time.Time
+	SentAt            *time.Time
+	FailedAt          *time.Time
+	CancelledAt       *time.Time
+	BouncedAt         *time.Time
+}
+
+func (q *Queries) BatchLetters(ctx context.Context, batchID int64) ([]BatchLettersRow, error) {
+	rows, err := q.db.Query(ctx, batchLetters, batchID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []BatchLettersRow{}
+	for rows.Next() {
+		var i BatchLettersRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.BatchID,
+			&i.ElectionID,
+			&i.PartyID,
+			&i.ContactID,
+			&i.TemplateID,
+			&i.TemplateName,
+			&i.TemplateVersion,
+			&i.Reference,
+			&i.PartyName,
+			&i.RecipientName,
+			&i.RecipientPosition,
+			&i.RecipientEmail,
+			&i.Subject,
+			&i.BodyHtml,
+			&i.BodyText,
+			&i.Sha256,
+			&i.MessageID,
+			&i.State,
+			&i.Attempts,
+			&i.LastError,
+			&i.SmtpReply,
+			&i.BounceReason,
+			&i.PdfSize,
+			&i.CreatedAt,
+			&i.QueuedAt,
+			&i.SendingAt,
+			&i.SentAt,
+			&i.FailedAt,
+			&i.CancelledAt,
+			&i.BouncedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const beginSend = `-- name: BeginSend :one
 
 UPDATE letters SET state = 'sending', sending_at = now(), attempts = attempts + 1, updated_at = now()
@@ -261,6 +357,50 @@ func (q *Queries) ElectionLetters(ctx context.Context, electionID int64) ([]Elec
 		return nil, err
 	}
 	return items, nil
+}
+
+const getBatch = `-- name: GetBatch :one
+SELECT b.id, b.election_id, b.kind, b.state, t.name AS template_name, t.version AS template_version, b.send_at,
+       COALESCE(cu.email, 'command line')::text AS created_by, b.created_at, COALESCE(ru.email, '')::text AS released_by, b.released_at,
+       (SELECT count(*) FROM letters l WHERE l.batch_id = b.id) AS letters
+FROM letter_batches b JOIN letter_templates t ON t.id = b.template_id
+LEFT JOIN staff_users cu ON cu.id = b.created_by LEFT JOIN staff_users ru ON ru.id = b.released_by
+WHERE b.id = $1
+`
+
+type GetBatchRow struct {
+	ID              int64
+	ElectionID      *int64
+	Kind            string
+	State           string
+	TemplateName    string
+	TemplateVersion int32
+	SendAt          *time.Time
+	CreatedBy       string
+	CreatedAt       time.Time
+	ReleasedBy      string
+	ReleasedAt      *time.Time
+	Letters         int64
+}
+
+func (q *Queries) GetBatch(ctx context.Context, id int64) (GetBatchRow, error) {
+	row := q.db.QueryRow(ctx, getBatch, id)
+	var i GetBatchRow
+	err := row.Scan(
+		&i.ID,
+		&i.ElectionID,
+		&i.Kind,
+		&i.State,
+		&i.TemplateName,
+		&i.TemplateVersion,
+		&i.SendAt,
+		&i.CreatedBy,
+		&i.CreatedAt,
+		&i.ReleasedBy,
+		&i.ReleasedAt,
+		&i.Letters,
+	)
+	return i, err
 }
 
 const getLetter = `-- name: GetLetter :one

@@ -15,6 +15,6 @@ RETURNING id;
 SELECT id FROM parties WHERE lower(name) = lower(@name);
 
 -- name: AddContactUnlessKnown :execrows
-INSERT INTO party_contacts (party_id, name, position, email, role, active)
-VALUES (@party_id, @name, @position, @email, @role, @active)
+INSERT INTO party_contacts (party_id, name, position, email, role, active, language)
+VALUES (@party_id, @name, @position, @email, @role, @active, sqlc.narg(language))
 ON CONFLICT (party_id, lower(email)) DO NOTHING;

@@ -12,20 +12,35 @@ import (
 
 const allContacts = `-- name: AllContacts :many
 
-SELECT c.id, c.party_id, c.name, c.position, c.email, c.role, c.active, c.needs_review, c.review_reason, c.created_at, c.updated_at
+SELECT c.id, c.party_id, c.name, c.position, c.email, c.role, c.active, c.needs_review, c.review_reason, c.language, c.created_at, c.updated_at
 FROM party_contacts c ORDER BY c.party_id, c.id
 `
 
+type AllContactsRow struct {
+	ID           int64
+	PartyID      int64
+	Name         string
+	Position     string
+	Email        string
+	Role         string
+	Active       bool
+	NeedsReview  bool
+	ReviewReason string
+	Language     *string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
 // Party contacts.
-func (q *Queries) AllContacts(ctx context.Context) ([]PartyContact, error) {
+func (q *Queries) AllContacts(ctx context.Context) ([]AllContactsRow, error) {
 	rows, err := q.db.Query(ctx, allContacts)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	items := []PartyContact{}
+	items := []AllContactsRow{}
 	for rows.Next() {
-		var i PartyContact
+		var i AllContactsRow
 		if err := rows.Scan(
 			&i.ID,
 			&i.PartyID,
@@ -36,6 +51,7 @@ func (q *Queries) AllContacts(ctx context.Context) ([]PartyContact, error) {
 			&i.Active,
 			&i.NeedsReview,
 			&i.ReviewReason,
+			&i.Language,
 			&i.CreatedAt,
 			&i.UpdatedAt,
 		); err != nil {
@@ -65,7 +81,7 @@ func (q *Queries) FlagContact(ctx context.Context, arg FlagContactParams) error 
 }
 
 const getContact = `-- name: GetContact :one
-SELECT c.id, c.party_id, c.name, c.position, c.email, c.role, c.active, c.needs_review, c.review_reason, c.created_at, c.updated_at
+SELECT c.id, c.party_id, c.name, c.position, c.email, c.role, c.active, c.needs_review, c.review_reason, c.language, c.created_at, c.updated_at
 FROM party_contacts c WHERE c.party_id = $1 AND c.id = $2
 `
 
@@ -74,9 +90,24 @@ type GetContactParams struct {
 	ID      int64
 }
 
-func (q *Queries) GetContact(ctx context.Context, arg GetContactParams) (PartyContact, error) {
+type GetContactRow struct {
+	ID           int64
+	PartyID      int64
+	Name         string
+	Position     string
+	Email        string
+	Role         string
+	Active       bool
+	NeedsReview  bool
+	ReviewReason string
+	Language     *string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+func (q *Queries) GetContact(ctx context.Context, arg GetContactParams) (GetContactRow, error) {
 	row := q.db.QueryRow(ctx, getContact, arg.PartyID, arg.ID)
-	var i PartyContact
+	var i GetContactRow
 	err := row.Scan(
 		&i.ID,
 		&i.PartyID,
@@ -87,6 +118,7 @@ func (q *Queries) GetContact(ctx context.Context, arg GetContactParams) (PartyCo
 		&i.Active,
 		&i.NeedsReview,
 		&i.ReviewReason,
+		&i.Language,
 		&i.CreatedAt,
 		&i.UpdatedAt,
 	)
@@ -94,8 +126,8 @@ func (q *Queries) GetContact(ctx context.Context, arg GetContactParams) (PartyCo
 }
 
 const insertContact = `-- name: InsertContact :one
-INSERT INTO party_contacts (party_id, name, position, email, role, active, needs_review, review_reason)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+INSERT INTO party_contacts (party_id, name, position, email, role, active, needs_review, review_reason, language)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 RETURNING id, created_at, updated_at
 `
 
@@ -108,6 +140,7 @@ type InsertContactParams struct {
 	Active       bool
 	NeedsReview  bool
 	ReviewReason string
+	Language     *string
 }
 
 type InsertContactRow struct {
@@ -126,6 +159,7 @@ func (q *Queries) InsertContact(ctx context.Context, arg InsertContactParams) (I
 		arg.Active,
 		arg.NeedsReview,
 		arg.ReviewReason,
+		arg.Language,
 	)
 	var i InsertContactRow
 	err := row.Scan(&i.ID, &i.CreatedAt, &i.UpdatedAt)
@@ -133,7 +167,7 @@ func (q *Queries) InsertContact(ctx context.Context, arg InsertContactParams) (I
 }
 
 const lockContact = `-- name: LockContact :one
-SELECT c.id, c.party_id, c.name, c.position, c.email, c.role, c.active, c.needs_review, c.review_reason, c.created_at, c.updated_at
+SELECT c.id, c.party_id, c.name, c.position, c.email, c.role, c.active, c.needs_review, c.review_reason, c.language, c.created_at, c.updated_at
 FROM party_contacts c WHERE c.party_id = $1 AND c.id = $2 FOR UPDATE
 `
 
@@ -142,9 +176,24 @@ type LockContactParams struct {
 	ID      int64
 }
 
-func (q *Queries) LockContact(ctx context.Context, arg LockContactParams) (PartyContact, error) {
+type LockContactRow struct {
+	ID           int64
+	PartyID      int64
+	Name         string
+	Position     string
+	Email        string
+	Role         string
+	Active       bool
+	NeedsReview  bool
+	ReviewReason string
+	Language     *string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+func (q *Queries) LockContact(ctx context.Context, arg LockContactParams) (LockContactRow, error) {
 	row := q.db.QueryRow(ctx, lockContact, arg.PartyID, arg.ID)
-	var i PartyContact
+	var i LockContactRow
 	err := row.Scan(
 		&i.ID,
 		&i.PartyID,
@@ -155,6 +204,7 @@ func (q *Queries) LockContact(ctx context.Context, arg LockContactParams) (Party
 		&i.Active,
 		&i.NeedsReview,
 		&i.ReviewReason,
+		&i.Language,
 		&i.CreatedAt,
 		&i.UpdatedAt,
 	)
@@ -162,19 +212,34 @@ func (q *Queries) LockContact(ctx context.Context, arg LockContactParams) (Party
 }
 
 const partyContacts = `-- name: PartyContacts :many
-SELECT c.id, c.party_id, c.name, c.position, c.email, c.role, c.active, c.needs_review, c.review_reason, c.created_at, c.updated_at
+SELECT c.id, c.party_id, c.name, c.position, c.email, c.role, c.active, c.needs_review, c.review_reason, c.language, c.created_at, c.updated_at
 FROM party_contacts c WHERE c.party_id = $1 ORDER BY NOT c.active, lower(c.name), c.id
 `
 
-func (q *Queries) PartyContacts(ctx context.Context, partyID int64) ([]PartyContact, error) {
+type PartyContactsRow struct {
+	ID           int64
+	PartyID      int64
+	Name         string
+	Position     string
+	Email        string
+	Role         string
+	Active       bool
+	NeedsReview  bool
+	ReviewReason string
+	Language     *string
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+func (q *Queries) PartyContacts(ctx context.Context, partyID int64) ([]PartyContactsRow, error) {
 	rows, err := q.db.Query(ctx, partyContacts, partyID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	items := []PartyContact{}
+	items := []PartyContactsRow{}
 	for rows.Next() {
-		var i PartyContact
+		var i PartyContactsRow
 		if err := rows.Scan(
 			&i.ID,
 			&i.PartyID,
@@ -185,6 +250,7 @@ func (q *Queries) PartyContacts(ctx context.Context, partyID int64) ([]PartyCont
 			&i.Active,
 			&i.NeedsReview,
 			&i.ReviewReason,
+			&i.Language,
 			&i.CreatedAt,
 			&i.UpdatedAt,
 		); err != nil {
@@ -200,8 +266,8 @@ func (q *Queries) PartyContacts(ctx context.Context, partyID int64) ([]PartyCont
 
 const updateContact = `-- name: UpdateContact :one
 UPDATE party_contacts SET name = $1, position = $2, email = $3, role = $4, active = $5,
-       needs_review = $6, review_reason = $7, updated_at = now()
-WHERE party_id = $8 AND id = $9
+       needs_review = $6, review_reason = $7, language = $8, updated_at = now()
+WHERE party_id = $9 AND id = $10
 RETURNING updated_at
 `
 
@@ -213,6 +279,7 @@ type UpdateContactParams struct {
 	Active       bool
 	NeedsReview  bool
 	ReviewReason string
+	Language     *string
 	PartyID      int64
 	ID           int64
 }
@@ -226,6 +293,7 @@ func (q *Queries) UpdateContact(ctx context.Context, arg UpdateContactParams) (t
 		arg.Active,
 		arg.NeedsReview,
 		arg.ReviewReason,
+		arg.Language,
 		arg.PartyID,
 		arg.ID,
 	)

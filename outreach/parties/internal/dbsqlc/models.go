@@ -3,21 +3,3 @@
 //   sqlc v1.31.1
 
 package dbsqlc
-
-import (
-	"time"
-)
-
-type PartyContact struct {
-	ID           int64
-	PartyID      int64
-	Name         string
-	Position     string
-	Email        string
-	Role         string
-	Active       bool
-	NeedsReview  bool
-	ReviewReason string
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
-}

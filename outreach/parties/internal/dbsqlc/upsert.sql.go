@@ -10,8 +10,8 @@ import (
 )
 
 const addContactUnlessKnown = `-- name: AddContactUnlessKnown :execrows
-INSERT INTO party_contacts (party_id, name, position, email, role, active)
-VALUES ($1, $2, $3, $4, $5, $6)
+INSERT INTO party_contacts (party_id, name, position, email, role, active, language)
+VALUES ($1, $2, $3, $4, $5, $6, $7)
 ON CONFLICT (party_id, lower(email)) DO NOTHING
 `
 
@@ -22,6 +22,7 @@ type AddContactUnlessKnownParams struct {
 	Email    string
 	Role     string
 	Active   bool
+	Language *string
 }
 
 func (q *Queries) AddContactUnlessKnown(ctx context.Context, arg AddContactUnlessKnownParams) (int64, error) {
@@ -32,6 +33,7 @@ func (q *Queries) AddContactUnlessKnown(ctx context.Context, arg AddContactUnles
 		arg.Email,
 		arg.Role,
 		arg.Active,
+		arg.Language,
 	)
 	if err != nil {
 		return 0, err
