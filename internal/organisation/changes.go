@@ -97,7 +97,7 @@ func Changes(prev, next *Settings) []string {
 }
 
 func contactEqual(a, b Contact) bool {
-	return a.Name == b.Name && a.Email == b.Email && a.Phone == b.Phone && slices.Equal(a.Address, b.Address)
+	return a.Name == b.Name && a.NameCY == b.NameCY && a.Email == b.Email && a.Phone == b.Phone && slices.Equal(a.Address, b.Address)
 }
 
 // Summary joins changes into one sentence: "Contact mailbox changed;

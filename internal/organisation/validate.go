@@ -49,10 +49,12 @@ const (
 	FieldWebsite            = "website"
 	FieldContactMailbox     = "contact_mailbox"
 	FieldControllerName     = "controller_name"
+	FieldControllerNameCY   = "controller_name_cy"
 	FieldControllerEmail    = "controller_email"
 	FieldControllerAddress  = "controller_address"
 	FieldControllerPhone    = "controller_phone"
 	FieldDPOName            = "dpo_name"
+	FieldDPONameCY          = "dpo_name_cy"
 	FieldDPOEmail           = "dpo_email"
 	FieldDPOAddress         = "dpo_address"
 	FieldDPOPhone           = "dpo_phone"
@@ -154,10 +156,12 @@ func Validate(s *Settings) error {
 	email(FieldContactMailbox, &s.ContactMailbox, true, "the contact mailbox")
 
 	text(FieldControllerName, &s.Controller.Name, true, "the controller's name")
+	text(FieldControllerNameCY, &s.Controller.NameCY, false, "the controller's name in Welsh")
 	email(FieldControllerEmail, &s.Controller.Email, true, "the controller's email address")
 	address(FieldControllerAddress, &s.Controller.Address, false, "the controller's postal address")
 	phone(FieldControllerPhone, &s.Controller.Phone, false, "the controller's phone number")
 	text(FieldDPOName, &s.DPO.Name, true, "the data protection officer's name")
+	text(FieldDPONameCY, &s.DPO.NameCY, false, "the data protection officer's name in Welsh")
 	email(FieldDPOEmail, &s.DPO.Email, true, "the data protection officer's email address")
 	address(FieldDPOAddress, &s.DPO.Address, false, "the data protection officer's postal address")
 	phone(FieldDPOPhone, &s.DPO.Phone, false, "the data protection officer's phone number")
