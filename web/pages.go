@@ -44,6 +44,9 @@ func (s *Server) handleMethodNotAllowed(w http.ResponseWriter, r *http.Request) 
 // still shown when they cannot be read (the database is down and this is
 // the page saying so): without the contact block, and logged.
 func (s *Server) currentOrg(r *http.Request) *organisation.Settings {
+	if s.org == nil {
+		return nil
+	}
 	org, err := s.org.Current(r.Context())
 	if err != nil {
 		s.log.Warn("organisation settings unavailable for a public page", "err", err, "request_id", requestIDFrom(r.Context()))
