@@ -391,7 +391,12 @@ func (a *App) EnsureMigrated(ctx context.Context, migrate bool) error {
 				len(st.Pending), st.RiverApplied, st.RiverLatest)
 		}
 	}
-	return vocab.CheckRulebook(ctx, a.Pool, a.Rulebook)
+	if err := vocab.CheckRulebook(ctx, a.Pool, a.Rulebook); err != nil {
+		return err
+	}
+	// The organisation settings' first version, from the defaults, unless
+	// one is stored (`migrate up` does the same).
+	return a.OrgStore.Seed(ctx)
 }
 
 // Start starts the job workers (Options.WorkJobs) and the web server's
