@@ -359,32 +359,15 @@ func formFile(r *http.Request, field string) ([]byte, bool, error) {
 	return b, true, nil
 }
 
-// settingsJSON is the API's view of the settings: images are not sent,
-// only whether a signatory has one.
-type settingsJSON struct {
-	*organisation.Settings
-	Signatories map[string]signatoryJSON `json:"signatories"`
-}
-
-type signatoryJSON struct {
-	Name     string `json:"name"`
-	Title    string `json:"title"`
-	TitleCY  string `json:"title_cy"`
-	HasImage bool   `json:"has_image"`
-}
-
-// handleSettingsAPI answers GET /api/v1/settings: the settings in force.
+// handleSettingsAPI answers GET /api/v1/settings: the settings in force,
+// without the signature images (has_image says whether there is one).
 func (s *Server) handleSettingsAPI(w http.ResponseWriter, r *http.Request) {
 	org, err := s.orgStore.Current(r.Context())
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	out := settingsJSON{Settings: org, Signatories: map[string]signatoryJSON{}}
-	for k, sg := range org.Signatories {
-		out.Signatories[k] = signatoryJSON{Name: sg.Name, Title: sg.Title, TitleCY: sg.TitleCY, HasImage: len(sg.Image) > 0}
-	}
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, organisation.ViewOf(org))
 }
 
 // inputField is one text box of the settings form (settings.html's

@@ -36,3 +36,22 @@ func TestMigrateSeedsTheOrganisationSettingsOnce(t *testing.T) {
 	require.Equal(t, "Morgan Ellis", name)
 	require.Equal(t, "elections@regulator.example.org", mailbox)
 }
+
+func TestSettingsShowAndHistory(t *testing.T) {
+	t.Parallel()
+	vars := baseVars(t, testdb.NewURL(t))
+	vars["LETTER_CONTACT_MAILBOX"] = "elections@regulator.example.org"
+	code, stdout, stderr := runCLI(t, vars, "", "settings", "show")
+	require.Equal(t, 0, code, stderr)
+	require.Contains(t, stdout, `"contact_mailbox": "elections@regulator.example.org"`)
+	require.Contains(t, stdout, `"has_image": false`)
+	code, stdout, stderr = runCLI(t, vars, "", "settings", "history")
+	require.Equal(t, 0, code, stderr)
+	require.Regexp(t, `(?m)^1\s+system\s+`, stdout)
+	code, _, stderr = runCLI(t, vars, "", "settings", "show", "--version", "9")
+	require.Equal(t, 1, code)
+	require.Contains(t, stderr, "There is no version 9 of the settings.")
+	code, _, stderr = runCLI(t, vars, "", "settings", "change")
+	require.Equal(t, 2, code)
+	require.Contains(t, stderr, `unknown subcommand "change"`)
+}

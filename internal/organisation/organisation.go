@@ -212,3 +212,29 @@ func DefaultReferences() []Reference {
 			"Canllawiau ar atebolrwydd a llywodraethu", "accountability"),
 	}
 }
+
+// View is the settings as the API and the command line show them: the
+// signature images are left out, and HasImage says whether a signatory
+// has one.
+type View struct {
+	*Settings
+	Signatories map[string]SignatoryView `json:"signatories"`
+}
+
+// SignatoryView is a signatory without its image.
+type SignatoryView struct {
+	Name      string `json:"name"`
+	Title     string `json:"title"`
+	TitleCY   string `json:"title_cy"`
+	HasImage  bool   `json:"has_image"`
+	ImageType string `json:"image_type,omitempty"`
+}
+
+// ViewOf returns s without its images.
+func ViewOf(s *Settings) View {
+	v := View{Settings: s, Signatories: make(map[string]SignatoryView, len(s.Signatories))}
+	for k, sg := range s.Signatories {
+		v.Signatories[k] = SignatoryView{Name: sg.Name, Title: sg.Title, TitleCY: sg.TitleCY, HasImage: len(sg.Image) > 0, ImageType: sg.ImageType}
+	}
+	return v
+}
