@@ -72,4 +72,3 @@ func cmdSettings(ctx context.Context, e *env, args []string) error {
 	enc.SetIndent("", "  ")
 	return enc.Encode(organisation.ViewOf(st))
 }
-
