@@ -213,6 +213,20 @@ func (s *Server) handleSettingsSave(w http.ResponseWriter, r *http.Request) {
 	} else {
 		saved, err = s.orgStore.Save(r.Context(), in, f.Note)
 	}
+	if apperr.CodeOf(err) == apperr.Conflict {
+		// Someone saved since this form was opened. The answers are shown
+		// again, not lost; the message says what saving again would do.
+		latest, lerr := s.orgStore.Current(r.Context())
+		if lerr != nil {
+			s.Error(w, r, lerr)
+			return
+		}
+		f.Errors = fieldErrors{{Field: "history", Code: "conflict", Message: fmt.Sprintf(
+			"Someone saved version %d of the settings after you opened this page. Check their change in the history below: saving this form again replaces it with what you see here.", latest.Version)}}
+		f.Version = latest.Version
+		s.renderSettings(w, r, http.StatusConflict, f)
+		return
+	}
 	if err != nil && apperr.CodeOf(err) != apperr.Invalid {
 		s.Error(w, r, err)
 		return

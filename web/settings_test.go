@@ -180,9 +180,13 @@ func TestAdminSavesSettingsAndThePublicSeesThem(t *testing.T) {
 	res = admin.Get("/staff/settings/versions/99")
 	require.Equal(t, http.StatusNotFound, res.StatusCode)
 	res.Body.Close()
-	status, _, body = postSettings(t, admin, settingsValues(cur), nil)
+	stale := settingsValues(cur)
+	stale.Set("phone", "029 2000 0009")
+	status, _, body = postSettings(t, admin, stale, nil)
 	require.Equal(t, http.StatusConflict, status, body)
-	require.Contains(t, body, "Someone saved version 2 of the settings after you opened them")
+	require.Contains(t, body, `<a href="#history">Someone saved version 2 of the settings after you opened this page.`)
+	require.Contains(t, body, `value="029 2000 0009"`, "the answers are kept")
+	require.Contains(t, body, `name="version" value="2"`)
 
 	// The API gives the settings without the images' bytes.
 	token, _ := env.Token(staff.RoleAdmin)
