@@ -323,6 +323,11 @@ func readSettingsForm(r *http.Request, cur *organisation.Settings) (*settingsFor
 			sg.Image = cur.Signatories[k].Image
 		}
 		row.Image = imageURL(sg.Image)
+		if row.RemoveImage {
+			// Shown again with "remove" still ticked, so a refused save
+			// does not bring the image back on the next try.
+			row.Image = imageURL(cur.Signatories[k].Image)
+		}
 		f.Signatories = append(f.Signatories, row)
 		in.Signatories[k] = sg
 	}

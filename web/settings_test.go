@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"html"
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -208,4 +210,55 @@ func TestAdminSavesSettingsAndThePublicSeesThem(t *testing.T) {
 	require.True(t, out.Signatories["audit-follow-up"].HasImage)
 	require.Empty(t, out.Signatories["audit-follow-up"].Image)
 	require.False(t, out.Signatories[""].HasImage)
+}
+
+// A signature image is kept across a refused save (uploaded once), and
+// "remove image" stays ticked until the save goes through.
+func TestSettingsImagesSurviveARefusedSave(t *testing.T) {
+	t.Parallel()
+	env := webtest.New(t, webtest.Options{})
+	admin := env.SignedIn(staff.RoleAdmin)
+	ctx := context.Background()
+	cur, err := env.App.OrgStore.Current(ctx)
+	require.NoError(t, err)
+
+	// Uploaded with a mistake elsewhere: shown, and carried in the form.
+	v := settingsValues(cur)
+	v.Set("contact_mailbox", "")
+	status, _, body := postSettings(t, admin, v, map[string][]byte{"signatory-default-image": formtest.PNG(t)})
+	require.Equal(t, http.StatusUnprocessableEntity, status, body)
+	require.Contains(t, body, `name="signatory-default-image_kept" value="`)
+	kept := regexpValue(t, body, `name="signatory-default-image_kept" value="([^"]+)"`)
+
+	// Sent again without choosing the file again: saved.
+	v = settingsValues(cur)
+	v.Set("signatory-default-image_kept", kept)
+	status, _, body = postSettings(t, admin, v, nil)
+	require.Equal(t, http.StatusSeeOther, status, body)
+	now, err := env.App.OrgStore.Current(ctx)
+	require.NoError(t, err)
+	require.Equal(t, formtest.PNG(t), now.SignatoryFor("").Image)
+
+	// Removal ticked with a mistake elsewhere: still ticked, image still
+	// shown; then removed for good.
+	v = settingsValues(now)
+	v.Set("signatory-default-remove_image", "1")
+	v.Set("name", "")
+	status, _, body = postSettings(t, admin, v, nil)
+	require.Equal(t, http.StatusUnprocessableEntity, status, body)
+	require.Contains(t, body, `id="signatory-default-remove_image" name="signatory-default-remove_image" value="1" checked`)
+	v.Set("name", now.Name)
+	status, _, body = postSettings(t, admin, v, nil)
+	require.Equal(t, http.StatusSeeOther, status, body)
+	now, err = env.App.OrgStore.Current(ctx)
+	require.NoError(t, err)
+	require.Empty(t, now.SignatoryFor("").Image)
+	require.Equal(t, 3, now.Version)
+}
+
+func regexpValue(t *testing.T, body, re string) string {
+	t.Helper()
+	m := regexp.MustCompile(re).FindStringSubmatch(body)
+	require.NotNil(t, m, re)
+	return html.UnescapeString(m[1])
 }
