@@ -34,6 +34,9 @@ func (s *Server) registerComplaintRoutes(r, api, st *mux.Router) {
 		// The confirmation page words a referral as the rulebook in force
 		// (the triage engine's) does.
 		Referral: rb.Referral,
+		// The confirmation page says how to contact the regulator, from
+		// the settings in force.
+		Org: s.org,
 	}); err != nil {
 		panic(err) // templates are embedded: a broken one is a build error
 	}

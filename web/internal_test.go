@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"html/template"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/campaignwatch/campaignwatch/internal/config"
 	"github.com/campaignwatch/campaignwatch/internal/metrics"
+	"github.com/campaignwatch/campaignwatch/internal/organisation"
 )
 
 // TestPanicBecomes500WithRequestID checks the recovery middleware with a
@@ -59,4 +61,31 @@ func TestSafeNextStaysOnThisSite(t *testing.T) {
 	} {
 		assert.Equal(t, want, safeNext(next), "safeNext(%q)", next)
 	}
+}
+
+// TestPanicPageInWelsh checks that the 500 page a Welsh visitor gets is
+// in Welsh, with the regulator's contact block.
+func TestPanicPageInWelsh(t *testing.T) {
+	cfg, err := config.Load(func(k string) string {
+		return map[string]string{"SESSION_SECRET": strings.Repeat("s", 32)}[k]
+	})
+	require.NoError(t, err)
+	s := &Server{cfg: cfg, metrics: metrics.New(), log: slog.New(slog.NewTextHandler(&bytes.Buffer{}, nil)),
+		org: organisation.Static{Settings: organisation.Defaults(nil)}}
+	s.assets, err = newAssetSet()
+	require.NoError(t, err)
+	s.pages, err = parsePages(s.funcs())
+	require.NoError(t, err)
+
+	h := requestID(s.recoverPanics(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("boom") })))
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/complaints/new?lang=cy", nil))
+	require.Equal(t, http.StatusInternalServerError, rec.Code)
+	body := rec.Body.String()
+	require.Contains(t, body, `<html lang="cy">`)
+	require.Contains(t, body, template.HTMLEscapeString(translate(langWelsh, "error.title.internal")))
+	require.Contains(t, body, template.HTMLEscapeString(translate(langWelsh, "error.body.internal")))
+	require.Contains(t, body, "Cysylltu â ni")
+	require.Contains(t, body, "Regulator House")
+	require.NotContains(t, body, "Something went wrong")
 }

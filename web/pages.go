@@ -11,6 +11,7 @@ import (
 	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
+	"github.com/campaignwatch/campaignwatch/internal/organisation"
 )
 
 // registerPublicRoutes adds the public pages other than the complaint
@@ -27,19 +28,47 @@ func (s *Server) handleNotFound(w http.ResponseWriter, r *http.Request) {
 	s.Error(w, r, apperr.New(apperr.NotFound, "If you typed the web address, check it is correct. If you pasted it, check you copied the whole address."))
 }
 
+// handleMethodNotAllowed answers a method the route does not take: JSON
+// for the API, else the error page in the visitor's language.
 func (s *Server) handleMethodNotAllowed(w http.ResponseWriter, r *http.Request) {
-	w.WriteHeader(http.StatusMethodNotAllowed)
 	if wantsJSON(r) {
 		writeJSON(w, http.StatusMethodNotAllowed, errorBody{Error: "This method is not allowed here.", Code: "method_not_allowed"})
+		return
 	}
+	lang := s.requestLang(w, r)
+	s.render(w, r, http.StatusMethodNotAllowed, "error", page{Lang: lang, Data: map[string]any{
+		"Title": translate(lang, "error.title.method_not_allowed"), "Message": translate(lang, "error.body.method_not_allowed")}})
+}
+
+// currentOrg reads the settings in force for a public page. A page is
+// still shown when they cannot be read (the database is down and this is
+// the page saying so): without the contact block, and logged.
+func (s *Server) currentOrg(r *http.Request) *organisation.Settings {
+	if s.org == nil {
+		return nil
+	}
+	org, err := s.org.Current(r.Context())
+	if err != nil {
+		s.log.Warn("organisation settings unavailable for a public page", "err", err, "request_id", requestIDFrom(r.Context()))
+		return nil
+	}
+	return org
 }
 
 func (s *Server) handleStart(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "start", page{})
 }
 
+// handlePrivacy shows the privacy notice, which names the controller and
+// the data protection officer from the settings in force: without them
+// the notice would be incomplete, so failing to read them is an error.
 func (s *Server) handlePrivacy(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "privacy", page{})
+	org, err := s.org.Current(r.Context())
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "privacy", page{Org: org})
 }
 
 func (s *Server) handleAccessibility(w http.ResponseWriter, r *http.Request) {

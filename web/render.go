@@ -17,6 +17,7 @@ import (
 	"github.com/campaignwatch/campaignwatch/complaints"
 	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
+	"github.com/campaignwatch/campaignwatch/internal/organisation"
 	"github.com/campaignwatch/campaignwatch/internal/staff"
 	"github.com/campaignwatch/campaignwatch/reports"
 	"github.com/campaignwatch/campaignwatch/templates"
@@ -37,6 +38,23 @@ type page struct {
 	// Alt links to the same public page in the other language (nil on
 	// staff pages).
 	Alt *langSwitch
+	// Org is the regulator's particulars in force, read for each public
+	// page as it is rendered (its contact block, the privacy notice); nil
+	// on staff pages, or when they could not be read.
+	Org *organisation.Settings
+}
+
+// contactBlock is what the org-contact template shows: the settings, in
+// a language.
+type contactBlock struct {
+	Lang string
+	Org  *organisation.Settings
+}
+
+// contactPersonBlock is a named role's contact details, in a language.
+type contactPersonBlock struct {
+	Lang    string
+	Contact organisation.Contact
 }
 
 var roleNames = map[staff.Role]string{
@@ -48,7 +66,15 @@ var roleNames = map[staff.Role]string{
 
 func (s *Server) funcs() template.FuncMap {
 	return template.FuncMap{
-		"asset":    func(name string) string { return s.assets.url(name) },
+		"asset": func(name string) string { return s.assets.url(name) },
+		// contactPerson is the data of privacy.html's contact of a role.
+		"contactPerson": func(lang string, c organisation.Contact) contactPersonBlock {
+			return contactPersonBlock{Lang: lang, Contact: c}
+		},
+		// contactOf is the data of the org-contact block (layout.html).
+		"contactOf": func(lang string, org *organisation.Settings) contactBlock {
+			return contactBlock{Lang: lang, Org: org}
+		},
 		"t":        translate,
 		"roleName": func(r staff.Role) string { return roleNames[r] },
 		"date":     func(t time.Time) string { return t.In(vocab.London).Format("2 January 2006") },
@@ -89,6 +115,9 @@ func (s *Server) renderTemplate(w http.ResponseWriter, r *http.Request, status i
 		p.Lang = s.requestLang(w, r)
 	}
 	p.Alt = langSwitchFor(r, p.Lang)
+	if p.Org == nil && !isStaffPath(r.URL.Path) {
+		p.Org = s.currentOrg(r)
+	}
 	p.User = userFrom(r.Context())
 	p.CSRF = s.csrfToken(r)
 	p.RequestID = requestIDFrom(r.Context())

@@ -26,6 +26,9 @@ func (s *Server) routes() *mux.Router {
 	// Party registry, pages and API (parties.go, parties_api.go): mounted
 	// ahead of /staff and /api/v1 so its own body limits (uploads) apply.
 	s.registerPartyRoutes(r)
+	// Organisation settings (settings.go): admins only, mounted ahead of
+	// /staff for the signature images' body limit.
+	s.registerSettingsRoutes(r)
 
 	// The JSON API and the staff pages, each with its middleware.
 	api := r.PathPrefix("/api/v1").Subrouter()
@@ -42,6 +45,7 @@ func (s *Server) routes() *mux.Router {
 	s.registerLetterRoutes(st)            // letters.go, letter_templates.go
 	s.registerPartyLetterRoutes(api, st)  // letters_parties.go: letters to chosen parties
 	s.registerTriageRoutes(st)            // triage_queue.go: queue, panel, clusters, alerts, rulebook
+	s.registerSettingsAPI(api)            // settings.go: GET /api/v1/settings
 	s.registerPublicRoutes(r)             // pages.go: start, privacy, accessibility
 
 	return r

@@ -43,6 +43,10 @@ var routeRoles = map[string][]staff.Role{
 	"GET /healthz": public, "HEAD /healthz": public, "GET /readyz": public, "HEAD /readyz": public,
 	"GET /metrics": public, "GET /static/": public, "HEAD /static/": public,
 	"GET /": public, "GET /privacy": public, "GET /accessibility": public,
+
+	// Organisation settings (settings.go).
+	"GET /staff/settings": admin, "POST /staff/settings": admin,
+	"GET /staff/settings/versions/{n:[0-9]+}": admin, "GET /api/v1/settings": admin,
 	"ANY /staff": public, "GET /staff/login": public, "POST /staff/login": public,
 
 	// The public complaint form and API.

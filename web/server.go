@@ -64,6 +64,9 @@ type Deps struct {
 	// Org gives the regulator's particulars in force: the public pages'
 	// contact details and privacy notice; nil means organisation.Defaults.
 	Org organisation.Source
+	// OrgStore keeps the versions of the settings, edited on the admins'
+	// settings page; nil leaves that page unmounted.
+	OrgStore *organisation.Store
 }
 
 // Server holds the router and everything handlers share.
@@ -102,6 +105,10 @@ type Server struct {
 	triage *review.Service
 	// rulebook is the triage rulebook in force (see triage_rulebook.go).
 	rulebook *triage.Rulebook
+	// org gives the regulator's particulars in force, read at each
+	// render (pages.go); orgStore keeps their versions (settings.go).
+	org      organisation.Source
+	orgStore *organisation.Store
 	// letterPreviews holds the letter-template editor's previews (see
 	// letter_templates.go).
 	letterPreviews *previewStore
@@ -130,6 +137,10 @@ func New(d Deps) (*Server, error) {
 		parties: d.Parties, triage: d.Review}
 	s.outreach = d.Outreach
 	s.rulebook = d.Rulebook
+	s.org, s.orgStore = d.Org, d.OrgStore
+	if s.org == nil {
+		s.org = organisation.Static{Settings: organisation.Defaults(nil)}
+	}
 	s.complaintRate = newIPLimiter(d.Config.ComplaintRate, d.Config.ComplaintBurst)
 	s.uploads = &byteBudget{max: d.Config.UploadInflightBytes}
 	s.imports = &byteBudget{max: d.Config.ImportInflightBytes}

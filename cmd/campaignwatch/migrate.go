@@ -29,6 +29,11 @@ func cmdMigrate(ctx context.Context, e *env, args []string) error {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "Applied %d migration(s); the database is current.\n", len(applied))
+		// The organisation settings' first version, from the defaults
+		// (idempotent: a stored version is left as it is).
+		if err := a.OrgStore.Seed(ctx); err != nil {
+			return err
+		}
 		if err := seedLetterTemplates(ctx, e, a); err != nil {
 			return err
 		}

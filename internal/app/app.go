@@ -96,7 +96,10 @@ type App struct {
 	OutreachSettings outreach.Settings
 	// Org is the regulator's particulars in force, shared by letters,
 	// reports and the public pages.
-	Org             organisation.Source
+	Org organisation.Source
+	// OrgStore keeps the versions of those particulars; admins edit them
+	// on the settings page.
+	OrgStore        *organisation.Store
 	ReportsSettings reports.Settings
 	MonitorSettings monitor.Settings
 
@@ -273,7 +276,10 @@ func (a *App) build() error {
 	a.LetterMailer = a.letterMailer()
 
 	a.Staff = staff.NewService(a.Pool, staff.Settings{}, a.Jobs)
-	a.Org = organisation.Static{Settings: organisation.Defaults(a.opts.Getenv)}
+	// The settings in force are the latest saved version; the environment
+	// (LETTER_SIGNATORY_*, LETTER_CONTACT_MAILBOX) only seeds the first.
+	a.OrgStore = organisation.NewStore(a.Pool, organisation.Defaults(a.opts.Getenv))
+	a.Org = a.OrgStore
 	a.OutreachSettings.Org, a.ReportsSettings.Org = a.Org, a.Org
 	// Intake refers out-of-scope complaints with the triage engine in
 	// force, so the complainant is told where to go by the rules triage
@@ -299,7 +305,8 @@ func (a *App) build() error {
 	if a.opts.Web {
 		deps := web.Deps{Config: cfg, Pool: a.Pool, Staff: a.Staff, Metrics: a.Metrics, Logger: a.Logger,
 			Complaints: a.Complaints, Drafts: a.Drafts, Reports: a.Reports, ReportStore: a.ReportStore, FollowUps: a.FollowUps,
-			Outreach: a.Outreach, Parties: a.Parties, Review: a.Review, Rulebook: a.Rulebook, Org: a.Org}
+			Outreach: a.Outreach, Parties: a.Parties, Review: a.Review, Rulebook: a.Rulebook, Org: a.Org,
+			OrgStore: a.OrgStore}
 		if !a.opts.WithoutRiverUI {
 			deps.Jobs = a.Jobs
 		}
@@ -384,7 +391,12 @@ func (a *App) EnsureMigrated(ctx context.Context, migrate bool) error {
 				len(st.Pending), st.RiverApplied, st.RiverLatest)
 		}
 	}
-	return vocab.CheckRulebook(ctx, a.Pool, a.Rulebook)
+	if err := vocab.CheckRulebook(ctx, a.Pool, a.Rulebook); err != nil {
+		return err
+	}
+	// The organisation settings' first version, from the defaults, unless
+	// one is stored (`migrate up` does the same).
+	return a.OrgStore.Seed(ctx)
 }
 
 // Start starts the job workers (Options.WorkJobs) and the web server's

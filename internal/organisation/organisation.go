@@ -52,7 +52,10 @@ type Settings struct {
 
 // Contact is a named role with its contact details.
 type Contact struct {
-	Name    string   `json:"name"`
+	Name string `json:"name"`
+	// NameCY is the name in Welsh, for a role ("Swyddog Diogelu Data");
+	// empty falls back to Name.
+	NameCY  string   `json:"name_cy,omitempty"`
 	Email   string   `json:"email"`
 	Address []string `json:"address,omitempty"`
 	Phone   string   `json:"phone,omitempty"`
@@ -99,6 +102,9 @@ func (s *Settings) NameIn(language string) string { return In(language, s.Name, 
 
 // UnitIn returns the team's name in language.
 func (s *Settings) UnitIn(language string) string { return In(language, s.Unit, s.UnitCY) }
+
+// NameIn returns the contact's name in language.
+func (c Contact) NameIn(language string) string { return In(language, c.Name, c.NameCY) }
 
 // AddressLine is the address on one line.
 func (s *Settings) AddressLine() string { return strings.Join(s.Address, ", ") }
@@ -171,9 +177,9 @@ func Defaults(getenv func(string) string) *Settings {
 		Phone:          "0303 123 4567",
 		Website:        "https://www.regulator.example.org",
 		ContactMailbox: mailbox,
-		Controller: Contact{Name: "Data Protection Regulator", Email: "casework@regulator.example.org",
+		Controller: Contact{Name: "Data Protection Regulator", NameCY: "Rheoleiddiwr Diogelu Data", Email: "casework@regulator.example.org",
 			Address: []string{"Regulator House", "1 Example Street", "Anytown", "AN1 1AA"}, Phone: "0303 123 4567"},
-		DPO: Contact{Name: "Data Protection Officer", Email: "dpo@regulator.example.org",
+		DPO: Contact{Name: "Data Protection Officer", NameCY: "Swyddog Diogelu Data", Email: "dpo@regulator.example.org",
 			Address: []string{"Regulator House", "1 Example Street", "Anytown", "AN1 1AA"}},
 		Signatories: map[string]Signatory{
 			"":                signatory,
@@ -205,4 +211,30 @@ func DefaultReferences() []Reference {
 		ref("guidance.accountability", "Guidance on accountability and governance",
 			"Canllawiau ar atebolrwydd a llywodraethu", "accountability"),
 	}
+}
+
+// View is the settings as the API and the command line show them: the
+// signature images are left out, and HasImage says whether a signatory
+// has one.
+type View struct {
+	*Settings
+	Signatories map[string]SignatoryView `json:"signatories"`
+}
+
+// SignatoryView is a signatory without its image.
+type SignatoryView struct {
+	Name      string `json:"name"`
+	Title     string `json:"title"`
+	TitleCY   string `json:"title_cy"`
+	HasImage  bool   `json:"has_image"`
+	ImageType string `json:"image_type,omitempty"`
+}
+
+// ViewOf returns s without its images.
+func ViewOf(s *Settings) View {
+	v := View{Settings: s, Signatories: make(map[string]SignatoryView, len(s.Signatories))}
+	for k, sg := range s.Signatories {
+		v.Signatories[k] = SignatoryView{Name: sg.Name, Title: sg.Title, TitleCY: sg.TitleCY, HasImage: len(sg.Image) > 0, ImageType: sg.ImageType}
+	}
+	return v
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/campaignwatch/campaignwatch/complaints/triage"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/config"
+	"github.com/campaignwatch/campaignwatch/internal/organisation"
 )
 
 //go:embed pages/*.html
@@ -91,6 +92,10 @@ type Deps struct {
 	// rulebook in force's Referral): the body the confirmation page names
 	// when what was reported is for someone else. Nil shows no referral.
 	Referral func(id string) (triage.Referral, bool)
+	// Org gives the regulator's particulars in force, read when the
+	// confirmation page is shown, so it says how to contact the regulator
+	// as the settings say now. Nil leaves that block out.
+	Org organisation.Source
 }
 
 // form serves the form's pages.
@@ -102,6 +107,7 @@ type form struct {
 	drafts     DraftStore
 	parties    PartyLister
 	referral   func(id string) (triage.Referral, bool)
+	org        organisation.Source
 	pages      map[string]*template.Template
 }
 
@@ -111,7 +117,7 @@ type form struct {
 // every route, so every POST needs the form's token.
 func Register(r *mux.Router, host Host, d Deps) error {
 	f := &form{host: host, cfg: d.Config, log: d.Logger, complaints: d.Complaints, drafts: d.Drafts, parties: d.Parties,
-		referral: d.Referral}
+		referral: d.Referral, org: d.Org}
 	if err := f.parsePages(); err != nil {
 		return err
 	}

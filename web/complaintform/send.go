@@ -159,7 +159,17 @@ func (f *form) handleComplaintConfirmation(w http.ResponseWriter, r *http.Reques
 		http.Redirect(w, r, stepPath(stepChannel), http.StatusSeeOther)
 		return
 	}
-	f.complaintPage(w, r, http.StatusOK, "complaint_confirmation", lang, nil, f.confirmationView(lang, st))
+	v := f.confirmationView(lang, st)
+	if f.org != nil {
+		// The complaint is sent: a failure to read the settings costs the
+		// contact block, not the confirmation.
+		org, err := f.org.Current(r.Context())
+		if err != nil {
+			f.log.Warn("organisation settings unavailable for the confirmation page", "err", err, "request_id", f.host.RequestID(r))
+		}
+		v.Contact = org
+	}
+	f.complaintPage(w, r, http.StatusOK, "complaint_confirmation", lang, nil, v)
 }
 
 // referralView is who can help with what was reported, in the page's

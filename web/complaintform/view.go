@@ -12,6 +12,7 @@ import (
 	"github.com/campaignwatch/campaignwatch/complaints"
 	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
+	"github.com/campaignwatch/campaignwatch/internal/organisation"
 	"github.com/campaignwatch/campaignwatch/outreach/parties"
 )
 
@@ -104,6 +105,9 @@ type complaintView struct {
 	// Referral, on the confirmation page, is who can help when what was
 	// reported is for another body; nil otherwise.
 	Referral *referralView
+	// Contact, on the confirmation page, is the regulator's particulars
+	// in force: how to contact it about the report.
+	Contact  *organisation.Settings
 	Status   int
 	Retry    int
 	RetryURL string

@@ -98,6 +98,11 @@ func New(t testing.TB, opts Options) *Env {
 	}
 	// Registered after the database's drop, so the pools close first.
 	t.Cleanup(a.Close)
+	// As `migrate up` does: the organisation settings' first version, so
+	// a test's first page does not write it.
+	if err := a.OrgStore.Seed(audit.WithActor(context.Background(), audit.Actor{Label: "system"})); err != nil {
+		t.Fatalf("seed the organisation settings: %v", err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	if err := a.Start(ctx); err != nil {
 		cancel()
