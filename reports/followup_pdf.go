@@ -81,13 +81,14 @@ func (d pdfDoc) table(widths []int, right []bool, head []string, rows [][]string
 	add := func(cells []string, bold bool) {
 		r := row.New()
 		for i, c := range cells {
-			p := props.Text{Top: 1, Bottom: 1, Right: 2, Size: size}
+			// A gap on both sides of every cell, so a number aligned
+			// right never touches the text of the next column.
+			p := props.Text{Top: 1, Bottom: 1, Left: 1.5, Right: 1.5, Size: size}
 			if bold {
 				p.Style = fontstyle.Bold
 			}
 			if right[i] {
 				p.Align = align.Right
-				p.Right = 0
 			}
 			r.Add(text.NewCol(widths[i], pdfText(c), p))
 		}
