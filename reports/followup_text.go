@@ -45,31 +45,24 @@ const (
 // the party reads Welsh, its own language or, when it has none, the
 // party's default (both where the party stands in Wales); else English.
 func (s *Store) PartyLanguages(ctx context.Context, tx pgx.Tx, partyID int64) ([]string, error) {
-	q := dbsqlc.New(tx)
-	def, err := q.PartyDefaultLanguage(ctx, partyID)
+	def, err := dbsqlc.New(tx).PartyDefaultLanguage(ctx, partyID)
 	if err != nil {
 		return nil, err
 	}
-	langs := []string{}
-	has, err := q.ContactLanguageColumn(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if has {
-		if err := eachRow(ctx, tx, trendQueries.Builder("contact_languages").Bind("party_id", partyID), func(r pgx.Rows) error {
-			var l *string
-			if err := r.Scan(&l); err != nil {
-				return err
-			}
-			if l == nil || *l == "" {
-				langs = append(langs, def)
-			} else {
-				langs = append(langs, *l)
-			}
-			return nil
-		}); err != nil {
-			return nil, err
+	var langs []string
+	if err := eachRow(ctx, tx, trendQueries.Builder("contact_languages").Bind("party_id", partyID), func(r pgx.Rows) error {
+		var l *string
+		if err := r.Scan(&l); err != nil {
+			return err
 		}
+		if l == nil || *l == "" {
+			langs = append(langs, def)
+		} else {
+			langs = append(langs, *l)
+		}
+		return nil
+	}); err != nil {
+		return nil, err
 	}
 	if len(langs) == 0 {
 		langs = []string{def}

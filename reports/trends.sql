@@ -233,6 +233,7 @@ WHERE /*conditions*/
 
 -- query: contact_languages
 -- The language each active contact of a party reads, NULL for the
--- party's default. Run only once ContactLanguageColumn says the column
--- exists (it is added by migration 073).
-SELECT pc.language FROM party_contacts pc WHERE pc.party_id = @party_id AND pc.active
+-- party's default. The column is added by migration 073; read through
+-- the row's JSON, the query also runs (every contact NULL) on a schema
+-- without it.
+SELECT to_jsonb(pc) ->> 'language' FROM party_contacts pc WHERE pc.party_id = @party_id AND pc.active

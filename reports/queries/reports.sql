@@ -29,10 +29,6 @@ FROM letter_batches b WHERE b.election_id = @election_id::bigint AND b.kind = 'f
 -- A party's default language: both where it stands in Wales, else en.
 SELECT CASE WHEN 'wales' = ANY(p.nations) THEN 'both' ELSE 'en' END::text FROM parties p WHERE p.id = @party_id;
 
--- name: ContactLanguageColumn :one
--- Whether party_contacts has its language column (migration 073).
-SELECT EXISTS (SELECT 1 FROM information_schema.columns
-    WHERE table_schema = current_schema() AND table_name = 'party_contacts' AND column_name = 'language')::boolean;
 
 -- name: PartiesWithComplaints :many
 -- The parties with at least one complaint in the election that triage did

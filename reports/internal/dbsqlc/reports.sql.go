@@ -10,19 +10,6 @@ import (
 	"time"
 )
 
-const contactLanguageColumn = `-- name: ContactLanguageColumn :one
-SELECT EXISTS (SELECT 1 FROM information_schema.columns
-    WHERE table_schema = current_schema() AND table_name = 'party_contacts' AND column_name = 'language')::boolean
-`
-
-// Whether party_contacts has its language column (migration 073).
-func (q *Queries) ContactLanguageColumn(ctx context.Context) (bool, error) {
-	row := q.db.QueryRow(ctx, contactLanguageColumn)
-	var column_1 bool
-	err := row.Scan(&column_1)
-	return column_1, err
-}
-
 const dueElections = `-- name: DueElections :many
 SELECT e.id FROM elections e
 WHERE e.polling_day + e.follow_up_days BETWEEN $1::date - $2::int AND $1::date
