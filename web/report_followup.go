@@ -28,7 +28,9 @@ func (s *Server) registerElectionReportRoutes(st *mux.Router) {
 }
 
 func (s *Server) handleElectionReport(w http.ResponseWriter, r *http.Request) {
-	s.renderElectionReport(w, r, http.StatusOK, replyByForm{}, nil)
+	d := reports.DefaultReplyBy(time.Now())
+	form := replyByForm{Day: strconv.Itoa(d.Day()), Month: strconv.Itoa(int(d.Month())), Year: strconv.Itoa(d.Year())}
+	s.renderElectionReport(w, r, http.StatusOK, form, nil)
 }
 
 // replyByForm is the draft form's "Reply by" date as typed (GOV.UK date
@@ -36,17 +38,12 @@ func (s *Server) handleElectionReport(w http.ResponseWriter, r *http.Request) {
 type replyByForm struct{ Day, Month, Year string }
 
 // renderElectionReport shows the overview with the draft form, its date
-// boxes filled with form (the default reply date when empty) and errs
-// beside the field.
+// boxes filled with form and errs beside the field.
 func (s *Server) renderElectionReport(w http.ResponseWriter, r *http.Request, status int, form replyByForm, errs fieldErrors) {
 	rep, err := s.reportStore().ElectionReport(r.Context(), pathID(r, "id"))
 	if err != nil {
 		s.Error(w, r, err)
 		return
-	}
-	if form == (replyByForm{}) {
-		d := reports.DefaultReplyBy(time.Now())
-		form = replyByForm{Day: strconv.Itoa(d.Day()), Month: strconv.Itoa(int(d.Month())), Year: strconv.Itoa(d.Year())}
 	}
 	s.render(w, r, status, "reports_election", page{Errors: errs, Data: map[string]any{
 		"R": rep, "Channels": vocab.ChannelCodes(), "ChannelNames": vocab.ChannelLabels(vocab.English), "NoParty": reports.NoParty,
