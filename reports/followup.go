@@ -191,8 +191,8 @@ func (s *Store) partyReport(ctx context.Context, tx pgx.Tx, electionID, partyID 
 
 // partyThemes counts the party's complaints for each theme (a complaint
 // counts once in a theme however many of its provisions it engages) and
-// ranks them: more complaints first, weighted by how serious the theme is
-// and how many of its complaints were urgent or high priority.
+// ranks them by complaints times the theme's weight (how serious it is),
+// plus one for each of its complaints that was urgent or high priority.
 func partyThemes(ctx context.Context, tx pgx.Tx, f Filter) ([]ThemeCount, error) {
 	counts := make([]ThemeCount, len(themes))
 	engaged := make([]map[string]int, len(themes))
@@ -237,7 +237,7 @@ func partyThemes(ctx context.Context, tx pgx.Tx, f Filter) ([]ThemeCount, error)
 		if c.Count == 0 {
 			continue
 		}
-		c.score = c.Count*themes[i].weight + 2*c.Serious*themes[i].weight
+		c.score = c.Count*themes[i].weight + c.Serious
 		keys := slices.Collect(maps.Keys(engaged[i]))
 		slices.SortFunc(keys, func(a, b string) int {
 			if engaged[i][a] != engaged[i][b] {

@@ -11,7 +11,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/campaignwatch/campaignwatch/complaints/vocab"
-	"github.com/campaignwatch/campaignwatch/internal/legal"
 	"github.com/campaignwatch/campaignwatch/internal/organisation"
 	"github.com/campaignwatch/campaignwatch/outreach"
 	"github.com/campaignwatch/campaignwatch/reports/internal/dbsqlc"
@@ -169,11 +168,7 @@ func (r *PartyReport) Requests(lang string) []Request {
 		i := slices.IndexFunc(themes, func(t theme) bool { return t.key == tc.Key })
 		th := themes[i]
 		req := Request{Figure: th.what.f(lang, tc.Count, r.Total()), Do: th.do.in(lang)}
-		var cites []string
-		for _, id := range tc.Provisions[:min(len(tc.Provisions), 3)] {
-			cites = append(cites, legal.MustCite(id, lang))
-		}
-		req.Law = joinAnd(cites, lang)
+		req.Law = citeAll(tc.Provisions[:min(len(tc.Provisions), 3)], lang)
 		req.Guidance = r.reference(th.ref)
 		out = append(out, req)
 	}

@@ -175,7 +175,9 @@ var (
 	wEnglishFollows = tr{"", "Mae'r fersiwn Saesneg yn dilyn y fersiwn Gymraeg."}
 )
 
-// joinAnd joins items as a list in running text: "a, b and c".
+// joinAnd joins items as a list in running text: "a, b and c"; in Welsh
+// "a" becomes "ac" before a vowel and causes the aspirate mutation ("a
+// chydreolyddion").
 func joinAnd(items []string, lang string) string {
 	switch len(items) {
 	case 0:
@@ -183,7 +185,39 @@ func joinAnd(items []string, lang string) string {
 	case 1:
 		return items[0]
 	}
-	return strings.Join(items[:len(items)-1], ", ") + wAnd.in(lang) + items[len(items)-1]
+	last := items[len(items)-1]
+	and := wAnd.in(lang)
+	if lang == "cy" {
+		if startsWithVowel(last) {
+			and = " ac "
+		} else {
+			last = aspirate(last)
+		}
+	}
+	return strings.Join(items[:len(items)-1], ", ") + and + last
+}
+
+func startsWithVowel(s string) bool {
+	r := []rune(strings.ToLower(s))
+	return len(r) > 0 && strings.ContainsRune("aeiouwyâêîôûŵŷ", r[0])
+}
+
+// aspirate applies the Welsh aspirate mutation to s's first letter (c, p
+// and t become ch, ph and th), keeping its case.
+func aspirate(s string) string {
+	lower := strings.ToLower(s)
+	if strings.HasPrefix(lower, "ch") || strings.HasPrefix(lower, "ph") || strings.HasPrefix(lower, "th") {
+		return s
+	}
+	for _, c := range []string{"c", "p", "t"} {
+		if strings.HasPrefix(s, c) {
+			return c + "h" + s[1:]
+		}
+		if strings.HasPrefix(s, strings.ToUpper(c)) {
+			return strings.ToUpper(c) + "h" + s[1:]
+		}
+	}
+	return s
 }
 
 // withA is "with" followed by s in Welsh ("â"), with the aspirate mutation
@@ -193,20 +227,10 @@ func withA(s, lang string) string {
 	if lang != "cy" || s == "" {
 		return s
 	}
-	lower := strings.ToLower(s)
-	switch {
-	case strings.ContainsRune("aeiouwyâêîôûŵŷ", []rune(lower)[0]):
+	if startsWithVowel(s) {
 		return "ag " + s
-	case strings.HasPrefix(lower, "ch"), strings.HasPrefix(lower, "ph"), strings.HasPrefix(lower, "th"):
-		return "â " + s
-	case strings.HasPrefix(lower, "c"):
-		return "â ch" + s[1:]
-	case strings.HasPrefix(lower, "p"):
-		return "â ph" + s[1:]
-	case strings.HasPrefix(lower, "t"):
-		return "â th" + s[1:]
 	}
-	return "â " + s
+	return "â " + aspirate(s)
 }
 
 // about is what a provision is about in lang, and its citation.
@@ -233,4 +257,42 @@ func fromO(s, lang string) string {
 		}
 	}
 	return "o " + s
+}
+
+// citeAll cites provisions in running text, grouping those of one law:
+// "Articles 32, 33 and 34 of the UK GDPR and regulation 22 of the
+// Privacy and Electronic Communications Regulations 2003".
+func citeAll(ids []string, lang string) string {
+	plural := map[string]tr{"regulation": {"regulations", "rheoliadau"}, "Article": {"Articles", "Erthyglau"}}
+	var laws []string
+	byLaw := map[string][]legal.Provision{}
+	for _, id := range ids {
+		p, ok := legal.ProvisionByID(id)
+		if !ok {
+			continue
+		}
+		if _, seen := byLaw[p.Law]; !seen {
+			laws = append(laws, p.Law)
+		}
+		byLaw[p.Law] = append(byLaw[p.Law], p)
+	}
+	var parts []string
+	for _, l := range laws {
+		ps := byLaw[l]
+		if len(ps) == 1 {
+			parts = append(parts, legal.MustCite(ps[0].ID, lang))
+			continue
+		}
+		law, _ := legal.LawByID(l)
+		var nums []string
+		for _, p := range ps {
+			nums = append(nums, p.Number)
+		}
+		of := " of "
+		if lang == "cy" {
+			of = " o "
+		}
+		parts = append(parts, plural[ps[0].Unit["en"]].in(lang)+" "+joinAnd(nums, lang)+of+law.Short[lang])
+	}
+	return joinAnd(parts, lang)
 }
