@@ -164,6 +164,13 @@ func TestFollowUpReportLeavesOutOutOfScopeComplaints(t *testing.T) {
 		require.Equal(t, 1, c.Count, c.Label)
 	}
 	require.Equal(t, []string{"Text message", "Email", "Live call"}, text, "the scam's text is not counted either")
+	// Two complaints raise one matter: fewer requests than usual, and the
+	// report says why.
+	reqs := rep.Requests("en")
+	require.Less(t, len(reqs), reports.MinRequests)
+	require.Contains(t, reqs[0].Figure, "1 of your 2 complaints")
+	require.Contains(t, rep.FewerRequestsNote("en"), "fewer separate matters")
+	require.Contains(t, rep.RequestsMarkdown("en"), rep.FewerRequestsNote("en"))
 
 	pdf, err := rep.PDF()
 	require.NoError(t, err)
