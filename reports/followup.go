@@ -132,19 +132,29 @@ func (s *Store) partyReport(ctx context.Context, tx pgx.Tx, electionID, partyID 
 	if err != nil {
 		return nil, err
 	}
-	// The figures of every party, once: the party's own and the election's
-	// across all parties come from the same rows.
-	t, err := s.Trends(ctx, tx, Filter{ElectionID: electionID})
+	e, err := s.Election(ctx, tx, electionID)
 	if err != nil {
 		return nil, err
 	}
-	rep := &PartyReport{Election: t.Election, Party: *p, GeneratedAt: t.GeneratedAt, From: t.From, To: t.To,
-		Figures: t.FiguresFor(partyID), AllParties: t.AllParties, Rulebook: t.RulebookVersion}
+	// The figures of every party, once: the party's own and the election's
+	// across all parties come from the same rows (as in Trends).
+	t := &Trends{}
+	if t.Figures, t.AllParties, err = partyFigures(ctx, tx, Filter{ElectionID: electionID}); err != nil {
+		return nil, err
+	}
+	rep := &PartyReport{Election: e, Party: *p, GeneratedAt: s.now(), From: e.AnnouncedOn, To: e.FollowUpOn(),
+		Figures: t.FiguresFor(partyID), AllParties: t.AllParties}
 	rep.Figures.Party = p.Name
 	if rep.Languages, err = s.PartyLanguages(ctx, tx, partyID); err != nil {
 		return nil, err
 	}
 	f := Filter{ElectionID: electionID, PartyIDs: []int64{partyID}, inScope: true}
+	var versions []string
+	q, args := f.query("trend_versions").Build()
+	if err := tx.QueryRow(ctx, q, args).Scan(&versions); err != nil {
+		return nil, err
+	}
+	rep.Rulebook = strings.Join(versions, ", ")
 	if err := eachRow(ctx, tx, f.query("party_weeks"), func(r pgx.Rows) error {
 		var w WeekCount
 		if err := r.Scan(&w.Week, &w.Count); err != nil {

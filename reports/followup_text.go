@@ -403,6 +403,15 @@ func Words(lang string) map[string]string {
 		"Guidance": wGuidance.in(lang), "GuidanceCol": wGuidanceCol.in(lang), "Apart": wApart.in(lang), "ApartNone": wApartNone.in(lang),
 		"ApartHow": wApartHow.f(lang, DistinctMinCount, strconv.FormatFloat(DistinctRatio, 'f', -1, 64), DistinctMinPoints),
 		"Senders":  wSenders.in(lang), "Sender": wSender.in(lang), "NoSenders": wNoSenders.in(lang), "Examples": wExamples.in(lang),
-		"Requests": wRequests.in(lang), "None": wNone.in(lang), "NoneYet": wNoneYet.in(lang),
+		"Requests": wRequests.in(lang), "None": wNone.in(lang), "NoneYet": wNoneYet.in(lang), "HowToComply": wHowToComply.in(lang),
 	}
+}
+
+// LawSentence says the law the request rests on, for the HTML page (which
+// links the guidance after it); "" when none.
+func (q Request) LawSentence(lang string) string {
+	if q.Law == "" {
+		return ""
+	}
+	return wLawOnThis.f(lang, fromO(q.Law, lang))
 }

@@ -166,6 +166,8 @@ var (
 	wReplyBy        = tr{"Please reply by %s.", "Atebwch erbyn %s os gwelwch yn dda."}
 	wRequestLaw     = tr{"The law on this is %s; %s explains how to comply.", "Daw hyn %s; mae %s yn esbonio sut i gydymffurfio."}
 	wRequestLaw0    = tr{"%s explains how to comply.", "Mae %s yn esbonio sut i gydymffurfio."}
+	wLawOnThis      = tr{"The law on this is %s.", "Daw hyn %s."}
+	wHowToComply    = tr{"How to comply:", "Sut i gydymffurfio:"}
 	wNone           = tr{"None.", "Dim."}
 	wNoneYet        = tr{"None yet: we have not assessed any of these complaints.", "Dim eto: nid ydym wedi asesu unrhyw un o'r cwynion hyn."}
 	wMainChannels   = tr{"Most came by %s.", "Daeth y rhan fwyaf drwy %s."}
