@@ -273,7 +273,7 @@ func (s *Service) createLetters(ctx context.Context, tx pgx.Tx, res *CallResult,
 							PartyID: rc.partyID, ContactID: &recips[i].contactID, TemplateID: templateID, Reference: ref, PartyName: rc.party,
 							RecipientName: rc.name, RecipientPosition: rc.position, RecipientEmail: rc.email, Subject: l.Subject,
 							BodyHtml: l.HTML, BodyText: l.Text, Pdf: l.PDF, Sha256: sum, MessageID: msgID, State: state,
-							CreatedAt: now, QueuedAt: queuedAt(state, now)}
+							CreatedAt: now, QueuedAt: queuedAt(state, now), Lang: "en"}
 					}
 				}()
 			}

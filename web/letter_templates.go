@@ -47,33 +47,86 @@ func (s *Server) registerLetterTemplateRoutes(st *mux.Router) {
 	st.Handle(name+"/edit", s.allowFunc(adminAndPolTeam, s.handleLetterTemplateEdit)).Methods(http.MethodPost)
 }
 
+// templateLangOf is the template language a request asks for with
+// ?lang= (or the form's lang field): "cy" for Welsh, else "en". Staff
+// pages are in English whatever lang says; here it picks the version.
+func templateLangOf(r *http.Request) string {
+	l := r.URL.Query().Get("lang")
+	if r.Method == http.MethodPost {
+		l = r.PostFormValue("lang")
+	}
+	if l == "cy" {
+		return "cy"
+	}
+	return "en"
+}
+
+// langQuery is the query string that keeps the template language in a
+// link: empty for English.
+func langQuery(lang string) string {
+	if lang == "cy" {
+		return "?lang=cy"
+	}
+	return ""
+}
+
+// templateRow is one template on the list page: its latest version in
+// each language.
+type templateRow struct {
+	Name    string
+	English *outreach.TemplateVersion
+	Welsh   *outreach.TemplateVersion
+}
+
 func (s *Server) handleLetterTemplates(w http.ResponseWriter, r *http.Request) {
-	tpls, err := s.outreach.Templates(r.Context())
+	all, err := s.outreach.LatestTemplates(r.Context())
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "letter_templates_list", page{Data: map[string]any{"Templates": tpls}})
+	var rows []*templateRow
+	byName := map[string]*templateRow{}
+	for i := range all {
+		tv := &all[i]
+		row, ok := byName[tv.Name]
+		if !ok {
+			row = &templateRow{Name: tv.Name}
+			byName[tv.Name] = row
+			rows = append(rows, row)
+		}
+		if tv.Lang == "cy" {
+			row.Welsh = tv
+		} else {
+			row.English = tv
+		}
+	}
+	s.render(w, r, http.StatusOK, "letter_templates_list", page{Data: map[string]any{"Templates": rows}})
 }
 
 func (s *Server) handleLetterTemplate(w http.ResponseWriter, r *http.Request) {
-	vs, err := s.outreach.TemplateVersions(r.Context(), mux.Vars(r)["name"])
+	name := mux.Vars(r)["name"]
+	en, err := s.outreach.TemplateVersionsIn(r.Context(), name, "en")
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "letter_templates_detail", page{Data: map[string]any{"Latest": vs[0], "Versions": vs}})
+	cy, err := s.outreach.TemplateVersionsIn(r.Context(), name, "cy")
+	if err != nil && apperr.CodeOf(err) != apperr.NotFound {
+		s.Error(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "letter_templates_detail", page{Data: map[string]any{"Latest": en[0], "Versions": en, "Welsh": cy}})
 }
 
-// templateVersion loads the version named in the path; it has written the
-// error when ok is false.
+// templateVersion loads the version named in the path, in the language of
+// ?lang=; it has written the error when ok is false.
 func (s *Server) templateVersion(w http.ResponseWriter, r *http.Request) (*outreach.TemplateVersion, bool) {
 	v, err := strconv.Atoi(mux.Vars(r)["version"])
 	if err != nil || v < 1 {
 		s.Error(w, r, apperr.New(apperr.NotFound, "There is no such version of this letter template."))
 		return nil, false
 	}
-	tv, err := s.outreach.Template(r.Context(), mux.Vars(r)["name"], v)
+	tv, err := s.outreach.TemplateIn(r.Context(), mux.Vars(r)["name"], templateLangOf(r), v)
 	if err != nil {
 		s.Error(w, r, err)
 		return nil, false
@@ -86,15 +139,17 @@ func (s *Server) handleLetterTemplateVersion(w http.ResponseWriter, r *http.Requ
 	if !ok {
 		return
 	}
-	latest, err := s.outreach.Template(r.Context(), tv.Name, 0)
+	latest, err := s.outreach.TemplateIn(r.Context(), tv.Name, tv.Lang, 0)
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	data := map[string]any{"V": tv, "IsLatest": latest.Version == tv.Version, "LatestVersion": latest.Version}
-	// A version saved through the editor always renders; one that no
-	// longer does (the renderer changed since) is still shown as source.
-	if _, l, err := outreach.CheckTemplate(tv.Source); err == nil {
+	data := map[string]any{"V": tv, "IsLatest": latest.Version == tv.Version, "LatestVersion": latest.Version,
+		"LangName": outreach.LanguageName(tv.Lang), "LangQuery": langQuery(tv.Lang)}
+	// A version saved through the editor rendered when it was saved; one
+	// that no longer does (a guidance key removed from the library, or
+	// the renderer changed since) is still shown as source.
+	if _, l, err := s.outreach.CheckTemplate(r.Context(), tv.Source, tv.Lang); err == nil {
 		data["Text"] = l.Text
 		data["Subject"] = l.Subject
 	} else {
@@ -110,60 +165,104 @@ func (s *Server) handleLetterTemplateVersionPart(w http.ResponseWriter, r *http.
 	if !ok {
 		return
 	}
-	_, l, err := outreach.CheckTemplate(tv.Source)
+	_, l, err := s.outreach.CheckTemplate(r.Context(), tv.Source, tv.Lang)
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	writeLetterPart(w, mux.Vars(r)["part"], fmt.Sprintf("%s-v%d-sample.pdf", tv.Name, tv.Version), l)
+	writeLetterPart(w, mux.Vars(r)["part"], fmt.Sprintf("%s-%s-v%d-sample.pdf", tv.Name, tv.Lang, tv.Version), l)
 }
 
 // templateForm is what the edit page shows and posts back.
 type templateForm struct {
-	Name        string
-	BaseVersion int // the version the edit started from
-	Latest      int // the latest version now
+	Name string
+	// Lang is the language version being edited, "en" or "cy".
+	Lang        string
+	LangName    string
+	LangQuery   string
+	BaseVersion int // the version the edit started from; 0 for a first Welsh version
+	Latest      int // the latest version now in Lang; 0 when there is none
+	// FromEnglish is set when a first Welsh version starts from the
+	// English text, to be translated.
+	FromEnglish bool
 	Source      string
 	Note        string
 	Fields      []string
-	// Preview is set after a successful "Preview".
-	Preview      *render.Letter
-	PreviewToken string
+	// Keys are what the template may cite, listed beside the source.
+	Keys *outreach.CiteKeys
+	// Preview is set after a successful "Preview"; Bilingual too when
+	// the template has a version in the other language.
+	Preview        *render.Letter
+	PreviewToken   string
+	Bilingual      *render.Letter
+	BilingualToken string
+}
+
+// editForm starts the form for name in lang: the keys, and the latest
+// version's number.
+func (s *Server) editForm(r *http.Request, name, lang string) (*templateForm, error) {
+	keys, err := s.outreach.CiteKeys(r.Context(), lang)
+	if err != nil {
+		return nil, err
+	}
+	f := &templateForm{Name: name, Lang: lang, LangName: outreach.LanguageName(lang), LangQuery: langQuery(lang),
+		Fields: render.CommonFields, Keys: keys}
+	latest, err := s.outreach.TemplateIn(r.Context(), name, lang, 0)
+	switch {
+	case err == nil:
+		f.Latest = latest.Version
+	case apperr.CodeOf(err) == apperr.NotFound && lang == "cy":
+		// A template has an English version first; check it exists.
+		if _, err := s.outreach.TemplateIn(r.Context(), name, "en", 0); err != nil {
+			return nil, err
+		}
+	default:
+		return nil, err
+	}
+	return f, nil
 }
 
 func (s *Server) handleLetterTemplateEditForm(w http.ResponseWriter, r *http.Request) {
-	name := mux.Vars(r)["name"]
-	from, _ := strconv.Atoi(r.URL.Query().Get("from"))
-	tv, err := s.outreach.Template(r.Context(), name, from)
+	name, lang := mux.Vars(r)["name"], templateLangOf(r)
+	f, err := s.editForm(r, name, lang)
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	latest := tv.Version
-	if from > 0 {
-		l, err := s.outreach.Template(r.Context(), name, 0)
+	from, _ := strconv.Atoi(r.URL.Query().Get("from"))
+	if f.Latest == 0 {
+		// No Welsh version yet: start from the English, to translate.
+		en, err := s.outreach.TemplateIn(r.Context(), name, "en", 0)
 		if err != nil {
 			s.Error(w, r, err)
 			return
 		}
-		latest = l.Version
+		f.Source, f.FromEnglish = en.Source, true
+	} else {
+		tv, err := s.outreach.TemplateIn(r.Context(), name, lang, from)
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		f.BaseVersion, f.Source = tv.Version, tv.Source
 	}
-	s.render(w, r, http.StatusOK, "letter_templates_edit", page{Data: &templateForm{
-		Name: name, BaseVersion: tv.Version, Latest: latest, Source: tv.Source, Fields: render.CommonFields}})
+	s.render(w, r, http.StatusOK, "letter_templates_edit", page{Data: f})
 }
 
 // handleLetterTemplateEdit handles both buttons of the edit form: "preview"
-// renders the posted source without saving; "save" stores it as a new
-// version (SaveTemplate validates and audits in one transaction).
+// renders the posted source without saving, alone and, when the template
+// has a version in the other language, as the bilingual letter; "save"
+// stores it as a new version in its language (SaveTemplateIn validates
+// against the settings in force and audits in one transaction).
 func (s *Server) handleLetterTemplateEdit(w http.ResponseWriter, r *http.Request) {
-	name := mux.Vars(r)["name"]
-	latest, err := s.outreach.Template(r.Context(), name, 0)
+	name, lang := mux.Vars(r)["name"], templateLangOf(r)
+	f, err := s.editForm(r, name, lang)
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	f := &templateForm{Name: name, Latest: latest.Version, Source: strings.ReplaceAll(r.PostFormValue("source"), "\r\n", "\n"),
-		Note: strings.TrimSpace(r.PostFormValue("note")), Fields: render.CommonFields}
+	f.Source = strings.ReplaceAll(r.PostFormValue("source"), "\r\n", "\n")
+	f.Note = strings.TrimSpace(r.PostFormValue("note"))
 	f.BaseVersion, _ = strconv.Atoi(r.PostFormValue("base_version"))
 	var errs []apperr.FieldError
 	if len(f.Note) > 500 {
@@ -178,7 +277,7 @@ func (s *Server) handleLetterTemplateEdit(w http.ResponseWriter, r *http.Request
 		return
 	}
 	if len(errs) == 0 {
-		t, l, err := outreach.CheckTemplate(f.Source)
+		t, l, err := s.outreach.CheckTemplate(r.Context(), f.Source, lang)
 		switch {
 		case apperr.CodeOf(err) == apperr.Invalid:
 			errs = append(errs, apperr.FieldsOf(err)...)
@@ -188,12 +287,25 @@ func (s *Server) handleLetterTemplateEdit(w http.ResponseWriter, r *http.Request
 		default:
 			f.Fields = t.Fields()
 			if action == "preview" {
+				user := userFrom(r.Context()).ID
 				f.Preview = l
-				f.PreviewToken = s.letterPreviews.put(userFrom(r.Context()).ID, l)
+				f.PreviewToken = s.letterPreviews.put(user, l)
+				bi, err := s.outreach.PreviewBilingual(r.Context(), name, lang, f.Source)
+				switch {
+				case apperr.CodeOf(err) == apperr.Invalid:
+					errs = append(errs, apperr.FieldsOf(err)...)
+				case err != nil:
+					s.Error(w, r, err)
+					return
+				case bi != nil:
+					f.Bilingual = bi
+					f.BilingualToken = s.letterPreviews.put(user, bi)
+				}
 			}
 		}
 	}
 	if len(errs) > 0 {
+		f.Preview, f.Bilingual = nil, nil
 		s.render(w, r, http.StatusUnprocessableEntity, "letter_templates_edit", page{Errors: errs, Data: f})
 		return
 	}
@@ -201,7 +313,7 @@ func (s *Server) handleLetterTemplateEdit(w http.ResponseWriter, r *http.Request
 		s.render(w, r, http.StatusOK, "letter_templates_edit", page{Data: f})
 		return
 	}
-	tv, err := s.outreach.SaveTemplate(r.Context(), name, f.Source, f.Note)
+	tv, err := s.outreach.SaveTemplateIn(r.Context(), name, lang, f.Source, f.Note)
 	if apperr.CodeOf(err) == apperr.Invalid {
 		s.render(w, r, http.StatusUnprocessableEntity, "letter_templates_edit", page{Errors: apperr.FieldsOf(err), Data: f})
 		return
@@ -210,7 +322,7 @@ func (s *Server) handleLetterTemplateEdit(w http.ResponseWriter, r *http.Request
 		s.Error(w, r, err)
 		return
 	}
-	s.setFlash(w, fmt.Sprintf("Saved as version %d of %s. New letters use this version; letters already created keep theirs.", tv.Version, tv.Name))
+	s.setFlash(w, fmt.Sprintf("Saved as version %d of the %s text of %s. New letters use this version; letters already created keep theirs.", tv.Version, outreach.LanguageName(tv.Lang), tv.Name))
 	http.Redirect(w, r, "/staff/letter-templates/"+url.PathEscape(tv.Name), http.StatusSeeOther)
 }
 

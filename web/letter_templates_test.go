@@ -49,12 +49,12 @@ func TestLetterTemplateEditorPreviewsSavesAndKeepsOldVersions(t *testing.T) {
 	require.Contains(t, body, "Bulk emails and the BCC field")
 
 	var v1 string
-	require.NoError(t, e.Pool.QueryRow(ctx, `SELECT source FROM letter_templates WHERE name = 'election-reminder' AND version = 1`).Scan(&v1))
+	require.NoError(t, e.Pool.QueryRow(ctx, `SELECT source FROM letter_templates WHERE name = 'election-reminder' AND lang = 'en' AND version = 1`).Scan(&v1))
 	edited := strings.Replace(v1, "Sent by email only", "Sent by email only, with a PDF copy attached", 1)
 	require.NotEqual(t, v1, edited)
 	versions := func() int {
 		var n int
-		require.NoError(t, e.Pool.QueryRow(ctx, `SELECT count(*) FROM letter_templates WHERE name = 'election-reminder'`).Scan(&n))
+		require.NoError(t, e.Pool.QueryRow(ctx, `SELECT count(*) FROM letter_templates WHERE name = 'election-reminder' AND lang = 'en'`).Scan(&n))
 		return n
 	}
 
@@ -117,7 +117,7 @@ func TestLetterTemplateEditorPreviewsSavesAndKeepsOldVersions(t *testing.T) {
 	require.Equal(t, 2, versions())
 	var source, note string
 	var by int64
-	require.NoError(t, e.Pool.QueryRow(ctx, `SELECT source, note, created_by FROM letter_templates WHERE name = 'election-reminder' AND version = 2`).Scan(&source, &note, &by))
+	require.NoError(t, e.Pool.QueryRow(ctx, `SELECT source, note, created_by FROM letter_templates WHERE name = 'election-reminder' AND lang = 'en' AND version = 2`).Scan(&source, &note, &by))
 	require.Equal(t, edited, source)
 	require.Equal(t, "mention the PDF", note)
 	require.Equal(t, c.User.ID, by)
@@ -183,7 +183,7 @@ func TestLetterTemplateEditorIsForAdminAndPoliticalTeam(t *testing.T) {
 		res.Body.Close()
 	}
 	var n int
-	require.NoError(t, e.Pool.QueryRow(context.Background(), `SELECT count(*) FROM letter_templates WHERE name = 'audit-follow-up'`).Scan(&n))
+	require.NoError(t, e.Pool.QueryRow(context.Background(), `SELECT count(*) FROM letter_templates WHERE name = 'audit-follow-up' AND lang = 'en'`).Scan(&n))
 	require.Equal(t, 1, n)
 
 	// Signed out: sent to sign in.
@@ -204,6 +204,6 @@ func TestLetterTemplatePreviewRefusesATemplateThatProducesTooMuch(t *testing.T) 
 		require.Contains(t, body, "This template produces more than 100 KB of text.", action)
 	}
 	var n int
-	require.NoError(t, e.Pool.QueryRow(context.Background(), `SELECT count(*) FROM letter_templates WHERE name = 'election-reminder'`).Scan(&n))
+	require.NoError(t, e.Pool.QueryRow(context.Background(), `SELECT count(*) FROM letter_templates WHERE name = 'election-reminder' AND lang = 'en'`).Scan(&n))
 	require.Equal(t, 1, n, "nothing saved")
 }

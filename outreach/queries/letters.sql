@@ -85,7 +85,7 @@ SELECT nextval(pg_get_serial_sequence('letters', 'id'))::bigint AS id FROM gener
 -- name: CopyLetters :copyfrom
 INSERT INTO letters (id, batch_id, election_id, party_id, contact_id, template_id, reference, party_name,
     recipient_name, recipient_position, recipient_email, subject, body_html, body_text, pdf, sha256, message_id, state,
-    created_at, queued_at)
+    created_at, queued_at, lang, template_cy_id)
 VALUES (@id, @batch_id, @election_id, @party_id, @contact_id, @template_id, @reference, @party_name,
     @recipient_name, @recipient_position, @recipient_email, @subject, @body_html, @body_text, @pdf, @sha256, @message_id, @state,
-    @created_at, @queued_at);
+    @created_at, @queued_at, @lang, @template_cy_id);

@@ -25,7 +25,11 @@ var errCall = &LimitError{Message: "Letter templates cannot use call."}
 // functions, so it has no use but surprises. The other built-ins (slice,
 // index, len, and, or, not, comparisons) make no new strings: slice of a
 // string shares its bytes, and the data is a map of strings.
-func boundedFuncs(b *budget) template.FuncMap {
+//
+// law and cite print a citation and a guidance link (see citeFuncs); they
+// are bound to the version's language and settings, and charge the budget
+// like the others.
+func boundedFuncs(b *budget, env *citeEnv) template.FuncMap {
 	bound := func(f func(...any) string, factor int) func(...any) (string, error) {
 		return func(args ...any) (string, error) {
 			if err := b.fits(factor*printSize(args) + len(args)); err != nil {
@@ -67,6 +71,20 @@ func boundedFuncs(b *budget) template.FuncMap {
 			return u, b.charge(len(u))
 		},
 		"call": func(any, ...any) (any, error) { return nil, errCall },
+		"law": func(key string) (string, error) {
+			s, err := env.law(key)
+			if err != nil {
+				return "", err
+			}
+			return s, b.charge(len(s))
+		},
+		"cite": func(key string) (string, error) {
+			s, err := env.cite(key)
+			if err != nil {
+				return "", err
+			}
+			return s, b.charge(len(s))
+		},
 	}
 }
 

@@ -135,14 +135,14 @@ func addStepCallsToRanges(n parse.Node, call parse.Node) {
 // maxBytes (past it: tooLong), which both its output and the strings its
 // functions make spend from. The template is cloned so concurrent renders keep separate
 // budgets; a clone shares the parsed trees and costs little.
-func execute(t *template.Template, data any, maxBytes int, tooLong error) ([]byte, error) {
+func execute(t *template.Template, data any, maxBytes int, tooLong error, env *citeEnv) ([]byte, error) {
 	steps := 0
 	c, err := t.Clone()
 	if err != nil {
 		return nil, err
 	}
 	b := &budget{max: maxBytes, tooLong: tooLong}
-	fm := boundedFuncs(b)
+	fm := boundedFuncs(b, env)
 	fm[stepFunc] = func() (string, error) {
 		steps++
 		if steps > MaxSteps {
@@ -170,17 +170,24 @@ const (
 	pdfPageLines = 60
 )
 
-// checkPages estimates the pages the PDF of d would run to and refuses a
-// document past MaxPDFPages before any of it is laid out, as layout is the
-// expensive part. Every block starts a line of its own.
-func (d *document) checkPages() error {
-	lines := 4 // the letterhead
-	for _, bl := range d.blocks {
-		lines++
-		lines += utf8.RuneCountInString(bl.text) / pdfLineChars
-		if lines > MaxPDFPages*pdfPageLines {
-			return errTooPaged
+// checkPages estimates the pages the PDF of a letter would run to and
+// refuses one past MaxPDFPages before any of it is laid out, as layout is
+// the expensive part. Every block and every note starts a line of its own;
+// each version has a letterhead.
+func checkPages(ps []*prepared) error {
+	lines := 0
+	for _, p := range ps {
+		lines += 6 + 2 + len(p.doc.notes) // letterhead, notes heading and notes
+		for _, bl := range p.doc.blocks {
+			lines++
+			lines += utf8.RuneCountInString(bl.pdf) / pdfLineChars
+			if lines > MaxPDFPages*pdfPageLines {
+				return errTooPaged
+			}
 		}
+	}
+	if lines > MaxPDFPages*pdfPageLines {
+		return errTooPaged
 	}
 	return nil
 }

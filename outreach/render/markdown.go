@@ -1,8 +1,6 @@
 package render
 
 import (
-	"bytes"
-	"html"
 	"strings"
 
 	"github.com/yuin/goldmark"
@@ -20,7 +18,8 @@ var md = goldmark.New()
 type block struct {
 	kind    string // "h1".."h3", "p", "li", "hr"
 	marker  string // list marker: "•" or "1."
-	text    string
+	text    string // links as "Title (address)"
+	pdf     string // links as "Title [1]", the address in the notes
 	strong  bool
 	quieter bool // block quotes: smaller, indented
 }
@@ -28,6 +27,9 @@ type block struct {
 type document struct {
 	source []byte
 	blocks []block
+	// notes are the addresses the PDF's "[n]" markers refer to, in
+	// order: notes[0] is [1]. An address linked twice has one note.
+	notes []string
 }
 
 func parseMarkdown(src []byte) *document {
@@ -42,9 +44,11 @@ func (d *document) walk(n ast.Node, depth int, quote bool) {
 		switch v := c.(type) {
 		case *ast.Heading:
 			lvl := min(v.Level, 3)
-			d.blocks = append(d.blocks, block{kind: "h" + string(rune('0'+lvl)), text: d.inline(v), strong: true})
+			t, p := d.inline(v)
+			d.blocks = append(d.blocks, block{kind: "h" + string(rune('0'+lvl)), text: t, pdf: p, strong: true})
 		case *ast.Paragraph, *ast.TextBlock:
-			d.blocks = append(d.blocks, block{kind: "p", text: d.inline(v), quieter: quote})
+			t, p := d.inline(v)
+			d.blocks = append(d.blocks, block{kind: "p", text: t, pdf: p, quieter: quote})
 		case *ast.ThematicBreak:
 			d.blocks = append(d.blocks, block{kind: "hr"})
 		case *ast.List:
@@ -55,14 +59,15 @@ func (d *document) walk(n ast.Node, depth int, quote bool) {
 					marker = strings.TrimSpace(strings.Repeat(" ", depth)) + itoa(i) + "."
 					i++
 				}
-				var parts []string
+				var parts, pdfParts []string
 				for p := item.FirstChild(); p != nil; p = p.NextSibling() {
 					if _, nested := p.(*ast.List); nested {
 						continue
 					}
-					parts = append(parts, d.inline(p))
+					t, pp := d.inline(p)
+					parts, pdfParts = append(parts, t), append(pdfParts, pp)
 				}
-				d.blocks = append(d.blocks, block{kind: "li", marker: marker, text: strings.Join(parts, " ")})
+				d.blocks = append(d.blocks, block{kind: "li", marker: marker, text: strings.Join(parts, " "), pdf: strings.Join(pdfParts, " ")})
 				for p := item.FirstChild(); p != nil; p = p.NextSibling() {
 					if _, nested := p.(*ast.List); nested {
 						d.walk(item, depth+1, quote)
@@ -79,7 +84,8 @@ func (d *document) walk(n ast.Node, depth int, quote bool) {
 				seg := lines.At(i)
 				b.Write(seg.Value(d.source))
 			}
-			d.blocks = append(d.blocks, block{kind: "p", text: strings.TrimRight(b.String(), "\n")})
+			code := strings.TrimRight(b.String(), "\n")
+			d.blocks = append(d.blocks, block{kind: "p", text: code, pdf: code})
 		default:
 			d.walk(c, depth, quote)
 		}
@@ -98,37 +104,58 @@ func itoa(i int) string {
 	return string(b)
 }
 
-// inline flattens a block's inline content to text: links keep their
-// address in brackets so the plain text and PDF lose nothing.
-func (d *document) inline(n ast.Node) string {
-	var b strings.Builder
+// inline flattens a block's inline content to text, twice: for the plain
+// text, where a link keeps its address in brackets so nothing is lost, and
+// for the PDF, where a link is followed by a numbered marker ("[1]") and
+// its address goes to the notes at the end. Links whose label is their
+// address (or their mail address) print once, with no note.
+func (d *document) inline(n ast.Node) (plain, pdf string) {
+	var b, p strings.Builder
+	d.inlineTo(n, &b, &p)
+	return strings.TrimSpace(b.String()), strings.TrimSpace(p.String())
+}
+
+func (d *document) inlineTo(n ast.Node, b, p *strings.Builder) {
+	both := func(s string) { b.WriteString(s); p.WriteString(s) }
 	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
 		switch v := c.(type) {
 		case *ast.Text:
-			b.Write(util.UnescapePunctuations(v.Segment.Value(d.source)))
+			both(string(util.UnescapePunctuations(v.Segment.Value(d.source))))
 			switch {
 			case v.HardLineBreak():
-				b.WriteString("\n")
+				both("\n")
 			case v.SoftLineBreak():
-				b.WriteString(" ")
+				both(" ")
 			}
 		case *ast.String:
-			b.Write(v.Value)
+			both(string(v.Value))
 		case *ast.Link:
-			label := d.inline(v)
+			label, pdfLabel := d.inline(v)
 			b.WriteString(label)
+			p.WriteString(pdfLabel)
 			if dest := string(v.Destination); dest != "" && dest != label && "mailto:"+label != dest {
 				b.WriteString(" (" + dest + ")")
+				p.WriteString(" [" + itoa(d.note(dest)) + "]")
 			}
 		case *ast.AutoLink:
-			b.Write(v.URL(d.source))
+			both(string(v.URL(d.source)))
 		case *ast.RawHTML:
 			// dropped, as in the HTML version
 		default:
-			b.WriteString(d.inline(c))
+			d.inlineTo(c, b, p)
 		}
 	}
-	return strings.TrimSpace(b.String())
+}
+
+// note returns the number of the note for dest, adding it if new.
+func (d *document) note(dest string) int {
+	for i, n := range d.notes {
+		if n == dest {
+			return i + 1
+		}
+	}
+	d.notes = append(d.notes, dest)
+	return len(d.notes)
 }
 
 // text is the plain-text alternative: headings underlined, list items
@@ -208,31 +235,3 @@ var styler = func() *strings.Replacer {
 	}
 	return strings.NewReplacer(pairs...)
 }()
-
-// Letterhead names the sender in the letterhead of every letter.
-var Letterhead = struct{ Name, Unit, Address string }{
-	Name:    "Data Protection Regulator",
-	Unit:    "Political campaigning oversight team",
-	Address: "Regulator House, 1 Example Street, Anytown AN1 1AA",
-}
-
-func (d *document) html(subject string, _ map[string]string) string {
-	var body bytes.Buffer
-	_ = md.Convert(d.source, &body)
-	var b strings.Builder
-	b.Grow(body.Len() + 2048)
-	b.WriteString(`<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>`)
-	b.WriteString(html.EscapeString(subject))
-	b.WriteString(`</title></head><body style="margin:0;padding:0;background:#f3f2f1;">`)
-	b.WriteString(`<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:#f3f2f1;"><tr><td align="center" style="padding:24px 12px;">`)
-	b.WriteString(`<table role="presentation" width="640" cellpadding="0" cellspacing="0" style="max-width:640px;width:100%;background:#ffffff;font-family:Arial,Helvetica,sans-serif;">`)
-	b.WriteString(`<tr><td style="background:#0b0c0c;padding:18px 28px;border-bottom:6px solid #1d70b8;">`)
-	b.WriteString(`<p style="margin:0;font-size:20px;font-weight:bold;color:#ffffff;">` + html.EscapeString(Letterhead.Name) + `</p>`)
-	b.WriteString(`<p style="margin:4px 0 0 0;font-size:14px;color:#ffffff;">` + html.EscapeString(Letterhead.Unit) + `</p></td></tr>`)
-	b.WriteString(`<tr><td style="padding:28px;">`)
-	b.WriteString(styler.Replace(body.String()))
-	b.WriteString(`</td></tr><tr><td style="padding:16px 28px;border-top:1px solid #b1b4b6;font-size:12px;line-height:1.4;color:#505a5f;">`)
-	b.WriteString(html.EscapeString(Letterhead.Name + ", " + Letterhead.Address))
-	b.WriteString(`<br>A copy of this letter is attached as a PDF.</td></tr></table></td></tr></table></body></html>`)
-	return b.String()
-}

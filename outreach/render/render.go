@@ -1,7 +1,11 @@
 // Package render turns a letter template (Markdown with Go template fields)
 // and the values of its fields into what a party receives: a subject, an
 // HTML email body with the regulator's letterhead and inline styles, a
-// plain-text alternative and a PDF copy.
+// plain-text alternative and a PDF copy. The letterhead and the guidance
+// library come from the organisation settings passed in RenderOptions.Org;
+// templates cite the law and the guidance with {{law}} and {{cite}} (see
+// cite.go). A letter can carry several language versions, Welsh first
+// (RenderLetter).
 //
 // A template file starts with a header block between two "---" lines:
 //
@@ -9,13 +13,17 @@
 //	subject: Data protection in the {{.ElectionName}} campaign
 //	fields: BriefingDate, BriefingPlace
 //	attachment: Report
+//	markdown: Requests
 //	---
 //	Dear {{.RecipientName}},
 //	...
 //
 // "fields" declares the template's own fields on top of the common ones;
-// "attachment" names a field that must hold a report to attach. Any other
-// field a template uses is an error, reported with its line in the file.
+// "attachment" names a field that must hold a report to attach;
+// "markdown" names fields whose values are Markdown (paragraphs, lists)
+// made by the service, inserted as they are rather than escaped as a
+// value is. Any other field a template uses is an error, reported with its
+// line in the file.
 package render
 
 import (
@@ -45,6 +53,11 @@ type Template struct {
 	Subject    string
 	Extra      []string // template-specific fields
 	Attachment string   // a field naming an attached report, if any
+	// Markdown are fields whose values are Markdown made by the service
+	// (a list of requests), not escaped: whoever fills one must escape
+	// what it quotes (EscapeMarkdown). Raw HTML in them is dropped, as
+	// everywhere in a letter.
+	Markdown []string
 
 	bodyLine    int // line in Source where the body starts
 	subjectLine int
@@ -80,6 +93,7 @@ func lineError(err error, offset int) *LineError {
 		if k := regexp.MustCompile(`map has no entry for key "([^"]+)"`).FindStringSubmatch(detail); k != nil {
 			detail = fmt.Sprintf("unknown field %q", k[1])
 		}
+		detail = strings.TrimPrefix(strings.TrimPrefix(detail, "error calling law: "), "error calling cite: ")
 		return &LineError{Line: offset + n - 1, Message: detail}
 	}
 	return &LineError{Message: msg}
@@ -88,19 +102,28 @@ func lineError(err error, offset int) *LineError {
 // funcs names the functions a template may call, for parsing. They are
 // never run as they are: execute binds fresh ones that spend from the
 // render's own byte budget (see boundedFuncs); these have none at all.
-var funcs = boundedFuncs(&budget{tooLong: errTooLong})
+var funcs = boundedFuncs(&budget{tooLong: errTooLong}, nil)
 
-// Parse reads and checks a template file: the header, the Go template
-// syntax of subject and body, and that every field used is known, by
-// rendering against sample values. Errors name the line.
-func Parse(source string) (*Template, error) {
+// Parse reads and checks a template file against the default settings
+// (organisation.Defaults): see ParseWith.
+func Parse(source string) (*Template, error) { return ParseWith(source, nil) }
+
+// ParseWith reads and checks a template file: the header, the Go template
+// syntax of subject and body, that every {{law}} and {{cite}} key is known
+// to the law and to org's guidance library (nil: the defaults), and that
+// every field used is known, by rendering against sample values. Errors
+// name the line. A template parsed against one version of the settings
+// renders with any other; a key removed from the library since is an
+// error when it is rendered.
+func ParseWith(source string, org *organisation.Settings) (*Template, error) {
+	org = orgOr(org)
 	source = strings.ReplaceAll(source, "\r\n", "\n")
 	lines := strings.Split(source, "\n")
 	if len(lines) == 0 || strings.TrimSpace(lines[0]) != "---" {
 		return nil, &LineError{Line: 1, Message: `a template starts with a header between two "---" lines`}
 	}
 	t := &Template{Source: source}
-	end := -1
+	end, markdownLine := -1, 0
 	for i := 1; i < len(lines); i++ {
 		l := strings.TrimSpace(lines[i])
 		if l == "---" {
@@ -120,6 +143,9 @@ func Parse(source string) (*Template, error) {
 			st, err := template.New("subject").Funcs(funcs).Option("missingkey=error").Parse(val)
 			if err != nil {
 				return nil, lineError(err, i+1)
+			}
+			if err := checkCitations(st, org, i+1); err != nil {
+				return nil, err
 			}
 			if err := addStepCalls(st); err != nil {
 				return nil, err
@@ -141,8 +167,15 @@ func Parse(source string) (*Template, error) {
 			}
 		case "attachment":
 			t.Attachment = val
+		case "markdown":
+			for _, f := range strings.Split(val, ",") {
+				if f = strings.TrimSpace(f); f != "" {
+					t.Markdown = append(t.Markdown, f)
+				}
+			}
+			markdownLine = i + 1
 		default:
-			return nil, &LineError{Line: i + 1, Message: fmt.Sprintf("unknown header %q; use subject, fields or attachment", strings.TrimSpace(key))}
+			return nil, &LineError{Line: i + 1, Message: fmt.Sprintf("unknown header %q; use subject, fields, attachment or markdown", strings.TrimSpace(key))}
 		}
 	}
 	if end < 0 {
@@ -150,6 +183,11 @@ func Parse(source string) (*Template, error) {
 	}
 	if t.subject == nil {
 		return nil, &LineError{Line: 1, Message: "the header needs a subject line"}
+	}
+	for _, f := range t.Markdown {
+		if !slices.Contains(t.Extra, f) {
+			return nil, &LineError{Line: markdownLine, Message: fmt.Sprintf("the markdown field %q must be declared in fields", f)}
+		}
 	}
 	if t.Attachment != "" && !slices.Contains(t.Extra, t.Attachment) {
 		return nil, &LineError{Line: 1, Message: fmt.Sprintf("the attachment field %q must be declared in fields", t.Attachment)}
@@ -163,13 +201,16 @@ func Parse(source string) (*Template, error) {
 	if err != nil {
 		return nil, lineError(err, t.bodyLine)
 	}
+	if err := checkCitations(bt, org, t.bodyLine); err != nil {
+		return nil, err
+	}
 	if err := addStepCalls(bt); err != nil {
 		return nil, err
 	}
 	t.body = bt
 	// Rendering against sample values finds unknown fields, which only
 	// show up when the template is executed.
-	if _, err := t.Render(t.Sample(), RenderOptions{SkipPDF: true}); err != nil {
+	if _, err := t.Render(t.Sample(), RenderOptions{SkipPDF: true, Org: org}); err != nil {
 		return nil, err
 	}
 	return t, nil
@@ -230,81 +271,10 @@ type RenderOptions struct {
 	// the library that {{cite}} resolves keys in. Nil means the defaults.
 	Org *organisation.Settings
 	// Signature, when it has an image, is printed above the signatory's
-	// name in the HTML and PDF.
+	// name in the PDF. The HTML leaves it out: many mail clients block
+	// data: images, and an email is easily forwarded and copied, while the
+	// PDF is the letter of record.
 	Signature *organisation.Signatory
-}
-
-// Version is one language version of a letter: a bilingual letter has a
-// Welsh and an English one.
-type Version struct {
-	Template *Template
-	Lang     string // "en" or "cy"
-	Values   map[string]string
-}
-
-// RenderLetter renders one letter from one or more language versions, in
-// the order given (Welsh first for a bilingual letter, as the Welsh
-// Language Standards expect): one subject, one HTML body, one text and
-// one PDF carrying every version.
-func RenderLetter(versions []Version, opts RenderOptions) (*Letter, error) {
-	if len(versions) == 0 {
-		return nil, errors.New("render: a letter needs at least one language version")
-	}
-	var out *Letter
-	for _, v := range versions {
-		o := opts
-		o.Lang = v.Lang
-		l, err := v.Template.Render(v.Values, o)
-		if err != nil {
-			return nil, err
-		}
-		if out == nil {
-			out = l
-			continue
-		}
-		// Stub: the bilingual layout (one document, one PDF) replaces this.
-		out.Subject += " / " + l.Subject
-		out.Text += "\n\n" + l.Text
-		out.HTML += l.HTML
-	}
-	return out, nil
-}
-
-// Render fills the template with values and produces the letter. A value
-// missing for a field the template uses is an error naming the line.
-func (t *Template) Render(values map[string]string, opts RenderOptions) (*Letter, error) {
-	data := make(map[string]string, len(values))
-	allowed := t.Fields()
-	for _, f := range allowed {
-		if v, ok := values[f]; ok {
-			data[f] = v
-		}
-	}
-	sb, err := execute(t.subject, data, maxSubjectBytes, errSubjectTooLong)
-	if err != nil {
-		return nil, limitOrLineError(err, t.subjectLine)
-	}
-	subject := strings.Join(strings.Fields(string(sb)), " ")
-	if subject == "" {
-		return nil, &LineError{Message: "the subject is empty once filled in"}
-	}
-	body, err := execute(t.body, escapeAll(data), MaxTextBytes, errTooLong)
-	if err != nil {
-		return nil, limitOrLineError(err, t.bodyLine)
-	}
-	doc := parseMarkdown(body)
-	l := &Letter{Subject: subject, Text: doc.text(), HTML: doc.html(subject, data)}
-	if !opts.SkipPDF {
-		if err := doc.checkPages(); err != nil {
-			return nil, err
-		}
-		pdf, err := doc.pdf(subject, data, opts.Created)
-		if err != nil {
-			return nil, fmt.Errorf("render PDF: %w", err)
-		}
-		l.PDF = pdf
-	}
-	return l, nil
 }
 
 // maxSubjectBytes bounds a subject line once filled in; mail servers
@@ -322,14 +292,36 @@ func limitOrLineError(err error, offset int) error {
 }
 
 // escapeAll makes values safe to drop into Markdown: characters that would
-// start emphasis, links or HTML are backslash-escaped, so a party name can
-// never change the letter's structure.
-func escapeAll(in map[string]string) map[string]string {
+// start emphasis, links or HTML are backslash-escaped, and line breaks
+// joined, so a party name can never change the letter's structure. The
+// fields in markdown keep their Markdown, line endings normalised.
+func escapeAll(in map[string]string, markdown []string) map[string]string {
 	out := make(map[string]string, len(in))
 	for k, v := range in {
-		out[k] = mdEscaper.Replace(strings.Join(strings.Fields(v), " "))
+		if slices.Contains(markdown, k) {
+			out[k] = strings.TrimSpace(strings.ReplaceAll(v, "\r\n", "\n"))
+			continue
+		}
+		out[k] = EscapeMarkdown(v)
 	}
 	return out
 }
+
+// EscapeMarkdown makes s safe to put in a letter's Markdown as text: its
+// line breaks are joined and the characters that would start emphasis,
+// links, headings, tables or HTML are backslash-escaped. Code that fills a
+// markdown field uses it for what it quotes (a party's name, an excerpt).
+func EscapeMarkdown(s string) string {
+	s = mdEscaper.Replace(strings.Join(strings.Fields(s), " "))
+	// A value a template puts at the start of a line must not start a
+	// list ("1. ", "- ") or underline a heading ("==="): escape its
+	// first marker.
+	if m := leadingMarker.FindStringSubmatchIndex(s); m != nil {
+		s = s[:m[3]] + `\` + s[m[3]:]
+	}
+	return s
+}
+
+var leadingMarker = regexp.MustCompile(`^(\d{0,9})[.)+=-]`)
 
 var mdEscaper = strings.NewReplacer(`\`, `\\`, "*", `\*`, "_", `\_`, "`", "\\`", "[", `\[`, "]", `\]`, "<", `\<`, ">", `\>`, "#", `\#`, "|", `\|`)

@@ -49,6 +49,8 @@ func (r iteratorForCopyLetters) Values() ([]interface{}, error) {
 		r.rows[0].State,
 		r.rows[0].CreatedAt,
 		r.rows[0].QueuedAt,
+		r.rows[0].Lang,
+		r.rows[0].TemplateCyID,
 	}, nil
 }
 
@@ -57,5 +59,5 @@ func (r iteratorForCopyLetters) Err() error {
 }
 
 func (q *Queries) CopyLetters(ctx context.Context, arg []CopyLettersParams) (int64, error) {
-	return q.db.CopyFrom(ctx, []string{"letters"}, []string{"id", "batch_id", "election_id", "party_id", "contact_id", "template_id", "reference", "party_name", "recipient_name", "recipient_position", "recipient_email", "subject", "body_html", "body_text", "pdf", "sha256", "message_id", "state", "created_at", "queued_at"}, &iteratorForCopyLetters{rows: arg})
+	return q.db.CopyFrom(ctx, []string{"letters"}, []string{"id", "batch_id", "election_id", "party_id", "contact_id", "template_id", "reference", "party_name", "recipient_name", "recipient_position", "recipient_email", "subject", "body_html", "body_text", "pdf", "sha256", "message_id", "state", "created_at", "queued_at", "lang", "template_cy_id"}, &iteratorForCopyLetters{rows: arg})
 }

@@ -109,6 +109,8 @@ type CopyLettersParams struct {
 	State             string
 	CreatedAt         time.Time
 	QueuedAt          *time.Time
+	Lang              string
+	TemplateCyID      *int64
 }
 
 const electionBatches = `-- name: ElectionBatches :many

@@ -11,20 +11,22 @@ import (
 )
 
 const getTemplate = `-- name: GetTemplate :one
-SELECT t.id, t.name, t.version, t.source, t.note, COALESCE(u.email, 'system')::text AS created_by, t.created_at,
-  (SELECT count(*) FROM letters l WHERE l.template_id = t.id) AS letters
+SELECT t.id, t.name, t.lang, t.version, t.source, t.note, COALESCE(u.email, 'system')::text AS created_by, t.created_at,
+  (SELECT count(*) FROM letters l WHERE l.template_id = t.id OR l.template_cy_id = t.id) AS letters
 FROM letter_templates t LEFT JOIN staff_users u ON u.id = t.created_by
-WHERE t.name = $1 AND ($2::int = 0 OR t.version = $2::int) ORDER BY t.version DESC LIMIT 1
+WHERE t.name = $1 AND t.lang = $2 AND ($3::int = 0 OR t.version = $3::int) ORDER BY t.version DESC LIMIT 1
 `
 
 type GetTemplateParams struct {
 	Name    string
+	Lang    string
 	Version int32
 }
 
 type GetTemplateRow struct {
 	ID        int64
 	Name      string
+	Lang      string
 	Version   int32
 	Source    string
 	Note      string
@@ -35,11 +37,12 @@ type GetTemplateRow struct {
 
 // Version 0 is the latest.
 func (q *Queries) GetTemplate(ctx context.Context, arg GetTemplateParams) (GetTemplateRow, error) {
-	row := q.db.QueryRow(ctx, getTemplate, arg.Name, arg.Version)
+	row := q.db.QueryRow(ctx, getTemplate, arg.Name, arg.Lang, arg.Version)
 	var i GetTemplateRow
 	err := row.Scan(
 		&i.ID,
 		&i.Name,
+		&i.Lang,
 		&i.Version,
 		&i.Source,
 		&i.Note,
@@ -50,16 +53,81 @@ func (q *Queries) GetTemplate(ctx context.Context, arg GetTemplateParams) (GetTe
 	return i, err
 }
 
+const insertSeededTemplate = `-- name: InsertSeededTemplate :one
+INSERT INTO letter_templates (name, lang, version, source, note, seeded)
+VALUES ($1::text, $2::text,
+  (SELECT COALESCE(max(version), 0) + 1 FROM letter_templates WHERE name = $1::text AND lang = $2::text),
+  $3::text, $4::text, true)
+RETURNING id, version
+`
+
+type InsertSeededTemplateParams struct {
+	Name   string
+	Lang   string
+	Source string
+	Note   string
+}
+
+type InsertSeededTemplateRow struct {
+	ID      int64
+	Version int32
+}
+
+func (q *Queries) InsertSeededTemplate(ctx context.Context, arg InsertSeededTemplateParams) (InsertSeededTemplateRow, error) {
+	row := q.db.QueryRow(ctx, insertSeededTemplate,
+		arg.Name,
+		arg.Lang,
+		arg.Source,
+		arg.Note,
+	)
+	var i InsertSeededTemplateRow
+	err := row.Scan(&i.ID, &i.Version)
+	return i, err
+}
+
+const latestTemplateForSeed = `-- name: LatestTemplateForSeed :one
+
+SELECT id, version, source, seeded FROM letter_templates
+WHERE name = $1::text AND lang = $2::text ORDER BY version DESC LIMIT 1
+`
+
+type LatestTemplateForSeedParams struct {
+	Name string
+	Lang string
+}
+
+type LatestTemplateForSeedRow struct {
+	ID      int64
+	Version int32
+	Source  string
+	Seeded  bool
+}
+
+// Letter templates: versioned per language ('en', 'cy'), never overwritten.
+func (q *Queries) LatestTemplateForSeed(ctx context.Context, arg LatestTemplateForSeedParams) (LatestTemplateForSeedRow, error) {
+	row := q.db.QueryRow(ctx, latestTemplateForSeed, arg.Name, arg.Lang)
+	var i LatestTemplateForSeedRow
+	err := row.Scan(
+		&i.ID,
+		&i.Version,
+		&i.Source,
+		&i.Seeded,
+	)
+	return i, err
+}
+
 const latestTemplates = `-- name: LatestTemplates :many
-SELECT t.id, t.name, t.version, t.source, t.note, COALESCE(u.email, 'system')::text AS created_by, t.created_at,
-  (SELECT count(*) FROM letters l WHERE l.template_id = t.id) AS letters
+SELECT t.id, t.name, t.lang, t.version, t.source, t.note, COALESCE(u.email, 'system')::text AS created_by, t.created_at,
+  (SELECT count(*) FROM letters l WHERE l.template_id = t.id OR l.template_cy_id = t.id) AS letters
 FROM letter_templates t LEFT JOIN staff_users u ON u.id = t.created_by
-WHERE t.version = (SELECT max(version) FROM letter_templates x WHERE x.name = t.name) ORDER BY t.name
+WHERE t.version = (SELECT max(version) FROM letter_templates x WHERE x.name = t.name AND x.lang = t.lang)
+ORDER BY t.name, t.lang DESC
 `
 
 type LatestTemplatesRow struct {
 	ID        int64
 	Name      string
+	Lang      string
 	Version   int32
 	Source    string
 	Note      string
@@ -68,6 +136,7 @@ type LatestTemplatesRow struct {
 	Letters   int64
 }
 
+// The latest version of every template in every language.
 func (q *Queries) LatestTemplates(ctx context.Context) ([]LatestTemplatesRow, error) {
 	rows, err := q.db.Query(ctx, latestTemplates)
 	if err != nil {
@@ -80,6 +149,7 @@ func (q *Queries) LatestTemplates(ctx context.Context) ([]LatestTemplatesRow, er
 		if err := rows.Scan(
 			&i.ID,
 			&i.Name,
+			&i.Lang,
 			&i.Version,
 			&i.Source,
 			&i.Note,
@@ -107,13 +177,16 @@ func (q *Queries) LockTemplateName(ctx context.Context, name string) error {
 }
 
 const saveTemplate = `-- name: SaveTemplate :one
-INSERT INTO letter_templates (name, version, source, note, created_by)
-VALUES ($1::text, (SELECT COALESCE(max(version), 0) + 1 FROM letter_templates WHERE name = $1::text), $2, $3, $4)
+INSERT INTO letter_templates (name, lang, version, source, note, created_by)
+VALUES ($1::text, $2::text,
+  (SELECT COALESCE(max(version), 0) + 1 FROM letter_templates WHERE name = $1::text AND lang = $2::text),
+  $3, $4, $5)
 RETURNING id, version
 `
 
 type SaveTemplateParams struct {
 	Name      string
+	Lang      string
 	Source    string
 	Note      string
 	CreatedBy *int64
@@ -127,6 +200,7 @@ type SaveTemplateRow struct {
 func (q *Queries) SaveTemplate(ctx context.Context, arg SaveTemplateParams) (SaveTemplateRow, error) {
 	row := q.db.QueryRow(ctx, saveTemplate,
 		arg.Name,
+		arg.Lang,
 		arg.Source,
 		arg.Note,
 		arg.CreatedBy,
@@ -136,37 +210,22 @@ func (q *Queries) SaveTemplate(ctx context.Context, arg SaveTemplateParams) (Sav
 	return i, err
 }
 
-const seedTemplate = `-- name: SeedTemplate :execrows
-
-INSERT INTO letter_templates (name, version, source, note)
-SELECT $1::text, 1, $2::text, 'shipped with campaignwatch'
-WHERE NOT EXISTS (SELECT 1 FROM letter_templates WHERE name = $1::text)
-`
-
-type SeedTemplateParams struct {
-	Name   string
-	Source string
-}
-
-// Letter templates: versioned, never overwritten.
-func (q *Queries) SeedTemplate(ctx context.Context, arg SeedTemplateParams) (int64, error) {
-	result, err := q.db.Exec(ctx, seedTemplate, arg.Name, arg.Source)
-	if err != nil {
-		return 0, err
-	}
-	return result.RowsAffected(), nil
-}
-
 const templateVersions = `-- name: TemplateVersions :many
-SELECT t.id, t.name, t.version, t.source, t.note, COALESCE(u.email, 'system')::text AS created_by, t.created_at,
-  (SELECT count(*) FROM letters l WHERE l.template_id = t.id) AS letters
+SELECT t.id, t.name, t.lang, t.version, t.source, t.note, COALESCE(u.email, 'system')::text AS created_by, t.created_at,
+  (SELECT count(*) FROM letters l WHERE l.template_id = t.id OR l.template_cy_id = t.id) AS letters
 FROM letter_templates t LEFT JOIN staff_users u ON u.id = t.created_by
-WHERE t.name = $1 ORDER BY t.version DESC
+WHERE t.name = $1 AND t.lang = $2 ORDER BY t.version DESC
 `
+
+type TemplateVersionsParams struct {
+	Name string
+	Lang string
+}
 
 type TemplateVersionsRow struct {
 	ID        int64
 	Name      string
+	Lang      string
 	Version   int32
 	Source    string
 	Note      string
@@ -175,8 +234,8 @@ type TemplateVersionsRow struct {
 	Letters   int64
 }
 
-func (q *Queries) TemplateVersions(ctx context.Context, name string) ([]TemplateVersionsRow, error) {
-	rows, err := q.db.Query(ctx, templateVersions, name)
+func (q *Queries) TemplateVersions(ctx context.Context, arg TemplateVersionsParams) ([]TemplateVersionsRow, error) {
+	rows, err := q.db.Query(ctx, templateVersions, arg.Name, arg.Lang)
 	if err != nil {
 		return nil, err
 	}
@@ -187,6 +246,7 @@ func (q *Queries) TemplateVersions(ctx context.Context, name string) ([]Template
 		if err := rows.Scan(
 			&i.ID,
 			&i.Name,
+			&i.Lang,
 			&i.Version,
 			&i.Source,
 			&i.Note,
