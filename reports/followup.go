@@ -145,6 +145,13 @@ func (s *Store) partyReport(ctx context.Context, tx pgx.Tx, electionID, partyID 
 	rep := &PartyReport{Election: e, Party: *p, GeneratedAt: s.now(), From: e.AnnouncedOn, To: e.FollowUpOn(),
 		Figures: t.FiguresFor(partyID), AllParties: t.AllParties}
 	rep.Figures.Party = p.Name
+	// Once letters are drafted, the report says the batch's reply date,
+	// as the copy attached to them does.
+	if b, err := dbsqlc.New(tx).FollowUpBatch(ctx, electionID); err != nil {
+		return nil, err
+	} else if b.ReplyBy != nil {
+		rep.ReplyBy = *b.ReplyBy
+	}
 	if rep.Languages, err = s.PartyLanguages(ctx, tx, partyID); err != nil {
 		return nil, err
 	}
