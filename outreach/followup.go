@@ -29,11 +29,12 @@ type Attachment struct {
 
 // FollowUp is what one party's follow-up letter needs beyond what every
 // letter has: the template's own fields (ComplaintCount, ComplaintSummary,
-// Requests, Report) and the report to attach.
+// Requests, ReplyBy, Report) and the report to attach.
 type FollowUp struct {
-	Fields map[string]string
-	// FieldsCY are the Welsh values of Fields, for contacts who read
-	// Welsh; a field missing here takes its value from Fields.
+	// Fields are in English; FieldsCY are their Welsh values, set for a
+	// party any of whose contacts reads Welsh (a field missing there takes
+	// its value from Fields).
+	Fields     map[string]string
 	FieldsCY   map[string]string
 	Attachment Attachment
 }
@@ -51,10 +52,11 @@ func (s *Service) FollowUpBatch(ctx context.Context, electionID int64, any bool)
 
 // DraftFollowUps creates the election's follow-up batch, held for review:
 // one complaints-follow-up letter to each active contact of each party in
-// parties, with that party's report attached. It all happens in one
+// parties, with that party's report attached, the batch recording replyBy,
+// the day the parties are asked to reply by. It all happens in one
 // transaction; an election has at most one live follow-up batch, so a
 // second call returns a Conflict error and creates nothing.
-func (s *Service) DraftFollowUps(ctx context.Context, electionID int64, parties map[int64]FollowUp) (*CallResult, error) {
+func (s *Service) DraftFollowUps(ctx context.Context, electionID int64, replyBy time.Time, parties map[int64]FollowUp) (*CallResult, error) {
 	if len(parties) == 0 {
 		return nil, apperr.New(apperr.Invalid, "No party has complaints in this election, so there is no follow-up letter to write.")
 	}
@@ -131,6 +133,11 @@ func (s *Service) DraftFollowUps(ctx context.Context, electionID int64, parties 
 		}); err != nil {
 			return err
 		}
+		if !replyBy.IsZero() {
+			if err := q.SetBatchReplyBy(ctx, dbsqlc.SetBatchReplyByParams{ID: res.BatchID, ReplyBy: replyBy}); err != nil {
+				return err
+			}
+		}
 		for _, id := range ids {
 			rs := byParty[id]
 			if len(rs) == 0 {
@@ -163,7 +170,7 @@ func (s *Service) DraftFollowUps(ctx context.Context, electionID int64, parties 
 		sort.Slice(res.Parties, func(i, j int) bool { return res.Parties[i].Party < res.Parties[j].Party })
 		return audit.Record(ctx, tx, "election.follow_up.draft", "letter_batch", fmt.Sprint(res.BatchID), audit.Change{After: map[string]any{
 			"election_id": electionID, "letters": res.Letters, "parties": len(res.Parties), "template": tv.Name,
-			"template_version": tv.Version, "parties_without_contact": res.NoContact,
+			"template_version": tv.Version, "parties_without_contact": res.NoContact, "reply_by": replyBy.Format(time.DateOnly),
 		}})
 	})
 	if err != nil {

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -42,57 +41,26 @@ func (s *Store) PartiesWithComplaints(ctx context.Context, electionID int64) ([]
 	return dbsqlc.New(s.pool).PartiesWithComplaints(ctx, electionID)
 }
 
-// LetterFields are the follow-up template's own fields for a report, in
-// our words, each one paragraph (the template joins lines).
-func (r *PartyReport) LetterFields() map[string]string {
-	var parts []string
-	for _, c := range r.ByChannel[:min(3, len(r.ByChannel))] {
-		parts = append(parts, fmt.Sprintf("%s (%d)", strings.ToLower(c.Label), c.Count))
-	}
-	summary := fmt.Sprintf("The complaints came mainly through these channels: %s.", strings.Join(parts, ", "))
-	counted := 0
-	for _, c := range r.ByChannel {
-		counted += c.Count
-	}
-	if counted > r.Total {
-		summary += " A complaint about contact through several channels is counted under each of them."
-	}
-	if len(r.Provisions) > 0 {
-		var ps []string
-		for _, p := range r.Provisions[:min(3, len(r.Provisions))] {
-			t := p.Code
-			if p.Title != "" {
-				t += " (" + strings.ToLower(p.Title[:1]) + p.Title[1:] + ")"
-			}
-			ps = append(ps, fmt.Sprintf("%s in %d", t, p.Count))
-		}
-		summary += " Our assessment found that they most often concerned " + strings.Join(ps, "; ") + "."
-	}
-	var urgent int
-	for _, c := range r.ByPriority {
-		if c.Label == vocab.PriorityLabel(vocab.PriorityUrgent) || c.Label == vocab.PriorityLabel(vocab.PriorityHigh) {
-			urgent += c.Count
-		}
-	}
-	if urgent > 0 {
-		summary += fmt.Sprintf(" We gave %d of them high or urgent priority.", urgent)
-	}
-	var asks []string
-	for i, a := range r.Asks {
-		asks = append(asks, fmt.Sprintf("(%d) %s", i+1, a))
-	}
-	return map[string]string{
-		"ComplaintCount":   fmt.Sprint(r.Total),
-		"ComplaintSummary": summary,
-		"Requests":         "We ask you to: " + strings.Join(asks, " "),
-		"Report":           r.Title(),
-	}
+// ReplyByDays is how long after drafting a party is asked to reply by
+// default: the scheduled job always uses it, and the staff form starts
+// with it.
+const ReplyByDays = 28
+
+// DefaultReplyBy is the default reply deadline for letters drafted on
+// day today.
+func DefaultReplyBy(today time.Time) time.Time {
+	t := today.In(vocab.London)
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC).AddDate(0, 0, ReplyByDays)
 }
 
 // Draft writes the election's follow-up batch (held) for every party with
-// a complaint, or for the one party given. It fails with a Conflict error
-// when the election already has a live follow-up batch.
-func (f *FollowUps) Draft(ctx context.Context, electionID int64) (*outreach.CallResult, error) {
+// a complaint, asking for a reply by replyBy (a day after today, which
+// the caller checks). Each letter has the party's fields in English and,
+// for a party any of whose contacts reads Welsh, in Welsh too, and the
+// party's report attached (bilingual, Welsh first, for those parties). It
+// fails with a Conflict error when the election already has a live
+// follow-up batch.
+func (f *FollowUps) Draft(ctx context.Context, electionID int64, replyBy time.Time) (*outreach.CallResult, error) {
 	ids, err := f.store.PartiesWithComplaints(ctx, electionID)
 	if err != nil {
 		return nil, err
@@ -103,13 +71,18 @@ func (f *FollowUps) Draft(ctx context.Context, electionID int64) (*outreach.Call
 		if err != nil {
 			return nil, err
 		}
+		rep.ReplyBy = replyBy
 		pdf, err := rep.PDF()
 		if err != nil {
 			return nil, fmt.Errorf("report PDF for party %d: %w", id, err)
 		}
-		in[id] = outreach.FollowUp{Fields: rep.LetterFields(), Attachment: outreach.Attachment{Filename: rep.PDFFilename(), Data: pdf}}
+		fu := outreach.FollowUp{Fields: rep.LetterFields("en"), Attachment: outreach.Attachment{Filename: rep.PDFFilename(), Data: pdf}}
+		if rep.Bilingual() {
+			fu.FieldsCY = rep.LetterFields("cy")
+		}
+		in[id] = fu
 	}
-	return f.outreach.DraftFollowUps(ctx, electionID, in)
+	return f.outreach.DraftFollowUps(ctx, electionID, replyBy, in)
 }
 
 // DueElections lists elections whose follow-up day has come (within the
@@ -161,9 +134,10 @@ func (w *FollowUpWorker) Work(ctx context.Context, job *river.Job[FollowUpArgs])
 		return err
 	}
 	ctx = audit.WithActor(ctx, audit.Actor{Label: "job:report_follow_up"})
+	replyBy := DefaultReplyBy(t)
 	var failed []error
 	for _, id := range due {
-		res, err := w.f.Draft(ctx, id)
+		res, err := w.f.Draft(ctx, id, replyBy)
 		switch {
 		case err == nil:
 			w.log.Info("follow-up letters drafted", "election_id", id, "batch_id", res.BatchID, "letters", res.Letters)

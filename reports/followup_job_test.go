@@ -12,6 +12,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/stretchr/testify/require"
 
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
 	"github.com/campaignwatch/campaignwatch/internal/fixture"
@@ -97,8 +98,12 @@ func TestFollowUpBatchDraftedWhenDueHeldThenSentWithReports(t *testing.T) {
 
 	// Idempotent: the job again, and a person asking, add nothing.
 	require.NoError(t, w.Work(ctx, &river.Job[reports.FollowUpArgs]{}))
-	_, err = fu.Draft(ctx, b.election)
+	_, err = fu.Draft(ctx, b.election, reports.DefaultReplyBy(time.Now()))
 	require.Equal(t, apperr.Conflict, apperr.CodeOf(err))
+	// The job asked for a reply by the default day, stored on the batch.
+	var replyBy time.Time
+	require.NoError(t, b.pool.QueryRow(ctx, `SELECT reply_by FROM letter_batches WHERE id = $1`, batchID).Scan(&replyBy))
+	require.Equal(t, reports.DefaultReplyBy(time.Now()).Format(time.DateOnly), replyBy.Format(time.DateOnly))
 	requireBatches(t, b, 1)
 
 	// Released through outreach: every letter arrives with its letter PDF
@@ -117,7 +122,10 @@ func TestFollowUpBatchDraftedWhenDueHeldThenSentWithReports(t *testing.T) {
 		text := PDFText(t, p.Attachments[1].Data)
 		require.Contains(t, text, "What we ask you to do")
 		requireNoPersonalData(t, b, text)
-		require.Contains(t, p.Text, "We ask you to: (1)")
+		require.Contains(t, p.Text, "1. ")
+		require.Contains(t, p.Text, vocab.FormatDate(reports.DefaultReplyBy(time.Now()), "en"), "the letter says when to reply by")
+		requirePartyReadable(t, text)
+		requirePartyReadable(t, p.Text)
 	}
 	var sent int
 	require.NoError(t, b.pool.QueryRow(ctx, `SELECT count(*) FROM letters WHERE batch_id = $1 AND state = 'sent'`, batchID).Scan(&sent))
@@ -129,7 +137,7 @@ func TestFollowUpBatchDraftedWhenDueHeldThenSentWithReports(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, w.Work(ctx, &river.Job[reports.FollowUpArgs]{}))
 	requireBatches(t, b, 1)
-	res, err := fu.Draft(ctx, b.election)
+	res, err := fu.Draft(ctx, b.election, reports.DefaultReplyBy(time.Now()))
 	require.NoError(t, err)
 	require.Equal(t, "held", res.BatchState)
 	requireBatches(t, b, 2)

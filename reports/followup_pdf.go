@@ -2,6 +2,7 @@ package reports
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -12,26 +13,25 @@ import (
 	"github.com/johnfercher/maroto/v2/pkg/config"
 	"github.com/johnfercher/maroto/v2/pkg/consts/align"
 	"github.com/johnfercher/maroto/v2/pkg/consts/fontstyle"
+	"github.com/johnfercher/maroto/v2/pkg/consts/orientation"
 	"github.com/johnfercher/maroto/v2/pkg/core"
 	"github.com/johnfercher/maroto/v2/pkg/props"
 	"golang.org/x/text/encoding/charmap"
 
 	"github.com/campaignwatch/campaignwatch/complaints/vocab"
+	"github.com/campaignwatch/campaignwatch/internal/organisation"
 	"github.com/campaignwatch/campaignwatch/internal/plaintext"
 )
 
-// ReportIssuer is the organisation named at the top of report PDFs.
+// ReportIssuer is the organisation named at the top of staff PDFs (the
+// election overview); a party's report names the regulator from the
+// settings in force.
 var ReportIssuer = "Data Protection Regulator: Political Campaigning Oversight"
 
 // PDFFilename is the file name a party report is attached and downloaded
 // as.
 func (r *PartyReport) PDFFilename() string {
 	return fmt.Sprintf("complaints-report-%s-%s.pdf", plaintext.Slug(r.Election.Name), plaintext.Slug(r.Party.Name))
-}
-
-// Title is the report's title, which the follow-up letter names.
-func (r *PartyReport) Title() string {
-	return fmt.Sprintf("Complaints about %s: %s", r.Party.Name, r.Election.Name)
 }
 
 var (
@@ -43,9 +43,11 @@ var (
 // page once, up front. Paired with the "Helvetica" family spelled with a
 // capital (which the PDF library treats as the same standard font but
 // does not translate again on every call), this keeps a report to a few
-// milliseconds, as in outreach/render.
+// milliseconds, as in outreach/render. The code page lacks the Welsh
+// w and y with a circumflex, which are written without it rather than as
+// "?" (a UTF-8 font embedded in the PDF would keep them; see README).
 func pdfText(s string) string {
-	s = strings.NewReplacer("\u00a0", " ", "\u2013", "-", "\u2014", "-").Replace(s)
+	s = strings.NewReplacer("\u00a0", " ", "\u2013", "-", "\u2014", "-", "ŵ", "w", "ŷ", "y", "Ŵ", "W", "Ŷ", "Y", "\u2019", "'").Replace(s)
 	enc := charmap.Windows1252.NewEncoder()
 	var b strings.Builder
 	for _, r := range s {
@@ -59,153 +61,235 @@ func pdfText(s string) string {
 	return b.String()
 }
 
-// PDF renders the report as an A4 PDF.
+// pdfDoc is a maroto document with the report's paragraph and table
+// helpers. Tables wrap their cells (rows take the height of their tallest
+// cell) and keep a gap between columns, so long labels and headers never
+// run into each other (TestPDFLayout checks every page).
+type pdfDoc struct{ m core.Maroto }
+
+func (d pdfDoc) para(s string, p props.Text) { d.m.AddRows(text.NewAutoRow(pdfText(s), p)) }
+
+func (d pdfDoc) heading(s string) {
+	d.para(s, props.Text{Size: 12, Style: fontstyle.Bold, Top: 5, Bottom: 1, Color: pdfBrand})
+}
+
+func (d pdfDoc) rule() { d.m.AddRows(line.NewAutoRow(props.Line{Thickness: 0.6, Color: pdfBrand})) }
+
+// table adds a header row and rows; widths are grid columns (of 12), and
+// the columns flagged in right are numbers, aligned right.
+func (d pdfDoc) table(widths []int, right []bool, head []string, rows [][]string, size float64) {
+	add := func(cells []string, bold bool) {
+		r := row.New()
+		for i, c := range cells {
+			// A gap on both sides of every cell, so a number aligned
+			// right never touches the text of the next column.
+			p := props.Text{Top: 1, Bottom: 1, Left: 1.5, Right: 1.5, Size: size}
+			if bold {
+				p.Style = fontstyle.Bold
+			}
+			if right[i] {
+				p.Align = align.Right
+			}
+			r.Add(text.NewCol(widths[i], pdfText(c), p))
+		}
+		d.m.AddRows(r)
+	}
+	add(head, true)
+	for _, c := range rows {
+		add(c, false)
+	}
+}
+
+func (d pdfDoc) counts(head [2]string, rows []Count, none string) {
+	if len(rows) == 0 {
+		d.para(none, props.Text{Top: 1})
+		return
+	}
+	var cells [][]string
+	for _, c := range rows {
+		cells = append(cells, []string{c.Label, fmt.Sprint(c.Count)})
+	}
+	d.table([]int{9, 3}, []bool{false, true}, head[:], cells, 10)
+}
+
+// refText writes a guidance document as its title and address, as the
+// PDF cannot be clicked on paper.
+func refText(ref *organisation.Reference, lang string) string {
+	return ref.TitleIn(lang) + " (" + ref.URLIn(lang) + ")"
+}
+
+// PDF renders the report as an A4 PDF, in each of its languages (Welsh
+// first).
 func (r *PartyReport) PDF() ([]byte, error) {
 	created := r.GeneratedAt
 	if created.IsZero() {
 		created = time.Now()
 	}
+	langs := r.Languages
+	if len(langs) == 0 {
+		langs = []string{"en"}
+	}
+	var titles []string
+	for _, l := range langs {
+		titles = append(titles, r.Title(l))
+	}
+	org := r.Org
+	if org == nil {
+		org = organisation.Defaults(nil)
+	}
 	cfg := config.NewBuilder().
-		WithLeftMargin(20).WithRightMargin(20).WithTopMargin(15).WithBottomMargin(15).
-		WithTitle(r.Title(), true).WithAuthor(ReportIssuer, true).WithCreator("campaignwatch", false).
+		WithLeftMargin(20).WithRightMargin(20).WithTopMargin(15).WithBottomMargin(20).
+		WithTitle(strings.Join(titles, " / "), true).WithAuthor(org.Name, true).WithCreator("campaignwatch", false).
 		WithCreationDate(created).WithSequentialMode().
 		WithDefaultFont(&props.Font{Family: "Helvetica", Size: 10}).
-		WithPageNumber(props.PageNumber{Pattern: "Page {current} of {total}", Place: props.RightBottom, Size: 8, Color: pdfGrey}).
+		WithPageNumber(props.PageNumber{Pattern: "{current} / {total}", Place: props.RightBottom, Size: 8, Color: pdfGrey}).
 		Build()
-	m := maroto.New(cfg)
-	para := func(s string, p props.Text) { m.AddRows(text.NewAutoRow(pdfText(s), p)) }
-	heading := func(s string) {
-		para(s, props.Text{Size: 12, Style: fontstyle.Bold, Top: 5, Bottom: 1, Color: pdfBrand})
-	}
-	table := func(head [2]string, rows []Count) {
-		if len(rows) == 0 {
-			para("None.", props.Text{Top: 1})
-			return
+	d := pdfDoc{m: maroto.New(cfg)}
+	for i, lang := range langs {
+		if i > 0 {
+			d.rule()
 		}
-		m.AddRows(countRow(head[0], head[1], true))
-		for _, c := range rows {
-			m.AddRows(countRow(c.Label, fmt.Sprint(c.Count), false))
-		}
+		r.pdfIn(d, lang, org, created)
 	}
-
-	para(ReportIssuer, props.Text{Size: 9, Color: pdfGrey})
-	para(r.Title(), props.Text{Size: 16, Style: fontstyle.Bold, Top: 2, Bottom: 1})
-	para(fmt.Sprintf("Complaints received from %s to %s (polling day %s). Produced %s.",
-		r.From.Format("2 January 2006"), r.To.Format("2 January 2006"), r.Election.PollingDay.Format("2 January 2006"),
-		created.In(vocab.London).Format("2 January 2006")), props.Text{Size: 9, Color: pdfGrey, Bottom: 2})
-	m.AddRows(line.NewAutoRow(props.Line{Thickness: 0.6, Color: pdfBrand}))
-	para("This report contains no complainant's name or contact details. Example messages have phone numbers, email addresses, postcodes and names removed.",
-		props.Text{Size: 9, Top: 2, Color: pdfGrey})
-
-	heading("Summary")
-	para(fmt.Sprintf("%d complaints about %s, of which %d were repeat submissions of an earlier complaint and %d are not yet triaged.",
-		r.Total, r.Party.Name, r.Duplicates, r.Untriaged), props.Text{Top: 1})
-	if note := r.OutOfScopeNote(); note != "" {
-		para(note, props.Text{Top: 1})
-	}
-	heading("Complaints by channel")
-	para(ChannelCountNote, props.Text{Size: 9, Color: pdfGrey, Top: 1})
-	table([2]string{"Channel", "Complaints"}, r.ByChannel)
-	heading("Complaints by week")
-	table([2]string{"Week", "Complaints"}, r.ByWeek)
-	heading("Priority given at triage")
-	table([2]string{"Priority", "Complaints"}, r.ByPriority)
-	heading("Law engaged")
-	table([2]string{"Provision", "Complaints"}, codeRows(r.Provisions))
-	heading("Our guidance engaged")
-	table([2]string{"Guidance point", "Complaints"}, codeRows(r.Guidance))
-	heading("Senders complained about most")
-	var senders []Count
-	for _, s := range r.Senders {
-		senders = append(senders, Count{Label: s.Sender, Count: s.Count})
-	}
-	table([2]string{"Sender", "Complaints"}, senders)
-	heading("Example messages")
-	if len(r.Examples) == 0 {
-		para("None.", props.Text{Top: 1})
-	}
-	for _, ex := range r.Examples {
-		para(fmt.Sprintf("%s, %s, received %s", ex.Reference, vocab.ChannelLabel(ex.Channel), ex.ReceivedAt.In(vocab.London).Format("2 January 2006")),
-			props.Text{Size: 9, Style: fontstyle.Bold, Top: 2})
-		for _, part := range strings.Split(ex.Text, "\n") {
-			para(part, props.Text{Size: 9.5, Left: 4, Top: 0.5, Color: pdfGrey})
-		}
-	}
-	heading("Outcomes so far")
-	table([2]string{"Outcome", "Complaints"}, r.Outcomes)
-	heading("What we ask you to do")
-	for i, a := range r.Asks {
-		para(fmt.Sprintf("%d.  %s", i+1, a), props.Text{Left: 4, Top: 1.5})
-	}
-	para(fmt.Sprintf("Triage rulebook: %s.", r.Rulebook), props.Text{Size: 8, Top: 6, Color: pdfGrey})
-
-	doc, err := m.Generate()
+	doc, err := d.m.Generate()
 	if err != nil {
 		return nil, err
 	}
 	return doc.GetBytes(), nil
 }
 
-func codeRows(cs []CodeCount) []Count {
-	var out []Count
-	for _, c := range cs {
-		label := c.Code
-		if c.Title != "" {
-			label += ": " + c.Title
-		}
-		out = append(out, Count{Label: label, Count: c.Count})
+func (r *PartyReport) pdfIn(d pdfDoc, lang string, org *organisation.Settings, created time.Time) {
+	note := props.Text{Size: 9, Color: pdfGrey, Top: 1}
+	d.para(org.NameIn(lang)+": "+org.UnitIn(lang), props.Text{Size: 9, Color: pdfGrey})
+	d.para(r.Title(lang), props.Text{Size: 16, Style: fontstyle.Bold, Top: 2, Bottom: 1})
+	d.para(wPeriod.f(lang, vocab.FormatDate(r.From, lang), vocab.FormatDate(r.To, lang), vocab.FormatDate(r.Election.PollingDay, lang),
+		vocab.FormatDate(created.In(vocab.London), lang)), props.Text{Size: 9, Color: pdfGrey, Bottom: 2})
+	if lang == "cy" && len(r.Languages) > 1 {
+		d.para(wEnglishFollows.in(lang), props.Text{Size: 9, Color: pdfGrey, Bottom: 2})
 	}
-	return out
-}
+	d.rule()
+	d.para(wNoPersonal.in(lang), props.Text{Size: 9, Top: 2, Color: pdfGrey})
 
-func countRow(label, value string, head bool) core.Row {
-	p := props.Text{Top: 1, Bottom: 1}
-	if head {
-		p.Style = fontstyle.Bold
+	d.heading(wSummary.in(lang))
+	for _, s := range r.SummaryLines(lang) {
+		d.para(s, props.Text{Top: 1})
 	}
-	pv := p
-	pv.Align = align.Right
-	return row.New().Add(text.NewCol(10, pdfText(label), p), text.NewCol(2, pdfText(value), pv))
+	d.heading(wByChannel.in(lang))
+	d.para(wChannelNote.in(lang), note)
+	d.counts([2]string{wChannel.in(lang), wComplaints.in(lang)}, r.ChannelLines(lang), wNone.in(lang))
+	d.heading(wByWeek.in(lang))
+	d.counts([2]string{wWeek.in(lang), wComplaints.in(lang)}, r.WeekLines(lang), wNone.in(lang))
+
+	d.heading(wLaw.in(lang))
+	d.para(wLawNote.in(lang), note)
+	if ps := r.ProvisionLines(lang); len(ps) > 0 {
+		var cells [][]string
+		for _, p := range ps {
+			cells = append(cells, []string{p.Citation, p.About, fmt.Sprint(p.Count)})
+		}
+		d.table([]int{5, 5, 2}, []bool{false, false, true}, []string{wProvision.in(lang), wAbout.in(lang), wComplaints.in(lang)}, cells, 9.5)
+	} else {
+		d.para(wNoneYet.in(lang), props.Text{Top: 1})
+	}
+	d.heading(wGuidance.in(lang))
+	if gs := r.GuidanceLines(lang); len(gs) > 0 {
+		var cells [][]string
+		for _, g := range gs {
+			s := g.Asks
+			if g.Ref != nil {
+				s += " " + wSeeRef.f(lang, refText(g.Ref, lang))
+			}
+			cells = append(cells, []string{s, fmt.Sprint(g.Count)})
+		}
+		d.table([]int{10, 2}, []bool{false, true}, []string{wGuidanceCol.in(lang), wComplaints.in(lang)}, cells, 9.5)
+	} else {
+		d.para(wNoneYet.in(lang), props.Text{Top: 1})
+	}
+
+	d.heading(wApart.in(lang))
+	if ds := r.Apart(); len(ds) > 0 {
+		for _, x := range ds {
+			d.para(x.Sentence(lang), props.Text{Top: 1})
+		}
+	} else {
+		d.para(wApartNone.in(lang), props.Text{Top: 1})
+	}
+	d.para(wApartHow.f(lang, DistinctMinCount, strconv.FormatFloat(DistinctRatio, 'f', -1, 64), DistinctMinPoints), note)
+
+	d.heading(wSenders.in(lang))
+	if len(r.Senders) == 0 {
+		d.para(wNoSenders.in(lang), props.Text{Top: 1})
+	} else {
+		var rows []Count
+		for _, s := range r.Senders {
+			rows = append(rows, Count{Label: s.Sender, Count: s.Count})
+		}
+		d.counts([2]string{wSender.in(lang), wComplaints.in(lang)}, rows, wNone.in(lang))
+	}
+
+	d.heading(wExamples.in(lang))
+	if len(r.Examples) == 0 {
+		d.para(wNone.in(lang), props.Text{Top: 1})
+	}
+	labels := vocab.ChannelLabels(lang)
+	for _, ex := range r.Examples {
+		d.para(wExampleHead.f(lang, labels[ex.Channel], vocab.FormatDate(ex.ReceivedAt.In(vocab.London), lang)),
+			props.Text{Size: 9, Style: fontstyle.Bold, Top: 2})
+		for _, part := range strings.Split(ex.Text, "\n") {
+			d.para(part, props.Text{Size: 9.5, Left: 4, Top: 0.5, Color: pdfGrey})
+		}
+	}
+
+	d.heading(wRequests.in(lang))
+	for i, q := range r.Requests(lang) {
+		s := strings.TrimSpace(q.Figure + " " + q.Do)
+		if tail := q.lawSentence(lang, refText); tail != "" {
+			s += " " + tail
+		}
+		d.para(fmt.Sprintf("%d.  %s", i+1, s), props.Text{Left: 4, Top: 1.5})
+	}
+	if n := r.FewerRequestsNote(lang); n != "" {
+		d.para(n, note)
+	}
+	if !r.ReplyBy.IsZero() {
+		d.para(wReplyBy.f(lang, vocab.FormatDate(r.ReplyBy, lang)), props.Text{Top: 3, Style: fontstyle.Bold})
+	}
 }
 
 // Title is the overview's title.
 func (r *ElectionReport) Title() string { return "Complaints by party: " + r.Election.Name }
 
-// PDF renders the overview, every party side by side, as an A4 PDF.
+// PDF renders the overview, every party side by side, as a landscape A4
+// PDF (staff only).
 func (r *ElectionReport) PDF() ([]byte, error) {
 	cfg := config.NewBuilder().
-		WithLeftMargin(15).WithRightMargin(15).WithTopMargin(15).WithBottomMargin(15).
+		WithOrientation(orientation.Horizontal).
+		WithLeftMargin(15).WithRightMargin(15).WithTopMargin(15).WithBottomMargin(18).
 		WithTitle(r.Title(), true).WithAuthor(ReportIssuer, true).WithCreator("campaignwatch", false).
 		WithCreationDate(r.GeneratedAt).WithSequentialMode().
 		WithDefaultFont(&props.Font{Family: "Helvetica", Size: 9}).
 		WithPageNumber(props.PageNumber{Pattern: "Page {current} of {total}", Place: props.RightBottom, Size: 8, Color: pdfGrey}).
 		Build()
-	m := maroto.New(cfg)
-	m.AddRows(
-		text.NewAutoRow(pdfText(ReportIssuer), props.Text{Size: 9, Color: pdfGrey}),
-		text.NewAutoRow(pdfText(r.Title()), props.Text{Size: 15, Style: fontstyle.Bold, Top: 2, Bottom: 1}),
-		text.NewAutoRow(pdfText(fmt.Sprintf("%d complaints received from %s to %s. Produced %s.", r.Total,
-			r.From.Format("2 January 2006"), r.To.Format("2 January 2006"), r.GeneratedAt.In(vocab.London).Format("2 January 2006"))),
-			props.Text{Size: 9, Color: pdfGrey, Bottom: 3}),
-		line.NewAutoRow(props.Line{Thickness: 0.6, Color: pdfBrand}),
-	)
-	cell := func(size int, s string, head, right bool) core.Col {
-		p := props.Text{Top: 1, Bottom: 1}
-		if head {
-			p.Style = fontstyle.Bold
-		}
-		if right {
-			p.Align = align.Right
-		}
-		return text.NewCol(size, pdfText(s), p)
-	}
-	m.AddRows(row.New().Add(cell(4, "Party", true, false), cell(1, "Total", true, true), cell(1, "Urgent", true, true),
-		cell(1, "High", true, true), cell(1, "Closed", true, true), cell(4, "Most engaged provision", true, false)))
+	d := pdfDoc{m: maroto.New(cfg)}
+	d.para(ReportIssuer, props.Text{Size: 9, Color: pdfGrey})
+	d.para(r.Title(), props.Text{Size: 15, Style: fontstyle.Bold, Top: 2, Bottom: 1})
+	d.para(fmt.Sprintf("%d complaints received from %s to %s. Produced %s.", r.Total,
+		r.From.Format("2 January 2006"), r.To.Format("2 January 2006"), r.GeneratedAt.In(vocab.London).Format("2 January 2006")),
+		props.Text{Size: 9, Color: pdfGrey, Bottom: 3})
+	d.rule()
+	var rows [][]string
 	for _, p := range r.Rows {
-		m.AddRows(row.New().Add(cell(4, p.Party, false, false), cell(1, fmt.Sprint(p.Total), false, true), cell(1, fmt.Sprint(p.Urgent), false, true),
-			cell(1, fmt.Sprint(p.High), false, true), cell(1, fmt.Sprint(p.Closed), false, true), cell(4, p.TopProvision, false, false)))
+		var apart []string
+		for _, x := range p.Apart {
+			apart = append(apart, x.Short())
+		}
+		rows = append(rows, []string{p.Party, fmt.Sprint(p.Complaints), fmt.Sprint(p.OutOfScope), fmt.Sprint(p.Reported),
+			fmt.Sprint(p.Untriaged), fmt.Sprint(p.Urgent), fmt.Sprint(p.High), fmt.Sprint(p.Closed), strings.Join(apart, "; ")})
 	}
-	doc, err := m.Generate()
+	d.table([]int{2, 1, 1, 1, 1, 1, 1, 1, 3}, []bool{false, true, true, true, true, true, true, true, false},
+		[]string{"Party", "Complaints", "Out of scope", "In the party's report", "Not yet triaged", "Urgent", "High", "Closed", "Sets it apart (its share against all parties')"},
+		rows, 8.5)
+	doc, err := d.m.Generate()
 	if err != nil {
 		return nil, err
 	}

@@ -153,27 +153,29 @@ func TestFollowUpReportLeavesOutOutOfScopeComplaints(t *testing.T) {
 	b := setupPolicy2(t)
 	rep, err := b.store.PartyReport(b.ctx, b.election, b.party)
 	require.NoError(t, err)
-	require.Equal(t, 2, rep.Total, "the scam is not charged to the party")
-	require.Equal(t, 1, rep.OutOfScope)
-	require.Equal(t, []reports.Count{{Label: "Action Fraud", Count: 1}}, rep.Referrals)
-	require.Contains(t, rep.OutOfScopeNote(), "1 further complaint naming "+b.partyName+" was about matters that another body handles")
-	require.Contains(t, rep.OutOfScopeNote(), "Action Fraud (1)")
+	require.Equal(t, 2, rep.Total(), "the scam is not charged to the party")
+	require.Equal(t, 1, rep.Figures.OutOfScope)
+	require.Equal(t, 3, rep.Figures.Complaints)
+	require.Equal(t, 1, rep.Figures.Untriaged)
+	require.Contains(t, rep.OutOfScopeNote("en"), "A further complaint naming "+b.partyName+" was about matters other bodies deal with")
 	var text []string
-	for _, c := range rep.ByChannel {
+	for _, c := range rep.ChannelLines("en") {
 		text = append(text, c.Label)
-	}
-	require.Equal(t, []string{"Text message", "Email", "Live call"}, text, "the scam's text is not counted either")
-	for _, c := range rep.ByChannel {
 		require.Equal(t, 1, c.Count, c.Label)
 	}
-	for _, ex := range rep.Examples {
-		require.NotEqual(t, b.outOfScope, ex.Reference)
-	}
+	require.Equal(t, []string{"Text message", "Email", "Live call"}, text, "the scam's text is not counted either")
+	// Two complaints raise one matter: fewer requests than usual, and the
+	// report says why.
+	reqs := rep.Requests("en")
+	require.Less(t, len(reqs), reports.MinRequests)
+	require.Contains(t, reqs[0].Figure, "1 of your 2 complaints")
+	require.Contains(t, rep.FewerRequestsNote("en"), "fewer separate matters")
+	require.Contains(t, rep.RequestsMarkdown("en"), rep.FewerRequestsNote("en"))
 
 	pdf, err := rep.PDF()
 	require.NoError(t, err)
 	got := PDFText(t, pdf)
-	require.Contains(t, got, "another body handles")
+	require.Contains(t, got, "other bodies deal with")
 	require.Contains(t, got, "counted once for each")
 }
 

@@ -70,9 +70,13 @@ type Service struct {
 // uses the River client working the job) or not at all.
 func NewService(pool *pgxpool.Pool, client *jobs.Client, set Settings) *Service {
 	if set.AsyncRows == 0 && set.Keep == 0 {
+		org := set.Org
 		set, _ = SettingsFromEnv(func(string) string { return "" })
+		set.Org = org
 	}
-	return &Service{Store: NewStore(pool), jobs: client, set: set}
+	st := NewStore(pool)
+	st.org = set.Org
+	return &Service{Store: st, jobs: client, set: set}
 }
 
 // client is the job client to queue with: the service's own, or, for a

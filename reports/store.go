@@ -12,6 +12,7 @@ import (
 
 	"github.com/campaignwatch/campaignwatch/complaints"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
+	"github.com/campaignwatch/campaignwatch/internal/organisation"
 	"github.com/campaignwatch/campaignwatch/internal/redact"
 	"github.com/campaignwatch/campaignwatch/internal/sqlfilter"
 	"github.com/campaignwatch/campaignwatch/reports/internal/dbsqlc"
@@ -25,6 +26,9 @@ const NoParty = "Party not identified"
 type Store struct {
 	pool *pgxpool.Pool
 	now  func() time.Time
+	// org gives the regulator's settings for follow-up reports; nil means
+	// organisation.Defaults.
+	org organisation.Source
 }
 
 // NewStore returns a store reading from pool.
@@ -128,6 +132,10 @@ type Trends struct {
 	Parties    []PartyCounts  `json:"parties"`
 	Codes      []CodeCounts   `json:"codes"`
 	Clusters   []Cluster      `json:"clusters"`
+	// Figures are each party's counts as its follow-up report gives them
+	// (see PartyFigures), most complaints first; AllParties adds them up.
+	Figures    []PartyFigures `json:"party_figures"`
+	AllParties PartyFigures   `json:"all_parties"`
 }
 
 // ChannelCountNote is said wherever complaints are counted by channel.
@@ -157,15 +165,14 @@ func (s *Store) Trends(ctx context.Context, tx pgx.Tx, f Filter) (*Trends, error
 	}
 	err = eachRow(ctx, tx, f.query("trend_totals"), func(r pgx.Rows) error {
 		var pr string
-		var n, dup int
-		if err := r.Scan(&pr, &n, &dup); err != nil {
+		var n, dup, untriaged int
+		if err := r.Scan(&pr, &n, &dup, &untriaged); err != nil {
 			return err
 		}
 		t.Total += n
 		t.Duplicates += dup
-		if pr == "" {
-			t.Untriaged += n
-		} else {
+		t.Untriaged += untriaged
+		if pr != "" {
 			t.ByPriority[pr] += n
 		}
 		return nil
@@ -285,6 +292,10 @@ func (s *Store) Trends(ctx context.Context, tx pgx.Tx, f Filter) (*Trends, error
 	t.RulebookVersion = strings.Join(versions, ", ")
 	if t.RulebookVersion == "" {
 		t.RulebookVersion = "none (no triage results)"
+	}
+
+	if t.Figures, t.AllParties, err = partyFigures(ctx, tx, f); err != nil {
+		return nil, err
 	}
 
 	err = eachRow(ctx, tx, f.query("trend_clusters").Bind("no_party", NoParty, "cluster_min", ClusterMin), func(r pgx.Rows) error {

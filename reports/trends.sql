@@ -40,7 +40,11 @@ EXISTS (SELECT 1 FROM triage_results t WHERE t.complaint_id = c.id AND t.is_curr
 SELECT count(*) FROM complaints c WHERE /*conditions*/
 
 -- query: trend_totals
-SELECT coalesce(c.priority, ''), count(*), count(*) FILTER (WHERE c.duplicate_of_id IS NOT NULL)
+-- By priority ('' when none), with the repeats and the complaints not yet
+-- triaged (no current triage result: an out-of-scope result has no
+-- priority but is triaged, so priority alone would count it twice).
+SELECT coalesce(c.priority, ''), count(*), count(*) FILTER (WHERE c.duplicate_of_id IS NOT NULL),
+    count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM triage_results t WHERE t.complaint_id = c.id AND t.is_current))
 FROM complaints c WHERE /*conditions*/ GROUP BY 1
 
 -- query: trend_channels
@@ -183,3 +187,53 @@ ORDER BY
     CASE @sort4::text WHEN 'day' THEN day WHEN 'week' THEN week WHEN 'channel' THEN channel WHEN 'party' THEN party WHEN 'priority' THEN priority WHEN 'status' THEN status END,
     CASE @sort5::text WHEN 'day' THEN day WHEN 'week' THEN week WHEN 'channel' THEN channel WHEN 'party' THEN party WHEN 'priority' THEN priority WHEN 'status' THEN status END,
     CASE @sort6::text WHEN 'day' THEN day WHEN 'week' THEN week WHEN 'channel' THEN channel WHEN 'party' THEN party WHEN 'priority' THEN priority WHEN 'status' THEN status END
+
+-- query: party_figures
+-- The one set of counts per party (0 for none) every report, letter and
+-- workbook reads: all complaints naming the party; those triage found out
+-- of scope; and, of the rest (what a party's follow-up report counts),
+-- the repeats, those not yet triaged, the urgent and high ones, and the
+-- closed ones.
+SELECT coalesce(c.party_id, 0)::bigint, coalesce(p.name, @no_party), count(*),
+    count(*) FILTER (WHERE tr.out_of_scope),
+    count(*) FILTER (WHERE NOT coalesce(tr.out_of_scope, false) AND c.duplicate_of_id IS NOT NULL),
+    count(*) FILTER (WHERE tr.id IS NULL),
+    count(*) FILTER (WHERE NOT coalesce(tr.out_of_scope, false) AND c.priority = 'urgent'),
+    count(*) FILTER (WHERE NOT coalesce(tr.out_of_scope, false) AND c.priority = 'high'),
+    count(*) FILTER (WHERE NOT coalesce(tr.out_of_scope, false) AND c.status = 'closed')
+FROM complaints c LEFT JOIN parties p ON p.id = c.party_id
+LEFT JOIN triage_results tr ON tr.complaint_id = c.id AND tr.is_current
+WHERE /*conditions*/ GROUP BY 1, 2
+
+-- query: party_figure_channels
+-- Each party's in-scope complaints by channel (once per channel reported).
+SELECT coalesce(c.party_id, 0)::bigint, ch, count(*)
+FROM complaints c LEFT JOIN triage_results tc ON tc.complaint_id = c.id AND tc.is_current
+CROSS JOIN LATERAL unnest(CASE WHEN tc.id IS NULL THEN ARRAY[c.channel] WHEN cardinality(tc.channels) = 0 THEN ARRAY[tc.channel]
+    ELSE tc.channels END) WITH ORDINALITY AS u(ch, k)
+WHERE /*conditions*/ AND NOT coalesce(tc.out_of_scope, false) GROUP BY 1, 2
+
+-- query: party_figure_codes
+-- Each party's in-scope complaints by provision and guidance point.
+SELECT coalesce(c.party_id, 0)::bigint, k.kind, k.code, count(*)
+FROM complaints c JOIN triage_results tr ON tr.complaint_id = c.id AND tr.is_current AND NOT tr.out_of_scope
+CROSS JOIN LATERAL (
+    SELECT 'provision' AS kind, u::text AS code FROM unnest(tr.provisions::text[]) u
+    UNION ALL SELECT 'guidance', u::text FROM unnest(tr.guidance::text[]) u) k
+WHERE /*conditions*/ GROUP BY 1, 2, 3
+
+-- query: party_themes
+-- One party's in-scope triaged complaints, each with its channels,
+-- provisions and guidance points and whether it was urgent or high, from
+-- which the report's requests are counted.
+SELECT CASE WHEN cardinality(tr.channels) = 0 THEN ARRAY[tr.channel] ELSE tr.channels END::text[],
+    tr.provisions::text[], tr.guidance::text[], coalesce(c.priority IN ('urgent', 'high'), false)
+FROM complaints c JOIN triage_results tr ON tr.complaint_id = c.id AND tr.is_current AND NOT tr.out_of_scope
+WHERE /*conditions*/
+
+-- query: contact_languages
+-- The language each active contact of a party reads, NULL for the
+-- party's default. The column is added by migration 073; read through
+-- the row's JSON, the query also runs (every contact NULL) on a schema
+-- without it.
+SELECT to_jsonb(pc) ->> 'language' FROM party_contacts pc WHERE pc.party_id = @party_id AND pc.active

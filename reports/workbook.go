@@ -314,9 +314,14 @@ func addChannelChart(f *excelize.File, sheet string, last int, typ excelize.Char
 	})
 }
 
+// PartyFigureHeader names the Parties sheet's columns after the channels
+// and Total: the figures each party's follow-up report gives, from the
+// same PartyFigures, so the workbook and the reports cannot disagree.
+var PartyFigureHeader = []string{"Out of scope", "In the party's report", "Repeats (in the report)", "Not yet triaged"}
+
 func writeParties(f *excelize.File, st styles, t *Trends) error {
 	w := &sheetWriter{f: f, sheet: SheetParties}
-	w.header(1, channelHeader("Party")...)
+	w.header(1, append(channelHeader("Party"), PartyFigureHeader...)...)
 	for i, p := range t.Parties {
 		r := i + 2
 		w.set(1, r, p.Party, 0)
@@ -324,10 +329,15 @@ func writeParties(f *excelize.File, st styles, t *Trends) error {
 			w.set(j+2, r, p.ByChannel[c], 0)
 		}
 		w.set(len(vocab.Channels)+2, r, p.Total, 0)
+		fig := t.FiguresFor(p.PartyID)
+		for j, n := range []int{fig.OutOfScope, fig.Reported, fig.Repeats, fig.Untriaged} {
+			w.set(len(vocab.Channels)+3+j, r, n, 0)
+		}
 	}
 	last := len(t.Parties) + 1
-	w.set(1, last+2, ChannelCountNote, 0)
-	w.table(st, 1, len(vocab.Channels)+2, last, 36, 14, 10, 16, 12, 20, 20, 10, 10)
+	w.set(1, last+2, "A party's follow-up report counts the complaints naming it less those out of scope; complaints not yet triaged are in it.", 0)
+	w.set(1, last+3, ChannelCountNote, 0)
+	w.table(st, 1, len(vocab.Channels)+2+len(PartyFigureHeader), last, 36, 14, 10, 16, 12, 20, 20, 10, 10, 14, 16, 16, 14)
 	if w.err != nil || len(t.Parties) == 0 {
 		return w.err
 	}

@@ -180,7 +180,7 @@ func cmdReport(ctx context.Context, e *env, args []string) error {
 		if pdf, err = rep.PDF(); err != nil {
 			return err
 		}
-		what = fmt.Sprintf("%d complaints about %s", rep.Total, rep.Party.Name)
+		what = fmt.Sprintf("%d complaints about %s", rep.Total(), rep.Party.Name)
 	} else {
 		rep, err := store.ElectionReport(ctx, *election)
 		if err != nil {

@@ -98,6 +98,9 @@ func Text(text string, who Person) string {
 		text = niRE.ReplaceAllString(text, NINumber)
 		text = niUpperRE.ReplaceAllString(text, NINumber)
 	}
+	if nd >= 4 && containsAny(text, "O", "o", "l", "I", "|") {
+		text = obfuscatedPhone(text)
+	}
 	if nd >= 10 {
 		text = phoneRE.ReplaceAllString(text, Phone)
 	}
@@ -184,6 +187,35 @@ var (
 	niRE      = regexp.MustCompile(`(?i)\b[a-z]{2} ?\d{2} ?\d{2} ?\d{2} ?[a-d]\b`)
 	niUpperRE = regexp.MustCompile(`\b[A-Z]{2} ?\d{2} ?\d{2} ?\d{2}\b`)
 )
+
+// obfuscatedRE finds what may be a phone number with letters standing in
+// for digits, written to dodge filters or by mistake: "O7700 9OO 123",
+// "07700 9001l2", "+44 77OO 900 I23". obfuscatedPhone decides.
+var obfuscatedRE = regexp.MustCompile(`(?:\+|\b[0Oo])(?:[\s\-.]{0,2}[0-9OoIl|]){9,14}\b`)
+
+// obfuscatedPhone replaces each candidate of obfuscatedRE that reads as a
+// phone number once O and o are read as 0 and I, l and | as 1: at least
+// four real digits (so words are never taken for numbers), 10 to 14
+// digits in all, and a leading 0 or +.
+func obfuscatedPhone(text string) string {
+	return obfuscatedRE.ReplaceAllStringFunc(text, func(m string) string {
+		real := countDigits(m)
+		fixed := strings.Map(func(r rune) rune {
+			switch r {
+			case 'O', 'o':
+				return '0'
+			case 'I', 'l', '|':
+				return '1'
+			}
+			return r
+		}, m)
+		d := digits(fixed)
+		if real < 4 || real == len(d) || len(d) < 10 || len(d) > 14 {
+			return m
+		}
+		return Phone
+	})
+}
 
 // Dates of birth: a date after a cue that says it is one ("born 3 March
 // 1980", "DOB 03/03/80", "date of birth: 1980-03-03", "ganwyd ar 3

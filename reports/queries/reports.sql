@@ -18,26 +18,17 @@ FROM elections ORDER BY polling_day DESC, id DESC;
 -- name: PartyOptions :many
 SELECT id, name, active FROM parties ORDER BY name;
 
--- name: ElectionPartyFigures :many
--- Per party (0 for none) of an election: urgent, high and closed complaints.
-SELECT coalesce(c.party_id, 0)::bigint AS party_id, count(*) FILTER (WHERE c.priority = 'urgent') AS urgent,
-    count(*) FILTER (WHERE c.priority = 'high') AS high, count(*) FILTER (WHERE c.status = 'closed') AS closed
-FROM complaints c WHERE c.election_id = @election_id::bigint GROUP BY 1;
+-- name: FollowUpBatch :one
+-- The election's latest follow-up batch (id 0 when none) and its reply
+-- deadline.
+SELECT coalesce(max(b.id), 0)::bigint AS id,
+    (SELECT l.reply_by FROM letter_batches l WHERE l.id = max(b.id)) AS reply_by
+FROM letter_batches b WHERE b.election_id = @election_id::bigint AND b.kind = 'follow_up';
 
--- name: ElectionTopProvisions :many
--- Each party's most engaged provision in an election, from the current
--- triage result of each complaint.
-SELECT DISTINCT ON (party_id) party_id, code FROM (
-    SELECT coalesce(c.party_id, 0)::bigint AS party_id, u::text AS code, count(*) AS n
-    FROM complaints c
-    LEFT JOIN LATERAL (SELECT t.provisions::text[] AS provisions, t.guidance::text[] AS guidance, t.rulebook_version::text AS rulebook_version
-        FROM triage_results t WHERE t.complaint_id = c.id AND t.is_current ORDER BY t.created_at DESC LIMIT 1) tr ON true
-    CROSS JOIN LATERAL unnest(tr.provisions) u
-    WHERE c.election_id = @election_id::bigint GROUP BY 1, 2) t
-ORDER BY party_id, n DESC, code;
+-- name: PartyDefaultLanguage :one
+-- A party's default language: both where it stands in Wales, else en.
+SELECT CASE WHEN 'wales' = ANY(p.nations) THEN 'both' ELSE 'en' END::text FROM parties p WHERE p.id = @party_id;
 
--- name: FollowUpBatchID :one
-SELECT coalesce(max(id), 0)::bigint AS id FROM letter_batches WHERE election_id = @election_id::bigint AND kind = 'follow_up';
 
 -- name: PartiesWithComplaints :many
 -- The parties with at least one complaint in the election that triage did

@@ -75,92 +75,24 @@ func (q *Queries) ElectionOptions(ctx context.Context) ([]ElectionOptionsRow, er
 	return items, nil
 }
 
-const electionPartyFigures = `-- name: ElectionPartyFigures :many
-SELECT coalesce(c.party_id, 0)::bigint AS party_id, count(*) FILTER (WHERE c.priority = 'urgent') AS urgent,
-    count(*) FILTER (WHERE c.priority = 'high') AS high, count(*) FILTER (WHERE c.status = 'closed') AS closed
-FROM complaints c WHERE c.election_id = $1::bigint GROUP BY 1
+const followUpBatch = `-- name: FollowUpBatch :one
+SELECT coalesce(max(b.id), 0)::bigint AS id,
+    (SELECT l.reply_by FROM letter_batches l WHERE l.id = max(b.id)) AS reply_by
+FROM letter_batches b WHERE b.election_id = $1::bigint AND b.kind = 'follow_up'
 `
 
-type ElectionPartyFiguresRow struct {
-	PartyID int64
-	Urgent  int64
-	High    int64
-	Closed  int64
+type FollowUpBatchRow struct {
+	ID      int64
+	ReplyBy *time.Time
 }
 
-// Per party (0 for none) of an election: urgent, high and closed complaints.
-func (q *Queries) ElectionPartyFigures(ctx context.Context, electionID int64) ([]ElectionPartyFiguresRow, error) {
-	rows, err := q.db.Query(ctx, electionPartyFigures, electionID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	items := []ElectionPartyFiguresRow{}
-	for rows.Next() {
-		var i ElectionPartyFiguresRow
-		if err := rows.Scan(
-			&i.PartyID,
-			&i.Urgent,
-			&i.High,
-			&i.Closed,
-		); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
-const electionTopProvisions = `-- name: ElectionTopProvisions :many
-SELECT DISTINCT ON (party_id) party_id, code FROM (
-    SELECT coalesce(c.party_id, 0)::bigint AS party_id, u::text AS code, count(*) AS n
-    FROM complaints c
-    LEFT JOIN LATERAL (SELECT t.provisions::text[] AS provisions, t.guidance::text[] AS guidance, t.rulebook_version::text AS rulebook_version
-        FROM triage_results t WHERE t.complaint_id = c.id AND t.is_current ORDER BY t.created_at DESC LIMIT 1) tr ON true
-    CROSS JOIN LATERAL unnest(tr.provisions) u
-    WHERE c.election_id = $1::bigint GROUP BY 1, 2) t
-ORDER BY party_id, n DESC, code
-`
-
-type ElectionTopProvisionsRow struct {
-	PartyID int64
-	Code    string
-}
-
-// Each party's most engaged provision in an election, from the current
-// triage result of each complaint.
-func (q *Queries) ElectionTopProvisions(ctx context.Context, electionID int64) ([]ElectionTopProvisionsRow, error) {
-	rows, err := q.db.Query(ctx, electionTopProvisions, electionID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	items := []ElectionTopProvisionsRow{}
-	for rows.Next() {
-		var i ElectionTopProvisionsRow
-		if err := rows.Scan(&i.PartyID, &i.Code); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
-const followUpBatchID = `-- name: FollowUpBatchID :one
-SELECT coalesce(max(id), 0)::bigint AS id FROM letter_batches WHERE election_id = $1::bigint AND kind = 'follow_up'
-`
-
-func (q *Queries) FollowUpBatchID(ctx context.Context, electionID int64) (int64, error) {
-	row := q.db.QueryRow(ctx, followUpBatchID, electionID)
-	var id int64
-	err := row.Scan(&id)
-	return id, err
+// The election's latest follow-up batch (id 0 when none) and its reply
+// deadline.
+func (q *Queries) FollowUpBatch(ctx context.Context, electionID int64) (FollowUpBatchRow, error) {
+	row := q.db.QueryRow(ctx, followUpBatch, electionID)
+	var i FollowUpBatchRow
+	err := row.Scan(&i.ID, &i.ReplyBy)
+	return i, err
 }
 
 const getElection = `-- name: GetElection :one
@@ -240,6 +172,18 @@ func (q *Queries) PartiesWithComplaints(ctx context.Context, electionID int64) (
 		return nil, err
 	}
 	return items, nil
+}
+
+const partyDefaultLanguage = `-- name: PartyDefaultLanguage :one
+SELECT CASE WHEN 'wales' = ANY(p.nations) THEN 'both' ELSE 'en' END::text FROM parties p WHERE p.id = $1
+`
+
+// A party's default language: both where it stands in Wales, else en.
+func (q *Queries) PartyDefaultLanguage(ctx context.Context, partyID int64) (string, error) {
+	row := q.db.QueryRow(ctx, partyDefaultLanguage, partyID)
+	var column_1 string
+	err := row.Scan(&column_1)
+	return column_1, err
 }
 
 const partyNames = `-- name: PartyNames :one
