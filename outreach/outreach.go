@@ -154,10 +154,6 @@ type Service struct {
 	jobs     JobClient       // enqueues send jobs in callers' transactions
 	settings Settings
 	mailer   imail.Sender // for test copies; the send worker has its own
-	// setHook, set only by tests (export_test.go), completes a template
-	// set before letters use it: it gives tests a Welsh version of a
-	// template that has none yet.
-	setHook func(context.Context, *TemplateSet) error
 }
 
 // NewService returns the service. mailer sends test copies (it may be nil

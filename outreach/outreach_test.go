@@ -58,7 +58,6 @@ func newEnv(t *testing.T, settings outreach.Settings) *env {
 	settings.MailFrom = "Regulator <letters@regulator.example.org>"
 	e.svc, err = outreach.NewService(e.pool, settings, e.mailer, inserter)
 	require.NoError(t, err)
-	outreach.GiveTemplatesWelsh(e.svc)
 	_, err = e.svc.Seed(ctx)
 	require.NoError(t, err)
 	return e

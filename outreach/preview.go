@@ -137,11 +137,6 @@ func (s *Service) loadTemplate(ctx context.Context, p *plan, name string) error 
 		}
 		return err
 	}
-	if s.setHook != nil {
-		if err := s.setHook(ctx, ts); err != nil {
-			return err
-		}
-	}
 	org, err := s.settings.Org.Current(ctx)
 	if err != nil {
 		return err
