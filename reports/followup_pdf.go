@@ -2,6 +2,7 @@ package reports
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -16,10 +17,10 @@ import (
 	"github.com/johnfercher/maroto/v2/pkg/consts/orientation"
 	"github.com/johnfercher/maroto/v2/pkg/core"
 	"github.com/johnfercher/maroto/v2/pkg/props"
-	"golang.org/x/text/encoding/charmap"
 
 	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/organisation"
+	"github.com/campaignwatch/campaignwatch/internal/pdffont"
 	"github.com/campaignwatch/campaignwatch/internal/plaintext"
 )
 
@@ -39,35 +40,24 @@ var (
 	pdfBrand = &props.Color{Red: 11, Green: 61, Blue: 89}
 )
 
-// pdfText converts text for the standard PDF fonts' Windows-1252 code
-// page once, up front. Paired with the "Helvetica" family spelled with a
-// capital (which the PDF library treats as the same standard font but
-// does not translate again on every call), this keeps a report to a few
-// milliseconds, as in outreach/render. The code page lacks the Welsh
-// w and y with a circumflex, which are written without it rather than as
-// "?" (a UTF-8 font embedded in the PDF would keep them; see README).
-func pdfText(s string) string {
-	s = strings.NewReplacer("\u00a0", " ", "\u2013", "-", "\u2014", "-", "ŵ", "w", "ŷ", "y", "Ŵ", "W", "Ŷ", "Y", "\u2019", "'").Replace(s)
-	enc := charmap.Windows1252.NewEncoder()
-	var b strings.Builder
-	for _, r := range s {
-		out, err := enc.String(string(r))
-		if err != nil {
-			b.WriteByte('?')
-			continue
-		}
-		b.WriteString(out)
-	}
-	return b.String()
-}
-
 // pdfDoc is a maroto document with the report's paragraph and table
 // helpers. Tables wrap their cells (rows take the height of their tallest
 // cell) and keep a gap between columns, so long labels and headers never
 // run into each other (TestPDFLayout checks every page).
-type pdfDoc struct{ m core.Maroto }
+type pdfDoc struct {
+	m core.Maroto
+	// enc converts text for the document's font (see internal/pdffont).
+	enc func(string) string
+	// leading is the extra space between wrapped lines, in millimetres:
+	// the embedded Unicode font's glyphs stand taller than Helvetica's,
+	// so its lines need more room than maroto gives by default.
+	leading float64
+}
 
-func (d pdfDoc) para(s string, p props.Text) { d.m.AddRows(text.NewAutoRow(pdfText(s), p)) }
+func (d pdfDoc) para(s string, p props.Text) {
+	p.VerticalPadding = max(p.VerticalPadding, d.leading)
+	d.m.AddRows(text.NewAutoRow(d.enc(s), p))
+}
 
 func (d pdfDoc) heading(s string) {
 	d.para(s, props.Text{Size: 12, Style: fontstyle.Bold, Top: 5, Bottom: 1, Color: pdfBrand})
@@ -83,14 +73,14 @@ func (d pdfDoc) table(widths []int, right []bool, head []string, rows [][]string
 		for i, c := range cells {
 			// A gap on both sides of every cell, so a number aligned
 			// right never touches the text of the next column.
-			p := props.Text{Top: 1, Bottom: 1, Left: 1.5, Right: 1.5, Size: size}
+			p := props.Text{Top: 1, Bottom: 1, Left: 1.5, Right: 1.5, Size: size, VerticalPadding: d.leading}
 			if bold {
 				p.Style = fontstyle.Bold
 			}
 			if right[i] {
 				p.Align = align.Right
 			}
-			r.Add(text.NewCol(widths[i], pdfText(c), p))
+			r.Add(text.NewCol(widths[i], d.enc(c), p))
 		}
 		d.m.AddRows(r)
 	}
@@ -110,6 +100,14 @@ func (d pdfDoc) counts(head [2]string, rows []Count, none string) {
 		cells = append(cells, []string{c.Label, fmt.Sprint(c.Count)})
 	}
 	d.table([]int{9, 3}, []bool{false, true}, head[:], cells, 10)
+}
+
+// leadingFor is the line spacing a font needs beyond maroto's default.
+func leadingFor(font pdffont.Choice) float64 {
+	if font.Family == pdffont.Unicode {
+		return 1.2
+	}
+	return 0
 }
 
 // refText writes a guidance document as its title and address, as the
@@ -137,14 +135,22 @@ func (r *PartyReport) PDF() ([]byte, error) {
 	if org == nil {
 		org = organisation.Defaults(nil)
 	}
-	cfg := config.NewBuilder().
+	// Welsh needs the embedded Unicode font (ŵ, ŷ); so may a party's or
+	// the regulator's name.
+	font, err := pdffont.Choose(slices.Contains(langs, "cy") || !pdffont.Fits(r.Party.Name+org.Name+org.AddressLine()))
+	if err != nil {
+		return nil, err
+	}
+	b := config.NewBuilder().
 		WithLeftMargin(20).WithRightMargin(20).WithTopMargin(15).WithBottomMargin(20).
 		WithTitle(strings.Join(titles, " / "), true).WithAuthor(org.Name, true).WithCreator("campaignwatch", false).
 		WithCreationDate(created).WithSequentialMode().
-		WithDefaultFont(&props.Font{Family: "Helvetica", Size: 10}).
-		WithPageNumber(props.PageNumber{Pattern: "{current} / {total}", Place: props.RightBottom, Size: 8, Color: pdfGrey}).
-		Build()
-	d := pdfDoc{m: maroto.New(cfg)}
+		WithDefaultFont(&props.Font{Family: font.Family, Size: 10}).
+		WithPageNumber(props.PageNumber{Pattern: "{current} / {total}", Place: props.RightBottom, Size: 8, Color: pdfGrey, Family: font.Family})
+	if len(font.Fonts) > 0 {
+		b = b.WithCustomFonts(font.Fonts)
+	}
+	d := pdfDoc{m: maroto.New(b.Build()), enc: font.Text, leading: leadingFor(font)}
 	for i, lang := range langs {
 		if i > 0 {
 			d.rule()
@@ -161,7 +167,7 @@ func (r *PartyReport) PDF() ([]byte, error) {
 func (r *PartyReport) pdfIn(d pdfDoc, lang string, org *organisation.Settings, created time.Time) {
 	note := props.Text{Size: 9, Color: pdfGrey, Top: 1}
 	d.para(org.NameIn(lang)+": "+org.UnitIn(lang), props.Text{Size: 9, Color: pdfGrey})
-	d.para(r.Title(lang), props.Text{Size: 16, Style: fontstyle.Bold, Top: 2, Bottom: 1})
+	d.para(r.Title(lang), props.Text{Size: 16, Style: fontstyle.Bold, Top: 2, Bottom: 1, VerticalPadding: 1.5})
 	d.para(wPeriod.f(lang, vocab.FormatDate(r.From, lang), vocab.FormatDate(r.To, lang), vocab.FormatDate(r.Election.PollingDay, lang),
 		vocab.FormatDate(created.In(vocab.London), lang)), props.Text{Size: 9, Color: pdfGrey, Bottom: 2})
 	if lang == "cy" && len(r.Languages) > 1 {
@@ -262,15 +268,25 @@ func (r *ElectionReport) Title() string { return "Complaints by party: " + r.Ele
 // PDF renders the overview, every party side by side, as a landscape A4
 // PDF (staff only).
 func (r *ElectionReport) PDF() ([]byte, error) {
-	cfg := config.NewBuilder().
+	names := r.Election.Name
+	for _, p := range r.Rows {
+		names += p.Party
+	}
+	font, err := pdffont.Choose(!pdffont.Fits(names))
+	if err != nil {
+		return nil, err
+	}
+	b := config.NewBuilder().
 		WithOrientation(orientation.Horizontal).
 		WithLeftMargin(15).WithRightMargin(15).WithTopMargin(15).WithBottomMargin(18).
 		WithTitle(r.Title(), true).WithAuthor(ReportIssuer, true).WithCreator("campaignwatch", false).
 		WithCreationDate(r.GeneratedAt).WithSequentialMode().
-		WithDefaultFont(&props.Font{Family: "Helvetica", Size: 9}).
-		WithPageNumber(props.PageNumber{Pattern: "Page {current} of {total}", Place: props.RightBottom, Size: 8, Color: pdfGrey}).
-		Build()
-	d := pdfDoc{m: maroto.New(cfg)}
+		WithDefaultFont(&props.Font{Family: font.Family, Size: 9}).
+		WithPageNumber(props.PageNumber{Pattern: "Page {current} of {total}", Place: props.RightBottom, Size: 8, Color: pdfGrey, Family: font.Family})
+	if len(font.Fonts) > 0 {
+		b = b.WithCustomFonts(font.Fonts)
+	}
+	d := pdfDoc{m: maroto.New(b.Build()), enc: font.Text, leading: leadingFor(font)}
 	d.para(ReportIssuer, props.Text{Size: 9, Color: pdfGrey})
 	d.para(r.Title(), props.Text{Size: 15, Style: fontstyle.Bold, Top: 2, Bottom: 1})
 	d.para(fmt.Sprintf("%d complaints received from %s to %s. Produced %s.", r.Total,

@@ -2,11 +2,8 @@ package reports_test
 
 import (
 	"bytes"
-	"compress/zlib"
 	"fmt"
-	"io"
 	"regexp"
-	"strings"
 	"testing"
 	"time"
 
@@ -21,28 +18,13 @@ import (
 	"github.com/campaignwatch/campaignwatch/reports"
 )
 
-// PDFText returns the text a PDF's content streams show, decompressed,
-// with the string escapes undone: enough to search for words.
+// PDFText returns the text of a PDF as poppler's pdftotext reads it,
+// whatever its fonts (an embedded Unicode font shows glyph ids, not
+// characters, in its content streams).
 func PDFText(t *testing.T, pdf []byte) string {
 	t.Helper()
 	require.True(t, bytes.HasPrefix(pdf, []byte("%PDF-")))
-	var out strings.Builder
-	streams := regexp.MustCompile(`(?s)stream\r?\n(.*?)\r?\nendstream`).FindAllSubmatch(pdf, -1)
-	require.NotEmpty(t, streams)
-	shown := regexp.MustCompile(`\(((?:\\.|[^\\)])*)\)\s*Tj`)
-	for _, s := range streams {
-		data := s[1]
-		if r, err := zlib.NewReader(bytes.NewReader(data)); err == nil {
-			if d, err := io.ReadAll(r); err == nil {
-				data = d
-			}
-		}
-		for _, m := range shown.FindAllSubmatch(data, -1) {
-			out.WriteString(strings.NewReplacer(`\(`, "(", `\)`, ")", `\\`, `\`).Replace(string(m[1])))
-			out.WriteString("\n")
-		}
-	}
-	return out.String()
+	return popplerText(t, pdf)
 }
 
 func TestPartyReportMatchesDatabase(t *testing.T) {

@@ -96,6 +96,16 @@ func requirePDFLayout(t *testing.T, pdf []byte, marginPt float64) map[string]boo
 	return words
 }
 
+// popplerText is the text pdftotext reads from pdf, whatever its fonts.
+func popplerText(t *testing.T, pdf []byte) string {
+	t.Helper()
+	cmd := exec.Command("pdftotext", "-", "-")
+	cmd.Stdin = bytes.NewReader(pdf)
+	out, err := cmd.Output()
+	require.NoError(t, err, "pdftotext (poppler-utils) is needed")
+	return string(out)
+}
+
 func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }
 
 // TestPDFLayout renders the election overview and a bilingual party
@@ -119,7 +129,8 @@ func TestPDFLayout(t *testing.T) {
 	require.NoError(t, b.pool.QueryRow(b.ctx, `SELECT party_id FROM complaints WHERE election_id = $1 AND party_id IS NOT NULL
 		GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1`, b.election).Scan(&partyID))
 	// A party standing in Wales gets its report in Welsh and English.
-	_, err = b.pool.Exec(b.ctx, `UPDATE parties SET nations = ARRAY['wales'] WHERE id = $1`, partyID)
+	// Its name has a ŵ, which the standard PDF font cannot print.
+	_, err = b.pool.Exec(b.ctx, `UPDATE parties SET nations = ARRAY['wales'], name = name || ' Gŵyr' WHERE id = $1`, partyID)
 	require.NoError(t, err)
 	rep, err := b.store.PartyReport(b.ctx, b.election, partyID)
 	require.NoError(t, err)
@@ -128,8 +139,10 @@ func TestPDFLayout(t *testing.T) {
 	pdf, err = rep.PDF()
 	require.NoError(t, err)
 	require.NotEmpty(t, requirePDFLayout(t, pdf, 20*72/25.4))
-	text := PDFText(t, pdf)
+	// An embedded font shows glyph ids, not characters: poppler maps them back.
+	text := popplerText(t, pdf)
 	require.Less(t, strings.Index(text, "Cwynion am"), strings.Index(text, "Complaints about"), "Welsh first")
+	require.Contains(t, text, "Gŵyr", "the embedded Unicode font prints ŵ")
 	requirePartyReadable(t, text)
 	for _, lang := range []string{"cy", "en"} {
 		for k, v := range rep.LetterFields(lang) {

@@ -3,7 +3,6 @@ package render
 import (
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/johnfercher/maroto/v2"
@@ -16,72 +15,17 @@ import (
 	"github.com/johnfercher/maroto/v2/pkg/consts/extension"
 	"github.com/johnfercher/maroto/v2/pkg/consts/fontstyle"
 	"github.com/johnfercher/maroto/v2/pkg/core"
-	"github.com/johnfercher/maroto/v2/pkg/core/entity"
 	"github.com/johnfercher/maroto/v2/pkg/props"
-	"github.com/johnfercher/maroto/v2/pkg/repository"
-	"golang.org/x/image/font/gofont/gobold"
-	"golang.org/x/image/font/gofont/goregular"
-	"golang.org/x/text/encoding/charmap"
 
 	"github.com/campaignwatch/campaignwatch/internal/organisation"
+	"github.com/campaignwatch/campaignwatch/internal/pdffont"
 )
-
-// pdfText converts text for the PDF's standard fonts, which use the
-// Windows-1252 code page: characters it lacks get a close substitute
-// (the checklist box becomes "[ ]") rather than garbage.
-func pdfText(s string) string {
-	s = pdfSubst.Replace(s)
-	b := make([]byte, 0, len(s))
-	for _, r := range s {
-		switch c, ok := charmap.Windows1252.EncodeRune(r); {
-		case r < 0x80:
-			b = append(b, byte(r))
-		case ok:
-			b = append(b, c)
-		default:
-			b = append(b, '?')
-		}
-	}
-	return string(b)
-}
-
-// fitsWindows1252 reports whether the standard fonts can print s once the
-// usual substitutions are made. Welsh needs more: ŵ and ŷ are not in the
-// code page (â, ê, î, ô and û are).
-func fitsWindows1252(s string) bool {
-	for _, r := range s {
-		if r < 0x80 {
-			continue
-		}
-		if _, ok := charmap.Windows1252.EncodeRune(r); !ok {
-			if pdfSubst.Replace(string(r)) == string(r) {
-				return false
-			}
-		}
-	}
-	return true
-}
-
-var pdfSubst = strings.NewReplacer("☐", "[ ]", "□", "[ ]", "☑", "[x]", "✓", "v", "\u00a0", " ")
 
 var (
 	grey  = &props.Color{Red: 80, Green: 90, Blue: 95}
 	black = &props.Color{Red: 11, Green: 12, Blue: 12}
 	blue  = &props.Color{Red: 29, Green: 112, Blue: 184}
 )
-
-// unicodeFamily is the embedded font a PDF switches to when its text has
-// a character outside Windows-1252: the Go fonts, which cover Welsh.
-const unicodeFamily = "gofont"
-
-// unicodeFonts loads the Go fonts once; maroto embeds the subset a
-// document uses.
-var unicodeFonts = sync.OnceValues(func() ([]*entity.CustomFont, error) {
-	return repository.New().
-		AddUTF8FontFromBytes(unicodeFamily, fontstyle.Normal, goregular.TTF).
-		AddUTF8FontFromBytes(unicodeFamily, fontstyle.Bold, gobold.TTF).
-		Load()
-})
 
 // pdfLetterhead is one version's letterhead lines.
 type pdfLetterhead struct{ name, unit, address, contact string }
@@ -106,24 +50,20 @@ func letterPDF(ps []*prepared, subject string, org *organisation.Settings, opts 
 	for i, p := range ps {
 		heads[i] = letterheadFor(org, p.lang)
 		h := heads[i]
-		if !fitsWindows1252(h.name + h.unit + h.address + h.contact + words[p.lang]["notes"]) {
+		if !pdffont.Fits(h.name + h.unit + h.address + h.contact + words[p.lang]["notes"]) {
 			unicode = true
 		}
 		for _, bl := range p.doc.blocks {
-			if !unicode && !fitsWindows1252(bl.pdf+bl.marker) {
+			if !unicode && !pdffont.Fits(bl.pdf+bl.marker) {
 				unicode = true
 			}
 		}
 	}
-	enc := pdfText
-	// "Helvetica" capitalised is the same standard font to the PDF
-	// library, but skips maroto's per-call Windows-1252 translation,
-	// which re-parses its code page table every time and made each PDF
-	// take ~13 ms; pdfText does the same conversion once, quickly.
-	family := "Helvetica"
-	if unicode {
-		enc, family = pdfSubst.Replace, unicodeFamily
+	font, err := pdffont.Choose(unicode)
+	if err != nil {
+		return nil, err
 	}
+	enc, family := font.Text, font.Family
 	pattern := inLangs(ps, func(l string) string { return words[l]["page"] })
 	b := config.NewBuilder().
 		WithLeftMargin(20).WithRightMargin(20).WithTopMargin(15).WithBottomMargin(15).
@@ -132,12 +72,8 @@ func letterPDF(ps []*prepared, subject string, org *organisation.Settings, opts 
 		WithSequentialMode().
 		WithDefaultFont(&props.Font{Family: family, Size: 10.5}).
 		WithPageNumber(props.PageNumber{Pattern: pattern, Place: props.RightBottom, Size: 8, Color: grey, Family: family})
-	if unicode {
-		fonts, err := unicodeFonts()
-		if err != nil {
-			return nil, err
-		}
-		b = b.WithCustomFonts(fonts)
+	if len(font.Fonts) > 0 {
+		b = b.WithCustomFonts(font.Fonts)
 	}
 	m := maroto.New(b.Build())
 	for i, p := range ps {
