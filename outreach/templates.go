@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"path"
 	"regexp"
 	"strings"
@@ -99,11 +100,20 @@ func (s *Service) Seed(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	// A shipped file that cites a guidance key this installation's
+	// library lacks is left out, and its stored version kept, rather than
+	// stop migrate and every command that seeds: an admin adds the
+	// document on the settings page and the next seed stores the file.
+	usable := files[:0:0]
 	for _, f := range files {
 		if _, err := render.ParseWith(f.source, org); err != nil {
-			return 0, fmt.Errorf("the shipped letter template %s (%s) has a problem: %w", f.name, LanguageName(f.lang), err)
+			slog.Default().Warn("a shipped letter template was not stored: it does not work with the organisation settings in force",
+				"template", f.name, "language", LanguageName(f.lang), "problem", err.Error())
+			continue
 		}
+		usable = append(usable, f)
 	}
+	files = usable
 	added := 0
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		q := dbsqlc.New(tx)
@@ -490,4 +500,32 @@ func (s *Service) PreviewBilingual(ctx context.Context, name, lang, source strin
 		vs = append(vs, render.Version{Template: parsed[l], Lang: l, Values: SampleValues(parsed[l], l)})
 	}
 	return render.RenderLetter(vs, render.RenderOptions{Org: org})
+}
+
+// CheckSettings parses the latest version of every letter template, in
+// each language, against settings an admin is about to save, and refuses
+// them (an Invalid error on the field "references") when a template cites
+// a guidance key they no longer have: every letter of that template would
+// fail until the template changed.
+func (s *Service) CheckSettings(ctx context.Context, org *organisation.Settings) error {
+	all, err := s.LatestTemplates(ctx)
+	if err != nil {
+		return err
+	}
+	var errs []apperr.FieldError
+	for _, tv := range all {
+		if _, err := render.ParseWith(tv.Source, org); err != nil {
+			var le *render.LineError
+			if !errors.As(err, &le) {
+				continue
+			}
+			errs = append(errs, apperr.FieldError{Field: "references", Message: fmt.Sprintf(
+				"The %s version of the letter template %q (version %d) would no longer work with these settings: %s. Change the template first, or keep the document in the library",
+				map[string]string{"en": "English", "cy": "Welsh"}[tv.Lang], tv.Name, tv.Version, le.Error())})
+		}
+	}
+	if len(errs) > 0 {
+		return apperr.Fields(errs...)
+	}
+	return nil
 }

@@ -44,27 +44,9 @@ const (
 // the party reads Welsh, its own language or, when it has none, the
 // party's default (both where the party stands in Wales); else English.
 func (s *Store) PartyLanguages(ctx context.Context, tx pgx.Tx, partyID int64) ([]string, error) {
-	def, err := dbsqlc.New(tx).PartyDefaultLanguage(ctx, partyID)
+	langs, err := dbsqlc.New(tx).PartyReaderLanguages(ctx, partyID)
 	if err != nil {
 		return nil, err
-	}
-	var langs []string
-	if err := eachRow(ctx, tx, trendQueries.Builder("contact_languages").Bind("party_id", partyID), func(r pgx.Rows) error {
-		var l *string
-		if err := r.Scan(&l); err != nil {
-			return err
-		}
-		if l == nil || *l == "" {
-			langs = append(langs, def)
-		} else {
-			langs = append(langs, *l)
-		}
-		return nil
-	}); err != nil {
-		return nil, err
-	}
-	if len(langs) == 0 {
-		langs = []string{def}
 	}
 	for _, l := range langs {
 		if l == "cy" || l == "both" {
@@ -104,8 +86,14 @@ func (d Distinction) Sentence(lang string) string {
 // Short is the overview's brief form: what it is about, the party's share
 // and the average.
 func (d Distinction) Short() string {
-	what, _ := about(d.Provision, "en")
-	return fmt.Sprintf("%s: %d%% against %d%%", strings.ToUpper(what[:1])+what[1:], percent(d.Rate), percent(d.Average))
+	what, cite := about(d.Provision, "en")
+	if what == "" {
+		what = cite
+	}
+	if what != "" {
+		what = strings.ToUpper(what[:1]) + what[1:]
+	}
+	return fmt.Sprintf("%s: %d%% against %d%%", what, percent(d.Rate), percent(d.Average))
 }
 
 // Distinctions are the provisions where party's share of assessed

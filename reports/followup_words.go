@@ -2,6 +2,7 @@ package reports
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/campaignwatch/campaignwatch/internal/legal"
@@ -36,7 +37,7 @@ var guidancePoints = map[string]guidancePoint{
 		"Mae cyfraith diogelu data a marchnata electronig yn berthnasol cyn, yn ystod ac ar ôl cyfnod rheoleiddiedig etholiad, nid dim ond pan fo'r ymgyrchu ar ei anterth."},
 		"guidance.political-campaigning"},
 	"G2": {tr{"Give people clear privacy information that is easy to find, covering what you infer about them, where you obtained their details (such as data brokers or platforms) and whether you share them with social media platforms for targeted adverts.",
-		"Rhowch wybodaeth preifatrwydd glir sy'n hawdd dod o hyd iddi, gan gynnwys yr hyn rydych yn ei gasglu amdanynt, o ble y cawsoch eu manylion (megis broceriaid data neu blatfformau) ac a ydych yn eu rhannu â phlatfformau cyfryngau cymdeithasol ar gyfer hysbysebion wedi'u targedu."},
+		"Rhowch wybodaeth preifatrwydd glir sy'n hawdd dod o hyd iddi, gan gynnwys yr hyn rydych yn ei dybio amdanynt, o ble y cawsoch eu manylion (megis broceriaid data neu blatfformau) ac a ydych yn eu rhannu â phlatfformau cyfryngau cymdeithasol ar gyfer hysbysebion wedi'u targedu."},
 		"guidance.right-to-be-informed"},
 	"G3": {tr{"Be able to show that you comply with the law, and that the companies you use, such as analytics providers and campaign platforms, comply too.",
 		"Byddwch yn gallu dangos eich bod yn cydymffurfio â'r gyfraith, a bod y cwmnïau rydych yn eu defnyddio, megis darparwyr dadansoddeg a phlatfformau ymgyrchu, yn cydymffurfio hefyd."},
@@ -286,9 +287,10 @@ func citeAll(ids []string, lang string) string {
 			continue
 		}
 		law, _ := legal.LawByID(l)
+		slices.SortStableFunc(ps, func(a, b legal.Provision) int { return a.Rank() - b.Rank() })
 		var nums []string
 		for _, p := range ps {
-			nums = append(nums, p.Number)
+			nums = append(nums, p.NumberIn(lang))
 		}
 		of := " of "
 		if lang == "cy" {

@@ -230,10 +230,3 @@ SELECT CASE WHEN cardinality(tr.channels) = 0 THEN ARRAY[tr.channel] ELSE tr.cha
     tr.provisions::text[], tr.guidance::text[], coalesce(c.priority IN ('urgent', 'high'), false)
 FROM complaints c JOIN triage_results tr ON tr.complaint_id = c.id AND tr.is_current AND NOT tr.out_of_scope
 WHERE /*conditions*/
-
--- query: contact_languages
--- The language each active contact of a party reads, NULL for the
--- party's default. The column is added by migration 073; read through
--- the row's JSON, the query also runs (every contact NULL) on a schema
--- without it.
-SELECT to_jsonb(pc) ->> 'language' FROM party_contacts pc WHERE pc.party_id = @party_id AND pc.active

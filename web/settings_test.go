@@ -15,6 +15,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/campaignwatch/campaignwatch/internal/audit"
 	"github.com/campaignwatch/campaignwatch/internal/organisation"
 	"github.com/campaignwatch/campaignwatch/internal/staff"
 	"github.com/campaignwatch/campaignwatch/web/internal/formtest"
@@ -261,4 +262,33 @@ func regexpValue(t *testing.T, body, re string) string {
 	m := regexp.MustCompile(re).FindStringSubmatch(body)
 	require.NotNil(t, m, re)
 	return html.UnescapeString(m[1])
+}
+
+// A guidance document a letter template cites stays in the library until
+// the template stops citing it: removing it would make every letter of
+// that template fail.
+func TestSettingsKeepTheDocumentsTemplatesCite(t *testing.T) {
+	t.Parallel()
+	env := webtest.New(t, webtest.Options{})
+	admin := env.SignedIn(staff.RoleAdmin)
+	ctx := context.Background()
+	_, err := env.App.Outreach.Seed(audit.WithActor(ctx, audit.Actor{Label: "test"}))
+	require.NoError(t, err)
+	cur, err := env.App.OrgStore.Current(ctx)
+	require.NoError(t, err)
+	v := settingsValues(cur)
+	for i, r := range cur.References {
+		if r.Key == "guidance.bulk-email" {
+			v.Set(organisation.ReferenceField(i, "remove"), "1")
+		}
+	}
+	status, _, body := postSettings(t, admin, v, nil)
+	require.Equal(t, http.StatusUnprocessableEntity, status, body)
+	require.Contains(t, body, `<a href="#references">`)
+	require.Contains(t, body, `The English version of the letter template &#34;election-reminder&#34;`)
+	require.Contains(t, body, "guidance.bulk-email")
+	require.Regexp(t, `line \d+`, body)
+	versions, err := env.App.OrgStore.Versions(ctx)
+	require.NoError(t, err)
+	require.Len(t, versions, 1, "nothing saved")
 }

@@ -17,6 +17,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/campaignwatch/campaignwatch/complaints/vocab"
+	"github.com/campaignwatch/campaignwatch/internal/legal"
 )
 
 //go:embed rulebook/rulebook.yaml
@@ -483,6 +484,10 @@ func (rb *Rulebook) validate(v *validator) {
 			v.failf(p("provisions", i, "id"), "duplicate provision id %q", pr.ID)
 		case pr.Title == "" || pr.Citation == "":
 			v.failf(p("provisions", i), "provision %s needs a title and a citation", pr.ID)
+		case !legal.Known(pr.ID):
+			// Letters and reports cite provisions in words from the legal
+			// reference; an id it lacks would reach a party as a code.
+			v.failf(p("provisions", i, "id"), "provision %q is not in the legal reference (internal/legal), so letters and reports could not cite it in words", pr.ID)
 		}
 		provs[pr.ID] = true
 	}

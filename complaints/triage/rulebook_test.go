@@ -48,6 +48,7 @@ func TestRulebookErrorsNameTheLine(t *testing.T) {
 		name, old, repl, msg string
 	}{
 		{"unknown provision", "    provisions: [PECR-22]\n", "    provisions: [PECR-99]\n", `unknown provision id "PECR-99"`},
+		{"provision missing from the legal reference", "  - id: PECR-6\n", "  - id: PECR-7\n", `provision "PECR-7" is not in the legal reference`},
 		{"unknown guidance", "    provisions: [PECR-23]\n    guidance: [G1]\n", "    provisions: [PECR-23]\n    guidance: [G9]\n", `unknown guidance id "G9"`},
 		{"unknown key", "    title: Tracking by cookies or pixels\n", "    title: Tracking by cookies or pixels\n    colour: red\n", "field colour not found"},
 		{"duplicate rule id", "  - id: R2\n", "  - id: R1\n", `duplicate rule id "R1"`},

@@ -291,6 +291,9 @@ func (a *App) build() error {
 	if a.Outreach, err = outreach.NewService(a.Pool, a.OutreachSettings, a.letterMailer(), a.Jobs); err != nil {
 		return err
 	}
+	// A guidance document a letter template cites cannot be removed from
+	// the settings while the template still cites it.
+	a.OrgStore.CheckWith(a.Outreach.CheckSettings)
 	a.Parties = parties.NewStore(a.Pool)
 	a.Reports = reports.NewService(a.Pool, a.Jobs, a.ReportsSettings)
 	a.ReportStore = a.Reports.Store

@@ -95,6 +95,28 @@ var provisions = []Provision{
 	gdpr("35", "35", "data protection impact assessments", "asesiadau effaith diogelu data"),
 }
 
+// NumberIn is the provision's number as written in language: "21(2) and
+// (3)" in English, "21(2) a (3)" in Welsh.
+func (p Provision) NumberIn(language string) string {
+	if lang(language) == "cy" {
+		return strings.ReplaceAll(p.Number, " and ", " a ")
+	}
+	return p.Number
+}
+
+// Rank is the provision's leading number, to list provisions of one law
+// in their order in it (regulation 19 before 21 before 24).
+func (p Provision) Rank() int {
+	n := 0
+	for _, c := range p.Number {
+		if c < '0' || c > '9' {
+			break
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n
+}
+
 // Laws returns every law, in a fixed order.
 func Laws() []Law { return slices.Clone(laws) }
 
@@ -155,7 +177,7 @@ func Cite(key, language string) (string, error) {
 	if language == "cy" {
 		of = " o "
 	}
-	return p.Unit[language] + " " + p.Number + of + l.Short[language], nil
+	return p.Unit[language] + " " + p.NumberIn(language) + of + l.Short[language], nil
 }
 
 // MustCite is Cite for keys known to exist; an unknown key gives the key

@@ -164,9 +164,14 @@ func Defaults(getenv func(string) string) *Settings {
 	}
 	mailbox := or("LETTER_CONTACT_MAILBOX", "campaigns@regulator.example.org")
 	signatory := Signatory{
-		Name:    or("LETTER_SIGNATORY_NAME", "Sam Okafor"),
-		Title:   or("LETTER_SIGNATORY_TITLE", "Head of Political Campaigning Oversight"),
-		TitleCY: "Pennaeth Goruchwylio Ymgyrchu Gwleidyddol",
+		Name:  or("LETTER_SIGNATORY_NAME", "Sam Okafor"),
+		Title: or("LETTER_SIGNATORY_TITLE", "Head of Political Campaigning Oversight"),
+	}
+	// The Welsh title translates the default one; a title set in the
+	// environment has no Welsh yet, so Welsh letters print it as given
+	// until an admin adds the Welsh on the settings page.
+	if strings.TrimSpace(getenv("LETTER_SIGNATORY_TITLE")) == "" {
+		signatory.TitleCY = "Pennaeth Goruchwylio Ymgyrchu Gwleidyddol"
 	}
 	return &Settings{
 		Name:           "Data Protection Regulator",

@@ -25,7 +25,17 @@ type Store struct {
 	pool     *pgxpool.Pool
 	q        *dbsqlc.Queries
 	defaults *Settings
+	// check, when set, vets settings before they are saved against what
+	// depends on them (see CheckWith).
+	check func(context.Context, *Settings) error
 }
+
+// CheckWith makes Save refuse settings that check refuses: the
+// composition root passes the letter templates' check, so a guidance
+// document a template cites cannot be removed from the library (every
+// letter of that template would then fail) until the template stops
+// citing it. check's error is shown as it is (apperr.Fields).
+func (s *Store) CheckWith(check func(context.Context, *Settings) error) { s.check = check }
 
 // NewStore returns a Store on pool. defaults (Defaults(getenv)) become
 // version 1 when no version is stored yet, and only then: once saved, the
@@ -117,6 +127,9 @@ func (s *Store) Save(ctx context.Context, settings *Settings, note string) (*Set
 	if len(note) > 2000 {
 		fe := apperr.FieldError{Field: FieldNote, Code: "too_long", Message: "The note must be 2,000 characters or fewer"}
 		err = apperr.Fields(append(apperr.FieldsOf(err), fe)...)
+	}
+	if err == nil && s.check != nil {
+		err = s.check(ctx, next)
 	}
 	if err != nil {
 		return nil, err

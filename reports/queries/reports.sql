@@ -25,9 +25,14 @@ SELECT coalesce(max(b.id), 0)::bigint AS id,
     (SELECT l.reply_by FROM letter_batches l WHERE l.id = max(b.id)) AS reply_by
 FROM letter_batches b WHERE b.election_id = @election_id::bigint AND b.kind = 'follow_up';
 
--- name: PartyDefaultLanguage :one
--- A party's default language: both where it stands in Wales, else en.
-SELECT CASE WHEN 'wales' = ANY(p.nations) THEN 'both' ELSE 'en' END::text FROM parties p WHERE p.id = @party_id;
+-- name: PartyReaderLanguages :many
+-- The language each active contact of a party reads: its own, or the
+-- party's default (both where the party stands in Wales, else en, as the
+-- letters' recipients query has it); the default alone for a party with
+-- no active contact.
+SELECT COALESCE(pc.language, CASE WHEN 'wales' = ANY(p.nations) THEN 'both' ELSE 'en' END)::text AS language
+FROM parties p LEFT JOIN party_contacts pc ON pc.party_id = p.id AND pc.active
+WHERE p.id = @party_id::bigint;
 
 
 -- name: PartiesWithComplaints :many

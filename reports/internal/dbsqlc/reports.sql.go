@@ -174,18 +174,6 @@ func (q *Queries) PartiesWithComplaints(ctx context.Context, electionID int64) (
 	return items, nil
 }
 
-const partyDefaultLanguage = `-- name: PartyDefaultLanguage :one
-SELECT CASE WHEN 'wales' = ANY(p.nations) THEN 'both' ELSE 'en' END::text FROM parties p WHERE p.id = $1
-`
-
-// A party's default language: both where it stands in Wales, else en.
-func (q *Queries) PartyDefaultLanguage(ctx context.Context, partyID int64) (string, error) {
-	row := q.db.QueryRow(ctx, partyDefaultLanguage, partyID)
-	var column_1 string
-	err := row.Scan(&column_1)
-	return column_1, err
-}
-
 const partyNames = `-- name: PartyNames :one
 SELECT coalesce(array_agg(name ORDER BY name), '{}')::text[] AS names FROM parties WHERE id = ANY($1::bigint[])
 `
@@ -220,6 +208,36 @@ func (q *Queries) PartyOptions(ctx context.Context) ([]PartyOptionsRow, error) {
 			return nil, err
 		}
 		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const partyReaderLanguages = `-- name: PartyReaderLanguages :many
+SELECT COALESCE(pc.language, CASE WHEN 'wales' = ANY(p.nations) THEN 'both' ELSE 'en' END)::text AS language
+FROM parties p LEFT JOIN party_contacts pc ON pc.party_id = p.id AND pc.active
+WHERE p.id = $1::bigint
+`
+
+// The language each active contact of a party reads: its own, or the
+// party's default (both where the party stands in Wales, else en, as the
+// letters' recipients query has it); the default alone for a party with
+// no active contact.
+func (q *Queries) PartyReaderLanguages(ctx context.Context, partyID int64) ([]string, error) {
+	rows, err := q.db.Query(ctx, partyReaderLanguages, partyID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []string{}
+	for rows.Next() {
+		var language string
+		if err := rows.Scan(&language); err != nil {
+			return nil, err
+		}
+		items = append(items, language)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
