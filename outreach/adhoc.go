@@ -145,6 +145,9 @@ func (s *Service) planLetters(ctx context.Context, q *dbsqlc.Queries, in Letters
 	if err := s.loadTemplate(ctx, p, in.Template); err != nil {
 		return nil, err
 	}
+	if fe := p.checkAttachment(); fe != nil {
+		return nil, apperr.Fields(*fe)
+	}
 	rows, err := q.FollowUpRecipients(ctx, ids)
 	if err != nil {
 		return nil, err
@@ -167,4 +170,30 @@ func (s *Service) planLetters(ctx context.Context, q *dbsqlc.Queries, in Letters
 		p.warnings = append(p.warnings, fmt.Sprintf("No letter for %s: no active contact.", strings.Join(p.noContact, ", ")))
 	}
 	return p, nil
+}
+
+// checkAttachment refuses a template that declares an attachment: letters
+// to chosen parties carry only the letter itself, and a letter saying a
+// report is attached when none is would mislead the party.
+func (p *plan) checkAttachment() *apperr.FieldError {
+	attached := false
+	for _, l := range p.langs() {
+		if p.ts.Parsed[l].Attachment != "" {
+			attached = true
+		}
+	}
+	if !attached {
+		return nil
+	}
+	var where string
+	switch p.ts.Name {
+	case "complaints-follow-up":
+		where = "the complaints follow-up is drafted from the election's report page, which attaches the party's report"
+	case "audit-follow-up":
+		where = "audit follow-up letters will be sent from the audit programme, which attaches the audit report; it is not available yet"
+	default:
+		where = "choose a letter that attaches nothing, or send this one from the page that makes its report"
+	}
+	return &apperr.FieldError{Field: "template", Message: fmt.Sprintf("The %s letter attaches a report, which this page cannot add; %s",
+		strings.ReplaceAll(p.ts.Name, "-", " "), where)}
 }

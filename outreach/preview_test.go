@@ -307,3 +307,27 @@ func TestLettersToTwoChosenPartiesUnderAnElection(t *testing.T) {
 	_, err = e.svc.PreviewLetters(ctx, outreach.LettersInput{Template: "election-reminder", PartyIDs: []int64{999999}})
 	require.Equal(t, "There is no party 999999", apperr.FieldsOf(err)[0].Message)
 }
+
+func TestLettersWithAnAttachmentAreRefused(t *testing.T) {
+	e := newEnv(t, outreach.Settings{})
+	ctx := e.user(staff.RolePoliticalTeam, 1)
+	var snp int64
+	require.NoError(t, e.pool.QueryRow(ctx, `SELECT id FROM parties WHERE short_name = 'SNP'`).Scan(&snp))
+	before := e.rowCounts()
+	for name, where := range map[string]string{
+		"audit-follow-up":      "audit programme",
+		"complaints-follow-up": "election's report page",
+	} {
+		in := outreach.LettersInput{Template: name, PartyIDs: []int64{snp}, Fields: map[string]string{"AuditYear": "2099"}}
+		_, err := e.svc.PreviewLetters(ctx, in)
+		fields := apperr.FieldsOf(err)
+		require.Len(t, fields, 1, "%v", err)
+		require.Equal(t, "template", fields[0].Field)
+		require.Contains(t, fields[0].Message, "letter attaches a report, which this page cannot add", name)
+		require.Contains(t, fields[0].Message, where, name)
+		in.Confirm = "x"
+		_, err = e.svc.SendLetters(ctx, in)
+		require.Equal(t, "template", apperr.FieldsOf(err)[0].Field)
+	}
+	require.Equal(t, before, e.rowCounts(), "nothing is created")
+}

@@ -202,6 +202,16 @@ func TestLettersAPIIsTwoSteps(t *testing.T) {
 	require.Equal(t, http.StatusOK, r.StatusCode, html)
 	require.Contains(t, html, "Scottish National Party")
 	require.Contains(t, html, "Democratic Unionist Party")
+
+	// A letter that attaches a report cannot go from here: refused before
+	// anything is created, the dry run included.
+	_, b, l, _ = counts(t, e)
+	code, body = post(`{"template":"audit-follow-up","party_ids":[` + jsonInt(snp) + `],"fields":{"AuditYear":"2099","Outcome":"x"},"dry_run":true}`)
+	require.Equal(t, http.StatusUnprocessableEntity, code, body)
+	require.Contains(t, body, `"field":"template"`)
+	require.Contains(t, body, "letter attaches a report, which this page cannot add")
+	_, b2, l2, _ := counts(t, e)
+	require.Equal(t, []int{b, l}, []int{b2, l2})
 }
 
 func TestWriteToPartiesPages(t *testing.T) {
