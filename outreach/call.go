@@ -174,6 +174,14 @@ func (s *Service) planCall(ctx context.Context, q *dbsqlc.Queries, in CallInput)
 				"to keep a record of this election without writing to anyone, choose \"record of a past election\"",
 			vocab.FormatDate(e.PollingDay, "en"))})
 	}
+	if in.PollingDay != nil && pollingOK && !e.PollingDay.Before(today) && in.RecordOnly {
+		// A record of a past election writes to no one: an election still
+		// to come recorded this way would silently get no letters.
+		errs = append(errs, apperr.FieldError{Field: "polling_day", Message: fmt.Sprintf(
+			"Polling day is %s, which has not passed: only a past election can be recorded without letters. "+
+				"To write to the parties about this election, do not choose \"record of a past election\"",
+			vocab.FormatDate(e.PollingDay, "en"))})
+	}
 	if in.SendAt != nil && in.Hold {
 		errs = append(errs, apperr.FieldError{Field: "send_at", Message: "Choose either to hold the letters or to schedule them, not both"})
 	}

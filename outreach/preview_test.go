@@ -397,3 +397,25 @@ func TestWelshReadersNeedTheTemplateFieldsInWelsh(t *testing.T) {
 	_, err = e.svc.PreviewLetters(ctx, in)
 	require.NoError(t, err)
 }
+
+func TestRecordOfAPastElectionNeedsAPastPollingDay(t *testing.T) {
+	e := newEnv(t, outreach.Settings{})
+	ctx := e.user(staff.RolePoliticalTeam, 1)
+	before := e.rowCounts()
+	for _, pd := range []*time.Time{days(0), days(30)} {
+		in := outreach.CallInput{RecordOnly: true, ElectionInput: outreach.ElectionInput{Name: "NI", Type: "ni_assembly", PollingDay: pd}}
+		_, err := e.svc.PreviewCall(ctx, in)
+		fields := apperr.FieldsOf(err)
+		require.Len(t, fields, 1, "%v", err)
+		require.Equal(t, "polling_day", fields[0].Field)
+		require.Equal(t, fmt.Sprintf("Polling day is %s, which has not passed: only a past election can be recorded without letters. "+
+			"To write to the parties about this election, do not choose \"record of a past election\"", vocab.FormatDate(*pd, "en")), fields[0].Message)
+		in.Confirm = "x"
+		_, err = e.svc.Call(ctx, in)
+		require.Equal(t, "polling_day", apperr.FieldsOf(err)[0].Field)
+	}
+	require.Equal(t, before, e.rowCounts())
+	_, err := e.svc.PreviewCall(ctx, outreach.CallInput{RecordOnly: true, ElectionInput: outreach.ElectionInput{Name: "NI", Type: "ni_assembly",
+		AnnouncedOn: days(-30), PollingDay: days(-1)}})
+	require.NoError(t, err, "yesterday has passed")
+}
