@@ -9,10 +9,15 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
 	"github.com/campaignwatch/campaignwatch/outreach/internal/dbsqlc"
 )
+
+// campaignTemplates are the letters an election call sends: reminders
+// of the law during a campaign, which make no sense once it is over.
+var campaignTemplates = []string{"election-reminder", "election-reminder-briefing"}
 
 // LettersInput asks for one letter to every active contact of each chosen
 // party, outside an election call: an audit's letters, a warning, a
@@ -118,6 +123,10 @@ func (s *Service) planLetters(ctx context.Context, q *dbsqlc.Queries, in Letters
 			return nil, err
 		}
 		p.election = e
+		if e != nil && slices.Contains(campaignTemplates, in.Template) && e.PollingDay.Before(vocab.Today()) {
+			errs = append(errs, apperr.FieldError{Field: "election_id", Message: fmt.Sprintf(
+				"%s's polling day was %s, which has passed; campaign reminders go before polling day", e.Name, vocab.FormatDate(e.PollingDay, "en"))})
+		}
 	}
 	if len(ids) > 0 {
 		found, err := q.PartiesByID(ctx, ids)

@@ -419,3 +419,24 @@ func TestRecordOfAPastElectionNeedsAPastPollingDay(t *testing.T) {
 		AnnouncedOn: days(-30), PollingDay: days(-1)}})
 	require.NoError(t, err, "yesterday has passed")
 }
+
+func TestCampaignRemindersUnderAPastElectionAreRefused(t *testing.T) {
+	e := newEnv(t, outreach.Settings{})
+	ctx := e.user(staff.RolePoliticalTeam, 1)
+	in := outreach.CallInput{RecordOnly: true, ElectionInput: outreach.ElectionInput{Name: "Local elections 2024", Type: "local", Nations: []string{"england"},
+		AnnouncedOn: date("2024-03-26"), PollingDay: date("2024-05-02")}}
+	res, err := callConfirmed(ctx, e.svc, in)
+	require.NoError(t, err)
+	var snp int64
+	require.NoError(t, e.pool.QueryRow(ctx, `SELECT id FROM parties WHERE short_name = 'SNP'`).Scan(&snp))
+	before := e.rowCounts()
+	for _, name := range []string{"election-reminder", "election-reminder-briefing"} {
+		_, err = e.svc.PreviewLetters(ctx, outreach.LettersInput{Template: name, PartyIDs: []int64{snp}, ElectionID: res.ElectionID,
+			Fields: map[string]string{"BriefingDate": "x", "BriefingPlace": "y"}})
+		fields := apperr.FieldsOf(err)
+		require.Len(t, fields, 1, "%s: %v", name, err)
+		require.Equal(t, "election_id", fields[0].Field)
+		require.Equal(t, "Local elections 2024's polling day was 2 May 2024, which has passed; campaign reminders go before polling day", fields[0].Message)
+	}
+	require.Equal(t, before, e.rowCounts())
+}
