@@ -7,12 +7,13 @@
 ALTER TABLE party_contacts
     ADD COLUMN language text CHECK (language IN ('en', 'cy', 'both'));
 
--- The language a letter was written in and its Welsh template version.
--- Migration 072 (letter languages) adds the same columns; IF NOT EXISTS
--- lets either run first.
-ALTER TABLE letters
-    ADD COLUMN IF NOT EXISTS lang text NOT NULL DEFAULT 'en' CHECK (lang IN ('en', 'cy', 'both')),
-    ADD COLUMN IF NOT EXISTS template_cy_id bigint REFERENCES letter_templates (id);
+-- The template pages count each version's letters by template_id OR
+-- template_cy_id (outreach/queries/templates.sql); with both columns
+-- indexed that is a bitmap OR of two index scans, not a scan of every
+-- letter for each version listed. (letters.lang and template_cy_id
+-- themselves come from migration 072.)
+CREATE INDEX letters_template_idx ON letters (template_id);
+CREATE INDEX letters_template_cy_idx ON letters (template_cy_id) WHERE template_cy_id IS NOT NULL;
 
 -- A batch of letters to parties chosen by hand (an audit, a warning) has
 -- no election call behind it: kind 'parties', election_id usually NULL.

@@ -9,10 +9,15 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
 	"github.com/campaignwatch/campaignwatch/outreach/internal/dbsqlc"
 )
+
+// campaignTemplates are the letters an election call sends: reminders
+// of the law during a campaign, which make no sense once it is over.
+var campaignTemplates = []string{"election-reminder", "election-reminder-briefing"}
 
 // LettersInput asks for one letter to every active contact of each chosen
 // party, outside an election call: an audit's letters, a warning, a
@@ -118,6 +123,10 @@ func (s *Service) planLetters(ctx context.Context, q *dbsqlc.Queries, in Letters
 			return nil, err
 		}
 		p.election = e
+		if e != nil && slices.Contains(campaignTemplates, in.Template) && e.PollingDay.Before(vocab.Today()) {
+			errs = append(errs, apperr.FieldError{Field: "election_id", Message: fmt.Sprintf(
+				"%s's polling day was %s, which has passed; campaign reminders go before polling day", e.Name, vocab.FormatDate(e.PollingDay, "en"))})
+		}
 	}
 	if len(ids) > 0 {
 		found, err := q.PartiesByID(ctx, ids)
@@ -145,6 +154,9 @@ func (s *Service) planLetters(ctx context.Context, q *dbsqlc.Queries, in Letters
 	if err := s.loadTemplate(ctx, p, in.Template); err != nil {
 		return nil, err
 	}
+	if fe := p.checkAttachment(); fe != nil {
+		return nil, apperr.Fields(*fe)
+	}
 	rows, err := q.FollowUpRecipients(ctx, ids)
 	if err != nil {
 		return nil, err
@@ -167,4 +179,30 @@ func (s *Service) planLetters(ctx context.Context, q *dbsqlc.Queries, in Letters
 		p.warnings = append(p.warnings, fmt.Sprintf("No letter for %s: no active contact.", strings.Join(p.noContact, ", ")))
 	}
 	return p, nil
+}
+
+// checkAttachment refuses a template that declares an attachment: letters
+// to chosen parties carry only the letter itself, and a letter saying a
+// report is attached when none is would mislead the party.
+func (p *plan) checkAttachment() *apperr.FieldError {
+	attached := false
+	for _, l := range p.langs() {
+		if p.ts.Parsed[l].Attachment != "" {
+			attached = true
+		}
+	}
+	if !attached {
+		return nil
+	}
+	var where string
+	switch p.ts.Name {
+	case "complaints-follow-up":
+		where = "the complaints follow-up is drafted from the election's report page, which attaches the party's report"
+	case "audit-follow-up":
+		where = "audit follow-up letters will be sent from the audit programme, which attaches the audit report; it is not available yet"
+	default:
+		where = "choose a letter that attaches nothing, or send this one from the page that makes its report"
+	}
+	return &apperr.FieldError{Field: "template", Message: fmt.Sprintf("The %s letter attaches a report, which this page cannot add; %s",
+		strings.ReplaceAll(p.ts.Name, "-", " "), where)}
 }

@@ -176,7 +176,7 @@ func benchSend(b *testing.B, n int) {
 	if err := client.Start(context.Background()); err != nil {
 		b.Fatal(err)
 	}
-	res, err := callConfirmed(ctx, svc, outreach.CallInput{ElectionInput: outreach.ElectionInput{Name: "Bench election", Type: "local", Nations: []string{"england"}, PollingDay: date("2099-05-07")}})
+	res, err := callConfirmed(ctx, svc, outreach.CallInput{ElectionInput: outreach.ElectionInput{Name: "Bench election", NameCY: "Etholiad mainc", Type: "local", Nations: []string{"england"}, PollingDay: date("2099-05-07")}})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -111,7 +111,7 @@ func (s *Service) Call(ctx context.Context, in CallInput) (*CallResult, error) {
 		}
 		if in.RecordOnly {
 			ei := in.ElectionInput
-			e, err := s.RecordElectionTx(ctx, tx, ei, map[string]any{"name": p.election.Name, "type": p.election.Type,
+			e, err := s.RecordElectionTx(ctx, tx, ei, map[string]any{"name": p.election.Name, "name_cy": p.election.NameCY, "type": p.election.Type,
 				"nations": p.election.Nations, "announced_on": p.election.AnnouncedOn.Format(time.DateOnly),
 				"polling_day": p.election.PollingDay.Format(time.DateOnly), "record_only": true})
 			if err != nil {
@@ -123,7 +123,7 @@ func (s *Service) Call(ctx context.Context, in CallInput) (*CallResult, error) {
 		e := p.election
 		actor := audit.ActorFrom(ctx)
 		electionID, err := dbsqlc.New(tx).CreateElection(ctx, dbsqlc.CreateElectionParams{
-			Name: e.Name, Type: e.Type, Nations: e.Nations, AnnouncedOn: e.AnnouncedOn, PollingDay: e.PollingDay,
+			Name: e.Name, NameCy: e.NameCY, Type: e.Type, Nations: e.Nations, AnnouncedOn: e.AnnouncedOn, PollingDay: e.PollingDay,
 			RegulatedFrom: e.RegulatedFrom, FollowUpDays: int32(e.FollowUpDays), CreatedBy: actor.UserID,
 		})
 		if err != nil {
@@ -135,7 +135,7 @@ func (s *Service) Call(ctx context.Context, in CallInput) (*CallResult, error) {
 			return err
 		}
 		return audit.Record(ctx, tx, "election.call", "election", fmt.Sprint(res.ElectionID), audit.Change{After: map[string]any{
-			"name": e.Name, "type": e.Type, "nations": e.Nations, "polling_day": e.PollingDay.Format(time.DateOnly),
+			"name": e.Name, "name_cy": e.NameCY, "type": e.Type, "nations": e.Nations, "polling_day": e.PollingDay.Format(time.DateOnly),
 			"batch_id": res.BatchID, "batch_state": res.BatchState, "letters": res.Letters, "template": res.Template,
 			"template_versions": p.versionNumbers(), "languages": p.languageCounts(),
 		}})
@@ -172,6 +172,14 @@ func (s *Service) planCall(ctx context.Context, q *dbsqlc.Queries, in CallInput)
 		errs = append(errs, apperr.FieldError{Field: "polling_day", Message: fmt.Sprintf(
 			"Polling day was %s, which has passed. Letters about a campaign that is over would mislead the parties; "+
 				"to keep a record of this election without writing to anyone, choose \"record of a past election\"",
+			vocab.FormatDate(e.PollingDay, "en"))})
+	}
+	if in.PollingDay != nil && pollingOK && !e.PollingDay.Before(today) && in.RecordOnly {
+		// A record of a past election writes to no one: an election still
+		// to come recorded this way would silently get no letters.
+		errs = append(errs, apperr.FieldError{Field: "polling_day", Message: fmt.Sprintf(
+			"Polling day is %s, which has not passed: only a past election can be recorded without letters. "+
+				"To write to the parties about this election, do not choose \"record of a past election\"",
 			vocab.FormatDate(e.PollingDay, "en"))})
 	}
 	if in.SendAt != nil && in.Hold {

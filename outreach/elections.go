@@ -73,8 +73,11 @@ var PhaseNames = map[Phase]string{
 
 // Election is one election.
 type Election struct {
-	ID            int64      `json:"id"`
-	Name          string     `json:"name"`
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+	// NameCY is the name in Welsh, for the Welsh version of its letters;
+	// empty when not given.
+	NameCY        string     `json:"name_cy"`
 	Type          string     `json:"type"`
 	Nations       []string   `json:"nations"`
 	AnnouncedOn   time.Time  `json:"announced_on"`
@@ -145,7 +148,10 @@ func ParseDate(s string) (time.Time, error) {
 
 // ElectionInput is what a caller gives to record an election.
 type ElectionInput struct {
-	Name          string     `json:"name"`
+	Name string `json:"name"`
+	// NameCY is the election's name in Welsh: needed to write to anyone
+	// who reads Welsh.
+	NameCY        string     `json:"name_cy"`
 	Type          string     `json:"type"`
 	Nations       []string   `json:"nations"`
 	AnnouncedOn   *time.Time `json:"announced_on"`
@@ -161,11 +167,15 @@ func (in *ElectionInput) normalise() (*Election, []apperr.FieldError) {
 	add := func(f, m string, a ...any) {
 		errs = append(errs, apperr.FieldError{Field: f, Message: fmt.Sprintf(m, a...)})
 	}
-	e := &Election{Name: strings.Join(strings.Fields(in.Name), " "), Type: strings.TrimSpace(in.Type), FollowUpDays: 14}
+	e := &Election{Name: strings.Join(strings.Fields(in.Name), " "), NameCY: strings.Join(strings.Fields(in.NameCY), " "),
+		Type: strings.TrimSpace(in.Type), FollowUpDays: 14}
 	if e.Name == "" {
 		add("name", "Enter the election's name, for example General Election 2029")
 	} else if len(e.Name) > 200 {
 		add("name", "The election's name must be 200 characters or fewer")
+	}
+	if len(e.NameCY) > 200 {
+		add("name_cy", "The election's name in Welsh must be 200 characters or fewer")
 	}
 	t, ok := electionType(e.Type)
 	if !ok {
@@ -235,7 +245,7 @@ func (s *Service) Election(ctx context.Context, id int64) (*Election, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Election{ID: r.ID, Name: r.Name, Type: r.Type, Nations: r.Nations, AnnouncedOn: r.AnnouncedOn, PollingDay: r.PollingDay,
+	return &Election{ID: r.ID, Name: r.Name, NameCY: r.NameCy, Type: r.Type, Nations: r.Nations, AnnouncedOn: r.AnnouncedOn, PollingDay: r.PollingDay,
 		RegulatedFrom: r.RegulatedFrom, FollowUpDays: int(r.FollowUpDays), CreatedAt: r.CreatedAt}, nil
 }
 
@@ -253,7 +263,7 @@ func (s *Service) Elections(ctx context.Context) ([]ElectionSummary, error) {
 	}
 	out := make([]ElectionSummary, len(rows))
 	for i, r := range rows {
-		out[i] = ElectionSummary{Election: Election{ID: r.ID, Name: r.Name, Type: r.Type, Nations: r.Nations, AnnouncedOn: r.AnnouncedOn,
+		out[i] = ElectionSummary{Election: Election{ID: r.ID, Name: r.Name, NameCY: r.NameCy, Type: r.Type, Nations: r.Nations, AnnouncedOn: r.AnnouncedOn,
 			PollingDay: r.PollingDay, RegulatedFrom: r.RegulatedFrom, FollowUpDays: int(r.FollowUpDays), CreatedAt: r.CreatedAt}}
 		if err := json.Unmarshal(r.Letters, &out[i].Letters); err != nil {
 			return nil, fmt.Errorf("letters of election %d: %w", r.ID, err)

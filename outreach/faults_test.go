@@ -137,7 +137,7 @@ func TestRelayRestartingAfterAcceptingSendsNoLetterTwice(t *testing.T) {
 			e := newEnv(t, outreach.Settings{})
 			ctx := e.user(staff.RolePoliticalTeam, 1)
 			res, err := callConfirmed(ctx, e.svc, outreach.CallInput{ElectionInput: outreach.ElectionInput{
-				Name: "General Election", Type: "general", PollingDay: date("2099-05-07")}})
+				Name: "General Election", NameCY: "Etholiad Cyffredinol", Type: "general", PollingDay: date("2099-05-07")}})
 			require.NoError(t, err)
 			fault.On(e.smtp, true)
 			events := e.startSubscribedWorkers()
@@ -162,7 +162,7 @@ func TestRelayRefusingForAWhileDeliversEachLetterOnce(t *testing.T) {
 	e := newEnv(t, outreach.Settings{})
 	ctx := e.user(staff.RolePoliticalTeam, 1)
 	res, err := callConfirmed(ctx, e.svc, outreach.CallInput{ElectionInput: outreach.ElectionInput{
-		Name: "General Election", Type: "general", PollingDay: date("2099-05-07")}})
+		Name: "General Election", NameCY: "Etholiad Cyffredinol", Type: "general", PollingDay: date("2099-05-07")}})
 	require.NoError(t, err)
 	e.smtp.Refuse(451, "4.3.2 system not accepting network messages")
 	events := e.startSubscribedWorkers()

@@ -148,7 +148,7 @@ func TestGeneralElectionSendsOneLetterPerActiveContact(t *testing.T) {
 	e.startWorkers()
 	ctx := e.user(staff.RolePoliticalTeam, 1)
 	res, err := callConfirmed(ctx, e.svc, outreach.CallInput{ElectionInput: outreach.ElectionInput{
-		Name: "General Election 2099", Type: "general", PollingDay: date("2099-07-02")}})
+		Name: "General Election 2099", NameCY: "Etholiad Cyffredinol 2099", Type: "general", PollingDay: date("2099-07-02")}})
 	require.NoError(t, err)
 	want := activeContacts(t, e.pool, vocab.NationCodes())
 	require.Equal(t, len(want), res.Letters)
@@ -207,7 +207,7 @@ func TestDevolvedElectionReachesOnlyPartiesStandingThere(t *testing.T) {
 	e.startWorkers()
 	ctx := e.user(staff.RolePoliticalTeam, 1)
 	res, err := callConfirmed(ctx, e.svc, outreach.CallInput{ElectionInput: outreach.ElectionInput{
-		Name: "Scottish Parliament election 2026", Type: "scottish_parliament", PollingDay: date("2099-05-07")}})
+		Name: "Scottish Parliament election 2026", NameCY: "Etholiad Senedd yr Alban 2026", Type: "scottish_parliament", PollingDay: date("2099-05-07")}})
 	require.NoError(t, err)
 	want := activeContacts(t, e.pool, []string{"scotland"})
 	require.Equal(t, len(want), res.Letters)
@@ -229,7 +229,7 @@ func TestHeldBatchSendsNothingUntilASecondUserReleasesIt(t *testing.T) {
 	e.startWorkers()
 	alice, bob := e.user(staff.RolePoliticalTeam, 1), e.user(staff.RolePoliticalTeam, 2)
 	res, err := callConfirmed(alice, e.svc, outreach.CallInput{ElectionInput: outreach.ElectionInput{
-		Name: "Senedd election", Type: "senedd", PollingDay: date("2099-05-07")}})
+		Name: "Senedd election", NameCY: "Etholiad y Senedd", Type: "senedd", PollingDay: date("2099-05-07")}})
 	require.NoError(t, err)
 	require.Equal(t, "held", res.BatchState)
 	_, err = e.svc.ReleaseBatch(alice, res.BatchID)
@@ -255,7 +255,7 @@ func TestCancelledHeldBatchNeverSends(t *testing.T) {
 	e.startWorkers()
 	ctx := e.user(staff.RolePoliticalTeam, 1)
 	res, err := callConfirmed(ctx, e.svc, outreach.CallInput{Hold: true, ElectionInput: outreach.ElectionInput{
-		Name: "NI Assembly", Type: "ni_assembly", PollingDay: date("2099-05-07")}})
+		Name: "NI Assembly", NameCY: "Etholiad Cynulliad Gogledd Iwerddon", Type: "ni_assembly", PollingDay: date("2099-05-07")}})
 	require.NoError(t, err)
 	n, err := e.svc.CancelBatch(ctx, res.BatchID)
 	require.NoError(t, err)
@@ -273,7 +273,7 @@ func TestTemporaryFailuresAreRetriedUntilEveryLetterIsDelivered(t *testing.T) {
 	e.startWorkers()
 	ctx := e.user(staff.RolePoliticalTeam, 1)
 	res, err := callConfirmed(ctx, e.svc, outreach.CallInput{ElectionInput: outreach.ElectionInput{
-		Name: "Senedd election", Type: "senedd", PollingDay: date("2099-05-07")}})
+		Name: "Senedd election", NameCY: "Etholiad y Senedd", Type: "senedd", PollingDay: date("2099-05-07")}})
 	require.NoError(t, err)
 	e.smtp.WaitFor(t, res.Letters, 90*time.Second)
 	st := e.waitSent(res.ElectionID, res.Letters)
@@ -294,7 +294,7 @@ func TestPermanentFailureMarksTheLetterFailedUntilResent(t *testing.T) {
 	e := newEnv(t, outreach.Settings{})
 	ctx := e.user(staff.RolePoliticalTeam, 1)
 	res, err := callConfirmed(ctx, e.svc, outreach.CallInput{ElectionInput: outreach.ElectionInput{
-		Name: "By-election", Type: "by_election", Nations: []string{"northern_ireland"}, PollingDay: date("2099-05-07")}})
+		Name: "By-election", NameCY: "Isetholiad", Type: "by_election", Nations: []string{"northern_ireland"}, PollingDay: date("2099-05-07")}})
 	require.NoError(t, err)
 	e.smtp.FailNext(1, 550, "no such mailbox")
 	e.startWorkers()
@@ -327,7 +327,7 @@ func TestRestartedWorkerSendsNoLetterTwice(t *testing.T) {
 	e := newEnv(t, outreach.Settings{MailRate: 10})
 	ctx := e.user(staff.RolePoliticalTeam, 1)
 	res, err := callConfirmed(ctx, e.svc, outreach.CallInput{ElectionInput: outreach.ElectionInput{
-		Name: "General Election", Type: "general", PollingDay: date("2099-05-07")}})
+		Name: "General Election", NameCY: "Etholiad Cyffredinol", Type: "general", PollingDay: date("2099-05-07")}})
 	require.NoError(t, err)
 	stop := e.startWorkers()
 	e.smtp.WaitFor(t, 3, 30*time.Second)
@@ -366,13 +366,13 @@ func TestBadElectionCallsCreateNothing(t *testing.T) {
 		field string
 		msg   string
 	}{
-		"polling day before announcement": {outreach.CallInput{ElectionInput: outreach.ElectionInput{Name: "X", Type: "general", AnnouncedOn: date("2024-06-01"), PollingDay: date("2024-05-01")}}, "polling_day", "on or after"},
-		"unknown nation":                  {outreach.CallInput{ElectionInput: outreach.ElectionInput{Name: "X", Type: "local", Nations: []string{"cornwall"}, PollingDay: date("2099-05-01")}}, "nations", "cornwall"},
-		"local without nations":           {outreach.CallInput{ElectionInput: outreach.ElectionInput{Name: "X", Type: "local", PollingDay: date("2099-05-01")}}, "nations", "Choose the nations"},
-		"unknown type":                    {outreach.CallInput{ElectionInput: outreach.ElectionInput{Name: "X", Type: "papal", PollingDay: date("2099-05-01")}}, "type", "type of election"},
-		"missing template field":          {outreach.CallInput{Template: "election-reminder-briefing", ElectionInput: outreach.ElectionInput{Name: "X", Type: "general", PollingDay: date("2099-05-01")}}, "fields.BriefingDate", "BriefingDate"},
-		"unknown template field":          {outreach.CallInput{Fields: map[string]string{"Colour": "red"}, ElectionInput: outreach.ElectionInput{Name: "X", Type: "general", PollingDay: date("2099-05-01")}}, "fields.Colour", "no field"},
-		"unknown template":                {outreach.CallInput{Template: "nope", ElectionInput: outreach.ElectionInput{Name: "X", Type: "general", PollingDay: date("2099-05-01")}}, "template", "nope"},
+		"polling day before announcement": {outreach.CallInput{ElectionInput: outreach.ElectionInput{Name: "X", NameCY: "X", Type: "general", AnnouncedOn: date("2024-06-01"), PollingDay: date("2024-05-01")}}, "polling_day", "on or after"},
+		"unknown nation":                  {outreach.CallInput{ElectionInput: outreach.ElectionInput{Name: "X", NameCY: "X", Type: "local", Nations: []string{"cornwall"}, PollingDay: date("2099-05-01")}}, "nations", "cornwall"},
+		"local without nations":           {outreach.CallInput{ElectionInput: outreach.ElectionInput{Name: "X", NameCY: "X", Type: "local", PollingDay: date("2099-05-01")}}, "nations", "Choose the nations"},
+		"unknown type":                    {outreach.CallInput{ElectionInput: outreach.ElectionInput{Name: "X", NameCY: "X", Type: "papal", PollingDay: date("2099-05-01")}}, "type", "type of election"},
+		"missing template field":          {outreach.CallInput{Template: "election-reminder-briefing", ElectionInput: outreach.ElectionInput{Name: "X", NameCY: "X", Type: "general", PollingDay: date("2099-05-01")}}, "fields.BriefingDate", "BriefingDate"},
+		"unknown template field":          {outreach.CallInput{Fields: map[string]string{"Colour": "red"}, ElectionInput: outreach.ElectionInput{Name: "X", NameCY: "X", Type: "general", PollingDay: date("2099-05-01")}}, "fields.Colour", "no field"},
+		"unknown template":                {outreach.CallInput{Template: "nope", ElectionInput: outreach.ElectionInput{Name: "X", NameCY: "X", Type: "general", PollingDay: date("2099-05-01")}}, "template", "nope"},
 	}
 	for name, c := range cases {
 		_, err := callConfirmed(ctx, e.svc, c.in)
@@ -391,14 +391,14 @@ func TestBadElectionCallsCreateNothing(t *testing.T) {
 	// it checked them, made as the old code made it: in SQL.
 	_, err := e.pool.Exec(ctx, `INSERT INTO party_contacts (party_id, name, email) SELECT id, 'Broken Contact', 'broken contact@snp' FROM parties WHERE name = 'Scottish National Party'`)
 	require.NoError(t, err)
-	_, err = callConfirmed(ctx, e.svc, outreach.CallInput{ElectionInput: outreach.ElectionInput{Name: "X", Type: "scottish_parliament", PollingDay: date("2099-05-01")}})
+	_, err = callConfirmed(ctx, e.svc, outreach.CallInput{ElectionInput: outreach.ElectionInput{Name: "X", NameCY: "X", Type: "scottish_parliament", PollingDay: date("2099-05-01")}})
 	require.Equal(t, apperr.Invalid, apperr.CodeOf(err))
 	require.Contains(t, apperr.FieldsOf(err)[0].Message, "Broken Contact")
 
 	// No party in scope.
 	_, err = e.pool.Exec(ctx, `UPDATE parties SET active = false WHERE 'northern_ireland' = ANY (nations)`)
 	require.NoError(t, err)
-	_, err = callConfirmed(ctx, e.svc, outreach.CallInput{ElectionInput: outreach.ElectionInput{Name: "X", Type: "ni_assembly", PollingDay: date("2099-05-01")}})
+	_, err = callConfirmed(ctx, e.svc, outreach.CallInput{ElectionInput: outreach.ElectionInput{Name: "X", NameCY: "X", Type: "ni_assembly", PollingDay: date("2099-05-01")}})
 	require.Equal(t, apperr.Invalid, apperr.CodeOf(err))
 	require.Contains(t, apperr.FieldsOf(err)[0].Message, "No active party")
 
@@ -411,7 +411,7 @@ func TestBounceFlagsTheContactForReview(t *testing.T) {
 	e := newEnv(t, outreach.Settings{})
 	e.startWorkers()
 	ctx := e.user(staff.RolePoliticalTeam, 1)
-	res, err := callConfirmed(ctx, e.svc, outreach.CallInput{ElectionInput: outreach.ElectionInput{Name: "NI", Type: "ni_assembly", PollingDay: date("2099-05-01")}})
+	res, err := callConfirmed(ctx, e.svc, outreach.CallInput{ElectionInput: outreach.ElectionInput{Name: "NI", NameCY: "Etholiad Gogledd Iwerddon", Type: "ni_assembly", PollingDay: date("2099-05-01")}})
 	require.NoError(t, err)
 	st := e.waitSent(res.ElectionID, res.Letters)
 	l := st.Parties[0].Letters[0]
@@ -440,7 +440,7 @@ func TestEachLetterRecordsItsTemplateVersion(t *testing.T) {
 	v2, err := e.svc.SaveTemplate(ctx, "election-reminder", strings.Replace(v1.Source, "Dear {{.RecipientName}},", "Dear {{.RecipientName}}, hello", 1), "friendlier")
 	require.NoError(t, err)
 	require.Equal(t, v1.Version+1, v2.Version)
-	res, err := callConfirmed(ctx, e.svc, outreach.CallInput{Hold: true, ElectionInput: outreach.ElectionInput{Name: "NI", Type: "ni_assembly", PollingDay: date("2099-05-01")}})
+	res, err := callConfirmed(ctx, e.svc, outreach.CallInput{Hold: true, ElectionInput: outreach.ElectionInput{Name: "NI", NameCY: "Etholiad Gogledd Iwerddon", Type: "ni_assembly", PollingDay: date("2099-05-01")}})
 	require.NoError(t, err)
 	require.Equal(t, v2.Version, res.Version)
 	st, err := e.svc.Status(ctx, res.ElectionID)

@@ -175,17 +175,25 @@ func (p *plan) commonValues(lang string) map[string]string {
 		"ContactMailbox": p.org.ContactMailbox,
 	}
 	if e := p.election; e != nil {
+		// The Welsh version takes the Welsh name only: an English name
+		// in a Welsh letter is what fill refuses.
 		v["ElectionName"] = e.Name
+		if lang == "cy" {
+			v["ElectionName"] = e.NameCY
+		}
 		v["PollingDay"] = vocab.FormatDay(e.PollingDay, lang)
 		v["AnnouncementDate"] = vocab.FormatDate(e.AnnouncedOn, lang)
 	}
 	return v
 }
 
-// fill sets the plan's values: the common ones, then fields (every
-// language) and fieldsCY (Welsh only). Only the template's own fields may
-// be given (and, without an election, the election's); each field a
-// language version needs must end up with a value.
+// fill sets the plan's values: the common ones, then fields (the English
+// version) and fieldsCY (the Welsh version). Only the template's own
+// fields may be given (and, without an election, the election's; with
+// one that has no Welsh name, its Welsh ElectionName). Each field a
+// language version needs must end up with a value: an English value is
+// never copied into the Welsh version, since a Welsh reader would get
+// English in the middle of a Welsh letter.
 func (p *plan) fill(fields, fieldsCY map[string]string) []apperr.FieldError {
 	var errs []apperr.FieldError
 	var own []string
@@ -200,11 +208,18 @@ func (p *plan) fill(fields, fieldsCY map[string]string) []apperr.FieldError {
 	if p.election == nil {
 		allowed = append(allowed, electionFields...)
 	}
+	allowedCY := slices.Clone(allowed)
+	if p.election != nil && p.election.NameCY == "" {
+		allowedCY = append(allowedCY, "ElectionName")
+	}
 	p.values = map[string]map[string]string{}
 	for _, l := range p.langs() {
 		p.values[l] = p.commonValues(l)
 	}
-	set := func(src map[string]string, langs []string, prefix string) {
+	// given are the fields given in English, which the Welsh version
+	// needs in Welsh too.
+	var given []string
+	set := func(src map[string]string, lang string, allowed []string, prefix string) {
 		keys := slices.Sorted(maps.Keys(src))
 		for _, k := range keys {
 			v := strings.TrimSpace(src[k])
@@ -216,19 +231,42 @@ func (p *plan) fill(fields, fieldsCY map[string]string) []apperr.FieldError {
 			if v == "" {
 				continue
 			}
-			for _, l := range langs {
-				if p.values[l] != nil {
-					p.values[l][k] = v
-				}
+			if lang == "en" {
+				given = append(given, k)
+			}
+			if p.values[lang] != nil {
+				p.values[lang][k] = v
 			}
 		}
 	}
-	set(fields, p.langs(), "fields.")
-	set(fieldsCY, []string{"cy"}, "fields_cy.")
+	set(fields, "en", allowed, "fields.")
+	set(fieldsCY, "cy", allowedCY, "fields_cy.")
 	needed := map[string]bool{}
+	welsh := 0
 	for _, rc := range p.recips {
 		for _, l := range Languages(rc.lang) {
 			needed[l] = true
+		}
+		if slices.Contains(Languages(rc.lang), "cy") {
+			welsh++
+		}
+	}
+	readers := fmt.Sprintf("%d of the contacts read Welsh", welsh)
+	if welsh == 1 {
+		readers = "1 of the contacts reads Welsh"
+	}
+	if p.kind == "call" {
+		readers = fmt.Sprintf("%d contacts of parties standing in Wales read Welsh", welsh)
+		if welsh == 1 {
+			readers = "1 contact of a party standing in Wales reads Welsh"
+		}
+	}
+	if e := p.election; e != nil && needed["cy"] && p.values["cy"] != nil && p.values["cy"]["ElectionName"] == "" {
+		if p.kind == "call" {
+			errs = append(errs, apperr.FieldError{Field: "name_cy", Message: "Enter the election's name in Welsh: " + readers})
+		} else {
+			errs = append(errs, apperr.FieldError{Field: "fields_cy.ElectionName", Message: fmt.Sprintf(
+				"Enter the Welsh name of %s as the Welsh field ElectionName: %s", e.Name, readers)})
 		}
 	}
 	reported := map[string]bool{}
@@ -236,9 +274,22 @@ func (p *plan) fill(fields, fieldsCY map[string]string) []apperr.FieldError {
 		if !needed[l] {
 			continue
 		}
-		for _, f := range p.ts.Parsed[l].Extra {
-			if p.values[l][f] == "" && !reported[f] {
-				reported[f] = true
+		want := slices.Clone(p.ts.Parsed[l].Extra)
+		if l == "cy" {
+			for _, f := range given {
+				if !slices.Contains(want, f) {
+					want = append(want, f)
+				}
+			}
+		}
+		for _, f := range want {
+			if p.values[l][f] != "" || reported[l+f] {
+				continue
+			}
+			reported[l+f] = true
+			if l == "cy" {
+				errs = append(errs, apperr.FieldError{Field: "fields_cy." + f, Message: fmt.Sprintf("Enter the Welsh for %s: %s", f, readers)})
+			} else {
 				errs = append(errs, apperr.FieldError{Field: "fields." + f, Message: fmt.Sprintf("Enter a value for %s: the template %q needs it", f, p.ts.Name)})
 			}
 		}

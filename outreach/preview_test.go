@@ -44,7 +44,7 @@ func TestPreviewShowsTheCallAndCreatesNothing(t *testing.T) {
 	ctx := e.user(staff.RolePoliticalTeam, 1)
 	before := e.rowCounts()
 	pv, err := e.svc.PreviewCall(ctx, outreach.CallInput{ElectionInput: outreach.ElectionInput{
-		Name: "Senedd 2099", Type: "senedd", PollingDay: days(40)}})
+		Name: "Senedd 2099", NameCY: "Etholiad y Senedd 2099", Type: "senedd", PollingDay: days(40)}})
 	require.NoError(t, err)
 	require.Equal(t, before, e.rowCounts(), "a preview creates nothing")
 
@@ -70,13 +70,13 @@ func TestPreviewShowsTheCallAndCreatesNothing(t *testing.T) {
 	require.NotEmpty(t, pv.Token)
 	require.Empty(t, pv.Warnings)
 
-	_, err = e.svc.Call(ctx, outreach.CallInput{ElectionInput: outreach.ElectionInput{Name: "Senedd 2099", Type: "senedd", PollingDay: days(40)}})
+	_, err = e.svc.Call(ctx, outreach.CallInput{ElectionInput: outreach.ElectionInput{Name: "Senedd 2099", NameCY: "Etholiad y Senedd 2099", Type: "senedd", PollingDay: days(40)}})
 	require.Equal(t, apperr.Invalid, apperr.CodeOf(err), "no call without a preview's confirmation")
 	require.Equal(t, "confirmation", apperr.FieldsOf(err)[0].Field)
 	require.Contains(t, apperr.FieldsOf(err)[0].Message, "Preview the election call first")
 	require.Equal(t, before, e.rowCounts())
 
-	res, err := e.svc.Call(ctx, outreach.CallInput{ElectionInput: outreach.ElectionInput{Name: "Senedd 2099", Type: "senedd", PollingDay: days(40)}, Confirm: pv.Token})
+	res, err := e.svc.Call(ctx, outreach.CallInput{ElectionInput: outreach.ElectionInput{Name: "Senedd 2099", NameCY: "Etholiad y Senedd 2099", Type: "senedd", PollingDay: days(40)}, Confirm: pv.Token})
 	require.NoError(t, err)
 	require.Equal(t, pv.Letters, res.Letters)
 	after := e.rowCounts()
@@ -88,7 +88,7 @@ func TestPreviewShowsTheCallAndCreatesNothing(t *testing.T) {
 func TestConfirmationIsRefusedWhenAContactChangedSinceThePreview(t *testing.T) {
 	e := newEnv(t, outreach.Settings{})
 	ctx := e.user(staff.RolePoliticalTeam, 1)
-	in := outreach.CallInput{ElectionInput: outreach.ElectionInput{Name: "NI 2099", Type: "ni_assembly", PollingDay: days(30)}}
+	in := outreach.CallInput{ElectionInput: outreach.ElectionInput{Name: "NI 2099", NameCY: "Etholiad Gogledd Iwerddon 2099", Type: "ni_assembly", PollingDay: days(30)}}
 	pv, err := e.svc.PreviewCall(ctx, in)
 	require.NoError(t, err)
 	before := e.rowCounts()
@@ -110,7 +110,7 @@ func TestConfirmationIsRefusedWhenAContactChangedSinceThePreview(t *testing.T) {
 	require.Equal(t, pv2.Letters, res.Letters)
 
 	// A changed input is caught as well as a changed database.
-	other := outreach.CallInput{ElectionInput: outreach.ElectionInput{Name: "NI 2099 again", Type: "ni_assembly", PollingDay: days(30)}, Confirm: pv2.Token}
+	other := outreach.CallInput{ElectionInput: outreach.ElectionInput{Name: "NI 2099 again", NameCY: "Etholiad Gogledd Iwerddon 2099 eto", Type: "ni_assembly", PollingDay: days(30)}, Confirm: pv2.Token}
 	_, err = e.svc.Call(ctx, other)
 	require.Equal(t, apperr.Conflict, apperr.CodeOf(err))
 	require.Contains(t, apperr.MessageOf(err), "the election")
@@ -120,7 +120,7 @@ func TestPastPollingDayIsRefusedUnlessRecordedOnly(t *testing.T) {
 	e := newEnv(t, outreach.Settings{})
 	ctx := e.user(staff.RolePoliticalTeam, 1)
 	before := e.rowCounts()
-	in := outreach.CallInput{ElectionInput: outreach.ElectionInput{Name: "Local elections 2024", Type: "local", Nations: []string{"england"},
+	in := outreach.CallInput{ElectionInput: outreach.ElectionInput{Name: "Local elections 2024", NameCY: "Etholiad Local elections 2024", Type: "local", Nations: []string{"england"},
 		AnnouncedOn: date("2024-03-26"), PollingDay: date("2024-05-02")}}
 	_, err := e.svc.PreviewCall(ctx, in)
 	fields := apperr.FieldsOf(err)
@@ -154,13 +154,13 @@ func TestPastPollingDayIsRefusedUnlessRecordedOnly(t *testing.T) {
 func TestPollingDayWithinAWeekWarns(t *testing.T) {
 	e := newEnv(t, outreach.Settings{})
 	ctx := e.user(staff.RolePoliticalTeam, 1)
-	pv, err := e.svc.PreviewCall(ctx, outreach.CallInput{ElectionInput: outreach.ElectionInput{Name: "Soon", Type: "ni_assembly", PollingDay: days(3)}})
+	pv, err := e.svc.PreviewCall(ctx, outreach.CallInput{ElectionInput: outreach.ElectionInput{Name: "Soon", NameCY: "Cyn bo hir", Type: "ni_assembly", PollingDay: days(3)}})
 	require.NoError(t, err)
 	require.Len(t, pv.Warnings, 1)
 	require.Contains(t, pv.Warnings[0], "is in 3 days")
 	require.Contains(t, pv.Warnings[0], vocab.FormatDay(*days(3), "en"))
 
-	pv, err = e.svc.PreviewCall(ctx, outreach.CallInput{ElectionInput: outreach.ElectionInput{Name: "Later", Type: "ni_assembly", PollingDay: days(7)}})
+	pv, err = e.svc.PreviewCall(ctx, outreach.CallInput{ElectionInput: outreach.ElectionInput{Name: "Later", NameCY: "Yn nes ymlaen", Type: "ni_assembly", PollingDay: days(7)}})
 	require.NoError(t, err)
 	require.Empty(t, pv.Warnings, "a week ahead is notice enough")
 }
@@ -175,7 +175,7 @@ func TestLettersFollowEachContactsLanguage(t *testing.T) {
 	_, err = e.pool.Exec(ctx, `UPDATE party_contacts SET language = 'en' WHERE email = 'dpo@labour.example.org'`)
 	require.NoError(t, err)
 	res, err := callConfirmed(ctx, e.svc, outreach.CallInput{Hold: true, ElectionInput: outreach.ElectionInput{
-		Name: "Senedd 2099", Type: "senedd", PollingDay: date("2099-05-07")}})
+		Name: "Senedd 2099", NameCY: "Etholiad y Senedd 2099", Type: "senedd", PollingDay: date("2099-05-07")}})
 	require.NoError(t, err)
 
 	rows, err := e.pool.Query(ctx, `SELECT recipient_email, lang, template_cy_id IS NOT NULL, subject, body_text FROM letters WHERE batch_id = $1`, res.BatchID)
@@ -227,7 +227,7 @@ func TestWelshReadersNeedAWelshTemplate(t *testing.T) {
 	require.NoError(t, err)
 	_, err = plain.SaveTemplate(ctx, "english-only", tv.Source, "")
 	require.NoError(t, err)
-	in := outreach.CallInput{Template: "english-only", ElectionInput: outreach.ElectionInput{Name: "Senedd", Type: "senedd", PollingDay: days(40)}}
+	in := outreach.CallInput{Template: "english-only", ElectionInput: outreach.ElectionInput{Name: "Senedd", NameCY: "Etholiad y Senedd", Type: "senedd", PollingDay: days(40)}}
 	before := e.rowCounts()
 	_, err = plain.PreviewCall(ctx, in)
 	fields := apperr.FieldsOf(err)
@@ -285,7 +285,7 @@ func TestLettersToOneChosenParty(t *testing.T) {
 func TestLettersToTwoChosenPartiesUnderAnElection(t *testing.T) {
 	e := newEnv(t, outreach.Settings{})
 	ctx := e.user(staff.RolePoliticalTeam, 1)
-	call, err := callConfirmed(ctx, e.svc, outreach.CallInput{Hold: true, ElectionInput: outreach.ElectionInput{Name: "GE 2099", Type: "general", PollingDay: date("2099-07-02")}})
+	call, err := callConfirmed(ctx, e.svc, outreach.CallInput{Hold: true, ElectionInput: outreach.ElectionInput{Name: "GE 2099", NameCY: "Etholiad Cyffredinol 2099", Type: "general", PollingDay: date("2099-07-02")}})
 	require.NoError(t, err)
 	var plaid, labour int64
 	require.NoError(t, e.pool.QueryRow(ctx, `SELECT (SELECT id FROM parties WHERE short_name = 'Plaid Cymru'), (SELECT id FROM parties WHERE short_name = 'Labour')`).Scan(&plaid, &labour))
@@ -306,4 +306,137 @@ func TestLettersToTwoChosenPartiesUnderAnElection(t *testing.T) {
 
 	_, err = e.svc.PreviewLetters(ctx, outreach.LettersInput{Template: "election-reminder", PartyIDs: []int64{999999}})
 	require.Equal(t, "There is no party 999999", apperr.FieldsOf(err)[0].Message)
+}
+
+func TestLettersWithAnAttachmentAreRefused(t *testing.T) {
+	e := newEnv(t, outreach.Settings{})
+	ctx := e.user(staff.RolePoliticalTeam, 1)
+	var snp int64
+	require.NoError(t, e.pool.QueryRow(ctx, `SELECT id FROM parties WHERE short_name = 'SNP'`).Scan(&snp))
+	before := e.rowCounts()
+	for name, where := range map[string]string{
+		"audit-follow-up":      "audit programme",
+		"complaints-follow-up": "election's report page",
+	} {
+		in := outreach.LettersInput{Template: name, PartyIDs: []int64{snp}, Fields: map[string]string{"AuditYear": "2099"}}
+		_, err := e.svc.PreviewLetters(ctx, in)
+		fields := apperr.FieldsOf(err)
+		require.Len(t, fields, 1, "%v", err)
+		require.Equal(t, "template", fields[0].Field)
+		require.Contains(t, fields[0].Message, "letter attaches a report, which this page cannot add", name)
+		require.Contains(t, fields[0].Message, where, name)
+		in.Confirm = "x"
+		_, err = e.svc.SendLetters(ctx, in)
+		require.Equal(t, "template", apperr.FieldsOf(err)[0].Field)
+	}
+	require.Equal(t, before, e.rowCounts(), "nothing is created")
+}
+
+func TestWelshReadersNeedTheElectionsWelshName(t *testing.T) {
+	e := newEnv(t, outreach.Settings{})
+	ctx := e.user(staff.RolePoliticalTeam, 1)
+	before := e.rowCounts()
+	in := outreach.CallInput{ElectionInput: outreach.ElectionInput{Name: "Senedd 2099", Type: "senedd", PollingDay: date("2099-05-07")}}
+	_, err := e.svc.PreviewCall(ctx, in)
+	fields := apperr.FieldsOf(err)
+	require.Len(t, fields, 1, "%v", err)
+	require.Equal(t, "name_cy", fields[0].Field)
+	require.Regexp(t, `^Enter the election's name in Welsh: \d+ contacts of parties standing in Wales read Welsh$`, fields[0].Message)
+	require.Equal(t, before, e.rowCounts())
+
+	// A record of a past election writes to no one, so needs no Welsh name.
+	_, err = e.svc.PreviewCall(ctx, outreach.CallInput{RecordOnly: true, ElectionInput: outreach.ElectionInput{Name: "Senedd 2021", Type: "senedd",
+		AnnouncedOn: date("2021-03-01"), PollingDay: date("2021-05-06")}})
+	require.NoError(t, err)
+
+	in.NameCY = "Etholiad y Senedd 2099"
+	pv, err := e.svc.PreviewCall(ctx, in)
+	require.NoError(t, err)
+	require.Equal(t, "Etholiad y Senedd 2099", pv.Election.NameCY)
+	welsh, english := strings.Index(pv.Sample.Text, "Etholiad y Senedd 2099"), strings.LastIndex(pv.Sample.Text, "Senedd 2099")
+	require.GreaterOrEqual(t, welsh, 0, "the Welsh version names the election in Welsh")
+	require.Greater(t, english, welsh)
+	in.Confirm = pv.Token
+	res, err := e.svc.Call(ctx, in)
+	require.NoError(t, err)
+	el, err := e.svc.Election(ctx, res.ElectionID)
+	require.NoError(t, err)
+	require.Equal(t, "Etholiad y Senedd 2099", el.NameCY)
+}
+
+func TestWelshReadersNeedTheTemplateFieldsInWelsh(t *testing.T) {
+	e := newEnv(t, outreach.Settings{})
+	ctx := e.user(staff.RolePoliticalTeam, 1)
+	var plaid int64
+	require.NoError(t, e.pool.QueryRow(ctx, `SELECT id FROM parties WHERE short_name = 'Plaid Cymru'`).Scan(&plaid))
+	in := outreach.LettersInput{Template: "election-reminder-briefing", PartyIDs: []int64{plaid},
+		Fields: map[string]string{"ElectionName": "Senedd election 2099", "PollingDay": "Thursday 7 May 2099", "AnnouncementDate": "1 April 2099",
+			"BriefingDate": "Monday 6 April 2099", "BriefingPlace": "Cardiff Bay"}}
+	_, err := e.svc.PreviewLetters(ctx, in)
+	got := map[string]string{}
+	for _, f := range apperr.FieldsOf(err) {
+		got[f.Field] = f.Message
+	}
+	require.Len(t, got, 5, "one error per field given only in English: %v", err)
+	require.Equal(t, "Enter the Welsh for BriefingPlace: 1 of the contacts reads Welsh", got["fields_cy.BriefingPlace"])
+	require.Contains(t, got, "fields_cy.ElectionName")
+
+	in.FieldsCY = map[string]string{"ElectionName": "Etholiad y Senedd 2099", "PollingDay": "Dydd Iau 7 Mai 2099", "AnnouncementDate": "1 Ebrill 2099",
+		"BriefingDate": "Dydd Llun 6 Ebrill 2099", "BriefingPlace": "Bae Caerdydd"}
+	pv, err := e.svc.PreviewLetters(ctx, in)
+	require.NoError(t, err)
+	welsh := pv.Sample.Text[:strings.Index(pv.Sample.Text, "Senedd election 2099")]
+	require.Contains(t, welsh, "Bae Caerdydd")
+	require.NotContains(t, welsh, "Cardiff Bay", "no English inside the Welsh version")
+	require.Contains(t, pv.Sample.Text, "Cardiff Bay")
+
+	// English readers need no Welsh.
+	_, err = e.pool.Exec(ctx, `UPDATE party_contacts SET language = 'en'`)
+	require.NoError(t, err)
+	in.FieldsCY = nil
+	_, err = e.svc.PreviewLetters(ctx, in)
+	require.NoError(t, err)
+}
+
+func TestRecordOfAPastElectionNeedsAPastPollingDay(t *testing.T) {
+	e := newEnv(t, outreach.Settings{})
+	ctx := e.user(staff.RolePoliticalTeam, 1)
+	before := e.rowCounts()
+	for _, pd := range []*time.Time{days(0), days(30)} {
+		in := outreach.CallInput{RecordOnly: true, ElectionInput: outreach.ElectionInput{Name: "NI", Type: "ni_assembly", PollingDay: pd}}
+		_, err := e.svc.PreviewCall(ctx, in)
+		fields := apperr.FieldsOf(err)
+		require.Len(t, fields, 1, "%v", err)
+		require.Equal(t, "polling_day", fields[0].Field)
+		require.Equal(t, fmt.Sprintf("Polling day is %s, which has not passed: only a past election can be recorded without letters. "+
+			"To write to the parties about this election, do not choose \"record of a past election\"", vocab.FormatDate(*pd, "en")), fields[0].Message)
+		in.Confirm = "x"
+		_, err = e.svc.Call(ctx, in)
+		require.Equal(t, "polling_day", apperr.FieldsOf(err)[0].Field)
+	}
+	require.Equal(t, before, e.rowCounts())
+	_, err := e.svc.PreviewCall(ctx, outreach.CallInput{RecordOnly: true, ElectionInput: outreach.ElectionInput{Name: "NI", Type: "ni_assembly",
+		AnnouncedOn: days(-30), PollingDay: days(-1)}})
+	require.NoError(t, err, "yesterday has passed")
+}
+
+func TestCampaignRemindersUnderAPastElectionAreRefused(t *testing.T) {
+	e := newEnv(t, outreach.Settings{})
+	ctx := e.user(staff.RolePoliticalTeam, 1)
+	in := outreach.CallInput{RecordOnly: true, ElectionInput: outreach.ElectionInput{Name: "Local elections 2024", Type: "local", Nations: []string{"england"},
+		AnnouncedOn: date("2024-03-26"), PollingDay: date("2024-05-02")}}
+	res, err := callConfirmed(ctx, e.svc, in)
+	require.NoError(t, err)
+	var snp int64
+	require.NoError(t, e.pool.QueryRow(ctx, `SELECT id FROM parties WHERE short_name = 'SNP'`).Scan(&snp))
+	before := e.rowCounts()
+	for _, name := range []string{"election-reminder", "election-reminder-briefing"} {
+		_, err = e.svc.PreviewLetters(ctx, outreach.LettersInput{Template: name, PartyIDs: []int64{snp}, ElectionID: res.ElectionID,
+			Fields: map[string]string{"BriefingDate": "x", "BriefingPlace": "y"}})
+		fields := apperr.FieldsOf(err)
+		require.Len(t, fields, 1, "%s: %v", name, err)
+		require.Equal(t, "election_id", fields[0].Field)
+		require.Equal(t, "Local elections 2024's polling day was 2 May 2024, which has passed; campaign reminders go before polling day", fields[0].Message)
+	}
+	require.Equal(t, before, e.rowCounts())
 }

@@ -38,7 +38,7 @@ func (s *Service) RecordElectionTx(ctx context.Context, tx pgx.Tx, in ElectionIn
 	if len(errs) > 0 {
 		return nil, apperr.Fields(errs...)
 	}
-	r, err := dbsqlc.New(tx).InsertElection(ctx, dbsqlc.InsertElectionParams{Name: e.Name, Type: e.Type, Nations: e.Nations,
+	r, err := dbsqlc.New(tx).InsertElection(ctx, dbsqlc.InsertElectionParams{Name: e.Name, NameCy: e.NameCY, Type: e.Type, Nations: e.Nations,
 		AnnouncedOn: e.AnnouncedOn, PollingDay: e.PollingDay, RegulatedFrom: e.RegulatedFrom, FollowUpDays: int32(e.FollowUpDays),
 		CreatedBy: audit.ActorFrom(ctx).UserID})
 	if err != nil {
@@ -74,6 +74,6 @@ func latestElection(ctx context.Context, q *dbsqlc.Queries, typ string) (*Electi
 	if err != nil {
 		return nil, err
 	}
-	return &Election{ID: r.ID, Name: r.Name, Type: r.Type, Nations: r.Nations, AnnouncedOn: r.AnnouncedOn, PollingDay: r.PollingDay,
+	return &Election{ID: r.ID, Name: r.Name, NameCY: r.NameCy, Type: r.Type, Nations: r.Nations, AnnouncedOn: r.AnnouncedOn, PollingDay: r.PollingDay,
 		RegulatedFrom: r.RegulatedFrom, FollowUpDays: int(r.FollowUpDays), CreatedAt: r.CreatedAt}, nil
 }

@@ -17,7 +17,7 @@ import (
 func TestSendingAttemptFollowsTheLettersOwnSendJob(t *testing.T) {
 	e := newEnv(t, outreach.Settings{})
 	ctx := e.user(staff.RolePoliticalTeam, 1)
-	res, err := callConfirmed(ctx, e.svc, outreach.CallInput{ElectionInput: outreach.ElectionInput{Name: "NI", Type: "ni_assembly", PollingDay: date("2099-05-01")}})
+	res, err := callConfirmed(ctx, e.svc, outreach.CallInput{ElectionInput: outreach.ElectionInput{Name: "NI", NameCY: "Etholiad Gogledd Iwerddon", Type: "ni_assembly", PollingDay: date("2099-05-01")}})
 	require.NoError(t, err)
 	st, err := e.svc.Status(ctx, res.ElectionID)
 	require.NoError(t, err)

@@ -50,6 +50,13 @@ func TestBrowserElectionCall(t *testing.T) {
 	// Announced today: the three boxes emptied.
 	eval[bool](b, `["announced_on", "announced_on-month", "announced_on-year"].forEach(id => document.getElementById(id).value = ""); true`)
 	b.set("polling_day-year", "2099")
+	// A contact who reads Welsh needs the election's Welsh name.
+	_, err = e.Pool.Exec(ctx, `UPDATE party_contacts SET language = 'cy' WHERE email = 'dpo@dup.example.org'`)
+	require.NoError(t, err)
+	b.submit(`form[action="/staff/elections"] button[type=submit]`, "/staff/elections")
+	require.Contains(t, b.text(`#name_cy-error`), "Enter the election's name in Welsh: 1 contact of a party standing in Wales reads Welsh")
+	require.Equal(t, "#name_cy", b.attr(`.error-summary-list a`, "href"))
+	b.set("name_cy", "Etholiad Cynulliad Gogledd Iwerddon 2099")
 	b.submit(`form[action="/staff/elections"] button[type=submit]`, "/staff/elections")
 	require.Contains(t, b.text("h1"), "Check the election call before sending")
 	require.Contains(t, b.text(`form[action="/staff/elections/confirm"] button`), "Send 9 letters")
@@ -61,6 +68,8 @@ func TestBrowserElectionCall(t *testing.T) {
 	require.Contains(t, b.text("h1"), "Election called")
 	el, batches, letters, jobs = counts(t, e)
 	require.Equal(t, []int{1, 1, 9, 9}, []int{el, batches, letters, jobs}, "the confirmation creates the batch and queues its letters")
+	b.open("/staff/elections/1")
+	require.Contains(t, b.text("main"), "Etholiad Cynulliad Gogledd Iwerddon 2099")
 }
 
 // TestBrowserWriteToParties writes to one party in Chromium: the form,

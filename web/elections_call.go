@@ -52,6 +52,7 @@ func (d dateParts) parse(label string) (*time.Time, string) {
 // typed.
 type callForm struct {
 	Name       string
+	NameCY     string
 	Type       string
 	Nations    []string
 	Announced  dateParts
@@ -59,6 +60,7 @@ type callForm struct {
 	Regulated  dateParts
 	Template   string
 	Fields     string
+	FieldsCY   string
 	SendAt     string
 	Hold       bool
 	RecordOnly bool
@@ -78,7 +80,7 @@ func readCallForm(r *http.Request) callForm {
 	parts := func(k string) dateParts {
 		return dateParts{Day: get(k + "-day"), Month: get(k + "-month"), Year: get(k + "-year")}
 	}
-	return callForm{Name: get("name"), Type: get("type"), Nations: f["nations"], Announced: parts("announced_on"),
+	return callForm{Name: get("name"), NameCY: get("name_cy"), FieldsCY: f.Get("fields_cy"), Type: get("type"), Nations: f["nations"], Announced: parts("announced_on"),
 		Polling: parts("polling_day"), Regulated: parts("regulated_from"), Template: get("template"), Fields: f.Get("fields"),
 		SendAt: get("send_at"), Hold: get("hold") == "yes", RecordOnly: get("record_only") == "yes"}
 }
@@ -107,7 +109,8 @@ func (f callForm) HasNation(n string) bool {
 // Hidden is the form as hidden inputs, name and value, for the preview's
 // buttons to post again.
 func (f callForm) Hidden() [][2]string {
-	out := [][2]string{{"name", f.Name}, {"type", f.Type}, {"template", f.Template}, {"fields", f.Fields}, {"send_at", f.SendAt}}
+	out := [][2]string{{"name", f.Name}, {"name_cy", f.NameCY}, {"type", f.Type}, {"template", f.Template}, {"fields", f.Fields},
+		{"fields_cy", f.FieldsCY}, {"send_at", f.SendAt}}
 	for _, n := range f.Nations {
 		out = append(out, [2]string{"nations", n})
 	}
@@ -128,8 +131,8 @@ func (f callForm) Hidden() [][2]string {
 
 // input converts the form, reporting every problem with its own fields.
 func (f callForm) input() (outreach.CallInput, []apperr.FieldError) {
-	in := outreach.CallInput{ElectionInput: outreach.ElectionInput{Name: f.Name, Type: f.Type, Nations: f.Nations},
-		Template: f.Template, Hold: f.Hold, RecordOnly: f.RecordOnly, Fields: map[string]string{}}
+	in := outreach.CallInput{ElectionInput: outreach.ElectionInput{Name: f.Name, NameCY: f.NameCY, Type: f.Type, Nations: f.Nations},
+		Template: f.Template, Hold: f.Hold, RecordOnly: f.RecordOnly}
 	var errs []apperr.FieldError
 	dsts := map[string]**time.Time{"announced_on": &in.AnnouncedOn, "polling_day": &in.PollingDay, "regulated_from": &in.RegulatedFrom}
 	for _, d := range dateFields {
@@ -148,18 +151,31 @@ func (f callForm) input() (outreach.CallInput, []apperr.FieldError) {
 			in.SendAt = &t
 		}
 	}
-	for _, line := range strings.Split(f.Fields, "\n") {
+	var ferrs []apperr.FieldError
+	in.Fields, ferrs = fieldLines(f.Fields, "fields")
+	errs = append(errs, ferrs...)
+	in.FieldsCY, ferrs = fieldLines(f.FieldsCY, "fields_cy")
+	errs = append(errs, ferrs...)
+	return in, errs
+}
+
+// fieldLines reads a textarea of template fields, one Name=value a line,
+// reporting a line without "=" on field.
+func fieldLines(text, field string) (map[string]string, []apperr.FieldError) {
+	out := map[string]string{}
+	var errs []apperr.FieldError
+	for _, line := range strings.Split(text, "\n") {
 		if strings.TrimSpace(line) == "" {
 			continue
 		}
 		k, v, ok := strings.Cut(line, "=")
 		if !ok {
-			errs = append(errs, apperr.FieldError{Field: "fields", Message: fmt.Sprintf("Write each template field as Name=value (%q has no =)", strings.TrimSpace(line))})
+			errs = append(errs, apperr.FieldError{Field: field, Message: fmt.Sprintf("Write each template field as Name=value (%q has no =)", strings.TrimSpace(line))})
 			continue
 		}
-		in.Fields[strings.TrimSpace(k)] = strings.TrimSpace(v)
+		out[strings.TrimSpace(k)] = strings.TrimSpace(v)
 	}
-	return in, errs
+	return out, errs
 }
 
 // formErrors keeps the field errors a form shows and sends those of
@@ -169,6 +185,8 @@ func formErrors(errs []apperr.FieldError) []apperr.FieldError {
 	out := make([]apperr.FieldError, 0, len(errs))
 	for _, e := range errs {
 		switch {
+		case strings.HasPrefix(e.Field, "fields_cy"):
+			e.Field = "fields_cy"
 		case strings.HasPrefix(e.Field, "fields"):
 			e.Field = "fields"
 		case e.Field == "contacts":

@@ -202,6 +202,16 @@ func TestLettersAPIIsTwoSteps(t *testing.T) {
 	require.Equal(t, http.StatusOK, r.StatusCode, html)
 	require.Contains(t, html, "Scottish National Party")
 	require.Contains(t, html, "Democratic Unionist Party")
+
+	// A letter that attaches a report cannot go from here: refused before
+	// anything is created, the dry run included.
+	_, b, l, _ = counts(t, e)
+	code, body = post(`{"template":"audit-follow-up","party_ids":[` + jsonInt(snp) + `],"fields":{"AuditYear":"2099","Outcome":"x"},"dry_run":true}`)
+	require.Equal(t, http.StatusUnprocessableEntity, code, body)
+	require.Contains(t, body, `"field":"template"`)
+	require.Contains(t, body, "letter attaches a report, which this page cannot add")
+	_, b2, l2, _ := counts(t, e)
+	require.Equal(t, []int{b, l}, []int{b2, l2})
 }
 
 func TestWriteToPartiesPages(t *testing.T) {
@@ -243,3 +253,51 @@ func TestWriteToPartiesPages(t *testing.T) {
 }
 
 func jsonInt(n int64) string { return strconv.FormatInt(n, 10) }
+
+func TestWelshValuesThroughTheAPIAndPages(t *testing.T) {
+	t.Parallel()
+	e := webtest.New(t, webtest.Options{})
+	ctx := audit.WithActor(context.Background(), audit.Actor{Label: "test"})
+	loadDemo(t, ctx, e)
+	_, err := e.App.Outreach.Seed(ctx)
+	require.NoError(t, err)
+	tok, _ := e.Token(staff.RolePoliticalTeam)
+	c := e.Anonymous()
+	post := func(path, body string) (int, string) {
+		req, _ := http.NewRequest(http.MethodPost, c.URL(path), strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		res := c.Do(req, tok)
+		return res.StatusCode, webtest.ReadBody(res)
+	}
+	// Parties standing in Wales read Welsh by default.
+	call := `{"name":"Senedd 2099","type":"senedd","polling_day":"2099-05-07","template":"election-reminder-briefing",` +
+		`"fields":{"BriefingDate":"Monday 6 April 2099","BriefingPlace":"Cardiff Bay"},"dry_run":true`
+	code, body := post("/api/v1/elections/call", call+`}`)
+	require.Equal(t, http.StatusUnprocessableEntity, code, body)
+	require.Contains(t, body, `"field":"name_cy"`)
+	require.Contains(t, body, "Enter the election's name in Welsh:")
+	require.Contains(t, body, `"field":"fields_cy.BriefingPlace"`)
+	require.Contains(t, body, "Enter the Welsh for BriefingPlace:")
+	code, body = post("/api/v1/elections/call", call+`,"name_cy":"Etholiad y Senedd 2099","fields_cy":{"BriefingDate":"Dydd Llun 6 Ebrill 2099","BriefingPlace":"Bae Caerdydd"}}`)
+	require.Equal(t, http.StatusOK, code, body)
+	require.Contains(t, body, "Bae Caerdydd")
+	require.Contains(t, body, "Etholiad y Senedd 2099")
+
+	// The letters page shows the Welsh fields and each missing one beside them.
+	var plaid int64
+	require.NoError(t, e.Pool.QueryRow(ctx, `SELECT id FROM parties WHERE short_name = 'Plaid Cymru'`).Scan(&plaid))
+	p := e.SignedIn(staff.RolePoliticalTeam)
+	form := url.Values{"template": {"election-reminder-briefing"}, "party_ids": {jsonInt(plaid)},
+		"fields": {"ElectionName=Senedd election 2099\nPollingDay=Thursday 7 May 2099\nAnnouncementDate=1 April 2099\nBriefingDate=Monday 6 April 2099\nBriefingPlace=Cardiff Bay"}}
+	res := p.PostForm("/staff/letters/new", form)
+	page := webtest.ReadBody(res)
+	require.Equal(t, http.StatusUnprocessableEntity, res.StatusCode, page)
+	require.Contains(t, page, `id="fields_cy-error"`)
+	require.Contains(t, page, "Enter the Welsh for BriefingPlace:")
+	require.Contains(t, page, "Template fields in Welsh")
+	form.Set("fields_cy", "ElectionName=Etholiad y Senedd 2099\nPollingDay=Dydd Iau 7 Mai 2099\nAnnouncementDate=1 Ebrill 2099\nBriefingDate=Dydd Llun 6 Ebrill 2099\nBriefingPlace=Bae Caerdydd")
+	res = p.PostForm("/staff/letters/new", form)
+	page = webtest.ReadBody(res)
+	require.Equal(t, http.StatusOK, res.StatusCode, page)
+	require.Contains(t, page, `name="fields_cy"`, "the Welsh fields are carried to the confirmation")
+}

@@ -38,13 +38,14 @@ type lettersForm struct {
 	PartyIDs   []string
 	ElectionID string
 	Fields     string
+	FieldsCY   string
 	Hold       bool
 }
 
 func readLettersForm(r *http.Request) lettersForm {
 	f := r.PostForm
 	return lettersForm{Template: strings.TrimSpace(f.Get("template")), PartyIDs: f["party_ids"],
-		ElectionID: strings.TrimSpace(f.Get("election_id")), Fields: f.Get("fields"), Hold: f.Get("hold") == "yes"}
+		ElectionID: strings.TrimSpace(f.Get("election_id")), Fields: f.Get("fields"), FieldsCY: f.Get("fields_cy"), Hold: f.Get("hold") == "yes"}
 }
 
 // Chosen reports whether the form ticked party id.
@@ -59,7 +60,7 @@ func (f lettersForm) Chosen(id int64) bool {
 
 // Hidden is the form as hidden inputs.
 func (f lettersForm) Hidden() [][2]string {
-	out := [][2]string{{"template", f.Template}, {"election_id", f.ElectionID}, {"fields", f.Fields}}
+	out := [][2]string{{"template", f.Template}, {"election_id", f.ElectionID}, {"fields", f.Fields}, {"fields_cy", f.FieldsCY}}
 	for _, id := range f.PartyIDs {
 		out = append(out, [2]string{"party_ids", id})
 	}
@@ -70,7 +71,7 @@ func (f lettersForm) Hidden() [][2]string {
 }
 
 func (f lettersForm) input() (outreach.LettersInput, []apperr.FieldError) {
-	in := outreach.LettersInput{Template: f.Template, Hold: f.Hold, Fields: map[string]string{}}
+	in := outreach.LettersInput{Template: f.Template, Hold: f.Hold}
 	var errs []apperr.FieldError
 	for _, v := range f.PartyIDs {
 		id, err := strconv.ParseInt(v, 10, 64)
@@ -87,17 +88,11 @@ func (f lettersForm) input() (outreach.LettersInput, []apperr.FieldError) {
 		}
 		in.ElectionID = id
 	}
-	for _, line := range strings.Split(f.Fields, "\n") {
-		if strings.TrimSpace(line) == "" {
-			continue
-		}
-		k, v, ok := strings.Cut(line, "=")
-		if !ok {
-			errs = append(errs, apperr.FieldError{Field: "fields", Message: fmt.Sprintf("Write each template field as Name=value (%q has no =)", strings.TrimSpace(line))})
-			continue
-		}
-		in.Fields[strings.TrimSpace(k)] = strings.TrimSpace(v)
-	}
+	var ferrs []apperr.FieldError
+	in.Fields, ferrs = fieldLines(f.Fields, "fields")
+	errs = append(errs, ferrs...)
+	in.FieldsCY, ferrs = fieldLines(f.FieldsCY, "fields_cy")
+	errs = append(errs, ferrs...)
 	return in, errs
 }
 
@@ -126,11 +121,9 @@ func (s *Server) renderLettersForm(w http.ResponseWriter, r *http.Request, statu
 		s.Error(w, r, err)
 		return
 	}
+	errs = formErrors(errs)
 	for i := range errs {
-		if strings.HasPrefix(errs[i].Field, "fields") {
-			errs[i].Field = "fields"
-		}
-		if errs[i].Field == "contacts" {
+		if errs[i].Field == "nations" {
 			errs[i].Field = "party_ids"
 		}
 	}

@@ -41,7 +41,7 @@ func TestSendingLetterSaysWhenItWillBeRetried(t *testing.T) {
 	pd := time.Date(2099, 5, 7, 0, 0, 0, 0, time.UTC)
 	englishOnly(t, e)
 	_, err = callConfirmed(ctx, svc, outreach.CallInput{ElectionInput: outreach.ElectionInput{
-		Name: "By-election", Type: "by_election", Nations: []string{"northern_ireland"}, PollingDay: &pd}})
+		Name: "By-election", NameCY: "Isetholiad", Type: "by_election", Nations: []string{"northern_ireland"}, PollingDay: &pd}})
 	require.NoError(t, err)
 
 	// The relay hangs on the first letter: it stays "sending", its job

@@ -41,7 +41,7 @@ func (l *listFlag) Set(v string) error {
 func cmdElection(ctx context.Context, e *env, args []string) error {
 	if len(args) == 0 || (args[0] != "call" && args[0] != "list") {
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
-			fmt.Fprintln(e.stderr, "Usage: campaignwatch election call --name N --type T --polling-day D [--announced D] [--nations ...] [--template NAME] [--field K=V ...] [--send-at TIME | --hold] [--record-only] [--dry-run | --yes] [--json]\n       campaignwatch election list")
+			fmt.Fprintln(e.stderr, "Usage: campaignwatch election call --name N [--name-cy N] --type T --polling-day D [--announced D] [--nations ...] [--template NAME] [--field K=V ...] [--send-at TIME | --hold] [--record-only] [--dry-run | --yes] [--json]\n       campaignwatch election list")
 			return nil
 		}
 		return usagef("say 'election call ...' or 'election list'")
@@ -49,16 +49,18 @@ func cmdElection(ctx context.Context, e *env, args []string) error {
 	if args[0] == "list" {
 		return electionList(ctx, e, args[1:])
 	}
-	fs := newFlags(e, "election call", "election call --name N --type T --polling-day YYYY-MM-DD [--announced YYYY-MM-DD] [--nations england,wales] [--template NAME] [--field K=V] [--send-at RFC3339 | --hold] [--record-only] [--dry-run | --yes]")
+	fs := newFlags(e, "election call", "election call --name N [--name-cy N] --type T --polling-day YYYY-MM-DD [--announced YYYY-MM-DD] [--nations england,wales] [--template NAME] [--field K=V] [--field-cy K=V] [--send-at RFC3339 | --hold] [--record-only] [--dry-run | --yes]")
 	name := fs.String("name", "", "the election's name")
+	nameCY := fs.String("name-cy", "", "the election's name in Welsh (needed when any contact reads Welsh)")
 	typ := fs.String("type", "", "general, local, scottish_parliament, senedd, ni_assembly, mayoral, police_and_crime_commissioner, by_election or referendum")
 	polling := fs.String("polling-day", "", "polling day, YYYY-MM-DD")
 	announced := fs.String("announced", "", "the day it was announced, YYYY-MM-DD (default today)")
 	regulated := fs.String("regulated-from", "", "start of the regulated period, YYYY-MM-DD")
 	followUp := fs.Int("follow-up-days", 14, "days after polling day in the follow-up window")
-	var nations, fields listFlag
+	var nations, fields, fieldsCY listFlag
 	fs.Var(&nations, "nations", "nations covered, comma-separated (default: those the type covers)")
 	fs.Var(&fields, "field", "a template field as Name=value (repeatable)")
+	fs.Var(&fieldsCY, "field-cy", "a template field's Welsh value as Name=value (repeatable)")
 	tmpl := fs.String("template", outreach.DefaultTemplate, "letter template name")
 	sendAt := fs.String("send-at", "", "send the letters at this time (RFC 3339, e.g. 2024-05-31T09:00:00+01:00)")
 	hold := fs.Bool("hold", false, "hold the letters until a staff user releases the batch")
@@ -69,8 +71,8 @@ func cmdElection(ctx context.Context, e *env, args []string) error {
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
-	in := outreach.CallInput{ElectionInput: outreach.ElectionInput{Name: *name, Type: *typ, Nations: nations, FollowUpDays: followUp},
-		Template: *tmpl, Hold: *hold, RecordOnly: *recordOnly, Fields: map[string]string{}}
+	in := outreach.CallInput{ElectionInput: outreach.ElectionInput{Name: *name, NameCY: *nameCY, Type: *typ, Nations: nations, FollowUpDays: followUp},
+		Template: *tmpl, Hold: *hold, RecordOnly: *recordOnly}
 	for _, d := range []struct {
 		v   string
 		dst **time.Time
@@ -92,12 +94,12 @@ func cmdElection(ctx context.Context, e *env, args []string) error {
 		}
 		in.SendAt = &t
 	}
-	for _, f := range fields {
-		k, v, ok := strings.Cut(f, "=")
-		if !ok {
-			return usagef("--field %q: write Name=value", f)
-		}
-		in.Fields[k] = v
+	var err error
+	if in.Fields, err = fieldFlags("--field", fields); err != nil {
+		return err
+	}
+	if in.FieldsCY, err = fieldFlags("--field-cy", fieldsCY); err != nil {
+		return err
 	}
 	a, err := openApp(ctx, e, app.Options{})
 	if err != nil {
@@ -223,11 +225,12 @@ func cmdLetters(ctx context.Context, e *env, args []string) error {
 // parties, outside an election call, after the same preview and
 // confirmation as an election call.
 func lettersSend(ctx context.Context, e *env, args []string) error {
-	fs := newFlags(e, "letters send", "letters send --template NAME --party ID [--party ID ...] [--election ID] [--field K=V ...] [--hold] [--dry-run | --yes] [--json]")
+	fs := newFlags(e, "letters send", "letters send --template NAME --party ID [--party ID ...] [--election ID] [--field K=V ...] [--field-cy K=V ...] [--hold] [--dry-run | --yes] [--json]")
 	tmpl := fs.String("template", "", "the letter template's name")
-	var partyArgs, fields listFlag
+	var partyArgs, fields, fieldsCY listFlag
 	fs.Var(&partyArgs, "party", "a party's id (repeatable, or comma-separated); see 'campaignwatch party list'")
 	fs.Var(&fields, "field", "a template field as Name=value (repeatable)")
+	fs.Var(&fieldsCY, "field-cy", "a template field's Welsh value as Name=value (repeatable)")
 	election := fs.Int64("election", 0, "an election whose name and dates fill the letter (optional)")
 	hold := fs.Bool("hold", false, "hold the letters until a staff user releases the batch")
 	dryRun := fs.Bool("dry-run", false, "show the preview and send nothing")
@@ -242,7 +245,7 @@ func lettersSend(ctx context.Context, e *env, args []string) error {
 	if len(partyArgs) == 0 {
 		return usagef("--party: give at least one party's id")
 	}
-	in := outreach.LettersInput{Template: *tmpl, ElectionID: *election, Hold: *hold, Fields: map[string]string{}}
+	in := outreach.LettersInput{Template: *tmpl, ElectionID: *election, Hold: *hold}
 	for _, p := range partyArgs {
 		id, err := strconv.ParseInt(p, 10, 64)
 		if err != nil {
@@ -250,12 +253,12 @@ func lettersSend(ctx context.Context, e *env, args []string) error {
 		}
 		in.PartyIDs = append(in.PartyIDs, id)
 	}
-	for _, f := range fields {
-		k, v, ok := strings.Cut(f, "=")
-		if !ok {
-			return usagef("--field %q: write Name=value", f)
-		}
-		in.Fields[k] = v
+	var err error
+	if in.Fields, err = fieldFlags("--field", fields); err != nil {
+		return err
+	}
+	if in.FieldsCY, err = fieldFlags("--field-cy", fieldsCY); err != nil {
+		return err
 	}
 	a, err := openApp(ctx, e, app.Options{})
 	if err != nil {
@@ -288,4 +291,17 @@ func lettersSend(ctx context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "%d letters in batch %d (%s), template %s version %d.\n", res.Letters, res.BatchID, res.BatchState, res.Template, res.Version)
 	return nil
+}
+
+// fieldFlags reads repeated Name=value flags into template fields.
+func fieldFlags(flag string, vals []string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, f := range vals {
+		k, v, ok := strings.Cut(f, "=")
+		if !ok {
+			return nil, usagef("%s %q: write Name=value", flag, f)
+		}
+		out[k] = v
+	}
+	return out, nil
 }

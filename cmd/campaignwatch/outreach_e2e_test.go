@@ -58,7 +58,7 @@ type callResult struct {
 
 func callGeneralElection(t *testing.T, vars map[string]string) callResult {
 	t.Helper()
-	out := runBinary(t, vars, "election", "call", "--name", "General Election 2099", "--type", "general",
+	out := runBinary(t, vars, "election", "call", "--name", "General Election 2099", "--name-cy", "Etholiad Cyffredinol 2099", "--type", "general",
 		"--polling-day", "2099-05-07", "--announced", "2099-03-26", "--json", "--yes")
 	var res callResult
 	require.NoError(t, json.Unmarshal([]byte(out), &res), out)

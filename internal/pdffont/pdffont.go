@@ -7,8 +7,8 @@
 package pdffont
 
 import (
+	"bytes"
 	"strings"
-	"sync"
 
 	"github.com/johnfercher/maroto/v2/pkg/consts/fontstyle"
 	"github.com/johnfercher/maroto/v2/pkg/core/entity"
@@ -70,14 +70,17 @@ func Fits(s string) bool {
 	return true
 }
 
-// unicodeFonts loads the Go fonts once; maroto embeds the subset a
-// document uses.
-var unicodeFonts = sync.OnceValues(func() ([]*entity.CustomFont, error) {
+// unicodeFonts loads the Go fonts for one document; maroto embeds the
+// subset it uses. gofpdf writes into the font's bytes while subsetting
+// (table checksums), so each document gets its own copy: shared bytes
+// would be written by letters rendered in parallel at once, and the
+// package-level Go fonts corrupted.
+func unicodeFonts() ([]*entity.CustomFont, error) {
 	return repository.New().
-		AddUTF8FontFromBytes(Unicode, fontstyle.Normal, goregular.TTF).
-		AddUTF8FontFromBytes(Unicode, fontstyle.Bold, gobold.TTF).
+		AddUTF8FontFromBytes(Unicode, fontstyle.Normal, bytes.Clone(goregular.TTF)).
+		AddUTF8FontFromBytes(Unicode, fontstyle.Bold, bytes.Clone(gobold.TTF)).
 		Load()
-})
+}
 
 // Choice is the font a document is set in: its family, the conversion
 // every text goes through, and the fonts to register (none for the

@@ -1,10 +1,10 @@
 -- Elections, and the parties and contacts a call or follow-up writes to.
 
 -- name: GetElection :one
-SELECT id, name, type, nations, announced_on, polling_day, regulated_from, follow_up_days, created_at FROM elections WHERE id = @id;
+SELECT id, name, name_cy, type, nations, announced_on, polling_day, regulated_from, follow_up_days, created_at FROM elections WHERE id = @id;
 
 -- name: ListElections :many
-SELECT id, name, type, nations, announced_on, polling_day, regulated_from, follow_up_days, created_at,
+SELECT id, name, name_cy, type, nations, announced_on, polling_day, regulated_from, follow_up_days, created_at,
        COALESCE((SELECT jsonb_object_agg(state, n) FROM (SELECT state, count(*) n FROM letters l WHERE l.election_id = e.id GROUP BY state) c), '{}')::jsonb AS letters
 FROM elections e ORDER BY polling_day DESC, id DESC LIMIT 500;
 
@@ -12,8 +12,8 @@ FROM elections e ORDER BY polling_day DESC, id DESC LIMIT 500;
 SELECT id, name, announced_on, polling_day FROM elections WHERE id = @id FOR UPDATE;
 
 -- name: CreateElection :one
-INSERT INTO elections (name, type, nations, announced_on, polling_day, regulated_from, follow_up_days, created_by)
-VALUES (@name, @type, @nations, @announced_on, @polling_day, @regulated_from, @follow_up_days, @created_by) RETURNING id;
+INSERT INTO elections (name, name_cy, type, nations, announced_on, polling_day, regulated_from, follow_up_days, created_by)
+VALUES (@name, @name_cy, @type, @nations, @announced_on, @polling_day, @regulated_from, @follow_up_days, @created_by) RETURNING id;
 
 -- name: CallRecipients :many
 -- Every active contact of every active party standing in one of nations,

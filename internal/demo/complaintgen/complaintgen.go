@@ -40,6 +40,10 @@ import (
 // database has none.
 const ElectionName = "UK Parliamentary general election (demo)"
 
+// ElectionNameCY is ElectionName in Welsh, for the Welsh version of its
+// letters.
+const ElectionNameCY = "Etholiad cyffredinol Senedd y DU (arddangos)"
+
 // Deps are the services the generator writes through, built by the
 // composition root.
 type Deps struct {
@@ -103,9 +107,9 @@ func generate(ctx context.Context, tx pgx.Tx, d Deps, n int, seed uint64) (*Resu
 	e, err := d.Elections.LatestElectionTx(ctx, tx, "general")
 	if apperr.CodeOf(err) == apperr.NotFound {
 		announced, polling, followUp := today.AddDate(0, 0, -35), today.AddDate(0, 0, 7), 14
-		e, err = d.Elections.RecordElectionTx(ctx, tx, outreach.ElectionInput{Name: ElectionName, Type: "general",
+		e, err = d.Elections.RecordElectionTx(ctx, tx, outreach.ElectionInput{Name: ElectionName, NameCY: ElectionNameCY, Type: "general",
 			Nations: vocab.NationCodes(), AnnouncedOn: &announced, PollingDay: &polling, FollowUpDays: &followUp},
-			map[string]any{"name": ElectionName, "demo": true})
+			map[string]any{"name": ElectionName, "name_cy": ElectionNameCY, "demo": true})
 		res.Created = err == nil
 	}
 	if err != nil {

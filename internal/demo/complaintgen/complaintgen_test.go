@@ -124,7 +124,7 @@ func TestGenerate(t *testing.T) {
 	require.JSONEq(t, fmt.Sprintf(`{"after": {"complaints": %d}}`, n), summary)
 	require.NoError(t, pool.QueryRow(ctx, `SELECT object_id, summary::text FROM audit_log WHERE action = 'election.create'`).Scan(&objectID, &summary))
 	require.Equal(t, fmt.Sprint(res.ElectionID), objectID)
-	require.JSONEq(t, fmt.Sprintf(`{"after": {"name": %q, "demo": true}}`, complaintgen.ElectionName), summary)
+	require.JSONEq(t, fmt.Sprintf(`{"after": {"name": %q, "name_cy": %q, "demo": true}}`, complaintgen.ElectionName, complaintgen.ElectionNameCY), summary)
 	require.Zero(t, count(t, pool, `SELECT count(*) FROM audit_log WHERE action NOT IN ('demo.load', 'demo.complaints', 'election.create', 'user.create')`))
 }
 

@@ -87,12 +87,13 @@ func (q *Queries) CallRecipients(ctx context.Context, nations []string) ([]CallR
 }
 
 const createElection = `-- name: CreateElection :one
-INSERT INTO elections (name, type, nations, announced_on, polling_day, regulated_from, follow_up_days, created_by)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id
+INSERT INTO elections (name, name_cy, type, nations, announced_on, polling_day, regulated_from, follow_up_days, created_by)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id
 `
 
 type CreateElectionParams struct {
 	Name          string
+	NameCy        string
 	Type          string
 	Nations       []string
 	AnnouncedOn   time.Time
@@ -105,6 +106,7 @@ type CreateElectionParams struct {
 func (q *Queries) CreateElection(ctx context.Context, arg CreateElectionParams) (int64, error) {
 	row := q.db.QueryRow(ctx, createElection,
 		arg.Name,
+		arg.NameCy,
 		arg.Type,
 		arg.Nations,
 		arg.AnnouncedOn,
@@ -190,12 +192,13 @@ func (q *Queries) FollowUpRecipients(ctx context.Context, partyIds []int64) ([]F
 
 const getElection = `-- name: GetElection :one
 
-SELECT id, name, type, nations, announced_on, polling_day, regulated_from, follow_up_days, created_at FROM elections WHERE id = $1
+SELECT id, name, name_cy, type, nations, announced_on, polling_day, regulated_from, follow_up_days, created_at FROM elections WHERE id = $1
 `
 
 type GetElectionRow struct {
 	ID            int64
 	Name          string
+	NameCy        string
 	Type          string
 	Nations       []string
 	AnnouncedOn   time.Time
@@ -212,6 +215,7 @@ func (q *Queries) GetElection(ctx context.Context, id int64) (GetElectionRow, er
 	err := row.Scan(
 		&i.ID,
 		&i.Name,
+		&i.NameCy,
 		&i.Type,
 		&i.Nations,
 		&i.AnnouncedOn,
@@ -224,7 +228,7 @@ func (q *Queries) GetElection(ctx context.Context, id int64) (GetElectionRow, er
 }
 
 const listElections = `-- name: ListElections :many
-SELECT id, name, type, nations, announced_on, polling_day, regulated_from, follow_up_days, created_at,
+SELECT id, name, name_cy, type, nations, announced_on, polling_day, regulated_from, follow_up_days, created_at,
        COALESCE((SELECT jsonb_object_agg(state, n) FROM (SELECT state, count(*) n FROM letters l WHERE l.election_id = e.id GROUP BY state) c), '{}')::jsonb AS letters
 FROM elections e ORDER BY polling_day DESC, id DESC LIMIT 500
 `
@@ -232,6 +236,7 @@ FROM elections e ORDER BY polling_day DESC, id DESC LIMIT 500
 type ListElectionsRow struct {
 	ID            int64
 	Name          string
+	NameCy        string
 	Type          string
 	Nations       []string
 	AnnouncedOn   time.Time
@@ -254,6 +259,7 @@ func (q *Queries) ListElections(ctx context.Context) ([]ListElectionsRow, error)
 		if err := rows.Scan(
 			&i.ID,
 			&i.Name,
+			&i.NameCy,
 			&i.Type,
 			&i.Nations,
 			&i.AnnouncedOn,

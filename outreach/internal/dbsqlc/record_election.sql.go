@@ -12,13 +12,14 @@ import (
 
 const insertElection = `-- name: InsertElection :one
 
-INSERT INTO elections (name, type, nations, announced_on, polling_day, regulated_from, follow_up_days, created_by)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+INSERT INTO elections (name, name_cy, type, nations, announced_on, polling_day, regulated_from, follow_up_days, created_by)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 RETURNING id, created_at
 `
 
 type InsertElectionParams struct {
 	Name          string
+	NameCy        string
 	Type          string
 	Nations       []string
 	AnnouncedOn   time.Time
@@ -37,6 +38,7 @@ type InsertElectionRow struct {
 func (q *Queries) InsertElection(ctx context.Context, arg InsertElectionParams) (InsertElectionRow, error) {
 	row := q.db.QueryRow(ctx, insertElection,
 		arg.Name,
+		arg.NameCy,
 		arg.Type,
 		arg.Nations,
 		arg.AnnouncedOn,
@@ -51,13 +53,14 @@ func (q *Queries) InsertElection(ctx context.Context, arg InsertElectionParams) 
 }
 
 const latestElectionOfType = `-- name: LatestElectionOfType :one
-SELECT id, name, type, nations, announced_on, polling_day, regulated_from, follow_up_days, created_at
+SELECT id, name, name_cy, type, nations, announced_on, polling_day, regulated_from, follow_up_days, created_at
 FROM elections WHERE type = $1 ORDER BY polling_day DESC, id DESC LIMIT 1
 `
 
 type LatestElectionOfTypeRow struct {
 	ID            int64
 	Name          string
+	NameCy        string
 	Type          string
 	Nations       []string
 	AnnouncedOn   time.Time
@@ -73,6 +76,7 @@ func (q *Queries) LatestElectionOfType(ctx context.Context, type_ string) (Lates
 	err := row.Scan(
 		&i.ID,
 		&i.Name,
+		&i.NameCy,
 		&i.Type,
 		&i.Nations,
 		&i.AnnouncedOn,
