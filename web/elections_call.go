@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -425,26 +426,31 @@ func (s *Server) handleAPICallElection(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, apperr.Fields(errs...))
 		return
 	}
-	if body.DryRun {
-		pv, err := s.outreach.PreviewCall(r.Context(), in)
-		if err != nil {
+	apiTwoStep(s, w, r, body.DryRun, in.Confirm,
+		func(ctx context.Context) (any, error) { return s.outreach.PreviewCall(ctx, in) },
+		func(ctx context.Context) (any, error) { return s.outreach.Call(ctx, in) })
+}
+
+// apiTwoStep answers the API's two-step send (an election call, letters
+// to chosen parties): a dry run returns the preview; a send without the
+// preview's confirmation token is refused, after the request's own
+// problems, which need fixing whatever else is done; a confirmed send is
+// made and answered 201.
+func apiTwoStep(s *Server, w http.ResponseWriter, r *http.Request, dryRun bool, confirm string,
+	preview, send func(context.Context) (any, error)) {
+	if dryRun || strings.TrimSpace(confirm) == "" {
+		pv, err := preview(r.Context())
+		switch {
+		case err != nil:
 			s.Error(w, r, err)
-			return
+		case dryRun:
+			writeJSON(w, http.StatusOK, pv)
+		default:
+			s.Error(w, r, apperr.Fields(errAPIDryRunFirst))
 		}
-		writeJSON(w, http.StatusOK, pv)
 		return
 	}
-	if strings.TrimSpace(in.Confirm) == "" {
-		// Problems with the request come first: they need fixing
-		// whatever else is done.
-		if _, err := s.outreach.PreviewCall(r.Context(), in); err != nil {
-			s.Error(w, r, err)
-			return
-		}
-		s.Error(w, r, apperr.Fields(errAPIDryRunFirst))
-		return
-	}
-	res, err := s.outreach.Call(r.Context(), in)
+	res, err := send(r.Context())
 	if err != nil {
 		s.Error(w, r, err)
 		return

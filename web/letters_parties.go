@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -261,31 +262,9 @@ func (s *Server) handleAPISendLetters(w http.ResponseWriter, r *http.Request) {
 		}
 		in.SendAt = &t
 	}
-	if body.DryRun {
-		pv, err := s.outreach.PreviewLetters(r.Context(), in)
-		if err != nil {
-			s.Error(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, pv)
-		return
-	}
-	if strings.TrimSpace(in.Confirm) == "" {
-		// Problems with the request come first: they need fixing
-		// whatever else is done.
-		if _, err := s.outreach.PreviewLetters(r.Context(), in); err != nil {
-			s.Error(w, r, err)
-			return
-		}
-		s.Error(w, r, apperr.Fields(errAPIDryRunFirst))
-		return
-	}
-	res, err := s.outreach.SendLetters(r.Context(), in)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, res)
+	apiTwoStep(s, w, r, body.DryRun, in.Confirm,
+		func(ctx context.Context) (any, error) { return s.outreach.PreviewLetters(ctx, in) },
+		func(ctx context.Context) (any, error) { return s.outreach.SendLetters(ctx, in) })
 }
 
 // PollingDay is an election's polling day in words, for the form's list.
