@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/campaignwatch/campaignwatch/internal/audits"
 	"html/template"
 	"io/fs"
 	"log/slog"
@@ -56,6 +57,8 @@ type Deps struct {
 	Outreach *outreach.Service
 	// Parties is the party registry.
 	Parties *parties.Store
+	// Audits is the party audit programme; nil leaves its pages unmounted.
+	Audits *audits.Service
 	// Review is the triage queue and panel.
 	Review *review.Service
 	// Rulebook is the triage rulebook in force, shown to staff; nil

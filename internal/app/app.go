@@ -34,6 +34,7 @@ import (
 	"github.com/campaignwatch/campaignwatch/complaints/review"
 	"github.com/campaignwatch/campaignwatch/complaints/triage"
 	"github.com/campaignwatch/campaignwatch/complaints/vocab"
+	"github.com/campaignwatch/campaignwatch/internal/audits"
 	"github.com/campaignwatch/campaignwatch/internal/config"
 	"github.com/campaignwatch/campaignwatch/internal/database"
 	"github.com/campaignwatch/campaignwatch/internal/mail"
@@ -132,6 +133,8 @@ type App struct {
 	Review      *review.Service
 	Pipeline    *review.Pipeline
 	Monitor     *monitor.Monitor
+	// Audits is the party audit programme.
+	Audits *audits.Service
 	// TriageSource reads elections, parties and sender counts for triage
 	// outside the pipeline (the triage command).
 	TriageSource complaints.TriageSource
@@ -302,6 +305,9 @@ func (a *App) build() error {
 	a.Pipeline = review.NewPipeline(a.Pool, a.Engine)
 	a.Monitor = monitor.New(a.Pool, a.MonitorSettings)
 	a.TriageSource = complaints.TriageSource{Pool: a.Pool}
+	a.Audits = audits.NewService(a.Pool, a.Jobs, a.Outreach, audits.Settings{
+		Known: a.knownIDs(), Org: a.Org, MailFrom: cfg.MailFrom, BaseURL: cfg.BaseURL.String(), DigestHour: a.MonitorSettings.DigestHour,
+	})
 
 	a.registerJobs()
 
@@ -309,7 +315,7 @@ func (a *App) build() error {
 		deps := web.Deps{Config: cfg, Pool: a.Pool, Staff: a.Staff, Metrics: a.Metrics, Logger: a.Logger,
 			Complaints: a.Complaints, Drafts: a.Drafts, Reports: a.Reports, ReportStore: a.ReportStore, FollowUps: a.FollowUps,
 			Outreach: a.Outreach, Parties: a.Parties, Review: a.Review, Rulebook: a.Rulebook, Org: a.Org,
-			OrgStore: a.OrgStore}
+			OrgStore: a.OrgStore, Audits: a.Audits}
 		if !a.opts.WithoutRiverUI {
 			deps.Jobs = a.Jobs
 		}
@@ -332,6 +338,7 @@ func (a *App) registerJobs() {
 	complaints.RegisterDraftJobs(reg, a.Drafts)
 	reports.Register(reg, a.Reports)
 	reports.RegisterFollowUps(reg, a.FollowUps, a.Logger)
+	audits.RegisterJobs(reg, a.Audits)
 }
 
 // knownProvision checks the provision ids officers give in triage
@@ -343,6 +350,24 @@ func (a *App) knownProvision() func(string) bool {
 		ids[p.ID] = true
 	}
 	return func(id string) bool { return ids[id] }
+}
+
+// knownIDs gives the audit programme the provision and guidance ids of
+// the rulebook in force, so recommendations cite what triage cites.
+func (a *App) knownIDs() audits.Known {
+	k := audits.Known{}
+	prov, guid := map[string]bool{}, map[string]bool{}
+	for _, p := range a.Rulebook.Provisions {
+		prov[p.ID] = true
+		k.ProvisionIDs = append(k.ProvisionIDs, p.ID)
+	}
+	for _, g := range a.Rulebook.Guidance {
+		guid[g.ID] = true
+		k.GuidanceIDs = append(k.GuidanceIDs, g.ID)
+	}
+	k.Provision = func(id string) bool { return prov[id] }
+	k.Guidance = func(id string) bool { return guid[id] }
+	return k
 }
 
 // letterMailer builds one sender per mail worker, so WORKERS_MAIL workers
