@@ -1,0 +1,2 @@
+-- name: AuditExists :one
+SELECT EXISTS (SELECT 1 FROM audits WHERE id = @id);
