@@ -29,6 +29,10 @@ func (s *Server) routes() *mux.Router {
 	// Organisation settings (settings.go): admins only, mounted ahead of
 	// /staff for the signature images' body limit.
 	s.registerSettingsRoutes(r)
+	// The audit programme (audits.go, audits_reports.go): mounted ahead
+	// of /staff for the evidence and import uploads' body limits.
+	s.registerAuditRoutes(r)
+	s.registerAuditReportRoutes(r)
 
 	// The JSON API and the staff pages, each with its middleware.
 	api := r.PathPrefix("/api/v1").Subrouter()

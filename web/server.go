@@ -106,6 +106,8 @@ type Server struct {
 	parties *parties.Store
 	// triage is the triage queue and panel.
 	triage *review.Service
+	// audits is the party audit programme (audits.go, audits_reports.go).
+	audits *audits.Service
 	// rulebook is the triage rulebook in force (see triage_rulebook.go).
 	rulebook *triage.Rulebook
 	// org gives the regulator's particulars in force, read at each
@@ -140,6 +142,7 @@ func New(d Deps) (*Server, error) {
 		parties: d.Parties, triage: d.Review}
 	s.outreach = d.Outreach
 	s.rulebook = d.Rulebook
+	s.audits = d.Audits
 	s.org, s.orgStore = d.Org, d.OrgStore
 	if s.org == nil {
 		s.org = organisation.Static{Settings: organisation.Defaults(nil)}
