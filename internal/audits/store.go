@@ -16,7 +16,9 @@ func (s *Service) UpdateProgramme(ctx context.Context, id int64, in ProgrammeInp
 }
 
 // Programme returns one programme with its key findings.
-func (s *Service) Programme(ctx context.Context, id int64) (*Programme, error) { return nil, errNotBuilt }
+func (s *Service) Programme(ctx context.Context, id int64) (*Programme, error) {
+	return nil, errNotBuilt
+}
 
 // Programmes lists every programme, newest first.
 func (s *Service) Programmes(ctx context.Context) ([]Programme, error) { return nil, errNotBuilt }
