@@ -199,7 +199,7 @@ func (p *plan) checkAttachment() *apperr.FieldError {
 	case "complaints-follow-up":
 		where = "the complaints follow-up is drafted from the election's report page, which attaches the party's report"
 	case "audit-follow-up":
-		where = "audit follow-up letters will be sent from the audit programme, which attaches the audit report; it is not available yet"
+		where = "audit follow-up letters are drafted from the audit's page in the audit programme, which attaches the audit's follow-up report"
 	default:
 		where = "choose a letter that attaches nothing, or send this one from the page that makes its report"
 	}

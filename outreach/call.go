@@ -213,6 +213,12 @@ func (s *Service) planCall(ctx context.Context, q *dbsqlc.Queries, in CallInput)
 	if err := s.loadTemplate(ctx, p, in.Template); err != nil {
 		return nil, err
 	}
+	// An election call writes to every party at once and attaches
+	// nothing: a letter that sends a report (the audit follow-up) goes
+	// from the page that makes its report.
+	if fe := p.checkAttachment(); fe != nil {
+		return nil, apperr.Fields(*fe)
+	}
 	rows, err := q.CallRecipients(ctx, e.Nations)
 	if err != nil {
 		return nil, err

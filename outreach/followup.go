@@ -104,18 +104,8 @@ func (s *Service) DraftFollowUps(ctx context.Context, electionID int64, replyBy 
 		if err != nil {
 			return err
 		}
-		recips := make([]recipient, len(rows))
-		for i, r := range rows {
-			recips[i] = recipientOf(dbsqlc.CallRecipientsRow(r))
-		}
-		byParty := map[int64][]recipient{}
-		for _, rc := range recips {
-			if a, err := mail.ParseAddress(rc.email); err != nil || !strings.EqualFold(a.Address, rc.email) {
-				res.NoContact = append(res.NoContact, rc.party)
-				continue
-			}
-			byParty[rc.partyID] = append(byParty[rc.partyID], rc)
-		}
+		recips, byParty, bad := partyRecipients(rows)
+		res.NoContact = append(res.NoContact, bad...)
 		none, err := q.FollowUpPartiesWithoutContact(ctx, ids)
 		if err != nil {
 			return err
@@ -154,18 +144,9 @@ func (s *Service) DraftFollowUps(ctx context.Context, electionID int64, replyBy 
 					}
 				}
 			}
-			if err := s.createLetters(ctx, tx, res, p, rs, "held"); err != nil {
+			if err := s.writePartyLetters(ctx, tx, res, p, rs, fu.Attachment); err != nil {
 				return err
 			}
-			if len(fu.Attachment.Data) > 0 {
-				if err := q.AttachToPartyLetters(ctx, dbsqlc.AttachToPartyLettersParams{
-					BatchID: res.BatchID, PartyID: id, AttachmentName: &fu.Attachment.Filename, Attachment: fu.Attachment.Data,
-				}); err != nil {
-					return fmt.Errorf("attach report: %w", err)
-				}
-			}
-			res.Parties = append(res.Parties, PartyCount{PartyID: id, Party: rs[0].party, Letters: len(rs)})
-			res.Letters += len(rs)
 		}
 		sort.Slice(res.Parties, func(i, j int) bool { return res.Parties[i].Party < res.Parties[j].Party })
 		return audit.Record(ctx, tx, "election.follow_up.draft", "letter_batch", fmt.Sprint(res.BatchID), audit.Change{After: map[string]any{
@@ -177,4 +158,44 @@ func (s *Service) DraftFollowUps(ctx context.Context, electionID int64, replyBy 
 		return nil, err
 	}
 	return res, nil
+}
+
+// partyRecipients splits the rows of parties' active contacts into the
+// recipients (all, and by party) and the parties of contacts whose
+// address cannot be written to, which get no letter.
+func partyRecipients(rows []dbsqlc.FollowUpRecipientsRow) ([]recipient, map[int64][]recipient, []string) {
+	recips := make([]recipient, len(rows))
+	for i, r := range rows {
+		recips[i] = recipientOf(dbsqlc.CallRecipientsRow(r))
+	}
+	byParty := map[int64][]recipient{}
+	var bad []string
+	for _, rc := range recips {
+		if a, err := mail.ParseAddress(rc.email); err != nil || !strings.EqualFold(a.Address, rc.email) {
+			bad = append(bad, rc.party)
+			continue
+		}
+		byParty[rc.partyID] = append(byParty[rc.partyID], rc)
+	}
+	return recips, byParty, bad
+}
+
+// writePartyLetters writes the held letters of one party's contacts rs
+// into the batch of res with p's values, attaches att to each of them
+// (when it has content) and counts them in res.
+func (s *Service) writePartyLetters(ctx context.Context, tx pgx.Tx, res *CallResult, p *plan, rs []recipient, att Attachment) error {
+	if err := s.createLetters(ctx, tx, res, p, rs, "held"); err != nil {
+		return err
+	}
+	id := rs[0].partyID
+	if len(att.Data) > 0 {
+		if err := dbsqlc.New(tx).AttachToPartyLetters(ctx, dbsqlc.AttachToPartyLettersParams{
+			BatchID: res.BatchID, PartyID: id, AttachmentName: &att.Filename, Attachment: att.Data,
+		}); err != nil {
+			return fmt.Errorf("attach report: %w", err)
+		}
+	}
+	res.Parties = append(res.Parties, PartyCount{PartyID: id, Party: rs[0].party, Letters: len(rs)})
+	res.Letters += len(rs)
+	return nil
 }

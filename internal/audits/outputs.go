@@ -2,8 +2,17 @@ package audits
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
 
-	"github.com/campaignwatch/campaignwatch/outreach"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/campaignwatch/campaignwatch/internal/apperr"
+	"github.com/campaignwatch/campaignwatch/internal/audits/internal/dbsqlc"
+	"github.com/campaignwatch/campaignwatch/internal/organisation"
 )
 
 // FollowUpReport is the follow-up report for one party's audit: the
@@ -16,32 +25,147 @@ type FollowUpReport struct {
 	// Languages are the languages the party reads ("en", or "cy" and
 	// "en"): a party with Welsh readers gets the report in both.
 	Languages []string
+	// Org is the regulator's particulars in force, for the report's
+	// heading and the guidance it links to.
+	Org         *organisation.Settings
+	GeneratedAt time.Time
 }
 
-// FollowUpReport builds the follow-up report of an audit.
+// FollowUpReport builds the follow-up report of an audit. When the
+// party has Welsh readers the report is in Welsh too, so every
+// recommendation needs its finding and action in Welsh: FollowUpReport
+// refuses, naming the recommendations that lack them, rather than put
+// English inside the Welsh version.
 func (s *Service) FollowUpReport(ctx context.Context, auditID int64) (*FollowUpReport, error) {
-	return nil, errNotBuilt
+	var rep *FollowUpReport
+	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead}, func(tx pgx.Tx) error {
+		var err error
+		rep, err = s.followUpReport(ctx, tx, auditID)
+		return err
+	})
+	return rep, err
 }
 
-// DraftLetter drafts the audit-follow-up letter to the audited party's
-// contacts, with the follow-up report attached, as a held batch.
-func (s *Service) DraftLetter(ctx context.Context, auditID int64) (*outreach.CallResult, error) {
-	return nil, errNotBuilt
+// followUpReport reads the report in tx.
+func (s *Service) followUpReport(ctx context.Context, tx pgx.Tx, auditID int64) (*FollowUpReport, error) {
+	q := dbsqlc.New(tx)
+	row, err := q.OutputAudit(ctx, auditID)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, apperr.New(apperr.NotFound, "There is no audit %d.", auditID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	a := auditOfRow(dbsqlc.OutputProgrammeAuditsRow(row))
+	recs, err := s.outputRecommendations(ctx, q, []int64{a.ID})
+	if err != nil {
+		return nil, err
+	}
+	rep := &FollowUpReport{Audit: a, Recommendations: recs[a.ID], GeneratedAt: time.Now()}
+	if a.ProgrammeID != nil {
+		if rep.Programme, err = outputProgramme(ctx, q, *a.ProgrammeID); err != nil {
+			return nil, err
+		}
+	}
+	langs, err := q.OutputReaderLanguages(ctx, a.PartyID)
+	if err != nil {
+		return nil, err
+	}
+	rep.Languages = []string{"en"}
+	if slices.ContainsFunc(langs, func(l string) bool { return l == "cy" || l == "both" }) {
+		rep.Languages = []string{"cy", "en"}
+	}
+	if rep.Org, err = s.org(ctx); err != nil {
+		return nil, err
+	}
+	if rep.Bilingual() {
+		var missing []string
+		for _, r := range rep.Recommendations {
+			if strings.TrimSpace(r.FindingCY) == "" || strings.TrimSpace(r.ActionCY) == "" {
+				missing = append(missing, r.Ref())
+			}
+		}
+		if len(missing) > 0 {
+			return nil, apperr.New(apperr.Invalid, "%s has contacts who read Welsh, so the follow-up report is in Welsh too, but %s %s no Welsh finding or action: add them first.",
+				a.PartyName, joinAnd(missing), map[bool]string{true: "has", false: "have"}[len(missing) == 1])
+		}
+	}
+	return rep, nil
 }
 
-// Summary is the programme summary report.
-type Summary struct {
-	Programme Programme
-	Audits    []Audit
+// org is the regulator's particulars in force.
+func (s *Service) org(ctx context.Context) (*organisation.Settings, error) {
+	if s.set.Org == nil {
+		return organisation.Defaults(nil), nil
+	}
+	return s.set.Org.Current(ctx)
 }
 
-// Summary builds a programme's summary report.
-func (s *Service) Summary(ctx context.Context, programmeID int64) (*Summary, error) {
-	return nil, errNotBuilt
+// Bilingual reports whether the report is in Welsh and English.
+func (r *FollowUpReport) Bilingual() bool { return slices.Contains(r.Languages, "cy") }
+
+func auditOfRow(r dbsqlc.OutputProgrammeAuditsRow) Audit {
+	return Audit{ID: r.ID, ProgrammeID: r.ProgrammeID, ProgrammeName: r.ProgrammeName, PartyID: r.PartyID, PartyName: r.PartyName,
+		Type: r.AuditType, NoticeOn: r.NoticeOn, FieldworkFrom: r.FieldworkFrom, FieldworkTo: r.FieldworkTo, ReportOn: r.ReportOn,
+		FollowUpOn: r.FollowUpOn, Scope: r.Scope, Auditors: r.Auditors, Assurance: r.Assurance, State: r.State,
+		Conclusion: r.Conclusion, ConclusionNote: r.ConclusionNote, GoodPractice: r.GoodPractice, GoodPracticeCY: r.GoodPracticeCy,
+		LetterBatchID: r.LetterBatchID, Version: int(r.Version), CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
 }
 
-// Workbook builds the programme's workbook (Audits, Recommendations and
-// Progress sheets and a chart).
-func (s *Service) Workbook(ctx context.Context, programmeID int64) ([]byte, error) {
-	return nil, errNotBuilt
+// outputRecommendations reads the recommendations of audits, by audit.
+func (s *Service) outputRecommendations(ctx context.Context, q *dbsqlc.Queries, auditIDs []int64) (map[int64][]Recommendation, error) {
+	rows, err := q.OutputRecommendations(ctx, auditIDs)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64][]Recommendation{}
+	for _, r := range rows {
+		rec := Recommendation{ID: r.ID, AuditID: r.AuditID, Number: int(r.Number), Area: r.Area, Finding: r.Finding, FindingCY: r.FindingCy,
+			Action: r.Action, ActionCY: r.ActionCy, Priority: r.Priority, TargetOn: r.TargetOn, Provisions: r.Provisions, Guidance: r.Guidance,
+			Status: r.Status, StatusNote: r.StatusNote, ReviewedAt: r.ReviewedAt, Version: int(r.Version), CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+		if r.Response != "" {
+			rec.Response = &Response{Answer: r.Response, Action: r.ResponseAction, Owner: r.ResponseOwner, DueOn: r.ResponseDueOn}
+			if r.RespondedAt != nil {
+				rec.Response.At = *r.RespondedAt
+			}
+		}
+		out[r.AuditID] = append(out[r.AuditID], rec)
+	}
+	return out, nil
 }
+
+// outputProgramme reads a programme with its key findings in Areas order.
+func outputProgramme(ctx context.Context, q *dbsqlc.Queries, id int64) (*Programme, error) {
+	r, err := q.OutputProgramme(ctx, id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, apperr.New(apperr.NotFound, "There is no audit programme %d.", id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	p := &Programme{ID: r.ID, Name: r.Name, NameCY: r.NameCy, Description: r.Description, SummaryTitle: r.SummaryTitle,
+		SummaryTitleCY: r.SummaryTitleCy, SummaryURL: r.SummaryUrl, PublishedOn: r.PublishedOn, Version: int(r.Version),
+		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+	fs, err := q.OutputProgrammeFindings(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range fs {
+		p.Findings = append(p.Findings, AreaFinding{Area: f.Area, Finding: f.Finding, FindingCY: f.FindingCy})
+	}
+	slices.SortFunc(p.Findings, func(a, b AreaFinding) int { return Areas.Rank(a.Area) - Areas.Rank(b.Area) })
+	return p, nil
+}
+
+// joinAnd lists items as "R1, R2 and R3".
+func joinAnd(items []string) string {
+	switch len(items) {
+	case 0:
+		return ""
+	case 1:
+		return items[0]
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
+}
+
+var _ = fmt.Sprint

@@ -49,14 +49,18 @@ func shippedValues(tpl *Template, lang string) map[string]string {
 		"ComplaintCount": "63", "ReplyBy": "4 June 2029", "Report": "Complaints about Example Party, General Election 2029",
 		"ComplaintSummary": "Most of the 63 complaints were about text messages sent without consent.",
 		"Requests":         "1. Stop sending texts to people who have not consented.\n2. Add an opt-out to every message.\n3. Review how you obtained the numbers you text.\n4. Tell people where their numbers came from.",
-		"AuditYear":        "2026", "Outcome": "The party has completed most of the agreed actions.",
+		"AuditYear":        "2026", "AuditType": "compulsory audit", "Assurance": "a limited level of assurance",
+		"Conclusion":    "has completed every action agreed after the audit.",
+		"SummaryReport": "“Audits of political parties: summary report” (https://regulator.example.org/audits), which we published in November 2026",
 	}
 	if lang == "cy" {
 		v["PollingDay"], v["AnnouncementDate"], v["Date"] = "Dydd Iau 3 Mai 2029", "22 Mawrth 2029", "23 Mawrth 2029"
 		v["SignatoryTitle"] = "Pennaeth Goruchwylio Ymgyrchu Gwleidyddol"
 		extra["BriefingDate"], extra["ReplyBy"] = "Dydd Mawrth 10 Ebrill 2029", "4 Mehefin 2029"
 		extra["ComplaintSummary"] = "Roedd y rhan fwyaf o'r 63 o gwynion yn ymwneud â negeseuon testun a anfonwyd heb ganiatâd."
-		extra["Outcome"] = "Mae'r blaid wedi cwblhau'r rhan fwyaf o'r camau y cytunwyd arnynt."
+		extra["AuditType"], extra["Assurance"] = "archwiliad gorfodol", "lefel gyfyngedig o sicrwydd"
+		extra["Conclusion"] = "wedi cwblhau pob cam a gytunwyd ar ôl yr archwiliad."
+		extra["SummaryReport"] = "“Archwiliadau o bleidiau gwleidyddol: adroddiad cryno” (https://regulator.example.org/audits), a gyhoeddwyd ym mis Tachwedd 2026"
 	}
 	for _, f := range tpl.Extra {
 		v[f] = extra[f]

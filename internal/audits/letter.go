@@ -1,0 +1,121 @@
+package audits
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
+	"github.com/campaignwatch/campaignwatch/internal/apperr"
+	"github.com/campaignwatch/campaignwatch/internal/audit"
+	"github.com/campaignwatch/campaignwatch/internal/audits/internal/dbsqlc"
+	"github.com/campaignwatch/campaignwatch/outreach"
+)
+
+// LetterTemplate is the letter an audit ends in.
+const LetterTemplate = "audit-follow-up"
+
+var (
+	wSummaryRef = tr{"“%s” (%s), which we published on %s", "“%s” (%s), a gyhoeddwyd ar %s"}
+)
+
+// DraftLetter drafts the audit-follow-up letter to the audited party's
+// contacts, with the follow-up report attached, as a held batch.
+//
+// The letter needs the follow-up review's conclusion and the published
+// summary report it refers to. It all happens in one transaction: the
+// batch and its letters, the audit's letter_batch_id and the audit log
+// entry. While the audit's batch is live (held, scheduled or released)
+// a second draft is refused with a Conflict; cancelling the batch
+// allows a new one.
+func (s *Service) DraftLetter(ctx context.Context, auditID int64) (*outreach.CallResult, error) {
+	if s.outreach == nil {
+		return nil, apperr.New(apperr.Invalid, "Letters cannot be drafted here: the letter service is not available.")
+	}
+	var res *outreach.CallResult
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		q := dbsqlc.New(tx)
+		lock, err := q.LockAuditLetter(ctx, auditID)
+		if err == pgx.ErrNoRows {
+			return apperr.New(apperr.NotFound, "There is no audit %d.", auditID)
+		}
+		if err != nil {
+			return err
+		}
+		if lock.LetterBatchID != nil && lock.BatchState != "cancelled" {
+			return apperr.New(apperr.Conflict, "This audit already has follow-up letter batch %d; cancel it before drafting another.", *lock.LetterBatchID)
+		}
+		rep, err := s.followUpReport(ctx, tx, auditID)
+		if err != nil {
+			return err
+		}
+		in, err := letterOf(rep)
+		if err != nil {
+			return err
+		}
+		if res, err = s.outreach.DraftPartyLetterTx(ctx, tx, *in); err != nil {
+			return err
+		}
+		if err := q.SetAuditLetterBatch(ctx, dbsqlc.SetAuditLetterBatchParams{ID: auditID, LetterBatchID: &res.BatchID}); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, "audit.letter", "audit", strconv.FormatInt(auditID, 10), audit.Change{
+			Before: map[string]any{"letter_batch_id": lock.LetterBatchID},
+			After: map[string]any{"letter_batch_id": res.BatchID, "letters": res.Letters, "template": res.Template,
+				"template_version": res.Version, "languages": rep.Languages, "attachment": in.Attachment.Filename},
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// letterOf is the letter of a follow-up report: the template's fields in
+// English (and Welsh, for a party with Welsh readers) from the audit's
+// own particulars, and the report's PDF.
+func letterOf(rep *FollowUpReport) (*outreach.PartyLetter, error) {
+	a := rep.Audit
+	var errs []apperr.FieldError
+	if a.Conclusion == "" {
+		errs = append(errs, apperr.FieldError{Field: "conclusion", Message: "Record the follow-up review and its conclusion before drafting the letter"})
+	}
+	if a.Assurance == "" {
+		errs = append(errs, apperr.FieldError{Field: "assurance", Message: "Record the audit's assurance level before drafting the letter"})
+	}
+	p := rep.Programme
+	if p == nil || p.SummaryTitle == "" || p.SummaryURL == "" || p.PublishedOn == nil {
+		errs = append(errs, apperr.FieldError{Field: "summary", Message: "Record the published summary report (its title, address and publication date) on the audit's programme before drafting the letter"})
+	} else if rep.Bilingual() && p.SummaryTitleCY == "" {
+		errs = append(errs, apperr.FieldError{Field: "summary_title_cy", Message: "Enter the Welsh title of the programme's summary report: the party has contacts who read Welsh"})
+	}
+	if len(errs) > 0 {
+		return nil, apperr.Fields(errs...)
+	}
+	pdf, err := rep.PDF()
+	if err != nil {
+		return nil, fmt.Errorf("follow-up report PDF: %w", err)
+	}
+	fields := func(lang string) map[string]string {
+		title := p.SummaryTitle
+		if lang == "cy" {
+			title = p.SummaryTitleCY
+		}
+		return map[string]string{
+			"AuditType":     Types[Types.Rank(a.Type)].Report.In(lang),
+			"AuditYear":     strconv.Itoa(a.Year()),
+			"Assurance":     Assurance[Assurance.Rank(a.Assurance)].Report.In(lang),
+			"Conclusion":    Conclusions[Conclusions.Rank(a.Conclusion)].Report.In(lang),
+			"SummaryReport": wSummaryRef.f(lang, title, p.SummaryURL, vocab.FormatDate(*p.PublishedOn, lang)),
+			"Report":        rep.Title(lang),
+		}
+	}
+	in := &outreach.PartyLetter{Template: LetterTemplate, PartyID: a.PartyID, Fields: fields("en"),
+		Attachment: outreach.Attachment{Filename: rep.PDFFilename(), Data: pdf}}
+	if rep.Bilingual() {
+		in.FieldsCY = fields("cy")
+	}
+	return in, nil
+}
