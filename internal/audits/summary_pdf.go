@@ -1,0 +1,121 @@
+package audits
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/johnfercher/maroto/v2/pkg/consts/fontstyle"
+	"github.com/johnfercher/maroto/v2/pkg/props"
+
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
+	"github.com/campaignwatch/campaignwatch/internal/organisation"
+	"github.com/campaignwatch/campaignwatch/internal/plaintext"
+)
+
+var (
+	wSummaryTitle = tr{"Summary report: %s", "Adroddiad cryno: %s"}
+	wAuditsDone   = tr{"%d audits, %d recommendations.", "%d archwiliad, %d argymhelliad."}
+	wKeyFindings  = tr{"Key findings by area", "Canfyddiadau allweddol fesul maes"}
+	wPriorities   = tr{"Recommendations by priority", "Argymhellion fesul blaenoriaeth"}
+	wCount        = tr{"Recommendations", "Argymhellion"}
+	wShare        = tr{"Share", "Cyfran"}
+	wByParty      = tr{"Progress at follow-up by party", "Cynnydd adeg yr adolygiad dilynol fesul plaid"}
+	wByPriority   = tr{"Progress at follow-up by priority", "Cynnydd adeg yr adolygiad dilynol fesul blaenoriaeth"}
+	wGood         = tr{"Good practice noted", "Arferion da a nodwyd"}
+	wNoFinding    = tr{"No key finding recorded.", "Dim canfyddiad allweddol wedi'i gofnodi."}
+	wInArea       = tr{"%d recommendations (%d%%).", "%d argymhelliad (%d%%)."}
+)
+
+// Title is the summary report's title in lang.
+func (s *Summary) Title(lang string) string { return wSummaryTitle.f(lang, s.Name(lang)) }
+
+// PDFFilename is the name the summary is downloaded as.
+func (s *Summary) PDFFilename() string {
+	return fmt.Sprintf("audit-programme-summary-%s.pdf", plaintext.Slug(s.Programme.Name))
+}
+
+// WorkbookFilename is the name the workbook is downloaded as.
+func (s *Summary) WorkbookFilename() string {
+	return fmt.Sprintf("audit-programme-%s.xlsx", plaintext.Slug(s.Programme.Name))
+}
+
+// PDF renders the summary report as an A4 PDF in English, naming the law
+// in full as anything published does.
+func (s *Summary) PDF() ([]byte, error) {
+	const lang = "en"
+	created := s.GeneratedAt
+	if created.IsZero() {
+		created = time.Now()
+	}
+	org := s.Org
+	if org == nil {
+		org = organisation.Defaults(nil)
+	}
+	d, err := newPDF(s.Title(lang), org.Name, created, false)
+	if err != nil {
+		return nil, err
+	}
+	note := props.Text{Size: 9, Color: pdfGrey, Top: 1}
+	d.para(org.NameIn(lang)+": "+org.UnitIn(lang), props.Text{Size: 9, Color: pdfGrey})
+	d.para(s.Title(lang), props.Text{Size: 16, Style: fontstyle.Bold, Top: 2, Bottom: 1, VerticalPadding: 1.5})
+	d.para(wProduced.f(lang, vocab.FormatDate(created.In(vocab.London), lang))+" "+wAuditsDone.f(lang, len(s.Audits), s.Total()),
+		props.Text{Size: 9, Color: pdfGrey, Bottom: 2})
+	d.rule()
+	d.para(s.LawSentence(lang), props.Text{Top: 2})
+	if s.Programme.Description != "" {
+		d.para(s.Programme.Description, props.Text{Top: 1})
+	}
+	d.para(s.Headline(lang), props.Text{Top: 2, Style: fontstyle.Bold})
+
+	d.heading(wKeyFindings.in(lang))
+	for _, f := range s.KeyFindings(lang) {
+		d.subheading(f.Area)
+		fd := f.Finding
+		if fd == "" {
+			fd = wNoFinding.in(lang)
+		}
+		d.para(fd, props.Text{Top: 0.5})
+		d.para(wInArea.f(lang, f.Count, f.Percent), note)
+	}
+
+	d.heading(wPriorities.in(lang))
+	var rows [][]string
+	for _, sh := range s.PriorityShares(lang) {
+		rows = append(rows, []string{sh.Label, fmt.Sprint(sh.Count), fmt.Sprintf("%d%%", sh.Percent)})
+	}
+	d.table([]int{6, 3, 3}, []bool{false, true, true}, []string{wPriority.in(lang), wCount.in(lang), wShare.in(lang)}, rows, 10)
+
+	d.heading(wByParty.in(lang))
+	t := s.ProgressByPriority(lang)
+	head := append([]string{wParty.in(lang)}, t.Statuses...)
+	head = append(head, wTotal.in(lang))
+	rows = nil
+	for _, p := range s.ProgressByParty(lang) {
+		r := []string{p.Party}
+		for _, n := range p.Counts {
+			r = append(r, fmt.Sprint(n))
+		}
+		rows = append(rows, append(r, fmt.Sprint(p.Total)))
+	}
+	// Party 3 columns, each status 1, total 1 (3 + 6 + 1 = 10 of 12,
+	// the rest to the party).
+	widths := []int{5, 1, 1, 1, 1, 1, 1, 1}
+	right := []bool{false, true, true, true, true, true, true, true}
+	d.table(widths, right, head, rows, 8)
+
+	d.heading(wByPriority.in(lang))
+	if err := d.statusChart(t, lang); err != nil {
+		return nil, err
+	}
+
+	d.heading(wGood.in(lang))
+	gp := s.GoodPractices(lang)
+	if len(gp) == 0 {
+		d.para(wNone.in(lang), props.Text{Top: 1})
+	}
+	for _, g := range gp {
+		d.subheading(g.Party)
+		d.para(g.Text, props.Text{Top: 0.5})
+	}
+	return d.bytes()
+}
