@@ -82,7 +82,7 @@ type Field struct {
 	Value string
 }
 
-func day(t *time.Time, lang string) string {
+func dayIn(t *time.Time, lang string) string {
 	if t == nil {
 		return wNotRecorded.in(lang)
 	}
@@ -104,14 +104,14 @@ func (r *FollowUpReport) Particulars(lang string) []Field {
 		}
 	}
 	if a.Type == "compulsory" {
-		out = append(out, Field{wNoticeOn.in(lang), day(a.NoticeOn, lang)})
+		out = append(out, Field{wNoticeOn.in(lang), dayIn(a.NoticeOn, lang)})
 	}
 	fw := wNotRecorded.in(lang)
 	if a.FieldworkFrom != nil {
-		fw = wFromTo.f(lang, day(a.FieldworkFrom, lang), day(a.FieldworkTo, lang))
+		fw = wFromTo.f(lang, dayIn(a.FieldworkFrom, lang), dayIn(a.FieldworkTo, lang))
 	}
-	out = append(out, Field{wFieldwork.in(lang), fw}, Field{wReportOn.in(lang), day(a.ReportOn, lang)},
-		Field{wFollowUpOn.in(lang), day(a.FollowUpOn, lang)})
+	out = append(out, Field{wFieldwork.in(lang), fw}, Field{wReportOn.in(lang), dayIn(a.ReportOn, lang)},
+		Field{wFollowUpOn.in(lang), dayIn(a.FollowUpOn, lang)})
 	var scope []string
 	for _, c := range Scopes.Codes() {
 		if slices.Contains(a.Scope, c) {
