@@ -139,6 +139,14 @@ var routeRoles = map[string][]staff.Role{
 	"GET /staff/reports/elections/{id:[0-9]+}/parties/{pid:[0-9]+}.pdf": reportViewers,
 	"POST /staff/reports/exports":                                       reportExporters, "GET /staff/reports/exports/{id:[0-9]+}": reportExporters,
 	"GET /staff/reports/exports/{id:[0-9]+}/file": reportExporters,
+
+	// The audit programme's outputs (audits_reports.go).
+	"GET /staff/audits/{id:[0-9]+}/report":                   reportViewers,
+	"GET /staff/audits/{id:[0-9]+}/report.pdf":               reportViewers,
+	"POST /staff/audits/{id:[0-9]+}/letter":                  adminPol,
+	"GET /staff/audits/programmes/{id:[0-9]+}/summary":       reportViewers,
+	"GET /staff/audits/programmes/{id:[0-9]+}/summary.pdf":   reportViewers,
+	"GET /staff/audits/programmes/{id:[0-9]+}/workbook.xlsx": reportViewers,
 }
 
 // routeCase is one route and method to exercise.

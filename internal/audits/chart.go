@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"image/draw"
 	"image/png"
+	"strconv"
 )
 
 // statusColours are the chart's colours by status column (Statuses
@@ -105,3 +106,60 @@ func (t StatusTable) PNG() ([]byte, error) {
 	}
 	return buf.Bytes(), nil
 }
+
+// SVGChart is the table laid out for an inline SVG: one labelled bar per
+// priority and a legend, in pixels of its viewBox.
+type SVGChart struct {
+	Width, Height int
+	Bars          []SVGBar
+	Legend        []SVGLegend
+}
+
+// SVGBar is one priority's bar: its label and segments.
+type SVGBar struct {
+	Label  string
+	LabelY int
+	Y      int
+	Rects  []SVGRect
+}
+
+// SVGRect is one status's segment of a bar; Title says it in words.
+type SVGRect struct {
+	X, W  float64
+	Y     int
+	Fill  string
+	Title string
+}
+
+// SVGLegend is one status of the legend.
+type SVGLegend struct {
+	X, Y         int
+	TextX, TextY int
+	Fill         string
+	Label        string
+}
+
+// SVG lays the table out for an inline SVG chart.
+func (t StatusTable) SVG() SVGChart {
+	const left, right, rowH, barH = 150, 580, 36, 24
+	c := SVGChart{Width: 600}
+	bars := t.Bars()
+	for i, b := range bars {
+		y := 10 + i*rowH
+		sb := SVGBar{Label: b.Label, LabelY: y + barH/2, Y: y}
+		for _, s := range b.Segments {
+			sb.Rects = append(sb.Rects, SVGRect{X: left + s.X*(right-left)/100, W: s.Width * (right - left) / 100, Y: y, Fill: s.Colour,
+				Title: s.Label + ": " + itoa(s.Count)})
+		}
+		c.Bars = append(c.Bars, sb)
+	}
+	y := 10 + len(bars)*rowH + 10
+	for i, s := range t.Statuses {
+		col, row := i%3, i/3
+		c.Legend = append(c.Legend, SVGLegend{X: 10 + col*195, Y: y + row*24, TextX: 30 + col*195, TextY: y + row*24 + 11, Fill: StatusColour(i), Label: s})
+	}
+	c.Height = y + ((len(t.Statuses)+2)/3)*24 + 6
+	return c
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -347,3 +347,21 @@ func statusTable(recs []Recommendation, lang string) StatusTable {
 func (r *FollowUpReport) StatusByPriority(lang string) StatusTable {
 	return statusTable(r.Recommendations, lang)
 }
+
+// words are the report's headings and column names by key, for pages.
+var words = map[string]tr{
+	"particulars": wParticulars, "chart": wChart, "chart_note": wChartNote, "priority": wPriority, "total": wTotal,
+	"recs": wRecs, "recs_note": wRecsNote, "ref": wRef, "finding": wFinding, "action": wAction, "target": wTarget,
+	"response": wResponse, "status": wStatus, "law": wLaw, "guidance": wGuidanceCol, "recs_none": wRecsNone,
+	"open": wOpen, "open_note": wOpenNote, "area": wAreaCol, "nothing_open": wNothingOpen, "provisions": wProvisions,
+	"about": wAboutCol, "recs_col": wRecsCol, "none": wNone,
+}
+
+// Word is the report's word for key in lang, for pages that show the
+// report as the party reads it; an unknown key is returned as it is.
+func Word(key, lang string) string {
+	if w, ok := words[key]; ok {
+		return w.in(lang)
+	}
+	return key
+}
