@@ -348,4 +348,3 @@ func (s *Service) checkRows(im *importer, a *Audit, rows []importRow, existing [
 		return slices.Index(ImportColumns, x.Column) - slices.Index(ImportColumns, y.Column)
 	})
 }
-
