@@ -1,0 +1,125 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
+	"github.com/campaignwatch/campaignwatch/internal/audit"
+	"github.com/campaignwatch/campaignwatch/internal/audits"
+	"github.com/campaignwatch/campaignwatch/internal/fixture"
+	"github.com/campaignwatch/campaignwatch/internal/staff"
+	"github.com/campaignwatch/campaignwatch/web/webtest"
+)
+
+// auditOutputsEnv is a server with the letter templates seeded and one
+// reviewed audit in a programme with a published summary.
+func auditOutputsEnv(t *testing.T) (*webtest.Env, *audits.Programme, *audits.Audit) {
+	t.Helper()
+	env := webtest.New(t, webtest.Options{Env: map[string]string{"FOUR_EYES": "true"}})
+	ctx := audit.WithActor(context.Background(), audit.Actor{Label: "test"})
+	_, err := env.App.Outreach.Seed(ctx)
+	require.NoError(t, err)
+	f := fixture.New(t, env.Pool).UseOutreach(env.App.Outreach).UseAudits(env.App.Audits)
+	prog := f.Programme(fixture.ProgrammeName("Party audits 2019"),
+		fixture.ProgrammeSummary("Audits of political parties", "Archwiliadau o bleidiau", "https://regulator.example.org/audits", vocab.Today().AddDate(0, -1, 0)),
+		fixture.ProgrammeFindings(audits.AreaFinding{Area: "profiling", Finding: "Profiling was not explained to voters.", FindingCY: "Ni esboniwyd proffilio."}))
+	var recs []audits.RecommendationInput
+	for i, p := range []string{"urgent", "urgent", "high", "medium", "low"} {
+		recs = append(recs, fixture.DefaultRec(fixture.RecPriority(p), fixture.RecArea(audits.Areas.Codes()[i]), fixture.RecProvisions("UKGDPR-14"), fixture.RecGuidance("G2")))
+	}
+	a := f.Audit(fixture.AuditProgramme(prog.ID), fixture.AuditRecs(recs...), fixture.AuditState("follow_up"),
+		fixture.AuditReview("meaningful_progress", "meaningful_progress"))
+	return env, prog, a
+}
+
+func TestAuditReportPagesDownloadsAndLetter(t *testing.T) {
+	t.Parallel()
+	env, prog, a := auditOutputsEnv(t)
+	report := fmt.Sprintf("/staff/audits/%d/report", a.ID)
+
+	analyst := env.SignedIn(staff.RoleAnalyst)
+	res := analyst.Get(report)
+	body := webtest.ReadBody(res)
+	require.Equal(t, http.StatusOK, res.StatusCode, body)
+	require.Contains(t, body, "Audit follow-up report: "+templateEscape(a.PartyName))
+	require.Contains(t, body, `<svg role="img" aria-labelledby="chart-title chart-desc"`)
+	require.Contains(t, body, `<th scope="row">Urgent</th>`)
+	require.Contains(t, body, "Article 14 of the UK GDPR")
+	require.Contains(t, body, "Compulsory audit (assessment notice)")
+	require.NotContains(t, body, "Draft the follow-up letter", "analysts read only")
+	for _, code := range []string{"UKGDPR-", ">urgent<", "meaningful_progress", "privacy_information", ">G2<"} {
+		require.NotContains(t, body, code)
+	}
+	res = analyst.PostForm(fmt.Sprintf("/staff/audits/%d/letter", a.ID), url.Values{})
+	require.Equal(t, http.StatusForbidden, res.StatusCode)
+	res.Body.Close()
+
+	res = analyst.Get(report + ".pdf")
+	pdf := webtest.ReadBody(res)
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	require.Equal(t, "application/pdf", res.Header.Get("Content-Type"))
+	require.True(t, strings.HasPrefix(res.Header.Get("Content-Disposition"), `attachment; filename="audit-follow-up-`))
+	require.True(t, strings.HasPrefix(pdf, "%PDF-"))
+
+	triage := env.SignedIn(staff.RoleTriageOfficer)
+	res = triage.Get(report)
+	require.Equal(t, http.StatusForbidden, res.StatusCode)
+	res.Body.Close()
+
+	// The political team drafts the letter and lands on the batch page.
+	pol := env.SignedIn(staff.RolePoliticalTeam)
+	res = pol.Get(report)
+	body = webtest.ReadBody(res)
+	require.Contains(t, body, "Draft the follow-up letter")
+	noRedirect := *pol.Client
+	noRedirect.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	token := pol.CSRFToken(report)
+	res, err := noRedirect.PostForm(pol.URL(fmt.Sprintf("/staff/audits/%d/letter", a.ID)), url.Values{"csrf_token": {token}})
+	require.NoError(t, err)
+	res.Body.Close()
+	require.Equal(t, http.StatusSeeOther, res.StatusCode)
+	var batch int64
+	require.NoError(t, env.Pool.QueryRow(context.Background(), `SELECT letter_batch_id FROM audits WHERE id = $1`, a.ID).Scan(&batch))
+	require.Equal(t, fmt.Sprintf("/staff/letters/batches/%d", batch), res.Header.Get("Location"))
+	res = pol.Get(res.Header.Get("Location"))
+	body = webtest.ReadBody(res)
+	require.Equal(t, http.StatusOK, res.StatusCode, body)
+	require.Contains(t, body, "Follow-up letter drafted")
+
+	// A second draft while the batch is live is refused on the page.
+	res = pol.PostForm(fmt.Sprintf("/staff/audits/%d/letter", a.ID), url.Values{})
+	body = webtest.ReadBody(res)
+	require.Equal(t, http.StatusConflict, res.StatusCode)
+	require.Contains(t, body, `class="error-summary"`)
+	require.Contains(t, body, fmt.Sprintf("already has follow-up letter batch %d", batch))
+	require.Contains(t, body, fmt.Sprintf(`href="/staff/letters/batches/%d"`, batch))
+
+	// The programme's summary, its PDF and the workbook.
+	summary := fmt.Sprintf("/staff/audits/programmes/%d/summary", prog.ID)
+	res = analyst.Get(summary)
+	body = webtest.ReadBody(res)
+	require.Equal(t, http.StatusOK, res.StatusCode, body)
+	require.Contains(t, body, "60% of the 5 recommendations were urgent or high priority.")
+	require.Contains(t, body, "Profiling was not explained to voters.")
+	require.Contains(t, body, "the UK General Data Protection Regulation (UK GDPR)")
+	res = analyst.Get(summary + ".pdf")
+	require.Equal(t, "application/pdf", res.Header.Get("Content-Type"))
+	require.True(t, strings.HasPrefix(webtest.ReadBody(res), "%PDF-"))
+	res = analyst.Get(fmt.Sprintf("/staff/audits/programmes/%d/workbook.xlsx", prog.ID))
+	xlsx := webtest.ReadBody(res)
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	require.Equal(t, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", res.Header.Get("Content-Type"))
+	require.Equal(t, "nosniff", res.Header.Get("X-Content-Type-Options"))
+	require.True(t, strings.HasPrefix(xlsx, "PK"))
+	var downloads int
+	require.NoError(t, env.Pool.QueryRow(context.Background(), `SELECT count(*) FROM audit_log WHERE action IN
+		('audit.report.download', 'audit_programme.summary.download', 'audit_programme.workbook.download')`).Scan(&downloads))
+	require.Equal(t, 3, downloads)
+}

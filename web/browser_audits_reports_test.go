@@ -1,0 +1,42 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/campaignwatch/campaignwatch/internal/fixture"
+	"github.com/campaignwatch/campaignwatch/internal/staff"
+	"github.com/campaignwatch/campaignwatch/web/webtest"
+)
+
+// TestAuditReportPagesAreAccessible walks the follow-up report (as the
+// political team, with its draft button, and after a refused draft) and
+// the programme summary through axe-core.
+func TestAuditReportPagesAreAccessible(t *testing.T) {
+	t.Parallel()
+	env, prog, a := auditOutputsEnv(t)
+	u := env.CreateUser(staff.RolePoliticalTeam)
+	b := newTab(t, newBrowser(t), env.Server.URL)
+	b.open("/staff/login")
+	b.set("email", u.Email)
+	b.set("password", webtest.Password)
+	b.submit(`button[type=submit]`, "/staff/")
+
+	report := fmt.Sprintf("/staff/audits/%d/report", a.ID)
+	b.open(report)
+	require.Contains(t, b.text("h1"), "Audit follow-up report")
+
+	// Drafted once (by a colleague), a second draft is refused on the
+	// page with an error summary.
+	_, err := env.App.Audits.DraftLetter(fixture.As(context.Background(), env.CreateUser(staff.RolePoliticalTeam)), a.ID)
+	require.NoError(t, err)
+	b.open(report)
+	b.submit(`form[action$="/letter"] button[type=submit]`, fmt.Sprintf("/staff/audits/%d/letter", a.ID))
+	require.Contains(t, b.text(".error-summary"), "already has follow-up letter batch")
+
+	b.open(fmt.Sprintf("/staff/audits/programmes/%d/summary", prog.ID))
+	require.Contains(t, b.text("main"), "urgent or high priority")
+}
