@@ -3,7 +3,11 @@ package audits_test
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -333,4 +337,52 @@ func TestFollowUpReportContent(t *testing.T) {
 
 	_, err = e.svc.FollowUpReport(e.ctx, 999999)
 	require.Equal(t, apperr.NotFound, apperr.CodeOf(err))
+}
+
+// TestWorkbookOpensInLibreOffice has LibreOffice load the workbook and
+// write every sheet back out as CSV: a file it had to repair, or could
+// not read, fails the conversion or loses rows.
+func TestWorkbookOpensInLibreOffice(t *testing.T) {
+	t.Parallel()
+	soffice := ""
+	for _, name := range []string{"soffice", "libreoffice"} {
+		if p, err := exec.LookPath(name); err == nil {
+			soffice = p
+			break
+		}
+	}
+	require.NotEmpty(t, soffice, "LibreOffice is needed to check that workbooks open cleanly: apt-get install libreoffice-calc-nogui")
+	e := newOutputsEnv(t)
+	prog := e.programme(t)
+	e.auditOf(t, prog, e.f.Party().ID, priorities(3, 2, 2, 1), false)
+	e.auditOf(t, prog, e.f.Party().ID, priorities(1, 1, 0, 1), false)
+	b, err := e.svc.Workbook(e.ctx, prog)
+	require.NoError(t, err)
+	dir := t.TempDir()
+	in := filepath.Join(dir, "programme.xlsx")
+	require.NoError(t, os.WriteFile(in, b, 0o600))
+	cmd := exec.CommandContext(e.ctx, soffice, "--headless", "--norestore",
+		"-env:UserInstallation=file://"+filepath.Join(dir, "profile"),
+		"--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
+		"--outdir", dir, in)
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	read := func(sheet string) [][]string {
+		f, err := os.Open(filepath.Join(dir, "programme-"+sheet+".csv"))
+		require.NoError(t, err, "LibreOffice wrote no %s sheet:\n%s", sheet, out)
+		defer f.Close()
+		r := csv.NewReader(f)
+		r.FieldsPerRecord = -1
+		rows, err := r.ReadAll()
+		require.NoError(t, err)
+		return rows
+	}
+	require.Len(t, read(audits.SheetAudits), 3)
+	recs := read(audits.SheetRecommendations)
+	require.Len(t, recs, 1+11)
+	require.Equal(t, "Target date", recs[0][6])
+	require.Equal(t, "2019-09-01", recs[1][6], "a date LibreOffice reads as a date")
+	chart := read(audits.SheetChart)
+	require.Equal(t, "Urgent", chart[1][0])
+	require.Equal(t, "4", chart[1][len(chart[1])-1])
 }
