@@ -171,7 +171,14 @@ func (r *FollowUpReport) PDF() ([]byte, error) {
 	for _, l := range r.Languages {
 		titles = append(titles, r.Title(l))
 	}
-	d, err := newPDF(strings.Join(titles, " / "), org.Name, created, r.Bilingual())
+	var all strings.Builder
+	for _, rec := range r.Recommendations {
+		all.WriteString(rec.Finding + rec.Action + rec.StatusNote + strings.Join(r.Audit.Auditors, ""))
+		if rec.Response != nil {
+			all.WriteString(rec.Response.Action)
+		}
+	}
+	d, err := newPDF(strings.Join(titles, " / "), org.Name, created, r.Bilingual() || !pdffont.Fits(all.String()))
 	if err != nil {
 		return nil, err
 	}

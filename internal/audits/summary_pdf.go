@@ -2,6 +2,7 @@ package audits
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/johnfercher/maroto/v2/pkg/consts/fontstyle"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/organisation"
+	"github.com/campaignwatch/campaignwatch/internal/pdffont"
 	"github.com/campaignwatch/campaignwatch/internal/plaintext"
 )
 
@@ -51,7 +53,16 @@ func (s *Summary) PDF() ([]byte, error) {
 	if org == nil {
 		org = organisation.Defaults(nil)
 	}
-	d, err := newPDF(s.Title(lang), org.Name, created, false)
+	// The standard font cannot print every name (ŵ, ŷ): the text decides.
+	var all strings.Builder
+	all.WriteString(s.Programme.Description)
+	for _, a := range s.Audits {
+		all.WriteString(a.PartyName + a.GoodPractice)
+	}
+	for _, f := range s.Programme.Findings {
+		all.WriteString(f.Finding)
+	}
+	d, err := newPDF(s.Title(lang), org.Name, created, !pdffont.Fits(all.String()))
 	if err != nil {
 		return nil, err
 	}
