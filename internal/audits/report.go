@@ -158,9 +158,17 @@ type RecLine struct {
 	// Note is the reviewers' note and the party's action (English only:
 	// empty in Welsh).
 	Note string
-	// Law cites each provision in full; Guidance names each document.
+	// Law cites each provision in full; Guidance names each document
+	// with its address (for paper), Links the same for pages.
 	Law      []string
 	Guidance []string
+	Links    []Link
+}
+
+// Link is a guidance document of the organisation's library.
+type Link struct {
+	Title string
+	URL   string
 }
 
 // guidanceRefs are the organisation library's documents for the
@@ -200,6 +208,7 @@ func (r *FollowUpReport) line(rec Recommendation, lang string) RecLine {
 	for _, g := range rec.Guidance {
 		if ref, ok := r.Org.Reference(guidanceRefs[g]); ok {
 			l.Guidance = append(l.Guidance, ref.TitleIn(lang)+" ("+ref.URLIn(lang)+")")
+			l.Links = append(l.Links, Link{Title: ref.TitleIn(lang), URL: ref.URLIn(lang)})
 		}
 	}
 	return l

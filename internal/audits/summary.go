@@ -130,7 +130,7 @@ func (s *Summary) UrgentOrHigh() Share {
 }
 
 var (
-	wHeadline = tr{"%d%% of the %d recommendations were urgent or high priority.", "Roedd %d%% o'r %d argymhelliad yn rhai brys neu flaenoriaeth uchel."}
+	wHeadline = tr{"%d%% of the %s were urgent or high priority.", "Roedd %d%% o'r %s yn rhai brys neu flaenoriaeth uchel."}
 	wLawIntro = tr{"The audits assessed how far each party complied with %s, %s and %s.",
 		"Aseswyd yr archwiliadau i ba raddau yr oedd pob plaid yn cydymffurfio â'r deddfau canlynol: %s; %s; %s."}
 )
@@ -139,7 +139,7 @@ var (
 // recommendations were urgent or high priority."
 func (s *Summary) Headline(lang string) string {
 	u := s.UrgentOrHigh()
-	return wHeadline.f(lang, u.Percent, s.Total())
+	return wHeadline.f(lang, u.Percent, counted(s.Total(), wRec, wRecsN, lang))
 }
 
 // LawSentence names the law the audits assessed, in full: the summary is
@@ -151,6 +151,8 @@ func (s *Summary) LawSentence(lang string) string {
 // FindingLine is one area's key finding and how many recommendations
 // fall in it.
 type FindingLine struct {
+	// Lang is the language of the line's words.
+	Lang    string
 	Area    string
 	Finding string
 	Count   int
@@ -163,7 +165,7 @@ func (s *Summary) KeyFindings(lang string) []FindingLine {
 	all := s.all()
 	var out []FindingLine
 	for _, area := range Areas.Codes() {
-		l := FindingLine{Area: Areas.Label(area, lang)}
+		l := FindingLine{Lang: lang, Area: Areas.Label(area, lang)}
 		for _, f := range s.Programme.Findings {
 			if f.Area == area {
 				l.Finding = f.Finding

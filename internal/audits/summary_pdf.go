@@ -16,7 +16,7 @@ import (
 
 var (
 	wSummaryTitle = tr{"Summary report: %s", "Adroddiad cryno: %s"}
-	wAuditsDone   = tr{"%d audits, %d recommendations.", "%d archwiliad, %d argymhelliad."}
+	wAuditsDone   = tr{"%s, %s.", "%s, %s."}
 	wKeyFindings  = tr{"Key findings by area", "Canfyddiadau allweddol fesul maes"}
 	wPriorities   = tr{"Recommendations by priority", "Argymhellion fesul blaenoriaeth"}
 	wCount        = tr{"Recommendations", "Argymhellion"}
@@ -25,7 +25,7 @@ var (
 	wByPriority   = tr{"Progress at follow-up by priority", "Cynnydd adeg yr adolygiad dilynol fesul blaenoriaeth"}
 	wGood         = tr{"Good practice noted", "Arferion da a nodwyd"}
 	wNoFinding    = tr{"No key finding recorded.", "Dim canfyddiad allweddol wedi'i gofnodi."}
-	wInArea       = tr{"%d recommendations (%d%%).", "%d argymhelliad (%d%%)."}
+	wInArea       = tr{"%s (%d%%).", "%s (%d%%)."}
 )
 
 // Title is the summary report's title in lang.
@@ -69,7 +69,7 @@ func (s *Summary) PDF() ([]byte, error) {
 	note := props.Text{Size: 9, Color: pdfGrey, Top: 1}
 	d.para(org.NameIn(lang)+": "+org.UnitIn(lang), props.Text{Size: 9, Color: pdfGrey})
 	d.para(s.Title(lang), props.Text{Size: 16, Style: fontstyle.Bold, Top: 2, Bottom: 1, VerticalPadding: 1.5})
-	d.para(wProduced.f(lang, vocab.FormatDate(created.In(vocab.London), lang))+" "+wAuditsDone.f(lang, len(s.Audits), s.Total()),
+	d.para(wProduced.f(lang, vocab.FormatDate(created.In(vocab.London), lang))+" "+s.Counts(lang),
 		props.Text{Size: 9, Color: pdfGrey, Bottom: 2})
 	d.rule()
 	d.para(s.LawSentence(lang), props.Text{Top: 2})
@@ -86,7 +86,7 @@ func (s *Summary) PDF() ([]byte, error) {
 			fd = wNoFinding.in(lang)
 		}
 		d.para(fd, props.Text{Top: 0.5})
-		d.para(wInArea.f(lang, f.Count, f.Percent), note)
+		d.para(f.CountText(lang), note)
 	}
 
 	d.heading(wPriorities.in(lang))
@@ -129,4 +129,31 @@ func (s *Summary) PDF() ([]byte, error) {
 		d.para(g.Text, props.Text{Top: 0.5})
 	}
 	return d.bytes()
+}
+
+// counted is n things in lang: "1 audit", "5 audits"; Welsh keeps the
+// singular after a number ("5 archwiliad").
+func counted(n int, one, many tr, lang string) string {
+	if n == 1 || lang == "cy" {
+		return fmt.Sprintf("%d %s", n, one.in(lang))
+	}
+	return fmt.Sprintf("%d %s", n, many.in(lang))
+}
+
+var (
+	wAudit  = tr{"audit", "archwiliad"}
+	wAudits = tr{"audits", "archwiliad"}
+	wRec    = tr{"recommendation", "argymhelliad"}
+	wRecsN  = tr{"recommendations", "argymhelliad"}
+)
+
+// Counts says how many audits and recommendations the programme has.
+func (s *Summary) Counts(lang string) string {
+	return wAuditsDone.f(lang, counted(len(s.Audits), wAudit, wAudits, lang), counted(s.Total(), wRec, wRecsN, lang))
+}
+
+// CountText says how many recommendations fall in the area and their
+// share.
+func (f FindingLine) CountText(lang string) string {
+	return wInArea.f(lang, counted(f.Count, wRec, wRecsN, lang), f.Percent)
 }
