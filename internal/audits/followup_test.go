@@ -40,7 +40,7 @@ func TestResponsesReviewAndClosing(t *testing.T) {
 	require.Equal(t, apperr.Conflict, apperr.CodeOf(err), "a stale version")
 
 	_, err = e.svc.Advance(e.ctx, a.ID, "follow_up", a.Version)
-	require.Equal(t, map[string]string{"responses": "Record the party's response to R2 before moving the audit to follow-up"}, fields(t, err))
+	require.Equal(t, map[string]string{"responses": "Record the party's response to R2 before starting the follow-up"}, fields(t, err))
 	due := days(10)
 	r2b, err := e.svc.RecordResponse(e.ctx, r2.ID, audits.ResponseInput{Answer: "partly_agreed", Action: "Rewrite the notice.", Owner: "DPO", DueOn: due, Version: r2.Version})
 	require.NoError(t, err)
@@ -51,8 +51,8 @@ func TestResponsesReviewAndClosing(t *testing.T) {
 	// Closing needs the conclusion and every status.
 	_, err = e.svc.Advance(e.ctx, a.ID, "closed", a.Version)
 	require.Equal(t, map[string]string{
-		"conclusion": "Choose the follow-up review's conclusion before moving the audit to closed",
-		"statuses":   "Give R1 and R2 a follow-up status before moving the audit to closed",
+		"conclusion": "Choose the follow-up review's conclusion before closing the audit",
+		"statuses":   "Give R1 and R2 a follow-up status before closing the audit",
 	}, fields(t, err))
 
 	// The review needs a status for every recommendation.
