@@ -51,9 +51,6 @@ func (s *Server) renderAuditReport(w http.ResponseWriter, r *http.Request, statu
 			return
 		}
 		data["Problem"] = apperr.MessageOf(err)
-		if status == http.StatusOK {
-			status = http.StatusUnprocessableEntity
-		}
 		s.render(w, r, status, "audits_report", page{Errors: errs, Data: data})
 		return
 	}

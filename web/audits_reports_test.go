@@ -15,6 +15,7 @@ import (
 	"github.com/campaignwatch/campaignwatch/internal/audits"
 	"github.com/campaignwatch/campaignwatch/internal/fixture"
 	"github.com/campaignwatch/campaignwatch/internal/staff"
+	"github.com/campaignwatch/campaignwatch/outreach/parties"
 	"github.com/campaignwatch/campaignwatch/web/webtest"
 )
 
@@ -122,4 +123,40 @@ func TestAuditReportPagesDownloadsAndLetter(t *testing.T) {
 	require.NoError(t, env.Pool.QueryRow(context.Background(), `SELECT count(*) FROM audit_log WHERE action IN
 		('audit.report.download', 'audit_programme.summary.download', 'audit_programme.workbook.download')`).Scan(&downloads))
 	require.Equal(t, 3, downloads)
+}
+
+func TestAuditReportInWelshForWelshReaders(t *testing.T) {
+	t.Parallel()
+	env := webtest.New(t, webtest.Options{})
+	ctx := audit.WithActor(context.Background(), audit.Actor{Label: "test"})
+	_, err := env.App.Outreach.Seed(ctx)
+	require.NoError(t, err)
+	f := fixture.New(t, env.Pool).UseOutreach(env.App.Outreach).UseAudits(env.App.Audits)
+	party := f.Party()
+	f.Contact(party.ID, func(c *parties.Contact) { cy := "cy"; c.Language = &cy })
+	a := f.Audit(fixture.AuditParty(party.ID), fixture.AuditRecs(fixture.DefaultRec(), fixture.DefaultRec()), fixture.AuditState("follow_up"))
+	report := fmt.Sprintf("/staff/audits/%d/report", a.ID)
+	pol := env.SignedIn(staff.RolePoliticalTeam)
+
+	// Without the Welsh of every recommendation the report cannot be made:
+	// the page says which, and offers no draft.
+	res := pol.Get(report)
+	body := webtest.ReadBody(res)
+	require.Equal(t, http.StatusOK, res.StatusCode, body)
+	require.Contains(t, body, "R1 and R2 have no Welsh finding or action")
+	require.NotContains(t, body, "Draft the follow-up letter")
+
+	_, err = env.Pool.Exec(ctx, `UPDATE audit_recommendations SET finding_cy = 'Canfyddiad Cymraeg', action_cy = 'Cam Cymraeg' WHERE audit_id = $1`, a.ID)
+	require.NoError(t, err)
+	res = pol.Get(report + "?lang=cy")
+	body = webtest.ReadBody(res)
+	require.Equal(t, http.StatusOK, res.StatusCode, body)
+	require.Contains(t, body, `<div lang="cy">`)
+	require.Contains(t, body, "Adroddiad dilynol ar yr archwiliad")
+	require.Contains(t, body, "Canfyddiad Cymraeg")
+	require.Contains(t, body, "Statws fesul blaenoriaeth")
+	welsh := body[strings.Index(body, `<div lang="cy">`):strings.Index(body, `<h2 id="letter">`)]
+	for _, english := range []string{"Finding", "Priority", "Completed", "Recommended action", "Article "} {
+		require.NotContains(t, welsh, english, "no English in the Welsh version")
+	}
 }

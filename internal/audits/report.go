@@ -363,7 +363,7 @@ var words = map[string]tr{
 	"recs": wRecs, "recs_note": wRecsNote, "ref": wRef, "finding": wFinding, "action": wAction, "target": wTarget,
 	"response": wResponse, "status": wStatus, "law": wLaw, "guidance": wGuidanceCol, "recs_none": wRecsNone,
 	"open": wOpen, "open_note": wOpenNote, "area": wAreaCol, "nothing_open": wNothingOpen, "provisions": wProvisions,
-	"about": wAboutCol, "recs_col": wRecsCol, "none": wNone,
+	"about": wAboutCol, "recs_col": wRecsCol, "none": wNone, "notes_in_en": wNotesInEN,
 }
 
 // Word is the report's word for key in lang, for pages that show the
