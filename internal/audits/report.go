@@ -141,6 +141,15 @@ func (r *FollowUpReport) ConclusionSentence(lang string) string {
 	return wFoundThat.f(lang, Conclusions[Conclusions.Rank(r.Audit.Conclusion)].Report.In(lang))
 }
 
+// ConclusionNote is the reviewers' note on the conclusion, written in
+// English: the Welsh version leaves it out.
+func (r *FollowUpReport) ConclusionNote(lang string) string {
+	if lang == "cy" {
+		return ""
+	}
+	return r.Audit.ConclusionNote
+}
+
 // RecLine is one recommendation as the report shows it, in words.
 type RecLine struct {
 	Ref      string

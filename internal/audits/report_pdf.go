@@ -207,6 +207,9 @@ func (r *FollowUpReport) pdfIn(d pdfDoc, lang string, org *organisation.Settings
 	if s := r.ConclusionSentence(lang); s != "" {
 		d.para(s, props.Text{Top: 2})
 	}
+	if s := r.ConclusionNote(lang); s != "" {
+		d.para(s, props.Text{Top: 1})
+	}
 
 	d.heading(wChart.in(lang))
 	d.para(wChartNote.in(lang), note)
