@@ -123,6 +123,15 @@ func TestAuditReportPagesDownloadsAndLetter(t *testing.T) {
 	require.NoError(t, env.Pool.QueryRow(context.Background(), `SELECT count(*) FROM audit_log WHERE action IN
 		('audit.report.download', 'audit_programme.summary.download', 'audit_programme.workbook.download')`).Scan(&downloads))
 	require.Equal(t, 3, downloads)
+
+	// Before the review's conclusion the page asks for the review, not a
+	// draft.
+	_, err = env.Pool.Exec(context.Background(), `UPDATE audits SET conclusion = NULL WHERE id = $1`, a.ID)
+	require.NoError(t, err)
+	res = pol.Get(report)
+	body = webtest.ReadBody(res)
+	require.Contains(t, body, "Record the follow-up review and its conclusion before drafting the letter")
+	require.NotContains(t, body, "Draft the follow-up letter</button>")
 }
 
 func TestAuditReportInWelshForWelshReaders(t *testing.T) {
