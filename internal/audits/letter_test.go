@@ -180,3 +180,32 @@ func TestDraftLetterInWelshForWelshReaders(t *testing.T) {
 	require.NoError(t, err)
 	require.NotEqual(t, res.BatchID, again.BatchID)
 }
+
+func TestConcurrentDraftsMakeOneBatch(t *testing.T) {
+	t.Parallel()
+	e := newOutputsEnv(t)
+	prog := e.programme(t)
+	id := e.auditOf(t, prog, e.f.Party().ID, priorities(1, 1, 0, 0), false)
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			_, err := e.svc.DraftLetter(e.ctx, id)
+			errs <- err
+		}()
+	}
+	ok, conflicts := 0, 0
+	for range 4 {
+		switch err := <-errs; {
+		case err == nil:
+			ok++
+		case apperr.CodeOf(err) == apperr.Conflict:
+			conflicts++
+		default:
+			require.NoError(t, err)
+		}
+	}
+	require.Equal(t, []int{1, 3}, []int{ok, conflicts})
+	var batches int
+	require.NoError(t, e.pool.QueryRow(e.ctx, `SELECT count(*) FROM letter_batches WHERE kind = 'audit'`).Scan(&batches))
+	require.Equal(t, 1, batches)
+}
