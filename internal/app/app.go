@@ -308,6 +308,10 @@ func (a *App) build() error {
 	a.Audits = audits.NewService(a.Pool, a.Jobs, a.Outreach, audits.Settings{
 		Known: a.knownIDs(), Org: a.Org, MailFrom: cfg.MailFrom, BaseURL: cfg.BaseURL.String(), DigestHour: a.MonitorSettings.DigestHour,
 	})
+	// The election reminder mentions each party's own open audit
+	// recommendations: the letters are built before the programme, which
+	// drafts letters of its own, so the hook is set once both exist.
+	a.Outreach.UsePartyFields(a.Audits.ReminderFields)
 
 	a.registerJobs()
 
