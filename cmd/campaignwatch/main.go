@@ -54,6 +54,7 @@ func commands() []command {
 		{"triage", "triage complaints read as JSON lines on stdin (stores nothing)", cmdTriage},
 		{"export", "export complaint trends as xlsx or csv (trends)", cmdExport},
 		{"report", "write an election's follow-up report as a PDF (follow-up)", cmdReport},
+		{"audits", "the party audit programme: list audits, import recommendations, list overdue ones (list, import, overdue)", cmdAudits},
 		{"settings", "show the organisation settings and their versions (show, history)", cmdSettings},
 		{"version", "print the version", cmdVersion},
 	}
