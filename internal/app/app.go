@@ -312,6 +312,9 @@ func (a *App) build() error {
 	// recommendations: the letters are built before the programme, which
 	// drafts letters of its own, so the hook is set once both exist.
 	a.Outreach.UsePartyFields(a.Audits.ReminderFields)
+	// A party's post-election report checks the complaints against its
+	// open recommendations.
+	a.ReportStore.UseAudits(a.Audits.ReportRecommendations)
 
 	a.registerJobs()
 

@@ -3,11 +3,13 @@ package audits
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/outreach"
 	"github.com/campaignwatch/campaignwatch/outreach/render"
+	"github.com/campaignwatch/campaignwatch/reports"
 )
 
 // The audit programme's links to the rest of the service: what an
@@ -103,4 +105,29 @@ func sumCounts(m map[string]int) int {
 		n += c
 	}
 	return n
+}
+
+// ReportRecommendations is the reports.AuditSource of a party's
+// post-election follow-up report: its open recommendations, urgent
+// first, each with the provisions whose complaints touch it (its own and
+// its area's, AreaProvisions) and, in the social media targeting area,
+// the social media advert channel.
+func (s *Service) ReportRecommendations(ctx context.Context, partyID int64) ([]reports.AuditRecommendation, error) {
+	open, err := s.OpenRecommendations(ctx, []int64{partyID})
+	if err != nil {
+		return nil, err
+	}
+	recs := open[partyID]
+	out := make([]reports.AuditRecommendation, 0, len(recs))
+	for _, r := range recs {
+		provisions := append(slices.Clone(r.Provisions), AreaProvisions(r.Area)...)
+		slices.Sort(provisions)
+		ar := reports.AuditRecommendation{Ref: r.Ref(), AuditYear: r.AuditYear, Area: Areas.Label(r.Area, "en"), AreaCY: Areas.Label(r.Area, "cy"),
+			Priority: r.Priority, Action: r.Action, ActionCY: r.ActionCY, Provisions: slices.Compact(provisions)}
+		if r.Area == "social_media_targeting" {
+			ar.Channels = []string{SocialMediaChannel}
+		}
+		out = append(out, ar)
+	}
+	return out, nil
 }
