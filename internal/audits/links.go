@@ -79,10 +79,15 @@ func reminderItem(r OpenRecommendation, action, lang string) string {
 	detail := fmt.Sprintf("%s priority; %s; target date %s", strings.ToLower(Priorities.Label(r.Priority, "en")),
 		strings.ToLower(Areas.Label(r.Area, "en")), vocab.FormatDate(r.TargetOn, "en"))
 	if lang == "cy" {
-		audit = fmt.Sprintf("ein %s %d", reportPhrase(Types, r.AuditType, "cy"), r.AuditYear)
+		// "o'n" (from our) takes an h before a vowel: "o'n harchwiliad".
+		phrase := reportPhrase(Types, r.AuditType, "cy")
+		if strings.ContainsAny(phrase[:1], "aeiouwy") {
+			phrase = "h" + phrase
+		}
+		audit = fmt.Sprintf("%s %d", phrase, r.AuditYear)
 		detail = fmt.Sprintf("blaenoriaeth: %s; %s; dyddiad targed: %s", Priorities.Label(r.Priority, "cy"),
 			Areas.Label(r.Area, "cy"), vocab.FormatDate(r.TargetOn, "cy"))
-		return fmt.Sprintf("%s o %s (%s): %s", r.Ref(), audit, render.EscapeMarkdown(detail), render.EscapeMarkdown(action))
+		return fmt.Sprintf("%s o'n %s (%s): %s", r.Ref(), audit, render.EscapeMarkdown(detail), render.EscapeMarkdown(action))
 	}
 	return fmt.Sprintf("%s from %s (%s): %s", r.Ref(), audit, render.EscapeMarkdown(detail), render.EscapeMarkdown(action))
 }
