@@ -100,18 +100,24 @@ func cmdAuditsImport(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "audits import", "audits import --audit N [--dry-run] FILE")
 	auditID := fs.Int64("audit", 0, "the audit the recommendations belong to (its id; required)")
 	dry := fs.Bool("dry-run", false, "check the file and report what would be added, without saving")
-	// Accept the file before or after the flags.
-	var file string
-	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
-		file, args = args[0], args[1:]
+	// Accept the file before, between or after the flags: parsing stops
+	// at the first argument that is not a flag, so take it and go on.
+	var files []string
+	for {
+		if err := parse(fs, args); err != nil {
+			return err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		files, args = append(files, fs.Arg(0)), fs.Args()[1:]
 	}
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if file == "" && fs.NArg() == 1 {
-		file = fs.Arg(0)
-	} else if fs.NArg() > 0 {
+	if len(files) > 1 {
 		return usagef("give exactly one FILE")
+	}
+	var file string
+	if len(files) == 1 {
+		file = files[0]
 	}
 	if *auditID <= 0 {
 		return usagef("give the audit with --audit N (its id, as 'audits list' shows it)")
