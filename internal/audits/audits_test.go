@@ -22,7 +22,8 @@ type env struct {
 	pool *pgxpool.Pool
 	f    *fixture.Factory
 	svc  *audits.Service
-	ctx  context.Context // a political team member's
+	user *staff.User     // a political team member
+	ctx  context.Context // the member's
 }
 
 func setup(t *testing.T) *env {
@@ -30,7 +31,7 @@ func setup(t *testing.T) *env {
 	pool := testdb.New(t)
 	f := fixture.New(t, pool)
 	u := f.User(fixture.UserRole(staff.RolePoliticalTeam))
-	return &env{pool: pool, f: f, svc: f.Audits(), ctx: fixture.As(context.Background(), u)}
+	return &env{pool: pool, f: f, svc: f.Audits(), user: u, ctx: fixture.As(context.Background(), u)}
 }
 
 // fields maps each field of a form error to its messages.
