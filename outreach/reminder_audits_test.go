@@ -15,8 +15,8 @@ import (
 
 // The election reminder names a party's own open audit recommendations,
 // filled by the audit programme through the PartyFields hook: only that
-// party's letters mention them, the Welsh version in Welsh only, and the
-// parties never audited get nothing.
+// party's letters mention them, the Welsh version in Welsh only, and a
+// party whose audit is closed, or that was never audited, gets nothing.
 func TestElectionReminderMentionsOnlyTheOwnOpenRecommendations(t *testing.T) {
 	e := newEnv(t, outreach.Settings{})
 	ctx := e.user(staff.RolePoliticalTeam, 1)
@@ -28,11 +28,12 @@ func TestElectionReminderMentionsOnlyTheOwnOpenRecommendations(t *testing.T) {
 		require.NoError(t, e.pool.QueryRow(context.Background(), `SELECT id FROM parties WHERE name = $1`, name).Scan(&id))
 		return id
 	}
-	plaid := partyID("Plaid Cymru – The Party of Wales")
+	plaid, labour := partyID("Plaid Cymru – The Party of Wales"), partyID("Labour Party")
 	const (
 		actionEN = "Tell supporters before matching their email addresses on social media platforms."
 		actionCY = "Dywedwch wrth gefnogwyr cyn paru eu cyfeiriadau e-bost ar lwyfannau cyfryngau cymdeithasol."
 		untold   = "Keep one log of requests from individuals and check it every week."
+		closedAc = "Delete estimated ethnicity where no condition allows it."
 	)
 	// Plaid Cymru: an audit with its report issued and two open
 	// recommendations, one with a Welsh action and one without.
@@ -42,6 +43,11 @@ func TestElectionReminderMentionsOnlyTheOwnOpenRecommendations(t *testing.T) {
 		fixture.DefaultRec(fixture.RecPriority("high"), fixture.RecArea("other"), fixture.RecProvisions(),
 			func(in *audits.RecommendationInput) { in.Action = untold }),
 	))
+
+	// Labour: a closed audit whose review left its recommendation with
+	// some progress; a reminder mentions only audits still open.
+	f.Audit(fixture.AuditParty(labour), fixture.AuditState("closed"), fixture.AuditReview("some_progress", "limited_progress"),
+		fixture.AuditRecs(fixture.DefaultRec(func(in *audits.RecommendationInput) { in.Action = closedAc })))
 
 	in := outreach.CallInput{Hold: true, ElectionInput: outreach.ElectionInput{
 		Name: "Senedd 2099", NameCY: "Etholiad y Senedd 2099", Type: "senedd", PollingDay: date("2099-05-07")}}
@@ -72,6 +78,7 @@ func TestElectionReminderMentionsOnlyTheOwnOpenRecommendations(t *testing.T) {
 		if pid != plaid {
 			require.NotContains(t, text, "open audit recommendations")
 			require.NotContains(t, text, "argymhellion archwilio")
+			require.NotContains(t, text, closedAc)
 			continue
 		}
 		require.Equal(t, "both", lang)
