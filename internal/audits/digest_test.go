@@ -79,10 +79,8 @@ func (e *digestEnv) overdueWorld(t *testing.T) (alpha, beta int64) {
 	))
 	recsA, err := e.svc.Recommendations(e.ctx, auditA.ID)
 	require.NoError(t, err)
-	_, err = e.svc.AddProgress(e.ctx, recsA[3].ID, audits.ProgressInput{NotedOn: *days(-49), Note: "Done, awaiting evidence."})
-	require.NoError(t, err)
-	_, err = e.svc.AddProgress(e.ctx, recsA[0].ID, audits.ProgressInput{NotedOn: *days(-45), Note: "Started before the target date."})
-	require.NoError(t, err)
+	e.f.Progress(recsA[3].ID, *days(-49))
+	e.f.Progress(recsA[0].ID, *days(-45))
 
 	e.f.Audit(fixture.AuditParty(b.ID), fixture.AuditConsensual(), fixture.AuditState("report_issued"), fixture.AuditRecs(
 		fixture.DefaultRec(fixture.RecPriority("medium"), fixture.RecTargetDays(-2), fixture.RecArea("lawful_basis")),

@@ -40,7 +40,7 @@ func TestResponsesReviewAndClosing(t *testing.T) {
 	require.Equal(t, apperr.Conflict, apperr.CodeOf(err), "a stale version")
 
 	_, err = e.svc.Advance(e.ctx, a.ID, "follow_up", a.Version)
-	require.Equal(t, map[string]string{"responses": "Record the party's response to R2 before moving the audit to follow-up"}, fields(t, err))
+	require.Equal(t, map[string]string{"responses": "Record the party's response to R2 before starting the follow-up"}, fields(t, err))
 	due := days(10)
 	r2b, err := e.svc.RecordResponse(e.ctx, r2.ID, audits.ResponseInput{Answer: "partly_agreed", Action: "Rewrite the notice.", Owner: "DPO", DueOn: due, Version: r2.Version})
 	require.NoError(t, err)
@@ -51,8 +51,8 @@ func TestResponsesReviewAndClosing(t *testing.T) {
 	// Closing needs the conclusion and every status.
 	_, err = e.svc.Advance(e.ctx, a.ID, "closed", a.Version)
 	require.Equal(t, map[string]string{
-		"conclusion": "Choose the follow-up review's conclusion before moving the audit to closed",
-		"statuses":   "Give R1 and R2 a follow-up status before moving the audit to closed",
+		"conclusion": "Choose the follow-up review's conclusion before closing the audit",
+		"statuses":   "Give R1 and R2 a follow-up status before closing the audit",
 	}, fields(t, err))
 
 	// The review needs a status for every recommendation.
@@ -83,6 +83,11 @@ func TestResponsesReviewAndClosing(t *testing.T) {
 	_, err = e.svc.AddRecommendation(e.ctx, a.ID, fixture.DefaultRec())
 	require.Equal(t, apperr.Conflict, apperr.CodeOf(err), "a closed audit takes no more recommendations")
 	_, err = e.svc.AddProgress(e.ctx, r2.ID, audits.ProgressInput{NotedOn: *days(0), Note: "More."})
+	require.Equal(t, apperr.Conflict, apperr.CodeOf(err))
+	_, err = e.svc.UpdateAudit(e.ctx, a.ID, audits.AuditInput{PartyID: a.PartyID, Type: a.Type, Auditors: a.Auditors, Version: a.Version})
+	require.Equal(t, apperr.Conflict, apperr.CodeOf(err))
+	require.Equal(t, "This audit is closed, so it can no longer be changed.", apperr.MessageOf(err))
+	_, err = e.svc.ImportRecommendations(e.ctx, a.ID, []byte("area,priority,finding,action,target_date\nother,low,F,A,2030-01-01\n"), true)
 	require.Equal(t, apperr.Conflict, apperr.CodeOf(err))
 
 	require.Equal(t, 2, e.count(t, `SELECT count(*) FROM audit_log WHERE action = 'audit_recommendation.respond'`))
@@ -170,4 +175,45 @@ func TestProgressEvidenceAndOverdue(t *testing.T) {
 	_, err = e.svc.EvidenceFile(e.ctx, p2.Evidence[1].ID+100)
 	require.Equal(t, apperr.NotFound, apperr.CodeOf(err))
 	require.Equal(t, 2, e.count(t, `SELECT count(*) FROM audit_log WHERE action = 'audit_progress.add'`))
+}
+
+func TestConcurrentChangesOneWinsTheOtherConflicts(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	a := e.f.Audit(fixture.AuditState("report_issued"))
+	recs, err := e.svc.Recommendations(e.ctx, a.ID)
+	require.NoError(t, err)
+	r := recs[0]
+
+	// Two people answer from the same page at once, while a third records
+	// the review: every change locks the audit first, so none deadlocks,
+	// and at most one of the two answers lands.
+	errs := make(chan error, 3)
+	for _, answer := range []string{"agreed", "partly_agreed"} {
+		go func() {
+			_, err := e.svc.RecordResponse(e.ctx, r.ID, audits.ResponseInput{Answer: answer, Action: "Act.", Owner: "DPO", Version: r.Version})
+			errs <- err
+		}()
+	}
+	go func() {
+		_, err := e.svc.RecordReview(e.ctx, a.ID, audits.ReviewInput{FollowUpOn: *days(0), Conclusion: "limited_progress", Version: a.Version,
+			Statuses: map[int64]audits.StatusInput{r.ID: {Status: "some_progress"}}})
+		errs <- err
+	}()
+	var conflicts int
+	for range 3 {
+		if err := <-errs; err != nil {
+			require.Equal(t, apperr.Conflict, apperr.CodeOf(err), "%v", err)
+			conflicts++
+		}
+	}
+	got, err := e.svc.Recommendation(e.ctx, r.ID)
+	require.NoError(t, err)
+	require.Equal(t, "some_progress", got.Status, "the review checks the audit's version, which no answer changes")
+	if got.Response == nil {
+		require.Equal(t, 2, conflicts, "the review changed the recommendation before either answer")
+	} else {
+		require.Equal(t, 1, conflicts, "one answer landed, the other was stale")
+		require.Equal(t, r.Version+2, got.Version)
+	}
 }
