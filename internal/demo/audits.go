@@ -251,7 +251,9 @@ var statusPatterns = map[string][]string{
 
 // AuditsResult says what LoadAudits did.
 type AuditsResult struct {
-	// ProgrammeID is the demo programme, created now or before.
+	// ProgrammeID is the demo programme, created now or before; Created
+	// says whether this run added anything, Audits and Recommendations
+	// how much.
 	ProgrammeID     int64
 	Created         bool
 	Audits          int
@@ -259,18 +261,9 @@ type AuditsResult struct {
 }
 
 // LoadAudits adds the demo audit programme once: a second run finds the
-// programme by name and changes nothing. The seven audited parties must be
+// programme by name and its seven audits, and changes nothing. The seven audited parties must be
 // in the registry (Load puts them there).
 func LoadAudits(ctx context.Context, svc *audits.Service, registry *parties.Store) (*AuditsResult, error) {
-	existing, err := svc.Programmes(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for _, p := range existing {
-		if strings.EqualFold(p.Name, ProgrammeName) {
-			return &AuditsResult{ProgrammeID: p.ID}, nil
-		}
-	}
 	all, err := registry.All(ctx)
 	if err != nil {
 		return nil, err
@@ -284,6 +277,51 @@ func LoadAudits(ctx context.Context, svc *audits.Service, registry *parties.Stor
 			return nil, fmt.Errorf("demo audits: the party %q is not in the registry; load the demo parties first", name)
 		}
 	}
+	existing, err := svc.Programmes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	res := &AuditsResult{}
+	for _, p := range existing {
+		if strings.EqualFold(p.Name, ProgrammeName) {
+			res.ProgrammeID = p.ID
+		}
+	}
+	if res.ProgrammeID == 0 {
+		prog, err := svc.CreateProgramme(ctx, demoProgramme())
+		if err != nil {
+			return nil, fmt.Errorf("demo programme: %w", err)
+		}
+		res.ProgrammeID, res.Created = prog.ID, true
+	}
+	// A run stopped half-way (the database went away) left some audits:
+	// the next adds only the parties' audits that are missing.
+	done, err := svc.Audits(ctx, audits.AuditFilter{ProgrammeID: res.ProgrammeID})
+	if err != nil {
+		return nil, err
+	}
+	audited := map[int64]bool{}
+	for _, a := range done {
+		audited[a.PartyID] = true
+	}
+	priorities := demoPriorities()
+	for i, ap := range auditPlans {
+		if audited[partyIDs[ap.party]] {
+			continue
+		}
+		n, err := loadAudit(ctx, svc, res.ProgrammeID, partyIDs[ap.party], i, ap, priorities[i])
+		if err != nil {
+			return nil, fmt.Errorf("demo audit of %s: %w", ap.party, err)
+		}
+		res.Created = true
+		res.Audits++
+		res.Recommendations += n
+	}
+	return res, nil
+}
+
+// demoProgramme is the programme's particulars and key findings.
+func demoProgramme() audits.ProgrammeInput {
 	published := day("2020-11-11")
 	in := audits.ProgrammeInput{
 		Name:   ProgrammeName,
@@ -299,21 +337,7 @@ func LoadAudits(ctx context.Context, svc *audits.Service, registry *parties.Stor
 		f := keyFindings[a.Code]
 		in.Findings = append(in.Findings, audits.AreaFinding{Area: a.Code, Finding: f.en, FindingCY: f.cy})
 	}
-	prog, err := svc.CreateProgramme(ctx, in)
-	if err != nil {
-		return nil, fmt.Errorf("demo programme: %w", err)
-	}
-	res := &AuditsResult{ProgrammeID: prog.ID, Created: true}
-	priorities := demoPriorities()
-	for i, ap := range auditPlans {
-		n, err := loadAudit(ctx, svc, prog.ID, partyIDs[ap.party], i, ap, priorities[i])
-		if err != nil {
-			return nil, fmt.Errorf("demo audit of %s: %w", ap.party, err)
-		}
-		res.Audits++
-		res.Recommendations += n
-	}
-	return res, nil
+	return in
 }
 
 // demoPriorities are each audit's recommendations' priorities, in the
