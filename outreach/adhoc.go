@@ -175,6 +175,9 @@ func (s *Service) planLetters(ctx context.Context, q *dbsqlc.Queries, in Letters
 	if len(errs) > 0 {
 		return nil, apperr.Fields(errs...)
 	}
+	if err := s.loadPartyValues(ctx, p); err != nil {
+		return nil, err
+	}
 	if len(p.noContact) > 0 {
 		p.warnings = append(p.warnings, fmt.Sprintf("No letter for %s: no active contact.", strings.Join(p.noContact, ", ")))
 	}

@@ -238,6 +238,9 @@ func (s *Service) planCall(ctx context.Context, q *dbsqlc.Queries, in CallInput)
 	if len(errs) > 0 {
 		return nil, apperr.Fields(errs...)
 	}
+	if err := s.loadPartyValues(ctx, p); err != nil {
+		return nil, err
+	}
 	if len(p.noContact) > 0 {
 		p.warnings = append(p.warnings, fmt.Sprintf("No letter for %s: no active contact. Add a contact to write to them.", strings.Join(p.noContact, ", ")))
 	}

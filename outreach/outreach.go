@@ -154,6 +154,9 @@ type Service struct {
 	jobs     JobClient       // enqueues send jobs in callers' transactions
 	settings Settings
 	mailer   imail.Sender // for test copies; the send worker has its own
+	// partyFields fills the per-party fields (PartyFieldNames); nil
+	// leaves them empty.
+	partyFields PartyFields
 }
 
 // NewService returns the service. mailer sends test copies (it may be nil

@@ -72,6 +72,10 @@ type PreviewParty struct {
 	PartyID  int64            `json:"party_id"`
 	Party    string           `json:"party"`
 	Contacts []PreviewContact `json:"contacts"`
+	// Fields are the values the service fills for this party alone
+	// (PartyFieldNames), in English, when it has any: what its letters
+	// say that the others' do not.
+	Fields map[string]string `json:"party_fields,omitempty"`
 }
 
 // PreviewContact is one letter: its recipient and language, in words.
@@ -111,9 +115,14 @@ type plan struct {
 	sig    organisation.Signatory
 	values map[string]map[string]string // per language, shared by every letter
 
-	recips    []recipient
-	noContact []string
-	warnings  []string
+	recips []recipient
+	// partyFields are the per-party fields the template uses, and
+	// partyValues their values by party and language (see
+	// loadPartyValues): empty for a party with nothing to say.
+	partyFields []string
+	partyValues map[int64]map[string]map[string]string
+	noContact   []string
+	warnings    []string
 	// done is what was already done that a second confirmation of the
 	// same preview would repeat: an election of the same name and
 	// polling day, or the newest letter to the chosen parties.
@@ -199,7 +208,9 @@ func (p *plan) fill(fields, fieldsCY map[string]string) []apperr.FieldError {
 	var own []string
 	for _, l := range p.langs() {
 		for _, f := range p.ts.Parsed[l].Extra {
-			if !slices.Contains(own, f) {
+			// The service fills a party's own fields; staff are neither
+			// asked for them nor allowed to set them for every party.
+			if !slices.Contains(own, f) && !isPartyField(f) {
 				own = append(own, f)
 			}
 		}
@@ -274,7 +285,7 @@ func (p *plan) fill(fields, fieldsCY map[string]string) []apperr.FieldError {
 		if !needed[l] {
 			continue
 		}
-		want := slices.Clone(p.ts.Parsed[l].Extra)
+		want := slices.DeleteFunc(slices.Clone(p.ts.Parsed[l].Extra), isPartyField)
 		if l == "cy" {
 			for _, f := range given {
 				if !slices.Contains(want, f) {
@@ -347,6 +358,9 @@ func (p *plan) valuesFor(rc recipient, ref string) map[string]map[string]string 
 		v := make(map[string]string, len(p.values[l])+4)
 		maps.Copy(v, p.values[l])
 		v["RecipientName"], v["RecipientPosition"], v["PartyName"], v["Reference"] = rc.name, rc.position, rc.party, ref
+		for _, f := range p.partyFields {
+			v[f] = p.partyValues[rc.partyID][l][f]
+		}
 		out[l] = v
 	}
 	return out
@@ -464,7 +478,7 @@ func (p *plan) tokenParts() []struct {
 	}{
 		{"the election", []any{p.kind, e, p.recordOnly}},
 		{"the letter template", ids},
-		{"the letter's contents", p.values},
+		{"the letter's contents", []any{p.values, p.partyValues}},
 		{"the parties and contacts", []any{rs, p.noContact}},
 		{"the organisation settings", p.org},
 		{"when the letters are sent", []any{p.state(), send}},
@@ -537,7 +551,15 @@ func (s *Service) preview(p *plan) (*Preview, error) {
 			counts[l]++
 		}
 		if n := len(pv.Parties); n == 0 || pv.Parties[n-1].PartyID != rc.partyID {
-			pv.Parties = append(pv.Parties, PreviewParty{PartyID: rc.partyID, Party: rc.party})
+			pp := PreviewParty{PartyID: rc.partyID, Party: rc.party}
+			vs := p.partyValues[rc.partyID]
+			for _, l := range []string{"en", "cy"} {
+				if len(vs[l]) > 0 {
+					pp.Fields = maps.Clone(vs[l])
+					break
+				}
+			}
+			pv.Parties = append(pv.Parties, pp)
 		}
 		pp := &pv.Parties[len(pv.Parties)-1]
 		pp.Contacts = append(pp.Contacts, PreviewContact{ContactID: rc.contactID, Name: rc.name, Position: rc.position,

@@ -34,6 +34,11 @@ type Filter struct {
 	// first against the party and only says how many of the second there
 	// were. Neither is part of a stored export's filter.
 	inScope, outOfScope bool
+	// touches keeps the complaints that touch an audit recommendation
+	// (see AuditLink): triaged under one of touchProvisions or reported
+	// through one of touchChannels.
+	touches                        bool
+	touchProvisions, touchChannels []string
 }
 
 // ParseIDs reads a comma-separated list of ids.
@@ -107,6 +112,9 @@ func (f *Filter) query(name string) *sqlfilter.Builder {
 	if f.outOfScope {
 		b.Where("out_of_scope")
 	}
+	if f.touches {
+		b.Where("touches", "touch_provisions", nonNil(f.touchProvisions), "touch_channels", nonNil(f.touchChannels))
+	}
 	return b
 }
 
@@ -115,3 +123,12 @@ var trendsSQL string
 
 // trendQueries are the statements whose WHERE clause is a Filter.
 var trendQueries = sqlfilter.MustParse("trends.sql", trendsSQL)
+
+// nonNil is s, or an empty list for nil, so an array parameter is never
+// NULL (which && would turn into no rows at all).
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

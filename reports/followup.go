@@ -70,6 +70,9 @@ type PartyReport struct {
 	Senders    []Cluster    `json:"senders"`
 	Examples   []Example    `json:"examples"`
 	Themes     []ThemeCount `json:"themes"`
+	// AuditLinks are the party's open audit recommendations with the
+	// complaints that touch each; empty when it has none.
+	AuditLinks []AuditLink `json:"audit_links,omitempty"`
 	// Languages the report is written in, Welsh first when any contact of
 	// the party reads Welsh (PartyLanguages).
 	Languages []string `json:"languages"`
@@ -201,6 +204,9 @@ func (s *Store) partyReport(ctx context.Context, tx pgx.Tx, electionID, partyID 
 		rep.Examples = append(rep.Examples, ex)
 		return nil
 	}); err != nil {
+		return nil, err
+	}
+	if rep.AuditLinks, err = s.auditLinks(ctx, tx, f, partyID); err != nil {
 		return nil, err
 	}
 	return rep, nil

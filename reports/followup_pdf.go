@@ -246,6 +246,31 @@ func (r *PartyReport) pdfIn(d pdfDoc, lang string, org *organisation.Settings, c
 		}
 	}
 
+	if lines := r.AuditLines(lang); len(lines) > 0 {
+		d.heading(wAuditHeading.in(lang))
+		d.para(r.AuditSummary(lang), props.Text{Top: 1})
+		d.para(wAuditNote.in(lang), note)
+		var cells [][]string
+		for _, l := range lines {
+			n := strconv.Itoa(l.Complaints)
+			if ch := l.ChannelText(); ch != "" {
+				n += " (" + ch + ")"
+			}
+			cells = append(cells, []string{l.Ref + " (" + l.Priority + ")", l.Area, l.Action, n})
+		}
+		d.table([]int{2, 2, 5, 3}, []bool{false, false, false, false},
+			[]string{wAuditRef.in(lang), wAuditArea.in(lang), wAuditAction.in(lang), wComplaints.in(lang)}, cells, 9)
+		for _, l := range lines {
+			for _, ex := range l.Examples {
+				d.para(l.Ref+": "+wExampleHead.f(lang, labels[ex.Channel], vocab.FormatDate(ex.ReceivedAt.In(vocab.London), lang)),
+					props.Text{Size: 9, Style: fontstyle.Bold, Top: 2})
+				for _, part := range strings.Split(ex.Text, "\n") {
+					d.para(part, props.Text{Size: 9.5, Left: 4, Top: 0.5, Color: pdfGrey})
+				}
+			}
+		}
+	}
+
 	d.heading(wRequests.in(lang))
 	for i, q := range r.Requests(lang) {
 		s := strings.TrimSpace(q.Figure + " " + q.Do)

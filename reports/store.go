@@ -29,6 +29,9 @@ type Store struct {
 	// org gives the regulator's settings for follow-up reports; nil means
 	// organisation.Defaults.
 	org organisation.Source
+	// audits gives a party's open audit recommendations for its
+	// follow-up report; nil leaves the report's audit section out.
+	audits AuditSource
 }
 
 // NewStore returns a store reading from pool.

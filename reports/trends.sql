@@ -36,6 +36,16 @@ NOT EXISTS (SELECT 1 FROM triage_results t WHERE t.complaint_id = c.id AND t.is_
 -- Only the complaints triage found out of scope.
 EXISTS (SELECT 1 FROM triage_results t WHERE t.complaint_id = c.id AND t.is_current AND t.out_of_scope)
 
+-- condition: touches
+-- Complaints that touch one of a party's open audit recommendations:
+-- triaged under one of the provisions it rests on (its own and its
+-- area's), or reported through one of the channels that always touch its
+-- area (a social media advert touches social media targeting).
+(EXISTS (SELECT 1 FROM triage_results t WHERE t.complaint_id = c.id AND t.is_current
+        AND t.provisions::text[] && @touch_provisions::text[])
+    OR coalesce((SELECT CASE WHEN cardinality(t.channels) = 0 THEN ARRAY[t.channel] ELSE t.channels END
+        FROM triage_results t WHERE t.complaint_id = c.id AND t.is_current), ARRAY[c.channel]) && @touch_channels::text[])
+
 -- query: count_rows
 SELECT count(*) FROM complaints c WHERE /*conditions*/
 

@@ -30,6 +30,12 @@ func TestBrowserFollowUpReportPages(t *testing.T) {
 	_, err = env.Pool.Exec(ctx, `UPDATE parties SET nations = ARRAY['wales', 'england'] WHERE id = $1`, partyID)
 	require.NoError(t, err)
 
+	// Open audit recommendations, one with Welsh text: the party's report
+	// lists the complaints that touch them.
+	fixture.New(t, env.Pool).UseAudits(env.App.Audits).Audit(fixture.AuditParty(partyID), fixture.AuditState("report_issued"),
+		fixture.AuditRecs(fixture.DefaultRec(fixture.RecPriority("urgent"), fixture.RecArea("social_media_targeting"), fixture.RecProvisions("UKGDPR-26")),
+			fixture.DefaultRec(fixture.RecWelsh("Canfyddiad.", "Ailysgrifennwch yr hysbysiad preifatrwydd."))))
+
 	u := env.CreateUser(staff.RolePoliticalTeam)
 	b := newTab(t, newBrowser(t), env.Server.URL)
 	b.open("/staff/login")
@@ -47,7 +53,10 @@ func TestBrowserFollowUpReportPages(t *testing.T) {
 
 	b.open(fmt.Sprintf("/staff/reports/elections/%d/parties/%d", election, partyID))
 	require.Contains(t, b.text("h1"), "Complaints about")
+	require.Contains(t, b.text("main"), "Your open audit recommendations")
 	b.open(fmt.Sprintf("/staff/reports/elections/%d/parties/%d?lang=cy", election, partyID))
 	require.Contains(t, b.text("h1"), "Cwynion am")
 	require.Contains(t, b.text("main"), "Beth rydym yn gofyn i chi ei wneud")
+	require.Contains(t, b.text("main"), "Eich argymhellion archwilio sydd ar agor")
+	require.Contains(t, b.text("main"), "Ailysgrifennwch yr hysbysiad preifatrwydd.")
 }

@@ -108,7 +108,7 @@ func (s *Server) handlePartyReport(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Query().Get("lang") == "cy" && rep.Bilingual() {
 		lang = "cy"
 	}
-	s.render(w, r, http.StatusOK, "reports_party", page{Data: map[string]any{"R": rep, "Lang": lang, "W": reports.Words(lang)}})
+	s.render(w, r, http.StatusOK, "reports_party", page{Data: map[string]any{"R": rep, "Lang": lang, "W": reports.Words(lang), "AW": reports.AuditWords(lang)}})
 }
 
 // handlePartyReportPDF serves the report as the PDF the follow-up letter

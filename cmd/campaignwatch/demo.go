@@ -33,6 +33,15 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "Demo data: %d parties, %d new contacts.\n", res.Parties, res.Contacts)
+	ar, err := demo.LoadAudits(cliActor(ctx), a.Audits, a.Parties)
+	if err != nil {
+		return err
+	}
+	if ar.Created {
+		fmt.Fprintf(e.stdout, "Demo audit programme: %d audits, %d recommendations (programme %d).\n", ar.Audits, ar.Recommendations, ar.ProgrammeID)
+	} else {
+		fmt.Fprintf(e.stdout, "Demo audit programme %d already loaded.\n", ar.ProgrammeID)
+	}
 	if err := seedLetterTemplates(ctx, e, a); err != nil {
 		return err
 	}

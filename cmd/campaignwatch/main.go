@@ -45,7 +45,7 @@ func commands() []command {
 		{"migrate", "apply or list database migrations (up, status)", cmdMigrate},
 		{"election", "call an election and write to the parties (call, list)", cmdElection},
 		{"letters", "write to chosen parties, or show an election's letters (send, status)", cmdLetters},
-		{"demo", "load demo parties, contacts and an admin account (idempotent)", cmdDemo},
+		{"demo", "load demo parties, contacts, an audit programme and an admin account (idempotent)", cmdDemo},
 		{"user", "manage staff accounts (add)", cmdUser},
 		{"token", "manage staff API tokens (create, list, revoke)", cmdToken},
 		{"db", "manage the private development database (start, stop, url)", cmdDB},
@@ -54,6 +54,7 @@ func commands() []command {
 		{"triage", "triage complaints read as JSON lines on stdin (stores nothing)", cmdTriage},
 		{"export", "export complaint trends as xlsx or csv (trends)", cmdExport},
 		{"report", "write an election's follow-up report as a PDF (follow-up)", cmdReport},
+		{"audits", "the party audit programme: list audits, import recommendations, list overdue ones (list, import, overdue)", cmdAudits},
 		{"settings", "show the organisation settings and their versions (show, history)", cmdSettings},
 		{"version", "print the version", cmdVersion},
 	}

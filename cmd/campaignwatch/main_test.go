@@ -147,10 +147,12 @@ func TestDemoIsIdempotent(t *testing.T) {
 	code, stdout, stderr := runCLI(t, vars, "", "demo")
 	require.Equal(t, 0, code, stderr)
 	require.Regexp(t, `Admin login: admin@example.org / \S+`, stdout)
+	require.Contains(t, stdout, "Demo audit programme: 7 audits, 100 recommendations")
 	code, stdout, _ = runCLI(t, vars, "", "demo")
 	require.Equal(t, 0, code)
 	require.Contains(t, stdout, "0 new contacts")
 	require.Contains(t, stdout, "already exists")
+	require.Regexp(t, `Demo audit programme \d+ already loaded`, stdout)
 
 	pool, err := pgxpool.New(context.Background(), url)
 	require.NoError(t, err)

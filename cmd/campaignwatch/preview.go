@@ -36,6 +36,13 @@ func printPreview(w io.Writer, pv *outreach.Preview) {
 			}
 		}
 		tw.Flush()
+		// What the service adds to one party's letters alone: its own
+		// open audit recommendations, in the election reminder.
+		for _, p := range pv.Parties {
+			if v := p.Fields[outreach.OpenRecommendationsField]; v != "" {
+				fmt.Fprintf(w, "\nThe letters to %s also list its open audit recommendations:\n%s\n", p.Party, v)
+			}
+		}
 		for _, p := range pv.NoContact {
 			fmt.Fprintf(w, "No letter for %s: it has no active contact.\n", p)
 		}

@@ -308,6 +308,13 @@ func (a *App) build() error {
 	a.Audits = audits.NewService(a.Pool, a.Jobs, a.Outreach, audits.Settings{
 		Known: a.knownIDs(), Org: a.Org, MailFrom: cfg.MailFrom, BaseURL: cfg.BaseURL.String(), DigestHour: a.MonitorSettings.DigestHour,
 	})
+	// The election reminder mentions each party's own open audit
+	// recommendations: the letters are built before the programme, which
+	// drafts letters of its own, so the hook is set once both exist.
+	a.Outreach.UsePartyFields(a.Audits.ReminderFields)
+	// A party's post-election report checks the complaints against its
+	// open recommendations.
+	a.ReportStore.UseAudits(a.Audits.ReportRecommendations)
 
 	a.registerJobs()
 
