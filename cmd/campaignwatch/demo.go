@@ -10,6 +10,7 @@ import (
 
 	"github.com/campaignwatch/campaignwatch/internal/app"
 	"github.com/campaignwatch/campaignwatch/internal/demo"
+	"github.com/campaignwatch/campaignwatch/internal/demo/auditdemo"
 	"github.com/campaignwatch/campaignwatch/internal/demo/complaintgen"
 )
 
@@ -33,14 +34,14 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "Demo data: %d parties, %d new contacts.\n", res.Parties, res.Contacts)
-	ar, err := demo.LoadAudits(cliActor(ctx), a.Audits, a.Parties)
+	ar, err := auditdemo.Load(cliActor(ctx), a.Audits, a.Parties)
 	if err != nil {
 		return err
 	}
 	if ar.Created {
-		fmt.Fprintf(e.stdout, "Demo audit programme: %d audits, %d recommendations (programme %d).\n", ar.Audits, ar.Recommendations, ar.ProgrammeID)
+		fmt.Fprintf(e.stdout, "Demo audit programme %q: %d audits, %d recommendations.\n", auditdemo.ProgrammeName, ar.Audits, ar.Recommendations)
 	} else {
-		fmt.Fprintf(e.stdout, "Demo audit programme %d already loaded.\n", ar.ProgrammeID)
+		fmt.Fprintf(e.stdout, "Demo audit programme %q already loaded.\n", auditdemo.ProgrammeName)
 	}
 	if err := seedLetterTemplates(ctx, e, a); err != nil {
 		return err

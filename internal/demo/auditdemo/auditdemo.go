@@ -1,4 +1,8 @@
-package demo
+// Package auditdemo loads the demo audit programme: the 2019 round of
+// compulsory audits of seven parties, closed after follow-up reviews. It
+// is apart from package demo so that the tests that read demo's party
+// registry need not build the audit service.
+package auditdemo
 
 import (
 	"context"
@@ -249,8 +253,8 @@ var statusPatterns = map[string][]string{
 	"limited_progress":    {"completed", "some_progress", "not_started", "meaningful_progress", "some_progress", "not_started"},
 }
 
-// AuditsResult says what LoadAudits did.
-type AuditsResult struct {
+// Result says what Load did.
+type Result struct {
 	// ProgrammeID is the demo programme, created now or before; Created
 	// says whether this run added anything, Audits and Recommendations
 	// how much.
@@ -260,10 +264,10 @@ type AuditsResult struct {
 	Recommendations int
 }
 
-// LoadAudits adds the demo audit programme once: a second run finds the
+// Load adds the demo audit programme once: a second run finds the
 // programme by name and its seven audits, and changes nothing. The seven audited parties must be
 // in the registry (Load puts them there).
-func LoadAudits(ctx context.Context, svc *audits.Service, registry *parties.Store) (*AuditsResult, error) {
+func Load(ctx context.Context, svc *audits.Service, registry *parties.Store) (*Result, error) {
 	all, err := registry.All(ctx)
 	if err != nil {
 		return nil, err
@@ -281,7 +285,7 @@ func LoadAudits(ctx context.Context, svc *audits.Service, registry *parties.Stor
 	if err != nil {
 		return nil, err
 	}
-	res := &AuditsResult{}
+	res := &Result{}
 	for _, p := range existing {
 		if strings.EqualFold(p.Name, ProgrammeName) {
 			res.ProgrammeID = p.ID

@@ -1,4 +1,4 @@
-package demo_test
+package auditdemo_test
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/campaignwatch/campaignwatch/internal/audit"
 	"github.com/campaignwatch/campaignwatch/internal/demo"
+	"github.com/campaignwatch/campaignwatch/internal/demo/auditdemo"
 	"github.com/campaignwatch/campaignwatch/internal/fixture"
 	"github.com/campaignwatch/campaignwatch/internal/staff"
 	"github.com/campaignwatch/campaignwatch/internal/testdb"
@@ -28,10 +29,10 @@ func TestDemoAuditProgrammeIsClosedInTheSeedsSharesAndLoadedOnce(t *testing.T) {
 	require.NoError(t, err)
 	svc := fixture.New(t, pool).Audits()
 
-	res, err := demo.LoadAudits(ctx, svc, registry)
+	res, err := auditdemo.Load(ctx, svc, registry)
 	require.NoError(t, err)
 	require.True(t, res.Created)
-	require.Equal(t, len(demo.AuditedParties), res.Audits)
+	require.Equal(t, len(auditdemo.AuditedParties), res.Audits)
 	require.Equal(t, 100, res.Recommendations)
 
 	count := func(q string, args ...any) int {
@@ -53,13 +54,13 @@ func TestDemoAuditProgrammeIsClosedInTheSeedsSharesAndLoadedOnce(t *testing.T) {
 	}
 	require.NoError(t, rows.Err())
 	require.Equal(t, map[string]int{"urgent": 31, "high": 39, "medium": 27, "low": 3}, shares)
-	require.Equal(t, demo.ProgrammeShares, shares)
+	require.Equal(t, auditdemo.ProgrammeShares, shares)
 
 	// Seven closed compulsory audits of the seven parties, dated in order
 	// within 2019 to 2021, mostly of limited assurance and concluding
 	// meaningful progress.
 	require.Equal(t, 7, count(`SELECT count(DISTINCT a.party_id) FROM audits a JOIN parties p ON p.id = a.party_id
-		WHERE a.programme_id = $1 AND p.name = ANY($2) AND a.state = 'closed' AND a.audit_type = 'compulsory'`, res.ProgrammeID, demo.AuditedParties))
+		WHERE a.programme_id = $1 AND p.name = ANY($2) AND a.state = 'closed' AND a.audit_type = 'compulsory'`, res.ProgrammeID, auditdemo.AuditedParties))
 	require.Zero(t, count(`SELECT count(*) FROM audits WHERE programme_id = $1 AND NOT (
 		notice_on <= fieldwork_from AND fieldwork_from <= fieldwork_to AND fieldwork_to <= report_on AND report_on <= follow_up_on
 		AND notice_on >= '2019-01-01' AND follow_up_on <= '2021-12-31' AND btrim(good_practice) <> '' AND conclusion IS NOT NULL
@@ -91,7 +92,7 @@ func TestDemoAuditProgrammeIsClosedInTheSeedsSharesAndLoadedOnce(t *testing.T) {
 
 	// Loading again adds nothing.
 	before := count(`SELECT count(*) FROM audit_recommendations`) + count(`SELECT count(*) FROM audits`) + count(`SELECT count(*) FROM audit_progress`)
-	again, err := demo.LoadAudits(ctx, svc, registry)
+	again, err := auditdemo.Load(ctx, svc, registry)
 	require.NoError(t, err)
 	require.False(t, again.Created)
 	require.Equal(t, res.ProgrammeID, again.ProgrammeID)
