@@ -115,6 +115,9 @@ func readAuditForm(r *http.Request) (auditForm, audits.AuditInput, []apperr.Fiel
 	errs.parse(f.Dates["fieldwork_from"], "fieldwork_from", label["fieldwork_from"], "", &in.FieldworkFrom)
 	errs.parse(f.Dates["fieldwork_to"], "fieldwork_to", label["fieldwork_to"], "", &in.FieldworkTo)
 	errs.parse(f.Dates["report_on"], "report_on", label["report_on"], "", &in.ReportOn)
+	if len(in.Auditors) == 0 {
+		errs = append(errs, apperr.FieldError{Field: "auditors", Message: "Enter the auditors' names, one per line"})
+	}
 	return f, in, errs
 }
 

@@ -149,6 +149,9 @@ func readProgrammeForm(r *http.Request) (auditProgrammeForm, audits.ProgrammeInp
 	in := audits.ProgrammeInput{Name: f.Name, NameCY: f.NameCY, Description: f.Description, SummaryTitle: f.SummaryTitle,
 		SummaryTitleCY: f.SummaryTitleCY, SummaryURL: f.SummaryURL, Version: f.Version}
 	var errs dateErrors
+	if f.Name == "" {
+		errs = append(errs, apperr.FieldError{Field: "name", Message: "Enter the programme's name"})
+	}
 	errs.parse(f.Published, "published_on", "The publication date", "", &in.PublishedOn)
 	for _, a := range audits.Areas {
 		en, cy := get("finding-"+a.Code), get("finding_cy-"+a.Code)
