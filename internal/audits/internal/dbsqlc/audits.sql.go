@@ -7,7 +7,19 @@ package dbsqlc
 
 import (
 	"context"
+	"time"
 )
+
+const auditDigestWritten = `-- name: AuditDigestWritten :one
+SELECT EXISTS (SELECT 1 FROM audit_digests WHERE digest_date = $1::date)
+`
+
+func (q *Queries) AuditDigestWritten(ctx context.Context, digestDate time.Time) (bool, error) {
+	row := q.db.QueryRow(ctx, auditDigestWritten, digestDate)
+	var exists bool
+	err := row.Scan(&exists)
+	return exists, err
+}
 
 const auditExists = `-- name: AuditExists :one
 SELECT EXISTS (SELECT 1 FROM audits WHERE id = $1)
@@ -18,4 +30,1462 @@ func (q *Queries) AuditExists(ctx context.Context, id int64) (bool, error) {
 	var exists bool
 	err := row.Scan(&exists)
 	return exists, err
+}
+
+const auditRecommendations = `-- name: AuditRecommendations :many
+SELECT r.id, r.audit_id, r.number, r.area, r.finding, r.finding_cy, r.action, r.action_cy, r.priority, r.target_on, r.provisions, r.guidance,
+    COALESCE(r.response, '')::text AS response, r.response_action, r.response_owner, r.response_due_on, r.responded_at,
+    COALESCE(r.status, '')::text AS status, r.status_note, r.reviewed_at, r.version, r.created_at, r.updated_at,
+    lu.last_update,
+    (a.state <> 'closed' AND (r.status IS NULL OR r.status NOT IN ('completed', 'no_longer_applicable')) AND r.target_on < $1::date
+        AND (lu.last_update IS NULL OR lu.last_update < r.target_on))::boolean AS overdue
+FROM audit_recommendations r JOIN audits a ON a.id = r.audit_id
+LEFT JOIN LATERAL (SELECT max(g.noted_on) AS last_update FROM audit_progress g WHERE g.recommendation_id = r.id) lu ON true
+WHERE r.audit_id = $2
+ORDER BY r.number
+`
+
+type AuditRecommendationsParams struct {
+	Today   time.Time
+	AuditID int64
+}
+
+type AuditRecommendationsRow struct {
+	ID             int64
+	AuditID        int64
+	Number         int32
+	Area           string
+	Finding        string
+	FindingCy      string
+	Action         string
+	ActionCy       string
+	Priority       string
+	TargetOn       time.Time
+	Provisions     []string
+	Guidance       []string
+	Response       string
+	ResponseAction string
+	ResponseOwner  string
+	ResponseDueOn  *time.Time
+	RespondedAt    *time.Time
+	Status         string
+	StatusNote     string
+	ReviewedAt     *time.Time
+	Version        int32
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+	LastUpdate     interface{}
+	Overdue        bool
+}
+
+func (q *Queries) AuditRecommendations(ctx context.Context, arg AuditRecommendationsParams) ([]AuditRecommendationsRow, error) {
+	rows, err := q.db.Query(ctx, auditRecommendations, arg.Today, arg.AuditID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []AuditRecommendationsRow{}
+	for rows.Next() {
+		var i AuditRecommendationsRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.AuditID,
+			&i.Number,
+			&i.Area,
+			&i.Finding,
+			&i.FindingCy,
+			&i.Action,
+			&i.ActionCy,
+			&i.Priority,
+			&i.TargetOn,
+			&i.Provisions,
+			&i.Guidance,
+			&i.Response,
+			&i.ResponseAction,
+			&i.ResponseOwner,
+			&i.ResponseDueOn,
+			&i.RespondedAt,
+			&i.Status,
+			&i.StatusNote,
+			&i.ReviewedAt,
+			&i.Version,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+			&i.LastUpdate,
+			&i.Overdue,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const deleteProgrammeFindings = `-- name: DeleteProgrammeFindings :exec
+DELETE FROM audit_programme_findings WHERE programme_id = $1
+`
+
+func (q *Queries) DeleteProgrammeFindings(ctx context.Context, programmeID int64) error {
+	_, err := q.db.Exec(ctx, deleteProgrammeFindings, programmeID)
+	return err
+}
+
+const earliestTarget = `-- name: EarliestTarget :one
+SELECT number, target_on FROM audit_recommendations WHERE audit_id = $1 ORDER BY target_on, number LIMIT 1
+`
+
+type EarliestTargetRow struct {
+	Number   int32
+	TargetOn time.Time
+}
+
+// The earliest target date of an audit's recommendations, and whose it
+// is, so a change to the audit's dates cannot leave one out of order.
+func (q *Queries) EarliestTarget(ctx context.Context, auditID int64) (EarliestTargetRow, error) {
+	row := q.db.QueryRow(ctx, earliestTarget, auditID)
+	var i EarliestTargetRow
+	err := row.Scan(&i.Number, &i.TargetOn)
+	return i, err
+}
+
+const getAudit = `-- name: GetAudit :one
+SELECT a.id, a.programme_id, COALESCE(pg.name, '')::text AS programme_name, a.party_id, p.name AS party_name, a.audit_type,
+    a.notice_on, a.fieldwork_from, a.fieldwork_to, a.report_on, a.follow_up_on, a.scope, a.auditors,
+    COALESCE(a.assurance, '')::text AS assurance, a.state, COALESCE(a.conclusion, '')::text AS conclusion, a.conclusion_note,
+    a.good_practice, a.good_practice_cy, a.letter_batch_id, a.version, a.created_at, a.updated_at,
+    (SELECT count(*) FROM audit_recommendations r WHERE r.audit_id = a.id) AS recommendations,
+    (SELECT count(*) FROM audit_recommendations r WHERE r.audit_id = a.id
+        AND (r.status IS NULL OR r.status NOT IN ('completed', 'no_longer_applicable'))) AS open,
+    (SELECT count(*) FROM audit_recommendations r WHERE r.audit_id = a.id AND a.state <> 'closed'
+        AND (r.status IS NULL OR r.status NOT IN ('completed', 'no_longer_applicable')) AND r.target_on < $1::date
+        AND NOT EXISTS (SELECT 1 FROM audit_progress g WHERE g.recommendation_id = r.id AND g.noted_on >= r.target_on)) AS overdue
+FROM audits a JOIN parties p ON p.id = a.party_id LEFT JOIN audit_programmes pg ON pg.id = a.programme_id
+WHERE a.id = $2
+`
+
+type GetAuditParams struct {
+	Today time.Time
+	ID    int64
+}
+
+type GetAuditRow struct {
+	ID              int64
+	ProgrammeID     *int64
+	ProgrammeName   string
+	PartyID         int64
+	PartyName       string
+	AuditType       string
+	NoticeOn        *time.Time
+	FieldworkFrom   *time.Time
+	FieldworkTo     *time.Time
+	ReportOn        *time.Time
+	FollowUpOn      *time.Time
+	Scope           []string
+	Auditors        []string
+	Assurance       string
+	State           string
+	Conclusion      string
+	ConclusionNote  string
+	GoodPractice    string
+	GoodPracticeCy  string
+	LetterBatchID   *int64
+	Version         int32
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+	Recommendations int64
+	Open            int64
+	Overdue         int64
+}
+
+func (q *Queries) GetAudit(ctx context.Context, arg GetAuditParams) (GetAuditRow, error) {
+	row := q.db.QueryRow(ctx, getAudit, arg.Today, arg.ID)
+	var i GetAuditRow
+	err := row.Scan(
+		&i.ID,
+		&i.ProgrammeID,
+		&i.ProgrammeName,
+		&i.PartyID,
+		&i.PartyName,
+		&i.AuditType,
+		&i.NoticeOn,
+		&i.FieldworkFrom,
+		&i.FieldworkTo,
+		&i.ReportOn,
+		&i.FollowUpOn,
+		&i.Scope,
+		&i.Auditors,
+		&i.Assurance,
+		&i.State,
+		&i.Conclusion,
+		&i.ConclusionNote,
+		&i.GoodPractice,
+		&i.GoodPracticeCy,
+		&i.LetterBatchID,
+		&i.Version,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.Recommendations,
+		&i.Open,
+		&i.Overdue,
+	)
+	return i, err
+}
+
+const getEvidence = `-- name: GetEvidence :one
+SELECT id, progress_id, filename, content_type, size_bytes, sha256, data FROM audit_evidence WHERE id = $1
+`
+
+type GetEvidenceRow struct {
+	ID          int64
+	ProgressID  int64
+	Filename    string
+	ContentType string
+	SizeBytes   int32
+	Sha256      string
+	Data        []byte
+}
+
+func (q *Queries) GetEvidence(ctx context.Context, id int64) (GetEvidenceRow, error) {
+	row := q.db.QueryRow(ctx, getEvidence, id)
+	var i GetEvidenceRow
+	err := row.Scan(
+		&i.ID,
+		&i.ProgressID,
+		&i.Filename,
+		&i.ContentType,
+		&i.SizeBytes,
+		&i.Sha256,
+		&i.Data,
+	)
+	return i, err
+}
+
+const getProgramme = `-- name: GetProgramme :one
+SELECT id, name, name_cy, description, summary_title, summary_title_cy, summary_url, published_on, version, created_at, updated_at
+FROM audit_programmes WHERE id = $1
+`
+
+type GetProgrammeRow struct {
+	ID             int64
+	Name           string
+	NameCy         string
+	Description    string
+	SummaryTitle   string
+	SummaryTitleCy string
+	SummaryUrl     string
+	PublishedOn    *time.Time
+	Version        int32
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+func (q *Queries) GetProgramme(ctx context.Context, id int64) (GetProgrammeRow, error) {
+	row := q.db.QueryRow(ctx, getProgramme, id)
+	var i GetProgrammeRow
+	err := row.Scan(
+		&i.ID,
+		&i.Name,
+		&i.NameCy,
+		&i.Description,
+		&i.SummaryTitle,
+		&i.SummaryTitleCy,
+		&i.SummaryUrl,
+		&i.PublishedOn,
+		&i.Version,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
+
+const getRecommendation = `-- name: GetRecommendation :one
+SELECT r.id, r.audit_id, r.number, r.area, r.finding, r.finding_cy, r.action, r.action_cy, r.priority, r.target_on, r.provisions, r.guidance,
+    COALESCE(r.response, '')::text AS response, r.response_action, r.response_owner, r.response_due_on, r.responded_at,
+    COALESCE(r.status, '')::text AS status, r.status_note, r.reviewed_at, r.version, r.created_at, r.updated_at,
+    lu.last_update,
+    (a.state <> 'closed' AND (r.status IS NULL OR r.status NOT IN ('completed', 'no_longer_applicable')) AND r.target_on < $1::date
+        AND (lu.last_update IS NULL OR lu.last_update < r.target_on))::boolean AS overdue
+FROM audit_recommendations r JOIN audits a ON a.id = r.audit_id
+LEFT JOIN LATERAL (SELECT max(g.noted_on) AS last_update FROM audit_progress g WHERE g.recommendation_id = r.id) lu ON true
+WHERE r.id = $2
+`
+
+type GetRecommendationParams struct {
+	Today time.Time
+	ID    int64
+}
+
+type GetRecommendationRow struct {
+	ID             int64
+	AuditID        int64
+	Number         int32
+	Area           string
+	Finding        string
+	FindingCy      string
+	Action         string
+	ActionCy       string
+	Priority       string
+	TargetOn       time.Time
+	Provisions     []string
+	Guidance       []string
+	Response       string
+	ResponseAction string
+	ResponseOwner  string
+	ResponseDueOn  *time.Time
+	RespondedAt    *time.Time
+	Status         string
+	StatusNote     string
+	ReviewedAt     *time.Time
+	Version        int32
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+	LastUpdate     interface{}
+	Overdue        bool
+}
+
+func (q *Queries) GetRecommendation(ctx context.Context, arg GetRecommendationParams) (GetRecommendationRow, error) {
+	row := q.db.QueryRow(ctx, getRecommendation, arg.Today, arg.ID)
+	var i GetRecommendationRow
+	err := row.Scan(
+		&i.ID,
+		&i.AuditID,
+		&i.Number,
+		&i.Area,
+		&i.Finding,
+		&i.FindingCy,
+		&i.Action,
+		&i.ActionCy,
+		&i.Priority,
+		&i.TargetOn,
+		&i.Provisions,
+		&i.Guidance,
+		&i.Response,
+		&i.ResponseAction,
+		&i.ResponseOwner,
+		&i.ResponseDueOn,
+		&i.RespondedAt,
+		&i.Status,
+		&i.StatusNote,
+		&i.ReviewedAt,
+		&i.Version,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+		&i.LastUpdate,
+		&i.Overdue,
+	)
+	return i, err
+}
+
+const insertAudit = `-- name: InsertAudit :one
+INSERT INTO audits (programme_id, party_id, audit_type, notice_on, fieldwork_from, fieldwork_to, report_on, follow_up_on,
+    scope, auditors, assurance, good_practice, good_practice_cy, created_by)
+VALUES ($1::bigint, $2, $3, $4::date, $5::date,
+    $6::date, $7::date, $8::date, $9::text[], $10::text[],
+    NULLIF($11::text, ''), $12, $13, $14::bigint)
+RETURNING id
+`
+
+type InsertAuditParams struct {
+	ProgrammeID    *int64
+	PartyID        int64
+	AuditType      string
+	NoticeOn       *time.Time
+	FieldworkFrom  *time.Time
+	FieldworkTo    *time.Time
+	ReportOn       *time.Time
+	FollowUpOn     *time.Time
+	Scope          []string
+	Auditors       []string
+	Assurance      string
+	GoodPractice   string
+	GoodPracticeCy string
+	CreatedBy      *int64
+}
+
+func (q *Queries) InsertAudit(ctx context.Context, arg InsertAuditParams) (int64, error) {
+	row := q.db.QueryRow(ctx, insertAudit,
+		arg.ProgrammeID,
+		arg.PartyID,
+		arg.AuditType,
+		arg.NoticeOn,
+		arg.FieldworkFrom,
+		arg.FieldworkTo,
+		arg.ReportOn,
+		arg.FollowUpOn,
+		arg.Scope,
+		arg.Auditors,
+		arg.Assurance,
+		arg.GoodPractice,
+		arg.GoodPracticeCy,
+		arg.CreatedBy,
+	)
+	var id int64
+	err := row.Scan(&id)
+	return id, err
+}
+
+const insertAuditDigest = `-- name: InsertAuditDigest :one
+
+INSERT INTO audit_digests (digest_date, subject, body, items) VALUES ($1::date, $2, $3, $4)
+ON CONFLICT (digest_date) DO NOTHING
+RETURNING id
+`
+
+type InsertAuditDigestParams struct {
+	DigestDate time.Time
+	Subject    string
+	Body       string
+	Items      int32
+}
+
+// The overdue digest.
+// A day's digest is written once: a second run's insert does nothing and
+// returns no row.
+func (q *Queries) InsertAuditDigest(ctx context.Context, arg InsertAuditDigestParams) (int64, error) {
+	row := q.db.QueryRow(ctx, insertAuditDigest,
+		arg.DigestDate,
+		arg.Subject,
+		arg.Body,
+		arg.Items,
+	)
+	var id int64
+	err := row.Scan(&id)
+	return id, err
+}
+
+const insertEvidence = `-- name: InsertEvidence :one
+INSERT INTO audit_evidence (progress_id, filename, content_type, size_bytes, sha256, data)
+VALUES ($1, $2, $3, $4, $5, $6)
+RETURNING id
+`
+
+type InsertEvidenceParams struct {
+	ProgressID  int64
+	Filename    string
+	ContentType string
+	SizeBytes   int32
+	Sha256      string
+	Data        []byte
+}
+
+func (q *Queries) InsertEvidence(ctx context.Context, arg InsertEvidenceParams) (int64, error) {
+	row := q.db.QueryRow(ctx, insertEvidence,
+		arg.ProgressID,
+		arg.Filename,
+		arg.ContentType,
+		arg.SizeBytes,
+		arg.Sha256,
+		arg.Data,
+	)
+	var id int64
+	err := row.Scan(&id)
+	return id, err
+}
+
+const insertProgramme = `-- name: InsertProgramme :one
+
+INSERT INTO audit_programmes (name, name_cy, description, summary_title, summary_title_cy, summary_url, published_on, created_by)
+VALUES ($1, $2, $3, $4, $5, $6, $7::date, $8::bigint)
+RETURNING id
+`
+
+type InsertProgrammeParams struct {
+	Name           string
+	NameCy         string
+	Description    string
+	SummaryTitle   string
+	SummaryTitleCy string
+	SummaryUrl     string
+	PublishedOn    *time.Time
+	CreatedBy      *int64
+}
+
+// Programmes.
+func (q *Queries) InsertProgramme(ctx context.Context, arg InsertProgrammeParams) (int64, error) {
+	row := q.db.QueryRow(ctx, insertProgramme,
+		arg.Name,
+		arg.NameCy,
+		arg.Description,
+		arg.SummaryTitle,
+		arg.SummaryTitleCy,
+		arg.SummaryUrl,
+		arg.PublishedOn,
+		arg.CreatedBy,
+	)
+	var id int64
+	err := row.Scan(&id)
+	return id, err
+}
+
+const insertProgrammeFinding = `-- name: InsertProgrammeFinding :exec
+INSERT INTO audit_programme_findings (programme_id, area, finding, finding_cy) VALUES ($1, $2, $3, $4)
+`
+
+type InsertProgrammeFindingParams struct {
+	ProgrammeID int64
+	Area        string
+	Finding     string
+	FindingCy   string
+}
+
+func (q *Queries) InsertProgrammeFinding(ctx context.Context, arg InsertProgrammeFindingParams) error {
+	_, err := q.db.Exec(ctx, insertProgrammeFinding,
+		arg.ProgrammeID,
+		arg.Area,
+		arg.Finding,
+		arg.FindingCy,
+	)
+	return err
+}
+
+const insertProgress = `-- name: InsertProgress :one
+
+INSERT INTO audit_progress (recommendation_id, noted_on, note, created_by)
+VALUES ($1, $2::date, $3, $4::bigint)
+RETURNING id, created_at
+`
+
+type InsertProgressParams struct {
+	RecommendationID int64
+	NotedOn          time.Time
+	Note             string
+	CreatedBy        *int64
+}
+
+type InsertProgressRow struct {
+	ID        int64
+	CreatedAt time.Time
+}
+
+// Progress and evidence.
+func (q *Queries) InsertProgress(ctx context.Context, arg InsertProgressParams) (InsertProgressRow, error) {
+	row := q.db.QueryRow(ctx, insertProgress,
+		arg.RecommendationID,
+		arg.NotedOn,
+		arg.Note,
+		arg.CreatedBy,
+	)
+	var i InsertProgressRow
+	err := row.Scan(&i.ID, &i.CreatedAt)
+	return i, err
+}
+
+const insertRecommendation = `-- name: InsertRecommendation :one
+INSERT INTO audit_recommendations (audit_id, number, area, finding, finding_cy, action, action_cy, priority, target_on, provisions, guidance, created_by)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::date, $10::text[], $11::text[],
+    $12::bigint)
+RETURNING id
+`
+
+type InsertRecommendationParams struct {
+	AuditID    int64
+	Number     int32
+	Area       string
+	Finding    string
+	FindingCy  string
+	Action     string
+	ActionCy   string
+	Priority   string
+	TargetOn   time.Time
+	Provisions []string
+	Guidance   []string
+	CreatedBy  *int64
+}
+
+func (q *Queries) InsertRecommendation(ctx context.Context, arg InsertRecommendationParams) (int64, error) {
+	row := q.db.QueryRow(ctx, insertRecommendation,
+		arg.AuditID,
+		arg.Number,
+		arg.Area,
+		arg.Finding,
+		arg.FindingCy,
+		arg.Action,
+		arg.ActionCy,
+		arg.Priority,
+		arg.TargetOn,
+		arg.Provisions,
+		arg.Guidance,
+		arg.CreatedBy,
+	)
+	var id int64
+	err := row.Scan(&id)
+	return id, err
+}
+
+const listAudits = `-- name: ListAudits :many
+SELECT a.id, a.programme_id, COALESCE(pg.name, '')::text AS programme_name, a.party_id, p.name AS party_name, a.audit_type,
+    a.notice_on, a.fieldwork_from, a.fieldwork_to, a.report_on, a.follow_up_on, a.scope, a.auditors,
+    COALESCE(a.assurance, '')::text AS assurance, a.state, COALESCE(a.conclusion, '')::text AS conclusion, a.conclusion_note,
+    a.good_practice, a.good_practice_cy, a.letter_batch_id, a.version, a.created_at, a.updated_at,
+    (SELECT count(*) FROM audit_recommendations r WHERE r.audit_id = a.id) AS recommendations,
+    (SELECT count(*) FROM audit_recommendations r WHERE r.audit_id = a.id
+        AND (r.status IS NULL OR r.status NOT IN ('completed', 'no_longer_applicable'))) AS open,
+    (SELECT count(*) FROM audit_recommendations r WHERE r.audit_id = a.id AND a.state <> 'closed'
+        AND (r.status IS NULL OR r.status NOT IN ('completed', 'no_longer_applicable')) AND r.target_on < $1::date
+        AND NOT EXISTS (SELECT 1 FROM audit_progress g WHERE g.recommendation_id = r.id AND g.noted_on >= r.target_on)) AS overdue
+FROM audits a JOIN parties p ON p.id = a.party_id LEFT JOIN audit_programmes pg ON pg.id = a.programme_id
+WHERE ($2::bigint IS NULL OR a.programme_id = $2::bigint)
+  AND ($3::bigint IS NULL OR a.party_id = $3::bigint)
+  AND ($4::text IS NULL OR a.state = $4::text)
+ORDER BY COALESCE(a.fieldwork_from, a.created_at::date) DESC, a.id DESC
+`
+
+type ListAuditsParams struct {
+	Today       time.Time
+	ProgrammeID *int64
+	PartyID     *int64
+	State       *string
+}
+
+type ListAuditsRow struct {
+	ID              int64
+	ProgrammeID     *int64
+	ProgrammeName   string
+	PartyID         int64
+	PartyName       string
+	AuditType       string
+	NoticeOn        *time.Time
+	FieldworkFrom   *time.Time
+	FieldworkTo     *time.Time
+	ReportOn        *time.Time
+	FollowUpOn      *time.Time
+	Scope           []string
+	Auditors        []string
+	Assurance       string
+	State           string
+	Conclusion      string
+	ConclusionNote  string
+	GoodPractice    string
+	GoodPracticeCy  string
+	LetterBatchID   *int64
+	Version         int32
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+	Recommendations int64
+	Open            int64
+	Overdue         int64
+}
+
+func (q *Queries) ListAudits(ctx context.Context, arg ListAuditsParams) ([]ListAuditsRow, error) {
+	rows, err := q.db.Query(ctx, listAudits,
+		arg.Today,
+		arg.ProgrammeID,
+		arg.PartyID,
+		arg.State,
+	)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ListAuditsRow{}
+	for rows.Next() {
+		var i ListAuditsRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.ProgrammeID,
+			&i.ProgrammeName,
+			&i.PartyID,
+			&i.PartyName,
+			&i.AuditType,
+			&i.NoticeOn,
+			&i.FieldworkFrom,
+			&i.FieldworkTo,
+			&i.ReportOn,
+			&i.FollowUpOn,
+			&i.Scope,
+			&i.Auditors,
+			&i.Assurance,
+			&i.State,
+			&i.Conclusion,
+			&i.ConclusionNote,
+			&i.GoodPractice,
+			&i.GoodPracticeCy,
+			&i.LetterBatchID,
+			&i.Version,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+			&i.Recommendations,
+			&i.Open,
+			&i.Overdue,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const listProgrammes = `-- name: ListProgrammes :many
+SELECT id, name, name_cy, description, summary_title, summary_title_cy, summary_url, published_on, version, created_at, updated_at
+FROM audit_programmes ORDER BY created_at DESC, id DESC
+`
+
+type ListProgrammesRow struct {
+	ID             int64
+	Name           string
+	NameCy         string
+	Description    string
+	SummaryTitle   string
+	SummaryTitleCy string
+	SummaryUrl     string
+	PublishedOn    *time.Time
+	Version        int32
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+func (q *Queries) ListProgrammes(ctx context.Context) ([]ListProgrammesRow, error) {
+	rows, err := q.db.Query(ctx, listProgrammes)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []ListProgrammesRow{}
+	for rows.Next() {
+		var i ListProgrammesRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.Name,
+			&i.NameCy,
+			&i.Description,
+			&i.SummaryTitle,
+			&i.SummaryTitleCy,
+			&i.SummaryUrl,
+			&i.PublishedOn,
+			&i.Version,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const lockAudit = `-- name: LockAudit :one
+SELECT id, programme_id, party_id, audit_type, notice_on, fieldwork_from, fieldwork_to, report_on, follow_up_on, scope, auditors,
+    COALESCE(assurance, '')::text AS assurance, state, COALESCE(conclusion, '')::text AS conclusion, conclusion_note,
+    good_practice, good_practice_cy, letter_batch_id, version, created_at, updated_at
+FROM audits WHERE id = $1 FOR UPDATE
+`
+
+type LockAuditRow struct {
+	ID             int64
+	ProgrammeID    *int64
+	PartyID        int64
+	AuditType      string
+	NoticeOn       *time.Time
+	FieldworkFrom  *time.Time
+	FieldworkTo    *time.Time
+	ReportOn       *time.Time
+	FollowUpOn     *time.Time
+	Scope          []string
+	Auditors       []string
+	Assurance      string
+	State          string
+	Conclusion     string
+	ConclusionNote string
+	GoodPractice   string
+	GoodPracticeCy string
+	LetterBatchID  *int64
+	Version        int32
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+func (q *Queries) LockAudit(ctx context.Context, id int64) (LockAuditRow, error) {
+	row := q.db.QueryRow(ctx, lockAudit, id)
+	var i LockAuditRow
+	err := row.Scan(
+		&i.ID,
+		&i.ProgrammeID,
+		&i.PartyID,
+		&i.AuditType,
+		&i.NoticeOn,
+		&i.FieldworkFrom,
+		&i.FieldworkTo,
+		&i.ReportOn,
+		&i.FollowUpOn,
+		&i.Scope,
+		&i.Auditors,
+		&i.Assurance,
+		&i.State,
+		&i.Conclusion,
+		&i.ConclusionNote,
+		&i.GoodPractice,
+		&i.GoodPracticeCy,
+		&i.LetterBatchID,
+		&i.Version,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
+
+const lockProgramme = `-- name: LockProgramme :one
+SELECT id, name, name_cy, description, summary_title, summary_title_cy, summary_url, published_on, version, created_at, updated_at
+FROM audit_programmes WHERE id = $1 FOR UPDATE
+`
+
+type LockProgrammeRow struct {
+	ID             int64
+	Name           string
+	NameCy         string
+	Description    string
+	SummaryTitle   string
+	SummaryTitleCy string
+	SummaryUrl     string
+	PublishedOn    *time.Time
+	Version        int32
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+func (q *Queries) LockProgramme(ctx context.Context, id int64) (LockProgrammeRow, error) {
+	row := q.db.QueryRow(ctx, lockProgramme, id)
+	var i LockProgrammeRow
+	err := row.Scan(
+		&i.ID,
+		&i.Name,
+		&i.NameCy,
+		&i.Description,
+		&i.SummaryTitle,
+		&i.SummaryTitleCy,
+		&i.SummaryUrl,
+		&i.PublishedOn,
+		&i.Version,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
+
+const lockRecommendation = `-- name: LockRecommendation :one
+SELECT id, audit_id, number, area, finding, finding_cy, action, action_cy, priority, target_on, provisions, guidance,
+    COALESCE(response, '')::text AS response, response_action, response_owner, response_due_on, responded_at,
+    COALESCE(status, '')::text AS status, status_note, reviewed_at, version, created_at, updated_at
+FROM audit_recommendations WHERE id = $1 FOR UPDATE
+`
+
+type LockRecommendationRow struct {
+	ID             int64
+	AuditID        int64
+	Number         int32
+	Area           string
+	Finding        string
+	FindingCy      string
+	Action         string
+	ActionCy       string
+	Priority       string
+	TargetOn       time.Time
+	Provisions     []string
+	Guidance       []string
+	Response       string
+	ResponseAction string
+	ResponseOwner  string
+	ResponseDueOn  *time.Time
+	RespondedAt    *time.Time
+	Status         string
+	StatusNote     string
+	ReviewedAt     *time.Time
+	Version        int32
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+func (q *Queries) LockRecommendation(ctx context.Context, id int64) (LockRecommendationRow, error) {
+	row := q.db.QueryRow(ctx, lockRecommendation, id)
+	var i LockRecommendationRow
+	err := row.Scan(
+		&i.ID,
+		&i.AuditID,
+		&i.Number,
+		&i.Area,
+		&i.Finding,
+		&i.FindingCy,
+		&i.Action,
+		&i.ActionCy,
+		&i.Priority,
+		&i.TargetOn,
+		&i.Provisions,
+		&i.Guidance,
+		&i.Response,
+		&i.ResponseAction,
+		&i.ResponseOwner,
+		&i.ResponseDueOn,
+		&i.RespondedAt,
+		&i.Status,
+		&i.StatusNote,
+		&i.ReviewedAt,
+		&i.Version,
+		&i.CreatedAt,
+		&i.UpdatedAt,
+	)
+	return i, err
+}
+
+const nextRecommendationNumber = `-- name: NextRecommendationNumber :one
+
+SELECT (COALESCE(max(number), 0) + 1)::int AS next FROM audit_recommendations WHERE audit_id = $1
+`
+
+// Recommendations.
+func (q *Queries) NextRecommendationNumber(ctx context.Context, auditID int64) (int32, error) {
+	row := q.db.QueryRow(ctx, nextRecommendationNumber, auditID)
+	var next int32
+	err := row.Scan(&next)
+	return next, err
+}
+
+const openRecommendations = `-- name: OpenRecommendations :many
+SELECT r.id, r.audit_id, r.number, r.area, r.finding, r.finding_cy, r.action, r.action_cy, r.priority, r.target_on, r.provisions, r.guidance,
+    COALESCE(r.response, '')::text AS response, r.response_action, r.response_owner, r.response_due_on, r.responded_at,
+    COALESCE(r.status, '')::text AS status, r.status_note, r.reviewed_at, r.version, r.created_at, r.updated_at,
+    lu.last_update,
+    (r.target_on < $1::date AND (lu.last_update IS NULL OR lu.last_update < r.target_on))::boolean AS overdue,
+    a.party_id, a.audit_type, a.fieldwork_from, a.created_at AS audit_created_at
+FROM audit_recommendations r JOIN audits a ON a.id = r.audit_id
+LEFT JOIN LATERAL (SELECT max(g.noted_on) AS last_update FROM audit_progress g WHERE g.recommendation_id = r.id) lu ON true
+WHERE a.party_id = ANY ($2::bigint[]) AND a.state <> 'closed'
+  AND (r.status IS NULL OR r.status NOT IN ('completed', 'no_longer_applicable'))
+ORDER BY a.party_id, CASE r.priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END, r.target_on, a.id, r.number
+`
+
+type OpenRecommendationsParams struct {
+	Today    time.Time
+	PartyIds []int64
+}
+
+type OpenRecommendationsRow struct {
+	ID             int64
+	AuditID        int64
+	Number         int32
+	Area           string
+	Finding        string
+	FindingCy      string
+	Action         string
+	ActionCy       string
+	Priority       string
+	TargetOn       time.Time
+	Provisions     []string
+	Guidance       []string
+	Response       string
+	ResponseAction string
+	ResponseOwner  string
+	ResponseDueOn  *time.Time
+	RespondedAt    *time.Time
+	Status         string
+	StatusNote     string
+	ReviewedAt     *time.Time
+	Version        int32
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+	LastUpdate     interface{}
+	Overdue        bool
+	PartyID        int64
+	AuditType      string
+	FieldworkFrom  *time.Time
+	AuditCreatedAt time.Time
+}
+
+// The open recommendations of the parties' audits that are not closed,
+// urgent first, then by target date.
+func (q *Queries) OpenRecommendations(ctx context.Context, arg OpenRecommendationsParams) ([]OpenRecommendationsRow, error) {
+	rows, err := q.db.Query(ctx, openRecommendations, arg.Today, arg.PartyIds)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []OpenRecommendationsRow{}
+	for rows.Next() {
+		var i OpenRecommendationsRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.AuditID,
+			&i.Number,
+			&i.Area,
+			&i.Finding,
+			&i.FindingCy,
+			&i.Action,
+			&i.ActionCy,
+			&i.Priority,
+			&i.TargetOn,
+			&i.Provisions,
+			&i.Guidance,
+			&i.Response,
+			&i.ResponseAction,
+			&i.ResponseOwner,
+			&i.ResponseDueOn,
+			&i.RespondedAt,
+			&i.Status,
+			&i.StatusNote,
+			&i.ReviewedAt,
+			&i.Version,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+			&i.LastUpdate,
+			&i.Overdue,
+			&i.PartyID,
+			&i.AuditType,
+			&i.FieldworkFrom,
+			&i.AuditCreatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const overdueRecommendations = `-- name: OverdueRecommendations :many
+SELECT r.id, r.audit_id, r.number, r.area, r.finding, r.finding_cy, r.action, r.action_cy, r.priority, r.target_on, r.provisions, r.guidance,
+    COALESCE(r.response, '')::text AS response, r.response_action, r.response_owner, r.response_due_on, r.responded_at,
+    COALESCE(r.status, '')::text AS status, r.status_note, r.reviewed_at, r.version, r.created_at, r.updated_at,
+    lu.last_update, a.party_id, p.name AS party_name
+FROM audit_recommendations r JOIN audits a ON a.id = r.audit_id JOIN parties p ON p.id = a.party_id
+LEFT JOIN LATERAL (SELECT max(g.noted_on) AS last_update FROM audit_progress g WHERE g.recommendation_id = r.id) lu ON true
+WHERE a.state <> 'closed' AND (r.status IS NULL OR r.status NOT IN ('completed', 'no_longer_applicable'))
+  AND r.target_on < $1::date AND (lu.last_update IS NULL OR lu.last_update < r.target_on)
+ORDER BY CASE r.priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END, r.target_on, p.name, r.number
+`
+
+type OverdueRecommendationsRow struct {
+	ID             int64
+	AuditID        int64
+	Number         int32
+	Area           string
+	Finding        string
+	FindingCy      string
+	Action         string
+	ActionCy       string
+	Priority       string
+	TargetOn       time.Time
+	Provisions     []string
+	Guidance       []string
+	Response       string
+	ResponseAction string
+	ResponseOwner  string
+	ResponseDueOn  *time.Time
+	RespondedAt    *time.Time
+	Status         string
+	StatusNote     string
+	ReviewedAt     *time.Time
+	Version        int32
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+	LastUpdate     interface{}
+	PartyID        int64
+	PartyName      string
+}
+
+// Recommendations past their target date on the given day, open, in an audit
+// not closed, with no progress update noted on or after the target date:
+// urgent first, then the longest late.
+func (q *Queries) OverdueRecommendations(ctx context.Context, today time.Time) ([]OverdueRecommendationsRow, error) {
+	rows, err := q.db.Query(ctx, overdueRecommendations, today)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []OverdueRecommendationsRow{}
+	for rows.Next() {
+		var i OverdueRecommendationsRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.AuditID,
+			&i.Number,
+			&i.Area,
+			&i.Finding,
+			&i.FindingCy,
+			&i.Action,
+			&i.ActionCy,
+			&i.Priority,
+			&i.TargetOn,
+			&i.Provisions,
+			&i.Guidance,
+			&i.Response,
+			&i.ResponseAction,
+			&i.ResponseOwner,
+			&i.ResponseDueOn,
+			&i.RespondedAt,
+			&i.Status,
+			&i.StatusNote,
+			&i.ReviewedAt,
+			&i.Version,
+			&i.CreatedAt,
+			&i.UpdatedAt,
+			&i.LastUpdate,
+			&i.PartyID,
+			&i.PartyName,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const partyName = `-- name: PartyName :one
+
+SELECT name FROM parties WHERE id = $1
+`
+
+// Audits.
+func (q *Queries) PartyName(ctx context.Context, id int64) (string, error) {
+	row := q.db.QueryRow(ctx, partyName, id)
+	var name string
+	err := row.Scan(&name)
+	return name, err
+}
+
+const programmeFindings = `-- name: ProgrammeFindings :many
+SELECT programme_id, area, finding, finding_cy FROM audit_programme_findings
+WHERE programme_id = ANY ($1::bigint[])
+`
+
+func (q *Queries) ProgrammeFindings(ctx context.Context, programmeIds []int64) ([]AuditProgrammeFinding, error) {
+	rows, err := q.db.Query(ctx, programmeFindings, programmeIds)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []AuditProgrammeFinding{}
+	for rows.Next() {
+		var i AuditProgrammeFinding
+		if err := rows.Scan(
+			&i.ProgrammeID,
+			&i.Area,
+			&i.Finding,
+			&i.FindingCy,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const recommendationEvidence = `-- name: RecommendationEvidence :many
+SELECT e.id, e.progress_id, e.filename, e.content_type, e.size_bytes, e.sha256
+FROM audit_evidence e JOIN audit_progress g ON g.id = e.progress_id
+WHERE g.recommendation_id = $1
+ORDER BY e.id
+`
+
+type RecommendationEvidenceRow struct {
+	ID          int64
+	ProgressID  int64
+	Filename    string
+	ContentType string
+	SizeBytes   int32
+	Sha256      string
+}
+
+func (q *Queries) RecommendationEvidence(ctx context.Context, recommendationID int64) ([]RecommendationEvidenceRow, error) {
+	rows, err := q.db.Query(ctx, recommendationEvidence, recommendationID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []RecommendationEvidenceRow{}
+	for rows.Next() {
+		var i RecommendationEvidenceRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.ProgressID,
+			&i.Filename,
+			&i.ContentType,
+			&i.SizeBytes,
+			&i.Sha256,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const recommendationNumbers = `-- name: RecommendationNumbers :many
+SELECT number FROM audit_recommendations WHERE audit_id = $1 ORDER BY number
+`
+
+func (q *Queries) RecommendationNumbers(ctx context.Context, auditID int64) ([]int32, error) {
+	rows, err := q.db.Query(ctx, recommendationNumbers, auditID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []int32{}
+	for rows.Next() {
+		var number int32
+		if err := rows.Scan(&number); err != nil {
+			return nil, err
+		}
+		items = append(items, number)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const recommendationProgress = `-- name: RecommendationProgress :many
+SELECT g.id, g.recommendation_id, g.noted_on, g.note, COALESCE(u.email, '')::text AS by_email, g.created_at
+FROM audit_progress g LEFT JOIN staff_users u ON u.id = g.created_by
+WHERE g.recommendation_id = $1
+ORDER BY g.noted_on DESC, g.id DESC
+`
+
+type RecommendationProgressRow struct {
+	ID               int64
+	RecommendationID int64
+	NotedOn          time.Time
+	Note             string
+	ByEmail          string
+	CreatedAt        time.Time
+}
+
+func (q *Queries) RecommendationProgress(ctx context.Context, recommendationID int64) ([]RecommendationProgressRow, error) {
+	rows, err := q.db.Query(ctx, recommendationProgress, recommendationID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	items := []RecommendationProgressRow{}
+	for rows.Next() {
+		var i RecommendationProgressRow
+		if err := rows.Scan(
+			&i.ID,
+			&i.RecommendationID,
+			&i.NotedOn,
+			&i.Note,
+			&i.ByEmail,
+			&i.CreatedAt,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const setAuditReview = `-- name: SetAuditReview :exec
+UPDATE audits SET follow_up_on = $1::date, conclusion = $2, conclusion_note = $3, state = $4,
+    version = version + 1, updated_at = now()
+WHERE id = $5
+`
+
+type SetAuditReviewParams struct {
+	FollowUpOn     time.Time
+	Conclusion     *string
+	ConclusionNote string
+	State          string
+	ID             int64
+}
+
+func (q *Queries) SetAuditReview(ctx context.Context, arg SetAuditReviewParams) error {
+	_, err := q.db.Exec(ctx, setAuditReview,
+		arg.FollowUpOn,
+		arg.Conclusion,
+		arg.ConclusionNote,
+		arg.State,
+		arg.ID,
+	)
+	return err
+}
+
+const setAuditState = `-- name: SetAuditState :exec
+UPDATE audits SET state = $1, version = version + 1, updated_at = now() WHERE id = $2
+`
+
+type SetAuditStateParams struct {
+	State string
+	ID    int64
+}
+
+func (q *Queries) SetAuditState(ctx context.Context, arg SetAuditStateParams) error {
+	_, err := q.db.Exec(ctx, setAuditState, arg.State, arg.ID)
+	return err
+}
+
+const setResponse = `-- name: SetResponse :exec
+UPDATE audit_recommendations SET response = $1, response_action = $2, response_owner = $3,
+    response_due_on = $4::date, responded_at = now(), version = version + 1, updated_at = now()
+WHERE id = $5
+`
+
+type SetResponseParams struct {
+	Response       *string
+	ResponseAction string
+	ResponseOwner  string
+	ResponseDueOn  *time.Time
+	ID             int64
+}
+
+func (q *Queries) SetResponse(ctx context.Context, arg SetResponseParams) error {
+	_, err := q.db.Exec(ctx, setResponse,
+		arg.Response,
+		arg.ResponseAction,
+		arg.ResponseOwner,
+		arg.ResponseDueOn,
+		arg.ID,
+	)
+	return err
+}
+
+const setStatus = `-- name: SetStatus :exec
+UPDATE audit_recommendations SET status = $1, status_note = $2, reviewed_at = now(), version = version + 1, updated_at = now()
+WHERE id = $3
+`
+
+type SetStatusParams struct {
+	Status     *string
+	StatusNote string
+	ID         int64
+}
+
+func (q *Queries) SetStatus(ctx context.Context, arg SetStatusParams) error {
+	_, err := q.db.Exec(ctx, setStatus, arg.Status, arg.StatusNote, arg.ID)
+	return err
+}
+
+const updateAudit = `-- name: UpdateAudit :exec
+UPDATE audits SET programme_id = $1::bigint, party_id = $2, audit_type = $3,
+    notice_on = $4::date, fieldwork_from = $5::date, fieldwork_to = $6::date,
+    report_on = $7::date, follow_up_on = $8::date, scope = $9::text[], auditors = $10::text[],
+    assurance = NULLIF($11::text, ''), good_practice = $12, good_practice_cy = $13,
+    version = version + 1, updated_at = now()
+WHERE id = $14
+`
+
+type UpdateAuditParams struct {
+	ProgrammeID    *int64
+	PartyID        int64
+	AuditType      string
+	NoticeOn       *time.Time
+	FieldworkFrom  *time.Time
+	FieldworkTo    *time.Time
+	ReportOn       *time.Time
+	FollowUpOn     *time.Time
+	Scope          []string
+	Auditors       []string
+	Assurance      string
+	GoodPractice   string
+	GoodPracticeCy string
+	ID             int64
+}
+
+func (q *Queries) UpdateAudit(ctx context.Context, arg UpdateAuditParams) error {
+	_, err := q.db.Exec(ctx, updateAudit,
+		arg.ProgrammeID,
+		arg.PartyID,
+		arg.AuditType,
+		arg.NoticeOn,
+		arg.FieldworkFrom,
+		arg.FieldworkTo,
+		arg.ReportOn,
+		arg.FollowUpOn,
+		arg.Scope,
+		arg.Auditors,
+		arg.Assurance,
+		arg.GoodPractice,
+		arg.GoodPracticeCy,
+		arg.ID,
+	)
+	return err
+}
+
+const updateProgramme = `-- name: UpdateProgramme :exec
+UPDATE audit_programmes SET name = $1, name_cy = $2, description = $3, summary_title = $4,
+    summary_title_cy = $5, summary_url = $6, published_on = $7::date,
+    version = version + 1, updated_at = now()
+WHERE id = $8
+`
+
+type UpdateProgrammeParams struct {
+	Name           string
+	NameCy         string
+	Description    string
+	SummaryTitle   string
+	SummaryTitleCy string
+	SummaryUrl     string
+	PublishedOn    *time.Time
+	ID             int64
+}
+
+func (q *Queries) UpdateProgramme(ctx context.Context, arg UpdateProgrammeParams) error {
+	_, err := q.db.Exec(ctx, updateProgramme,
+		arg.Name,
+		arg.NameCy,
+		arg.Description,
+		arg.SummaryTitle,
+		arg.SummaryTitleCy,
+		arg.SummaryUrl,
+		arg.PublishedOn,
+		arg.ID,
+	)
+	return err
+}
+
+const updateRecommendation = `-- name: UpdateRecommendation :exec
+UPDATE audit_recommendations SET number = $1, area = $2, finding = $3, finding_cy = $4, action = $5,
+    action_cy = $6, priority = $7, target_on = $8::date, provisions = $9::text[], guidance = $10::text[],
+    version = version + 1, updated_at = now()
+WHERE id = $11
+`
+
+type UpdateRecommendationParams struct {
+	Number     int32
+	Area       string
+	Finding    string
+	FindingCy  string
+	Action     string
+	ActionCy   string
+	Priority   string
+	TargetOn   time.Time
+	Provisions []string
+	Guidance   []string
+	ID         int64
+}
+
+func (q *Queries) UpdateRecommendation(ctx context.Context, arg UpdateRecommendationParams) error {
+	_, err := q.db.Exec(ctx, updateRecommendation,
+		arg.Number,
+		arg.Area,
+		arg.Finding,
+		arg.FindingCy,
+		arg.Action,
+		arg.ActionCy,
+		arg.Priority,
+		arg.TargetOn,
+		arg.Provisions,
+		arg.Guidance,
+		arg.ID,
+	)
+	return err
 }

@@ -3,3 +3,10 @@
 //   sqlc v1.31.1
 
 package dbsqlc
+
+type AuditProgrammeFinding struct {
+	ProgrammeID int64
+	Area        string
+	Finding     string
+	FindingCy   string
+}
