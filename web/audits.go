@@ -201,12 +201,28 @@ func auditMergeErrors(own []apperr.FieldError, err error) []apperr.FieldError {
 		seen[e.Field] = true
 	}
 	for _, e := range apperr.FieldsOf(err) {
+		e.Field = auditFormField(e.Field)
 		if !seen[e.Field] {
 			out = append(out, e)
 			seen[e.Field] = true
 		}
 	}
 	return out
+}
+
+// auditFormField is the form field (the id the error summary links to)
+// of a field the service names in its own words.
+func auditFormField(field string) string {
+	switch field {
+	case "party_id":
+		return "party"
+	case "programme_id":
+		return "programme"
+	}
+	if area, ok := strings.CutPrefix(field, "finding_"); ok && audits.Areas.Has(area) {
+		return "finding-" + area
+	}
+	return field
 }
 
 // isFormError reports whether err is a refusal of a form's answers,
