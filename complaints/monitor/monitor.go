@@ -145,6 +145,18 @@ func humanDuration(d time.Duration) string {
 // notifyTeamTx writes one message per active member of the political team
 // and queues a job to send each, in tx.
 func (m *Monitor) notifyTeamTx(ctx context.Context, tx pgx.Tx, kind string, refID int64, subject, body string) error {
+	return NotifyTeamTx(ctx, tx, kind, refID, subject, body)
+}
+
+// NotifyTeamTx writes, in tx, one team_notifications message of kind
+// about refID per active member of the political team, and queues a
+// NotifyArgs job to send each with the River client of the job ctx comes
+// from. A message already written for the same kind, refID and member is
+// not written again. It is how other features' digests (the audit
+// programme's overdue digest, kind audit_digest) reach the team through
+// the same per-recipient messages and mail worker as the complaint
+// digests and alerts.
+func NotifyTeamTx(ctx context.Context, tx pgx.Tx, kind string, refID int64, subject, body string) error {
 	ids, err := dbsqlc.New(tx).NotifyTeam(ctx, dbsqlc.NotifyTeamParams{Kind: kind, RefID: refID, Subject: subject, Body: body})
 	if err != nil {
 		return err

@@ -151,6 +151,14 @@ var needs = map[string][]stateNeed{
 	},
 }
 
+// advancing is what moving to each state is called in a message.
+var advancing = map[string]string{
+	"fieldwork":     "starting fieldwork",
+	"report_issued": "issuing the report",
+	"follow_up":     "starting the follow-up",
+	"closed":        "closing the audit",
+}
+
 // joinRefs writes refs as a list in words: "R1, R4 and R7".
 func joinRefs(refs []string) string {
 	if len(refs) > 10 {
@@ -401,14 +409,14 @@ func (s *Service) Advance(ctx context.Context, id int64, to string, version int)
 			return apperr.New(apperr.Conflict, "This audit is closed, so it cannot move to another stage.")
 		}
 		if next := States[cur+1].Code; to != next {
-			return apperr.New(apperr.Conflict, "An audit moves forward one stage at a time: from %s it can move only to %s.",
-				strings.ToLower(States.Label(before.State, "en")), strings.ToLower(States.Label(next, "en")))
+			return apperr.New(apperr.Conflict, "An audit moves forward one stage at a time: from %q it can only move to %q.",
+				States.Label(before.State, "en"), States.Label(next, "en"))
 		}
 		recs, err := auditRecommendations(ctx, q, id)
 		if err != nil {
 			return err
 		}
-		if err := unmet(to, before, recs, " before moving the audit to "+strings.ToLower(States.Label(to, "en"))).err(); err != nil {
+		if err := unmet(to, before, recs, " before "+advancing[to]).err(); err != nil {
 			return err
 		}
 		if err := q.SetAuditState(ctx, dbsqlc.SetAuditStateParams{ID: id, State: to}); err != nil {

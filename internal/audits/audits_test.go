@@ -22,7 +22,8 @@ type env struct {
 	pool *pgxpool.Pool
 	f    *fixture.Factory
 	svc  *audits.Service
-	ctx  context.Context // a political team member's
+	user *staff.User     // a political team member
+	ctx  context.Context // the member's
 }
 
 func setup(t *testing.T) *env {
@@ -30,7 +31,7 @@ func setup(t *testing.T) *env {
 	pool := testdb.New(t)
 	f := fixture.New(t, pool)
 	u := f.User(fixture.UserRole(staff.RolePoliticalTeam))
-	return &env{pool: pool, f: f, svc: f.Audits(), ctx: fixture.As(context.Background(), u)}
+	return &env{pool: pool, f: f, svc: f.Audits(), user: u, ctx: fixture.As(context.Background(), u)}
 }
 
 // fields maps each field of a form error to its messages.
@@ -210,11 +211,11 @@ func TestAdvanceStateRules(t *testing.T) {
 	// One step at a time.
 	_, err = e.svc.Advance(e.ctx, a.ID, "report_issued", a.Version)
 	require.Equal(t, apperr.Conflict, apperr.CodeOf(err))
-	require.Equal(t, "An audit moves forward one stage at a time: from planned it can move only to in fieldwork.", apperr.MessageOf(err))
+	require.Equal(t, `An audit moves forward one stage at a time: from "Planned" it can only move to "In fieldwork".`, apperr.MessageOf(err))
 	_, err = e.svc.Advance(e.ctx, a.ID, "fieldwork", a.Version)
 	require.Equal(t, map[string]string{
-		"fieldwork_from": "Enter the date fieldwork began before moving the audit to in fieldwork",
-		"notice_on":      "Enter the date of the assessment notice before moving the audit to in fieldwork",
+		"fieldwork_from": "Enter the date fieldwork began before starting fieldwork",
+		"notice_on":      "Enter the date of the assessment notice before starting fieldwork",
 	}, fields(t, err))
 
 	in.NoticeOn, in.FieldworkFrom, in.Version = days(-60), days(-50), a.Version
@@ -233,10 +234,10 @@ func TestAdvanceStateRules(t *testing.T) {
 
 	_, err = e.svc.Advance(e.ctx, a.ID, "report_issued", a.Version)
 	require.Equal(t, map[string]string{
-		"fieldwork_to":    "Enter the date fieldwork ended before moving the audit to report issued",
-		"report_on":       "Enter the date of the report before moving the audit to report issued",
-		"assurance":       "Choose the assurance level before moving the audit to report issued",
-		"recommendations": "Add at least one recommendation before moving the audit to report issued",
+		"fieldwork_to":    "Enter the date fieldwork ended before issuing the report",
+		"report_on":       "Enter the date of the report before issuing the report",
+		"assurance":       "Choose the assurance level before issuing the report",
+		"recommendations": "Add at least one recommendation before issuing the report",
 	}, fields(t, err))
 	in.FieldworkFrom, in.FieldworkTo, in.ReportOn, in.Assurance = days(-50), days(-40), days(-30), "limited"
 	a, err = e.svc.UpdateAudit(e.ctx, a.ID, in)
@@ -250,7 +251,7 @@ func TestAdvanceStateRules(t *testing.T) {
 
 	// Follow-up needs every response.
 	_, err = e.svc.Advance(e.ctx, a.ID, "follow_up", a.Version)
-	require.Equal(t, map[string]string{"responses": "Record the party's response to R1 and R2 before moving the audit to follow-up"}, fields(t, err))
+	require.Equal(t, map[string]string{"responses": "Record the party's response to R1 and R2 before starting the follow-up"}, fields(t, err))
 	_ = r1
 	_ = r2
 	require.Equal(t, []string{"audit.advance", "audit.advance"}, e.auditActions(t, "audit.advance"))

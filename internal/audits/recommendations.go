@@ -63,18 +63,24 @@ func getRecommendation(ctx context.Context, q *dbsqlc.Queries, id int64) (*Recom
 	return &rec, nil
 }
 
-// lockRecommendation locks recommendation id and its audit, in that
-// order, and returns both.
+// lockRecommendation locks recommendation id's audit, then the
+// recommendation, and returns both. Every change locks an audit before
+// any of its recommendations (a review updates them all under the
+// audit's lock), so two changes cannot wait on each other.
 func lockRecommendation(ctx context.Context, q *dbsqlc.Queries, id int64) (*Recommendation, *Audit, error) {
-	l, err := q.LockRecommendation(ctx, id)
-	if err != nil {
-		return nil, nil, notFound(err, "There is no recommendation %d.", id)
-	}
-	a, err := lockAudit(ctx, q, l.AuditID)
+	rec, err := getRecommendation(ctx, q, id)
 	if err != nil {
 		return nil, nil, err
 	}
-	rec, err := getRecommendation(ctx, q, id)
+	a, err := lockAudit(ctx, q, rec.AuditID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := q.LockRecommendation(ctx, id); err != nil {
+		return nil, nil, notFound(err, "There is no recommendation %d.", id)
+	}
+	// Read again under the lock: a change may have committed meanwhile.
+	rec, err = getRecommendation(ctx, q, id)
 	return rec, a, err
 }
 

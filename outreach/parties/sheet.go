@@ -1,17 +1,10 @@
 package parties
 
 import (
-	"bytes"
-	"encoding/csv"
-	"errors"
 	"fmt"
-	"io"
 	"strings"
-	"unicode/utf8"
 
-	"github.com/xuri/excelize/v2"
-
-	"github.com/campaignwatch/campaignwatch/internal/apperr"
+	"github.com/campaignwatch/campaignwatch/internal/spreadsheet"
 )
 
 // The import/export columns, in export order. The package documentation
@@ -60,95 +53,17 @@ type sheetRow struct {
 	cells []string
 }
 
-// readSheet reads CSV or XLSX, telling them apart by content: an XLSX file
-// is a ZIP archive and starts with "PK".
+// readSheet reads CSV or XLSX with the registry's limits.
 func readSheet(data []byte) (*sheet, error) {
-	if len(data) > MaxImportBytes {
-		return nil, apperr.New(apperr.TooLarge, "The file is larger than the %d MB allowed.", MaxImportBytes>>20)
-	}
-	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, apperr.New(apperr.Invalid, "The file is empty.")
-	}
-	var records [][]string
-	var err error
-	if bytes.HasPrefix(data, []byte("PK\x03\x04")) {
-		records, err = readXLSX(data)
-	} else {
-		records, err = readCSV(data)
-	}
+	t, err := spreadsheet.ReadTable(data, spreadsheet.Limits{MaxBytes: MaxImportBytes, MaxRows: MaxImportRows})
 	if err != nil {
 		return nil, err
 	}
-	if len(records) == 0 {
-		return nil, apperr.New(apperr.Invalid, "The file has no header row.")
-	}
-	sh := &sheet{header: records[0]}
-	for i, rec := range records[1:] {
-		blank := true
-		for _, c := range rec {
-			if strings.TrimSpace(c) != "" {
-				blank = false
-				break
-			}
-		}
-		if blank {
-			continue
-		}
-		if len(sh.rows) == MaxImportRows {
-			return nil, apperr.New(apperr.Invalid, "The file has more than %d rows; split it into smaller files.", MaxImportRows)
-		}
-		sh.rows = append(sh.rows, sheetRow{num: i + 2, cells: rec})
+	sh := &sheet{header: t.Header, rows: make([]sheetRow, len(t.Rows))}
+	for i, r := range t.Rows {
+		sh.rows[i] = sheetRow{num: r.Num, cells: r.Cells}
 	}
 	return sh, nil
-}
-
-func readCSV(data []byte) ([][]string, error) {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	if !utf8.Valid(data) {
-		return nil, apperr.New(apperr.Invalid, "The CSV file is not UTF-8 text. Save it as \"CSV UTF-8\" and try again.")
-	}
-	r := csv.NewReader(bytes.NewReader(data))
-	r.FieldsPerRecord = -1
-	var out [][]string
-	for {
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			return out, nil
-		}
-		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				return nil, apperr.Wrap(apperr.Invalid, err, "The CSV file cannot be read at line %d: %v.", pe.Line, pe.Err)
-			}
-			return nil, apperr.Wrap(apperr.Invalid, err, "The CSV file cannot be read.")
-		}
-		if len(out) > MaxImportRows+1 {
-			return nil, apperr.New(apperr.Invalid, "The file has more than %d rows; split it into smaller files.", MaxImportRows)
-		}
-		out = append(out, rec)
-	}
-}
-
-func readXLSX(data []byte) ([][]string, error) {
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{
-		// Bounds on decompression: a small hostile file must not expand
-		// into gigabytes.
-		UnzipSizeLimit:    64 << 20,
-		UnzipXMLSizeLimit: 32 << 20,
-	})
-	if err != nil {
-		return nil, apperr.Wrap(apperr.Invalid, err, "The XLSX file cannot be read; check it is an Excel workbook.")
-	}
-	defer f.Close()
-	sheets := f.GetSheetList()
-	if len(sheets) == 0 {
-		return nil, apperr.New(apperr.Invalid, "The XLSX file has no worksheet.")
-	}
-	rows, err := f.GetRows(sheets[0], excelize.Options{RawCellValue: true})
-	if err != nil {
-		return nil, apperr.Wrap(apperr.Invalid, err, "The first worksheet of the XLSX file cannot be read.")
-	}
-	return rows, nil
 }
 
 // headerName normalises a header cell: case-insensitive, with spaces and

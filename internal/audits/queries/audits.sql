@@ -137,10 +137,7 @@ UPDATE audit_recommendations SET status = @status, status_note = @status_note, r
 WHERE id = @id;
 
 -- name: LockRecommendation :one
-SELECT id, audit_id, number, area, finding, finding_cy, action, action_cy, priority, target_on, provisions, guidance,
-    COALESCE(response, '')::text AS response, response_action, response_owner, response_due_on, responded_at,
-    COALESCE(status, '')::text AS status, status_note, reviewed_at, version, created_at, updated_at
-FROM audit_recommendations WHERE id = @id FOR UPDATE;
+SELECT id FROM audit_recommendations WHERE id = @id FOR UPDATE;
 
 -- name: GetRecommendation :one
 SELECT r.id, r.audit_id, r.number, r.area, r.finding, r.finding_cy, r.action, r.action_cy, r.priority, r.target_on, r.provisions, r.guidance,

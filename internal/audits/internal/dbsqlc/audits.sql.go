@@ -871,67 +871,14 @@ func (q *Queries) LockProgramme(ctx context.Context, id int64) (LockProgrammeRow
 }
 
 const lockRecommendation = `-- name: LockRecommendation :one
-SELECT id, audit_id, number, area, finding, finding_cy, action, action_cy, priority, target_on, provisions, guidance,
-    COALESCE(response, '')::text AS response, response_action, response_owner, response_due_on, responded_at,
-    COALESCE(status, '')::text AS status, status_note, reviewed_at, version, created_at, updated_at
-FROM audit_recommendations WHERE id = $1 FOR UPDATE
+SELECT id FROM audit_recommendations WHERE id = $1 FOR UPDATE
 `
 
-type LockRecommendationRow struct {
-	ID             int64
-	AuditID        int64
-	Number         int32
-	Area           string
-	Finding        string
-	FindingCy      string
-	Action         string
-	ActionCy       string
-	Priority       string
-	TargetOn       time.Time
-	Provisions     []string
-	Guidance       []string
-	Response       string
-	ResponseAction string
-	ResponseOwner  string
-	ResponseDueOn  *time.Time
-	RespondedAt    *time.Time
-	Status         string
-	StatusNote     string
-	ReviewedAt     *time.Time
-	Version        int32
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
-}
-
-func (q *Queries) LockRecommendation(ctx context.Context, id int64) (LockRecommendationRow, error) {
+func (q *Queries) LockRecommendation(ctx context.Context, id int64) (int64, error) {
 	row := q.db.QueryRow(ctx, lockRecommendation, id)
-	var i LockRecommendationRow
-	err := row.Scan(
-		&i.ID,
-		&i.AuditID,
-		&i.Number,
-		&i.Area,
-		&i.Finding,
-		&i.FindingCy,
-		&i.Action,
-		&i.ActionCy,
-		&i.Priority,
-		&i.TargetOn,
-		&i.Provisions,
-		&i.Guidance,
-		&i.Response,
-		&i.ResponseAction,
-		&i.ResponseOwner,
-		&i.ResponseDueOn,
-		&i.RespondedAt,
-		&i.Status,
-		&i.StatusNote,
-		&i.ReviewedAt,
-		&i.Version,
-		&i.CreatedAt,
-		&i.UpdatedAt,
-	)
-	return i, err
+	var id_2 int64
+	err := row.Scan(&id_2)
+	return id_2, err
 }
 
 const nextRecommendationNumber = `-- name: NextRecommendationNumber :one
