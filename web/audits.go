@@ -218,6 +218,16 @@ func auditFormField(field string) string {
 		return "party"
 	case "programme_id":
 		return "programme"
+	case "files":
+		return "evidence"
+	}
+	// The review's fields per recommendation: status_<id> and
+	// status_note_<id> are the form's status-<id> and note-<id>.
+	if id, ok := strings.CutPrefix(field, "status_note_"); ok {
+		return "note-" + id
+	}
+	if id, ok := strings.CutPrefix(field, "status_"); ok {
+		return "status-" + id
 	}
 	if area, ok := strings.CutPrefix(field, "finding_"); ok && audits.Areas.Has(area) {
 		return "finding-" + area

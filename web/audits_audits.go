@@ -89,12 +89,12 @@ func readAuditForm(r *http.Request) (auditForm, audits.AuditInput, []apperr.Fiel
 	if f.Programme != "" {
 		id, err := strconv.ParseInt(f.Programme, 10, 64)
 		if err != nil || id <= 0 {
-			errs = append(errs, apperr.FieldError{Field: "programme", Message: "Select a programme from the list"})
+			errs = append(errs, apperr.FieldError{Field: "programme", Message: "Choose the programme from the list"})
 		}
 		in.ProgrammeID = &id
 	}
 	if id, err := strconv.ParseInt(f.Party, 10, 64); err != nil || id <= 0 {
-		errs = append(errs, apperr.FieldError{Field: "party", Message: "Select the party audited"})
+		errs = append(errs, apperr.FieldError{Field: "party", Message: "Choose the party being audited"})
 	} else {
 		in.PartyID = id
 	}
@@ -116,7 +116,7 @@ func readAuditForm(r *http.Request) (auditForm, audits.AuditInput, []apperr.Fiel
 	errs.parse(f.Dates["fieldwork_to"], "fieldwork_to", label["fieldwork_to"], "", &in.FieldworkTo)
 	errs.parse(f.Dates["report_on"], "report_on", label["report_on"], "", &in.ReportOn)
 	if len(in.Auditors) == 0 {
-		errs = append(errs, apperr.FieldError{Field: "auditors", Message: "Enter the auditors' names, one per line"})
+		errs = append(errs, apperr.FieldError{Field: "auditors", Message: "Enter the name of at least one auditor"})
 	}
 	return f, in, errs
 }

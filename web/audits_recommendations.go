@@ -375,7 +375,7 @@ func (s *Server) handleAuditResponse(w http.ResponseWriter, r *http.Request) {
 	in := audits.ResponseInput{Answer: form.Answer, Action: form.Action, Owner: form.Owner, Version: version}
 	var own dateErrors
 	if !audits.Responses.Has(form.Answer) {
-		own = append(own, apperr.FieldError{Field: "answer", Message: "Choose the party's answer"})
+		own = append(own, apperr.FieldError{Field: "answer", Message: "Choose the party's response"})
 	}
 	if form.Action == "" {
 		msg := "Enter the action the party will take"
@@ -385,7 +385,7 @@ func (s *Server) handleAuditResponse(w http.ResponseWriter, r *http.Request) {
 		own = append(own, apperr.FieldError{Field: "action", Message: msg})
 	}
 	if form.Owner == "" && form.Answer != "not_agreed" {
-		own = append(own, apperr.FieldError{Field: "owner", Message: "Enter who at the party owns the action"})
+		own = append(own, apperr.FieldError{Field: "owner", Message: "Enter who is responsible for the action"})
 	}
 	own.parse(form.Due, "due_on", "The planned finish date", "", &in.DueOn)
 	var err error
@@ -429,12 +429,12 @@ func (s *Server) handleAuditProgressAdd(w http.ResponseWriter, r *http.Request) 
 		in.NotedOn = time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
 	}
 	if form.Note == "" {
-		own = append(own, apperr.FieldError{Field: "note", Message: "Enter what the party has done"})
+		own = append(own, apperr.FieldError{Field: "note", Message: "Enter the update"})
 	}
 	if r.MultipartForm != nil {
 		files := r.MultipartForm.File["evidence"]
 		if len(files) > complaints.MaxEvidenceFiles {
-			own = append(own, apperr.FieldError{Field: "evidence", Message: fmt.Sprintf("Choose %d files or fewer", complaints.MaxEvidenceFiles)})
+			own = append(own, apperr.FieldError{Field: "evidence", Message: fmt.Sprintf("Add %d files or fewer", complaints.MaxEvidenceFiles)})
 			files = nil
 		}
 		for _, fh := range files {

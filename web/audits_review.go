@@ -89,11 +89,11 @@ func (s *Server) handleAuditReview(w http.ResponseWriter, r *http.Request) {
 		f.Statuses[rec.ID] = st
 		in.Statuses[rec.ID] = st
 		if !audits.Statuses.Has(st.Status) {
-			own = append(own, apperr.FieldError{Field: f.Field("status", rec.ID), Message: "Choose a status for " + rec.Ref()})
+			own = append(own, apperr.FieldError{Field: f.Field("status", rec.ID), Message: "Choose a follow-up status for " + rec.Ref()})
 		}
 	}
 	if !audits.Conclusions.Has(f.Conclusion) {
-		own = append(own, apperr.FieldError{Field: "conclusion", Message: "Choose the overall conclusion"})
+		own = append(own, apperr.FieldError{Field: "conclusion", Message: "Choose the follow-up review's conclusion"})
 	}
 	var day *time.Time
 	own.parse(f.FollowUp, "follow_up_on", "The date of the follow-up review", "Enter the date of the follow-up review", &day)

@@ -225,7 +225,7 @@ func TestAuditProgressEvidenceDownload(t *testing.T) {
 	csrf := team.CSRFToken(rec)
 	code, body := auditMultipart(t, team, rec+"/progress", map[string]string{"csrf_token": csrf}, nil)
 	require.Equal(t, http.StatusUnprocessableEntity, code)
-	require.Contains(t, body, `<a href="#note">Enter what the party has done</a>`)
+	require.Contains(t, body, `<a href="#note">Enter the update</a>`)
 
 	code, body = auditMultipart(t, team, rec+"/progress", map[string]string{"csrf_token": csrf, "note": "Record of processing written."},
 		map[string][]byte{"record.png": formtest.PNG(t)})
@@ -294,7 +294,7 @@ func TestAuditStagesReviewAndPartyPage(t *testing.T) {
 	res = team.PostForm(page+"/review", url.Values{"version": {version}, "status-" + ids[0][1]: {"completed"}})
 	body = webtest.ReadBody(res)
 	require.Equal(t, http.StatusUnprocessableEntity, res.StatusCode)
-	require.Contains(t, body, `<a href="#status-`+ids[1][1]+`">Choose a status for R2</a>`)
+	require.Contains(t, body, `<a href="#status-`+ids[1][1]+`">Choose a follow-up status for R2</a>`)
 	require.Contains(t, body, `<a href="#conclusion">`)
 	require.Contains(t, body, `<a href="#follow_up_on">`)
 	require.Contains(t, body, "Meaningful progress on or completion of all actions", "conclusions by their labels")
@@ -369,7 +369,13 @@ func TestAuditPagesRoles(t *testing.T) {
 	body = getBody(t, analyst, "/staff/audits?state=sideways", http.StatusUnprocessableEntity)
 	require.Contains(t, body, "Select a state from the list")
 	require.Contains(t, getBody(t, analyst, "/staff/audits?state=planned&programme="+programme, http.StatusOK), "Fen Party")
-	require.NotContains(t, getBody(t, analyst, "/staff/audits?state=closed", http.StatusOK), ">Fen Party<")
+	require.Contains(t, getBody(t, analyst, "/staff/audits?state=closed", http.StatusOK), "No audit matches the filter.")
+
+	// The recommendation's target date has passed with no update: it is
+	// flagged on the front page.
+	body = getBody(t, analyst, "/staff/audits", http.StatusOK)
+	require.Contains(t, body, "1 recommendation is past its target date")
+	require.Regexp(t, `>R1<span class="visually-hidden"> of Fen Party</span></a> <strong class="tag tag-urgent">Overdue</strong>`, body)
 }
 
 func TestAuditImportChecksEveryRow(t *testing.T) {

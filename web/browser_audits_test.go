@@ -50,7 +50,7 @@ func TestBrowserAuditPages(t *testing.T) {
 	// An audit: refused, then added.
 	b.open("/staff/audits/new?programme=1")
 	b.submit(`form[action="/staff/audits"] button[type=submit]`, "/staff/audits")
-	require.Contains(t, b.text(".error-summary"), "Select the party audited")
+	require.Contains(t, b.text(".error-summary"), "Choose the party being audited")
 	require.Contains(t, b.text("#type-error"), "Choose the type of audit")
 	b.set("party", fmt.Sprint(party))
 	b.choose("type", "consensual")
@@ -97,7 +97,7 @@ func TestBrowserAuditPages(t *testing.T) {
 	// a progress update with evidence.
 	b.open("/staff/audits/recommendations/1")
 	b.submit(`form[action="/staff/audits/recommendations/1/response"] button[type=submit]`, "/staff/audits/recommendations/1/response")
-	require.Contains(t, b.text(".error-summary"), "Choose the party's answer")
+	require.Contains(t, b.text(".error-summary"), "Choose the party's response")
 	b.choose("answer", "agreed")
 	b.set("action", "A new notice by March.")
 	b.set("owner", "Data protection lead")
@@ -116,7 +116,7 @@ func TestBrowserAuditPages(t *testing.T) {
 	require.Contains(t, b.text("#advance"), "Report issued")
 	b.open("/staff/audits/1/review")
 	b.submit(`form[action="/staff/audits/1/review"] button[type=submit]`, "/staff/audits/1/review")
-	require.Contains(t, b.text(".error-summary"), "Choose a status for R1")
+	require.Contains(t, b.text(".error-summary"), "Choose a follow-up status for R1")
 	b.set("status-1", "completed")
 	b.choose("conclusion", "all_completed")
 	b.set("follow_up_on", "1")
