@@ -8,7 +8,6 @@ import (
 
 	"github.com/gorilla/mux"
 
-	"github.com/campaignwatch/campaignwatch/complaints"
 	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/audits"
@@ -21,10 +20,12 @@ import (
 // work on complaints and see none of it.
 var auditStaffReaders = []staff.Role{staff.RoleAdmin, staff.RolePoliticalTeam, staff.RoleAnalyst}
 
-// auditUploadBodyLimit is the body limit of the audit programme's upload
-// routes (the import and a progress update's evidence): the larger of
-// the two files' limits plus room for the multipart envelope.
-const auditUploadBodyLimit = complaints.MaxEvidenceFiles*complaints.MaxEvidenceBytes + 256<<10
+// Body limits of the audit programme's upload routes: the files' own
+// limits plus room for the multipart envelope and the other fields.
+const (
+	auditImportBodyLimit   = audits.MaxImportBytes + 64<<10
+	auditEvidenceBodyLimit = audits.MaxEvidenceFiles*audits.MaxEvidenceBytes + 256<<10
+)
 
 // registerAuditRoutes mounts the audit programme's pages: programmes,
 // audits, recommendations, responses, progress and evidence, the
@@ -39,10 +40,10 @@ func (s *Server) registerAuditRoutes(r *mux.Router) {
 	}
 	// Uploads first: their own body limit (importRoute).
 	imp := r.Path("/staff/audits/{id:[0-9]+}/import").Subrouter()
-	imp.Handle("", s.importRoute(adminAndPolTeam, auditUploadBodyLimit, s.csrfProtect, s.handleAuditImportForm)).Methods(http.MethodGet)
-	imp.Handle("", s.importRoute(adminAndPolTeam, auditUploadBodyLimit, s.csrfProtect, s.handleAuditImport)).Methods(http.MethodPost)
+	imp.Handle("", s.importRoute(adminAndPolTeam, auditImportBodyLimit, s.csrfProtect, s.handleAuditImportForm)).Methods(http.MethodGet)
+	imp.Handle("", s.importRoute(adminAndPolTeam, auditImportBodyLimit, s.csrfProtect, s.handleAuditImport)).Methods(http.MethodPost)
 	prog := r.Path("/staff/audits/recommendations/{id:[0-9]+}/progress").Subrouter()
-	prog.Handle("", s.importRoute(adminAndPolTeam, auditUploadBodyLimit, s.csrfProtect, s.handleAuditProgressAdd)).Methods(http.MethodPost)
+	prog.Handle("", s.importRoute(adminAndPolTeam, auditEvidenceBodyLimit, s.csrfProtect, s.handleAuditProgressAdd)).Methods(http.MethodPost)
 
 	st := r.PathPrefix("/staff/audits").Subrouter()
 	st.Use(s.signInBeforeBody, s.limitBody(defaultBodyLimit), s.csrfProtect)
@@ -147,6 +148,17 @@ func (auditLabels) Day(t *time.Time) string {
 // Date writes a date that is always set.
 func (auditLabels) Date(t time.Time) string { return vocab.FormatDate(t, "en") }
 
+// Size writes a file's size in words people read: "120 KB", "2.5 MB".
+func (auditLabels) Size(n int) string {
+	switch {
+	case n < 1<<10:
+		return strconv.Itoa(n) + " bytes"
+	case n < 1<<20:
+		return strconv.Itoa((n+1<<9)>>10) + " KB"
+	}
+	return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MB"
+}
+
 // auditField is one text question of an audit form, as the
 // "audit-input" template of each form page draws it.
 type auditField struct {
@@ -207,7 +219,20 @@ func auditMergeErrors(own []apperr.FieldError, err error) []apperr.FieldError {
 			seen[e.Field] = true
 		}
 	}
+	if apperr.CodeOf(err) == apperr.Conflict && len(apperr.FieldsOf(err)) == 0 {
+		// Someone changed it meanwhile: said above the form.
+		out = append(out, apperr.FieldError{Field: "main", Message: apperr.MessageOf(err)})
+	}
 	return out
+}
+
+// auditFormStatus is the status of a form shown again: 409 when someone
+// changed the thing meanwhile, otherwise 422.
+func auditFormStatus(err error) int {
+	if apperr.CodeOf(err) == apperr.Conflict {
+		return http.StatusConflict
+	}
+	return http.StatusUnprocessableEntity
 }
 
 // auditFormField is the form field (the id the error summary links to)
@@ -236,9 +261,16 @@ func auditFormField(field string) string {
 }
 
 // isFormError reports whether err is a refusal of a form's answers,
-// which the form shows beside its fields.
+// which the form shows beside its fields, or a change someone else made
+// since the form was opened, which the form shows above them.
 func isFormError(err error) bool {
-	return apperr.CodeOf(err) == apperr.Invalid && len(apperr.FieldsOf(err)) > 0
+	switch apperr.CodeOf(err) {
+	case apperr.Invalid:
+		return len(apperr.FieldsOf(err)) > 0
+	case apperr.Conflict:
+		return true
+	}
+	return false
 }
 
 // partyChoices lists the parties an audit may be of, by name.

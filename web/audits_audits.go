@@ -175,16 +175,16 @@ func (s *Server) handleAuditUpdate(w http.ResponseWriter, r *http.Request) {
 func (s *Server) saveAudit(w http.ResponseWriter, r *http.Request, id int64) {
 	f, in, own := readAuditForm(r)
 	f.ID = id
-	fail := func(errs []apperr.FieldError) {
+	fail := func(status int, errs []apperr.FieldError) {
 		f.Errors = errs
 		if err := s.withChoices(r, &f); err != nil {
 			s.Error(w, r, err)
 			return
 		}
-		s.render(w, r, http.StatusUnprocessableEntity, "audits_form", page{Errors: errs, Data: f})
+		s.render(w, r, status, "audits_form", page{Errors: errs, Data: f})
 	}
 	if len(own) > 0 {
-		fail(own)
+		fail(http.StatusUnprocessableEntity, own)
 		return
 	}
 	var a *audits.Audit
@@ -200,7 +200,7 @@ func (s *Server) saveAudit(w http.ResponseWriter, r *http.Request, id int64) {
 		}
 	}
 	if isFormError(err) {
-		fail(auditMergeErrors(own, err))
+		fail(auditFormStatus(err), auditMergeErrors(own, err))
 		return
 	}
 	if err != nil {

@@ -6,7 +6,6 @@ import (
 
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/audits"
-	"github.com/campaignwatch/campaignwatch/outreach/parties"
 )
 
 // auditImportData is the recommendation import page: the file's layout,
@@ -24,7 +23,7 @@ type auditImportData struct {
 }
 
 func (s *Server) auditImportData(r *http.Request) (auditImportData, error) {
-	d := auditImportData{Columns: audits.ImportColumns, MaxMB: parties.MaxImportBytes >> 20,
+	d := auditImportData{Columns: audits.ImportColumns, MaxMB: audits.MaxImportBytes >> 20,
 		Areas: auditOptions(audits.Areas), Prios: auditOptions(audits.Priorities)}
 	id, err := auditsPathID(r, "audit")
 	if err != nil {

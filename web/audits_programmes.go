@@ -203,12 +203,12 @@ func (s *Server) handleAuditProgrammeUpdate(w http.ResponseWriter, r *http.Reque
 func (s *Server) saveAuditProgramme(w http.ResponseWriter, r *http.Request, id int64) {
 	f, in, own := readProgrammeForm(r)
 	f.ID = id
-	fail := func(errs []apperr.FieldError) {
+	fail := func(status int, errs []apperr.FieldError) {
 		f.Errors = errs
-		s.render(w, r, http.StatusUnprocessableEntity, "audits_programme_form", page{Errors: errs, Data: f})
+		s.render(w, r, status, "audits_programme_form", page{Errors: errs, Data: f})
 	}
 	if len(own) > 0 {
-		fail(own)
+		fail(http.StatusUnprocessableEntity, own)
 		return
 	}
 	var p *audits.Programme
@@ -219,7 +219,7 @@ func (s *Server) saveAuditProgramme(w http.ResponseWriter, r *http.Request, id i
 		p, err = s.audits.UpdateProgramme(r.Context(), id, in)
 	}
 	if isFormError(err) {
-		fail(auditMergeErrors(own, err))
+		fail(auditFormStatus(err), auditMergeErrors(own, err))
 		return
 	}
 	if err != nil {

@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/campaignwatch/campaignwatch/complaints"
 	"github.com/campaignwatch/campaignwatch/complaints/triage"
 	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
@@ -238,16 +237,16 @@ func (s *Server) loadAuditRec(w http.ResponseWriter, r *http.Request) (*audits.R
 func (s *Server) saveAuditRec(w http.ResponseWriter, r *http.Request, a *audits.Audit, id int64) {
 	f, in, own := readRecForm(r)
 	f.Audit, f.ID = a, id
-	fail := func(errs []apperr.FieldError) {
+	fail := func(status int, errs []apperr.FieldError) {
 		f.Errors = errs
 		if err := s.withCiteables(&f); err != nil {
 			s.Error(w, r, err)
 			return
 		}
-		s.render(w, r, http.StatusUnprocessableEntity, "audits_recommendation_form", page{Errors: errs, Data: f})
+		s.render(w, r, status, "audits_recommendation_form", page{Errors: errs, Data: f})
 	}
 	if len(own) > 0 {
-		fail(own)
+		fail(http.StatusUnprocessableEntity, own)
 		return
 	}
 	var rec *audits.Recommendation
@@ -258,7 +257,7 @@ func (s *Server) saveAuditRec(w http.ResponseWriter, r *http.Request, a *audits.
 		rec, err = s.audits.UpdateRecommendation(r.Context(), id, in)
 	}
 	if isFormError(err) {
-		fail(auditMergeErrors(own, err))
+		fail(auditFormStatus(err), auditMergeErrors(own, err))
 		return
 	}
 	if err != nil {
@@ -339,7 +338,7 @@ func (d auditRecView) Cited(id string) string {
 }
 
 func (s *Server) newRecView(rec *audits.Recommendation, a *audits.Audit) auditRecView {
-	d := auditRecView{A: a, R: rec, MaxFiles: complaints.MaxEvidenceFiles, MaxMB: complaints.MaxEvidenceBytes >> 20, Names: map[string]string{}}
+	d := auditRecView{A: a, R: rec, MaxFiles: audits.MaxEvidenceFiles, MaxMB: audits.MaxEvidenceBytes >> 20, Names: map[string]string{}}
 	if laws, guidance, err := s.citeables(); err == nil {
 		for _, g := range laws {
 			for _, o := range g.Options {
@@ -395,7 +394,7 @@ func (s *Server) handleAuditResponse(w http.ResponseWriter, r *http.Request) {
 	if len(own) > 0 || isFormError(err) {
 		d := s.newRecView(rec, a)
 		d.Response, d.Errors = form, auditMergeErrors(own, err)
-		s.render(w, r, http.StatusUnprocessableEntity, "audits_recommendation", page{Errors: d.Errors, Data: d})
+		s.render(w, r, auditFormStatus(err), "audits_recommendation", page{Errors: d.Errors, Data: d})
 		return
 	}
 	if err != nil {
@@ -433,13 +432,13 @@ func (s *Server) handleAuditProgressAdd(w http.ResponseWriter, r *http.Request) 
 	}
 	if r.MultipartForm != nil {
 		files := r.MultipartForm.File["evidence"]
-		if len(files) > complaints.MaxEvidenceFiles {
-			own = append(own, apperr.FieldError{Field: "evidence", Message: fmt.Sprintf("Add %d files or fewer", complaints.MaxEvidenceFiles)})
+		if len(files) > audits.MaxEvidenceFiles {
+			own = append(own, apperr.FieldError{Field: "evidence", Message: fmt.Sprintf("Add %d files or fewer", audits.MaxEvidenceFiles)})
 			files = nil
 		}
 		for _, fh := range files {
-			if fh.Size > complaints.MaxEvidenceBytes {
-				own = append(own, apperr.FieldError{Field: "evidence", Message: fmt.Sprintf("The file %s must be smaller than %d MB", filepath.Base(fh.Filename), complaints.MaxEvidenceBytes>>20)})
+			if fh.Size > audits.MaxEvidenceBytes {
+				own = append(own, apperr.FieldError{Field: "evidence", Message: fmt.Sprintf("The file %s must be smaller than %d MB", filepath.Base(fh.Filename), audits.MaxEvidenceBytes>>20)})
 				break
 			}
 			f, err := fh.Open()
@@ -447,7 +446,7 @@ func (s *Server) handleAuditProgressAdd(w http.ResponseWriter, r *http.Request) 
 				s.Error(w, r, err)
 				return
 			}
-			data, err := io.ReadAll(io.LimitReader(f, complaints.MaxEvidenceBytes+1))
+			data, err := io.ReadAll(io.LimitReader(f, audits.MaxEvidenceBytes+1))
 			f.Close()
 			if err != nil {
 				s.Error(w, r, err)
@@ -463,7 +462,7 @@ func (s *Server) handleAuditProgressAdd(w http.ResponseWriter, r *http.Request) 
 	if len(own) > 0 || isFormError(err) {
 		d := s.newRecView(rec, a)
 		d.Progress, d.Errors = form, auditMergeErrors(own, err)
-		s.render(w, r, http.StatusUnprocessableEntity, "audits_recommendation", page{Errors: d.Errors, Data: d})
+		s.render(w, r, auditFormStatus(err), "audits_recommendation", page{Errors: d.Errors, Data: d})
 		return
 	}
 	if err != nil {

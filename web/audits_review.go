@@ -105,7 +105,7 @@ func (s *Server) handleAuditReview(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(own) > 0 || isFormError(err) {
 		f.Errors = auditMergeErrors(own, err)
-		s.render(w, r, http.StatusUnprocessableEntity, "audits_review", page{Errors: f.Errors, Data: f})
+		s.render(w, r, auditFormStatus(err), "audits_review", page{Errors: f.Errors, Data: f})
 		return
 	}
 	if err != nil {

@@ -115,6 +115,12 @@ func TestAuditPagesCreateEditAndValidate(t *testing.T) {
 	body = getBody(t, team, "/staff/audits/programmes/"+programme, http.StatusOK)
 	require.Contains(t, body, "2019 round of audits")
 	require.Contains(t, body, "The programme&#39;s details have been saved.")
+	// The same old version again: someone changed it meanwhile.
+	res = team.PostForm("/staff/audits/programmes/"+programme, url.Values{"name": {"2019 audits"}, "version": {version}})
+	body = webtest.ReadBody(res)
+	require.Equal(t, http.StatusConflict, res.StatusCode)
+	require.Contains(t, body, `<a href="#main">`)
+	require.Contains(t, body, `value="2019 audits"`, "what was typed is kept")
 
 	// Audit: the form's own problems all at once.
 	v = url.Values{"type": {""}}
