@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -412,10 +411,8 @@ func (s *Server) handleAuditProgressAdd(w http.ResponseWriter, r *http.Request) 
 	if !ok {
 		return
 	}
-	if err := r.ParseMultipartForm(8 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
-		s.Error(w, r, err)
-		return
-	}
+	// limitBody has parsed the form (spooling large files to disk, and
+	// removing them when the request ends); its files are read here.
 	form := auditProgressForm{Noted: readAuditDate(r, "noted_on"), Note: strings.TrimSpace(r.PostFormValue("note"))}
 	var own dateErrors
 	var noted *time.Time
