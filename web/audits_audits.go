@@ -47,9 +47,14 @@ func (f auditForm) DateFields() []auditDate {
 	return out
 }
 
-// Types, ScopeOptions and AssuranceOptions are the choices, labelled.
-func (f auditForm) Types() []labelled        { return auditOptions(audits.Types) }
+// Types are the audit types, labelled.
+func (f auditForm) Types() []labelled { return auditOptions(audits.Types) }
+
+// ScopeOptions are the scope areas, labelled.
 func (f auditForm) ScopeOptions() []labelled { return auditOptions(audits.Scopes) }
+
+// AssuranceOptions are the assurance levels, labelled, after "not yet
+// given" (the level comes with the report).
 func (f auditForm) AssuranceOptions() []labelled {
 	return append([]labelled{{Code: "", Label: "Not yet given"}}, auditOptions(audits.Assurance)...)
 }

@@ -83,8 +83,10 @@ type auditRecForm struct {
 	Errors     fieldErrors
 }
 
-// Areas and Priorities are the radios' choices.
-func (f auditRecForm) Areas() []labelled      { return auditOptions(audits.Areas) }
+// Areas are the area radios' choices.
+func (f auditRecForm) Areas() []labelled { return auditOptions(audits.Areas) }
+
+// Priorities are the priority radios' choices.
 func (f auditRecForm) Priorities() []labelled { return auditOptions(audits.Priorities) }
 
 // Cites reports whether a provision or guidance id is ticked.
@@ -318,11 +320,13 @@ func (d auditRecView) NoteField() auditField {
 	return auditField{ID: "note", Label: "What the party has done", Value: d.Progress.Note, Error: d.Errors.For("note"), Area: true}
 }
 
-// DueDate and NotedDate are the forms' date questions.
+// DueDate is the response form's date question.
 func (d auditRecView) DueDate() auditDate {
 	return auditDate{Field: "due_on", Label: "When the party plans to finish (optional)", Hint: "For example, 30 6 2020",
 		Error: d.Errors.For("due_on"), Parts: d.Response.Due}
 }
+
+// NotedDate is the progress form's date question.
 func (d auditRecView) NotedDate() auditDate {
 	return auditDate{Field: "noted_on", Label: "Date of the update", Hint: "Leave empty for today. For example, 12 2 2020",
 		Error: d.Errors.For("noted_on"), Parts: d.Progress.Noted}

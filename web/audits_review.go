@@ -24,13 +24,17 @@ type auditReviewForm struct {
 	Errors          fieldErrors
 }
 
-// StatusOptions and ConclusionOptions are the choices, labelled.
-func (f auditReviewForm) StatusOptions() []labelled     { return auditOptions(audits.Statuses) }
+// StatusOptions are the follow-up statuses, labelled.
+func (f auditReviewForm) StatusOptions() []labelled { return auditOptions(audits.Statuses) }
+
+// ConclusionOptions are the overall conclusions, labelled.
 func (f auditReviewForm) ConclusionOptions() []labelled { return auditOptions(audits.Conclusions) }
 
-// StatusOf and NoteOf are a recommendation's answers as typed.
+// StatusOf is a recommendation's status as chosen.
 func (f auditReviewForm) StatusOf(id int64) string { return f.Statuses[id].Status }
-func (f auditReviewForm) NoteOf(id int64) string   { return f.Statuses[id].Note }
+
+// NoteOf is a recommendation's note as typed.
+func (f auditReviewForm) NoteOf(id int64) string { return f.Statuses[id].Note }
 
 // Field is the form field of a recommendation's status or note.
 func (f auditReviewForm) Field(kind string, id int64) string {
