@@ -52,7 +52,8 @@ func (s *Server) citeables() ([]lawGroup, []labelled, error) {
 			if l, ok := legal.LawByID(lp.Law); ok {
 				law = upperFirst(l.Name["en"])
 			}
-			label = upperFirst(legal.MustCite(p.ID, "en")) + ": " + p.Title
+			// Under its law's name, a provision needs only its number.
+			label = upperFirst(lp.Unit["en"]) + " " + lp.NumberIn("en") + ": " + p.Title
 		}
 		add(law, labelled{Code: p.ID, Label: label})
 	}
@@ -345,7 +346,12 @@ func (s *Server) newRecView(rec *audits.Recommendation, a *audits.Audit) auditRe
 	if laws, guidance, err := s.citeables(); err == nil {
 		for _, g := range laws {
 			for _, o := range g.Options {
+				// Out of its group, a provision is cited in full.
 				d.Names[o.Code] = o.Label
+				if _, ok := legal.ProvisionByID(o.Code); ok {
+					_, title, _ := strings.Cut(o.Label, ": ")
+					d.Names[o.Code] = upperFirst(legal.MustCite(o.Code, "en")) + ": " + title
+				}
 			}
 		}
 		for _, o := range guidance {

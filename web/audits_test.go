@@ -154,7 +154,8 @@ func TestAuditPagesCreateEditAndValidate(t *testing.T) {
 	}
 	require.Contains(t, body, "Canfyddiad")
 	body = getBody(t, team, "/staff/audits/"+audit+"/recommendations/new", http.StatusOK)
-	require.Contains(t, body, "Article 13 of the UK GDPR")
+	require.Contains(t, body, "Article 13: Privacy information when data is collected from the person")
+	require.Contains(t, body, "The UK General Data Protection Regulation (UK GDPR)")
 	require.Contains(t, body, "The Privacy and Electronic Communications Regulations 2003 (PECR)")
 	require.NotContains(t, body, ">UKGDPR-13<", "provisions are named, not coded")
 
