@@ -67,6 +67,14 @@ func TestBrowserAuditPages(t *testing.T) {
 	require.Contains(t, b.text("main"), "Social media for marketing and campaigning")
 	b.open("/staff/audits/1/edit")
 
+	// Into fieldwork; the report cannot be issued without a
+	// recommendation, which the page says.
+	b.open("/staff/audits/1")
+	b.submit(`form[action="/staff/audits/1/advance"] button[type=submit]`, "/staff/audits/1")
+	require.Contains(t, b.text("#advance"), "In fieldwork")
+	b.submit(`form[action="/staff/audits/1/advance"] button[type=submit]`, "/staff/audits/1/advance")
+	require.Contains(t, b.text(".error-summary"), "recommendation")
+
 	// A recommendation: refused, then added.
 	b.open("/staff/audits/1/recommendations/new")
 	b.submit(`form[action="/staff/audits/1/recommendations"] button[type=submit]`, "/staff/audits/1/recommendations")
@@ -109,9 +117,8 @@ func TestBrowserAuditPages(t *testing.T) {
 	b.submit(`form[action="/staff/audits/recommendations/1/progress"] button[type=submit]`, "/staff/audits/recommendations/1")
 	require.Contains(t, b.text("main"), "notice.txt")
 
-	// Through fieldwork to the report, then the follow-up review.
+	// The report is issued, then the follow-up review recorded.
 	b.open("/staff/audits/1")
-	b.submit(`form[action="/staff/audits/1/advance"] button[type=submit]`, "/staff/audits/1")
 	b.submit(`form[action="/staff/audits/1/advance"] button[type=submit]`, "/staff/audits/1")
 	require.Contains(t, b.text("#advance"), "Report issued")
 	b.open("/staff/audits/1/review")
