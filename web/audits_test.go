@@ -330,6 +330,12 @@ func TestAuditStagesReviewAndPartyPage(t *testing.T) {
 	require.Regexp(t, `href="/staff/audits/recommendations/\d+">R3<`, body)
 	require.Contains(t, body, "Lawful basis")
 
+	analyst := env.SignedIn(staff.RoleAnalyst)
+	body = getBody(t, analyst, fmt.Sprintf("/staff/parties/%d", party), http.StatusOK)
+	require.Regexp(t, `href="/staff/audits/recommendations/\d+">R3<`, body, "analysts read the section")
+	require.NotContains(t, body, "Add an audit of this party")
+	require.Contains(t, getBody(t, team, fmt.Sprintf("/staff/parties/%d", party), http.StatusOK), "Add an audit of this party")
+
 	triage := env.SignedIn(staff.RoleTriageOfficer)
 	body = getBody(t, triage, fmt.Sprintf("/staff/parties/%d", party), http.StatusOK)
 	require.NotContains(t, body, `id="audits"`, "triage officers see no audits")
