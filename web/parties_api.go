@@ -11,6 +11,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
+	"github.com/campaignwatch/campaignwatch/internal/audits"
 	"github.com/campaignwatch/campaignwatch/outreach/parties"
 )
 
@@ -195,7 +196,23 @@ func (s *Server) handleParty(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, p)
 		return
 	}
-	s.render(w, r, http.StatusOK, "parties_detail", page{Data: p})
+	d := partyPageData{Party: p}
+	if u := userFrom(r.Context()); s.audits != nil && u != nil && u.Can(auditStaffReaders...) {
+		if d.Audits, err = s.audits.PartyOverview(r.Context(), id); err != nil {
+			s.Error(w, r, err)
+			return
+		}
+	}
+	s.render(w, r, http.StatusOK, "parties_detail", page{Data: d})
+}
+
+// partyPageData is a party's page: the party, and for those who may read
+// the audit programme, its audits and open urgent and high
+// recommendations.
+type partyPageData struct {
+	*parties.Party
+	Audits *audits.PartyOverview
+	L      auditLabels
 }
 
 func (s *Server) handleAPIPartyPatch(w http.ResponseWriter, r *http.Request) {

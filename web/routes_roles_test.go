@@ -125,6 +125,30 @@ var routeRoles = map[string][]staff.Role{
 	"POST /api/v1/parties/{id:[0-9]+}/contacts/{cid:[0-9]+}/{state:deactivate|reactivate}": adminPol,
 	"POST /staff/reports/elections/{id:[0-9]+}/follow-up":                                  adminPol,
 
+	// The audit programme (audits*.go): the political team and
+	// administrators change it, analysts read it, triage officers see none.
+	"GET /staff/audits": reportViewers, "POST /staff/audits": adminPol, "GET /staff/audits/new": adminPol,
+	"POST /staff/audits/programmes": adminPol, "GET /staff/audits/programmes/new": adminPol,
+	"GET /staff/audits/programmes/{id:[0-9]+}":                reportViewers,
+	"POST /staff/audits/programmes/{id:[0-9]+}":               adminPol,
+	"GET /staff/audits/programmes/{id:[0-9]+}/edit":           adminPol,
+	"GET /staff/audits/{id:[0-9]+}":                           reportViewers,
+	"POST /staff/audits/{id:[0-9]+}":                          adminPol,
+	"GET /staff/audits/{id:[0-9]+}/edit":                      adminPol,
+	"POST /staff/audits/{id:[0-9]+}/advance":                  adminPol,
+	"GET /staff/audits/{id:[0-9]+}/review":                    adminPol,
+	"POST /staff/audits/{id:[0-9]+}/review":                   adminPol,
+	"POST /staff/audits/{id:[0-9]+}/recommendations":          adminPol,
+	"GET /staff/audits/{id:[0-9]+}/recommendations/new":       adminPol,
+	"GET /staff/audits/{id:[0-9]+}/import":                    adminPol,
+	"POST /staff/audits/{id:[0-9]+}/import":                   adminPol,
+	"GET /staff/audits/recommendations/{id:[0-9]+}":           reportViewers,
+	"POST /staff/audits/recommendations/{id:[0-9]+}":          adminPol,
+	"GET /staff/audits/recommendations/{id:[0-9]+}/edit":      adminPol,
+	"POST /staff/audits/recommendations/{id:[0-9]+}/response": adminPol,
+	"POST /staff/audits/recommendations/{id:[0-9]+}/progress": adminPol,
+	"GET /staff/audits/evidence/{id:[0-9]+}":                  reportViewers,
+
 	// Triage, complainants' evidence and imports.
 	"GET /staff/triage": adminTriage, "POST /staff/triage/bulk": adminTriage,
 	"GET /staff/triage/{reference:CW-[A-Z0-9]{4}-[A-Z0-9]{4}}":                                               adminTriage,
