@@ -16,11 +16,11 @@ func auditFields(lang string) map[string]string {
 	if lang == "cy" {
 		return map[string]string{"AuditType": "archwiliad gorfodol", "AuditYear": "2019", "Assurance": "lefel gyfyngedig o sicrwydd",
 			"Conclusion": "wedi cwblhau pob cam a gytunwyd ar ôl yr archwiliad.", "SummaryReport": "“Crynodeb” (https://example.org/s)",
-			"Report": "Adroddiad dilynol"}
+			"Report": "Adroddiad dilynol", "Recommendations": "3", "FindingAreas": "sail gyfreithlon ac atebolrwydd"}
 	}
 	return map[string]string{"AuditType": "compulsory audit", "AuditYear": "2019", "Assurance": "a limited level of assurance",
 		"Conclusion": "has completed every action agreed after the audit.", "SummaryReport": "“Summary” (https://example.org/s)",
-		"Report": "Follow-up report"}
+		"Report": "Follow-up report", "Recommendations": "3", "FindingAreas": "lawful basis and accountability"}
 }
 
 func TestDraftPartyLetterTxWritesOnePartysHeldAuditBatch(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -104,12 +105,14 @@ func letterOf(rep *FollowUpReport) (*outreach.PartyLetter, error) {
 			title = p.SummaryTitleCY
 		}
 		return map[string]string{
-			"AuditType":     Types[Types.Rank(a.Type)].Report.In(lang),
-			"AuditYear":     strconv.Itoa(a.Year()),
-			"Assurance":     Assurance[Assurance.Rank(a.Assurance)].Report.In(lang),
-			"Conclusion":    Conclusions[Conclusions.Rank(a.Conclusion)].Report.In(lang),
-			"SummaryReport": wSummaryRef.f(lang, title, p.SummaryURL, vocab.FormatDate(*p.PublishedOn, lang)),
-			"Report":        rep.Title(lang),
+			"AuditType":       Types[Types.Rank(a.Type)].Report.In(lang),
+			"AuditYear":       strconv.Itoa(a.Year()),
+			"Assurance":       Assurance[Assurance.Rank(a.Assurance)].Report.In(lang),
+			"Conclusion":      Conclusions[Conclusions.Rank(a.Conclusion)].Report.In(lang),
+			"SummaryReport":   wSummaryRef.f(lang, title, p.SummaryURL, vocab.FormatDate(*p.PublishedOn, lang)),
+			"Report":          rep.Title(lang),
+			"Recommendations": strconv.Itoa(len(rep.Recommendations)),
+			"FindingAreas":    findingAreas(rep.Recommendations, lang),
 		}
 	}
 	in := &outreach.PartyLetter{Template: LetterTemplate, PartyID: a.PartyID, Fields: fields("en"),
@@ -118,4 +121,45 @@ func letterOf(rep *FollowUpReport) (*outreach.PartyLetter, error) {
 		in.FieldsCY = fields("cy")
 	}
 	return in, nil
+}
+
+// findingAreas names, in lang, the areas the audit's recommendations fall
+// in, in Areas order ("privacy information, lawful basis and
+// accountability"), so the letter says what this audit found rather than
+// what audits usually find.
+func findingAreas(recs []Recommendation, lang string) string {
+	seen := map[string]bool{}
+	for _, r := range recs {
+		seen[r.Area] = true
+	}
+	var names []string
+	for _, t := range Areas {
+		if seen[t.Code] {
+			names = append(names, strings.ToLower(t.Label.In(lang)))
+		}
+	}
+	switch len(names) {
+	case 0:
+		return ""
+	case 1:
+		return names[0]
+	}
+	last, and := names[len(names)-1], " and "
+	if lang == "cy" {
+		last, and = welshAfterAnd(last)
+	}
+	return strings.Join(names[:len(names)-1], ", ") + and + last
+}
+
+// welshAfterAnd returns word as it follows Welsh "and", with that "and":
+// "ac" before a vowel, otherwise "a", which turns a following c, p or t
+// into ch, ph or th (the aspirate mutation: "a phroffilio").
+func welshAfterAnd(word string) (string, string) {
+	if strings.ContainsRune("aeiouwyâêîôûŵŷ", []rune(word)[0]) {
+		return word, " ac "
+	}
+	if len(word) > 1 && strings.ContainsRune("cpt", rune(word[0])) && word[1] != 'h' {
+		return word[:1] + "h" + word[1:], " a "
+	}
+	return word, " a "
 }

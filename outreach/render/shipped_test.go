@@ -50,7 +50,8 @@ func shippedValues(tpl *Template, lang string) map[string]string {
 		"ComplaintSummary": "Most of the 63 complaints were about text messages sent without consent.",
 		"Requests":         "1. Stop sending texts to people who have not consented.\n2. Add an opt-out to every message.\n3. Review how you obtained the numbers you text.\n4. Tell people where their numbers came from.",
 		"AuditYear":        "2026", "AuditType": "compulsory audit", "Assurance": "a limited level of assurance",
-		"Conclusion":    "has completed every action agreed after the audit.",
+		"Conclusion":      "has completed every action agreed after the audit.",
+		"Recommendations": "14", "FindingAreas": "privacy information, lawful basis and accountability",
 		"SummaryReport": "“Audits of political parties: summary report” (https://regulator.example.org/audits), which we published in November 2026",
 	}
 	if lang == "cy" {
@@ -60,6 +61,7 @@ func shippedValues(tpl *Template, lang string) map[string]string {
 		extra["ComplaintSummary"] = "Roedd y rhan fwyaf o'r 63 o gwynion yn ymwneud â negeseuon testun a anfonwyd heb ganiatâd."
 		extra["AuditType"], extra["Assurance"] = "archwiliad gorfodol", "lefel gyfyngedig o sicrwydd"
 		extra["Conclusion"] = "wedi cwblhau pob cam a gytunwyd ar ôl yr archwiliad."
+		extra["FindingAreas"] = "gwybodaeth preifatrwydd, sail gyfreithlon ac atebolrwydd"
 		extra["SummaryReport"] = "“Archwiliadau o bleidiau gwleidyddol: adroddiad cryno” (https://regulator.example.org/audits), a gyhoeddwyd ym mis Tachwedd 2026"
 	}
 	for _, f := range tpl.Extra {
