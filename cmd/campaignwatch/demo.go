@@ -43,6 +43,15 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 	} else {
 		fmt.Fprintf(e.stdout, "Demo audit programme %q already loaded.\n", auditdemo.ProgrammeName)
 	}
+	uw, err := auditdemo.LoadUnderWay(cliActor(ctx), a.Audits, a.Parties)
+	if err != nil {
+		return err
+	}
+	if uw.Created {
+		fmt.Fprintf(e.stdout, "Demo audit under way: %s, %d recommendations, %d overdue.\n", auditdemo.UnderWayParty, uw.Recommendations, uw.Overdue)
+	} else {
+		fmt.Fprintf(e.stdout, "Demo audit under way (%s) already loaded.\n", auditdemo.UnderWayParty)
+	}
 	if err := seedLetterTemplates(ctx, e, a); err != nil {
 		return err
 	}

@@ -148,11 +148,13 @@ func TestDemoIsIdempotent(t *testing.T) {
 	require.Equal(t, 0, code, stderr)
 	require.Regexp(t, `Admin login: admin@example.org / \S+`, stdout)
 	require.Contains(t, stdout, `Demo audit programme "2019 audits of political parties": 7 audits, 100 recommendations`)
+	require.Contains(t, stdout, "Demo audit under way: Scottish Green Party, 6 recommendations, 3 overdue.")
 	code, stdout, _ = runCLI(t, vars, "", "demo")
 	require.Equal(t, 0, code)
 	require.Contains(t, stdout, "0 new contacts")
 	require.Contains(t, stdout, "already exists")
 	require.Contains(t, stdout, `Demo audit programme "2019 audits of political parties" already loaded`)
+	require.Contains(t, stdout, "Demo audit under way (Scottish Green Party) already loaded.")
 
 	pool, err := pgxpool.New(context.Background(), url)
 	require.NoError(t, err)
