@@ -149,4 +149,3 @@ func LoadUnderWay(ctx context.Context, svc *audits.Service, registry *parties.St
 	}
 	return res, nil
 }
-
