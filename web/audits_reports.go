@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"mime"
 	"net/http"
 	"strconv"
 
@@ -59,9 +60,7 @@ func (s *Server) renderAuditReport(w http.ResponseWriter, r *http.Request, statu
 		lang = "cy"
 	}
 	data["R"], data["Lang"], data["Chart"] = rep, lang, rep.StatusByPriority(lang)
-	if rep.Audit.LetterBatchID != nil {
-		data["Batch"] = *rep.Audit.LetterBatchID
-	}
+	data["Batch"] = rep.LetterBatch
 	s.render(w, r, status, "audits_report", page{Errors: errs, Data: data})
 }
 
@@ -109,8 +108,10 @@ func (s *Server) handleAuditLetter(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	s.setFlash(w, fmt.Sprintf("Follow-up letter drafted: %d %s to %s, held in batch %d until a colleague releases it.",
-		res.Letters, auditPlural(res.Letters, "letter", "letters"), res.Parties[0].Party, res.BatchID))
+	// The flash shows on the batch's own page, so it need not name the
+	// batch (people never see an internal id).
+	s.setFlash(w, fmt.Sprintf("Follow-up letter drafted: %d %s to %s, held on this page until a colleague releases %s.",
+		res.Letters, auditPlural(res.Letters, "letter", "letters"), res.Parties[0].Party, auditPlural(res.Letters, "it", "them")))
 	http.Redirect(w, r, fmt.Sprintf("/staff/letters/batches/%d", res.BatchID), http.StatusSeeOther)
 }
 
@@ -178,7 +179,7 @@ func (s *Server) recordAuditDownload(r *http.Request, action, objectType string,
 // sendAuditFile serves a file for download only.
 func sendAuditFile(w http.ResponseWriter, contentType, filename string, b []byte) {
 	w.Header().Set("Content-Type", contentType)
-	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", filename))
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": filename}))
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Cache-Control", "no-store")
 	_, _ = w.Write(b)

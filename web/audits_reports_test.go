@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"mime"
 	"net/http"
 	"net/url"
 	"strings"
@@ -66,7 +67,10 @@ func TestAuditReportPagesDownloadsAndLetter(t *testing.T) {
 	pdf := webtest.ReadBody(res)
 	require.Equal(t, http.StatusOK, res.StatusCode)
 	require.Equal(t, "application/pdf", res.Header.Get("Content-Type"))
-	require.True(t, strings.HasPrefix(res.Header.Get("Content-Disposition"), `attachment; filename="audit-follow-up-`))
+	disp, params, err := mime.ParseMediaType(res.Header.Get("Content-Disposition"))
+	require.NoError(t, err)
+	require.Equal(t, "attachment", disp)
+	require.True(t, strings.HasPrefix(params["filename"], "audit-follow-up-"), params["filename"])
 	require.True(t, strings.HasPrefix(pdf, "%PDF-"))
 
 	triage := env.SignedIn(staff.RoleTriageOfficer)
@@ -82,7 +86,7 @@ func TestAuditReportPagesDownloadsAndLetter(t *testing.T) {
 	noRedirect := *pol.Client
 	noRedirect.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	token := pol.CSRFToken(report)
-	res, err := noRedirect.PostForm(pol.URL(fmt.Sprintf("/staff/audits/%d/letter", a.ID)), url.Values{"csrf_token": {token}})
+	res, err = noRedirect.PostForm(pol.URL(fmt.Sprintf("/staff/audits/%d/letter", a.ID)), url.Values{"csrf_token": {token}})
 	require.NoError(t, err)
 	res.Body.Close()
 	require.Equal(t, http.StatusSeeOther, res.StatusCode)
@@ -99,8 +103,20 @@ func TestAuditReportPagesDownloadsAndLetter(t *testing.T) {
 	body = webtest.ReadBody(res)
 	require.Equal(t, http.StatusConflict, res.StatusCode)
 	require.Contains(t, body, `class="error-summary"`)
-	require.Contains(t, body, fmt.Sprintf("already has follow-up letter batch %d", batch))
+	require.Contains(t, body, "A follow-up letter for this audit is already waiting to be released")
+	require.NotContains(t, body, fmt.Sprintf("batch %d", batch), "the batch is linked, not named by its id")
 	require.Contains(t, body, fmt.Sprintf(`href="/staff/letters/batches/%d"`, batch))
+	require.Contains(t, body, "is held until a colleague releases it")
+	require.NotContains(t, body, "Draft the follow-up letter</button>", "no second draft while the batch stands")
+
+	// Once the batch is cancelled, the page offers the draft again.
+	_, err = env.Pool.Exec(context.Background(), `UPDATE letter_batches SET state = 'cancelled' WHERE id = $1`, batch)
+	require.NoError(t, err)
+	res = pol.Get(fmt.Sprintf("/staff/audits/%d/report", a.ID))
+	body = webtest.ReadBody(res)
+	require.Equal(t, http.StatusOK, res.StatusCode, body)
+	require.Contains(t, body, "was cancelled")
+	require.Contains(t, body, "Draft the follow-up letter</button>")
 
 	// The programme's summary, its PDF and the workbook.
 	summary := fmt.Sprintf("/staff/audits/programmes/%d/summary", prog.ID)

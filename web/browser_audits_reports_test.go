@@ -29,13 +29,15 @@ func TestAuditReportPagesAreAccessible(t *testing.T) {
 	b.open(report)
 	require.Contains(t, b.text("h1"), "Audit follow-up report")
 
-	// Drafted once (by a colleague), a second draft is refused on the
-	// page with an error summary.
+	// Drafted by a colleague while this page was open, a second draft
+	// is refused on the page with an error summary; the page then links
+	// to the batch instead of offering the button.
 	_, err := env.App.Audits.DraftLetter(fixture.As(context.Background(), env.CreateUser(staff.RolePoliticalTeam)), a.ID)
 	require.NoError(t, err)
-	b.open(report)
 	b.submit(`form[action$="/letter"] button[type=submit]`, fmt.Sprintf("/staff/audits/%d/letter", a.ID))
-	require.Contains(t, b.text(".error-summary"), "already has follow-up letter batch")
+	require.Contains(t, b.text(".error-summary"), "A follow-up letter for this audit is already waiting to be released")
+	b.open(report)
+	require.Contains(t, b.text("#letter + p"), "held until a colleague releases it")
 
 	b.open(fmt.Sprintf("/staff/audits/programmes/%d/summary", prog.ID))
 	require.Contains(t, b.text("main"), "urgent or high priority")

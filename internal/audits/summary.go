@@ -9,7 +9,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/campaignwatch/campaignwatch/internal/audits/internal/dbsqlc"
-	"github.com/campaignwatch/campaignwatch/internal/legal"
 	"github.com/campaignwatch/campaignwatch/internal/organisation"
 )
 
@@ -24,43 +23,63 @@ type Summary struct {
 	Recommendations map[int64][]Recommendation
 	Org             *organisation.Settings
 	GeneratedAt     time.Time
+	cites           citations
 }
 
-// Summary builds a programme's summary report.
+// Summary builds a programme's summary report, from one read-only
+// snapshot.
 func (s *Service) Summary(ctx context.Context, programmeID int64) (*Summary, error) {
 	var sum *Summary
-	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead}, func(tx pgx.Tx) error {
-		q := dbsqlc.New(tx)
-		p, err := outputProgramme(ctx, q, programmeID)
-		if err != nil {
-			return err
-		}
-		rows, err := q.OutputProgrammeAudits(ctx, &programmeID)
-		if err != nil {
-			return err
-		}
-		sum = &Summary{Programme: *p, GeneratedAt: time.Now()}
-		var ids []int64
-		for _, r := range rows {
-			sum.Audits = append(sum.Audits, auditOfRow(r))
-			ids = append(ids, r.ID)
-		}
-		if sum.Recommendations, err = s.outputRecommendations(ctx, q, ids); err != nil {
-			return err
-		}
-		for i := range sum.Audits {
-			a := &sum.Audits[i]
-			for _, r := range sum.Recommendations[a.ID] {
-				a.Recommendations++
-				if r.Open() {
-					a.Open++
-				}
-			}
-		}
-		sum.Org, err = s.org(ctx)
+	err := s.snapshot(ctx, func(tx pgx.Tx) error {
+		var err error
+		sum, err = s.summary(ctx, tx, programmeID)
 		return err
 	})
 	return sum, err
+}
+
+// snapshot runs fn in a read-only repeatable-read transaction, so that
+// everything an output reads is of one moment.
+func (s *Service) snapshot(ctx context.Context, fn func(pgx.Tx) error) error {
+	return pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead}, fn)
+}
+
+// summary reads the programme's summary report in tx.
+func (s *Service) summary(ctx context.Context, tx pgx.Tx, programmeID int64) (*Summary, error) {
+	q := dbsqlc.New(tx)
+	p, err := outputProgramme(ctx, q, programmeID)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := q.OutputProgrammeAudits(ctx, &programmeID)
+	if err != nil {
+		return nil, err
+	}
+	sum := &Summary{Programme: *p, GeneratedAt: time.Now()}
+	var ids []int64
+	for _, r := range rows {
+		sum.Audits = append(sum.Audits, auditOfRow(r))
+		ids = append(ids, r.ID)
+	}
+	if sum.Recommendations, err = s.outputRecommendations(ctx, q, ids); err != nil {
+		return nil, err
+	}
+	for i := range sum.Audits {
+		a := &sum.Audits[i]
+		for _, r := range sum.Recommendations[a.ID] {
+			a.Recommendations++
+			if r.Open() {
+				a.Open++
+			}
+		}
+	}
+	if sum.cites, err = citeAll(append([]string{"UKGDPR", "DPA-2018", "PECR"}, recProvisions(sum.all())...)...); err != nil {
+		return nil, err
+	}
+	if sum.Org, err = s.org(ctx); err != nil {
+		return nil, err
+	}
+	return sum, nil
 }
 
 // all is every recommendation of the programme.
@@ -145,7 +164,7 @@ func (s *Summary) Headline(lang string) string {
 // LawSentence names the law the audits assessed, in full: the summary is
 // published.
 func (s *Summary) LawSentence(lang string) string {
-	return wLawIntro.f(lang, legal.MustCite("UKGDPR", lang), legal.MustCite("DPA-2018", lang), legal.MustCite("PECR", lang))
+	return wLawIntro.f(lang, s.cites.of("UKGDPR", lang), s.cites.of("DPA-2018", lang), s.cites.of("PECR", lang))
 }
 
 // FindingLine is one area's key finding and how many recommendations

@@ -7,10 +7,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/xuri/excelize/v2"
 
 	"github.com/campaignwatch/campaignwatch/internal/audits/internal/dbsqlc"
-	"github.com/campaignwatch/campaignwatch/internal/legal"
 	"github.com/campaignwatch/campaignwatch/internal/spreadsheet"
 )
 
@@ -36,11 +36,19 @@ var (
 // never codes; every text neutralised against formulas; a styled, frozen
 // header with a filter; dates as real dates.
 func (s *Service) Workbook(ctx context.Context, programmeID int64) ([]byte, error) {
-	sum, err := s.Summary(ctx, programmeID)
-	if err != nil {
-		return nil, err
-	}
-	progress, err := dbsqlc.New(s.pool).OutputProgress(ctx, &programmeID)
+	var sum *Summary
+	var progress []dbsqlc.OutputProgressRow
+	// The sheets come from one snapshot: a progress update added while
+	// the workbook is built must not appear without its recommendation's
+	// status.
+	err := s.snapshot(ctx, func(tx pgx.Tx) error {
+		var err error
+		if sum, err = s.summary(ctx, tx, programmeID); err != nil {
+			return err
+		}
+		progress, err = dbsqlc.New(tx).OutputProgress(ctx, &programmeID)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -179,7 +187,7 @@ func writeWorkbook(sum *Summary, progress []dbsqlc.OutputProgressRow) ([]byte, e
 		for _, r := range sum.Recommendations[a.ID] {
 			var law []string
 			for _, p := range r.Provisions {
-				law = append(law, legal.MustCite(p, lang))
+				law = append(law, sum.cites.of(p, lang))
 			}
 			resp, act, owner := wNoResponse.in(lang), "", ""
 			var due *time.Time
