@@ -122,32 +122,54 @@ func auditPlural(n int, one, many string) string {
 	return many
 }
 
-// handleAuditSummary shows the programme summary report.
+// handleAuditSummary shows the programme summary report, in Welsh under
+// ?lang=cy. The Welsh version is refused on the page, naming the Welsh
+// texts to fill in, while any is missing: it never falls back to
+// English.
 func (s *Server) handleAuditSummary(w http.ResponseWriter, r *http.Request) {
 	sum, err := s.audits.Summary(r.Context(), pathID(r, "id"))
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "audits_summary", page{Data: map[string]any{"S": sum, "Chart": sum.ProgressByPriority("en")}})
+	lang := "en"
+	if r.URL.Query().Get("lang") == "cy" {
+		lang = "cy"
+	}
+	data := map[string]any{"S": sum, "Lang": lang, "W": audits.SummaryWord}
+	if err := sum.Welsh(); err != nil {
+		data["WelshProblem"] = apperr.MessageOf(err)
+		if lang == "cy" {
+			s.render(w, r, http.StatusUnprocessableEntity, "audits_summary", page{Data: data})
+			return
+		}
+	}
+	data["Chart"] = sum.ProgressByPriority(lang)
+	s.render(w, r, http.StatusOK, "audits_summary", page{Data: data})
 }
 
-// handleAuditSummaryPDF serves the summary report as a PDF.
+// handleAuditSummaryPDF serves the summary report as a PDF in English,
+// or in Welsh under ?lang=cy (one PDF per language: see
+// audits.Summary.PDF).
 func (s *Server) handleAuditSummaryPDF(w http.ResponseWriter, r *http.Request) {
 	sum, err := s.audits.Summary(r.Context(), pathID(r, "id"))
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	pdf, err := sum.PDF()
+	lang := "en"
+	if r.URL.Query().Get("lang") == "cy" {
+		lang = "cy"
+	}
+	pdf, err := sum.PDF(lang)
 	if err == nil {
-		err = s.recordAuditDownload(r, "audit_programme.summary.download", "audit_programme", sum.Programme.ID, map[string]any{"audits": len(sum.Audits)})
+		err = s.recordAuditDownload(r, "audit_programme.summary.download", "audit_programme", sum.Programme.ID, map[string]any{"audits": len(sum.Audits), "language": lang})
 	}
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	sendAuditFile(w, "application/pdf", sum.PDFFilename(), pdf)
+	sendAuditFile(w, "application/pdf", sum.PDFFilename(lang), pdf)
 }
 
 // handleAuditWorkbook serves the programme workbook.

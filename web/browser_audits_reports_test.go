@@ -14,7 +14,7 @@ import (
 
 // TestAuditReportPagesAreAccessible walks the follow-up report (as the
 // political team, with its draft button, and after a refused draft) and
-// the programme summary through axe-core.
+// the programme summary, in English and in Welsh, through axe-core.
 func TestAuditReportPagesAreAccessible(t *testing.T) {
 	t.Parallel()
 	env, prog, a := auditOutputsEnv(t)
@@ -39,6 +39,14 @@ func TestAuditReportPagesAreAccessible(t *testing.T) {
 	b.open(report)
 	require.Contains(t, b.text("#letter + p"), "held until a colleague releases it")
 
-	b.open(fmt.Sprintf("/staff/audits/programmes/%d/summary", prog.ID))
+	summary := fmt.Sprintf("/staff/audits/programmes/%d/summary", prog.ID)
+	b.open(summary)
 	require.Contains(t, b.text("main"), "urgent or high priority")
+
+	// The Welsh version, reached from the English page's link, passes
+	// axe too, with its lang attribute right.
+	b.submit(`a[href$="/summary?lang=cy"]`, summary)
+	require.Contains(t, b.text("h1"), "Adroddiad cryno")
+	require.Equal(t, "cy", eval[string](b, `document.querySelector("h1").closest("[lang]").lang`))
+	require.Contains(t, b.text("main"), "Canfyddiadau allweddol fesul maes")
 }

@@ -2,12 +2,14 @@ package audits
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/audits/internal/dbsqlc"
 	"github.com/campaignwatch/campaignwatch/internal/organisation"
 )
@@ -94,13 +96,47 @@ func (s *Summary) all() []Recommendation {
 // Total is the number of recommendations in the programme.
 func (s *Summary) Total() int { return len(s.all()) }
 
-// Name is the programme's name in lang (English when it has no Welsh
-// name).
+// Name is the programme's name in lang. The Welsh name is never the
+// English one: Welsh refuses the Welsh version when it is missing.
 func (s *Summary) Name(lang string) string {
-	if lang == "cy" && s.Programme.NameCY != "" {
+	if lang == "cy" {
 		return s.Programme.NameCY
 	}
 	return s.Programme.Name
+}
+
+// Welsh checks that the Welsh version can be made: the programme's Welsh
+// name, the Welsh of every key finding and of every audit's good
+// practice. A missing text is refused, naming what to fill in, rather
+// than printed in English inside the Welsh version. (The programme's
+// description has no Welsh; the Welsh version leaves it out.)
+func (s *Summary) Welsh() error {
+	var missing []string
+	if strings.TrimSpace(s.Programme.NameCY) == "" {
+		missing = append(missing, "the programme's Welsh name")
+	}
+	var areas []string
+	for _, f := range s.Programme.Findings {
+		if strings.TrimSpace(f.Finding) != "" && strings.TrimSpace(f.FindingCY) == "" {
+			areas = append(areas, Areas.Label(f.Area, "en"))
+		}
+	}
+	if len(areas) > 0 {
+		missing = append(missing, fmt.Sprintf("the Welsh key %s for %s", map[bool]string{true: "finding", false: "findings"}[len(areas) == 1], joinAnd(areas)))
+	}
+	var parties []string
+	for _, a := range s.Audits {
+		if strings.TrimSpace(a.GoodPractice) != "" && strings.TrimSpace(a.GoodPracticeCY) == "" {
+			parties = append(parties, a.PartyName)
+		}
+	}
+	if len(parties) > 0 {
+		missing = append(missing, "the Welsh good practice noted in the "+map[bool]string{true: "audit", false: "audits"}[len(parties) == 1]+" of "+joinAnd(parties))
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	return apperr.New(apperr.Invalid, "The Welsh version of the summary report cannot be made until you enter %s.", joinAnd(missing))
 }
 
 // Percent is n as a whole percentage of total: math.Round(100*n/total),
@@ -145,10 +181,11 @@ func (s *Summary) UrgentOrHigh() Share {
 			n++
 		}
 	}
-	return Share{Label: "urgent or high", Count: n, Percent: Percent(n, len(all))}
+	return Share{Label: wUrgentOrHigh.in("en"), Count: n, Percent: Percent(n, len(all))}
 }
 
 var (
+	wUrgentOrHigh = tr{"Urgent or high", "Brys neu uchel"}
 	wHeadline = tr{"%d%% of the %s were urgent or high priority.", "Roedd %d%% o'r %s yn rhai brys neu flaenoriaeth uchel."}
 	wLawIntro = tr{"The audits assessed how far each party complied with %s, %s and %s.",
 		"Aseswyd yr archwiliadau i ba raddau yr oedd pob plaid yn cydymffurfio â'r deddfau canlynol: %s; %s; %s."}
