@@ -186,8 +186,8 @@ func (s *Summary) UrgentOrHigh() Share {
 
 var (
 	wUrgentOrHigh = tr{"Urgent or high", "Brys neu uchel"}
-	wHeadline = tr{"%d%% of the %s were urgent or high priority.", "Roedd %d%% o'r %s yn rhai brys neu flaenoriaeth uchel."}
-	wLawIntro = tr{"The audits assessed how far each party complied with %s, %s and %s.",
+	wHeadline     = tr{"%d%% of the %s were urgent or high priority.", "Roedd %d%% o'r %s yn rhai brys neu flaenoriaeth uchel."}
+	wLawIntro     = tr{"The audits assessed how far each party complied with %s, %s and %s.",
 		"Aseswyd yr archwiliadau i ba raddau yr oedd pob plaid yn cydymffurfio â'r deddfau canlynol: %s; %s; %s."}
 )
 
