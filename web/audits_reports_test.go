@@ -181,9 +181,10 @@ func TestAuditReportInWelshForWelshReaders(t *testing.T) {
 	require.Contains(t, body, "Canfyddiad Cymraeg")
 	require.Contains(t, body, "Statws fesul blaenoriaeth")
 	welsh := body[strings.Index(body, `<div lang="cy">`):strings.Index(body, `<h2 id="letter">`)]
-	for _, english := range []string{"Finding", "Priority", "Completed", "Recommended action", "Article "} {
+	for _, english := range []string{"Finding", "Priority", "Completed", "Recommended action", "Article ", "Download"} {
 		require.NotContains(t, welsh, english, "no English in the Welsh version")
 	}
+	require.Contains(t, body, "Download this report as a PDF", "the staff's English link stays outside the Welsh part")
 }
 
 // The programme summary has a Welsh version under ?lang=cy, linked from
