@@ -41,8 +41,11 @@ type AuditRecommendation struct {
 	Channels   []string
 }
 
-// AuditSource gives a party's open audit recommendations, urgent first.
-type AuditSource func(ctx context.Context, partyID int64) ([]AuditRecommendation, error)
+// AuditSource gives a party's open audit recommendations, urgent first,
+// read in tx: the report's own read-only snapshot, so the
+// recommendations and the complaints counted against them are of the
+// same moment.
+type AuditSource func(ctx context.Context, tx pgx.Tx, partyID int64) ([]AuditRecommendation, error)
 
 // UseAudits sets where party reports find the party's open audit
 // recommendations; the composition root sets it once, to the audit
@@ -72,7 +75,7 @@ func (s *Store) auditLinks(ctx context.Context, tx pgx.Tx, f Filter, partyID int
 	if s.audits == nil {
 		return nil, nil
 	}
-	recs, err := s.audits(ctx, partyID)
+	recs, err := s.audits(ctx, tx, partyID)
 	if err != nil {
 		return nil, fmt.Errorf("open audit recommendations: %w", err)
 	}
@@ -164,6 +167,12 @@ func (r *PartyReport) AuditSummary(lang string) string {
 			touched++
 		}
 	}
+	if len(r.AuditLinks) == 1 {
+		if touched == 1 {
+			return wAuditSummaryOneTouched.in(lang)
+		}
+		return wAuditSummaryOne.in(lang)
+	}
 	return wAuditSummary.f(lang, len(r.AuditLinks), touched)
 }
 
@@ -185,8 +194,15 @@ var (
 	wAuditHeading = tr{"Your open audit recommendations", "Eich argymhellion archwilio sydd ar agor"}
 	wAuditNote    = tr{"A complaint touches a recommendation when we assessed it under a provision the recommendation rests on, or one of its area, or when it was about a social media advert and the recommendation is about social media targeting. A complaint can touch more than one recommendation.",
 		"Mae cwyn yn ymwneud ag argymhelliad pan wnaethom ei hasesu o dan ddarpariaeth y mae'r argymhelliad yn seiliedig arni, neu un o'i faes, neu pan oedd yn ymwneud â hysbyseb ar gyfryngau cymdeithasol a bod yr argymhelliad yn ymwneud â thargedu ar gyfryngau cymdeithasol. Gall cwyn ymwneud â mwy nag un argymhelliad."}
+	// One open recommendation reads differently in both languages: "1
+	// recommendation", "1 argymhelliad" (not "1 o argymhellion"), and
+	// "it" rather than "of them".
 	wAuditSummary = tr{"Your party has %d open recommendations from our audits; complaints in this election touch %d of them.",
 		"Mae gan eich plaid %d o argymhellion ar agor o'n harchwiliadau; mae cwynion yn yr etholiad hwn yn ymwneud â %d ohonynt."}
+	wAuditSummaryOne = tr{"Your party has 1 open recommendation from our audits; no complaint in this election touches it.",
+		"Mae gan eich plaid 1 argymhelliad ar agor o'n harchwiliadau; nid oes yr un gŵyn yn yr etholiad hwn yn ymwneud ag ef."}
+	wAuditSummaryOneTouched = tr{"Your party has 1 open recommendation from our audits, and complaints in this election touch it.",
+		"Mae gan eich plaid 1 argymhelliad ar agor o'n harchwiliadau, ac mae cwynion yn yr etholiad hwn yn ymwneud ag ef."}
 	wAuditRef            = tr{"Recommendation", "Argymhelliad"}
 	wAuditArea           = tr{"Area", "Maes"}
 	wAuditPriority       = tr{"Priority", "Blaenoriaeth"}

@@ -102,3 +102,19 @@ func TestPartyReportCountsComplaintsTouchingOpenAuditRecommendations(t *testing.
 	requireNoPersonalData(t, b, text)
 	requirePartyReadable(t, text)
 }
+
+// The audit section's opening sentence agrees with its number in both
+// languages: one recommendation is "1 open recommendation" and "1
+// argymhelliad", never "1 open recommendations" or "1 o argymhellion".
+func TestAuditSummaryAgreesWithItsNumber(t *testing.T) {
+	t.Parallel()
+	one := &reports.PartyReport{AuditLinks: []reports.AuditLink{{Complaints: 2}}}
+	require.Equal(t, "Your party has 1 open recommendation from our audits, and complaints in this election touch it.", one.AuditSummary("en"))
+	require.Equal(t, "Mae gan eich plaid 1 argymhelliad ar agor o'n harchwiliadau, ac mae cwynion yn yr etholiad hwn yn ymwneud ag ef.", one.AuditSummary("cy"))
+	untouched := &reports.PartyReport{AuditLinks: []reports.AuditLink{{}}}
+	require.Contains(t, untouched.AuditSummary("en"), "1 open recommendation from our audits; no complaint")
+	require.NotContains(t, untouched.AuditSummary("cy"), "argymhellion")
+	three := &reports.PartyReport{AuditLinks: []reports.AuditLink{{Complaints: 1}, {}, {}}}
+	require.Equal(t, "Your party has 3 open recommendations from our audits; complaints in this election touch 1 of them.", three.AuditSummary("en"))
+	require.Contains(t, three.AuditSummary("cy"), "3 o argymhellion ar agor")
+}

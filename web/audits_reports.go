@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"mime"
 	"net/http"
 	"strconv"
 
@@ -59,9 +60,7 @@ func (s *Server) renderAuditReport(w http.ResponseWriter, r *http.Request, statu
 		lang = "cy"
 	}
 	data["R"], data["Lang"], data["Chart"] = rep, lang, rep.StatusByPriority(lang)
-	if rep.Audit.LetterBatchID != nil {
-		data["Batch"] = *rep.Audit.LetterBatchID
-	}
+	data["Batch"] = rep.LetterBatch
 	s.render(w, r, status, "audits_report", page{Errors: errs, Data: data})
 }
 
@@ -109,8 +108,10 @@ func (s *Server) handleAuditLetter(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	s.setFlash(w, fmt.Sprintf("Follow-up letter drafted: %d %s to %s, held in batch %d until a colleague releases it.",
-		res.Letters, auditPlural(res.Letters, "letter", "letters"), res.Parties[0].Party, res.BatchID))
+	// The flash shows on the batch's own page, so it need not name the
+	// batch (people never see an internal id).
+	s.setFlash(w, fmt.Sprintf("Follow-up letter drafted: %d %s to %s, held on this page until a colleague releases %s.",
+		res.Letters, auditPlural(res.Letters, "letter", "letters"), res.Parties[0].Party, auditPlural(res.Letters, "it", "them")))
 	http.Redirect(w, r, fmt.Sprintf("/staff/letters/batches/%d", res.BatchID), http.StatusSeeOther)
 }
 
@@ -121,32 +122,54 @@ func auditPlural(n int, one, many string) string {
 	return many
 }
 
-// handleAuditSummary shows the programme summary report.
+// handleAuditSummary shows the programme summary report, in Welsh under
+// ?lang=cy. The Welsh version is refused on the page, naming the Welsh
+// texts to fill in, while any is missing: it never falls back to
+// English.
 func (s *Server) handleAuditSummary(w http.ResponseWriter, r *http.Request) {
 	sum, err := s.audits.Summary(r.Context(), pathID(r, "id"))
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "audits_summary", page{Data: map[string]any{"S": sum, "Chart": sum.ProgressByPriority("en")}})
+	lang := "en"
+	if r.URL.Query().Get("lang") == "cy" {
+		lang = "cy"
+	}
+	data := map[string]any{"S": sum, "Lang": lang, "W": audits.SummaryWord}
+	if err := sum.Welsh(); err != nil {
+		data["WelshProblem"] = apperr.MessageOf(err)
+		if lang == "cy" {
+			s.render(w, r, http.StatusUnprocessableEntity, "audits_summary", page{Data: data})
+			return
+		}
+	}
+	data["Chart"] = sum.ProgressByPriority(lang)
+	s.render(w, r, http.StatusOK, "audits_summary", page{Data: data})
 }
 
-// handleAuditSummaryPDF serves the summary report as a PDF.
+// handleAuditSummaryPDF serves the summary report as a PDF in English,
+// or in Welsh under ?lang=cy (one PDF per language: see
+// audits.Summary.PDF).
 func (s *Server) handleAuditSummaryPDF(w http.ResponseWriter, r *http.Request) {
 	sum, err := s.audits.Summary(r.Context(), pathID(r, "id"))
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	pdf, err := sum.PDF()
+	lang := "en"
+	if r.URL.Query().Get("lang") == "cy" {
+		lang = "cy"
+	}
+	pdf, err := sum.PDF(lang)
 	if err == nil {
-		err = s.recordAuditDownload(r, "audit_programme.summary.download", "audit_programme", sum.Programme.ID, map[string]any{"audits": len(sum.Audits)})
+		err = s.recordAuditDownload(r, "audit_programme.summary.download", "audit_programme", sum.Programme.ID, map[string]any{"audits": len(sum.Audits), "language": lang})
 	}
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	sendAuditFile(w, "application/pdf", sum.PDFFilename(), pdf)
+	sendAuditFile(w, "application/pdf", sum.PDFFilename(lang), pdf)
 }
 
 // handleAuditWorkbook serves the programme workbook.
@@ -178,7 +201,7 @@ func (s *Server) recordAuditDownload(r *http.Request, action, objectType string,
 // sendAuditFile serves a file for download only.
 func sendAuditFile(w http.ResponseWriter, contentType, filename string, b []byte) {
 	w.Header().Set("Content-Type", contentType)
-	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", filename))
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": filename}))
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Cache-Control", "no-store")
 	_, _ = w.Write(b)

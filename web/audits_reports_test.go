@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"mime"
 	"net/http"
 	"net/url"
 	"strings"
@@ -66,7 +67,10 @@ func TestAuditReportPagesDownloadsAndLetter(t *testing.T) {
 	pdf := webtest.ReadBody(res)
 	require.Equal(t, http.StatusOK, res.StatusCode)
 	require.Equal(t, "application/pdf", res.Header.Get("Content-Type"))
-	require.True(t, strings.HasPrefix(res.Header.Get("Content-Disposition"), `attachment; filename="audit-follow-up-`))
+	disp, params, err := mime.ParseMediaType(res.Header.Get("Content-Disposition"))
+	require.NoError(t, err)
+	require.Equal(t, "attachment", disp)
+	require.True(t, strings.HasPrefix(params["filename"], "audit-follow-up-"), params["filename"])
 	require.True(t, strings.HasPrefix(pdf, "%PDF-"))
 
 	triage := env.SignedIn(staff.RoleTriageOfficer)
@@ -82,7 +86,7 @@ func TestAuditReportPagesDownloadsAndLetter(t *testing.T) {
 	noRedirect := *pol.Client
 	noRedirect.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	token := pol.CSRFToken(report)
-	res, err := noRedirect.PostForm(pol.URL(fmt.Sprintf("/staff/audits/%d/letter", a.ID)), url.Values{"csrf_token": {token}})
+	res, err = noRedirect.PostForm(pol.URL(fmt.Sprintf("/staff/audits/%d/letter", a.ID)), url.Values{"csrf_token": {token}})
 	require.NoError(t, err)
 	res.Body.Close()
 	require.Equal(t, http.StatusSeeOther, res.StatusCode)
@@ -99,8 +103,20 @@ func TestAuditReportPagesDownloadsAndLetter(t *testing.T) {
 	body = webtest.ReadBody(res)
 	require.Equal(t, http.StatusConflict, res.StatusCode)
 	require.Contains(t, body, `class="error-summary"`)
-	require.Contains(t, body, fmt.Sprintf("already has follow-up letter batch %d", batch))
+	require.Contains(t, body, "A follow-up letter for this audit is already waiting to be released")
+	require.NotContains(t, body, fmt.Sprintf("batch %d", batch), "the batch is linked, not named by its id")
 	require.Contains(t, body, fmt.Sprintf(`href="/staff/letters/batches/%d"`, batch))
+	require.Contains(t, body, "is held until a colleague releases it")
+	require.NotContains(t, body, "Draft the follow-up letter</button>", "no second draft while the batch stands")
+
+	// Once the batch is cancelled, the page offers the draft again.
+	_, err = env.Pool.Exec(context.Background(), `UPDATE letter_batches SET state = 'cancelled' WHERE id = $1`, batch)
+	require.NoError(t, err)
+	res = pol.Get(fmt.Sprintf("/staff/audits/%d/report", a.ID))
+	body = webtest.ReadBody(res)
+	require.Equal(t, http.StatusOK, res.StatusCode, body)
+	require.Contains(t, body, "was cancelled")
+	require.Contains(t, body, "Draft the follow-up letter</button>")
 
 	// The programme's summary, its PDF and the workbook.
 	summary := fmt.Sprintf("/staff/audits/programmes/%d/summary", prog.ID)
@@ -165,7 +181,70 @@ func TestAuditReportInWelshForWelshReaders(t *testing.T) {
 	require.Contains(t, body, "Canfyddiad Cymraeg")
 	require.Contains(t, body, "Statws fesul blaenoriaeth")
 	welsh := body[strings.Index(body, `<div lang="cy">`):strings.Index(body, `<h2 id="letter">`)]
-	for _, english := range []string{"Finding", "Priority", "Completed", "Recommended action", "Article "} {
+	for _, english := range []string{"Finding", "Priority", "Completed", "Recommended action", "Article ", "Download"} {
 		require.NotContains(t, welsh, english, "no English in the Welsh version")
 	}
+	require.Contains(t, body, "Download this report as a PDF", "the staff's English link stays outside the Welsh part")
+}
+
+// The programme summary has a Welsh version under ?lang=cy, linked from
+// the English page: every heading, label, chart and table in Welsh and no
+// English free text. It is refused, naming what to fill in, while a Welsh
+// text is missing.
+func TestAuditSummaryInWelsh(t *testing.T) {
+	t.Parallel()
+	env, prog, a := auditOutputsEnv(t)
+	ctx := context.Background()
+	analyst := env.SignedIn(staff.RoleAnalyst)
+	summary := fmt.Sprintf("/staff/audits/programmes/%d/summary", prog.ID)
+	_, err := env.Pool.Exec(ctx, `UPDATE audit_programmes SET name_cy = '' WHERE id = $1`, prog.ID)
+	require.NoError(t, err)
+
+	res := analyst.Get(summary + "?lang=cy")
+	body := webtest.ReadBody(res)
+	require.Equal(t, http.StatusUnprocessableEntity, res.StatusCode, body)
+	require.Contains(t, body, templateEscape("The Welsh version of the summary report cannot be made until you enter the programme's Welsh name."))
+	require.NotContains(t, body, `<div lang="cy">`)
+	res = analyst.Get(summary + ".pdf?lang=cy")
+	webtest.ReadBody(res)
+	require.Equal(t, http.StatusUnprocessableEntity, res.StatusCode)
+	res = analyst.Get(summary)
+	body = webtest.ReadBody(res)
+	require.Equal(t, http.StatusOK, res.StatusCode, body)
+	require.Contains(t, body, "There is no Welsh version yet.")
+	require.NotContains(t, body, "summary?lang=cy")
+
+	_, err = env.Pool.Exec(ctx, `UPDATE audit_programmes SET name_cy = 'Archwiliadau pleidiau 2019' WHERE id = $1`, prog.ID)
+	require.NoError(t, err)
+	_, err = env.Pool.Exec(ctx, `UPDATE audits SET good_practice = 'Staff knew whom to ask.', good_practice_cy = 'Roedd y staff yn gwybod at bwy i droi.' WHERE id = $1`, a.ID)
+	require.NoError(t, err)
+	res = analyst.Get(summary)
+	body = webtest.ReadBody(res)
+	require.Contains(t, body, `href="/staff/audits/programmes/`+fmt.Sprint(prog.ID)+`/summary?lang=cy" hreflang="cy"`)
+	require.Contains(t, body, `<div lang="en">`)
+
+	res = analyst.Get(summary + "?lang=cy")
+	body = webtest.ReadBody(res)
+	require.Equal(t, http.StatusOK, res.StatusCode, body)
+	welsh := body[strings.Index(body, `<div lang="cy">`):]
+	welsh = welsh[:strings.Index(welsh, "</main>")]
+	for _, want := range []string{"Adroddiad cryno: Archwiliadau pleidiau 2019", "Canfyddiadau allweddol fesul maes", "Ni esboniwyd proffilio.",
+		"Argymhellion fesul blaenoriaeth", "Brys neu uchel", "Cynnydd adeg yr adolygiad dilynol fesul plaid", "Cynnydd adeg yr adolygiad dilynol fesul blaenoriaeth",
+		templateEscape("Roedd y staff yn gwybod at bwy i droi."), "Arferion da a nodwyd", `<th scope="row">` + audits.Priorities.Label("urgent", "cy") + `</th>`,
+		">" + audits.Statuses.Label("meaningful_progress", "cy") + "<", "Cynhyrchwyd"} {
+		require.Contains(t, welsh, want)
+	}
+	for _, english := range []string{"Profiling was not explained", "Staff knew whom to ask", "Key findings by area", "Progress at follow-up",
+		"Good practice noted", "urgent or high priority", "Urgent or high", "Meaningful progress", ">Urgent<", "Produced", "Party audits 2019"} {
+		require.NotContains(t, welsh, english, "no English in the Welsh version")
+	}
+	require.Contains(t, body, "read it in English")
+
+	res = analyst.Get(summary + ".pdf?lang=cy")
+	pdf := webtest.ReadBody(res)
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	require.True(t, strings.HasPrefix(pdf, "%PDF-"))
+	_, params, err := mime.ParseMediaType(res.Header.Get("Content-Disposition"))
+	require.NoError(t, err)
+	require.True(t, strings.HasPrefix(params["filename"], "adroddiad-cryno-"), params["filename"])
 }

@@ -14,7 +14,7 @@ import (
 
 // TestAuditReportPagesAreAccessible walks the follow-up report (as the
 // political team, with its draft button, and after a refused draft) and
-// the programme summary through axe-core.
+// the programme summary, in English and in Welsh, through axe-core.
 func TestAuditReportPagesAreAccessible(t *testing.T) {
 	t.Parallel()
 	env, prog, a := auditOutputsEnv(t)
@@ -29,14 +29,24 @@ func TestAuditReportPagesAreAccessible(t *testing.T) {
 	b.open(report)
 	require.Contains(t, b.text("h1"), "Audit follow-up report")
 
-	// Drafted once (by a colleague), a second draft is refused on the
-	// page with an error summary.
+	// Drafted by a colleague while this page was open, a second draft
+	// is refused on the page with an error summary; the page then links
+	// to the batch instead of offering the button.
 	_, err := env.App.Audits.DraftLetter(fixture.As(context.Background(), env.CreateUser(staff.RolePoliticalTeam)), a.ID)
 	require.NoError(t, err)
-	b.open(report)
 	b.submit(`form[action$="/letter"] button[type=submit]`, fmt.Sprintf("/staff/audits/%d/letter", a.ID))
-	require.Contains(t, b.text(".error-summary"), "already has follow-up letter batch")
+	require.Contains(t, b.text(".error-summary"), "A follow-up letter for this audit is already waiting to be released")
+	b.open(report)
+	require.Contains(t, b.text("#letter + p"), "held until a colleague releases it")
 
-	b.open(fmt.Sprintf("/staff/audits/programmes/%d/summary", prog.ID))
+	summary := fmt.Sprintf("/staff/audits/programmes/%d/summary", prog.ID)
+	b.open(summary)
 	require.Contains(t, b.text("main"), "urgent or high priority")
+
+	// The Welsh version, reached from the English page's link, passes
+	// axe too, with its lang attribute right.
+	b.submit(`a[href$="/summary?lang=cy"]`, summary)
+	require.Contains(t, b.text("h1"), "Adroddiad cryno")
+	require.Equal(t, "cy", eval[string](b, `document.querySelector("h1").closest("[lang]").lang`))
+	require.Contains(t, b.text("main"), "Canfyddiadau allweddol fesul maes")
 }

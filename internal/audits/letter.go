@@ -2,6 +2,7 @@ package audits
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -39,14 +40,20 @@ func (s *Service) DraftLetter(ctx context.Context, auditID int64) (*outreach.Cal
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		q := dbsqlc.New(tx)
 		lock, err := q.LockAuditLetter(ctx, auditID)
-		if err == pgx.ErrNoRows {
+		if errors.Is(err, pgx.ErrNoRows) {
 			return apperr.New(apperr.NotFound, "There is no audit %d.", auditID)
 		}
 		if err != nil {
 			return err
 		}
 		if lock.LetterBatchID != nil && lock.BatchState != "cancelled" {
-			return apperr.New(apperr.Conflict, "This audit already has follow-up letter batch %d; cancel it before drafting another.", *lock.LetterBatchID)
+			// Said in words, not by the batch's id: the report page
+			// links to the batch itself.
+			b := &LetterBatch{State: lock.BatchState}
+			if b.Waiting() {
+				return apperr.New(apperr.Conflict, "A follow-up letter for this audit is already waiting to be released (%s). Open its letter batch from this page and cancel it before drafting another.", b.StateText())
+			}
+			return apperr.New(apperr.Conflict, "The follow-up letter for this audit has already been %s, so another cannot be drafted.", b.StateText())
 		}
 		rep, err := s.followUpReport(ctx, tx, auditID)
 		if err != nil {

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -125,7 +126,11 @@ func TestDraftLetterHeldReleasedBySomeoneElseAndSentToThePartysContactsOnly(t *t
 	// A second draft while the batch is live is a conflict.
 	_, err = svc.DraftLetter(author, id)
 	require.Equal(t, apperr.Conflict, apperr.CodeOf(err), "%v", err)
-	require.Contains(t, apperr.MessageOf(err), "already has follow-up letter batch")
+	require.Contains(t, apperr.MessageOf(err), "A follow-up letter for this audit is already waiting to be released")
+	require.NotContains(t, apperr.MessageOf(err), strconv.FormatInt(res.BatchID, 10), "people never see a batch's id")
+	rep, err := svc.FollowUpReport(e.ctx, id)
+	require.NoError(t, err)
+	require.Equal(t, &audits.LetterBatch{ID: res.BatchID, State: "held"}, rep.LetterBatch, "the report reads the batch's state")
 
 	// Four eyes: the author cannot release it; a colleague can.
 	_, err = me.letters.ReleaseBatch(author, res.BatchID)
@@ -140,6 +145,16 @@ func TestDraftLetterHeldReleasedBySomeoneElseAndSentToThePartysContactsOnly(t *t
 		require.NoError(t, e.pool.QueryRow(e.ctx, `SELECT count(*) FROM letters WHERE batch_id = $1 AND state = 'sent' AND sent_at IS NOT NULL`, res.BatchID).Scan(&sent))
 		return sent == 2
 	}, 30*time.Second, 50*time.Millisecond)
+
+	// Once released, the letter cannot be drafted again, and the
+	// refusal does not ask for the batch to be cancelled.
+	_, err = svc.DraftLetter(author, id)
+	require.Equal(t, apperr.Conflict, apperr.CodeOf(err), "%v", err)
+	require.Contains(t, apperr.MessageOf(err), "has already been released for sending")
+	rep, err = svc.FollowUpReport(e.ctx, id)
+	require.NoError(t, err)
+	require.Equal(t, "released", rep.LetterBatch.State)
+	require.False(t, rep.LetterBatch.Waiting())
 }
 
 func TestDraftLetterInWelshForWelshReaders(t *testing.T) {

@@ -4,9 +4,13 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/campaignwatch/campaignwatch/complaints/vocab"
+	"github.com/campaignwatch/campaignwatch/internal/audits/internal/dbsqlc"
 	"github.com/campaignwatch/campaignwatch/outreach"
 	"github.com/campaignwatch/campaignwatch/outreach/render"
 	"github.com/campaignwatch/campaignwatch/reports"
@@ -116,19 +120,21 @@ func sumCounts(m map[string]int) int {
 // post-election follow-up report: its open recommendations, urgent
 // first, each with the provisions whose complaints touch it (its own and
 // its area's, AreaProvisions) and, in the social media targeting area,
-// the social media advert channel.
-func (s *Service) ReportRecommendations(ctx context.Context, partyID int64) ([]reports.AuditRecommendation, error) {
-	open, err := s.OpenRecommendations(ctx, []int64{partyID})
+// the social media advert channel. It reads in the report's transaction
+// tx, so the recommendations and the complaints counted against them
+// come from one snapshot.
+func (s *Service) ReportRecommendations(ctx context.Context, tx pgx.Tx, partyID int64) ([]reports.AuditRecommendation, error) {
+	rows, err := dbsqlc.New(tx).OpenRecommendations(ctx, dbsqlc.OpenRecommendationsParams{PartyIds: []int64{partyID}, Today: today()})
 	if err != nil {
 		return nil, err
 	}
-	recs := open[partyID]
-	out := make([]reports.AuditRecommendation, 0, len(recs))
-	for _, r := range recs {
+	out := make([]reports.AuditRecommendation, 0, len(rows))
+	for _, r := range rows {
 		provisions := append(slices.Clone(r.Provisions), AreaProvisions(r.Area)...)
 		slices.Sort(provisions)
-		ar := reports.AuditRecommendation{Ref: r.Ref(), AuditYear: r.AuditYear, Area: Areas.Label(r.Area, "en"), AreaCY: Areas.Label(r.Area, "cy"),
-			Priority: r.Priority, Action: r.Action, ActionCY: r.ActionCY, Provisions: slices.Compact(provisions)}
+		ar := reports.AuditRecommendation{Ref: "R" + strconv.Itoa(int(r.Number)), AuditYear: auditYear(r.FieldworkFrom, r.AuditCreatedAt),
+			Area: Areas.Label(r.Area, "en"), AreaCY: Areas.Label(r.Area, "cy"), Priority: r.Priority, Action: r.Action, ActionCY: r.ActionCy,
+			Provisions: slices.Compact(provisions)}
 		if r.Area == "social_media_targeting" {
 			ar.Channels = []string{SocialMediaChannel}
 		}

@@ -3,6 +3,7 @@ package audits
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/audits/internal/dbsqlc"
+	"github.com/campaignwatch/campaignwatch/internal/legal"
 	"github.com/campaignwatch/campaignwatch/internal/organisation"
 )
 
@@ -28,6 +30,81 @@ type FollowUpReport struct {
 	// heading and the guidance it links to.
 	Org         *organisation.Settings
 	GeneratedAt time.Time
+	// LetterBatch is the audit's follow-up letter batch, when one was
+	// drafted.
+	LetterBatch *LetterBatch
+	cites       citations
+}
+
+// LetterBatch is the letter batch an audit's follow-up letter was
+// drafted in, and the state it has reached.
+type LetterBatch struct {
+	ID    int64
+	State string
+}
+
+// Live reports whether the batch still stands (it was not cancelled), so
+// that a second letter would reach the party twice.
+func (b *LetterBatch) Live() bool { return b != nil && b.State != "cancelled" }
+
+// Waiting reports whether the batch has yet to be released, so it can
+// still be cancelled.
+func (b *LetterBatch) Waiting() bool {
+	return b != nil && (b.State == "held" || b.State == "scheduled")
+}
+
+// batchStates are the letter batch states in words.
+var batchStates = map[string]string{
+	"held":      "held until a colleague releases it",
+	"scheduled": "scheduled to be sent",
+	"released":  "released for sending",
+	"sent":      "sent",
+	"cancelled": "cancelled",
+}
+
+// StateText is the batch's state in words, for the report page.
+func (b *LetterBatch) StateText() string {
+	if t, ok := batchStates[b.State]; ok {
+		return t
+	}
+	return "in progress"
+}
+
+// citations are the law's citations in full, by language and id, looked
+// up once when an output is built so that an id the rulebook does not
+// know fails the output instead of printing the id.
+type citations map[string]string
+
+// citeAll looks up the citation of every id in English and Welsh.
+func citeAll(ids ...string) (citations, error) {
+	c := citations{}
+	for _, id := range ids {
+		for _, lang := range []string{"en", "cy"} {
+			t, err := legal.Cite(id, lang)
+			if err != nil {
+				return nil, fmt.Errorf("cannot cite the law: %w", err)
+			}
+			c[lang+"|"+id] = t
+		}
+	}
+	return c, nil
+}
+
+// of is the citation of id in lang, looked up by citeAll.
+func (c citations) of(id, lang string) string {
+	if lang != "cy" {
+		lang = "en"
+	}
+	return c[lang+"|"+id]
+}
+
+// recProvisions are the provision ids the recommendations rest on.
+func recProvisions(recs []Recommendation) []string {
+	var ids []string
+	for _, r := range recs {
+		ids = append(ids, r.Provisions...)
+	}
+	return ids
 }
 
 // FollowUpReport builds the follow-up report of an audit. When the
@@ -55,12 +132,23 @@ func (s *Service) followUpReport(ctx context.Context, tx pgx.Tx, auditID int64) 
 	if err != nil {
 		return nil, err
 	}
-	a := auditOfRow(dbsqlc.OutputProgrammeAuditsRow(row))
+	a := auditOfRow(dbsqlc.OutputProgrammeAuditsRow{ID: row.ID, ProgrammeID: row.ProgrammeID, ProgrammeName: row.ProgrammeName,
+		PartyID: row.PartyID, PartyName: row.PartyName, AuditType: row.AuditType, NoticeOn: row.NoticeOn, FieldworkFrom: row.FieldworkFrom,
+		FieldworkTo: row.FieldworkTo, ReportOn: row.ReportOn, FollowUpOn: row.FollowUpOn, Scope: row.Scope, Auditors: row.Auditors,
+		Assurance: row.Assurance, State: row.State, Conclusion: row.Conclusion, ConclusionNote: row.ConclusionNote,
+		GoodPractice: row.GoodPractice, GoodPracticeCy: row.GoodPracticeCy, LetterBatchID: row.LetterBatchID, Version: row.Version,
+		CreatedAt: row.CreatedAt, UpdatedAt: row.UpdatedAt})
 	recs, err := s.outputRecommendations(ctx, q, []int64{a.ID})
 	if err != nil {
 		return nil, err
 	}
 	rep := &FollowUpReport{Audit: a, Recommendations: recs[a.ID], GeneratedAt: time.Now()}
+	if rep.cites, err = citeAll(recProvisions(rep.Recommendations)...); err != nil {
+		return nil, err
+	}
+	if a.LetterBatchID != nil {
+		rep.LetterBatch = &LetterBatch{ID: *a.LetterBatchID, State: row.BatchState}
+	}
 	if a.ProgrammeID != nil {
 		if rep.Programme, err = outputProgramme(ctx, q, *a.ProgrammeID); err != nil {
 			return nil, err

@@ -173,7 +173,7 @@ func TestSummaryPercentagesEqualSQLCounts(t *testing.T) {
 	require.Contains(t, sum.LawSentence("en"), "the UK General Data Protection Regulation (UK GDPR)")
 	require.Contains(t, sum.LawSentence("en"), "the Data Protection Act 2018")
 
-	pdf, err := sum.PDF()
+	pdf, err := sum.PDF("en")
 	require.NoError(t, err)
 	require.True(t, bytes.HasPrefix(pdf, []byte("%PDF-")))
 }

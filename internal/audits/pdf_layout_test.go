@@ -121,7 +121,7 @@ func TestPDFLayout(t *testing.T) {
 
 	sum, err := e.svc.Summary(e.ctx, prog)
 	require.NoError(t, err)
-	pdf, err = sum.PDF()
+	pdf, err = sum.PDF("en")
 	require.NoError(t, err)
 	words = requirePDFLayout(t, pdf, 18*72/25.4)
 	require.True(t, words["Party"])

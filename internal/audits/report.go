@@ -212,7 +212,7 @@ func (r *FollowUpReport) line(rec Recommendation, lang string) RecLine {
 		l.Note = strings.Join(notes, " ")
 	}
 	for _, p := range rec.Provisions {
-		l.Law = append(l.Law, legal.MustCite(p, lang))
+		l.Law = append(l.Law, r.cites.of(p, lang))
 	}
 	for _, g := range rec.Guidance {
 		if ref, ok := r.Org.Reference(guidanceRefs[g]); ok {
@@ -304,7 +304,7 @@ func (r *FollowUpReport) Provisions(lang string) []ProvisionLine {
 			}
 		}
 		if len(refs) > 0 {
-			out = append(out, ProvisionLine{Citation: legal.MustCite(p.ID, lang), About: p.About[lang], Refs: refs})
+			out = append(out, ProvisionLine{Citation: r.cites.of(p.ID, lang), About: p.About[lang], Refs: refs})
 		}
 	}
 	return out

@@ -2,14 +2,15 @@ package audits
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/audits/internal/dbsqlc"
-	"github.com/campaignwatch/campaignwatch/internal/legal"
 	"github.com/campaignwatch/campaignwatch/internal/organisation"
 )
 
@@ -24,43 +25,63 @@ type Summary struct {
 	Recommendations map[int64][]Recommendation
 	Org             *organisation.Settings
 	GeneratedAt     time.Time
+	cites           citations
 }
 
-// Summary builds a programme's summary report.
+// Summary builds a programme's summary report, from one read-only
+// snapshot.
 func (s *Service) Summary(ctx context.Context, programmeID int64) (*Summary, error) {
 	var sum *Summary
-	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead}, func(tx pgx.Tx) error {
-		q := dbsqlc.New(tx)
-		p, err := outputProgramme(ctx, q, programmeID)
-		if err != nil {
-			return err
-		}
-		rows, err := q.OutputProgrammeAudits(ctx, &programmeID)
-		if err != nil {
-			return err
-		}
-		sum = &Summary{Programme: *p, GeneratedAt: time.Now()}
-		var ids []int64
-		for _, r := range rows {
-			sum.Audits = append(sum.Audits, auditOfRow(r))
-			ids = append(ids, r.ID)
-		}
-		if sum.Recommendations, err = s.outputRecommendations(ctx, q, ids); err != nil {
-			return err
-		}
-		for i := range sum.Audits {
-			a := &sum.Audits[i]
-			for _, r := range sum.Recommendations[a.ID] {
-				a.Recommendations++
-				if r.Open() {
-					a.Open++
-				}
-			}
-		}
-		sum.Org, err = s.org(ctx)
+	err := s.snapshot(ctx, func(tx pgx.Tx) error {
+		var err error
+		sum, err = s.summary(ctx, tx, programmeID)
 		return err
 	})
 	return sum, err
+}
+
+// snapshot runs fn in a read-only repeatable-read transaction, so that
+// everything an output reads is of one moment.
+func (s *Service) snapshot(ctx context.Context, fn func(pgx.Tx) error) error {
+	return pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly, IsoLevel: pgx.RepeatableRead}, fn)
+}
+
+// summary reads the programme's summary report in tx.
+func (s *Service) summary(ctx context.Context, tx pgx.Tx, programmeID int64) (*Summary, error) {
+	q := dbsqlc.New(tx)
+	p, err := outputProgramme(ctx, q, programmeID)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := q.OutputProgrammeAudits(ctx, &programmeID)
+	if err != nil {
+		return nil, err
+	}
+	sum := &Summary{Programme: *p, GeneratedAt: time.Now()}
+	var ids []int64
+	for _, r := range rows {
+		sum.Audits = append(sum.Audits, auditOfRow(r))
+		ids = append(ids, r.ID)
+	}
+	if sum.Recommendations, err = s.outputRecommendations(ctx, q, ids); err != nil {
+		return nil, err
+	}
+	for i := range sum.Audits {
+		a := &sum.Audits[i]
+		for _, r := range sum.Recommendations[a.ID] {
+			a.Recommendations++
+			if r.Open() {
+				a.Open++
+			}
+		}
+	}
+	if sum.cites, err = citeAll(append([]string{"UKGDPR", "DPA-2018", "PECR"}, recProvisions(sum.all())...)...); err != nil {
+		return nil, err
+	}
+	if sum.Org, err = s.org(ctx); err != nil {
+		return nil, err
+	}
+	return sum, nil
 }
 
 // all is every recommendation of the programme.
@@ -75,13 +96,47 @@ func (s *Summary) all() []Recommendation {
 // Total is the number of recommendations in the programme.
 func (s *Summary) Total() int { return len(s.all()) }
 
-// Name is the programme's name in lang (English when it has no Welsh
-// name).
+// Name is the programme's name in lang. The Welsh name is never the
+// English one: Welsh refuses the Welsh version when it is missing.
 func (s *Summary) Name(lang string) string {
-	if lang == "cy" && s.Programme.NameCY != "" {
+	if lang == "cy" {
 		return s.Programme.NameCY
 	}
 	return s.Programme.Name
+}
+
+// Welsh checks that the Welsh version can be made: the programme's Welsh
+// name, the Welsh of every key finding and of every audit's good
+// practice. A missing text is refused, naming what to fill in, rather
+// than printed in English inside the Welsh version. (The programme's
+// description has no Welsh; the Welsh version leaves it out.)
+func (s *Summary) Welsh() error {
+	var missing []string
+	if strings.TrimSpace(s.Programme.NameCY) == "" {
+		missing = append(missing, "the programme's Welsh name")
+	}
+	var areas []string
+	for _, f := range s.Programme.Findings {
+		if strings.TrimSpace(f.Finding) != "" && strings.TrimSpace(f.FindingCY) == "" {
+			areas = append(areas, Areas.Label(f.Area, "en"))
+		}
+	}
+	if len(areas) > 0 {
+		missing = append(missing, fmt.Sprintf("the Welsh key %s for %s", map[bool]string{true: "finding", false: "findings"}[len(areas) == 1], joinAnd(areas)))
+	}
+	var parties []string
+	for _, a := range s.Audits {
+		if strings.TrimSpace(a.GoodPractice) != "" && strings.TrimSpace(a.GoodPracticeCY) == "" {
+			parties = append(parties, a.PartyName)
+		}
+	}
+	if len(parties) > 0 {
+		missing = append(missing, "the Welsh good practice noted in the "+map[bool]string{true: "audit", false: "audits"}[len(parties) == 1]+" of "+joinAnd(parties))
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	return apperr.New(apperr.Invalid, "The Welsh version of the summary report cannot be made until you enter %s.", joinAnd(missing))
 }
 
 // Percent is n as a whole percentage of total: math.Round(100*n/total),
@@ -126,12 +181,13 @@ func (s *Summary) UrgentOrHigh() Share {
 			n++
 		}
 	}
-	return Share{Label: "urgent or high", Count: n, Percent: Percent(n, len(all))}
+	return Share{Label: wUrgentOrHigh.in("en"), Count: n, Percent: Percent(n, len(all))}
 }
 
 var (
-	wHeadline = tr{"%d%% of the %s were urgent or high priority.", "Roedd %d%% o'r %s yn rhai brys neu flaenoriaeth uchel."}
-	wLawIntro = tr{"The audits assessed how far each party complied with %s, %s and %s.",
+	wUrgentOrHigh = tr{"Urgent or high", "Brys neu uchel"}
+	wHeadline     = tr{"%d%% of the %s were urgent or high priority.", "Roedd %d%% o'r %s yn rhai brys neu flaenoriaeth uchel."}
+	wLawIntro     = tr{"The audits assessed how far each party complied with %s, %s and %s.",
 		"Aseswyd yr archwiliadau i ba raddau yr oedd pob plaid yn cydymffurfio â'r deddfau canlynol: %s; %s; %s."}
 )
 
@@ -145,7 +201,7 @@ func (s *Summary) Headline(lang string) string {
 // LawSentence names the law the audits assessed, in full: the summary is
 // published.
 func (s *Summary) LawSentence(lang string) string {
-	return wLawIntro.f(lang, legal.MustCite("UKGDPR", lang), legal.MustCite("DPA-2018", lang), legal.MustCite("PECR", lang))
+	return wLawIntro.f(lang, s.cites.of("UKGDPR", lang), s.cites.of("DPA-2018", lang), s.cites.of("PECR", lang))
 }
 
 // FindingLine is one area's key finding and how many recommendations

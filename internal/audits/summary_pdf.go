@@ -26,13 +26,48 @@ var (
 	wGood         = tr{"Good practice noted", "Arferion da a nodwyd"}
 	wNoFinding    = tr{"No key finding recorded.", "Dim canfyddiad allweddol wedi'i gofnodi."}
 	wInArea       = tr{"%s (%d%%).", "%s (%d%%)."}
+	wNoRecs       = tr{"No recommendations yet.", "Dim argymhellion eto."}
+	wNoGood       = tr{"No good practice recorded.", "Dim arferion da wedi'u cofnodi."}
+	wAssuranceCol = tr{"Assurance", "Sicrwydd"}
+	wConclusion2  = tr{"Conclusion", "Casgliad"}
+	wChartNote2   = tr{"Number of recommendations at each priority by their status at the follow-up review. The table below gives the same figures.",
+		"Nifer yr argymhellion ar bob blaenoriaeth yn ôl eu statws adeg yr adolygiad dilynol. Mae'r tabl isod yn rhoi'r un ffigurau."}
+	wByPartyCap = tr{"Recommendations of each party by status at the follow-up review", "Argymhellion pob plaid yn ôl eu statws adeg yr adolygiad dilynol"}
+	wByPrioCap  = tr{"Recommendations by priority and status at the follow-up review", "Argymhellion yn ôl blaenoriaeth a statws adeg yr adolygiad dilynol"}
+	wOtherLang  = tr{"This report is also available in Welsh.", "Mae'r adroddiad hwn ar gael yn Saesneg hefyd."}
 )
+
+// summaryWords are the summary's headings and column names by key, for
+// its page.
+var summaryWords = map[string]tr{
+	"key_findings": wKeyFindings, "priorities": wPriorities, "count": wCount, "share": wShare, "by_party": wByParty,
+	"by_priority": wByPriority, "good": wGood, "no_finding": wNoFinding, "no_recs": wNoRecs, "no_good": wNoGood,
+	"priority": wPriority, "party": wParty, "total": wTotal, "assurance": wAssuranceCol, "conclusion": wConclusion2,
+	"urgent_or_high": wUrgentOrHigh, "chart_note": wChartNote2, "by_party_caption": wByPartyCap, "by_priority_caption": wByPrioCap,
+}
+
+// SummaryWord is the summary report's word for key in lang, for its
+// page; an unknown key is returned as it is.
+func SummaryWord(key, lang string) string {
+	if w, ok := summaryWords[key]; ok {
+		return w.in(lang)
+	}
+	return key
+}
+
+// Produced says when the summary was produced, in lang.
+func (s *Summary) Produced(lang string) string {
+	return wProduced.f(lang, vocab.FormatDate(s.GeneratedAt.In(vocab.London), lang))
+}
 
 // Title is the summary report's title in lang.
 func (s *Summary) Title(lang string) string { return wSummaryTitle.f(lang, s.Name(lang)) }
 
-// PDFFilename is the name the summary is downloaded as.
-func (s *Summary) PDFFilename() string {
+// PDFFilename is the name the summary is downloaded as in lang.
+func (s *Summary) PDFFilename(lang string) string {
+	if lang == "cy" {
+		return fmt.Sprintf("adroddiad-cryno-rhaglen-archwilio-%s.pdf", plaintext.Slug(s.Programme.NameCY))
+	}
 	return fmt.Sprintf("audit-programme-summary-%s.pdf", plaintext.Slug(s.Programme.Name))
 }
 
@@ -41,10 +76,26 @@ func (s *Summary) WorkbookFilename() string {
 	return fmt.Sprintf("audit-programme-%s.xlsx", plaintext.Slug(s.Programme.Name))
 }
 
-// PDF renders the summary report as an A4 PDF in English, naming the law
-// in full as anything published does.
-func (s *Summary) PDF() ([]byte, error) {
-	const lang = "en"
+// PDF renders the summary report as an A4 PDF in lang, naming the law in
+// full as anything published does.
+//
+// There is one PDF per language, not one bilingual file: the summary is
+// published on the regulator's website, where a regulator in Wales
+// publishes the Welsh and the English versions side by side, each a
+// complete document of equal standing that a reader downloads in the
+// language they choose, and each saying that the other exists. (The
+// party follow-up report is different: it is one attachment to one
+// letter whose readers read both languages, so it carries both, Welsh
+// first.) The Welsh PDF is refused, naming what to fill in, while any
+// Welsh text is missing (Welsh).
+func (s *Summary) PDF(lang string) ([]byte, error) {
+	if lang != "cy" {
+		lang = "en"
+	}
+	welsh := s.Welsh()
+	if lang == "cy" && welsh != nil {
+		return nil, welsh
+	}
 	created := s.GeneratedAt
 	if created.IsZero() {
 		created = time.Now()
@@ -55,12 +106,12 @@ func (s *Summary) PDF() ([]byte, error) {
 	}
 	// The standard font cannot print every name (ŵ, ŷ): the text decides.
 	var all strings.Builder
-	all.WriteString(s.Programme.Description)
+	all.WriteString(s.Programme.Description + s.Name(lang))
 	for _, a := range s.Audits {
-		all.WriteString(a.PartyName + a.GoodPractice)
+		all.WriteString(a.PartyName + a.GoodPractice + a.GoodPracticeCY)
 	}
 	for _, f := range s.Programme.Findings {
-		all.WriteString(f.Finding)
+		all.WriteString(f.Finding + f.FindingCY)
 	}
 	d, err := newPDF(s.Title(lang), org.Name, created, !pdffont.Fits(all.String()))
 	if err != nil {
@@ -71,9 +122,13 @@ func (s *Summary) PDF() ([]byte, error) {
 	d.para(s.Title(lang), props.Text{Size: 16, Style: fontstyle.Bold, Top: 2, Bottom: 1, VerticalPadding: 1.5})
 	d.para(wProduced.f(lang, vocab.FormatDate(created.In(vocab.London), lang))+" "+s.Counts(lang),
 		props.Text{Size: 9, Color: pdfGrey, Bottom: 2})
+	if lang == "cy" || welsh == nil {
+		d.para(wOtherLang.in(lang), props.Text{Size: 9, Color: pdfGrey, Bottom: 2})
+	}
 	d.rule()
 	d.para(s.LawSentence(lang), props.Text{Top: 2})
-	if s.Programme.Description != "" {
+	// The description is English only: the Welsh version leaves it out.
+	if lang == "en" && s.Programme.Description != "" {
 		d.para(s.Programme.Description, props.Text{Top: 1})
 	}
 	d.para(s.Headline(lang), props.Text{Top: 2, Style: fontstyle.Bold})
@@ -122,7 +177,7 @@ func (s *Summary) PDF() ([]byte, error) {
 	d.heading(wGood.in(lang))
 	gp := s.GoodPractices(lang)
 	if len(gp) == 0 {
-		d.para(wNone.in(lang), props.Text{Top: 1})
+		d.para(wNoGood.in(lang), props.Text{Top: 1})
 	}
 	for _, g := range gp {
 		d.subheading(g.Party)

@@ -7,10 +7,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/xuri/excelize/v2"
 
 	"github.com/campaignwatch/campaignwatch/internal/audits/internal/dbsqlc"
-	"github.com/campaignwatch/campaignwatch/internal/legal"
 	"github.com/campaignwatch/campaignwatch/internal/spreadsheet"
 )
 
@@ -36,104 +36,33 @@ var (
 // never codes; every text neutralised against formulas; a styled, frozen
 // header with a filter; dates as real dates.
 func (s *Service) Workbook(ctx context.Context, programmeID int64) ([]byte, error) {
-	sum, err := s.Summary(ctx, programmeID)
-	if err != nil {
-		return nil, err
-	}
-	progress, err := dbsqlc.New(s.pool).OutputProgress(ctx, &programmeID)
+	var sum *Summary
+	var progress []dbsqlc.OutputProgressRow
+	// The sheets come from one snapshot: a progress update added while
+	// the workbook is built must not appear without its recommendation's
+	// status.
+	err := s.snapshot(ctx, func(tx pgx.Tx) error {
+		var err error
+		if sum, err = s.summary(ctx, tx, programmeID); err != nil {
+			return err
+		}
+		progress, err = dbsqlc.New(tx).OutputProgress(ctx, &programmeID)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
 	return writeWorkbook(sum, progress)
 }
 
-type wbStyles struct{ header, date, wrap int }
-
-type wbSheet struct {
-	f     *excelize.File
-	name  string
-	st    wbStyles
-	err   error
-	row   int
-	width int
-}
-
-func (w *wbSheet) set(col, row int, v any, style int) {
-	if w.err != nil {
-		return
-	}
-	switch x := v.(type) {
-	case string:
-		v = spreadsheet.Neutralize(x)
-	case *time.Time:
-		if x == nil {
-			return
-		}
-		v, style = excelDay(*x), w.st.date
-	case time.Time:
-		v, style = excelDay(x), w.st.date
-	}
-	cell, _ := excelize.CoordinatesToCellName(col, row)
-	if w.err = w.f.SetCellValue(w.name, cell, v); w.err == nil && style != 0 {
-		w.err = w.f.SetCellStyle(w.name, cell, cell, style)
-	}
-}
-
-func (w *wbSheet) add(vals ...any) {
-	w.row++
-	for i, v := range vals {
-		w.set(i+1, w.row, v, 0)
-	}
-}
-
-// finish styles the header, freezes it, filters the data and sets the
-// column widths.
-func (w *wbSheet) finish(widths ...float64) {
-	if w.err != nil {
-		return
-	}
-	last, _ := excelize.CoordinatesToCellName(w.width, 1)
-	end, _ := excelize.CoordinatesToCellName(w.width, max(w.row, 1))
-	if w.err = w.f.SetCellStyle(w.name, "A1", last, w.st.header); w.err != nil {
-		return
-	}
-	if w.err = w.f.SetPanes(w.name, &excelize.Panes{Freeze: true, YSplit: 1, XSplit: 1, TopLeftCell: "B2", ActivePane: "bottomRight"}); w.err != nil {
-		return
-	}
-	if w.err = w.f.AutoFilter(w.name, "A1:"+end, nil); w.err != nil {
-		return
-	}
-	for i, wd := range widths {
-		c, _ := excelize.ColumnNumberToName(i + 1)
-		if w.err == nil {
-			w.err = w.f.SetColWidth(w.name, c, c, wd)
-		}
-	}
-}
-
-// excelDay is a calendar day as an Excel serial date.
-func excelDay(d time.Time) float64 {
-	return float64(time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC).Unix())/86400 + 25569
-}
-
 func writeWorkbook(sum *Summary, progress []dbsqlc.OutputProgressRow) ([]byte, error) {
 	f := excelize.NewFile()
 	defer f.Close()
-	var st wbStyles
-	var err error
-	dateFmt := "yyyy-mm-dd"
-	if st.header, err = f.NewStyle(&excelize.Style{
-		Font:      &excelize.Font{Bold: true, Color: "FFFFFF"},
-		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"1D3557"}},
-		Alignment: &excelize.Alignment{Vertical: "center", WrapText: true},
-		Border:    []excelize.Border{{Type: "bottom", Color: "000000", Style: 1}},
-	}); err != nil {
+	st, err := spreadsheet.AddStyles(f)
+	if err != nil {
 		return nil, err
 	}
-	if st.date, err = f.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt}); err != nil {
-		return nil, err
-	}
-	sheet := func(name string, head []string) (*wbSheet, error) {
+	sheet := func(name string, head []string) (*spreadsheet.Sheet, error) {
 		if name == SheetAudits {
 			if err := f.SetSheetName("Sheet1", name); err != nil {
 				return nil, err
@@ -141,12 +70,9 @@ func writeWorkbook(sum *Summary, progress []dbsqlc.OutputProgressRow) ([]byte, e
 		} else if _, err := f.NewSheet(name); err != nil {
 			return nil, err
 		}
-		w := &wbSheet{f: f, name: name, st: st, width: len(head)}
-		vals := make([]any, len(head))
-		for i, h := range head {
-			vals[i] = h
-		}
-		w.add(vals...)
+		w := &spreadsheet.Sheet{File: f, Name: name, Styles: st}
+		w.Header(1, head...)
+		w.Row = 1
 		return w, nil
 	}
 	const lang = "en"
@@ -162,13 +88,13 @@ func writeWorkbook(sum *Summary, progress []dbsqlc.OutputProgressRow) ([]byte, e
 		for _, c := range a.Scope {
 			scope = append(scope, Scopes.Label(c, lang))
 		}
-		aw.add(a.PartyName, Types.Label(a.Type, lang), States.Label(a.State, lang), a.NoticeOn, a.FieldworkFrom, a.FieldworkTo,
+		aw.Add(a.PartyName, Types.Label(a.Type, lang), States.Label(a.State, lang), a.NoticeOn, a.FieldworkFrom, a.FieldworkTo,
 			a.ReportOn, a.FollowUpOn, strings.Join(scope, "; "), strings.Join(a.Auditors, ", "), Assurance.Label(a.Assurance, lang),
 			Conclusions.Label(a.Conclusion, lang), a.Recommendations, a.Open, a.GoodPractice)
 	}
-	aw.finish(28, 30, 16, 14, 14, 14, 14, 14, 40, 30, 14, 36, 10, 10, 50)
-	if aw.err != nil {
-		return nil, aw.err
+	aw.Table(1, len(AuditsHeader), aw.Row, 28, 30, 16, 14, 14, 14, 14, 14, 40, 30, 14, 36, 10, 10, 50)
+	if aw.Err() != nil {
+		return nil, aw.Err()
 	}
 
 	rw, err := sheet(SheetRecommendations, RecommendationsHeader)
@@ -179,7 +105,7 @@ func writeWorkbook(sum *Summary, progress []dbsqlc.OutputProgressRow) ([]byte, e
 		for _, r := range sum.Recommendations[a.ID] {
 			var law []string
 			for _, p := range r.Provisions {
-				law = append(law, legal.MustCite(p, lang))
+				law = append(law, sum.cites.of(p, lang))
 			}
 			resp, act, owner := wNoResponse.in(lang), "", ""
 			var due *time.Time
@@ -190,13 +116,13 @@ func writeWorkbook(sum *Summary, progress []dbsqlc.OutputProgressRow) ([]byte, e
 			if r.Status != "" {
 				status = Statuses.Label(r.Status, lang)
 			}
-			rw.add(a.PartyName, r.Ref(), Areas.Label(r.Area, lang), Priorities.Label(r.Priority, lang), r.Finding, r.Action, r.TargetOn,
+			rw.Add(a.PartyName, r.Ref(), Areas.Label(r.Area, lang), Priorities.Label(r.Priority, lang), r.Finding, r.Action, r.TargetOn,
 				strings.Join(law, "; "), resp, act, owner, due, status, r.StatusNote)
 		}
 	}
-	rw.finish(28, 7, 22, 10, 50, 50, 12, 40, 14, 40, 20, 12, 20, 40)
-	if rw.err != nil {
-		return nil, rw.err
+	rw.Table(1, len(RecommendationsHeader), rw.Row, 28, 7, 22, 10, 50, 50, 12, 40, 14, 40, 20, 12, 20, 40)
+	if rw.Err() != nil {
+		return nil, rw.Err()
 	}
 
 	pw, err := sheet(SheetProgress, ProgressHeader)
@@ -204,11 +130,11 @@ func writeWorkbook(sum *Summary, progress []dbsqlc.OutputProgressRow) ([]byte, e
 		return nil, err
 	}
 	for _, p := range progress {
-		pw.add(p.PartyName, fmt.Sprintf("R%d", p.Number), p.NotedOn, p.Note, int(p.Evidence))
+		pw.Add(p.PartyName, fmt.Sprintf("R%d", p.Number), p.NotedOn, p.Note, int(p.Evidence))
 	}
-	pw.finish(28, 7, 12, 70, 12)
-	if pw.err != nil {
-		return nil, pw.err
+	pw.Table(1, len(ProgressHeader), pw.Row, 28, 7, 12, 70, 12)
+	if pw.Err() != nil {
+		return nil, pw.Err()
 	}
 
 	// The chart's sheet: the counts by priority and status, and the
@@ -223,11 +149,11 @@ func writeWorkbook(sum *Summary, progress []dbsqlc.OutputProgressRow) ([]byte, e
 		for _, n := range r.Counts {
 			vals = append(vals, n)
 		}
-		cw.add(append(vals, r.Total)...)
+		cw.Add(append(vals, r.Total)...)
 	}
-	cw.finish(14, 14, 14, 14, 14, 14, 14, 10)
-	if cw.err != nil {
-		return nil, cw.err
+	cw.Table(1, len(t.Statuses)+2, cw.Row, 14, 14, 14, 14, 14, 14, 14, 10)
+	if cw.Err() != nil {
+		return nil, cw.Err()
 	}
 	var series []excelize.ChartSeries
 	for j := range t.Statuses {
