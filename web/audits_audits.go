@@ -82,7 +82,9 @@ func auditFormOf(a *audits.Audit) auditForm {
 }
 
 // readAuditForm reads the posted form, and the input it makes with the
-// form's own problems (choices and dates it cannot read).
+// form's own problems: only what the service cannot see, a programme or
+// a date it cannot read (left out of the input). The service checks the
+// rest.
 func readAuditForm(r *http.Request) (auditForm, audits.AuditInput, []apperr.FieldError) {
 	get := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
 	f := auditForm{Programme: get("programme"), Party: get("party"), Type: get("type"), Scope: r.PostForm["scope"],
@@ -95,17 +97,12 @@ func readAuditForm(r *http.Request) (auditForm, audits.AuditInput, []apperr.Fiel
 		id, err := strconv.ParseInt(f.Programme, 10, 64)
 		if err != nil || id <= 0 {
 			errs = append(errs, apperr.FieldError{Field: "programme", Message: "Choose the programme from the list"})
+		} else {
+			in.ProgrammeID = &id
 		}
-		in.ProgrammeID = &id
 	}
-	if id, err := strconv.ParseInt(f.Party, 10, 64); err != nil || id <= 0 {
-		errs = append(errs, apperr.FieldError{Field: "party", Message: "Choose the party being audited"})
-	} else {
-		in.PartyID = id
-	}
-	if !audits.Types.Has(f.Type) {
-		errs = append(errs, apperr.FieldError{Field: "type", Message: "Choose the type of audit"})
-	}
+	// A party that is not a number is no party, which the service names.
+	in.PartyID, _ = strconv.ParseInt(f.Party, 10, 64)
 	for _, line := range strings.Split(f.Auditors, "\n") {
 		if line = strings.TrimSpace(line); line != "" {
 			in.Auditors = append(in.Auditors, line)
@@ -120,9 +117,6 @@ func readAuditForm(r *http.Request) (auditForm, audits.AuditInput, []apperr.Fiel
 	errs.parse(f.Dates["fieldwork_from"], "fieldwork_from", label["fieldwork_from"], "", &in.FieldworkFrom)
 	errs.parse(f.Dates["fieldwork_to"], "fieldwork_to", label["fieldwork_to"], "", &in.FieldworkTo)
 	errs.parse(f.Dates["report_on"], "report_on", label["report_on"], "", &in.ReportOn)
-	if len(in.Auditors) == 0 {
-		errs = append(errs, apperr.FieldError{Field: "auditors", Message: "Enter the name of at least one auditor"})
-	}
 	return f, in, errs
 }
 
@@ -188,23 +182,20 @@ func (s *Server) saveAudit(w http.ResponseWriter, r *http.Request, id int64) {
 		}
 		s.render(w, r, status, "audits_form", page{Errors: errs, Data: f})
 	}
-	if len(own) > 0 {
-		fail(http.StatusUnprocessableEntity, own)
-		return
-	}
 	var a *audits.Audit
 	var err error
+	ctx := auditFormCtx(r, own)
 	if id == 0 {
-		a, err = s.audits.CreateAudit(r.Context(), in)
+		a, err = s.audits.CreateAudit(ctx, in)
 	} else {
 		// The follow-up date is the review's, not this form's: keep it.
 		var cur *audits.Audit
 		if cur, err = s.audits.Audit(r.Context(), id); err == nil {
 			in.FollowUpOn = cur.FollowUpOn
-			a, err = s.audits.UpdateAudit(r.Context(), id, in)
+			a, err = s.audits.UpdateAudit(ctx, id, in)
 		}
 	}
-	if isFormError(err) {
+	if auditFormFailed(own, err) {
 		fail(auditFormStatus(err), auditMergeErrors(own, err))
 		return
 	}

@@ -1,0 +1,76 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/campaignwatch/campaignwatch/internal/staff"
+	"github.com/campaignwatch/campaignwatch/web/webtest"
+)
+
+// TestAuditFormsShowEveryProblemAtOnce checks that one submit shows the
+// form's own problems (a date that is not a date) with the service's
+// (dates out of order, a target before the report), in the summary and
+// beside the fields, and stores nothing.
+func TestAuditFormsShowEveryProblemAtOnce(t *testing.T) {
+	t.Parallel()
+	env := webtest.New(t, webtest.Options{})
+	team := env.SignedIn(staff.RolePoliticalTeam)
+	party := addParty(t, env, "Brook Party")
+	count := func(table string) int {
+		var n int
+		require.NoError(t, env.Pool.QueryRow(context.Background(), `SELECT count(*) FROM `+table).Scan(&n))
+		return n
+	}
+	shows := func(body, field, message string) {
+		t.Helper()
+		require.Contains(t, body, `<a href="#`+field+`">`+message+`</a>`, "in the summary")
+		require.Contains(t, body, `id="`+field+`-error"`, "beside the field")
+	}
+
+	// The audit form: a date that is not one, and two out of order.
+	v := url.Values{"party": {fmt.Sprint(party)}, "type": {"consensual"}, "auditors": {"Ann Auditor"}}
+	dateValues(v, "fieldwork_from", 40, 1, 2019)
+	dateValues(v, "fieldwork_to", 18, 10, 2019)
+	dateValues(v, "report_on", 1, 10, 2019)
+	res := team.PostForm("/staff/audits", v)
+	body := webtest.ReadBody(res)
+	require.Equal(t, http.StatusUnprocessableEntity, res.StatusCode, body)
+	shows(body, "fieldwork_from", "The first day of fieldwork must be a real date")
+	shows(body, "report_on", "The date of the report must be the same as or after the date fieldwork ended, 18 October 2019")
+
+	// Only an optional date that is not a date: still nothing is saved.
+	dateValues(v, "report_on", 1, 11, 2019)
+	res = team.PostForm("/staff/audits", v)
+	body = webtest.ReadBody(res)
+	require.Equal(t, http.StatusUnprocessableEntity, res.StatusCode, body)
+	shows(body, "fieldwork_from", "The first day of fieldwork must be a real date")
+	require.Zero(t, count("audits"), "nothing stored")
+	require.Zero(t, count("audit_log WHERE action = 'audit.create'"))
+
+	// The recommendation form: no finding, and a target before the report.
+	_, audit := auditFixture(t, team, party)
+	rv := recValues("privacy_information", "urgent", "")
+	dateValues(rv, "target_on", 1, 11, 2019)
+	res = team.PostForm("/staff/audits/"+audit+"/recommendations", rv)
+	body = webtest.ReadBody(res)
+	require.Equal(t, http.StatusUnprocessableEntity, res.StatusCode, body)
+	shows(body, "finding", "Enter the finding")
+	shows(body, "target_on", "The target date must be the same as or after the date of the report, 20 November 2019")
+
+	// A target date that is not a date, with a provision we do not know.
+	rv = recValues("privacy_information", "urgent", "Notice silent.")
+	rv.Set("provisions", "XYZ-1")
+	dateValues(rv, "target_on", 31, 2, 2020)
+	res = team.PostForm("/staff/audits/"+audit+"/recommendations", rv)
+	body = webtest.ReadBody(res)
+	require.Equal(t, http.StatusUnprocessableEntity, res.StatusCode, body)
+	shows(body, "target_on", "The target date must be a real date")
+	require.Contains(t, body, `<a href="#provisions">XYZ-1 is not a provision we know`)
+	require.Zero(t, count("audit_recommendations"))
+}
