@@ -227,60 +227,18 @@ func (d auditViewData) Next() string {
 	return audits.States[i+1].Code
 }
 
-// Needs says, in words, what the next state still needs; it mirrors the
-// service's rules, which decide.
+// Needs says, in sentences, what the audit still lacks for the next
+// state: the service's own rules (audits.Unmet), which Advance applies.
 func (d auditViewData) Needs() []string {
-	a := d.A
-	var out []string
-	switch d.Next() {
-	case "fieldwork":
-		if a.FieldworkFrom == nil {
-			out = append(out, "the first day of fieldwork")
-		}
-		if a.Type == "compulsory" && a.NoticeOn == nil {
-			out = append(out, "the date of the assessment notice")
-		}
-	case "report_issued":
-		if a.FieldworkTo == nil {
-			out = append(out, "the last day of fieldwork")
-		}
-		if a.ReportOn == nil {
-			out = append(out, "the date of the report")
-		}
-		if a.Assurance == "" {
-			out = append(out, "the assurance level")
-		}
-		if len(d.Recommendations) == 0 {
-			out = append(out, "at least one recommendation")
-		}
-	case "follow_up":
-		if n := d.count(func(r audits.Recommendation) bool { return r.Response == nil }); n > 0 {
-			out = append(out, fmt.Sprintf("the party's response to %s", plural(n, "recommendation")))
-		}
-	case "closed":
-		if a.Conclusion == "" {
-			out = append(out, "the follow-up review's conclusion")
-		}
-		if n := d.count(func(r audits.Recommendation) bool { return r.Status == "" }); n > 0 {
-			out = append(out, fmt.Sprintf("a follow-up status for %s", plural(n, "recommendation")))
-		}
+	if d.Next() == "" {
+		return nil
 	}
-	return out
+	return audits.Unmet(d.Next(), d.A, d.Recommendations)
 }
 
 // CanReview reports whether the follow-up review can be recorded now.
 func (d auditViewData) CanReview() bool {
 	return (d.A.State == "report_issued" || d.A.State == "follow_up") && len(d.Recommendations) > 0
-}
-
-func (d auditViewData) count(pred func(audits.Recommendation) bool) int {
-	n := 0
-	for _, r := range d.Recommendations {
-		if pred(r) {
-			n++
-		}
-	}
-	return n
 }
 
 // plural writes "1 recommendation" or "3 recommendations".
