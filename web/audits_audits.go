@@ -236,6 +236,28 @@ func (d auditViewData) Needs() []string {
 	return audits.Unmet(d.Next(), d.A, d.Recommendations)
 }
 
+// LetterLive reports whether the audit's follow-up letter batch is live
+// (held, scheduled or released): then the page links to it, and a new
+// draft waits until it is cancelled.
+func (d auditViewData) LetterLive() bool {
+	return d.A.LetterBatchID != nil && d.A.LetterBatchState != "" && d.A.LetterBatchState != "cancelled"
+}
+
+// LetterState says in words where the letter batch stands.
+func (d auditViewData) LetterState() string {
+	switch d.A.LetterBatchState {
+	case "held":
+		return "held until a second person releases it"
+	case "scheduled":
+		return "released, to be sent at the time set"
+	case "released":
+		return "released for sending"
+	case "cancelled":
+		return "cancelled"
+	}
+	return "not drafted"
+}
+
 // CanReview reports whether the follow-up review can be recorded now.
 func (d auditViewData) CanReview() bool {
 	return (d.A.State == "report_issued" || d.A.State == "follow_up") && len(d.Recommendations) > 0

@@ -9,6 +9,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/campaignwatch/campaignwatch/internal/audit"
 	"github.com/campaignwatch/campaignwatch/internal/staff"
 	"github.com/campaignwatch/campaignwatch/web/webtest"
 )
@@ -73,4 +74,30 @@ func TestAuditFormsShowEveryProblemAtOnce(t *testing.T) {
 	shows(body, "target_on", "The target date must be a real date")
 	require.Contains(t, body, `<a href="#provisions">XYZ-1 is not a provision we know`)
 	require.Zero(t, count("audit_recommendations"))
+}
+
+func TestAuditPageLetterFollowsItsBatch(t *testing.T) {
+	t.Parallel()
+	env, _, a := auditOutputsEnv(t)
+	team := env.SignedIn(staff.RolePoliticalTeam)
+	page := fmt.Sprintf("/staff/audits/%d", a.ID)
+	button := "Draft the follow-up letter</button>"
+	require.Contains(t, getBody(t, team, page, http.StatusOK), button, "no batch yet")
+
+	ctx := audit.WithActor(context.Background(), audit.Actor{Label: "test"})
+	res, err := env.App.Audits.DraftLetter(ctx, a.ID)
+	require.NoError(t, err)
+	body := getBody(t, team, page, http.StatusOK)
+	require.Contains(t, body, fmt.Sprintf(`<a href="/staff/letters/batches/%d">The follow-up letter's batch</a>: held until a second person releases it`, res.BatchID))
+	require.NotContains(t, body, button, "one live batch at a time")
+
+	_, err = env.App.Outreach.CancelBatch(ctx, res.BatchID)
+	require.NoError(t, err)
+	body = getBody(t, team, page, http.StatusOK)
+	require.Contains(t, body, button, "a cancelled batch leaves room for a new draft")
+	require.Contains(t, body, "was cancelled; you can draft the letter again")
+	require.NotContains(t, body, "The follow-up letter's batch</a>:")
+	got, err := env.App.Audits.Audit(ctx, a.ID)
+	require.NoError(t, err)
+	require.Equal(t, "cancelled", got.LetterBatchState)
 }

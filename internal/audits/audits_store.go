@@ -211,7 +211,7 @@ func auditOf(r dbsqlc.GetAuditRow) Audit {
 		Type: r.AuditType, NoticeOn: dayPtr(r.NoticeOn), FieldworkFrom: dayPtr(r.FieldworkFrom), FieldworkTo: dayPtr(r.FieldworkTo),
 		ReportOn: dayPtr(r.ReportOn), FollowUpOn: dayPtr(r.FollowUpOn), Scope: orEmpty(r.Scope), Auditors: orEmpty(r.Auditors),
 		Assurance: r.Assurance, State: r.State, Conclusion: r.Conclusion, ConclusionNote: r.ConclusionNote, GoodPractice: r.GoodPractice,
-		GoodPracticeCY: r.GoodPracticeCy, LetterBatchID: r.LetterBatchID, Version: int(r.Version), CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+		GoodPracticeCY: r.GoodPracticeCy, LetterBatchID: r.LetterBatchID, LetterBatchState: r.LetterBatchState, Version: int(r.Version), CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 		Recommendations: int(r.Recommendations), Open: int(r.Open), Overdue: int(r.Overdue)}
 }
 
