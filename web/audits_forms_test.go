@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -100,4 +101,30 @@ func TestAuditPageLetterFollowsItsBatch(t *testing.T) {
 	got, err := env.App.Audits.Audit(ctx, a.ID)
 	require.NoError(t, err)
 	require.Equal(t, "cancelled", got.LetterBatchState)
+}
+
+func TestAuditResponsesWaitForTheReport(t *testing.T) {
+	t.Parallel()
+	env := webtest.New(t, webtest.Options{})
+	team := env.SignedIn(staff.RolePoliticalTeam)
+	_, audit := auditFixture(t, team, addParty(t, env, "Ford Party"))
+	postOK(t, team, "/staff/audits/"+audit+"/recommendations", recValues("accountability", "medium", "No record of processing."))
+	body := getBody(t, team, "/staff/audits/"+audit, http.StatusOK)
+	rec := "/staff/audits/recommendations/" + regexp.MustCompile(`href="/staff/audits/recommendations/(\d+)">R1<`).FindStringSubmatch(body)[1]
+
+	body = getBody(t, team, rec, http.StatusOK)
+	require.Contains(t, body, "The party's response is recorded once the audit's report is issued.")
+	require.Contains(t, body, "Progress updates are added once the audit's report is issued.")
+	require.NotContains(t, body, `action="`+rec+`/response"`)
+	require.NotContains(t, body, `action="`+rec+`/progress"`)
+	version := regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(getBody(t, team, rec+"/edit", http.StatusOK))[1]
+	res := team.PostForm(rec+"/response", url.Values{"answer": {"agreed"}, "action": {"Act."}, "owner": {"DPO"}, "version": {version}})
+	body = webtest.ReadBody(res)
+	require.Equal(t, http.StatusUnprocessableEntity, res.StatusCode, body)
+	require.Contains(t, body, `<a href="#main">Record the party&#39;s response once the audit&#39;s report is issued; the audit is at the stage &#34;Planned&#34;</a>`)
+
+	auditAdvance(t, team, "/staff/audits/"+audit, "fieldwork", "report_issued")
+	body = getBody(t, team, rec, http.StatusOK)
+	require.Contains(t, body, `action="`+rec+`/response"`)
+	require.Contains(t, body, `action="`+rec+`/progress"`)
 }

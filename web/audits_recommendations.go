@@ -290,6 +290,12 @@ type auditProgressForm struct {
 	Note  string
 }
 
+// ReportIssued reports whether the audit's report is issued, from when
+// the party's response and progress are recorded.
+func (d auditRecView) ReportIssued() bool {
+	return audits.States.Rank(d.A.State) >= audits.States.Rank("report_issued")
+}
+
 // Answers are the response radios' choices.
 func (d auditRecView) Answers() []labelled { return auditOptions(audits.Responses) }
 
