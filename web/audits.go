@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -226,6 +227,24 @@ func auditMergeErrors(own []apperr.FieldError, err error) []apperr.FieldError {
 	return out
 }
 
+// auditFormCtx is the context a form calls the service with: when the
+// form found problems of its own (a date that is not a date), the service
+// only checks the answers, so its problems are shown with the form's in
+// one go and nothing is stored until all are put right.
+func auditFormCtx(r *http.Request, own []apperr.FieldError) context.Context {
+	if len(own) > 0 {
+		return audits.CheckOnly(r.Context())
+	}
+	return r.Context()
+}
+
+// auditFormFailed reports whether a form is shown again: the service
+// refused its answers, or the form found problems of its own (then the
+// service only checked, and stored nothing).
+func auditFormFailed(own []apperr.FieldError, err error) bool {
+	return isFormError(err) || (len(own) > 0 && err == nil)
+}
+
 // auditFormStatus is the status of a form shown again: 409 when someone
 // changed the thing meanwhile, otherwise 422.
 func auditFormStatus(err error) int {
@@ -245,6 +264,9 @@ func auditFormField(field string) string {
 		return "programme"
 	case "files":
 		return "evidence"
+	case "state", "responses":
+		// What the audit's stage lacks: said above the form.
+		return "main"
 	}
 	// The review's fields per recommendation: status_<id> and
 	// status_note_<id> are the form's status-<id> and note-<id>.

@@ -82,7 +82,9 @@ func auditFormOf(a *audits.Audit) auditForm {
 }
 
 // readAuditForm reads the posted form, and the input it makes with the
-// form's own problems (choices and dates it cannot read).
+// form's own problems: only what the service cannot see, a programme or
+// a date it cannot read (left out of the input). The service checks the
+// rest.
 func readAuditForm(r *http.Request) (auditForm, audits.AuditInput, []apperr.FieldError) {
 	get := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
 	f := auditForm{Programme: get("programme"), Party: get("party"), Type: get("type"), Scope: r.PostForm["scope"],
@@ -95,17 +97,12 @@ func readAuditForm(r *http.Request) (auditForm, audits.AuditInput, []apperr.Fiel
 		id, err := strconv.ParseInt(f.Programme, 10, 64)
 		if err != nil || id <= 0 {
 			errs = append(errs, apperr.FieldError{Field: "programme", Message: "Choose the programme from the list"})
+		} else {
+			in.ProgrammeID = &id
 		}
-		in.ProgrammeID = &id
 	}
-	if id, err := strconv.ParseInt(f.Party, 10, 64); err != nil || id <= 0 {
-		errs = append(errs, apperr.FieldError{Field: "party", Message: "Choose the party being audited"})
-	} else {
-		in.PartyID = id
-	}
-	if !audits.Types.Has(f.Type) {
-		errs = append(errs, apperr.FieldError{Field: "type", Message: "Choose the type of audit"})
-	}
+	// A party that is not a number is no party, which the service names.
+	in.PartyID, _ = strconv.ParseInt(f.Party, 10, 64)
 	for _, line := range strings.Split(f.Auditors, "\n") {
 		if line = strings.TrimSpace(line); line != "" {
 			in.Auditors = append(in.Auditors, line)
@@ -120,9 +117,6 @@ func readAuditForm(r *http.Request) (auditForm, audits.AuditInput, []apperr.Fiel
 	errs.parse(f.Dates["fieldwork_from"], "fieldwork_from", label["fieldwork_from"], "", &in.FieldworkFrom)
 	errs.parse(f.Dates["fieldwork_to"], "fieldwork_to", label["fieldwork_to"], "", &in.FieldworkTo)
 	errs.parse(f.Dates["report_on"], "report_on", label["report_on"], "", &in.ReportOn)
-	if len(in.Auditors) == 0 {
-		errs = append(errs, apperr.FieldError{Field: "auditors", Message: "Enter the name of at least one auditor"})
-	}
 	return f, in, errs
 }
 
@@ -188,23 +182,20 @@ func (s *Server) saveAudit(w http.ResponseWriter, r *http.Request, id int64) {
 		}
 		s.render(w, r, status, "audits_form", page{Errors: errs, Data: f})
 	}
-	if len(own) > 0 {
-		fail(http.StatusUnprocessableEntity, own)
-		return
-	}
 	var a *audits.Audit
 	var err error
+	ctx := auditFormCtx(r, own)
 	if id == 0 {
-		a, err = s.audits.CreateAudit(r.Context(), in)
+		a, err = s.audits.CreateAudit(ctx, in)
 	} else {
 		// The follow-up date is the review's, not this form's: keep it.
 		var cur *audits.Audit
 		if cur, err = s.audits.Audit(r.Context(), id); err == nil {
 			in.FollowUpOn = cur.FollowUpOn
-			a, err = s.audits.UpdateAudit(r.Context(), id, in)
+			a, err = s.audits.UpdateAudit(ctx, id, in)
 		}
 	}
-	if isFormError(err) {
+	if auditFormFailed(own, err) {
 		fail(auditFormStatus(err), auditMergeErrors(own, err))
 		return
 	}
@@ -236,60 +227,40 @@ func (d auditViewData) Next() string {
 	return audits.States[i+1].Code
 }
 
-// Needs says, in words, what the next state still needs; it mirrors the
-// service's rules, which decide.
+// Needs says, in sentences, what the audit still lacks for the next
+// state: the service's own rules (audits.Unmet), which Advance applies.
 func (d auditViewData) Needs() []string {
-	a := d.A
-	var out []string
-	switch d.Next() {
-	case "fieldwork":
-		if a.FieldworkFrom == nil {
-			out = append(out, "the first day of fieldwork")
-		}
-		if a.Type == "compulsory" && a.NoticeOn == nil {
-			out = append(out, "the date of the assessment notice")
-		}
-	case "report_issued":
-		if a.FieldworkTo == nil {
-			out = append(out, "the last day of fieldwork")
-		}
-		if a.ReportOn == nil {
-			out = append(out, "the date of the report")
-		}
-		if a.Assurance == "" {
-			out = append(out, "the assurance level")
-		}
-		if len(d.Recommendations) == 0 {
-			out = append(out, "at least one recommendation")
-		}
-	case "follow_up":
-		if n := d.count(func(r audits.Recommendation) bool { return r.Response == nil }); n > 0 {
-			out = append(out, fmt.Sprintf("the party's response to %s", plural(n, "recommendation")))
-		}
-	case "closed":
-		if a.Conclusion == "" {
-			out = append(out, "the follow-up review's conclusion")
-		}
-		if n := d.count(func(r audits.Recommendation) bool { return r.Status == "" }); n > 0 {
-			out = append(out, fmt.Sprintf("a follow-up status for %s", plural(n, "recommendation")))
-		}
+	if d.Next() == "" {
+		return nil
 	}
-	return out
+	return audits.Unmet(d.Next(), d.A, d.Recommendations)
+}
+
+// LetterLive reports whether the audit's follow-up letter batch is live
+// (held, scheduled or released): then the page links to it, and a new
+// draft waits until it is cancelled.
+func (d auditViewData) LetterLive() bool {
+	return d.A.LetterBatchID != nil && d.A.LetterBatchState != "" && d.A.LetterBatchState != "cancelled"
+}
+
+// LetterState says in words where the letter batch stands.
+func (d auditViewData) LetterState() string {
+	switch d.A.LetterBatchState {
+	case "held":
+		return "held until a second person releases it"
+	case "scheduled":
+		return "released, to be sent at the time set"
+	case "released":
+		return "released for sending"
+	case "cancelled":
+		return "cancelled"
+	}
+	return "not drafted"
 }
 
 // CanReview reports whether the follow-up review can be recorded now.
 func (d auditViewData) CanReview() bool {
 	return (d.A.State == "report_issued" || d.A.State == "follow_up") && len(d.Recommendations) > 0
-}
-
-func (d auditViewData) count(pred func(audits.Recommendation) bool) int {
-	n := 0
-	for _, r := range d.Recommendations {
-		if pred(r) {
-			n++
-		}
-	}
-	return n
 }
 
 // plural writes "1 recommendation" or "3 recommendations".

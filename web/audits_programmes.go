@@ -148,20 +148,15 @@ func readProgrammeForm(r *http.Request) (auditProgrammeForm, audits.ProgrammeInp
 	f.Version, _ = strconv.Atoi(r.PostFormValue("version"))
 	in := audits.ProgrammeInput{Name: f.Name, NameCY: f.NameCY, Description: f.Description, SummaryTitle: f.SummaryTitle,
 		SummaryTitleCY: f.SummaryTitleCY, SummaryURL: f.SummaryURL, Version: f.Version}
+	// The service checks the answers; only a date that cannot be read is
+	// the form's own problem.
 	var errs dateErrors
-	if f.Name == "" {
-		errs = append(errs, apperr.FieldError{Field: "name", Message: "Enter the programme's name"})
-	}
 	errs.parse(f.Published, "published_on", "The publication date", "", &in.PublishedOn)
 	for _, a := range audits.Areas {
 		en, cy := get("finding-"+a.Code), get("finding_cy-"+a.Code)
 		f.FindingEN[a.Code], f.FindingCY[a.Code] = en, cy
-		switch {
-		case en != "":
+		if en != "" || cy != "" {
 			in.Findings = append(in.Findings, audits.AreaFinding{Area: a.Code, Finding: en, FindingCY: cy})
-		case cy != "":
-			errs = append(errs, apperr.FieldError{Field: "finding-" + a.Code,
-				Message: "Enter the key finding on " + strings.ToLower(a.Label.In("en")) + " in English, or remove the Welsh"})
 		}
 	}
 	return f, in, errs
@@ -207,18 +202,14 @@ func (s *Server) saveAuditProgramme(w http.ResponseWriter, r *http.Request, id i
 		f.Errors = errs
 		s.render(w, r, status, "audits_programme_form", page{Errors: errs, Data: f})
 	}
-	if len(own) > 0 {
-		fail(http.StatusUnprocessableEntity, own)
-		return
-	}
 	var p *audits.Programme
 	var err error
-	if id == 0 {
-		p, err = s.audits.CreateProgramme(r.Context(), in)
+	if ctx := auditFormCtx(r, own); id == 0 {
+		p, err = s.audits.CreateProgramme(ctx, in)
 	} else {
-		p, err = s.audits.UpdateProgramme(r.Context(), id, in)
+		p, err = s.audits.UpdateProgramme(ctx, id, in)
 	}
-	if isFormError(err) {
+	if auditFormFailed(own, err) {
 		fail(auditFormStatus(err), auditMergeErrors(own, err))
 		return
 	}

@@ -3,7 +3,6 @@ package web
 import (
 	"fmt"
 	"io"
-	"mime"
 	"net/http"
 	"path/filepath"
 	"slices"
@@ -125,28 +124,19 @@ func readRecForm(r *http.Request) (auditRecForm, audits.RecommendationInput, []a
 	f.Version, _ = strconv.Atoi(r.PostFormValue("version"))
 	in := audits.RecommendationInput{Area: f.Area, Priority: f.Priority, Finding: f.FindingEN, FindingCY: f.FindingCY, Action: f.ActionEN,
 		ActionCY: f.ActionCY, Provisions: f.Provisions, Guidance: f.Guidance, Version: f.Version}
+	// Only what the service cannot see is checked here: a number or a
+	// date that cannot be read (left out of the input).
 	var errs dateErrors
 	if f.Number != "" {
 		n, err := strconv.Atoi(f.Number)
 		if err != nil || n <= 0 {
 			errs = append(errs, apperr.FieldError{Field: "number", Message: "Enter the number as a whole number, such as 7, or leave it empty"})
+		} else {
+			in.Number = n
 		}
-		in.Number = n
-	}
-	if !audits.Areas.Has(f.Area) {
-		errs = append(errs, apperr.FieldError{Field: "area", Message: "Choose the area of the finding"})
-	}
-	if f.FindingEN == "" {
-		errs = append(errs, apperr.FieldError{Field: "finding", Message: "Enter the finding"})
-	}
-	if f.ActionEN == "" {
-		errs = append(errs, apperr.FieldError{Field: "action", Message: "Enter the recommended action"})
-	}
-	if !audits.Priorities.Has(f.Priority) {
-		errs = append(errs, apperr.FieldError{Field: "priority", Message: "Choose a priority"})
 	}
 	var target *time.Time
-	errs.parse(f.Target, "target_on", "The target date", "Enter the target date", &target)
+	errs.parse(f.Target, "target_on", "The target date", "", &target)
 	if target != nil {
 		in.TargetOn = *target
 	}
@@ -247,18 +237,14 @@ func (s *Server) saveAuditRec(w http.ResponseWriter, r *http.Request, a *audits.
 		}
 		s.render(w, r, status, "audits_recommendation_form", page{Errors: errs, Data: f})
 	}
-	if len(own) > 0 {
-		fail(http.StatusUnprocessableEntity, own)
-		return
-	}
 	var rec *audits.Recommendation
 	var err error
-	if id == 0 {
-		rec, err = s.audits.AddRecommendation(r.Context(), a.ID, in)
+	if ctx := auditFormCtx(r, own); id == 0 {
+		rec, err = s.audits.AddRecommendation(ctx, a.ID, in)
 	} else {
-		rec, err = s.audits.UpdateRecommendation(r.Context(), id, in)
+		rec, err = s.audits.UpdateRecommendation(ctx, id, in)
 	}
-	if isFormError(err) {
+	if auditFormFailed(own, err) {
 		fail(auditFormStatus(err), auditMergeErrors(own, err))
 		return
 	}
@@ -302,6 +288,12 @@ type auditResponseForm struct {
 type auditProgressForm struct {
 	Noted dateParts
 	Note  string
+}
+
+// ReportIssued reports whether the audit's report is issued, from when
+// the party's response and progress are recorded.
+func (d auditRecView) ReportIssued() bool {
+	return audits.States.Rank(d.A.State) >= audits.States.Rank("report_issued")
 }
 
 // Answers are the response radios' choices.
@@ -381,26 +373,12 @@ func (s *Server) handleAuditResponse(w http.ResponseWriter, r *http.Request) {
 	form := auditResponseForm{Answer: get("answer"), Action: get("action"), Owner: get("owner"), Due: readAuditDate(r, "due_on")}
 	version, _ := strconv.Atoi(r.PostFormValue("version"))
 	in := audits.ResponseInput{Answer: form.Answer, Action: form.Action, Owner: form.Owner, Version: version}
+	// The service checks the answers; only a date that cannot be read
+	// is the form's own problem.
 	var own dateErrors
-	if !audits.Responses.Has(form.Answer) {
-		own = append(own, apperr.FieldError{Field: "answer", Message: "Choose the party's response"})
-	}
-	if form.Action == "" {
-		msg := "Enter the action the party will take"
-		if form.Answer == "not_agreed" {
-			msg = "Enter the party's reason for not agreeing"
-		}
-		own = append(own, apperr.FieldError{Field: "action", Message: msg})
-	}
-	if form.Owner == "" && form.Answer != "not_agreed" {
-		own = append(own, apperr.FieldError{Field: "owner", Message: "Enter who is responsible for the action"})
-	}
 	own.parse(form.Due, "due_on", "The planned finish date", "", &in.DueOn)
-	var err error
-	if len(own) == 0 {
-		_, err = s.audits.RecordResponse(r.Context(), rec.ID, in)
-	}
-	if len(own) > 0 || isFormError(err) {
+	_, err := s.audits.RecordResponse(auditFormCtx(r, own), rec.ID, in)
+	if auditFormFailed(own, err) {
 		d := s.newRecView(rec, a)
 		d.Response, d.Errors = form, auditMergeErrors(own, err)
 		s.render(w, r, auditFormStatus(err), "audits_recommendation", page{Errors: d.Errors, Data: d})
@@ -434,20 +412,12 @@ func (s *Server) handleAuditProgressAdd(w http.ResponseWriter, r *http.Request) 
 		now := time.Now().In(vocab.London)
 		in.NotedOn = time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
 	}
-	if form.Note == "" {
-		own = append(own, apperr.FieldError{Field: "note", Message: "Enter the update"})
-	}
 	if r.MultipartForm != nil {
-		files := r.MultipartForm.File["evidence"]
-		if len(files) > audits.MaxEvidenceFiles {
-			own = append(own, apperr.FieldError{Field: "evidence", Message: fmt.Sprintf("Add %d files or fewer", audits.MaxEvidenceFiles)})
-			files = nil
-		}
-		for _, fh := range files {
-			if fh.Size > audits.MaxEvidenceBytes {
-				own = append(own, apperr.FieldError{Field: "evidence", Message: fmt.Sprintf("The file %s must be smaller than %d MB", filepath.Base(fh.Filename), audits.MaxEvidenceBytes>>20)})
-				break
-			}
+		// The service checks the files (how many, how large, what they
+		// are); the upload's body limit bounds what is read here, and a
+		// file is read no further than one byte past the limit, enough
+		// for the service to say it is too large.
+		for _, fh := range r.MultipartForm.File["evidence"] {
 			f, err := fh.Open()
 			if err != nil {
 				s.Error(w, r, err)
@@ -462,11 +432,8 @@ func (s *Server) handleAuditProgressAdd(w http.ResponseWriter, r *http.Request) 
 			in.Files = append(in.Files, audits.Upload{Name: filepath.Base(fh.Filename), Data: data})
 		}
 	}
-	var err error
-	if len(own) == 0 {
-		_, err = s.audits.AddProgress(r.Context(), rec.ID, in)
-	}
-	if len(own) > 0 || isFormError(err) {
+	_, err := s.audits.AddProgress(auditFormCtx(r, own), rec.ID, in)
+	if auditFormFailed(own, err) {
 		d := s.newRecView(rec, a)
 		d.Progress, d.Errors = form, auditMergeErrors(own, err)
 		s.render(w, r, auditFormStatus(err), "audits_recommendation", page{Errors: d.Errors, Data: d})
@@ -493,13 +460,7 @@ func (s *Server) handleAuditEvidence(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	h := w.Header()
-	h.Set("Content-Type", "application/octet-stream")
-	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": e.Filename}))
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
-	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Length", strconv.Itoa(len(e.Data)))
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(e.Data)
+	// Octet-stream whatever its content: a download, never a page a
+	// browser might render.
+	serveAttachment(w, e.Filename, "application/octet-stream", e.Data)
 }

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/audits"
 )
 
@@ -87,27 +86,21 @@ func (s *Server) handleAuditReview(w http.ResponseWriter, r *http.Request) {
 	version, _ := strconv.Atoi(r.PostFormValue("version"))
 	f.Conclusion, f.ConclusionNote, f.FollowUp = get("conclusion"), get("conclusion_note"), readAuditDate(r, "follow_up_on")
 	in := audits.ReviewInput{Statuses: map[int64]audits.StatusInput{}, Conclusion: f.Conclusion, ConclusionNote: f.ConclusionNote, Version: version}
-	var own dateErrors
 	for _, rec := range f.Recommendations {
 		st := audits.StatusInput{Status: get(f.Field("status", rec.ID)), Note: get(f.Field("note", rec.ID))}
 		f.Statuses[rec.ID] = st
 		in.Statuses[rec.ID] = st
-		if !audits.Statuses.Has(st.Status) {
-			own = append(own, apperr.FieldError{Field: f.Field("status", rec.ID), Message: "Choose a follow-up status for " + rec.Ref()})
-		}
 	}
-	if !audits.Conclusions.Has(f.Conclusion) {
-		own = append(own, apperr.FieldError{Field: "conclusion", Message: "Choose the follow-up review's conclusion"})
-	}
+	// The service checks the answers; only a date that cannot be read is
+	// the form's own problem.
+	var own dateErrors
 	var day *time.Time
-	own.parse(f.FollowUp, "follow_up_on", "The date of the follow-up review", "Enter the date of the follow-up review", &day)
+	own.parse(f.FollowUp, "follow_up_on", "The date of the follow-up review", "", &day)
 	if day != nil {
 		in.FollowUpOn = *day
 	}
-	if len(own) == 0 {
-		_, err = s.audits.RecordReview(r.Context(), f.A.ID, in)
-	}
-	if len(own) > 0 || isFormError(err) {
+	_, err = s.audits.RecordReview(auditFormCtx(r, own), f.A.ID, in)
+	if auditFormFailed(own, err) {
 		f.Errors = auditMergeErrors(own, err)
 		s.render(w, r, auditFormStatus(err), "audits_review", page{Errors: f.Errors, Data: f})
 		return

@@ -185,6 +185,27 @@ func TestAuditPagesCreateEditAndValidate(t *testing.T) {
 
 }
 
+// auditAdvance moves the audit at page through the stages given, as
+// its page's button does.
+func auditAdvance(t *testing.T, c *webtest.Client, page string, stages ...string) {
+	t.Helper()
+	for _, to := range stages {
+		body := getBody(t, c, page, http.StatusOK)
+		m := regexp.MustCompile(`name="version" value="(\d+)">\s*<input type="hidden" name="to" value="` + to + `">`).FindStringSubmatch(body)
+		require.NotNil(t, m, body)
+		postOK(t, c, page+"/advance", url.Values{"version": {m[1]}, "to": {to}})
+	}
+}
+
+// auditRespond records the party's agreement to the recommendation at
+// rec, as its page's form does.
+func auditRespond(t *testing.T, c *webtest.Client, rec string) {
+	t.Helper()
+	body := getBody(t, c, rec, http.StatusOK)
+	version := regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(body)[1]
+	postOK(t, c, rec+"/response", url.Values{"answer": {"agreed"}, "action": {"We will put it right."}, "owner": {"Data lead"}, "version": {version}})
+}
+
 // auditMultipart posts a progress update with files in the field
 // "evidence".
 func auditMultipart(t *testing.T, c *webtest.Client, path string, fields map[string]string, files map[string][]byte) (int, string) {
@@ -214,15 +235,17 @@ func TestAuditProgressEvidenceDownload(t *testing.T) {
 	postOK(t, team, "/staff/audits/"+audit+"/recommendations", recValues("accountability", "medium", "No record of processing."))
 	body := getBody(t, team, "/staff/audits/"+audit, http.StatusOK)
 	rec := "/staff/audits/recommendations/" + regexp.MustCompile(`href="/staff/audits/recommendations/(\d+)">R1<`).FindStringSubmatch(body)[1]
+	auditAdvance(t, team, "/staff/audits/"+audit, "fieldwork", "report_issued")
 
 	// Response: the form's problems, then recorded.
-	res := team.PostForm(rec+"/response", url.Values{})
+	body = getBody(t, team, rec, http.StatusOK)
+	version := regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(body)[1]
+	res := team.PostForm(rec+"/response", url.Values{"version": {version}})
 	body = webtest.ReadBody(res)
 	require.Equal(t, http.StatusUnprocessableEntity, res.StatusCode)
 	for _, field := range []string{"answer", "action", "owner"} {
 		require.Contains(t, body, `<a href="#`+field+`">`, field)
 	}
-	version := regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(body)[1]
 	postOK(t, team, rec+"/response", url.Values{"answer": {"agreed"}, "action": {"New notice by March."}, "owner": {"Data protection lead"}, "version": {version}})
 	body = getBody(t, team, rec, http.StatusOK)
 	require.Contains(t, body, "has been recorded")
@@ -293,10 +316,12 @@ func TestAuditStagesReviewAndPartyPage(t *testing.T) {
 	require.Equal(t, http.StatusSeeOther, res.StatusCode)
 	require.Contains(t, getBody(t, team, page, http.StatusOK), "Report issued")
 
-	// The follow-up review: every problem at once.
+	// The follow-up review: every problem at once, the party's missing
+	// response among them.
 	body = getBody(t, team, page+"/review", http.StatusOK)
 	ids := regexp.MustCompile(`name="status-(\d+)"`).FindAllStringSubmatch(body, -1)
 	require.Len(t, ids, 2)
+	auditRespond(t, team, "/staff/audits/recommendations/"+ids[0][1])
 	version := regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(body)[1]
 	res = team.PostForm(page+"/review", url.Values{"version": {version}, "status-" + ids[0][1]: {"completed"}})
 	body = webtest.ReadBody(res)
@@ -305,6 +330,8 @@ func TestAuditStagesReviewAndPartyPage(t *testing.T) {
 	require.Contains(t, body, `<a href="#conclusion">`)
 	require.Contains(t, body, `<a href="#follow_up_on">`)
 	require.Contains(t, body, "Meaningful progress on or completion of all actions", "conclusions by their labels")
+	require.Contains(t, body, `<a href="#main">Record the party&#39;s response to R2 before recording the follow-up review</a>`)
+	auditRespond(t, team, "/staff/audits/recommendations/"+ids[1][1])
 
 	v := url.Values{"version": {version}, "status-" + ids[0][1]: {"completed"}, "status-" + ids[1][1]: {"some_progress"},
 		"note-" + ids[1][1]: {"Assessment begun."}, "conclusion": {"meaningful_progress"}}

@@ -3,7 +3,6 @@ package web
 import (
 	"fmt"
 	"io"
-	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -111,15 +110,9 @@ func (s *Server) handleComplaintEvidence(w http.ResponseWriter, r *http.Request)
 		s.Error(w, r, err)
 		return
 	}
-	h := w.Header()
-	h.Set("Content-Type", "application/octet-stream")
-	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": e.Filename}))
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
-	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Length", strconv.Itoa(len(e.Data)))
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(e.Data)
+	// Octet-stream whatever its content: a download, never a page a
+	// browser might render.
+	serveAttachment(w, e.Filename, "application/octet-stream", e.Data)
 }
 
 type complaintImportData struct {

@@ -90,11 +90,15 @@ type Audit struct {
 	ConclusionNote string
 	GoodPractice   string
 	GoodPracticeCY string
-	// LetterBatchID is the follow-up letter's batch, once drafted.
-	LetterBatchID *int64
-	Version       int
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
+	// LetterBatchID is the follow-up letter's batch, once drafted, and
+	// LetterBatchState that batch's state (held, scheduled, released or
+	// cancelled; empty when there is none): a cancelled batch leaves room
+	// for a new draft.
+	LetterBatchID    *int64
+	LetterBatchState string
+	Version          int
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
 	// Counts of the audit's recommendations, for lists: all, open (no
 	// closing status) and overdue.
 	Recommendations int

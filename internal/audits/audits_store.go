@@ -191,12 +191,27 @@ func unmet(state string, a *Audit, recs []Recommendation, suffix string) fieldEr
 	return f
 }
 
+// Unmet lists, in sentences, what an audit a still lacks to move to the
+// state next, given its recommendations recs: the same rules Advance
+// applies, for pages that say what the next stage needs before anyone
+// asks for it. It is empty when nothing is missing.
+func Unmet(next string, a *Audit, recs []Recommendation) []string {
+	if recs == nil {
+		recs = []Recommendation{}
+	}
+	var out []string
+	for _, fe := range unmet(next, a, recs, "") {
+		out = append(out, fe.Message)
+	}
+	return out
+}
+
 func auditOf(r dbsqlc.GetAuditRow) Audit {
 	return Audit{ID: r.ID, ProgrammeID: r.ProgrammeID, ProgrammeName: r.ProgrammeName, PartyID: r.PartyID, PartyName: r.PartyName,
 		Type: r.AuditType, NoticeOn: dayPtr(r.NoticeOn), FieldworkFrom: dayPtr(r.FieldworkFrom), FieldworkTo: dayPtr(r.FieldworkTo),
 		ReportOn: dayPtr(r.ReportOn), FollowUpOn: dayPtr(r.FollowUpOn), Scope: orEmpty(r.Scope), Auditors: orEmpty(r.Auditors),
 		Assurance: r.Assurance, State: r.State, Conclusion: r.Conclusion, ConclusionNote: r.ConclusionNote, GoodPractice: r.GoodPractice,
-		GoodPracticeCY: r.GoodPracticeCy, LetterBatchID: r.LetterBatchID, Version: int(r.Version), CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+		GoodPracticeCY: r.GoodPracticeCy, LetterBatchID: r.LetterBatchID, LetterBatchState: r.LetterBatchState, Version: int(r.Version), CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
 		Recommendations: int(r.Recommendations), Open: int(r.Open), Overdue: int(r.Overdue)}
 }
 
@@ -322,6 +337,25 @@ func (s *Service) UpdateAudit(ctx context.Context, id int64, in AuditInput) (*Au
 		if err := checkAuditRefs(ctx, q, &in, id, &f); err != nil {
 			return err
 		}
+		// The party and programme are fixed once the audit is under way or
+		// a letter has been drafted: its findings and letters are about
+		// that party, in that programme.
+		if before.State != "planned" || before.LetterBatchID != nil {
+			why := "once fieldwork has started"
+			if before.State == "planned" {
+				why = "once its follow-up letter has been drafted"
+			}
+			if in.PartyID != before.PartyID && !f.has("party_id") {
+				f.add("party_id", "fixed", "The audited party cannot change %s; keep %s", why, before.PartyName)
+			}
+			if !sameID(in.ProgrammeID, before.ProgrammeID) && !f.has("programme_id") {
+				keep := "no programme"
+				if before.ProgrammeID != nil {
+					keep = before.ProgrammeName
+				}
+				f.add("programme_id", "fixed", "The programme cannot change %s; keep %s", why, keep)
+			}
+		}
 		after := *before
 		after.ProgrammeID, after.PartyID, after.Type = in.ProgrammeID, in.PartyID, in.Type
 		after.NoticeOn, after.FieldworkFrom, after.FieldworkTo, after.ReportOn, after.FollowUpOn = in.NoticeOn, in.FieldworkFrom, in.FieldworkTo, in.ReportOn, in.FollowUpOn
@@ -344,7 +378,10 @@ func (s *Service) UpdateAudit(ctx context.Context, id int64, in AuditInput) (*Au
 		if out, err = getAudit(ctx, q, id); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, "audit.update", "audit", fmt.Sprint(id), audit.Change{Before: auditSummary(before), After: auditSummary(out)})
+		b, af := auditSummary(before), auditSummary(out)
+		textChanges(b, af, map[string][2]string{"good_practice": {before.GoodPractice, out.GoodPractice},
+			"good_practice_cy": {before.GoodPracticeCY, out.GoodPracticeCY}})
+		return audit.Record(ctx, tx, "audit.update", "audit", fmt.Sprint(id), audit.Change{Before: b, After: af})
 	})
 	if err != nil {
 		return nil, err

@@ -66,39 +66,43 @@ func setupDigest(t *testing.T, digestHour int) *digestEnv {
 }
 
 // overdueWorld makes, across two parties, four overdue recommendations
-// (one per priority) and several that are not overdue.
-func (e *digestEnv) overdueWorld(t *testing.T) (alpha, beta int64) {
+// (one per priority) and several that are not overdue, as of the London
+// day on: dates are counted from it, not from the clock, so a test that
+// passes midnight counts the same days late.
+func (e *digestEnv) overdueWorld(t *testing.T, on time.Time) (alpha, beta int64) {
 	t.Helper()
+	target := func(n int) fixture.RecOption { return fixture.RecTarget(on.AddDate(0, 0, n)) }
 	a := e.f.Party(fixture.PartyName("Alpha Party"))
 	b := e.f.Party(fixture.PartyName("Beta Party"))
 	auditA := e.f.Audit(fixture.AuditParty(a.ID), fixture.AuditState("report_issued"), fixture.AuditRecs(
-		fixture.DefaultRec(fixture.RecPriority("low"), fixture.RecTargetDays(-40), fixture.RecArea("accountability")),
-		fixture.DefaultRec(fixture.RecPriority("urgent"), fixture.RecTargetDays(-5), fixture.RecArea("profiling")),
-		fixture.DefaultRec(fixture.RecPriority("urgent"), fixture.RecTargetDays(0)), // due today: not late
-		fixture.DefaultRec(fixture.RecPriority("high"), fixture.RecTargetDays(-50)), // updated since: not late
+		fixture.DefaultRec(fixture.RecPriority("low"), target(-40), fixture.RecArea("accountability")),
+		fixture.DefaultRec(fixture.RecPriority("urgent"), target(-5), fixture.RecArea("profiling")),
+		fixture.DefaultRec(fixture.RecPriority("urgent"), target(0)), // due today: not late
+		fixture.DefaultRec(fixture.RecPriority("high"), target(-50)), // updated since: not late
 	))
 	recsA, err := e.svc.Recommendations(e.ctx, auditA.ID)
 	require.NoError(t, err)
-	e.f.Progress(recsA[3].ID, *days(-49))
-	e.f.Progress(recsA[0].ID, *days(-45))
+	e.f.Progress(recsA[3].ID, on.AddDate(0, 0, -49))
+	e.f.Progress(recsA[0].ID, on.AddDate(0, 0, -45))
 
 	e.f.Audit(fixture.AuditParty(b.ID), fixture.AuditConsensual(), fixture.AuditState("report_issued"), fixture.AuditRecs(
-		fixture.DefaultRec(fixture.RecPriority("medium"), fixture.RecTargetDays(-2), fixture.RecArea("lawful_basis")),
-		fixture.DefaultRec(fixture.RecPriority("high"), fixture.RecTargetDays(-30), fixture.RecArea("social_media_targeting")),
+		fixture.DefaultRec(fixture.RecPriority("medium"), target(-2), fixture.RecArea("lawful_basis")),
+		fixture.DefaultRec(fixture.RecPriority("high"), target(-30), fixture.RecArea("social_media_targeting")),
 	))
 	// Completed at follow-up, and open in a closed audit: neither is late.
 	e.f.Audit(fixture.AuditParty(b.ID), fixture.AuditState("follow_up"), fixture.AuditReview("completed", "all_completed"),
-		fixture.AuditRecs(fixture.DefaultRec(fixture.RecPriority("urgent"), fixture.RecTargetDays(-60))))
+		fixture.AuditRecs(fixture.DefaultRec(fixture.RecPriority("urgent"), target(-60))))
 	e.f.Audit(fixture.AuditParty(a.ID), fixture.AuditState("closed"), fixture.AuditReview("some_progress", "limited_progress"),
-		fixture.AuditRecs(fixture.DefaultRec(fixture.RecPriority("urgent"), fixture.RecTargetDays(-60))))
+		fixture.AuditRecs(fixture.DefaultRec(fixture.RecPriority("urgent"), target(-60))))
 	return a.ID, b.ID
 }
 
 func TestOverdueDefinition(t *testing.T) {
 	t.Parallel()
 	e := setupDigest(t, 7)
-	e.overdueWorld(t)
-	items, err := e.svc.Overdue(e.ctx, vocab.Today())
+	today := vocab.Today()
+	e.overdueWorld(t, today)
+	items, err := e.svc.Overdue(e.ctx, today)
 	require.NoError(t, err)
 	type row struct {
 		party, ref, priority string
@@ -118,7 +122,7 @@ func TestOverdueDefinition(t *testing.T) {
 	}, got)
 
 	// Ten days ago only what was late then.
-	items, err = e.svc.Overdue(e.ctx, vocab.Today().AddDate(0, 0, -10))
+	items, err = e.svc.Overdue(e.ctx, today.AddDate(0, 0, -10))
 	require.NoError(t, err)
 	require.Len(t, items, 2)
 	require.Equal(t, 20, items[0].DaysLate)
@@ -138,7 +142,10 @@ func TestOverdueDigestOncePerDay(t *testing.T) {
 	require.NoError(t, err)
 	require.Nil(t, dg)
 
-	e.overdueWorld(t)
+	// The world is dated from nine's day, not from the clock, which may
+	// pass midnight while the test runs.
+	on := vocab.Day(nine)
+	e.overdueWorld(t, on)
 	// A complaint's sender must never reach the digest.
 	sender := "07700 900123"
 	e.f.Complaint(func(s *complaints.Submission) { s.Sender = sender })
@@ -154,7 +161,7 @@ func TestOverdueDigestOncePerDay(t *testing.T) {
 	body := dg.Body
 	for _, want := range []string{"Alpha Party, R2 (Profiling): 5 days late", "Beta Party, R2 (Social media targeting): 30 days late",
 		"Beta Party, R1 (Lawful basis): 2 days late", "Alpha Party, R1 (Accountability): 40 days late",
-		"no progress update yet", "last update " + vocab.FormatDate(*days(-45), "en"), "http://cw.test/staff/audits/recommendations/"} {
+		"no progress update yet", "last update " + vocab.FormatDate(on.AddDate(0, 0, -45), "en"), "http://cw.test/staff/audits/recommendations/"} {
 		require.Contains(t, body, want)
 	}
 	order := []string{"URGENT PRIORITY", "HIGH PRIORITY", "MEDIUM PRIORITY", "LOW PRIORITY"}
@@ -185,7 +192,7 @@ func TestOverdueDigestJobRunTwiceSendsOnce(t *testing.T) {
 	t.Parallel()
 	// From midnight, so the job's own clock is always past the hour.
 	e := setupDigest(t, 0)
-	e.overdueWorld(t)
+	e.overdueWorld(t, vocab.Today())
 	done := fixture.Subscribe(t, e.client)
 
 	_, err := e.client.Insert(context.Background(), audits.DigestArgs{}, nil)

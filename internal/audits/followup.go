@@ -32,9 +32,10 @@ func notClosed(a *Audit) error {
 }
 
 // RecordResponse records the party's response to a recommendation of an
-// audit that is not closed: the answer (Responses), the action (for
-// not_agreed, the party's reason) and, unless not agreed, its owner; the
-// due date, when given, not before the report. in.Version is the
+// audit whose report is issued and that is not closed: the answer
+// (Responses), the action (for not_agreed, the party's reason) and,
+// unless not agreed, its owner; the due date, when given, not before the
+// report. in.Version is the
 // recommendation's. Audited as audit_recommendation.respond.
 func (s *Service) RecordResponse(ctx context.Context, recID int64, in ResponseInput) (*Recommendation, error) {
 	in.Answer, in.Action, in.Owner = strings.TrimSpace(in.Answer), strings.TrimSpace(in.Action), strings.TrimSpace(in.Owner)
@@ -53,6 +54,7 @@ func (s *Service) RecordResponse(ctx context.Context, recID int64, in ResponseIn
 			return err
 		}
 		var f fieldErrs
+		reportIssued(a, &f, "Record the party's response")
 		if !Responses.Has(in.Answer) {
 			f.add("answer", "required", "Choose the party's response")
 		}
@@ -125,10 +127,10 @@ func checkFiles(files []Upload, f *fieldErrs) []checkedFile {
 }
 
 // AddProgress adds the party's progress update on a recommendation of an
-// audit that is not closed: the day it was noted (not in the future), the
-// note, and up to MaxEvidenceFiles evidence files, each checked by its
-// content (complaints.CheckEvidence) and kept in the database. Audited as
-// audit_progress.add.
+// audit whose report is issued and that is not closed: the day it was
+// noted (not in the future), the note, and up to MaxEvidenceFiles
+// evidence files, each checked by its content (complaints.CheckEvidence)
+// and kept in the database. Audited as audit_progress.add.
 func (s *Service) AddProgress(ctx context.Context, recID int64, in ProgressInput) (*Progress, error) {
 	in.Note = strings.TrimSpace(in.Note)
 	var f fieldErrs
@@ -149,6 +151,7 @@ func (s *Service) AddProgress(ctx context.Context, recID int64, in ProgressInput
 		if err := notClosed(a); err != nil {
 			return err
 		}
+		reportIssued(a, &f, "Add a progress update")
 		if err := f.err(); err != nil {
 			return err
 		}
@@ -201,7 +204,9 @@ func (s *Service) EvidenceFile(ctx context.Context, id int64) (*Evidence, error)
 // issued or in follow-up: the review's date (not before the report, not
 // in the future), a status for every one of its recommendations (by id;
 // the field of each is status_<id>, of its note status_note_<id>), and
-// the conclusion. An audit whose report is issued moves to follow_up.
+// the conclusion. An audit whose report is issued moves to follow_up,
+// which needs the party's response to every recommendation, as Advance
+// does.
 // in.Version is the audit's. Audited as audit.review.
 func (s *Service) RecordReview(ctx context.Context, auditID int64, in ReviewInput) (*Audit, error) {
 	in.Conclusion, in.ConclusionNote = strings.TrimSpace(in.Conclusion), strings.TrimSpace(in.ConclusionNote)
@@ -263,6 +268,15 @@ func (s *Service) RecordReview(ctx context.Context, auditID int64, in ReviewInpu
 			f.add("conclusion", "required", "Choose the follow-up review's conclusion")
 		}
 		f.text("conclusion_note", in.ConclusionNote, "the note on the conclusion", "", maxText, true)
+		if before.State == "report_issued" {
+			// The review moves the audit to follow-up, which needs what
+			// Advance would ask for.
+			for _, fe := range unmet("follow_up", before, recs, " before recording the follow-up review") {
+				if !f.has(fe.Field) {
+					f = append(f, fe)
+				}
+			}
+		}
 		if err := f.err(); err != nil {
 			return err
 		}

@@ -183,11 +183,12 @@ func TestConcurrentChangesOneWinsTheOtherConflicts(t *testing.T) {
 	a := e.f.Audit(fixture.AuditState("report_issued"))
 	recs, err := e.svc.Recommendations(e.ctx, a.ID)
 	require.NoError(t, err)
-	r := recs[0]
+	// The party answered; the review needs that.
+	r := *e.f.Respond(recs[0].ID, "agreed")
 
-	// Two people answer from the same page at once, while a third records
-	// the review: every change locks the audit first, so none deadlocks,
-	// and at most one of the two answers lands.
+	// Two people change the answer from the same page at once, while a
+	// third records the review: every change locks the audit first, so
+	// none deadlocks, and at most one of the two answers lands.
 	errs := make(chan error, 3)
 	for _, answer := range []string{"agreed", "partly_agreed"} {
 		go func() {
@@ -210,8 +211,9 @@ func TestConcurrentChangesOneWinsTheOtherConflicts(t *testing.T) {
 	got, err := e.svc.Recommendation(e.ctx, r.ID)
 	require.NoError(t, err)
 	require.Equal(t, "some_progress", got.Status, "the review checks the audit's version, which no answer changes")
-	if got.Response == nil {
+	if got.Version == r.Version+1 {
 		require.Equal(t, 2, conflicts, "the review changed the recommendation before either answer")
+		require.Equal(t, "agreed", got.Response.Answer)
 	} else {
 		require.Equal(t, 1, conflicts, "one answer landed, the other was stale")
 		require.Equal(t, r.Version+2, got.Version)

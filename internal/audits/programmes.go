@@ -190,13 +190,31 @@ func (s *Service) UpdateProgramme(ctx context.Context, id int64, in ProgrammeInp
 		if out, err = getProgramme(ctx, q, id, false); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, "audit_programme.update", "audit_programme", fmt.Sprint(id),
-			audit.Change{Before: programmeSummary(before), After: programmeSummary(out)})
+		b, af := programmeSummary(before), programmeSummary(out)
+		texts := map[string][2]string{"description": {before.Description, out.Description},
+			"summary_title_cy": {before.SummaryTitleCY, out.SummaryTitleCY}}
+		for _, a := range Areas {
+			was, now := findingOf(before, a.Code), findingOf(out, a.Code)
+			texts["finding_"+a.Code] = [2]string{was.Finding, now.Finding}
+			texts["finding_cy_"+a.Code] = [2]string{was.FindingCY, now.FindingCY}
+		}
+		textChanges(b, af, texts)
+		return audit.Record(ctx, tx, "audit_programme.update", "audit_programme", fmt.Sprint(id), audit.Change{Before: b, After: af})
 	})
 	if err != nil {
 		return nil, err
 	}
 	return out, nil
+}
+
+// findingOf is p's key finding in area, empty when it has none.
+func findingOf(p *Programme, area string) AreaFinding {
+	for _, f := range p.Findings {
+		if f.Area == area {
+			return f
+		}
+	}
+	return AreaFinding{Area: area}
 }
 
 func getProgramme(ctx context.Context, q *dbsqlc.Queries, id int64, lock bool) (*Programme, error) {

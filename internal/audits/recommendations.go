@@ -28,7 +28,7 @@ func recOf(r dbsqlc.AuditRecommendationsRow) Recommendation {
 }
 
 // recSummary is what the audit log keeps of a recommendation: its
-// particulars, not its text.
+// particulars; an update adds the texts it changed (textChanges).
 func recSummary(r *Recommendation) map[string]any {
 	m := map[string]any{"audit_id": r.AuditID, "number": r.Number, "area": r.Area, "priority": r.Priority,
 		"target_on": r.TargetOn.Format(time.DateOnly), "provisions": r.Provisions, "guidance": r.Guidance, "version": r.Version}
@@ -284,8 +284,10 @@ func (s *Service) UpdateRecommendation(ctx context.Context, id int64, in Recomme
 		if out, err = getRecommendation(ctx, q, id); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, "audit_recommendation.update", "audit_recommendation", fmt.Sprint(id),
-			audit.Change{Before: recSummary(before), After: recSummary(out)})
+		b, af := recSummary(before), recSummary(out)
+		textChanges(b, af, map[string][2]string{"finding": {before.Finding, out.Finding}, "finding_cy": {before.FindingCY, out.FindingCY},
+			"action": {before.Action, out.Action}, "action_cy": {before.ActionCY, out.ActionCY}})
+		return audit.Record(ctx, tx, "audit_recommendation.update", "audit_recommendation", fmt.Sprint(id), audit.Change{Before: b, After: af})
 	})
 	if err != nil {
 		return nil, err

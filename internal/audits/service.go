@@ -113,9 +113,39 @@ func dateOf(v any) *time.Time {
 // actorID is the signed-in staff user making the change, if any.
 func actorID(ctx context.Context) *int64 { return audit.ActorFrom(ctx).UserID }
 
-// inTx runs fn in one transaction: one user action, one commit.
+// checkOnlyKey marks a context whose changes are checked, not stored.
+type checkOnlyKey struct{}
+
+// CheckOnly returns ctx marked so that the service's changes made with it
+// check everything they would check and then store nothing (their
+// transaction is rolled back, audit log entry and all). A form that
+// found problems of its own, such as a date that is not a date, asks
+// the service this way so people see every problem at once, with no risk
+// of saving answers they must still correct. A change that passes
+// returns what it would have stored.
+func CheckOnly(ctx context.Context) context.Context {
+	return context.WithValue(ctx, checkOnlyKey{}, true)
+}
+
+// errCheckOnly rolls back a change made under CheckOnly.
+var errCheckOnly = errors.New("audits: checked only, rolled back")
+
+// inTx runs fn in one transaction: one user action, one commit (none
+// under CheckOnly).
 func (s *Service) inTx(ctx context.Context, fn func(pgx.Tx) error) error {
-	return pgx.BeginFunc(ctx, s.pool, fn)
+	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		if ctx.Value(checkOnlyKey{}) != nil {
+			return errCheckOnly
+		}
+		return nil
+	})
+	if errors.Is(err, errCheckOnly) {
+		return nil
+	}
+	return err
 }
 
 // notFound turns a missing row into a NotFound error naming what.
@@ -168,4 +198,32 @@ func dateString(t *time.Time) string {
 		return ""
 	}
 	return t.Format(time.DateOnly)
+}
+
+// sameID reports whether two optional ids are the same.
+func sameID(a, b *int64) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	return *a == *b
+}
+
+// textChanges adds to an audit log entry's before and after the free
+// texts that changed (texts maps a key to its before and after), so the
+// log shows what was rewritten without repeating what was not.
+func textChanges(before, after map[string]any, texts map[string][2]string) {
+	for k, v := range texts {
+		if v[0] != v[1] {
+			before[k], after[k] = v[0], v[1]
+		}
+	}
+}
+
+// reportIssued refuses a change that needs the audit's report: the
+// party responds to, and reports progress on, recommendations it has
+// been sent. The problem goes on the field "state".
+func reportIssued(a *Audit, f *fieldErrs, what string) {
+	if States.Rank(a.State) < States.Rank("report_issued") {
+		f.add("state", "too_early", "%s once the audit's report is issued; the audit is at the stage %q", what, States.Label(a.State, "en"))
+	}
 }

@@ -75,7 +75,8 @@ FROM audits WHERE id = @id FOR UPDATE;
 SELECT a.id, a.programme_id, COALESCE(pg.name, '')::text AS programme_name, a.party_id, p.name AS party_name, a.audit_type,
     a.notice_on, a.fieldwork_from, a.fieldwork_to, a.report_on, a.follow_up_on, a.scope, a.auditors,
     COALESCE(a.assurance, '')::text AS assurance, a.state, COALESCE(a.conclusion, '')::text AS conclusion, a.conclusion_note,
-    a.good_practice, a.good_practice_cy, a.letter_batch_id, a.version, a.created_at, a.updated_at,
+    a.good_practice, a.good_practice_cy, a.letter_batch_id, COALESCE(lb.state, '')::text AS letter_batch_state,
+    a.version, a.created_at, a.updated_at,
     (SELECT count(*) FROM audit_recommendations r WHERE r.audit_id = a.id) AS recommendations,
     (SELECT count(*) FROM audit_recommendations r WHERE r.audit_id = a.id
         AND (r.status IS NULL OR r.status NOT IN ('completed', 'no_longer_applicable'))) AS open,
@@ -83,13 +84,15 @@ SELECT a.id, a.programme_id, COALESCE(pg.name, '')::text AS programme_name, a.pa
         AND (r.status IS NULL OR r.status NOT IN ('completed', 'no_longer_applicable')) AND r.target_on < @today::date
         AND NOT EXISTS (SELECT 1 FROM audit_progress g WHERE g.recommendation_id = r.id AND g.noted_on >= r.target_on)) AS overdue
 FROM audits a JOIN parties p ON p.id = a.party_id LEFT JOIN audit_programmes pg ON pg.id = a.programme_id
+    LEFT JOIN letter_batches lb ON lb.id = a.letter_batch_id
 WHERE a.id = @id;
 
 -- name: ListAudits :many
 SELECT a.id, a.programme_id, COALESCE(pg.name, '')::text AS programme_name, a.party_id, p.name AS party_name, a.audit_type,
     a.notice_on, a.fieldwork_from, a.fieldwork_to, a.report_on, a.follow_up_on, a.scope, a.auditors,
     COALESCE(a.assurance, '')::text AS assurance, a.state, COALESCE(a.conclusion, '')::text AS conclusion, a.conclusion_note,
-    a.good_practice, a.good_practice_cy, a.letter_batch_id, a.version, a.created_at, a.updated_at,
+    a.good_practice, a.good_practice_cy, a.letter_batch_id, COALESCE(lb.state, '')::text AS letter_batch_state,
+    a.version, a.created_at, a.updated_at,
     (SELECT count(*) FROM audit_recommendations r WHERE r.audit_id = a.id) AS recommendations,
     (SELECT count(*) FROM audit_recommendations r WHERE r.audit_id = a.id
         AND (r.status IS NULL OR r.status NOT IN ('completed', 'no_longer_applicable'))) AS open,
@@ -97,6 +100,7 @@ SELECT a.id, a.programme_id, COALESCE(pg.name, '')::text AS programme_name, a.pa
         AND (r.status IS NULL OR r.status NOT IN ('completed', 'no_longer_applicable')) AND r.target_on < @today::date
         AND NOT EXISTS (SELECT 1 FROM audit_progress g WHERE g.recommendation_id = r.id AND g.noted_on >= r.target_on)) AS overdue
 FROM audits a JOIN parties p ON p.id = a.party_id LEFT JOIN audit_programmes pg ON pg.id = a.programme_id
+    LEFT JOIN letter_batches lb ON lb.id = a.letter_batch_id
 WHERE (sqlc.narg(programme_id)::bigint IS NULL OR a.programme_id = sqlc.narg(programme_id)::bigint)
   AND (sqlc.narg(party_id)::bigint IS NULL OR a.party_id = sqlc.narg(party_id)::bigint)
   AND (sqlc.narg(state)::text IS NULL OR a.state = sqlc.narg(state)::text)

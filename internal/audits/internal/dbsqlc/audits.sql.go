@@ -155,7 +155,8 @@ const getAudit = `-- name: GetAudit :one
 SELECT a.id, a.programme_id, COALESCE(pg.name, '')::text AS programme_name, a.party_id, p.name AS party_name, a.audit_type,
     a.notice_on, a.fieldwork_from, a.fieldwork_to, a.report_on, a.follow_up_on, a.scope, a.auditors,
     COALESCE(a.assurance, '')::text AS assurance, a.state, COALESCE(a.conclusion, '')::text AS conclusion, a.conclusion_note,
-    a.good_practice, a.good_practice_cy, a.letter_batch_id, a.version, a.created_at, a.updated_at,
+    a.good_practice, a.good_practice_cy, a.letter_batch_id, COALESCE(lb.state, '')::text AS letter_batch_state,
+    a.version, a.created_at, a.updated_at,
     (SELECT count(*) FROM audit_recommendations r WHERE r.audit_id = a.id) AS recommendations,
     (SELECT count(*) FROM audit_recommendations r WHERE r.audit_id = a.id
         AND (r.status IS NULL OR r.status NOT IN ('completed', 'no_longer_applicable'))) AS open,
@@ -163,6 +164,7 @@ SELECT a.id, a.programme_id, COALESCE(pg.name, '')::text AS programme_name, a.pa
         AND (r.status IS NULL OR r.status NOT IN ('completed', 'no_longer_applicable')) AND r.target_on < $1::date
         AND NOT EXISTS (SELECT 1 FROM audit_progress g WHERE g.recommendation_id = r.id AND g.noted_on >= r.target_on)) AS overdue
 FROM audits a JOIN parties p ON p.id = a.party_id LEFT JOIN audit_programmes pg ON pg.id = a.programme_id
+    LEFT JOIN letter_batches lb ON lb.id = a.letter_batch_id
 WHERE a.id = $2
 `
 
@@ -172,32 +174,33 @@ type GetAuditParams struct {
 }
 
 type GetAuditRow struct {
-	ID              int64
-	ProgrammeID     *int64
-	ProgrammeName   string
-	PartyID         int64
-	PartyName       string
-	AuditType       string
-	NoticeOn        *time.Time
-	FieldworkFrom   *time.Time
-	FieldworkTo     *time.Time
-	ReportOn        *time.Time
-	FollowUpOn      *time.Time
-	Scope           []string
-	Auditors        []string
-	Assurance       string
-	State           string
-	Conclusion      string
-	ConclusionNote  string
-	GoodPractice    string
-	GoodPracticeCy  string
-	LetterBatchID   *int64
-	Version         int32
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
-	Recommendations int64
-	Open            int64
-	Overdue         int64
+	ID               int64
+	ProgrammeID      *int64
+	ProgrammeName    string
+	PartyID          int64
+	PartyName        string
+	AuditType        string
+	NoticeOn         *time.Time
+	FieldworkFrom    *time.Time
+	FieldworkTo      *time.Time
+	ReportOn         *time.Time
+	FollowUpOn       *time.Time
+	Scope            []string
+	Auditors         []string
+	Assurance        string
+	State            string
+	Conclusion       string
+	ConclusionNote   string
+	GoodPractice     string
+	GoodPracticeCy   string
+	LetterBatchID    *int64
+	LetterBatchState string
+	Version          int32
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+	Recommendations  int64
+	Open             int64
+	Overdue          int64
 }
 
 func (q *Queries) GetAudit(ctx context.Context, arg GetAuditParams) (GetAuditRow, error) {
@@ -224,6 +227,7 @@ func (q *Queries) GetAudit(ctx context.Context, arg GetAuditParams) (GetAuditRow
 		&i.GoodPractice,
 		&i.GoodPracticeCy,
 		&i.LetterBatchID,
+		&i.LetterBatchState,
 		&i.Version,
 		&i.CreatedAt,
 		&i.UpdatedAt,
@@ -619,7 +623,8 @@ const listAudits = `-- name: ListAudits :many
 SELECT a.id, a.programme_id, COALESCE(pg.name, '')::text AS programme_name, a.party_id, p.name AS party_name, a.audit_type,
     a.notice_on, a.fieldwork_from, a.fieldwork_to, a.report_on, a.follow_up_on, a.scope, a.auditors,
     COALESCE(a.assurance, '')::text AS assurance, a.state, COALESCE(a.conclusion, '')::text AS conclusion, a.conclusion_note,
-    a.good_practice, a.good_practice_cy, a.letter_batch_id, a.version, a.created_at, a.updated_at,
+    a.good_practice, a.good_practice_cy, a.letter_batch_id, COALESCE(lb.state, '')::text AS letter_batch_state,
+    a.version, a.created_at, a.updated_at,
     (SELECT count(*) FROM audit_recommendations r WHERE r.audit_id = a.id) AS recommendations,
     (SELECT count(*) FROM audit_recommendations r WHERE r.audit_id = a.id
         AND (r.status IS NULL OR r.status NOT IN ('completed', 'no_longer_applicable'))) AS open,
@@ -627,6 +632,7 @@ SELECT a.id, a.programme_id, COALESCE(pg.name, '')::text AS programme_name, a.pa
         AND (r.status IS NULL OR r.status NOT IN ('completed', 'no_longer_applicable')) AND r.target_on < $1::date
         AND NOT EXISTS (SELECT 1 FROM audit_progress g WHERE g.recommendation_id = r.id AND g.noted_on >= r.target_on)) AS overdue
 FROM audits a JOIN parties p ON p.id = a.party_id LEFT JOIN audit_programmes pg ON pg.id = a.programme_id
+    LEFT JOIN letter_batches lb ON lb.id = a.letter_batch_id
 WHERE ($2::bigint IS NULL OR a.programme_id = $2::bigint)
   AND ($3::bigint IS NULL OR a.party_id = $3::bigint)
   AND ($4::text IS NULL OR a.state = $4::text)
@@ -641,32 +647,33 @@ type ListAuditsParams struct {
 }
 
 type ListAuditsRow struct {
-	ID              int64
-	ProgrammeID     *int64
-	ProgrammeName   string
-	PartyID         int64
-	PartyName       string
-	AuditType       string
-	NoticeOn        *time.Time
-	FieldworkFrom   *time.Time
-	FieldworkTo     *time.Time
-	ReportOn        *time.Time
-	FollowUpOn      *time.Time
-	Scope           []string
-	Auditors        []string
-	Assurance       string
-	State           string
-	Conclusion      string
-	ConclusionNote  string
-	GoodPractice    string
-	GoodPracticeCy  string
-	LetterBatchID   *int64
-	Version         int32
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
-	Recommendations int64
-	Open            int64
-	Overdue         int64
+	ID               int64
+	ProgrammeID      *int64
+	ProgrammeName    string
+	PartyID          int64
+	PartyName        string
+	AuditType        string
+	NoticeOn         *time.Time
+	FieldworkFrom    *time.Time
+	FieldworkTo      *time.Time
+	ReportOn         *time.Time
+	FollowUpOn       *time.Time
+	Scope            []string
+	Auditors         []string
+	Assurance        string
+	State            string
+	Conclusion       string
+	ConclusionNote   string
+	GoodPractice     string
+	GoodPracticeCy   string
+	LetterBatchID    *int64
+	LetterBatchState string
+	Version          int32
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+	Recommendations  int64
+	Open             int64
+	Overdue          int64
 }
 
 func (q *Queries) ListAudits(ctx context.Context, arg ListAuditsParams) ([]ListAuditsRow, error) {
@@ -704,6 +711,7 @@ func (q *Queries) ListAudits(ctx context.Context, arg ListAuditsParams) ([]ListA
 			&i.GoodPractice,
 			&i.GoodPracticeCy,
 			&i.LetterBatchID,
+			&i.LetterBatchState,
 			&i.Version,
 			&i.CreatedAt,
 			&i.UpdatedAt,
