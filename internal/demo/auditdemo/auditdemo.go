@@ -36,11 +36,6 @@ var AuditedParties = []string{
 	"Democratic Unionist Party", "Plaid Cymru – The Party of Wales", "UK Independence Party",
 }
 
-// welshParty is the audited party whose contacts read Welsh: its
-// recommendations and good practice carry Welsh text, so its follow-up
-// report can be bilingual.
-const welshParty = "Plaid Cymru – The Party of Wales"
-
 // text is one piece of wording in English and Welsh.
 type text struct{ en, cy string }
 
@@ -225,20 +220,26 @@ type auditPlan struct {
 
 var auditPlans = []auditPlan{
 	{"Conservative and Unionist Party", "2019-02-11", "2019-03-18", "2019-03-22", "2019-10-07", "2020-11-23", "limited", "meaningful_progress",
-		[]string{"Priya Shah", "Tom Wren"}, text{"A senior data protection lead sits on the party's board and reports to it every quarter.", ""}},
+		[]string{"Priya Shah", "Tom Wren"}, text{"A senior data protection lead sits on the party's board and reports to it every quarter.",
+			"Mae uwch arweinydd diogelu data yn aelod o fwrdd y blaid ac yn adrodd iddo bob chwarter."}},
 	{"Labour Party", "2019-02-11", "2019-04-01", "2019-04-05", "2019-10-14", "2020-11-30", "limited", "meaningful_progress",
-		[]string{"Priya Shah", "Hannah Cole"}, text{"The party keeps a clear register of the data sets it holds and who owns each one.", ""}},
+		[]string{"Priya Shah", "Hannah Cole"}, text{"The party keeps a clear register of the data sets it holds and who owns each one.",
+			"Mae'r blaid yn cadw cofrestr glir o'r setiau data sydd ganddi a phwy sy'n gyfrifol am bob un."}},
 	{"Liberal Democrats", "2019-02-18", "2019-04-29", "2019-05-03", "2019-10-21", "2020-12-07", "limited", "meaningful_progress",
-		[]string{"Tom Wren", "Hannah Cole"}, text{"Volunteers receive a short, practical guide to handling canvassing data.", ""}},
+		[]string{"Tom Wren", "Hannah Cole"}, text{"Volunteers receive a short, practical guide to handling canvassing data.",
+			"Mae gwirfoddolwyr yn cael canllaw byr ac ymarferol ar drin data canfasio."}},
 	{"Scottish National Party", "2019-02-18", "2019-05-13", "2019-05-17", "2019-11-04", "2020-12-14", "reasonable", "all_completed",
-		[]string{"Iain Ross", "Priya Shah"}, text{"The party had already carried out impact assessments for its main campaigning systems.", ""}},
+		[]string{"Iain Ross", "Priya Shah"}, text{"The party had already carried out impact assessments for its main campaigning systems.",
+			"Roedd y blaid eisoes wedi cynnal asesiadau effaith ar gyfer ei phrif systemau ymgyrchu."}},
 	{"Democratic Unionist Party", "2019-02-25", "2019-06-03", "2019-06-07", "2019-11-11", "2021-01-18", "limited", "meaningful_progress",
-		[]string{"Ruth Kerr", "Tom Wren"}, text{"Requests from individuals are answered well within the time the law allows.", ""}},
-	{welshParty, "2019-02-25", "2019-06-17", "2019-06-21", "2019-11-18", "2021-01-25", "limited", "meaningful_progress",
+		[]string{"Ruth Kerr", "Tom Wren"}, text{"Requests from individuals are answered well within the time the law allows.",
+			"Caiff ceisiadau gan unigolion eu hateb ymhell o fewn yr amser y mae'r gyfraith yn ei ganiatáu."}},
+	{"Plaid Cymru – The Party of Wales", "2019-02-25", "2019-06-17", "2019-06-21", "2019-11-18", "2021-01-25", "limited", "meaningful_progress",
 		[]string{"Elin Rhys", "Hannah Cole"}, text{"The party gives its privacy information in Welsh and English, side by side, on every form.",
 			"Mae'r blaid yn rhoi ei gwybodaeth preifatrwydd yn Gymraeg ac yn Saesneg, ochr yn ochr, ar bob ffurflen."}},
 	{"UK Independence Party", "2019-03-04", "2019-07-01", "2019-07-05", "2019-11-25", "2021-02-08", "very_limited", "limited_progress",
-		[]string{"Iain Ross", "Ruth Kerr"}, text{"The party has cut down the personal data it keeps on former members.", ""}},
+		[]string{"Iain Ross", "Ruth Kerr"}, text{"The party has cut down the personal data it keeps on former members.",
+			"Mae'r blaid wedi lleihau'r data personol y mae'n ei gadw am gyn-aelodau."}},
 }
 
 // auditScope is what every 2019 audit covered.
@@ -385,13 +386,13 @@ var targetMonths = map[string]int{"urgent": 1, "high": 3, "medium": 6, "low": 9}
 // progress updates, the follow-up review.
 func loadAudit(ctx context.Context, svc *audits.Service, programmeID, partyID int64, idx int, ap auditPlan, priorities []string) (int, error) {
 	notice, from, to, report := day(ap.notice), day(ap.fieldFrom), day(ap.fieldTo), day(ap.report)
-	welsh := ap.party == welshParty
 	in := audits.AuditInput{ProgrammeID: &programmeID, PartyID: partyID, Type: "compulsory",
 		NoticeOn: &notice, FieldworkFrom: &from, FieldworkTo: &to, ReportOn: &report,
-		Scope: auditScope, Auditors: ap.auditors, Assurance: ap.assurance, GoodPractice: ap.goodPractice.en}
-	if welsh {
-		in.GoodPracticeCY = ap.goodPractice.cy
-	}
+		Scope: auditScope, Auditors: ap.auditors, Assurance: ap.assurance, GoodPractice: ap.goodPractice.en,
+		// Most audited parties stand in Wales, so their reports go out in
+		// Welsh too; every audit has its Welsh texts, which also lets the
+		// programme's summary be published in Welsh.
+		GoodPracticeCY: ap.goodPractice.cy}
 	a, err := svc.CreateAudit(ctx, in)
 	if err != nil {
 		return 0, err
@@ -405,10 +406,8 @@ func loadAudit(ctx context.Context, svc *audits.Service, programmeID, partyID in
 		rt := recTexts[area][(j/len(recTexts)+idx)%len(recTexts[area])]
 		texts = append(texts, rt)
 		ri := audits.RecommendationInput{Area: rt.area, Finding: rt.finding.en, Action: rt.action.en, Priority: pr,
+			FindingCY: rt.finding.cy, ActionCY: rt.action.cy,
 			TargetOn: report.AddDate(0, targetMonths[pr], 0), Provisions: rt.provisions, Guidance: rt.gdnc}
-		if welsh {
-			ri.FindingCY, ri.ActionCY = rt.finding.cy, rt.action.cy
-		}
 		r, err := svc.AddRecommendation(ctx, a.ID, ri)
 		if err != nil {
 			return 0, err
