@@ -1,16 +1,6 @@
 -- What the audit programme's outputs read and write: the follow-up
 -- report and letter of one audit, the programme's summary and workbook.
 
--- name: OutputAudit :one
-SELECT a.id, a.programme_id, coalesce(pr.name, '')::text AS programme_name, a.party_id, p.name AS party_name,
-       a.audit_type, a.notice_on, a.fieldwork_from, a.fieldwork_to, a.report_on, a.follow_up_on, a.scope, a.auditors,
-       coalesce(a.assurance, '')::text AS assurance, a.state, coalesce(a.conclusion, '')::text AS conclusion,
-       a.conclusion_note, a.good_practice, a.good_practice_cy, a.letter_batch_id, a.version, a.created_at, a.updated_at,
-       coalesce(b.state, '')::text AS batch_state
-FROM audits a JOIN parties p ON p.id = a.party_id LEFT JOIN audit_programmes pr ON pr.id = a.programme_id
-LEFT JOIN letter_batches b ON b.id = a.letter_batch_id
-WHERE a.id = @id;
-
 -- name: OutputProgrammeAudits :many
 SELECT a.id, a.programme_id, coalesce(pr.name, '')::text AS programme_name, a.party_id, p.name AS party_name,
        a.audit_type, a.notice_on, a.fieldwork_from, a.fieldwork_to, a.report_on, a.follow_up_on, a.scope, a.auditors,
