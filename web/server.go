@@ -199,8 +199,9 @@ func (s *Server) HTTPServer(addr string) *http.Server {
 }
 
 // sharedPages are parsed with every page: the layout, and the form parts
-// (text inputs, date inputs) several pages share so their markup stays one.
-var sharedPages = []string{"pages/layout.html", "pages/form_parts.html"}
+// (text inputs, date inputs) and charts several pages share, so their
+// markup stays one.
+var sharedPages = []string{"pages/layout.html", "pages/form_parts.html", "pages/chart_parts.html"}
 
 func parsePages(funcs template.FuncMap) (map[string]*template.Template, error) {
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(pagesFS, sharedPages...)
