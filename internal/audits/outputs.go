@@ -193,24 +193,16 @@ func auditOfRow(r dbsqlc.OutputProgrammeAuditsRow) Audit {
 		LetterBatchID: r.LetterBatchID, Version: int(r.Version), CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
 }
 
-// outputRecommendations reads the recommendations of audits, by audit.
+// outputRecommendations reads the recommendations of audits, by audit,
+// as an audit's page has them (AuditRecommendations).
 func (s *Service) outputRecommendations(ctx context.Context, q *dbsqlc.Queries, auditIDs []int64) (map[int64][]Recommendation, error) {
-	rows, err := q.OutputRecommendations(ctx, auditIDs)
+	rows, err := q.AuditRecommendations(ctx, dbsqlc.AuditRecommendationsParams{AuditIds: auditIDs, Today: today()})
 	if err != nil {
 		return nil, err
 	}
 	out := map[int64][]Recommendation{}
 	for _, r := range rows {
-		rec := Recommendation{ID: r.ID, AuditID: r.AuditID, Number: int(r.Number), Area: r.Area, Finding: r.Finding, FindingCY: r.FindingCy,
-			Action: r.Action, ActionCY: r.ActionCy, Priority: r.Priority, TargetOn: r.TargetOn, Provisions: r.Provisions, Guidance: r.Guidance,
-			Status: r.Status, StatusNote: r.StatusNote, ReviewedAt: r.ReviewedAt, Version: int(r.Version), CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
-		if r.Response != "" {
-			rec.Response = &Response{Answer: r.Response, Action: r.ResponseAction, Owner: r.ResponseOwner, DueOn: r.ResponseDueOn}
-			if r.RespondedAt != nil {
-				rec.Response.At = *r.RespondedAt
-			}
-		}
-		out[r.AuditID] = append(out[r.AuditID], rec)
+		out[r.AuditID] = append(out[r.AuditID], recOf(r))
 	}
 	return out, nil
 }

@@ -10,16 +10,6 @@ FROM audits a JOIN parties p ON p.id = a.party_id LEFT JOIN audit_programmes pr 
 WHERE a.programme_id = @programme_id
 ORDER BY p.name, a.id;
 
--- name: OutputRecommendations :many
--- The recommendations of some audits, by audit and number.
-SELECT r.id, r.audit_id, r.number, r.area, r.finding, r.finding_cy, r.action, r.action_cy, r.priority, r.target_on,
-       r.provisions, r.guidance, coalesce(r.response, '')::text AS response, r.response_action, r.response_owner,
-       r.response_due_on, r.responded_at, coalesce(r.status, '')::text AS status, r.status_note, r.reviewed_at,
-       r.version, r.created_at, r.updated_at
-FROM audit_recommendations r
-WHERE r.audit_id = ANY(@audit_ids::bigint[])
-ORDER BY r.audit_id, r.number;
-
 -- name: OutputProgramme :one
 SELECT id, name, name_cy, description, summary_title, summary_title_cy, summary_url, published_on, version, created_at, updated_at
 FROM audit_programmes WHERE id = @id;
