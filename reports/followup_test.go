@@ -15,6 +15,7 @@ import (
 	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/fixture"
 	"github.com/campaignwatch/campaignwatch/internal/legal"
+	"github.com/campaignwatch/campaignwatch/internal/outputtest"
 	"github.com/campaignwatch/campaignwatch/reports"
 )
 
@@ -24,7 +25,7 @@ import (
 func PDFText(t *testing.T, pdf []byte) string {
 	t.Helper()
 	require.True(t, bytes.HasPrefix(pdf, []byte("%PDF-")))
-	return popplerText(t, pdf)
+	return outputtest.PDFText(t, pdf)
 }
 
 func TestPartyReportMatchesDatabase(t *testing.T) {

@@ -245,6 +245,32 @@ func auditFormFailed(own []apperr.FieldError, err error) bool {
 	return isFormError(err) || (len(own) > 0 && err == nil)
 }
 
+// pathAudit loads the audit the route names.
+func (s *Server) pathAudit(r *http.Request) (*audits.Audit, error) {
+	id, err := auditsPathID(r, "audit")
+	if err != nil {
+		return nil, err
+	}
+	return s.audits.Audit(r.Context(), id)
+}
+
+// auditFormDone answers a form's post when it cannot go on: show draws
+// the form again (with the status and the errors of both the form and the
+// service) when auditFormFailed, and any other error gets the error page.
+// It reports whether it answered, so the handler stops; otherwise the
+// answers were stored and the handler redirects.
+func (s *Server) auditFormDone(w http.ResponseWriter, r *http.Request, own []apperr.FieldError, err error, show func(status int, errs []apperr.FieldError)) bool {
+	if auditFormFailed(own, err) {
+		show(auditFormStatus(err), auditMergeErrors(own, err))
+		return true
+	}
+	if err != nil {
+		s.Error(w, r, err)
+		return true
+	}
+	return false
+}
+
 // auditFormStatus is the status of a form shown again: 409 when someone
 // changed the thing meanwhile, otherwise 422.
 func auditFormStatus(err error) int {

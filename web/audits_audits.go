@@ -142,12 +142,7 @@ func (s *Server) handleAuditNew(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleAuditCreate(w http.ResponseWriter, r *http.Request) { s.saveAudit(w, r, 0) }
 
 func (s *Server) handleAuditEdit(w http.ResponseWriter, r *http.Request) {
-	id, err := auditsPathID(r, "audit")
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	a, err := s.audits.Audit(r.Context(), id)
+	a, err := s.pathAudit(r)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -195,12 +190,7 @@ func (s *Server) saveAudit(w http.ResponseWriter, r *http.Request, id int64) {
 			a, err = s.audits.UpdateAudit(ctx, id, in)
 		}
 	}
-	if auditFormFailed(own, err) {
-		fail(auditFormStatus(err), auditMergeErrors(own, err))
-		return
-	}
-	if err != nil {
-		s.Error(w, r, err)
+	if s.auditFormDone(w, r, own, err, fail) {
 		return
 	}
 	if id == 0 {

@@ -25,11 +25,8 @@ type auditImportData struct {
 func (s *Server) auditImportData(r *http.Request) (auditImportData, error) {
 	d := auditImportData{Columns: audits.ImportColumns, MaxMB: audits.MaxImportBytes >> 20,
 		Areas: auditOptions(audits.Areas), Prios: auditOptions(audits.Priorities)}
-	id, err := auditsPathID(r, "audit")
-	if err != nil {
-		return d, err
-	}
-	d.A, err = s.audits.Audit(r.Context(), id)
+	var err error
+	d.A, err = s.pathAudit(r)
 	return d, err
 }
 

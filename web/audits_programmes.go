@@ -209,12 +209,7 @@ func (s *Server) saveAuditProgramme(w http.ResponseWriter, r *http.Request, id i
 	} else {
 		p, err = s.audits.UpdateProgramme(ctx, id, in)
 	}
-	if auditFormFailed(own, err) {
-		fail(auditFormStatus(err), auditMergeErrors(own, err))
-		return
-	}
-	if err != nil {
-		s.Error(w, r, err)
+	if s.auditFormDone(w, r, own, err, fail) {
 		return
 	}
 	if id == 0 {

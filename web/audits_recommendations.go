@@ -151,12 +151,7 @@ func (s *Server) withCiteables(f *auditRecForm) error {
 }
 
 func (s *Server) handleAuditRecNew(w http.ResponseWriter, r *http.Request) {
-	id, err := auditsPathID(r, "audit")
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	a, err := s.audits.Audit(r.Context(), id)
+	a, err := s.pathAudit(r)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -170,12 +165,7 @@ func (s *Server) handleAuditRecNew(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleAuditRecCreate(w http.ResponseWriter, r *http.Request) {
-	id, err := auditsPathID(r, "audit")
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	a, err := s.audits.Audit(r.Context(), id)
+	a, err := s.pathAudit(r)
 	if err != nil {
 		s.Error(w, r, err)
 		return
@@ -244,12 +234,7 @@ func (s *Server) saveAuditRec(w http.ResponseWriter, r *http.Request, a *audits.
 	} else {
 		rec, err = s.audits.UpdateRecommendation(ctx, id, in)
 	}
-	if auditFormFailed(own, err) {
-		fail(auditFormStatus(err), auditMergeErrors(own, err))
-		return
-	}
-	if err != nil {
-		s.Error(w, r, err)
+	if s.auditFormDone(w, r, own, err, fail) {
 		return
 	}
 	if id == 0 {
@@ -378,14 +363,12 @@ func (s *Server) handleAuditResponse(w http.ResponseWriter, r *http.Request) {
 	var own dateErrors
 	own.parse(form.Due, "due_on", "The planned finish date", "", &in.DueOn)
 	_, err := s.audits.RecordResponse(auditFormCtx(r, own), rec.ID, in)
-	if auditFormFailed(own, err) {
+	show := func(status int, errs []apperr.FieldError) {
 		d := s.newRecView(rec, a)
-		d.Response, d.Errors = form, auditMergeErrors(own, err)
-		s.render(w, r, auditFormStatus(err), "audits_recommendation", page{Errors: d.Errors, Data: d})
-		return
+		d.Response, d.Errors = form, errs
+		s.render(w, r, status, "audits_recommendation", page{Errors: d.Errors, Data: d})
 	}
-	if err != nil {
-		s.Error(w, r, err)
+	if s.auditFormDone(w, r, own, err, show) {
 		return
 	}
 	s.setFlash(w, "The party's response to "+rec.Ref()+" has been recorded.")
@@ -433,14 +416,12 @@ func (s *Server) handleAuditProgressAdd(w http.ResponseWriter, r *http.Request) 
 		}
 	}
 	_, err := s.audits.AddProgress(auditFormCtx(r, own), rec.ID, in)
-	if auditFormFailed(own, err) {
+	show := func(status int, errs []apperr.FieldError) {
 		d := s.newRecView(rec, a)
-		d.Progress, d.Errors = form, auditMergeErrors(own, err)
-		s.render(w, r, auditFormStatus(err), "audits_recommendation", page{Errors: d.Errors, Data: d})
-		return
+		d.Progress, d.Errors = form, errs
+		s.render(w, r, status, "audits_recommendation", page{Errors: d.Errors, Data: d})
 	}
-	if err != nil {
-		s.Error(w, r, err)
+	if s.auditFormDone(w, r, own, err, show) {
 		return
 	}
 	s.setFlash(w, "The progress update on "+rec.Ref()+" has been added.")

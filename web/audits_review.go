@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/audits"
 )
 
@@ -50,14 +51,11 @@ func (f auditReviewForm) FollowUpDate() auditDate {
 // starts from what was recorded before.
 func (s *Server) loadReview(r *http.Request) (auditReviewForm, error) {
 	f := auditReviewForm{Statuses: map[int64]audits.StatusInput{}}
-	id, err := auditsPathID(r, "audit")
-	if err != nil {
+	var err error
+	if f.A, err = s.pathAudit(r); err != nil {
 		return f, err
 	}
-	if f.A, err = s.audits.Audit(r.Context(), id); err != nil {
-		return f, err
-	}
-	if f.Recommendations, err = s.audits.Recommendations(r.Context(), id); err != nil {
+	if f.Recommendations, err = s.audits.Recommendations(r.Context(), f.A.ID); err != nil {
 		return f, err
 	}
 	f.Conclusion, f.ConclusionNote, f.FollowUp = f.A.Conclusion, f.A.ConclusionNote, partsOf(f.A.FollowUpOn)
@@ -100,13 +98,11 @@ func (s *Server) handleAuditReview(w http.ResponseWriter, r *http.Request) {
 		in.FollowUpOn = *day
 	}
 	_, err = s.audits.RecordReview(auditFormCtx(r, own), f.A.ID, in)
-	if auditFormFailed(own, err) {
-		f.Errors = auditMergeErrors(own, err)
-		s.render(w, r, auditFormStatus(err), "audits_review", page{Errors: f.Errors, Data: f})
-		return
+	show := func(status int, errs []apperr.FieldError) {
+		f.Errors = errs
+		s.render(w, r, status, "audits_review", page{Errors: f.Errors, Data: f})
 	}
-	if err != nil {
-		s.Error(w, r, err)
+	if s.auditFormDone(w, r, own, err, show) {
 		return
 	}
 	s.setFlash(w, "The follow-up review has been recorded.")

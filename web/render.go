@@ -249,7 +249,7 @@ func (a *assetSet) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // parsePage parses a feature's own page files (patterns in fsys) inside
 // the layout, with funcs added to the site's template functions.
 func (s *Server) parsePage(funcs template.FuncMap, fsys fs.FS, patterns ...string) (*template.Template, error) {
-	t, err := template.New("layout.html").Funcs(s.funcs()).Funcs(funcs).ParseFS(pagesFS, "pages/layout.html")
+	t, err := template.New("layout.html").Funcs(s.funcs()).Funcs(funcs).ParseFS(pagesFS, sharedPages...)
 	if err != nil {
 		return nil, err
 	}

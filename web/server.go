@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/campaignwatch/campaignwatch/internal/audits"
 	"html/template"
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -17,6 +17,7 @@ import (
 	"github.com/campaignwatch/campaignwatch/complaints"
 	"github.com/campaignwatch/campaignwatch/complaints/review"
 	"github.com/campaignwatch/campaignwatch/complaints/triage"
+	"github.com/campaignwatch/campaignwatch/internal/audits"
 	"github.com/campaignwatch/campaignwatch/internal/config"
 	"github.com/campaignwatch/campaignwatch/internal/metrics"
 	"github.com/campaignwatch/campaignwatch/internal/organisation"
@@ -197,8 +198,13 @@ func (s *Server) HTTPServer(addr string) *http.Server {
 	}
 }
 
+// sharedPages are parsed with every page: the layout, and the form parts
+// (text inputs, date inputs) and charts several pages share, so their
+// markup stays one.
+var sharedPages = []string{"pages/layout.html", "pages/form_parts.html", "pages/chart_parts.html"}
+
 func parsePages(funcs template.FuncMap) (map[string]*template.Template, error) {
-	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(pagesFS, "pages/layout.html")
+	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(pagesFS, sharedPages...)
 	if err != nil {
 		return nil, err
 	}
@@ -208,7 +214,7 @@ func parsePages(funcs template.FuncMap) (map[string]*template.Template, error) {
 	}
 	pages := map[string]*template.Template{}
 	for _, n := range names {
-		if n == "pages/layout.html" {
+		if slices.Contains(sharedPages, n) {
 			continue
 		}
 		t, err := template.Must(layout.Clone()).ParseFS(pagesFS, n)

@@ -125,19 +125,13 @@ func (s *Service) FollowUpReport(ctx context.Context, auditID int64) (*FollowUpR
 // followUpReport reads the report in tx.
 func (s *Service) followUpReport(ctx context.Context, tx pgx.Tx, auditID int64) (*FollowUpReport, error) {
 	q := dbsqlc.New(tx)
-	row, err := q.OutputAudit(ctx, auditID)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, apperr.New(apperr.NotFound, "There is no audit %d.", auditID)
-	}
+	// The audit as its own page shows it (GetAudit), so the report and
+	// the page never disagree on it.
+	ap, err := getAudit(ctx, q, auditID)
 	if err != nil {
 		return nil, err
 	}
-	a := auditOfRow(dbsqlc.OutputProgrammeAuditsRow{ID: row.ID, ProgrammeID: row.ProgrammeID, ProgrammeName: row.ProgrammeName,
-		PartyID: row.PartyID, PartyName: row.PartyName, AuditType: row.AuditType, NoticeOn: row.NoticeOn, FieldworkFrom: row.FieldworkFrom,
-		FieldworkTo: row.FieldworkTo, ReportOn: row.ReportOn, FollowUpOn: row.FollowUpOn, Scope: row.Scope, Auditors: row.Auditors,
-		Assurance: row.Assurance, State: row.State, Conclusion: row.Conclusion, ConclusionNote: row.ConclusionNote,
-		GoodPractice: row.GoodPractice, GoodPracticeCy: row.GoodPracticeCy, LetterBatchID: row.LetterBatchID, Version: row.Version,
-		CreatedAt: row.CreatedAt, UpdatedAt: row.UpdatedAt})
+	a := *ap
 	recs, err := s.outputRecommendations(ctx, q, []int64{a.ID})
 	if err != nil {
 		return nil, err
@@ -147,7 +141,7 @@ func (s *Service) followUpReport(ctx context.Context, tx pgx.Tx, auditID int64) 
 		return nil, err
 	}
 	if a.LetterBatchID != nil {
-		rep.LetterBatch = &LetterBatch{ID: *a.LetterBatchID, State: row.BatchState}
+		rep.LetterBatch = &LetterBatch{ID: *a.LetterBatchID, State: a.LetterBatchState}
 	}
 	if a.ProgrammeID != nil {
 		if rep.Programme, err = outputProgramme(ctx, q, *a.ProgrammeID); err != nil {
@@ -199,24 +193,16 @@ func auditOfRow(r dbsqlc.OutputProgrammeAuditsRow) Audit {
 		LetterBatchID: r.LetterBatchID, Version: int(r.Version), CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
 }
 
-// outputRecommendations reads the recommendations of audits, by audit.
+// outputRecommendations reads the recommendations of audits, by audit,
+// as an audit's page has them (AuditRecommendations).
 func (s *Service) outputRecommendations(ctx context.Context, q *dbsqlc.Queries, auditIDs []int64) (map[int64][]Recommendation, error) {
-	rows, err := q.OutputRecommendations(ctx, auditIDs)
+	rows, err := q.AuditRecommendations(ctx, dbsqlc.AuditRecommendationsParams{AuditIds: auditIDs, Today: today()})
 	if err != nil {
 		return nil, err
 	}
 	out := map[int64][]Recommendation{}
 	for _, r := range rows {
-		rec := Recommendation{ID: r.ID, AuditID: r.AuditID, Number: int(r.Number), Area: r.Area, Finding: r.Finding, FindingCY: r.FindingCy,
-			Action: r.Action, ActionCY: r.ActionCy, Priority: r.Priority, TargetOn: r.TargetOn, Provisions: r.Provisions, Guidance: r.Guidance,
-			Status: r.Status, StatusNote: r.StatusNote, ReviewedAt: r.ReviewedAt, Version: int(r.Version), CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
-		if r.Response != "" {
-			rec.Response = &Response{Answer: r.Response, Action: r.ResponseAction, Owner: r.ResponseOwner, DueOn: r.ResponseDueOn}
-			if r.RespondedAt != nil {
-				rec.Response.At = *r.RespondedAt
-			}
-		}
-		out[r.AuditID] = append(out[r.AuditID], rec)
+		out[r.AuditID] = append(out[r.AuditID], recOf(r))
 	}
 	return out, nil
 }

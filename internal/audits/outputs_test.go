@@ -3,11 +3,7 @@ package audits_test
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -20,6 +16,7 @@ import (
 	"github.com/campaignwatch/campaignwatch/internal/audit"
 	"github.com/campaignwatch/campaignwatch/internal/audits"
 	"github.com/campaignwatch/campaignwatch/internal/fixture"
+	"github.com/campaignwatch/campaignwatch/internal/outputtest"
 	"github.com/campaignwatch/campaignwatch/internal/testdb"
 	"github.com/campaignwatch/campaignwatch/outreach"
 	"github.com/campaignwatch/campaignwatch/outreach/parties"
@@ -344,39 +341,14 @@ func TestFollowUpReportContent(t *testing.T) {
 // not read, fails the conversion or loses rows.
 func TestWorkbookOpensInLibreOffice(t *testing.T) {
 	t.Parallel()
-	soffice := ""
-	for _, name := range []string{"soffice", "libreoffice"} {
-		if p, err := exec.LookPath(name); err == nil {
-			soffice = p
-			break
-		}
-	}
-	require.NotEmpty(t, soffice, "LibreOffice is needed to check that workbooks open cleanly: apt-get install libreoffice-calc-nogui")
 	e := newOutputsEnv(t)
 	prog := e.programme(t)
 	e.auditOf(t, prog, e.f.Party().ID, priorities(3, 2, 2, 1), false)
 	e.auditOf(t, prog, e.f.Party().ID, priorities(1, 1, 0, 1), false)
 	b, err := e.svc.Workbook(e.ctx, prog)
 	require.NoError(t, err)
-	dir := t.TempDir()
-	in := filepath.Join(dir, "programme.xlsx")
-	require.NoError(t, os.WriteFile(in, b, 0o600))
-	cmd := exec.CommandContext(e.ctx, soffice, "--headless", "--norestore",
-		"-env:UserInstallation=file://"+filepath.Join(dir, "profile"),
-		"--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
-		"--outdir", dir, in)
-	out, err := cmd.CombinedOutput()
-	require.NoError(t, err, "%s", out)
-	read := func(sheet string) [][]string {
-		f, err := os.Open(filepath.Join(dir, "programme-"+sheet+".csv"))
-		require.NoError(t, err, "LibreOffice wrote no %s sheet:\n%s", sheet, out)
-		defer f.Close()
-		r := csv.NewReader(f)
-		r.FieldsPerRecord = -1
-		rows, err := r.ReadAll()
-		require.NoError(t, err)
-		return rows
-	}
+	wb := outputtest.OpenInLibreOffice(t, e.ctx, "programme", b)
+	read := func(sheet string) [][]string { return wb.Sheet(t, sheet) }
 	require.Len(t, read(audits.SheetAudits), 3)
 	recs := read(audits.SheetRecommendations)
 	require.Len(t, recs, 1+11)

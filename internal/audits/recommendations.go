@@ -43,7 +43,7 @@ func recSummary(r *Recommendation) map[string]any {
 }
 
 func auditRecommendations(ctx context.Context, q *dbsqlc.Queries, auditID int64) ([]Recommendation, error) {
-	rows, err := q.AuditRecommendations(ctx, dbsqlc.AuditRecommendationsParams{AuditID: auditID, Today: today()})
+	rows, err := q.AuditRecommendations(ctx, dbsqlc.AuditRecommendationsParams{AuditIds: []int64{auditID}, Today: today()})
 	if err != nil {
 		return nil, err
 	}

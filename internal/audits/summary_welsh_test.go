@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
+	"github.com/campaignwatch/campaignwatch/internal/outputtest"
 )
 
 // The summary report is published in Wales, so it has a Welsh version:
@@ -31,7 +32,7 @@ func TestSummaryInWelsh(t *testing.T) {
 	require.Equal(t, apperr.Invalid, apperr.CodeOf(err), "the Welsh PDF is refused too")
 	english, err := sum.PDF("en")
 	require.NoError(t, err, "the English version does not wait for the Welsh")
-	require.NotContains(t, flat(pdfText(t, english)), "This report is also available in Welsh", "no promise of a Welsh version that cannot be made")
+	require.NotContains(t, flat(outputtest.PDFText(t, english)), "This report is also available in Welsh", "no promise of a Welsh version that cannot be made")
 
 	_, err = e.pool.Exec(e.ctx, `UPDATE audits SET good_practice_cy = 'Roedd y staff yn gwybod at bwy i droi.' WHERE id = $1`, a)
 	require.NoError(t, err)
@@ -41,7 +42,7 @@ func TestSummaryInWelsh(t *testing.T) {
 
 	pdf, err := sum.PDF("cy")
 	require.NoError(t, err)
-	text := flat(pdfText(t, pdf))
+	text := flat(outputtest.PDFText(t, pdf))
 	for _, want := range []string{"Adroddiad cryno: Archwiliadau pleidiau 2019", "Canfyddiadau allweddol fesul maes", "Argymhellion fesul blaenoriaeth",
 		"Cynnydd adeg yr adolygiad dilynol fesul plaid", "Arferion da a nodwyd", "Roedd hysbysiadau preifatrwydd yn hir ac yn amwys.",
 		"Roedd polisïau ar bapur yn unig.", "Roedd y staff yn gwybod at bwy i droi.", sum.Headline("cy"), "Rheoliad Cyffredinol"} {
@@ -55,7 +56,7 @@ func TestSummaryInWelsh(t *testing.T) {
 	require.True(t, strings.HasPrefix(sum.PDFFilename("cy"), "adroddiad-cryno-rhaglen-archwilio-"), sum.PDFFilename("cy"))
 	english, err = sum.PDF("en")
 	require.NoError(t, err)
-	require.Contains(t, flat(pdfText(t, english)), "This report is also available in Welsh.")
+	require.Contains(t, flat(outputtest.PDFText(t, english)), "This report is also available in Welsh.")
 
 	// A key finding without its Welsh, and a programme without its Welsh
 	// name, are named; the Welsh name never falls back to the English.

@@ -155,6 +155,8 @@ LEFT JOIN LATERAL (SELECT max(g.noted_on) AS last_update FROM audit_progress g W
 WHERE r.id = @id;
 
 -- name: AuditRecommendations :many
+-- The recommendations of some audits, by audit and number: one audit's
+-- for its page, a programme's for its outputs.
 SELECT r.id, r.audit_id, r.number, r.area, r.finding, r.finding_cy, r.action, r.action_cy, r.priority, r.target_on, r.provisions, r.guidance,
     COALESCE(r.response, '')::text AS response, r.response_action, r.response_owner, r.response_due_on, r.responded_at,
     COALESCE(r.status, '')::text AS status, r.status_note, r.reviewed_at, r.version, r.created_at, r.updated_at,
@@ -163,8 +165,8 @@ SELECT r.id, r.audit_id, r.number, r.area, r.finding, r.finding_cy, r.action, r.
         AND (lu.last_update IS NULL OR lu.last_update < r.target_on))::boolean AS overdue
 FROM audit_recommendations r JOIN audits a ON a.id = r.audit_id
 LEFT JOIN LATERAL (SELECT max(g.noted_on) AS last_update FROM audit_progress g WHERE g.recommendation_id = r.id) lu ON true
-WHERE r.audit_id = @audit_id
-ORDER BY r.number;
+WHERE r.audit_id = ANY(@audit_ids::bigint[])
+ORDER BY r.audit_id, r.number;
 
 -- name: OpenRecommendations :many
 -- The open recommendations of the parties' audits that are not closed,

@@ -1,16 +1,6 @@
 -- What the audit programme's outputs read and write: the follow-up
 -- report and letter of one audit, the programme's summary and workbook.
 
--- name: OutputAudit :one
-SELECT a.id, a.programme_id, coalesce(pr.name, '')::text AS programme_name, a.party_id, p.name AS party_name,
-       a.audit_type, a.notice_on, a.fieldwork_from, a.fieldwork_to, a.report_on, a.follow_up_on, a.scope, a.auditors,
-       coalesce(a.assurance, '')::text AS assurance, a.state, coalesce(a.conclusion, '')::text AS conclusion,
-       a.conclusion_note, a.good_practice, a.good_practice_cy, a.letter_batch_id, a.version, a.created_at, a.updated_at,
-       coalesce(b.state, '')::text AS batch_state
-FROM audits a JOIN parties p ON p.id = a.party_id LEFT JOIN audit_programmes pr ON pr.id = a.programme_id
-LEFT JOIN letter_batches b ON b.id = a.letter_batch_id
-WHERE a.id = @id;
-
 -- name: OutputProgrammeAudits :many
 SELECT a.id, a.programme_id, coalesce(pr.name, '')::text AS programme_name, a.party_id, p.name AS party_name,
        a.audit_type, a.notice_on, a.fieldwork_from, a.fieldwork_to, a.report_on, a.follow_up_on, a.scope, a.auditors,
@@ -19,16 +9,6 @@ SELECT a.id, a.programme_id, coalesce(pr.name, '')::text AS programme_name, a.pa
 FROM audits a JOIN parties p ON p.id = a.party_id LEFT JOIN audit_programmes pr ON pr.id = a.programme_id
 WHERE a.programme_id = @programme_id
 ORDER BY p.name, a.id;
-
--- name: OutputRecommendations :many
--- The recommendations of some audits, by audit and number.
-SELECT r.id, r.audit_id, r.number, r.area, r.finding, r.finding_cy, r.action, r.action_cy, r.priority, r.target_on,
-       r.provisions, r.guidance, coalesce(r.response, '')::text AS response, r.response_action, r.response_owner,
-       r.response_due_on, r.responded_at, coalesce(r.status, '')::text AS status, r.status_note, r.reviewed_at,
-       r.version, r.created_at, r.updated_at
-FROM audit_recommendations r
-WHERE r.audit_id = ANY(@audit_ids::bigint[])
-ORDER BY r.audit_id, r.number;
 
 -- name: OutputProgramme :one
 SELECT id, name, name_cy, description, summary_title, summary_title_cy, summary_url, published_on, version, created_at, updated_at

@@ -1,34 +1,22 @@
 package auditdemo_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/campaignwatch/campaignwatch/internal/audit"
 	"github.com/campaignwatch/campaignwatch/internal/audits"
-	"github.com/campaignwatch/campaignwatch/internal/demo"
 	"github.com/campaignwatch/campaignwatch/internal/demo/auditdemo"
-	"github.com/campaignwatch/campaignwatch/internal/fixture"
-	"github.com/campaignwatch/campaignwatch/internal/staff"
-	"github.com/campaignwatch/campaignwatch/internal/testdb"
-	"github.com/campaignwatch/campaignwatch/outreach/parties"
 )
 
 // The demo audit programme is the closed 2019 round of seven compulsory
 // audits, through every state, with recommendations in the shares of the
-// 2020 summary report (31/39/27/3 %), Welsh text for the Welsh party, and
+// 2020 summary report (31/39/27/3 %), Welsh texts for the parties that read Welsh, and
 // loaded only once.
 func TestDemoAuditProgrammeIsClosedInTheSeedsSharesAndLoadedOnce(t *testing.T) {
 	t.Parallel()
-	ctx := audit.WithActor(context.Background(), audit.Actor{Label: "test"})
-	pool := testdb.New(t)
-	registry := parties.NewStore(pool)
-	_, err := demo.Load(ctx, demo.Deps{Parties: registry, Staff: staff.NewService(pool, staff.Settings{}, fixture.InsertOnlyJobs(t, pool))})
-	require.NoError(t, err)
-	svc := fixture.New(t, pool).Audits()
+	ctx, pool, registry, svc := loadDemo(t)
 
 	res, err := auditdemo.Load(ctx, svc, registry)
 	require.NoError(t, err)
@@ -85,7 +73,9 @@ func TestDemoAuditProgrammeIsClosedInTheSeedsSharesAndLoadedOnce(t *testing.T) {
 	require.Zero(t, count(`SELECT count(*) FROM audit_recommendations r JOIN audits a ON a.id = r.audit_id
 		WHERE a.programme_id = $1 AND (r.finding_cy = '' OR r.action_cy = '')`, res.ProgrammeID))
 	require.Zero(t, count(`SELECT count(*) FROM audits WHERE programme_id = $1 AND good_practice_cy = ''`, res.ProgrammeID))
-	for _, a := range list(t, svc, res.ProgrammeID) {
+	as, err := svc.Audits(ctx, audits.AuditFilter{ProgrammeID: res.ProgrammeID})
+	require.NoError(t, err)
+	for _, a := range as {
 		_, err := svc.FollowUpReport(ctx, a.ID)
 		require.NoError(t, err, "the follow-up report of the %s audit", a.PartyName)
 	}
@@ -107,11 +97,4 @@ func TestDemoAuditProgrammeIsClosedInTheSeedsSharesAndLoadedOnce(t *testing.T) {
 	require.Equal(t, res.ProgrammeID, again.ProgrammeID)
 	require.Equal(t, before, count(`SELECT count(*) FROM audit_recommendations`)+count(`SELECT count(*) FROM audits`)+count(`SELECT count(*) FROM audit_progress`))
 	require.Equal(t, 1, count(`SELECT count(*) FROM audit_programmes`))
-}
-
-func list(t *testing.T, svc *audits.Service, programmeID int64) []audits.Audit {
-	t.Helper()
-	as, err := svc.Audits(context.Background(), audits.AuditFilter{ProgrammeID: programmeID})
-	require.NoError(t, err)
-	return as
 }

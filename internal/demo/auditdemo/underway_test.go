@@ -1,19 +1,12 @@
 package auditdemo_test
 
 import (
-	"context"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/campaignwatch/campaignwatch/complaints/vocab"
-	"github.com/campaignwatch/campaignwatch/internal/audit"
-	"github.com/campaignwatch/campaignwatch/internal/demo"
 	"github.com/campaignwatch/campaignwatch/internal/demo/auditdemo"
-	"github.com/campaignwatch/campaignwatch/internal/fixture"
-	"github.com/campaignwatch/campaignwatch/internal/staff"
-	"github.com/campaignwatch/campaignwatch/internal/testdb"
-	"github.com/campaignwatch/campaignwatch/outreach/parties"
 )
 
 // The audit under way is what a newcomer needs to see the daily work:
@@ -21,12 +14,7 @@ import (
 // page and in reminders, loaded once.
 func TestDemoAuditUnderWayHasOverdueUrgentAndHighRecommendations(t *testing.T) {
 	t.Parallel()
-	ctx := audit.WithActor(context.Background(), audit.Actor{Label: "test"})
-	pool := testdb.New(t)
-	registry := parties.NewStore(pool)
-	_, err := demo.Load(ctx, demo.Deps{Parties: registry, Staff: staff.NewService(pool, staff.Settings{}, fixture.InsertOnlyJobs(t, pool))})
-	require.NoError(t, err)
-	svc := fixture.New(t, pool).Audits()
+	ctx, pool, registry, svc := loadDemo(t)
 
 	res, err := auditdemo.LoadUnderWay(ctx, svc, registry)
 	require.NoError(t, err)

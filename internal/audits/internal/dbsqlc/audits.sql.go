@@ -41,13 +41,13 @@ SELECT r.id, r.audit_id, r.number, r.area, r.finding, r.finding_cy, r.action, r.
         AND (lu.last_update IS NULL OR lu.last_update < r.target_on))::boolean AS overdue
 FROM audit_recommendations r JOIN audits a ON a.id = r.audit_id
 LEFT JOIN LATERAL (SELECT max(g.noted_on) AS last_update FROM audit_progress g WHERE g.recommendation_id = r.id) lu ON true
-WHERE r.audit_id = $2
-ORDER BY r.number
+WHERE r.audit_id = ANY($2::bigint[])
+ORDER BY r.audit_id, r.number
 `
 
 type AuditRecommendationsParams struct {
-	Today   time.Time
-	AuditID int64
+	Today    time.Time
+	AuditIds []int64
 }
 
 type AuditRecommendationsRow struct {
@@ -78,8 +78,10 @@ type AuditRecommendationsRow struct {
 	Overdue        bool
 }
 
+// The recommendations of some audits, by audit and number: one audit's
+// for its page, a programme's for its outputs.
 func (q *Queries) AuditRecommendations(ctx context.Context, arg AuditRecommendationsParams) ([]AuditRecommendationsRow, error) {
-	rows, err := q.db.Query(ctx, auditRecommendations, arg.Today, arg.AuditID)
+	rows, err := q.db.Query(ctx, auditRecommendations, arg.Today, arg.AuditIds)
 	if err != nil {
 		return nil, err
 	}

@@ -31,79 +31,6 @@ func (q *Queries) LockAuditLetter(ctx context.Context, id int64) (LockAuditLette
 	return i, err
 }
 
-const outputAudit = `-- name: OutputAudit :one
-
-SELECT a.id, a.programme_id, coalesce(pr.name, '')::text AS programme_name, a.party_id, p.name AS party_name,
-       a.audit_type, a.notice_on, a.fieldwork_from, a.fieldwork_to, a.report_on, a.follow_up_on, a.scope, a.auditors,
-       coalesce(a.assurance, '')::text AS assurance, a.state, coalesce(a.conclusion, '')::text AS conclusion,
-       a.conclusion_note, a.good_practice, a.good_practice_cy, a.letter_batch_id, a.version, a.created_at, a.updated_at,
-       coalesce(b.state, '')::text AS batch_state
-FROM audits a JOIN parties p ON p.id = a.party_id LEFT JOIN audit_programmes pr ON pr.id = a.programme_id
-LEFT JOIN letter_batches b ON b.id = a.letter_batch_id
-WHERE a.id = $1
-`
-
-type OutputAuditRow struct {
-	ID             int64
-	ProgrammeID    *int64
-	ProgrammeName  string
-	PartyID        int64
-	PartyName      string
-	AuditType      string
-	NoticeOn       *time.Time
-	FieldworkFrom  *time.Time
-	FieldworkTo    *time.Time
-	ReportOn       *time.Time
-	FollowUpOn     *time.Time
-	Scope          []string
-	Auditors       []string
-	Assurance      string
-	State          string
-	Conclusion     string
-	ConclusionNote string
-	GoodPractice   string
-	GoodPracticeCy string
-	LetterBatchID  *int64
-	Version        int32
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
-	BatchState     string
-}
-
-// What the audit programme's outputs read and write: the follow-up
-// report and letter of one audit, the programme's summary and workbook.
-func (q *Queries) OutputAudit(ctx context.Context, id int64) (OutputAuditRow, error) {
-	row := q.db.QueryRow(ctx, outputAudit, id)
-	var i OutputAuditRow
-	err := row.Scan(
-		&i.ID,
-		&i.ProgrammeID,
-		&i.ProgrammeName,
-		&i.PartyID,
-		&i.PartyName,
-		&i.AuditType,
-		&i.NoticeOn,
-		&i.FieldworkFrom,
-		&i.FieldworkTo,
-		&i.ReportOn,
-		&i.FollowUpOn,
-		&i.Scope,
-		&i.Auditors,
-		&i.Assurance,
-		&i.State,
-		&i.Conclusion,
-		&i.ConclusionNote,
-		&i.GoodPractice,
-		&i.GoodPracticeCy,
-		&i.LetterBatchID,
-		&i.Version,
-		&i.CreatedAt,
-		&i.UpdatedAt,
-		&i.BatchState,
-	)
-	return i, err
-}
-
 const outputProgramme = `-- name: OutputProgramme :one
 SELECT id, name, name_cy, description, summary_title, summary_title_cy, summary_url, published_on, version, created_at, updated_at
 FROM audit_programmes WHERE id = $1
@@ -143,6 +70,7 @@ func (q *Queries) OutputProgramme(ctx context.Context, id int64) (OutputProgramm
 }
 
 const outputProgrammeAudits = `-- name: OutputProgrammeAudits :many
+
 SELECT a.id, a.programme_id, coalesce(pr.name, '')::text AS programme_name, a.party_id, p.name AS party_name,
        a.audit_type, a.notice_on, a.fieldwork_from, a.fieldwork_to, a.report_on, a.follow_up_on, a.scope, a.auditors,
        coalesce(a.assurance, '')::text AS assurance, a.state, coalesce(a.conclusion, '')::text AS conclusion,
@@ -178,6 +106,8 @@ type OutputProgrammeAuditsRow struct {
 	UpdatedAt      time.Time
 }
 
+// What the audit programme's outputs read and write: the follow-up
+// report and letter of one audit, the programme's summary and workbook.
 func (q *Queries) OutputProgrammeAudits(ctx context.Context, programmeID *int64) ([]OutputProgrammeAuditsRow, error) {
 	rows, err := q.db.Query(ctx, outputProgrammeAudits, programmeID)
 	if err != nil {
@@ -325,87 +255,6 @@ func (q *Queries) OutputReaderLanguages(ctx context.Context, partyID int64) ([]s
 			return nil, err
 		}
 		items = append(items, language)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
-const outputRecommendations = `-- name: OutputRecommendations :many
-SELECT r.id, r.audit_id, r.number, r.area, r.finding, r.finding_cy, r.action, r.action_cy, r.priority, r.target_on,
-       r.provisions, r.guidance, coalesce(r.response, '')::text AS response, r.response_action, r.response_owner,
-       r.response_due_on, r.responded_at, coalesce(r.status, '')::text AS status, r.status_note, r.reviewed_at,
-       r.version, r.created_at, r.updated_at
-FROM audit_recommendations r
-WHERE r.audit_id = ANY($1::bigint[])
-ORDER BY r.audit_id, r.number
-`
-
-type OutputRecommendationsRow struct {
-	ID             int64
-	AuditID        int64
-	Number         int32
-	Area           string
-	Finding        string
-	FindingCy      string
-	Action         string
-	ActionCy       string
-	Priority       string
-	TargetOn       time.Time
-	Provisions     []string
-	Guidance       []string
-	Response       string
-	ResponseAction string
-	ResponseOwner  string
-	ResponseDueOn  *time.Time
-	RespondedAt    *time.Time
-	Status         string
-	StatusNote     string
-	ReviewedAt     *time.Time
-	Version        int32
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
-}
-
-// The recommendations of some audits, by audit and number.
-func (q *Queries) OutputRecommendations(ctx context.Context, auditIds []int64) ([]OutputRecommendationsRow, error) {
-	rows, err := q.db.Query(ctx, outputRecommendations, auditIds)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	items := []OutputRecommendationsRow{}
-	for rows.Next() {
-		var i OutputRecommendationsRow
-		if err := rows.Scan(
-			&i.ID,
-			&i.AuditID,
-			&i.Number,
-			&i.Area,
-			&i.Finding,
-			&i.FindingCy,
-			&i.Action,
-			&i.ActionCy,
-			&i.Priority,
-			&i.TargetOn,
-			&i.Provisions,
-			&i.Guidance,
-			&i.Response,
-			&i.ResponseAction,
-			&i.ResponseOwner,
-			&i.ResponseDueOn,
-			&i.RespondedAt,
-			&i.Status,
-			&i.StatusNote,
-			&i.ReviewedAt,
-			&i.Version,
-			&i.CreatedAt,
-			&i.UpdatedAt,
-		); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
