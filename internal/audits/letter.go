@@ -141,9 +141,15 @@ func findingAreas(recs []Recommendation, lang string) string {
 	}
 	var names []string
 	for _, t := range Areas {
-		if seen[t.Code] {
-			names = append(names, strings.ToLower(t.Label.In(lang)))
+		if !seen[t.Code] {
+			continue
 		}
+		name := strings.ToLower(t.Label.In(lang))
+		if t.Code == "other" {
+			// "Other" alone reads as a word missing its noun.
+			name = map[string]string{"en": "other matters", "cy": "materion eraill"}[lang]
+		}
+		names = append(names, name)
 	}
 	switch len(names) {
 	case 0:
