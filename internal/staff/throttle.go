@@ -136,19 +136,20 @@ func (s *Service) reserve(ctx context.Context, account, clientIP, device string)
 	return res, nil
 }
 
-// settleSuccess refunds a successful attempt's reservation.
+// settleSuccess refunds a successful attempt's reservation on every
+// budget, and clears none: a budget's earlier failures stand for their
+// window even when the password was then typed right. Clearing the pair's
+// history here would give whoever shares the owner's address (an office
+// NAT, or an attacker guessing in parallel with the owner) a fresh budget
+// each time the owner signs in, so parallel guesses could be checked more
+// often than the budget allows. The owner loses nothing by it: a success
+// issues a device cookie, and that browser's later attempts spend from
+// its own budget instead.
 func (s *Service) settleSuccess(ctx context.Context, res *reservation) error {
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		q := dbsqlc.New(tx)
 		for _, k := range res.keys {
-			// The pair's (or device's) own history is cleared: whoever
-			// holds the password from that client has nothing left to
-			// guess. The shared budgets get this attempt back.
-			settle := q.RefundThrottle
-			if k.scope == "pair" || k.scope == "device" {
-				settle = q.ClearThrottle
-			}
-			if err := settle(ctx, k.key); err != nil {
+			if err := q.RefundThrottle(ctx, k.key); err != nil {
 				return err
 			}
 		}

@@ -114,13 +114,17 @@ func TestDelayGrowsAfterTheBudget(t *testing.T) {
 	require.Equal(t, 20.0, delay(), "the delay doubles")
 	require.True(t, te.Wait > 10*time.Second && te.Wait <= 20*time.Second, "wait %s", te.Wait)
 
-	// After the delay the right password gets in, and the address starts
-	// afresh.
+	// After the delay the right password gets in. A success gives back only
+	// its own attempt: the address's failures stand, and the delay its
+	// reservation set holds, so guesses made alongside the owner's sign-in
+	// gain nothing from it. The browser that signed in, known from now on
+	// by its device cookie, spends from a budget of its own.
 	elapse()
 	_, err = svc.Authenticate(ctx, u.Email, rightPassword, client, "")
 	require.NoError(t, err)
+	throttled(t, mustFail(svc.Authenticate(ctx, u.Email, "a guess after the owner's sign-in", client, "")))
 	for range 3 {
-		_, err := svc.Authenticate(ctx, u.Email, "wrong again", client, "")
+		_, err := svc.Authenticate(ctx, u.Email, "wrong again", client, "device-of-the-owner")
 		require.ErrorIs(t, err, staff.ErrBadCredentials)
 	}
 }

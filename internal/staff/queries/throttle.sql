@@ -20,9 +20,6 @@ UPDATE login_throttle SET next_at = now() + @delay::interval WHERE key = @key;
 -- name: ThrottleWait :one
 SELECT greatest(extract(epoch FROM next_at - now()), 0)::float8 FROM login_throttle WHERE key = @key;
 
--- name: ClearThrottle :exec
-DELETE FROM login_throttle WHERE key = @key;
-
 -- name: RefundThrottle :exec
 UPDATE login_throttle SET failures = greatest(failures - 1, 0) WHERE key = @key;
 

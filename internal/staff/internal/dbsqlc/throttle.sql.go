@@ -11,15 +11,6 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
-const clearThrottle = `-- name: ClearThrottle :exec
-DELETE FROM login_throttle WHERE key = $1
-`
-
-func (q *Queries) ClearThrottle(ctx context.Context, key string) error {
-	_, err := q.db.Exec(ctx, clearThrottle, key)
-	return err
-}
-
 const delayAttempts = `-- name: DelayAttempts :exec
 UPDATE login_throttle SET next_at = now() + $1::interval WHERE key = $2
 `
