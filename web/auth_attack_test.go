@@ -25,7 +25,7 @@ import (
 // TestParallelSignInsGetNoMoreChecksThanTheBudget fires 15 sign-ins at one
 // account at once, 14 wrong and one right. A checked attempt answers 401
 // (wrong) or 303 (right); one refused unchecked answers 429. However the
-// requests interleave, no more than the budget may be checked.
+// requests interleave, no more wrong guesses than the budget may be checked.
 func TestParallelSignInsGetNoMoreChecksThanTheBudget(t *testing.T) {
 	t.Parallel()
 	env := webtest.New(t, webtest.Options{})
@@ -71,10 +71,14 @@ func TestParallelSignInsGetNoMoreChecksThanTheBudget(t *testing.T) {
 	for _, s := range statuses {
 		counts[s]++
 	}
+	// The budget counts wrong guesses: the one right password may be
+	// checked as well, and gives back only its own attempt, so however
+	// early it settles no guess gets its place.
+	require.LessOrEqual(t, counts[http.StatusUnauthorized], limit, "statuses %v: more guesses checked than the budget", counts)
+	require.LessOrEqual(t, counts[http.StatusSeeOther], 1, "statuses %v", counts)
 	checked := counts[http.StatusUnauthorized] + counts[http.StatusSeeOther]
-	require.LessOrEqual(t, checked, limit, "statuses %v: more passwords checked than the budget", counts)
 	require.Equal(t, n, checked+counts[http.StatusTooManyRequests], "statuses %v", counts)
-	require.GreaterOrEqual(t, counts[http.StatusTooManyRequests], n-limit, "statuses %v", counts)
+	require.GreaterOrEqual(t, counts[http.StatusTooManyRequests], n-limit-1, "statuses %v", counts)
 }
 
 // TestPlantedCSRFCookieIsRefused plays the attack from the probe: a token
