@@ -65,7 +65,7 @@ var roleNames = map[staff.Role]string{
 }
 
 func (s *Server) funcs() template.FuncMap {
-	return template.FuncMap{
+	fm := template.FuncMap{
 		"asset": func(name string) string { return s.assets.url(name) },
 		// contactPerson is the data of privacy.html's contact of a role.
 		"contactPerson": func(lang string, c organisation.Contact) contactPersonBlock {
@@ -95,6 +95,14 @@ func (s *Server) funcs() template.FuncMap {
 			return code
 		},
 	}
+	// Each feature's own template functions: the staff header's
+	// (nav.go) and the vocabulary's words (vocab_funcs.go).
+	for _, more := range []template.FuncMap{s.navFuncs(), vocabFuncs()} {
+		for name, fn := range more {
+			fm[name] = fn
+		}
+	}
+	return fm
 }
 
 // render writes page name with status. The page is rendered into a buffer
