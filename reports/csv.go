@@ -11,9 +11,61 @@ import (
 	"github.com/campaignwatch/campaignwatch/internal/spreadsheet"
 )
 
+// A csvColumn is one column of the CSV: its header and its field of a row.
+type csvColumn struct {
+	name  string
+	value func(Row) string
+}
+
+// coded is a column of codes followed by its `<name>_label` column, so a
+// machine keeps the stable codes and a person reads the same words the
+// workbook shows.
+func coded(name, labelName string, code, label func(Row) string) []csvColumn {
+	return []csvColumn{{name, code}, {labelName + "_label", label}}
+}
+
+// csvColumns are the CSV's columns: the workbook's Complaints columns in
+// the same order, with codes where the workbook shows labels and a label
+// column beside each of those.
+func csvColumns(includeText bool) []csvColumn {
+	var cols []csvColumn
+	add := func(c ...csvColumn) { cols = append(cols, c...) }
+	add(csvColumn{"Reference", func(r Row) string { return r.Reference }},
+		csvColumn{"Received", func(r Row) string { return csvTime(r.ReceivedAt) }},
+		csvColumn{"Submitted", func(r Row) string { return csvTime(r.SubmittedAt) }})
+	add(coded("Channel", "channel", func(r Row) string { return r.Channel }, func(r Row) string { return ChannelsLabel(r.Channel) })...)
+	add(csvColumn{"Party", func(r Row) string { return r.Party }},
+		csvColumn{"Sender (normalised)", func(r Row) string { return r.Sender }},
+		csvColumn{"Provisions", func(r Row) string { return strings.Join(r.Provisions, ", ") }},
+		csvColumn{"Guidance points", func(r Row) string { return strings.Join(r.Guidance, ", ") }})
+	add(coded("Priority", "priority", func(r Row) string { return r.Priority }, func(r Row) string { return PriorityLabel(r.Priority) })...)
+	add(coded("Status", "status", func(r Row) string { return r.Status }, func(r Row) string { return StatusLabel(r.Status) })...)
+	add(coded("Outcome", "outcome", func(r Row) string { return r.Outcome }, func(r Row) string { return OutcomeLabel(r.Outcome) })...)
+	// The channels are joined by ";" as codes and by "; " as labels, as
+	// the workbook joins them.
+	add(coded("Channels reported", "channels_reported", func(r Row) string { return strings.Join(r.Channels, ";") }, func(r Row) string { return ChannelsLabel(r.Channels...) })...)
+	add(coded("Referred to", "referred_to", func(r Row) string { return r.Referral }, func(r Row) string { return ReferralLabel(r.Referral) })...)
+	if includeText {
+		add(csvColumn{"Message and account (redacted)", func(r Row) string { return r.Text }})
+	}
+	return cols
+}
+
+// CSVHeader is the header row of the CSV export.
+func CSVHeader(includeText bool) []string {
+	cols := csvColumns(includeText)
+	h := make([]string, len(cols))
+	for i, c := range cols {
+		h[i] = c.name
+	}
+	return h
+}
+
 // WriteCSV writes the Complaints rows as CSV (RFC 4180, UTF-8 with a byte
 // order mark so spreadsheet programs read accents correctly), every field
-// neutralised. Times are ISO 8601 in UK time.
+// neutralised with a visible apostrophe, as CSV has no other way. Times
+// are ISO 8601 in UK time. Coded values keep their codes, each followed
+// by a `*_label` column with the workbook's words.
 func WriteCSV(out io.Writer, rows RowSource, includeText bool, progress func(int), every int) error {
 	bw := bufio.NewWriterSize(out, 64<<10)
 	if _, err := bw.WriteString("\ufeff"); err != nil {
@@ -21,33 +73,19 @@ func WriteCSV(out io.Writer, rows RowSource, includeText bool, progress func(int
 	}
 	w := csv.NewWriter(bw)
 	w.UseCRLF = true
-	header := ComplaintHeader(includeText)
-	if err := w.Write(header); err != nil {
+	cols := csvColumns(includeText)
+	if err := w.Write(CSVHeader(includeText)); err != nil {
 		return err
 	}
 	if every <= 0 {
 		every = 10000
 	}
-	rec := make([]string, len(header))
+	rec := make([]string, len(cols))
 	n := 0
 	err := rows(func(r Row) error {
 		n++
-		rec[0] = spreadsheet.Neutralize(r.Reference)
-		rec[1] = csvTime(r.ReceivedAt)
-		rec[2] = csvTime(r.SubmittedAt)
-		rec[3] = spreadsheet.Neutralize(r.Channel)
-		rec[4] = spreadsheet.Neutralize(r.Party)
-		rec[5] = spreadsheet.Neutralize(r.Sender)
-		rec[6] = spreadsheet.Neutralize(strings.Join(r.Provisions, ", "))
-		rec[7] = spreadsheet.Neutralize(strings.Join(r.Guidance, ", "))
-		rec[8] = spreadsheet.Neutralize(r.Priority)
-		rec[9] = spreadsheet.Neutralize(r.Status)
-		rec[10] = spreadsheet.Neutralize(r.Outcome)
-		// Codes, for machines: the channels joined by ";", the referral id.
-		rec[11] = spreadsheet.Neutralize(strings.Join(r.Channels, ";"))
-		rec[12] = spreadsheet.Neutralize(r.Referral)
-		if includeText {
-			rec[13] = spreadsheet.Neutralize(r.Text)
+		for i, c := range cols {
+			rec[i] = spreadsheet.Neutralize(c.value(r))
 		}
 		if progress != nil && n%every == 0 {
 			progress(n)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/database"
+	"github.com/campaignwatch/campaignwatch/internal/spreadsheet"
 )
 
 // Formats an export can be written in.
@@ -30,6 +31,33 @@ func CheckFormat(format string) error {
 		return apperr.Fields(apperr.FieldError{Field: "format", Message: "Choose xlsx or csv"})
 	}
 	return nil
+}
+
+// AllElections stands for the election in the file name of an export
+// chosen by dates alone.
+const AllElections = "all-elections"
+
+// ExportFilename is the name an export of f in format is downloaded as:
+// campaignwatch-<election>-<from>-<to>.<format>, the election's name as a
+// slug (or AllElections) and the days the export covers, an election's
+// being from its announcement to its follow-up day as in the workbook's
+// Summary.
+func (s *Store) ExportFilename(ctx context.Context, f Filter, format string) (string, error) {
+	name, from, to := AllElections, f.From, f.To
+	if f.ElectionID != 0 {
+		err := s.Snapshot(ctx, func(tx pgx.Tx) error {
+			e, err := s.Election(ctx, tx, f.ElectionID)
+			if err != nil {
+				return err
+			}
+			name, from, to = spreadsheet.Slug(e.Name, "election"), e.AnnouncedOn, e.FollowUpOn()
+			return nil
+		})
+		if err != nil {
+			return "", err
+		}
+	}
+	return spreadsheet.Filename(format, name, from, to), nil
 }
 
 // Write writes the trend export for f in format to out, reading every

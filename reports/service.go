@@ -123,10 +123,6 @@ func (e *Export) Percent() int {
 	return min(99, e.RowsDone*100/e.RowsTotal)
 }
 
-// Filename is the name the file is downloaded as.
-func (e *Export) Filename() string {
-	return fmt.Sprintf("complaints-trends-%d.%s", e.ID, e.Format)
-}
 
 // ExportArgs asks the reports queue to write export ExportID.
 type ExportArgs struct {

@@ -9,7 +9,6 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/campaignwatch/campaignwatch/complaints"
 	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/spreadsheet"
 )
@@ -151,7 +150,7 @@ func writeSummary(f *excelize.File, st spreadsheet.Styles, t *Trends) error {
 		kv("Channel: "+vocab.ChannelLabel(c), t.ByChannel[c], st.Number)
 	}
 	for _, p := range vocab.PriorityCodes() {
-		kv("Priority: "+p, t.ByPriority[p], st.Number)
+		kv("Priority: "+vocab.PriorityLabel(p), t.ByPriority[p], st.Number)
 	}
 	for _, s := range t.ByStatus {
 		kv("Status: "+s.Label, s.Count, st.Number)
@@ -200,12 +199,18 @@ func writeDaily(f *excelize.File, st spreadsheet.Styles, t *Trends) error {
 	if w.Err() != nil || len(t.Daily) == 0 {
 		return w.Err()
 	}
-	return addChannelChart(f, SheetDaily, last, excelize.Line, "Complaints per day by channel", 400)
+	return addChannelChart(f, SheetDaily, last, excelize.Line, "Complaints per day by channel", 400, DailyAxisFormat)
 }
+
+// DailyAxisFormat is the number format of the Daily chart's date axis
+// ("2 Jan"). A category axis left at excelize's "General" shows the days
+// as serial numbers such as 46023.
+const DailyAxisFormat = "d mmm"
 
 // addChannelChart charts a sheet laid out as one row per item (column A)
 // and one column per channel (B onwards), rows 2 to last, beside the table.
-func addChannelChart(f *excelize.File, sheet string, last int, typ excelize.ChartType, title string, height uint) error {
+// axisFormat, when set, is the number format of the category axis.
+func addChannelChart(f *excelize.File, sheet string, last int, typ excelize.ChartType, title string, height uint, axisFormat string) error {
 	var series []excelize.ChartSeries
 	for j := range vocab.Channels {
 		col := spreadsheet.ColName(j + 2)
@@ -220,6 +225,7 @@ func addChannelChart(f *excelize.File, sheet string, last int, typ excelize.Char
 		Title:     excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: title}}},
 		Legend:    excelize.ChartLegend{Position: "bottom"},
 		Dimension: excelize.ChartDimension{Width: 880, Height: height},
+		XAxis:     excelize.ChartAxis{NumFmt: excelize.ChartNumFmt{CustomNumFmt: axisFormat}},
 		YAxis:     excelize.ChartAxis{MajorGridLines: true},
 	})
 }
@@ -251,7 +257,7 @@ func writeParties(f *excelize.File, st spreadsheet.Styles, t *Trends) error {
 	if w.Err() != nil || len(t.Parties) == 0 {
 		return w.Err()
 	}
-	return addChannelChart(f, SheetParties, last, excelize.ColStacked, "Complaints by party and channel", 420)
+	return addChannelChart(f, SheetParties, last, excelize.ColStacked, "Complaints by party and channel", 420, "")
 }
 
 func writeProvisions(f *excelize.File, st spreadsheet.Styles, t *Trends) error {
@@ -344,28 +350,22 @@ func writeComplaints(f *excelize.File, st spreadsheet.Styles, rows RowSource, op
 	n := 0
 	err = rows(func(r Row) error {
 		n++
-		cells[0] = spreadsheet.Neutralize(r.Reference)
+		text := func(v string) any { return st.TextCell(v, 0) }
+		cells[0] = text(r.Reference)
 		cells[1] = excelize.Cell{StyleID: st.DateTime, Value: excelTime(r.ReceivedAt)}
 		cells[2] = excelize.Cell{StyleID: st.DateTime, Value: excelTime(r.SubmittedAt)}
-		cells[3] = spreadsheet.Neutralize(vocab.ChannelLabel(r.Channel))
-		cells[4] = spreadsheet.Neutralize(r.Party)
-		cells[5] = spreadsheet.Neutralize(r.Sender)
-		cells[6] = spreadsheet.Neutralize(strings.Join(r.Provisions, ", "))
-		cells[7] = spreadsheet.Neutralize(strings.Join(r.Guidance, ", "))
-		cells[8] = spreadsheet.Neutralize(r.Priority)
-		cells[9] = spreadsheet.Neutralize(r.Status)
-		cells[10] = spreadsheet.Neutralize(r.Outcome)
-		chs := make([]string, len(r.Channels))
-		for i, c := range r.Channels {
-			chs[i] = vocab.ChannelLabel(c)
-		}
-		cells[11] = spreadsheet.Neutralize(strings.Join(chs, "; "))
-		cells[12] = ""
-		if r.Referral != "" {
-			cells[12] = spreadsheet.Neutralize(complaints.ReferralBodyLabel(r.Referral))
-		}
+		cells[3] = text(ChannelsLabel(r.Channel))
+		cells[4] = text(r.Party)
+		cells[5] = text(r.Sender)
+		cells[6] = text(strings.Join(r.Provisions, ", "))
+		cells[7] = text(strings.Join(r.Guidance, ", "))
+		cells[8] = text(PriorityLabel(r.Priority))
+		cells[9] = text(StatusLabel(r.Status))
+		cells[10] = text(OutcomeLabel(r.Outcome))
+		cells[11] = text(ChannelsLabel(r.Channels...))
+		cells[12] = text(ReferralLabel(r.Referral))
 		if opts.IncludeText {
-			cells[13] = excelize.Cell{StyleID: st.Wrap, Value: spreadsheet.Neutralize(r.Text)}
+			cells[13] = excelize.Cell{StyleID: st.ForText(r.Text, st.Wrap), Value: r.Text}
 		}
 		if err := sw.SetRow(spreadsheet.CellName(1, n+1), cells); err != nil {
 			return err

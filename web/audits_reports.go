@@ -188,7 +188,7 @@ func (s *Server) handleAuditWorkbook(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	sendAuditFile(w, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", sum.WorkbookFilename(), b)
+	sendAuditFile(w, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", auditWorkbookFilename(sum), b)
 }
 
 // recordAuditDownload writes a download of an output to the audit log.

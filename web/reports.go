@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"mime"
 	"net/http"
 	"net/url"
 	"slices"
@@ -13,6 +14,8 @@ import (
 
 	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
+	"github.com/campaignwatch/campaignwatch/internal/audits"
+	"github.com/campaignwatch/campaignwatch/internal/spreadsheet"
 	"github.com/campaignwatch/campaignwatch/internal/staff"
 	"github.com/campaignwatch/campaignwatch/reports"
 )
@@ -152,12 +155,17 @@ func (s *Server) handleExportCreate(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, fmt.Sprintf("/staff/reports/exports/%d", id), http.StatusSeeOther)
 		return
 	}
+	name, err := s.reports.ExportFilename(ctx, f, format)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
 	if err := s.reports.RecordDownload(ctx, 0, format, n); err != nil {
 		s.Error(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", reports.ContentType(format))
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="complaints-trends.%s"`, format))
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
 	w.Header().Set("Cache-Control", "no-store")
 	if err := s.reports.Write(ctx, f, format, w, nil); err != nil {
 		// Headers are gone; all that is left is to log and cut the body.
@@ -198,8 +206,13 @@ func (s *Server) handleExportFile(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, apperr.New(apperr.Conflict, "The export is not ready yet. Go back to its page to see its progress."))
 		return
 	}
+	name, err := s.reports.ExportFilename(r.Context(), e.Filter, e.Format)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
 	w.Header().Set("Content-Type", reports.ContentType(e.Format))
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"`, e.Filename()))
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
 	w.Header().Set("Content-Length", strconv.FormatInt(e.SizeBytes, 10))
 	w.Header().Set("Cache-Control", "no-store")
 	if err := s.reports.Download(r.Context(), e, w); err != nil {
@@ -237,4 +250,10 @@ func (s *Server) handleAPITrends(w http.ResponseWriter, r *http.Request) {
 		body["note"] = reports.ChannelCountNote
 	}
 	writeJSON(w, http.StatusOK, body)
+}
+
+// auditWorkbookFilename names an audit programme's workbook as the trend
+// exports are named: campaignwatch-audit-<programme>-<day made>.xlsx.
+func auditWorkbookFilename(sum *audits.Summary) string {
+	return spreadsheet.Filename(reports.FormatXLSX, "audit", spreadsheet.Slug(sum.Programme.Name, "programme"), vocab.Day(sum.GeneratedAt))
 }

@@ -16,11 +16,18 @@ func formulaStart(s string) bool {
 	return false
 }
 
+// NeedsQuote reports whether s begins with a character that could make a
+// spreadsheet program take it as a formula: =, +, -, @, a tab or a
+// carriage return. In a workbook such text is written with a quote-prefix
+// style (see Styles.ForText); in CSV it gets Neutralize's apostrophe.
+func NeedsQuote(s string) bool { return formulaStart(s) }
+
 // Neutralize returns s so that no spreadsheet program reads it as a
 // formula: text starting with =, +, -, @, a tab or a carriage return gets a
 // leading apostrophe (OWASP's advice against CSV and formula injection).
-// The apostrophe stays visible, which is the point: the reader sees the
-// text exactly as it was sent, never its result.
+// It is for CSV only: CSV has no cell styles, so the apostrophe is the one
+// defence and stays visible. Workbooks use the quote-prefix style instead,
+// which Excel and LibreOffice honour without showing anything.
 func Neutralize(s string) string {
 	if formulaStart(s) {
 		return "'" + s

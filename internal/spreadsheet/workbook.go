@@ -1,6 +1,7 @@
 package spreadsheet
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -9,12 +10,40 @@ import (
 // The rules the service's workbooks share (the trend workbook and the
 // audit programme's): a bold white-on-navy header row, frozen with the
 // first column, an autofilter over the data, set column widths, dates
-// as real dates, and every text neutralised against formulas. They live
-// here so the workbooks cannot drift apart.
+// as real dates, and every text that could pass for a formula written
+// with the quote-prefix style. They live here so the workbooks cannot
+// drift apart.
 
 // Styles are the cell styles of a workbook, added to its file once.
 type Styles struct {
 	Header, Date, DateTime, Number, Title, Wrap int
+	// quoted maps each style text may carry (0 for none) to its copy
+	// with the quote prefix set.
+	quoted map[int]int
+}
+
+// ForText is the style to write text v with when it would otherwise have
+// style: the same style with the quote prefix set when v begins with a
+// formula character, so the cell holds the text exactly as sent, shows no
+// apostrophe, and still cannot become a formula when someone edits it.
+func (s Styles) ForText(v string, style int) int {
+	if !formulaStart(v) {
+		return style
+	}
+	if q, ok := s.quoted[style]; ok {
+		return q
+	}
+	return s.quoted[0]
+}
+
+// TextCell is v as a cell for a stream writer, with style (0 for none)
+// or its quote-prefixed copy.
+func (s Styles) TextCell(v string, style int) any {
+	st := s.ForText(v, style)
+	if st == 0 {
+		return v
+	}
+	return excelize.Cell{StyleID: st, Value: v}
 }
 
 // AddStyles adds the shared styles to f.
@@ -38,7 +67,36 @@ func AddStyles(f *excelize.File) (Styles, error) {
 	mk(&s.Number, &excelize.Style{NumFmt: 3}) // #,##0
 	mk(&s.Title, &excelize.Style{Font: &excelize.Font{Bold: true, Size: 14}})
 	mk(&s.Wrap, &excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
-	return s, err
+	if err != nil {
+		return s, err
+	}
+	// excelize's Style has no field for the xf's quotePrefix attribute,
+	// but its style sheet does: the quoted styles are copies of the plain
+	// ones with it set. They are appended after every plain style, so
+	// NewStyle, which ignores quotePrefix when it looks for an existing
+	// match, still finds the plain one first.
+	s.quoted = map[int]int{}
+	for _, id := range []int{0, s.Header, s.Title, s.Wrap} {
+		if s.quoted[id], err = quotedCopy(f, id); err != nil {
+			return s, err
+		}
+	}
+	return s, nil
+}
+
+// quotedCopy appends a copy of cell style id with quotePrefix set and
+// returns the copy's id.
+func quotedCopy(f *excelize.File, id int) (int, error) {
+	if f.Styles == nil || f.Styles.CellXfs == nil || id < 0 || id >= len(f.Styles.CellXfs.Xf) {
+		return 0, fmt.Errorf("spreadsheet: no cell style %d to copy", id)
+	}
+	xfs := f.Styles.CellXfs
+	xf := xfs.Xf[id]
+	on := true
+	xf.QuotePrefix = &on
+	xfs.Xf = append(xfs.Xf, xf)
+	xfs.Count = len(xfs.Xf)
+	return len(xfs.Xf) - 1, nil
 }
 
 // ExcelDay is a calendar day as an Excel serial date (its time of day and
@@ -59,7 +117,8 @@ func ColName(col int) string {
 	return n
 }
 
-// Sheet writes a small sheet cell by cell: every text neutralised, every
+// Sheet writes a small sheet cell by cell: every text that could pass for
+// a formula quote-prefixed, every
 // time.Time (or non-nil *time.Time) a date cell. The first error stops
 // all later writes and is kept for Err, so a sheet is written without an
 // error check on each cell.
@@ -79,7 +138,7 @@ func (w *Sheet) Set(col, row int, v any, style int) {
 	}
 	switch x := v.(type) {
 	case string:
-		v = Neutralize(x)
+		style = w.Styles.ForText(x, style)
 	case *time.Time:
 		if x == nil {
 			return
