@@ -175,7 +175,15 @@ func (w *Sheet) Table(headerRow, cols, lastRow int, widths ...float64) {
 	if w.err != nil {
 		return
 	}
-	if w.err = w.File.SetCellStyle(w.Name, CellName(1, headerRow), CellName(cols, headerRow), w.Styles.Header); w.err != nil {
+	for col := 1; col <= cols && w.err == nil; col++ {
+		// The header style, quote-prefixed for a name that needs it.
+		cell := CellName(col, headerRow)
+		var name string
+		if name, w.err = w.File.GetCellValue(w.Name, cell); w.err == nil {
+			w.err = w.File.SetCellStyle(w.Name, cell, cell, w.Styles.ForText(name, w.Styles.Header))
+		}
+	}
+	if w.err != nil {
 		return
 	}
 	if w.err = w.File.SetPanes(w.Name, &excelize.Panes{Freeze: true, YSplit: headerRow, XSplit: 1,

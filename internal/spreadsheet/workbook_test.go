@@ -1,6 +1,7 @@
 package spreadsheet_test
 
 import (
+	"bytes"
 	"testing"
 	"time"
 
@@ -8,6 +9,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/campaignwatch/campaignwatch/internal/spreadsheet"
+	"github.com/campaignwatch/campaignwatch/internal/spreadsheet/spreadsheettest"
 )
 
 // A Sheet neutralises text, writes days as real dates, and finishes a
@@ -30,7 +32,10 @@ func TestSheetWritesTheSharedRules(t *testing.T) {
 
 	v, err := f.GetCellValue("Sheet1", "A2")
 	require.NoError(t, err)
-	require.Equal(t, "'=HYPERLINK(\"x\")", v, "text is neutralised")
+	require.Equal(t, "=HYPERLINK(\"x\")", v, "text is kept as sent, with no apostrophe")
+	formula, err := f.GetCellFormula("Sheet1", "A2")
+	require.NoError(t, err)
+	require.Empty(t, formula)
 	raw, err := f.GetCellValue("Sheet1", "B2", excelize.Options{RawCellValue: true})
 	require.NoError(t, err)
 	require.Equal(t, "44259", raw, "4 March 2021 as an Excel serial day")
@@ -50,4 +55,58 @@ func TestSheetWritesTheSharedRules(t *testing.T) {
 	width, err := f.GetColWidth("Sheet1", "A")
 	require.NoError(t, err)
 	require.Equal(t, 20.0, width)
+}
+
+// Text that could pass for a formula is stored as a string whose style
+// has Excel's quote prefix, in any style the sheet writes text with, and
+// the styles made later from the same settings stay plain.
+func TestSheetQuotePrefixesFormulaText(t *testing.T) {
+	t.Parallel()
+	f := excelize.NewFile()
+	defer f.Close()
+	st, err := spreadsheet.AddStyles(f)
+	require.NoError(t, err)
+	w := &spreadsheet.Sheet{File: f, Name: "Sheet1", Styles: st}
+	w.Header(1, "-Header", "Plain")
+	w.Row = 1
+	w.Add("=1+2", "+441134960004", "-5", "@SUM(A1)", "\tcmd", "plain", "a=b", "'quoted")
+	w.Set(1, 3, "=wrapped", st.Wrap)
+	w.Set(2, 3, "wrapped", st.Wrap)
+	w.Table(1, 2, w.Row, 10, 10)
+	require.NoError(t, w.Err())
+	again, err := f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
+	require.NoError(t, err)
+	require.Equal(t, st.Wrap, again, "a new style like Wrap is Wrap, not its quoted copy")
+
+	var buf bytes.Buffer
+	require.NoError(t, f.Write(&buf))
+	cells := spreadsheettest.Cells(t, buf.Bytes())
+	require.Equal(t, 7, spreadsheettest.RequireQuotedFormulaText(t, cells))
+	by := map[string]spreadsheettest.Cell{}
+	for _, c := range cells {
+		by[c.Ref] = c
+	}
+	require.Equal(t, "+441134960004", by["B2"].Value)
+	require.True(t, by["B2"].IsString())
+	for _, ref := range []string{"B1", "F2", "G2", "H2", "B3"} {
+		require.False(t, by[ref].QuotePrefix, "%s %q needs no quote prefix", ref, by[ref].Value)
+	}
+	require.Equal(t, "'quoted", by["H2"].Value, "an apostrophe the sender typed is data")
+	wrapped, err := f.GetCellStyle("Sheet1", "A3")
+	require.NoError(t, err)
+	require.Equal(t, st.ForText("=wrapped", st.Wrap), wrapped)
+	require.NotEqual(t, st.Wrap, wrapped)
+	hs, err := f.GetCellStyle("Sheet1", "A1")
+	require.NoError(t, err)
+	require.Equal(t, st.ForText("-", st.Header), hs)
+}
+
+func TestFilename(t *testing.T) {
+	t.Parallel()
+	day := time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC)
+	require.Equal(t, "campaignwatch-senedd-cymru-2026-2026-01-02-2026-01-03.xlsx",
+		spreadsheet.Filename("xlsx", "Senedd Cymru 2026", day, day.AddDate(0, 0, 1)))
+	require.Equal(t, "campaignwatch-all-elections-2026-01-02.csv", spreadsheet.Filename("csv", "all-elections", day, time.Time{}, ""))
+	require.Equal(t, "x", spreadsheet.Slug("../\\\"", "x"))
+	require.Equal(t, "a-b-c", spreadsheet.Slug("  A/b:\"C\"\r\n", "x"))
 }
