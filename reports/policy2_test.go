@@ -138,14 +138,19 @@ func TestCSVKeepsCodesForChannelsAndReferral(t *testing.T) {
 	require.NoError(t, b.store.Write(b.ctx, reports.Filter{ElectionID: b.election}, reports.FormatCSV, &buf, nil))
 	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(buf.String(), "\ufeff"))).ReadAll()
 	require.NoError(t, err)
-	require.Equal(t, []string{"Channels reported", "Referred to"}, recs[0][11:13])
+	col := columnIndex(recs[0])
+	require.Equal(t, col["Channels reported"]+1, col["channels_reported_label"], "each label column is beside its codes")
+	require.Equal(t, col["Referred to"]+1, col["referred_to_label"])
 	byRef := map[string][]string{}
 	for _, r := range recs[1:] {
 		byRef[r[0]] = r
 	}
-	require.Equal(t, "sms;live_call", byRef[b.twoChannels][11])
-	require.Equal(t, "", byRef[b.twoChannels][12])
-	require.Equal(t, "action_fraud", byRef[b.outOfScope][12])
+	require.Equal(t, "sms;live_call", byRef[b.twoChannels][col["Channels reported"]])
+	require.Equal(t, "Text message; Live call", byRef[b.twoChannels][col["channels_reported_label"]])
+	require.Equal(t, "", byRef[b.twoChannels][col["Referred to"]])
+	require.Equal(t, "action_fraud", byRef[b.outOfScope][col["Referred to"]])
+	require.Equal(t, reports.ReferralLabel("action_fraud"), byRef[b.outOfScope][col["referred_to_label"]])
+	require.NotEqual(t, "action_fraud", reports.ReferralLabel("action_fraud"))
 }
 
 func TestFollowUpReportLeavesOutOutOfScopeComplaints(t *testing.T) {

@@ -20,6 +20,7 @@ import (
 	"github.com/campaignwatch/campaignwatch/internal/audit"
 	"github.com/campaignwatch/campaignwatch/internal/fixture"
 	"github.com/campaignwatch/campaignwatch/internal/testdb"
+	"github.com/campaignwatch/campaignwatch/internal/spreadsheet/spreadsheettest"
 	"github.com/campaignwatch/campaignwatch/reports"
 )
 
@@ -116,7 +117,7 @@ func TestWorkbookMatchesDatabase(t *testing.T) {
 		require.Equal(t, strconv.Itoa(sqlCount(t, b, `c.election_id = $1 AND $2 = ANY(`+reported+`)`, b.election, ch)), summary["Channel: "+vocab.ChannelLabel(ch)], ch)
 	}
 	for _, p := range vocab.PriorityCodes() {
-		require.Equal(t, strconv.Itoa(sqlCount(t, b, `c.election_id = $1 AND c.priority = $2`, b.election, p)), summary["Priority: "+p], p)
+		require.Equal(t, strconv.Itoa(sqlCount(t, b, `c.election_id = $1 AND c.priority = $2`, b.election, p)), summary["Priority: "+vocab.PriorityLabel(p)], p)
 	}
 	require.Equal(t, strconv.Itoa(sqlCount(t, b, `c.election_id = $1 AND c.priority IS NULL`, b.election)), summary["Not yet triaged"])
 
@@ -195,18 +196,25 @@ func TestWorkbookMatchesDatabase(t *testing.T) {
 	require.Len(t, rows, total+1)
 	require.Equal(t, reports.ComplaintHeader(true), rows[0])
 	found, foundAt := false, false
+	col := columnIndex(rows[0])
 	for i, r := range rows[1:] {
+		// Coded values are in words, the words the CSV's label columns use.
+		codeOf(t, r[col["Channel"]], vocab.ChannelLabels(vocab.English))
+		codeOf(t, r[col["Channels reported"]], vocab.ChannelLabels(vocab.English))
+		codeOf(t, r[col["Priority"]], vocab.PriorityLabels(vocab.English))
+		codeOf(t, r[col["Status"]], labelsOf(vocab.StatusCodes(), reports.StatusLabel))
+		codeOf(t, r[col["Outcome"]], labelsOf(vocab.OutcomeCodes(), reports.OutcomeLabel))
 		if r[0] == b.at {
 			foundAt = true
-			require.Equal(t, "'"+atMessage, r[13])
+			require.Equal(t, atMessage, r[13], "no apostrophe shows")
 			continue
 		}
 		if r[0] != b.formula {
 			continue
 		}
 		found = true
-		require.Equal(t, "'+447700900666", r[5])
-		require.True(t, strings.HasPrefix(r[13], "'"+hyperlink), r[13])
+		require.Equal(t, "+447700900666", r[5], "a phone number shows as sent")
+		require.True(t, strings.HasPrefix(r[13], hyperlink), r[13])
 		cell, _ := excelize.CoordinatesToCellName(14, i+2)
 		formula, err := x.GetCellFormula("Complaints", cell)
 		require.NoError(t, err)
@@ -214,15 +222,10 @@ func TestWorkbookMatchesDatabase(t *testing.T) {
 	}
 	require.True(t, found)
 	require.True(t, foundAt)
-	for _, sheet := range x.GetSheetList() {
-		all, err := x.GetRows(sheet)
-		require.NoError(t, err)
-		for _, r := range all {
-			for _, c := range r {
-				require.False(t, len(c) > 0 && strings.ContainsRune("=+-@\t\r", rune(c[0])), "unneutralised cell %q in %s", c, sheet)
-			}
-		}
-	}
+	// Every text a spreadsheet could take for a formula is a string with
+	// the quote-prefix style, as openpyxl or Excel reads the file.
+	require.GreaterOrEqual(t, spreadsheettest.RequireQuotedFormulaText(t, spreadsheettest.Cells(t, buf.Bytes())), 4,
+		"the planted formula, sum and @ message and the sender's number")
 
 	// The package as a whole: charts, frozen panes, autofilters, and no
 	// complainant personal data in any part.
@@ -308,17 +311,19 @@ func TestCSVExport(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, recs, sqlCount(t, b, `c.election_id = $1`, b.election)+1)
 	found, foundAt := false, false
+	text := columnIndex(recs[0])["Message and account (redacted)"]
 	for _, r := range recs[1:] {
 		for _, c := range r {
 			require.False(t, len(c) > 0 && strings.ContainsRune("=+-@\t\r", rune(c[0])), "unneutralised field %q", c)
 		}
 		if r[0] == b.formula {
 			found = true
-			require.True(t, strings.HasPrefix(r[13], "'"+hyperlink), r[13])
+			require.True(t, strings.HasPrefix(r[text], "'"+hyperlink), r[text])
+			require.Contains(t, r, "'+447700900666", "CSV keeps the apostrophe")
 		}
 		if r[0] == b.at {
 			foundAt = true
-			require.Equal(t, "'"+atMessage, r[13])
+			require.Equal(t, "'"+atMessage, r[text])
 		}
 	}
 	require.True(t, found)
@@ -345,4 +350,43 @@ func TestFilterValidate(t *testing.T) {
 		err := tc.f.Validate()
 		require.Equal(t, tc.ok, err == nil, "%s: %v", tc.name, err)
 	}
+}
+
+// columnIndex maps each header name to its column.
+func columnIndex(header []string) map[string]int {
+	m := make(map[string]int, len(header))
+	for i, h := range header {
+		m[h] = i
+	}
+	return m
+}
+
+// codeOf is the code whose label is label, failing when label is not one
+// of labels' (a code slipping through, say). Labels joined by "; " give
+// their codes joined by ";"; an empty label is an empty code.
+func codeOf(t *testing.T, label string, labels map[string]string) string {
+	t.Helper()
+	if label == "" {
+		return ""
+	}
+	var codes []string
+	for _, l := range strings.Split(label, "; ") {
+		code := ""
+		for c, cl := range labels {
+			if cl == l {
+				code = c
+			}
+		}
+		require.NotEmpty(t, code, "%q is not a label", l)
+		codes = append(codes, code)
+	}
+	return strings.Join(codes, ";")
+}
+
+func labelsOf(codes []string, label func(string) string) map[string]string {
+	m := map[string]string{}
+	for _, c := range codes {
+		m[c] = label(c)
+	}
+	return m
 }
