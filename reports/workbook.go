@@ -153,7 +153,9 @@ func writeSummary(f *excelize.File, st spreadsheet.Styles, t *Trends) error {
 		kv("Priority: "+vocab.PriorityLabel(p), t.ByPriority[p], st.Number)
 	}
 	for _, s := range t.ByStatus {
-		kv("Status: "+s.Label, s.Count, st.Number)
+		// The trends keep the status code (the API's by_status); the
+		// sheet shows its label.
+		kv("Status: "+StatusLabel(s.Label), s.Count, st.Number)
 	}
 	if w.Err() != nil {
 		return w.Err()
