@@ -194,7 +194,12 @@ func (s *Server) handleExportShow(w http.ResponseWriter, r *http.Request) {
 		// ready; no script needed.
 		w.Header().Set("Refresh", "3")
 	}
-	s.render(w, r, http.StatusOK, "reports_export", page{Data: map[string]any{"Export": e}})
+	name, err := s.reports.ExportFilename(r.Context(), e.Filter, e.Format)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "reports_export", page{Data: map[string]any{"Export": e, "Filename": name}})
 }
 
 func (s *Server) handleExportFile(w http.ResponseWriter, r *http.Request) {

@@ -98,6 +98,7 @@ func TestLargeExportRunsAsJob(t *testing.T) {
 		return strings.Contains(body, "Your file is ready")
 	}, 30*time.Second, 200*time.Millisecond)
 	require.Contains(t, body, "300 complaints")
+	require.Regexp(t, `Download campaignwatch-uk-parliamentary-general-election-demo-[0-9-]+\.csv`, body)
 
 	// Another analyst cannot see it; an admin can.
 	res = env.SignedIn(staff.RoleAnalyst).Get(page + "/file")
@@ -107,6 +108,8 @@ func TestLargeExportRunsAsJob(t *testing.T) {
 	res = analyst.Get(page + "/file")
 	csvBody := webtest.ReadBody(res)
 	require.Equal(t, http.StatusOK, res.StatusCode)
+	require.Regexp(t, `^campaignwatch-uk-parliamentary-general-election-demo-\d{4}-\d\d-\d\d-\d{4}-\d\d-\d\d\.csv$`, downloadName(t, res),
+		"a queued export is named as a streamed one is")
 	require.Equal(t, 301, strings.Count(csvBody, "\r\nCW-")+1)
 	res = env.SignedIn(staff.RoleAdmin).Get(page + "/file")
 	require.Equal(t, csvBody, webtest.ReadBody(res))
