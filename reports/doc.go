@@ -8,9 +8,16 @@
 // phone numbers, email addresses, NI numbers, dates of birth, addresses,
 // postcodes, the complainant's name and other people's names.
 //
-// Every text cell written to a spreadsheet or CSV goes through Neutralize,
-// so that a complaint whose message is a formula is shown as text by any
-// spreadsheet program that opens the file.
+// A complaint whose message is a formula is shown as text by any
+// spreadsheet program that opens an export. In a workbook, text that
+// begins with a formula character is written with a quote-prefix cell
+// style (internal/spreadsheet), which keeps it text without showing an
+// apostrophe; CSV has no styles, so there every such field gets a leading
+// apostrophe (spreadsheet.Neutralize).
+//
+// Workbooks show coded values (channels, priorities, statuses, outcomes,
+// referrals) as the labels of complaints/vocab; the CSV keeps the codes
+// and puts a `*_label` column with the same words beside each.
 //
 // Every figure in a workbook is read inside one repeatable-read
 // transaction, so the Summary, the aggregate sheets and the Complaints

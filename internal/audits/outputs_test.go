@@ -221,7 +221,7 @@ func TestWorkbookHasLabelledSheetsAndChart(t *testing.T) {
 	for _, r := range recs[1:] {
 		names[r[0]] = true
 	}
-	require.True(t, names["'=HYPERLINK(\"http://x\")"], "%v", names)
+	require.True(t, names["=HYPERLINK(\"http://x\")"], "%v", names)
 	formula, err := f.GetCellFormula(audits.SheetRecommendations, "A2")
 	require.NoError(t, err)
 	require.Empty(t, formula)
