@@ -184,10 +184,13 @@ func TestWorkbookMatchesDatabase(t *testing.T) {
 	require.NoError(t, err)
 	require.Greater(t, len(provs), 3, "demo complaints are triaged by the engine")
 	for _, r := range provs[1:] {
+		require.Contains(t, []string{reports.ProvisionKinds["provision"], reports.ProvisionKinds["guidance"]}, r[0], "the kind in words")
+		require.Equal(t, reports.CodeTitle(r[1]), r[2], "%s says what it covers", r[1])
+		require.NotEmpty(t, r[2], r[1])
 		var want int
 		require.NoError(t, b.pool.QueryRow(b.ctx, `SELECT count(*) FROM complaints c JOIN triage_results t ON t.complaint_id = c.id AND t.is_current
-			WHERE c.election_id = $1 AND $2 = ANY(CASE WHEN $3 = 'provision' THEN t.provisions ELSE t.guidance END)`, b.election, r[1], r[0]).Scan(&want))
-		require.Equal(t, strconv.Itoa(want), r[2], "%s %s", r[0], r[1])
+			WHERE c.election_id = $1 AND $2 = ANY(CASE WHEN $3 = 'Provision' THEN t.provisions ELSE t.guidance END)`, b.election, r[1], r[0]).Scan(&want))
+		require.Equal(t, strconv.Itoa(want), r[3], "%s %s", r[0], r[1])
 	}
 
 	// Complaints: one row per complaint, the formula as text.

@@ -262,23 +262,33 @@ func writeParties(f *excelize.File, st spreadsheet.Styles, t *Trends) error {
 	return addChannelChart(f, SheetParties, last, excelize.ColStacked, "Complaints by party and channel", 420, "")
 }
 
+// ProvisionKinds name the kinds of code on the Provisions sheet.
+var ProvisionKinds = map[string]string{"provision": "Provision", "guidance": "Guidance point"}
+
 func writeProvisions(f *excelize.File, st spreadsheet.Styles, t *Trends) error {
 	w := &spreadsheet.Sheet{File: f, Name: SheetProvisions, Styles: st}
-	h := []string{"Kind", "Code", "Total"}
+	// The code stays: it is how the law and the rulebook cite a provision.
+	// Its title beside it says what the code means.
+	h := []string{"Kind", "Code", "What it covers", "Total"}
 	for _, p := range t.Parties {
 		h = append(h, p.Party)
 	}
 	w.Header(1, h...)
 	for i, c := range t.Codes {
 		r := i + 2
-		w.Set(1, r, c.Kind, 0)
+		kind := ProvisionKinds[c.Kind]
+		if kind == "" {
+			kind = c.Kind
+		}
+		w.Set(1, r, kind, 0)
 		w.Set(2, r, c.Code, 0)
-		w.Set(3, r, c.Total, 0)
+		w.Set(3, r, CodeTitle(c.Code), 0)
+		w.Set(4, r, c.Total, 0)
 		for j, p := range t.Parties {
-			w.Set(j+4, r, c.ByParty[p.Party], 0)
+			w.Set(j+5, r, c.ByParty[p.Party], 0)
 		}
 	}
-	widths := []float64{12, 16, 10}
+	widths := []float64{16, 16, 60, 10}
 	for range t.Parties {
 		widths = append(widths, 18)
 	}
