@@ -19,8 +19,8 @@ import (
 	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
 	"github.com/campaignwatch/campaignwatch/internal/fixture"
-	"github.com/campaignwatch/campaignwatch/internal/testdb"
 	"github.com/campaignwatch/campaignwatch/internal/spreadsheet/spreadsheettest"
+	"github.com/campaignwatch/campaignwatch/internal/testdb"
 	"github.com/campaignwatch/campaignwatch/reports"
 )
 

@@ -123,7 +123,6 @@ func (e *Export) Percent() int {
 	return min(99, e.RowsDone*100/e.RowsTotal)
 }
 
-
 // ExportArgs asks the reports queue to write export ExportID.
 type ExportArgs struct {
 	ExportID int64 `json:"export_id"`
