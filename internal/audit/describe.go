@@ -262,9 +262,28 @@ func (d describer) changes(before, after map[string]any) []string {
 func (d describer) values(m map[string]any) []string {
 	var out []string
 	for _, k := range sortedKeys(m) {
+		if empty(m[k]) {
+			continue
+		}
 		out = append(out, d.field(k)+" "+d.value(k, m[k]))
 	}
 	return out
+}
+
+// empty reports whether a one-sided summary's value says nothing: a
+// field left blank is not worth a clause.
+func empty(v any) bool {
+	switch v := v.(type) {
+	case nil:
+		return true
+	case string:
+		return v == ""
+	case []any:
+		return len(v) == 0
+	case map[string]any:
+		return len(v) == 0
+	}
+	return false
 }
 
 func equal(a, b any) bool {
@@ -470,4 +489,64 @@ func ObjectLabel(e Entry, summaries ...map[string]any) string {
 		return name + " (" + humanise(e.ObjectID) + ")"
 	}
 	return name + " " + e.ObjectID
+}
+
+// ActionGroup is the actions about one kind of thing, for the audit
+// log's filter: Prefix selects them all (the filter matches by prefix).
+type ActionGroup struct {
+	Label, Prefix string
+	Actions       []ActionChoice
+}
+
+// ActionGroups lists every known action grouped by the kind of thing it
+// is about, each group and action in words.
+func ActionGroups() []ActionGroup {
+	byPrefix := map[string]*ActionGroup{}
+	var out []*ActionGroup
+	for _, a := range ActionChoices() {
+		p, _, _ := strings.Cut(a.Code, ".")
+		g, ok := byPrefix[p]
+		if !ok {
+			label := areaNames[p]
+			if label == "" {
+				label = capitalise(humanise(p))
+			}
+			g = &ActionGroup{Label: label, Prefix: p + "."}
+			byPrefix[p] = g
+			out = append(out, g)
+		}
+		g.Actions = append(g.Actions, a)
+	}
+	slices.SortFunc(out, func(a, b *ActionGroup) int { return strings.Compare(a.Label, b.Label) })
+	groups := make([]ActionGroup, len(out))
+	for i, g := range out {
+		groups[i] = *g
+	}
+	return groups
+}
+
+// areaNames are the words for the first part of the action codes.
+var areaNames = map[string]string{
+	"alert": "Alerts", "audit": "Audits", "audit_digest": "Audit digests", "audit_programme": "Audit programmes",
+	"audit_progress": "Audit progress notes", "audit_recommendation": "Audit recommendations",
+	"complaint": "Complaints", "complaints": "Complaint imports", "demo": "Demo data", "digest": "Daily digests",
+	"election": "Elections", "letter": "Letters", "letter_batch": "Letter batches", "letter_template": "Letter templates",
+	"letters": "Letters drafted", "login": "Sign-in protection", "organisation": "Organisation settings",
+	"outbox": "Outbox", "party": "Parties", "report": "Reports and exports", "session": "Sign-in and sign-out",
+	"token": "API tokens", "user": "Staff accounts",
+}
+
+// ObjectTypeChoice is one object type for the audit log's filter.
+type ObjectTypeChoice struct {
+	Code, Label string
+}
+
+// ObjectTypeChoices lists the object types entries are about, in words.
+func ObjectTypeChoices() []ObjectTypeChoice {
+	out := make([]ObjectTypeChoice, 0, len(objectNames))
+	for code, label := range objectNames {
+		out = append(out, ObjectTypeChoice{Code: code, Label: strings.TrimSuffix(label, ", version")})
+	}
+	slices.SortFunc(out, func(a, b ObjectTypeChoice) int { return strings.Compare(a.Label, b.Label) })
+	return out
 }
