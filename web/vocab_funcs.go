@@ -29,6 +29,7 @@ func vocabFuncs() template.FuncMap {
 		"letterStateLabel":    vocab.LetterStateLabel,
 		"letterTemplateLabel": vocab.LetterTemplateLabel,
 		"electionTypeLabel":   outreach.TypeName,
+		"phaseLabel":          func(p outreach.Phase) string { return outreach.PhaseNames[p] },
 		"languageLabel":       languageLabel,
 		"yesNo":               yesNo,
 		"codeWords":           codeWords,
