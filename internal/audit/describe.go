@@ -160,6 +160,7 @@ var fieldNames = map[string]string{
 	"tokens_revoked":          "API tokens revoked",
 	"contact_flagged":         "contact flagged for review",
 	"retention_days":          "kept for (days)",
+	"evidence":                "evidence files",
 }
 
 // hiddenFields are internal details no reader needs: hashes, internal
@@ -390,6 +391,10 @@ func defaultLabel(objectType, field, v string) string {
 		terms = vocab.Nations
 	case "outcome":
 		terms = vocab.Outcomes
+	case "source":
+		if objectType == "complaint" {
+			terms = vocab.Sources
+		}
 	case "status":
 		if objectType == "complaint" {
 			terms = vocab.Statuses
