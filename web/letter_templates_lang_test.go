@@ -43,7 +43,7 @@ func TestLetterTemplateEditorEditsTheWelshVersionAndPreviewsBilingual(t *testing
 	res = c.Get("/staff/letter-templates/election-reminder/edit?lang=cy")
 	body = webtest.ReadBody(res)
 	require.Equal(t, 200, res.StatusCode, body)
-	require.Contains(t, body, "Edit the Welsh version of election-reminder")
+	require.Contains(t, body, "Edit the Welsh version of Election reminder")
 	require.Contains(t, body, `<strong aria-current="page">Welsh (Cymraeg)</strong>`)
 	require.Contains(t, body, `href="/staff/letter-templates/election-reminder/edit">English</a>`)
 	require.Contains(t, body, "E-byst swmp a&#39;r maes BCC")
