@@ -95,7 +95,7 @@ func TestLetterTemplateEditorEditsTheWelshVersionAndPreviewsBilingual(t *testing
 	res = c.Get("/staff/letter-templates/election-reminder/versions/2?lang=cy")
 	body = webtest.ReadBody(res)
 	require.Equal(t, 200, res.StatusCode, body)
-	require.Contains(t, body, "election-reminder Welsh version 2")
+	require.Contains(t, body, "Election reminder, Welsh version 2")
 	require.Contains(t, body, "Cofiwch nodi ein cyfeirnod")
 	require.Contains(t, body, `/versions/2/pdf?lang=cy`)
 	res = c.Get("/staff/letter-templates/election-reminder/versions/2/pdf?lang=cy")
