@@ -109,6 +109,10 @@ func auditLabel(objectType, field, value string) string {
 		return vocab.LetterStateLabel(value)
 	case "template":
 		return vocab.LetterTemplateLabel(value)
+	case "name":
+		if objectType == "letter_template" {
+			return vocab.LetterTemplateLabel(value)
+		}
 	case "type":
 		if objectType == "audit" {
 			return audits.Types.Label(value, vocab.English)

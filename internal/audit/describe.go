@@ -334,7 +334,7 @@ func (d describer) value(field string, v any) string {
 		keys := sortedKeys(v)
 		words := make([]string, 0, len(keys))
 		for _, k := range keys {
-			words = append(words, d.code(singular(field), k)+" "+d.value(k, v[k]))
+			words = append(words, d.key(singular(field), k)+" "+d.value(k, v[k]))
 		}
 		return "(" + strings.Join(words, ", ") + ")"
 	}
@@ -351,6 +351,22 @@ func singular(field string) string {
 		return "language"
 	}
 	return strings.TrimSuffix(field, "s")
+}
+
+// key names a key of a map a summary holds: a code the map counts by
+// ("languages": {"en": 9}) by its label, otherwise a field of a record
+// ("versions": [{"lang": "en", ...}]) by its name.
+func (d describer) key(field, k string) string {
+	switch k {
+	case "en":
+		return "English"
+	case "cy":
+		return "Welsh"
+	}
+	if l := d.code(field, k); l != k {
+		return l
+	}
+	return d.field(k)
 }
 
 func (d describer) code(field, v string) string {

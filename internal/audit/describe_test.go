@@ -211,3 +211,24 @@ func TestEverySentenceReadsAsWords(t *testing.T) {
 		}
 	}
 }
+
+func TestDescribeCountsAndRecords(t *testing.T) {
+	e := entry(t, "letter_template.seed", "letter_template", "", Change{After: map[string]any{
+		"added":    1,
+		"versions": []map[string]any{{"lang": "cy", "name": "election-reminder", "version": 1}},
+	}})
+	d := Describe(e, func(objectType, field, v string) string {
+		if objectType == "letter_template" && field == "name" && v == "election-reminder" {
+			return "Election reminder"
+		}
+		return ""
+	})
+	want := "Standard letter templates added: added 1; versions (language Welsh, name Election reminder, version 1) by a.officer@example.org"
+	if d.Sentence != want {
+		t.Errorf("sentence %q, want %q", d.Sentence, want)
+	}
+	e = entry(t, "election.call", "election", "3", Change{After: map[string]any{"languages": map[string]int{"en": 9, "cy": 2}}})
+	if d := Describe(e, nil); !strings.Contains(d.Sentence, "languages (Welsh 2, English 9)") {
+		t.Errorf("sentence %q", d.Sentence)
+	}
+}
