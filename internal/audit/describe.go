@@ -207,7 +207,7 @@ func Describe(e Entry, label Labeller) Description {
 		b.WriteString(title)
 	}
 	if e.Actor != "" {
-		b.WriteString(" by " + e.Actor)
+		b.WriteString(" by " + ActorLabel(e.Actor))
 	}
 	var quotes []string
 	for _, f := range quotedFields {
@@ -219,6 +219,22 @@ func Describe(e Entry, label Labeller) Description {
 		b.WriteString(": " + strings.Join(quotes, "; "))
 	}
 	return Description{Sentence: b.String(), Object: ObjectLabel(e, ch.After, ch.Before)}
+}
+
+// systemActors are the named actors that are not staff, in words.
+var systemActors = map[string]string{
+	"public": "a member of the public",
+	"system": "the system",
+	"cli":    "the command line",
+}
+
+// ActorLabel names who acted: a staff user by their address, a system
+// actor in words.
+func ActorLabel(actor string) string {
+	if l, ok := systemActors[actor]; ok {
+		return l
+	}
+	return actor
 }
 
 type describer struct {
