@@ -149,3 +149,10 @@ func TestStaffPagesShowWordsNotCodes(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// Every state a letter or batch can be in has words of its own.
+func TestEveryLetterStateHasALabel(t *testing.T) {
+	for _, s := range append(outreach.States, "released") {
+		require.NotEqual(t, s, vocab.LetterStateLabel(s), s)
+	}
+}
