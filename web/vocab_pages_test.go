@@ -120,6 +120,7 @@ func TestStaffPagesShowWordsNotCodes(t *testing.T) {
 		"/staff/letter-templates", "/staff/letter-templates/election-reminder",
 		"/staff/parties", "/staff/parties/" + itoa(partyID),
 		"/staff/admin/users", "/staff/admin/audit", "/staff/alerts", "/staff/clusters", "/staff/outbox", "/staff/audits",
+		"/staff/letter-templates/election-reminder/versions/1", "/staff/letter-templates/election-reminder/edit",
 	} {
 		res := admin.Get(path)
 		body := webtest.ReadBody(res)
