@@ -110,6 +110,13 @@ func TestStaffPagesShowWordsNotCodes(t *testing.T) {
 	var electionID int64
 	require.NoError(t, e.Pool.QueryRow(ctx, `SELECT id FROM elections WHERE name = 'Assembly 2099'`).Scan(&electionID))
 
+	// An audit with a recommendation: its type, state, scope, assurance,
+	// area and priority are all codes underneath.
+	f := fixture.New(t, e.Pool)
+	au := f.Audit(fixture.AuditState("fieldwork"), fixture.AuditRecs(fixture.DefaultRec(fixture.RecPriority("high"))))
+	var recID int64
+	require.NoError(t, e.Pool.QueryRow(ctx, `SELECT min(id) FROM audit_recommendations WHERE audit_id = $1`, au.ID).Scan(&recID))
+
 	admin := e.SignedIn(staff.RoleAdmin)
 	raw := rawCodes()
 	pages := map[string]string{}
@@ -120,6 +127,7 @@ func TestStaffPagesShowWordsNotCodes(t *testing.T) {
 		"/staff/letter-templates", "/staff/letter-templates/election-reminder",
 		"/staff/parties", "/staff/parties/" + itoa(partyID),
 		"/staff/admin/users", "/staff/admin/audit", "/staff/alerts", "/staff/clusters", "/staff/outbox", "/staff/audits",
+		"/staff/audits/" + itoa(au.ID), "/staff/audits/recommendations/" + itoa(recID),
 		"/staff/letter-templates/election-reminder/versions/1", "/staff/letter-templates/election-reminder/edit",
 	} {
 		res := admin.Get(path)
