@@ -343,7 +343,7 @@ func TestStaffComplaintsAPIAndPages(t *testing.T) {
 	}
 	require.NotContains(t, page, "ann@example.org")
 	require.NotContains(t, page, "?complainant=show")
-	require.Contains(t, page, "complaint.receive")
+	require.Contains(t, page, "Complaint received: channel Text message")
 
 	triage := env.SignedIn(staff.RoleTriageOfficer)
 	page = webtest.ReadBody(triage.Get("/staff/complaints/" + ref))

@@ -13,6 +13,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/outreach"
 	"github.com/campaignwatch/campaignwatch/outreach/render"
@@ -322,7 +323,7 @@ func (s *Server) handleLetterTemplateEdit(w http.ResponseWriter, r *http.Request
 		s.Error(w, r, err)
 		return
 	}
-	s.setFlash(w, fmt.Sprintf("Saved as version %d of the %s text of %s. New letters use this version; letters already created keep theirs.", tv.Version, outreach.LanguageName(tv.Lang), tv.Name))
+	s.setFlash(w, fmt.Sprintf("Saved as version %d of the %s text of %s. New letters use this version; letters already created keep theirs.", tv.Version, outreach.LanguageName(tv.Lang), vocab.LetterTemplateLabel(tv.Name)))
 	http.Redirect(w, r, "/staff/letter-templates/"+url.PathEscape(tv.Name), http.StatusSeeOther)
 }
 

@@ -57,13 +57,6 @@ type contactPersonBlock struct {
 	Contact organisation.Contact
 }
 
-var roleNames = map[staff.Role]string{
-	staff.RoleAdmin:         "administrator",
-	staff.RolePoliticalTeam: "political team",
-	staff.RoleTriageOfficer: "triage officer",
-	staff.RoleAnalyst:       "analyst",
-}
-
 func (s *Server) funcs() template.FuncMap {
 	fm := template.FuncMap{
 		"asset": func(name string) string { return s.assets.url(name) },
@@ -76,7 +69,7 @@ func (s *Server) funcs() template.FuncMap {
 			return contactBlock{Lang: lang, Org: org}
 		},
 		"t":        translate,
-		"roleName": func(r staff.Role) string { return roleNames[r] },
+		"roleName": func(r staff.Role) string { return r.Label() },
 		"date":     func(t time.Time) string { return t.In(vocab.London).Format("2 January 2006") },
 		"datetime": func(t time.Time) string { return t.In(vocab.London).Format("2 Jan 2006 15:04:05") },
 		// Staff pages name channels and referrals in words, and say how a
