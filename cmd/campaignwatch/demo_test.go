@@ -79,3 +79,22 @@ func TestDemoComplaintsMakeTheirOwnElection(t *testing.T) {
 	require.Equal(t, 2, count(`SELECT count(*) FROM elections WHERE name = $1`, complaintgen.DemoElectionName))
 	require.Zero(t, count(`SELECT count(*) FROM complaints WHERE election_id = $1`, real))
 }
+
+// The CLI's tables name types, phases and roles in words, never by code.
+func TestCLITablesShowLabels(t *testing.T) {
+	t.Parallel()
+	vars := baseVars(t, testdb.NewURL(t))
+	code, _, stderr := runCLI(t, vars, "", "demo", "--complaints", "60")
+	require.Equal(t, 0, code, stderr)
+	code, stdout, stderr := runCLI(t, vars, "", "election", "list")
+	require.Equal(t, 0, code, stderr)
+	require.Contains(t, stdout, complaintgen.DemoElectionName)
+	require.Contains(t, stdout, "UK general election")
+	require.Contains(t, stdout, "Campaign")
+	require.NotRegexp(t, `\s\s(general|campaign)\s\s`, stdout)
+
+	code, stdout, stderr = runCLI(t, vars, "", "user", "add", "--email", "pt@example.org", "--role", "political_team")
+	require.Equal(t, 0, code, stderr)
+	require.Contains(t, stdout, "Created pt@example.org (Political team).")
+	require.NotContains(t, stdout, "political_team")
+}
