@@ -24,6 +24,9 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	if *nComplaints < 0 {
+		return usagef("--complaints must be 0 or more")
+	}
 	a, err := openApp(ctx, e, app.Options{})
 	if err != nil {
 		return err
@@ -93,10 +96,7 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 // transaction, then runs the monitor's surge check as its periodic job
 // would, so the demo's surge shows as an alert at once.
 func demoComplaints(ctx context.Context, e *env, a *app.App, n int) error {
-	if n < 0 {
-		return usagef("--complaints must be 0 or more")
-	}
-	if n == 0 {
+	if n <= 0 {
 		return nil
 	}
 	start := time.Now()
