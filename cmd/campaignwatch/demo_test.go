@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"testing"
@@ -9,8 +10,10 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
+	"github.com/campaignwatch/campaignwatch/internal/app"
 	"github.com/campaignwatch/campaignwatch/internal/demo/complaintgen"
 	"github.com/campaignwatch/campaignwatch/internal/testdb"
+	"github.com/campaignwatch/campaignwatch/reports"
 )
 
 // The acceptance case of issue 16: `demo --complaints 2000` next to a real
@@ -58,6 +61,24 @@ func TestDemoComplaintsMakeTheirOwnElection(t *testing.T) {
 	require.Equal(t, n, count(`SELECT count(*) FROM triage_results WHERE is_current`))
 	require.GreaterOrEqual(t, count(`SELECT count(DISTINCT (received_at AT TIME ZONE 'Europe/London')::date) FROM complaints`), 20)
 	require.Equal(t, 1, count(`SELECT count(*) FROM alerts WHERE election_id = $1 AND status = 'open'`, demoID))
+
+	// The staff dashboard's daily chart of the demo election has at least
+	// 20 days with complaints.
+	var dashErr bytes.Buffer
+	a, err := openApp(ctx, &env{stdout: &dashErr, stderr: &dashErr, getenv: func(k string) string { return vars[k] }}, app.Options{})
+	require.NoError(t, err)
+	defer a.Close()
+	d, err := a.ReportStore.Dashboard(ctx, reports.DashboardFilter{ElectionID: demoID})
+	require.NoError(t, err)
+	require.Len(t, d.Elections, 1)
+	days := 0
+	for _, day := range d.Elections[0].Daily {
+		if day.Total > 0 {
+			days++
+		}
+	}
+	require.GreaterOrEqual(t, days, 20, "days with complaints on the dashboard")
+	require.Equal(t, n, d.Elections[0].Complaints)
 
 	// The daily shape: weekdays busier than weekends, the last full week
 	// before today busier than the first week of the campaign.
