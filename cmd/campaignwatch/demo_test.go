@@ -58,6 +58,7 @@ func TestDemoComplaintsMakeTheirOwnElection(t *testing.T) {
 	require.Zero(t, count(`SELECT count(*) FROM complaints WHERE election_id = $1`, real), "the real election is untouched")
 	require.Equal(t, n, count(`SELECT count(*) FROM complaints WHERE election_id = $1`, demoID))
 	require.Zero(t, count(`SELECT count(*) FROM complaints WHERE priority IS NULL OR status = 'new'`), "untriaged")
+	require.Zero(t, count(`SELECT count(*) FROM complaints WHERE closed_at > now()`), "nothing closed in the future")
 	require.Equal(t, n, count(`SELECT count(*) FROM triage_results WHERE is_current`))
 	require.GreaterOrEqual(t, count(`SELECT count(DISTINCT (received_at AT TIME ZONE 'Europe/London')::date) FROM complaints`), 20)
 	require.Equal(t, 1, count(`SELECT count(*) FROM alerts WHERE election_id = $1 AND status = 'open'`, demoID))

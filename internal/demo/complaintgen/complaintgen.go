@@ -597,6 +597,10 @@ func (g *generator) complaint(announced time.Time, days int, polling time.Time, 
 		if c.status == vocab.StatusClosed {
 			ca := c.submitted.Add(72 * time.Hour)
 			c.closedAt = &ca
+			if g.triageAll && ca.After(g.now) {
+				// Too recent to have been closed yet.
+				c.status, c.closedAt = vocab.StatusInReview, nil
+			}
 		}
 	}
 	return c
