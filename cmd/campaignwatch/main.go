@@ -120,7 +120,10 @@ func sentences(err error) []string {
 	if !errors.As(err, &ae) || ae.Code == apperr.Internal {
 		return []string{asSentence(err.Error())}
 	}
-	lines := []string{asSentence(ae.Message)}
+	var lines []string
+	if strings.TrimSpace(ae.Message) != "" || len(ae.Fields) == 0 {
+		lines = append(lines, asSentence(ae.Message))
+	}
 	for _, f := range ae.Fields {
 		lines = append(lines, asSentence(f.Message))
 	}
