@@ -12,8 +12,10 @@ build:
 	$(GO) build -ldflags "-X main.Version=$(VERSION)" -o $(BIN) ./cmd/campaignwatch
 
 ## run: build, start the private database if needed, migrate, load demo data, serve.
+## DEMO_COMPLAINTS=N also generates N triaged demo complaints in an election of their own.
+DEMO_COMPLAINTS ?= 0
 run: build
-	./$(BIN) demo --migrate
+	./$(BIN) demo --migrate --complaints $(DEMO_COMPLAINTS)
 	./$(BIN) serve --migrate
 
 ## test: every test, against a private database unless TEST_DATABASE_URL or DATABASE_URL is set.

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/gorilla/mux"
 
@@ -121,6 +122,8 @@ type complaintImportData struct {
 	DryRun      bool
 	Report      *complaints.ImportReport
 	Columns     []string
+	// Errors are the form's field errors, shown beside their fields.
+	Errors fieldErrors
 }
 
 func (s *Server) handleComplaintImportForm(w http.ResponseWriter, r *http.Request) {
@@ -132,29 +135,37 @@ func (s *Server) handleComplaintImport(w http.ResponseWriter, r *http.Request) {
 		Source: r.PostFormValue("source"), SkipInvalid: r.PostFormValue("skip_invalid") == "yes",
 		DryRun: r.PostFormValue("dry_run") == "yes", Columns: complaints.ImportColumns,
 	}
-	fail := func(field, msg string) {
-		s.render(w, r, http.StatusUnprocessableEntity, "complaints_staff_import", page{
-			Errors: []apperr.FieldError{{Field: field, Message: msg}}, Data: data})
+	// Every problem with the form at once: the source and the file are
+	// checked apart, and the rows only once both are right.
+	var errs []apperr.FieldError
+	if src := strings.TrimSpace(data.Source); src == "" || src == "web" || src == "api" {
+		errs = append(errs, apperr.FieldError{Field: "source", Message: "Name the source of the file, for example phone-line or spam-reports (not web or api)"})
 	}
+	var header []string
+	var rows [][]string
 	file, hdr, err := r.FormFile("file")
 	if err != nil {
-		fail("file", "Choose a CSV or XLSX file to import")
-		return
+		errs = append(errs, apperr.FieldError{Field: "file", Message: "Choose a CSV or XLSX file to import"})
+	} else {
+		defer file.Close()
+		raw, err := io.ReadAll(file)
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		if header, rows, err = complaints.ReadImportFile(hdr.Filename, raw); err != nil {
+			errs = append(errs, apperr.FieldError{Field: "file", Message: apperr.MessageOf(err)})
+		}
 	}
-	defer file.Close()
-	raw, err := io.ReadAll(file)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	header, rows, err := complaints.ReadImportFile(hdr.Filename, raw)
-	if err != nil {
-		fail("file", apperr.MessageOf(err))
+	if len(errs) > 0 {
+		data.Errors = errs
+		s.render(w, r, http.StatusUnprocessableEntity, "complaints_staff_import", page{Errors: errs, Data: data})
 		return
 	}
 	rep, err := s.complaints.Import(r.Context(), header, rows, complaints.ImportOptions{Source: data.Source, SkipInvalid: data.SkipInvalid, DryRun: data.DryRun})
 	if err != nil {
 		if fe := apperr.FieldsOf(err); fe != nil {
+			data.Errors = fe
 			s.render(w, r, http.StatusUnprocessableEntity, "complaints_staff_import", page{Errors: fe, Data: data})
 			return
 		}

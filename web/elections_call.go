@@ -179,6 +179,23 @@ func fieldLines(text, field string) (map[string]string, []apperr.FieldError) {
 	return out, errs
 }
 
+// withServiceErrors is a form's own field errors followed by the service's
+// (more), leaving out those of a field the form already has one for: the
+// service would only repeat, less precisely, that a value it could not
+// be given is missing.
+func withServiceErrors(own, more []apperr.FieldError) []apperr.FieldError {
+	for _, fe := range more {
+		dup := false
+		for _, e := range own {
+			dup = dup || e.Field == fe.Field
+		}
+		if !dup {
+			own = append(own, fe)
+		}
+	}
+	return own
+}
+
 // formErrors keeps the field errors a form shows and sends those of
 // fields the form does not have (fields.X, contacts) to the field
 // nearest them, so each is shown beside something.
@@ -292,15 +309,7 @@ func (s *Server) handleCallElection(w http.ResponseWriter, r *http.Request) {
 	// Every problem at once: the form's own (dates typed wrongly) and the
 	// service's, except where the service only repeats that a date is
 	// missing because the form could not read it.
-	for _, fe := range apperr.FieldsOf(err) {
-		dup := false
-		for _, e := range errs {
-			dup = dup || e.Field == fe.Field
-		}
-		if !dup {
-			errs = append(errs, fe)
-		}
-	}
+	errs = withServiceErrors(errs, apperr.FieldsOf(err))
 	if len(errs) > 0 {
 		s.renderElections(w, r, http.StatusUnprocessableEntity, &f, errs)
 		return

@@ -277,7 +277,9 @@ func (s *Server) handleLetterTemplateEdit(w http.ResponseWriter, r *http.Request
 		s.Error(w, r, apperr.New(apperr.BadRequest, "Choose Preview or Save as new version."))
 		return
 	}
-	if len(errs) == 0 {
+	// The source is checked whatever else is wrong, so every problem is
+	// reported at once; the preview is made only when there is none.
+	if strings.TrimSpace(f.Source) != "" {
 		t, l, err := s.outreach.CheckTemplate(r.Context(), f.Source, lang)
 		switch {
 		case apperr.CodeOf(err) == apperr.Invalid:
@@ -287,7 +289,7 @@ func (s *Server) handleLetterTemplateEdit(w http.ResponseWriter, r *http.Request
 			return
 		default:
 			f.Fields = t.Fields()
-			if action == "preview" {
+			if action == "preview" && len(errs) == 0 {
 				user := userFrom(r.Context()).ID
 				f.Preview = l
 				f.PreviewToken = s.letterPreviews.put(user, l)

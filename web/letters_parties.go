@@ -151,17 +151,16 @@ func (s *Server) handleLettersPreview(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in, errs := f.input()
+	pv, err := s.outreach.PreviewLetters(r.Context(), in)
+	if err != nil && apperr.CodeOf(err) != apperr.Invalid {
+		s.Error(w, r, err)
+		return
+	}
+	// Every problem at once: the form's own and the service's, except
+	// where the service only repeats a field the form already faulted.
+	errs = withServiceErrors(errs, apperr.FieldsOf(err))
 	if len(errs) > 0 {
 		s.renderLettersForm(w, r, http.StatusUnprocessableEntity, f, errs)
-		return
-	}
-	pv, err := s.outreach.PreviewLetters(r.Context(), in)
-	if apperr.CodeOf(err) == apperr.Invalid {
-		s.renderLettersForm(w, r, http.StatusUnprocessableEntity, f, apperr.FieldsOf(err))
-		return
-	}
-	if err != nil {
-		s.Error(w, r, err)
 		return
 	}
 	s.render(w, r, http.StatusOK, "letters_preview", page{Data: s.lettersPreviewPage(f, pv)})

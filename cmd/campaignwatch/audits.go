@@ -129,6 +129,9 @@ func cmdAuditsImport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := checkSpreadsheet(file, data); err != nil {
+		return err
+	}
 	a, err := openAudits(ctx, e)
 	if err != nil {
 		return err

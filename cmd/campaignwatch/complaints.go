@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -45,7 +46,10 @@ func cmdComplaints(ctx context.Context, e *env, args []string) error {
 	}
 	data, err := os.ReadFile(files[0])
 	if err != nil {
-		return fmt.Errorf("read %s: %w", files[0], err)
+		return fmt.Errorf("cannot read %s: %w", files[0], errors.Unwrap(err))
+	}
+	if err := checkSpreadsheet(files[0], data); err != nil {
+		return err
 	}
 	header, rows, err := complaints.ReadImportFile(filepath.Base(files[0]), data)
 	if err != nil {
@@ -65,14 +69,40 @@ func cmdComplaints(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	for _, re := range rep.Errors {
-		fmt.Fprintf(e.stdout, "row %d, column %s: %s\n", re.Row, re.Column, re.Message)
+		fmt.Fprintf(e.stdout, "Row %d, column %s: %s\n", re.Row, re.Column, asSentence(re.Message))
+	}
+	invalid := max(rep.Invalid, min(len(rep.Errors), 1))
+	if *dry {
+		valid := max(rep.Rows-rep.Invalid-rep.Existing, 0)
+		fmt.Fprintf(e.stdout, "Dry run, nothing was stored: %s would be imported, %s already imported, %s invalid.\n",
+			rowCount(valid, "valid row"), rowCount(rep.Existing, "row"), rowCount(invalid, "row"))
+		if invalid > 0 {
+			if *skip {
+				return fmt.Errorf("%s would be skipped; fix them to import every row", rowCount(invalid, "invalid row"))
+			}
+			return fmt.Errorf("%s would stop the import; fix them or pass --skip-invalid", rowCount(invalid, "invalid row"))
+		}
+		return nil
 	}
 	fmt.Fprintf(e.stdout, "%d rows read: %d imported, %d already imported, %d invalid.\n", rep.Rows, rep.Created, rep.Existing, rep.Invalid)
-	switch {
-	case *dry:
-		fmt.Fprintln(e.stdout, "Dry run: nothing was stored.")
-	case !rep.Stored && len(rep.Errors) > 0:
-		return fmt.Errorf("nothing was imported because %d row(s) are invalid; fix them or pass --skip-invalid", max(rep.Invalid, 1))
+	if !rep.Stored && invalid > 0 {
+		return fmt.Errorf("nothing was imported because %s invalid; fix them or pass --skip-invalid", isAre(invalid))
 	}
 	return nil
+}
+
+// rowCount is n with noun, made plural when n is not 1.
+func rowCount(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
+
+// isAre is "1 row is" or "n rows are".
+func isAre(n int) string {
+	if n == 1 {
+		return "1 row is"
+	}
+	return fmt.Sprintf("%d rows are", n)
 }

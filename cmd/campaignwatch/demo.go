@@ -8,6 +8,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/riverqueue/river/rivertest"
+
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/app"
 	"github.com/campaignwatch/campaignwatch/internal/demo"
 	"github.com/campaignwatch/campaignwatch/internal/demo/auditdemo"
@@ -17,9 +20,12 @@ import (
 func cmdDemo(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "demo", "demo [--migrate] [--complaints N]")
 	migrate := fs.Bool("migrate", false, "apply pending migrations first")
-	nComplaints := fs.Int("complaints", 0, "also generate N demo complaints in a demo general election")
+	nComplaints := fs.Int("complaints", 0, fmt.Sprintf("also generate N triaged demo complaints in a new election of their own, named %q", complaintgen.DemoElectionName))
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if *nComplaints < 0 {
+		return usagef("--complaints must be 0 or more")
 	}
 	a, err := openApp(ctx, e, app.Options{})
 	if err != nil {
@@ -85,17 +91,44 @@ func cmdDemo(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-// demoComplaints generates n demo complaints (see complaintgen.Generate).
+// demoComplaints generates n demo complaints in an election of their own
+// (see complaintgen.GenerateDemo), every one triaged in the same
+// transaction, then runs the monitor's surge check as its periodic job
+// would, so the demo's surge shows as an alert at once.
 func demoComplaints(ctx context.Context, e *env, a *app.App, n int) error {
 	if n <= 0 {
 		return nil
 	}
 	start := time.Now()
 	deps := complaintgen.Deps{Pool: a.Pool, Parties: a.Parties, Elections: a.Outreach, Complaints: a.Complaints, Review: a.Pipeline}
-	res, err := complaintgen.Generate(cliActor(ctx), deps, n, uint64(time.Now().UnixNano()))
+	// A little over the alert threshold: some surge complaints name no
+	// party and do not count towards it.
+	set := a.Monitor.Settings()
+	surgeMin := set.AlertMin + set.AlertMin/4 + 2
+	res, err := complaintgen.GenerateDemo(cliActor(ctx), deps, n, uint64(time.Now().UnixNano()), surgeMin)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "Demo complaints: %d in election %d (%s).\n", res.Complaints, res.ElectionID, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(e.stdout, "Demo election %q (number %d) created: it is for demonstration only.\n", complaintgen.DemoElectionName, res.ElectionID)
+	fmt.Fprintf(e.stdout, "Demo complaints: %d created, %d triaged, received over %d days (%s).\n",
+		res.Complaints, res.Triaged, res.Days, time.Since(start).Round(time.Millisecond))
+	if res.Surge == 0 {
+		fmt.Fprintln(e.stdout, "No surge: too few complaints for one to raise an alert.")
+		return nil
+	}
+	// The check queues the political team's messages through River, which
+	// it finds in the job context it normally runs in.
+	alerts, err := a.Monitor.Check(rivertest.WorkContext(ctx, a.Jobs), time.Now())
+	if err != nil {
+		return fmt.Errorf("surge check: %w", err)
+	}
+	raised := 0
+	for _, al := range alerts {
+		if al.ElectionID == res.ElectionID {
+			raised++
+		}
+	}
+	fmt.Fprintf(e.stdout, "Surge: %d complaints about %s (%s) in the last 24 hours; %d alert(s) raised.\n",
+		res.Surge, res.SurgeParty, vocab.ChannelLabel(res.SurgeChannel), raised)
 	return nil
 }

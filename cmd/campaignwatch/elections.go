@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/app"
 	"github.com/campaignwatch/campaignwatch/outreach"
 )
@@ -169,7 +170,8 @@ func electionList(ctx context.Context, e *env, args []string) error {
 		for _, c := range el.Letters {
 			n += c
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d\n", el.ID, el.Name, el.Type, el.PollingDay.Format(time.DateOnly), el.Phase(), n)
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d\n", el.ID, el.Name, outreach.TypeName(el.Type), vocab.FormatDate(el.PollingDay, "en"),
+			outreach.PhaseNames[el.Phase()], n)
 	}
 	return tw.Flush()
 }

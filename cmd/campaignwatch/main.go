@@ -14,6 +14,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"regexp"
 	"strings"
 	"syscall"
 
@@ -104,24 +105,39 @@ func report(e *env, name string, err error) int {
 		fmt.Fprintf(e.stderr, "campaignwatch %s: %s\n", name, ue.msg)
 		return 2
 	default:
-		fmt.Fprintf(e.stderr, "campaignwatch %s: %s\n", name, sentence(err))
+		for _, line := range sentences(err) {
+			fmt.Fprintf(e.stderr, "campaignwatch %s: %s\n", name, line)
+		}
 		return 1
 	}
 }
 
-// sentence is the error as one line for a person: application errors give
-// their public message, others their text.
-func sentence(err error) string {
+// sentences is the error for a person, one line per problem: an
+// application error gives its public message, then each field's message
+// on a line of its own; other errors give their text.
+func sentences(err error) []string {
 	var ae *apperr.Error
-	msg := err.Error()
-	if errors.As(err, &ae) && ae.Code != apperr.Internal {
-		msg = ae.Message
-		for _, f := range ae.Fields {
-			msg += "; " + f.Field + ": " + f.Message
-		}
+	if !errors.As(err, &ae) || ae.Code == apperr.Internal {
+		return []string{asSentence(err.Error())}
 	}
-	msg = strings.ReplaceAll(strings.TrimSpace(msg), "\n", " ")
-	if !strings.HasSuffix(msg, ".") {
+	var lines []string
+	if strings.TrimSpace(ae.Message) != "" || len(ae.Fields) == 0 {
+		lines = append(lines, asSentence(ae.Message))
+	}
+	for _, f := range ae.Fields {
+		lines = append(lines, asSentence(f.Message))
+	}
+	return lines
+}
+
+// sentence is the error as one line for a person, its problems one
+// sentence after another.
+func sentence(err error) string { return strings.Join(sentences(err), " ") }
+
+// asSentence is msg on one line, ending in a full stop.
+func asSentence(msg string) string {
+	msg = strings.Join(strings.Fields(msg), " ")
+	if !strings.HasSuffix(msg, ".") && !strings.HasSuffix(msg, "?") && !strings.HasSuffix(msg, "!") {
 		msg += "."
 	}
 	return msg
@@ -139,28 +155,49 @@ func printUsage(w io.Writer) {
 	fmt.Fprintln(w, "Configuration comes from environment variables; see README.md.")
 }
 
-// newFlags returns a flag set that prints its usage to stderr and reports
-// parse errors as usage errors.
+// newFlags returns a flag set whose --help prints its usage to stderr and
+// whose parse errors are reported once, by report, with a hint to run
+// --help rather than the whole usage.
 func newFlags(e *env, name, usage string) *flag.FlagSet {
 	fs := flag.NewFlagSet("campaignwatch "+name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
+	// The flag package prints a parse error and the usage itself; parse
+	// turns the error into a usage error instead, printed once.
+	fs.SetOutput(io.Discard)
 	fs.Usage = func() {
 		fmt.Fprintf(e.stderr, "Usage: campaignwatch %s\n", usage)
+		fs.SetOutput(e.stderr)
 		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
 	}
 	return fs
 }
 
-// parse parses args and maps flag errors to exit codes: --help is success,
-// anything else a usage error.
+// badFlagValue is the flag package's error for a value it cannot parse.
+var badFlagValue = regexp.MustCompile(`^invalid (?:boolean )?value (".*") for flag -(\S+): `)
+
+// parse parses args and maps flag errors to exit codes: --help prints the
+// usage and is success, anything else a usage error of one line.
 func parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usagef("%v", err)
+	usage := fs.Usage
+	fs.Usage = func() {}
+	err := fs.Parse(args)
+	fs.Usage = usage
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, flag.ErrHelp):
+		usage()
+		return err
 	}
-	return nil
+	msg := err.Error()
+	if rest, ok := strings.CutPrefix(msg, "flag provided but not defined: "); ok {
+		msg = fmt.Sprintf("there is no --%s flag", strings.TrimLeft(rest, "-"))
+	} else if rest, ok := strings.CutPrefix(msg, "flag needs an argument: "); ok {
+		msg = fmt.Sprintf("--%s needs a value", strings.TrimLeft(rest, "-"))
+	} else if m := badFlagValue.FindStringSubmatch(msg); m != nil {
+		msg = fmt.Sprintf("%s is not a valid value for --%s", m[1], m[2])
+	}
+	return usagef("%s. Run '%s --help' for usage.", msg, fs.Name())
 }
 
 func cmdVersion(ctx context.Context, e *env, args []string) error {

@@ -106,7 +106,7 @@ func TestUserAndTokenCommands(t *testing.T) {
 
 	code, stdout, stderr := runCLI(t, vars, "", "user", "add", "--email", "Officer@Example.org", "--role", "triage_officer")
 	require.Equal(t, 0, code, stderr)
-	require.Contains(t, stdout, "Created officer@example.org (triage_officer)")
+	require.Contains(t, stdout, "Created officer@example.org (Triage officer)")
 	require.Regexp(t, `Password: \S{20}`, stdout)
 
 	code, _, stderr = runCLI(t, vars, "", "user", "add", "--email", "officer@example.org", "--role", "analyst")

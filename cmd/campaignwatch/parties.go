@@ -74,6 +74,9 @@ func cmdPartyImport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if err := checkSpreadsheet(file, data); err != nil {
+		return err
+	}
 	a, store, err := openParties(ctx, e)
 	if err != nil {
 		return err
@@ -89,6 +92,11 @@ func cmdPartyImport(ctx context.Context, e *env, args []string) error {
 		tw.Flush()
 		if ie.More > 0 {
 			fmt.Fprintf(e.stdout, "... and %d more problems.\n", ie.More)
+		}
+		if *dry {
+			// An import stores the whole file or nothing.
+			return fmt.Errorf("Dry run, nothing was saved: the file has %s (listed above), so an import would save none of its rows until they are fixed",
+				rowCount(len(ie.Problems)+ie.More, "problem"))
 		}
 		return ie
 	}

@@ -68,6 +68,11 @@ func cmdExport(ctx context.Context, e *env, args []string) error {
 	if err := a.EnsureMigrated(ctx, false); err != nil {
 		return err
 	}
+	if f.ElectionID != 0 {
+		if _, err := a.Outreach.Election(ctx, f.ElectionID); err != nil {
+			return err
+		}
+	}
 	svc := a.Reports
 	// Write beside the target and rename, so a failed export never leaves
 	// a half-written file under the name asked for.
@@ -88,6 +93,10 @@ func cmdExport(ctx context.Context, e *env, args []string) error {
 	}
 	if err != nil {
 		return err
+	}
+	if rows == 0 {
+		// An empty workbook looks like a finding; say there is none.
+		return fmt.Errorf("No complaints match what was asked for, so %s was not written", *out)
 	}
 	if err := os.Rename(tmp.Name(), *out); err != nil {
 		return err

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"syscall"
 
 	"github.com/campaignwatch/campaignwatch/internal/app"
 )
@@ -39,10 +40,26 @@ func serve(ctx context.Context, e *env, migrate, withHTTP bool) error {
 		return err
 	}
 	defer a.Close()
+	cfg := a.Config
+	// The addresses are bound before anything else happens: a second
+	// serve started by mistake beside a running one must fail here, before
+	// it migrates, joins the leader election or works a single job.
+	var metricsLn, httpLn net.Listener
+	if cfg.MetricsAddr != "" {
+		if metricsLn, err = listen("METRICS_ADDR", cfg.MetricsAddr); err != nil {
+			return err
+		}
+		defer metricsLn.Close()
+	}
+	if withHTTP {
+		if httpLn, err = listen("HTTP_ADDR", cfg.HTTPAddr); err != nil {
+			return err
+		}
+		defer httpLn.Close()
+	}
 	if err := a.EnsureMigrated(ctx, migrate); err != nil {
 		return err
 	}
-	cfg := a.Config
 	// Workers run on a context of their own: they must outlive the signal
 	// so running jobs can finish.
 	if err := a.Start(context.WithoutCancel(ctx)); err != nil {
@@ -54,23 +71,15 @@ func serve(ctx context.Context, e *env, migrate, withHTTP bool) error {
 	// The metrics listener runs in worker processes too: their job
 	// figures are worth scraping.
 	var metricsSrv *http.Server
-	if cfg.MetricsAddr != "" {
-		ln, err := net.Listen("tcp", cfg.MetricsAddr)
-		if err != nil {
-			return fmt.Errorf("listen on METRICS_ADDR %s: %w", cfg.MetricsAddr, err)
-		}
+	if metricsLn != nil {
 		metricsSrv = a.Metrics.Server(cfg.MetricsAddr, cfg.MetricsToken)
-		go func() { serveErr <- metricsSrv.Serve(ln) }()
-		a.Logger.Info("serving metrics", "addr", ln.Addr().String(), "token", cfg.MetricsToken != "")
+		go func() { serveErr <- metricsSrv.Serve(metricsLn) }()
+		a.Logger.Info("serving metrics", "addr", metricsLn.Addr().String(), "token", cfg.MetricsToken != "")
 	}
-	if withHTTP {
-		ln, err := net.Listen("tcp", cfg.HTTPAddr)
-		if err != nil {
-			return fmt.Errorf("listen on HTTP_ADDR %s: %w", cfg.HTTPAddr, err)
-		}
+	if httpLn != nil {
 		srv = a.Web.HTTPServer(cfg.HTTPAddr)
-		go func() { serveErr <- srv.Serve(ln) }()
-		a.Logger.Info("serving", "url", cfg.BaseURL.String(), "addr", ln.Addr().String())
+		go func() { serveErr <- srv.Serve(httpLn) }()
+		a.Logger.Info("serving", "url", cfg.BaseURL.String(), "addr", httpLn.Addr().String())
 		fmt.Fprintf(e.stdout, "campaignwatch is serving at %s\n", cfg.BaseURL)
 	} else {
 		a.Logger.Info("workers running")
@@ -100,4 +109,17 @@ func serve(ctx context.Context, e *env, migrate, withHTTP bool) error {
 	}
 	a.Logger.Info("stopped")
 	return nil
+}
+
+// listen binds addr, the value of the variable name, and says in a
+// sentence why it cannot.
+func listen(name, addr string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err == nil {
+		return ln, nil
+	}
+	if errors.Is(err, syscall.EADDRINUSE) {
+		return nil, fmt.Errorf("cannot listen on %s (%s): another program, perhaps campaignwatch already running, is using it. Stop it or set %s to another address; no job worker was started", addr, name, name)
+	}
+	return nil, fmt.Errorf("cannot listen on %s (%s): %v. No job worker was started", addr, name, err)
 }

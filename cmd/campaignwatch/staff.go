@@ -64,7 +64,7 @@ func cmdUser(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "Created %s (%s).\n", u.Email, u.Role)
+	fmt.Fprintf(e.stdout, "Created %s (%s).\n", u.Email, u.Role.Label())
 	if !*fromStdin {
 		fmt.Fprintf(e.stdout, "Password: %s\n(It is shown only now; it is stored hashed.)\n", password)
 	}

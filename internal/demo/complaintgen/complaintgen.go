@@ -44,6 +44,14 @@ const ElectionName = "UK Parliamentary general election (demo)"
 // letters.
 const ElectionNameCY = "Etholiad cyffredinol Senedd y DU (arddangos)"
 
+// DemoElectionName names the election `campaignwatch demo --complaints N`
+// creates for itself on every run, so nobody mistakes it for a real one and
+// no real election ever gets demonstration complaints.
+const DemoElectionName = "Demonstration election (not real)"
+
+// DemoElectionNameCY is DemoElectionName in Welsh.
+const DemoElectionNameCY = "Etholiad arddangos (nid go iawn)"
+
 // Deps are the services the generator writes through, built by the
 // composition root.
 type Deps struct {
@@ -60,6 +68,28 @@ type Result struct {
 	ElectionID int64
 	Created    bool // the demo election was created by this run
 	Complaints int
+	// Triaged is how many of the complaints have a triage result.
+	Triaged int
+	// Days is how many distinct days the complaints were received on.
+	Days int
+	// Surge is how many complaints of the last 24 hours came from one
+	// party on one channel (SurgeParty, SurgeChannel), enough for the
+	// monitor to raise an alert; zero when n was too small for one.
+	Surge        int
+	SurgeParty   string
+	SurgeChannel string
+}
+
+// options are what tell GenerateDemo's run from Generate's.
+type options struct {
+	// own: always create a new demonstration election.
+	own bool
+	// triageAll: every complaint has a triage result and none is new.
+	triageAll bool
+	// shaped: a daily shape (weekends quieter, rising towards polling
+	// day) and a surge in the last 24 hours of at least surgeMin.
+	shaped   bool
+	surgeMin int
 }
 
 // demoParty is a party the generator can attribute complaints to.
@@ -87,10 +117,26 @@ var outcomes = []string{vocab.OutcomeNoBreach, vocab.OutcomeAdviceGiven, vocab.O
 // audited as demo.complaints on the election; a run that fails part way
 // leaves nothing, not even the election.
 func Generate(ctx context.Context, d Deps, n int, seed uint64) (*Result, error) {
+	return run(ctx, d, n, seed, options{})
+}
+
+// GenerateDemo is Generate for people learning the service: it always
+// creates an election of its own, named DemoElectionName, and never adds
+// to an existing one. Every complaint is triaged (by the pipeline's
+// engine, in the same transaction) and none is left new. Complaints follow
+// a daily shape, quieter at weekends and rising towards polling day, and
+// when n allows, one party's complaints on one channel surge in the last
+// 24 hours to at least surgeMin, so the monitor's next check
+// (monitor.Monitor.Check) raises an alert.
+func GenerateDemo(ctx context.Context, d Deps, n int, seed uint64, surgeMin int) (*Result, error) {
+	return run(ctx, d, n, seed, options{own: true, triageAll: true, shaped: true, surgeMin: surgeMin})
+}
+
+func run(ctx context.Context, d Deps, n int, seed uint64, o options) (*Result, error) {
 	var res *Result
 	err := pgx.BeginFunc(ctx, d.Pool, func(tx pgx.Tx) error {
 		var err error
-		res, err = generate(ctx, tx, d, n, seed)
+		res, err = generate(ctx, tx, d, n, seed, o)
 		return err
 	})
 	if err != nil {
@@ -99,17 +145,24 @@ func Generate(ctx context.Context, d Deps, n int, seed uint64) (*Result, error) 
 	return res, nil
 }
 
-func generate(ctx context.Context, tx pgx.Tx, d Deps, n int, seed uint64) (*Result, error) {
+func generate(ctx context.Context, tx pgx.Tx, d Deps, n int, seed uint64, o options) (*Result, error) {
 	res := &Result{}
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	now := time.Now().In(vocab.London)
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
-	e, err := d.Elections.LatestElectionTx(ctx, tx, "general")
+	var e *outreach.Election
+	var err error = apperr.New(apperr.NotFound, "no election")
+	name, nameCY := ElectionName, ElectionNameCY
+	if o.own {
+		name, nameCY = DemoElectionName, DemoElectionNameCY
+	} else {
+		e, err = d.Elections.LatestElectionTx(ctx, tx, "general")
+	}
 	if apperr.CodeOf(err) == apperr.NotFound {
 		announced, polling, followUp := today.AddDate(0, 0, -35), today.AddDate(0, 0, 7), 14
-		e, err = d.Elections.RecordElectionTx(ctx, tx, outreach.ElectionInput{Name: ElectionName, NameCY: ElectionNameCY, Type: "general",
+		e, err = d.Elections.RecordElectionTx(ctx, tx, outreach.ElectionInput{Name: name, NameCY: nameCY, Type: "general",
 			Nations: vocab.NationCodes(), AnnouncedOn: &announced, PollingDay: &polling, FollowUpDays: &followUp},
-			map[string]any{"name": ElectionName, "name_cy": ElectionNameCY, "demo": true})
+			map[string]any{"name": name, "name_cy": nameCY, "demo": true})
 		res.Created = err == nil
 	}
 	if err != nil {
@@ -133,16 +186,30 @@ func generate(ctx context.Context, tx pgx.Tx, d Deps, n int, seed uint64) (*Resu
 
 	engine := d.Review.Engine()
 	batch := fmt.Sprintf("demo-%d-%d", now.UnixNano(), seed)
-	g := &generator{rng: rng, parties: ps, senders: map[int64][]string{}}
+	g := &generator{rng: rng, parties: ps, senders: map[int64][]string{}, triageAll: o.triageAll, now: now}
 	for _, p := range ps {
 		g.totalWeight += p.weight
 	}
+	if o.shaped {
+		g.shape(e.AnnouncedOn, days)
+		// The surge needs room among the n complaints: at most a third
+		// of them, and none at all when that is below what raises an
+		// alert.
+		if s := max(o.surgeMin, n/20); s <= n/3 && end.Equal(today) {
+			res.Surge = s
+			g.surgeParty = &ps[rng.IntN(min(3, len(ps)))]
+			g.surgeChannel = []string{vocab.ChannelSMS, vocab.ChannelEmail, vocab.ChannelAutomatedCall}[rng.IntN(3)]
+			res.SurgeParty, res.SurgeChannel = g.surgeParty.name, g.surgeChannel
+		}
+	}
+	seenDays := map[string]bool{}
 	cs := make([]complaints.Backfilled, 0, min(n, chunk))
 	results := make([]*triage.Result, 0, min(n, chunk))
 	for i := 0; i < n; {
 		cs, results = cs[:0], results[:0]
 		for ; i < n && len(cs) < chunk; i++ {
-			c := g.complaint(e.AnnouncedOn, days, e.PollingDay)
+			c := g.complaint(e.AnnouncedOn, days, e.PollingDay, i < res.Surge)
+			seenDays[c.received.In(vocab.London).Format(time.DateOnly)] = true
 			sourceID := fmt.Sprintf("%s-%d", batch, i+1)
 			sub := complaints.Submission{Channel: c.channel, PartyID: c.partyID, PartyText: c.partyText,
 				ReceivedAt: c.received, ReceivedAtHasTime: c.hasTime, Sender: c.sender, Message: c.message,
@@ -160,6 +227,7 @@ func generate(ctx context.Context, tx pgx.Tx, d Deps, n int, seed uint64) (*Resu
 			if c.priority != nil {
 				r = &tr
 				c.priority = &tr.Priority
+				res.Triaged++
 			}
 			results = append(results, r)
 			cs = append(cs, complaints.Backfilled{
@@ -183,7 +251,7 @@ func generate(ctx context.Context, tx pgx.Tx, d Deps, n int, seed uint64) (*Resu
 			return nil, err
 		}
 	}
-	res.Complaints = n
+	res.Complaints, res.Days = n, len(seenDays)
 	if err := audit.Record(ctx, tx, "demo.complaints", "election", fmt.Sprint(res.ElectionID), audit.Change{After: map[string]any{"complaints": n}}); err != nil {
 		return nil, err
 	}
@@ -225,6 +293,50 @@ type generator struct {
 	totalWeight int
 	senders     map[int64][]string
 	refs        map[string]struct{}
+	// triageAll gives every complaint a triage result and a status past
+	// new.
+	triageAll bool
+	now       time.Time
+	// cumulative is the running total of each campaign day's weight,
+	// when the run has a daily shape.
+	cumulative []float64
+	// surgeParty and surgeChannel are where the surge's complaints come
+	// from, in the last 24 hours.
+	surgeParty   *demoParty
+	surgeChannel string
+}
+
+// shape weighs each of the days from announced: a complaint is about three
+// times as likely on the last day as on the first, rising steadily as
+// campaigning intensifies, and Saturdays and Sundays get about half a
+// weekday's, as fewer leaflets, calls and texts go out and fewer people
+// report them.
+func (g *generator) shape(announced time.Time, days int) {
+	g.cumulative = make([]float64, days)
+	total := 0.0
+	for i := range days {
+		progress := float64(i) / float64(max(days-1, 1))
+		w := 1 + 2*progress*progress
+		switch announced.AddDate(0, 0, i).Weekday() {
+		case time.Saturday:
+			w *= 0.55
+		case time.Sunday:
+			w *= 0.4
+		}
+		total += w
+		g.cumulative[i] = total
+	}
+}
+
+// pickDay is the campaign day (from 0) of the next complaint.
+func (g *generator) pickDay(days int) int {
+	if g.cumulative == nil {
+		// Square root skews days towards polling day.
+		return min(int(float64(days)*(1-g.rng.Float64()*g.rng.Float64())), days-1)
+	}
+	x := g.rng.Float64() * g.cumulative[len(g.cumulative)-1]
+	i, _ := slices.BinarySearch(g.cumulative, x)
+	return min(i, days-1)
 }
 
 // reference is a new complaint reference, distinct from every other this
@@ -345,14 +457,20 @@ func (g *generator) sender(p *demoParty, channel string) string {
 	return pool[g.rng.IntN(len(pool))]
 }
 
-func (g *generator) complaint(announced time.Time, days int, polling time.Time) demoComplaint {
+func (g *generator) complaint(announced time.Time, days int, polling time.Time, surge bool) demoComplaint {
 	p := g.pickParty()
 	ch := g.pickChannel()
-	// Square root skews days towards polling day.
-	day := int(float64(days) * (1 - g.rng.Float64()*g.rng.Float64()))
-	day = min(day, days-1)
-	d := announced.AddDate(0, 0, day)
+	d := announced.AddDate(0, 0, g.pickDay(days))
 	received := time.Date(d.Year(), d.Month(), d.Day(), 8+g.rng.IntN(13), g.rng.IntN(60), 0, 0, vocab.London)
+	if surge {
+		// A burst from one party on one channel within the last 20 hours.
+		p, ch = g.surgeParty, g.surgeChannel
+		received = g.now.Add(-time.Duration(10+g.rng.IntN(20*60-10)) * time.Minute)
+	} else if g.cumulative != nil && received.After(g.now) {
+		// Today's complaints so far, spread over the hours already gone.
+		midnight := time.Date(g.now.Year(), g.now.Month(), g.now.Day(), 0, 0, 0, 0, vocab.London)
+		received = midnight.Add(time.Duration(g.rng.Int64N(int64(g.now.Sub(midnight)) + 1)))
+	}
 	c := demoComplaint{channel: ch, received: received, hasTime: true, consent: []string{"no", "no", "unsure", "yes"}[g.rng.IntN(4)], status: vocab.StatusNew}
 	c.submitted = received.Add(time.Duration(1+g.rng.IntN(72*60)) * time.Minute)
 	if n := time.Now(); c.submitted.After(n) {
@@ -469,12 +587,20 @@ func (g *generator) complaint(announced time.Time, days int, polling time.Time) 
 	case score >= 35:
 		pr = vocab.PriorityMedium
 	}
-	if g.rng.IntN(12) != 0 {
+	if g.triageAll || g.rng.IntN(12) != 0 {
 		c.priority = &pr
-		c.status = []string{vocab.StatusNew, vocab.StatusTriaged, vocab.StatusTriaged, vocab.StatusInReview, vocab.StatusClosed}[g.rng.IntN(5)]
+		statuses := []string{vocab.StatusNew, vocab.StatusTriaged, vocab.StatusTriaged, vocab.StatusInReview, vocab.StatusClosed}
+		if g.triageAll {
+			statuses = statuses[1:]
+		}
+		c.status = statuses[g.rng.IntN(len(statuses))]
 		if c.status == vocab.StatusClosed {
 			ca := c.submitted.Add(72 * time.Hour)
 			c.closedAt = &ca
+			if g.triageAll && ca.After(g.now) {
+				// Too recent to have been closed yet.
+				c.status, c.closedAt = vocab.StatusInReview, nil
+			}
 		}
 	}
 	return c
