@@ -31,10 +31,14 @@ var consentWords = map[string]string{
 var (
 	// factRE finds "field = value" where value is a boolean, a number or
 	// a consent answer, and keeps what follows (", the text says …").
-	factRE     = regexp.MustCompile(`(?i)\b(consent|opted_out|tps_registered|sender_identified|opt_out_offered|special_category|member|work_address|recipients_visible|breach_where) = ([a-z_]+|[0-9]+)`)
-	exposedRE  = regexp.MustCompile(`\bbreach_exposed includes ([a-z_, ]+)`)
-	channelRE  = regexp.MustCompile(`\b([Cc])hannel ([a-z_]+)\b`)
-	notChanRE  = regexp.MustCompile(`\bnot channel ((?:` + strings.Join(vocab.ChannelCodes(), "|") + `)(?: (?:` + strings.Join(vocab.ChannelCodes(), "|") + `))*)\b`)
+	factRE    = regexp.MustCompile(`(?i)\b(consent|opted_out|tps_registered|sender_identified|opt_out_offered|special_category|member|work_address|recipients_visible|breach_where) = ([a-z_]+|[0-9]+)`)
+	exposedRE = regexp.MustCompile(`\bbreach_exposed includes ([a-z_, ]+)`)
+	channelRE = regexp.MustCompile(`\b([Cc])hannel ([a-z_]+)\b`)
+	notChanRE = regexp.MustCompile(`\bnot channel ((?:` + strings.Join(vocab.ChannelCodes(), "|") + `)(?: (?:` + strings.Join(vocab.ChannelCodes(), "|") + `))*)\b`)
+	// totalRE is the end of the score line: the total and its band.
+	totalRE = regexp.MustCompile(` = ([0-9]+) → ([a-z_]+) \(([0-9]+)–([0-9]+)\)\.$`)
+	// senderRE is the count of recent complaints from the same sender.
+	senderRE   = regexp.MustCompile(`\bsame_sender_count = ([0-9]+)`)
 	priorityRE = regexp.MustCompile(`→ ([a-z_]+)\.$`)
 	// quotedRE finds the complaint's own words, which the engine quotes
 	// with strconv.Quote.
@@ -121,6 +125,15 @@ func inWords(line string) string {
 			return m
 		}
 		return sub[1] + "hannel: " + channelWord(sub[2])
+	})
+	line = senderRE.ReplaceAllString(line, "$1 recent complaints from the same sender")
+	line = totalRE.ReplaceAllStringFunc(line, func(m string) string {
+		sub := totalRE.FindStringSubmatch(m)
+		p := sub[2]
+		if vocab.IsPriority(p) {
+			p = strings.ToLower(vocab.PriorityLabel(p))
+		}
+		return ", a total of " + sub[1] + ": priority " + p + " (" + sub[3] + "–" + sub[4] + ")."
 	})
 	line = priorityRE.ReplaceAllStringFunc(line, func(m string) string {
 		code := priorityRE.FindStringSubmatch(m)[1]
