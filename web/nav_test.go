@@ -41,7 +41,7 @@ var wantNav = map[staff.Role][]string{
 var (
 	navBlock = regexp.MustCompile(`(?s)<nav aria-label="Staff pages".*?</nav>`)
 	navHref  = regexp.MustCompile(`<a [^>]*href="([^"]+)"`)
-	navCur   = regexp.MustCompile(`<a [^>]*href="([^"]+)" aria-current="page"`)
+	navCur   = regexp.MustCompile(`<a [^>]*aria-current="page" href="([^"]+)"`)
 )
 
 // staffNav returns the header's links on body and the one marked current.

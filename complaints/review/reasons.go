@@ -35,6 +35,9 @@ var (
 	exposedRE = regexp.MustCompile(`\bbreach_exposed includes ([a-z_, ]+)`)
 	channelRE = regexp.MustCompile(`\b([Cc])hannel ([a-z_]+)\b`)
 	notChanRE = regexp.MustCompile(`\bnot channel ((?:` + strings.Join(vocab.ChannelCodes(), "|") + `)(?: (?:` + strings.Join(vocab.ChannelCodes(), "|") + `))*)\b`)
+	// codeInBracketsRE is a code in brackets after its description, as a
+	// score's base names its channel.
+	codeInBracketsRE = regexp.MustCompile(`\([a-z_]+\)`)
 	// totalRE is the end of the score line: the total and its band.
 	totalRE = regexp.MustCompile(` = ([0-9]+) → ([a-z_]+) \(([0-9]+)–([0-9]+)\)\.$`)
 	// senderRE is the count of recent complaints from the same sender.
@@ -118,6 +121,13 @@ func inWords(line string) string {
 			words = append(words, channelWord(c))
 		}
 		return "not by " + strings.Join(words, " or ")
+	})
+	line = codeInBracketsRE.ReplaceAllStringFunc(line, func(m string) string {
+		code := m[1 : len(m)-1]
+		if !vocab.IsChannel(code) {
+			return m
+		}
+		return "(" + channelWord(code) + ")"
 	})
 	line = channelRE.ReplaceAllStringFunc(line, func(m string) string {
 		sub := channelRE.FindStringSubmatch(m)

@@ -20,6 +20,7 @@ func TestSentenceReadsFactsAsWords(t *testing.T) {
 		"R10 (z): recipients_visible = 40, read from the text \"sender_identified = false\"":                                              "R10 (z): 40 recipients' addresses were visible to each other, read from the text \"sender_identified = false\"",
 		"R09 (y): not channel sms email and the text says \"hi\" → X":                                                                     "R09 (y): not by text message or email and the text says \"hi\" → X",
 		"Score: base 30 (text or email without consent (PECR-22)) + 10 (repeat: same_sender_count = 3 (at least 3)) = 40 → high (35–59).": "Score: base 30 (text or email without consent (PECR-22)) + 10 (repeat: 3 recent complaints from the same sender (at least 3)), a total of 40: priority high (35–59).",
+		"Score: base 40 (recipients exposed (bcc_breach)) = 40 → medium (35–59).":                                                         "Score: base 40 (recipients exposed (email addresses exposed)), a total of 40: priority medium (35–59).",
 		"No rule applies to the facts given.":                                                                                             "No rule applies to the facts given.",
 	}
 	for in, want := range cases {
