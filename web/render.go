@@ -42,6 +42,12 @@ type page struct {
 	// page as it is rendered (its contact block, the privacy notice); nil
 	// on staff pages, or when they could not be read.
 	Org *organisation.Settings
+	// Nav is the staff header for the signed-in user on this page: the
+	// sections their role may use, the current one marked (nav.go).
+	Nav []navGroup
+	// Wide lets the page use the screen's full width: staff pages, whose
+	// tables need it. Public pages keep the reading column.
+	Wide bool
 }
 
 // contactBlock is what the org-contact template shows: the settings, in
@@ -120,6 +126,10 @@ func (s *Server) renderTemplate(w http.ResponseWriter, r *http.Request, status i
 		p.Org = s.currentOrg(r)
 	}
 	p.User = userFrom(r.Context())
+	if p.User != nil {
+		p.Nav = buildNav(p.User.Role, r.URL.Path)
+		p.Wide = isStaffPath(r.URL.Path)
+	}
 	p.CSRF = s.csrfToken(r)
 	p.RequestID = requestIDFrom(r.Context())
 	if p.Flash == "" {

@@ -1,8 +1,10 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -35,8 +37,8 @@ func (s *Server) registerTriageRoutes(st *mux.Router) {
 type triageQueueData struct {
 	Query      url.Values
 	Page       review.QueuePage
-	Parties    any
-	Elections  any
+	Parties    []complaints.PartyOption
+	Elections  []complaints.PartyOption
 	Channels   []string
 	Priorities []string
 	Statuses   []string
@@ -47,11 +49,195 @@ type triageQueueData struct {
 	Referrals []complaints.ReferralChoice
 	PrevURL   string
 	NextURL   string
+	// Tags are the filters in force, each with a link that removes it.
+	Tags []filterTag
+}
+
+// filterTag is one filter in force on the queue: what it is in words and
+// the same queue without it.
+type filterTag struct {
+	Name, Value string
+	RemoveURL   string
+}
+
+// queueFilterKeys are the queue's filters in the order their tags show.
+var queueFilterKeys = []struct{ Key, Name string }{
+	{"priority", "Priority"}, {"status", "Status"}, {"party", "Party"}, {"channel", "Channel"},
+	{"referral", "Out of scope"}, {"election", "Election"}, {"assigned", "Assigned to"},
+	{"cluster", "Cluster"}, {"from", "Received from"}, {"to", "Received to"},
+}
+
+// filterTags names each filter in force in words, with the link to the
+// same queue (same order, first page) without it.
+func (d triageQueueData) filterTags() []filterTag {
+	var tags []filterTag
+	for _, k := range queueFilterKeys {
+		v := strings.TrimSpace(d.Query.Get(k.Key))
+		if v == "" {
+			continue
+		}
+		q := carriedQuery(d.Query)
+		q.Del(k.Key)
+		u := "/staff/triage"
+		if len(q) > 0 {
+			u += "?" + q.Encode()
+		}
+		tags = append(tags, filterTag{Name: k.Name, Value: d.filterValue(k.Key, v), RemoveURL: u})
+	}
+	return tags
+}
+
+// filterValue is a filter's value in words: a label, a party's or an
+// election's name, an officer's address.
+func (d triageQueueData) filterValue(key, v string) string {
+	switch key {
+	case "priority", "status", "channel":
+		return triageLabel(v)
+	case "referral":
+		if v == "any" {
+			return "Referred anywhere"
+		}
+		for _, r := range d.Referrals {
+			if r.ID == v {
+				return r.Label
+			}
+		}
+	case "assigned":
+		switch v {
+		case "me":
+			return "Me"
+		case "none":
+			return "Nobody"
+		}
+		for _, o := range d.Officers {
+			if strconv.FormatInt(o.ID, 10) == v {
+				return o.Email
+			}
+		}
+	case "party", "election":
+		if name := nameOf(d.Parties, v); key == "party" && name != "" {
+			return name
+		}
+		if name := nameOf(d.Elections, v); key == "election" && name != "" {
+			return name
+		}
+	case "cluster":
+		return "#" + v
+	}
+	return v
+}
+
+// nameOf is the name of the option whose id is id, or "".
+func nameOf(list []complaints.PartyOption, id string) string {
+	for _, o := range list {
+		if strconv.FormatInt(o.ID, 10) == id {
+			return o.Name
+		}
+	}
+	return ""
+}
+
+// carriedQuery is the queue's filters and order, without its page: what
+// the triage panel carries so "next complaint" works through the same
+// queue.
+func carriedQuery(q url.Values) url.Values {
+	out := url.Values{}
+	for k, v := range q {
+		if k == "page" || len(v) == 0 || strings.TrimSpace(v[0]) == "" {
+			continue
+		}
+		out[k] = v
+	}
+	return out
+}
+
+// Carry is the queue's query string for links to a complaint's panel
+// ("" when no filter is set).
+func (d triageQueueData) Carry() string {
+	if q := carriedQuery(d.Query); len(q) > 0 {
+		return "?" + q.Encode()
+	}
+	return ""
+}
+
+// nextPages bounds how far the search for the next complaint reads the
+// queue (pages of 200).
+const nextPages = 25
+
+// nextInQueue finds the complaint after ref in the queue q chooses. When
+// ref is no longer in that queue (triaging it took it out), the next one
+// is the first. It returns "" when nothing is left.
+func (s *Server) nextInQueue(r *http.Request, q url.Values, ref string) (string, error) {
+	f, err := queueFilter(q, userFrom(r.Context()).ID)
+	if err != nil {
+		return "", nil // a bad carried query: no next, rather than an error page
+	}
+	f.PerPage = 200
+	var first string
+	found := false
+	for p := 1; p <= nextPages; p++ {
+		f.Page = p
+		pg, err := s.triage.Queue(r.Context(), f)
+		if err != nil {
+			return "", err
+		}
+		for _, it := range pg.Items {
+			switch {
+			case it.Reference == ref:
+				found = true
+			case found:
+				return it.Reference, nil
+			case first == "":
+				first = it.Reference
+			}
+		}
+		if p*pg.PerPage >= pg.Total {
+			break
+		}
+	}
+	if found {
+		return "", nil
+	}
+	return first, nil
+}
+
+// panelURL is a complaint's triage panel, carrying the queue's query.
+func panelURL(ref string, q url.Values) string {
+	u := "/staff/triage/" + ref
+	if len(q) > 0 {
+		u += "?" + q.Encode()
+	}
+	return u
+}
+
+// receivedWhen is when a complaint arrived: the day and time, or only the
+// day when no time was given (its stored midnight is not a time anyone
+// gave).
+func receivedWhen(t time.Time, hasTime bool) string {
+	t = t.In(vocab.London)
+	if !hasTime {
+		return t.Format("2 Jan 2006")
+	}
+	return t.Format("2 Jan 2006 15:04")
+}
+
+// Email lets a long address break after its @ rather than widen the
+// table.
+func (triageQueueData) Email(addr string) template.HTML {
+	local, domain, ok := strings.Cut(addr, "@")
+	if !ok {
+		return template.HTML(template.HTMLEscapeString(addr))
+	}
+	return template.HTML(template.HTMLEscapeString(local) + "<wbr>@" + template.HTMLEscapeString(domain))
+}
+
+// Received is when the complaint arrived, as receivedWhen says it.
+func (triageQueueData) Received(it review.Item) string {
+	return receivedWhen(it.ReceivedAt, it.ReceivedAtHasTime)
 }
 
 // queueFilter reads the queue's query string, naming bad values.
-func queueFilter(r *http.Request, me int64) (review.Filter, error) {
-	q := r.URL.Query()
+func queueFilter(q url.Values, me int64) (review.Filter, error) {
 	f := review.Filter{Priority: q.Get("priority"), Status: q.Get("status"), Channel: q.Get("channel"), Sort: q.Get("sort")}
 	var errs []apperr.FieldError
 	switch ref := strings.TrimSpace(q.Get("referral")); {
@@ -134,7 +320,8 @@ func (s *Server) handleTriageQueue(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	f, ferr := queueFilter(r, userFrom(ctx).ID)
+	data.Tags = data.filterTags()
+	f, ferr := queueFilter(r.URL.Query(), userFrom(ctx).ID)
 	if ferr != nil {
 		s.render(w, r, http.StatusUnprocessableEntity, "triage_queue", page{Errors: apperr.FieldsOf(ferr), Data: data})
 		return
@@ -218,32 +405,69 @@ type triagePanelData struct {
 	Officers   []review.Officer
 	Priorities []string
 	Outcomes   []string
-	Provisions []string
-	Form       url.Values
+	// Laws are the rulebook's provisions grouped by law, for the
+	// checkboxes (shared with the audit recommendation form).
+	Laws []lawGroup
+	Form url.Values
+	// Queue is the queue's query the officer came from (filters and
+	// order); QueueURL returns to it and NextURL opens the complaint
+	// after this one in it ("" when none is left).
+	Queue    url.Values
+	QueueURL string
+	NextURL  string
 }
 
-func (s *Server) triagePanel(w http.ResponseWriter, r *http.Request, status int, errs []apperr.FieldError, form url.Values) {
+// Cites reports whether provision code is ticked.
+func (d triagePanelData) Cites(code string) bool { return slices.Contains(d.Form["provisions"], code) }
+
+// QueueQuery is the queue's query string, for the panel's forms to send
+// back so that saving leads to the next complaint.
+func (d triagePanelData) QueueQuery() string { return d.Queue.Encode() }
+
+// Received is when the complaint arrived, as receivedWhen says it.
+func (d triagePanelData) Received() string {
+	return receivedWhen(d.D.ReceivedAt, d.D.ReceivedAtHasTime)
+}
+
+func (s *Server) triagePanel(w http.ResponseWriter, r *http.Request, status int, errs []apperr.FieldError, form, queue url.Values) {
 	d, err := s.triage.Get(r.Context(), mux.Vars(r)["reference"])
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	data := triagePanelData{D: d, Priorities: vocab.PriorityCodes(), Outcomes: vocab.OutcomeCodes(), Form: form}
+	data := triagePanelData{D: d, Priorities: vocab.PriorityCodes(), Outcomes: vocab.OutcomeCodes(), Form: form,
+		Queue: carriedQuery(queue)}
+	data.QueueURL = "/staff/triage"
+	if len(data.Queue) > 0 {
+		data.QueueURL += "?" + data.Queue.Encode()
+	}
 	if data.Officers, err = s.triage.Officers(r.Context()); err != nil {
 		s.Error(w, r, err)
 		return
 	}
+	if data.Laws, _, err = s.citeables(); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	next, err := s.nextInQueue(r, data.Queue, d.Reference)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if next != "" {
+		data.NextURL = panelURL(next, data.Queue)
+	}
 	if data.Form == nil && d.Current != nil {
-		data.Form = url.Values{"priority": {d.Priority}, "provisions": {strings.Join(d.Current.Provisions, ", ")}}
+		data.Form = url.Values{"priority": {d.Priority}, "provisions": d.Current.Provisions}
 		if len(d.Decisions) > 0 {
-			data.Form.Set("provisions", strings.Join(d.Decisions[0].Provisions, ", "))
+			data.Form["provisions"] = d.Decisions[0].Provisions
 		}
 	}
 	s.render(w, r, status, "triage_panel", page{Errors: errs, Data: data})
 }
 
 func (s *Server) handleTriagePanel(w http.ResponseWriter, r *http.Request) {
-	s.triagePanel(w, r, http.StatusOK, nil, nil)
+	s.triagePanel(w, r, http.StatusOK, nil, nil, r.URL.Query())
 }
 
 func (s *Server) handleTriageAction(w http.ResponseWriter, r *http.Request) {
@@ -259,7 +483,10 @@ func (s *Server) handleTriageAction(w http.ResponseWriter, r *http.Request) {
 	case "accept":
 		err, msg = s.triage.Accept(ctx, ref), "Triage accepted."
 	case "override":
-		provs := strings.FieldsFunc(r.PostFormValue("provisions"), func(c rune) bool { return c == ',' || c == ' ' || c == '\n' })
+		var provs []string
+		for _, v := range r.PostForm["provisions"] {
+			provs = append(provs, strings.FieldsFunc(v, func(c rune) bool { return c == ',' || c == ' ' || c == '\n' })...)
+		}
 		err = s.triage.Override(ctx, ref, review.Override{Priority: r.PostFormValue("priority"), Provisions: provs, Reason: r.PostFormValue("reason")})
 		msg = "Triage changed. The original result is kept."
 	case "review":
@@ -274,16 +501,40 @@ func (s *Server) handleTriageAction(w http.ResponseWriter, r *http.Request) {
 		}
 		msg = "Assignment saved."
 	}
+	queue, _ := url.ParseQuery(r.PostFormValue("queue"))
+	queue = carriedQuery(queue)
 	if err != nil {
 		if fe := apperr.FieldsOf(err); fe != nil {
-			s.triagePanel(w, r, http.StatusUnprocessableEntity, fe, r.PostForm)
+			s.triagePanel(w, r, http.StatusUnprocessableEntity, fe, r.PostForm, queue)
 			return
 		}
 		s.Error(w, r, err)
 		return
 	}
+	// A decision on the complaint (accept, change, close) is the end of
+	// the officer's work on it: on to the next one in the same queue.
+	switch mux.Vars(r)["action"] {
+	case "accept", "override", "close":
+		next, err := s.nextInQueue(r, queue, ref)
+		if err != nil {
+			s.Error(w, r, err)
+			return
+		}
+		if next == "" {
+			s.setFlash(w, msg+" No complaint is left in this queue.")
+			back := "/staff/triage"
+			if len(queue) > 0 {
+				back += "?" + queue.Encode()
+			}
+			http.Redirect(w, r, back, http.StatusSeeOther)
+			return
+		}
+		s.setFlash(w, msg+" This is the next complaint in the queue.")
+		http.Redirect(w, r, panelURL(next, queue), http.StatusSeeOther)
+		return
+	}
 	s.setFlash(w, msg)
-	http.Redirect(w, r, "/staff/triage/"+ref, http.StatusSeeOther)
+	http.Redirect(w, r, panelURL(ref, queue), http.StatusSeeOther)
 }
 
 // triageLabels are how status, outcome, priority and channel ids read on

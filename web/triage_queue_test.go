@@ -97,3 +97,111 @@ func TestTriagePagesOverrideAndBulkClose(t *testing.T) {
 	require.Equal(t, http.StatusOK, res.StatusCode)
 	webtest.ReadBody(res)
 }
+
+// dayOnlyComplaint submits and triages a complaint whose complainant gave
+// only the day it arrived.
+func dayOnlyComplaint(t *testing.T, e *webtest.Env) string {
+	t.Helper()
+	rb, err := triage.DefaultRulebook()
+	require.NoError(t, err)
+	eng, err := triage.NewEngine(rb)
+	require.NoError(t, err)
+	day := time.Date(2026, 3, 4, 0, 0, 0, 0, time.UTC)
+	rc, err := complaints.NewService(e.Pool, e.Jobs).Submit(context.Background(), complaints.Submission{
+		Channel: "sms", PartyText: "Example Party", ReceivedAt: day, ReceivedAtHasTime: false,
+		Sender: "07700 900999", Message: "Vote for us on Thursday", Consent: "no", Source: "web", Lang: "en",
+	}, complaints.Meta{})
+	require.NoError(t, err)
+	_, err = review.NewPipeline(e.Pool, eng).Triage(context.Background(), rc.ComplaintID)
+	require.NoError(t, err)
+	return rc.Reference
+}
+
+func TestTriageQueueTagsRemoveOneFilterEach(t *testing.T) {
+	t.Parallel()
+	e := webtest.New(t, webtest.Options{})
+	triagedComplaints(t, e, 1)
+	officer := e.SignedIn(staff.RoleTriageOfficer)
+	res := officer.Get("/staff/triage?status=triaged&channel=sms&sort=received_asc&page=1")
+	body := webtest.ReadBody(res)
+	require.Equal(t, http.StatusOK, res.StatusCode, body)
+	require.Contains(t, body, `<details class="details filter-panel">`)
+	require.Contains(t, body, `<a class="filter-tag" href="/staff/triage?channel=sms&amp;sort=received_asc"><span class="visually-hidden">Remove filter: </span>Status: Triaged`)
+	require.Contains(t, body, `<a class="filter-tag" href="/staff/triage?sort=received_asc&amp;status=triaged"><span class="visually-hidden">Remove filter: </span>Channel: Text message`)
+	// The order is not a filter: it has no tag.
+	require.NotContains(t, body, "Remove filter: </span>Sort")
+
+	body = webtest.ReadBody(officer.Get("/staff/triage"))
+	require.NotContains(t, body, "filter-tag")
+}
+
+func TestTriageNextComplaintWorksThroughTheQueue(t *testing.T) {
+	t.Parallel()
+	e := webtest.New(t, webtest.Options{})
+	refs := triagedComplaints(t, e, 3) // refs[2] is the oldest
+	officer := e.SignedIn(staff.RoleTriageOfficer)
+	const q = "?channel=sms&sort=received_asc"
+
+	// The queue's links carry its filters and order to the panel.
+	body := webtest.ReadBody(officer.Get("/staff/triage" + q + "&page=1"))
+	require.Contains(t, body, `href="/staff/triage/`+refs[2]+`?channel=sms&amp;sort=received_asc"`)
+
+	// The panel links to the next one in that order, and back to the
+	// same queue.
+	body = webtest.ReadBody(officer.Get("/staff/triage/" + refs[2] + q))
+	require.Contains(t, body, `href="/staff/triage/`+refs[1]+`?channel=sms&amp;sort=received_asc" class="next-link"`)
+	require.Contains(t, body, `href="/staff/triage?channel=sms&amp;sort=received_asc">Back to the triage queue`)
+
+	// Saving a decision opens the next complaint, not the list.
+	res := officer.PostForm("/staff/triage/"+refs[1]+"/accept", url.Values{"queue": {q[1:]}})
+	webtest.ReadBody(res)
+	require.Equal(t, http.StatusSeeOther, res.StatusCode)
+	require.Equal(t, "/staff/triage/"+refs[0]+q, res.Header.Get("Location"))
+
+	// After the last one, the officer is told nothing is left.
+	body = webtest.ReadBody(officer.Get("/staff/triage/" + refs[0] + q))
+	require.Contains(t, body, "No other complaint is left in this queue.")
+	res = officer.PostForm("/staff/triage/"+refs[0]+"/accept", url.Values{"queue": {q[1:]}})
+	webtest.ReadBody(res)
+	require.Equal(t, http.StatusSeeOther, res.StatusCode)
+	require.Equal(t, "/staff/triage"+q, res.Header.Get("Location"))
+	body = webtest.ReadBody(officer.Get("/staff/triage" + q))
+	require.Contains(t, body, "No complaint is left in this queue.")
+}
+
+func TestTriagePanelSaysWhyInSentencesAndTicksProvisions(t *testing.T) {
+	t.Parallel()
+	e := webtest.New(t, webtest.Options{})
+	refs := triagedComplaints(t, e, 1)
+	officer := e.SignedIn(staff.RoleTriageOfficer)
+	body := webtest.ReadBody(officer.Get("/staff/triage/" + refs[0]))
+	why := body[strings.Index(body, "<h3>Why</h3>"):]
+	why = why[:strings.Index(why, "</ol>")]
+	require.Contains(t, why, "the complainant had not given permission")
+	require.NotContains(t, why, " = ")
+	require.NotContains(t, why, "_")
+	// Provisions are ticked from a list grouped by law, the result's own
+	// ticked to start with.
+	require.Contains(t, body, `<input type="checkbox" id="provision-PECR-22" name="provisions" value="PECR-22" checked>`)
+	require.Contains(t, body, `<legend class="label">The Privacy and Electronic Communications`)
+
+	res := officer.PostForm("/staff/triage/"+refs[0]+"/override", url.Values{"priority": {"urgent"},
+		"provisions": {"PECR-22", "UKGDPR-14"}, "reason": {"Two provisions"}})
+	webtest.ReadBody(res)
+	require.Equal(t, http.StatusSeeOther, res.StatusCode)
+	body = webtest.ReadBody(officer.Get("/staff/triage/" + refs[0]))
+	require.Contains(t, body, `value="UKGDPR-14" checked>`)
+}
+
+func TestTriageDayOnlyComplaintShowsNoMidnight(t *testing.T) {
+	t.Parallel()
+	e := webtest.New(t, webtest.Options{})
+	ref := dayOnlyComplaint(t, e)
+	officer := e.SignedIn(staff.RoleTriageOfficer)
+	body := webtest.ReadBody(officer.Get("/staff/triage"))
+	require.Contains(t, body, `<td class="nowrap">4 Mar 2026</td>`)
+	require.NotContains(t, body, "4 Mar 2026 00:00")
+	body = webtest.ReadBody(officer.Get("/staff/triage/" + ref))
+	require.Contains(t, body, `4 Mar 2026 <span class="hint">(no time given)</span>`)
+	require.NotContains(t, body, "4 Mar 2026 00:00")
+}

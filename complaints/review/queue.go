@@ -69,24 +69,28 @@ type Filter struct {
 
 // Item is one complaint in the queue.
 type Item struct {
-	ID            int64
-	Reference     string
-	ReceivedAt    time.Time
-	Channel       string // as the complainant said
-	TriageChannel string // as the engine inferred ("" until triaged)
-	Channels      []string
-	Party         string
-	PartyID       *int64
-	Election      string
-	Status        string
-	Priority      string // effective priority ("" until triaged)
-	Score         *int
-	Provisions    []string
-	AssignedTo    string
-	Outcome       string
-	SenderCluster *int64
-	TextCluster   *int64
-	ClusterSize   int
+	ID         int64
+	Reference  string
+	ReceivedAt time.Time
+	// ReceivedAtHasTime is false when the complainant gave only a day:
+	// ReceivedAt is then that day's midnight, which must not be shown as
+	// a time.
+	ReceivedAtHasTime bool
+	Channel           string // as the complainant said
+	TriageChannel     string // as the engine inferred ("" until triaged)
+	Channels          []string
+	Party             string
+	PartyID           *int64
+	Election          string
+	Status            string
+	Priority          string // effective priority ("" until triaged)
+	Score             *int
+	Provisions        []string
+	AssignedTo        string
+	Outcome           string
+	SenderCluster     *int64
+	TextCluster       *int64
+	ClusterSize       int
 	// Referral is the rulebook id of the referral when triage found the
 	// complaint out of scope, "" otherwise.
 	Referral string
@@ -202,7 +206,7 @@ func (s *Service) Queue(ctx context.Context, f Filter) (QueuePage, error) {
 	page := QueuePage{Page: f.Page, PerPage: f.PerPage}
 	page.Items, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (Item, error) {
 		var it Item
-		err := r.Scan(&it.ID, &it.Reference, &it.ReceivedAt, &it.Channel, &it.TriageChannel, &it.Channels,
+		err := r.Scan(&it.ID, &it.Reference, &it.ReceivedAt, &it.ReceivedAtHasTime, &it.Channel, &it.TriageChannel, &it.Channels,
 			&it.Party, &it.PartyID, &it.Election, &it.Status, &it.Priority, &it.Score, &it.Provisions,
 			&it.AssignedTo, &it.Outcome, &it.SenderCluster, &it.TextCluster, &it.ClusterSize, &it.Referral, &page.Total)
 		return it, err
@@ -252,12 +256,12 @@ func (r Result) RationaleLines() []string {
 	for _, e := range raw {
 		var s string
 		if json.Unmarshal(e, &s) == nil {
-			out = append(out, s)
+			out = append(out, Sentence(s))
 			continue
 		}
 		var m map[string]any
 		if json.Unmarshal(e, &m) == nil {
-			out = append(out, describeRationale(m))
+			out = append(out, Sentence(describeRationale(m)))
 		}
 	}
 	return out
@@ -302,25 +306,27 @@ type ClusterRef struct {
 
 // Detail is the triage panel of one complaint.
 type Detail struct {
-	ID          int64
-	Reference   string
-	Channel     string
-	Party       string
-	Election    string
-	ReceivedAt  time.Time
-	Sender      string
-	Message     string
-	Description string
-	Consent     string
-	Status      string
-	Priority    string
-	AssignedTo  *int64
-	Assignee    string
-	Outcome     string
-	Current     *Result
-	History     []Result
-	Decisions   []Decision
-	Clusters    []ClusterRef
+	ID         int64
+	Reference  string
+	Channel    string
+	Party      string
+	Election   string
+	ReceivedAt time.Time
+	// ReceivedAtHasTime is false when only the day is known.
+	ReceivedAtHasTime bool
+	Sender            string
+	Message           string
+	Description       string
+	Consent           string
+	Status            string
+	Priority          string
+	AssignedTo        *int64
+	Assignee          string
+	Outcome           string
+	Current           *Result
+	History           []Result
+	Decisions         []Decision
+	Clusters          []ClusterRef
 }
 
 // Get returns the triage panel of the complaint with reference ref.
@@ -334,7 +340,8 @@ func (s *Service) Get(ctx context.Context, ref string) (*Detail, error) {
 		return nil, err
 	}
 	d := &Detail{ID: r.ID, Reference: r.Reference, Channel: r.Channel, Party: r.Party, Election: r.Election, ReceivedAt: r.ReceivedAt,
-		Sender: r.Sender, Message: r.Message, Description: r.Description, Consent: r.Consent, Status: r.Status, Priority: r.Priority,
+		ReceivedAtHasTime: r.ReceivedAtHasTime,
+		Sender:            r.Sender, Message: r.Message, Description: r.Description, Consent: r.Consent, Status: r.Status, Priority: r.Priority,
 		AssignedTo: r.AssignedTo, Assignee: r.Assignee, Outcome: r.Outcome}
 	if d.History, err = s.results(ctx, d.ID); err != nil {
 		return nil, err

@@ -4,7 +4,7 @@
 -- than sort every matching row.
 
 -- query: queue
-SELECT c.id, c.reference, c.received_at, c.channel, coalesce(t.channel, ''), coalesce(t.channels, '{}'),
+SELECT c.id, c.reference, c.received_at, c.received_at_has_time, c.channel, coalesce(t.channel, ''), coalesce(t.channels, '{}'),
     coalesce(p.name, c.party_text), c.party_id, coalesce(e.name, ''), c.status, coalesce(c.priority, ''),
     t.score, coalesce(d.provisions, t.provisions, '{}'), coalesce(u.email, ''), coalesce(r.outcome, ''),
     sc.cluster_id, tc.cluster_id, greatest(coalesce(sk.size, 0), coalesce(tk.size, 0)),

@@ -3,7 +3,7 @@
 
 -- name: ComplaintPanel :one
 SELECT c.id, c.reference, c.channel, coalesce(p.name, c.party_text)::text AS party, coalesce(e.name, '')::text AS election,
-    c.received_at, c.sender, c.message, c.description, c.consent, c.status, coalesce(c.priority, '')::text AS priority,
+    c.received_at, c.received_at_has_time, c.sender, c.message, c.description, c.consent, c.status, coalesce(c.priority, '')::text AS priority,
     r.assigned_to, coalesce(u.email, '')::text AS assignee, coalesce(r.outcome, '')::text AS outcome
 FROM complaints c
 LEFT JOIN parties p ON p.id = c.party_id

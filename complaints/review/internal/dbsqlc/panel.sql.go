@@ -275,7 +275,7 @@ func (q *Queries) ComplaintDecisions(ctx context.Context, complaintID int64) ([]
 const complaintPanel = `-- name: ComplaintPanel :one
 
 SELECT c.id, c.reference, c.channel, coalesce(p.name, c.party_text)::text AS party, coalesce(e.name, '')::text AS election,
-    c.received_at, c.sender, c.message, c.description, c.consent, c.status, coalesce(c.priority, '')::text AS priority,
+    c.received_at, c.received_at_has_time, c.sender, c.message, c.description, c.consent, c.status, coalesce(c.priority, '')::text AS priority,
     r.assigned_to, coalesce(u.email, '')::text AS assignee, coalesce(r.outcome, '')::text AS outcome
 FROM complaints c
 LEFT JOIN parties p ON p.id = c.party_id
@@ -286,21 +286,22 @@ WHERE c.reference = $1
 `
 
 type ComplaintPanelRow struct {
-	ID          int64
-	Reference   string
-	Channel     string
-	Party       string
-	Election    string
-	ReceivedAt  time.Time
-	Sender      string
-	Message     string
-	Description string
-	Consent     string
-	Status      string
-	Priority    string
-	AssignedTo  *int64
-	Assignee    string
-	Outcome     string
+	ID                int64
+	Reference         string
+	Channel           string
+	Party             string
+	Election          string
+	ReceivedAt        time.Time
+	ReceivedAtHasTime bool
+	Sender            string
+	Message           string
+	Description       string
+	Consent           string
+	Status            string
+	Priority          string
+	AssignedTo        *int64
+	Assignee          string
+	Outcome           string
 }
 
 // The staff pages' reads: the triage panel of a complaint, clusters and
@@ -315,6 +316,7 @@ func (q *Queries) ComplaintPanel(ctx context.Context, reference string) (Complai
 		&i.Party,
 		&i.Election,
 		&i.ReceivedAt,
+		&i.ReceivedAtHasTime,
 		&i.Sender,
 		&i.Message,
 		&i.Description,

@@ -1,0 +1,39 @@
+package review_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/campaignwatch/campaignwatch/complaints/review"
+)
+
+func TestSentenceReadsFactsAsWords(t *testing.T) {
+	cases := map[string]string{
+		"R03 (No identity): sender_identified = false → PECR-23; guidance G1.": "R03 (No identity): the sender did not say who they were → PECR-23; guidance G1.",
+		"Consent = no.":                  "The complainant had not given permission.",
+		"Consent = yes (member = true).": "The complainant had given permission (the complainant is a member of the party).",
+		"R01 (x): channel live_call (from the text) and tps_registered = true → PECR-21":                                                  "R01 (x): channel: live call (from the text) and the number is registered with the Telephone Preference Service → PECR-21",
+		"Channel automated_call: stated by the complainant.":                                                                              "Channel: automated call: stated by the complainant.",
+		"Score: 5 (out of scope) → low.":                                                                                                  "Score: 5 (out of scope) → priority low.",
+		"R09 (y): not channel sms email → PECR-22":                                                                                        "R09 (y): not by text message or email → PECR-22",
+		"R10 (z): recipients_visible = 40, read from the text \"sender_identified = false\"":                                              "R10 (z): 40 recipients' addresses were visible to each other, read from the text \"sender_identified = false\"",
+		"R09 (y): not channel sms email and the text says \"hi\" → X":                                                                     "R09 (y): not by text message or email and the text says \"hi\" → X",
+		"Score: base 30 (text or email without consent (PECR-22)) + 10 (repeat: same_sender_count = 3 (at least 3)) = 40 → high (35–59).": "Score: base 30 (text or email without consent (PECR-22)) + 10 (repeat: 3 recent complaints from the same sender (at least 3)), a total of 40: priority high (35–59).",
+		"Score: base 40 (recipients exposed (bcc_breach)) = 40 → medium (35–59).":                                                         "Score: base 40 (recipients exposed (email addresses exposed)), a total of 40: priority medium (35–59).",
+		"No rule applies to the facts given.":                                                                                             "No rule applies to the facts given.",
+	}
+	for in, want := range cases {
+		assert.Equal(t, want, review.Sentence(in), in)
+	}
+}
+
+func TestSentenceLeavesNoFieldEqualsValue(t *testing.T) {
+	for _, f := range []string{"opted_out", "tps_registered", "sender_identified", "opt_out_offered", "special_category", "member", "work_address"} {
+		for _, v := range []string{"true", "false"} {
+			got := review.Sentence("R1 (t): " + f + " = " + v + " → X.")
+			assert.NotContains(t, got, " = ", got)
+			assert.NotContains(t, got, "_", got)
+		}
+	}
+}
