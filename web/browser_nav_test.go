@@ -3,7 +3,6 @@ package web_test
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -11,61 +10,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
 	"github.com/campaignwatch/campaignwatch/internal/staff"
 	"github.com/campaignwatch/campaignwatch/web/webtest"
 )
-
-// rawCodes are the patterns of text no person should read: every code of
-// the vocabulary that is not itself a word (one with an underscore, an
-// abbreviation, a nation written in lower case), the staff roles' codes,
-// JSON, and "field = value".
-func rawCodes() []*regexp.Regexp {
-	seen := map[string]bool{}
-	var out []*regexp.Regexp
-	add := func(code string) {
-		if !seen[code] {
-			seen[code] = true
-			out = append(out, regexp.MustCompile(`\b`+regexp.QuoteMeta(code)+`\b`))
-		}
-	}
-	for _, ts := range [][]vocab.Term{vocab.Priorities, vocab.Statuses, vocab.Outcomes} {
-		for _, t := range ts {
-			if strings.Contains(t.Code, "_") {
-				add(t.Code)
-			}
-		}
-	}
-	for _, c := range vocab.Channels {
-		// "email" and "other" are words; "sms" and "live_call" are not.
-		if strings.Contains(c.Code, "_") || !strings.Contains(strings.ToLower(c.Label.EN), c.Code) {
-			add(c.Code)
-		}
-	}
-	for _, n := range vocab.Nations {
-		add(n.Code) // "england": a nation is written with a capital
-	}
-	for _, r := range staff.Roles {
-		if strings.Contains(string(r), "_") {
-			add(string(r))
-		}
-	}
-	out = append(out, regexp.MustCompile(regexp.QuoteMeta(`{"`)), regexp.MustCompile(` = `))
-	return out
-}
-
-// rawCodesIn lists the raw codes found in text, each with its context.
-func rawCodesIn(text string, pats []*regexp.Regexp) []string {
-	var found []string
-	for _, p := range pats {
-		for _, loc := range p.FindAllStringIndex(text, 3) {
-			from, to := max(loc[0]-30, 0), min(loc[1]+30, len(text))
-			found = append(found, fmt.Sprintf("%s in %q", p.String(), text[from:to]))
-		}
-	}
-	return found
-}
 
 func TestRawCodesListCoversTheVocabulary(t *testing.T) {
 	pats := rawCodes()

@@ -7,6 +7,7 @@ import (
 	"unicode"
 
 	"github.com/campaignwatch/campaignwatch/complaints"
+	"github.com/campaignwatch/campaignwatch/complaints/review"
 	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
 	"github.com/campaignwatch/campaignwatch/internal/audits"
@@ -35,6 +36,9 @@ func vocabFuncs() template.FuncMap {
 		"codeWords":           codeWords,
 		"dateOrTime":          dateOrTime,
 		"complaintStatuses":   func() []vocab.Term { return vocab.Statuses },
+		// A line of a triage rationale in words, as the triage panel
+		// shows it.
+		"whyLine": review.Sentence,
 		// The audit log and a complaint's history as sentences.
 		"auditSentence":     func(e audit.Entry) string { return audit.Describe(e, auditLabel).Sentence },
 		"auditObject":       func(e audit.Entry) string { return audit.Describe(e, auditLabel).Object },
