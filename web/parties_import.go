@@ -7,10 +7,10 @@ import (
 	"io"
 	"net/http"
 	"path/filepath"
-	"time"
 
 	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
+	"github.com/campaignwatch/campaignwatch/internal/spreadsheet"
 	"github.com/campaignwatch/campaignwatch/outreach/parties"
 )
 
@@ -103,7 +103,7 @@ func (s *Server) handlePartyExport(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	name := fmt.Sprintf("parties-%s.xlsx", time.Now().In(vocab.London).Format("2006-01-02"))
+	name := spreadsheet.Filename("xlsx", "parties", vocab.Today())
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", name))
 	w.Header().Set("Cache-Control", "no-store")

@@ -135,8 +135,8 @@ func cmdElection(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "Election %d recorded. No letters were written.\n", res.ElectionID)
 		return nil
 	}
-	fmt.Fprintf(e.stdout, "Election %d called: %d letters in batch %d (%s), template %s version %d.\n",
-		res.ElectionID, res.Letters, res.BatchID, res.BatchState, res.Template, res.Version)
+	fmt.Fprintf(e.stdout, "Election %d called: %d letters in batch %d (%s), %s, version %d.\n",
+		res.ElectionID, res.Letters, res.BatchID, strings.ToLower(vocab.LetterStateLabel(res.BatchState)), vocab.LetterTemplateLabel(res.Template), res.Version)
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "PARTY\tLETTERS")
 	for _, p := range res.Parties {
@@ -205,7 +205,7 @@ func cmdLetters(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "%s (%s), polling day %s, phase %s. %d letters:", el.Name, el.TypeName(), el.PollingDay.Format("2 January 2006"), outreach.PhaseNames[st.Phase], st.Total)
 	for _, s := range outreach.States {
 		if st.Counts[s] > 0 {
-			fmt.Fprintf(e.stdout, " %s %d", s, st.Counts[s])
+			fmt.Fprintf(e.stdout, " %s %d", strings.ToLower(vocab.LetterStateLabel(s)), st.Counts[s])
 		}
 	}
 	fmt.Fprintln(e.stdout, ".")
@@ -217,7 +217,7 @@ func cmdLetters(ctx context.Context, e *env, args []string) error {
 			if l.SentAt != nil {
 				sent = l.SentAt.Format(time.DateTime)
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s <%s>\t%s\t%d\t%s\t%s\n", p.Party, l.Reference, l.RecipientName, l.RecipientEmail, l.State, l.Attempts, sent, l.LastError)
+			fmt.Fprintf(tw, "%s\t%s\t%s <%s>\t%s\t%d\t%s\t%s\n", p.Party, l.Reference, l.RecipientName, l.RecipientEmail, vocab.LetterStateLabel(l.State), l.Attempts, sent, l.LastError)
 		}
 	}
 	return tw.Flush()
@@ -291,7 +291,7 @@ func lettersSend(ctx context.Context, e *env, args []string) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(res)
 	}
-	fmt.Fprintf(e.stdout, "%d letters in batch %d (%s), template %s version %d.\n", res.Letters, res.BatchID, res.BatchState, res.Template, res.Version)
+	fmt.Fprintf(e.stdout, "%d letters in batch %d (%s), %s, version %d.\n", res.Letters, res.BatchID, strings.ToLower(vocab.LetterStateLabel(res.BatchState)), vocab.LetterTemplateLabel(res.Template), res.Version)
 	return nil
 }
 

@@ -38,7 +38,7 @@ func TestElectionCallAsksBeforeSending(t *testing.T) {
 	require.Contains(t, stdout, "PARTY")
 	require.Contains(t, stdout, "Democratic Unionist Party")
 	require.Contains(t, stdout, "English")
-	require.Contains(t, stdout, "Letters: 9, template election-reminder (")
+	require.Contains(t, stdout, "Letters: 9, Election reminder (")
 	require.Contains(t, stdout, "English version 1")
 	require.Contains(t, stdout, "Sample letter, to ")
 	require.Contains(t, stderr, `"Send 9 letters?"`)
@@ -52,6 +52,7 @@ func TestElectionCallAsksBeforeSending(t *testing.T) {
 	code, stdout, stderr = runCLI(t, vars, "", append(call, "--yes")...)
 	require.Equal(t, 0, code, stderr)
 	require.Contains(t, stdout, "Election 1 called: 9 letters in batch 1")
+	require.Contains(t, stdout, "(released), Election reminder, version 1.", "the batch state and template in words")
 	require.Equal(t, 9, count("letters"))
 
 	// A past polling day: refused, then recorded only.

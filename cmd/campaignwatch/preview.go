@@ -9,6 +9,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/outreach"
 )
 
@@ -27,7 +28,7 @@ func printPreview(w io.Writer, pv *outreach.Preview) {
 		for _, v := range pv.Versions {
 			vs = append(vs, fmt.Sprintf("%s version %d", v.Language, v.Version))
 		}
-		fmt.Fprintf(w, "Letters: %d, template %s (%s). %s\n\n", pv.Letters, pv.Template, strings.Join(vs, "; "), pv.Delivery)
+		fmt.Fprintf(w, "Letters: %d, %s (%s). %s\n\n", pv.Letters, vocab.LetterTemplateLabel(pv.Template), strings.Join(vs, "; "), pv.Delivery)
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(tw, "PARTY\tCONTACT\tEMAIL\tLANGUAGE")
 		for _, p := range pv.Parties {

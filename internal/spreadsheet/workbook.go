@@ -77,16 +77,17 @@ func AddStyles(f *excelize.File) (Styles, error) {
 	// match, still finds the plain one first.
 	s.quoted = map[int]int{}
 	for _, id := range []int{0, s.Header, s.Title, s.Wrap} {
-		if s.quoted[id], err = quotedCopy(f, id); err != nil {
+		if s.quoted[id], err = QuotedCopy(f, id); err != nil {
 			return s, err
 		}
 	}
 	return s, nil
 }
 
-// quotedCopy appends a copy of cell style id with quotePrefix set and
-// returns the copy's id.
-func quotedCopy(f *excelize.File, id int) (int, error) {
+// QuotedCopy appends a copy of cell style id with quotePrefix set and
+// returns the copy's id, for a workbook with styles of its own (the party
+// registry's); AddStyles makes the shared workbooks' copies with it.
+func QuotedCopy(f *excelize.File, id int) (int, error) {
 	if f.Styles == nil || f.Styles.CellXfs == nil || id < 0 || id >= len(f.Styles.CellXfs.Xf) {
 		return 0, fmt.Errorf("spreadsheet: no cell style %d to copy", id)
 	}

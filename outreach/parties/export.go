@@ -19,9 +19,9 @@ var exportWidths = []float64{40, 20, 36, 20, 40, 12, 28, 28, 38, 24, 14}
 // that importing the file changes nothing.
 //
 // The header row is styled, frozen and filtered. Text cells beginning with
-// =, +, -, @, a tab or a carriage return are prefixed with a single quote,
-// so a spreadsheet shows them as text and never evaluates them as formulas
-// (import strips that quote again).
+// =, +, -, @, a tab or a carriage return carry the quote-prefix style, so
+// a spreadsheet shows them as text, exactly as typed, and never evaluates
+// them as formulas.
 func (s *Store) Export(ctx context.Context, w io.Writer) error {
 	ps, err := s.All(ctx)
 	if err != nil {
@@ -52,6 +52,10 @@ func WriteXLSX(w io.Writer, ps []Party) error {
 	if err != nil {
 		return err
 	}
+	quotedText, err := spreadsheet.QuotedCopy(f, text)
+	if err != nil {
+		return err
+	}
 	for i, wd := range exportWidths {
 		col, _ := excelize.ColumnNumberToName(i + 1)
 		if err := f.SetColWidth(sheet, col, col, wd); err != nil {
@@ -66,16 +70,18 @@ func WriteXLSX(w io.Writer, ps []Party) error {
 		n++
 		for i, v := range values {
 			cell, _ := excelize.CoordinatesToCellName(i+1, n)
-			if !raw {
-				v = spreadsheet.Neutralize(v)
-			}
 			if err := f.SetCellStr(sheet, cell, v); err != nil {
 				return err
 			}
+			st := style
+			if !raw && spreadsheet.NeedsQuote(v) {
+				st = quotedText
+			}
+			if err := f.SetCellStyle(sheet, cell, cell, st); err != nil {
+				return err
+			}
 		}
-		first, _ := excelize.CoordinatesToCellName(1, n)
-		last, _ := excelize.CoordinatesToCellName(len(values), n)
-		return f.SetCellStyle(sheet, first, last, style)
+		return nil
 	}
 	if err := write(Columns, header, true); err != nil {
 		return err

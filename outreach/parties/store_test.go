@@ -14,6 +14,7 @@ import (
 	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
 	"github.com/campaignwatch/campaignwatch/internal/audit"
+	"github.com/campaignwatch/campaignwatch/internal/spreadsheet/spreadsheettest"
 	"github.com/campaignwatch/campaignwatch/internal/testdb"
 	"github.com/campaignwatch/campaignwatch/outreach/parties"
 )
@@ -260,11 +261,14 @@ func TestExportImportRoundTripAndFormulaNeutralised(t *testing.T) {
 			evilRow = r
 		}
 	}
-	require.Equal(t, `'=HYPERLINK("http://evil")`, evilRow[0])
-	require.Equal(t, "'+1", evilRow[1])
-	require.Equal(t, "'@SUM(A1);-2", evilRow[2])
-	require.Equal(t, "'=cmd|' /C calc'!A0", evilRow[6])
-	require.Equal(t, "'-x", evilRow[7])
+	// The text is stored as typed, with no visible apostrophe: the cell
+	// style's quote prefix keeps it from becoming a formula.
+	require.Equal(t, `=HYPERLINK("http://evil")`, evilRow[0])
+	require.Equal(t, "+1", evilRow[1])
+	require.Equal(t, "@SUM(A1);-2", evilRow[2])
+	require.Equal(t, "=cmd|' /C calc'!A0", evilRow[6])
+	require.Equal(t, "-x", evilRow[7])
+	require.Equal(t, 5, spreadsheettest.RequireQuotedFormulaText(t, spreadsheettest.Cells(t, buf.Bytes())))
 	for r := 1; r <= len(rows); r++ {
 		for c := 1; c <= len(parties.Columns); c++ {
 			cell, _ := excelize.CoordinatesToCellName(c, r)
