@@ -70,6 +70,7 @@ func (s *Server) handleComplaintsList(w http.ResponseWriter, r *http.Request) {
 type complaintPageData struct {
 	C              *complaints.Detail
 	History        any
+	People         staffNames
 	CanSeeDetails  bool
 	ShowingDetails bool
 }
@@ -98,7 +99,12 @@ func (s *Server) handleComplaint(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "complaints_staff_detail", page{Data: complaintPageData{C: d, History: hist, CanSeeDetails: can, ShowingDetails: show}})
+	people, err := s.staffNamesOf(r)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.render(w, r, http.StatusOK, "complaints_staff_detail", page{Data: complaintPageData{C: d, History: hist, People: people, CanSeeDetails: can, ShowingDetails: show}})
 }
 
 // handleComplaintEvidence sends an evidence file as a download only: the

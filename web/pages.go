@@ -116,6 +116,10 @@ func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	data["Entries"] = entries
+	if data["People"], err = s.staffNamesOf(r); err != nil {
+		s.Error(w, r, err)
+		return
+	}
 	if len(entries) == f.Limit {
 		next := url.Values{}
 		for k, v := range q {

@@ -2,6 +2,8 @@ package web
 
 import (
 	"html/template"
+	"net/http"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -40,8 +42,12 @@ func vocabFuncs() template.FuncMap {
 		// shows it.
 		"whyLine": review.Sentence,
 		// The audit log and a complaint's history as sentences.
-		"auditSentence":     func(e audit.Entry) string { return audit.Describe(e, auditLabel).Sentence },
-		"auditObject":       func(e audit.Entry) string { return audit.Describe(e, auditLabel).Object },
+		"auditSentence": func(e audit.Entry, people staffNames) string {
+			return audit.Describe(e, people.labeller()).Sentence
+		},
+		"auditObject": func(e audit.Entry, people staffNames) string {
+			return audit.Describe(e, people.labeller()).Object
+		},
 		"actionLabel":       audit.ActionLabel,
 		"auditActionGroups": audit.ActionGroups,
 		"auditObjectTypes":  audit.ObjectTypeChoices,
@@ -90,6 +96,43 @@ func dateOrTime(t time.Time, hasTime bool) string {
 		return t.In(vocab.London).Format("2 Jan 2006 15:04")
 	}
 	return t.In(vocab.London).Format("2 January 2006")
+}
+
+// staffNames maps staff account ids to their email addresses, so that an
+// audit entry that records an account by id ("assigned_to": 3) names the
+// person instead.
+type staffNames map[int64]string
+
+// staffIDFields are the audit fields that hold a staff account's id.
+var staffIDFields = map[string]bool{"assigned_to": true, "user_id": true, "officer_id": true, "owner_id": true}
+
+// labeller is auditLabel with staff accounts named.
+func (n staffNames) labeller() audit.Labeller {
+	return func(objectType, field, value string) string {
+		if staffIDFields[field] {
+			if id, err := strconv.ParseInt(value, 10, 64); err == nil {
+				if email, ok := n[id]; ok {
+					return email
+				}
+				return "a staff account that no longer exists"
+			}
+		}
+		return auditLabel(objectType, field, value)
+	}
+}
+
+// staffNamesOf reads every staff account's address, for the pages that
+// show audit entries; there are a few dozen accounts at most.
+func (s *Server) staffNamesOf(r *http.Request) (staffNames, error) {
+	users, err := s.staff.ListUsers(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	names := make(staffNames, len(users))
+	for _, u := range users {
+		names[u.ID] = u.Email
+	}
+	return names, nil
 }
 
 // auditLabel names the codes audit entries hold, for audit.Describe,

@@ -62,6 +62,11 @@ func TestStaffPagesShowWordsNotCodes(t *testing.T) {
 		Sender: "0113 496 0004", Message: "A call", Consent: "no", Source: "web", Lang: "en",
 	}, complaints.Meta{})
 	require.NoError(t, err)
+	// The officer takes the complaint: the history names them, not their
+	// account's id.
+	res = officer.PostForm("/staff/triage/"+ref+"/assign", url.Values{"officer": {strconv.FormatInt(officer.User.ID, 10)}})
+	res.Body.Close()
+	require.Less(t, res.StatusCode, 400)
 
 	var partyID, batchID, letterID int64
 	require.NoError(t, e.Pool.QueryRow(ctx, `SELECT min(id) FROM parties`).Scan(&partyID))
@@ -103,6 +108,7 @@ func TestStaffPagesShowWordsNotCodes(t *testing.T) {
 	history := pages["/staff/complaints/"+ref]
 	require.Contains(t, history, "Priority changed from "+vocab.PriorityLabel(before)+" to "+vocab.PriorityLabel(to))
 	require.Contains(t, history, "by "+officer.User.Email+": 'repeat sender'")
+	require.Contains(t, history, "assigned officer changed from none to "+officer.User.Email)
 	require.Contains(t, history, "Complaint triaged: ")
 	require.Contains(t, pages["/staff/admin/audit"], "Complaint "+ref)
 	require.Contains(t, pages["/staff/admin/audit"], "Signed in by "+admin.User.Email)

@@ -329,7 +329,15 @@ func (d describer) value(field string, v any) string {
 		return "no"
 	case float64:
 		if v == math.Trunc(v) {
-			return strconv.FormatInt(int64(v), 10)
+			// A whole number may be an id the labeller can name (a staff
+			// account, say); otherwise it is a count.
+			n := strconv.FormatInt(int64(v), 10)
+			if d.label != nil {
+				if l := d.label(d.objectType, field, n); l != "" {
+					return l
+				}
+			}
+			return n
 		}
 		return strconv.FormatFloat(v, 'f', 1, 64)
 	case string:
