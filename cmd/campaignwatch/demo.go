@@ -8,8 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/riverqueue/river/rivertest"
-
 	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/app"
 	"github.com/campaignwatch/campaignwatch/internal/demo"
@@ -116,9 +114,7 @@ func demoComplaints(ctx context.Context, e *env, a *app.App, n int) error {
 		fmt.Fprintln(e.stdout, "No surge: too few complaints for one to raise an alert.")
 		return nil
 	}
-	// The check queues the political team's messages through River, which
-	// it finds in the job context it normally runs in.
-	alerts, err := a.Monitor.Check(rivertest.WorkContext(ctx, a.Jobs), time.Now())
+	alerts, err := a.Monitor.Check(ctx, time.Now())
 	if err != nil {
 		return fmt.Errorf("surge check: %w", err)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/campaignwatch/campaignwatch/complaints/monitor/internal/dbsqlc"
 	"github.com/campaignwatch/campaignwatch/complaints/vocab"
@@ -20,13 +21,25 @@ import (
 
 // Monitor raises alerts and prepares digests.
 //
-// Check and SendDigests queue the team's messages with the River client
-// of the job they run in (river.ClientFromContext): the periodic jobs in
-// production, rivertest.WorkContext in tests.
+// Check and SendDigests queue the team's messages with the client given
+// to UseJobs, or else with the River client of the job they run in
+// (river.ClientFromContext), so they work both as periodic jobs and when
+// a command calls them directly.
 type Monitor struct {
 	pool *pgxpool.Pool
 	set  Settings
+	jobs teamInserter
 }
+
+// teamInserter is the part of a River client the team's messages are
+// queued with.
+type teamInserter interface {
+	InsertManyTx(ctx context.Context, tx pgx.Tx, params []river.InsertManyParams) ([]*rivertype.JobInsertResult, error)
+}
+
+// UseJobs makes the monitor queue the team's messages with jobs, the
+// application's River client, instead of needing to run inside a job.
+func (m *Monitor) UseJobs(jobs teamInserter) { m.jobs = jobs }
 
 // New returns a monitor on pool.
 func New(pool *pgxpool.Pool, set Settings) *Monitor {
@@ -145,7 +158,7 @@ func humanDuration(d time.Duration) string {
 // notifyTeamTx writes one message per active member of the political team
 // and queues a job to send each, in tx.
 func (m *Monitor) notifyTeamTx(ctx context.Context, tx pgx.Tx, kind string, refID int64, subject, body string) error {
-	return NotifyTeamTx(ctx, tx, kind, refID, subject, body)
+	return notifyTeamWith(ctx, tx, m.jobs, kind, refID, subject, body)
 }
 
 // NotifyTeamTx writes, in tx, one team_notifications message of kind
@@ -157,6 +170,12 @@ func (m *Monitor) notifyTeamTx(ctx context.Context, tx pgx.Tx, kind string, refI
 // the same per-recipient messages and mail worker as the complaint
 // digests and alerts.
 func NotifyTeamTx(ctx context.Context, tx pgx.Tx, kind string, refID int64, subject, body string) error {
+	return notifyTeamWith(ctx, tx, nil, kind, refID, subject, body)
+}
+
+// notifyTeamWith is NotifyTeamTx queuing with jobs, or with the River
+// client of ctx's job when jobs is nil.
+func notifyTeamWith(ctx context.Context, tx pgx.Tx, jobs teamInserter, kind string, refID int64, subject, body string) error {
 	ids, err := dbsqlc.New(tx).NotifyTeam(ctx, dbsqlc.NotifyTeamParams{Kind: kind, RefID: refID, Subject: subject, Body: body})
 	if err != nil {
 		return err
@@ -164,15 +183,18 @@ func NotifyTeamTx(ctx context.Context, tx pgx.Tx, kind string, refID int64, subj
 	if len(ids) == 0 {
 		return nil
 	}
-	client, err := river.ClientFromContextSafely[pgx.Tx](ctx)
-	if err != nil {
-		return fmt.Errorf("queue team messages (run inside a River job): %w", err)
+	if jobs == nil {
+		client, err := river.ClientFromContextSafely[pgx.Tx](ctx)
+		if err != nil {
+			return fmt.Errorf("queue team messages (run inside a River job): %w", err)
+		}
+		jobs = client
 	}
 	params := make([]river.InsertManyParams, len(ids))
 	for i, id := range ids {
 		params[i] = river.InsertManyParams{Args: NotifyArgs{NotificationID: id}}
 	}
-	_, err = client.InsertManyTx(ctx, tx, params)
+	_, err = jobs.InsertManyTx(ctx, tx, params)
 	return err
 }
 

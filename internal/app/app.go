@@ -304,6 +304,7 @@ func (a *App) build() error {
 	a.Review = review.NewService(a.Pool, a.knownProvision())
 	a.Pipeline = review.NewPipeline(a.Pool, a.Engine)
 	a.Monitor = monitor.New(a.Pool, a.MonitorSettings)
+	a.Monitor.UseJobs(a.Jobs)
 	a.TriageSource = complaints.TriageSource{Pool: a.Pool}
 	a.Audits = audits.NewService(a.Pool, a.Jobs, a.Outreach, audits.Settings{
 		Known: a.knownIDs(), Org: a.Org, MailFrom: cfg.MailFrom, BaseURL: cfg.BaseURL.String(), DigestHour: a.MonitorSettings.DigestHour,
