@@ -1,14 +1,20 @@
 package web_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/gorilla/mux"
+	yaml "go.yaml.in/yaml/v3"
+
 	"github.com/campaignwatch/campaignwatch/internal/staff"
+	"github.com/campaignwatch/campaignwatch/web/openapi"
 	"github.com/campaignwatch/campaignwatch/web/webtest"
 )
 
@@ -108,5 +114,165 @@ func TestOpenAPIValidationRefusesUndescribedPaths(t *testing.T) {
 	if p := webtest.SpecProblems(req, nil, http.StatusNotFound, http.Header{"Content-Type": {"application/json"}},
 		[]byte(`{"error":"Not found.","code":"not_found"}`)); len(p) > 0 {
 		t.Errorf("a refused unknown path failed: %v", p)
+	}
+}
+
+// specOperations lists the description's operations as "METHOD path".
+func specOperations(t *testing.T) map[string]bool {
+	var doc struct {
+		Paths map[string]map[string]any `yaml:"paths"`
+	}
+	if err := yaml.Unmarshal(openapi.Spec, &doc); err != nil {
+		t.Fatal(err)
+	}
+	ops := map[string]bool{}
+	for p, item := range doc.Paths {
+		for m := range item {
+			if m != "parameters" {
+				ops[strings.ToUpper(m)+" "+p] = true
+			}
+		}
+	}
+	return ops
+}
+
+var muxParam = regexp.MustCompile(`\{([a-z]+):[^}]*\}`)
+
+// TestEveryAPIRouteIsDescribed walks the router: every /api/v1 route is
+// in the description, and every operation there has a route.
+func TestEveryAPIRouteIsDescribed(t *testing.T) {
+	env := webtest.New(t, webtest.Options{})
+	ops := specOperations(t)
+	routed := map[string]bool{}
+	err := env.Web.Router().Walk(func(route *mux.Route, _ *mux.Router, _ []*mux.Route) error {
+		tpl, err := route.GetPathTemplate()
+		if err != nil || route.GetHandler() == nil || !strings.HasPrefix(tpl, "/api/v1") {
+			return nil
+		}
+		// A letter's reference keeps its slashes in the path; the
+		// description names its three parts.
+		tpl = strings.Replace(tpl, "{reference:.+}/bounce", "{series}/{year}/{number}/bounce", 1)
+		tpl = muxParam.ReplaceAllString(tpl, "{$1}")
+		methods, err := route.GetMethods()
+		if err != nil {
+			t.Errorf("%s takes any method; the description cannot say which", tpl)
+			return nil
+		}
+		for _, m := range methods {
+			key := m + " " + tpl
+			routed[key] = true
+			if !ops[key] {
+				t.Errorf("%s is served but not in the OpenAPI description", key)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for op := range ops {
+		if !routed[op] {
+			t.Errorf("%s is in the OpenAPI description but no route serves it", op)
+		}
+	}
+}
+
+// TestAPIDescriptionIsServedAndRendered: the YAML at its address for
+// anyone, and the page at /api/docs with every operation, built on the
+// server, under the same strict content security policy as other pages.
+func TestAPIDescriptionIsServedAndRendered(t *testing.T) {
+	env := webtest.New(t, webtest.Options{})
+	anon := env.Anonymous()
+
+	res := anon.Get("/api/v1/openapi.yaml")
+	body := webtest.ReadBody(res)
+	if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "application/yaml") {
+		t.Fatalf("GET /api/v1/openapi.yaml: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	if body != string(openapi.Spec) {
+		t.Error("the served description is not the embedded file")
+	}
+
+	ref := anon.Get("/privacy")
+	webtest.ReadBody(ref)
+	res = anon.Get("/api/docs")
+	page := webtest.ReadBody(res)
+	if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
+		t.Fatalf("GET /api/docs: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	if got, want := res.Header.Get("Content-Security-Policy"), ref.Header.Get("Content-Security-Policy"); got == "" || got != want {
+		t.Errorf("the docs page's CSP %q differs from the other pages' %q", got, want)
+	}
+	for op := range specOperations(t) {
+		method, path, _ := strings.Cut(op, " ")
+		if !strings.Contains(page, "<code>"+method+" "+path+"</code>") {
+			t.Errorf("the docs page does not show %s", op)
+		}
+	}
+	for _, want := range []string{"X-CSRF-Token", "<th scope=\"row\"><code>live_call</code></th><td>Live call</td>",
+		"<code>role_label</code>", "422 Unprocessable Entity"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the docs page lacks %q", want)
+		}
+	}
+	if strings.Contains(page, "<script") || strings.Contains(page, "https://cdn") {
+		t.Error("the docs page loads a script or uses a CDN")
+	}
+}
+
+// TestAPILabelsBesideCodes: the codes stay, and a label in words sits
+// beside each one a person reads.
+func TestAPILabelsBesideCodes(t *testing.T) {
+	env := webtest.New(t, webtest.Options{})
+	tok, _ := env.Token(staff.RoleTriageOfficer)
+	get := func(path string, v any) {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodGet, env.Server.URL+path, nil)
+		res := env.Anonymous().Do(req, tok)
+		defer res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: %d", path, res.StatusCode)
+		}
+		if err := json.NewDecoder(res.Body).Decode(v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var me map[string]any
+	get("/api/v1/me", &me)
+	if me["role"] != "triage_officer" || me["role_label"] != "Triage officer" {
+		t.Errorf("me: %v", me)
+	}
+
+	body := `{"channel":"live_call","sender":"07700 900123","message":"Vote for us","consent":"no","received_at":"2026-11-01"}`
+	req, _ := http.NewRequest(http.MethodPost, env.Server.URL+"/api/v1/complaints", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	res := env.Anonymous().Do(req, tok)
+	created := webtest.ReadBody(res)
+	if res.StatusCode != http.StatusCreated {
+		t.Fatalf("create a complaint: %d %s", res.StatusCode, created)
+	}
+	var page struct {
+		Items []map[string]any `json:"items"`
+	}
+	get("/api/v1/complaints", &page)
+	if len(page.Items) != 1 {
+		t.Fatalf("complaints: %v", page.Items)
+	}
+	c := page.Items[0]
+	for code, label := range map[string]string{"channel": "channel_label", "status": "status_label", "priority": "priority_label"} {
+		if _, ok := c[code]; !ok {
+			t.Errorf("the list lost the code %s: %v", code, c)
+		}
+		if l, _ := c[label].(string); l == "" || l == c[code] {
+			t.Errorf("%s is %q beside %s %v", label, l, code, c[code])
+		}
+	}
+	if c["channel"] != "live_call" || c["channel_label"] != "Live call" {
+		t.Errorf("channel: %v / %v", c["channel"], c["channel_label"])
+	}
+	var detail map[string]any
+	get("/api/v1/complaints/"+c["reference"].(string), &detail)
+	if detail["channel_label"] != "Live call" || detail["status_label"] == nil {
+		t.Errorf("detail labels: %v %v", detail["channel_label"], detail["status_label"])
 	}
 }
