@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/chromedp/chromedp"
 	"github.com/gorilla/mux"
 	yaml "go.yaml.in/yaml/v3"
 
@@ -274,5 +275,22 @@ func TestAPILabelsBesideCodes(t *testing.T) {
 	get("/api/v1/complaints/"+c["reference"].(string), &detail)
 	if detail["channel_label"] != "Live call" || detail["status_label"] == nil {
 		t.Errorf("detail labels: %v %v", detail["channel_label"], detail["status_label"])
+	}
+}
+
+// TestBrowserAPIDocs: the API reference is accessible as axe-core judges,
+// and its contents links lead to the operations.
+func TestBrowserAPIDocs(t *testing.T) {
+	t.Parallel()
+	env := webtest.New(t, webtest.Options{})
+	b := newTab(t, newBrowser(t), env.Server.URL)
+	b.open("/api/docs")
+	b.checkAxe()
+	b.do(chromedp.Click(chromedp.CSS(`nav a[href="#op-getMe"]`), chromedp.NodeVisible))
+	if got := eval[string](b, `location.hash`); got != "#op-getMe" {
+		t.Errorf("the contents link went to %q", got)
+	}
+	if got := b.text("#op-getMe"); got != "GET /api/v1/me" {
+		t.Errorf("the operation's heading is %q", got)
 	}
 }
