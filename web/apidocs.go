@@ -207,9 +207,11 @@ func authText(reqs []any) string {
 			continue
 		}
 		var parts []string
-		for _, k := range sortedKeys(m) {
-			parts = append(parts, map[string]string{"bearerToken": "a bearer API token", "sessionCookie": "the session cookie",
-				"csrfHeader": "the X-CSRF-Token header"}[k])
+		for _, k := range []string{"bearerToken", "sessionCookie", "csrfHeader"} {
+			if _, ok := m[k]; ok {
+				parts = append(parts, map[string]string{"bearerToken": "a bearer API token", "sessionCookie": "the session cookie",
+					"csrfHeader": "the X-CSRF-Token header"}[k])
+			}
 		}
 		ways = append(ways, strings.Join(parts, " with "))
 	}
@@ -291,7 +293,10 @@ func typeOf(sch map[string]any) (string, string) {
 		case "array":
 			it, r := typeOf(mapOf(sch["items"]))
 			if it == "" {
-				it = "values"
+				it = "value"
+			}
+			if !strings.HasSuffix(it, "s") && !strings.Contains(it, " ") {
+				it += "s"
 			}
 			types[i], ref = "list of "+it, r
 		case "string":
