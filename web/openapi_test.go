@@ -276,6 +276,46 @@ func TestAPILabelsBesideCodes(t *testing.T) {
 	if detail["channel_label"] != "Live call" || detail["status_label"] == nil {
 		t.Errorf("detail labels: %v %v", detail["channel_label"], detail["status_label"])
 	}
+
+	// Parties and elections name their nations (and an election its
+	// type) in words.
+	admin, _ := env.Token(staff.RoleAdmin)
+	post := func(path, body string, want int) map[string]any {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodPost, env.Server.URL+path, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		res := env.Anonymous().Do(req, admin)
+		defer res.Body.Close()
+		var out map[string]any
+		if err := json.NewDecoder(res.Body).Decode(&out); err != nil || res.StatusCode != want {
+			t.Fatalf("POST %s: %d %v %v", path, res.StatusCode, out, err)
+		}
+		return out
+	}
+	party := post("/api/v1/parties", `{"name":"Coast Party","nations":["wales","northern_ireland"]}`, http.StatusCreated)
+	if fmt.Sprint(party["nations"]) != "[wales northern_ireland]" || fmt.Sprint(party["nation_labels"]) != "[Wales Northern Ireland]" {
+		t.Errorf("party nations: %v / %v", party["nations"], party["nation_labels"])
+	}
+	call := `{"name":"Old","type":"ni_assembly","announced_on":"2022-03-01","polling_day":"2022-05-05","record_only":true`
+	pv := post("/api/v1/elections/call", call+`,"dry_run":true}`, http.StatusOK)
+	post("/api/v1/elections/call", call+`,"confirmation":"`+pv["confirmation"].(string)+`"}`, http.StatusCreated)
+	var els struct {
+		Elections []map[string]any `json:"elections"`
+	}
+	get("/api/v1/elections", &els)
+	if len(els.Elections) != 1 {
+		t.Fatalf("elections: %v", els.Elections)
+	}
+	e := els.Elections[0]
+	if e["type"] != "ni_assembly" || e["type_label"] != "Northern Ireland Assembly election" ||
+		fmt.Sprint(e["nation_labels"]) != "[Northern Ireland]" {
+		t.Errorf("election labels: %v", e)
+	}
+	var st map[string]any
+	get(fmt.Sprintf("/api/v1/elections/%v", e["id"]), &st)
+	if el, _ := st["election"].(map[string]any); el == nil || el["type_label"] != "Northern Ireland Assembly election" {
+		t.Errorf("election status: %v", st["election"])
+	}
 }
 
 // TestBrowserAPIDocs: the API reference is accessible as axe-core judges,
