@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/gorilla/mux"
 	yaml "go.yaml.in/yaml/v3"
@@ -30,13 +31,17 @@ func (s *Server) handleOpenAPI(w http.ResponseWriter, r *http.Request) {
 // handleAPIDocs renders the description server-side, so the page needs no
 // script, no CDN and no change to the content security policy.
 func (s *Server) handleAPIDocs(w http.ResponseWriter, r *http.Request) {
-	doc, err := apiDocsOf(openapi.Spec)
+	doc, err := embeddedAPIDocs()
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
 	s.render(w, r, http.StatusOK, "api_docs", page{Lang: langEnglish, Data: doc})
 }
+
+// embeddedAPIDocs reads the embedded description once: it cannot change
+// while the binary runs.
+var embeddedAPIDocs = sync.OnceValues(func() (*apiDoc, error) { return apiDocsOf(openapi.Spec) })
 
 // apiDoc is the description as the page shows it.
 type apiDoc struct {
