@@ -439,5 +439,5 @@ func (s *Server) recordSimple(ctx context.Context, action, objectType, objectID 
 
 func (s *Server) handleMe(w http.ResponseWriter, r *http.Request) {
 	u := userFrom(r.Context())
-	writeJSON(w, http.StatusOK, map[string]any{"email": u.Email, "role": u.Role})
+	writeJSON(w, http.StatusOK, meJSON(u))
 }

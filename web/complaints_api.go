@@ -488,7 +488,7 @@ func (s *Server) handleListComplaintsAPI(w http.ResponseWriter, r *http.Request)
 		s.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, p)
+	writeJSON(w, http.StatusOK, complaintPageJSON(p))
 }
 
 // scopedIdempotencyKey ties a client's Idempotency-Key to that client (the

@@ -91,7 +91,7 @@ func (s *Server) handleComplaint(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if api {
-		writeJSON(w, http.StatusOK, d)
+		writeJSON(w, http.StatusOK, complaintJSON(d))
 		return
 	}
 	hist, err := s.complaints.History(r.Context(), d.Reference)

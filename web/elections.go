@@ -51,7 +51,7 @@ func (s *Server) handleAPIElections(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"elections": els})
+	writeJSON(w, http.StatusOK, map[string]any{"elections": withLabelsList(els, addElectionLabels)})
 }
 
 func (s *Server) handleAPIBounce(w http.ResponseWriter, r *http.Request) {
@@ -80,7 +80,7 @@ func (s *Server) handleElection(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if isAPI(r) {
-		writeJSON(w, http.StatusOK, st)
+		writeJSON(w, http.StatusOK, electionStatusJSON(st))
 		return
 	}
 	if st.InFlight() {

@@ -159,7 +159,7 @@ func (s *Server) handleAPIPartyList(w http.ResponseWriter, r *http.Request) {
 	if ps == nil {
 		ps = []parties.Party{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"parties": ps})
+	writeJSON(w, http.StatusOK, map[string]any{"parties": withLabelsList(ps, addNationLabels)})
 }
 
 func (s *Server) handleAPIPartyCreate(w http.ResponseWriter, r *http.Request) {
@@ -176,7 +176,7 @@ func (s *Server) handleAPIPartyCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Location", fmt.Sprintf("/api/v1/parties/%d", p.ID))
-	writeJSON(w, http.StatusCreated, p)
+	writeJSON(w, http.StatusCreated, withLabels(p, addNationLabels))
 }
 
 // handleParty shows one party with its contacts: the staff page, or the
@@ -193,7 +193,7 @@ func (s *Server) handleParty(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if isAPI(r) {
-		writeJSON(w, http.StatusOK, p)
+		writeJSON(w, http.StatusOK, withLabels(p, addNationLabels))
 		return
 	}
 	d := partyPageData{Party: p}

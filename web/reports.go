@@ -249,7 +249,7 @@ func (s *Server) handleAPITrends(w http.ResponseWriter, r *http.Request) {
 		groups = []string{"day", "channel"}
 	}
 	f.IncludeText = false
-	body := map[string]any{"filter": f, "group": groups, "total": total, "rows": rows,
+	body := map[string]any{"filter": f, "group": groups, "total": total, "rows": withLabelsList(rows, addTrendLabels),
 		"groups_available": slices.Clone(reports.GroupNames), "referrals": referrals}
 	if slices.Contains(groups, "channel") {
 		body["note"] = reports.ChannelCountNote

@@ -50,6 +50,7 @@ func (s *Server) routes() *mux.Router {
 	s.registerPartyLetterRoutes(api, st)  // letters_parties.go: letters to chosen parties
 	s.registerTriageRoutes(st)            // triage_queue.go: queue, panel, clusters, alerts, rulebook
 	s.registerSettingsAPI(api)            // settings.go: GET /api/v1/settings
+	s.registerAPIDocsRoutes(r, api)       // apidocs.go: the OpenAPI description and /api/docs
 	s.registerPublicRoutes(r)             // pages.go: start, privacy, accessibility
 
 	return r

@@ -49,8 +49,9 @@ var routeRoles = map[string][]staff.Role{
 	"GET /staff/settings/versions/{n:[0-9]+}": admin, "GET /api/v1/settings": admin,
 	"ANY /staff": public, "GET /staff/login": public, "POST /staff/login": public,
 
-	// The public complaint form and API.
+	// The public complaint form and API, and the API's description.
 	"POST /api/v1/complaints": public, "GET /complaints": public,
+	"GET /api/v1/openapi.yaml": public, "GET /api/docs": public,
 	"GET /complaints/new": public, "POST /complaints/new": public,
 	"GET /complaints/new/sender": public, "POST /complaints/new/sender": public,
 	"GET /complaints/new/message": public, "POST /complaints/new/message": public,

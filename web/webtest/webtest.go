@@ -111,7 +111,9 @@ func New(t testing.TB, opts Options) *Env {
 	t.Cleanup(func() { cancel(); _ = a.Stop(context.Background()) })
 	e := &Env{T: t, App: a, Pool: a.Pool, Config: a.Config, Staff: a.Staff, Jobs: a.Jobs, Metrics: a.Metrics,
 		Web: a.Web, Reports: a.Reports}
-	e.Server = httptest.NewServer(e.Web.Handler())
+	// Every API exchange any test makes is checked against the OpenAPI
+	// description, so the description cannot drift from the code.
+	e.Server = httptest.NewServer(ValidateAPI(t, e.Web.Handler()))
 	t.Cleanup(e.Server.Close)
 	return e
 }

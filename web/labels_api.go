@@ -1,0 +1,147 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+
+	"github.com/campaignwatch/campaignwatch/complaints"
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
+	"github.com/campaignwatch/campaignwatch/internal/staff"
+	"github.com/campaignwatch/campaignwatch/outreach"
+)
+
+// The API keeps its stable codes, which integrators' programs match on,
+// and adds beside each code a person reads a *_label field with its
+// words, from the one vocabulary the pages use. The labels are added to
+// the encoded object, so the services' types and their JSON stay as they
+// are.
+
+// jsonObject is v encoded and read back as an object, numbers kept exact,
+// for adding fields to.
+func jsonObject(v any) (map[string]any, error) {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var m map[string]any
+	err = dec.Decode(&m)
+	return m, err
+}
+
+// withLabels is v with labels added by add, or v as it is when it is not
+// an object.
+func withLabels(v any, add func(map[string]any)) any {
+	m, err := jsonObject(v)
+	if err != nil || m == nil {
+		return v
+	}
+	add(m)
+	return m
+}
+
+// withLabelsList applies labelled to every element of list.
+func withLabelsList[T any](list []T, add func(map[string]any)) []any {
+	out := make([]any, len(list))
+	for i := range list {
+		out[i] = withLabels(list[i], add)
+	}
+	return out
+}
+
+func apiCode(v any) string { s, _ := v.(string); return s }
+
+// codeLabels labels a list of codes.
+func codeLabels(v any, label func(string) string) []string {
+	list, _ := v.([]any)
+	out := make([]string, 0, len(list))
+	for _, c := range list {
+		out = append(out, label(apiCode(c)))
+	}
+	return out
+}
+
+// priorityLabel names a priority, and a missing one as not yet triaged.
+func priorityLabel(code string) string {
+	if code == "" {
+		return vocab.Untriaged.Label.EN
+	}
+	return vocab.PriorityLabel(code)
+}
+
+// addComplaintLabels labels a complaint's (summary or detail) codes.
+func addComplaintLabels(m map[string]any) {
+	m["channel_label"] = vocab.ChannelLabel(apiCode(m["channel"]))
+	m["channel_labels"] = codeLabels(m["channels"], vocab.ChannelLabel)
+	m["status_label"] = vocab.StatusLabel(apiCode(m["status"]))
+	m["priority_label"] = priorityLabel(apiCode(m["priority"]))
+	m["referral_label"] = ""
+	if ref := apiCode(m["referral"]); ref != "" {
+		m["referral_label"] = complaints.OutOfScopeLabel(ref)
+	}
+	if tr, ok := m["triage"].(map[string]any); ok {
+		tr["channel_label"] = vocab.ChannelLabel(apiCode(tr["channel"]))
+		tr["priority_label"] = priorityLabel(apiCode(tr["priority"]))
+	}
+}
+
+// complaintJSON is a complaint as the API shows it.
+func complaintJSON(d any) any { return withLabels(d, addComplaintLabels) }
+
+// complaintPageJSON is a page of complaints as the API shows it.
+func complaintPageJSON(p complaints.Page) map[string]any {
+	out := map[string]any{"items": withLabelsList(p.Items, addComplaintLabels)}
+	if p.NextCursor != "" {
+		out["next_cursor"] = p.NextCursor
+	}
+	return out
+}
+
+// addNationLabels labels a party's or an election's nations.
+func addNationLabels(m map[string]any) {
+	m["nation_labels"] = codeLabels(m["nations"], vocab.NationLabel)
+}
+
+// addElectionLabels labels an election's type and nations.
+func addElectionLabels(m map[string]any) {
+	addNationLabels(m)
+	m["type_label"] = outreach.TypeName(apiCode(m["type"]))
+}
+
+// electionStatusJSON is an election's progress as the API shows it.
+func electionStatusJSON(st any) any {
+	return withLabels(st, func(m map[string]any) {
+		if e, ok := m["election"].(map[string]any); ok {
+			addElectionLabels(e)
+		}
+	})
+}
+
+// meJSON is the caller as GET /api/v1/me shows them.
+func meJSON(u *staff.User) map[string]any {
+	return map[string]any{"email": u.Email, "role": u.Role, "role_label": roleLabel(u.Role)}
+}
+
+// roleLabel is a staff role in words, starting with a capital as a field
+// value does.
+func roleLabel(r staff.Role) string {
+	name := roleNames[r]
+	if name == "" {
+		return string(r)
+	}
+	return string(bytes.ToUpper([]byte(name[:1]))) + name[1:]
+}
+
+// addTrendLabels labels the codes a trends row is grouped by.
+func addTrendLabels(m map[string]any) {
+	if c, ok := m["channel"]; ok {
+		m["channel_label"] = vocab.ChannelLabel(apiCode(c))
+	}
+	if p, ok := m["priority"]; ok {
+		m["priority_label"] = priorityLabel(apiCode(p))
+	}
+	if s, ok := m["status"]; ok {
+		m["status_label"] = vocab.StatusLabel(apiCode(s))
+	}
+}
