@@ -67,7 +67,7 @@ func (s *Server) handleAPIBounce(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, l)
+	writeJSON(w, http.StatusOK, letterJSON(l))
 }
 
 // handleElection shows one election's progress: the staff page (which

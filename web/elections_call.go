@@ -464,7 +464,7 @@ func apiTwoStep(s *Server, w http.ResponseWriter, r *http.Request, dryRun bool, 
 		s.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, res)
+	writeJSON(w, http.StatusCreated, sendResultJSON(res))
 }
 
 // errAPIDryRunFirst is the API's refusal of a call or send without a

@@ -50,6 +50,7 @@ func TestElectionAPIAndPages(t *testing.T) {
 	code, body = post("/api/v1/elections", `{"name":"NI 2099","type":"ni_assembly","polling_day":"2099-05-01","hold":true,"confirmation":"`+pv.Token+`"}`)
 	require.Equal(t, 201, code, body)
 	require.Contains(t, body, `"batch_state":"held"`)
+	require.Contains(t, body, `"batch_state_label":"Held for release"`)
 	require.Contains(t, body, "Sinn F")
 
 	page := e.SignedIn(staff.RolePoliticalTeam)
@@ -78,6 +79,7 @@ func TestElectionAPIAndPages(t *testing.T) {
 	code, body = post("/api/v1/letters/"+ref+"/bounce", `{"reason":"550 unknown"}`)
 	require.Equal(t, 200, code, body)
 	require.Contains(t, body, `"state":"bounced"`)
+	require.Contains(t, body, `"state_label":"Bounced"`)
 }
 
 // TestFourEyesHoldsBatchesUntilAnotherUserReleases runs the real server

@@ -123,15 +123,8 @@ func meJSON(u *staff.User) map[string]any {
 	return map[string]any{"email": u.Email, "role": u.Role, "role_label": roleLabel(u.Role)}
 }
 
-// roleLabel is a staff role in words, starting with a capital as a field
-// value does.
-func roleLabel(r staff.Role) string {
-	name := roleNames[r]
-	if name == "" {
-		return string(r)
-	}
-	return string(bytes.ToUpper([]byte(name[:1]))) + name[1:]
-}
+// roleLabel is a staff role in words.
+func roleLabel(r staff.Role) string { return r.Label() }
 
 // addTrendLabels labels the codes a trends row is grouped by.
 func addTrendLabels(m map[string]any) {
@@ -144,4 +137,23 @@ func addTrendLabels(m map[string]any) {
 	if s, ok := m["status"]; ok {
 		m["status_label"] = vocab.StatusLabel(apiCode(s))
 	}
+}
+
+// sendResultJSON is a sent batch (an election call, letters to chosen
+// parties) as the API shows it: the batch's state and the template in
+// words beside their codes.
+func sendResultJSON(res any) any {
+	return withLabels(res, func(m map[string]any) {
+		m["batch_state_label"] = vocab.LetterStateLabel(apiCode(m["batch_state"]))
+		if t := apiCode(m["template"]); t != "" {
+			m["template_label"] = vocab.LetterTemplateLabel(t)
+		}
+	})
+}
+
+// letterJSON is one letter as the API shows it, its state in words.
+func letterJSON(l any) any {
+	return withLabels(l, func(m map[string]any) {
+		m["state_label"] = vocab.LetterStateLabel(apiCode(m["state"]))
+	})
 }
