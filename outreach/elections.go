@@ -158,6 +158,10 @@ type ElectionInput struct {
 	PollingDay    *time.Time `json:"polling_day"`
 	RegulatedFrom *time.Time `json:"regulated_from"`
 	FollowUpDays  *int       `json:"follow_up_days"`
+	// Demo marks the demonstration election `demo --complaints` makes:
+	// the public's complaints are never filed under it and no follow-up
+	// letters go out about it. Only that command sets it.
+	Demo bool `json:"-"`
 }
 
 // normalise checks in and fills defaults (announced today, the type's

@@ -40,7 +40,7 @@ func (s *Service) RecordElectionTx(ctx context.Context, tx pgx.Tx, in ElectionIn
 	}
 	r, err := dbsqlc.New(tx).InsertElection(ctx, dbsqlc.InsertElectionParams{Name: e.Name, NameCy: e.NameCY, Type: e.Type, Nations: e.Nations,
 		AnnouncedOn: e.AnnouncedOn, PollingDay: e.PollingDay, RegulatedFrom: e.RegulatedFrom, FollowUpDays: int32(e.FollowUpDays),
-		CreatedBy: audit.ActorFrom(ctx).UserID})
+		CreatedBy: audit.ActorFrom(ctx).UserID, Demo: in.Demo})
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
+	"github.com/campaignwatch/campaignwatch/complaints"
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/app"
 	"github.com/campaignwatch/campaignwatch/internal/demo/complaintgen"
 	"github.com/campaignwatch/campaignwatch/internal/testdb"
@@ -28,7 +30,11 @@ func TestDemoComplaintsMakeTheirOwnElection(t *testing.T) {
 	code, _, stderr := runCLI(t, vars, "", "demo")
 	require.Equal(t, 0, code, stderr)
 	code, _, stderr = runCLI(t, vars, "", "election", "call", "--name", "Real general election", "--name-cy", "Etholiad go iawn", "--type", "general",
-		"--polling-day", time.Now().AddDate(0, 0, 30).Format(time.DateOnly), "--yes")
+		"--polling-day", time.Now().AddDate(0, 0, 30).Format(time.DateOnly),
+		// Announced before the demo election's own campaign begins, so
+		// the demo election is the later announced of the two: intake
+		// must still never file a real complaint under it.
+		"--announced", time.Now().AddDate(0, 0, -40).Format(time.DateOnly), "--yes")
 	require.Equal(t, 0, code, stderr)
 
 	pool, err := pgxpool.New(ctx, url)
@@ -57,7 +63,7 @@ func TestDemoComplaintsMakeTheirOwnElection(t *testing.T) {
 	require.NotEqual(t, real, demoID)
 	require.Zero(t, count(`SELECT count(*) FROM complaints WHERE election_id = $1`, real), "the real election is untouched")
 	require.Equal(t, n, count(`SELECT count(*) FROM complaints WHERE election_id = $1`, demoID))
-	require.Zero(t, count(`SELECT count(*) FROM complaints WHERE priority IS NULL OR status = 'new'`), "untriaged")
+	require.Zero(t, count(`SELECT count(*) FROM complaints WHERE election_id = $1 AND (priority IS NULL OR status = 'new')`, demoID), "untriaged")
 	require.Zero(t, count(`SELECT count(*) FROM complaints WHERE closed_at > now()`), "nothing closed in the future")
 	require.Equal(t, n, count(`SELECT count(*) FROM triage_results WHERE is_current`))
 	require.GreaterOrEqual(t, count(`SELECT count(DISTINCT (received_at AT TIME ZONE 'Europe/London')::date) FROM complaints`), 20)
@@ -81,6 +87,17 @@ func TestDemoComplaintsMakeTheirOwnElection(t *testing.T) {
 	require.GreaterOrEqual(t, days, 20, "days with complaints on the dashboard")
 	require.Equal(t, n, d.Elections[0].Complaints)
 
+	// A complaint from the public made now is filed under the real
+	// election, never the demonstration one, and no follow-up letters
+	// will ever be due for the demonstration.
+	rc, err := a.Complaints.Submit(ctx, complaints.Submission{Channel: vocab.ChannelSMS, PartyText: "Labour Party",
+		ReceivedAt: time.Now(), Sender: "07700 900123", Message: "Vote for us", Consent: "no", Source: "web", Lang: "en"}, complaints.Meta{})
+	require.NoError(t, err)
+	var filedUnder int64
+	require.NoError(t, pool.QueryRow(ctx, `SELECT election_id FROM complaints WHERE reference = $1`, rc.Reference).Scan(&filedUnder))
+	require.Equal(t, real, filedUnder, "a real complaint went into the demonstration election")
+	require.Equal(t, 1, count(`SELECT count(*) FROM elections WHERE demo`))
+
 	// The daily shape: weekdays busier than weekends, the last full week
 	// before today busier than the first week of the campaign.
 	var weekday, weekend, firstWeek, lastWeek float64
@@ -99,7 +116,7 @@ func TestDemoComplaintsMakeTheirOwnElection(t *testing.T) {
 	require.Equal(t, 0, code, stderr)
 	require.Contains(t, stdout, "Demo complaints: 30 created, 30 triaged")
 	require.Equal(t, 2, count(`SELECT count(*) FROM elections WHERE name = $1`, complaintgen.DemoElectionName))
-	require.Zero(t, count(`SELECT count(*) FROM complaints WHERE election_id = $1`, real))
+	require.Equal(t, 1, count(`SELECT count(*) FROM complaints WHERE election_id = $1`, real), "only the public's complaint")
 }
 
 // The CLI's tables name types, phases and roles in words, never by code.

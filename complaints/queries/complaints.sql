@@ -16,7 +16,8 @@ WITH p AS (
     ORDER BY active DESC, id LIMIT 1)
 SELECT (SELECT id FROM p) AS party_id,
     (SELECT e.id FROM elections e
-     WHERE (sqlc.arg(received_at)::timestamptz AT TIME ZONE 'Europe/London')::date
+     WHERE NOT e.demo
+       AND (sqlc.arg(received_at)::timestamptz AT TIME ZONE 'Europe/London')::date
            BETWEEN e.announced_on AND e.polling_day + e.follow_up_days
        AND (NOT EXISTS (SELECT 1 FROM p) OR e.nations && (SELECT nations FROM p))
      ORDER BY e.announced_on DESC, e.id DESC LIMIT 1) AS election_id;
@@ -30,7 +31,8 @@ WITH p AS (
     ORDER BY active DESC, id LIMIT 1)
 SELECT (SELECT id FROM p) AS party_id,
     (SELECT e.id FROM elections e
-     WHERE (sqlc.arg(received_at)::timestamptz AT TIME ZONE 'Europe/London')::date
+     WHERE NOT e.demo
+       AND (sqlc.arg(received_at)::timestamptz AT TIME ZONE 'Europe/London')::date
            BETWEEN e.announced_on AND e.polling_day + e.follow_up_days
        AND (NOT EXISTS (SELECT 1 FROM p) OR e.nations && (SELECT nations FROM p))
      ORDER BY e.announced_on DESC, e.id DESC LIMIT 1) AS election_id;
@@ -42,7 +44,8 @@ WITH p AS (
     ORDER BY active DESC, id LIMIT 1)
 SELECT (SELECT id FROM p) AS party_id,
     (SELECT e.id FROM elections e
-     WHERE (sqlc.arg(received_at)::timestamptz AT TIME ZONE 'Europe/London')::date
+     WHERE NOT e.demo
+       AND (sqlc.arg(received_at)::timestamptz AT TIME ZONE 'Europe/London')::date
            BETWEEN e.announced_on AND e.polling_day + e.follow_up_days
        AND (NOT EXISTS (SELECT 1 FROM p) OR e.nations && (SELECT nations FROM p))
      ORDER BY e.announced_on DESC, e.id DESC LIMIT 1) AS election_id;

@@ -49,5 +49,6 @@ ORDER BY 1;
 -- had a follow-up batch.
 SELECT e.id FROM elections e
 WHERE e.polling_day + e.follow_up_days BETWEEN sqlc.arg(today)::date - sqlc.arg(catch_up_days)::int AND sqlc.arg(today)::date
+  AND NOT e.demo
   AND NOT EXISTS (SELECT 1 FROM letter_batches b WHERE b.election_id = e.id AND b.kind = 'follow_up')
 ORDER BY e.id;

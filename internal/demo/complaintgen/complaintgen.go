@@ -161,7 +161,8 @@ func generate(ctx context.Context, tx pgx.Tx, d Deps, n int, seed uint64, o opti
 	if apperr.CodeOf(err) == apperr.NotFound {
 		announced, polling, followUp := today.AddDate(0, 0, -35), today.AddDate(0, 0, 7), 14
 		e, err = d.Elections.RecordElectionTx(ctx, tx, outreach.ElectionInput{Name: name, NameCY: nameCY, Type: "general",
-			Nations: vocab.NationCodes(), AnnouncedOn: &announced, PollingDay: &polling, FollowUpDays: &followUp},
+			Nations: vocab.NationCodes(), AnnouncedOn: &announced, PollingDay: &polling, FollowUpDays: &followUp,
+			Demo: o.own},
 			map[string]any{"name": name, "name_cy": nameCY, "demo": true})
 		res.Created = err == nil
 	}

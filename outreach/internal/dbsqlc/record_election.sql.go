@@ -12,8 +12,8 @@ import (
 
 const insertElection = `-- name: InsertElection :one
 
-INSERT INTO elections (name, name_cy, type, nations, announced_on, polling_day, regulated_from, follow_up_days, created_by)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+INSERT INTO elections (name, name_cy, type, nations, announced_on, polling_day, regulated_from, follow_up_days, created_by, demo)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 RETURNING id, created_at
 `
 
@@ -27,6 +27,7 @@ type InsertElectionParams struct {
 	RegulatedFrom *time.Time
 	FollowUpDays  int32
 	CreatedBy     *int64
+	Demo          bool
 }
 
 type InsertElectionRow struct {
@@ -46,6 +47,7 @@ func (q *Queries) InsertElection(ctx context.Context, arg InsertElectionParams) 
 		arg.RegulatedFrom,
 		arg.FollowUpDays,
 		arg.CreatedBy,
+		arg.Demo,
 	)
 	var i InsertElectionRow
 	err := row.Scan(&i.ID, &i.CreatedAt)
@@ -54,7 +56,7 @@ func (q *Queries) InsertElection(ctx context.Context, arg InsertElectionParams) 
 
 const latestElectionOfType = `-- name: LatestElectionOfType :one
 SELECT id, name, name_cy, type, nations, announced_on, polling_day, regulated_from, follow_up_days, created_at
-FROM elections WHERE type = $1 ORDER BY polling_day DESC, id DESC LIMIT 1
+FROM elections WHERE type = $1 AND NOT demo ORDER BY polling_day DESC, id DESC LIMIT 1
 `
 
 type LatestElectionOfTypeRow struct {

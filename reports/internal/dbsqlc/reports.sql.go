@@ -13,6 +13,7 @@ import (
 const dueElections = `-- name: DueElections :many
 SELECT e.id FROM elections e
 WHERE e.polling_day + e.follow_up_days BETWEEN $1::date - $2::int AND $1::date
+  AND NOT e.demo
   AND NOT EXISTS (SELECT 1 FROM letter_batches b WHERE b.election_id = e.id AND b.kind = 'follow_up')
 ORDER BY e.id
 `
