@@ -12,9 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/campaignwatch/campaignwatch/internal/audit"
-	"github.com/campaignwatch/campaignwatch/internal/fixture"
 	"github.com/campaignwatch/campaignwatch/internal/staff"
-	"github.com/campaignwatch/campaignwatch/outreach"
 	"github.com/campaignwatch/campaignwatch/web/webtest"
 )
 
@@ -22,10 +20,7 @@ func TestElectionAPIAndPages(t *testing.T) {
 	e := webtest.New(t, webtest.Options{})
 	ctx := audit.WithActor(context.Background(), audit.Actor{Label: "test"})
 	loadDemo(t, ctx, e)
-	svc, err := outreach.NewService(e.Pool, outreach.Settings{}, nil, fixture.InsertOnlyJobs(t, e.Pool))
-	require.NoError(t, err)
-	_, err = svc.Seed(ctx)
-	require.NoError(t, err)
+	seedLetterTemplates(t, e)
 	tok, _ := e.Token(staff.RolePoliticalTeam)
 	c := e.Anonymous()
 	post := func(path, body string) (int, string) {
@@ -74,7 +69,7 @@ func TestElectionAPIAndPages(t *testing.T) {
 	require.NoError(t, e.Pool.QueryRow(ctx, `SELECT reference FROM letters ORDER BY id LIMIT 1`).Scan(&ref))
 	code, body = post("/api/v1/letters/"+ref+"/bounce", `{"reason":"550 unknown"}`)
 	require.Equal(t, 409, code, body)
-	_, err = e.Pool.Exec(ctx, `UPDATE letters SET state = 'sent' WHERE reference = $1`, ref)
+	_, err := e.Pool.Exec(ctx, `UPDATE letters SET state = 'sent' WHERE reference = $1`, ref)
 	require.NoError(t, err)
 	code, body = post("/api/v1/letters/"+ref+"/bounce", `{"reason":"550 unknown"}`)
 	require.Equal(t, 200, code, body)
@@ -90,10 +85,7 @@ func TestFourEyesHoldsBatchesUntilAnotherUserReleases(t *testing.T) {
 	e := webtest.New(t, webtest.Options{Env: map[string]string{"FOUR_EYES": "true", "LETTER_REFERENCE_PATTERN": "FE/{year}/{seq:03}"}})
 	ctx := audit.WithActor(context.Background(), audit.Actor{Label: "test"})
 	loadDemo(t, ctx, e)
-	svc, err := outreach.NewService(e.Pool, outreach.Settings{}, nil, fixture.InsertOnlyJobs(t, e.Pool))
-	require.NoError(t, err)
-	_, err = svc.Seed(ctx)
-	require.NoError(t, err)
+	seedLetterTemplates(t, e)
 
 	englishOnly(t, e)
 	caller, other := e.SignedIn(staff.RolePoliticalTeam), e.SignedIn(staff.RolePoliticalTeam)

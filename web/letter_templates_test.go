@@ -17,12 +17,16 @@ import (
 	"github.com/campaignwatch/campaignwatch/web/webtest"
 )
 
-func seedLetterTemplates(t *testing.T, e *webtest.Env) {
+// seedLetterTemplates adds the standard letter templates and returns the
+// elections service that added them, for tests that go on to call
+// elections.
+func seedLetterTemplates(t *testing.T, e *webtest.Env) *outreach.Service {
 	t.Helper()
 	svc, err := outreach.NewService(e.Pool, outreach.Settings{}, nil, fixture.InsertOnlyJobs(t, e.Pool))
 	require.NoError(t, err)
 	_, err = svc.Seed(audit.WithActor(context.Background(), audit.Actor{Label: "test"}))
 	require.NoError(t, err)
+	return svc
 }
 
 var previewFrame = regexp.MustCompile(`src="(/staff/letter-templates/previews/[0-9a-f]{32})/html"`)

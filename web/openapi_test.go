@@ -249,14 +249,21 @@ func TestAPILabelsBesideCodes(t *testing.T) {
 		t.Errorf("me: %v", me)
 	}
 
-	body := `{"channel":"live_call","sender":"07700 900123","message":"Vote for us","consent":"no","received_at":"2026-11-01"}`
-	req, _ := http.NewRequest(http.MethodPost, env.Server.URL+"/api/v1/complaints", strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	res := env.Anonymous().Do(req, tok)
-	created := webtest.ReadBody(res)
-	if res.StatusCode != http.StatusCreated {
-		t.Fatalf("create a complaint: %d %s", res.StatusCode, created)
+	post := func(token, path, body string, want int) map[string]any {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodPost, env.Server.URL+path, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		res := env.Anonymous().Do(req, token)
+		defer res.Body.Close()
+		var out map[string]any
+		if err := json.NewDecoder(res.Body).Decode(&out); err != nil || res.StatusCode != want {
+			t.Fatalf("POST %s: %d %v %v", path, res.StatusCode, out, err)
+		}
+		return out
 	}
+
+	post(tok, "/api/v1/complaints",
+		`{"channel":"live_call","sender":"07700 900123","message":"Vote for us","consent":"no","received_at":"2026-11-01"}`, http.StatusCreated)
 	var page struct {
 		Items []map[string]any `json:"items"`
 	}
@@ -285,25 +292,13 @@ func TestAPILabelsBesideCodes(t *testing.T) {
 	// Parties and elections name their nations (and an election its
 	// type) in words.
 	admin, _ := env.Token(staff.RoleAdmin)
-	post := func(path, body string, want int) map[string]any {
-		t.Helper()
-		req, _ := http.NewRequest(http.MethodPost, env.Server.URL+path, strings.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		res := env.Anonymous().Do(req, admin)
-		defer res.Body.Close()
-		var out map[string]any
-		if err := json.NewDecoder(res.Body).Decode(&out); err != nil || res.StatusCode != want {
-			t.Fatalf("POST %s: %d %v %v", path, res.StatusCode, out, err)
-		}
-		return out
-	}
-	party := post("/api/v1/parties", `{"name":"Coast Party","nations":["wales","northern_ireland"]}`, http.StatusCreated)
+	party := post(admin, "/api/v1/parties", `{"name":"Coast Party","nations":["wales","northern_ireland"]}`, http.StatusCreated)
 	if fmt.Sprint(party["nations"]) != "[wales northern_ireland]" || fmt.Sprint(party["nation_labels"]) != "[Wales Northern Ireland]" {
 		t.Errorf("party nations: %v / %v", party["nations"], party["nation_labels"])
 	}
 	call := `{"name":"Old","type":"ni_assembly","announced_on":"2022-03-01","polling_day":"2022-05-05","record_only":true`
-	pv := post("/api/v1/elections/call", call+`,"dry_run":true}`, http.StatusOK)
-	post("/api/v1/elections/call", call+`,"confirmation":"`+pv["confirmation"].(string)+`"}`, http.StatusCreated)
+	pv := post(admin, "/api/v1/elections/call", call+`,"dry_run":true}`, http.StatusOK)
+	post(admin, "/api/v1/elections/call", call+`,"confirmation":"`+pv["confirmation"].(string)+`"}`, http.StatusCreated)
 	var els struct {
 		Elections []map[string]any `json:"elections"`
 	}

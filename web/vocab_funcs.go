@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/campaignwatch/campaignwatch/complaints"
 	"github.com/campaignwatch/campaignwatch/complaints/review"
@@ -71,21 +70,17 @@ func languageLabel(code string) string {
 	return codeWords(code)
 }
 
+// codeWords is the last resort for a code no vocabulary names, such as a
+// party contact's role: its words, capitalised.
+func codeWords(code string) string {
+	return vocab.Capitalise(vocab.Words(code))
+}
+
 func yesNo(b bool) string {
 	if b {
 		return "Yes"
 	}
 	return "No"
-}
-
-// codeWords is the last resort for a code no vocabulary names: its words,
-// capitalised, so a page never shows "some_code".
-func codeWords(code string) string {
-	s := strings.Join(strings.FieldsFunc(code, func(r rune) bool { return r == '_' || r == '.' }), " ")
-	for i, r := range s {
-		return string(unicode.ToUpper(r)) + s[i+len(string(r)):]
-	}
-	return s
 }
 
 // dateOrTime shows t as a date when only the day is known, and with its

@@ -31,15 +31,12 @@ func TestStaffPagesShowWordsNotCodes(t *testing.T) {
 	e := webtest.New(t, webtest.Options{})
 	ctx := audit.WithActor(context.Background(), audit.Actor{Label: "test"})
 	loadDemo(t, ctx, e)
-	svc, err := outreach.NewService(e.Pool, outreach.Settings{}, nil, fixture.InsertOnlyJobs(t, e.Pool))
-	require.NoError(t, err)
-	_, err = svc.Seed(ctx)
-	require.NoError(t, err)
+	svc := seedLetterTemplates(t, e)
 	englishOnly(t, e)
 
 	// An election whose letters are held: a batch, letters and states.
 	polling := time.Date(2099, 5, 1, 0, 0, 0, 0, time.UTC)
-	_, err = callConfirmed(ctx, svc, outreach.CallInput{ElectionInput: outreach.ElectionInput{Name: "Assembly 2099", Type: "ni_assembly",
+	_, err := callConfirmed(ctx, svc, outreach.CallInput{ElectionInput: outreach.ElectionInput{Name: "Assembly 2099", Type: "ni_assembly",
 		PollingDay: &polling}, Template: "election-reminder", Hold: true})
 	require.NoError(t, err)
 

@@ -82,3 +82,17 @@ func TestCodesMatchTheDatabase(t *testing.T) {
 	require.ElementsMatch(t, append([]string{""}, vocab.BreachPlaceCodes()...), accepted("complaints", "complaints_breach_where_check"))
 	require.ElementsMatch(t, vocab.ExposedDataCodes(), accepted("complaints", "complaints_breach_exposed_check"))
 }
+
+func TestWordsAndCapitalise(t *testing.T) {
+	for code, want := range map[string]string{
+		"party.contact_update": "party contact update",
+		"sign-in":              "sign in",
+		"triage_officer":       "triage officer",
+		"_odd__code_":          "odd code",
+		"":                     "",
+	} {
+		require.Equal(t, want, vocab.Words(code), code)
+	}
+	require.Equal(t, "Éire ok", vocab.Capitalise("éire ok"))
+	require.Equal(t, "", vocab.Capitalise(""))
+}

@@ -128,7 +128,7 @@ func ActionLabel(action string) string {
 		}
 		return t
 	}
-	return capitalise(humanise(action))
+	return vocab.Capitalise(vocab.Words(action))
 }
 
 // fieldNames are the words for the fields summaries hold, where
@@ -185,7 +185,7 @@ func Describe(e Entry, label Labeller) Description {
 	d := describer{objectType: e.ObjectType, label: label}
 	title, known := actionTitles[e.Action]
 	if !known {
-		title = capitalise(humanise(e.Action))
+		title = vocab.Capitalise(vocab.Words(e.Action))
 	}
 	var parts []string
 	if ch.Before != nil && ch.After != nil {
@@ -198,7 +198,7 @@ func Describe(e Entry, label Labeller) Description {
 	var b strings.Builder
 	switch {
 	case title == "" && len(parts) > 0:
-		b.WriteString(capitalise(strings.Join(parts, "; ")))
+		b.WriteString(vocab.Capitalise(strings.Join(parts, "; ")))
 	case title == "":
 		b.WriteString("Triage overridden")
 	case len(parts) > 0:
@@ -313,7 +313,7 @@ func (d describer) field(k string) string {
 	if n, ok := fieldNames[k]; ok {
 		return n
 	}
-	return humanise(k)
+	return vocab.Words(k)
 }
 
 // value is v in words: codes by their labels, booleans as Yes or No,
@@ -412,7 +412,7 @@ func (d describer) code(field, v string) string {
 		return t.In(vocab.London).Format("2 January 2006 15:04")
 	}
 	if isCode(v) {
-		return humanise(v)
+		return vocab.Words(v)
 	}
 	return v
 }
@@ -473,18 +473,6 @@ func isCode(v string) bool {
 	return true
 }
 
-// humanise turns a code such as "party.contact_update" into words.
-func humanise(code string) string {
-	return strings.Join(strings.FieldsFunc(code, func(r rune) bool { return r == '_' || r == '.' || r == '-' }), " ")
-}
-
-func capitalise(s string) string {
-	for i, r := range s {
-		return string(unicode.ToUpper(r)) + s[i+len(string(r)):]
-	}
-	return s
-}
-
 // objectNames are the words for each object type.
 var objectNames = map[string]string{
 	"complaint":             "Complaint",
@@ -517,7 +505,7 @@ var objectNames = map[string]string{
 func ObjectLabel(e Entry, summaries ...map[string]any) string {
 	name, ok := objectNames[e.ObjectType]
 	if !ok {
-		name = capitalise(humanise(e.ObjectType))
+		name = vocab.Capitalise(vocab.Words(e.ObjectType))
 	}
 	for _, s := range summaries {
 		if n, ok := s["name"].(string); ok && n != "" && e.ObjectType != "letter_template" {
@@ -531,7 +519,7 @@ func ObjectLabel(e Entry, summaries ...map[string]any) string {
 		return name
 	}
 	if e.ObjectType == "sign_in" {
-		return name + " (" + humanise(e.ObjectID) + ")"
+		return name + " (" + vocab.Words(e.ObjectID) + ")"
 	}
 	return name + " " + e.ObjectID
 }
@@ -554,7 +542,7 @@ func ActionGroups() []ActionGroup {
 		if !ok {
 			label := areaNames[p]
 			if label == "" {
-				label = capitalise(humanise(p))
+				label = vocab.Capitalise(vocab.Words(p))
 			}
 			g = &ActionGroup{Label: label, Prefix: p + "."}
 			byPrefix[p] = g

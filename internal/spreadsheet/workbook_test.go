@@ -12,15 +12,22 @@ import (
 	"github.com/campaignwatch/campaignwatch/internal/spreadsheet/spreadsheettest"
 )
 
+// newSheet is a new workbook with the shared styles and a Sheet writing
+// to its first sheet, closed when the test ends.
+func newSheet(t *testing.T) (*excelize.File, spreadsheet.Styles, *spreadsheet.Sheet) {
+	t.Helper()
+	f := excelize.NewFile()
+	t.Cleanup(func() { f.Close() })
+	st, err := spreadsheet.AddStyles(f)
+	require.NoError(t, err)
+	return f, st, &spreadsheet.Sheet{File: f, Name: "Sheet1", Styles: st}
+}
+
 // A Sheet neutralises text, writes days as real dates, and finishes a
 // table with a styled, frozen header and a filter over the data.
 func TestSheetWritesTheSharedRules(t *testing.T) {
 	t.Parallel()
-	f := excelize.NewFile()
-	defer f.Close()
-	st, err := spreadsheet.AddStyles(f)
-	require.NoError(t, err)
-	w := &spreadsheet.Sheet{File: f, Name: "Sheet1", Styles: st}
+	f, st, w := newSheet(t)
 	w.Header(1, "Name", "Day", "Count")
 	w.Row = 1
 	day := time.Date(2021, 3, 4, 23, 30, 0, 0, time.UTC)
@@ -62,11 +69,7 @@ func TestSheetWritesTheSharedRules(t *testing.T) {
 // the styles made later from the same settings stay plain.
 func TestSheetQuotePrefixesFormulaText(t *testing.T) {
 	t.Parallel()
-	f := excelize.NewFile()
-	defer f.Close()
-	st, err := spreadsheet.AddStyles(f)
-	require.NoError(t, err)
-	w := &spreadsheet.Sheet{File: f, Name: "Sheet1", Styles: st}
+	f, st, w := newSheet(t)
 	w.Header(1, "-Header", "Plain")
 	w.Row = 1
 	w.Add("=1+2", "+441134960004", "-5", "@SUM(A1)", "\tcmd", "plain", "a=b", "'quoted")

@@ -1,5 +1,7 @@
 package staff
 
+import "github.com/campaignwatch/campaignwatch/complaints/vocab"
+
 // roleLabels are the roles in words, shared by the web pages and the CLI.
 var roleLabels = map[Role]string{
 	RoleAdmin:         "Administrator",
@@ -14,15 +16,5 @@ func (r Role) Label() string {
 	if l, ok := roleLabels[r]; ok {
 		return l
 	}
-	return humaniseCode(string(r))
-}
-
-func humaniseCode(s string) string {
-	out := []rune(s)
-	for i, c := range out {
-		if c == '_' {
-			out[i] = ' '
-		}
-	}
-	return string(out)
+	return vocab.Words(string(r))
 }
