@@ -210,17 +210,6 @@ func panelURL(ref string, q url.Values) string {
 	return u
 }
 
-// receivedWhen is when a complaint arrived: the day and time, or only the
-// day when no time was given (its stored midnight is not a time anyone
-// gave).
-func receivedWhen(t time.Time, hasTime bool) string {
-	t = t.In(vocab.London)
-	if !hasTime {
-		return t.Format("2 Jan 2006")
-	}
-	return t.Format("2 Jan 2006 15:04")
-}
-
 // Email lets a long address break after its @ rather than widen the
 // table.
 func (triageQueueData) Email(addr string) template.HTML {
@@ -231,9 +220,9 @@ func (triageQueueData) Email(addr string) template.HTML {
 	return template.HTML(template.HTMLEscapeString(local) + "<wbr>@" + template.HTMLEscapeString(domain))
 }
 
-// Received is when the complaint arrived, as receivedWhen says it.
+// Received is when the complaint arrived, as dateOrTime says it.
 func (triageQueueData) Received(it review.Item) string {
-	return receivedWhen(it.ReceivedAt, it.ReceivedAtHasTime)
+	return dateOrTime(it.ReceivedAt, it.ReceivedAtHasTime)
 }
 
 // queueFilter reads the queue's query string, naming bad values.
@@ -415,6 +404,9 @@ type triagePanelData struct {
 	Queue    url.Values
 	QueueURL string
 	NextURL  string
+	// Errors are the form's errors by field, so each control can name
+	// its message (aria-describedby).
+	Errors fieldErrors
 }
 
 // Cites reports whether provision code is ticked.
@@ -424,9 +416,9 @@ func (d triagePanelData) Cites(code string) bool { return slices.Contains(d.Form
 // back so that saving leads to the next complaint.
 func (d triagePanelData) QueueQuery() string { return d.Queue.Encode() }
 
-// Received is when the complaint arrived, as receivedWhen says it.
+// Received is when the complaint arrived, as dateOrTime says it.
 func (d triagePanelData) Received() string {
-	return receivedWhen(d.D.ReceivedAt, d.D.ReceivedAtHasTime)
+	return dateOrTime(d.D.ReceivedAt, d.D.ReceivedAtHasTime)
 }
 
 func (s *Server) triagePanel(w http.ResponseWriter, r *http.Request, status int, errs []apperr.FieldError, form, queue url.Values) {
@@ -436,7 +428,7 @@ func (s *Server) triagePanel(w http.ResponseWriter, r *http.Request, status int,
 		return
 	}
 	data := triagePanelData{D: d, Priorities: vocab.PriorityCodes(), Outcomes: vocab.OutcomeCodes(), Form: form,
-		Queue: carriedQuery(queue)}
+		Queue: carriedQuery(queue), Errors: errs}
 	data.QueueURL = "/staff/triage"
 	if len(data.Queue) > 0 {
 		data.QueueURL += "?" + data.Queue.Encode()
