@@ -160,45 +160,20 @@ func (d triageQueueData) Carry() string {
 	return ""
 }
 
-// nextPages bounds how far the search for the next complaint reads the
-// queue (pages of 200).
-const nextPages = 25
-
-// nextInQueue finds the complaint after ref in the queue q chooses. When
-// ref is no longer in that queue (triaging it took it out), the next one
-// is the first. It returns "" when nothing is left.
+// nextInQueue finds the complaint after ref in the queue q chooses (one
+// keyset query, however long the queue). When ref is no longer in that
+// queue (triaging it took it out), the next one is the first. It returns
+// "" when nothing is left.
 func (s *Server) nextInQueue(r *http.Request, q url.Values, ref string) (string, error) {
 	f, err := queueFilter(q, userFrom(r.Context()).ID)
 	if err != nil {
 		return "", nil // a bad carried query: no next, rather than an error page
 	}
-	f.PerPage = 200
-	var first string
-	found := false
-	for p := 1; p <= nextPages; p++ {
-		f.Page = p
-		pg, err := s.triage.Queue(r.Context(), f)
-		if err != nil {
-			return "", err
-		}
-		for _, it := range pg.Items {
-			switch {
-			case it.Reference == ref:
-				found = true
-			case found:
-				return it.Reference, nil
-			case first == "":
-				first = it.Reference
-			}
-		}
-		if p*pg.PerPage >= pg.Total {
-			break
-		}
-	}
-	if found {
+	next, err := s.triage.Next(r.Context(), f, ref)
+	if len(apperr.FieldsOf(err)) > 0 {
 		return "", nil
 	}
-	return first, nil
+	return next, err
 }
 
 // panelURL is a complaint's triage panel, carrying the queue's query.
