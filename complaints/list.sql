@@ -10,7 +10,7 @@ SELECT c.id, c.reference, c.source, c.channel, c.party_id,
     coalesce(p.name, c.party_text), c.election_id, coalesce(e.name, ''), c.received_at, c.sender,
     c.status, c.priority, d.reference, c.created_at,
     CASE WHEN t.id IS NULL THEN ARRAY[c.channel] WHEN cardinality(t.channels) = 0 THEN ARRAY[t.channel] ELSE t.channels END,
-    coalesce(t.out_of_scope, false), t.referral
+    coalesce(t.out_of_scope, false), t.referral, c.received_at_has_time
 FROM complaints c
 LEFT JOIN triage_results t ON t.complaint_id = c.id AND t.is_current
 LEFT JOIN parties p ON p.id = c.party_id

@@ -19,19 +19,23 @@ import (
 
 // Summary is one complaint in a list. It holds no complainant details.
 type Summary struct {
-	Reference   string    `json:"reference"`
-	Source      string    `json:"source"`
-	Channel     string    `json:"channel"`
-	PartyID     *int64    `json:"party_id"`
-	Party       string    `json:"party"`
-	ElectionID  *int64    `json:"election_id"`
-	Election    string    `json:"election"`
-	ReceivedAt  time.Time `json:"received_at"`
-	Sender      string    `json:"sender"`
-	Status      string    `json:"status"`
-	Priority    *string   `json:"priority"`
-	DuplicateOf *string   `json:"duplicate_of"`
-	CreatedAt   time.Time `json:"created_at"`
+	Reference  string    `json:"reference"`
+	Source     string    `json:"source"`
+	Channel    string    `json:"channel"`
+	PartyID    *int64    `json:"party_id"`
+	Party      string    `json:"party"`
+	ElectionID *int64    `json:"election_id"`
+	Election   string    `json:"election"`
+	ReceivedAt time.Time `json:"received_at"`
+	// ReceivedAtHasTime says the complainant gave a time as well as the
+	// day; staff pages show only the day when they did not. The API's
+	// list leaves it out, as it always has.
+	ReceivedAtHasTime bool      `json:"-"`
+	Sender            string    `json:"sender"`
+	Status            string    `json:"status"`
+	Priority          *string   `json:"priority"`
+	DuplicateOf       *string   `json:"duplicate_of"`
+	CreatedAt         time.Time `json:"created_at"`
 	// Channels are every channel the complaint reports: its current
 	// triage result's, or the stated channel while it has none.
 	Channels []string `json:"channels"`
@@ -116,7 +120,7 @@ var listQueries = sqlfilter.MustParse("list.sql", listSQL)
 func scanSummary(r pgx.Row) (Summary, error) {
 	var s Summary
 	err := r.Scan(&s.id, &s.Reference, &s.Source, &s.Channel, &s.PartyID, &s.Party, &s.ElectionID, &s.Election,
-		&s.ReceivedAt, &s.Sender, &s.Status, &s.Priority, &s.DuplicateOf, &s.CreatedAt, &s.Channels, &s.OutOfScope, &s.Referral)
+		&s.ReceivedAt, &s.Sender, &s.Status, &s.Priority, &s.DuplicateOf, &s.CreatedAt, &s.Channels, &s.OutOfScope, &s.Referral, &s.ReceivedAtHasTime)
 	return s, err
 }
 

@@ -42,7 +42,9 @@ type UrgentComplaint struct {
 	// triage result's, or Channel until triaged).
 	Channels   []string
 	ReceivedAt time.Time
-	Status     string
+	// ReceivedAtHasTime says a time was given with the day.
+	ReceivedAtHasTime bool
+	Status            string
 }
 
 // Dashboard is everything the staff home shows apart from alerts.
@@ -141,7 +143,7 @@ func (s *Store) Dashboard(ctx context.Context, f DashboardFilter) (*Dashboard, e
 		}
 		d.Urgent = make([]UrgentComplaint, 0, len(queue))
 		for _, r := range queue {
-			d.Urgent = append(d.Urgent, UrgentComplaint{Reference: r.Reference, ElectionID: r.ElectionID, Party: r.Party, Channel: r.Channel, Channels: r.Channels, ReceivedAt: r.ReceivedAt, Status: r.Status})
+			d.Urgent = append(d.Urgent, UrgentComplaint{Reference: r.Reference, ElectionID: r.ElectionID, Party: r.Party, Channel: r.Channel, Channels: r.Channels, ReceivedAt: r.ReceivedAt, ReceivedAtHasTime: r.ReceivedAtHasTime, Status: r.Status})
 		}
 
 		for i := range d.Elections {

@@ -350,23 +350,7 @@ func (s *Store) ElectionReport(ctx context.Context, electionID int64) (*Election
 	return rep, err
 }
 
-// Titles of provisions and guidance points, from the embedded rulebook,
-// for staff pages (a party's report uses legal.Cite and our words).
-var codeTitles = func() map[string]string {
-	m := map[string]string{}
-	rb, err := triage.DefaultRulebook()
-	if err != nil {
-		return m
-	}
-	for _, p := range rb.Provisions {
-		m[p.ID] = p.Title
-	}
-	for _, g := range rb.Guidance {
-		m[g.ID] = g.Text
-	}
-	return m
-}()
-
 // CodeTitle is what a provision or guidance point says, or "" when the
-// rulebook does not know it. Staff pages only.
-func CodeTitle(code string) string { return codeTitles[code] }
+// rulebook does not know it (triage.CodeTitle). Staff pages only: a
+// party's report uses legal.Cite and our words.
+func CodeTitle(code string) string { return triage.CodeTitle(code) }

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"html/template"
 	"slices"
 	"strings"
 
@@ -121,9 +120,4 @@ func navMatch(l navLink, path string) int {
 		return len(p)
 	}
 	return 0
-}
-
-// navFuncs are the template functions of the staff header.
-func (s *Server) navFuncs() template.FuncMap {
-	return template.FuncMap{}
 }

@@ -93,15 +93,34 @@ func (s *Server) funcs() template.FuncMap {
 			}
 			return code
 		},
+		"provisionAbbr": provisionAbbr,
+		// A guidance point is shown by what it says, its id after it.
+		"guidanceTitle": func(id string) string {
+			if t := reports.CodeTitle(id); t != "" {
+				return strings.TrimSuffix(t, ".") + " (" + id + ")"
+			}
+			return id
+		},
 	}
-	// Each feature's own template functions: the staff header's
-	// (nav.go) and the vocabulary's words (vocab_funcs.go).
-	for _, more := range []template.FuncMap{s.navFuncs(), vocabFuncs()} {
+	// The vocabulary's words (vocab_funcs.go).
+	for _, more := range []template.FuncMap{vocabFuncs()} {
 		for name, fn := range more {
 			fm[name] = fn
 		}
 	}
 	return fm
+}
+
+// provisionAbbr is a provision's short id for a narrow column: the
+// title shows on hover, and a screen reader, which does not read an
+// abbr's title, hears it from hidden text.
+func provisionAbbr(code string) template.HTML {
+	t := reports.CodeTitle(code)
+	if t == "" {
+		return template.HTML(template.HTMLEscapeString(code))
+	}
+	return template.HTML(`<abbr title="` + template.HTMLEscapeString(t) + `">` + template.HTMLEscapeString(code) +
+		`</abbr><span class="visually-hidden">: ` + template.HTMLEscapeString(t) + `</span>`)
 }
 
 // render writes page name with status. The page is rendered into a buffer

@@ -160,45 +160,20 @@ func (d triageQueueData) Carry() string {
 	return ""
 }
 
-// nextPages bounds how far the search for the next complaint reads the
-// queue (pages of 200).
-const nextPages = 25
-
-// nextInQueue finds the complaint after ref in the queue q chooses. When
-// ref is no longer in that queue (triaging it took it out), the next one
-// is the first. It returns "" when nothing is left.
+// nextInQueue finds the complaint after ref in the queue q chooses (one
+// keyset query, however long the queue). When ref is no longer in that
+// queue (triaging it took it out), the next one is the first. It returns
+// "" when nothing is left.
 func (s *Server) nextInQueue(r *http.Request, q url.Values, ref string) (string, error) {
 	f, err := queueFilter(q, userFrom(r.Context()).ID)
 	if err != nil {
 		return "", nil // a bad carried query: no next, rather than an error page
 	}
-	f.PerPage = 200
-	var first string
-	found := false
-	for p := 1; p <= nextPages; p++ {
-		f.Page = p
-		pg, err := s.triage.Queue(r.Context(), f)
-		if err != nil {
-			return "", err
-		}
-		for _, it := range pg.Items {
-			switch {
-			case it.Reference == ref:
-				found = true
-			case found:
-				return it.Reference, nil
-			case first == "":
-				first = it.Reference
-			}
-		}
-		if p*pg.PerPage >= pg.Total {
-			break
-		}
-	}
-	if found {
+	next, err := s.triage.Next(r.Context(), f, ref)
+	if len(apperr.FieldsOf(err)) > 0 {
 		return "", nil
 	}
-	return first, nil
+	return next, err
 }
 
 // panelURL is a complaint's triage panel, carrying the queue's query.
@@ -208,17 +183,6 @@ func panelURL(ref string, q url.Values) string {
 		u += "?" + q.Encode()
 	}
 	return u
-}
-
-// receivedWhen is when a complaint arrived: the day and time, or only the
-// day when no time was given (its stored midnight is not a time anyone
-// gave).
-func receivedWhen(t time.Time, hasTime bool) string {
-	t = t.In(vocab.London)
-	if !hasTime {
-		return t.Format("2 Jan 2006")
-	}
-	return t.Format("2 Jan 2006 15:04")
 }
 
 // Email lets a long address break after its @ rather than widen the
@@ -231,9 +195,9 @@ func (triageQueueData) Email(addr string) template.HTML {
 	return template.HTML(template.HTMLEscapeString(local) + "<wbr>@" + template.HTMLEscapeString(domain))
 }
 
-// Received is when the complaint arrived, as receivedWhen says it.
+// Received is when the complaint arrived, as dateOrTime says it.
 func (triageQueueData) Received(it review.Item) string {
-	return receivedWhen(it.ReceivedAt, it.ReceivedAtHasTime)
+	return dateOrTime(it.ReceivedAt, it.ReceivedAtHasTime)
 }
 
 // queueFilter reads the queue's query string, naming bad values.
@@ -415,6 +379,9 @@ type triagePanelData struct {
 	Queue    url.Values
 	QueueURL string
 	NextURL  string
+	// Errors are the form's errors by field, so each control can name
+	// its message (aria-describedby).
+	Errors fieldErrors
 }
 
 // Cites reports whether provision code is ticked.
@@ -424,9 +391,9 @@ func (d triagePanelData) Cites(code string) bool { return slices.Contains(d.Form
 // back so that saving leads to the next complaint.
 func (d triagePanelData) QueueQuery() string { return d.Queue.Encode() }
 
-// Received is when the complaint arrived, as receivedWhen says it.
+// Received is when the complaint arrived, as dateOrTime says it.
 func (d triagePanelData) Received() string {
-	return receivedWhen(d.D.ReceivedAt, d.D.ReceivedAtHasTime)
+	return dateOrTime(d.D.ReceivedAt, d.D.ReceivedAtHasTime)
 }
 
 func (s *Server) triagePanel(w http.ResponseWriter, r *http.Request, status int, errs []apperr.FieldError, form, queue url.Values) {
@@ -436,7 +403,7 @@ func (s *Server) triagePanel(w http.ResponseWriter, r *http.Request, status int,
 		return
 	}
 	data := triagePanelData{D: d, Priorities: vocab.PriorityCodes(), Outcomes: vocab.OutcomeCodes(), Form: form,
-		Queue: carriedQuery(queue)}
+		Queue: carriedQuery(queue), Errors: errs}
 	data.QueueURL = "/staff/triage"
 	if len(data.Queue) > 0 {
 		data.QueueURL += "?" + data.Queue.Encode()

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/campaignwatch/campaignwatch/complaints"
 	"github.com/campaignwatch/campaignwatch/complaints/review"
 	"github.com/campaignwatch/campaignwatch/complaints/triage"
+	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/staff"
 	"github.com/campaignwatch/campaignwatch/web/webtest"
 )
@@ -204,4 +206,107 @@ func TestTriageDayOnlyComplaintShowsNoMidnight(t *testing.T) {
 	body = webtest.ReadBody(officer.Get("/staff/triage/" + ref))
 	require.Contains(t, body, `4 Mar 2026 <span class="hint">(no time given)</span>`)
 	require.NotContains(t, body, "4 Mar 2026 00:00")
+}
+
+// TestTriageShowsProvisionsAndGuidanceInWords: the panel names provisions
+// and guidance points by what they say wherever it lists them, and the
+// narrow queue column keeps the short id with its title for hover and
+// for screen readers.
+func TestTriageShowsProvisionsAndGuidanceInWords(t *testing.T) {
+	t.Parallel()
+	e := webtest.New(t, webtest.Options{})
+	refs := triagedComplaints(t, e, 1)
+	officer := e.SignedIn(staff.RoleTriageOfficer)
+	pecr22 := triage.CodeTitle("PECR-22")
+	require.NotEmpty(t, pecr22)
+
+	body := webtest.ReadBody(officer.Get("/staff/triage"))
+	require.Contains(t, body, `<abbr title="`+template.HTMLEscapeString(pecr22)+`">PECR-22</abbr><span class="visually-hidden">: `+template.HTMLEscapeString(pecr22)+`</span>`)
+
+	panel := "/staff/triage/" + refs[0]
+	res := officer.PostForm(panel+"/override", url.Values{"priority": {"urgent"}, "provisions": {"PECR-22", "UKGDPR-14"}, "reason": {"Two provisions"}})
+	webtest.ReadBody(res)
+	require.Equal(t, http.StatusSeeOther, res.StatusCode)
+	body = webtest.ReadBody(officer.Get(panel))
+
+	guidance := between(t, body, "<dt>Guidance</dt>", "</dd>")
+	require.NotRegexp(t, `<dd>(G[0-9]|BCC)\b`, guidance)
+	require.Regexp(t, `[a-z]{4,} [a-z]{4,}.*\((G[0-9]|BCC)\)`, guidance)
+
+	why := between(t, body, "<h3>Why</h3>", "</ol>")
+	require.NotRegexp(t, `→ [A-Z]+-[0-9]+[;.,]`, why)
+	require.NotContains(t, why, "guidance G")
+	require.Contains(t, why, template.HTMLEscapeString(pecr22)+" (PECR-22)")
+
+	decisions := between(t, body, "<h2>Decisions</h2>", "</table>")
+	require.Contains(t, decisions, "Changed to Urgent:<br>"+template.HTMLEscapeString(pecr22)+" (PECR-22)<br>"+
+		template.HTMLEscapeString(triage.CodeTitle("UKGDPR-14"))+" (UKGDPR-14)")
+	require.Contains(t, decisions, ":<br>"+template.HTMLEscapeString(pecr22)+" (PECR-22)</td>", "the original provisions in words")
+}
+
+func between(t *testing.T, body, from, to string) string {
+	t.Helper()
+	i := strings.Index(body, from)
+	require.GreaterOrEqual(t, i, 0, "no %q", from)
+	s := body[i:]
+	j := strings.Index(s, to)
+	require.GreaterOrEqual(t, j, 0, "no %q after %q", to, from)
+	return s[:j]
+}
+
+// TestTriagePanelErrorsAreNamedByTheirControls: each message is tied to
+// its control, so a screen reader reads it on reaching the control.
+func TestTriagePanelErrorsAreNamedByTheirControls(t *testing.T) {
+	t.Parallel()
+	e := webtest.New(t, webtest.Options{})
+	refs := triagedComplaints(t, e, 1)
+	officer := e.SignedIn(staff.RoleTriageOfficer)
+	panel := "/staff/triage/" + refs[0]
+
+	res := officer.PostForm(panel+"/override", url.Values{"priority": {"severe"}, "provisions": {"NOT-A-LAW"}})
+	body := webtest.ReadBody(res)
+	require.Equal(t, http.StatusUnprocessableEntity, res.StatusCode)
+	for _, f := range []string{"priority", "reason", "provisions"} {
+		require.Contains(t, body, `id="`+f+`-error"`, f)
+	}
+	require.Contains(t, body, `id="priority" name="priority" aria-describedby="priority-error"`)
+	require.Contains(t, body, `id="reason" name="reason" rows="3" aria-describedby="reason-error"`)
+	require.Contains(t, body, `<fieldset class="fieldset" aria-describedby="provisions-hint provisions-error">`)
+
+	res = officer.PostForm(panel+"/close", url.Values{})
+	body = webtest.ReadBody(res)
+	require.Equal(t, http.StatusUnprocessableEntity, res.StatusCode)
+	require.Contains(t, body, `id="outcome-error"`)
+	require.Contains(t, body, `id="outcome" name="outcome" aria-describedby="outcome-error"`)
+
+	// Without errors no control points at a message that is not there.
+	body = webtest.ReadBody(officer.Get(panel))
+	require.NotContains(t, body, "-error\"")
+	require.Contains(t, body, `<fieldset class="fieldset" aria-describedby="provisions-hint">`)
+}
+
+// TestDayOnlyComplaintShowsItsDateEverywhere: the complaint list and the
+// dashboard's urgent table show a date alone when no time was given, and
+// the time when it was.
+func TestDayOnlyComplaintShowsItsDateEverywhere(t *testing.T) {
+	t.Parallel()
+	e := webtest.New(t, webtest.Options{})
+	ref := dayOnlyComplaint(t, e)
+	timed := triagedComplaints(t, e, 1)[0]
+	officer := e.SignedIn(staff.RoleTriageOfficer)
+	for _, r := range []string{ref, timed} {
+		res := officer.PostForm("/staff/triage/"+r+"/override", url.Values{"priority": {"urgent"}, "provisions": {"PECR-22"}, "reason": {"Urgent for the test"}})
+		webtest.ReadBody(res)
+		require.Equal(t, http.StatusSeeOther, res.StatusCode)
+	}
+	var at time.Time
+	require.NoError(t, e.Pool.QueryRow(context.Background(), `SELECT received_at FROM complaints WHERE reference = $1`, timed).Scan(&at))
+	withTime := at.In(vocab.London).Format("2 Jan 2006 15:04")
+
+	for _, path := range []string{"/staff/", "/staff/complaints"} {
+		body := webtest.ReadBody(officer.Get(path))
+		require.Contains(t, body, ">4 Mar 2026</td>", path)
+		require.NotContains(t, body, "4 Mar 2026 00:00", path)
+		require.Contains(t, body, ">"+withTime+"</td>", path)
+	}
 }

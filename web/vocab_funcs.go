@@ -84,13 +84,14 @@ func yesNo(b bool) string {
 }
 
 // dateOrTime shows t as a date when only the day is known, and with its
-// time otherwise: a complaint whose time of incident was not given must
-// not show a made-up midnight.
+// time otherwise: a complaint whose time was not given must not show a
+// made-up midnight. Every staff page says when a complaint arrived with
+// it, in the short form a narrow table column fits.
 func dateOrTime(t time.Time, hasTime bool) string {
 	if hasTime {
 		return t.In(vocab.London).Format("2 Jan 2006 15:04")
 	}
-	return t.In(vocab.London).Format("2 January 2006")
+	return t.In(vocab.London).Format("2 Jan 2006")
 }
 
 // staffNames maps staff account ids to their email addresses, so that an

@@ -112,7 +112,7 @@ func TestStaffPagesShowWordsNotCodes(t *testing.T) {
 
 	// The complaint with no time shows its date, not a made-up midnight.
 	detail := pages["/staff/complaints/"+dateOnly.Reference]
-	require.Contains(t, detail, "4 March 2026")
+	require.Contains(t, detail, "4 Mar 2026")
 	require.NotContains(t, detail, "4 Mar 2026 00:00")
 	require.Contains(t, pages["/staff/elections"], "Northern Ireland Assembly")
 }

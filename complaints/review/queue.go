@@ -157,41 +157,7 @@ func (s *Service) Queue(ctx context.Context, f Filter) (QueuePage, error) {
 		return QueuePage{}, err
 	}
 	b := queueQueries.Builder("queue").OrderBy(queueOrder[cmp.Or(f.Sort, SortPriority)])
-	if f.Priority != "" {
-		b.Where("priority", "priority", f.Priority)
-	}
-	if f.Status != "" {
-		b.Where("status", "status", f.Status)
-	}
-	if f.PartyID != nil {
-		b.Where("party", "party_id", *f.PartyID)
-	}
-	if f.Channel != "" {
-		b.Where("channel", "channel", f.Channel)
-	}
-	if f.Referral != "" {
-		b.Where("referral", "referral", f.Referral)
-	}
-	if f.OutOfScope {
-		b.Where("out_of_scope")
-	}
-	if f.ElectionID != nil {
-		b.Where("election", "election_id", *f.ElectionID)
-	}
-	if f.ClusterID != nil {
-		b.Where("cluster", "cluster_id", *f.ClusterID)
-	}
-	if f.Unassigned {
-		b.Where("unassigned")
-	} else if f.AssignedTo != nil {
-		b.Where("assigned_to", "assigned_to", *f.AssignedTo)
-	}
-	if !f.From.IsZero() {
-		b.Where("from", "from", f.From)
-	}
-	if !f.To.IsZero() {
-		b.Where("to", "to", f.To)
-	}
+	f.where(b)
 	if f.PerPage <= 0 || f.PerPage > 200 {
 		f.PerPage = 50
 	}

@@ -24,6 +24,35 @@ WHERE /*conditions*/
 /*order*/
 LIMIT @limit OFFSET @offset
 
+-- query: position
+-- One complaint's place in the queue the conditions choose: its sort keys
+-- (the priority as its rank in @priorities, the score with none as -1),
+-- or no row when the complaint is not in that queue. Service.Next reads
+-- the complaint after it from these keys.
+SELECT c.id, c.received_at,
+    coalesce(array_position(@priorities::text[], c.priority), cardinality(@priorities::text[]) + 1),
+    coalesce(t.score, -1)
+FROM complaints c
+LEFT JOIN triage_results t ON t.complaint_id = c.id AND t.is_current
+LEFT JOIN complaint_reviews r ON r.complaint_id = c.id
+LEFT JOIN complaint_cluster_members sc ON sc.complaint_id = c.id AND sc.kind = 'sender'
+LEFT JOIN complaint_cluster_members tc ON tc.complaint_id = c.id AND tc.kind = 'text'
+WHERE c.reference = @reference AND /*conditions*/
+
+-- query: next
+-- The first complaint of the queue the conditions choose, in its order:
+-- with an after_* condition, the first after a given place (keyset), so
+-- the next complaint costs one index read however long the queue is.
+SELECT c.reference
+FROM complaints c
+LEFT JOIN triage_results t ON t.complaint_id = c.id AND t.is_current
+LEFT JOIN complaint_reviews r ON r.complaint_id = c.id
+LEFT JOIN complaint_cluster_members sc ON sc.complaint_id = c.id AND sc.kind = 'sender'
+LEFT JOIN complaint_cluster_members tc ON tc.complaint_id = c.id AND tc.kind = 'text'
+WHERE /*conditions*/
+/*order*/
+LIMIT 1
+
 -- order: priority
 -- Most urgent first, then newest received: @priorities lists the
 -- priorities most urgent first (vocab.PriorityCodes()), with complaints not
@@ -84,3 +113,19 @@ c.received_at >= @from
 
 -- condition: to
 c.received_at < @to
+
+-- condition: after_priority
+-- After a place in the priority order: the rank ascends while the time
+-- and id descend, so the rank is negated to compare the three as one row.
+(-coalesce(array_position(@priorities::text[], c.priority), cardinality(@priorities::text[]) + 1), c.received_at, c.id)
+    < (-@after_rank::int, @after_received::timestamptz, @after_id::bigint)
+
+-- condition: after_received
+(c.received_at, c.id) < (@after_received::timestamptz, @after_id::bigint)
+
+-- condition: after_received_asc
+(c.received_at, c.id) > (@after_received::timestamptz, @after_id::bigint)
+
+-- condition: after_score
+-- Scores run from 0, so a complaint with none sorts last as -1.
+(coalesce(t.score, -1), c.received_at, c.id) < (@after_score::int, @after_received::timestamptz, @after_id::bigint)

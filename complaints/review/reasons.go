@@ -4,21 +4,55 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/campaignwatch/campaignwatch/complaints/triage"
 	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 )
 
-// factWords says, for each complaint field the rulebook tests, what a
-// true and a false value mean in words. The engine's rationale names the
-// field and its value ("sender_identified = false"); officers read these
-// sentences instead.
-var factWords = map[string][2]string{
-	"opted_out":         {"the complainant had asked the sender to stop", "the complainant had not asked the sender to stop"},
-	"tps_registered":    {"the number is registered with the Telephone Preference Service", "the number is not registered with the Telephone Preference Service"},
-	"sender_identified": {"the sender said who they were", "the sender did not say who they were"},
-	"opt_out_offered":   {"the message offered a way to opt out", "the message offered no way to opt out"},
-	"special_category":  {"the message used special category data (such as health or beliefs)", "the message used no special category data"},
-	"member":            {"the complainant is a member of the party", "the complainant is not a member of the party"},
-	"work_address":      {"it was sent to a work address", "it was not sent to a work address"},
+// factWords says, for each complaint field the rulebook can test
+// (triage.FactFields), what its value means in words, or false when the
+// value is not one it knows. The engine's rationale names the field and
+// its value ("sender_identified = false"); officers read these sentences
+// instead.
+var factWords = map[string]func(val string) (string, bool){
+	"consent": func(v string) (string, bool) {
+		w, ok := consentWords[v]
+		return w, ok
+	},
+	"opted_out":         yesNoWords("the complainant had asked the sender to stop", "the complainant had not asked the sender to stop"),
+	"tps_registered":    yesNoWords("the number is registered with the Telephone Preference Service", "the number is not registered with the Telephone Preference Service"),
+	"sender_identified": yesNoWords("the sender said who they were", "the sender did not say who they were"),
+	"opt_out_offered":   yesNoWords("the message offered a way to opt out", "the message offered no way to opt out"),
+	"special_category":  yesNoWords("the message used special category data (such as health or beliefs)", "the message used no special category data"),
+	"member":            yesNoWords("the complainant is a member of the party", "the complainant is not a member of the party"),
+	"work_address":      yesNoWords("it was sent to a work address", "it was not sent to a work address"),
+	"recipients_visible": func(v string) (string, bool) {
+		if v == "1" {
+			return "1 recipient's address was visible to the others", true
+		}
+		return v + " recipients' addresses were visible to each other", true
+	},
+	"breach_where": func(v string) (string, bool) {
+		if t, ok := vocab.BreachPlaceByCode(v); ok {
+			return "the data was exposed through: " + strings.ToLower(t.Label.EN), true
+		}
+		return "the data was exposed through: " + strings.ReplaceAll(v, "_", " "), true
+	},
+	"breach_exposed": func(v string) (string, bool) {
+		return "the data exposed included " + exposedWords(v), true
+	},
+}
+
+// yesNoWords is the words of a true/false field.
+func yesNoWords(yes, no string) func(string) (string, bool) {
+	return func(v string) (string, bool) {
+		switch v {
+		case "true":
+			return yes, true
+		case "false":
+			return no, true
+		}
+		return "", false
+	}
 }
 
 // consentWords is what each consent answer means.
@@ -29,9 +63,10 @@ var consentWords = map[string]string{
 }
 
 var (
-	// factRE finds "field = value" where value is a boolean, a number or
-	// a consent answer, and keeps what follows (", the text says …").
-	factRE    = regexp.MustCompile(`(?i)\b(consent|opted_out|tps_registered|sender_identified|opt_out_offered|special_category|member|work_address|recipients_visible|breach_where) = ([a-z_]+|[0-9]+)`)
+	// factRE finds "field = value" for every field the engine can test,
+	// where value is a boolean, a number or a code, and keeps what
+	// follows (", the text says …").
+	factRE    = regexp.MustCompile(`(?i)\b(` + strings.Join(triage.FactFields(), "|") + `) = ([a-z_]+|[0-9]+)`)
 	exposedRE = regexp.MustCompile(`\bbreach_exposed includes ([a-z_, ]+)`)
 	channelRE = regexp.MustCompile(`\b([Cc])hannel ([a-z_]+)\b`)
 	notChanRE = regexp.MustCompile(`\bnot channel ((?:` + strings.Join(vocab.ChannelCodes(), "|") + `)(?: (?:` + strings.Join(vocab.ChannelCodes(), "|") + `))*)\b`)
@@ -43,10 +78,32 @@ var (
 	// senderRE is the count of recent complaints from the same sender.
 	senderRE   = regexp.MustCompile(`\bsame_sender_count = ([0-9]+)`)
 	priorityRE = regexp.MustCompile(`→ ([a-z_]+)\.$`)
+	// provisionsRE is the provisions a rule engages, after its arrow, and
+	// guidanceRE the guidance points it names ("→ PECR-22, UKGDPR-14;
+	// guidance G1, G4.").
+	provisionsRE = regexp.MustCompile(`→ ([A-Z][A-Za-z0-9-]*(?:, [A-Z][A-Za-z0-9-]*)*)`)
+	guidanceRE   = regexp.MustCompile(`; guidance ([A-Z][A-Za-z0-9-]*(?:, [A-Z][A-Za-z0-9-]*)*)`)
 	// quotedRE finds the complaint's own words, which the engine quotes
 	// with strconv.Quote.
 	quotedRE = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
 )
+
+// titled is a list of rulebook ids in words: each known id as what it
+// says with the id after it ("Title (PECR-22)"), joined by "; ". ok is
+// false when an id is unknown, so a list that is not the rulebook's is
+// left alone.
+func titled(list string) (string, bool) {
+	ids := strings.Split(list, ", ")
+	words := make([]string, len(ids))
+	for i, id := range ids {
+		t := triage.CodeTitle(id)
+		if t == "" {
+			return "", false
+		}
+		words[i] = strings.TrimSuffix(t, ".") + " (" + id + ")"
+	}
+	return strings.Join(words, "; "), true
+}
 
 // Sentence rewrites one line of a triage rationale so that it reads as
 // words: complaint fields and their values become what they mean, and
@@ -74,46 +131,27 @@ func Sentence(line string) string {
 func inWords(line string) string {
 	line = factRE.ReplaceAllStringFunc(line, func(m string) string {
 		sub := factRE.FindStringSubmatch(m)
-		field, val := strings.ToLower(sub[1]), strings.ToLower(sub[2])
-		switch field {
-		case "consent":
-			if w, ok := consentWords[val]; ok {
+		if words, ok := factWords[strings.ToLower(sub[1])]; ok {
+			if w, ok := words(strings.ToLower(sub[2])); ok {
 				return w
-			}
-		case "recipients_visible":
-			if val == "1" {
-				return "1 recipient's address was visible to the others"
-			}
-			return val + " recipients' addresses were visible to each other"
-		case "breach_where":
-			if t, ok := vocab.BreachPlaceByCode(val); ok {
-				return "the data was exposed through: " + strings.ToLower(t.Label.EN)
-			}
-			return "the data was exposed through: " + strings.ReplaceAll(val, "_", " ")
-		default:
-			if w, ok := factWords[field]; ok {
-				switch val {
-				case "true":
-					return w[0]
-				case "false":
-					return w[1]
-				}
 			}
 		}
 		return m
 	})
 	line = exposedRE.ReplaceAllStringFunc(line, func(m string) string {
-		list := exposedRE.FindStringSubmatch(m)[1]
-		var words []string
-		for _, c := range strings.Split(list, ",") {
-			c = strings.TrimSpace(c)
-			if t, ok := vocab.ExposedDataByCode(c); ok {
-				words = append(words, strings.ToLower(t.Label.EN))
-			} else if c != "" {
-				words = append(words, strings.ReplaceAll(c, "_", " "))
-			}
+		return "the data exposed included " + exposedWords(exposedRE.FindStringSubmatch(m)[1])
+	})
+	line = provisionsRE.ReplaceAllStringFunc(line, func(m string) string {
+		if w, ok := titled(provisionsRE.FindStringSubmatch(m)[1]); ok {
+			return "→ " + w
 		}
-		return "the data exposed included " + strings.Join(words, ", ")
+		return m
+	})
+	line = guidanceRE.ReplaceAllStringFunc(line, func(m string) string {
+		if w, ok := titled(guidanceRE.FindStringSubmatch(m)[1]); ok {
+			return "; guidance: " + w
+		}
+		return m
 	})
 	line = notChanRE.ReplaceAllStringFunc(line, func(m string) string {
 		var words []string
@@ -153,6 +191,20 @@ func inWords(line string) string {
 		return m
 	})
 	return line
+}
+
+// exposedWords is a comma-separated list of exposed-data codes in words.
+func exposedWords(list string) string {
+	var words []string
+	for _, c := range strings.Split(list, ",") {
+		c = strings.TrimSpace(c)
+		if t, ok := vocab.ExposedDataByCode(c); ok {
+			words = append(words, strings.ToLower(t.Label.EN))
+		} else if c != "" {
+			words = append(words, strings.ReplaceAll(c, "_", " "))
+		}
+	}
+	return strings.Join(words, ", ")
 }
 
 // channelWord is a channel code's label in lower case, for the middle of

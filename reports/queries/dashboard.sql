@@ -41,7 +41,7 @@ WHERE election_id = ANY(@election_ids::bigint[]) AND priority = 'urgent' AND sta
 -- name: DashboardUrgentQueue :many
 -- With no filter every open urgent complaint (one outside any election is
 -- still urgent); with a filter, those of the elections shown.
-SELECT c.reference, c.election_id, coalesce(p.name, nullif(c.party_text, ''), @no_party::text)::text AS party, c.channel, c.received_at, c.status,
+SELECT c.reference, c.election_id, coalesce(p.name, nullif(c.party_text, ''), @no_party::text)::text AS party, c.channel, c.received_at, c.received_at_has_time, c.status,
     coalesce((SELECT CASE WHEN cardinality(t.channels) = 0 THEN ARRAY[t.channel] ELSE t.channels END
         FROM triage_results t WHERE t.complaint_id = c.id AND t.is_current), ARRAY[c.channel])::text[] AS channels
 FROM complaints c LEFT JOIN parties p ON p.id = c.party_id

@@ -217,7 +217,7 @@ func (q *Queries) DashboardUrgentOpen(ctx context.Context, electionIds []int64) 
 }
 
 const dashboardUrgentQueue = `-- name: DashboardUrgentQueue :many
-SELECT c.reference, c.election_id, coalesce(p.name, nullif(c.party_text, ''), $1::text)::text AS party, c.channel, c.received_at, c.status,
+SELECT c.reference, c.election_id, coalesce(p.name, nullif(c.party_text, ''), $1::text)::text AS party, c.channel, c.received_at, c.received_at_has_time, c.status,
     coalesce((SELECT CASE WHEN cardinality(t.channels) = 0 THEN ARRAY[t.channel] ELSE t.channels END
         FROM triage_results t WHERE t.complaint_id = c.id AND t.is_current), ARRAY[c.channel])::text[] AS channels
 FROM complaints c LEFT JOIN parties p ON p.id = c.party_id
@@ -233,13 +233,14 @@ type DashboardUrgentQueueParams struct {
 }
 
 type DashboardUrgentQueueRow struct {
-	Reference  string
-	ElectionID *int64
-	Party      string
-	Channel    string
-	ReceivedAt time.Time
-	Status     string
-	Channels   []string
+	Reference         string
+	ElectionID        *int64
+	Party             string
+	Channel           string
+	ReceivedAt        time.Time
+	ReceivedAtHasTime bool
+	Status            string
+	Channels          []string
 }
 
 // With no filter every open urgent complaint (one outside any election is
@@ -264,6 +265,7 @@ func (q *Queries) DashboardUrgentQueue(ctx context.Context, arg DashboardUrgentQ
 			&i.Party,
 			&i.Channel,
 			&i.ReceivedAt,
+			&i.ReceivedAtHasTime,
 			&i.Status,
 			&i.Channels,
 		); err != nil {
