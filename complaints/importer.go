@@ -104,14 +104,26 @@ func ReadImportFile(name string, data []byte) ([]string, [][]string, error) {
 	return header, all[1:], nil
 }
 
+// CheckImportSource is the field error for src as the source an import
+// names, or nil when src may be used. An import must name itself, and not
+// as web or api, which mark the complaints those channels stored, so an
+// import's complaints are never mistaken for them.
+func CheckImportSource(src string) *apperr.FieldError {
+	if src = strings.TrimSpace(src); src == "" || src == "web" || src == "api" {
+		fe := fieldErr("source", "invalid", "Name the source of the file, for example phone-line or spam-reports (not web or api)")
+		return &fe
+	}
+	return nil
+}
+
 // Import stores the rows of an import file from source. Rows already
 // imported (same source and source_id) are counted as existing, not
 // stored again. Unless opts.SkipInvalid, one invalid row means nothing is
 // stored. Each stored complaint gets its triage job in the same transaction.
 func (s *Service) Import(ctx context.Context, header []string, rows [][]string, opts ImportOptions) (ImportReport, error) {
 	src := cleanLine(opts.Source)
-	if src == "" || src == "web" || src == "api" {
-		return ImportReport{}, apperr.Fields(fieldErr("source", "invalid", "Name the source of the file, for example phone-line or spam-reports (not web or api)"))
+	if fe := CheckImportSource(src); fe != nil {
+		return ImportReport{}, apperr.Fields(*fe)
 	}
 	col := map[string]int{}
 	known := map[string]bool{}

@@ -31,7 +31,7 @@ func csvColumns(includeText bool) []csvColumn {
 	var cols []csvColumn
 	add := func(c ...csvColumn) { cols = append(cols, c...) }
 	add(csvColumn{"Reference", func(r Row) string { return r.Reference }},
-		csvColumn{"Received", func(r Row) string { return csvTime(r.ReceivedAt) }},
+		csvColumn{"Received", csvReceived},
 		csvColumn{"Submitted", func(r Row) string { return csvTime(r.SubmittedAt) }})
 	add(coded("Channel", "channel", func(r Row) string { return r.Channel }, func(r Row) string { return ChannelsLabel(r.Channel) })...)
 	add(csvColumn{"Party", func(r Row) string { return r.Party }},
@@ -64,7 +64,7 @@ func CSVHeader(includeText bool) []string {
 // WriteCSV writes the Complaints rows as CSV (RFC 4180, UTF-8 with a byte
 // order mark so spreadsheet programs read accents correctly), every field
 // neutralised with a visible apostrophe, as CSV has no other way. Times
-// are ISO 8601 in UK time. Coded values keep their codes, each followed
+// are ISO 8601 in UK time, and a day without a time is the bare date. Coded values keep their codes, each followed
 // by a `*_label` column with the workbook's words.
 func WriteCSV(out io.Writer, rows RowSource, includeText bool, progress func(int), every int) error {
 	bw := bufio.NewWriterSize(out, 64<<10)
@@ -103,6 +103,15 @@ func WriteCSV(out io.Writer, rows RowSource, includeText bool, progress func(int
 		return err
 	}
 	return bw.Flush()
+}
+
+// csvReceived is the Received value of r: YYYY-MM-DD when only the day is
+// known, so no reader mistakes the day's start for a reported midnight.
+func csvReceived(r Row) string {
+	if !r.ReceivedAtHasTime && !r.ReceivedAt.IsZero() {
+		return r.ReceivedAt.In(vocab.London).Format(time.DateOnly)
+	}
+	return csvTime(r.ReceivedAt)
 }
 
 func csvTime(t time.Time) string {

@@ -334,6 +334,10 @@ type Row struct {
 	// rulebook id of its referral when triage found it out of scope.
 	Channels []string
 	Referral string
+	// ReceivedAtHasTime is false when the complainant gave only the day
+	// of the incident: ReceivedAt is then that day's start, which an
+	// export must show as a date rather than as a midnight nobody reported.
+	ReceivedAtHasTime bool
 }
 
 // CountRows counts the complaints f selects.
@@ -381,7 +385,7 @@ func (s *Store) Rows(ctx context.Context, tx pgx.Tx, f Filter, fn func(Row) erro
 	for rows.Next() {
 		if err := rows.Scan(&r.Reference, &r.ReceivedAt, &r.SubmittedAt, &r.Channel, &r.Party, &r.Sender,
 			&r.Provisions, &r.Guidance, &r.Priority, &r.Status, &r.Outcome,
-			&msg, &desc, &who.Name, &who.Email, &who.Phone, &who.Postcode, &who.Contacted, &r.Channels, &r.Referral); err != nil {
+			&msg, &desc, &who.Name, &who.Email, &who.Phone, &who.Postcode, &who.Contacted, &r.Channels, &r.Referral, &r.ReceivedAtHasTime); err != nil {
 			return err
 		}
 		r.Text = ""

@@ -125,7 +125,7 @@ SELECT c.reference, c.received_at, c.created_at, c.channel, coalesce(p.name, @no
     c.sender_normalized, coalesce(tr.provisions, '{}'), coalesce(tr.guidance, '{}'),
     coalesce(c.priority, ''), c.status, coalesce((SELECT cr.outcome FROM complaint_reviews cr WHERE cr.complaint_id = c.id), ''),
     '', '', '', '', '', '', '',
-    coalesce(tr.channels, ARRAY[c.channel]), coalesce(tr.referral, '')
+    coalesce(tr.channels, ARRAY[c.channel]), coalesce(tr.referral, ''), c.received_at_has_time
 FROM complaints c LEFT JOIN parties p ON p.id = c.party_id
 LEFT JOIN LATERAL (SELECT t.provisions::text[] AS provisions, t.guidance::text[] AS guidance, t.rulebook_version::text AS rulebook_version,
         CASE WHEN cardinality(t.channels) = 0 THEN ARRAY[t.channel] ELSE t.channels END AS channels, t.referral
@@ -139,7 +139,7 @@ SELECT c.reference, c.received_at, c.created_at, c.channel, coalesce(p.name, @no
     c.sender_normalized, coalesce(tr.provisions, '{}'), coalesce(tr.guidance, '{}'),
     coalesce(c.priority, ''), c.status, coalesce((SELECT cr.outcome FROM complaint_reviews cr WHERE cr.complaint_id = c.id), ''),
     c.message, c.description, coalesce(cp.name, ''), coalesce(cp.email, ''), coalesce(cp.phone, ''), coalesce(cp.postcode, ''),
-    coalesce(cp.contacted, ''), coalesce(tr.channels, ARRAY[c.channel]), coalesce(tr.referral, '')
+    coalesce(cp.contacted, ''), coalesce(tr.channels, ARRAY[c.channel]), coalesce(tr.referral, ''), c.received_at_has_time
 FROM complaints c LEFT JOIN parties p ON p.id = c.party_id LEFT JOIN complainants cp ON cp.complaint_id = c.id
 LEFT JOIN LATERAL (SELECT t.provisions::text[] AS provisions, t.guidance::text[] AS guidance, t.rulebook_version::text AS rulebook_version,
         CASE WHEN cardinality(t.channels) = 0 THEN ARRAY[t.channel] ELSE t.channels END AS channels, t.referral

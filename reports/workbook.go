@@ -61,6 +61,15 @@ func excelTime(t time.Time) float64 {
 	return float64(t.Unix()+int64(off))/86400 + 25569
 }
 
+// receivedCell is the Received cell of r: a date in the date style when
+// only the day is known, a time in the date-time style otherwise.
+func receivedCell(r Row, dateStyle, dateTimeStyle int) excelize.Cell {
+	if !r.ReceivedAtHasTime && !r.ReceivedAt.IsZero() {
+		return excelize.Cell{StyleID: dateStyle, Value: spreadsheet.ExcelDay(r.ReceivedAt.In(vocab.London))}
+	}
+	return excelize.Cell{StyleID: dateTimeStyle, Value: excelTime(r.ReceivedAt)}
+}
+
 // WriteWorkbook writes the trend workbook for t, with one Complaints row
 // for each row rows yields, to out. The Complaints sheet is streamed to a
 // temporary file, so memory does not grow with the number of rows.
@@ -364,7 +373,7 @@ func writeComplaints(f *excelize.File, st spreadsheet.Styles, rows RowSource, op
 		n++
 		text := func(v string) any { return st.TextCell(v, 0) }
 		cells[0] = text(r.Reference)
-		cells[1] = excelize.Cell{StyleID: st.DateTime, Value: excelTime(r.ReceivedAt)}
+		cells[1] = receivedCell(r, st.Date, st.DateTime)
 		cells[2] = excelize.Cell{StyleID: st.DateTime, Value: excelTime(r.SubmittedAt)}
 		cells[3] = text(ChannelsLabel(r.Channel))
 		cells[4] = text(r.Party)

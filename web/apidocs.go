@@ -15,11 +15,12 @@ import (
 )
 
 // registerAPIDocsRoutes serves the OpenAPI description and its rendering
-// for people. Both are public: they describe the API and hold no data, and
-// an integrator needs to read them before anyone issues a token.
+// for people, to staff only: they describe staff-only operations, and the
+// page is in English, which a page the public reads may not be. An
+// integrator reads them with the API token they are given.
 func (s *Server) registerAPIDocsRoutes(r, api *mux.Router) {
-	api.HandleFunc("/openapi.yaml", s.handleOpenAPI).Methods(http.MethodGet)
-	r.HandleFunc("/api/docs", s.handleAPIDocs).Methods(http.MethodGet)
+	api.Handle("/openapi.yaml", s.allowFunc(anyStaff, s.handleOpenAPI)).Methods(http.MethodGet)
+	r.Handle(apiDocsPath, s.allowFunc(anyStaff, s.handleAPIDocs)).Methods(http.MethodGet)
 }
 
 func (s *Server) handleOpenAPI(w http.ResponseWriter, r *http.Request) {

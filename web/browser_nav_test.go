@@ -94,6 +94,11 @@ func TestBrowserStaffNavigation(t *testing.T) {
 				b.do(chromedp.EmulateViewport(1280, 1000))
 				continue
 			}
+			if href == "/api/docs" {
+				// The API's reference documents the codes themselves, each
+				// beside its meaning: they are its subject, not leaked enums.
+				continue
+			}
 			if found := rawCodesIn(eval[string](b, `document.body.innerText`), pats); len(found) > 0 {
 				rawFailures[href+" as "+string(role)] = found
 			}

@@ -6,13 +6,13 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"github.com/gorilla/mux"
 
 	"github.com/campaignwatch/campaignwatch/complaints"
 	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/apperr"
+	"github.com/campaignwatch/campaignwatch/internal/spreadsheet"
 )
 
 // complaintImportBodyLimit bounds an uploaded import file.
@@ -144,8 +144,8 @@ func (s *Server) handleComplaintImport(w http.ResponseWriter, r *http.Request) {
 	// Every problem with the form at once: the source and the file are
 	// checked apart, and the rows only once both are right.
 	var errs []apperr.FieldError
-	if src := strings.TrimSpace(data.Source); src == "" || src == "web" || src == "api" {
-		errs = append(errs, apperr.FieldError{Field: "source", Message: "Name the source of the file, for example phone-line or spam-reports (not web or api)"})
+	if fe := complaints.CheckImportSource(data.Source); fe != nil {
+		errs = append(errs, *fe)
 	}
 	var header []string
 	var rows [][]string
@@ -159,7 +159,9 @@ func (s *Server) handleComplaintImport(w http.ResponseWriter, r *http.Request) {
 			s.Error(w, r, err)
 			return
 		}
-		if header, rows, err = complaints.ReadImportFile(hdr.Filename, raw); err != nil {
+		if err := spreadsheet.CheckKind(hdr.Filename, raw); err != nil {
+			errs = append(errs, apperr.FieldError{Field: "file", Message: err.Error()})
+		} else if header, rows, err = complaints.ReadImportFile(hdr.Filename, raw); err != nil {
 			errs = append(errs, apperr.FieldError{Field: "file", Message: apperr.MessageOf(err)})
 		}
 	}

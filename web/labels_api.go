@@ -8,6 +8,7 @@ import (
 	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/staff"
 	"github.com/campaignwatch/campaignwatch/outreach"
+	"github.com/campaignwatch/campaignwatch/reports"
 )
 
 // The API keeps its stable codes, which integrators' programs match on,
@@ -70,20 +71,44 @@ func priorityLabel(code string) string {
 	return vocab.PriorityLabel(code)
 }
 
-// addComplaintLabels labels a complaint's (summary or detail) codes.
+// addComplaintLabels labels a complaint's (summary or detail) codes. A
+// referral is named by its body ("Action Fraud"), as the CSV and the
+// workbook name it, so the same complaint reads the same everywhere.
 func addComplaintLabels(m map[string]any) {
+	m["source_label"] = vocab.SourceLabel(apiCode(m["source"]))
+	if c, ok := m["consent"]; ok {
+		m["consent_label"] = vocab.ConsentLabel(apiCode(c))
+	}
 	m["channel_label"] = vocab.ChannelLabel(apiCode(m["channel"]))
 	m["channel_labels"] = codeLabels(m["channels"], vocab.ChannelLabel)
 	m["status_label"] = vocab.StatusLabel(apiCode(m["status"]))
 	m["priority_label"] = priorityLabel(apiCode(m["priority"]))
-	m["referral_label"] = ""
-	if ref := apiCode(m["referral"]); ref != "" {
-		m["referral_label"] = complaints.OutOfScopeLabel(ref)
-	}
+	m["referral_label"] = referralLabel(m["referral"])
 	if tr, ok := m["triage"].(map[string]any); ok {
 		tr["channel_label"] = vocab.ChannelLabel(apiCode(tr["channel"]))
+		tr["channel_labels"] = codeLabels(tr["channels"], vocab.ChannelLabel)
 		tr["priority_label"] = priorityLabel(apiCode(tr["priority"]))
+		tr["referral_label"] = referralLabel(tr["referral"])
+		tr["provision_labels"] = codeLabels(tr["provisions"], provisionLabel)
 	}
+}
+
+// referralLabel names the body a referral id sends the complainant to, or
+// is empty when there is no referral.
+func referralLabel(v any) string {
+	if ref := apiCode(v); ref != "" {
+		return complaints.ReferralBodyLabel(ref)
+	}
+	return ""
+}
+
+// provisionLabel is a provision's title in the rulebook, or its id when
+// the rulebook does not know it, so a label is never blank.
+func provisionLabel(code string) string {
+	if t := reports.CodeTitle(code); t != "" {
+		return t
+	}
+	return code
 }
 
 // complaintJSON is a complaint as the API shows it.

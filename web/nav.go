@@ -58,6 +58,9 @@ var navTable = []navSection{
 		{Label: "Jobs", Path: "/admin/jobs/", Roles: adminOnly},
 		{Label: "Settings", Path: "/staff/settings", Roles: adminOnly},
 	}},
+	// Every role may call the API with a token, so every role may read
+	// what it offers.
+	{Label: "API description", Links: []navLink{{Label: "API description", Path: "/api/docs", Roles: anyStaff}}},
 }
 
 // navItem is a link of the header as one user sees it on one page.

@@ -22,6 +22,7 @@ var navPages = []string{
 	"/staff/letter-templates", "/staff/outbox", "/staff/letters/new",
 	"/staff/audits", "/staff/reports",
 	"/staff/admin/users", "/staff/admin/audit", "/admin/jobs/", "/staff/settings",
+	"/api/docs",
 }
 
 // wantNav is, for each role, the header's links in order: written out
@@ -31,11 +32,11 @@ var wantNav = map[staff.Role][]string{
 	staff.RoleAdmin: navPages,
 	staff.RolePoliticalTeam: {"/staff/", "/staff/complaints", "/staff/complaints/import",
 		"/staff/clusters", "/staff/alerts", "/staff/rulebook", "/staff/parties", "/staff/parties/import",
-		"/staff/elections", "/staff/letter-templates", "/staff/letters/new", "/staff/audits", "/staff/reports"},
+		"/staff/elections", "/staff/letter-templates", "/staff/letters/new", "/staff/audits", "/staff/reports", "/api/docs"},
 	staff.RoleTriageOfficer: {"/staff/", "/staff/complaints", "/staff/complaints/import",
-		"/staff/triage", "/staff/clusters", "/staff/alerts", "/staff/rulebook", "/staff/parties", "/staff/elections"},
+		"/staff/triage", "/staff/clusters", "/staff/alerts", "/staff/rulebook", "/staff/parties", "/staff/elections", "/api/docs"},
 	staff.RoleAnalyst: {"/staff/", "/staff/complaints", "/staff/clusters", "/staff/alerts", "/staff/rulebook",
-		"/staff/parties", "/staff/elections", "/staff/audits", "/staff/reports"},
+		"/staff/parties", "/staff/elections", "/staff/audits", "/staff/reports", "/api/docs"},
 }
 
 var (

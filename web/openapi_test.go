@@ -184,24 +184,39 @@ func TestEveryAPIRouteIsDescribed(t *testing.T) {
 }
 
 // TestAPIDescriptionIsServedAndRendered: the YAML at its address for
-// anyone, and the page at /api/docs with every operation, built on the
+// staff (a bearer token will do) and for no one else, and the page at
+// /api/docs for signed-in staff with every operation, built on the
 // server, under the same strict content security policy as other pages.
 func TestAPIDescriptionIsServedAndRendered(t *testing.T) {
 	env := webtest.New(t, webtest.Options{})
 	anon := env.Anonymous()
 
 	res := anon.Get("/api/v1/openapi.yaml")
+	webtest.ReadBody(res)
+	if res.StatusCode != http.StatusUnauthorized {
+		t.Errorf("GET /api/v1/openapi.yaml without a token: %d, want 401", res.StatusCode)
+	}
+	res = anon.Get("/api/docs")
+	webtest.ReadBody(res)
+	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/staff/login") {
+		t.Errorf("GET /api/docs anonymously: %d to %q, want the sign-in page", res.StatusCode, res.Header.Get("Location"))
+	}
+
+	tok, _ := env.Token(staff.RoleAnalyst)
+	req, _ := http.NewRequest(http.MethodGet, env.Server.URL+"/api/v1/openapi.yaml", nil)
+	res = anon.Do(req, tok)
 	body := webtest.ReadBody(res)
 	if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "application/yaml") {
-		t.Fatalf("GET /api/v1/openapi.yaml: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+		t.Fatalf("GET /api/v1/openapi.yaml with a token: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
 	}
 	if body != string(openapi.Spec) {
 		t.Error("the served description is not the embedded file")
 	}
 
-	ref := anon.Get("/privacy")
+	signedIn := env.SignedIn(staff.RoleTriageOfficer)
+	ref := signedIn.Get("/staff/")
 	webtest.ReadBody(ref)
-	res = anon.Get("/api/docs")
+	res = signedIn.Get("/api/docs")
 	page := webtest.ReadBody(res)
 	if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
 		t.Fatalf("GET /api/docs: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
@@ -324,6 +339,11 @@ func TestBrowserAPIDocs(t *testing.T) {
 	t.Parallel()
 	env := webtest.New(t, webtest.Options{})
 	b := newTab(t, newBrowser(t), env.Server.URL)
+	u := env.CreateUser(staff.RoleAnalyst)
+	b.open("/staff/login")
+	b.set("email", u.Email)
+	b.set("password", webtest.Password)
+	b.submit(`button[type=submit]`, "/staff/")
 	b.open("/api/docs")
 	b.checkAxe()
 	b.do(chromedp.Click(chromedp.CSS(`nav a[href="#op-getMe"]`), chromedp.NodeVisible))

@@ -34,7 +34,7 @@ func (s *Server) handlePartyImportForm(w http.ResponseWriter, r *http.Request) {
 }
 
 // readUpload returns the uploaded file's content and name, refusing files
-// over the import limit.
+// over the import limit and files that are not spreadsheets.
 func readUpload(r *http.Request, field string) ([]byte, string, error) {
 	f, h, err := r.FormFile(field)
 	if errors.Is(err, http.ErrMissingFile) {
@@ -57,6 +57,11 @@ func readUpload(r *http.Request, field string) ([]byte, string, error) {
 	}
 	if len(data) == 0 {
 		return nil, "", apperr.Fields(apperr.FieldError{Field: field, Message: "The selected file is empty"})
+	}
+	// A photo or a PDF chosen by mistake is named as the wrong kind of
+	// file, as the command line names it, not read as rows.
+	if err := spreadsheet.CheckKind(h.Filename, data); err != nil {
+		return nil, "", apperr.Fields(apperr.FieldError{Field: field, Message: err.Error()})
 	}
 	return data, filepath.Base(h.Filename), nil
 }

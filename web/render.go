@@ -182,10 +182,15 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // URL keeps the one format it has always had.
 func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
 
+// apiDocsPath is the API's reference for people: an HTML page under
+// /api/, which answers a visitor who is not signed in with the sign-in
+// page as every staff page does.
+const apiDocsPath = "/api/docs"
+
 // wantsJSON decides the error format: the API always speaks JSON, and
 // elsewhere a client that asks for JSON first gets it.
 func wantsJSON(r *http.Request) bool {
-	if strings.HasPrefix(r.URL.Path, "/api/") {
+	if strings.HasPrefix(r.URL.Path, "/api/") && r.URL.Path != apiDocsPath {
 		return true
 	}
 	accept := r.Header.Get("Accept")

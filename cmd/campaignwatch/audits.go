@@ -9,6 +9,7 @@ import (
 	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/app"
 	"github.com/campaignwatch/campaignwatch/internal/audits"
+	"github.com/campaignwatch/campaignwatch/internal/spreadsheet"
 )
 
 const auditsUsage = `Usage:
@@ -129,7 +130,7 @@ func cmdAuditsImport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := checkSpreadsheet(file, data); err != nil {
+	if err := spreadsheet.CheckKind(file, data); err != nil {
 		return err
 	}
 	a, err := openAudits(ctx, e)

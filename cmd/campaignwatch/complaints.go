@@ -9,6 +9,7 @@ import (
 
 	"github.com/campaignwatch/campaignwatch/complaints"
 	"github.com/campaignwatch/campaignwatch/internal/app"
+	"github.com/campaignwatch/campaignwatch/internal/spreadsheet"
 )
 
 const complaintsUsage = "complaints import FILE --source NAME [--skip-invalid] [--dry-run]"
@@ -48,7 +49,7 @@ func cmdComplaints(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("cannot read %s: %w", files[0], errors.Unwrap(err))
 	}
-	if err := checkSpreadsheet(files[0], data); err != nil {
+	if err := spreadsheet.CheckKind(files[0], data); err != nil {
 		return err
 	}
 	header, rows, err := complaints.ReadImportFile(filepath.Base(files[0]), data)

@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/campaignwatch/campaignwatch/internal/app"
+	"github.com/campaignwatch/campaignwatch/internal/spreadsheet"
 	"github.com/campaignwatch/campaignwatch/outreach/parties"
 )
 
@@ -74,7 +75,7 @@ func cmdPartyImport(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := checkSpreadsheet(file, data); err != nil {
+	if err := spreadsheet.CheckKind(file, data); err != nil {
 		return err
 	}
 	a, store, err := openParties(ctx, e)

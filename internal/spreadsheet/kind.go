@@ -1,4 +1,4 @@
-package main
+package spreadsheet
 
 import (
 	"bytes"
@@ -8,11 +8,12 @@ import (
 	"strings"
 )
 
-// checkSpreadsheet refuses a file that is neither CSV text nor an XLSX
-// workbook (a zip) before any row is read from it, so a photo or a PDF
-// named by mistake is reported as the wrong kind of file rather than as
-// rows that are all invalid.
-func checkSpreadsheet(name string, data []byte) error {
+// CheckKind refuses a file that is neither CSV text nor an XLSX workbook
+// (a zip) before any row is read from it, so a photo or a PDF given by
+// mistake is reported as the wrong kind of file rather than as rows that
+// are all invalid. The error is a sentence naming the file, for the
+// command line and for an upload form alike.
+func CheckKind(name string, data []byte) error {
 	base := filepath.Base(name)
 	zip := bytes.HasPrefix(data, []byte("PK\x03\x04"))
 	kind := http.DetectContentType(data)
