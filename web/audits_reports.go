@@ -55,10 +55,7 @@ func (s *Server) renderAuditReport(w http.ResponseWriter, r *http.Request, statu
 		s.render(w, r, status, "audits_report", page{Errors: errs, Data: data})
 		return
 	}
-	lang := "en"
-	if r.URL.Query().Get("lang") == "cy" && rep.Bilingual() {
-		lang = "cy"
-	}
+	lang := documentLang(r, rep.Bilingual())
 	data["R"], data["Lang"], data["Chart"] = rep, lang, rep.StatusByPriority(lang)
 	data["Batch"] = rep.LetterBatch
 	s.render(w, r, status, "audits_report", page{Errors: errs, Data: data})
@@ -132,10 +129,7 @@ func (s *Server) handleAuditSummary(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	lang := "en"
-	if r.URL.Query().Get("lang") == "cy" {
-		lang = "cy"
-	}
+	lang := documentLang(r, true)
 	data := map[string]any{"S": sum, "Lang": lang, "W": audits.SummaryWord}
 	if err := sum.Welsh(); err != nil {
 		data["WelshProblem"] = apperr.MessageOf(err)
@@ -157,10 +151,7 @@ func (s *Server) handleAuditSummaryPDF(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	lang := "en"
-	if r.URL.Query().Get("lang") == "cy" {
-		lang = "cy"
-	}
+	lang := documentLang(r, true)
 	pdf, err := sum.PDF(lang)
 	if err == nil {
 		err = s.recordAuditDownload(r, "audit_programme.summary.download", "audit_programme", sum.Programme.ID, map[string]any{"audits": len(sum.Audits), "language": lang})

@@ -43,6 +43,17 @@ func translate(lang, key string, args ...any) string {
 
 func validLang(l string) bool { return l == langEnglish || l == langWelsh }
 
+// documentLang is the language a staff page asks a document (a report to
+// a party, a published summary) to be shown in: Welsh under ?lang=cy when
+// the document has a Welsh version (hasWelsh), English otherwise. Staff
+// pages themselves stay English; only the document they show changes.
+func documentLang(r *http.Request, hasWelsh bool) string {
+	if hasWelsh && r.URL.Query().Get("lang") == langWelsh {
+		return langWelsh
+	}
+	return langEnglish
+}
+
 // requestLang decides the language of a public page: ?lang= when given
 // (remembered in a cookie for the next pages), else the cookie, else
 // English. Staff pages are English only.

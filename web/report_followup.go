@@ -104,10 +104,7 @@ func (s *Server) handlePartyReport(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	lang := "en"
-	if r.URL.Query().Get("lang") == "cy" && rep.Bilingual() {
-		lang = "cy"
-	}
+	lang := documentLang(r, rep.Bilingual())
 	s.render(w, r, http.StatusOK, "reports_party", page{Data: map[string]any{"R": rep, "Lang": lang, "W": reports.Words(lang), "AW": reports.AuditWords(lang)}})
 }
 
