@@ -85,14 +85,13 @@ func (r *PartyReport) PDF() ([]byte, error) {
 
 func (r *PartyReport) pdfIn(d *pdfdoc.Doc, lang string, org *organisation.Settings, created time.Time) {
 	note := props.Text{Size: 9, Color: pdfdoc.Grey, Top: 1}
-	d.Para(org.NameIn(lang)+": "+org.UnitIn(lang), props.Text{Size: 9, Color: pdfdoc.Grey})
-	d.Para(r.Title(lang), props.Text{Size: 16, Style: fontstyle.Bold, Top: 2, Bottom: 1, VerticalPadding: 1.5})
-	d.Para(wPeriod.f(lang, vocab.FormatDate(r.From, lang), vocab.FormatDate(r.To, lang), vocab.FormatDate(r.Election.PollingDay, lang),
-		vocab.FormatDate(created.In(vocab.London), lang)), props.Text{Size: 9, Color: pdfdoc.Grey, Bottom: 2})
+	follows := ""
 	if lang == "cy" && len(r.Languages) > 1 {
-		d.Para(wEnglishFollows.in(lang), props.Text{Size: 9, Color: pdfdoc.Grey, Bottom: 2})
+		follows = wEnglishFollows.in(lang)
 	}
-	d.Rule()
+	d.Masthead(org.NameIn(lang)+": "+org.UnitIn(lang), r.Title(lang),
+		wPeriod.f(lang, vocab.FormatDate(r.From, lang), vocab.FormatDate(r.To, lang), vocab.FormatDate(r.Election.PollingDay, lang),
+			vocab.FormatDate(created.In(vocab.London), lang)), follows)
 	d.Para(wNoPersonal.in(lang), props.Text{Size: 9, Top: 2, Color: pdfdoc.Grey})
 
 	d.Heading(wSummary.in(lang))

@@ -113,13 +113,11 @@ func (r *FollowUpReport) PDF() ([]byte, error) {
 
 func (r *FollowUpReport) pdfIn(d *pdfdoc.Doc, lang string, org *organisation.Settings, created time.Time) error {
 	note := props.Text{Size: 9, Color: pdfdoc.Grey, Top: 1}
-	d.Para(org.NameIn(lang)+": "+org.UnitIn(lang), props.Text{Size: 9, Color: pdfdoc.Grey})
-	d.Para(r.Title(lang), props.Text{Size: 16, Style: fontstyle.Bold, Top: 2, Bottom: 1, VerticalPadding: 1.5})
-	d.Para(wProduced.f(lang, vocab.FormatDate(created.In(vocab.London), lang)), props.Text{Size: 9, Color: pdfdoc.Grey, Bottom: 2})
+	follows := ""
 	if lang == "cy" && len(r.Languages) > 1 {
-		d.Para(wEnglishFollow.in(lang), props.Text{Size: 9, Color: pdfdoc.Grey, Bottom: 2})
+		follows = wEnglishFollow.in(lang)
 	}
-	d.Rule()
+	d.Masthead(org.NameIn(lang)+": "+org.UnitIn(lang), r.Title(lang), wProduced.f(lang, vocab.FormatDate(created.In(vocab.London), lang)), follows)
 	d.Heading(wParticulars.in(lang))
 	fields(d, r.Particulars(lang))
 	if s := r.ConclusionSentence(lang); s != "" {

@@ -119,14 +119,13 @@ func (s *Summary) PDF(lang string) ([]byte, error) {
 		return nil, err
 	}
 	note := props.Text{Size: 9, Color: pdfdoc.Grey, Top: 1}
-	d.Para(org.NameIn(lang)+": "+org.UnitIn(lang), props.Text{Size: 9, Color: pdfdoc.Grey})
-	d.Para(s.Title(lang), props.Text{Size: 16, Style: fontstyle.Bold, Top: 2, Bottom: 1, VerticalPadding: 1.5})
-	d.Para(wProduced.f(lang, vocab.FormatDate(created.In(vocab.London), lang))+" "+s.Counts(lang),
-		props.Text{Size: 9, Color: pdfdoc.Grey, Bottom: 2})
+	// The English version names the Welsh one only when it can be had.
+	other := ""
 	if lang == "cy" || welsh == nil {
-		d.Para(wOtherLang.in(lang), props.Text{Size: 9, Color: pdfdoc.Grey, Bottom: 2})
+		other = wOtherLang.in(lang)
 	}
-	d.Rule()
+	d.Masthead(org.NameIn(lang)+": "+org.UnitIn(lang), s.Title(lang),
+		wProduced.f(lang, vocab.FormatDate(created.In(vocab.London), lang))+" "+s.Counts(lang), other)
 	d.Para(s.LawSentence(lang), props.Text{Top: 2})
 	// The description is English only: the Welsh version leaves it out.
 	if lang == "en" && s.Programme.Description != "" {

@@ -122,6 +122,21 @@ func (d *Doc) Para(s string, p props.Text) {
 	d.m.AddRows(text.NewAutoRow(d.enc(s), p))
 }
 
+// Masthead opens a document or one language's version of it: the
+// issuer in small grey type, the title, each non-empty note (the period
+// covered, when it was produced, that another language follows) and a
+// rule under them.
+func (d *Doc) Masthead(issuer, title string, notes ...string) {
+	d.Para(issuer, props.Text{Size: 9, Color: Grey})
+	d.Para(title, props.Text{Size: 16, Style: fontstyle.Bold, Top: 2, Bottom: 1, VerticalPadding: 1.5})
+	for _, n := range notes {
+		if n != "" {
+			d.Para(n, props.Text{Size: 9, Color: Grey, Bottom: 2})
+		}
+	}
+	d.Rule()
+}
+
 // Heading adds a section heading.
 func (d *Doc) Heading(s string) {
 	d.Para(s, props.Text{Size: 12, Style: fontstyle.Bold, Top: 5, Bottom: 1, Color: Brand})
