@@ -7,19 +7,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/johnfercher/maroto/v2"
-	"github.com/johnfercher/maroto/v2/pkg/components/line"
-	"github.com/johnfercher/maroto/v2/pkg/components/row"
-	"github.com/johnfercher/maroto/v2/pkg/components/text"
-	"github.com/johnfercher/maroto/v2/pkg/config"
-	"github.com/johnfercher/maroto/v2/pkg/consts/align"
 	"github.com/johnfercher/maroto/v2/pkg/consts/fontstyle"
-	"github.com/johnfercher/maroto/v2/pkg/consts/orientation"
-	"github.com/johnfercher/maroto/v2/pkg/core"
 	"github.com/johnfercher/maroto/v2/pkg/props"
 
 	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/organisation"
+	"github.com/campaignwatch/campaignwatch/internal/pdfdoc"
 	"github.com/campaignwatch/campaignwatch/internal/pdffont"
 	"github.com/campaignwatch/campaignwatch/internal/plaintext"
 )
@@ -35,79 +28,18 @@ func (r *PartyReport) PDFFilename() string {
 	return fmt.Sprintf("complaints-report-%s-%s.pdf", plaintext.Slug(r.Election.Name), plaintext.Slug(r.Party.Name))
 }
 
-var (
-	pdfGrey  = &props.Color{Red: 80, Green: 90, Blue: 95}
-	pdfBrand = &props.Color{Red: 11, Green: 61, Blue: 89}
-)
-
-// pdfDoc is a maroto document with the report's paragraph and table
-// helpers. Tables wrap their cells (rows take the height of their tallest
-// cell) and keep a gap between columns, so long labels and headers never
-// run into each other (TestPDFLayout checks every page).
-type pdfDoc struct {
-	m core.Maroto
-	// enc converts text for the document's font (see internal/pdffont).
-	enc func(string) string
-	// leading is the extra space between wrapped lines, in millimetres:
-	// the embedded Unicode font's glyphs stand taller than Helvetica's,
-	// so its lines need more room than maroto gives by default.
-	leading float64
-}
-
-func (d pdfDoc) para(s string, p props.Text) {
-	p.VerticalPadding = max(p.VerticalPadding, d.leading)
-	d.m.AddRows(text.NewAutoRow(d.enc(s), p))
-}
-
-func (d pdfDoc) heading(s string) {
-	d.para(s, props.Text{Size: 12, Style: fontstyle.Bold, Top: 5, Bottom: 1, Color: pdfBrand})
-}
-
-func (d pdfDoc) rule() { d.m.AddRows(line.NewAutoRow(props.Line{Thickness: 0.6, Color: pdfBrand})) }
-
-// table adds a header row and rows; widths are grid columns (of 12), and
-// the columns flagged in right are numbers, aligned right.
-func (d pdfDoc) table(widths []int, right []bool, head []string, rows [][]string, size float64) {
-	add := func(cells []string, bold bool) {
-		r := row.New()
-		for i, c := range cells {
-			// A gap on both sides of every cell, so a number aligned
-			// right never touches the text of the next column.
-			p := props.Text{Top: 1, Bottom: 1, Left: 1.5, Right: 1.5, Size: size, VerticalPadding: d.leading}
-			if bold {
-				p.Style = fontstyle.Bold
-			}
-			if right[i] {
-				p.Align = align.Right
-			}
-			r.Add(text.NewCol(widths[i], d.enc(c), p))
-		}
-		d.m.AddRows(r)
-	}
-	add(head, true)
-	for _, c := range rows {
-		add(c, false)
-	}
-}
-
-func (d pdfDoc) counts(head [2]string, rows []Count, none string) {
+// counts adds a two-column table of labels and their counts, or none
+// when there are no rows.
+func counts(d *pdfdoc.Doc, head [2]string, rows []Count, none string) {
 	if len(rows) == 0 {
-		d.para(none, props.Text{Top: 1})
+		d.Para(none, props.Text{Top: 1})
 		return
 	}
 	var cells [][]string
 	for _, c := range rows {
 		cells = append(cells, []string{c.Label, fmt.Sprint(c.Count)})
 	}
-	d.table([]int{9, 3}, []bool{false, true}, head[:], cells, 10)
-}
-
-// leadingFor is the line spacing a font needs beyond maroto's default.
-func leadingFor(font pdffont.Choice) float64 {
-	if font.Family == pdffont.Unicode {
-		return 1.2
-	}
-	return 0
+	d.Table([]int{9, 3}, []bool{false, true}, head[:], cells, 10)
 }
 
 // refText writes a guidance document as its title and address, as the
@@ -137,67 +69,53 @@ func (r *PartyReport) PDF() ([]byte, error) {
 	}
 	// Welsh needs the embedded Unicode font (ŵ, ŷ); so may a party's or
 	// the regulator's name.
-	font, err := pdffont.Choose(slices.Contains(langs, "cy") || !pdffont.Fits(r.Party.Name+org.Name+org.AddressLine()))
+	d, err := pdfdoc.Start(pdfdoc.Layout{Title: strings.Join(titles, " / "), Author: org.Name, Created: created,
+		Unicode: slices.Contains(langs, "cy") || !pdffont.Fits(r.Party.Name+org.Name+org.AddressLine())})
 	if err != nil {
 		return nil, err
 	}
-	b := config.NewBuilder().
-		WithLeftMargin(20).WithRightMargin(20).WithTopMargin(15).WithBottomMargin(20).
-		WithTitle(strings.Join(titles, " / "), true).WithAuthor(org.Name, true).WithCreator("campaignwatch", false).
-		WithCreationDate(created).WithSequentialMode().
-		WithDefaultFont(&props.Font{Family: font.Family, Size: 10}).
-		WithPageNumber(props.PageNumber{Pattern: "{current} / {total}", Place: props.RightBottom, Size: 8, Color: pdfGrey, Family: font.Family})
-	if len(font.Fonts) > 0 {
-		b = b.WithCustomFonts(font.Fonts)
-	}
-	d := pdfDoc{m: maroto.New(b.Build()), enc: font.Text, leading: leadingFor(font)}
 	for i, lang := range langs {
 		if i > 0 {
-			d.rule()
+			d.Rule()
 		}
 		r.pdfIn(d, lang, org, created)
 	}
-	doc, err := d.m.Generate()
-	if err != nil {
-		return nil, err
-	}
-	return doc.GetBytes(), nil
+	return d.Bytes()
 }
 
-func (r *PartyReport) pdfIn(d pdfDoc, lang string, org *organisation.Settings, created time.Time) {
-	note := props.Text{Size: 9, Color: pdfGrey, Top: 1}
-	d.para(org.NameIn(lang)+": "+org.UnitIn(lang), props.Text{Size: 9, Color: pdfGrey})
-	d.para(r.Title(lang), props.Text{Size: 16, Style: fontstyle.Bold, Top: 2, Bottom: 1, VerticalPadding: 1.5})
-	d.para(wPeriod.f(lang, vocab.FormatDate(r.From, lang), vocab.FormatDate(r.To, lang), vocab.FormatDate(r.Election.PollingDay, lang),
-		vocab.FormatDate(created.In(vocab.London), lang)), props.Text{Size: 9, Color: pdfGrey, Bottom: 2})
+func (r *PartyReport) pdfIn(d *pdfdoc.Doc, lang string, org *organisation.Settings, created time.Time) {
+	note := props.Text{Size: 9, Color: pdfdoc.Grey, Top: 1}
+	follows := ""
 	if lang == "cy" && len(r.Languages) > 1 {
-		d.para(wEnglishFollows.in(lang), props.Text{Size: 9, Color: pdfGrey, Bottom: 2})
+		follows = wEnglishFollows.in(lang)
 	}
-	d.rule()
-	d.para(wNoPersonal.in(lang), props.Text{Size: 9, Top: 2, Color: pdfGrey})
+	d.Masthead(org.NameIn(lang)+": "+org.UnitIn(lang), r.Title(lang),
+		wPeriod.f(lang, vocab.FormatDate(r.From, lang), vocab.FormatDate(r.To, lang), vocab.FormatDate(r.Election.PollingDay, lang),
+			vocab.FormatDate(created.In(vocab.London), lang)), follows)
+	d.Para(wNoPersonal.in(lang), props.Text{Size: 9, Top: 2, Color: pdfdoc.Grey})
 
-	d.heading(wSummary.in(lang))
+	d.Heading(wSummary.in(lang))
 	for _, s := range r.SummaryLines(lang) {
-		d.para(s, props.Text{Top: 1})
+		d.Para(s, props.Text{Top: 1})
 	}
-	d.heading(wByChannel.in(lang))
-	d.para(wChannelNote.in(lang), note)
-	d.counts([2]string{wChannel.in(lang), wComplaints.in(lang)}, r.ChannelLines(lang), wNone.in(lang))
-	d.heading(wByWeek.in(lang))
-	d.counts([2]string{wWeek.in(lang), wComplaints.in(lang)}, r.WeekLines(lang), wNone.in(lang))
+	d.Heading(wByChannel.in(lang))
+	d.Para(wChannelNote.in(lang), note)
+	counts(d, [2]string{wChannel.in(lang), wComplaints.in(lang)}, r.ChannelLines(lang), wNone.in(lang))
+	d.Heading(wByWeek.in(lang))
+	counts(d, [2]string{wWeek.in(lang), wComplaints.in(lang)}, r.WeekLines(lang), wNone.in(lang))
 
-	d.heading(wLaw.in(lang))
-	d.para(wLawNote.in(lang), note)
+	d.Heading(wLaw.in(lang))
+	d.Para(wLawNote.in(lang), note)
 	if ps := r.ProvisionLines(lang); len(ps) > 0 {
 		var cells [][]string
 		for _, p := range ps {
 			cells = append(cells, []string{p.Citation, p.About, fmt.Sprint(p.Count)})
 		}
-		d.table([]int{5, 5, 2}, []bool{false, false, true}, []string{wProvision.in(lang), wAbout.in(lang), wComplaints.in(lang)}, cells, 9.5)
+		d.Table([]int{5, 5, 2}, []bool{false, false, true}, []string{wProvision.in(lang), wAbout.in(lang), wComplaints.in(lang)}, cells, 9.5)
 	} else {
-		d.para(wNoneYet.in(lang), props.Text{Top: 1})
+		d.Para(wNoneYet.in(lang), props.Text{Top: 1})
 	}
-	d.heading(wGuidance.in(lang))
+	d.Heading(wGuidance.in(lang))
 	if gs := r.GuidanceLines(lang); len(gs) > 0 {
 		var cells [][]string
 		for _, g := range gs {
@@ -207,49 +125,49 @@ func (r *PartyReport) pdfIn(d pdfDoc, lang string, org *organisation.Settings, c
 			}
 			cells = append(cells, []string{s, fmt.Sprint(g.Count)})
 		}
-		d.table([]int{10, 2}, []bool{false, true}, []string{wGuidanceCol.in(lang), wComplaints.in(lang)}, cells, 9.5)
+		d.Table([]int{10, 2}, []bool{false, true}, []string{wGuidanceCol.in(lang), wComplaints.in(lang)}, cells, 9.5)
 	} else {
-		d.para(wNoneYet.in(lang), props.Text{Top: 1})
+		d.Para(wNoneYet.in(lang), props.Text{Top: 1})
 	}
 
-	d.heading(wApart.in(lang))
+	d.Heading(wApart.in(lang))
 	if ds := r.Apart(); len(ds) > 0 {
 		for _, x := range ds {
-			d.para(x.Sentence(lang), props.Text{Top: 1})
+			d.Para(x.Sentence(lang), props.Text{Top: 1})
 		}
 	} else {
-		d.para(wApartNone.in(lang), props.Text{Top: 1})
+		d.Para(wApartNone.in(lang), props.Text{Top: 1})
 	}
-	d.para(wApartHow.f(lang, DistinctMinCount, strconv.FormatFloat(DistinctRatio, 'f', -1, 64), DistinctMinPoints), note)
+	d.Para(wApartHow.f(lang, DistinctMinCount, strconv.FormatFloat(DistinctRatio, 'f', -1, 64), DistinctMinPoints), note)
 
-	d.heading(wSenders.in(lang))
+	d.Heading(wSenders.in(lang))
 	if len(r.Senders) == 0 {
-		d.para(wNoSenders.in(lang), props.Text{Top: 1})
+		d.Para(wNoSenders.in(lang), props.Text{Top: 1})
 	} else {
 		var rows []Count
 		for _, s := range r.Senders {
 			rows = append(rows, Count{Label: s.Sender, Count: s.Count})
 		}
-		d.counts([2]string{wSender.in(lang), wComplaints.in(lang)}, rows, wNone.in(lang))
+		counts(d, [2]string{wSender.in(lang), wComplaints.in(lang)}, rows, wNone.in(lang))
 	}
 
-	d.heading(wExamples.in(lang))
+	d.Heading(wExamples.in(lang))
 	if len(r.Examples) == 0 {
-		d.para(wNone.in(lang), props.Text{Top: 1})
+		d.Para(wNone.in(lang), props.Text{Top: 1})
 	}
 	labels := vocab.ChannelLabels(lang)
 	for _, ex := range r.Examples {
-		d.para(wExampleHead.f(lang, labels[ex.Channel], vocab.FormatDate(ex.ReceivedAt.In(vocab.London), lang)),
+		d.Para(wExampleHead.f(lang, labels[ex.Channel], vocab.FormatDate(ex.ReceivedAt.In(vocab.London), lang)),
 			props.Text{Size: 9, Style: fontstyle.Bold, Top: 2})
 		for _, part := range strings.Split(ex.Text, "\n") {
-			d.para(part, props.Text{Size: 9.5, Left: 4, Top: 0.5, Color: pdfGrey})
+			d.Para(part, props.Text{Size: 9.5, Left: 4, Top: 0.5, Color: pdfdoc.Grey})
 		}
 	}
 
 	if lines := r.AuditLines(lang); len(lines) > 0 {
-		d.heading(wAuditHeading.in(lang))
-		d.para(r.AuditSummary(lang), props.Text{Top: 1})
-		d.para(wAuditNote.in(lang), note)
+		d.Heading(wAuditHeading.in(lang))
+		d.Para(r.AuditSummary(lang), props.Text{Top: 1})
+		d.Para(wAuditNote.in(lang), note)
 		var cells [][]string
 		for _, l := range lines {
 			n := strconv.Itoa(l.Complaints)
@@ -258,32 +176,32 @@ func (r *PartyReport) pdfIn(d pdfDoc, lang string, org *organisation.Settings, c
 			}
 			cells = append(cells, []string{l.Ref + " (" + l.Priority + ")", l.Area, l.Action, n})
 		}
-		d.table([]int{2, 2, 5, 3}, []bool{false, false, false, false},
+		d.Table([]int{2, 2, 5, 3}, []bool{false, false, false, false},
 			[]string{wAuditRef.in(lang), wAuditArea.in(lang), wAuditAction.in(lang), wComplaints.in(lang)}, cells, 9)
 		for _, l := range lines {
 			for _, ex := range l.Examples {
-				d.para(l.Ref+": "+wExampleHead.f(lang, labels[ex.Channel], vocab.FormatDate(ex.ReceivedAt.In(vocab.London), lang)),
+				d.Para(l.Ref+": "+wExampleHead.f(lang, labels[ex.Channel], vocab.FormatDate(ex.ReceivedAt.In(vocab.London), lang)),
 					props.Text{Size: 9, Style: fontstyle.Bold, Top: 2})
 				for _, part := range strings.Split(ex.Text, "\n") {
-					d.para(part, props.Text{Size: 9.5, Left: 4, Top: 0.5, Color: pdfGrey})
+					d.Para(part, props.Text{Size: 9.5, Left: 4, Top: 0.5, Color: pdfdoc.Grey})
 				}
 			}
 		}
 	}
 
-	d.heading(wRequests.in(lang))
+	d.Heading(wRequests.in(lang))
 	for i, q := range r.Requests(lang) {
 		s := strings.TrimSpace(q.Figure + " " + q.Do)
 		if tail := q.lawSentence(lang, refText); tail != "" {
 			s += " " + tail
 		}
-		d.para(fmt.Sprintf("%d.  %s", i+1, s), props.Text{Left: 4, Top: 1.5})
+		d.Para(fmt.Sprintf("%d.  %s", i+1, s), props.Text{Left: 4, Top: 1.5})
 	}
 	if n := r.FewerRequestsNote(lang); n != "" {
-		d.para(n, note)
+		d.Para(n, note)
 	}
 	if !r.ReplyBy.IsZero() {
-		d.para(wReplyBy.f(lang, vocab.FormatDate(r.ReplyBy, lang)), props.Text{Top: 3, Style: fontstyle.Bold})
+		d.Para(wReplyBy.f(lang, vocab.FormatDate(r.ReplyBy, lang)), props.Text{Top: 3, Style: fontstyle.Bold})
 	}
 }
 
@@ -297,27 +215,17 @@ func (r *ElectionReport) PDF() ([]byte, error) {
 	for _, p := range r.Rows {
 		names += p.Party
 	}
-	font, err := pdffont.Choose(!pdffont.Fits(names))
+	d, err := pdfdoc.Start(pdfdoc.Layout{Title: r.Title(), Author: ReportIssuer, Created: r.GeneratedAt, Unicode: !pdffont.Fits(names),
+		Landscape: true, SideMargin: 15, BottomMargin: 18, FontSize: 9, PageNumbers: "Page {current} of {total}"})
 	if err != nil {
 		return nil, err
 	}
-	b := config.NewBuilder().
-		WithOrientation(orientation.Horizontal).
-		WithLeftMargin(15).WithRightMargin(15).WithTopMargin(15).WithBottomMargin(18).
-		WithTitle(r.Title(), true).WithAuthor(ReportIssuer, true).WithCreator("campaignwatch", false).
-		WithCreationDate(r.GeneratedAt).WithSequentialMode().
-		WithDefaultFont(&props.Font{Family: font.Family, Size: 9}).
-		WithPageNumber(props.PageNumber{Pattern: "Page {current} of {total}", Place: props.RightBottom, Size: 8, Color: pdfGrey, Family: font.Family})
-	if len(font.Fonts) > 0 {
-		b = b.WithCustomFonts(font.Fonts)
-	}
-	d := pdfDoc{m: maroto.New(b.Build()), enc: font.Text, leading: leadingFor(font)}
-	d.para(ReportIssuer, props.Text{Size: 9, Color: pdfGrey})
-	d.para(r.Title(), props.Text{Size: 15, Style: fontstyle.Bold, Top: 2, Bottom: 1})
-	d.para(fmt.Sprintf("%d complaints received from %s to %s. Produced %s.", r.Total,
+	d.Para(ReportIssuer, props.Text{Size: 9, Color: pdfdoc.Grey})
+	d.Para(r.Title(), props.Text{Size: 15, Style: fontstyle.Bold, Top: 2, Bottom: 1})
+	d.Para(fmt.Sprintf("%d complaints received from %s to %s. Produced %s.", r.Total,
 		r.From.Format("2 January 2006"), r.To.Format("2 January 2006"), r.GeneratedAt.In(vocab.London).Format("2 January 2006")),
-		props.Text{Size: 9, Color: pdfGrey, Bottom: 3})
-	d.rule()
+		props.Text{Size: 9, Color: pdfdoc.Grey, Bottom: 3})
+	d.Rule()
 	var rows [][]string
 	for _, p := range r.Rows {
 		var apart []string
@@ -327,12 +235,8 @@ func (r *ElectionReport) PDF() ([]byte, error) {
 		rows = append(rows, []string{p.Party, fmt.Sprint(p.Complaints), fmt.Sprint(p.OutOfScope), fmt.Sprint(p.Reported),
 			fmt.Sprint(p.Untriaged), fmt.Sprint(p.Urgent), fmt.Sprint(p.High), fmt.Sprint(p.Closed), strings.Join(apart, "; ")})
 	}
-	d.table([]int{2, 1, 1, 1, 1, 1, 1, 1, 3}, []bool{false, true, true, true, true, true, true, true, false},
+	d.Table([]int{2, 1, 1, 1, 1, 1, 1, 1, 3}, []bool{false, true, true, true, true, true, true, true, false},
 		[]string{"Party", "Complaints", "Out of scope", "In the party's report", "Not yet triaged", "Urgent", "High", "Closed", "Sets it apart (its share against all parties')"},
 		rows, 8.5)
-	doc, err := d.m.Generate()
-	if err != nil {
-		return nil, err
-	}
-	return doc.GetBytes(), nil
+	return d.Bytes()
 }

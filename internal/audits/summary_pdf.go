@@ -10,6 +10,7 @@ import (
 
 	"github.com/campaignwatch/campaignwatch/complaints/vocab"
 	"github.com/campaignwatch/campaignwatch/internal/organisation"
+	"github.com/campaignwatch/campaignwatch/internal/pdfdoc"
 	"github.com/campaignwatch/campaignwatch/internal/pdffont"
 	"github.com/campaignwatch/campaignwatch/internal/plaintext"
 )
@@ -117,41 +118,40 @@ func (s *Summary) PDF(lang string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	note := props.Text{Size: 9, Color: pdfGrey, Top: 1}
-	d.para(org.NameIn(lang)+": "+org.UnitIn(lang), props.Text{Size: 9, Color: pdfGrey})
-	d.para(s.Title(lang), props.Text{Size: 16, Style: fontstyle.Bold, Top: 2, Bottom: 1, VerticalPadding: 1.5})
-	d.para(wProduced.f(lang, vocab.FormatDate(created.In(vocab.London), lang))+" "+s.Counts(lang),
-		props.Text{Size: 9, Color: pdfGrey, Bottom: 2})
+	note := props.Text{Size: 9, Color: pdfdoc.Grey, Top: 1}
+	// The English version names the Welsh one only when it can be had.
+	other := ""
 	if lang == "cy" || welsh == nil {
-		d.para(wOtherLang.in(lang), props.Text{Size: 9, Color: pdfGrey, Bottom: 2})
+		other = wOtherLang.in(lang)
 	}
-	d.rule()
-	d.para(s.LawSentence(lang), props.Text{Top: 2})
+	d.Masthead(org.NameIn(lang)+": "+org.UnitIn(lang), s.Title(lang),
+		wProduced.f(lang, vocab.FormatDate(created.In(vocab.London), lang))+" "+s.Counts(lang), other)
+	d.Para(s.LawSentence(lang), props.Text{Top: 2})
 	// The description is English only: the Welsh version leaves it out.
 	if lang == "en" && s.Programme.Description != "" {
-		d.para(s.Programme.Description, props.Text{Top: 1})
+		d.Para(s.Programme.Description, props.Text{Top: 1})
 	}
-	d.para(s.Headline(lang), props.Text{Top: 2, Style: fontstyle.Bold})
+	d.Para(s.Headline(lang), props.Text{Top: 2, Style: fontstyle.Bold})
 
-	d.heading(wKeyFindings.in(lang))
+	d.Heading(wKeyFindings.in(lang))
 	for _, f := range s.KeyFindings(lang) {
-		d.subheading(f.Area)
+		d.Subheading(f.Area)
 		fd := f.Finding
 		if fd == "" {
 			fd = wNoFinding.in(lang)
 		}
-		d.para(fd, props.Text{Top: 0.5})
-		d.para(f.CountText(lang), note)
+		d.Para(fd, props.Text{Top: 0.5})
+		d.Para(f.CountText(lang), note)
 	}
 
-	d.heading(wPriorities.in(lang))
+	d.Heading(wPriorities.in(lang))
 	var rows [][]string
 	for _, sh := range s.PriorityShares(lang) {
 		rows = append(rows, []string{sh.Label, fmt.Sprint(sh.Count), fmt.Sprintf("%d%%", sh.Percent)})
 	}
-	d.table([]int{6, 3, 3}, []bool{false, true, true}, []string{wPriority.in(lang), wCount.in(lang), wShare.in(lang)}, rows, 10)
+	d.Table([]int{6, 3, 3}, []bool{false, true, true}, []string{wPriority.in(lang), wCount.in(lang), wShare.in(lang)}, rows, 10)
 
-	d.heading(wByParty.in(lang))
+	d.Heading(wByParty.in(lang))
 	t := s.ProgressByPriority(lang)
 	head := append([]string{wParty.in(lang)}, t.Statuses...)
 	head = append(head, wTotal.in(lang))
@@ -167,23 +167,23 @@ func (s *Summary) PDF(lang string) ([]byte, error) {
 	// the rest to the party).
 	widths := []int{5, 1, 1, 1, 1, 1, 1, 1}
 	right := []bool{false, true, true, true, true, true, true, true}
-	d.table(widths, right, head, rows, 8)
+	d.Table(widths, right, head, rows, 8)
 
-	d.heading(wByPriority.in(lang))
-	if err := d.statusChart(t, lang); err != nil {
+	d.Heading(wByPriority.in(lang))
+	if err := statusChart(d, t, lang); err != nil {
 		return nil, err
 	}
 
-	d.heading(wGood.in(lang))
+	d.Heading(wGood.in(lang))
 	gp := s.GoodPractices(lang)
 	if len(gp) == 0 {
-		d.para(wNoGood.in(lang), props.Text{Top: 1})
+		d.Para(wNoGood.in(lang), props.Text{Top: 1})
 	}
 	for _, g := range gp {
-		d.subheading(g.Party)
-		d.para(g.Text, props.Text{Top: 0.5})
+		d.Subheading(g.Party)
+		d.Para(g.Text, props.Text{Top: 0.5})
 	}
-	return d.bytes()
+	return d.Bytes()
 }
 
 // counted is n things in lang: "1 audit", "5 audits"; Welsh keeps the
